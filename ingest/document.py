@@ -1,0 +1,108 @@
+"""The plain objects that flow between the stages of a sync.
+
+connector -> DocumentRef -> SourceDocument -> convert -> Page -> planner -> target.
+Every object here is frozen: a stage never changes what an earlier stage produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+#: A source-relative POSIX path, e.g. ``guides/setup.md``. Never absolute, never ``..``.
+RelativePath = str
+
+
+class BodyFormat(str, Enum):
+    """What a document's body is written in, which picks its converter."""
+
+    MARKDOWN = "markdown"
+    HTML = "html"
+    TEXT = "text"
+
+
+def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    """A document found by a connector's cheap scan, before its body is read.
+
+    ``fingerprint`` must change whenever the document's content may have changed
+    (size and mtime, a git blob id, a hash of an export page's own content). Two scans
+    of an unchanged document must give the same fingerprint, so the engine can skip
+    reading and converting it.
+
+    ``locator`` is what the connector needs to load the document again (usually the
+    path); it is also the key under which the engine remembers the fingerprint.
+    """
+
+    locator: RelativePath
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """A whole document as read from its source, before conversion.
+
+    ``external_id`` is stable across renames where the source has an id of its own,
+    and is the source-relative POSIX path otherwise. ``url`` is an explicit public
+    link (front matter ``url``); when ``None`` the engine builds one from the source's
+    ``url_template``, if any. ``path`` is the document's location used for templates,
+    relative links and include/exclude globs.
+    """
+
+    external_id: str
+    title: str
+    body: str
+    format: BodyFormat
+    path: RelativePath
+    fingerprint: str
+    modified: datetime | None = None
+    url: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "metadata", _frozen(self.metadata))
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedDocument:
+    """A document the connector read and deliberately left out (front matter ``skip: true``)."""
+
+    locator: RelativePath
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A document that could not be read or converted; the run reports it and goes on."""
+
+    locator: RelativePath
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A converted document, ready for a target to turn into a request.
+
+    Conversion is deterministic: the same document and settings give byte-identical
+    ``html``, so a target can hash the request it would send and skip it when the hash
+    matches the one recorded for the last successful send.
+    """
+
+    external_id: str
+    title: str
+    html: str
+    url: str | None
+    locator: RelativePath
+    fingerprint: str
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "metadata", _frozen(self.metadata))

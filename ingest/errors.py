@@ -1,0 +1,94 @@
+"""Every error fin-ingest raises on purpose, grouped by what the caller should do.
+
+::
+
+    IngestError                  the root: the CLI prints its message as one line
+    ├── ConfigError              the configuration is wrong: fix it (exit 2)
+    ├── LockedError              another ingest process holds the source (exit 2)
+    ├── ConnectorError           a source cannot be read at all (exit 1 for that source)
+    ├── MassDeleteRefused        a run would delete too much; --allow-mass-delete (exit 1)
+    └── ApiError                 Intercom answered with an error (carries code, message, request_id)
+        ├── AuthError            401/403: the token is wrong or lacks a permission (exit 2)
+        ├── RetryableApiError    429, 5xx, timeouts, dropped connections: worth retrying
+        │   └── RateLimitedError 429 with the time the window refills
+        └── RejectedError        any other 4xx: this request will never succeed as it is
+
+aiohttp exceptions are translated into these inside ``ingest.intercom`` only.
+"""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """Root of all errors fin-ingest raises on purpose."""
+
+
+class ConfigError(IngestError):
+    """The configuration is missing, malformed or inconsistent."""
+
+
+class LockedError(IngestError):
+    """Another ingest process is syncing the same source right now."""
+
+
+class ConnectorError(IngestError):
+    """A source (not one document) cannot be read."""
+
+
+class MassDeleteRefused(IngestError):
+    """A run would delete more than the allowed share of a source's pages."""
+
+
+class ApiError(IngestError):
+    """Intercom (or the emulator) answered with an ``error.list``, or not at all.
+
+    ``code``, ``message`` and ``request_id`` are what Intercom support asks for.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.api_message = message
+        self.request_id = request_id
+        self.field = field
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        parts = [self.api_message]
+        if self.field:
+            parts.append(f"field {self.field}")
+        if self.code:
+            parts.append(f"code {self.code}")
+        if self.status is not None:
+            parts.append(f"HTTP {self.status}")
+        if self.request_id:
+            parts.append(f"request_id {self.request_id}")
+        return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
+
+
+class AuthError(ApiError):
+    """401 or 403: retrying cannot help; the message says what to fix."""
+
+
+class RetryableApiError(ApiError):
+    """A transient failure: 5xx, a timeout or a dropped connection."""
+
+
+class RateLimitedError(RetryableApiError):
+    """429: the rate-limit window is spent until ``reset_at`` (UNIX seconds)."""
+
+    def __init__(self, message: str, *, reset_at: float | None = None, **kwargs: object) -> None:
+        self.reset_at = reset_at
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+
+
+class RejectedError(ApiError):
+    """Any other 4xx: the request is wrong and will not succeed if repeated."""
