@@ -44,13 +44,16 @@ class Connector(Protocol):
 
     ``scan`` must be cheap: it lists documents with a fingerprint and reads as little
     as it can. The engine calls ``load`` only for documents whose fingerprint differs
-    from the one recorded at the last successful sync. A document that cannot be read
+    from the one recorded at the last successful sync. A file the scan deliberately leaves
+    out for a reason the user should hear (a symlink pointing outside the root) is a
+    :class:`SkippedDocument`; files that are simply not documents are not mentioned.
+    A document that cannot be read
     is a :class:`Failure` value, never an exception; an exception from ``scan`` (use
     :class:`ingest.errors.ConnectorError`) means the whole source cannot be read, and
     the engine then deletes nothing for it.
     """
 
-    def scan(self) -> AsyncIterator[DocumentRef | Failure]: ...
+    def scan(self) -> AsyncIterator[DocumentRef | SkippedDocument | Failure]: ...
 
     async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure: ...
 
