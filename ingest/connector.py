@@ -7,6 +7,7 @@ It need not inherit anything from fin-ingest, and it knows nothing of Intercom.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, ClassVar, Protocol, runtime_checkable
@@ -21,7 +22,7 @@ def _resolve_against_config_dir(value: Path, info: ValidationInfo) -> Path:
     value = value.expanduser()
     if not value.is_absolute() and base is not None:
         value = Path(base) / value
-    return value
+    return Path(os.path.normpath(value))
 
 
 #: A path option; relative paths are taken from the folder of the config file.

@@ -1,0 +1,234 @@
+"""The ``ingest`` command: ``main(argv) -> int``, one asyncio.run per command.
+
+Exit codes: 0 all good; 1 some documents or sources failed; 2 a configuration,
+authentication or locking problem (nothing was synced). A user mistake is one line,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from ingest import __version__
+from ingest.config import Settings, load_settings
+from ingest.engine import SourceResult
+from ingest.errors import AuthError, ConfigError, IngestError, LockedError
+from ingest.logs import setup_logging
+from ingest.report import BarProgress, print_summary, write_json_report
+
+EXIT_OK, EXIT_FAILURES, EXIT_CONFIG = 0, 1, 2
+
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Config file (default: ./ingest.toml).",
+)
+source_option = click.option(
+    "--source", "source_names", multiple=True, metavar="NAME", help="A configured source (repeatable)."
+)
+
+
+def _console() -> Console:
+    return Console(stderr=False, highlight=False)
+
+
+def _selected(settings: Settings, names: Sequence[str], all_sources: bool) -> list[str] | None:
+    if names and all_sources:
+        raise click.UsageError("give --source NAME or --all, not both")
+    if not names and not all_sources:
+        raise click.UsageError("say which sources: --source NAME (repeatable) or --all")
+    if not settings.sources:
+        raise ConfigError("no sources configured: add a [sources.<name>] table to the config file")
+    return list(names) if names else None
+
+
+def _exit_code(results: Sequence[SourceResult]) -> int:
+    return EXIT_OK if all(result.ok for result in results) else EXIT_FAILURES
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ingest")
+@click.option("-v", "--verbose", count=True, help="More log detail (-vv for every request).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", help="Log line format.")
+def cli(verbose: int, log_format: str) -> None:
+    """Keep Intercom Fin's Content Library in step with your private documentation."""
+    setup_logging(verbose=verbose, json_format=log_format == "json")
+
+
+@cli.command()
+@config_option
+@source_option
+@click.option("--all", "all_sources", is_flag=True, help="Sync every configured source.")
+@click.option("--dry-run", is_flag=True, help="Plan and report, send and record nothing.")
+@click.option("--allow-mass-delete", is_flag=True, help="Allow deleting more than max_delete_share.")
+@click.option(
+    "--report", "report_file", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON summary."
+)
+def run(
+    config_file: Path | None,
+    source_names: tuple[str, ...],
+    all_sources: bool,
+    dry_run: bool,
+    allow_mass_delete: bool,
+    report_file: Path | None,
+) -> int:
+    """Sync sources into Intercom External Pages."""
+    from ingest.runner import run_sources
+
+    console = _console()
+    try:
+        settings = load_settings(config_file)
+        sources = settings.select(_selected(settings, source_names, all_sources))
+        progress = BarProgress(console) if console.is_terminal else None
+        results = asyncio.run(
+            run_sources(
+                settings, sources, dry_run=dry_run, allow_mass_delete=allow_mass_delete, progress=progress
+            )
+        )
+    except IngestError as exc:
+        if report_file is not None:
+            write_json_report(
+                report_file, [], exit_code=_error_exit_code(exc), dry_run=dry_run, error=str(exc)
+            )
+        raise
+    print_summary(console, results, dry_run=dry_run)
+    code = _exit_code(results)
+    if report_file is not None:
+        write_json_report(report_file, results, exit_code=code, dry_run=dry_run)
+    return code
+
+
+@cli.command()
+@config_option
+@source_option
+@click.option("--diff", is_flag=True, help="Show a Markdown diff of every update.")
+def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) -> int:
+    """Show what a run would do, per source, without sending anything."""
+    from ingest.runner import plan_sources
+
+    console = _console()
+    settings = load_settings(config_file)
+    sources = settings.select(list(source_names) or None)
+    planned = asyncio.run(plan_sources(settings, sources, diff=diff))
+    for item in planned:
+        plan_ = item.result.plan
+        assert plan_ is not None
+        for verb, entries in (
+            ("create", [u.page.locator for u in plan_.creates]),
+            ("update", [u.page.locator for u in plan_.updates]),
+            ("delete", [d.locator for d in plan_.deletes]),
+        ):
+            for locator in entries:
+                console.print(f"{item.result.source}: {verb} {locator}", highlight=False, soft_wrap=True)
+        for patch in item.diffs.values():
+            console.print(patch, highlight=False, markup=False, soft_wrap=True, end="")
+    print_summary(console, [item.result for item in planned], dry_run=True)
+    return _exit_code([item.result for item in planned])
+
+
+@cli.command()
+@config_option
+def status(config_file: Path | None) -> int:
+    """Per source, from state: pages, last run, failures (no request is sent)."""
+    from ingest.runner import source_statuses
+    from ingest.status import print_status
+
+    settings = load_settings(config_file)
+    print_status(_console(), source_statuses(settings))
+    return EXIT_OK
+
+
+@cli.command()
+@config_option
+def sources(config_file: Path | None) -> int:
+    """List the workspace's Content Import Sources."""
+    from ingest.runner import remote_sources
+    from ingest.status import print_remote_sources
+
+    settings = load_settings(config_file)
+    print_remote_sources(_console(), asyncio.run(remote_sources(settings)))
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8111, show_default=True, help="Port to listen on.")
+@click.option("--token", default="demo-token", show_default=True, help="The access token it accepts.")
+@click.option("--latency-ms", type=(float, float), default=(0.0, 0.0), help="Answer delay range, ms.")
+@click.option("--rate-limit", default=1666, show_default=True, help="Calls per 10-second window.")
+@click.option("--fail-rate", default=0.0, show_default=True, help="Share of requests answered 503.")
+@click.option(
+    "--data-file", type=click.Path(path_type=Path, dir_okay=False), help="Keep data across restarts."
+)
+def emulator(
+    host: str,
+    port: int,
+    token: str,
+    latency_ms: tuple[float, float],
+    rate_limit: int,
+    fail_rate: float,
+    data_file: Path | None,
+) -> int:
+    """Serve a local stand-in of the Intercom API endpoints fin-ingest uses."""
+    from ingest.emulator import EmulatorConfig, serve
+
+    config = EmulatorConfig(
+        token=token, rate_limit=rate_limit, latency_ms=latency_ms, fail_rate=fail_rate, data_file=data_file
+    )
+    serve(config, host=host, port=port)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("examples/demo.toml"),
+    show_default=True,
+    help="The demo's config file.",
+)
+def demo(config_file: Path) -> int:
+    """Sync the bundled example docs into a local emulator and show what it holds."""
+    from ingest.demo import run_demo
+
+    return run_demo(config_file, _console())
+
+
+def _error_exit_code(exc: IngestError) -> int:
+    return EXIT_CONFIG if isinstance(exc, ConfigError | AuthError | LockedError) else EXIT_FAILURES
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``ingest`` command line; returns the exit code."""
+    try:
+        code = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="ingest", standalone_mode=False
+        )
+    except IngestError as exc:
+        Console(stderr=True, highlight=False).print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+        logging.getLogger("ingest").debug("details", exc_info=True)
+        return _error_exit_code(exc)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_CONFIG
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    return code if isinstance(code, int) else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

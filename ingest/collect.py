@@ -1,0 +1,116 @@
+"""Connector -> converted pages: scan, skip what the fingerprint says is unchanged, load and convert the rest.
+
+This is the only stage that reads documents. Its result is plain data for the planner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+
+from wcmatch import glob
+
+from ingest.connector import Connector
+from ingest.convert import LinkBuilder, render_page
+from ingest.document import DocumentRef, Failure, Page, SkippedDocument, SourceDocument
+from ingest.state import DocumentRecord
+
+#: Documents loaded at once; loading is I/O (files, git), conversion is CPU.
+_LOAD_BATCH = 32
+_GLOB_FLAGS = glob.GLOBSTAR | glob.DOTGLOB | glob.NEGATE
+
+
+@dataclass
+class Collected:
+    """What a source holds now, as the planner needs it."""
+
+    pages: list[Page] = field(default_factory=list)
+    unchanged_ids: set[str] = field(default_factory=set)
+    skipped: list[SkippedDocument] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    scanned: int = 0
+    converted: int = 0
+
+
+def effective_fingerprint(connector_fingerprint: str, settings_digest: str) -> str:
+    """The connector's fingerprint bound to everything else that shapes the payload, so a
+    change of converter version, link template or availability re-sends every page."""
+    return hashlib.sha256(f"{connector_fingerprint}\0{settings_digest}".encode()).hexdigest()[:40]
+
+
+class PathFilter:
+    """The source's ``include`` / ``exclude`` globs (``**`` spans folders)."""
+
+    def __init__(self, include: Collection[str], exclude: Collection[str]) -> None:
+        self._include = list(include) or ["**"]
+        self._exclude = list(exclude)
+
+    def __call__(self, path: str) -> bool:
+        return bool(glob.globmatch(path, self._include, flags=_GLOB_FLAGS)) and not (
+            self._exclude and glob.globmatch(path, self._exclude, flags=_GLOB_FLAGS)
+        )
+
+
+async def collect(
+    connector: Connector,
+    *,
+    records: Mapping[str, DocumentRecord],
+    settings_digest: str,
+    path_filter: PathFilter,
+    links: LinkBuilder,
+    only: Collection[str] | None = None,
+) -> Collected:
+    """Scan ``connector``; convert only documents whose effective fingerprint changed.
+
+    ``only``, when given, limits loading to those locators (the watcher's changed files);
+    every other scanned document counts as present and unchanged.
+    """
+    by_locator = {record.locator: record for record in records.values()}
+    result = Collected()
+    to_load: list[tuple[DocumentRef, str]] = []
+    async for item in connector.scan():
+        if isinstance(item, Failure):
+            result.failures.append(item)
+            continue
+        if isinstance(item, SkippedDocument):
+            result.skipped.append(item)
+            continue
+        if not path_filter(item.locator):
+            continue
+        result.scanned += 1
+        fingerprint = effective_fingerprint(item.fingerprint, settings_digest)
+        record = by_locator.get(item.locator)
+        if record is not None and (
+            record.fingerprint == fingerprint or (only is not None and item.locator not in only)
+        ):
+            result.unchanged_ids.add(record.external_id)
+        else:
+            to_load.append((item, fingerprint))
+
+    for start in range(0, len(to_load), _LOAD_BATCH):
+        batch = to_load[start : start + _LOAD_BATCH]
+        loaded = await asyncio.gather(*(_load(connector, ref) for ref, _ in batch))
+        for (ref, fingerprint), item in zip(batch, loaded, strict=True):
+            if isinstance(item, SourceDocument):
+                try:
+                    page = render_page(item, links)
+                except Exception as exc:  # a converter bug must not stop the other documents
+                    result.failures.append(Failure(ref.locator, f"conversion failed: {exc}"))
+                    continue
+                result.pages.append(replace(page, locator=ref.locator, fingerprint=fingerprint))
+                result.converted += 1
+            elif isinstance(item, SkippedDocument):
+                result.skipped.append(item)
+            else:
+                result.failures.append(item)
+        await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal) breathe between batches
+    return result
+
+
+async def _load(connector: Connector, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
+    try:
+        return await connector.load(ref)
+    except Exception as exc:  # a connector bug on one document is that document's failure
+        return Failure(ref.locator, f"could not be read: {exc}")

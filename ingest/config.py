@@ -1,0 +1,249 @@
+"""Configuration: a TOML file, overridden by environment variables, validated up front.
+
+Precedence, highest first: ``INGEST_*`` environment variables (nested keys joined by
+``__``, e.g. ``INGEST_INTERCOM__BASE_URL``), then the TOML file (``--config PATH``,
+else ``./ingest.toml``), then defaults. The access token comes only from
+``INTERCOM_ACCESS_TOKEN`` or a secrets file named by ``intercom.token_file``; it is
+refused in the TOML file, which tends to end up in version control.
+
+Every mistake becomes one :class:`~ingest.errors.ConfigError` line naming the key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from ingest.connector import ConfigPath, ConnectorOptions
+from ingest.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "ingest.toml"
+TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a token
+REGION_URLS = {
+    "us": "https://api.intercom.io",
+    "eu": "https://api.eu.intercom.io",
+    "au": "https://api.au.intercom.io",
+}
+#: Keys that would put the secret in the file; refused with a pointer to the right place.
+_TOKEN_KEYS = ("token", "access_token", "intercom_access_token")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IntercomSettings(_Section):
+    """``[intercom]``: where and how to reach the API."""
+
+    region: Literal["us", "eu", "au"] = Field("us", description="Intercom data region.")
+    base_url: str | None = Field(None, description="Any API root (an emulator, a proxy); wins over region.")
+    api_version: str = Field("2.15", description="Sent as the Intercom-Version header.")
+    max_concurrency: int = Field(64, ge=1, le=512, description="Requests in flight at once.")
+    token_file: ConfigPath | None = Field(
+        None, description="A file holding the access token (used when INTERCOM_ACCESS_TOKEN is unset)."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url or REGION_URLS[self.region]
+
+
+class StateSettings(_Section):
+    """``[state]``: where fin-ingest remembers what it sent."""
+
+    path: ConfigPath = Field(Path("ingest.db"), description="SQLite state file.")
+
+
+class SourceSettings(BaseModel):
+    """``[sources.<name>]``: the keys every source has; the rest belong to its connector."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    connector: str = Field(description="Connector name, e.g. filesystem.")
+    url: str = Field(description="Root URL of the Content Import Source this source fills.")
+    include: tuple[str, ...] = Field(("**",), description="Globs of document paths to take.")
+    exclude: tuple[str, ...] = Field((), description="Globs of document paths to leave out.")
+    url_template: str | None = Field(
+        None, description="Public link of a document, e.g. https://host/blob/main/{path}."
+    )
+    ai_agent: bool = Field(True, description="Fin (AI Agent) may answer from these pages.")
+    ai_copilot: bool = Field(True, description="Copilot may answer from these pages.")
+    max_delete_share: float = Field(
+        0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _source_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL (it identifies the Content Import Source)")
+        return value
+
+
+class _FileSettings(BaseSettings):
+    """The raw settings: TOML values passed in, environment on top."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="INGEST_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    intercom: IntercomSettings = IntercomSettings()
+    state: StateSettings = StateSettings()
+    sources: dict[str, SourceSettings] = Field(default_factory=dict)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file arrives as init values; the environment must win over it.
+        return (env_settings, init_settings)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One configured source, its connector options validated."""
+
+    name: str
+    settings: SourceSettings
+    options: ConnectorOptions
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole validated configuration."""
+
+    intercom: IntercomSettings
+    state: StateSettings
+    sources: Mapping[str, Source]
+    config_file: Path | None
+
+    def access_token(self) -> SecretStr:
+        """The token from the environment, else from ``intercom.token_file``."""
+        token = os.environ.get(TOKEN_ENV, "").strip()
+        if token:
+            return SecretStr(token)
+        token_file = self.intercom.token_file
+        if token_file is None:
+            raise ConfigError(
+                f"no access token: set {TOKEN_ENV} or intercom.token_file (a file holding the token)"
+            )
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"intercom.token_file: cannot read {token_file}: {exc.strerror}") from exc
+        if not token:
+            raise ConfigError(f"intercom.token_file: {token_file} is empty")
+        return SecretStr(token)
+
+    def select(self, names: list[str] | None) -> list[Source]:
+        """The named sources in the given order, or all of them (sorted) when ``names`` is None."""
+        if names is None:
+            return [self.sources[name] for name in sorted(self.sources)]
+        unknown = [name for name in names if name not in self.sources]
+        if unknown:
+            known = ", ".join(sorted(self.sources)) or "none configured"
+            raise ConfigError(f"unknown source {unknown[0]!r} (configured: {known})")
+        return [self.sources[name] for name in dict.fromkeys(names)]
+
+
+def _format_validation_error(exc: ValidationError, prefix: str = "") -> str:
+    first = exc.errors()[0]
+    parts = [*(prefix.split(".") if prefix else []), *(str(part) for part in first["loc"])]
+    location = ".".join(parts)
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif first["type"] == "missing":
+        message = "required key is missing"
+    return f"{location}: {message}" if location else message
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} not found (pass --config PATH)") from exc
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+
+
+def _refuse_token_in_file(raw: Mapping[str, Any], path: Path) -> None:
+    intercom = raw.get("intercom")
+    if isinstance(intercom, Mapping):
+        for key in _TOKEN_KEYS:
+            if key in intercom:
+                raise ConfigError(
+                    f"intercom.{key} in {path}: the token must not be kept in the config file; "
+                    f"set {TOKEN_ENV} or point intercom.token_file at a secrets file"
+                )
+
+
+def _validate_source(name: str, settings: SourceSettings, base_dir: Path) -> Source:
+    from ingest.registry import load_connector  # imported late: plugins load only when used
+
+    try:
+        factory = load_connector(settings.connector)
+    except ConfigError as exc:
+        raise ConfigError(f"sources.{name}.connector: {exc}") from exc
+    options_data = dict(settings.model_extra or {})
+    try:
+        options = factory.options_model.model_validate(options_data, context={"base_dir": base_dir})
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, f"sources.{name}")) from exc
+    if settings.url_template is not None:
+        from ingest.convert import LinkBuilder
+
+        try:
+            LinkBuilder.check(settings.url_template, set(getattr(factory, "url_variables", {"path"})))
+        except ValueError as exc:
+            raise ConfigError(f"sources.{name}.url_template: {exc}") from exc
+    return Source(name=name, settings=settings, options=options)
+
+
+def load_settings(config_file: Path | None = None) -> Settings:
+    """Read, merge and validate the configuration; raise ConfigError with one clear line."""
+    explicit = config_file is not None
+    path = config_file if explicit else Path(DEFAULT_CONFIG_FILE)
+    assert path is not None
+    raw: dict[str, Any] = {}
+    if explicit or path.exists():
+        raw = _read_toml(path)
+        _refuse_token_in_file(raw, path)
+    base_dir = (path.parent if path.exists() else Path.cwd()).resolve()
+    context = {"base_dir": base_dir}
+    try:
+        merged = _FileSettings(**raw)
+        # Re-validate with the config folder as context so relative paths resolve against it.
+        intercom = IntercomSettings.model_validate(merged.intercom.model_dump(), context=context)
+        state = StateSettings.model_validate(merged.state.model_dump(), context=context)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc)) from exc
+    sources = {name: _validate_source(name, settings, base_dir) for name, settings in merged.sources.items()}
+    return Settings(
+        intercom=intercom,
+        state=state,
+        sources=sources,
+        config_file=path.resolve() if path.exists() else None,
+    )

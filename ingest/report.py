@@ -1,0 +1,177 @@
+"""What a run tells its user: progress while it works, a summary at the end, a JSON report for cron.
+
+A terminal gets a rich progress bar and a table; anything else (cron, a log shipper)
+gets plain log lines, one per source, that read well in a mail or a log file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgressBar
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from ingest.engine import SourceResult
+
+log = logging.getLogger("ingest")
+
+
+class Progress(Protocol):
+    """**Protocol**: told how far a source's writes have got."""
+
+    def start(self, source: str, total: int) -> None: ...
+
+    def advance(self, source: str) -> None: ...
+
+    def finish(self, source: str) -> None: ...
+
+
+class NullProgress:
+    """Progress for nobody (tests, the daemon)."""
+
+    def start(self, source: str, total: int) -> None:
+        pass
+
+    def advance(self, source: str) -> None:
+        pass
+
+    def finish(self, source: str) -> None:
+        pass
+
+
+class BarProgress:
+    """A progress bar per source on a terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self._bar = RichProgressBar(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._tasks: dict[str, TaskID] = {}
+
+    def start(self, source: str, total: int) -> None:
+        if total == 0:
+            return
+        if not self._tasks:
+            self._bar.start()
+        self._tasks[source] = self._bar.add_task(source, total=total)
+
+    def advance(self, source: str) -> None:
+        if source in self._tasks:
+            self._bar.advance(self._tasks[source])
+
+    def finish(self, source: str) -> None:
+        task = self._tasks.pop(source, None)
+        if task is not None:
+            self._bar.remove_task(task)
+        if not self._tasks:
+            self._bar.stop()
+
+
+def result_as_dict(result: SourceResult) -> dict[str, Any]:
+    counts = result.counts
+    return {
+        "source": result.source,
+        "target": result.target,
+        "ok": result.ok,
+        "error": result.error,
+        "created": counts.created,
+        "updated": counts.updated,
+        "deleted": counts.deleted,
+        "unchanged": counts.unchanged,
+        "skipped": counts.skipped,
+        "failed": counts.failed,
+        "scanned": result.scanned,
+        "converted": result.converted,
+        "seconds": round(result.seconds, 3),
+        "failures": [{"document": f.locator, "message": f.message} for f in result.failures],
+        "skipped_documents": [{"document": s.locator, "reason": s.reason} for s in result.skipped],
+    }
+
+
+def write_json_report(
+    path: Path, results: Sequence[SourceResult], *, exit_code: int, dry_run: bool, error: str | None = None
+) -> None:
+    """The machine-readable summary of a run (``--report FILE``), written atomically."""
+    body = {
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "dry_run": dry_run,
+        "exit_code": exit_code,
+        "error": error,
+        "sources": [result_as_dict(result) for result in results],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    temporary.replace(path)
+
+
+def summary_line(result: SourceResult, *, dry_run: bool = False) -> str:
+    """One line per source, for logs: what was done, in numbers."""
+    c = result.counts
+    verb = "would" if dry_run else "did"
+    line = (
+        f"source {result.source}: {verb} create {c.created}, update {c.updated}, delete {c.deleted}; "
+        f"unchanged {c.unchanged}, skipped {c.skipped}, failed {c.failed}"
+    )
+    if not dry_run:
+        line += f" ({result.seconds:.2f}s)"
+    if result.error:
+        line += f"; {result.error}"
+    return line
+
+
+def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run: bool = False) -> None:
+    """A table on a terminal; plain lines elsewhere. Failures and skips are always listed."""
+    if console.is_terminal:
+        title = "Dry run: nothing was sent" if dry_run else "Sync summary"
+        table = Table(title=title)
+        for column in ("source", "created", "updated", "deleted", "unchanged", "skipped", "failed", "time"):
+            table.add_column(column, justify="left" if column == "source" else "right")
+        for result in results:
+            c = result.counts
+            table.add_row(
+                result.source,
+                *(str(n) for n in (c.created, c.updated, c.deleted, c.unchanged, c.skipped, c.failed)),
+                f"{result.seconds:.2f}s",
+            )
+        console.print(table)
+    else:
+        for result in results:
+            console.print(
+                summary_line(result, dry_run=dry_run), highlight=False, markup=False, soft_wrap=True
+            )
+    for result in results:
+        if result.error:
+            console.print(
+                f"[red]error[/red] {escape(result.source)}: {escape(result.error)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        for failure in result.failures:
+            where = escape(f"{result.source}/{failure.locator}")
+            console.print(
+                f"[red]failed[/red] {where}: {escape(failure.message)}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        for skipped in result.skipped:
+            where = escape(f"{result.source}/{skipped.locator}")
+            console.print(
+                f"[yellow]skipped[/yellow] {where}: {escape(skipped.reason)}",
+                highlight=False,
+                soft_wrap=True,
+            )

@@ -1,0 +1,299 @@
+"""What fin-ingest remembers between runs, in one SQLite file (WAL mode).
+
+Per source: the Content Import Source id. Per source, target and external id: the
+remote id, the fingerprint the connector gave, the hash of the payload last sent, the
+time, and the HTML sent (compressed, for ``ingest plan --diff``). Per run: counts.
+
+Every successful request is recorded at once (``record_sent`` commits), so a run
+killed at any point loses nothing: the next run sees what was finished and redoes
+only the rest. Nothing here is a secret; the token is never stored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    name TEXT PRIMARY KEY,
+    import_source_id INTEGER,
+    import_source_url TEXT
+);
+CREATE TABLE IF NOT EXISTS documents (
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    locator TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    remote_id TEXT,
+    title TEXT NOT NULL,
+    sent_html BLOB,
+    synced_at REAL NOT NULL,
+    PRIMARY KEY (source, target, external_id)
+);
+CREATE INDEX IF NOT EXISTS documents_by_locator ON documents (source, target, locator);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    outcome TEXT NOT NULL DEFAULT 'running',
+    created INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS failures (
+    source TEXT NOT NULL,
+    locator TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (source, locator)
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """What was last sent for one document to one target."""
+
+    external_id: str
+    locator: str
+    fingerprint: str
+    content_hash: str
+    remote_id: str | None
+    title: str
+    synced_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RunCounts:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    source: str
+    started_at: float
+    finished_at: float | None
+    outcome: str
+    counts: RunCounts
+
+
+@dataclass(frozen=True, slots=True)
+class FailureRecord:
+    locator: str
+    message: str
+    at: float
+
+
+class StateStore:
+    """The SQLite state file. One instance per process; not shared across threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable across process kills in WAL mode; only an OS crash may lose
+        # the last commits, which the next run then simply redoes (upserts are idempotent).
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several writes into one commit (used for bulk fingerprint refreshes)."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # Content Import Sources -------------------------------------------------------
+
+    def import_source(self, source: str) -> tuple[int | None, str | None]:
+        """The remembered Content Import Source id and URL of ``source``."""
+        row = self._db.execute(
+            "SELECT import_source_id, import_source_url FROM sources WHERE name = ?", (source,)
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def remember_import_source(self, source: str, import_source_id: int, url: str) -> None:
+        self._db.execute(
+            "INSERT INTO sources (name, import_source_id, import_source_url) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET import_source_id = excluded.import_source_id, "
+            "import_source_url = excluded.import_source_url",
+            (source, import_source_id, url),
+        )
+
+    def forget_source(self, source: str, target: str) -> None:
+        """Drop everything known of a source's pages for one target (its remote twin is gone)."""
+        with self.transaction():
+            self._db.execute("DELETE FROM documents WHERE source = ? AND target = ?", (source, target))
+            self._db.execute("DELETE FROM sources WHERE name = ?", (source,))
+
+    # Documents --------------------------------------------------------------------
+
+    def documents(self, source: str, target: str) -> dict[str, DocumentRecord]:
+        """Every document recorded for a source and target, by external id."""
+        rows = self._db.execute(
+            "SELECT external_id, locator, fingerprint, content_hash, remote_id, title, synced_at "
+            "FROM documents WHERE source = ? AND target = ?",
+            (source, target),
+        )
+        return {row[0]: DocumentRecord(*row) for row in rows}
+
+    def count_documents(self, source: str, target: str) -> int:
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM documents WHERE source = ? AND target = ?", (source, target)
+        ).fetchone()
+        return int(row[0])
+
+    def sent_html(self, source: str, target: str, external_id: str) -> str | None:
+        """The HTML last sent for a document, or None when unknown."""
+        row = self._db.execute(
+            "SELECT sent_html FROM documents WHERE source = ? AND target = ? AND external_id = ?",
+            (source, target, external_id),
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return zlib.decompress(row[0]).decode("utf-8")
+
+    def record_sent(
+        self,
+        source: str,
+        target: str,
+        *,
+        external_id: str,
+        locator: str,
+        fingerprint: str,
+        content_hash: str,
+        remote_id: str | None,
+        title: str,
+        html: str,
+    ) -> None:
+        """Remember a successful create or update; committed before this returns."""
+        self._db.execute(
+            "INSERT INTO documents (source, target, external_id, locator, fingerprint, content_hash, "
+            "remote_id, title, sent_html, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (source, target, external_id) DO UPDATE SET locator = excluded.locator, "
+            "fingerprint = excluded.fingerprint, content_hash = excluded.content_hash, "
+            "remote_id = excluded.remote_id, title = excluded.title, sent_html = excluded.sent_html, "
+            "synced_at = excluded.synced_at",
+            (
+                source,
+                target,
+                external_id,
+                locator,
+                fingerprint,
+                content_hash,
+                remote_id,
+                title,
+                zlib.compress(html.encode("utf-8")),
+                time.time(),
+            ),
+        )
+
+    def refresh_fingerprints(self, source: str, target: str, updates: Iterable[tuple[str, str, str]]) -> None:
+        """Store new fingerprints (external_id, locator, fingerprint) of documents whose payload
+        did not change, so the next run skips them without reading them."""
+        with self.transaction():
+            self._db.executemany(
+                "UPDATE documents SET fingerprint = ?, locator = ? "
+                "WHERE source = ? AND target = ? AND external_id = ?",
+                [(fp, locator, source, target, ext) for ext, locator, fp in updates],
+            )
+
+    def record_deleted(self, source: str, target: str, external_id: str) -> None:
+        """Forget a document whose remote page was deleted; committed before this returns."""
+        self._db.execute(
+            "DELETE FROM documents WHERE source = ? AND target = ? AND external_id = ?",
+            (source, target, external_id),
+        )
+
+    # Runs and failures ------------------------------------------------------------
+
+    def start_run(self, source: str) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO runs (source, started_at) VALUES (?, ?)", (source, time.time())
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, outcome: str, counts: RunCounts) -> None:
+        self._db.execute(
+            "UPDATE runs SET finished_at = ?, outcome = ?, created = ?, updated = ?, deleted = ?, "
+            "unchanged = ?, skipped = ?, failed = ? WHERE id = ?",
+            (
+                time.time(),
+                outcome,
+                counts.created,
+                counts.updated,
+                counts.deleted,
+                counts.unchanged,
+                counts.skipped,
+                counts.failed,
+                run_id,
+            ),
+        )
+
+    def last_run(self, source: str) -> RunRecord | None:
+        row = self._db.execute(
+            "SELECT source, started_at, finished_at, outcome, created, updated, deleted, unchanged, "
+            "skipped, failed FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1",
+            (source,),
+        ).fetchone()
+        if row is None:
+            return None
+        return RunRecord(row[0], row[1], row[2], row[3], RunCounts(*row[4:]))
+
+    def replace_failures(self, source: str, failures: Iterable[tuple[str, str]]) -> None:
+        """The failures of the latest run of a source (locator, message), replacing older ones."""
+        now = time.time()
+        with self.transaction():
+            self._db.execute("DELETE FROM failures WHERE source = ?", (source,))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO failures (source, locator, message, at) VALUES (?, ?, ?, ?)",
+                [(source, locator, message, now) for locator, message in failures],
+            )
+
+    def failures(self, source: str) -> list[FailureRecord]:
+        rows = self._db.execute(
+            "SELECT locator, message, at FROM failures WHERE source = ? ORDER BY locator", (source,)
+        )
+        return [FailureRecord(*row) for row in rows]
+
+    def known_sources(self) -> list[str]:
+        rows = self._db.execute("SELECT name FROM sources UNION SELECT DISTINCT source FROM runs ORDER BY 1")
+        return [row[0] for row in rows]

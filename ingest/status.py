@@ -1,0 +1,58 @@
+"""Printing ``ingest status`` and ``ingest sources``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from ingest.intercom import ContentImportSource
+from ingest.runner import SourceStatus
+
+
+def _when(timestamp: float | None) -> str:
+    if timestamp is None:
+        return "-"
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
+
+
+def print_status(console: Console, statuses: Sequence[SourceStatus]) -> None:
+    if not statuses:
+        console.print("no sources configured or synced yet")
+        return
+    table = Table(title="Sources")
+    for column in ("source", "pages", "import source", "last run", "outcome", "last counts", "failures"):
+        table.add_column(column)
+    for status in statuses:
+        run = status.last_run
+        counts = "-"
+        if run is not None:
+            c = run.counts
+            counts = f"+{c.created} ~{c.updated} -{c.deleted} ={c.unchanged}"
+        table.add_row(
+            status.name + ("" if status.configured else " (not configured)"),
+            str(status.pages),
+            str(status.import_source_id or "-"),
+            _when(run.started_at if run else None),
+            run.outcome if run else "never run",
+            counts,
+            str(len(status.failures)),
+        )
+    console.print(table)
+    for status in statuses:
+        for failure in status.failures:
+            console.print(f"failed {status.name}/{failure.locator}: {failure.message}", markup=False)
+
+
+def print_remote_sources(console: Console, remote: Sequence[tuple[ContentImportSource, str | None]]) -> None:
+    if not remote:
+        console.print("the workspace has no Content Import Sources")
+        return
+    table = Table(title="Content Import Sources")
+    for column in ("id", "url", "status", "sync", "configured as"):
+        table.add_column(column)
+    for item, name in remote:
+        table.add_row(str(item.id), item.url, item.status, item.sync_behavior, name or "-")
+    console.print(table)

@@ -1,0 +1,112 @@
+"""External Pages: a source's documents become Fin content under one Content Import Source."""
+
+from __future__ import annotations
+
+import logging
+
+from ingest.config import SourceSettings
+from ingest.document import Page
+from ingest.errors import RejectedError
+from ingest.intercom import ExternalPageRequest, IntercomClient
+from ingest.plan import Deletion, Plan, Upsert
+from ingest.state import StateStore
+from ingest.targets.base import payload_digest
+
+log = logging.getLogger("ingest.targets.external_pages")
+
+NAME = "external_pages"
+
+
+class ExternalPagesTarget:
+    """Upserts pages by ``(source_id, external_id)``; POST is idempotent, so retries are safe."""
+
+    name = NAME
+
+    def __init__(
+        self, *, source: str, settings: SourceSettings, client: IntercomClient, state: StateStore
+    ) -> None:
+        self._source = source
+        self._settings = settings
+        self._client = client
+        self._state = state
+        self._import_source_id: int | None = None
+
+    def _payload(self, page: Page) -> dict[str, object]:
+        """Every field of the request except ``source_id``, which is not known while planning."""
+        return {
+            "title": page.title,
+            "html": page.html,
+            "url": page.url,
+            "locale": "en",
+            "external_id": page.external_id,
+            "ai_agent_availability": self._settings.ai_agent,
+            "ai_copilot_availability": self._settings.ai_copilot,
+        }
+
+    def settings_digest(self) -> str:
+        return payload_digest([self._settings.url, self._settings.ai_agent, self._settings.ai_copilot, "en"])
+
+    def payload_hash(self, page: Page) -> str:
+        return payload_digest(self._payload(page))
+
+    async def prepare(self, plan: Plan) -> bool:
+        """Find the Content Import Source (remembered id, else by URL, else create it).
+
+        Returns False when the remembered source is gone or the configured URL changed:
+        the pages recorded in state no longer exist under it, so state is reset.
+        """
+        url = self._settings.url
+        remembered_id, remembered_url = self._state.import_source(self._source)
+        if remembered_id is not None and remembered_url == url:
+            try:
+                await self._client.get_content_import_source(remembered_id)
+            except RejectedError as exc:
+                if exc.status != 404:
+                    raise
+                log.warning(
+                    "source %s: Content Import Source %s no longer exists; every page will be sent again",
+                    self._source,
+                    remembered_id,
+                )
+            else:
+                self._import_source_id = remembered_id
+                return True
+        elif remembered_id is not None:
+            log.warning(
+                "source %s: url changed from %s to %s; pages will be sent to the new Content Import Source "
+                "(the old one and its pages are left as they are)",
+                self._source,
+                remembered_url,
+                url,
+            )
+        reset = remembered_id is not None
+        if reset:
+            self._state.forget_source(self._source, NAME)
+        self._import_source_id = await self._find_or_create(url)
+        self._state.remember_import_source(self._source, self._import_source_id, url)
+        return not reset
+
+    async def _find_or_create(self, url: str) -> int:
+        for existing in await self._client.list_content_import_sources():
+            if existing.url == url:
+                log.info("source %s: using Content Import Source %s (%s)", self._source, existing.id, url)
+                return existing.id
+        created = await self._client.create_content_import_source(url)
+        log.info("source %s: created Content Import Source %s (%s)", self._source, created.id, url)
+        return created.id
+
+    async def upsert(self, item: Upsert) -> str | None:
+        assert self._import_source_id is not None, "prepare() must run first"
+        payload = self._payload(item.page)
+        request = ExternalPageRequest(source_id=self._import_source_id, **payload)  # type: ignore[arg-type]
+        page = await self._client.upsert_external_page(request)
+        return page.id
+
+    async def delete(self, item: Deletion) -> None:
+        if item.remote_id is None:
+            return
+        try:
+            await self._client.delete_external_page(item.remote_id)
+        except RejectedError as exc:
+            if exc.status != 404:
+                raise
