@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
@@ -17,7 +17,7 @@ from typing import Any
 RelativePath = str
 
 
-class BodyFormat(str, Enum):
+class BodyFormat(StrEnum):
     """What a document's body is written in, which picks its converter."""
 
     MARKDOWN = "markdown"
