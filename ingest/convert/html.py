@@ -1,0 +1,164 @@
+"""Clean HTML from any source into the small, safe shape Intercom renders.
+
+The structural pass (BeautifulSoup on lxml) removes what must go with its content
+(scripts, styles, frames, forms, SVG, the ``<head>``), turns task-list checkboxes
+into visible text, resolves links and images through a :class:`LinkBuilder`, drops a
+leading ``<h1>`` that repeats the title, and gives bare text in ``<div>``-like
+containers a paragraph of its own. :func:`ingest.convert.sanitize.sanitize` then
+applies the allow-list, so nothing this pass misses can reach Intercom.
+"""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, PreformattedString, Tag
+
+from ingest.convert.links import LinkBuilder
+from ingest.convert.sanitize import sanitize, tidy
+
+# Removed with everything inside them. ``head`` only holds metadata, styles and
+# scripts; its ``<title>`` is the page title, which Intercom shows by itself.
+DROPPED_TAGS = (
+    "head", "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
+    "form", "button", "select", "textarea", "noscript", "svg", "math", "link", "meta", "base",
+    "template", "title", "canvas", "audio", "video", "dialog",
+)  # fmt: skip
+
+# Containers Intercom does not render: kept as a paragraph when they hold only inline
+# content, unwrapped otherwise. Without this, ``<div>a</div><div>b</div>`` would reach
+# Intercom as the single word "ab".
+_CONTAINERS = (
+    "div", "section", "article", "aside", "header", "footer", "main", "nav", "figure",
+    "figcaption", "details", "summary", "center", "address", "hgroup", "fieldset",
+)  # fmt: skip
+_BLOCKS = (
+    "address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "ul",
+)  # fmt: skip
+_BLOCK_SET = frozenset(_BLOCKS)
+
+CHECKED_BOX = "\u2611"
+UNCHECKED_BOX = "\u2610"
+
+
+def same_title(heading_text: str, title: str | None) -> bool:
+    """Whether a heading says the same as the title, ignoring case and spacing."""
+    if title is None:
+        return False
+    return " ".join(heading_text.split()).casefold() == " ".join(title.split()).casefold()
+
+
+def checkbox_text(checked: bool, following: str) -> str:
+    """The visible prefix that replaces a task-list checkbox, spaced from the text after it."""
+    box = CHECKED_BOX if checked else UNCHECKED_BOX
+    return box if following[:1].isspace() else box + " "
+
+
+def clean_html(html: str, *, path: str, title: str | None, links: LinkBuilder) -> str:
+    """Cleaned, sanitised and tidied HTML for the document at ``path``; deterministic."""
+    soup = BeautifulSoup(html, "lxml")
+    for element in soup.find_all(DROPPED_TAGS):
+        element.decompose()
+    for node in soup.find_all(string=lambda text: isinstance(text, PreformattedString)):
+        node.extract()  # comments, CDATA, doctype, processing instructions
+    _replace_inputs(soup)
+    _rewrite_links(soup, path, links)
+    _rewrite_images(soup, path, links)
+    for name in ("html", "body"):
+        for element in soup.find_all(name):
+            element.unwrap()
+    _drop_leading_title(soup, title)
+    _flatten_containers(soup)
+    return tidy(sanitize(soup.decode()))
+
+
+def _replace_inputs(soup: BeautifulSoup) -> None:
+    for element in soup.find_all("input"):
+        if str(element.get("type", "")).lower() == "checkbox":
+            following = element.next_sibling
+            after = str(following) if isinstance(following, NavigableString) else ""
+            element.replace_with(NavigableString(checkbox_text(element.has_attr("checked"), after)))
+        else:
+            element.decompose()
+
+
+def _rewrite_links(soup: BeautifulSoup, path: str, links: LinkBuilder) -> None:
+    for anchor in soup.find_all("a"):
+        href = anchor.get("href")
+        target = links.resolve(href, path) if isinstance(href, str) else None
+        if target is None:
+            anchor.unwrap()
+        else:
+            anchor.attrs = {"href": target, **_title_attr(anchor)}
+
+
+def _rewrite_images(soup: BeautifulSoup, path: str, links: LinkBuilder) -> None:
+    for image in soup.find_all("img"):
+        src = image.get("src")
+        target = links.resolve_src(src, path) if isinstance(src, str) else None
+        alt = str(image.get("alt", "") or "")
+        if target is None:
+            if alt:
+                image.replace_with(NavigableString(alt))
+            else:
+                image.decompose()
+        else:
+            image.attrs = {"src": target, "alt": alt, **_title_attr(image)}
+
+
+def _title_attr(element: Tag) -> dict[str, str]:
+    title = element.get("title")
+    return {"title": title} if isinstance(title, str) and title else {}
+
+
+def _drop_leading_title(soup: BeautifulSoup, title: str | None) -> None:
+    # Exports often wrap the whole page (``<div id="main"><h1>...``): look inside wrappers.
+    parent: Tag = soup
+    while (first := _first_content(parent)) is not None:
+        if first.name == "h1":
+            if same_title(first.get_text(), title):
+                first.decompose()
+            return
+        if first.name not in _CONTAINERS:
+            return
+        parent = first
+
+
+def _first_content(parent: Tag) -> Tag | None:
+    for child in parent.children:
+        if isinstance(child, Tag):
+            return child
+        if str(child).strip():
+            return None
+    return None
+
+
+def _flatten_containers(soup: BeautifulSoup) -> None:
+    # Innermost first, so a container's decision sees its children already settled.
+    for element in reversed(soup.find_all(_CONTAINERS)):
+        holds_blocks = any(isinstance(child, Tag) and child.name in _BLOCK_SET for child in element.children)
+        if holds_blocks:
+            _unwrap_spaced(element)
+        elif element.get_text().strip() or element.find("img"):
+            element.name = "p"
+            element.attrs = {}
+            _strip_edges(element)
+        else:
+            element.decompose()
+
+
+def _strip_edges(element: Tag) -> None:
+    first, last = element.contents[0], element.contents[-1]
+    if isinstance(first, NavigableString):
+        first.replace_with(NavigableString(first.lstrip()))
+    last = element.contents[-1]
+    if isinstance(last, NavigableString):
+        last.replace_with(NavigableString(last.rstrip()))
+
+
+def _unwrap_spaced(element: Tag) -> None:
+    # A newline on each side keeps neighbouring words apart once the tag is gone.
+    element.insert_before(NavigableString("\n"))
+    element.insert_after(NavigableString("\n"))
+    element.unwrap()

@@ -1,0 +1,172 @@
+"""Where a document's links and images point once it lives in Intercom.
+
+A document's own relative links (``../billing/invoices.md#vat``) mean nothing inside
+Intercom, so each is resolved against the document's path and made absolute through
+the source's URL template, or dropped (unlinked) when there is no template or the link
+leaves the source. Absolute ``http``, ``https`` and ``mailto`` links and fragment-only
+links are kept; every other scheme (``javascript:``, ``data:``, ``file:``, ...) is
+dropped, whatever its case, entity encoding or embedded whitespace.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections.abc import Mapping
+from string import Formatter
+from types import MappingProxyType
+from urllib.parse import quote, unquote, urlsplit
+
+#: Placeholders every template may use, whatever the connector.
+BUILTIN_PLACEHOLDERS = frozenset({"path"})
+
+_KEPT_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+# What a browser ignores in a URL (WHATWG URL parser): C0 controls and spaces at
+# either end, tabs and newlines anywhere. Stripped before looking at the scheme so
+# that " java\tscript:" is seen for what a browser would run.
+_EDGE_JUNK = "".join(chr(c) for c in range(0x21))
+_INNER_JUNK = re.compile(r"[\t\n\r]")
+_NO_VARIABLES: Mapping[str, str] = MappingProxyType({})
+
+_Piece = tuple[str, str | None]
+
+
+def _parse_template(url_template: str) -> list[_Piece]:
+    """Split a template into (literal, placeholder) pieces; ValueError if malformed."""
+    pieces: list[_Piece] = []
+    try:
+        parsed = list(Formatter().parse(url_template))
+    except ValueError as exc:
+        raise ValueError(f"url_template {url_template!r} is malformed: {exc}") from exc
+    for literal, field, spec, conversion in parsed:
+        if field is not None and (not field.isidentifier() or spec or conversion):
+            # Only plain names: no attribute access, indexing or format specs, so a
+            # template can never reach into Python objects.
+            raise ValueError(f"url_template placeholder {{{field}}} must be a plain name like {{path}}")
+        pieces.append((literal, field))
+    return pieces
+
+
+def clean_url(href: str) -> str:
+    """``href`` as a browser reads it: edge controls and spaces gone, tabs/newlines removed."""
+    return _INNER_JUNK.sub("", href.strip(_EDGE_JUNK))
+
+
+def url_scheme(href: str) -> str | None:
+    """The lower-cased scheme of an already cleaned URL, or None for a relative one."""
+    match = _SCHEME.match(href)
+    return match.group(1).lower() if match else None
+
+
+class LinkBuilder:
+    """Builds public URLs for a source's documents from its ``url_template``.
+
+    The template is a ``str.format``-style string with plain placeholders:
+    ``{path}`` (the document's POSIX path, percent-encoded except ``/``) and any name in
+    ``variables`` (a connector's ``{ref}`` or ``{commit}``). Without a template no
+    document has a URL and every relative link is unlinked.
+    """
+
+    def __init__(self, url_template: str | None, variables: Mapping[str, str] = _NO_VARIABLES) -> None:
+        self.url_template = url_template
+        self.variables: Mapping[str, str] = MappingProxyType(dict(variables))
+        self._pieces = _parse_template(url_template) if url_template is not None else None
+
+    def __repr__(self) -> str:
+        return f"LinkBuilder({self.url_template!r}, {dict(self.variables)!r})"
+
+    @staticmethod
+    def check(url_template: str, allowed: set[str]) -> None:
+        """Raise ValueError naming the first placeholder that is neither built in nor in ``allowed``.
+
+        ``allowed`` holds the extra placeholders a connector provides (e.g. ``{"ref",
+        "commit"}``); ``{path}`` is always allowed. Malformed templates (an unclosed
+        brace, ``{path.x}``, ``{path:>10}``) raise ValueError too.
+        """
+        known = BUILTIN_PLACEHOLDERS | allowed
+        for _literal, field in _parse_template(url_template):
+            if field is not None and field not in known:
+                names = ", ".join(f"{{{name}}}" for name in sorted(known))
+                raise ValueError(f"url_template has unknown placeholder {{{field}}} (allowed: {names})")
+
+    def page_url(self, path: str, variables: Mapping[str, str] | None = None) -> str | None:
+        """The public URL of the document at ``path``, or None without a template.
+
+        ``variables`` add to (and override) those given to the constructor. The path is
+        NFC-normalised first so that a file name decomposed by macOS gives the same URL.
+        """
+        if self._pieces is None:
+            return None
+        values = {**self.variables, **(variables or {})}
+        values["path"] = quote(unicodedata.normalize("NFC", path), safe="/")
+        parts: list[str] = []
+        for literal, field in self._pieces:
+            parts.append(literal)
+            if field is not None:
+                if field not in values:
+                    raise ValueError(f"url_template placeholder {{{field}}} has no value")
+                parts.append(values[field])
+        return "".join(parts)
+
+    def resolve(self, href: str, from_path: str) -> str | None:
+        """Where a link found in the document at ``from_path`` should point, or None to unlink it.
+
+        Fragment-only links and absolute http(s)/mailto links are returned as written
+        (trimmed); other schemes give None. A relative link is taken against the
+        directory of ``from_path`` (a leading ``/`` means the source root), made absolute
+        through the template and keeps its query and fragment; it gives None without a
+        template or when it climbs out of the source root.
+        """
+        href = clean_url(href)
+        if not href:
+            return None
+        if href.startswith("#"):
+            return href
+        scheme = url_scheme(href)
+        if scheme is not None:
+            return href if scheme in _KEPT_SCHEMES else None
+        if href.startswith("//"):
+            return href
+        if self._pieces is None:
+            return None
+        target = self._target_path(href, from_path)
+        if target is None:
+            return None
+        parts = urlsplit(href)
+        url = self.page_url(target)
+        if url is None:  # pragma: no cover - a template exists here
+            return None
+        if parts.query:
+            url += ("&" if "?" in url else "?") + parts.query
+        if parts.fragment:
+            url += "#" + parts.fragment
+        return url
+
+    def resolve_src(self, src: str, from_path: str) -> str | None:
+        """Where an image found in the document at ``from_path`` loads from, or None to drop it.
+
+        Like :meth:`resolve`, except that only a URL that can serve an image is kept:
+        fragments and ``mailto:`` give None.
+        """
+        target = self.resolve(src, from_path)
+        if target is None or target.startswith("#") or url_scheme(target) == "mailto":
+            return None
+        return target
+
+    @staticmethod
+    def _target_path(href: str, from_path: str) -> str | None:
+        raw = unquote(urlsplit(href).path)
+        if not raw:
+            return from_path
+        # A leading "/" means the source root, not the web server's.
+        joined = raw.lstrip("/") if raw.startswith("/") else posixpath.join(posixpath.dirname(from_path), raw)
+        target = posixpath.normpath(joined)
+        if target == ".." or target.startswith("../") or target.startswith("/"):
+            return None
+        if target == ".":
+            target = ""
+        if raw.endswith("/") and target:
+            target += "/"
+        return target

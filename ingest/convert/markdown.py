@@ -1,0 +1,191 @@
+"""Markdown (CommonMark + GFM tables and strikethrough) to clean HTML.
+
+One parser is built at import and reused: markdown-it-py with mdit-py-plugins for task
+lists, footnotes, MkDocs admonitions (``!!!`` and the collapsible ``???``) and
+definition lists. Links, images and a leading title ``<h1>`` are handled on the token
+stream, so pure Markdown is parsed once and only the Rust sanitiser reads the HTML
+again. A document with raw HTML in it is rendered as it is and then goes through the
+full structural pass of :mod:`ingest.convert.html`, which handles the same things there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from ingest.convert.html import checkbox_text, clean_html, same_title
+from ingest.convert.links import LinkBuilder
+from ingest.convert.sanitize import sanitize, tidy
+
+_CHECKBOX_MARKUP = '<input class="task-list-item-checkbox"'
+_COMMENT_ONLY = re.compile(r"\s*<!--(?:(?!-->).)*-->\s*", re.DOTALL)
+
+
+def _visible_checkboxes(state: StateCore) -> None:
+    """Turn the task-list plugin's ``<input>`` tokens into a visible ☐ / ☑ text prefix."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        first = token.children[0]
+        if first.type == "html_inline" and first.content.startswith(_CHECKBOX_MARKUP):
+            following = token.children[1].content if len(token.children) > 1 else ""
+            first.type = "text"
+            first.content = checkbox_text('checked="checked"' in first.content, following)
+
+
+def _kind_label(kind: str) -> str:
+    return escapeHtml(kind[:1].upper() + kind[1:])
+
+
+def _render_admonition_open(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
+    # A quote with the kind in bold: Intercom renders blockquotes, and the kind
+    # ("Warning") stays visible text for readers and for Fin alike.
+    has_title = idx + 1 < len(tokens) and tokens[idx + 1].type == "admonition_title_open"
+    label = "" if has_title else f"<p><strong>{_kind_label(tokens[idx].meta['tag'])}</strong></p>\n"
+    return "<blockquote>\n" + label
+
+
+def _render_admonition_title_open(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
+    kind = str(tokens[idx - 1].meta.get("tag", "")) if idx > 0 else ""
+    title = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
+    if not kind or same_title(title, kind):
+        return "<p><strong>"
+    return f"<p><strong>{_kind_label(kind)}: "
+
+
+def _render_admonition_title_close(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
+    return "</strong></p>\n"
+
+
+def _render_admonition_close(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
+    return "</blockquote>\n"
+
+
+def _render_footnote_ref(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
+    # No link: Intercom keeps no ids, so "#fn1" would point nowhere. The number
+    # matches the position in the numbered list at the end.
+    return f"<sup>[{tokens[idx].meta['id'] + 1}]</sup>"
+
+
+def _constant(html: str) -> Any:
+    def render(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
+        return html
+
+    return render
+
+
+def _build_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.use(tasklists_plugin).use(footnote_plugin).use(admon_plugin).use(deflist_plugin)
+    md.core.ruler.after("github-tasklists", "visible_checkboxes", _visible_checkboxes)
+    rules = {
+        "admonition_open": _render_admonition_open,
+        "admonition_title_open": _render_admonition_title_open,
+        "admonition_title_close": _render_admonition_title_close,
+        "admonition_close": _render_admonition_close,
+        "footnote_ref": _render_footnote_ref,
+        "footnote_block_open": _constant("<hr>\n<ol>\n"),
+        "footnote_block_close": _constant("</ol>\n"),
+        "footnote_open": _constant("<li>"),
+        "footnote_close": _constant("</li>\n"),
+        "footnote_anchor": _constant(""),
+    }
+    for name, rule in rules.items():
+        md.add_render_rule(name, rule)
+    return md
+
+
+_PARSER = _build_parser()
+
+
+def markdown_to_html(body: str, *, path: str, title: str | None, links: LinkBuilder) -> str:
+    """Clean, sanitised HTML for a Markdown ``body`` found at ``path``; deterministic.
+
+    ``title`` is the document's title: a first ``# Heading`` saying the same is
+    dropped, since Intercom shows the title above the page.
+    """
+    env: dict[str, Any] = {}
+    tokens = _PARSER.parse(body, env)
+    if _has_raw_html(tokens):
+        rendered = _PARSER.renderer.render(tokens, _PARSER.options, env)
+        return clean_html(rendered, path=path, title=title, links=links)
+    if (
+        len(tokens) >= 3
+        and tokens[0].type == "heading_open"
+        and tokens[0].tag == "h1"
+        and same_title(_plain_text(tokens[1].children or []), title)
+    ):
+        del tokens[:3]
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            token.children = _rewrite_inline(token.children, path, links)
+    return tidy(sanitize(_PARSER.renderer.render(tokens, _PARSER.options, env)))
+
+
+def _has_raw_html(tokens: list[Token]) -> bool:
+    """Whether any raw HTML is left once comments (which never reach Intercom) are dropped."""
+    tokens[:] = [token for token in tokens if not _is_comment(token)]
+    found = False
+    for token in tokens:
+        if token.children:
+            token.children = [child for child in token.children if not _is_comment(child)]
+            found = found or any(child.type == "html_inline" for child in token.children)
+        found = found or token.type == "html_block"
+    return found
+
+
+def _is_comment(token: Token) -> bool:
+    return token.type in ("html_block", "html_inline") and _COMMENT_ONLY.fullmatch(token.content) is not None
+
+
+def _plain_text(children: Sequence[Token]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(_plain_text(child.children or []))
+    return "".join(parts)
+
+
+def _text_token(content: str) -> Token:
+    return Token("text", "", 0, content=content)
+
+
+def _rewrite_inline(children: list[Token], path: str, links: LinkBuilder) -> list[Token]:
+    """Resolve links and images; unlink or drop (keeping the text) what has nowhere to go."""
+    out: list[Token] = []
+    unlinked = False
+    for child in children:
+        if child.type == "link_open":
+            target = links.resolve(str(child.attrs.get("href", "")), path)
+            if target is None:
+                unlinked = True  # links cannot nest, so the next link_close is this one's
+                continue
+            child.attrs["href"] = target
+        elif child.type == "link_close" and unlinked:
+            unlinked = False
+            continue
+        elif child.type == "image":
+            target = links.resolve_src(str(child.attrs.get("src", "")), path)
+            if target is None:
+                alt = _plain_text(child.children or [])
+                if alt:
+                    out.append(_text_token(alt))
+                continue
+            # Alphabetical, as the structural pass serialises them, so both paths agree.
+            child.attrs = dict(sorted({**child.attrs, "src": target}.items()))
+        out.append(child)
+    return out

@@ -1,0 +1,182 @@
+"""Markdown to HTML: the exact HTML each construct becomes."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.convert import LinkBuilder, to_html
+from ingest.document import BodyFormat
+
+
+def md(body: str, links: LinkBuilder | None = None, *, title: str | None = None) -> str:
+    return to_html(
+        body,
+        BodyFormat.MARKDOWN,
+        path="guides/setup.md",
+        title=title,
+        links=links or LinkBuilder("https://docs.example.com/{path}"),
+    )
+
+
+def test_headings_and_paragraphs() -> None:
+    """Headings keep their level and inline emphasis; paragraphs are plain <p>."""
+    assert md("## Install\n\n### Step *one*\n\nText") == (
+        "<h2>Install</h2>\n<h3>Step <em>one</em></h3>\n<p>Text</p>"
+    )
+
+
+def test_leading_h1_equal_to_title_is_dropped() -> None:
+    """A first-line H1 repeating the title goes, ignoring case and spacing; Intercom shows the title."""
+    assert md("# Getting  started\n\nWelcome.", title="Getting Started") == "<p>Welcome.</p>"
+
+
+def test_leading_h1_with_inline_code_matches_plain_title() -> None:
+    """The H1's text, not its markup, is compared with the title."""
+    assert md("# The `ingest` CLI\n\nUse it.", title="The ingest CLI") == "<p>Use it.</p>"
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        ("# Setup\n\nText", "Billing", "<h1>Setup</h1>\n<p>Text</p>"),
+        ("# Setup\n\nText", None, "<h1>Setup</h1>\n<p>Text</p>"),
+        ("Intro\n\n# Setup", "Setup", "<p>Intro</p>\n<h1>Setup</h1>"),
+        ("## Setup\n\nText", "Setup", "<h2>Setup</h2>\n<p>Text</p>"),
+    ],
+)
+def test_other_headings_are_kept(body: str, title: str | None, expected: str) -> None:
+    """An H1 that differs from the title, is not first, or an H2 with the title's text stays."""
+    assert md(body, title=title) == expected
+
+
+def test_gfm_table() -> None:
+    """A GFM table becomes thead/tbody; alignment styles are dropped."""
+    body = "| Plan | Price |\n|:-----|------:|\n| Starter | $0 |\n| Team | $49 |"
+    assert md(body) == (
+        "<table>\n<thead>\n<tr>\n<th>Plan</th>\n<th>Price</th>\n</tr>\n</thead>\n"
+        "<tbody>\n<tr>\n<td>Starter</td>\n<td>$0</td>\n</tr>\n"
+        "<tr>\n<td>Team</td>\n<td>$49</td>\n</tr>\n</tbody>\n</table>"
+    )
+
+
+def test_fenced_code_keeps_language_class() -> None:
+    """A fence's language becomes class language-x on <code>; extra info words are ignored."""
+    assert md('```python title="app.py"\nprint("<hi>")\n```') == (
+        '<pre><code class="language-python">print("&lt;hi&gt;")\n</code></pre>'
+    )
+
+
+def test_code_without_language_has_no_class() -> None:
+    """Fences without a language and indented code get a bare <code>."""
+    assert md("```\nplain\n```\n\n    indented") == (
+        "<pre><code>plain\n</code></pre>\n<pre><code>indented\n</code></pre>"
+    )
+
+
+def test_code_keeps_trailing_blank_lines_inside_pre() -> None:
+    """Blank lines inside a code block are content and survive tidying."""
+    assert md("```sh\nmake\n\n\nmake test\n```") == (
+        '<pre><code class="language-sh">make\n\n\nmake test\n</code></pre>'
+    )
+
+
+def test_task_list_checkboxes_become_visible_text() -> None:
+    """Task-list items start with ☐ or ☑ instead of an <input>."""
+    assert md("- [ ] Invite your team\n- [x] Verify email\n  - [ ] Nested") == (
+        "<ul>\n<li>☐ Invite your team</li>\n<li>☑ Verify email\n<ul>\n<li>☐ Nested</li>\n</ul>\n</li>\n</ul>"
+    )
+
+
+def test_footnotes_become_numbers_and_a_list() -> None:
+    """Footnote references become [n] and the notes a numbered list after a rule, without links."""
+    body = "See the docs[^note] and FAQ[^2], again[^note].\n\n[^note]: Text *a*.\n[^2]: Second."
+    assert md(body) == (
+        "<p>See the docs<sup>[1]</sup> and FAQ<sup>[2]</sup>, again<sup>[1]</sup>.</p>\n<hr>\n"
+        "<ol>\n<li><p>Text <em>a</em>.</p>\n</li>\n<li><p>Second.</p>\n</li>\n</ol>"
+    )
+
+
+def test_admonition_with_title() -> None:
+    """An admonition is a blockquote whose first line names the kind and the title in bold."""
+    assert md('!!! warning "Back up first"\n    Export your *data*.') == (
+        "<blockquote>\n<p><strong>Warning: Back up first</strong></p>\n"
+        "<p>Export your <em>data</em>.</p>\n</blockquote>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "label"),
+    [
+        ("!!! note\n    Body.", "Note"),
+        ('!!! tip ""\n    Body.', "Tip"),
+        ('??? info "Details"\n    Body.', "Info: Details"),
+        ('???+ info "Details"\n    Body.', "Info: Details"),
+        ('!!! danger inline end "Careful"\n    Body.', "Danger: Careful"),
+        ('!!! note "Note"\n    Body.', "Note"),
+    ],
+)
+def test_admonition_labels(source: str, label: str) -> None:
+    """Untitled, empty-titled, collapsible and multi-class admonitions all keep the kind visible."""
+    assert md(source) == f"<blockquote>\n<p><strong>{label}</strong></p>\n<p>Body.</p>\n</blockquote>"
+
+
+def test_admonition_title_markup_is_cleaned() -> None:
+    """Raw HTML in an admonition's title is cleaned like any raw HTML."""
+    assert md("!!! <script>alert(1)</script>\n    Body.") == (
+        "<blockquote>\n<p><strong></strong></p>\n<p>Body.</p>\n</blockquote>"
+    )
+
+
+def test_strikethrough() -> None:
+    """Double tildes strike through; single tildes stay text."""
+    assert md("~~old~~ and ~single~") == "<p><s>old</s> and ~single~</p>"
+
+
+def test_definition_list() -> None:
+    """Definition lists become dl/dt/dd."""
+    assert md("Term\n: Definition\n\nOther\n: Def *two*") == (
+        "<dl>\n<dt>Term</dt>\n<dd>Definition</dd>\n<dt>Other</dt>\n<dd>Def <em>two</em></dd>\n</dl>"
+    )
+
+
+def test_ordered_list_start_and_line_breaks() -> None:
+    """An ordered list keeps its start number; hard breaks become <br>."""
+    assert md("3. a\n4. b\n\nline one  \nline two") == (
+        '<ol start="3">\n<li>a</li>\n<li>b</li>\n</ol>\n<p>line one<br>\nline two</p>'
+    )
+
+
+def test_body_without_front_matter_or_content() -> None:
+    """An empty body gives empty HTML; a body that starts with text is fine."""
+    assert md("") == ""
+    assert md("Just text.") == "<p>Just text.</p>"
+
+
+def test_raw_html_inside_markdown_is_cleaned() -> None:
+    """Raw HTML passes the parser and is then cleaned like any HTML."""
+    body = (
+        'Press <kbd>Ctrl</kbd>+<kbd>K</kbd> <span style="color:red" onclick="x()">now</span>.'
+        "\n\n<div>\nAfter\n</div>"
+    )
+    assert md(body) == "<p>Press <kbd>Ctrl</kbd>+<kbd>K</kbd> now.</p>\n<p>After</p>"
+
+
+def test_html_comments_are_dropped() -> None:
+    """HTML comments in Markdown never reach the output."""
+    assert md("<!-- draft: ask legal -->\nText <!-- inline --> here.") == "<p>Text  here.</p>"
+
+
+SAMPLES = [
+    "# Setup\n\nSee [billing](../billing/invoices.md#vat) and ![Logo](../images/logo.png).",
+    "- [ ] todo\n- [x] done\n\n[out](../../../etc/passwd) [frag](#top) [mail](mailto:a@example.com)",
+    '!!! note "Title"\n    [x](x.md)\n\nNote[^1].\n\n[^1]: ![alt](data:image/png;base64,AAA)',
+    '| a | b |\n|---|---|\n| [c](c.md) | ![d](/d.png "t") |',
+]
+
+
+@pytest.mark.parametrize("body", SAMPLES)
+@pytest.mark.parametrize("template", ["https://docs.example.com/{path}", None])
+def test_raw_html_path_gives_the_same_html(body: str, template: str | None) -> None:
+    """Markdown that needs the structural HTML pass converts exactly as it does without it."""
+    links = LinkBuilder(template)
+    assert md(body + "\n\n<div></div>\n", links, title="Setup") == md(body, links, title="Setup")
