@@ -1,0 +1,51 @@
+"""The emulator's settings, fixed when an app is created (faults can change at run time)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The largest ``per_page`` a list endpoint honours; larger values are clamped to it.
+MAX_PER_PAGE = 150
+
+
+@dataclass(frozen=True, slots=True)
+class EmulatorConfig:
+    """How an emulator instance behaves.
+
+    ``token`` is the only bearer token accepted (a fake, not a secret). ``rate_limit``
+    calls are allowed per ``rate_window_seconds`` window and per token, like Intercom's
+    10,000 calls a minute enforced in 10-second windows. ``latency_ms`` is a uniform
+    ``(min, max)`` range added to every API request (``(100, 100)`` for a fixed value);
+    ``fail_rate`` is the share of API requests answered 503 at random; ``seed`` makes
+    both reproducible. ``per_page`` is the default page size of list endpoints.
+    With ``data_file`` set, sources and pages survive restarts (JSON, rewritten after
+    every write: meant for demos, not for benchmarks of thousands of pages).
+    """
+
+    token: str = "demo-token"  # noqa: S105 - a fake token for a local emulator, printed on purpose
+    rate_limit: int = 1666
+    rate_window_seconds: float = 10.0
+    latency_ms: tuple[float, float] = (0.0, 0.0)
+    fail_rate: float = 0.0
+    seed: int = 0
+    per_page: int = 50
+    data_file: Path | None = None
+
+    def __post_init__(self) -> None:
+        low, high = self.latency_ms
+        object.__setattr__(self, "latency_ms", (float(low), float(high)))
+        if self.data_file is not None:
+            object.__setattr__(self, "data_file", Path(self.data_file))
+        if not self.token:
+            raise ValueError("token must not be empty")
+        if self.rate_limit < 1:
+            raise ValueError("rate_limit must be at least 1")
+        if self.rate_window_seconds <= 0:
+            raise ValueError("rate_window_seconds must be positive")
+        if not 0 <= low <= high:
+            raise ValueError("latency_ms must be (min, max) with 0 <= min <= max")
+        if not 0.0 <= self.fail_rate <= 1.0:
+            raise ValueError("fail_rate must be between 0 and 1")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")

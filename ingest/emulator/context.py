@@ -1,0 +1,76 @@
+"""Everything one emulator instance holds, reachable from a request as ``request.app[STATE]``."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from ingest.emulator.config import EmulatorConfig
+from ingest.emulator.faults import Faults, FaultUpdate
+from ingest.emulator.limits import RateLimiter
+from ingest.emulator.log import RequestLog
+from ingest.emulator.persist import DataFile
+from ingest.emulator.store import Store
+
+
+@dataclass
+class EmulatorState:
+    """The data, the request log, the rate limiter and the fault settings of one app.
+
+    Only touched from the app's event loop; :class:`~ingest.emulator.server.RunningEmulator`
+    hops onto that loop when called from another thread.
+    """
+
+    config: EmulatorConfig
+    store: Store = field(default_factory=Store)
+    log: RequestLog = field(default_factory=RequestLog)
+    limiter: RateLimiter = field(init=False)
+    faults: Faults = field(init=False)
+    data_file: DataFile | None = field(init=False, default=None)
+    #: When this instance started (UNIX seconds); the ``created_at`` of its app in ``/me``.
+    started_at: int = field(default_factory=lambda: int(time.time()))
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.config.rate_limit, self.config.rate_window_seconds)
+        self.faults = Faults(self.config)
+        if self.config.data_file is not None:
+            self.data_file = DataFile(self.config.data_file, self.store)
+            self.data_file.load()
+
+    def persist(self) -> None:
+        """Save the store if persistence is on and something changed."""
+        if self.data_file is not None:
+            self.data_file.save_if_changed()
+
+    def set_faults(self, change: FaultUpdate) -> dict[str, object]:
+        """Apply a run-time change; returns the settings now in force."""
+        self.faults.update(change)
+        if change.rate_limit is not None or change.rate_window_seconds is not None:
+            self.limiter.configure(change.rate_limit, change.rate_window_seconds)
+        return self.describe_faults()
+
+    def describe_faults(self) -> dict[str, object]:
+        """Fault and rate-limit settings now in force, JSON-ready."""
+        return {
+            **self.faults.describe(),
+            "rate_limit": self.limiter.limit,
+            "rate_window_seconds": self.limiter.window_seconds,
+        }
+
+    def reset(self) -> None:
+        """Wipe data, the log and counters; faults and rate limits go back to the config."""
+        self.store.clear()
+        self.log.clear()
+        self.faults = Faults(self.config)
+        self.limiter = RateLimiter(self.config.rate_limit, self.config.rate_window_seconds)
+        self.persist()
+
+
+STATE = web.AppKey("emulator_state", EmulatorState)
+
+
+def state_of(request: web.Request) -> EmulatorState:
+    """The state of the app that received ``request``."""
+    return request.app[STATE]

@@ -1,0 +1,73 @@
+"""The test control API under ``/_emulator/``: no auth, never logged, never faulted.
+
+``GET /_emulator/requests[?path_prefix=...]`` the request log and per-endpoint counters;
+``DELETE /_emulator/requests`` clears both; ``GET /_emulator/state`` every source and page;
+``GET|POST /_emulator/faults`` reads or changes latency, failures, drops and the rate limit
+(body: the fields of :class:`~ingest.emulator.faults.FaultUpdate`); ``POST /_emulator/reset``
+wipes data, the log and counters, and restores the configured faults and rate limit.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from ingest.emulator.context import state_of
+from ingest.emulator.errors import invalid
+from ingest.emulator.faults import FaultUpdate
+from ingest.emulator.wire import json_object
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/_emulator/requests")
+async def get_requests(request: web.Request) -> web.Response:
+    """The recorded requests, optionally filtered by path prefix, and the counters."""
+    state = state_of(request)
+    entries = state.log.entries(request.query.get("path_prefix"))
+    return web.json_response({"requests": [e.to_json() for e in entries], "counters": state.log.counters()})
+
+
+@routes.delete("/_emulator/requests")
+async def clear_requests(request: web.Request) -> web.Response:
+    """Forget the recorded requests and counters."""
+    state_of(request).log.clear()
+    return web.Response(status=204)
+
+
+@routes.get("/_emulator/state")
+async def get_state(request: web.Request) -> web.Response:
+    """Every source and page, in API shape."""
+    store = state_of(request).store
+    return web.json_response(
+        {
+            "sources": [s.to_api() for s in store.sources()],
+            "pages": [p.to_api() for p in store.pages()],
+        }
+    )
+
+
+@routes.get("/_emulator/faults")
+async def get_faults(request: web.Request) -> web.Response:
+    """The fault and rate-limit settings in force."""
+    return web.json_response(state_of(request).describe_faults())
+
+
+@routes.post("/_emulator/faults")
+async def set_faults(request: web.Request) -> web.Response:
+    """Change fault or rate-limit settings; answers the settings now in force."""
+    body = await json_object(request)
+    try:
+        change = FaultUpdate.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "body"
+        raise invalid(field, f"{field}: {first['msg']}") from exc
+    return web.json_response(state_of(request).set_faults(change))
+
+
+@routes.post("/_emulator/reset")
+async def reset(request: web.Request) -> web.Response:
+    """Wipe data, the log and counters; restore configured faults and rate limit."""
+    state_of(request).reset()
+    return web.Response(status=204)

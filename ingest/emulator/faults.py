@@ -1,0 +1,107 @@
+"""Injected trouble: latency, failing statuses and dropped connections, all reproducible."""
+
+from __future__ import annotations
+
+import random
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ingest.emulator.config import EmulatorConfig
+
+#: What to do with the next request instead of answering it normally.
+Action = Literal["drop"] | int | None
+
+
+class FaultUpdate(BaseModel):
+    """A change to the emulator's behaviour at run time; fields left ``None`` stay as they are.
+
+    ``latency_ms`` is a fixed value or a ``(min, max)`` range. ``fail_next`` requests are
+    answered ``fail_status``; ``drop_next`` requests get their connection closed without
+    an answer (drops are taken first). ``fail_rate`` answers that share of requests
+    ``fail_status`` at random. ``seed`` restarts the random generators.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    latency_ms: tuple[float, float] | float | None = None
+    fail_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    fail_status: int | None = Field(default=None, ge=400, le=599)
+    fail_next: int | None = Field(default=None, ge=0)
+    drop_next: int | None = Field(default=None, ge=0)
+    rate_limit: int | None = Field(default=None, ge=1)
+    rate_window_seconds: float | None = Field(default=None, gt=0)
+    seed: int | None = None
+
+    @field_validator("latency_ms")
+    @classmethod
+    def _range(cls, value: tuple[float, float] | float | None) -> tuple[float, float] | float | None:
+        low, high = (value, value) if isinstance(value, float | int) else (value or (0.0, 0.0))
+        if not 0 <= low <= high:
+            raise ValueError("latency_ms must be >= 0, and min <= max")
+        return value
+
+
+class Faults:
+    """The current fault settings and the seeded generators that apply them."""
+
+    def __init__(self, config: EmulatorConfig) -> None:
+        self.latency_ms: tuple[float, float] = config.latency_ms
+        self.fail_rate = config.fail_rate
+        self.fail_status = 503
+        self.fail_next = 0
+        self.drop_next = 0
+        self._reseed(config.seed)
+
+    def _reseed(self, seed: int) -> None:
+        self.seed = seed
+        # Separate generators, so turning on failures does not change the latency sequence.
+        self._latency_rng = random.Random(f"{seed}:latency")
+        self._fail_rng = random.Random(f"{seed}:fail")
+
+    def update(self, change: FaultUpdate) -> None:
+        """Apply the fields of ``change`` that are set (rate-limit fields are not ours)."""
+        if change.seed is not None:
+            self._reseed(change.seed)
+        if change.latency_ms is not None:
+            value = change.latency_ms
+            low, high = (value, value) if isinstance(value, float | int) else value
+            self.latency_ms = (float(low), float(high))
+        if change.fail_rate is not None:
+            self.fail_rate = change.fail_rate
+        if change.fail_status is not None:
+            self.fail_status = change.fail_status
+        if change.fail_next is not None:
+            self.fail_next = change.fail_next
+        if change.drop_next is not None:
+            self.drop_next = change.drop_next
+
+    def delay_seconds(self) -> float:
+        """How long to hold the next request before handling it."""
+        low, high = self.latency_ms
+        if high <= 0:
+            return 0.0
+        return (low if low == high else self._latency_rng.uniform(low, high)) / 1000.0
+
+    def next_action(self) -> Action:
+        """``"drop"``, a status to fail with, or ``None`` to answer normally; consumes counts."""
+        if self.drop_next > 0:
+            self.drop_next -= 1
+            return "drop"
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return self.fail_status
+        if self.fail_rate > 0 and self._fail_rng.random() < self.fail_rate:
+            return self.fail_status
+        return None
+
+    def describe(self) -> dict[str, object]:
+        """The current settings, JSON-ready."""
+        return {
+            "latency_ms": list(self.latency_ms),
+            "fail_rate": self.fail_rate,
+            "fail_status": self.fail_status,
+            "fail_next": self.fail_next,
+            "drop_next": self.drop_next,
+            "seed": self.seed,
+        }

@@ -1,0 +1,105 @@
+"""Injected latency, failures and dropped connections."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import aiohttp
+import pytest
+from emulator_helpers import TOKEN, assert_error, make_config
+
+from ingest.emulator import EmulatorConfig, RunningEmulator, start_emulator
+
+
+async def _statuses(client: aiohttp.ClientSession, count: int) -> list[int]:
+    statuses = []
+    for _ in range(count):
+        async with client.get("/me") as response:
+            statuses.append(response.status)
+    return statuses
+
+
+async def test_next_n_requests_fail_with_the_chosen_status(
+    client: aiohttp.ClientSession, emulator: RunningEmulator
+) -> None:
+    """fail_next=2 answers the next two requests with the status given, as error.list, then recovers."""
+    emulator.set_faults(fail_next=2, fail_status=503)
+    async with client.get("/me") as response:
+        assert response.status == 503
+        assert_error(await response.json(), "service_unavailable")
+    assert await _statuses(client, 2) == [503, 200]
+    emulator.set_faults(fail_next=1, fail_status=500)
+    assert await _statuses(client, 2) == [500, 200]
+
+
+async def test_dropped_connection_raises_on_the_client(
+    client: aiohttp.ClientSession, emulator: RunningEmulator
+) -> None:
+    """drop_next closes the connection without an answer; the client sees a disconnect, then it recovers."""
+    emulator.set_faults(drop_next=1)
+    with pytest.raises((aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)):
+        async with client.post(
+            "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x"}
+        ):
+            pass
+    assert await _statuses(client, 1) == [200]
+    [dropped, answered] = emulator.requests()
+    assert dropped.status is None and dropped.body == {"sync_behavior": "api", "url": "https://x"}
+    assert answered.status == 200
+    assert emulator.sources() == []
+
+
+async def test_random_failures_are_reproducible_with_a_seed() -> None:
+    """Two emulators with the same seed and fail rate fail the same requests."""
+    runs = []
+    for _ in range(2):
+        async with (
+            start_emulator(make_config(fail_rate=0.5, seed=7)) as emulator,
+            aiohttp.ClientSession(emulator.base_url, headers={"Authorization": f"Bearer {TOKEN}"}) as client,
+        ):
+            runs.append(await _statuses(client, 20))
+    assert runs[0] == runs[1]
+    assert 200 in runs[0] and 503 in runs[0]
+
+
+@pytest.mark.parametrize("emulator_config", [make_config(latency_ms=(100.0, 150.0))])
+async def test_latency_is_applied_and_requests_overlap(
+    client: aiohttp.ClientSession, emulator: RunningEmulator, emulator_config: EmulatorConfig
+) -> None:
+    """Each request is held 100-150 ms, yet 20 concurrent ones finish together, not one after another."""
+
+    async def one() -> int:
+        async with client.get("/me") as response:
+            return response.status
+
+    started = time.monotonic()
+    statuses = await asyncio.gather(*(one() for _ in range(20)))
+    elapsed = time.monotonic() - started
+    assert statuses == [200] * 20
+    held = [r.answered_at - r.received_at for r in emulator.requests()]
+    assert min(held) >= 0.1
+    assert elapsed < 20 * 0.1 / 2  # serial handling would take at least 2 s
+
+
+async def test_faults_can_be_set_over_the_control_api(
+    client: aiohttp.ClientSession, emulator: RunningEmulator
+) -> None:
+    """POST /_emulator/faults changes faults at run time; invalid values are a named 400."""
+    async with aiohttp.ClientSession(emulator.base_url) as control:
+        async with control.post("/_emulator/faults", json={"fail_next": 1, "fail_status": 502}) as response:
+            settings = await response.json()
+        assert (settings["fail_next"], settings["fail_status"]) == (1, 502)
+        assert await _statuses(client, 2) == [502, 200]
+        async with control.post("/_emulator/faults", json={"fail_rate": 2}) as response:
+            assert response.status == 400
+            assert_error(await response.json(), "parameter_invalid", "fail_rate")
+        async with control.post("/_emulator/faults", json={"rate_limit": 1}) as response:
+            assert response.status == 200
+    assert await _statuses(client, 2) == [200, 429]
+
+
+async def test_set_faults_rejects_bad_values(emulator: RunningEmulator) -> None:
+    """RunningEmulator.set_faults raises ValueError for an impossible setting."""
+    with pytest.raises(ValueError, match="latency_ms"):
+        emulator.set_faults(latency_ms=(300, 100))
