@@ -4,6 +4,21 @@ Faithful to the published 2.15 contract for ``/me``, content import sources and 
 pages: response shapes, ``error.list`` errors, pagination, rate limiting with
 ``X-RateLimit-*`` headers. It adds what tests and benchmarks need: injected latency,
 failures and dropped connections, a request log, and a control API under ``/_emulator/``.
+
+In an async test, in the test's own loop::
+
+    async with start_emulator(EmulatorConfig(token="t")) as emulator:
+        ...  # talk to emulator.base_url with "Authorization: Bearer t"
+        assert emulator.pages()[0]["external_id"] == "guide.md"
+
+In a sync test, or around a CLI subprocess (the server runs in a background thread)::
+
+    with running_emulator(EmulatorConfig(rate_limit=5, rate_window_seconds=1)) as emulator:
+        emulator.set_faults(fail_next=2, fail_status=503, drop_next=1)
+        subprocess.run(["ingest", "sync", ...], env={..., "INGEST_INTERCOM__BASE_URL": emulator.base_url})
+        statuses = [r.status for r in emulator.requests("/ai/external_pages")]
+
+In the foreground: ``serve(EmulatorConfig(data_file=Path("emulator.json")), port=8111)``.
 """
 
 from __future__ import annotations

@@ -120,7 +120,13 @@ async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Turn every exception into an ``error.list``; save the store after a write."""
     response = await answer(handler, request)
-    state_of(request).persist()
+    try:
+        state_of(request).persist()
+    except OSError:
+        log.exception("emulator: cannot save the data file")
+        return error_response(
+            _request_id(request), 500, "server_error", "The emulator could not save its data"
+        )
     return response
 
 

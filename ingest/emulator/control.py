@@ -61,7 +61,7 @@ async def set_faults(request: web.Request) -> web.Response:
         change = FaultUpdate.model_validate(body)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "body"
+        field = str(first["loc"][0]) if first["loc"] else "body"  # the key, not union-member details
         raise invalid(field, f"{field}: {first['msg']}") from exc
     return web.json_response(state_of(request).set_faults(change))
 

@@ -31,7 +31,8 @@ class RunningEmulator:
     """A started emulator. Every method is safe to call from any thread.
 
     Use it as an async context manager (or call :meth:`close`) when it runs in your
-    loop; :func:`running_emulator` stops it for you.
+    loop; :func:`running_emulator` stops it for you. After it stopped, the log and the
+    data can still be read.
     """
 
     def __init__(self, runner: web.AppRunner, host: str, port: int) -> None:
@@ -56,9 +57,8 @@ class RunningEmulator:
         return self._state.config.token
 
     def _call(self, fn: Callable[[], _T]) -> _T:
-        if self._closed:
-            raise RuntimeError("the emulator has been stopped")
-        if threading.get_ident() == self._loop_thread:
+        # Once stopped, nothing else touches the state, so it can be read from any thread.
+        if self._closed or threading.get_ident() == self._loop_thread:
             return fn()
 
         async def run() -> _T:

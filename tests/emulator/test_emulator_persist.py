@@ -7,7 +7,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from emulator_helpers import TOKEN, create_source, make_config, page_body, upsert
+from emulator_helpers import TOKEN, assert_error, create_source, make_config, page_body, upsert
 
 from ingest.emulator import start_emulator
 from ingest.errors import ConfigError
@@ -64,3 +64,19 @@ async def test_a_corrupt_data_file_is_a_config_error(tmp_path: Path) -> None:
     data_file.write_text("{not json")
     with pytest.raises(ConfigError, match=r"emulator\.json"):
         await start_emulator(make_config(data_file=data_file))
+
+
+async def test_a_failed_save_is_a_500_error_list_not_a_traceback(tmp_path: Path) -> None:
+    """When the data file cannot be written, the client gets a 500 error.list and nothing else."""
+    data_file = tmp_path / "emulator.json"
+    async with (
+        start_emulator(make_config(data_file=data_file)) as emulator,
+        _session(emulator.base_url) as client,
+    ):
+        data_file.mkdir()  # os.replace onto a directory fails
+        async with client.post(
+            "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x"}
+        ) as r:
+            assert r.status == 500
+            assert_error(await r.json(), "server_error")
+        data_file.rmdir()

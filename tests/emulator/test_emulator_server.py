@@ -39,6 +39,7 @@ def test_running_emulator_serves_from_a_thread_and_stops() -> None:
         port = emulator.port
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
         pass
+    assert [r.status for r in emulator.requests()] == [200, 503]  # still readable once stopped
     assert not any(t.name == "intercom-emulator" for t in threading.enumerate())
 
 

@@ -1,9 +1,10 @@
-"""The store on its own: indexes stay consistent, dumps load back, bad dumps are refused."""
+"""The store and the config on their own: consistent indexes, dumps that load back, refused values."""
 
 from __future__ import annotations
 
 import pytest
 
+from ingest.emulator import EmulatorConfig
 from ingest.emulator.store import PageFields, Store
 
 
@@ -48,3 +49,20 @@ def test_load_refuses_a_page_of_an_unknown_source() -> None:
     dump["sources"] = []
     with pytest.raises(ValueError, match="unknown source"):
         Store().load(dump)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"token": ""},
+        {"rate_limit": 0},
+        {"rate_window_seconds": 0},
+        {"latency_ms": (200.0, 100.0)},
+        {"fail_rate": 1.5},
+        {"per_page": 151},
+    ],
+)
+def test_impossible_configs_are_refused(overrides: dict[str, object]) -> None:
+    """EmulatorConfig rejects values no emulator could honour."""
+    with pytest.raises(ValueError):
+        EmulatorConfig(**overrides)  # type: ignore[arg-type]
