@@ -25,8 +25,8 @@ DROPPED_TAGS = (
 )  # fmt: skip
 
 # Containers Intercom does not render: kept as a paragraph when they hold only inline
-# content, unwrapped otherwise. Without this, ``<div>a</div><div>b</div>`` would reach
-# Intercom as the single word "ab".
+# content, unwrapped otherwise (with their loose text in paragraphs). Without this,
+# ``<div>a</div><div>b</div>`` would reach Intercom as the single word "ab".
 _CONTAINERS = (
     "div", "section", "article", "aside", "header", "footer", "main", "nav", "figure",
     "figcaption", "details", "summary", "center", "address", "hgroup", "fieldset",
@@ -139,26 +139,53 @@ def _flatten_containers(soup: BeautifulSoup) -> None:
     for element in reversed(soup.find_all(_CONTAINERS)):
         holds_blocks = any(isinstance(child, Tag) and child.name in _BLOCK_SET for child in element.children)
         if holds_blocks:
-            _unwrap_spaced(element)
+            _wrap_inline_runs(soup, element)
+            element.unwrap()
         elif element.get_text().strip() or element.find("img"):
             element.name = "p"
             element.attrs = {}
             _strip_edges(element)
         else:
             element.decompose()
+    _wrap_inline_runs(soup, soup)
+
+
+def _wrap_inline_runs(soup: BeautifulSoup, parent: Tag) -> None:
+    """Give text and inline elements that sit between blocks a paragraph of their own."""
+    run: list[NavigableString | Tag] = []
+    for child in list(parent.children):
+        if isinstance(child, Tag) and child.name in _BLOCK_SET:
+            _wrap_run(soup, run)
+            run = []
+        elif isinstance(child, NavigableString | Tag):
+            run.append(child)
+    _wrap_run(soup, run)
+
+
+def _wrap_run(soup: BeautifulSoup, run: list[NavigableString | Tag]) -> None:
+    # Line breaks at the edges of a run only spaced blocks apart: blocks do that already.
+    for edge in (0, -1):
+        while run and (_is_blank(run[edge]) or (isinstance(run[edge], Tag) and run[edge].name == "br")):
+            node = run.pop(edge)
+            if isinstance(node, Tag):
+                node.decompose()
+    if not run:
+        return
+    paragraph = soup.new_tag("p")
+    run[0].insert_before(paragraph)
+    for node in run:
+        paragraph.append(node.extract())
+    _strip_edges(paragraph)
+
+
+def _is_blank(node: NavigableString | Tag) -> bool:
+    return isinstance(node, NavigableString) and not node.strip()
 
 
 def _strip_edges(element: Tag) -> None:
-    first, last = element.contents[0], element.contents[-1]
+    first = element.contents[0]
     if isinstance(first, NavigableString):
         first.replace_with(NavigableString(first.lstrip()))
     last = element.contents[-1]
     if isinstance(last, NavigableString):
         last.replace_with(NavigableString(last.rstrip()))
-
-
-def _unwrap_spaced(element: Tag) -> None:
-    # A newline on each side keeps neighbouring words apart once the tag is gone.
-    element.insert_before(NavigableString("\n"))
-    element.insert_after(NavigableString("\n"))
-    element.unwrap()

@@ -108,6 +108,11 @@ def _build_parser() -> MarkdownIt:
 _PARSER = _build_parser()
 
 
+def parse_tokens(body: str) -> list[Token]:
+    """The token stream of ``body`` as the converter sees it (for tests and diagnostics)."""
+    return _PARSER.parse(body, {})
+
+
 def markdown_to_html(body: str, *, path: str, title: str | None, links: LinkBuilder) -> str:
     """Clean, sanitised HTML for a Markdown ``body`` found at ``path``; deterministic.
 
