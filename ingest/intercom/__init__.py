@@ -1,0 +1,25 @@
+"""The Intercom REST API client fin-ingest syncs through (API version 2.15).
+
+Nothing outside this package imports aiohttp exceptions or reads HTTP statuses: failures
+arrive as :mod:`ingest.errors` (``AuthError``, ``RetryableApiError``, ``RejectedError``...).
+"""
+
+from __future__ import annotations
+
+from ingest.intercom.client import IntercomClient
+from ingest.intercom.models import ContentImportSource, ExternalPage, ExternalPageRequest, encode_json
+from ingest.intercom.ratelimit import RateLimiter, RateLimitInfo
+from ingest.intercom.transport import DEFAULT_API_VERSION, REGION_URLS, IntercomTransport
+
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "REGION_URLS",
+    "ContentImportSource",
+    "ExternalPage",
+    "ExternalPageRequest",
+    "IntercomClient",
+    "IntercomTransport",
+    "RateLimitInfo",
+    "RateLimiter",
+    "encode_json",
+]

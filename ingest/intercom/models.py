@@ -1,0 +1,91 @@
+"""Typed request bodies and response objects of the Intercom endpoints fin-ingest uses.
+
+Request bodies are strict and frozen: a wrong type is a bug in the caller, caught before
+any request is sent. Response objects are lenient: unknown fields are ignored and absent
+optional fields are ``None``, so a server that adds fields breaks nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: UNIX time in seconds, as Intercom gives ``created_at`` and friends.
+UnixTimestamp = int
+
+
+def encode_json(value: Any) -> bytes:
+    """The exact bytes the client sends for a JSON body.
+
+    Keys are sorted and separators compact so that equal bodies give equal bytes, which is
+    what lets a target hash "the payload sent" and compare it with the last one.
+    """
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+class ExternalPageRequest(BaseModel):
+    """The body of ``POST /ai/external_pages``: create, or update by ``(source_id, external_id)``.
+
+    Both availability flags are required here although the API makes them optional:
+    they default to ``false`` on create and keep their old value on update, so a page
+    sent without them may silently never be used by Fin. They must come from
+    configuration every time.
+    """
+
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
+
+    title: str = Field(min_length=1)
+    html: str
+    url: str | None = None
+    locale: Literal["en"] = "en"
+    source_id: int
+    external_id: str = Field(min_length=1)
+    ai_agent_availability: bool
+    ai_copilot_availability: bool
+
+    def to_body(self) -> dict[str, Any]:
+        """The JSON object sent to the API (``url`` is left out when it is ``None``)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def to_json_bytes(self) -> bytes:
+        """The exact bytes the client sends for this request (see :func:`encode_json`)."""
+        return encode_json(self.to_body())
+
+
+class _ApiObject(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", coerce_numbers_to_str=True)
+
+
+class ContentImportSource(_ApiObject):
+    """A Content Import Source: the container External Pages are upserted under.
+
+    It has no name: a configured source is matched to its remote twin by ``url``.
+    """
+
+    id: int
+    url: str
+    sync_behavior: str
+    status: str = "active"
+    audience_ids: tuple[int, ...] | None = None
+    created_at: UnixTimestamp | None = None
+    updated_at: UnixTimestamp | None = None
+    last_synced_at: UnixTimestamp | None = None
+
+
+class ExternalPage(_ApiObject):
+    """An External Page as Intercom returns it (the server may have rewritten ``html``)."""
+
+    id: str
+    title: str
+    html: str
+    source_id: int
+    external_id: str
+    url: str | None = None
+    locale: str = "en"
+    ai_agent_availability: bool | None = None
+    ai_copilot_availability: bool | None = None
+    created_at: UnixTimestamp | None = None
+    updated_at: UnixTimestamp | None = None
+    last_ingested_at: UnixTimestamp | None = None

@@ -1,0 +1,286 @@
+"""The HTTP core of the Intercom client: session, auth headers, retries, rate limiting.
+
+Every call goes through :meth:`IntercomTransport.request`, which
+
+* holds one of ``max_concurrency`` slots (an :class:`asyncio.Semaphore`) while a request
+  is on the wire, and asks the shared :class:`~ingest.intercom.ratelimit.RateLimiter`
+  for a permit before sending it;
+* retries 5xx answers, timeouts and dropped connections with exponential back-off and
+  full jitter, up to ``max_attempts`` attempts, then raises ``RetryableApiError``;
+* on a 429 waits until ``X-RateLimit-Reset`` and tries again: those waits do not use up
+  the attempts, but more than ``MAX_CONSECUTIVE_429`` in a row raise ``RateLimitedError``;
+* raises ``AuthError`` at once on 401/403 and ``RejectedError`` on any other 4xx.
+
+The typed endpoints live in :class:`ingest.intercom.client.IntercomClient`, built on this.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, Self
+
+import aiohttp
+from pydantic import SecretStr
+from yarl import URL
+
+from ingest import __version__
+from ingest.errors import ApiError, ConfigError, RetryableApiError
+from ingest.intercom import errors
+from ingest.intercom.models import encode_json
+from ingest.intercom.pagination import next_page_url
+from ingest.intercom.ratelimit import RateLimiter
+
+#: Base URLs of Intercom's regions; a workspace's token only works in its own region.
+REGION_URLS: Mapping[str, str] = {
+    "us": "https://api.intercom.io",
+    "eu": "https://api.eu.intercom.io",
+    "au": "https://api.au.intercom.io",
+}
+DEFAULT_API_VERSION = "2.15"
+
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 30.0
+#: 429s are waited out without using attempts, but not forever.
+MAX_CONSECUTIVE_429 = 50
+
+_log = logging.getLogger("ingest.intercom")
+
+
+def backoff_delay(failures: int, rng: random.Random) -> float:
+    """Full-jitter exponential back-off: uniform in [0, min(cap, base * 2**(failures-1))]."""
+    return rng.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, failures - 1)))
+
+
+class IntercomTransport:
+    """Authenticated, retried, rate-limited requests to one Intercom workspace.
+
+    Use as ``async with``: a session is created on entry (unless one was given, which the
+    caller keeps owning) and closed on exit. ``sleep`` and ``clock`` (UNIX seconds) are
+    the seam for tests that wait without waiting.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        token: str,
+        api_version: str = DEFAULT_API_VERSION,
+        max_concurrency: int = 64,
+        session: aiohttp.ClientSession | None = None,
+        max_attempts: int = 6,
+        request_timeout: float = 30.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if max_concurrency < 1 or max_attempts < 1 or request_timeout <= 0:
+            raise ValueError("max_concurrency, max_attempts and request_timeout must be positive")
+        self._base = _checked_base_url(base_url)
+        self._token = _checked_token(token)
+        self._redact = errors.redacting(self._token.get_secret_value())
+        self._api_version = api_version
+        self._session = session
+        self._owns_session = session is None
+        self._max_concurrency = max_concurrency
+        self._max_attempts = max_attempts
+        self._timeout = aiohttp.ClientTimeout(total=request_timeout, sock_connect=min(request_timeout, 10.0))
+        self._sleep = sleep
+        self._rng = random.Random()
+        self._slots = asyncio.Semaphore(max_concurrency)
+        self._limiter = RateLimiter(sleep=sleep, clock=clock)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={str(self._base.with_user(None))!r}, "
+            f"api_version={self._api_version!r}, max_concurrency={self._max_concurrency})"
+        )
+
+    @property
+    def base_url(self) -> URL:
+        """The URL every request path is appended to."""
+        return self._base
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        """The limiter every request of this client shares."""
+        return self._limiter
+
+    async def __aenter__(self) -> Self:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._max_concurrency), timeout=self._timeout
+            )
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the session if this client created it."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str | int] | None = None,
+        retry: bool = True,
+    ) -> Any:
+        """Send one API call and return its JSON document (``None`` for an empty answer).
+
+        ``path`` is relative to the base URL, as it appears in the URL (quote id segments
+        yourself) and may carry a query string; ``params`` are added to it. ``json`` is
+        sent with :func:`~ingest.intercom.models.encode_json`.
+
+        All methods are retried by default, which is right for reads, deletes and the
+        External Page upsert (idempotent by ``source_id`` + ``external_id``). Calls that
+        must not run twice (creating an article or a source) pass ``retry=False``: then
+        only failures that certainly left the server untouched are retried (a 429, a
+        connection that could not be opened).
+        """
+        body = None if json is None else encode_json(json)
+        return await self._send(method.upper(), self._url(path, params), body, retry=retry)
+
+    async def paginate(
+        self, path: str, *, params: Mapping[str, str | int] | None = None, items_key: str = "data"
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Yield every item of a paginated list, following ``pages.next`` to the end."""
+        url: URL | None = self._url(path, params)
+        seen: set[URL] = set()
+        while url is not None:
+            if url in seen:
+                raise ApiError(f"Intercom's pagination of {path} leads back to {url.path_qs}")
+            seen.add(url)
+            page = await self._send("GET", url, None, retry=True)
+            items = page.get(items_key) if isinstance(page, dict) else None
+            if not isinstance(items, list):
+                raise ApiError(f"Intercom's answer to GET {url.path_qs} has no {items_key!r} list")
+            for item in items:
+                yield item
+            url = next_page_url(page.get("pages"), current=url, base=self._base)
+
+    def _url(self, path: str, params: Mapping[str, str | int] | None) -> URL:
+        if URL(path).is_absolute():
+            raise ValueError(f"request() takes a path relative to the base URL, not {path!r}")
+        url = URL(str(self._base).rstrip("/") + "/" + path.lstrip("/"))
+        return url.update_query({k: str(v) for k, v in params.items()}) if params else url
+
+    def _headers(self, has_body: bool) -> dict[str, str]:
+        headers = {
+            "Authorization": f"Bearer {self._token.get_secret_value()}",
+            "Intercom-Version": self._api_version,
+            "Accept": "application/json",
+            "User-Agent": f"fin-ingest/{__version__}",
+        }
+        if has_body:
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    async def _send(self, method: str, url: URL, body: bytes | None, *, retry: bool) -> Any:
+        operation = f"{method} {url.path}"
+        failures = limited = 0
+        while True:
+            attempt = failures + limited + 1
+            try:
+                status, reason, headers, raw = await self._attempt(method, url, body, attempt)
+            except (TimeoutError, aiohttp.ClientError) as exc:
+                failures += 1
+                may_retry = errors.is_transient(exc) and (retry or errors.never_sent(exc))
+                if not may_retry or failures >= self._max_attempts:
+                    raise errors.error_for_exception(
+                        exc, operation=operation, attempts=failures, redact=self._redact
+                    ) from exc
+                await self._back_off(operation, self._redact(str(exc) or type(exc).__name__), failures)
+                continue
+            if status < 300:
+                return errors.parse_success_body(raw, status=status, headers=headers, operation=operation)
+            details = errors.parse_error_body(status, reason, headers, raw)
+            if status == 429:
+                limited += 1
+                if limited < MAX_CONSECUTIVE_429:
+                    delay = self._limiter.wait_after_429(headers) or backoff_delay(limited, self._rng)
+                    _log.warning("%s: rate limited (429); waiting %.1f s for the reset", operation, delay)
+                    await self._sleep(delay)
+                    continue
+            else:
+                limited = 0
+            error = errors.error_for_status(
+                status=status,
+                details=details,
+                operation=operation,
+                base_url=str(self._base),
+                redact=self._redact,
+                reset_at=errors.rate_limit_reset(headers),
+                attempts=max(failures + 1, limited),
+            )
+            if isinstance(error, RetryableApiError) and status != 429 and retry:
+                failures += 1
+                if failures < self._max_attempts:
+                    await self._back_off(operation, f"HTTP {status}", failures, errors.retry_after(headers))
+                    continue
+            raise error
+
+    async def _attempt(
+        self, method: str, url: URL, body: bytes | None, attempt: int
+    ) -> tuple[int, str, Mapping[str, str], bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("use the client as `async with IntercomClient(...) as client:`")
+        async with self._slots:
+            seq = await self._limiter.acquire()
+            started = time.perf_counter()
+            async with self._session.request(
+                method,
+                url,
+                data=body,
+                headers=self._headers(body is not None),
+                timeout=self._timeout,
+                allow_redirects=False,
+            ) as response:
+                self._limiter.observe(seq, response.headers)
+                raw = await response.read()
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        _log.debug(
+            "%s %s -> %d (attempt %d, %.0f ms)", method, url.path_qs, response.status, attempt, elapsed_ms
+        )
+        return response.status, response.reason or "", response.headers, raw
+
+    async def _back_off(self, operation: str, why: str, failures: int, at_least: float | None = None) -> None:
+        delay = backoff_delay(failures, self._rng)
+        if at_least is not None:
+            delay = max(delay, min(at_least, BACKOFF_CAP))
+        _log.warning(
+            "%s failed (%s); retrying in %.1f s (attempt %d of %d)",
+            operation,
+            why,
+            delay,
+            failures + 1,
+            self._max_attempts,
+        )
+        await self._sleep(delay)
+
+
+def _checked_base_url(base_url: str) -> URL:
+    url = URL(base_url.strip())
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigError(f"The Intercom base URL must be an http(s) URL, e.g. {REGION_URLS['us']}")
+    return url.with_query(None).with_fragment(None)
+
+
+def _checked_token(token: str) -> SecretStr:
+    token = token.strip()
+    if not token:
+        raise ConfigError("The Intercom access token is empty: set INTERCOM_ACCESS_TOKEN")
+    if any(ch.isspace() or not ch.isprintable() for ch in token):
+        # Never echo the token: say what is wrong with it, not what it is.
+        raise ConfigError("The Intercom access token contains spaces or control characters: copy it again")
+    return SecretStr(token)

@@ -1,0 +1,118 @@
+"""Check a request against Intercom's API description, the contract every request must keep.
+
+The description is ``shared/intercom/openapi-2.15-subset.yaml`` beside the repository (the
+repository's parent folder holds ``shared/``); it is not part of the package. Where it is
+absent, tests that need it are skipped with :data:`requires_spec`.
+
+Besides the OpenAPI description (paths, methods, path and query parameters, the
+``Intercom-Version`` header, bearer auth, JSON request bodies), a request must follow the
+rules of ``shared/intercom/API-NOTES.md`` that the description cannot express:
+
+* ``Intercom-Version`` and ``Accept: application/json`` on every request;
+* ``Content-Type: application/json`` on every body, and no body on GET or DELETE;
+* ``ai_agent_availability`` and ``ai_copilot_availability`` always sent on
+  ``POST /ai/external_pages``.
+
+Usage::
+
+    from contract import validate_request
+    validate_request("POST", "http://127.0.0.1:8080/ai/external_pages", headers, body)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from openapi_core import OpenAPI
+from openapi_core.testing import MockRequest
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "intercom" / "openapi-2.15-subset.yaml"
+
+#: The description's servers are Intercom's hosts; requests are checked by path, whatever
+#: host (emulator, mock, proxy) they were sent to.
+_SPEC_HOST = "https://api.intercom.io"
+
+
+def spec_available() -> bool:
+    """Whether the OpenAPI description is where this module expects it."""
+    return SPEC_PATH.is_file()
+
+
+requires_spec = pytest.mark.skipif(
+    not spec_available(),
+    reason=f"the Intercom OpenAPI description is absent ({SPEC_PATH}); it lives in shared/, beside the repo",
+)
+
+
+@functools.cache
+def _openapi() -> OpenAPI:
+    return OpenAPI.from_file_path(str(SPEC_PATH))
+
+
+def validate_request(method: str, url: str, headers: Mapping[str, str], body: bytes | str | None) -> None:
+    """Raise AssertionError, naming every problem, unless the request keeps the contract.
+
+    ``url`` may be absolute or a path with its query string; only path and query count.
+    """
+    if not spec_available():
+        raise AssertionError(f"cannot check the request: {SPEC_PATH} is absent")
+    parts = urlsplit(url)
+    method = method.upper()
+    payload = body.encode("utf-8") if isinstance(body, str) else body
+    lowered = {name.lower(): value for name, value in headers.items()}
+    problems = list(_note_rules(method, parts.path, lowered, payload))
+    request = MockRequest(
+        _SPEC_HOST,
+        method.lower(),
+        parts.path or "/",
+        args=dict(parse_qsl(parts.query, keep_blank_values=True)),
+        headers=dict(headers),
+        data=payload,
+        content_type=lowered.get("content-type", ""),
+    )
+    problems.extend(_describe(error) for error in _openapi().iter_request_errors(request))
+    if problems:
+        shown = f"{method} {parts.path}" + (f"?{parts.query}" if parts.query else "")
+        listed = "\n".join(f"  - {problem}" for problem in problems)
+        raise AssertionError(f"{shown} breaks the Intercom 2.15 contract:\n{listed}")
+
+
+def _note_rules(method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Iterator[str]:
+    if "intercom-version" not in headers:
+        yield "no Intercom-Version header"
+    if "application/json" not in headers.get("accept", ""):
+        yield "no Accept: application/json header"
+    if body:
+        if not headers.get("content-type", "").startswith("application/json"):
+            yield f"a body with Content-Type {headers.get('content-type')!r}, not application/json"
+        if method in ("GET", "DELETE"):
+            yield f"a body on {method}"
+    if method == "POST" and path.rstrip("/").endswith("/ai/external_pages"):
+        document = _json_object(body)
+        for flag in ("ai_agent_availability", "ai_copilot_availability"):
+            if flag not in document:
+                yield f"{flag} not sent (it defaults to false on create; always send it)"
+
+
+def _json_object(body: bytes | None) -> dict[str, Any]:
+    try:
+        document = json.loads(body or b"")
+    except ValueError:
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def _describe(error: BaseException) -> str:
+    details: list[str] = []
+    cause: BaseException | None = error
+    while cause is not None:
+        details.extend(str(getattr(e, "message", e)) for e in getattr(cause, "schema_errors", ()) or ())
+        cause = cause.__cause__
+    headline = f"{type(error).__name__}: {error}"
+    return headline + "".join(f"\n      {detail}" for detail in details if detail not in headline)
