@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from ingest.collect import Collected, PathFilter, collect
@@ -21,7 +21,7 @@ from ingest.errors import ApiError, AuthError, ConnectorError
 from ingest.plan import Deletion, Plan, Upsert, make_plan
 from ingest.registry import load_connector
 from ingest.report import NullProgress, Progress
-from ingest.state import RunCounts, StateStore
+from ingest.state import DocumentRecord, RunCounts, StateStore
 from ingest.targets.base import Target, payload_digest
 
 log = logging.getLogger("ingest.engine")
@@ -76,6 +76,12 @@ class Engine:
     ) -> tuple[Plan, Collected, Target]:
         """Everything a sync of ``source`` would do, without sending or recording anything."""
         target = self._target_factory(source)
+        plan, collected, _ = await self._collect_and_plan(source, target, only=only)
+        return plan, collected, target
+
+    async def _collect_and_plan(
+        self, source: Source, target: Target, *, only: Collection[str] | None
+    ) -> tuple[Plan, Collected, Target]:
         connector = build_connector(source)
         records = self._state.documents(source.name, target.name)
         settings_digest = payload_digest(
@@ -89,9 +95,11 @@ class Engine:
             links=LinkBuilder(source.settings.url_template),
             only=only,
         )
-        return self._plan(source, target, collected), collected, target
+        return self._plan(source, target, collected, records), collected, target
 
-    def _plan(self, source: Source, target: Target, collected: Collected) -> Plan:
+    def _plan(
+        self, source: Source, target: Target, collected: Collected, records: Mapping[str, DocumentRecord]
+    ) -> Plan:
         return make_plan(
             source=source.name,
             target=target.name,
@@ -99,7 +107,7 @@ class Engine:
             unchanged_ids=collected.unchanged_ids,
             skipped=collected.skipped,
             failures=collected.failures,
-            records=self._state.documents(source.name, target.name),
+            records=records,
             payload_hash=target.payload_hash,
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
@@ -131,7 +139,9 @@ class Engine:
                 return result
             try:
                 if plan.writes and not await target.prepare(plan):
-                    plan = self._plan(source, target, collected)  # remote state was reset
+                    # The remote container was recreated and state reset: every document is new.
+                    plan, collected, _ = await self._collect_and_plan(source, target, only=None)
+                    result.scanned, result.converted = collected.scanned, collected.converted
             except AuthError:
                 raise
             except ApiError as exc:

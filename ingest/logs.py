@@ -93,4 +93,3 @@ def setup_logging(*, verbose: int = 0, json_format: bool = False) -> None:
     root = logging.getLogger("ingest")
     root.handlers[:] = [handler]
     root.setLevel(level)
-    root.propagate = False

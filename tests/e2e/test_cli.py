@@ -1,0 +1,128 @@
+"""The ``ingest`` command against an emulator in a background thread: exit codes, output, report, status."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.cli import main
+from ingest.emulator import EmulatorConfig, RunningEmulator, running_emulator
+from tests.e2e.conftest import TOKEN, write_config, write_docs
+
+
+@pytest.fixture
+def emulator() -> Iterator[RunningEmulator]:  # type: ignore[override]
+    with running_emulator(EmulatorConfig(token=TOKEN)) as running:
+        yield running
+
+
+@pytest.fixture
+def project(tmp_path: Path, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with docs and an ingest.toml pointing at the emulator; the token in the environment."""
+    write_docs(tmp_path / "docs", 5)
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    return write_config(tmp_path, emulator.base_url)
+
+
+def test_run_prints_one_line_per_source_and_writes_a_report(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a terminal, a run prints a plain summary line and --report writes the JSON summary."""
+    report = tmp_path / "out" / "report.json"
+    assert main(["run", "--all", "--config", str(project), "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "source docs: did create 5, update 0, delete 0; unchanged 0, skipped 0, failed 0" in out
+    body = json.loads(report.read_text())
+    assert body["exit_code"] == 0 and body["dry_run"] is False
+    assert body["sources"][0]["created"] == 5 and body["sources"][0]["ok"] is True
+
+
+def test_dry_run_sends_and_records_nothing(
+    project: Path, emulator: RunningEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--dry-run reports what it would do, sends no request and leaves state empty."""
+    assert main(["run", "--source", "docs", "--dry-run", "--config", str(project)]) == 0
+    assert "source docs: would create 5" in capsys.readouterr().out
+    assert emulator.requests() == []
+    assert main(["run", "--all", "--config", str(project)]) == 0
+    assert "did create 5" in capsys.readouterr().out
+
+
+def test_status_and_plan_diff_after_an_edit(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """status reads the state; plan --diff shows the edited lines as Markdown, and sends nothing."""
+    assert main(["run", "--all", "--config", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["status", "--config", str(project)]) == 0
+    status = capsys.readouterr().out
+    assert "docs" in status and "ok" in status
+    page = project.parent / "docs" / "section-1" / "page-001.md"
+    page.write_text("# Page 1\n\nA brand new sentence.\n")
+    assert main(["plan", "--diff", "--config", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "docs: update section-1/page-001.md" in out
+    assert "+A brand new sentence." in out
+    assert "-Body of page 1" in out
+
+
+def test_sources_lists_the_remote_import_sources(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """sources shows the workspace's Content Import Sources and which configured source owns each."""
+    main(["run", "--all", "--config", str(project)])
+    capsys.readouterr()
+    assert main(["sources", "--config", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "https://docs.example.com" in out and "docs" in out
+
+
+def test_wrong_token_exits_2_without_leaking_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A rejected token: exit 2, one line saying what to fix, the token nowhere in output or report."""
+    secret = "sk-wrong-0000-1111-2222"
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", secret)
+    report = tmp_path / "report.json"
+    assert main(["run", "--all", "--config", str(project)]) == 2
+    plain = capsys.readouterr()
+    assert "INTERCOM_ACCESS_TOKEN" in plain.err and "Traceback" not in plain.err
+    # At debug level every request and the error's traceback are logged: still no token.
+    assert main(["-vv", "run", "--all", "--config", str(project), "--report", str(report)]) == 2
+    verbose = capsys.readouterr()
+    assert "Authorization" not in verbose.err or "Bearer" not in verbose.err
+    for text in (plain.out, plain.err, verbose.out, verbose.err, report.read_text()):
+        assert secret not in text
+    state = (project.parent / "ingest.db").read_bytes()
+    assert secret.encode() not in state
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run"], "--source NAME (repeatable) or --all"),
+        (["run", "--all", "--source", "docs"], "not both"),
+        (["run", "--source", "nope"], "unknown source 'nope'"),
+    ],
+)
+def test_usage_mistakes_exit_2(
+    project: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Wrong arguments exit 2 with a sentence saying what to do."""
+    assert main([*argv, "--config", str(project)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_config_mistake_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken config file gives exit 2 and a single error line, no traceback."""
+    config = tmp_path / "ingest.toml"
+    config.write_text('[sources.docs]\nconnector = "filesystem"\n')
+    assert main(["run", "--all", "--config", str(config)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("error:") and "sources.docs" in err
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["plan"], ["status"], ["sources"], ["emulator"], ["demo"]])
+def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """--help works on every command and exits 0."""
+    assert main([*command, "--help"]) == 0
+    assert "Usage:" in capsys.readouterr().out

@@ -1,0 +1,149 @@
+"""A folder of docs synced into the emulator over loopback: create, no-op, edit, delete, rename, guard."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from pydantic import SecretStr
+
+from ingest.errors import AuthError, ConfigError, LockedError
+from ingest.lock import source_locks
+from ingest.runner import run_sources
+from tests.e2e.conftest import SOURCE_URL, TOKEN, Harness, write_docs
+
+
+async def test_first_sync_creates_every_page_then_nothing_is_sent(harness: Harness) -> None:
+    """First run creates every page under a new import source; the second sends no request."""
+    titles = write_docs(harness.docs, 12)
+    result = await harness.sync()
+    assert (result.counts.created, result.counts.failed, result.ok) == (12, 0, True)
+    remote = harness.remote()
+    assert set(remote) == set(titles)
+    (source,) = harness.emulator.sources()
+    assert source["url"] == SOURCE_URL and source["sync_behavior"] == "api"
+    page = remote["section-1/page-001.md"]
+    assert page["title"] == "Page 1"
+    assert page["url"] == "https://git.example.com/docs/blob/main/section-1/page-001.md"
+    assert page["ai_agent_availability"] is True and page["ai_copilot_availability"] is True
+    assert 'href="https://git.example.com/docs/blob/main/section-0/page-000.md"' in page["html"]
+
+    harness.emulator.clear_requests()
+    again = await harness.sync()
+    assert (again.counts.unchanged, again.counts.created, again.counts.updated) == (12, 0, 0)
+    assert again.converted == 0
+    assert harness.emulator.requests() == []
+
+
+async def test_edit_delete_and_rename_propagate(harness: Harness) -> None:
+    """An edit is one POST, a delete one DELETE, a rename a POST of the new id then a DELETE of the old."""
+    write_docs(harness.docs, 6)
+    await harness.sync()
+    first_id = harness.remote()["section-0/page-000.md"]["id"]
+
+    harness.emulator.clear_requests()
+    edited = harness.docs / "section-0/page-000.md"
+    edited.write_text("# Page 0\n\nRewritten.\n")
+    os.utime(edited, ns=(1, 1))  # a different mtime even on a coarse clock
+    result = await harness.sync()
+    assert result.counts.updated == 1
+    assert harness.writes() == [("POST", "/ai/external_pages")]
+    assert "Rewritten." in harness.remote()["section-0/page-000.md"]["html"]
+    assert harness.remote()["section-0/page-000.md"]["id"] == first_id
+
+    harness.emulator.clear_requests()
+    (harness.docs / "section-1/page-001.md").unlink()
+    result = await harness.sync()
+    assert result.counts.deleted == 1
+    assert len(harness.writes()) == 1 and harness.writes()[0][0] == "DELETE"
+    assert "section-1/page-001.md" not in harness.remote()
+
+    harness.emulator.clear_requests()
+    shutil.move(harness.docs / "section-2/page-002.md", harness.docs / "section-2/renamed.md")
+    result = await harness.sync()
+    assert (result.counts.created, result.counts.deleted) == (1, 1)
+    assert [method for method, _ in harness.writes()] == ["POST", "DELETE"]
+    assert "section-2/renamed.md" in harness.remote() and "section-2/page-002.md" not in harness.remote()
+
+
+async def test_mass_delete_guard(harness: Harness) -> None:
+    """Removing most documents is refused with no request sent; --allow-mass-delete then deletes them."""
+    write_docs(harness.docs, 6)
+    await harness.sync()
+    for path in sorted(harness.docs.rglob("*.md"))[:5]:
+        path.unlink()
+    harness.emulator.clear_requests()
+    refused = await harness.sync()
+    assert refused.error is not None and "5 of 6" in refused.error and not refused.ok
+    assert harness.emulator.requests() == [] and len(harness.remote()) == 6
+    allowed = await harness.sync(allow_mass_delete=True)
+    assert allowed.counts.deleted == 5 and len(harness.remote()) == 1
+
+
+async def test_missing_root_deletes_nothing(harness: Harness) -> None:
+    """A source folder gone before the run is a config error; gone during the run a source error.
+    Either way no page is deleted."""
+    write_docs(harness.docs, 3)
+    await harness.sync()
+    settings = harness.settings()
+    shutil.rmtree(harness.docs)
+    harness.emulator.clear_requests()
+    with pytest.raises(ConfigError, match=r"sources\.docs\.path: .* does not exist"):
+        harness.settings()
+    (result,) = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
+    assert result.error is not None and "does not exist" in result.error and not result.ok
+    assert harness.emulator.requests() == [] and len(harness.remote()) == 3
+
+
+async def test_changed_settings_resend_every_page(harness: Harness) -> None:
+    """Turning ai_copilot off re-sends every page with the new flag, though no file changed."""
+    write_docs(harness.docs, 4)
+    await harness.sync()
+    harness.settings(ai_copilot=False)
+    result = await harness.sync()
+    assert result.counts.updated == 4
+    assert {page["ai_copilot_availability"] for page in harness.remote().values()} == {False}
+
+
+async def test_wrong_token_stops_the_run(harness: Harness) -> None:
+    """A rejected token raises AuthError at once, says what to fix, and never echoes the token."""
+    write_docs(harness.docs, 3)
+    with pytest.raises(AuthError) as caught:
+        await harness.sync(token="wrong-token-value")
+    assert "INTERCOM_ACCESS_TOKEN" in str(caught.value)
+    assert "wrong-token-value" not in str(caught.value)
+    assert harness.remote() == {}
+
+
+async def test_server_faults_are_retried_until_every_page_is_right(harness: Harness) -> None:
+    """Injected 503s and dropped connections are retried; every page ends right, none duplicated."""
+    write_docs(harness.docs, 1)
+    await harness.sync()
+    titles = write_docs(harness.docs, 10)
+    harness.emulator.clear_requests()
+    harness.emulator.set_faults(drop_next=1, fail_rate=0.3, fail_status=503, seed=7)
+    result = await harness.sync()
+    assert result.ok and result.counts.created == 9
+    assert {k: v["title"] for k, v in harness.remote().items()} == titles
+    statuses = [request.status for request in harness.emulator.requests()]
+    assert statuses.count(503) >= 1 and statuses.count(None) == 1
+
+
+async def test_remote_source_deleted_behind_our_back(harness: Harness) -> None:
+    """If the import source was deleted remotely, the next change recreates it and resends every page."""
+    write_docs(harness.docs, 3)
+    await harness.sync()
+    harness.emulator.reset()
+    (harness.docs / "section-0/page-000.md").write_text("# Page 0\n\nNew text.\n")
+    result = await harness.sync()
+    assert result.ok and result.counts.created == 3
+    assert len(harness.remote()) == 3
+
+
+async def test_a_second_run_on_the_same_source_is_refused(harness: Harness) -> None:
+    """While one process holds a source's lock, another run of it is refused with a clear message."""
+    write_docs(harness.docs, 1)
+    settings = harness.settings()
+    with source_locks(settings.state.path, ["docs"]), pytest.raises(LockedError, match="another ingest"):
+        await harness.sync()

@@ -1,0 +1,133 @@
+"""The planner: what is created, updated, unchanged, deleted or refused, from plain values."""
+
+from __future__ import annotations
+
+from ingest.document import Failure, Page, SkippedDocument
+from ingest.plan import Action, make_plan
+from ingest.state import DocumentRecord
+
+
+def page(external_id: str, html: str = "<p>x</p>", locator: str | None = None) -> Page:
+    return Page(
+        external_id=external_id,
+        title=external_id.title(),
+        html=html,
+        url=None,
+        locator=locator or external_id,
+        fingerprint=f"fp-{html}",
+    )
+
+
+def record(external_id: str, html: str = "<p>x</p>", locator: str | None = None) -> DocumentRecord:
+    return DocumentRecord(
+        external_id=external_id,
+        locator=locator or external_id,
+        fingerprint=f"fp-{html}",
+        content_hash=f"hash-{html}",
+        remote_id=f"remote-{external_id}",
+        title=external_id.title(),
+        synced_at=0.0,
+    )
+
+
+def plan_for(pages, records, *, unchanged=(), skipped=(), failures=(), share=0.5, allow=False):  # type: ignore[no-untyped-def]
+    return make_plan(
+        source="docs",
+        target="external_pages",
+        pages=pages,
+        unchanged_ids=set(unchanged),
+        skipped=skipped,
+        failures=failures,
+        records={r.external_id: r for r in records},
+        payload_hash=lambda p: f"hash-{p.html}",
+        max_delete_share=share,
+        allow_mass_delete=allow,
+    )
+
+
+def test_new_changed_and_same_pages() -> None:
+    """A new page is a create, a changed payload an update with its remote id, an equal payload unchanged."""
+    plan = plan_for(
+        [page("new"), page("changed", "<p>v2</p>"), page("same")],
+        [record("changed"), record("same")],
+    )
+    assert [u.page.external_id for u in plan.creates] == ["new"]
+    assert [(u.page.external_id, u.remote_id, u.action) for u in plan.updates] == [
+        ("changed", "remote-changed", Action.UPDATE)
+    ]
+    assert plan.unchanged == 1 and plan.deletes == () and plan.refusal is None
+
+
+def test_fingerprint_skipped_documents_count_as_present() -> None:
+    """Documents skipped by fingerprint are unchanged and never deleted."""
+    plan = plan_for([], [record("a"), record("b")], unchanged={"a", "b"})
+    assert plan.unchanged == 2 and plan.writes == 0
+
+
+def test_gone_document_is_deleted_with_its_remote_id() -> None:
+    """A recorded document missing from the source becomes one delete."""
+    plan = plan_for([], [record("a"), record("b"), record("c")], unchanged={"a", "b"})
+    assert [(d.external_id, d.remote_id) for d in plan.deletes] == [("c", "remote-c")]
+
+
+def test_touched_file_with_same_payload_refreshes_fingerprint_only() -> None:
+    """A file whose fingerprint changed but payload did not is unchanged, with a fingerprint refresh."""
+    moved = page("a")
+    moved = Page(**{**{f: getattr(moved, f) for f in moved.__slots__}, "fingerprint": "fp-new"})
+    plan = plan_for([moved], [record("a")])
+    assert plan.writes == 0 and plan.unchanged == 1
+    assert [(r.external_id, r.fingerprint) for r in plan.refreshes] == [("a", "fp-new")]
+
+
+def test_failed_document_keeps_its_page() -> None:
+    """A document that could not be read is not deleted remotely."""
+    plan = plan_for([], [record("a"), record("b")], unchanged={"a"}, failures=[Failure("b", "unreadable")])
+    assert plan.deletes == () and [f.locator for f in plan.failures] == ["b"]
+
+
+def test_unlistable_folder_keeps_the_pages_below_it() -> None:
+    """A folder that could not be listed protects every page recorded under it."""
+    records = [record("a"), record("private/x", locator="private/x"), record("private/deep/y")]
+    plan = plan_for([], records, unchanged={"a"}, failures=[Failure("private", "cannot list folder")])
+    assert plan.deletes == ()
+
+
+def test_skipped_document_is_deleted() -> None:
+    """A document now marked skip: true loses its remote page."""
+    plan = plan_for([], [record("a"), record("b")], unchanged={"a"}, skipped=[SkippedDocument("b", "skip")])
+    assert [d.external_id for d in plan.deletes] == ["b"]
+
+
+def test_rename_is_create_plus_delete() -> None:
+    """A moved file (path-based id) is a create of the new id and a delete of the old one."""
+    plan = plan_for([page("new-name")], [record("old-name"), record("x"), record("y")], unchanged={"x", "y"})
+    assert [u.page.external_id for u in plan.creates] == ["new-name"]
+    assert [d.external_id for d in plan.deletes] == ["old-name"]
+
+
+def test_duplicate_external_id_is_a_failure_not_a_second_page() -> None:
+    """Two documents pinning one external_id: the first (by path) wins, the second is a failure."""
+    plan = plan_for([page("dup", locator="a.md"), page("dup", locator="b.md")], [])
+    assert [u.page.locator for u in plan.creates] == ["a.md"]
+    assert [(f.locator, "already used by" in f.message) for f in plan.failures] == [("b.md", True)]
+
+
+def test_mass_delete_is_refused_above_the_share() -> None:
+    """Deleting 3 of 4 pages with a 50% limit is refused with a sentence that says how to proceed."""
+    plan = plan_for([], [record(n) for n in "abcd"], unchanged={"a"})
+    assert plan.refusal is not None
+    assert "3 of 4" in plan.refusal and "--allow-mass-delete" in plan.refusal
+    assert len(plan.deletes) == 3  # still shown, not carried out
+
+
+def test_mass_delete_at_the_limit_or_allowed_goes_ahead() -> None:
+    """Exactly the share, or --allow-mass-delete, is not refused."""
+    records = [record(n) for n in "abcd"]
+    assert plan_for([], records, unchanged={"a", "b"}).refusal is None
+    assert plan_for([], records, allow=True).refusal is None
+    assert len(plan_for([], records, allow=True).deletes) == 4
+
+
+def test_empty_source_with_pages_is_refused() -> None:
+    """A source that suddenly yields nothing (an unmounted folder) deletes nothing."""
+    assert plan_for([], [record("a"), record("b")]).refusal is not None

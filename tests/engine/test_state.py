@@ -1,0 +1,85 @@
+"""The SQLite state: what is recorded survives a reopen, and each success is committed at once."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ingest.state import RunCounts, StateStore
+
+
+def record(store: StateStore, external_id: str, html: str = "<p>x</p>") -> None:
+    store.record_sent(
+        "docs",
+        "external_pages",
+        external_id=external_id,
+        locator=f"{external_id}.md",
+        fingerprint="fp",
+        content_hash="hash",
+        remote_id="7",
+        title="T",
+        html=html,
+    )
+
+
+def test_record_is_visible_to_another_connection_at_once(tmp_path: Path) -> None:
+    """A recorded send is committed before record_sent returns (a kill right after loses nothing)."""
+    with StateStore(tmp_path / "s.db") as store:
+        record(store, "a")
+        other = sqlite3.connect(tmp_path / "s.db")
+        assert other.execute("SELECT external_id, remote_id FROM documents").fetchall() == [("a", "7")]
+        other.close()
+
+
+def test_documents_survive_reopen_and_keep_sent_html(tmp_path: Path) -> None:
+    """Records and the HTML sent are there after the file is reopened."""
+    with StateStore(tmp_path / "s.db") as store:
+        record(store, "a", "<p>héllo</p>")
+        store.remember_import_source("docs", 42, "https://docs.example.com")
+    with StateStore(tmp_path / "s.db") as store:
+        assert list(store.documents("docs", "external_pages")) == ["a"]
+        assert store.sent_html("docs", "external_pages", "a") == "<p>héllo</p>"
+        assert store.import_source("docs") == (42, "https://docs.example.com")
+        assert store.documents("other", "external_pages") == {}
+
+
+def test_wal_mode(tmp_path: Path) -> None:
+    """The state file is in WAL mode, so readers (ingest status) never block a run."""
+    with StateStore(tmp_path / "s.db"):
+        pass
+    db = sqlite3.connect(tmp_path / "s.db")
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+
+
+def test_delete_refresh_and_forget(tmp_path: Path) -> None:
+    """Deleting forgets one document; refreshing changes fingerprints only; forgetting a source drops all."""
+    with StateStore(tmp_path / "s.db") as store:
+        record(store, "a")
+        record(store, "b")
+        store.record_deleted("docs", "external_pages", "a")
+        store.refresh_fingerprints("docs", "external_pages", [("b", "moved/b.md", "fp2")])
+        (only,) = store.documents("docs", "external_pages").values()
+        assert (only.external_id, only.locator, only.fingerprint, only.content_hash) == (
+            "b",
+            "moved/b.md",
+            "fp2",
+            "hash",
+        )
+        store.remember_import_source("docs", 1, "https://x")
+        store.forget_source("docs", "external_pages")
+        assert store.documents("docs", "external_pages") == {}
+        assert store.import_source("docs") == (None, None)
+
+
+def test_runs_and_failures(tmp_path: Path) -> None:
+    """The last run and its failures are kept for ingest status; failures are replaced per run."""
+    with StateStore(tmp_path / "s.db") as store:
+        run = store.start_run("docs")
+        store.finish_run(run, "failed", RunCounts(created=2, failed=1))
+        store.replace_failures("docs", [("x.md", "boom")])
+        store.replace_failures("docs", [("y.md", "bang")])
+        last = store.last_run("docs")
+        assert last is not None and last.outcome == "failed" and last.counts.created == 2
+        assert [(f.locator, f.message) for f in store.failures("docs")] == [("y.md", "bang")]
+        assert store.known_sources() == ["docs"]
