@@ -38,6 +38,12 @@ _BLOCKS = (
 )  # fmt: skip
 _BLOCK_SET = frozenset(_BLOCKS)
 
+_SORT: dict[str, str] = {
+    **dict.fromkeys(DROPPED_TAGS, "drop"),
+    **dict.fromkeys(_CONTAINERS, "box"),
+    **{name: name for name in ("input", "a", "img", "html", "body")},
+}
+
 CHECKED_BOX = "\u2611"
 UNCHECKED_BOX = "\u2610"
 
@@ -58,23 +64,36 @@ def checkbox_text(checked: bool, following: str) -> str:
 def clean_html(html: str, *, path: str, title: str | None, links: LinkBuilder) -> str:
     """Cleaned, sanitised and tidied HTML for the document at ``path``; deterministic."""
     soup = BeautifulSoup(html, "lxml")
-    for element in soup.find_all(DROPPED_TAGS):
-        element.decompose()
-    for node in soup.find_all(string=lambda text: isinstance(text, PreformattedString)):
-        node.extract()  # comments, CDATA, doctype, processing instructions
-    _replace_inputs(soup)
-    _rewrite_links(soup, path, links)
-    _rewrite_images(soup, path, links)
-    for name in ("html", "body"):
-        for element in soup.find_all(name):
-            element.unwrap()
+    # One walk sorts the nodes by what happens to them: BeautifulSoup's find_all
+    # costs a tree walk with a slow filter per call.
+    found: dict[str, list[Tag]] = {name: [] for name in ("drop", "input", "a", "img", "html", "body", "box")}
+    specials: list[PreformattedString] = []
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            key = _SORT.get(node.name)
+            if key is not None:
+                found[key].append(node)
+        elif isinstance(node, PreformattedString):
+            specials.append(node)  # comments, CDATA, doctype, processing instructions
+    for element in found["drop"]:
+        if not element.decomposed:
+            element.decompose()
+    for special in specials:
+        if not special.decomposed:
+            special.extract()
+    live = {key: [node for node in nodes if not node.decomposed] for key, nodes in found.items()}
+    _replace_inputs(live["input"])
+    _rewrite_links(live["a"], path, links)
+    _rewrite_images(live["img"], path, links)
+    for element in live["html"] + live["body"]:
+        element.unwrap()
     _drop_leading_title(soup, title)
-    _flatten_containers(soup)
+    _flatten_containers(soup, [element for element in live["box"] if not element.decomposed])
     return tidy(sanitize(soup.decode()))
 
 
-def _replace_inputs(soup: BeautifulSoup) -> None:
-    for element in soup.find_all("input"):
+def _replace_inputs(inputs: list[Tag]) -> None:
+    for element in inputs:
         if str(element.get("type", "")).lower() == "checkbox":
             following = element.next_sibling
             after = str(following) if isinstance(following, NavigableString) else ""
@@ -83,8 +102,8 @@ def _replace_inputs(soup: BeautifulSoup) -> None:
             element.decompose()
 
 
-def _rewrite_links(soup: BeautifulSoup, path: str, links: LinkBuilder) -> None:
-    for anchor in soup.find_all("a"):
+def _rewrite_links(anchors: list[Tag], path: str, links: LinkBuilder) -> None:
+    for anchor in anchors:
         href = anchor.get("href")
         target = links.resolve(href, path) if isinstance(href, str) else None
         if target is None:
@@ -93,8 +112,8 @@ def _rewrite_links(soup: BeautifulSoup, path: str, links: LinkBuilder) -> None:
             anchor.attrs = {"href": target, **_title_attr(anchor)}
 
 
-def _rewrite_images(soup: BeautifulSoup, path: str, links: LinkBuilder) -> None:
-    for image in soup.find_all("img"):
+def _rewrite_images(images: list[Tag], path: str, links: LinkBuilder) -> None:
+    for image in images:
         src = image.get("src")
         target = links.resolve_src(src, path) if isinstance(src, str) else None
         alt = str(image.get("alt", "") or "")
@@ -134,9 +153,10 @@ def _first_content(parent: Tag) -> Tag | None:
     return None
 
 
-def _flatten_containers(soup: BeautifulSoup) -> None:
-    # Innermost first, so a container's decision sees its children already settled.
-    for element in reversed(soup.find_all(_CONTAINERS)):
+def _flatten_containers(soup: BeautifulSoup, containers: list[Tag]) -> None:
+    # Innermost first (reverse document order), so a container's decision sees its
+    # children already settled.
+    for element in reversed(containers):
         holds_blocks = any(isinstance(child, Tag) and child.name in _BLOCK_SET for child in element.children)
         if holds_blocks:
             _wrap_inline_runs(soup, element)
