@@ -69,6 +69,10 @@ def parse_error_body(status: int, reason: str, headers: Mapping[str, str], body:
             field=_str_or_none(first.get("field")),
             request_id=_str_or_none(request_id),
         )
+    if 300 <= status < 400 and headers.get("Location"):
+        return ErrorDetails(
+            message=f"HTTP {status} {reason} to {headers['Location']}", request_id=header_request_id
+        )
     content_type = headers.get("Content-Type", "no content type")
     snippet = _snippet(body)
     described = f"HTTP {status} {reason}".strip() + f" with a non-error.list body ({content_type})"

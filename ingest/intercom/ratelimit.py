@@ -10,6 +10,8 @@ and ``X-RateLimit-Reset``, the UNIX time at which the window refills. The
 * when the calls left reach zero, new requests are held until the reset (plus a little
   jitter so that held requests do not all land in the same millisecond) instead of being
   sent into a certain 429;
+* once the reset time has passed, permits flow freely until an answer from the new
+  window reports its count;
 * with no rate-limit headers at all (a proxy that strips them), it never holds anything.
 
 "Calls left" is the smallest ``remaining + seq`` seen in the window minus the number of

@@ -267,3 +267,17 @@ def test_base_url_must_be_http(base_url: str) -> None:
     """A base URL that is not http(s) is a ConfigError."""
     with pytest.raises(ConfigError, match="base URL"):
         IntercomClient(base_url=base_url, token=TOKEN)
+
+
+async def test_redirect_is_not_followed_and_names_the_target(
+    client: IntercomClient, mock_api: MockApi
+) -> None:
+    """A 301 (a proxy or an http base URL) is not followed with the token; the error names where it points."""
+    mock_api.get(ME, status=301, headers={"Location": "https://login.example/"}, body="")
+
+    with pytest.raises(RejectedError) as caught:
+        await client.me()
+
+    assert "https://login.example/" in str(caught.value)
+    assert "check the base URL" in str(caught.value)
+    assert mock_api.count() == 1

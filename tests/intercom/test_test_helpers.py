@@ -1,0 +1,123 @@
+"""The test helpers others rely on: the aioresponses shim and the contract checker."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiohttp
+import pytest
+from aioresponses import CallbackResult
+from aioresponses_compat import CompatClientResponse, aioresponses
+from contract import requires_spec, spec_available, validate_request
+
+from .fakes import TOKEN
+
+HEADERS = {
+    "Authorization": f"Bearer {TOKEN}",
+    "Intercom-Version": "2.15",
+    "Accept": "application/json",
+}
+JSON_HEADERS = {**HEADERS, "Content-Type": "application/json"}
+PAGE_BODY = {
+    "title": "Guide",
+    "html": "<p>Hi</p>",
+    "locale": "en",
+    "source_id": 7,
+    "external_id": "guide.md",
+    "ai_agent_availability": True,
+    "ai_copilot_availability": True,
+}
+
+
+async def test_shim_builds_mocked_responses_on_this_aiohttp() -> None:
+    """Plain, callback and custom-class mocked responses all build and read on the installed aiohttp."""
+
+    class Custom(CompatClientResponse):
+        pass
+
+    def answer(url: Any, **kwargs: Any) -> CallbackResult:
+        return CallbackResult(status=201, payload={"made": True})
+
+    with aioresponses() as mocked:
+        mocked.get("http://mock.test/plain", payload={"ok": 1}, headers={"X-Thing": "1"})
+        mocked.post("http://mock.test/callback", callback=answer)
+        mocked.get("http://mock.test/custom", body="raw", response_class=Custom)
+        async with aiohttp.ClientSession() as session:
+            async with session.get("http://mock.test/plain") as plain:
+                assert (plain.status, await plain.json(), plain.headers["X-Thing"]) == (200, {"ok": 1}, "1")
+            async with session.post("http://mock.test/callback") as made:
+                assert (made.status, await made.json()) == (201, {"made": True})
+            async with session.get("http://mock.test/custom") as custom:
+                assert isinstance(custom, Custom)
+                assert await custom.text() == "raw"
+
+
+@requires_spec
+def test_contract_accepts_what_the_client_sends() -> None:
+    """A well-formed upsert, a list with a page query and a delete all pass."""
+    validate_request("POST", "http://127.0.0.1:8000/ai/external_pages", JSON_HEADERS, json.dumps(PAGE_BODY))
+    validate_request("GET", "/ai/external_pages?page=2&per_page=50", HEADERS, None)
+    validate_request("DELETE", "https://api.eu.intercom.io/ai/content_import_sources/12", HEADERS, b"")
+
+
+@requires_spec
+@pytest.mark.parametrize(
+    ("method", "url", "headers", "body", "complaint"),
+    [
+        (
+            "POST",
+            "/ai/external_pages",
+            JSON_HEADERS,
+            {**PAGE_BODY, "source_id": "7"},
+            "is not of type 'integer'",
+        ),
+        ("POST", "/ai/external_pages", JSON_HEADERS, {**PAGE_BODY, "locale": "fr"}, "is not one of ['en']"),
+        (
+            "POST",
+            "/ai/external_pages",
+            JSON_HEADERS,
+            {k: v for k, v in PAGE_BODY.items() if k != "ai_copilot_availability"},
+            "ai_copilot_availability not sent",
+        ),
+        ("POST", "/ai/content_import_sources", JSON_HEADERS, {"url": "https://d.example"}, "sync_behavior"),
+        ("POST", "/ai/content_import_sources", HEADERS, {"url": "x", "sync_behavior": "api"}, "Content-Type"),
+        ("GET", "/ai/external_pages", {**HEADERS, "Intercom-Version": "9.9"}, None, "Intercom-Version"),
+        (
+            "GET",
+            "/ai/external_pages",
+            {"Intercom-Version": "2.15", "Accept": "application/json"},
+            None,
+            "Security",
+        ),
+        ("GET", "/ai/external_pages", {k: v for k, v in HEADERS.items() if k != "Accept"}, None, "Accept"),
+        ("GET", "/ai/nowhere", HEADERS, None, "Path not found"),
+    ],
+    ids=[
+        "source-id-text",
+        "locale",
+        "availability",
+        "no-sync-behavior",
+        "no-content-type",
+        "bad-version",
+        "no-auth",
+        "no-accept",
+        "unknown-path",
+    ],
+)
+def test_contract_names_what_is_wrong(
+    method: str, url: str, headers: dict[str, str], body: dict[str, Any] | None, complaint: str
+) -> None:
+    """A request that breaks the description or API-NOTES raises AssertionError naming the problem."""
+    payload = None if body is None else json.dumps(body)
+
+    with pytest.raises(AssertionError) as caught:
+        validate_request(method, url, headers, payload)
+
+    assert complaint in str(caught.value)
+    assert str(caught.value).startswith(f"{method} ")
+
+
+def test_spec_availability_matches_the_marker() -> None:
+    """requires_spec skips exactly when spec_available() is false."""
+    assert requires_spec.args == (not spec_available(),)
