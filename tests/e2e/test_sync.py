@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
 import pytest
+from contract import requires_spec, validate_request
 from pydantic import SecretStr
 
 from ingest.errors import AuthError, ConfigError, LockedError
@@ -147,3 +149,24 @@ async def test_a_second_run_on_the_same_source_is_refused(harness: Harness) -> N
     settings = harness.settings()
     with source_locks(settings.state.path, ["docs"]), pytest.raises(LockedError, match="another ingest"):
         await harness.sync()
+
+
+@requires_spec
+async def test_every_request_of_a_full_lifecycle_keeps_the_contract(harness: Harness) -> None:
+    """Every request received over a create, update, rename and delete validates against the spec."""
+    write_docs(harness.docs, 4)
+    await harness.sync()
+    (harness.docs / "section-0/page-000.md").write_text("# Page 0\n\nChanged.\n")
+    shutil.move(harness.docs / "section-1/page-001.md", harness.docs / "section-1/moved.md")
+    await harness.sync()
+    requests = harness.emulator.requests()
+    assert {request.method for request in requests} == {"GET", "POST", "DELETE"}
+    for request in requests:
+        query = "&".join(f"{key}={value}" for key, value in request.query.items())
+        body = json.dumps(request.body) if request.body is not None else None
+        validate_request(
+            request.method,
+            request.path + (f"?{query}" if query else ""),
+            {**request.headers, "Authorization": "Bearer e2e"},
+            body,
+        )

@@ -1,0 +1,84 @@
+"""A nightly run over an unchanged corpus: wall time, requests sent, documents converted.
+
+Run ``python benchmarks/bench_noop.py [--docs 10000]``. The first sync (not timed) puts
+every document in the emulator; then the same sync runs again with nothing changed,
+three ways: the engine in this process, the whole ``ingest run --all`` command (Python
+start-up and imports included), and after ``touch``-ing every file (fingerprints change,
+content does not: every document is read and converted again, still with no request).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from benchmarks.harness import TOKEN, control, emulator_process, print_table, write_config, write_corpus
+from ingest.config import load_settings
+from ingest.engine import SourceResult
+from ingest.runner import run_sources
+
+
+def sync(config: Path) -> tuple[float, SourceResult]:
+    settings = load_settings(config)
+    started = time.monotonic()
+    (result,) = asyncio.run(run_sources(settings, settings.select(None), token=SecretStr(TOKEN)))
+    return time.monotonic() - started, result
+
+
+def requests_sent(url: str) -> int:
+    return len(control(url, "GET", "requests")["requests"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as temp, emulator_process(rate_limit=1_000_000) as url:
+        folder = Path(temp)
+        write_corpus(folder / "docs", args.docs)
+        config = write_config(folder, url, max_concurrency=64)
+        seconds, result = sync(config)
+        assert result.counts.created == args.docs, result
+        rows.append(("first sync (setup)", args.docs, f"{seconds:.2f}", requests_sent(url), result.converted))
+
+        control(url, "DELETE", "requests")
+        seconds, result = sync(config)
+        assert result.counts.unchanged == args.docs
+        rows.append(("unchanged, engine in-process", args.docs, f"{seconds:.3f}", requests_sent(url), result.converted))
+
+        control(url, "DELETE", "requests")
+        env = {**os.environ, "INTERCOM_ACCESS_TOKEN": TOKEN}
+        started = time.monotonic()
+        subprocess.run(  # noqa: S603 - our own command line
+            [sys.executable, "-m", "ingest.cli", "run", "--all", "--config", str(config)],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        seconds = time.monotonic() - started
+        rows.append(("unchanged, `ingest run --all` process", args.docs, f"{seconds:.3f}", requests_sent(url), 0))
+
+        for path in (folder / "docs").rglob("*.md"):
+            os.utime(path)
+        control(url, "DELETE", "requests")
+        seconds, result = sync(config)
+        rows.append(("every file touched, content same", args.docs, f"{seconds:.3f}", requests_sent(url), result.converted))
+        control(url, "DELETE", "requests")
+        seconds, result = sync(config)
+        rows.append(("unchanged again after the touch", args.docs, f"{seconds:.3f}", requests_sent(url), result.converted))
+    print_table(
+        "No-op nightly run (goal: under 1 s, 0 requests, 0 conversions)",
+        ["run", "documents", "seconds", "requests", "converted"],
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()
