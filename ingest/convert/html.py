@@ -17,9 +17,10 @@ from ingest.convert.links import LinkBuilder
 from ingest.convert.sanitize import sanitize, tidy
 
 # Removed with everything inside them. ``head`` only holds metadata, styles and
-# scripts; its ``<title>`` is the page title, which Intercom shows by itself.
+# scripts; its ``<title>`` is the page title, which Intercom shows by itself; ``nav``
+# is a page's menus and breadcrumbs, not its content.
 DROPPED_TAGS = (
-    "head", "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
+    "head", "nav", "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
     "form", "button", "select", "textarea", "noscript", "svg", "math", "link", "meta", "base",
     "template", "title", "canvas", "audio", "video", "dialog",
 )  # fmt: skip
@@ -28,7 +29,7 @@ DROPPED_TAGS = (
 # content, unwrapped otherwise (with their loose text in paragraphs). Without this,
 # ``<div>a</div><div>b</div>`` would reach Intercom as the single word "ab".
 _CONTAINERS = (
-    "div", "section", "article", "aside", "header", "footer", "main", "nav", "figure",
+    "div", "section", "article", "aside", "header", "footer", "main", "figure",
     "figcaption", "details", "summary", "center", "address", "hgroup", "fieldset",
 )  # fmt: skip
 _BLOCKS = (

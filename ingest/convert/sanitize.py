@@ -42,7 +42,7 @@ _DROP_WITH_CONTENT = frozenset(
 
 _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.\-]{1,40}")
 _PRE_BLOCK = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
-_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+_NEWLINE_RUN = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 
@@ -79,12 +79,12 @@ def tidy(html: str) -> str:
     """Normalise whitespace so equal content gives equal bytes.
 
     Line endings become ``\\n``, trailing spaces and empty paragraphs go (what is left
-    of one whose content was removed), and runs of blank lines between blocks collapse
-    to one newline; inside ``<pre>`` only trailing spaces are touched,
-    since there line breaks are content.
+    of one whose content was removed), and outside ``<pre>`` indentation goes and runs
+    of blank lines collapse to one newline; inside ``<pre>``, where spacing is content,
+    only trailing spaces are touched.
     """
     html = html.replace("\r\n", "\n").replace("\r", "\n")
     parts = _PRE_BLOCK.split(html)
     for index in range(0, len(parts), 2):
-        parts[index] = _BLANK_LINES.sub("\n", _EMPTY_PARAGRAPH.sub("", parts[index]))
+        parts[index] = _NEWLINE_RUN.sub("\n", _EMPTY_PARAGRAPH.sub("", parts[index]))
     return _TRAILING_SPACE.sub("\n", "".join(parts) + "\n").strip()
