@@ -2,10 +2,12 @@
 
 One parser is built at import and reused: markdown-it-py with mdit-py-plugins for task
 lists, footnotes, MkDocs admonitions (``!!!`` and the collapsible ``???``) and
-definition lists. Links, images and a leading title ``<h1>`` are handled on the token
-stream, so pure Markdown is parsed once and only the Rust sanitiser reads the HTML
-again. A document with raw HTML in it is rendered as it is and then goes through the
-full structural pass of :mod:`ingest.convert.html`, which handles the same things there.
+definition lists, plus content tabs and GitHub alerts (:mod:`ingest.convert.blocks`).
+
+Links, images and a leading title ``<h1>`` are handled on the token stream, so pure
+Markdown is parsed once and only the Rust sanitiser reads the HTML again. A document
+with raw HTML in it is rendered as it is and then goes through the full structural
+pass of :mod:`ingest.convert.html`, which handles the same things there.
 """
 
 from __future__ import annotations
@@ -15,93 +17,24 @@ from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
-from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from ingest.convert.html import checkbox_text, clean_html, same_title
+from ingest.convert.blocks import use_plain_blocks
+from ingest.convert.html import clean_html, same_title
 from ingest.convert.links import LinkBuilder
 from ingest.convert.sanitize import sanitize, tidy
 
-_CHECKBOX_MARKUP = '<input class="task-list-item-checkbox"'
 _COMMENT_ONLY = re.compile(r"\s*<!--(?:(?!-->).)*-->\s*", re.DOTALL)
-
-
-def _visible_checkboxes(state: StateCore) -> None:
-    """Turn the task-list plugin's ``<input>`` tokens into a visible ☐ / ☑ text prefix."""
-    for token in state.tokens:
-        if token.type != "inline" or not token.children:
-            continue
-        first = token.children[0]
-        if first.type == "html_inline" and first.content.startswith(_CHECKBOX_MARKUP):
-            following = token.children[1].content if len(token.children) > 1 else ""
-            first.type = "text"
-            first.content = checkbox_text('checked="checked"' in first.content, following)
-
-
-def _kind_label(kind: str) -> str:
-    return escapeHtml(kind[:1].upper() + kind[1:])
-
-
-def _render_admonition_open(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
-    # A quote with the kind in bold: Intercom renders blockquotes, and the kind
-    # ("Warning") stays visible text for readers and for Fin alike.
-    has_title = idx + 1 < len(tokens) and tokens[idx + 1].type == "admonition_title_open"
-    label = "" if has_title else f"<p><strong>{_kind_label(tokens[idx].meta['tag'])}</strong></p>\n"
-    return "<blockquote>\n" + label
-
-
-def _render_admonition_title_open(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
-    kind = str(tokens[idx - 1].meta.get("tag", "")) if idx > 0 else ""
-    title = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
-    if not kind or same_title(title, kind):
-        return "<p><strong>"
-    return f"<p><strong>{_kind_label(kind)}: "
-
-
-def _render_admonition_title_close(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
-    return "</strong></p>\n"
-
-
-def _render_admonition_close(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
-    return "</blockquote>\n"
-
-
-def _render_footnote_ref(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
-    # No link: Intercom keeps no ids, so "#fn1" would point nowhere. The number
-    # matches the position in the numbered list at the end.
-    return f"<sup>[{tokens[idx].meta['id'] + 1}]</sup>"
-
-
-def _constant(html: str) -> Any:
-    def render(self: Any, tokens: Sequence[Token], idx: int, *_context: Any) -> str:
-        return html
-
-    return render
 
 
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(tasklists_plugin).use(footnote_plugin).use(admon_plugin).use(deflist_plugin)
-    md.core.ruler.after("github-tasklists", "visible_checkboxes", _visible_checkboxes)
-    rules = {
-        "admonition_open": _render_admonition_open,
-        "admonition_title_open": _render_admonition_title_open,
-        "admonition_title_close": _render_admonition_title_close,
-        "admonition_close": _render_admonition_close,
-        "footnote_ref": _render_footnote_ref,
-        "footnote_block_open": _constant("<hr>\n<ol>\n"),
-        "footnote_block_close": _constant("</ol>\n"),
-        "footnote_open": _constant("<li>"),
-        "footnote_close": _constant("</li>\n"),
-        "footnote_anchor": _constant(""),
-    }
-    for name, rule in rules.items():
-        md.add_render_rule(name, rule)
+    use_plain_blocks(md)
     return md
 
 

@@ -180,3 +180,46 @@ def test_raw_html_path_gives_the_same_html(body: str, template: str | None) -> N
     """Markdown that needs the structural HTML pass converts exactly as it does without it."""
     links = LinkBuilder(template)
     assert md(body + "\n\n<div></div>\n", links, title="Setup") == md(body, links, title="Setup")
+
+
+def test_content_tabs_become_labelled_sections() -> None:
+    """Each content tab's title is a bold label; its indented content is content, not code."""
+    body = (
+        '=== "macOS"\n\n    ```sh\n    brew install tempo\n    ```\n\n'
+        '=== "Windows"\n\n    Run the installer.\n\nAfter.'
+    )
+    assert md(body) == (
+        '<p><strong>macOS</strong></p>\n<pre><code class="language-sh">brew install tempo\n</code></pre>\n'
+        "<p><strong>Windows</strong></p>\n<p>Run the installer.</p>\n<p>After.</p>"
+    )
+
+
+def test_content_tabs_nest_in_admonitions_and_lists() -> None:
+    """Tabs work inside an admonition and inside a list item."""
+    assert md('!!! example\n\n    === "Tab"\n\n        Inside.') == (
+        "<blockquote>\n<p><strong>Example</strong></p>\n<p><strong>Tab</strong></p>\n<p>Inside.</p>\n</blockquote>"
+    )
+    assert md('- item\n\n    === "A"\n        In A.') == (
+        "<ul>\n<li>\n<p>item</p>\n<p><strong>A</strong></p>\n<p>In A.</p>\n</li>\n</ul>"
+    )
+
+
+def test_setext_heading_and_unquoted_equals_are_not_tabs() -> None:
+    """A setext underline or '===' without a quoted title stays what CommonMark says."""
+    assert md("Title\n===\n\n=== not a tab") == "<h1>Title</h1>\n<p>=== not a tab</p>"
+
+
+def test_github_alerts_become_labelled_quotes() -> None:
+    """'> [!NOTE]' quotes get the kind as a bold first line, like admonitions."""
+    assert md("> [!NOTE]\n> Useful *information*.\n\n> [!caution]") == (
+        "<blockquote>\n<p><strong>Note</strong></p>\n<p>Useful <em>information</em>.</p>\n</blockquote>\n"
+        "<blockquote>\n<p><strong>Caution</strong></p>\n</blockquote>"
+    )
+
+
+def test_unknown_or_inline_alert_markers_stay_text() -> None:
+    """Only the five GitHub kinds, alone on their line, are alerts."""
+    assert md("> [!UNKNOWN]\n> x\n\n> [!NOTE] inline") == (
+        "<blockquote>\n<p>[!UNKNOWN]\nx</p>\n</blockquote>\n"
+        "<blockquote>\n<p>[!NOTE] inline</p>\n</blockquote>"
+    )
