@@ -10,6 +10,8 @@ applies the allow-list, so nothing this pass misses can reach Intercom.
 
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
 
@@ -39,6 +41,8 @@ _BLOCKS = (
 )  # fmt: skip
 _BLOCK_SET = frozenset(_BLOCKS)
 
+_XML_DECLARATION = re.compile(r"<\?xml[^>]*>", re.IGNORECASE)
+
 _SORT: dict[str, str] = {
     **dict.fromkeys(DROPPED_TAGS, "drop"),
     **dict.fromkeys(_CONTAINERS, "box"),
@@ -64,6 +68,12 @@ def checkbox_text(checked: bool, following: str) -> str:
 
 def clean_html(html: str, *, path: str, title: str | None, links: LinkBuilder) -> str:
     """Cleaned, sanitised and tidied HTML for the document at ``path``; deterministic."""
+    # XML declarations say nothing the output needs, and markup without a tag is text;
+    # leaving either to BeautifulSoup only earns a warning that it looks like XML or
+    # like a file name.
+    html = _XML_DECLARATION.sub("", html)
+    if "<" not in html:
+        return tidy(sanitize(f"<p>{html.strip()}</p>"))
     soup = BeautifulSoup(html, "lxml")
     # One walk sorts the nodes by what happens to them: BeautifulSoup's find_all
     # costs a tree walk with a slow filter per call.

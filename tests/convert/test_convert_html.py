@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from ingest.convert import LinkBuilder, to_html
@@ -99,3 +101,22 @@ def test_table_spans_are_kept() -> None:
     assert html(
         '<table><tr><th colspan="2" align="left">H</th></tr><tr><td rowspan="2" width="5">c</td></tr></table>'
     ) == ('<table><tbody><tr><th colspan="2">H</th></tr><tr><td rowspan="2">c</td></tr></tbody></table>')
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ('<?xml version="1.0" encoding="utf-8"?>\n<p>x</p>', "<p>x</p>"),
+        ("<?xml ?><?xml ?><p>x</p>", "<p>x</p>"),
+        ("readme.html", "<p>readme.html</p>"),
+        ("https://example.com/x", "<p>https://example.com/x</p>"),
+        ("a &amp; b &lt;c", "<p>a &amp; b &lt;c</p>"),
+        ("  \n", ""),
+    ],
+)
+def test_odd_documents_convert_without_warnings(page: str, expected: str) -> None:
+    """XML declarations and tag-less bodies convert quietly: no BeautifulSoup guess warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert html(page) == expected
+    assert [str(w.message) for w in caught] == []

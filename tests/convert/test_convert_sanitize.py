@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -138,3 +139,27 @@ def test_hostile_markdown_links_are_not_links(payload: str) -> None:
 def test_sanitised_html_exactly(payload: str, expected: str) -> None:
     """What is left of hostile or noisy HTML is exactly the allowed part."""
     assert to_html(payload, BodyFormat.HTML, path="a.html", title=None, links=LinkBuilder(None)) == expected
+
+
+_PIECES = [
+    "<div>", "</div>", "<p>", "</p>", "text", "\n", "\n\n", '<a href="x.md">', "</a>",
+    '<img src="../i.png" alt="a">',
+    "<input type=checkbox>", "<script>", "</script>", "<!--", "-->", "<table><tr><td>", "</table>", "# T",
+    "!!! note", "    ", '=== "t"', "> [!NOTE]", "- [ ] ", "[^1]", "[^1]: x", "```", "<pre>", "</pre>", "<br>",
+    "&amp;", "\x00", "\r", "<svg onload=alert(1)>", "<nav>", '<a href="javascript:alert(1)">', "<style>",
+    "[l](javascript:x)", "![i](data:x)", "<", ">", '"', "<body onload=x()>", "<?xml ?>", "<![CDATA[", "]]>",
+    "<iframe>", "<form>", "é", "\u2028", "<ul><li>", "Term\n: def", "|a|b|\n|-|-|\n|c|d|",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_mixtures_are_safe_and_stable(seed: int) -> None:
+    """Random mixtures of markup fragments convert without error, safely, and the same twice."""
+    rng = random.Random(seed)
+    for index in range(60):
+        body = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40)))
+        for fmt in (BodyFormat.MARKDOWN, BodyFormat.HTML, BodyFormat.TEXT):
+            links = LinkBuilder("https://docs.example.com/{path}" if index % 2 else None)
+            first = to_html(body, fmt, path="x/y.md", title="T", links=links)
+            assert to_html(body, fmt, path="x/y.md", title="T", links=links) == first
+            _assert_safe(first)
