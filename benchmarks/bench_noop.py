@@ -37,6 +37,10 @@ def requests_sent(url: str) -> int:
     return len(control(url, "GET", "requests")["requests"])
 
 
+def row(what: str, docs: int, seconds: float, url: str, converted: int) -> tuple[object, ...]:
+    return (what, docs, f"{seconds:.3f}", requests_sent(url), converted)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
@@ -53,7 +57,7 @@ def main() -> None:
         control(url, "DELETE", "requests")
         seconds, result = sync(config)
         assert result.counts.unchanged == args.docs
-        rows.append(("unchanged, engine in-process", args.docs, f"{seconds:.3f}", requests_sent(url), result.converted))
+        rows.append(row("unchanged, engine in-process", args.docs, seconds, url, result.converted))
 
         control(url, "DELETE", "requests")
         env = {**os.environ, "INTERCOM_ACCESS_TOKEN": TOKEN}
@@ -63,16 +67,16 @@ def main() -> None:
             env=env, check=True, capture_output=True,
         )  # fmt: skip
         seconds = time.monotonic() - started
-        rows.append(("unchanged, `ingest run --all` process", args.docs, f"{seconds:.3f}", requests_sent(url), 0))
+        rows.append(row("unchanged, `ingest run --all` process", args.docs, seconds, url, 0))
 
         for path in (folder / "docs").rglob("*.md"):
             os.utime(path)
         control(url, "DELETE", "requests")
         seconds, result = sync(config)
-        rows.append(("every file touched, content same", args.docs, f"{seconds:.3f}", requests_sent(url), result.converted))
+        rows.append(row("every file touched, content same", args.docs, seconds, url, result.converted))
         control(url, "DELETE", "requests")
         seconds, result = sync(config)
-        rows.append(("unchanged again after the touch", args.docs, f"{seconds:.3f}", requests_sent(url), result.converted))
+        rows.append(row("unchanged again after the touch", args.docs, seconds, url, result.converted))
     print_table(
         "No-op nightly run (goal: under 1 s, 0 requests, 0 conversions)",
         ["run", "documents", "seconds", "requests", "converted"],

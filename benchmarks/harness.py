@@ -75,7 +75,8 @@ def write_corpus(root: Path, count: int) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"article-{index:05d}.md").write_text(
             f"---\ntitle: Article {index}\n---\n"
-            f"# Article {index}\n\nHow to do thing {index}. See [the overview](../area-00/article-00000.md).\n\n"
+            f"# Article {index}\n\nHow to do thing {index}. "
+            "See [the overview](../area-00/article-00000.md).\n\n"
             "| Setting | Default |\n|---|---|\n| retries | 3 |\n\n```python\nprint('hello')\n```\n",
             encoding="utf-8",
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ingest.collect import Collected, PathFilter, collect
 from ingest.config import Source
 from ingest.connector import Connector
-from ingest.convert import CONVERTER_VERSION, LinkBuilder
+from ingest.convert import LinkBuilder, converter_identity
 from ingest.document import Failure, SkippedDocument
 from ingest.errors import ApiError, AuthError, ConnectorError
 from ingest.plan import Deletion, Plan, Upsert, make_plan
@@ -85,7 +85,7 @@ class Engine:
         connector = build_connector(source)
         records = self._state.documents(source.name, target.name)
         settings_digest = payload_digest(
-            [CONVERTER_VERSION, source.settings.url_template, target.settings_digest()]
+            [converter_identity(), source.settings.url_template, target.settings_digest()]
         )
         collected = await collect(
             connector,

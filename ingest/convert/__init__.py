@@ -8,6 +8,9 @@ byte-identical for the same input on any machine. ``render_page`` turns a whole
 
 from __future__ import annotations
 
+import functools
+from importlib import metadata
+
 from ingest.convert.html import clean_html
 from ingest.convert.links import LinkBuilder
 from ingest.convert.markdown import markdown_to_html
@@ -15,11 +18,37 @@ from ingest.convert.preview import html_to_markdown
 from ingest.convert.text import text_to_html
 from ingest.document import BodyFormat, Page, SourceDocument
 
-__all__ = ["CONVERTER_VERSION", "LinkBuilder", "html_to_markdown", "render_page", "to_html"]
+__all__ = [
+    "CONVERTER_VERSION",
+    "LinkBuilder",
+    "converter_identity",
+    "html_to_markdown",
+    "render_page",
+    "to_html",
+]
 
 #: Changes whenever the HTML produced for the same input changes, so that fingerprints
 #: recorded by an older version no longer match and every document is converted again.
 CONVERTER_VERSION = "1"
+
+#: The libraries whose upgrade may change the HTML for the same input.
+_CONVERTER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "nh3", "beautifulsoup4", "lxml")
+
+
+@functools.cache
+def converter_identity() -> str:
+    """``CONVERTER_VERSION`` plus the versions of the libraries that shape the HTML.
+
+    Part of every stored fingerprint: after an upgrade every document is converted once
+    more, and only those whose HTML really changed are sent (the payload hash decides).
+    """
+    versions = []
+    for name in _CONVERTER_LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    return ";".join([CONVERTER_VERSION, *versions])
 
 
 def to_html(body: str, fmt: BodyFormat, *, path: str, title: str | None, links: LinkBuilder) -> str:

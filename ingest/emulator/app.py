@@ -2,8 +2,11 @@
 
 A request to the API passes, outermost first: ``record`` (request id, the log),
 ``guard`` (any exception becomes an ``error.list``, never a traceback; persistence),
-``inject_faults`` (latency, dropped connections, failing statuses), ``authenticate``
-(bearer token, rate limit and its headers) and ``check_version`` (``Intercom-Version``).
+``authenticate`` (bearer token, rate limit and its headers), ``inject_faults`` (latency,
+dropped connections, failing statuses) and ``check_version`` (``Intercom-Version``).
+A call is counted against the rate limit when it arrives, before the injected latency,
+as a real API counts it at its edge: the order in which ``X-RateLimit-Remaining`` falls is
+the order of arrival, not the order of the (randomly delayed) answers.
 The control API under ``/_emulator/`` skips all but ``guard``.
 """
 
@@ -194,7 +197,7 @@ async def _save_on_cleanup(app: web.Application) -> None:
 def create_app(config: EmulatorConfig) -> web.Application:
     """A fresh emulator app with its own data (loaded from ``config.data_file`` if set), log and faults."""
     app = web.Application(
-        middlewares=[record, guard, inject_faults, authenticate, check_version],
+        middlewares=[record, guard, authenticate, inject_faults, check_version],
         client_max_size=MAX_BODY_BYTES,
     )
     app[STATE] = EmulatorState(config)

@@ -9,6 +9,8 @@ wipes data, the log and counters, and restores the configured faults and rate li
 
 from __future__ import annotations
 
+import time
+
 from aiohttp import web
 from pydantic import ValidationError
 
@@ -33,6 +35,12 @@ async def clear_requests(request: web.Request) -> web.Response:
     """Forget the recorded requests and counters."""
     state_of(request).log.clear()
     return web.Response(status=204)
+
+
+@routes.get("/_emulator/clock")
+async def get_clock(request: web.Request) -> web.Response:
+    """The offset from the log's monotonic times to UNIX time, to place requests in rate windows."""
+    return web.json_response({"wall_minus_monotonic": time.time() - time.monotonic()})
 
 
 @routes.get("/_emulator/state")

@@ -28,26 +28,22 @@ class RateDecision:
 
 @dataclass(slots=True)
 class _Window:
-    started: float
+    index: int
     used: int
 
 
 class RateLimiter:
-    """``limit`` calls per ``window_seconds``; a window starts at the first call after the last ended.
+    """``limit`` calls per ``window_seconds``, in fixed windows aligned to the clock.
 
-    ``reset_at`` is the UNIX second (rounded up) at which the current window ends, so a
-    client that waits until then always finds a fresh window.
+    Window ``k`` covers UNIX times ``[k * window_seconds, (k + 1) * window_seconds)``, so with
+    Intercom's 10-second windows every ``X-RateLimit-Reset`` is an exact whole second, the
+    moment the window refills. (A window that started at a client's first call would end
+    between two whole seconds, and the header, rounded up, would overstate the wait.)
+    For windows that are not whole seconds (tests), ``reset_at`` is rounded up, so a client
+    that waits until then always finds a fresh window.
     """
 
-    def __init__(
-        self,
-        limit: int,
-        window_seconds: float,
-        *,
-        monotonic: Callable[[], float] = time.monotonic,
-        wall: Callable[[], float] = time.time,
-    ) -> None:
-        self._monotonic = monotonic
+    def __init__(self, limit: int, window_seconds: float, *, wall: Callable[[], float] = time.time) -> None:
         self._wall = wall
         self._windows: dict[str, _Window] = {}
         self.limit = limit
@@ -63,15 +59,14 @@ class RateLimiter:
 
     def hit(self, key: str) -> RateDecision:
         """Count one call for ``key`` (a token) and say whether it is within the limit."""
-        now = self._monotonic()
+        index = math.floor(self._wall() / self.window_seconds)
         window = self._windows.get(key)
-        if window is None or now >= window.started + self.window_seconds:
-            window = self._windows[key] = _Window(started=now, used=0)
+        if window is None or window.index != index:
+            window = self._windows[key] = _Window(index=index, used=0)
         window.used += 1
-        ends_in = window.started + self.window_seconds - now
         return RateDecision(
             allowed=window.used <= self.limit,
             limit=self.limit,
             remaining=max(0, self.limit - window.used),
-            reset_at=math.ceil(self._wall() + ends_in),
+            reset_at=math.ceil((index + 1) * self.window_seconds),
         )

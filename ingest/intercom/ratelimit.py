@@ -118,7 +118,8 @@ class RateLimiter:
         while (delay := self._hold_for()) > 0:
             if self._warned_for != self._reset_at:
                 self._warned_for = self._reset_at
-                _log.warning(
+                # Normal at full speed (a large sync uses up every window): info, not a warning.
+                _log.info(
                     "Intercom rate limit: no calls left in this window (limit %s); "
                     "holding new requests %.1f s until it resets",
                     self._limit if self._limit is not None else "unknown",

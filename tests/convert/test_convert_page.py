@@ -70,6 +70,7 @@ def test_public_surface() -> None:
     assert sorted(ingest.convert.__all__) == [
         "CONVERTER_VERSION",
         "LinkBuilder",
+        "converter_identity",
         "html_to_markdown",
         "render_page",
         "to_html",
@@ -77,3 +78,10 @@ def test_public_surface() -> None:
     for name in ingest.convert.__all__:
         assert hasattr(ingest.convert, name)
     assert isinstance(CONVERTER_VERSION, str) and CONVERTER_VERSION
+
+
+def test_converter_identity_names_the_version_and_the_libraries() -> None:
+    """The identity stored in fingerprints changes with CONVERTER_VERSION and with library versions."""
+    identity = ingest.convert.converter_identity()
+    assert identity.startswith(ingest.convert.CONVERTER_VERSION + ";")
+    assert "markdown-it-py=" in identity and "nh3=" in identity and "=?" not in identity

@@ -98,17 +98,23 @@ async def test_window_refills_after_it_ends(
         await asyncio.sleep(0.02)  # poll interval, not a stand-in for the condition
 
 
-def test_window_starts_at_first_call_after_the_last_ended() -> None:
-    """A window runs from its first call; reset is that start plus the window, rounded up to a second."""
-    now = [100.0]
-    limiter = RateLimiter(2, 10.0, monotonic=lambda: now[0], wall=lambda: 1_000_000.5 + now[0])
+def test_windows_are_aligned_to_the_clock() -> None:
+    """Windows are fixed slices of UNIX time; reset is the exact second the current one ends."""
+    now = [1_000_003.5]
+    limiter = RateLimiter(2, 10.0, wall=lambda: now[0])
     assert [limiter.hit("t").allowed for _ in range(3)] == [True, True, False]
-    now[0] = 109.9
-    assert limiter.hit("t").reset_at == 1_000_111
-    now[0] = 115.0
+    now[0] = 1_000_009.9
+    assert limiter.hit("t").reset_at == 1_000_010
+    now[0] = 1_000_010.0
     fresh = limiter.hit("t")
-    assert (fresh.allowed, fresh.remaining, fresh.reset_at) == (True, 1, 1_000_126)
+    assert (fresh.allowed, fresh.remaining, fresh.reset_at) == (True, 1, 1_000_020)
     assert limiter.hit("other").remaining == 1
+
+
+def test_windows_shorter_than_a_second_round_the_reset_up() -> None:
+    """A 0.2 s window reports the next whole second, which is never before the refill."""
+    limiter = RateLimiter(1, 0.2, wall=lambda: 500.05)
+    assert limiter.hit("t").reset_at == 501
 
 
 async def test_unknown_intercom_version_is_rejected(client: aiohttp.ClientSession) -> None:
