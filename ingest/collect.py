@@ -12,10 +12,11 @@ from dataclasses import dataclass, field, replace
 
 from wcmatch import glob
 
-from ingest.connector import Connector
+from ingest.connector import Connector, ProvidesLinks, Resumable
 from ingest.convert import LinkBuilder, render_page
 from ingest.document import DocumentRef, Failure, Page, SkippedDocument, SourceDocument
 from ingest.state import DocumentRecord
+from ingest.targets.base import payload_digest
 
 #: Documents loaded at once; loading is I/O (files, git), conversion is CPU.
 _LOAD_BATCH = 32
@@ -32,6 +33,8 @@ class Collected:
     failures: list[Failure] = field(default_factory=list)
     scanned: int = 0
     converted: int = 0
+    #: What a resumable connector would start from next time, if this run ends without failure.
+    checkpoint: str | None = None
 
 
 def effective_fingerprint(connector_fingerprint: str, settings_digest: str) -> str:
@@ -53,41 +56,57 @@ class PathFilter:
         )
 
 
+def links_for(connector: Connector, url_template: str | None) -> LinkBuilder:
+    """The source's link builder: its template (or the connector's default) and the
+    connector's variables. Call after the scan: a git connector knows its commit only then."""
+    if isinstance(connector, ProvidesLinks):
+        return LinkBuilder(url_template or connector.default_url_template(), connector.link_variables())
+    return LinkBuilder(url_template)
+
+
 async def collect(
     connector: Connector,
     *,
     records: Mapping[str, DocumentRecord],
     settings_digest: str,
     path_filter: PathFilter,
-    links: LinkBuilder,
+    url_template: str | None,
     only: Collection[str] | None = None,
 ) -> Collected:
     """Scan ``connector``; convert only documents whose effective fingerprint changed.
+
+    A :class:`~ingest.connector.Resumable` connector must have been told its checkpoint.
 
     ``only``, when given, limits loading to those locators (the watcher's changed files);
     every other scanned document counts as present and unchanged.
     """
     by_locator = {record.locator: record for record in records.values()}
     result = Collected()
-    to_load: list[tuple[DocumentRef, str]] = []
+    found: list[DocumentRef] = []
     async for item in connector.scan():
         if isinstance(item, Failure):
             result.failures.append(item)
-            continue
-        if isinstance(item, SkippedDocument):
+        elif isinstance(item, SkippedDocument):
             result.skipped.append(item)
-            continue
-        if not path_filter(item.locator):
-            continue
-        result.scanned += 1
-        fingerprint = effective_fingerprint(item.fingerprint, settings_digest)
-        record = by_locator.get(item.locator)
+        elif path_filter(item.locator):
+            found.append(item)
+    result.scanned = len(found)
+    if isinstance(connector, Resumable):
+        result.checkpoint = connector.checkpoint()
+
+    links = links_for(connector, url_template)
+    # Link variables shape every page's URL, so they are part of every fingerprint.
+    digest = payload_digest([settings_digest, links.url_template, sorted(links.variables.items())])
+    to_load: list[tuple[DocumentRef, str]] = []
+    for ref in found:
+        fingerprint = effective_fingerprint(ref.fingerprint, digest)
+        record = by_locator.get(ref.locator)
         if record is not None and (
-            record.fingerprint == fingerprint or (only is not None and item.locator not in only)
+            record.fingerprint == fingerprint or (only is not None and ref.locator not in only)
         ):
             result.unchanged_ids.add(record.external_id)
         else:
-            to_load.append((item, fingerprint))
+            to_load.append((ref, fingerprint))
 
     for start in range(0, len(to_load), _LOAD_BATCH):
         batch = to_load[start : start + _LOAD_BATCH]

@@ -216,7 +216,7 @@ def _validate_source(name: str, settings: SourceSettings, base_dir: Path) -> Sou
         from ingest.convert import LinkBuilder
 
         try:
-            LinkBuilder.check(settings.url_template, set(getattr(factory, "url_variables", {"path"})))
+            LinkBuilder.check(settings.url_template, set(getattr(factory, "url_variables", ())))
         except ValueError as exc:
             raise ConfigError(f"sources.{name}.url_template: {exc}") from exc
     return Source(name=name, settings=settings, options=options)

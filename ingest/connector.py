@@ -8,7 +8,7 @@ It need not inherit anything from fin-ingest, and it knows nothing of Intercom.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Annotated, ClassVar, Protocol, runtime_checkable
 
@@ -59,9 +59,43 @@ class Connector(Protocol):
     async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure: ...
 
 
+@runtime_checkable
+class ProvidesLinks(Protocol):
+    """**Protocol** (optional): a connector that knows how its documents are linked.
+
+    ``link_variables`` (valid after ``scan``) fills placeholders of ``url_template`` beyond
+    ``{path}``, e.g. a git connector's ``{ref}`` and ``{commit}``; the factory names them in
+    ``url_variables`` so a template can be checked before anything runs.
+    ``default_url_template`` is used when the source configures none (a blob-view link
+    derived from a GitHub remote, say); ``None`` means documents carry no link.
+    """
+
+    def link_variables(self) -> Mapping[str, str]: ...
+
+    def default_url_template(self) -> str | None: ...
+
+
+@runtime_checkable
+class Resumable(Protocol):
+    """**Protocol** (optional): a connector that scans less when it knows where the last
+    fully successful sync ended (a git connector: the commit it synced).
+
+    The engine calls ``resume_from`` with the checkpoint stored after the last run that
+    had no failure (``None`` on a first run or after a failure), before ``scan``; after a
+    run with no failure it stores ``checkpoint()``. The connector must still yield every
+    document present: the checkpoint may only save reading, never hide a document.
+    """
+
+    def resume_from(self, checkpoint: str | None) -> None: ...
+
+    def checkpoint(self) -> str | None: ...
+
+
 class ConnectorFactory(Protocol):
     """**Protocol**: what the ``ingest.connectors`` entry point names (usually a class)."""
 
     options_model: ClassVar[type[ConnectorOptions]]
+    #: Placeholders the connector fills in ``url_template`` besides ``{path}`` (optional).
+    url_variables: ClassVar[frozenset[str]]
 
     def __call__(self, options: ConnectorOptions) -> Connector: ...

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from ingest.collect import Collected, PathFilter, collect
 from ingest.config import Source
-from ingest.connector import Connector
-from ingest.convert import LinkBuilder, converter_identity
+from ingest.connector import Connector, Resumable
+from ingest.convert import converter_identity
 from ingest.document import Failure, SkippedDocument
 from ingest.errors import ApiError, AuthError, ConnectorError
 from ingest.plan import Deletion, Plan, Upsert, make_plan
@@ -83,16 +83,15 @@ class Engine:
         self, source: Source, target: Target, *, only: Collection[str] | None
     ) -> tuple[Plan, Collected, Target]:
         connector = build_connector(source)
+        if isinstance(connector, Resumable):
+            connector.resume_from(self._state.checkpoint(source.name))
         records = self._state.documents(source.name, target.name)
-        settings_digest = payload_digest(
-            [converter_identity(), source.settings.url_template, target.settings_digest()]
-        )
         collected = await collect(
             connector,
             records=records,
-            settings_digest=settings_digest,
+            settings_digest=payload_digest([converter_identity(), target.settings_digest()]),
             path_filter=PathFilter(source.settings.include, source.settings.exclude),
-            links=LinkBuilder(source.settings.url_template),
+            url_template=source.settings.url_template,
             only=only,
         )
         return self._plan(source, target, collected, records), collected, target
@@ -151,6 +150,8 @@ class Engine:
             result.plan = plan
             await self._execute(plan, target, result)
             outcome = "ok" if result.ok else "failed"
+            # A checkpoint saves reading only when everything before it is known to be synced.
+            self._state.set_checkpoint(source.name, collected.checkpoint if result.ok else None)
             return result
         finally:
             result.seconds = time.monotonic() - started

@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     name TEXT PRIMARY KEY,
     import_source_id INTEGER,
-    import_source_url TEXT
+    import_source_url TEXT,
+    checkpoint TEXT
 );
 CREATE TABLE IF NOT EXISTS documents (
     source TEXT NOT NULL,
@@ -116,9 +117,15 @@ class StateStore:
         # the last commits, which the next run then simply redoes (upserts are idempotent).
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self._db.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
+
+    def _migrate(self) -> None:
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(sources)")}
+        if "checkpoint" not in columns:  # state files written before connector checkpoints
+            self._db.execute("ALTER TABLE sources ADD COLUMN checkpoint TEXT")
 
     def close(self) -> None:
         self._db.close()
@@ -155,6 +162,18 @@ class StateStore:
             "ON CONFLICT (name) DO UPDATE SET import_source_id = excluded.import_source_id, "
             "import_source_url = excluded.import_source_url",
             (source, import_source_id, url),
+        )
+
+    def checkpoint(self, source: str) -> str | None:
+        """Where a resumable connector may start from: stored after the last run without failure."""
+        row = self._db.execute("SELECT checkpoint FROM sources WHERE name = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def set_checkpoint(self, source: str, checkpoint: str | None) -> None:
+        self._db.execute(
+            "INSERT INTO sources (name, checkpoint) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET checkpoint = excluded.checkpoint",
+            (source, checkpoint),
         )
 
     def forget_source(self, source: str, target: str) -> None:

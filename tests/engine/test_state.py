@@ -83,3 +83,17 @@ def test_runs_and_failures(tmp_path: Path) -> None:
         assert last is not None and last.outcome == "failed" and last.counts.created == 2
         assert [(f.locator, f.message) for f in store.failures("docs")] == [("y.md", "bang")]
         assert store.known_sources() == ["docs"]
+
+
+def test_checkpoint_is_kept_per_source_and_forgotten_with_it(tmp_path: Path) -> None:
+    """A connector checkpoint is stored per source and dropped when the source is forgotten."""
+    with StateStore(tmp_path / "s.db") as store:
+        assert store.checkpoint("repo") is None
+        store.set_checkpoint("repo", "abc")
+        store.remember_import_source("repo", 3, "https://x")
+        assert (store.checkpoint("repo"), store.import_source("repo")) == ("abc", (3, "https://x"))
+        store.set_checkpoint("repo", None)
+        assert store.checkpoint("repo") is None
+        store.set_checkpoint("repo", "def")
+        store.forget_source("repo", "external_pages")
+        assert store.checkpoint("repo") is None
