@@ -137,8 +137,8 @@ class Engine:
                 outcome = "refused"
                 return result
             try:
-                if plan.writes and not await target.prepare(plan):
-                    # The remote container was recreated and state reset: every document is new.
+                if plan.writes and await target.prepare(plan):
+                    # State was reset or adopted remote pages: plan again against it.
                     plan, collected, _ = await self._collect_and_plan(source, target, only=None)
                     result.scanned, result.converted = collected.scanned, collected.converted
             except AuthError:

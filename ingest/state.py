@@ -244,6 +244,19 @@ class StateStore:
             ),
         )
 
+    def adopt(self, source: str, target: str, pages: Iterable[tuple[str, str, str]]) -> None:
+        """Record remote pages (external_id, remote_id, title) that state did not know, with no
+        fingerprint or hash, so the next plan updates those still in the source and deletes
+        the rest."""
+        now = time.time()
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO documents (source, target, external_id, locator, fingerprint, "
+                "content_hash, remote_id, title, sent_html, synced_at) "
+                "VALUES (?, ?, ?, ?, '', '', ?, ?, NULL, ?)",
+                [(source, target, ext, ext, remote_id, title, now) for ext, remote_id, title in pages],
+            )
+
     def refresh_fingerprints(self, source: str, target: str, updates: Iterable[tuple[str, str, str]]) -> None:
         """Store new fingerprints (external_id, locator, fingerprint) of documents whose payload
         did not change, so the next run skips them without reading them."""

@@ -34,9 +34,9 @@ class Target(Protocol):
         ...
 
     async def prepare(self, plan: Plan) -> bool:
-        """Get ready to carry out ``plan`` (find or create containers). Returns False when the
-        remote container was found missing and recreated, so all remote state is gone and
-        the engine must plan again from an empty state."""
+        """Get ready to carry out ``plan`` (find or create containers). Returns True when it
+        changed what state records (a container recreated, remote pages adopted), so the
+        engine must collect and plan again."""
         ...
 
     async def upsert(self, item: Upsert) -> str | None:

@@ -52,8 +52,11 @@ class ExternalPagesTarget:
     async def prepare(self, plan: Plan) -> bool:
         """Find the Content Import Source (remembered id, else by URL, else create it).
 
-        Returns False when the remembered source is gone or the configured URL changed:
-        the pages recorded in state no longer exist under it, so state is reset.
+        Returns True when what state records changed, so the engine must plan again:
+        the remembered source is gone or the configured URL changed (its pages are gone
+        from state), or state knew no page but the source already existed remotely (a
+        lost or fresh state file: its pages are adopted, so documents deleted meanwhile
+        are deleted remotely too, and nothing is duplicated).
         """
         url = self._settings.url
         remembered_id, remembered_url = self._state.import_source(self._source)
@@ -70,7 +73,7 @@ class ExternalPagesTarget:
                 )
             else:
                 self._import_source_id = remembered_id
-                return True
+                return False
         elif remembered_id is not None:
             log.warning(
                 "source %s: url changed from %s to %s; pages will be sent to the new Content Import Source "
@@ -79,21 +82,40 @@ class ExternalPagesTarget:
                 remembered_url,
                 url,
             )
-        reset = remembered_id is not None
-        if reset:
+        changed = remembered_id is not None
+        if changed:
             self._state.forget_source(self._source, NAME)
-        self._import_source_id = await self._find_or_create(url)
+        self._import_source_id, existed = await self._find_or_create(url)
         self._state.remember_import_source(self._source, self._import_source_id, url)
-        return not reset
+        if existed and self._state.count_documents(self._source, NAME) == 0:
+            changed = await self._adopt_remote_pages() or changed
+        return changed
 
-    async def _find_or_create(self, url: str) -> int:
+    async def _adopt_remote_pages(self) -> bool:
+        adopted = [
+            (page.external_id, page.id, page.title or page.external_id)
+            async for page in self._client.list_external_pages()
+            if page.source_id == self._import_source_id and page.external_id
+        ]
+        if adopted:
+            log.warning(
+                "source %s: state knows no page but Content Import Source %s holds %d; adopting them",
+                self._source,
+                self._import_source_id,
+                len(adopted),
+            )
+            self._state.adopt(self._source, NAME, adopted)
+        return bool(adopted)
+
+    async def _find_or_create(self, url: str) -> tuple[int, bool]:
+        """The id of the Content Import Source with ``url``, and whether it existed already."""
         for existing in await self._client.list_content_import_sources():
             if existing.url == url:
                 log.info("source %s: using Content Import Source %s (%s)", self._source, existing.id, url)
-                return existing.id
+                return existing.id, True
         created = await self._client.create_content_import_source(url)
         log.info("source %s: created Content Import Source %s (%s)", self._source, created.id, url)
-        return created.id
+        return created.id, False
 
     async def upsert(self, item: Upsert) -> str | None:
         assert self._import_source_id is not None, "prepare() must run first"

@@ -170,3 +170,27 @@ async def test_every_request_of_a_full_lifecycle_keeps_the_contract(harness: Har
             {**request.headers, "Authorization": "Bearer e2e"},
             body,
         )
+
+
+async def test_lost_state_adopts_remote_pages_without_duplicates(harness: Harness) -> None:
+    """With the state file deleted, a rerun adopts the remote pages: no duplicate page or source,
+    and a document deleted meanwhile is deleted remotely."""
+    titles = write_docs(harness.docs, 6)
+    await harness.sync()
+    ids_before = {key: page["id"] for key, page in harness.remote().items()}
+    for leftover in harness.tmp_path.glob("ingest.db*"):
+        leftover.unlink()
+    (harness.docs / "section-2/page-005.md").unlink()
+    del titles["section-2/page-005.md"]
+
+    result = await harness.sync()
+    assert result.ok and result.counts.deleted == 1 and result.counts.created == 0
+    assert result.counts.updated == 5
+    remote = harness.remote()
+    assert {key: page["title"] for key, page in remote.items()} == titles
+    assert {key: page["id"] for key, page in remote.items()} == {k: ids_before[k] for k in titles}
+    assert len(harness.emulator.sources()) == 1
+
+    harness.emulator.clear_requests()
+    await harness.sync()
+    assert harness.emulator.requests() == []
