@@ -1,0 +1,62 @@
+"""The documentation is kept honest: every config key documented, the quickstart and CI in step."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from ingest.config import IntercomSettings, SourceSettings, StateSettings
+from ingest.registry import available, load_connector
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+EXAMPLE = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+
+
+def keys(model: type[BaseModel]) -> list[str]:
+    return sorted(model.model_fields)
+
+
+def documented_in_example(key: str) -> bool:
+    return re.search(rf"^#? ?{re.escape(key)} = ", EXAMPLE, flags=re.MULTILINE) is not None
+
+
+def documented_in_readme(key: str) -> bool:
+    return f"| `{key}` |" in README
+
+
+ENGINE_KEYS = [
+    *(f"intercom.{key}" for key in keys(IntercomSettings)),
+    *(f"state.{key}" for key in keys(StateSettings)),
+    *(f"sources.{key}" for key in keys(SourceSettings)),
+]
+CONNECTOR_KEYS = [
+    f"{name}.{key}" for name in available() for key in keys(load_connector(name).options_model)
+]
+
+
+@pytest.mark.parametrize("qualified", ENGINE_KEYS + CONNECTOR_KEYS)
+def test_every_config_key_is_documented(qualified: str) -> None:
+    """Each settings key (engine and every installed connector) is in config.example.toml and the README."""
+    key = qualified.rsplit(".", 1)[1]
+    assert documented_in_example(key), f"{qualified} is missing from config.example.toml"
+    assert documented_in_readme(key), f"{qualified} is missing from the README's configuration tables"
+
+
+def test_every_connector_has_a_readme_section() -> None:
+    """Each registered connector is described in the README."""
+    for name in available():
+        assert f"#### Connector `{name}`" in README
+
+
+def test_quickstart_is_two_commands_and_ci_runs_the_test_one() -> None:
+    """The README's quickstart has exactly two shell commands; .ci/run runs the second verbatim."""
+    quickstart = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", quickstart, flags=re.DOTALL)
+    assert len(commands) == 2 and all("\n" not in command for command in commands)
+    assert "ingest demo" in commands[0] and "pytest" in commands[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert commands[1] in ci.splitlines()
