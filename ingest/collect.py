@@ -111,19 +111,19 @@ async def collect(
     for start in range(0, len(to_load), _LOAD_BATCH):
         batch = to_load[start : start + _LOAD_BATCH]
         loaded = await asyncio.gather(*(_load(connector, ref) for ref, _ in batch))
-        for (ref, fingerprint), item in zip(batch, loaded, strict=True):
-            if isinstance(item, SourceDocument):
+        for (ref, fingerprint), document in zip(batch, loaded, strict=True):
+            if isinstance(document, SourceDocument):
                 try:
-                    page = render_page(item, links)
+                    page = render_page(document, links)
                 except Exception as exc:  # a converter bug must not stop the other documents
                     result.failures.append(Failure(ref.locator, f"conversion failed: {exc}"))
                     continue
                 result.pages.append(replace(page, locator=ref.locator, fingerprint=fingerprint))
                 result.converted += 1
-            elif isinstance(item, SkippedDocument):
-                result.skipped.append(item)
+            elif isinstance(document, SkippedDocument):
+                result.skipped.append(document)
             else:
-                result.failures.append(item)
+                result.failures.append(document)
         await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal) breathe between batches
     return result
 

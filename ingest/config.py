@@ -46,6 +46,10 @@ class IntercomSettings(_Section):
     base_url: str | None = Field(None, description="Any API root (an emulator, a proxy); wins over region.")
     api_version: str = Field("2.15", description="Sent as the Intercom-Version header.")
     max_concurrency: int = Field(64, ge=1, le=512, description="Requests in flight at once.")
+    max_attempts: int = Field(
+        6, ge=1, le=20, description="Tries per request on 5xx, time-outs and dropped connections."
+    )
+    request_timeout: float = Field(30.0, gt=0, le=600, description="Seconds one request may take.")
     token_file: ConfigPath | None = Field(
         None, description="A file holding the access token (used when INTERCOM_ACCESS_TOKEN is unset)."
     )

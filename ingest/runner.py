@@ -33,6 +33,8 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
         token=secret.get_secret_value(),
         api_version=settings.intercom.api_version,
         max_concurrency=settings.intercom.max_concurrency,
+        max_attempts=settings.intercom.max_attempts,
+        request_timeout=settings.intercom.request_timeout,
     )
 
 

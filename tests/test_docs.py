@@ -33,9 +33,7 @@ ENGINE_KEYS = [
     *(f"state.{key}" for key in keys(StateSettings)),
     *(f"sources.{key}" for key in keys(SourceSettings)),
 ]
-CONNECTOR_KEYS = [
-    f"{name}.{key}" for name in available() for key in keys(load_connector(name).options_model)
-]
+CONNECTOR_KEYS = [f"{name}.{key}" for name in available() for key in keys(load_connector(name).options_model)]
 
 
 @pytest.mark.parametrize("qualified", ENGINE_KEYS + CONNECTOR_KEYS)

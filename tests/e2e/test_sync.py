@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from contract import requires_spec, validate_request
 from pydantic import SecretStr
 
+from ingest.config import load_settings
 from ingest.errors import AuthError, ConfigError, LockedError
 from ingest.lock import source_locks
 from ingest.runner import run_sources
-from tests.e2e.conftest import SOURCE_URL, TOKEN, Harness, write_docs
+from tests.e2e.conftest import SOURCE_URL, TOKEN, Harness, write_config, write_docs
 
 
 async def test_first_sync_creates_every_page_then_nothing_is_sent(harness: Harness) -> None:
@@ -194,3 +196,36 @@ async def test_lost_state_adopts_remote_pages_without_duplicates(harness: Harnes
     harness.emulator.clear_requests()
     await harness.sync()
     assert harness.emulator.requests() == []
+
+
+async def test_bad_documents_are_reported_and_the_rest_synced(harness: Harness) -> None:
+    """Broken front matter, a binary .md and invalid UTF-8 each fail by name; the others sync,
+    and a document that breaks later keeps its page."""
+    write_docs(harness.docs, 3)
+    (harness.docs / "broken.md").write_text("---\ntitle: [unclosed\n---\n# Broken\n")
+    (harness.docs / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (harness.docs / "latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    result = await harness.sync()
+    assert result.counts.created == 3 and not result.ok
+    failed = {failure.locator: failure.message for failure in result.failures}
+    assert set(failed) == {"broken.md", "binary.md", "latin1.md"}
+    assert "not valid YAML at line" in failed["broken.md"] and "binary" in failed["binary.md"]
+    assert "UTF-8" in failed["latin1.md"]
+
+    page = harness.docs / "section-0/page-000.md"
+    page.write_text("---\ntitle: [oops\n---\n# Page 0\n")
+    harness.emulator.clear_requests()
+    again = await harness.sync()
+    assert "section-0/page-000.md" in {failure.locator for failure in again.failures}
+    assert "section-0/page-000.md" in harness.remote() and harness.writes() == []
+
+
+async def test_unreachable_api_fails_the_source_clearly(tmp_path: Path) -> None:
+    """Nothing listening on the API's port: the source fails with a sentence naming the problem."""
+    write_docs(tmp_path / "docs", 2)
+    config = write_config(tmp_path, "http://127.0.0.1:9")  # the discard port: nothing answers
+    config.write_text(config.read_text().replace("[intercom]", "[intercom]\nmax_attempts = 1"))
+    settings = load_settings(config)
+    (result,) = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
+    assert not result.ok and result.error is not None
+    assert "127.0.0.1:9" in result.error or "connect" in result.error.lower()
