@@ -126,3 +126,14 @@ def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixtur
     """--help works on every command and exits 0."""
     assert main([*command, "--help"]) == 0
     assert "Usage:" in capsys.readouterr().out
+
+
+def test_json_logs_for_log_shippers(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--log-format json writes one JSON object per log line, with level, logger and message."""
+    assert main(["--log-format", "json", "-vv", "run", "--all", "--config", str(project)]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert lines
+    entries = [json.loads(line) for line in lines]
+    assert {"time", "level", "logger", "message"} <= set(entries[0])
+    assert any(entry["logger"] == "ingest.intercom" for entry in entries)
+    assert all(TOKEN not in line for line in lines)
