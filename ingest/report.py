@@ -156,22 +156,15 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
             )
     for result in results:
         if result.error:
-            console.print(
-                f"[red]error[/red] {escape(result.source)}: {escape(result.error)}",
-                highlight=False,
-                soft_wrap=True,
-            )
+            _print_item(console, "[red]error[/red]", result.source, result.error)
         for failure in result.failures:
-            where = escape(f"{result.source}/{failure.locator}")
-            console.print(
-                f"[red]failed[/red] {where}: {escape(failure.message)}",
-                highlight=False,
-                soft_wrap=True,
-            )
+            _print_item(console, "[red]failed[/red]", f"{result.source}/{failure.locator}", failure.message)
         for skipped in result.skipped:
-            where = escape(f"{result.source}/{skipped.locator}")
-            console.print(
-                f"[yellow]skipped[/yellow] {where}: {escape(skipped.reason)}",
-                highlight=False,
-                soft_wrap=True,
+            _print_item(
+                console, "[yellow]skipped[/yellow]", f"{result.source}/{skipped.locator}", skipped.reason
             )
+
+
+def _print_item(console: Console, label: str, where: str, why: str) -> None:
+    # Paths and messages come from documents: escaped, so a "[red]" in a file name is text.
+    console.print(f"{label} {escape(where)}: {escape(why)}", highlight=False, soft_wrap=True)
