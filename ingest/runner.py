@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from ingest.collect import Collected
 from ingest.config import Settings, Source
 from ingest.convert import html_to_markdown
-from ingest.engine import Engine, SourceResult
+from ingest.engine import Engine, SourceResult, TargetFactory
 from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.lock import source_locks
 from ingest.plan import Plan
@@ -38,14 +38,11 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
     )
 
 
-def _target_factory(client: IntercomClient | None, state: StateStore):  # type: ignore[no-untyped-def]
+def _target_factory(client: IntercomClient | None, state: StateStore) -> TargetFactory:
+    """Targets for ``client``; without one (planning) they can hash payloads but not send."""
+
     def build(source: Source) -> Target:
-        return ExternalPagesTarget(
-            source=source.name,
-            settings=source.settings,
-            client=client,  # type: ignore[arg-type]  # None only for planning, which sends nothing
-            state=state,
-        )
+        return ExternalPagesTarget(source=source.name, settings=source.settings, client=client, state=state)
 
     return build
 

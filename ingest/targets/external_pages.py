@@ -23,31 +23,42 @@ class ExternalPagesTarget:
     name = NAME
 
     def __init__(
-        self, *, source: str, settings: SourceSettings, client: IntercomClient, state: StateStore
+        self, *, source: str, settings: SourceSettings, client: IntercomClient | None, state: StateStore
     ) -> None:
+        """``client`` may be None for planning: payloads are hashed, nothing is sent."""
         self._source = source
         self._settings = settings
         self._client = client
         self._state = state
         self._import_source_id: int | None = None
 
-    def _payload(self, page: Page) -> dict[str, object]:
-        """Every field of the request except ``source_id``, which is not known while planning."""
-        return {
-            "title": page.title,
-            "html": page.html,
-            "url": page.url,
-            "locale": "en",
-            "external_id": page.external_id,
-            "ai_agent_availability": self._settings.ai_agent,
-            "ai_copilot_availability": self._settings.ai_copilot,
-        }
+    def _request(self, page: Page, source_id: int) -> ExternalPageRequest:
+        return ExternalPageRequest(
+            title=page.title,
+            html=page.html,
+            url=page.url,
+            locale="en",
+            source_id=source_id,
+            external_id=page.external_id,
+            ai_agent_availability=self._settings.ai_agent,
+            ai_copilot_availability=self._settings.ai_copilot,
+        )
+
+    @property
+    def _api(self) -> IntercomClient:
+        if self._client is None:
+            raise RuntimeError("this target was built for planning only; it has no client")
+        return self._client
 
     def settings_digest(self) -> str:
         return payload_digest([self._settings.url, self._settings.ai_agent, self._settings.ai_copilot, "en"])
 
     def payload_hash(self, page: Page) -> str:
-        return payload_digest(self._payload(page))
+        # Every field of the request except source_id, which is not known while planning
+        # and does not change while the Content Import Source stays the same.
+        body = self._request(page, source_id=0).to_body()
+        del body["source_id"]
+        return payload_digest(body)
 
     async def prepare(self, plan: Plan) -> bool:
         """Find the Content Import Source (remembered id, else by URL, else create it).
@@ -62,7 +73,7 @@ class ExternalPagesTarget:
         remembered_id, remembered_url = self._state.import_source(self._source)
         if remembered_id is not None and remembered_url == url:
             try:
-                await self._client.get_content_import_source(remembered_id)
+                await self._api.get_content_import_source(remembered_id)
             except RejectedError as exc:
                 if exc.status != 404:
                     raise
@@ -94,7 +105,7 @@ class ExternalPagesTarget:
     async def _adopt_remote_pages(self) -> bool:
         adopted = [
             (page.external_id, page.id, page.title or page.external_id)
-            async for page in self._client.list_external_pages()
+            async for page in self._api.list_external_pages()
             if page.source_id == self._import_source_id and page.external_id
         ]
         if adopted:
@@ -109,26 +120,24 @@ class ExternalPagesTarget:
 
     async def _find_or_create(self, url: str) -> tuple[int, bool]:
         """The id of the Content Import Source with ``url``, and whether it existed already."""
-        for existing in await self._client.list_content_import_sources():
+        for existing in await self._api.list_content_import_sources():
             if existing.url == url:
                 log.info("source %s: using Content Import Source %s (%s)", self._source, existing.id, url)
                 return existing.id, True
-        created = await self._client.create_content_import_source(url)
+        created = await self._api.create_content_import_source(url)
         log.info("source %s: created Content Import Source %s (%s)", self._source, created.id, url)
         return created.id, False
 
     async def upsert(self, item: Upsert) -> str | None:
         assert self._import_source_id is not None, "prepare() must run first"
-        payload = self._payload(item.page)
-        request = ExternalPageRequest(source_id=self._import_source_id, **payload)  # type: ignore[arg-type]
-        page = await self._client.upsert_external_page(request)
+        page = await self._api.upsert_external_page(self._request(item.page, self._import_source_id))
         return page.id
 
     async def delete(self, item: Deletion) -> None:
         if item.remote_id is None:
             return
         try:
-            await self._client.delete_external_page(item.remote_id)
+            await self._api.delete_external_page(item.remote_id)
         except RejectedError as exc:
             if exc.status != 404:
                 raise
