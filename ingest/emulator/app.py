@@ -68,8 +68,8 @@ async def answer(handler: Handler, request: web.Request) -> web.StreamResponse:
     """``handler``'s response, or the ``error.list`` for whatever it raised."""
     try:
         return await handler(request)
-    except ConnectionDropped:
-        raise
+    except (ConnectionDropped, ConnectionResetError):
+        raise  # the client went away mid-request (it was killed): nothing to answer, no error
     except ApiProblem as problem:
         return problem_response(_request_id(request), problem)
     except web.HTTPException as exc:
@@ -98,7 +98,7 @@ async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await handler(request)
         response.headers["X-Request-Id"] = request_id
         status = response.status
-    except ConnectionDropped:
+    except (ConnectionDropped, ConnectionResetError):
         response, status = web.Response(status=500), None  # never sent: the transport is closed
     resource = request.match_info.route.resource
     method = request.method
