@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from ingest.emulator import admins, content, control
+from ingest.emulator import admins, content, control, help_center, help_center_articles
 from ingest.emulator.config import EmulatorConfig
 from ingest.emulator.context import STATE, EmulatorState, state_of
 from ingest.emulator.errors import (
@@ -201,7 +201,7 @@ def create_app(config: EmulatorConfig) -> web.Application:
         client_max_size=MAX_BODY_BYTES,
     )
     app[STATE] = EmulatorState(config)
-    for module in (admins, content, control):
+    for module in (admins, content, help_center, help_center_articles, control):
         app.add_routes(module.routes)
     app.on_cleanup.append(_save_on_cleanup)
     return app

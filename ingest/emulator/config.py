@@ -10,6 +10,34 @@ MAX_PER_PAGE = 150
 
 
 @dataclass(frozen=True, slots=True)
+class EmulatorAdmin:
+    """A teammate of the emulated workspace: listed by ``GET /admins``, a valid article ``author_id``.
+
+    The first admin of :attr:`EmulatorConfig.admins` is the one ``GET /me`` answers.
+    """
+
+    id: int
+    name: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmulatorHelpCenter:
+    """A Help Center of the emulated workspace; ``url`` is the root of its article and collection URLs."""
+
+    id: int
+    identifier: str
+    display_name: str
+    url: str
+
+
+DEFAULT_ADMINS = (EmulatorAdmin(1, "Emulator Admin", "emulator@example.com"),)
+DEFAULT_HELP_CENTERS = (
+    EmulatorHelpCenter(1, "emulator", "Emulator Help Center", "https://help.example.com"),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class EmulatorConfig:
     """How an emulator instance behaves.
 
@@ -19,8 +47,10 @@ class EmulatorConfig:
     ``(min, max)`` range added to every API request (``(100, 100)`` for a fixed value);
     ``fail_rate`` is the share of API requests answered 503 at random; ``seed`` makes
     both reproducible. ``per_page`` is the default page size of list endpoints.
-    With ``data_file`` set, sources and pages survive restarts (JSON, rewritten after
-    every write: meant for demos, not for benchmarks of thousands of pages).
+    With ``data_file`` set, sources, pages, collections and articles survive restarts
+    (JSON, rewritten after every write: meant for demos, not for benchmarks of thousands
+    of pages). ``admins`` and ``help_centers`` are fixed workspace facts, not data: at
+    least one of each, ids unique; the first help center is the default one.
     """
 
     token: str = "demo-token"  # noqa: S105 - a fake token for a local emulator, printed on purpose
@@ -31,8 +61,12 @@ class EmulatorConfig:
     seed: int = 0
     per_page: int = 50
     data_file: Path | None = None
+    admins: tuple[EmulatorAdmin, ...] = DEFAULT_ADMINS
+    help_centers: tuple[EmulatorHelpCenter, ...] = DEFAULT_HELP_CENTERS
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "admins", tuple(self.admins))
+        object.__setattr__(self, "help_centers", tuple(self.help_centers))
         low, high = self.latency_ms
         object.__setattr__(self, "latency_ms", (float(low), float(high)))
         if self.data_file is not None:
@@ -49,3 +83,7 @@ class EmulatorConfig:
             raise ValueError("fail_rate must be between 0 and 1")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        for name, items in (("admins", self.admins), ("help_centers", self.help_centers)):
+            ids = [item.id for item in items]
+            if not ids or len(set(ids)) != len(ids) or min(ids) < 1:
+                raise ValueError(f"{name} must hold at least one entry, with unique positive ids")

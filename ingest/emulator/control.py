@@ -1,7 +1,8 @@
 """The test control API under ``/_emulator/``: no auth, never logged, never faulted.
 
 ``GET /_emulator/requests[?path_prefix=...]`` the request log and per-endpoint counters;
-``DELETE /_emulator/requests`` clears both; ``GET /_emulator/state`` every source and page;
+``DELETE /_emulator/requests`` clears both; ``GET /_emulator/state`` every source, page,
+collection and article;
 ``GET|POST /_emulator/faults`` reads or changes latency, failures, drops and the rate limit
 (body: the fields of :class:`~ingest.emulator.faults.FaultUpdate`); ``POST /_emulator/reset``
 wipes data, the log and counters, and restores the configured faults and rate limit.
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from ingest.emulator.context import state_of
 from ingest.emulator.errors import invalid
 from ingest.emulator.faults import FaultUpdate
+from ingest.emulator.help_center_shapes import all_articles, all_collections
 from ingest.emulator.wire import json_object
 
 routes = web.RouteTableDef()
@@ -45,12 +47,14 @@ async def get_clock(request: web.Request) -> web.Response:
 
 @routes.get("/_emulator/state")
 async def get_state(request: web.Request) -> web.Response:
-    """Every source and page, in API shape."""
-    store = state_of(request).store
+    """Every source, page, collection and article, in API shape (as the list endpoints order them)."""
+    state = state_of(request)
     return web.json_response(
         {
-            "sources": [s.to_api() for s in store.sources()],
-            "pages": [p.to_api() for p in store.pages()],
+            "sources": [s.to_api() for s in state.store.sources()],
+            "pages": [p.to_api() for p in state.store.pages()],
+            "collections": all_collections(state),
+            "articles": all_articles(state),
         }
     )
 

@@ -17,6 +17,7 @@ from ingest.emulator.app import create_app
 from ingest.emulator.config import EmulatorConfig
 from ingest.emulator.context import STATE, EmulatorState
 from ingest.emulator.faults import FaultUpdate
+from ingest.emulator.help_center_shapes import all_articles, all_collections
 from ingest.emulator.log import RecordedRequest
 
 _T = TypeVar("_T")
@@ -85,6 +86,14 @@ class RunningEmulator:
     def sources(self) -> list[dict[str, Any]]:
         """Every content import source, in API shape, oldest first."""
         return self._call(lambda: [s.to_api() for s in self._state.store.sources()])
+
+    def collections(self) -> list[dict[str, Any]]:
+        """Every Help Center collection, in API shape, most recently updated first."""
+        return self._call(lambda: all_collections(self._state))
+
+    def articles(self) -> list[dict[str, Any]]:
+        """Every Help Center article, in API shape (with translations), most recently updated first."""
+        return self._call(lambda: all_articles(self._state))
 
     def set_faults(self, **changes: Any) -> dict[str, object]:
         """Change faults or the rate limit at run time (the fields of :class:`FaultUpdate`).

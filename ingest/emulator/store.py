@@ -3,6 +3,8 @@
 Handlers validate requests; the store only keeps data consistent (unique
 ``(source_id, external_id)``, a source's pages go with it) and turns records into the
 API's JSON shapes. Every write bumps :attr:`Store.version`, which persistence watches.
+Help Center collections and articles live in :attr:`Store.help_center`
+(:mod:`ingest.emulator.help_center_store`), saved, loaded and cleared with the rest.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
+
+from ingest.emulator.help_center_store import HelpCenterStore
 
 _T = TypeVar("_T")
 
@@ -102,6 +106,10 @@ class Store:
     _pages: dict[str, ExternalPage] = field(default_factory=dict)
     _by_external: dict[tuple[int, str], str] = field(default_factory=dict)
     _by_source: dict[int, set[str]] = field(default_factory=dict)
+    help_center: HelpCenterStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.help_center = HelpCenterStore(now=self._now, on_change=self._touch)
 
     def _now(self) -> UnixTime:
         return int(self.clock())
@@ -246,6 +254,7 @@ class Store:
         self._pages.clear()
         self._by_external.clear()
         self._by_source.clear()
+        self.help_center.clear()
         self._touch()
 
     def dump(self) -> dict[str, Any]:
@@ -256,6 +265,7 @@ class Store:
             "next_page_id": self.next_page_id,
             "sources": [asdict(s) for s in self._sources.values()],
             "pages": [asdict(p) for p in self._pages.values()],
+            "help_center": self.help_center.dump(),
         }
 
     def load(self, data: dict[str, Any]) -> None:
@@ -264,7 +274,11 @@ class Store:
             raise ValueError(f"unknown format {data.get('format')!r}")
         sources = [Source(**s) for s in data["sources"]]
         pages = [ExternalPage(**p) for p in data["pages"]]
+        help_center = HelpCenterStore(now=self._now, on_change=self._touch)
+        if "help_center" in data:  # absent from files saved before Help Center support
+            help_center.load(data["help_center"])
         self.clear()
+        self.help_center = help_center
         for source in sources:
             self._sources[source.id] = source
             self._by_source[source.id] = set()
