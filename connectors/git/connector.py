@@ -1,0 +1,175 @@
+"""The ``git`` connector: the Markdown, HTML and text files of a repository at a branch, tag or commit.
+
+A document's locator (and default ``external_id``) is its path in the repository, POSIX,
+the same on every machine; its fingerprint is its blob id, so the engine reads only files
+whose content changed since the last successful sync, whatever happened in between
+(commits, a branch switch, a force-push). Renames and deletions need nothing special:
+the planner sees the path disappear (and, for a rename, a new path appear).
+
+Each document read also carries the last commit that changed it (``last_commit``,
+``last_commit_time``, ``last_author`` in its metadata; the time is its ``modified``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import replace
+from typing import ClassVar
+
+from connectors.git.batch import Batcher
+from connectors.git.diagnose import explain
+from connectors.git.gitcmd import Git, GitError
+from connectors.git.history import LastChange, LastChanges
+from connectors.git.options import GitOptions
+from connectors.git.repository import Repository, Resolved, TreeEntry
+from ingest.connector import ConnectorOptions
+from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocument
+from ingest.textdoc import format_for, read_text_document
+
+log = logging.getLogger("ingest.connectors.git")
+
+Loaded = SourceDocument | SkippedDocument | Failure
+_SYMLINK_MODE = "120000"
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+_COMMIT_ID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+
+class GitRepoConnector:
+    """Documents from a git repository; see the module docstring. Satisfies the Connector,
+    ProvidesLinks and Resumable protocols of :mod:`ingest.connector`."""
+
+    options_model: ClassVar[type[ConnectorOptions]] = GitOptions
+    url_variables: ClassVar[frozenset[str]] = frozenset({"ref", "commit"})
+
+    def __init__(self, options: GitOptions) -> None:
+        self.options = options
+        self.location = options.location()
+        self.git = Git(self.location, options.timeout)
+        self.repository = Repository(self.git, options.resolved_cache_dir())
+        self._resolved: Resolved | None = None
+        self._previous: str | None = None
+        self._raw_paths: dict[str, bytes] = {}
+        self._history: LastChanges | None = None
+        self._loads: Batcher[DocumentRef, Loaded] = Batcher(self._load_batch)
+
+    def resume_from(self, checkpoint: str | None) -> None:
+        """Remember the commit of the last fully successful sync (for the log only: blob ids
+        already tell which files changed, whatever the history did in between)."""
+        self._previous = checkpoint if checkpoint and _COMMIT_ID.match(checkpoint) else None
+
+    def checkpoint(self) -> str | None:
+        """The commit this run synced, once scanned."""
+        return self._resolved.commit if self._resolved else None
+
+    def link_variables(self) -> Mapping[str, str]:
+        """``{ref}``: the ref as configured (or the default branch's name); ``{commit}``: its id."""
+        if self._resolved is None:
+            return {}
+        return {"ref": self._resolved.name, "commit": self._resolved.commit}
+
+    def default_url_template(self) -> str | None:
+        """A blob-view link on GitHub, GitLab or Bitbucket remotes; None for any other repository."""
+        return self.location.web_url_template()
+
+    async def scan(self) -> AsyncIterator[DocumentRef | SkippedDocument | Failure]:
+        """Every document at the resolved commit, fingerprinted by blob id, in git's path order.
+
+        Raises :class:`~ingest.errors.ConnectorError` (one sentence, credentials redacted)
+        when git is missing, the repository cannot be reached or read, or the ref does not exist.
+        """
+        await self.repository.open()
+        resolved = await self.repository.resolve(self.options.ref)
+        self._resolved = resolved
+        await self._log_position(resolved)
+        entries = await self.repository.list_files(resolved.commit, self.options.paths)
+        found = [item for entry in entries if (item := self._found(entry)) is not None]
+        self.repository.expect_reads([item.fingerprint for item in found if isinstance(item, DocumentRef)])
+        self._history = LastChanges(self.git, resolved.commit, self.options.paths, self._raw_paths.values())
+        for item in found:
+            yield item
+
+    async def load(self, ref: DocumentRef) -> Loaded:
+        """Read the document ``ref`` names (its blob) with its last-change metadata."""
+        return await self._loads.submit(ref)
+
+    def _found(self, entry: TreeEntry) -> DocumentRef | SkippedDocument | Failure | None:
+        try:
+            locator = entry.path.decode("utf-8")
+        except UnicodeDecodeError:
+            shown = entry.path.decode("utf-8", "replace")
+            return Failure(shown, f"{shown}: file name is not valid UTF-8") if format_for(shown) else None
+        if entry.kind != "blob" or format_for(locator) is None:
+            return (
+                None  # folders' contents are listed themselves; submodules and other files are not documents
+            )
+        if entry.mode == _SYMLINK_MODE:
+            return SkippedDocument(locator, "a symbolic link in the repository (links are not followed)")
+        self._raw_paths[locator] = entry.path
+        return DocumentRef(locator, entry.oid)
+
+    async def _log_position(self, resolved: Resolved) -> None:
+        where = f"{self.location.display} {resolved.name} at {resolved.commit[:12]}"
+        if self._previous is None:
+            log.info("%s", where)
+            return
+        relation = await self.repository.relation(self._previous, resolved.commit)
+        last = self._previous[:12]
+        if relation == "rewritten":
+            log.info("%s: %s is not an ancestor (history rewritten, or another ref)", where, last)
+        elif relation == "unknown":
+            log.info("%s: the last synced commit %s is no longer in the repository", where, last)
+        else:
+            log.info(
+                "%s (%s since %s)", where, "no new commit" if relation == "same" else "fast-forward", last
+            )
+
+    async def _load_batch(self, refs: Sequence[DocumentRef]) -> list[Loaded]:
+        if self._resolved is None or self._history is None:
+            return [
+                Failure(ref.locator, f"{ref.locator}: loaded before the repository was scanned")
+                for ref in refs
+            ]
+        try:
+            blobs = await self.repository.read_blobs(self._resolved.commit, [ref.fingerprint for ref in refs])
+        except GitError as exc:
+            message = str(explain(exc, self.location, "reading"))
+            return [Failure(ref.locator, f"cannot read {ref.locator}: {message}") for ref in refs]
+        changes = await self._last_changes(refs)
+        return [self._document(ref, blobs.get(ref.fingerprint), changes) for ref in refs]
+
+    async def _last_changes(self, refs: Sequence[DocumentRef]) -> Mapping[bytes, LastChange]:
+        assert self._history is not None
+        try:
+            return await self._history.lookup([self._raw_path(ref) for ref in refs])
+        except (GitError, TimeoutError) as exc:
+            # The documents are still worth syncing; only their last-change metadata is lost.
+            log.warning("%s: no last-commit metadata: %s", self.location.display, exc)
+            return {}
+
+    def _raw_path(self, ref: DocumentRef) -> bytes:
+        return self._raw_paths.get(ref.locator) or ref.locator.encode("utf-8")
+
+    def _document(self, ref: DocumentRef, raw: bytes | None, changes: Mapping[bytes, LastChange]) -> Loaded:
+        if raw is None:
+            return Failure(
+                ref.locator, f"{ref.locator}: git could not produce its content (blob {ref.fingerprint})"
+            )
+        if raw.startswith(_LFS_POINTER):
+            return Failure(
+                ref.locator, f"{ref.locator}: stored in Git LFS; only its pointer is in the repository"
+            )
+        change = changes.get(self._raw_path(ref))
+        document = read_text_document(
+            raw, path=ref.locator, fingerprint=ref.fingerprint, modified=change.time if change else None
+        )
+        if not isinstance(document, SourceDocument) or change is None:
+            return document
+        facts = {
+            "last_commit": change.commit,
+            "last_commit_time": change.time.isoformat(),
+            "last_author": change.author,
+        }
+        # Front matter wins: a page may name its owner better than the last committer.
+        return replace(document, metadata={**facts, **document.metadata})
