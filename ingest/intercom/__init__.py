@@ -6,17 +6,37 @@ arrive as :mod:`ingest.errors` (``AuthError``, ``RetryableApiError``, ``Rejected
 
 from __future__ import annotations
 
+from ingest.intercom.article_models import (
+    ARTICLE_LOCALES,
+    Admin,
+    Article,
+    ArticleContent,
+    ArticleCreateRequest,
+    ArticleTranslation,
+    ArticleUpdateRequest,
+    Collection,
+    HelpCenter,
+)
 from ingest.intercom.client import IntercomClient
 from ingest.intercom.models import ContentImportSource, ExternalPage, ExternalPageRequest, encode_json
 from ingest.intercom.ratelimit import RateLimiter, RateLimitInfo
 from ingest.intercom.transport import DEFAULT_API_VERSION, REGION_URLS, IntercomTransport
 
 __all__ = [
+    "ARTICLE_LOCALES",
     "DEFAULT_API_VERSION",
     "REGION_URLS",
+    "Admin",
+    "Article",
+    "ArticleContent",
+    "ArticleCreateRequest",
+    "ArticleTranslation",
+    "ArticleUpdateRequest",
+    "Collection",
     "ContentImportSource",
     "ExternalPage",
     "ExternalPageRequest",
+    "HelpCenter",
     "IntercomClient",
     "IntercomTransport",
     "RateLimitInfo",

@@ -1,4 +1,4 @@
-"""The typed Intercom client: the AI Content endpoints fin-ingest syncs into.
+"""The typed Intercom client: the AI Content and Help Center endpoints fin-ingest syncs into.
 
 ::
 
@@ -6,20 +6,23 @@
         source = await client.create_content_import_source("https://docs.example.com")
         page = await client.upsert_external_page(ExternalPageRequest(...))
 
-Everything goes through :meth:`IntercomTransport.request` (retries, rate limit), which
-later targets (Articles, Help Center) reuse directly with their own paths.
+Everything goes through :meth:`IntercomTransport.request` (retries, rate limit).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Any, Literal, TypeVar
-from urllib.parse import quote
-
-from pydantic import BaseModel, ValidationError
+from typing import Any, Literal
 
 from ingest.errors import ApiError
-from ingest.intercom.models import ContentImportSource, ExternalPage, ExternalPageRequest
+from ingest.intercom.help_center import HelpCenterEndpoints
+from ingest.intercom.models import (
+    ContentImportSource,
+    ExternalPage,
+    ExternalPageRequest,
+    id_segment,
+    parse_answer,
+)
 from ingest.intercom.transport import DEFAULT_API_VERSION, REGION_URLS, IntercomTransport
 
 __all__ = ["DEFAULT_API_VERSION", "REGION_URLS", "IntercomClient"]
@@ -29,11 +32,12 @@ SourceStatus = Literal["active", "deactivated"]
 _SOURCES = "/ai/content_import_sources"
 _PAGES = "/ai/external_pages"
 
-_Model = TypeVar("_Model", bound=BaseModel)
 
+class IntercomClient(HelpCenterEndpoints, IntercomTransport):
+    """Typed access to Content Import Sources, External Pages and the Help Center (API 2.15).
 
-class IntercomClient(IntercomTransport):
-    """Typed access to Content Import Sources and External Pages (API version 2.15).
+    The Help Center methods (admins, help centers, collections, articles) come from
+    :class:`~ingest.intercom.help_center.HelpCenterEndpoints`.
 
     Constructor and lifecycle are those of :class:`IntercomTransport`::
 
@@ -53,7 +57,7 @@ class IntercomClient(IntercomTransport):
 
     async def list_content_import_sources(self) -> list[ContentImportSource]:
         """Every Content Import Source of the workspace (all pages)."""
-        return [_parse(ContentImportSource, item, _SOURCES) async for item in self.paginate(_SOURCES)]
+        return [parse_answer(ContentImportSource, item, _SOURCES) async for item in self.paginate(_SOURCES)]
 
     async def create_content_import_source(
         self, url: str, *, status: SourceStatus = "active", audience_ids: Sequence[int] | None = None
@@ -67,12 +71,12 @@ class IntercomClient(IntercomTransport):
         if audience_ids is not None:
             body["audience_ids"] = list(audience_ids)
         result = await self.request("POST", _SOURCES, json=body, retry=False)
-        return _parse(ContentImportSource, result, _SOURCES)
+        return parse_answer(ContentImportSource, result, _SOURCES)
 
     async def get_content_import_source(self, source_id: int) -> ContentImportSource:
         """One Content Import Source by its id."""
-        path = f"{_SOURCES}/{_segment(source_id)}"
-        return _parse(ContentImportSource, await self.request("GET", path), path)
+        path = f"{_SOURCES}/{id_segment(source_id)}"
+        return parse_answer(ContentImportSource, await self.request("GET", path), path)
 
     async def update_content_import_source(
         self,
@@ -95,19 +99,19 @@ class IntercomClient(IntercomTransport):
             body["audience_ids"] = list(audience_ids)
         if apply_audience_to_existing_content is not None:
             body["apply_audience_to_existing_content"] = apply_audience_to_existing_content
-        path = f"{_SOURCES}/{_segment(source_id)}"
-        return _parse(ContentImportSource, await self.request("PUT", path, json=body), path)
+        path = f"{_SOURCES}/{id_segment(source_id)}"
+        return parse_answer(ContentImportSource, await self.request("PUT", path, json=body), path)
 
     async def delete_content_import_source(self, source_id: int) -> None:
         """Delete a source and, on Intercom's side, every External Page imported under it."""
-        await self.request("DELETE", f"{_SOURCES}/{_segment(source_id)}")
+        await self.request("DELETE", f"{_SOURCES}/{id_segment(source_id)}")
 
     # External Pages ---------------------------------------------------------------------
 
     async def list_external_pages(self) -> AsyncIterator[ExternalPage]:
         """Every External Page of the workspace, page after page (``pages.next``)."""
         async for item in self.paginate(_PAGES):
-            yield _parse(ExternalPage, item, _PAGES)
+            yield parse_answer(ExternalPage, item, _PAGES)
 
     async def upsert_external_page(self, request: ExternalPageRequest) -> ExternalPage:
         """Create the page, or update the one with the same ``(source_id, external_id)``.
@@ -115,31 +119,14 @@ class IntercomClient(IntercomTransport):
         Idempotent, hence retried like a read.
         """
         result = await self.request("POST", _PAGES, json=request.to_body())
-        return _parse(ExternalPage, result, _PAGES)
+        return parse_answer(ExternalPage, result, _PAGES)
 
     async def get_external_page(self, page_id: str) -> ExternalPage:
         """One External Page by Intercom's id (not the ``external_id``)."""
-        path = f"{_PAGES}/{_segment(page_id)}"
-        return _parse(ExternalPage, await self.request("GET", path), path)
+        path = f"{_PAGES}/{id_segment(page_id)}"
+        return parse_answer(ExternalPage, await self.request("GET", path), path)
 
     async def delete_external_page(self, page_id: str) -> ExternalPage:
         """Delete an External Page by Intercom's id; returns it (with empty ``html``)."""
-        path = f"{_PAGES}/{_segment(page_id)}"
-        return _parse(ExternalPage, await self.request("DELETE", path), path)
-
-
-def _segment(identifier: int | str) -> str:
-    text = str(identifier)
-    if not text:
-        raise ValueError("an Intercom id cannot be empty")
-    return quote(text, safe="")
-
-
-def _parse(model: type[_Model], data: Any, path: str) -> _Model:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ApiError(
-            f"Intercom's answer for {path} is not a valid {model.__name__}: "
-            f"{exc.error_count()} problem(s), first: {exc.errors()[0]['loc']} {exc.errors()[0]['msg']}"
-        ) from None
+        path = f"{_PAGES}/{id_segment(page_id)}"
+        return parse_answer(ExternalPage, await self.request("DELETE", path), path)

@@ -8,12 +8,17 @@ optional fields are ``None``, so a server that adds fields breaks nothing.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ingest.errors import ApiError
 
 #: UNIX time in seconds, as Intercom gives ``created_at`` and friends.
 UnixTimestamp = int
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 def encode_json(value: Any) -> bytes:
@@ -89,3 +94,22 @@ class ExternalPage(_ApiObject):
     created_at: UnixTimestamp | None = None
     updated_at: UnixTimestamp | None = None
     last_ingested_at: UnixTimestamp | None = None
+
+
+def id_segment(identifier: int | str) -> str:
+    """An Intercom id quoted into exactly one path segment (``a/b`` cannot reach another endpoint)."""
+    text = str(identifier)
+    if not text:
+        raise ValueError("an Intercom id cannot be empty")
+    return quote(text, safe="")
+
+
+def parse_answer(model: type[_Model], data: Any, path: str) -> _Model:
+    """``data`` (an answer for ``path``) as ``model``; an answer of the wrong shape is an ApiError."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(
+            f"Intercom's answer for {path} is not a valid {model.__name__}: "
+            f"{exc.error_count()} problem(s), first: {exc.errors()[0]['loc']} {exc.errors()[0]['msg']}"
+        ) from None
