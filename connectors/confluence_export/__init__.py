@@ -1,0 +1,15 @@
+"""The ``confluence_export`` connector: a Confluence HTML space export (zip or folder) as documents.
+
+Modules, in the order a page passes through them: :mod:`.archive` (the zip or folder,
+read in place, with zip-slip and zip-bomb checks), :mod:`.encoding`, :mod:`.page` (id,
+title, ancestors, metadata and ``#main-content`` of one page), :mod:`.macros` and
+:mod:`.links` (Confluence macros and export links mapped to plain HTML and absolute
+URLs), and :mod:`.connector`, which joins them.
+"""
+
+from __future__ import annotations
+
+from connectors.confluence_export.connector import ConfluenceExportConnector, SpaceInfo
+from connectors.confluence_export.options import ConfluenceExportOptions
+
+__all__ = ["ConfluenceExportConnector", "ConfluenceExportOptions", "SpaceInfo"]

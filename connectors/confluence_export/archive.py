@@ -1,0 +1,266 @@
+"""A Confluence HTML space export read in place: a ``.zip`` or the folder it unpacks to.
+
+Nothing is extracted to disk. Before a zip is read its whole directory is checked, and
+the export is refused (a :class:`ConnectorError` naming the entry) when an entry would
+land outside the export (``../``, an absolute path, a drive letter: zip-slip), is a
+symlink, or when the entries are too many, too large, or expand suspiciously well (a zip
+bomb). Directory entries, including the bare ``/`` some Confluence versions write, are
+tolerated.
+
+The export's root is the folder holding ``index.html`` (the export itself, or the one
+folder named after the space inside it). Pages are the other ``.html`` files directly in
+that root; ``attachments/``, ``images/`` and ``styles/`` are never read. A page's locator
+is its file name, so the zip and the unpacked folder of one export name pages alike.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ingest.errors import ConnectorError
+
+INDEX = "index.html"
+#: Entries smaller than this cannot be bombs worth the name: their ratio is not checked.
+RATIO_FLOOR = 1024 * 1024
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class ExportReadError(Exception):
+    """One file of the export could not be read; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ZipLimits:
+    """Bounds a zip must keep to be read at all."""
+
+    max_entries: int
+    max_total_size: int
+    max_entry_size: int
+    max_compression_ratio: float
+
+
+class Export(Protocol):
+    """**Protocol**: the files of one export, whatever holds them."""
+
+    #: The zip or folder, for messages.
+    name: str
+
+    def pages(self) -> list[str]:
+        """Locators (file names) of the page files, sorted."""
+        ...
+
+    def read(self, locator: str) -> bytes:
+        """The bytes of a page file or ``index.html``; :class:`ExportReadError` if it cannot be read."""
+        ...
+
+    def has(self, locator: str) -> bool:
+        """Whether the export holds this file (relative to its root)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def open_export(path: Path, limits: ZipLimits) -> Export:
+    """The export at ``path``; :class:`ConnectorError` when it cannot be read or is refused."""
+    if path.is_dir():
+        return FolderExport(path, limits.max_entry_size)
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError as exc:
+        raise ConnectorError(f"export {path} does not exist") from exc
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise ConnectorError(f"export {path} cannot be read as a zip: {exc}") from exc
+    try:
+        return ZipExport(archive, str(path), limits)
+    except BaseException:
+        archive.close()
+        raise
+
+
+def unsafe_entry_name(name: str) -> str | None:
+    """Why a zip entry name must not be used, or None when it is safe."""
+    if "\0" in name:
+        return "has a NUL byte in its name"
+    posix = name.replace("\\", "/")
+    if posix.startswith("/"):
+        return "is an absolute path"
+    if _DRIVE.match(posix):
+        return "names a drive (an absolute Windows path)"
+    if ".." in posix.split("/"):
+        return "climbs out of the export with '..' (zip-slip)"
+    return None
+
+
+def _is_bare_root(info: zipfile.ZipInfo) -> bool:
+    # Confluence Server 7 writes a directory entry named "/": harmless, nothing lands there.
+    return info.is_dir() and info.filename.replace("\\", "/").strip("/") in ("", ".")
+
+
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+
+
+def check_zip(infos: list[zipfile.ZipInfo], name: str, limits: ZipLimits) -> None:
+    """Refuse the zip (ConnectorError naming the entry) unless every entry keeps the limits."""
+    if len(infos) > limits.max_entries:
+        raise ConnectorError(
+            f"{name}: {len(infos)} entries, more than max_entries ({limits.max_entries}); "
+            "the export is refused"
+        )
+    total = 0
+    seen: set[str] = set()
+    for info in infos:
+        entry = info.filename
+        if _is_bare_root(info):
+            continue
+        problem = unsafe_entry_name(entry) or ("is a symlink" if _is_symlink(info) else None)
+        if problem is not None:
+            raise ConnectorError(f"{name}: entry {entry!r} {problem}; the export is refused")
+        if info.is_dir():
+            continue
+        if entry in seen:
+            raise ConnectorError(f"{name}: entry {entry!r} appears twice; the export is refused")
+        seen.add(entry)
+        size = info.file_size
+        if size > limits.max_entry_size:
+            raise ConnectorError(
+                f"{name}: entry {entry!r} expands to {size} bytes, more than max_entry_size "
+                f"({limits.max_entry_size}); the export is refused"
+            )
+        if size >= RATIO_FLOOR and size > limits.max_compression_ratio * max(info.compress_size, 1):
+            ratio = size / max(info.compress_size, 1)
+            raise ConnectorError(
+                f"{name}: entry {entry!r} expands {ratio:.0f} times, more than max_compression_ratio "
+                f"({limits.max_compression_ratio:g}): a zip bomb? the export is refused"
+            )
+        total += size
+        if total > limits.max_total_size:
+            raise ConnectorError(
+                f"{name}: entries up to {entry!r} expand to more than max_total_size "
+                f"({limits.max_total_size} bytes); the export is refused"
+            )
+
+
+def find_root(files: list[str], name: str) -> str:
+    """The folder (``""`` or ``"SPACE/"``) holding the export's ``index.html``.
+
+    Without an ``index.html`` the root is the one top folder every file shares, if any.
+    """
+    indexes = sorted(path for path in files if path.count("/") <= 1 and path.rsplit("/", 1)[-1] == INDEX)
+    if INDEX in indexes:
+        return ""
+    if len(indexes) > 1:
+        raise ConnectorError(
+            f"{name} holds several exports ({', '.join(indexes)}); point path at one of them"
+        )
+    if indexes:
+        return indexes[0][: -len(INDEX)]
+    tops = {path.split("/", 1)[0] if "/" in path else "" for path in files}
+    return f"{tops.pop()}/" if len(tops) == 1 and "" not in tops else ""
+
+
+def is_page_name(file_name: str) -> bool:
+    return file_name.lower().endswith(".html") and file_name != INDEX and not file_name.startswith(".")
+
+
+class ZipExport:
+    """An export read from a zip that passed :func:`check_zip`."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str, limits: ZipLimits) -> None:
+        self.name = name
+        self._archive = archive
+        self._max_size = limits.max_entry_size
+        infos = archive.infolist()
+        check_zip(infos, name, limits)
+        files = {info.filename: info for info in infos if not info.is_dir()}
+        self._root = find_root(list(files), name)
+        self._files = {
+            path[len(self._root) :]: info for path, info in files.items() if path.startswith(self._root)
+        }
+        self._pages = sorted(
+            locator for locator in self._files if "/" not in locator and is_page_name(locator)
+        )
+
+    def pages(self) -> list[str]:
+        return list(self._pages)
+
+    def has(self, locator: str) -> bool:
+        return locator in self._files
+
+    def read(self, locator: str) -> bytes:
+        info = self._files.get(locator)
+        if info is None:
+            raise ExportReadError(f"{locator} is not in {self.name}")
+        try:
+            with self._archive.open(info) as member:
+                # The directory was checked, but read no more than the bound whatever it said.
+                data = member.read(self._max_size + 1)
+        except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError) as exc:
+            raise ExportReadError(f"cannot read {locator} from {self.name}: {exc}") from exc
+        if len(data) > self._max_size:
+            raise ExportReadError(f"{locator} is larger than max_entry_size ({self._max_size} bytes)")
+        return data
+
+    def close(self) -> None:
+        self._archive.close()
+
+
+class FolderExport:
+    """An export unpacked into a folder; files are read only while they stay inside it."""
+
+    def __init__(self, path: Path, max_size: int) -> None:
+        self.name = str(path)
+        self._max_size = max_size
+        try:
+            top = os.path.realpath(path, strict=True)
+            names = sorted(os.listdir(top))
+        except OSError as exc:
+            raise ConnectorError(f"export folder {path} cannot be read: {exc.strerror or exc}") from exc
+        children = [name for name in names if not name.startswith(".")]
+        nested = [f"{child}/{INDEX}" for child in children if os.path.isfile(os.path.join(top, child, INDEX))]
+        root = find_root([*children, *nested], self.name)
+        self._root = os.path.realpath(os.path.join(top, root)) if root else top
+        if not self._inside(top, self._root):
+            raise ConnectorError(f"export folder {path}: {root} leads outside it")
+        try:
+            listed = sorted(os.listdir(self._root)) if root else names
+        except OSError as exc:
+            raise ConnectorError(f"export folder {self._root} cannot be listed: {exc.strerror}") from exc
+        self._pages = [name for name in listed if is_page_name(name)]
+
+    @staticmethod
+    def _inside(root: str, real: str) -> bool:
+        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+    def pages(self) -> list[str]:
+        return list(self._pages)
+
+    def has(self, locator: str) -> bool:
+        return os.path.isfile(os.path.join(self._root, *locator.split("/")))
+
+    def read(self, locator: str) -> bytes:
+        if not locator or "/" in locator or "\\" in locator or "\0" in locator or locator in (".", ".."):
+            raise ExportReadError(f"{locator!r} is not a file name in the export")
+        real = os.path.realpath(os.path.join(self._root, locator))
+        if not self._inside(self._root, real):
+            raise ExportReadError(f"{locator} resolves outside the export folder")
+        try:
+            # O_NONBLOCK: a FIFO named like a page must not block this thread in open().
+            with open(os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
+                info = os.fstat(file.fileno())
+                if not stat.S_ISREG(info.st_mode):
+                    raise ExportReadError(f"{locator} is not a regular file")
+                if info.st_size > self._max_size:
+                    raise ExportReadError(f"{locator} is larger than max_entry_size ({self._max_size} bytes)")
+                return file.read(self._max_size + 1)
+        except OSError as exc:
+            raise ExportReadError(f"cannot read {locator}: {(exc.strerror or str(exc)).lower()}") from exc
+
+    def close(self) -> None:
+        """Nothing to release: files are opened per read."""

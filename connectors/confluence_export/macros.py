@@ -1,0 +1,327 @@
+"""Confluence macros, as the HTML export renders them, mapped to the plain HTML Intercom shows.
+
+- code (``div.code.panel`` / ``pre.syntaxhighlighter-pre``) and noformat blocks become
+  ``<pre><code class="language-x">``, the block's title a bold paragraph before it;
+- info, note, warning, tip (``confluence-information-macro-*``) and titled panels become a
+  ``<blockquote>`` opening with the kind in bold, like Markdown admonitions elsewhere;
+- expand sections become their content, under their label in bold;
+- status lozenges become ``[TEXT]``, user mentions the plain name, emoticons their
+  Unicode character (or nothing);
+- table-of-contents, child-page, page-tree, recently-updated and similar live macros,
+  whose output is navigation rather than content, are dropped.
+
+Links and images are resolved through :class:`PageLinks`; every attribute the final
+sanitiser would drop is dropped here already, so render-time ids (``expander-123``,
+``rbtoc1590...``) never reach the body or its fingerprint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lxml import etree
+
+from connectors.confluence_export.links import PageLinks
+from connectors.confluence_export.page import text_of
+from connectors.confluence_export.tree import Element, drop_tag, drop_tree, move_content, replace_with_text
+
+_DROPPED_CLASSES = frozenset(
+    {
+        "toc-macro", "client-side-toc-macro", "childpages-macro", "children-macro", "plugin_pagetree",
+        "recently-updated", "plugin-contributors", "plugin_attachments_container",
+        "plugin_attachments_upload_container", "hidden", "confluence-anchor-link", "aui-icon",
+        "expand-control-icon", "refresh-module-id", "jira-issues-count",
+    }
+)  # fmt: skip
+_DROPPED_MACROS = frozenset(
+    {
+        "toc", "children", "pagetree", "pagetreesearch", "recently-updated", "contributors",
+        "contributors-summary", "attachments", "livesearch", "create-from-template", "content-by-label",
+        "blog-posts", "profile", "profile-picture", "popular-labels", "related-labels", "listlabels",
+        "anchor", "space-details", "recently-updated-dashboard",
+    }
+)  # fmt: skip
+_PANEL_LABELS = {
+    "information": "Info", "info": "Info", "note": "Note", "warning": "Warning", "tip": "Tip",
+    "error": "Error", "success": "Success",
+}  # fmt: skip
+_LANGUAGES = {
+    "js": "javascript", "py": "python", "sh": "bash", "shell": "bash", "c#": "csharp", "cs": "csharp",
+    "ps": "powershell", "ps1": "powershell", "rb": "ruby", "yml": "yaml", "golang": "go",
+    "ts": "typescript", "c++": "cpp", "actionscript3": "actionscript", "html/xml": "xml",
+}  # fmt: skip
+_NO_LANGUAGE = frozenset({"text", "plain", "plaintext", "none", "txt"})
+_EMOTICONS = {
+    "smile": "🙂", "sad": "🙁", "cheeky": "😛", "laugh": "😀", "wink": "😉", "thumbs-up": "👍",
+    "thumbs-down": "👎", "information": "\u2139\ufe0f", "tick": "✅", "cross": "❌", "warning": "⚠️",
+    "plus": "\u2795", "minus": "\u2796", "question": "❓", "light-on": "💡", "light-off": "💡",
+    "yellow-star": "⭐", "red-star": "⭐", "green-star": "⭐", "blue-star": "⭐", "star": "⭐",
+    "heart": "❤️", "broken-heart": "💔",
+}  # fmt: skip
+_KEPT_ATTRIBUTES = {
+    "a": ("href", "title"), "img": ("src", "alt", "title"), "td": ("colspan", "rowspan"),
+    "th": ("colspan", "rowspan"), "ol": ("start",), "code": ("class",),
+}  # fmt: skip
+#: Tags that need a look even without a class: links, images, spacer paragraphs.
+_PLAIN_WORK = frozenset({"a", "img", "p"})
+_CONTENT_TAGS = ("img", "table", "hr", "pre")
+_BRUSH = re.compile(r"brush:\s*([A-Za-z0-9_+#./-]{1,40})")
+_LANGUAGE_NAME = re.compile(r"[A-Za-z0-9_+#.\-]{1,40}")
+_SHORTNAME = re.compile(r"^:[\w+-]+:$")
+_DEFAULT_EXPAND = re.compile(r"^(click (here )?to )?expand( source)?\.*$", re.IGNORECASE)
+_NO_CLASSES: frozenset[str] = frozenset()
+
+Handler = Callable[[Element, frozenset[str]], None]
+
+
+def _classes(element: Element) -> frozenset[str]:
+    value = element.get("class")
+    return frozenset(value.split()) if value else _NO_CLASSES
+
+
+def _first(element: Element, *class_names: str) -> Element | None:
+    """The first descendant with one of ``class_names``."""
+    for child in element.iterdescendants():
+        if isinstance(child.tag, str) and not _classes(child).isdisjoint(class_names):
+            return child
+    return None
+
+
+def _child(element: Element, *class_names: str) -> Element | None:
+    """The first child with one of ``class_names``: a macro's own parts, not those of one nested in it."""
+    for child in element:
+        if isinstance(child.tag, str) and not _classes(child).isdisjoint(class_names):
+            return child
+    return None
+
+
+def _bold_paragraph(parent: Element, text: str) -> None:
+    etree.SubElement(etree.SubElement(parent, "p"), "strong").text = text
+
+
+def has_content(main: Element) -> bool:
+    """Whether a mapped body holds anything to read: text, an image, a table, a rule or code."""
+    return any(text.strip() for text in main.itertext()) or next(main.iter(*_CONTENT_TAGS), None) is not None
+
+
+class MacroMapper:
+    """Maps one page's ``#main-content`` in place (see the module docstring)."""
+
+    def __init__(self, links: PageLinks) -> None:
+        self._links = links
+
+    def map(self, main: Element) -> Element:
+        """The mapped body: ``main`` as a bare ``<div>``, detached from its page."""
+        # A server TOC ships its own <style> naming a render-time id ("div.rbtoc1590..."): drop
+        # such content before anything else, or it would change the fingerprint of every export.
+        etree.strip_elements(main, "style", "script", "noscript", "template", with_tail=False)
+        self._walk(main)
+        # Spans carry only styling; <colgroup> only widths. Done in C, after the walk.
+        etree.strip_tags(main, "span")
+        etree.strip_elements(main, "colgroup", "col", with_tail=False)
+        main.tag = "div"
+        main.attrib.clear()
+        main.tail = None
+        return main
+
+    def _walk(self, parent: Element) -> None:
+        for child in list(parent):
+            tag = child.tag
+            if not isinstance(tag, str):
+                drop_tree(child)  # a comment or processing instruction the parser kept
+                continue
+            if child.get("class") is not None or child.get("data-macro-name") is not None:
+                classes = _classes(child)
+                handler = self._handler(child, tag, classes)
+                if handler is not None:
+                    handler(child, classes)
+                    continue
+            if len(child):
+                self._walk(child)
+            if tag in _PLAIN_WORK:
+                self._plain(child, tag)
+            elif tag in _KEPT_ATTRIBUTES:
+                _keep_attributes(child, tag)
+            else:
+                child.attrib.clear()
+
+    def _handler(self, element: Element, tag: str, classes: frozenset[str]) -> Handler | None:
+        if not classes.isdisjoint(_DROPPED_CLASSES) or element.get("data-macro-name") in _DROPPED_MACROS:
+            return _drop
+        if tag == "div":
+            if "panel" in classes and ("code" in classes or "preformatted" in classes):
+                return self._code
+            if "confluence-information-macro" in classes or "panel" in classes:
+                return self._panel
+            if "expand-container" in classes:
+                return self._expand
+        elif tag == "pre" and "syntaxhighlighter-pre" in classes:
+            return self._code
+        elif tag == "span":
+            if not classes.isdisjoint(("status-macro", "aui-lozenge")):
+                return _lozenge
+            if "confluence-embedded-file-wrapper" in classes:
+                return self._file_wrapper
+        elif tag == "a":
+            if not classes.isdisjoint(("confluence-userlink", "user-mention")):
+                return _mention
+            if "confluence-embedded-file" in classes:
+                return self._embedded_file
+        elif tag == "img" and "emoticon" in classes:
+            return _emoticon
+        elif element.get("data-linked-resource-type") == "userinfo":
+            return _mention
+        return None
+
+    def _code(self, block: Element, _classes: frozenset[str]) -> None:
+        pre = block if block.tag == "pre" else next(block.iter("pre"), None)
+        header = _child(block, "codeHeader", "panelHeader")
+        new = etree.Element("div")
+        if header is not None and (title := text_of(header)):
+            _bold_paragraph(new, title)
+        code = etree.SubElement(etree.SubElement(new, "pre"), "code")
+        code.text = "".join(pre.itertext()).strip("\n") if pre is not None else ""
+        language = _language(pre.get("data-syntaxhighlighter-params", "") if pre is not None else "")
+        if language:
+            code.set("class", f"language-{language}")
+        _replace(block, new)
+
+    def _panel(self, panel: Element, classes: frozenset[str]) -> None:
+        kind = next(
+            (name.removeprefix("confluence-information-macro-") for name in sorted(classes)
+             if name.startswith("confluence-information-macro-")),
+            panel.get("data-panel-type") or panel.get("data-macro-name") or "",
+        )  # fmt: skip
+        label = _PANEL_LABELS.get(kind.lower())
+        if label is None and "confluence-information-macro" in classes:
+            label = "Note"
+        header = _child(panel, "title", "panelHeader")
+        title = text_of(header) if header is not None else ""
+        body = _child(panel, "confluence-information-macro-body", "panelContent")
+        if header is not None:
+            drop_tree(header)
+        quote = etree.Element("blockquote")
+        if label and title and title.casefold() != label.casefold():
+            _bold_paragraph(quote, f"{label}: {title}")
+        elif label or title:
+            _bold_paragraph(quote, label or title)
+        move_content(body if body is not None else panel, quote)
+        _replace(panel, quote)
+        self._walk(quote)
+
+    def _expand(self, container: Element, _classes: frozenset[str]) -> None:
+        control = _child(container, "expand-control")
+        text = _first(control, "expand-control-text") if control is not None else None
+        label = text_of(text) if text is not None else ""
+        content = _child(container, "expand-content")
+        new = etree.Element("div")
+        if label and not _DEFAULT_EXPAND.match(label):
+            _bold_paragraph(new, label)
+        if content is not None:
+            move_content(content, new)
+        _replace(container, new)
+        self._walk(new)
+
+    def _file_wrapper(self, wrapper: Element, _classes: frozenset[str]) -> None:
+        tail = wrapper.tail
+        if tail and not tail[0].isspace():
+            wrapper.tail = " " + tail  # Confluence shows the file as a block: keep the words apart
+        self._walk(wrapper)
+
+    def _embedded_file(self, anchor: Element, _classes: frozenset[str]) -> None:
+        alias = anchor.get("data-linked-resource-default-alias")
+        title = _first(anchor, "title")
+        text = (text_of(title) if title is not None else "") or alias or text_of(anchor)
+        for child in list(anchor):
+            anchor.remove(child)  # the file's thumbnail or placeholder icon
+        anchor.text = text
+        self._plain(anchor, "a")
+
+    def _plain(self, element: Element, tag: str) -> None:
+        if tag == "a":
+            alias = element.get("data-linked-resource-default-alias")
+            target = self._links.href(element.get("href", ""), alias)
+            if target is None:
+                drop_tag(element)
+                return
+            element.set("href", target)
+        elif tag == "img":
+            self._image(element)
+            return
+        elif tag == "p" and _is_spacer(element):
+            drop_tree(element)  # Confluence's spacer paragraphs: <p><br/></p>, <p>&nbsp;</p>
+            return
+        _keep_attributes(element, tag)
+
+    def _image(self, image: Element) -> None:
+        classes = _classes(image)
+        src = image.get("src", "")
+        target = None
+        if classes.isdisjoint(("icon", "userLogo")) and not src.startswith("images/icons/"):
+            alias = image.get("data-linked-resource-default-alias")
+            target = self._links.src(src, alias)
+            if target is None and image.get("data-image-src"):
+                target = self._links.src(image.get("data-image-src", ""), alias)
+        if target is None:
+            replace_with_text(image, image.get("alt", "").strip())
+            return
+        image.set("src", target)
+        _keep_attributes(image, "img")
+
+
+def _drop(element: Element, _classes: frozenset[str]) -> None:
+    drop_tree(element)
+
+
+def _lozenge(span: Element, _classes: frozenset[str]) -> None:
+    text = text_of(span)
+    replace_with_text(span, f"[{text}]" if text else "")
+
+
+def _mention(anchor: Element, _classes: frozenset[str]) -> None:
+    replace_with_text(anchor, text_of(anchor))
+
+
+def _emoticon(image: Element, classes: frozenset[str]) -> None:
+    fallback = image.get("data-emoji-fallback", "")
+    if fallback and not _SHORTNAME.match(fallback):
+        replace_with_text(image, fallback)
+        return
+    name = image.get("data-emoticon-name") or next(
+        (name.removeprefix("emoticon-") for name in classes if name.startswith("emoticon-")), ""
+    )
+    if not name:
+        name = image.get("alt", "").strip("()").replace(" ", "-")
+    replace_with_text(image, _EMOTICONS.get(name.lower(), ""))
+
+
+def _replace(old: Element, new: Element) -> None:
+    new.tail = old.tail
+    parent = old.getparent()
+    if parent is not None:
+        parent.replace(old, new)
+
+
+def _is_spacer(paragraph: Element) -> bool:
+    if (paragraph.text or "").strip():
+        return False
+    return all(child.tag == "br" and not (child.tail or "").strip() for child in paragraph)
+
+
+def _keep_attributes(element: Element, tag: str) -> None:
+    kept = _KEPT_ATTRIBUTES.get(tag, ())
+    attributes = element.attrib
+    for name in [name for name in attributes if name not in kept]:
+        del attributes[name]
+
+
+def _language(params: str) -> str | None:
+    match = _BRUSH.search(params)
+    if match is None:
+        return None
+    brush = match.group(1).lower()
+    if brush in _NO_LANGUAGE:
+        return None
+    language = _LANGUAGES.get(brush, brush)
+    return language if _LANGUAGE_NAME.fullmatch(language) else None

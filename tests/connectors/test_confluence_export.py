@@ -1,0 +1,339 @@
+"""The confluence_export connector: pages, identity, metadata, fingerprints, filters, options, real ones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from connectors.confluence_export import ConfluenceExportConnector, ConfluenceExportOptions
+from connectors.confluence_export.dates import parse_date
+from ingest.connector import Connector
+from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
+from ingest.errors import ConnectorError
+from ingest.registry import load_connector
+from tests.connectors.confluence_builder import (
+    Attachment,
+    Macros,
+    Page,
+    Space,
+    Style,
+    write_folder,
+    write_zip,
+)
+
+CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
+SERVER7 = CORPORA / "confluence-server7-coding"
+SERVER5 = CORPORA / "confluence-server5-meridius"
+Found = DocumentRef | SkippedDocument | Failure
+
+
+def make_space(style: Style = "server", render_ids: int = 1) -> Space:
+    """Home > Guides > (Install, Configure), Home > FAQ, and a page that only lists its children.
+
+    ``render_ids`` stands for one export run: it changes the ids Confluence makes up while rendering.
+    """
+    space = Space(pages=[], style=style, render_ids=render_ids)
+    macros = Macros(space)
+    home = Page(
+        100, "Home", "<p>Welcome to the docs.</p>", author="Alice Admin", editor=None, modified="Jan 05, 2023"
+    )
+    guides = Page(110, "Guides", "", parent=100)
+    install = Page(111, "Install", "", parent=110, attachments=[Attachment(900, "setup.png")])
+    configure = Page(112, "Configure", "<p>Set the token.</p>", parent=110)
+    faq = Page(120, "FAQ", "", parent=100)
+    space.pages += [home, guides, install, configure, faq]
+    guides.body = f"<p><br/></p>{macros.children([install, configure])}"
+    install.body = (
+        f"{macros.toc(['Steps'])}<h2>Steps</h2><p>Run the installer, then see {macros.link(configure)}.</p>"
+        f"{macros.code('pip install app', 'bash')}{macros.panel('warning', '<p>Back up first.</p>')}"
+        f"<p>{macros.image(install, install.attachments[0])}</p>{macros.expand('More', '<p>Extra.</p>')}"
+    )
+    faq.body = f"<p>Ask {macros.mention('Jane Doe', 'jdoe')} {macros.emoticon('smile')}.</p>"
+    return space
+
+
+def connector(path: Path, **options: object) -> ConfluenceExportConnector:
+    values = {"path": str(path), "base_url": "https://wiki.example.com", **options}
+    return ConfluenceExportConnector(ConfluenceExportOptions.model_validate(values))
+
+
+async def scan(source: ConfluenceExportConnector) -> dict[str, Found]:
+    return {item.locator: item async for item in source.scan()}
+
+
+async def documents(source: ConfluenceExportConnector) -> dict[str, SourceDocument]:
+    """Every loadable page, by external id."""
+    loaded: dict[str, SourceDocument] = {}
+    for item in (await scan(source)).values():
+        if isinstance(item, DocumentRef):
+            document = await source.load(item)
+            assert isinstance(document, SourceDocument), document
+            loaded[document.external_id] = document
+    return loaded
+
+
+def fingerprints(found: dict[str, Found]) -> dict[str, str]:
+    return {locator: item.fingerprint for locator, item in found.items() if isinstance(item, DocumentRef)}
+
+
+def test_registered_under_its_entry_point(tmp_path: Path) -> None:
+    """The connector is found by name like any plugin and satisfies the Connector protocol."""
+    assert load_connector("confluence_export") is ConfluenceExportConnector
+    assert isinstance(connector(write_folder(make_space(), tmp_path)), Connector)
+
+
+@pytest.mark.parametrize("style", ["server", "cloud"])
+async def test_one_document_per_page_with_identity_title_url_and_metadata(
+    tmp_path: Path, style: Style
+) -> None:
+    """Each page is one HTML document: id as external_id, title without the space, its viewpage URL,
+    ancestors, author and last-modified date as metadata."""
+    space = make_space(style)
+    loaded = await documents(connector(write_zip(space, tmp_path / "export.zip")))
+    assert set(loaded) == {"100", "111", "112", "120"}  # 110 lists only its children
+    install = loaded["111"]
+    assert install.title == "Install" and install.format is BodyFormat.HTML
+    assert install.url == "https://wiki.example.com/pages/viewpage.action?pageId=111"
+    assert install.path == space.file_name(space.page(111))
+    assert install.modified == datetime(2023, 3, 3, tzinfo=UTC)
+    assert dict(install.metadata) == {
+        "page_id": "111",
+        "space_key": "DOCS",
+        "ancestors": ["Home", "Guides"],
+        "ancestor_ids": ["100", "110"],
+        "author": "Alice Example",
+        "last_modified_by": "Bob Example",
+        "last_modified": "2023-03-03",
+    }
+    home = loaded["100"]
+    assert home.metadata["ancestors"] == [] and home.metadata["last_modified_by"] == "Alice Admin"
+    assert home.metadata["last_modified"] == "2023-01-05"
+
+
+async def test_body_is_main_content_only_and_mapped(tmp_path: Path) -> None:
+    """The body holds #main-content alone, macros mapped and links absolute: no Confluence chrome."""
+    space = make_space()
+    space.page(111).comments = ["A reader comment"]
+    install = (await documents(connector(write_zip(space, tmp_path / "export.zip"))))["111"]
+    body = install.body
+    for chrome in (
+        "Document generated by Confluence",
+        "Created by",
+        "Attachments:",
+        "A reader comment",
+        "Home :",
+    ):
+        assert chrome not in body
+    assert (
+        "toc" not in body and "expander" not in body and 'class="' not in body.replace('class="language-', "")
+    )
+    assert '<pre><code class="language-bash">pip install app</code></pre>' in body
+    assert "<blockquote><p><strong>Warning</strong></p><p>Back up first.</p></blockquote>" in body
+    assert 'href="https://wiki.example.com/pages/viewpage.action?pageId=112"' in body
+    assert 'src="https://wiki.example.com/download/attachments/111/setup.png"' in body
+    assert "<p><strong>More</strong></p><p>Extra.</p>" in body
+
+
+async def test_zip_and_folder_forms_give_the_same_documents(tmp_path: Path) -> None:
+    """The zip and the folder it unpacks to give the same locators, fingerprints and bodies."""
+    space = make_space()
+    zipped = connector(write_zip(space, tmp_path / "export.zip"))
+    unpacked = connector(write_folder(space, tmp_path / "unpacked"))
+    assert fingerprints(await scan(zipped)) == fingerprints(await scan(unpacked))
+    assert await documents(zipped) == await documents(unpacked)
+
+
+async def test_unchanged_re_export_keeps_every_fingerprint(tmp_path: Path) -> None:
+    """A fresh export of unchanged pages (new date, new render-time ids, new files) fingerprints alike."""
+    first = fingerprints(await scan(connector(write_zip(make_space(), tmp_path / "one.zip"))))
+    space = make_space(render_ids=99)
+    space.generated = "Apr 01, 2023 03:00"
+    space.page(112).comments = ["New comment"]
+    second = fingerprints(await scan(connector(write_zip(space, tmp_path / "two.zip"))))
+    assert first == second and len(first) == 4
+
+
+async def test_fingerprint_follows_the_page_own_content(tmp_path: Path) -> None:
+    """An edit, a rename or a move changes that page's fingerprint and no other's."""
+    space = make_space()
+    before = fingerprints(await scan(connector(write_zip(space, tmp_path / "one.zip"))))
+    space.page(112).body = "<p>Set the token and the region.</p>"
+    space.page(120).title = "Questions"
+    after = fingerprints(await scan(connector(write_zip(space, tmp_path / "two.zip"))))
+    assert after.pop("120.html" if space.style == "cloud" else "Questions_120.html") != before.pop(
+        "FAQ_120.html"
+    )
+    changed = {locator for locator in before if before[locator] != after[locator]}
+    assert changed == {"Configure_112.html"}
+
+
+async def test_base_url_change_changes_every_fingerprint(tmp_path: Path) -> None:
+    """Options that shape every URL are part of every fingerprint."""
+    path = write_zip(make_space(), tmp_path / "export.zip")
+    one = fingerprints(await scan(connector(path)))
+    two = fingerprints(await scan(connector(path, base_url="https://docs.example.org")))
+    assert set(one) == set(two) and all(one[locator] != two[locator] for locator in one)
+
+
+async def test_renamed_page_keeps_its_external_id(tmp_path: Path) -> None:
+    """A page renamed between exports has a new file name and title but the same external id."""
+    space = make_space()
+    space.page(112).title = "Configuration"
+    loaded = await documents(connector(write_zip(space, tmp_path / "export.zip")))
+    assert loaded["112"].title == "Configuration" and loaded["112"].path == "Configuration_112.html"
+
+
+async def test_skip_empty_can_be_turned_off(tmp_path: Path) -> None:
+    """A page that only lists its children is skipped with a reason, or loaded when skip_empty is off."""
+    path = write_zip(make_space(), tmp_path / "export.zip")
+    skipped = (await scan(connector(path)))["Guides_110.html"]
+    assert isinstance(skipped, SkippedDocument) and "no content of its own" in skipped.reason
+    loaded = await documents(connector(path, skip_empty=False))
+    assert loaded["110"].title == "Guides" and "Install" not in loaded["110"].body
+
+
+async def test_include_and_exclude_by_title_or_ancestor(tmp_path: Path) -> None:
+    """exclude_titles leaves out a page and its subtree; include_titles keeps only matching subtrees."""
+    path = write_zip(make_space(), tmp_path / "export.zip")
+    found = await scan(connector(path, exclude_titles=["guides"]))
+    install = found["Install_111.html"]
+    assert isinstance(install, SkippedDocument)
+    assert install.reason == "'Install' is excluded by exclude_titles 'guides' (ancestor 'Guides')"
+    assert isinstance(found["FAQ_120.html"], DocumentRef)
+    found = await scan(connector(path, include_titles=["Guid*"], exclude_titles=["Configure"]))
+    taken = sorted(locator for locator, item in found.items() if isinstance(item, DocumentRef))
+    assert taken == ["Install_111.html"]
+    assert isinstance(found["FAQ_120.html"], SkippedDocument)
+    assert "not under include_titles" in found["FAQ_120.html"].reason
+
+
+async def test_broken_pages_fail_alone_naming_the_file(tmp_path: Path) -> None:
+    """A page file without #main-content, or without an id in its name, is a Failure; the rest load."""
+    extra = {
+        "Broken_130.html": b"<html><body><p>not an export page</p></body></html>",
+        "Stray.html": b"<p>x</p>",
+    }
+    found = await scan(connector(write_zip(make_space(), tmp_path / "export.zip", extra=extra)))
+    broken, stray = found["Broken_130.html"], found["Stray.html"]
+    assert isinstance(broken, Failure) and broken.message == (
+        "Broken_130.html: no #main-content: not a page of a Confluence HTML export"
+    )
+    assert isinstance(stray, Failure) and "holds no page id" in stray.message
+    assert isinstance(found["Home_100.html"], DocumentRef)
+
+
+async def test_load_of_a_page_gone_since_the_scan_is_a_failure(tmp_path: Path) -> None:
+    """Loading a locator the export does not hold is a Failure, never an exception."""
+    source = connector(write_zip(make_space(), tmp_path / "export.zip"))
+    await scan(source)
+    failure = await source.load(DocumentRef("Gone_999.html", "x"))
+    assert isinstance(failure, Failure) and "Gone_999.html" in failure.message
+
+
+async def test_space_key_from_the_option_and_templates_that_need_it(tmp_path: Path) -> None:
+    """space_key overrides the export's; a template using {space_key} needs one from somewhere."""
+    space = make_space("cloud")
+    path = write_zip(space, tmp_path / "export.zip")
+    template = "{base_url}/spaces/{space_key}/pages/{page_id}"
+    loaded = await documents(connector(path, space_key="HELP", page_url_template=template))
+    assert loaded["112"].url == "https://wiki.example.com/spaces/HELP/pages/112"
+    assert loaded["112"].metadata["space_key"] == "HELP"
+    bare = write_folder(space, tmp_path / "bare")
+    (bare / "DOCS" / "index.html").unlink()
+    with pytest.raises(ConnectorError, match="set space_key"):
+        await scan(connector(bare, page_url_template=template))
+
+
+def test_options_are_validated_up_front(tmp_path: Path) -> None:
+    """Missing paths, non-zip files, bad URLs and unknown template placeholders are config errors."""
+    good = write_zip(make_space(), tmp_path / "export.zip")
+    not_zip = tmp_path / "export.tar"
+    not_zip.write_bytes(b"not a zip")
+    cases = [
+        ({"path": str(tmp_path / "missing.zip")}, "does not exist"),
+        ({"path": str(not_zip)}, "neither a folder nor a zip file"),
+        ({"base_url": "wiki.example.com"}, r"must be an http\(s\) URL"),
+        ({"page_url_template": "{base_url}/x/{title}"}, "unknown placeholder {title}"),
+        ({"attachment_url_template": "{base_url}/{filename!r}"}, "plain name"),
+        ({"unknown_key": 1}, "Extra inputs"),
+        ({"max_entries": 0}, "greater than or equal to 1"),
+    ]
+    for change, message in cases:
+        values = {"path": str(good), "base_url": "https://wiki.example.com", **change}
+        with pytest.raises(ValidationError, match=message):
+            ConfluenceExportOptions.model_validate(values)
+    options = ConfluenceExportOptions.model_validate(
+        {"path": str(good), "base_url": "https://wiki.example.com/", "max_total_size": "1GiB"}
+    )
+    assert options.base_url == "https://wiki.example.com" and options.max_total_size == 1024**3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("on Mar 03, 2023", "2023-03-03"),
+        (", last modified on 七月 25, 2021", "2021-07-25"),
+        ("on 十一月 04, 2021", "2021-11-04"),
+        ("on 24.02.2015", "2015-02-24"),
+        ("on 2023-03-04", "2023-03-04"),
+        ("am 5 September 2022", "2022-09-05"),
+        ("le 2022年9月5日", "2022-09-05"),
+        ("on Foo 31, 2023", None),
+        ("on Feb 30, 2023", None),
+    ],
+)
+def test_last_modified_dates_are_read_in_confluence_formats(text: str, expected: str | None) -> None:
+    """The metadata line's date is read in the formats and languages Confluence writes."""
+    parsed = parse_date(text)
+    assert (parsed.isoformat() if parsed else None) == expected
+
+
+requires_server7 = pytest.mark.skipif(not SERVER7.is_dir(), reason=f"real export corpus absent: {SERVER7}")
+requires_server5 = pytest.mark.skipif(not SERVER5.is_dir(), reason=f"real export corpus absent: {SERVER5}")
+
+
+@pytest.mark.corpus
+@requires_server7
+async def test_real_server7_zip_with_bare_root_entry(tmp_path: Path) -> None:
+    """The untouched Confluence 7 export zip (bare '/' entry, CJK titles) reads like its unpacked copy."""
+    zipped = connector(SERVER7 / "Confluence-space-export-231543-81.html.zip")
+    found = await scan(zipped)
+    unpacked = await scan(connector(SERVER7 / "zip-extracted"))
+    assert fingerprints(found) == fingerprints(unpacked)
+    assert isinstance(found["65630.html"], SkippedDocument)  # an empty page
+    loaded = await documents(zipped)
+    assert {key: document.title for key, document in loaded.items()} == {
+        "65627": "空间 1 Home",
+        "65634": "hello world",
+        "65636": "world",
+        "65638": "hello",
+    }
+    hello = loaded["65638"]
+    assert hello.metadata["ancestors"] == ["空间 1 Home", "hello world"]
+    assert hello.metadata["space_key"] == "space1" and hello.metadata["last_modified"] == "2021-07-25"
+    assert "<th>a1</th><th>b1</th><th>c1</th>" in hello.body
+    assert 'href="https://wiki.example.com/download/attachments/65638/11.xlsx?' in hello.body
+    assert (
+        'src="https://wiki.example.com/download/attachments/65634/oxte5rv0f0dmcebm8pre.png"'
+        in loaded["65634"].body
+    )
+
+
+@pytest.mark.corpus
+@requires_server5
+async def test_real_server5_folder_with_code_macro() -> None:
+    """The Confluence 5 export: numeric file name for a Czech title, code macro, dotted dates, child list."""
+    source = connector(SERVER5 / "page1")
+    found = await scan(source)
+    assert isinstance(found["My-article_9568346.html"], SkippedDocument)  # only a child list
+    loaded = await documents(source)
+    setup = loaded["9273380"]
+    assert setup.title == "Zprovoznění" and setup.path == "9273380.html"
+    assert setup.metadata["ancestors"] == ["My article", "Webclient"]
+    assert "<pre><code>webClient.security.interceptUrl.access.timeline=permitAll\n" in setup.body
+    javascript = loaded["9273401"]
+    assert javascript.metadata["last_modified"] == "2015-02-24"
+    assert (javascript.metadata["author"], javascript.metadata["last_modified_by"]) == ("Václav", "Martin")

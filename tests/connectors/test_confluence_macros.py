@@ -1,0 +1,259 @@
+"""Confluence macros and links, Server and Cloud flavours, as they reach Intercom (after the converter)."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from connectors.confluence_export.links import PageLinks, SiteLinks
+from connectors.confluence_export.macros import MacroMapper, has_content
+from connectors.confluence_export.options import DEFAULT_ATTACHMENT_URL, DEFAULT_PAGE_URL
+from connectors.confluence_export.page import parse_page
+from ingest.convert import LinkBuilder, to_html
+from ingest.document import BodyFormat
+from tests.connectors.confluence_builder import Attachment, Macros, Page, Space, Style, render_page
+
+BASE = "https://wiki.example.com"
+SITE = SiteLinks(BASE, DEFAULT_PAGE_URL, DEFAULT_ATTACHMENT_URL, "DOCS")
+STYLES: list[Style] = ["server", "cloud"]
+
+
+def space_of(style: Style) -> tuple[Space, Page, Page, Macros]:
+    space = Space(pages=[], style=style)
+    home = Page(100, "Home", "<p>Welcome</p>")
+    guide = Page(
+        200,
+        "Setup guide",
+        "",
+        parent=100,
+        attachments=[Attachment(901, "diagram one.png"), Attachment(902, "notes.pdf", "application/pdf")],
+    )
+    space.pages += [home, guide]
+    return space, home, guide, Macros(space)
+
+
+def convert(space: Space, page: Page, body: str, site: SiteLinks = SITE) -> str:
+    """The HTML Intercom receives for ``page`` with ``body`` as its main content."""
+    page.body = body
+    parsed = parse_page(render_page(space, page).encode(), space.file_name(page), space_name=space.name)
+    main = MacroMapper(PageLinks(site, parsed.attachments)).map(parsed.main)
+    mapped = etree.tostring(main, encoding="unicode", method="html")
+    return to_html(
+        mapped, BodyFormat.HTML, path=space.file_name(page), title=parsed.title, links=LinkBuilder(None)
+    )
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_code_block_keeps_language_title_and_text(style: Style) -> None:
+    """A code macro becomes <pre><code class="language-x"> with its exact text; its title a bold line."""
+    space, _, guide, macros = space_of(style)
+    html = convert(space, guide, macros.code("if a < b:\n    print('<hi>')", "py", title="example.py"))
+    assert html == (
+        '<p><strong>example.py</strong></p><pre><code class="language-python">if a &lt; b:\n'
+        "    print('&lt;hi&gt;')</code></pre>"
+    )
+
+
+@pytest.mark.parametrize(("brush", "expected"), [("java", "language-java"), ("js", "language-javascript")])
+def test_code_brush_names_map_to_languages(brush: str, expected: str) -> None:
+    """Confluence brush names become the usual language names."""
+    space, _, guide, macros = space_of("server")
+    assert f'<code class="{expected}">x()</code>' in convert(space, guide, macros.code("x()", brush))
+
+
+def test_plain_text_code_and_noformat_have_no_language() -> None:
+    """A 'text' brush and a noformat block give <pre><code> without a class."""
+    space, _, guide, macros = space_of("server")
+    html = convert(space, guide, macros.code("plain", "text") + macros.noformat("raw  spacing"))
+    assert html == "<pre><code>plain</code></pre><pre><code>raw  spacing</code></pre>"
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize(
+    ("kind", "title", "label"),
+    [
+        ("info", "Heads up", "Info: Heads up"),
+        ("note", None, "Note"),
+        ("warning", None, "Warning"),
+        ("tip", "Tip", "Tip"),
+    ],
+)
+def test_panels_become_labelled_quotes(style: Style, kind: str, title: str | None, label: str) -> None:
+    """Info/note/warning/tip panels become a blockquote that opens with the panel type in bold."""
+    space, _, guide, macros = space_of(style)
+    html = convert(space, guide, macros.panel(kind, "<p>Body <strong>here</strong>.</p>", title))
+    assert (
+        html == f"<blockquote><p><strong>{label}</strong></p><p>Body <strong>here</strong>.</p></blockquote>"
+    )
+
+
+def test_titled_panel_and_nested_macros() -> None:
+    """A plain panel keeps its header as the label; a code block inside a panel is mapped too."""
+    space, _, guide, macros = space_of("server")
+    html = convert(space, guide, macros.titled_panel("Before you start", macros.code("make", "bash")))
+    assert html == (
+        "<blockquote><p><strong>Before you start</strong></p>"
+        '<pre><code class="language-bash">make</code></pre></blockquote>'
+    )
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_expand_becomes_its_content_under_its_label(style: Style) -> None:
+    """An expand section becomes its content; a real label is kept in bold, the default one dropped."""
+    space, _, guide, macros = space_of(style)
+    body = macros.expand("Show the limits", "<p>Ten per second.</p>") + macros.expand(
+        "Click here to expand...", "<p>More.</p>", 2
+    )
+    assert (
+        convert(space, guide, body)
+        == "<p><strong>Show the limits</strong></p><p>Ten per second.</p><p>More.</p>"
+    )
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_navigation_macros_are_dropped(style: Style) -> None:
+    """Table of contents, children and page-tree macros leave nothing behind."""
+    space, home, guide, macros = space_of(style)
+    body = macros.toc(["One"]) + "<h2>One</h2>" + macros.children([home]) + macros.page_tree([home])
+    assert convert(space, guide, body) == "<h2>One</h2>"
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_inline_macros_become_text(style: Style) -> None:
+    """Status lozenges become [TEXT], mentions the plain name, emoticons Unicode text or nothing."""
+    space, _, guide, macros = space_of(style)
+    body = (
+        f"<p>{macros.status('IN PROGRESS', 'current')} owned by {macros.mention('Jane Doe', 'jdoe')}"
+        f" {macros.emoticon('tick')} {macros.emoticon('unknown-face')}done</p>"
+    )
+    assert convert(space, guide, body) == "<p>[IN PROGRESS] owned by Jane Doe \u2705 done</p>"
+
+
+def test_cloud_emoji_use_their_fallback_character() -> None:
+    """A Cloud emoji whose fallback is a character is replaced by that character."""
+    space, _, guide, macros = space_of("cloud")
+    grinning = macros.emoticon("grinning", "\U0001f600")
+    assert convert(space, guide, f"<p>Nice {grinning}</p>") == "<p>Nice \U0001f600</p>"
+
+
+def test_jira_issue_and_table() -> None:
+    """A Jira issue becomes its link, summary and [status]; a Jira table stays a table with headers."""
+    space, _, guide, macros = space_of("server")
+    html = convert(space, guide, f"<p>See {macros.jira_issue('OPS-1', 'Crash', 'Done')}</p>")
+    assert html == '<p>See <a href="https://jira.example.com/browse/OPS-1">OPS-1</a> - Crash [Done]</p>'
+    html = convert(space, guide, macros.jira_table([("OPS-2", "Slow", "Open")]))
+    assert html == (
+        "<table><thead><tr><th>Key</th><th>Summary</th><th>Status</th></tr></thead><tbody><tr>"
+        '<td><a href="https://jira.example.com/browse/OPS-2">OPS-2</a></td><td>Slow</td><td>[Open]</td>'
+        "</tr></tbody></table>"
+    )
+
+
+def test_tables_keep_header_cells_and_spans() -> None:
+    """confluenceTable keeps its <th> cells and colspans; classes and <colgroup> go."""
+    space, _, guide, macros = space_of("server")
+    table = macros.table(["Plan", "Seats"], [["Pro", "10"]]).replace(
+        '<td class="confluenceTd">Pro</td>', '<td class="confluenceTd" colspan="2" style="x">Pro</td>'
+    )
+    assert convert(space, guide, table) == (
+        '<table><tbody><tr><th>Plan</th><th>Seats</th></tr><tr><td colspan="2">Pro</td><td>10</td></tr>'
+        "</tbody></table>"
+    )
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_links_between_pages_point_to_public_urls(style: Style) -> None:
+    """A link to another page of the export becomes its viewpage URL, keeping its anchor."""
+    space, home, guide, macros = space_of(style)
+    html = convert(
+        space, guide, f"<p>{macros.link(home)} and {macros.link(home, 'its intro', 'Home-Intro')}</p>"
+    )
+    assert html == (
+        f'<p><a href="{BASE}/pages/viewpage.action?pageId=100">Home</a> and '
+        f'<a href="{BASE}/pages/viewpage.action?pageId=100#Home-Intro">its intro</a></p>'
+    )
+
+
+def test_configured_page_url_template_shapes_links() -> None:
+    """page_url_template decides where links to pages point (here Cloud's /spaces/ form)."""
+    space, home, guide, macros = space_of("cloud")
+    site = SiteLinks(
+        "https://example.atlassian.net/wiki",
+        "{base_url}/spaces/{space_key}/pages/{page_id}",
+        DEFAULT_ATTACHMENT_URL,
+        "DOCS",
+    )
+    html = convert(space, guide, f"<p>{macros.link(home)}</p>", site)
+    assert html == '<p><a href="https://example.atlassian.net/wiki/spaces/DOCS/pages/100">Home</a></p>'
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_attachments_and_images_become_absolute_by_their_real_names(style: Style) -> None:
+    """Export attachment paths become download URLs under base_url, by the file's real name."""
+    space, _, guide, macros = space_of(style)
+    diagram, notes = guide.attachments
+    body = (
+        f"<p>{macros.image(guide, diagram)}</p><p>{macros.attachment_link(guide, notes, 'the notes')}"
+        f" {macros.embedded_file(guide, notes)}after</p>"
+    )
+    download = f"{BASE}/download/attachments/200"
+    assert convert(space, guide, body) == (
+        f'<p><img alt="" src="{download}/diagram%20one.png"></p>'
+        f'<p><a href="{download}/notes.pdf">the notes</a> '
+        f'<a href="{download}/notes.pdf?version=1&amp;api=v2">notes.pdf</a> after</p>'
+    )
+
+
+def test_export_only_files_and_unknown_attachments_are_unlinked() -> None:
+    """index.html, styles/, icons and attachments of unknown name are unlinked or dropped; wiki paths kept."""
+    space, _, guide, _ = space_of("server")
+    body = (
+        '<p><a href="index.html">space</a> <a href="styles/site.css">css</a> '
+        '<a href="attachments/300/5.pdf">lost</a> <img src="images/icons/x.png"> '
+        '<img src="attachments/300/6.png" alt="a chart"> <a href="/display/OPS/Runbook">runbook</a> '
+        '<a href="javascript:alert(1)">js</a> <a href="#Setupguide-One">below</a></p>'
+    )
+    assert convert(space, guide, body) == (
+        '<p>space css lost  a chart <a href="https://wiki.example.com/display/OPS/Runbook">runbook</a> '
+        'js <a href="#Setupguide-One">below</a></p>'
+    )
+
+
+def test_wiki_links_keep_the_context_path_once() -> None:
+    """With base_url under a context path, wiki-root links are not given it twice."""
+    links = PageLinks(
+        SiteLinks("https://example.atlassian.net/wiki", DEFAULT_PAGE_URL, DEFAULT_ATTACHMENT_URL, None), {}
+    )
+    assert links.href("/wiki/spaces/OPS/pages/5") == "https://example.atlassian.net/wiki/spaces/OPS/pages/5"
+    assert (
+        links.href("/download/attachments/5/a.png")
+        == "https://example.atlassian.net/wiki/download/attachments/5/a.png"
+    )
+    assert (
+        links.href("download/attachments/5/a.png")
+        == "https://example.atlassian.net/wiki/download/attachments/5/a.png"
+    )
+    assert links.href("../OTHER/Page_5.html") is None
+    assert links.src("mailto:a@example.com") is None
+
+
+def test_spacer_paragraphs_and_render_ids_are_gone() -> None:
+    """Empty <p><br/></p> spacers and every id or class attribute are dropped from the mapped body."""
+    space, _, guide, macros = space_of("server")
+    page = guide
+    page.body = '<p><br/></p><h2 id="Setupguide-One" class="x">One</h2>' + macros.expand(
+        "Label", "<p>x</p>", 7
+    )
+    parsed = parse_page(render_page(space, page).encode(), space.file_name(page))
+    main = MacroMapper(PageLinks(SITE, {})).map(parsed.main)
+    mapped = etree.tostring(main, encoding="unicode", method="html")
+    assert "id=" not in mapped and "class=" not in mapped and "<br>" not in mapped
+    assert has_content(main)
+
+
+def test_child_list_only_page_has_no_content() -> None:
+    """A body that is only a children macro (and spacers) has nothing to read once mapped."""
+    space, home, guide, macros = space_of("server")
+    home.body = f"<p><br/></p><p>{macros.children([guide])}</p>"
+    parsed = parse_page(render_page(space, home).encode(), space.file_name(home))
+    assert not has_content(MacroMapper(PageLinks(SITE, {})).map(parsed.main))
