@@ -11,7 +11,7 @@ from contract import requires_spec, validate_request
 
 from ingest.emulator import RunningEmulator, start_emulator
 from ingest.emulator.config import EmulatorConfig
-from ingest.errors import RejectedError
+from ingest.errors import RejectedError, RetryableApiError
 from ingest.intercom import ArticleContent, ArticleCreateRequest, ArticleUpdateRequest, IntercomClient
 
 TOKEN = "loopback-token"
@@ -24,10 +24,14 @@ async def emulator() -> AsyncIterator[RunningEmulator]:
         yield running
 
 
+async def _no_wait(seconds: float) -> None:
+    """Retry back-offs end at once: the tests wait for answers, not for time."""
+
+
 @pytest.fixture
 async def intercom(emulator: RunningEmulator) -> AsyncIterator[IntercomClient]:
-    """A client on the emulator."""
-    async with IntercomClient(base_url=emulator.base_url, token=TOKEN) as client:
+    """A client on the emulator whose retries do not wait."""
+    async with IntercomClient(base_url=emulator.base_url, token=TOKEN, sleep=_no_wait) as client:
         yield client
 
 
@@ -81,3 +85,18 @@ async def test_a_help_center_round_trip(intercom: IntercomClient, emulator: Runn
         body = None if entry.body is None else json.dumps(entry.body).encode()
         headers = {**entry.headers, "Authorization": f"Bearer {TOKEN}"}
         validate_request(entry.method, f"{entry.path}?{urlencode(entry.query)}", headers, body)
+
+
+async def test_faults_reach_the_help_center_endpoints(
+    intercom: IntercomClient, emulator: RunningEmulator
+) -> None:
+    """A dropped create is sent once and raised; an injected 503 on an update is retried."""
+    emulator.set_faults(drop_next=1)
+    with pytest.raises(RetryableApiError):
+        await intercom.create_article(ArticleCreateRequest(title="Once", author_id=1))
+    assert [(r.method, r.status) for r in emulator.requests("/articles")] == [("POST", None)]
+    created = await intercom.create_article(ArticleCreateRequest(title="Once", author_id=1))
+    emulator.set_faults(fail_next=1, fail_status=503)
+    updated = await intercom.update_article(created.id, ArticleUpdateRequest(state="published"))
+    assert updated.state == "published"
+    assert [r.status for r in emulator.requests(f"/articles/{created.id}")] == [503, 200]
