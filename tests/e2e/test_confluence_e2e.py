@@ -1,0 +1,163 @@
+"""A Confluence space export synced into the emulator over loopback: first sync, an identical
+re-export, a rename and a delete, a hostile zip, and the request contract throughout."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from contract import requires_spec, validate_request
+from pydantic import SecretStr
+
+from ingest.config import load_settings
+from ingest.emulator import RunningEmulator
+from ingest.engine import SourceResult
+from ingest.runner import run_sources
+from tests.connectors.confluence_builder import Attachment, Macros, Page, Space, write_zip
+from tests.e2e.conftest import SOURCE_URL, TOKEN
+
+WIKI = "https://wiki.example.com"
+
+
+def view_url(page_id: int) -> str:
+    return f"{WIKI}/pages/viewpage.action?pageId={page_id}"
+
+
+def make_space(render_ids: int = 1) -> Space:
+    """Home > Guides (a child list) > Install, Configure; Home > FAQ, Release notes."""
+    space = Space(pages=[], render_ids=render_ids, generated=f"May 0{render_ids}, 2024 02:00")
+    macros = Macros(space)
+    home = Page(100, "Home", "<p>Welcome to the product docs.</p>")
+    guides = Page(110, "Guides", "", parent=100)
+    install = Page(111, "Install", "", parent=110, attachments=[Attachment(900, "installer.png")])
+    configure = Page(112, "Configure", "", parent=110)
+    faq = Page(120, "FAQ", "", parent=100)
+    notes = Page(130, "Release notes", "<p>Version 2 is out.</p>", parent=100)
+    space.pages += [home, guides, install, configure, faq, notes]
+    guides.body = macros.children([install, configure])
+    install.body = (
+        f"{macros.toc(['Steps'])}<h2>Steps</h2><p>Run the installer, then read "
+        f"{macros.link(configure, 'the configuration page')}.</p>{macros.code('pip install app', 'bash')}"
+        f"{macros.panel('warning', '<p>Back up first.</p>')}"
+        f"<p>{macros.image(install, install.attachments[0])}</p>"
+        f"{macros.expand('Offline install', '<p>Use the bundle.</p>')}"
+    )
+    configure.body = f"<p>Set the token {macros.status('REQUIRED', 'error')}.</p>"
+    faq.body = f"<p>Ask {macros.mention('Jane Doe', 'jdoe')} {macros.emoticon('smile')}</p>"
+    return space
+
+
+class ExportHarness:
+    """One export zip, one config naming it, one emulator."""
+
+    def __init__(self, tmp_path: Path, emulator: RunningEmulator) -> None:
+        self.emulator = emulator
+        self.export = tmp_path / "export.zip"
+        self.config = tmp_path / "ingest.toml"
+        keys = {"connector": "confluence_export", "url": SOURCE_URL, "path": "export.zip", "base_url": WIKI}
+        lines = ["[intercom]", f'base_url = "{emulator.base_url}"', "", "[sources.wiki]"]
+        lines += [f"{key} = {json.dumps(value)}" for key, value in keys.items()]
+        self.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    async def sync(self) -> SourceResult:
+        settings = load_settings(self.config)
+        (result,) = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
+        return result
+
+    async def sync_fresh(self) -> SourceResult:
+        """Forget earlier requests, then sync."""
+        self.emulator.clear_requests()
+        return await self.sync()
+
+    def remote(self) -> dict[str, dict[str, Any]]:
+        return {page["external_id"]: page for page in self.emulator.pages()}
+
+    def writes(self) -> list[tuple[str, str]]:
+        return [(r.method, r.path) for r in self.emulator.requests() if r.method in {"POST", "PUT", "DELETE"}]
+
+
+@pytest.fixture
+def harness(tmp_path: Path, emulator: RunningEmulator) -> ExportHarness:
+    return ExportHarness(tmp_path, emulator)
+
+
+async def test_export_sync_then_unchanged_renamed_and_deleted_pages(harness: ExportHarness) -> None:
+    """First sync creates one page per Confluence page; an identical re-export sends nothing; a renamed
+    page is one update of the same External Page and a deleted one a single DELETE."""
+    write_zip(make_space(), harness.export)
+    first = await harness.sync()
+    assert (first.counts.created, first.counts.failed, first.ok) == (5, 0, True)
+    assert [skipped.locator for skipped in first.skipped] == ["Guides_110.html"]
+    remote = harness.remote()
+    assert set(remote) == {"100", "111", "112", "120", "130"}
+    install = remote["111"]
+    assert (install["title"], install["url"]) == ("Install", view_url(111))
+    assert install["html"] == (
+        "<h2>Steps</h2>"
+        f'<p>Run the installer, then read <a href="{view_url(112)}">the configuration page</a>.</p>'
+        '<pre><code class="language-bash">pip install app</code></pre>'
+        "<blockquote><p><strong>Warning</strong></p><p>Back up first.</p></blockquote>"
+        f'<p><img alt="" src="{WIKI}/download/attachments/111/installer.png"></p>'
+        "<p><strong>Offline install</strong></p><p>Use the bundle.</p>"
+    )
+    assert remote["112"]["html"] == "<p>Set the token [REQUIRED].</p>"
+    assert remote["120"]["html"] == "<p>Ask Jane Doe \U0001f642</p>"
+
+    # The next night's export: every file rewritten, render-time ids and dates new, no page changed.
+    write_zip(make_space(render_ids=2), harness.export)
+    again = await harness.sync_fresh()
+    assert (again.counts.unchanged, again.converted, again.ok) == (5, 0, True)
+    assert harness.emulator.requests() == []
+
+    # Then "Configure" is renamed (new file name, same page id) and "Release notes" deleted.
+    space = make_space(render_ids=3)
+    space.page(112).title = "Configuration"
+    space.pages.remove(space.page(130))
+    write_zip(space, harness.export)
+    changed = await harness.sync_fresh()
+    assert (changed.counts.updated, changed.counts.deleted, changed.counts.created) == (1, 1, 0)
+    assert changed.converted == 1
+    assert harness.writes() == [
+        ("POST", "/ai/external_pages"),
+        ("DELETE", f"/ai/external_pages/{remote['130']['id']}"),
+    ]
+    after = harness.remote()
+    assert set(after) == {"100", "111", "112", "120"}
+    assert after["112"]["title"] == "Configuration" and after["112"]["id"] == remote["112"]["id"]
+    assert after["111"]["html"] == install["html"]
+
+
+async def test_hostile_zip_refuses_the_source_and_deletes_nothing(harness: ExportHarness) -> None:
+    """An export replaced by a zip with a '../' entry fails the source by name; no page is touched."""
+    write_zip(make_space(), harness.export)
+    await harness.sync()
+    write_zip(make_space(), harness.export, extra={"../../evil.html": b"<html></html>"})
+    result = await harness.sync_fresh()
+    assert not result.ok and result.error is not None
+    assert "'DOCS/../../evil.html'" in result.error and "zip-slip" in result.error
+    assert harness.writes() == [] and len(harness.remote()) == 5
+
+
+@requires_spec
+async def test_every_request_of_an_export_lifecycle_keeps_the_contract(harness: ExportHarness) -> None:
+    """Every request sent over a first sync, a rename and a delete validates against the API description."""
+    write_zip(make_space(), harness.export)
+    await harness.sync()
+    space = make_space(render_ids=2)
+    space.page(120).title = "Questions"
+    space.pages.remove(space.page(130))
+    write_zip(space, harness.export)
+    await harness.sync()
+    requests = harness.emulator.requests()
+    assert {request.method for request in requests} >= {"POST", "DELETE"}
+    for request in requests:
+        query = "&".join(f"{key}={value}" for key, value in request.query.items())
+        body = json.dumps(request.body) if request.body is not None else None
+        validate_request(
+            request.method,
+            request.path + (f"?{query}" if query else ""),
+            {**request.headers, "Authorization": "Bearer e2e"},
+            body,
+        )
