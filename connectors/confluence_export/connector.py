@@ -32,6 +32,9 @@ from ingest.errors import ConnectorError
 
 #: Changes whenever the body built for the same page changes, so every page is built again.
 MAPPING_VERSION = "1"
+#: The scan builds every document to fingerprint it; up to this many characters of bodies are
+#: kept for the loads that follow (a first sync loads them all), instead of building them twice.
+_KEPT_BODY_CHARS = 64 * 1024 * 1024
 
 Found = DocumentRef | SkippedDocument | Failure
 
@@ -42,13 +45,6 @@ class SpaceInfo:
 
     key: str | None = None
     name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Built:
-    page: ParsedPage
-    body: str
-    fingerprint: str
 
 
 class ConfluenceExportConnector:
@@ -66,6 +62,8 @@ class ConfluenceExportConnector:
         self._digest = ""
         self._include = _patterns(options.include_titles)
         self._exclude = _patterns(options.exclude_titles)
+        self._kept: dict[str, SourceDocument] = {}
+        self._kept_chars = 0
 
     async def scan(self) -> AsyncIterator[DocumentRef | SkippedDocument | Failure]:
         """Every page, sorted by file name, with a fingerprint of its own mapped content.
@@ -78,11 +76,7 @@ class ConfluenceExportConnector:
 
     async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
         """The page at ``ref.locator``, its body mapped; any problem is a :class:`Failure`."""
-        return await asyncio.to_thread(self._load, ref.locator)
-
-    def space(self) -> SpaceInfo:
-        """The space as the last scan found it (key from the options first)."""
-        return self._space
+        return await asyncio.to_thread(self._load, ref)
 
     def _open(self, fresh: bool) -> Export:
         with self._lock:
@@ -99,6 +93,7 @@ class ConfluenceExportConnector:
             if self._export is not None:
                 self._export.close()
             self._export = export
+            self._kept, self._kept_chars = {}, 0
             self._space = _space_info(export, options.space_key)
             uses_key = "space_key" in template_fields(options.page_url_template) | template_fields(
                 options.attachment_url_template
@@ -120,34 +115,27 @@ class ConfluenceExportConnector:
         found: list[Found] = []
         for locator in export.pages():
             item = self._build(export, locator)
-            found.append(DocumentRef(locator, item.fingerprint) if isinstance(item, _Built) else item)
+            if isinstance(item, SourceDocument):
+                found.append(DocumentRef(locator, item.fingerprint))
+                if self._kept_chars + len(item.body) <= _KEPT_BODY_CHARS:
+                    self._kept[locator] = item
+                    self._kept_chars += len(item.body)
+            else:
+                found.append(item)
         return found
 
-    def _load(self, locator: str) -> SourceDocument | SkippedDocument | Failure:
+    def _load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
+        with self._lock:
+            kept = self._kept.pop(ref.locator, None)
+        if kept is not None and kept.fingerprint == ref.fingerprint:
+            return kept
         try:
             export = self._open(fresh=False)
         except ConnectorError as exc:
-            return Failure(locator, str(exc))
-        built = self._build(export, locator)
-        if not isinstance(built, _Built):
-            return built
-        page = built.page
-        assert self._site is not None  # set by _open
-        return SourceDocument(
-            external_id=page.page_id,
-            title=page.title,
-            body=built.body,
-            format=BodyFormat.HTML,
-            path=locator,
-            fingerprint=built.fingerprint,
-            modified=datetime(page.modified.year, page.modified.month, page.modified.day, tzinfo=UTC)
-            if page.modified
-            else None,
-            url=self._site.page_url(page.page_id),
-            metadata=self._metadata(page),
-        )
+            return Failure(ref.locator, str(exc))
+        return self._build(export, ref.locator)
 
-    def _build(self, export: Export, locator: str) -> _Built | SkippedDocument | Failure:
+    def _build(self, export: Export, locator: str) -> SourceDocument | SkippedDocument | Failure:
         try:
             raw = export.read(locator)
             page = parse_page(raw, locator, space_name=self._space.name)
@@ -161,8 +149,18 @@ class ConfluenceExportConnector:
         if self.options.skip_empty and not has_content(main):
             return SkippedDocument(locator, f"{page.title!r} has no content of its own (skip_empty)")
         body = etree.tostring(main, encoding="unicode", method="html")
-        fingerprint = _digest([self._digest, page.title, page.ancestors, page.ancestor_ids, body])
-        return _Built(page, body, fingerprint)
+        modified = page.modified
+        return SourceDocument(
+            external_id=page.page_id,
+            title=page.title,
+            body=body,
+            format=BodyFormat.HTML,
+            path=locator,
+            fingerprint=_digest([self._digest, page.title, page.ancestors, page.ancestor_ids, body]),
+            modified=datetime(modified.year, modified.month, modified.day, tzinfo=UTC) if modified else None,
+            url=self._site.page_url(page.page_id),
+            metadata=self._metadata(page),
+        )
 
     def _left_out(self, page: ParsedPage) -> str | None:
         names = [*page.ancestors, page.title]

@@ -6,7 +6,7 @@
   ``<blockquote>`` opening with the kind in bold, like Markdown admonitions elsewhere;
 - expand sections become their content, under their label in bold;
 - status lozenges become ``[TEXT]``, user mentions the plain name, emoticons their
-  Unicode character (or nothing);
+  Unicode character (or nothing), task-list items a ☐ / ☑ prefix as Markdown task lists get;
 - table-of-contents, child-page, page-tree, recently-updated and similar live macros,
   whose output is navigation rather than content, are dropped.
 
@@ -17,7 +17,6 @@ sanitiser would drop is dropped here already, so render-time ids (``expander-123
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from lxml import etree
@@ -25,40 +24,16 @@ from lxml import etree
 from connectors.confluence_export.links import PageLinks
 from connectors.confluence_export.page import text_of
 from connectors.confluence_export.tree import Element, drop_tag, drop_tree, move_content, replace_with_text
+from connectors.confluence_export.vocabulary import (
+    DROPPED_CLASSES,
+    DROPPED_MACROS,
+    PANEL_LABELS,
+    code_language,
+    emoticon_text,
+    is_default_expand_label,
+)
+from ingest.convert.html import checkbox_text
 
-_DROPPED_CLASSES = frozenset(
-    {
-        "toc-macro", "client-side-toc-macro", "childpages-macro", "children-macro", "plugin_pagetree",
-        "recently-updated", "plugin-contributors", "plugin_attachments_container",
-        "plugin_attachments_upload_container", "hidden", "confluence-anchor-link", "aui-icon",
-        "expand-control-icon", "refresh-module-id", "jira-issues-count",
-    }
-)  # fmt: skip
-_DROPPED_MACROS = frozenset(
-    {
-        "toc", "children", "pagetree", "pagetreesearch", "recently-updated", "contributors",
-        "contributors-summary", "attachments", "livesearch", "create-from-template", "content-by-label",
-        "blog-posts", "profile", "profile-picture", "popular-labels", "related-labels", "listlabels",
-        "anchor", "space-details", "recently-updated-dashboard",
-    }
-)  # fmt: skip
-_PANEL_LABELS = {
-    "information": "Info", "info": "Info", "note": "Note", "warning": "Warning", "tip": "Tip",
-    "error": "Error", "success": "Success",
-}  # fmt: skip
-_LANGUAGES = {
-    "js": "javascript", "py": "python", "sh": "bash", "shell": "bash", "c#": "csharp", "cs": "csharp",
-    "ps": "powershell", "ps1": "powershell", "rb": "ruby", "yml": "yaml", "golang": "go",
-    "ts": "typescript", "c++": "cpp", "actionscript3": "actionscript", "html/xml": "xml",
-}  # fmt: skip
-_NO_LANGUAGE = frozenset({"text", "plain", "plaintext", "none", "txt"})
-_EMOTICONS = {
-    "smile": "🙂", "sad": "🙁", "cheeky": "😛", "laugh": "😀", "wink": "😉", "thumbs-up": "👍",
-    "thumbs-down": "👎", "information": "\u2139\ufe0f", "tick": "✅", "cross": "❌", "warning": "⚠️",
-    "plus": "\u2795", "minus": "\u2796", "question": "❓", "light-on": "💡", "light-off": "💡",
-    "yellow-star": "⭐", "red-star": "⭐", "green-star": "⭐", "blue-star": "⭐", "star": "⭐",
-    "heart": "❤️", "broken-heart": "💔",
-}  # fmt: skip
 _KEPT_ATTRIBUTES = {
     "a": ("href", "title"), "img": ("src", "alt", "title"), "td": ("colspan", "rowspan"),
     "th": ("colspan", "rowspan"), "ol": ("start",), "code": ("class",),
@@ -66,16 +41,12 @@ _KEPT_ATTRIBUTES = {
 #: Tags that need a look even without a class: links, images, spacer paragraphs.
 _PLAIN_WORK = frozenset({"a", "img", "p"})
 _CONTENT_TAGS = ("img", "table", "hr", "pre")
-_BRUSH = re.compile(r"brush:\s*([A-Za-z0-9_+#./-]{1,40})")
-_LANGUAGE_NAME = re.compile(r"[A-Za-z0-9_+#.\-]{1,40}")
-_SHORTNAME = re.compile(r"^:[\w+-]+:$")
-_DEFAULT_EXPAND = re.compile(r"^(click (here )?to )?expand( source)?\.*$", re.IGNORECASE)
 _NO_CLASSES: frozenset[str] = frozenset()
 
 Handler = Callable[[Element, frozenset[str]], None]
 
 
-def _classes(element: Element) -> frozenset[str]:
+def _classes_of(element: Element) -> frozenset[str]:
     value = element.get("class")
     return frozenset(value.split()) if value else _NO_CLASSES
 
@@ -83,7 +54,7 @@ def _classes(element: Element) -> frozenset[str]:
 def _first(element: Element, *class_names: str) -> Element | None:
     """The first descendant with one of ``class_names``."""
     for child in element.iterdescendants():
-        if isinstance(child.tag, str) and not _classes(child).isdisjoint(class_names):
+        if isinstance(child.tag, str) and not _classes_of(child).isdisjoint(class_names):
             return child
     return None
 
@@ -91,7 +62,7 @@ def _first(element: Element, *class_names: str) -> Element | None:
 def _child(element: Element, *class_names: str) -> Element | None:
     """The first child with one of ``class_names``: a macro's own parts, not those of one nested in it."""
     for child in element:
-        if isinstance(child.tag, str) and not _classes(child).isdisjoint(class_names):
+        if isinstance(child.tag, str) and not _classes_of(child).isdisjoint(class_names):
             return child
     return None
 
@@ -132,7 +103,7 @@ class MacroMapper:
                 drop_tree(child)  # a comment or processing instruction the parser kept
                 continue
             if child.get("class") is not None or child.get("data-macro-name") is not None:
-                classes = _classes(child)
+                classes = _classes_of(child)
                 handler = self._handler(child, tag, classes)
                 if handler is not None:
                     handler(child, classes)
@@ -147,7 +118,7 @@ class MacroMapper:
                 child.attrib.clear()
 
     def _handler(self, element: Element, tag: str, classes: frozenset[str]) -> Handler | None:
-        if not classes.isdisjoint(_DROPPED_CLASSES) or element.get("data-macro-name") in _DROPPED_MACROS:
+        if not classes.isdisjoint(DROPPED_CLASSES) or element.get("data-macro-name") in DROPPED_MACROS:
             return _drop
         if tag == "div":
             if "panel" in classes and ("code" in classes or "preformatted" in classes):
@@ -170,6 +141,8 @@ class MacroMapper:
                 return self._embedded_file
         elif tag == "img" and "emoticon" in classes:
             return _emoticon
+        elif tag == "ul" and "inline-task-list" in classes:
+            return self._task_list
         elif element.get("data-linked-resource-type") == "userinfo":
             return _mention
         return None
@@ -182,7 +155,7 @@ class MacroMapper:
             _bold_paragraph(new, title)
         code = etree.SubElement(etree.SubElement(new, "pre"), "code")
         code.text = "".join(pre.itertext()).strip("\n") if pre is not None else ""
-        language = _language(pre.get("data-syntaxhighlighter-params", "") if pre is not None else "")
+        language = code_language(pre.get("data-syntaxhighlighter-params", "") if pre is not None else "")
         if language:
             code.set("class", f"language-{language}")
         _replace(block, new)
@@ -193,7 +166,7 @@ class MacroMapper:
              if name.startswith("confluence-information-macro-")),
             panel.get("data-panel-type") or panel.get("data-macro-name") or "",
         )  # fmt: skip
-        label = _PANEL_LABELS.get(kind.lower())
+        label = PANEL_LABELS.get(kind.lower())
         if label is None and "confluence-information-macro" in classes:
             label = "Note"
         header = _child(panel, "title", "panelHeader")
@@ -216,12 +189,18 @@ class MacroMapper:
         label = text_of(text) if text is not None else ""
         content = _child(container, "expand-content")
         new = etree.Element("div")
-        if label and not _DEFAULT_EXPAND.match(label):
+        if label and not is_default_expand_label(label):
             _bold_paragraph(new, label)
         if content is not None:
             move_content(content, new)
         _replace(container, new)
         self._walk(new)
+
+    def _task_list(self, tasks: Element, _classes: frozenset[str]) -> None:
+        for item in tasks.iterchildren("li"):
+            item.text = checkbox_text("checked" in _classes_of(item), "") + (item.text or "").lstrip()
+        tasks.attrib.clear()
+        self._walk(tasks)
 
     def _file_wrapper(self, wrapper: Element, _classes: frozenset[str]) -> None:
         tail = wrapper.tail
@@ -255,7 +234,7 @@ class MacroMapper:
         _keep_attributes(element, tag)
 
     def _image(self, image: Element) -> None:
-        classes = _classes(image)
+        classes = _classes_of(image)
         src = image.get("src", "")
         target = None
         if classes.isdisjoint(("icon", "userLogo")) and not src.startswith("images/icons/"):
@@ -284,16 +263,11 @@ def _mention(anchor: Element, _classes: frozenset[str]) -> None:
 
 
 def _emoticon(image: Element, classes: frozenset[str]) -> None:
-    fallback = image.get("data-emoji-fallback", "")
-    if fallback and not _SHORTNAME.match(fallback):
-        replace_with_text(image, fallback)
-        return
     name = image.get("data-emoticon-name") or next(
         (name.removeprefix("emoticon-") for name in classes if name.startswith("emoticon-")), ""
     )
-    if not name:
-        name = image.get("alt", "").strip("()").replace(" ", "-")
-    replace_with_text(image, _EMOTICONS.get(name.lower(), ""))
+    name = name or image.get("alt", "").strip("()").replace(" ", "-")
+    replace_with_text(image, emoticon_text(name, image.get("data-emoji-fallback", "")))
 
 
 def _replace(old: Element, new: Element) -> None:
@@ -314,14 +288,3 @@ def _keep_attributes(element: Element, tag: str) -> None:
     attributes = element.attrib
     for name in [name for name in attributes if name not in kept]:
         del attributes[name]
-
-
-def _language(params: str) -> str | None:
-    match = _BRUSH.search(params)
-    if match is None:
-        return None
-    brush = match.group(1).lower()
-    if brush in _NO_LANGUAGE:
-        return None
-    language = _LANGUAGES.get(brush, brush)
-    return language if _LANGUAGE_NAME.fullmatch(language) else None

@@ -22,10 +22,10 @@ from connectors.confluence_export.tree import Element
 # Server names a page file "Title_123456.html" (or "123456.html" when the title is not
 # ASCII); Cloud exports use either form.
 _PAGE_FILE = re.compile(r"(?:^|_)(\d+)\.html$", re.IGNORECASE)
-_CHROME = (
-    '//*[@id="title-text" or @id="breadcrumbs" or @id="main-content" or @id="attachments"]'
-    ' | //div[contains(concat(" ", normalize-space(@class), " "), " page-metadata ")]'
-)
+# id() looks elements up in libxml2's table of ids instead of walking the whole page.
+_CHROME = "id('title-text') | id('breadcrumbs') | id('main-content') | id('attachments')"
+_METADATA = '//div[contains(concat(" ", normalize-space(@class), " "), " page-metadata ")]'
+
 _WIKI_CONTENT = '//div[contains(concat(" ", normalize-space(@class), " "), " wiki-content ")]'
 
 
@@ -104,10 +104,7 @@ def parse_page(raw: bytes, locator: str, *, space_name: str | None = None) -> Pa
             f"{locator}: the file name holds no page id (expected Title_123456.html or 123456.html)"
         )
     document = parse_document(raw, locator)
-    found: dict[str, Element] = {}
-    for element in document.xpath(_CHROME):
-        key = element.get("id") or "page-metadata"
-        found.setdefault(key, element)
+    found = {element.get("id"): element for element in document.xpath(_CHROME)}
     main = found.get("main-content")
     if main is None:
         wiki = document.xpath(_WIKI_CONTENT)
@@ -124,7 +121,7 @@ def parse_page(raw: bytes, locator: str, *, space_name: str | None = None) -> Pa
     page.title = _title(document, found.get("title-text"), prefixes)
     if not page.title:
         raise PageError(f"{locator}: the page has no title")
-    metadata = found.get("page-metadata")
+    metadata = _metadata_of(document, main)
     if metadata is not None:
         _read_metadata(page, metadata)
     heading = found.get("attachments")
@@ -164,6 +161,15 @@ def _title(document: Element, heading: Element | None, space_names: list[str]) -
         if stripped != title:
             return stripped
     return title
+
+
+def _metadata_of(document: Element, main: Element) -> Element | None:
+    # "Created by ..." sits just before #main-content; look there before searching the page.
+    for sibling in main.itersiblings("div", preceding=True):
+        if "page-metadata" in (sibling.get("class") or "").split():
+            return sibling
+    found = document.xpath(_METADATA)
+    return found[0] if found else None
 
 
 def _read_metadata(page: ParsedPage, metadata: Element) -> None:

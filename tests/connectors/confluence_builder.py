@@ -229,6 +229,15 @@ class Macros:
             f"<tbody>{rows}</tbody></table></div>"
         )
 
+    def tasks(self, items: list[tuple[str, bool]]) -> str:
+        checked = ' class="checked"'
+        lines = "".join(
+            f'<li data-inline-task-id="{number}"{checked if done else ""}>'
+            f'<span class="placeholder-inline-tasks">{escape(text)}</span></li>'
+            for number, (text, done) in enumerate(items, 1)
+        )
+        return f'<ul class="inline-task-list" data-inline-tasks-content-id="77">{lines}</ul>'
+
     def table(self, header: list[str], rows: list[list[str]]) -> str:
         head = "".join(f'<th class="confluenceTh">{cell}</th>' for cell in header)
         body = "".join(

@@ -129,6 +129,14 @@ def test_inline_macros_become_text(style: Style) -> None:
     assert convert(space, guide, body) == "<p>[IN PROGRESS] owned by Jane Doe \u2705 done</p>"
 
 
+@pytest.mark.parametrize("style", STYLES)
+def test_task_lists_show_their_state_as_text(style: Style) -> None:
+    """Inline task lists keep each item, done or not, with a visible box like Markdown task lists."""
+    space, _, guide, macros = space_of(style)
+    html = convert(space, guide, macros.tasks([("Back up", True), ("Upgrade", False)]))
+    assert html == "<ul><li>\u2611 Back up</li><li>\u2610 Upgrade</li></ul>"
+
+
 def test_cloud_emoji_use_their_fallback_character() -> None:
     """A Cloud emoji whose fallback is a character is replaced by that character."""
     space, _, guide, macros = space_of("cloud")
