@@ -27,8 +27,10 @@ _GLOB_FLAGS = glob.GLOBSTAR | glob.DOTGLOB | glob.NEGATE
 class Collected:
     """What a source holds now, as the planner needs it."""
 
+    #: Documents read and converted: changed for at least one target.
     pages: list[Page] = field(default_factory=list)
-    unchanged_ids: set[str] = field(default_factory=set)
+    #: Per target, the external ids of documents skipped because nothing changed for it.
+    unchanged_ids: dict[str, set[str]] = field(default_factory=dict)
     skipped: list[SkippedDocument] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     scanned: int = 0
@@ -64,24 +66,37 @@ def links_for(connector: Connector, url_template: str | None) -> LinkBuilder:
     return LinkBuilder(url_template)
 
 
+@dataclass(frozen=True)
+class TargetRecords:
+    """What ``collect`` needs of one target: what was sent for each document, and whether the
+    target's own settings changed since (then every document must be compared again)."""
+
+    records: Mapping[str, DocumentRecord]
+    settings_changed: bool = False
+
+
 async def collect(
     connector: Connector,
     *,
-    records: Mapping[str, DocumentRecord],
+    targets: Mapping[str, TargetRecords],
     settings_digest: str,
     path_filter: PathFilter,
     url_template: str | None,
     only: Collection[str] | None = None,
 ) -> Collected:
-    """Scan ``connector``; convert only documents whose effective fingerprint changed.
+    """Scan ``connector``; read and convert only documents that changed for some target.
 
-    A :class:`~ingest.connector.Resumable` connector must have been told its checkpoint.
-
-    ``only``, when given, limits loading to those locators (the watcher's changed files);
-    every other scanned document counts as present and unchanged.
+    A document is skipped for a target when its effective fingerprint equals the one
+    recorded for that target; it is read when any target needs it, and the planner then
+    finds it unchanged for the others by its payload hash. ``only``, when given, limits
+    reading to those locators (the watcher's changed files); every other scanned document
+    counts as present and unchanged. A :class:`~ingest.connector.Resumable` connector must
+    have been told its checkpoint.
     """
-    by_locator = {record.locator: record for record in records.values()}
-    result = Collected()
+    by_locator = {
+        name: {record.locator: record for record in view.records.values()} for name, view in targets.items()
+    }
+    result = Collected(unchanged_ids={name: set() for name in targets})
     found: list[DocumentRef] = []
     async for item in connector.scan():
         if isinstance(item, Failure):
@@ -100,11 +115,18 @@ async def collect(
     to_load: list[tuple[DocumentRef, str]] = []
     for ref in found:
         fingerprint = effective_fingerprint(ref.fingerprint, digest)
-        record = by_locator.get(ref.locator)
-        if record is not None and (
-            record.fingerprint == fingerprint or (only is not None and ref.locator not in only)
-        ):
-            result.unchanged_ids.add(record.external_id)
+        unchanged: dict[str, str] = {}
+        for name, view in targets.items():
+            record = by_locator[name].get(ref.locator)
+            if (
+                record is not None
+                and not view.settings_changed
+                and (record.fingerprint == fingerprint or (only is not None and ref.locator not in only))
+            ):
+                unchanged[name] = record.external_id
+        if len(unchanged) == len(targets):
+            for name, external_id in unchanged.items():
+                result.unchanged_ids[name].add(external_id)
         else:
             to_load.append((ref, fingerprint))
 

@@ -12,90 +12,39 @@ Every mistake becomes one :class:`~ingest.errors.ConfigError` line naming the ke
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from ingest.connector import ConfigPath, ConnectorOptions
+from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
+from ingest.settings import (
+    ArticlesSettings,
+    IntercomSettings,
+    SourceSettings,
+    StateSettings,
+)
+
+__all__ = [
+    "ArticlesSettings",
+    "IntercomSettings",
+    "Settings",
+    "Source",
+    "SourceSettings",
+    "StateSettings",
+    "load_settings",
+]
 
 DEFAULT_CONFIG_FILE = "ingest.toml"
 TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a token
-REGION_URLS = {
-    "us": "https://api.intercom.io",
-    "eu": "https://api.eu.intercom.io",
-    "au": "https://api.au.intercom.io",
-}
 #: Keys that would put the secret in the file; refused with a pointer to the right place.
 _TOKEN_KEYS = ("token", "access_token", "intercom_access_token")
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class IntercomSettings(_Section):
-    """``[intercom]``: where and how to reach the API."""
-
-    region: Literal["us", "eu", "au"] = Field("us", description="Intercom data region.")
-    base_url: str | None = Field(None, description="Any API root (an emulator, a proxy); wins over region.")
-    api_version: str = Field("2.15", description="Sent as the Intercom-Version header.")
-    max_concurrency: int = Field(64, ge=1, le=512, description="Requests in flight at once.")
-    max_attempts: int = Field(
-        6, ge=1, le=20, description="Tries per request on 5xx, time-outs and dropped connections."
-    )
-    request_timeout: float = Field(30.0, gt=0, le=600, description="Seconds one request may take.")
-    token_file: ConfigPath | None = Field(
-        None, description="A file holding the access token (used when INTERCOM_ACCESS_TOKEN is unset)."
-    )
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/") if value else value
-
-    @property
-    def api_url(self) -> str:
-        return self.base_url or REGION_URLS[self.region]
-
-
-class StateSettings(_Section):
-    """``[state]``: where fin-ingest remembers what it sent."""
-
-    path: ConfigPath = Field(Path("ingest.db"), description="SQLite state file.")
-
-
-class SourceSettings(BaseModel):
-    """``[sources.<name>]``: the keys every source has; the rest belong to its connector."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-    connector: str = Field(description="Connector name, e.g. filesystem.")
-    url: str = Field(description="Root URL of the Content Import Source this source fills.")
-    include: tuple[str, ...] = Field(("**",), description="Globs of document paths to take.")
-    exclude: tuple[str, ...] = Field((), description="Globs of document paths to leave out.")
-    url_template: str | None = Field(
-        None, description="Public link of a document, e.g. https://host/blob/main/{path}."
-    )
-    ai_agent: bool = Field(True, description="Fin (AI Agent) may answer from these pages.")
-    ai_copilot: bool = Field(True, description="Copilot may answer from these pages.")
-    max_delete_share: float = Field(
-        0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
-    )
-
-    @field_validator("url")
-    @classmethod
-    def _source_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s) URL (it identifies the Content Import Source)")
-        return value
 
 
 class _FileSettings(BaseSettings):
@@ -174,6 +123,11 @@ def _format_validation_error(exc: ValidationError, prefix: str = "") -> str:
     parts = [*(prefix.split(".") if prefix else []), *(str(part) for part in first["loc"])]
     location = ".".join(parts)
     message = first["msg"].removeprefix("Value error, ")
+    # A check across keys names its key first ("url: required for ..."): put it in the location.
+    named = re.match(r"(\w+): (.+)", message) if first["type"] == "value_error" else None
+    if named:
+        parts.append(named.group(1))
+        location, message = ".".join(parts), named.group(2)
     if first["type"] == "extra_forbidden":
         message = "unknown key"
     elif first["type"] == "missing":

@@ -9,25 +9,28 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ingest.collect import Collected, PathFilter, collect
+from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.config import Source
 from ingest.connector import Connector, Resumable
 from ingest.convert import converter_identity
 from ingest.document import Failure, SkippedDocument
-from ingest.errors import ApiError, AuthError, ConnectorError
-from ingest.plan import Deletion, Plan, Upsert, make_plan
+from ingest.errors import ApiError, AuthError, ConfigError, ConnectorError, DocumentError
+from ingest.plan import Action, Deletion, Plan, Upsert, make_plan
 from ingest.registry import load_connector
 from ingest.report import NullProgress, Progress
 from ingest.state import DocumentRecord, RunCounts, StateStore
-from ingest.targets.base import Target, payload_digest
+from ingest.targets.base import Target
 
 log = logging.getLogger("ingest.engine")
 
-#: Builds the target of a source; the engine itself knows no target by name.
-TargetFactory = Callable[[Source], Target]
+#: Errors that end the whole run: retrying other documents cannot help.
+_FATAL = (AuthError, ConfigError)
+
+#: Builds the targets of a source, in the order they are synced; the engine knows none by name.
+TargetFactory = Callable[[Source], Sequence[Target]]
 
 
 @dataclass
@@ -50,13 +53,22 @@ class SourceResult:
         return self.error is None and not self.failures
 
 
+@dataclass
+class SourcePlan:
+    """Everything a sync of one source would do: the documents collected once, a plan per target."""
+
+    source: Source
+    collected: Collected
+    plans: list[tuple[Target, Plan]]
+
+
 def build_connector(source: Source) -> Connector:
     factory = load_connector(source.settings.connector)
     return factory(source.options)
 
 
 class Engine:
-    """Syncs configured sources into one target kind, with one state store and one client."""
+    """Syncs configured sources into their targets, with one state store and one client."""
 
     def __init__(
         self,
@@ -71,40 +83,53 @@ class Engine:
         self._progress = progress or NullProgress()
         self._allow_mass_delete = allow_mass_delete
 
-    async def plan_source(
-        self, source: Source, *, only: Collection[str] | None = None
-    ) -> tuple[Plan, Collected, Target]:
+    async def plan_source(self, source: Source, *, only: Collection[str] | None = None) -> SourcePlan:
         """Everything a sync of ``source`` would do, without sending or recording anything."""
-        target = self._target_factory(source)
-        plan, collected, _ = await self._collect_and_plan(source, target, only=only)
-        return plan, collected, target
+        return await self._collect_and_plan(source, self._target_factory(source), only=only)
 
     async def _collect_and_plan(
-        self, source: Source, target: Target, *, only: Collection[str] | None
-    ) -> tuple[Plan, Collected, Target]:
+        self, source: Source, targets: Sequence[Target], *, only: Collection[str] | None
+    ) -> SourcePlan:
         connector = build_connector(source)
         if isinstance(connector, Resumable):
             connector.resume_from(self._state.checkpoint(source.name))
-        records = self._state.documents(source.name, target.name)
+        views = {
+            target.name: TargetRecords(
+                records=self._state.documents(source.name, target.name),
+                settings_changed=self._state.target_settings(source.name, target.name)
+                != target.settings_digest(),
+            )
+            for target in targets
+        }
         collected = await collect(
             connector,
-            records=records,
-            settings_digest=payload_digest([converter_identity(), target.settings_digest()]),
+            targets=views,
+            settings_digest=converter_identity(),
             path_filter=PathFilter(source.settings.include, source.settings.exclude),
             url_template=source.settings.url_template,
             only=only,
         )
-        return self._plan(source, target, collected, records), collected, target
+        plans = [
+            (target, self._plan(source, target, collected, views[target.name].records)) for target in targets
+        ]
+        return SourcePlan(source, collected, plans)
 
     def _plan(
         self, source: Source, target: Target, collected: Collected, records: Mapping[str, DocumentRecord]
     ) -> Plan:
+        pages, skipped = [], list(collected.skipped)
+        for page in collected.pages:
+            reason = target.accepts(page)
+            if reason is None:
+                pages.append(page)
+            else:
+                skipped.append(SkippedDocument(page.locator, reason))
         return make_plan(
             source=source.name,
             target=target.name,
-            pages=collected.pages,
-            unchanged_ids=collected.unchanged_ids,
-            skipped=collected.skipped,
+            pages=pages,
+            unchanged_ids=collected.unchanged_ids[target.name],
+            skipped=skipped,
             failures=collected.failures,
             records=records,
             payload_hash=target.payload_hash,
@@ -112,63 +137,92 @@ class Engine:
             allow_mass_delete=self._allow_mass_delete,
         )
 
-    async def sync_source(self, source: Source, *, only: Collection[str] | None = None) -> SourceResult:
-        """Plan and carry out one source. Per-page problems become failures in the result;
-        an AuthError ends the whole run and is raised."""
+    async def sync_source(self, source: Source, *, only: Collection[str] | None = None) -> list[SourceResult]:
+        """Plan and carry out one source, target by target; a result per target.
+
+        Per-document problems become failures in the results; a source that cannot be read
+        is an error in every result; an AuthError (or a ConfigError found on the way, such
+        as an unknown article author) ends the whole run and is raised.
+        """
         started = time.monotonic()
-        result = SourceResult(source=source.name, target="?")
-        run_id = self._state.start_run(source.name)
-        outcome = "aborted"
+        targets = list(self._target_factory(source))
+        run_ids = {target.name: self._state.start_run(source.name, target.name) for target in targets}
+        results = {target.name: SourceResult(source=source.name, target=target.name) for target in targets}
+        outcomes = dict.fromkeys(run_ids, "aborted")
         try:
             try:
-                plan, collected, target = await self.plan_source(source, only=only)
+                planned = await self._collect_and_plan(source, targets, only=only)
             except ConnectorError as exc:
-                result.error = str(exc)
-                outcome = "failed"
-                return result
-            result.target = target.name
-            result.scanned, result.converted = collected.scanned, collected.converted
-            result.plan, result.skipped, result.failures = plan, list(plan.skipped), list(plan.failures)
-            result.counts = RunCounts(
-                unchanged=plan.unchanged, skipped=len(plan.skipped), failed=len(plan.failures)
-            )
-            if plan.refusal:
-                result.error = plan.refusal
-                outcome = "refused"
-                return result
-            try:
-                if plan.writes and await target.prepare(plan):
-                    # State was reset or adopted remote pages: plan again against it.
-                    plan, collected, _ = await self._collect_and_plan(source, target, only=None)
-                    result.scanned, result.converted = collected.scanned, collected.converted
-            except AuthError:
-                raise
-            except ApiError as exc:
-                result.error = f"could not prepare {target.name}: {exc}"
-                outcome = "failed"
-                return result
-            result.plan = plan
-            await self._execute(plan, target, result)
-            outcome = "ok" if result.ok else "failed"
+                for name, result in results.items():
+                    result.error, outcomes[name] = str(exc), "failed"
+                return list(results.values())
+            planned = await self._prepare(planned, results, outcomes)
+            for target, plan in planned.plans:
+                result = results[target.name]
+                if outcomes[target.name] != "aborted":
+                    continue  # refused or failed while preparing
+                result.plan = plan
+                await self._execute(plan, target, result)
+                outcomes[target.name] = "ok" if result.ok else "failed"
+                if result.ok:
+                    self._state.set_target_settings(source.name, target.name, target.settings_digest())
             # A checkpoint saves reading only when everything before it is known to be synced.
-            self._state.set_checkpoint(source.name, collected.checkpoint if result.ok else None)
-            return result
+            clean = all(result.ok for result in results.values())
+            self._state.set_checkpoint(source.name, planned.collected.checkpoint if clean else None)
+            return list(results.values())
         finally:
-            result.seconds = time.monotonic() - started
-            self._state.finish_run(run_id, outcome, result.counts)
-            self._state.replace_failures(source.name, [(f.locator, f.message) for f in result.failures])
+            for name, result in results.items():
+                result.seconds = time.monotonic() - started
+                self._state.finish_run(run_ids[name], outcomes[name], result.counts)
+            failures = {(f.locator, f.message) for r in results.values() for f in r.failures}
+            self._state.replace_failures(source.name, sorted(failures))
+
+    async def _prepare(
+        self, planned: SourcePlan, results: dict[str, SourceResult], outcomes: dict[str, str]
+    ) -> SourcePlan:
+        """Refuse plans the guard stopped; let each target with work get ready. When a target
+        changed what state records, collect and plan the whole source again."""
+        prepared: set[str] = set()
+        for _ in range(2):  # a second pass only after a re-plan; a target prepares once
+            replan = False
+            for target, plan in planned.plans:
+                result = results[target.name]
+                result.scanned, result.converted = planned.collected.scanned, planned.collected.converted
+                result.plan, result.skipped, result.failures = plan, list(plan.skipped), list(plan.failures)
+                result.counts = RunCounts(
+                    unchanged=plan.unchanged, skipped=len(plan.skipped), failed=len(plan.failures)
+                )
+                if plan.refusal:
+                    result.error, outcomes[target.name] = plan.refusal, "refused"
+                    continue
+                if not plan.writes or target.name in prepared:
+                    continue
+                prepared.add(target.name)
+                try:
+                    replan = await target.prepare(plan) or replan
+                except _FATAL:
+                    raise
+                except ApiError as exc:
+                    result.error = f"could not prepare {target.name}: {exc}"
+                    outcomes[target.name] = "failed"
+            if not replan:
+                return planned
+            targets = [target for target, _ in planned.plans]
+            planned = await self._collect_and_plan(planned.source, targets, only=None)
+        return planned
 
     async def _execute(self, plan: Plan, target: Target, result: SourceResult) -> None:
         counts = {"created": 0, "updated": 0, "deleted": 0}
         failures: list[Failure] = list(plan.failures)
-        self._progress.start(plan.source, plan.writes)
+        label = f"{plan.source} ({target.name})"
+        self._progress.start(label, plan.writes)
 
         async def upsert(item: Upsert) -> None:
             try:
-                remote_id = await target.upsert(item)
-            except AuthError:
+                sent = await target.upsert(item)
+            except _FATAL:
                 raise
-            except ApiError as exc:
+            except (ApiError, DocumentError) as exc:
                 failures.append(Failure(item.page.locator, f"{item.action.value} failed: {exc}"))
             else:
                 page = item.page
@@ -179,18 +233,19 @@ class Engine:
                     locator=page.locator,
                     fingerprint=page.fingerprint,
                     content_hash=item.content_hash,
-                    remote_id=remote_id,
+                    remote_id=sent.remote_id,
                     title=page.title,
                     html=page.html,
+                    detail=sent.detail,
                 )
-                counts["created" if item.action.value == "create" else "updated"] += 1
+                counts["created" if item.action is Action.CREATE else "updated"] += 1
             finally:
-                self._progress.advance(plan.source)
+                self._progress.advance(label)
 
         async def delete(item: Deletion) -> None:
             try:
                 await target.delete(item)
-            except AuthError:
+            except _FATAL:
                 raise
             except ApiError as exc:
                 failures.append(Failure(item.locator, f"delete failed: {exc}"))
@@ -198,7 +253,7 @@ class Engine:
                 self._state.record_deleted(plan.source, target.name, item.external_id)
                 counts["deleted"] += 1
             finally:
-                self._progress.advance(plan.source)
+                self._progress.advance(label)
 
         try:
             if plan.refreshes:
@@ -208,16 +263,19 @@ class Engine:
                     [(r.external_id, r.locator, r.fingerprint) for r in plan.refreshes],
                 )
             # Creates and updates first, deletes after: a renamed document is never missing.
-            async with asyncio.TaskGroup() as group:
-                for item in plan.upserts:
-                    group.create_task(upsert(item))
+            for batch in target.batches(plan.upserts):
+                async with asyncio.TaskGroup() as group:
+                    for item in batch:
+                        group.create_task(upsert(item))
             async with asyncio.TaskGroup() as group:
                 for deletion in plan.deletes:
                     group.create_task(delete(deletion))
-        except* AuthError as errors:
+            if plan.writes:
+                await target.finish(plan)
+        except* _FATAL as errors:
             raise errors.exceptions[0] from None
         finally:
-            self._progress.finish(plan.source)
+            self._progress.finish(label)
             result.failures = sorted(failures, key=lambda failure: failure.locator)
             result.skipped = list(plan.skipped)
             result.counts = RunCounts(

@@ -6,6 +6,7 @@
     ├── ConfigError              the configuration is wrong: fix it (exit 2)
     ├── LockedError              another ingest process holds the source (exit 2)
     ├── ConnectorError           a source cannot be read at all (exit 1 for that source)
+    ├── DocumentError            one document cannot be sent as it is (a failure, the run goes on)
     ├── MassDeleteRefused        a run would delete too much; --allow-mass-delete (exit 1)
     └── ApiError                 Intercom answered with an error (carries code, message, request_id)
         ├── AuthError            401/403: the token is wrong or lacks a permission (exit 2)
@@ -33,6 +34,10 @@ class LockedError(IngestError):
 
 class ConnectorError(IngestError):
     """A source (not one document) cannot be read."""
+
+
+class DocumentError(IngestError):
+    """One document cannot be sent as it is (e.g. a translation whose original has no article)."""
 
 
 class MassDeleteRefused(IngestError):

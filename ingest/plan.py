@@ -39,6 +39,7 @@ class Deletion:
     locator: str
     title: str
     remote_id: str | None
+    detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +144,7 @@ def make_plan(
                 refreshes.append(Refresh(page.external_id, page.locator, page.fingerprint))
 
     deletes = tuple(
-        Deletion(record.external_id, record.locator, record.title, record.remote_id)
+        Deletion(record.external_id, record.locator, record.title, record.remote_id, record.detail)
         for external_id, record in sorted(records.items())
         if external_id not in present and not _protected(record.locator, protected_locators)
     )

@@ -20,9 +20,10 @@ from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.lock import source_locks
 from ingest.plan import Plan
 from ingest.report import NullProgress, Progress
+from ingest.settings import ARTICLES, EXTERNAL_PAGES
 from ingest.state import FailureRecord, RunRecord, StateStore
+from ingest.targets.articles import ArticlesTarget
 from ingest.targets.base import Target
-from ingest.targets.external_pages import NAME as EXTERNAL_PAGES
 from ingest.targets.external_pages import ExternalPagesTarget
 
 
@@ -39,10 +40,22 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
 
 
 def _target_factory(client: IntercomClient | None, state: StateStore) -> TargetFactory:
-    """Targets for ``client``; without one (planning) they can hash payloads but not send."""
+    """A source's targets for ``client``; without one (planning) they hash payloads but send nothing."""
 
-    def build(source: Source) -> Target:
-        return ExternalPagesTarget(source=source.name, settings=source.settings, client=client, state=state)
+    def build(source: Source) -> list[Target]:
+        targets: list[Target] = []
+        for name in source.settings.targets:
+            if name == EXTERNAL_PAGES:
+                targets.append(
+                    ExternalPagesTarget(
+                        source=source.name, settings=source.settings, client=client, state=state
+                    )
+                )
+            elif name == ARTICLES:
+                targets.append(
+                    ArticlesTarget(source=source.name, settings=source.settings, client=client, state=state)
+                )
+        return targets
 
     return build
 
@@ -89,8 +102,8 @@ async def run_sources(
         if dry_run:
             engine = Engine(state=state, target_factory=_target_factory(None, state))
             for source in sources:
-                plan, collected, _ = await engine.plan_source(source)
-                results.append(result_from_plan(plan, collected))
+                planned = await engine.plan_source(source)
+                results.extend(result_from_plan(plan, planned.collected) for _, plan in planned.plans)
             return results
         async with make_client(settings, token) as client:
             engine = Engine(
@@ -100,29 +113,31 @@ async def run_sources(
                 allow_mass_delete=allow_mass_delete,
             )
             for source in sources:
-                results.append(await engine.sync_source(source))
+                results.extend(await engine.sync_source(source))
     return results
 
 
 @dataclass(frozen=True)
-class PlannedSource:
+class PlannedTarget:
+    """What a run would do for one source and target; with ``--diff``, each update's diff."""
+
     result: SourceResult
     diffs: dict[str, str]
 
 
-async def plan_sources(settings: Settings, sources: Sequence[Source], *, diff: bool) -> list[PlannedSource]:
-    """What a run would do per source; with ``diff``, a Markdown diff of each update."""
-    planned: list[PlannedSource] = []
+async def plan_sources(settings: Settings, sources: Sequence[Source], *, diff: bool) -> list[PlannedTarget]:
+    """What a run would do per source and target; with ``diff``, a Markdown diff of each update."""
+    planned: list[PlannedTarget] = []
     with StateStore(settings.state.path) as state:
         engine = Engine(state=state, target_factory=_target_factory(None, state))
         for source in sources:
-            plan, collected, _ = await engine.plan_source(source)
-            diffs: dict[str, str] = {}
-            if diff:
-                for update in plan.updates:
-                    old = state.sent_html(source.name, EXTERNAL_PAGES, update.page.external_id) or ""
+            source_plan = await engine.plan_source(source)
+            for target, plan in source_plan.plans:
+                diffs: dict[str, str] = {}
+                for update in plan.updates if diff else ():
+                    old = state.sent_html(source.name, target.name, update.page.external_id) or ""
                     diffs[update.page.external_id] = markdown_diff(old, update.page.html, update.page.locator)
-            planned.append(PlannedSource(result_from_plan(plan, collected), diffs))
+                planned.append(PlannedTarget(result_from_plan(plan, source_plan.collected), diffs))
     return planned
 
 
@@ -135,34 +150,41 @@ def markdown_diff(old_html: str, new_html: str, name: str) -> str:
 
 @dataclass(frozen=True)
 class SourceStatus:
+    """One source and target as state knows them."""
+
     name: str
+    target: str
     configured: bool
-    pages: int
-    import_source_id: int | None
+    documents: int
     last_run: RunRecord | None
     failures: list[FailureRecord]
 
 
 def source_statuses(settings: Settings) -> list[SourceStatus]:
-    """Per source, from state alone (no request): pages, last run, failures."""
+    """Per source and target, from state alone (no request): documents, last run, failures."""
     with StateStore(settings.state.path) as state:
         names = sorted(set(settings.sources) | set(state.known_sources()))
-        return [
-            SourceStatus(
-                name=name,
-                configured=name in settings.sources,
-                pages=state.count_documents(name, EXTERNAL_PAGES),
-                import_source_id=state.import_source(name)[0],
-                last_run=state.last_run(name),
-                failures=state.failures(name),
+        statuses: list[SourceStatus] = []
+        for name in names:
+            configured = settings.sources.get(name)
+            targets = configured.settings.targets if configured else (EXTERNAL_PAGES,)
+            statuses.extend(
+                SourceStatus(
+                    name=name,
+                    target=target,
+                    configured=configured is not None,
+                    documents=state.count_documents(name, target),
+                    last_run=state.last_run(name, target),
+                    failures=state.failures(name),
+                )
+                for target in targets
             )
-            for name in names
-        ]
+        return statuses
 
 
 async def remote_sources(settings: Settings) -> list[tuple[ContentImportSource, str | None]]:
     """The workspace's Content Import Sources, each with the configured source it belongs to."""
-    by_url = {source.settings.url: name for name, source in settings.sources.items()}
+    by_url = {source.settings.url: name for name, source in settings.sources.items() if source.settings.url}
     async with make_client(settings) as client:
         remote = await client.list_content_import_sources()
     return [(item, by_url.get(item.url)) for item in remote]

@@ -40,12 +40,20 @@ CREATE TABLE IF NOT EXISTS documents (
     title TEXT NOT NULL,
     sent_html BLOB,
     synced_at REAL NOT NULL,
+    detail TEXT,
     PRIMARY KEY (source, target, external_id)
+);
+CREATE TABLE IF NOT EXISTS target_settings (
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (source, target)
 );
 CREATE INDEX IF NOT EXISTS documents_by_locator ON documents (source, target, locator);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     source TEXT NOT NULL,
+    target TEXT NOT NULL DEFAULT 'external_pages',
     started_at REAL NOT NULL,
     finished_at REAL,
     outcome TEXT NOT NULL DEFAULT 'running',
@@ -77,6 +85,8 @@ class DocumentRecord:
     remote_id: str | None
     title: str
     synced_at: float
+    #: What a target needs besides the remote id to find the remote twin again (e.g. a locale).
+    detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +133,20 @@ class StateStore:
         )
 
     def _migrate(self) -> None:
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(sources)")}
-        if "checkpoint" not in columns:  # state files written before connector checkpoints
-            self._db.execute("ALTER TABLE sources ADD COLUMN checkpoint TEXT")
+        # State files written by earlier versions lack these columns.
+        for table, column, kind in (
+            ("sources", "checkpoint", "TEXT"),
+            ("documents", "detail", "TEXT"),
+            ("runs", "target", "TEXT NOT NULL DEFAULT 'external_pages'"),
+        ):
+            columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The database, for a target that keeps tables of its own (created on its first use)."""
+        return self._db
 
     def close(self) -> None:
         self._db.close()
@@ -180,14 +201,29 @@ class StateStore:
         """Drop everything known of a source's pages for one target (its remote twin is gone)."""
         with self.transaction():
             self._db.execute("DELETE FROM documents WHERE source = ? AND target = ?", (source, target))
+            self._db.execute("DELETE FROM target_settings WHERE source = ? AND target = ?", (source, target))
             self._db.execute("DELETE FROM sources WHERE name = ?", (source,))
+
+    def target_settings(self, source: str, target: str) -> str | None:
+        """The digest of the target settings the last clean run of this source and target used."""
+        row = self._db.execute(
+            "SELECT digest FROM target_settings WHERE source = ? AND target = ?", (source, target)
+        ).fetchone()
+        return row[0] if row else None
+
+    def set_target_settings(self, source: str, target: str, digest: str) -> None:
+        self._db.execute(
+            "INSERT INTO target_settings (source, target, digest) VALUES (?, ?, ?) "
+            "ON CONFLICT (source, target) DO UPDATE SET digest = excluded.digest",
+            (source, target, digest),
+        )
 
     # Documents --------------------------------------------------------------------
 
     def documents(self, source: str, target: str) -> dict[str, DocumentRecord]:
         """Every document recorded for a source and target, by external id."""
         rows = self._db.execute(
-            "SELECT external_id, locator, fingerprint, content_hash, remote_id, title, synced_at "
+            "SELECT external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, detail "
             "FROM documents WHERE source = ? AND target = ?",
             (source, target),
         )
@@ -221,15 +257,16 @@ class StateStore:
         remote_id: str | None,
         title: str,
         html: str,
+        detail: str | None = None,
     ) -> None:
         """Remember a successful create or update; committed before this returns."""
         self._db.execute(
             "INSERT INTO documents (source, target, external_id, locator, fingerprint, content_hash, "
-            "remote_id, title, sent_html, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "remote_id, title, sent_html, synced_at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (source, target, external_id) DO UPDATE SET locator = excluded.locator, "
             "fingerprint = excluded.fingerprint, content_hash = excluded.content_hash, "
             "remote_id = excluded.remote_id, title = excluded.title, sent_html = excluded.sent_html, "
-            "synced_at = excluded.synced_at",
+            "synced_at = excluded.synced_at, detail = excluded.detail",
             (
                 source,
                 target,
@@ -241,6 +278,7 @@ class StateStore:
                 title,
                 zlib.compress(html.encode("utf-8")),
                 time.time(),
+                detail,
             ),
         )
 
@@ -276,9 +314,9 @@ class StateStore:
 
     # Runs and failures ------------------------------------------------------------
 
-    def start_run(self, source: str) -> int:
+    def start_run(self, source: str, target: str) -> int:
         cursor = self._db.execute(
-            "INSERT INTO runs (source, started_at) VALUES (?, ?)", (source, time.time())
+            "INSERT INTO runs (source, target, started_at) VALUES (?, ?, ?)", (source, target, time.time())
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -300,11 +338,11 @@ class StateStore:
             ),
         )
 
-    def last_run(self, source: str) -> RunRecord | None:
+    def last_run(self, source: str, target: str) -> RunRecord | None:
         row = self._db.execute(
             "SELECT source, started_at, finished_at, outcome, created, updated, deleted, unchanged, "
-            "skipped, failed FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1",
-            (source,),
+            "skipped, failed FROM runs WHERE source = ? AND target = ? ORDER BY id DESC LIMIT 1",
+            (source, target),
         ).fetchone()
         if row is None:
             return None

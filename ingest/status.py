@@ -23,7 +23,7 @@ def print_status(console: Console, statuses: Sequence[SourceStatus]) -> None:
         console.print("no sources configured or synced yet")
         return
     table = Table(title="Sources")
-    for column in ("source", "pages", "import source", "last run", "outcome", "last counts", "failures"):
+    for column in ("source", "target", "documents", "last run", "outcome", "last counts", "failures"):
         table.add_column(column)
     for status in statuses:
         run = status.last_run
@@ -33,17 +33,18 @@ def print_status(console: Console, statuses: Sequence[SourceStatus]) -> None:
             counts = f"+{c.created} ~{c.updated} -{c.deleted} ={c.unchanged}"
         table.add_row(
             status.name + ("" if status.configured else " (not configured)"),
-            str(status.pages),
-            str(status.import_source_id or "-"),
+            status.target,
+            str(status.documents),
             _when(run.started_at if run else None),
             run.outcome if run else "never run",
             counts,
             str(len(status.failures)),
         )
     console.print(table)
-    for status in statuses:
-        for failure in status.failures:
-            console.print(f"failed {status.name}/{failure.locator}: {failure.message}", markup=False)
+    for name in dict.fromkeys(status.name for status in statuses):
+        failures = next(status.failures for status in statuses if status.name == name)
+        for failure in failures:
+            console.print(f"failed {name}/{failure.locator}: {failure.message}", markup=False)
 
 
 def print_remote_sources(console: Console, remote: Sequence[tuple[ContentImportSource, str | None]]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from ingest.config import IntercomSettings, SourceSettings, StateSettings
+from ingest.config import ArticlesSettings, IntercomSettings, SourceSettings, StateSettings
 from ingest.registry import available, load_connector
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +32,7 @@ ENGINE_KEYS = [
     *(f"intercom.{key}" for key in keys(IntercomSettings)),
     *(f"state.{key}" for key in keys(StateSettings)),
     *(f"sources.{key}" for key in keys(SourceSettings)),
+    *(f"sources.articles.{key}" for key in keys(ArticlesSettings)),
 ]
 CONNECTOR_KEYS = [f"{name}.{key}" for name in available() for key in keys(load_connector(name).options_model)]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ingest.document import Page
@@ -16,6 +18,15 @@ def payload_digest(payload: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What a successful create or update left remotely: the remote id, and any detail the
+    target needs to find it again (recorded in state beside the id)."""
+
+    remote_id: str | None
+    detail: str | None = None
+
+
 class Target(Protocol):
     """**Protocol**: one kind of remote content that a source's documents become.
 
@@ -23,10 +34,18 @@ class Target(Protocol):
     target only turns plan items into requests and reports the remote id.
     """
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The target's name in config, state and reports (``external_pages``, ``articles``)."""
+        ...
 
     def settings_digest(self) -> str:
         """A hash of the settings that shape every payload; a change re-sends every page."""
+        ...
+
+    def accepts(self, page: Page) -> str | None:
+        """None when this target takes ``page``; else why not (it is skipped for this target,
+        and its remote twin, if any, retired)."""
         ...
 
     def payload_hash(self, page: Page) -> str:
@@ -39,10 +58,20 @@ class Target(Protocol):
         engine must collect and plan again."""
         ...
 
-    async def upsert(self, item: Upsert) -> str | None:
-        """Create or update one page; returns its remote id."""
+    def batches(self, upserts: Sequence[Upsert]) -> list[list[Upsert]]:
+        """The upserts in the order they must run: each batch runs concurrently, after the
+        one before it has finished (an article before its translations)."""
+        ...
+
+    async def upsert(self, item: Upsert) -> Sent:
+        """Create or update one page."""
         ...
 
     async def delete(self, item: Deletion) -> None:
-        """Delete one page; a page already gone counts as deleted."""
+        """Delete one page (or do what the target's delete policy says); a page already gone
+        counts as deleted."""
+        ...
+
+    async def finish(self, plan: Plan) -> None:
+        """Tidy up after ``plan`` was carried out (e.g. remove containers left empty)."""
         ...

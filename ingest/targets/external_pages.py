@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
-from ingest.config import SourceSettings
 from ingest.document import Page
 from ingest.errors import RejectedError
 from ingest.intercom import ExternalPageRequest, IntercomClient
+from ingest.locales import language_of
 from ingest.plan import Deletion, Plan, Upsert
+from ingest.settings import EXTERNAL_PAGES, SourceSettings
 from ingest.state import StateStore
-from ingest.targets.base import payload_digest
+from ingest.targets.base import Sent, payload_digest
 
 log = logging.getLogger("ingest.targets.external_pages")
 
-NAME = "external_pages"
+NAME = EXTERNAL_PAGES
 
 
 class ExternalPagesTarget:
@@ -53,6 +55,12 @@ class ExternalPagesTarget:
     def settings_digest(self) -> str:
         return payload_digest([self._settings.url, self._settings.ai_agent, self._settings.ai_copilot, "en"])
 
+    def accepts(self, page: Page) -> str | None:
+        locale = language_of(page, "en").locale
+        if locale != "en":
+            return f"External Pages are English-only; this document is in {locale!r}"
+        return None
+
     def payload_hash(self, page: Page) -> str:
         # Every field of the request except source_id, which is not known while planning
         # and does not change while the Content Import Source stays the same.
@@ -70,6 +78,7 @@ class ExternalPagesTarget:
         are deleted remotely too, and nothing is duplicated).
         """
         url = self._settings.url
+        assert url is not None, "the config layer requires url for the external_pages target"
         remembered_id, remembered_url = self._state.import_source(self._source)
         if remembered_id is not None and remembered_url == url:
             try:
@@ -128,10 +137,13 @@ class ExternalPagesTarget:
         log.info("source %s: created Content Import Source %s (%s)", self._source, created.id, url)
         return created.id, False
 
-    async def upsert(self, item: Upsert) -> str | None:
+    def batches(self, upserts: Sequence[Upsert]) -> list[list[Upsert]]:
+        return [list(upserts)]
+
+    async def upsert(self, item: Upsert) -> Sent:
         assert self._import_source_id is not None, "prepare() must run first"
         page = await self._api.upsert_external_page(self._request(item.page, self._import_source_id))
-        return page.id
+        return Sent(page.id)
 
     async def delete(self, item: Deletion) -> None:
         if item.remote_id is None:
@@ -141,3 +153,6 @@ class ExternalPagesTarget:
         except RejectedError as exc:
             if exc.status != 404:
                 raise
+
+    async def finish(self, plan: Plan) -> None:
+        pass

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import ClassVar
 
-from ingest.collect import PathFilter, collect
+from ingest.collect import PathFilter, TargetRecords, collect
 from ingest.connector import ConnectorOptions
 from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
+
+
+NO_RECORDS = {"pages": TargetRecords(records={})}
 
 
 class FakeRepo:
@@ -45,7 +48,7 @@ async def test_default_template_and_variables_build_the_page_url() -> None:
     """Without a configured template the connector's default is used, filled with its variables."""
     repo = FakeRepo("abc123", {"docs/a.md": "# T\n\nSee [b](b.md)."})
     collected = await collect(
-        repo, records={}, settings_digest="d", path_filter=PathFilter(["**"], []), url_template=None
+        repo, targets=NO_RECORDS, settings_digest="d", path_filter=PathFilter(["**"], []), url_template=None
     )
     (page,) = collected.pages
     assert page.url == "https://git.example.com/blob/main/docs/a.md"
@@ -57,11 +60,11 @@ async def test_a_commit_variable_in_the_template_changes_every_fingerprint() -> 
     """A template using {commit}: a new commit is a new URL for every page, so fingerprints differ."""
     template = "https://git.example.com/blob/{commit}/{path}"
     first = await collect(
-        FakeRepo("c1", {"a.md": "x"}), records={}, settings_digest="d",
+        FakeRepo("c1", {"a.md": "x"}), targets=NO_RECORDS, settings_digest="d",
         path_filter=PathFilter(["**"], []), url_template=template,
     )  # fmt: skip
     second = await collect(
-        FakeRepo("c2", {"a.md": "x"}), records={}, settings_digest="d",
+        FakeRepo("c2", {"a.md": "x"}), targets=NO_RECORDS, settings_digest="d",
         path_filter=PathFilter(["**"], []), url_template=template,
     )  # fmt: skip
     assert first.pages[0].fingerprint != second.pages[0].fingerprint

@@ -1,0 +1,126 @@
+"""The sections of the configuration, as validated models: what each key means and its default.
+
+``ingest.config`` reads the file and the environment into these; the README and
+``config.example.toml`` document every field here (a test keeps them in step).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ingest.connector import ConfigPath
+from ingest.intercom import REGION_URLS
+
+TargetName = Literal["external_pages", "articles"]
+EXTERNAL_PAGES: Literal["external_pages"] = "external_pages"
+ARTICLES: Literal["articles"] = "articles"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IntercomSettings(_Section):
+    """``[intercom]``: where and how to reach the API."""
+
+    region: Literal["us", "eu", "au"] = Field("us", description="Intercom data region.")
+    base_url: str | None = Field(None, description="Any API root (an emulator, a proxy); wins over region.")
+    api_version: str = Field("2.15", description="Sent as the Intercom-Version header.")
+    max_concurrency: int = Field(64, ge=1, le=512, description="Requests in flight at once.")
+    max_attempts: int = Field(
+        6, ge=1, le=20, description="Tries per request on 5xx, time-outs and dropped connections."
+    )
+    request_timeout: float = Field(30.0, gt=0, le=600, description="Seconds one request may take.")
+    token_file: ConfigPath | None = Field(
+        None, description="A file holding the access token (used when INTERCOM_ACCESS_TOKEN is unset)."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url or REGION_URLS[self.region]
+
+
+class StateSettings(_Section):
+    """``[state]``: where fin-ingest remembers what it sent."""
+
+    path: ConfigPath = Field(Path("ingest.db"), description="SQLite state file.")
+
+
+class ArticlesSettings(_Section):
+    """``[sources.<name>.articles]``: how the source's documents become Help Center articles."""
+
+    author_id: int = Field(description="Admin id the articles are written by (checked against GET /admins).")
+    collection: str = Field(
+        min_length=1, description="Root collection; folders (or Confluence ancestors) nest below it."
+    )
+    state: Literal["draft", "published"] = Field(
+        "draft", description="State of created and updated articles."
+    )
+    help_center_id: int | None = Field(
+        None, description="Help Center for the collections (default: the first)."
+    )
+    on_delete: Literal["delete", "draft", "keep"] = Field(
+        "draft", description="What happens to the article of a document gone from the source."
+    )
+    default_locale: str = Field("en", description="Locale of documents that do not name one.")
+
+
+class SourceSettings(BaseModel):
+    """``[sources.<name>]``: the keys every source has; the rest belong to its connector."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    connector: str = Field(description="Connector name, e.g. filesystem.")
+    targets: tuple[TargetName, ...] = Field(
+        (EXTERNAL_PAGES,), min_length=1, description="What the documents become: external_pages, articles."
+    )
+    url: str | None = Field(
+        None, description="Root URL of the Content Import Source the External Pages live under."
+    )
+    include: tuple[str, ...] = Field(("**",), description="Globs of document paths to take.")
+    exclude: tuple[str, ...] = Field((), description="Globs of document paths to leave out.")
+    url_template: str | None = Field(
+        None, description="Public link of a document, e.g. https://host/blob/main/{path}."
+    )
+    ai_agent: bool = Field(True, description="Fin (AI Agent) may answer from these pages.")
+    ai_copilot: bool = Field(True, description="Copilot may answer from these pages.")
+    max_delete_share: float = Field(
+        0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
+    )
+    articles: ArticlesSettings | None = Field(None, description="Help Center article settings.")
+
+    @field_validator("url")
+    @classmethod
+    def _source_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL (it identifies the Content Import Source)")
+        return value
+
+    @field_validator("targets")
+    @classmethod
+    def _distinct(cls, value: tuple[TargetName, ...]) -> tuple[TargetName, ...]:
+        return tuple(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _targets_configured(self) -> SourceSettings:
+        if EXTERNAL_PAGES in self.targets and self.url is None:
+            raise ValueError(
+                "url: required for the external_pages target (it names the Content Import Source)"
+            )
+        if ARTICLES in self.targets and self.articles is None:
+            raise ValueError(
+                'articles: a [sources.<name>.articles] table is required for the "articles" target'
+            )
+        if ARTICLES not in self.targets and self.articles is not None:
+            raise ValueError('articles: set, but targets does not include "articles"')
+        return self

@@ -1,0 +1,112 @@
+"""The nested Help Center collections a source's articles live in.
+
+Collections are found by name under their parent (so a lost state file or a second
+machine adopts them), created when missing (after writing an intent, since a create
+cannot be retried safely), remembered in state, and removed when the tool created them
+and they no longer hold anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+
+from ingest.errors import RejectedError
+from ingest.intercom import IntercomClient
+from ingest.targets.article_book import ArticleBook, CollectionPath, path_key
+
+log = logging.getLogger("ingest.targets.articles")
+
+_INTENT = "collection"
+
+
+def with_parents(paths: Iterable[CollectionPath]) -> set[CollectionPath]:
+    """Every path and all its prefixes, the root ``()`` included."""
+    return {path[:depth] for path in paths for depth in range(len(path) + 1)} | {()}
+
+
+class CollectionTree:
+    """The source's root collection and the collections below it."""
+
+    def __init__(
+        self, *, client: IntercomClient, book: ArticleBook, root_name: str, help_center_id: int | None
+    ) -> None:
+        self._client = client
+        self._book = book
+        self._root_name = root_name
+        self._help_center_id = help_center_id
+        self._ids: dict[CollectionPath, str] = {}
+
+    def id_of(self, path: CollectionPath) -> str:
+        return self._ids[path]
+
+    async def ensure(self, paths: Iterable[CollectionPath]) -> None:
+        """Make sure every path (and its parents) exists remotely; learn their ids."""
+        needed = sorted(with_parents(paths) - set(self._ids), key=len)
+        if not needed:
+            return
+        remote = await self._client.list_collections()
+        existing = {collection.id for collection in remote}
+        by_name = {(c.parent_id, c.name): c.id for c in remote if self._in_our_help_center(c.help_center_id)}
+        known = self._book.collections()
+        for path in needed:
+            parent_id = self._ids[path[:-1]] if path else None
+            name = path[-1] if path else self._root_name
+            remembered = known.get(path)
+            if remembered is not None and remembered.remote_id in existing:
+                self._ids[path] = remembered.remote_id
+                continue
+            key = path_key(path)
+            found = by_name.get((parent_id, name))
+            if found is not None:
+                created_by_us = (remembered is not None and remembered.created_by_us) or (
+                    self._book.intent(_INTENT, key) is not None
+                )
+                log.info("collection %r: adopting the existing one (%s)", name, found)
+            else:
+                self._book.record_intent(_INTENT, key, name)
+                collection = await self._client.create_collection(
+                    name, parent_id=parent_id, help_center_id=self._help_center_id
+                )
+                found, created_by_us = collection.id, True
+                log.info("collection %r: created (%s)", name, found)
+            self._book.remember_collection(path, found, created_by_us=created_by_us)
+            self._book.clear_intent(_INTENT, key)
+            self._ids[path] = found
+            by_name[(parent_id, name)] = found
+
+    def _in_our_help_center(self, help_center_id: int | str | None) -> bool:
+        return self._help_center_id is None or str(help_center_id) == str(self._help_center_id)
+
+    async def prune(self, in_use: Iterable[CollectionPath]) -> list[CollectionPath]:
+        """Delete collections this tool created that hold no article and no collection any more,
+        deepest first. Returns the paths removed."""
+        keep = with_parents(in_use) if in_use else set()
+        known = self._book.collections()
+        candidates = [path for path, c in known.items() if c.created_by_us and path not in keep]
+        if not candidates:
+            return []
+        holding_articles = {
+            str(article.parent_id) async for article in self._client.list_articles() if article.parent_id
+        }
+        children = Counter(str(c.parent_id) for c in await self._client.list_collections() if c.parent_id)
+        removed = []
+        for path in sorted(candidates, key=len, reverse=True):
+            remote_id = known[path].remote_id
+            if remote_id in holding_articles or children[remote_id] > 0:
+                continue  # something this tool does not know of lives there: leave it
+            try:
+                await self._client.delete_collection(remote_id)
+            except RejectedError as exc:
+                if exc.status != 404:
+                    log.warning(
+                        "collection %s (%s) left in place: %s", path_key(path) or "<root>", remote_id, exc
+                    )
+                    continue
+            self._book.forget_collection(path)
+            self._ids.pop(path, None)
+            removed.append(path)
+            if path and path[:-1] in known:
+                children[known[path[:-1]].remote_id] -= 1
+        return removed

@@ -1,0 +1,260 @@
+"""Help Center articles in the emulator: nested collections, translations, policies, no duplicates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from contract import requires_spec, validate_request
+from pydantic import SecretStr
+
+from ingest.config import load_settings
+from ingest.emulator import RunningEmulator
+from ingest.engine import SourceResult
+from ingest.errors import ConfigError
+from ingest.runner import run_sources
+from tests.e2e.conftest import TOKEN
+
+AUTHOR = 1
+
+
+def write(root: Path, path: str, text: str) -> None:
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+class Project:
+    """A docs folder synced into an emulator's Help Center as articles."""
+
+    def __init__(self, tmp_path: Path, emulator: RunningEmulator) -> None:
+        self.tmp_path, self.emulator = tmp_path, emulator
+        self.docs = tmp_path / "docs"
+        self.docs.mkdir()
+        self.configure()
+
+    def configure(self, *, targets: str = '["articles"]', **articles: Any) -> None:
+        options = {"author_id": AUTHOR, "collection": "Handbook", "state": "published", **articles}
+        rendered = "\n".join(f"{key} = {json.dumps(value)}" for key, value in options.items())
+        (self.tmp_path / "ingest.toml").write_text(
+            f'[intercom]\nbase_url = "{self.emulator.base_url}"\n\n'
+            f'[sources.docs]\nconnector = "filesystem"\npath = "docs"\ntargets = {targets}\n'
+            'url = "https://docs.example.com"\n'
+            'url_template = "https://git.example.com/blob/main/{path}"\n\n'
+            f"[sources.docs.articles]\n{rendered}\n",
+            encoding="utf-8",
+        )
+
+    async def sync(self, **kwargs: Any) -> list[SourceResult]:
+        settings = load_settings(self.tmp_path / "ingest.toml")
+        return await run_sources(settings, settings.select(None), token=SecretStr(TOKEN), **kwargs)
+
+    async def sync_articles(self) -> SourceResult:
+        (result,) = [r for r in await self.sync() if r.target == "articles"]
+        return result
+
+    def collections(self) -> dict[tuple[str, ...], dict[str, Any]]:
+        """Collections by their path of names from the top."""
+        by_id = {str(c["id"]): c for c in self.emulator.collections()}
+
+        def path(collection: dict[str, Any]) -> tuple[str, ...]:
+            parent = collection.get("parent_id")
+            return (*path(by_id[str(parent)]), collection["name"]) if parent else (collection["name"],)
+
+        return {path(c): c for c in by_id.values()}
+
+    def articles(self) -> dict[str, dict[str, Any]]:
+        """Articles by title (failing on a duplicate title)."""
+        articles = self.emulator.articles()
+        by_title = {a["title"]: a for a in articles}
+        assert len(by_title) == len(articles), "duplicate articles"
+        return by_title
+
+    def article_writes(self) -> list[tuple[str, str]]:
+        return [
+            (r.method, r.path)
+            for r in self.emulator.requests()
+            if r.method in {"POST", "PUT", "DELETE"} and r.path.startswith(("/articles", "/help_center"))
+        ]
+
+
+@pytest.fixture
+def project(tmp_path: Path, emulator: RunningEmulator) -> Project:
+    project = Project(tmp_path, emulator)
+    write(project.docs, "index.md", "# Welcome\n\nStart here.\n")
+    write(project.docs, "getting-started/install.md", "# Install\n\nDownload the app.\n")
+    write(
+        project.docs,
+        "guides/billing/invoices.md",
+        "---\ndescription: Where invoices are.\n---\n# Invoices\n\nFind them in Settings.\n",
+    )
+    return project
+
+
+async def test_documents_become_articles_in_nested_collections(project: Project) -> None:
+    """Folders become nested collections under the root; each document an article in its folder's."""
+    result = await project.sync_articles()
+    assert result.ok and result.counts.created == 3
+    collections = project.collections()
+    assert set(collections) == {
+        ("Handbook",),
+        ("Handbook", "Getting started"),
+        ("Handbook", "Guides"),
+        ("Handbook", "Guides", "Billing"),
+    }
+    articles = project.articles()
+    assert str(articles["Install"]["parent_id"]) == str(collections[("Handbook", "Getting started")]["id"])
+    assert str(articles["Welcome"]["parent_id"]) == str(collections[("Handbook",)]["id"])
+    invoices = articles["Invoices"]
+    assert invoices["description"] == "Where invoices are."
+    assert invoices["state"] == "published" and str(invoices["author_id"]) == str(AUTHOR)
+    assert "Find them in Settings." in invoices["body"] and "<h1>" not in invoices["body"]
+    assert articles["Install"]["description"] == "Download the app."
+
+    project.emulator.clear_requests()
+    again = await project.sync_articles()
+    assert again.counts.unchanged == 3 and project.emulator.requests() == []
+
+
+async def test_edit_is_one_put_and_a_move_changes_the_collection(project: Project) -> None:
+    """An edit updates the article in place; moving the file moves the article (same id)."""
+    await project.sync()
+    install_id = project.articles()["Install"]["id"]
+    project.emulator.clear_requests()
+    write(project.docs, "getting-started/install.md", "# Install\n\nDownload the app, then sign in.\n")
+    result = await project.sync_articles()
+    assert result.counts.updated == 1
+    assert project.article_writes() == [("PUT", f"/articles/{install_id}")]
+    assert "then sign in" in project.articles()["Install"]["body"]
+
+
+@pytest.mark.parametrize(("policy", "remains"), [("delete", None), ("draft", "draft"), ("keep", "published")])
+async def test_on_delete_policies(project: Project, policy: str, remains: str | None) -> None:
+    """A removed document's article is deleted, drafted or kept, as on_delete says."""
+    project.configure(on_delete=policy)
+    await project.sync()
+    (project.docs / "getting-started/install.md").unlink()
+    result = await project.sync_articles()
+    assert result.ok and result.counts.deleted == 1
+    articles = project.articles()
+    if remains is None:
+        assert "Install" not in articles
+        assert ("Handbook", "Getting started") not in project.collections(), "empty collection left behind"
+    else:
+        assert articles["Install"]["state"] == remains
+        assert ("Handbook", "Getting started") in project.collections()
+    assert set(articles) >= {"Welcome", "Invoices"}
+
+
+async def test_ancestors_from_front_matter_become_collections(project: Project) -> None:
+    """A connector's ancestors (here given as metadata) decide the collections, not the folders."""
+    write(
+        project.docs, "flat/runbook.md", "---\nancestors: [Engineering, Runbooks]\n---\n# Runbook\n\nSteps.\n"
+    )
+    await project.sync_articles()
+    runbook = project.articles()["Runbook"]
+    assert str(runbook["parent_id"]) == str(
+        project.collections()[("Handbook", "Engineering", "Runbooks")]["id"]
+    )
+
+
+async def test_translations_fill_translated_content(project: Project) -> None:
+    """guide.fr.md and a front-matter translation become the article's fr and de content."""
+    write(project.docs, "guides/guide.md", "# Guide\n\nHello.\n")
+    write(project.docs, "guides/guide.fr.md", "# Guide (FR)\n\nBonjour.\n")
+    write(
+        project.docs,
+        "de/anleitung.md",
+        "---\nlocale: de\ntranslation_of: guides/guide.md\n---\n# Anleitung\n\nHallo.\n",
+    )
+    result = await project.sync_articles()
+    assert result.ok, result.failures
+    articles = project.articles()
+    assert "Guide (FR)" not in articles and "Anleitung" not in articles
+    translated = articles["Guide"]["translated_content"]
+    assert translated["fr"]["title"] == "Guide (FR)" and "Bonjour." in translated["fr"]["body"]
+    assert translated["de"]["title"] == "Anleitung"
+
+    project.emulator.clear_requests()
+    write(project.docs, "guides/guide.fr.md", "# Guide (FR)\n\nBonjour à tous.\n")
+    await project.sync_articles()
+    assert len(project.article_writes()) == 1
+    assert "Bonjour à tous." in project.articles()["Guide"]["translated_content"]["fr"]["body"]
+
+
+async def test_external_pages_skip_translations(project: Project) -> None:
+    """With both targets, a French document becomes part of an article but no External Page."""
+    project.configure(targets='["external_pages", "articles"]')
+    write(project.docs, "guides/guide.md", "# Guide\n\nHello.\n")
+    write(project.docs, "guides/guide.fr.md", "# Guide (FR)\n\nBonjour.\n")
+    pages_result, articles_result = await project.sync()
+    assert (pages_result.target, articles_result.target) == ("external_pages", "articles")
+    assert pages_result.counts.created == 4 and articles_result.counts.created == 5
+    assert [s.locator for s in pages_result.skipped] == ["guides/guide.fr.md"]
+    assert {p["external_id"] for p in project.emulator.pages()} == {
+        "index.md",
+        "getting-started/install.md",
+        "guides/billing/invoices.md",
+        "guides/guide.md",
+    }
+
+
+async def test_unknown_author_is_refused_before_any_write(project: Project) -> None:
+    """An author_id that is not an admin stops the run with a sentence naming the key; nothing is written."""
+    project.configure(author_id=999)
+    with pytest.raises(ConfigError, match=r"sources\.docs\.articles\.author_id: 999 is not an admin"):
+        await project.sync()
+    assert project.emulator.articles() == [] and project.emulator.collections() == []
+
+
+async def test_lost_state_adopts_every_article(project: Project) -> None:
+    """With the state file deleted, a rerun adopts every article and collection: nothing new is created."""
+    await project.sync()
+    before = {title: a["id"] for title, a in project.articles().items()}
+    collections_before = {path: c["id"] for path, c in project.collections().items()}
+    for leftover in project.tmp_path.glob("ingest.db*"):
+        leftover.unlink()
+    project.emulator.clear_requests()
+    result = await project.sync_articles()
+    assert result.ok and result.counts.created + result.counts.updated == 3
+    assert not any(method == "POST" for method, _ in project.article_writes())
+    assert {title: a["id"] for title, a in project.articles().items()} == before
+    assert {path: c["id"] for path, c in project.collections().items()} == collections_before
+
+
+async def test_a_second_machine_adopts_too(project: Project, tmp_path: Path) -> None:
+    """A fresh checkout with its own state (another machine) creates no second copy."""
+    await project.sync()
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copytree(project.docs, other / "docs")
+    shutil.copy(project.tmp_path / "ingest.toml", other / "ingest.toml")
+    settings = load_settings(other / "ingest.toml")
+    await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
+    assert len(project.emulator.articles()) == 3 and len(project.emulator.collections()) == 4
+
+
+@requires_spec
+async def test_every_article_request_keeps_the_contract(project: Project) -> None:
+    """Every request of a create, update, translation and delete cycle validates against the spec."""
+    project.configure(on_delete="delete")
+    write(project.docs, "guides/guide.md", "# Guide\n\nHello.\n")
+    write(project.docs, "guides/guide.fr.md", "# Guide (FR)\n\nBonjour.\n")
+    await project.sync()
+    write(project.docs, "index.md", "# Welcome\n\nChanged.\n")
+    (project.docs / "getting-started/install.md").unlink()
+    (project.docs / "guides/guide.fr.md").unlink()
+    await project.sync()
+    requests = project.emulator.requests()
+    assert {r.method for r in requests} >= {"GET", "POST", "PUT", "DELETE"}
+    for request in requests:
+        query = "&".join(f"{key}={value}" for key, value in request.query.items())
+        validate_request(
+            request.method,
+            request.path + (f"?{query}" if query else ""),
+            {**request.headers, "Authorization": "Bearer e2e"},
+            json.dumps(request.body) if request.body is not None else None,
+        )
