@@ -179,6 +179,9 @@ async def _reap(process: asyncio.subprocess.Process) -> None:
     """Kill ``process`` (and its children: ssh, remote helpers) if still running, then wait."""
     if process.returncode is None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)  # git started it as a session of its own
+            else:  # pragma: no cover - Windows has no process groups to kill
+                process.kill()
     # Shielded: a cancelled run must still collect its child, or it would linger as a zombie.
     await asyncio.shield(process.wait())

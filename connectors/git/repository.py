@@ -1,31 +1,25 @@
-"""A repository read at commits: a local one in place, a remote one through a cached partial clone.
+"""A repository read at commits: refs resolved, trees listed, blobs read in batches.
 
 Nothing here looks at a work tree: every read names a commit or a blob, so uncommitted
-edits in a local checkout are never synced. A remote is cloned once (``--bare
---filter=blob:none``: commits and trees, no file contents) into the cache folder and
-fetched on later runs with force-updating refspecs, so a force-push is followed; file
-contents are downloaded only for the documents actually read, a batch at a time.
+edits in a local checkout are never synced. In a blob-less clone (see
+:mod:`connectors.git.opening`) file contents are downloaded only for the documents
+actually read, a batch at a time.
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import re
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from filelock import FileLock, Timeout
-
 from connectors.git.diagnose import explain
 from connectors.git.gitcmd import Git, GitError, GitFailed
+from connectors.git.opening import open_repository
 from ingest.errors import ConnectorError
 
-_REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
 _HEX_ID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _SHOWN_REFS = 8
 
@@ -58,7 +52,7 @@ class Repository:
         self.location = git.location
         self._cache_root = cache_root
         self._missing: set[str] | None = None
-        self._partial = False
+        self._partial: bool | None = None
         self._order: list[str] = []
         self._position: dict[str, int] = {}
         self._prefetched = 0
@@ -66,78 +60,9 @@ class Repository:
     async def open(self) -> None:
         """Find the local repository, or clone / fetch the remote one into the cache."""
         try:
-            if self.location.is_remote:
-                await self._sync_cache()
-            else:
-                await self._open_local()
+            await open_repository(self.git, self._cache_root)
         except GitError as exc:
             raise explain(exc, self.location, "fetching" if self.location.is_remote else "opening") from None
-
-    async def _open_local(self) -> None:
-        path = self.location.local_path
-        assert path is not None
-        if not await asyncio.to_thread(path.is_dir):
-            raise ConnectorError(f"repository {self.location.display} not found: no such folder")
-        out = await self.git.run("-C", str(path), "rev-parse", "--absolute-git-dir", "--show-prefix")
-        git_dir, prefix = [*out.decode("utf-8", "surrogateescape").splitlines(), ""][:2]
-        if prefix:
-            raise ConnectorError(
-                f"{self.location.display} is a folder inside a repository, not its top: set repo to the "
-                f'repository\'s top folder and paths = ["{prefix.rstrip("/")}"]'
-            )
-        self.git.git_dir = Path(git_dir)
-
-    async def _sync_cache(self) -> None:
-        try:
-            await asyncio.to_thread(self._cache_root.mkdir, parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConnectorError(
-                f"cannot create the git cache folder {self._cache_root}: {exc.strerror}"
-            ) from exc
-        target = self._cache_root / self.location.cache_name()
-        # Two sources (or processes) sharing a remote must not fetch into one clone at once.
-        lock = FileLock(f"{target}.lock", thread_local=False)
-        try:
-            await asyncio.to_thread(lock.acquire, timeout=self.git.timeout)
-        except Timeout:
-            raise ConnectorError(f"the git cache {target} stayed locked by another process") from None
-        try:
-            if await self._is_clone(target):
-                self.git.git_dir = target
-                await self.git.run("fetch", "--prune", "--no-write-fetch-head", "origin")
-            else:
-                await self._clone(target)
-        finally:
-            lock.release()
-        self._partial = (await self._config("remote.origin.promisor")) == "true"
-
-    async def _is_clone(self, target: Path) -> bool:
-        bare = False
-        if await asyncio.to_thread(target.is_dir):
-            probe = Git(self.location, self.git.timeout, git_dir=target, env=self.git.env)
-            try:
-                bare = (await probe.run("rev-parse", "--is-bare-repository")).strip() == b"true"
-            except GitFailed:
-                bare = False
-            self.git.calls += probe.calls
-        if not bare:  # a clone cut short, or something else entirely: start afresh
-            await asyncio.to_thread(shutil.rmtree, target, True)
-        return bare
-
-    async def _clone(self, target: Path) -> None:
-        assert self.location.url is not None
-        temporary = Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-", dir=self._cache_root))
-        try:
-            # A server that does not serve partial clones makes git warn and clone in full.
-            url = self.location.url
-            await self.git.run("clone", "--bare", "--filter=blob:none", "--", url, str(temporary))
-            self.git.git_dir = temporary
-            await self.git.run("config", "--replace-all", "remote.origin.fetch", _REFSPECS[0])
-            await self.git.run("config", "--add", "remote.origin.fetch", _REFSPECS[1])
-            await asyncio.to_thread(temporary.rename, target)
-            self.git.git_dir = target
-        finally:
-            await asyncio.to_thread(shutil.rmtree, temporary, True)
 
     async def _config(self, key: str) -> str | None:
         try:
@@ -220,7 +145,7 @@ class Repository:
     async def read_blobs(self, commit: str, oids: Sequence[str]) -> dict[str, bytes]:
         """The contents of ``oids``, blobs of ``commit``; an id git cannot produce is left out."""
         wanted = list(dict.fromkeys(oids))
-        if self._partial and len(wanted) > 1:
+        if len(wanted) > 1 and await self._is_partial():
             await self._prefetch(commit, wanted)
         # One process for the batch; a lone missing blob is fetched by git itself on the way.
         out = await self.git.run("cat-file", "--batch", input="".join(f"{oid}\n" for oid in wanted).encode())
@@ -235,6 +160,12 @@ class Repository:
                 blobs[header[0].decode()] = out[position : position + size]
                 position += size + 1
         return blobs
+
+    async def _is_partial(self) -> bool:
+        """Whether blobs may be missing here (a blob-less clone); asked once, only when it matters."""
+        if self._partial is None:
+            self._partial = self.location.is_remote and await self._config("remote.origin.promisor") == "true"
+        return self._partial
 
     def expect_reads(self, oids: Sequence[str]) -> None:
         """The blobs that may be read, in the order they will be (the scan's order)."""

@@ -9,7 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from gitrepo_helpers import (
+
+from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
+from ingest.errors import ConnectorError
+from tests.connectors.gitrepo_helpers import (
     FIRST_COMMIT_TIME,
     GitRepo,
     connector,
@@ -19,9 +22,6 @@ from gitrepo_helpers import (
     refs,
     scan,
 )
-
-from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
-from ingest.errors import ConnectorError
 
 
 @pytest.fixture(autouse=True)
@@ -245,20 +245,24 @@ async def test_loads_started_together_cost_two_git_calls(tmp_path: Path) -> None
     assert all(isinstance(item, SourceDocument) and "last_commit" in item.metadata for item in loaded)
 
 
-async def test_one_recent_change_is_dated_without_walking_all_history(tmp_path: Path) -> None:
-    """Loading a file changed by the newest commit stops the history walk there."""
-    repo = docs_repo(tmp_path / "r", {"old.md": "# Old\n", "new.md": "# New\n"})
-    for index in range(30):
+async def test_history_walks_remember_what_they_saw(tmp_path: Path) -> None:
+    """Each file is dated by the last commit that changed it; once a walk has passed the root
+    commit, loading any other file needs no walk at all."""
+    repo = docs_repo(tmp_path / "r", {"old.md": "# Old\n", "other.md": "# Other\n", "new.md": "# New\n"})
+    root = repo.head()
+    for index in range(3):
         repo.commit(f"noise {index}", {"src/noise.py": f"# {index}\n"})
     head = repo.commit("recent", {"new.md": "# New\n\nRecent.\n"})
     source = connector(repo.path)
     found = await refs(source)
-    document = await source.load(found["new.md"])
-    assert isinstance(document, SourceDocument) and document.metadata["last_commit"] == head
-    old = await source.load(found["old.md"])
-    assert isinstance(old, SourceDocument) and old.metadata["last_commit"] == repo.git(
-        "rev-list", "--max-parents=0", "HEAD"
-    )
+    dated = {}
+    for name in ("new.md", "old.md", "other.md"):
+        calls = source.git.calls
+        document = await source.load(found[name])
+        assert isinstance(document, SourceDocument)
+        dated[name] = (document.metadata["last_commit"], source.git.calls - calls)
+    # (last commit, git calls): cat-file and a walk; then whatever the first walk left; cat-file alone.
+    assert dated["new.md"] == (head, 2) and dated["old.md"][0] == root and dated["other.md"] == (root, 1)
 
 
 async def test_checkpoint_is_the_synced_commit_and_a_rewrite_is_logged(

@@ -7,7 +7,10 @@ import logging
 from pathlib import Path
 
 import pytest
-from gitrepo_helpers import (
+
+from ingest.document import SourceDocument
+from ingest.errors import ConnectorError
+from tests.connectors.gitrepo_helpers import (
     GitRepo,
     connector,
     docs_repo,
@@ -18,9 +21,6 @@ from gitrepo_helpers import (
     run_git,
     scan,
 )
-
-from ingest.document import SourceDocument
-from ingest.errors import ConnectorError
 
 SECRET = "pa55-w0rd-xyz"
 
