@@ -124,9 +124,10 @@ def check_zip(infos: list[zipfile.ZipInfo], name: str, limits: ZipLimits) -> Non
             raise ConnectorError(f"{name}: entry {entry!r} {problem}; the export is refused")
         if info.is_dir():
             continue
-        if entry in seen:
+        posix = entry.replace("\\", "/")
+        if posix in seen:
             raise ConnectorError(f"{name}: entry {entry!r} appears twice; the export is refused")
-        seen.add(entry)
+        seen.add(posix)
         size = info.file_size
         if size > limits.max_entry_size:
             raise ConnectorError(
@@ -178,7 +179,8 @@ class ZipExport:
         self._max_size = limits.max_entry_size
         infos = archive.infolist()
         check_zip(infos, name, limits)
-        files = {info.filename: info for info in infos if not info.is_dir()}
+        # Zips made on Windows may separate folders with backslashes.
+        files = {info.filename.replace("\\", "/"): info for info in infos if not info.is_dir()}
         self._root = find_root(list(files), name)
         self._files = {
             path[len(self._root) :]: info for path, info in files.items() if path.startswith(self._root)

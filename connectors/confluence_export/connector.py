@@ -90,21 +90,22 @@ class ConfluenceExportConnector:
                 max_compression_ratio=options.max_compression_ratio,
             )
             export = open_export(options.path, limits)
-            if self._export is not None:
-                self._export.close()
-            self._export = export
-            self._kept, self._kept_chars = {}, 0
-            self._space = _space_info(export, options.space_key)
-            uses_key = "space_key" in template_fields(options.page_url_template) | template_fields(
+            space = _space_info(export, options.space_key)
+            templates = template_fields(options.page_url_template) | template_fields(
                 options.attachment_url_template
             )
-            if uses_key and self._space.key is None:
+            if "space_key" in templates and space.key is None:
+                export.close()
                 raise ConnectorError(
                     f"{export.name}: a URL template uses {{space_key}} but the export does not name its "
                     "space; set space_key"
                 )
+            if self._export is not None:
+                self._export.close()
+            self._export, self._space = export, space
+            self._kept, self._kept_chars = {}, 0
             self._site = SiteLinks(
-                options.base_url, options.page_url_template, options.attachment_url_template, self._space.key
+                options.base_url, options.page_url_template, options.attachment_url_template, space.key
             )
             self._digest = _digest([MAPPING_VERSION, repr(self._site)])
             return export
@@ -166,10 +167,10 @@ class ConfluenceExportConnector:
         names = [*page.ancestors, page.title]
         if self._include and not any(_matches(self._include, name) for name in names):
             return f"{page.title!r} is not under include_titles"
-        for name in names:
+        for position, name in enumerate(names):
             pattern = _matches(self._exclude, name)
             if pattern is not None:
-                where = "its title" if name is page.title else f"ancestor {name!r}"
+                where = "its title" if position == len(names) - 1 else f"ancestor {name!r}"
                 return f"{page.title!r} is excluded by exclude_titles {pattern!r} ({where})"
         return None
 

@@ -129,6 +129,17 @@ async def test_bare_root_and_directory_entries_are_tolerated(tmp_path: Path) -> 
     assert [item.locator for item in found] == ["Guide_11.html", "Home_10.html"]
 
 
+async def test_backslash_separated_zip_is_read(tmp_path: Path) -> None:
+    """A zip whose folders are separated by backslashes (old Windows tools) reads like any other."""
+    path = tmp_path / "windows.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in export_files(small_space()).items():
+            archive.writestr("DOCS\\" + name.replace("/", "\\"), data)
+    found = await scan(connector(path))
+    assert [item.locator for item in found] == ["Guide_11.html", "Home_10.html"]
+    assert all(isinstance(item, DocumentRef) for item in found)
+
+
 async def test_zip_is_read_in_place(tmp_path: Path) -> None:
     """Scanning and loading a zip writes nothing beside it."""
     path = write_zip(small_space(), tmp_path / "export.zip")
