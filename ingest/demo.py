@@ -39,6 +39,8 @@ def run_demo(config_file: Path, console: Console) -> int:
         print_summary(console, results)
         requests = emulator.requests()
         pages = emulator.pages()
+        articles = emulator.articles()
+        collections = emulator.collections()
     writes = sum(1 for request in requests if request.method in _WRITES)
     table = Table(title=f"External Pages in the emulator ({len(pages)})")
     for column in ("external_id", "title", "url"):
@@ -46,6 +48,10 @@ def run_demo(config_file: Path, console: Console) -> int:
     for page in sorted(pages, key=lambda page: str(page["external_id"])):
         table.add_row(str(page["external_id"]), str(page["title"]), str(page.get("url") or "-"))
     console.print(table)
+    console.print(
+        f"Help Center: {len(articles)} articles in {len(collections)} collections "
+        f"({', '.join(sorted(str(c['name']) for c in collections))})."
+    )
     console.print(
         f"This run sent {len(requests)} requests ({writes} writes). "
         "Run `ingest demo` again: unchanged documents send nothing. Edit a file under examples/docs and "

@@ -124,8 +124,8 @@ def summary_line(result: SourceResult, *, dry_run: bool = False) -> str:
     c = result.counts
     verb = "would" if dry_run else "did"
     line = (
-        f"source {result.source}: {verb} create {c.created}, update {c.updated}, delete {c.deleted}; "
-        f"unchanged {c.unchanged}, skipped {c.skipped}, failed {c.failed}"
+        f"source {result.source} ({result.target}): {verb} create {c.created}, update {c.updated}, "
+        f"delete {c.deleted}; unchanged {c.unchanged}, skipped {c.skipped}, failed {c.failed}"
     )
     if not dry_run:
         line += f" ({result.seconds:.2f}s)"
@@ -139,12 +139,14 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
     if console.is_terminal:
         title = "Dry run: nothing was sent" if dry_run else "Sync summary"
         table = Table(title=title)
-        for column in ("source", "created", "updated", "deleted", "unchanged", "skipped", "failed", "time"):
-            table.add_column(column, justify="left" if column == "source" else "right")
+        for column in ("source", "target", "created", "updated", "deleted", "unchanged", "skipped", "failed"):
+            table.add_column(column, justify="left" if column in ("source", "target") else "right")
+        table.add_column("time", justify="right")
         for result in results:
             c = result.counts
             table.add_row(
                 result.source,
+                result.target,
                 *(str(n) for n in (c.created, c.updated, c.deleted, c.unchanged, c.skipped, c.failed)),
                 f"{result.seconds:.2f}s",
             )
@@ -154,15 +156,17 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
             console.print(
                 summary_line(result, dry_run=dry_run), highlight=False, markup=False, soft_wrap=True
             )
+    # A document skipped or failed for every target is told once, not once per target.
+    told: set[tuple[str, str, str]] = set()
     for result in results:
         if result.error:
-            _print_item(console, "[red]error[/red]", result.source, result.error)
-        for failure in result.failures:
-            _print_item(console, "[red]failed[/red]", f"{result.source}/{failure.locator}", failure.message)
-        for skipped in result.skipped:
-            _print_item(
-                console, "[yellow]skipped[/yellow]", f"{result.source}/{skipped.locator}", skipped.reason
-            )
+            _print_item(console, "[red]error[/red]", f"{result.source} ({result.target})", result.error)
+        items = [("[red]failed[/red]", f.locator, f.message) for f in result.failures]
+        items += [("[yellow]skipped[/yellow]", s.locator, s.reason) for s in result.skipped]
+        for label, locator, why in items:
+            if (result.source, locator, why) not in told:
+                told.add((result.source, locator, why))
+                _print_item(console, label, f"{result.source}/{locator}", why)
 
 
 def _print_item(console: Console, label: str, where: str, why: str) -> None:

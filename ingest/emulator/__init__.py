@@ -1,9 +1,11 @@
 """A local emulator of the Intercom REST API endpoints fin-ingest uses, over real HTTP.
 
-Faithful to the published 2.15 contract for ``/me``, content import sources and external
-pages: response shapes, ``error.list`` errors, pagination, rate limiting with
-``X-RateLimit-*`` headers. It adds what tests and benchmarks need: injected latency,
-failures and dropped connections, a request log, and a control API under ``/_emulator/``.
+Faithful to the published 2.15 contract for ``/me``, ``/admins``, content import sources,
+external pages, and the Help Center (help centers, nested collections, articles with
+translated content, article search): response shapes, ``error.list`` errors, pagination,
+rate limiting with ``X-RateLimit-*`` headers. It adds what tests and benchmarks need:
+injected latency, failures, dropped connections and stalled answers, a request log, and a
+control API under ``/_emulator/``.
 
 In an async test, in the test's own loop::
 
@@ -15,7 +17,7 @@ In a sync test, or around a CLI subprocess (the server runs in a background thre
 
     with running_emulator(EmulatorConfig(rate_limit=5, rate_window_seconds=1)) as emulator:
         emulator.set_faults(fail_next=2, fail_status=503, drop_next=1)
-        subprocess.run(["ingest", "sync", ...], env={..., "INGEST_INTERCOM__BASE_URL": emulator.base_url})
+        subprocess.run(["ingest", "run", ...], env={..., "INGEST_INTERCOM__BASE_URL": emulator.base_url})
         statuses = [r.status for r in emulator.requests("/ai/external_pages")]
 
 In the foreground: ``serve(EmulatorConfig(data_file=Path("emulator.json")), port=8111)``.
@@ -24,7 +26,7 @@ In the foreground: ``serve(EmulatorConfig(data_file=Path("emulator.json")), port
 from __future__ import annotations
 
 from ingest.emulator.app import create_app
-from ingest.emulator.config import EmulatorConfig
+from ingest.emulator.config import EmulatorAdmin, EmulatorConfig, EmulatorHelpCenter
 from ingest.emulator.faults import FaultUpdate
 from ingest.emulator.log import RecordedRequest
 from ingest.emulator.server import (
@@ -36,7 +38,9 @@ from ingest.emulator.server import (
 )
 
 __all__ = [
+    "EmulatorAdmin",
     "EmulatorConfig",
+    "EmulatorHelpCenter",
     "EmulatorStartup",
     "FaultUpdate",
     "RecordedRequest",

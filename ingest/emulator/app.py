@@ -135,7 +135,7 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 @web.middleware
 async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Apply injected latency, then drop the connection or fail if the fault plan says so."""
+    """Apply injected latency, then drop the connection, fail, or stall the answer, as the fault plan says."""
     if _is_control(request):
         return await handler(request)
     faults = state_of(request).faults
@@ -150,7 +150,11 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
         raise ConnectionDropped
     if action is not None:
         raise ApiProblem(action, code_for(action), "Injected failure (emulator fault injection)")
-    return await handler(request)
+    stall = faults.take_stall(request.method, request.path)
+    response = await handler(request)
+    if stall > 0:
+        await asyncio.sleep(stall)  # carried out, but the client does not hear of it yet
+    return response
 
 
 def _bearer_token(request: web.Request) -> str | None:

@@ -20,6 +20,10 @@ class FaultUpdate(BaseModel):
     answered ``fail_status``; ``drop_next`` requests get their connection closed without
     an answer (drops are taken first). ``fail_rate`` answers that share of requests
     ``fail_status`` at random. ``seed`` restarts the random generators.
+    ``stall_next`` requests whose ``"METHOD /path"`` starts with ``stall_path`` (e.g.
+    ``"POST /articles"``; any request when unset) are carried out as usual, then their
+    answer is withheld for ``stall_seconds``: the write happened, the client has not heard
+    of it (to kill a client at exactly that point).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -29,6 +33,9 @@ class FaultUpdate(BaseModel):
     fail_status: int | None = Field(default=None, ge=400, le=599)
     fail_next: int | None = Field(default=None, ge=0)
     drop_next: int | None = Field(default=None, ge=0)
+    stall_next: int | None = Field(default=None, ge=0)
+    stall_path: str | None = None
+    stall_seconds: float | None = Field(default=None, ge=0)
     rate_limit: int | None = Field(default=None, ge=1)
     rate_window_seconds: float | None = Field(default=None, gt=0)
     seed: int | None = None
@@ -51,6 +58,9 @@ class Faults:
         self.fail_status = 503
         self.fail_next = 0
         self.drop_next = 0
+        self.stall_next = 0
+        self.stall_path = ""
+        self.stall_seconds = 30.0
         self._reseed(config.seed)
 
     def _reseed(self, seed: int) -> None:
@@ -75,6 +85,12 @@ class Faults:
             self.fail_next = change.fail_next
         if change.drop_next is not None:
             self.drop_next = change.drop_next
+        if change.stall_next is not None:
+            self.stall_next = change.stall_next
+        if change.stall_path is not None:
+            self.stall_path = change.stall_path
+        if change.stall_seconds is not None:
+            self.stall_seconds = change.stall_seconds
 
     def delay_seconds(self) -> float:
         """How long to hold the next request before handling it."""
@@ -95,6 +111,13 @@ class Faults:
             return self.fail_status
         return None
 
+    def take_stall(self, method: str, path: str) -> float:
+        """Seconds to withhold the answer to ``method path`` after carrying it out."""
+        if self.stall_next > 0 and f"{method} {path}".startswith(self.stall_path):
+            self.stall_next -= 1
+            return self.stall_seconds
+        return 0.0
+
     def describe(self) -> dict[str, object]:
         """The current settings, JSON-ready."""
         return {
@@ -103,5 +126,8 @@ class Faults:
             "fail_status": self.fail_status,
             "fail_next": self.fail_next,
             "drop_next": self.drop_next,
+            "stall_next": self.stall_next,
+            "stall_path": self.stall_path,
+            "stall_seconds": self.stall_seconds,
             "seed": self.seed,
         }

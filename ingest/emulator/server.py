@@ -190,6 +190,11 @@ def running_emulator(
             started.set_result(emulator)
             loop.run_forever()
             loop.run_until_complete(emulator.close())
+            # Requests still held (a stalled answer) are cancelled, not left to warn at exit.
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         finally:
             loop.close()
 

@@ -34,7 +34,10 @@ def test_run_prints_one_line_per_source_and_writes_a_report(
     report = tmp_path / "out" / "report.json"
     assert main(["run", "--all", "--config", str(project), "--report", str(report)]) == 0
     out = capsys.readouterr().out
-    assert "source docs: did create 5, update 0, delete 0; unchanged 0, skipped 0, failed 0" in out
+    assert (
+        "source docs (external_pages): did create 5, update 0, delete 0; unchanged 0, skipped 0, failed 0"
+        in out
+    )
     body = json.loads(report.read_text())
     assert body["exit_code"] == 0 and body["dry_run"] is False
     assert body["sources"][0]["created"] == 5 and body["sources"][0]["ok"] is True
@@ -45,7 +48,7 @@ def test_dry_run_sends_and_records_nothing(
 ) -> None:
     """--dry-run reports what it would do, sends no request and leaves state empty."""
     assert main(["run", "--source", "docs", "--dry-run", "--config", str(project)]) == 0
-    assert "source docs: would create 5" in capsys.readouterr().out
+    assert "source docs (external_pages): would create 5" in capsys.readouterr().out
     assert emulator.requests() == []
     assert main(["run", "--all", "--config", str(project)]) == 0
     assert "did create 5" in capsys.readouterr().out

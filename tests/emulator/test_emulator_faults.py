@@ -103,3 +103,22 @@ async def test_set_faults_rejects_bad_values(emulator: RunningEmulator) -> None:
     """RunningEmulator.set_faults raises ValueError for an impossible setting."""
     with pytest.raises(ValueError, match="latency_ms"):
         emulator.set_faults(latency_ms=(300, 100))
+
+
+@pytest.mark.parametrize("emulator_config", [make_config()])
+async def test_a_stalled_write_is_carried_out_but_not_answered(
+    emulator: RunningEmulator, client: aiohttp.ClientSession
+) -> None:
+    """stall_next: the request's effect is visible at once while its answer is withheld."""
+    emulator.set_faults(stall_next=1, stall_path="POST /ai/content_import_sources", stall_seconds=5)
+    body = {"sync_behavior": "api", "url": "https://stalled.example.com"}
+    post = asyncio.ensure_future(client.post("/ai/content_import_sources", json=body))
+    deadline = time.monotonic() + 5
+    while not emulator.sources():
+        assert time.monotonic() < deadline, "the stalled write never happened"
+        await asyncio.sleep(0.01)  # poll interval, not a stand-in for the condition
+    assert not post.done()
+    post.cancel()
+    assert emulator.sources()[0]["url"] == "https://stalled.example.com"
+    other = await client.get("/me")
+    assert other.status == 200, "only the next matching request stalls"

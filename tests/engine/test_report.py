@@ -31,7 +31,8 @@ def test_plain_lines_without_a_terminal() -> None:
     print_summary(Console(file=out, force_terminal=False, width=200), [result()])
     lines = out.getvalue().splitlines()
     assert lines[0] == (
-        "source docs: did create 2, update 1, delete 0; unchanged 7, skipped 1, failed 1 (1.50s)"
+        "source docs (external_pages): did create 2, update 1, delete 0; "
+        "unchanged 7, skipped 1, failed 1 (1.50s)"
     )
     assert "failed docs/bad.md: bad.md: not valid UTF-8 at byte 3 [x]" in lines
     assert "skipped docs/draft.md: front matter says skip" in lines

@@ -75,11 +75,12 @@ def test_delete_refresh_and_forget(tmp_path: Path) -> None:
 def test_runs_and_failures(tmp_path: Path) -> None:
     """The last run and its failures are kept for ingest status; failures are replaced per run."""
     with StateStore(tmp_path / "s.db") as store:
-        run = store.start_run("docs")
+        run = store.start_run("docs", "external_pages")
         store.finish_run(run, "failed", RunCounts(created=2, failed=1))
         store.replace_failures("docs", [("x.md", "boom")])
         store.replace_failures("docs", [("y.md", "bang")])
-        last = store.last_run("docs")
+        last = store.last_run("docs", "external_pages")
+        assert store.last_run("docs", "articles") is None
         assert last is not None and last.outcome == "failed" and last.counts.created == 2
         assert [(f.locator, f.message) for f in store.failures("docs")] == [("y.md", "bang")]
         assert store.known_sources() == ["docs"]
