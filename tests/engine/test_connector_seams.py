@@ -9,7 +9,6 @@ from ingest.collect import PathFilter, TargetRecords, collect
 from ingest.connector import ConnectorOptions
 from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
 
-
 NO_RECORDS = {"pages": TargetRecords(records={})}
 
 
