@@ -110,8 +110,10 @@ async def collect(
         result.checkpoint = connector.checkpoint()
 
     links = links_for(connector, url_template)
-    # Link variables shape every page's URL, so they are part of every fingerprint.
-    digest = payload_digest([settings_digest, links.url_template, sorted(links.variables.items())])
+    # The link variables the template uses shape every page's URL, so they are part of every
+    # fingerprint; those it does not use (a git {commit} moving) must not reread the source.
+    used = sorted((name, value) for name, value in links.variables.items() if name in links.placeholders)
+    digest = payload_digest([settings_digest, links.url_template, used])
     to_load: list[tuple[DocumentRef, str]] = []
     for ref in found:
         fingerprint = effective_fingerprint(ref.fingerprint, digest)

@@ -21,7 +21,9 @@ def keys(model: type[BaseModel]) -> list[str]:
 
 
 def documented_in_example(key: str) -> bool:
-    return re.search(rf"^#? ?{re.escape(key)} = ", EXAMPLE, flags=re.MULTILINE) is not None
+    """A ``key = value`` line (maybe commented out), or a ``[sources.<name>.key]`` table."""
+    line = re.search(rf"^#? ?{re.escape(key)} = ", EXAMPLE, flags=re.MULTILINE) is not None
+    return line or f".{key}]" in EXAMPLE
 
 
 def documented_in_readme(key: str) -> bool:

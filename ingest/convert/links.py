@@ -74,6 +74,11 @@ class LinkBuilder:
         self.variables: Mapping[str, str] = MappingProxyType(dict(variables))
         self._pieces = _parse_template(url_template) if url_template is not None else None
 
+    @property
+    def placeholders(self) -> frozenset[str]:
+        """The names the template uses (``{path}`` included); empty without a template."""
+        return frozenset(field for _, field in self._pieces or () if field is not None)
+
     def __repr__(self) -> str:
         return f"LinkBuilder({self.url_template!r}, {dict(self.variables)!r})"
 

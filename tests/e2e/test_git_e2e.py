@@ -163,11 +163,6 @@ async def test_a_branch_switch_syncs_the_other_branch(harness: GitHarness) -> No
     assert harness.remote()["docs/intro.md"]["url"].startswith("https://git.example.com/handbook/blob/v2/")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/collect.py digests every link variable into every fingerprint, {commit} included even "
-    "when the template does not use it, so each new commit re-reads every file (still sending only one)",
-)
 async def test_a_new_commit_reads_only_the_changed_file(harness: GitHarness) -> None:
     """After a commit editing one file, the run loads and converts that file alone."""
     await harness.sync()
