@@ -258,3 +258,39 @@ async def test_every_article_request_keeps_the_contract(project: Project) -> Non
             {**request.headers, "Authorization": "Bearer e2e"},
             json.dumps(request.body) if request.body is not None else None,
         )
+
+
+async def test_confluence_ancestors_become_nested_collections(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    """A Confluence export as articles: each page in the collections of its parent pages."""
+    from tests.connectors.confluence_builder import write_zip
+    from tests.e2e.test_confluence_e2e import WIKI, make_space
+
+    write_zip(make_space(), tmp_path / "export.zip")
+    (tmp_path / "ingest.toml").write_text(
+        f'[intercom]\nbase_url = "{emulator.base_url}"\n\n'
+        '[sources.wiki]\nconnector = "confluence_export"\npath = "export.zip"\n'
+        f'base_url = "{WIKI}"\ntargets = ["articles"]\n\n'
+        '[sources.wiki.articles]\nauthor_id = 1\ncollection = "Wiki"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(tmp_path / "ingest.toml")
+    (result,) = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
+    assert result.ok, result.failures
+    by_id = {str(c["id"]): c for c in emulator.collections()}
+
+    def place(article: dict[str, Any]) -> tuple[str, ...]:
+        names: list[str] = []
+        parent = article.get("parent_id")
+        while parent is not None:
+            collection = by_id[str(parent)]
+            names.insert(0, collection["name"])
+            parent = collection.get("parent_id")
+        return tuple(names)
+
+    articles = {a["title"]: a for a in emulator.articles()}
+    assert place(articles["Install"]) == ("Wiki", "Home", "Guides")
+    assert place(articles["FAQ"]) == ("Wiki", "Home")
+    assert place(articles["Home"]) == ("Wiki",)
+    assert "Guides" not in articles, "a page that is only a child list is skipped"
