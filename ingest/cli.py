@@ -129,7 +129,12 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) ->
             ("delete", [d.locator for d in plan_.deletes]),
         ):
             for locator in entries:
-                console.print(f"{item.result.source}: {verb} {locator}", highlight=False, soft_wrap=True)
+                console.print(
+                    f"{item.result.source} ({item.result.target}): {verb} {locator}",
+                    highlight=False,
+                    markup=False,
+                    soft_wrap=True,
+                )
         for patch in item.diffs.values():
             console.print(patch, highlight=False, markup=False, soft_wrap=True, end="")
     print_summary(console, [item.result for item in planned], dry_run=True)

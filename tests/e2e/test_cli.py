@@ -65,7 +65,7 @@ def test_status_and_plan_diff_after_an_edit(project: Path, capsys: pytest.Captur
     page.write_text("# Page 1\n\nA brand new sentence.\n")
     assert main(["plan", "--diff", "--config", str(project)]) == 0
     out = capsys.readouterr().out
-    assert "docs: update section-1/page-001.md" in out
+    assert "docs (external_pages): update section-1/page-001.md" in out
     assert "+A brand new sentence." in out
     assert "-Body of page 1" in out
 
