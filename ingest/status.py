@@ -18,33 +18,46 @@ def _when(timestamp: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
 
 
+_STATUS_COLUMNS = ("source", "target", "documents", "last run", "outcome", "last counts", "failures")
+
+
+def _status_row(status: SourceStatus) -> tuple[str, ...]:
+    run = status.last_run
+    counts = "-"
+    if run is not None:
+        c = run.counts
+        counts = f"+{c.created} ~{c.updated} -{c.deleted} ={c.unchanged}"
+    return (
+        status.name + ("" if status.configured else " (not configured)"),
+        status.target,
+        str(status.documents),
+        _when(run.started_at if run else None),
+        run.outcome if run else "never run",
+        counts,
+        str(len(status.failures)),
+    )
+
+
 def print_status(console: Console, statuses: Sequence[SourceStatus]) -> None:
+    """A table on a terminal; one ``key=value`` line per source and target elsewhere (never cut)."""
     if not statuses:
         console.print("no sources configured or synced yet")
         return
-    table = Table(title="Sources")
-    for column in ("source", "target", "documents", "last run", "outcome", "last counts", "failures"):
-        table.add_column(column)
-    for status in statuses:
-        run = status.last_run
-        counts = "-"
-        if run is not None:
-            c = run.counts
-            counts = f"+{c.created} ~{c.updated} -{c.deleted} ={c.unchanged}"
-        table.add_row(
-            status.name + ("" if status.configured else " (not configured)"),
-            status.target,
-            str(status.documents),
-            _when(run.started_at if run else None),
-            run.outcome if run else "never run",
-            counts,
-            str(len(status.failures)),
-        )
-    console.print(table)
+    if console.is_terminal:
+        table = Table(title="Sources")
+        for column in _STATUS_COLUMNS:
+            table.add_column(column)
+        for status in statuses:
+            table.add_row(*_status_row(status))
+        console.print(table)
+    else:
+        for status in statuses:
+            pairs = zip(_STATUS_COLUMNS, _status_row(status), strict=True)
+            console.print("; ".join(f"{k}: {v}" for k, v in pairs), markup=False, soft_wrap=True)
     for name in dict.fromkeys(status.name for status in statuses):
         failures = next(status.failures for status in statuses if status.name == name)
         for failure in failures:
-            console.print(f"failed {name}/{failure.locator}: {failure.message}", markup=False)
+            console.print(f"failed {name}/{failure.locator}: {failure.message}", markup=False, soft_wrap=True)
 
 
 def print_remote_sources(console: Console, remote: Sequence[tuple[ContentImportSource, str | None]]) -> None:

@@ -294,3 +294,43 @@ async def test_confluence_ancestors_become_nested_collections(
     assert place(articles["FAQ"]) == ("Wiki", "Home")
     assert place(articles["Home"]) == ("Wiki",)
     assert "Guides" not in articles, "a page that is only a child list is skipped"
+
+
+async def test_unknown_help_center_is_refused(project: Project) -> None:
+    """A help_center_id the workspace does not have is one clear error before any write."""
+    project.configure(help_center_id=99)
+    with pytest.raises(ConfigError, match=r"articles\.help_center_id: 99 is not a help center"):
+        await project.sync()
+    assert project.emulator.collections() == []
+
+
+async def test_collections_it_did_not_create_are_never_removed(project: Project) -> None:
+    """Collections that existed before (adopted by name) stay, even when deletions empty them."""
+    from ingest.intercom import IntercomClient
+
+    async with IntercomClient(base_url=project.emulator.base_url, token=TOKEN) as client:
+        root = await client.create_collection("Handbook")
+        existing = await client.create_collection("Getting started", parent_id=root.id)
+    project.configure(on_delete="delete")
+    await project.sync()
+    collections = project.collections()
+    assert collections[("Handbook", "Getting started")]["id"] == existing.id, "not adopted"
+    (project.docs / "getting-started/install.md").unlink()
+    (project.docs / "guides/billing/invoices.md").unlink()
+    (result,) = [r for r in await project.sync(allow_mass_delete=True) if r.target == "articles"]
+    assert result.counts.deleted == 2
+    remaining = project.collections()
+    assert ("Handbook", "Getting started") in remaining and ("Handbook",) in remaining
+    assert ("Handbook", "Guides", "Billing") not in remaining and ("Handbook", "Guides") not in remaining
+
+
+def test_status_lists_articles_beside_external_pages(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ingest status shows one row per source and target."""
+    from ingest.cli import main
+
+    project.configure(targets='["external_pages", "articles"]')
+    assert main(["status", "--config", str(project.tmp_path / "ingest.toml")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("; ")[1] for line in lines] == ["target: external_pages", "target: articles"]
