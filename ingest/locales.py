@@ -12,49 +12,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ingest.document import Page
+from ingest.intercom.article_models import ARTICLE_LOCALES
 
 #: The locales of Intercom's ``article_translated_content``.
-INTERCOM_LOCALES = frozenset(
-    [
-        "ar",
-        "bg",
-        "bs",
-        "ca",
-        "cs",
-        "da",
-        "de",
-        "el",
-        "en",
-        "es",
-        "et",
-        "fi",
-        "fr",
-        "he",
-        "hr",
-        "hu",
-        "id",
-        "it",
-        "ja",
-        "ko",
-        "lt",
-        "lv",
-        "mn",
-        "nb",
-        "nl",
-        "pl",
-        "pt",
-        "ro",
-        "ru",
-        "sl",
-        "sr",
-        "sv",
-        "tr",
-        "vi",
-        "pt-BR",
-        "zh-CN",
-        "zh-TW",
-    ]
-)
+INTERCOM_LOCALES = ARTICLE_LOCALES
 _BY_LOWER = {locale.lower(): locale for locale in INTERCOM_LOCALES}
 
 

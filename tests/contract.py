@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -31,6 +31,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
+
+from ingest.emulator import RecordedRequest
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "intercom" / "openapi-2.15-subset.yaml"
 
@@ -81,6 +83,19 @@ def validate_request(method: str, url: str, headers: Mapping[str, str], body: by
         shown = f"{method} {parts.path}" + (f"?{parts.query}" if parts.query else "")
         listed = "\n".join(f"  - {problem}" for problem in problems)
         raise AssertionError(f"{shown} breaks the Intercom 2.15 contract:\n{listed}")
+
+
+def validate_recorded(requests: Iterable[RecordedRequest]) -> None:
+    """Validate requests as the emulator recorded them (it keeps no Authorization header,
+    so a placeholder bearer token stands in for it)."""
+    for request in requests:
+        query = "&".join(f"{key}={value}" for key, value in request.query.items())
+        validate_request(
+            request.method,
+            request.path + (f"?{query}" if query else ""),
+            {**request.headers, "Authorization": "Bearer recorded"},
+            json.dumps(request.body) if request.body is not None else None,
+        )
 
 
 def _note_rules(method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Iterator[str]:
