@@ -53,6 +53,10 @@ class ConnectionDropped(Exception):
     """The connection was closed on purpose without an answer."""
 
 
+#: Set on a request answered by an injected failure.
+_INJECTED = web.RequestKey("emulator_injected_failure", bool)
+
+
 def _is_control(request: web.Request) -> bool:
     return request.path.startswith(CONTROL_PREFIX)
 
@@ -149,6 +153,7 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
             request.transport.close()
         raise ConnectionDropped
     if action is not None:
+        request[_INJECTED] = True
         raise ApiProblem(action, code_for(action), "Injected failure (emulator fault injection)")
     stall = faults.take_stall(request.method, request.path)
     response = await handler(request)
@@ -181,7 +186,9 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
             headers=decision.headers(),
         )
     response = await answer(handler, request)
-    response.headers.update(decision.headers())
+    if not request.get(_INJECTED):
+        # An injected failure stands for a proxy's or a load balancer's: no rate-limit headers.
+        response.headers.update(decision.headers())
     return response
 
 

@@ -220,3 +220,26 @@ async def test_unreachable_api_fails_the_source_clearly(tmp_path: Path) -> None:
     (result,) = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
     assert not result.ok and result.error is not None
     assert "127.0.0.1:9" in result.error or "connect" in result.error.lower()
+
+
+async def test_a_429_storm_is_waited_out_and_every_page_arrives(harness: Harness) -> None:
+    """With a tiny rate limit, the client waits for each window (and its 429s) and nothing is lost."""
+    titles = write_docs(harness.docs, 24)
+    harness.emulator.set_faults(rate_limit=10, rate_window_seconds=1)
+    result = await harness.sync()
+    assert result.ok and result.counts.created == 24
+    assert {key: page["title"] for key, page in harness.remote().items()} == titles
+    statuses = [request.status for request in harness.emulator.requests()]
+    assert statuses.count(200) == 24 + 2  # the pages, the source lookup and its creation
+
+
+async def test_injected_429s_without_headers_are_retried(harness: Harness) -> None:
+    """429s that say nothing of the window (a proxy's) are backed off and retried: all pages right."""
+    write_docs(harness.docs, 1)
+    await harness.sync()
+    titles = write_docs(harness.docs, 8)
+    harness.emulator.set_faults(fail_rate=0.3, fail_status=429, seed=3)
+    result = await harness.sync()
+    assert result.ok and result.counts.created == 7
+    assert {key: page["title"] for key, page in harness.remote().items()} == titles
+    assert 429 in {request.status for request in harness.emulator.requests()}
