@@ -181,9 +181,11 @@ class Engine:
         self, planned: SourcePlan, results: dict[str, SourceResult], outcomes: dict[str, str]
     ) -> SourcePlan:
         """Refuse plans the guard stopped; let each target with work get ready. When a target
-        changed what state records, collect and plan the whole source again."""
+        changed what state records, collect and plan the whole source again (each target
+        prepares once, so this ends)."""
         prepared: set[str] = set()
-        for _ in range(2):  # a second pass only after a re-plan; a target prepares once
+        unprepared: dict[str, str] = {}  # target -> why it could not get ready
+        while True:
             replan = False
             for target, plan in planned.plans:
                 result = results[target.name]
@@ -192,24 +194,24 @@ class Engine:
                 result.counts = RunCounts(
                     unchanged=plan.unchanged, skipped=len(plan.skipped), failed=len(plan.failures)
                 )
-                if plan.refusal:
+                result.error, outcomes[target.name] = None, "aborted"
+                if target.name in unprepared:
+                    result.error, outcomes[target.name] = unprepared[target.name], "failed"
+                elif plan.refusal:
                     result.error, outcomes[target.name] = plan.refusal, "refused"
-                    continue
-                if not plan.writes or target.name in prepared:
-                    continue
-                prepared.add(target.name)
-                try:
-                    replan = await target.prepare(plan) or replan
-                except _FATAL:
-                    raise
-                except ApiError as exc:
-                    result.error = f"could not prepare {target.name}: {exc}"
-                    outcomes[target.name] = "failed"
+                elif plan.writes and target.name not in prepared:
+                    prepared.add(target.name)
+                    try:
+                        replan = await target.prepare(plan) or replan
+                    except _FATAL:
+                        raise
+                    except ApiError as exc:
+                        unprepared[target.name] = f"could not prepare {target.name}: {exc}"
+                        result.error, outcomes[target.name] = unprepared[target.name], "failed"
             if not replan:
                 return planned
             targets = [target for target, _ in planned.plans]
             planned = await self._collect_and_plan(planned.source, targets, only=None)
-        return planned
 
     async def _execute(self, plan: Plan, target: Target, result: SourceResult) -> None:
         counts = {"created": 0, "updated": 0, "deleted": 0}
