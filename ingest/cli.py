@@ -143,6 +143,36 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) ->
 
 @cli.command()
 @config_option
+@source_option
+def watch(config_file: Path | None, source_names: tuple[str, ...]) -> int:
+    """Keep sources synced as they change: a daemon (default: every source).
+
+    Syncs each source at start, then watches folders and exports for changes and polls
+    git refs; a change reaches Intercom within about a second. Work the API could not
+    take (an outage) is kept in state and retried. Stop it with SIGINT or SIGTERM (exit
+    0); a refused token stops it with exit 2. Settings: the [watch] section.
+    """
+    from ingest.watch import run_watch
+
+    settings = load_settings(config_file)
+    if not settings.sources:
+        raise ConfigError("no sources configured: add a [sources.<name>] table to the config file")
+    sources = settings.select(list(source_names) or None)
+    token = settings.access_token()
+    batches = logging.getLogger("ingest.watch")
+    level = batches.level
+    if batches.getEffectiveLevel() > logging.INFO:
+        batches.setLevel(logging.INFO)  # a daemon's one line per batch is its heartbeat
+    try:
+        return asyncio.run(run_watch(settings, sources, token=token))
+    except (AuthError, ConfigError):
+        return EXIT_CONFIG  # the daemon logged why, as its last line
+    finally:
+        batches.setLevel(level)
+
+
+@cli.command()
+@config_option
 def status(config_file: Path | None) -> int:
     """Per source, from state: pages, last run, failures (no request is sent)."""
     from ingest.runner import source_statuses

@@ -15,7 +15,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from ingest.settings import (
     IntercomSettings,
     SourceSettings,
     StateSettings,
+    WatchSettings,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Source",
     "SourceSettings",
     "StateSettings",
+    "WatchSettings",
     "load_settings",
 ]
 
@@ -56,6 +58,7 @@ class _FileSettings(BaseSettings):
 
     intercom: IntercomSettings = IntercomSettings()
     state: StateSettings = StateSettings()
+    watch: WatchSettings = WatchSettings()
     sources: dict[str, SourceSettings] = Field(default_factory=dict)
 
     @classmethod
@@ -88,6 +91,7 @@ class Settings:
     state: StateSettings
     sources: Mapping[str, Source]
     config_file: Path | None
+    watch: WatchSettings = field(default_factory=WatchSettings)
 
     def access_token(self) -> SecretStr:
         """The token from the environment, else from ``intercom.token_file``."""
@@ -204,4 +208,5 @@ def load_settings(config_file: Path | None = None) -> Settings:
         state=state,
         sources=sources,
         config_file=path.resolve() if path.exists() else None,
+        watch=merged.watch,
     )

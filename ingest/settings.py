@@ -56,6 +56,45 @@ class StateSettings(_Section):
     path: ConfigPath = Field(Path("ingest.db"), description="SQLite state file.")
 
 
+class WatchSettings(_Section):
+    """``[watch]``: how ``ingest watch`` batches changes, polls and retries."""
+
+    debounce_ms: int = Field(
+        150, ge=0, le=60_000, description="Quiet time after a source's last change before its batch starts."
+    )
+    max_batch_wait_ms: int = Field(
+        2_000,
+        ge=0,
+        le=600_000,
+        description="A batch starts at most this long after its first change, even while changes go on.",
+    )
+    poll_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=86_400,
+        description="How often sources without file events are checked: a git ref fetched and compared; "
+        "another connector's source synced incrementally.",
+    )
+    retry_min_seconds: float = Field(
+        1.0, gt=0, le=3_600, description="First wait before retrying a batch that failed (doubles each time)."
+    )
+    retry_max_seconds: float = Field(
+        60.0, gt=0, le=86_400, description="Longest wait between retries of a failed batch."
+    )
+    lock_wait_seconds: float = Field(
+        5.0, ge=0, le=3_600, description="How long a batch waits for a source another ingest process syncs."
+    )
+    shutdown_grace_seconds: float = Field(
+        3.0, ge=0, le=600, description="On SIGINT/SIGTERM, how long a running batch may take to finish."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WatchSettings:
+        if self.retry_max_seconds < self.retry_min_seconds:
+            raise ValueError("retry_max_seconds: must not be below retry_min_seconds")
+        return self
+
+
 class ArticlesSettings(_Section):
     """``[sources.<name>.articles]``: how the source's documents become Help Center articles."""
 

@@ -1,0 +1,207 @@
+"""``ingest watch``: a long-running daemon that keeps sources synced as they change.
+
+It joins what ``ingest run`` uses: one state store, one client (so one rate limiter for
+every source), the same engine and targets. It only chooses *which* documents to look at:
+
+1. at start, a whole incremental sync of every source (with whatever work a previous
+   daemon left pending);
+2. then changes, from watchdog observers or polling (:mod:`ingest.watch_sources`), are
+   debounced and coalesced into batches (:mod:`ingest.watch_batches`);
+3. each source's batches run one at a time, as pending work kept in state, retried with
+   back-off while the API is away (:mod:`ingest.watch_worker`, :mod:`ingest.pending`).
+
+SIGINT or SIGTERM stops watching, lets a running batch finish for up to
+``shutdown_grace_seconds`` (what it had not synced stays pending) and returns. An
+authentication or configuration error stops the daemon: retrying cannot fix a token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import signal
+from collections.abc import Callable, Iterable, Sequence
+
+from pydantic import SecretStr
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+
+from ingest.config import Settings, Source
+from ingest.engine import Engine
+from ingest.pending import PendingWork
+from ingest.runner import _target_factory as target_factory
+from ingest.runner import make_client
+from ingest.state import StateStore
+from ingest.watch_sources import Notify, watch_for
+from ingest.watch_worker import FATAL, BatchReport, SourceWorker
+
+__all__ = ["BatchReport", "WatchDaemon", "run_watch"]
+
+log = logging.getLogger("ingest.watch")
+
+
+class WatchDaemon:
+    """Watches ``sources`` and syncs their changes until :meth:`stop` (or a signal).
+
+    ``on_batch`` is called with the :class:`BatchReport` of every batch (also kept in
+    :attr:`reports`); tests and monitoring read them.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        sources: Sequence[Source],
+        *,
+        token: SecretStr | None = None,
+        on_batch: Callable[[BatchReport], None] | None = None,
+    ) -> None:
+        self._settings = settings
+        self._sources = list(sources)
+        self._token = token
+        self._on_batch = on_batch
+        self._stop = asyncio.Event()
+        self._hurry = asyncio.Event()
+        self.reports: list[BatchReport] = []
+
+    def stop(self) -> None:
+        """Stop watching; a second call stops the running batches at once. Loop thread only."""
+        if self._stop.is_set():
+            self._hurry.set()
+        self._stop.set()
+
+    def _record(self, report: BatchReport) -> None:
+        self.reports.append(report)
+        if self._on_batch is not None:
+            self._on_batch(report)
+
+    async def run(self, *, handle_signals: bool = False) -> None:
+        """Run until stopped; raises AuthError or ConfigError, which stop the daemon."""
+        token = self._token if self._token is not None else self._settings.access_token()
+        loop = asyncio.get_running_loop()
+        if handle_signals:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, self.stop)
+        try:
+            with StateStore(self._settings.state.path) as state:
+                async with make_client(self._settings, token) as client:
+                    engine = Engine(state=state, target_factory=target_factory(client, state))
+                    workers = [self._worker(source, engine, PendingWork(state)) for source in self._sources]
+                    await self._watch(workers)
+        except FATAL as exc:
+            log.error("ingest watch stopped: %s (not retried: fix it, then start it again)", exc)
+            raise
+        finally:
+            if handle_signals:
+                for signum in (signal.SIGINT, signal.SIGTERM):
+                    loop.remove_signal_handler(signum)
+
+    def _worker(self, source: Source, engine: Engine, pending: PendingWork) -> SourceWorker:
+        watch = self._settings.watch
+        settle = max(watch.debounce_ms / 1000, 0.1)  # how long a zip must stay the same size
+        return SourceWorker(
+            source,
+            watch=watch_for(source, settle=settle, poll_seconds=watch.poll_seconds),
+            engine=engine,
+            pending=pending,
+            state_path=self._settings.state.path,
+            settings=watch,
+            on_batch=self._record,
+        )
+
+    async def _watch(self, workers: Sequence[SourceWorker]) -> None:
+        loop = asyncio.get_running_loop()
+        observer = Observer()
+        for worker in workers:
+            worker.watch.schedule(observer, _notifier(loop, worker))
+            worker.queue.add(whole=True, immediate=True)  # the start-up sync, after watching began
+            log.info("%s: %s", worker.source.name, worker.watch.describe())
+        await asyncio.to_thread(observer.start)
+        tasks = {asyncio.create_task(worker.run(), name=worker.source.name) for worker in workers}
+        polls = [asyncio.create_task(worker.watch.poll(_notifier(loop, worker))) for worker in workers]
+        fatal: BaseException | None = None
+        try:
+            fatal = await self._until_stopped(tasks)
+        finally:
+            await _stop_observer(observer)
+            for poll in polls:
+                poll.cancel()
+            for worker in workers:
+                worker.queue.close()
+            await self._finish(tasks)
+            await asyncio.gather(*polls, return_exceptions=True)
+        if fatal is not None:
+            raise fatal
+
+    async def _until_stopped(self, tasks: set[asyncio.Task[None]]) -> BaseException | None:
+        """Wait for a stop request, or for a worker to end with an error that stops the daemon."""
+        stopping = asyncio.create_task(self._stop.wait())
+        try:
+            while tasks:
+                done, _ = await asyncio.wait({*tasks, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                if stopping in done:
+                    return None
+                for task in done:
+                    tasks.discard(task)
+                    error = task.exception()
+                    if isinstance(error, FATAL):
+                        return error
+                    if error is not None:
+                        raise error
+            return None
+        finally:
+            stopping.cancel()
+
+    async def _finish(self, tasks: set[asyncio.Task[None]]) -> None:
+        """Let running batches finish within the grace period; cut them short after it.
+
+        A batch cut short loses nothing: every success is already recorded, and its work
+        stays pending in state for the next start."""
+        if not tasks:
+            return
+        deadline = asyncio.get_running_loop().time() + self._settings.watch.shutdown_grace_seconds
+        hurry = asyncio.create_task(self._hurry.wait())
+        try:
+            while (running := {task for task in tasks if not task.done()}) and not hurry.done():
+                remaining = deadline - asyncio.get_running_loop().time()
+                if remaining <= 0:
+                    break
+                await asyncio.wait({*running, hurry}, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            hurry.cancel()
+        late = [task for task in tasks if not task.done()]
+        if late:
+            log.warning("stopping: a batch did not finish in time; its work stays pending")
+            for task in late:
+                task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _notifier(loop: asyncio.AbstractEventLoop, worker: SourceWorker) -> Notify:
+    """A thread-safe ``notify`` that gathers changes into ``worker``'s queue."""
+
+    def notify(locators: Iterable[str], whole: bool) -> None:
+        # A closed loop means the daemon is gone; its next start scans everything anyway.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(functools.partial(worker.queue.add, list(locators), whole=whole))
+
+    return notify
+
+
+async def _stop_observer(observer: BaseObserver) -> None:
+    observer.stop()
+    if observer.is_alive():
+        await asyncio.to_thread(observer.join, 5.0)
+
+
+async def run_watch(
+    settings: Settings,
+    sources: Sequence[Source],
+    *,
+    token: SecretStr | None = None,
+    handle_signals: bool = True,
+) -> int:
+    """The ``ingest watch`` command: run the daemon until SIGINT/SIGTERM; 0 once stopped."""
+    await WatchDaemon(settings, sources, token=token).run(handle_signals=handle_signals)
+    return 0

@@ -1,0 +1,210 @@
+"""One source in the watch daemon: its batches, one at a time, through the engine.
+
+A batch: persist its locators as pending work; take the source's lock (waiting a little for
+a nightly run to finish); ``engine.sync_source(source, only=<every pending locator>)``, or
+a whole incremental sync when a whole-source change is pending; then forget the pending work
+that every target synced. When the API is away (the source failed, or documents failed on
+the way to the API) the work stays pending and the batch is retried with exponential
+back-off; new changes still start their own batches, each of which carries everything
+pending. Documents the connector could not read are reported and not retried: their next
+edit starts a batch again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from ingest.config import Source
+from ingest.engine import Engine, SourceResult
+from ingest.errors import AuthError, ConfigError
+from ingest.lock import lock_path
+from ingest.pending import PendingWork
+from ingest.settings import WatchSettings
+from ingest.watch_batches import Batch, ChangeQueue
+from ingest.watch_sources import SourceWatch
+
+log = logging.getLogger("ingest.watch")
+
+#: Errors that stop the daemon: retrying cannot help.
+FATAL = (AuthError, ConfigError)
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What one batch did: the figures of its log line.
+
+    ``outcome`` is ``"ok"`` (nothing left pending), ``"retry"`` (work kept, retried in
+    ``retry_in`` seconds) or ``"locked"`` (another ingest process held the source).
+    ``latency`` runs from the batch's first change to the end of the batch.
+    """
+
+    source: str
+    outcome: str
+    changes: int
+    whole: bool
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    pending: int = 0
+    latency: float = 0.0
+    retry_in: float | None = None
+    error: str | None = None
+
+
+class SourceWorker:
+    """Takes the batches of one source from its queue and syncs them, one at a time."""
+
+    def __init__(
+        self,
+        source: Source,
+        *,
+        watch: SourceWatch,
+        engine: Engine,
+        pending: PendingWork,
+        state_path: Path,
+        settings: WatchSettings,
+        on_batch: Callable[[BatchReport], None],
+    ) -> None:
+        self.source = source
+        self.watch = watch
+        self.queue = ChangeQueue(
+            debounce=settings.debounce_ms / 1000, max_wait=settings.max_batch_wait_ms / 1000
+        )
+        self._engine = engine
+        self._pending = pending
+        self._settings = settings
+        self._on_batch = on_batch
+        # thread_local=False: acquired and released by the event loop's thread only, but explicit.
+        self._lock = FileLock(lock_path(state_path, source.name), thread_local=False)
+        self._failures = 0
+
+    async def run(self) -> None:
+        """Sync batches until the queue closes; raises only what must stop the daemon."""
+        while (batch := await self.queue.next()) is not None:
+            try:
+                await self._batch(batch)
+            except FATAL:
+                raise
+            except Exception as exc:  # a bug must not end the watching; the work stays pending
+                log.exception("%s: batch failed unexpectedly", self.source.name)
+                self._report(batch, "retry", error=f"unexpected error: {exc}")
+
+    async def _batch(self, batch: Batch) -> None:
+        name = self.source.name
+        self._pending.add(name, batch.locators, whole=batch.whole)
+        work = self._pending.load(name)
+        if work.empty:
+            return
+        await self.watch.ready()
+        if not await self._acquire():
+            self._report(batch, "locked")
+            return
+        try:
+            only = None if work.whole else work.locators
+            results = await self._engine.sync_source(self.source, only=only)
+        finally:
+            self._lock.release()
+        error, keep = _outcome(results)
+        if error is None:
+            self._pending.done(name, work, keep=keep)
+        if error is None and not keep:
+            self._failures = 0
+            self.watch.synced()
+            self._report(batch, "ok", results=results)
+        else:
+            self._report(batch, "retry", results=results, error=error)
+
+    async def _acquire(self) -> bool:
+        deadline = time.monotonic() + self._settings.lock_wait_seconds
+        while True:
+            try:
+                self._lock.acquire(blocking=False)
+            except Timeout:
+                if time.monotonic() >= deadline:
+                    return False
+                await asyncio.sleep(0.05)
+            else:
+                return True
+
+    def _report(
+        self,
+        batch: Batch,
+        outcome: str,
+        *,
+        results: Sequence[SourceResult] = (),
+        error: str | None = None,
+    ) -> None:
+        retry_in = None
+        if outcome != "ok":
+            self._failures += 1
+            retry_in = min(
+                self._settings.retry_max_seconds, self._settings.retry_min_seconds * 2 ** (self._failures - 1)
+            )
+            self.queue.retry_in(retry_in)
+        report = BatchReport(
+            source=self.source.name,
+            outcome=outcome,
+            changes=batch.changes,
+            whole=batch.whole,
+            created=sum(r.counts.created for r in results),
+            updated=sum(r.counts.updated for r in results),
+            deleted=sum(r.counts.deleted for r in results),
+            unchanged=sum(r.counts.unchanged for r in results),
+            failed=sum(r.counts.failed for r in results),
+            pending=self._pending.counts().get(self.source.name, 0),
+            latency=time.monotonic() - batch.first_change,
+            retry_in=retry_in,
+            error=error,
+        )
+        _log_report(report)
+        self._on_batch(report)
+
+
+def _log_report(report: BatchReport) -> None:
+    extra = {"batch": asdict(report)}
+    if report.outcome == "locked":
+        log.warning(
+            "source %s is being synced by another ingest process; retrying in %g s",
+            report.source,
+            report.retry_in,
+            extra=extra,
+        )
+        return
+    counts = (
+        f"created {report.created}, updated {report.updated}, deleted {report.deleted}, "
+        f"failed {report.failed}"
+    )
+    what = "whole source" if report.whole else f"{report.changes} change{'s' * (report.changes != 1)}"
+    if report.outcome == "ok":
+        log.info("%s: %s (%s, latency %.2f s)", report.source, counts, what, report.latency, extra=extra)
+    else:
+        log.warning(
+            "%s: %s (%s); %d pending, retrying in %g s%s",
+            report.source,
+            counts,
+            what,
+            report.pending,
+            report.retry_in,
+            f": {report.error}" if report.error else "",
+            extra=extra,
+        )
+
+
+def _outcome(results: Sequence[SourceResult]) -> tuple[str | None, set[str]]:
+    """The source's error, if any (then everything stays pending), and the locators whose
+    writes failed (they stay pending); failures of reading or converting are not kept."""
+    error = next((result.error for result in results if result.error), None)
+    keep: set[str] = set()
+    for result in results:
+        planned = set(result.plan.failures) if result.plan is not None else set()
+        keep.update(failure.locator for failure in result.failures if failure not in planned)
+    return error, keep

@@ -1,0 +1,136 @@
+"""The watch daemon in the test's loop, a real watchdog observer on a temporary folder, the emulator
+over loopback: every change arrives once, a burst is one batch, an outage loses nothing."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from filelock import FileLock
+from pydantic import SecretStr
+
+from ingest.errors import AuthError
+from ingest.lock import lock_path
+from ingest.pending import PendingWork
+from ingest.state import StateStore
+from ingest.watch import WatchDaemon
+from tests.watch.conftest import Project, page_posts, wait_until
+
+
+async def test_create_edit_delete_and_rename_reach_the_api(project: Project) -> None:
+    """Each change to the folder reaches the emulator: a new page, its new title, a delete, a rename."""
+    project.write("keep.md", "# Keep\n\nStays.\n")
+    project.write("guide/two.md", "# Two\n\nSecond.\n")
+    project.write("gone.md", "# Gone\n\nWill go.\n")
+    async with project.daemon():
+        assert project.titles() == {"keep.md": "Keep", "guide/two.md": "Two", "gone.md": "Gone"}
+
+        project.write("guide/new.md", "# New page\n\nHello.\n")
+        await wait_until(lambda: "guide/new.md" in project.remote(), what="the created page")
+
+        project.write("guide/new.md", "# New title\n\nHello again.\n")
+        await wait_until(lambda: project.titles().get("guide/new.md") == "New title", what="the edit")
+
+        (project.docs / "gone.md").unlink()
+        await wait_until(lambda: "gone.md" not in project.remote(), what="the delete")
+
+        os.rename(project.docs / "guide" / "two.md", project.docs / "guide" / "renamed.md")
+        await wait_until(
+            lambda: "guide/renamed.md" in project.remote() and "guide/two.md" not in project.remote(),
+            what="the rename",
+        )
+    assert project.titles() == {"keep.md": "Keep", "guide/new.md": "New title", "guide/renamed.md": "Two"}
+    assert page_posts(project.emulator) == {
+        "keep.md": 1, "guide/two.md": 1, "gone.md": 1, "guide/new.md": 2, "guide/renamed.md": 1
+    }  # fmt: skip
+
+
+async def test_editor_save_dance_is_one_update(project: Project) -> None:
+    """A save through a hidden swap file and a rename, with a backup file, is one update of one page."""
+    project.write("page.md", "# Page\n\nOld.\n")
+    async with project.daemon():
+        swap = project.write(".page.md.swp", "binary junk")
+        backup = project.docs / "page.md~"
+        os.rename(project.docs / "page.md", backup)
+        temporary = project.write("4913", "")
+        temporary.unlink()
+        project.write("page.md.tmp", "# Page\n\nNew.\n")
+        os.rename(project.docs / "page.md.tmp", project.docs / "page.md")
+        backup.unlink()
+        swap.unlink()
+        await wait_until(lambda: "New." in project.remote()["page.md"]["html"], what="the saved page")
+        assert [report.changes > 0 for report in project.batches()][1:] == [True]
+    assert page_posts(project.emulator) == {"page.md": 2}
+    assert set(project.remote()) == {"page.md"}
+
+
+async def test_burst_of_500_files_is_one_batch_and_each_is_written_once(project: Project) -> None:
+    """500 files written at once (a git checkout, say) are one batch: 500 upserts, one per file."""
+    async with project.daemon():
+        for index in range(500):
+            project.write(f"area-{index % 10}/page-{index:03d}.md", f"# Page {index}\n\nBody {index}.\n")
+        await wait_until(lambda: len(project.emulator.pages()) == 500, within=20, what="500 pages")
+        await wait_until(lambda: len(project.batches()) >= 2, what="the batch report")
+    after_start = project.batches()[1:]
+    assert len(after_start) == 1 and after_start[0].created == 500 and after_start[0].outcome == "ok"
+    posts = page_posts(project.emulator)
+    assert len(posts) == 500 and set(posts.values()) == {1}
+
+
+async def test_outage_keeps_changes_pending_and_syncs_them_once_when_it_ends(project: Project) -> None:
+    """While the API answers 503 the changes stay pending in state; after it, each arrives exactly once."""
+    project.write("a.md", "# A\n\nFirst.\n")
+    async with project.daemon():
+        project.emulator.set_faults(fail_rate=1.0, fail_status=503)
+        project.write("a.md", "# A edited\n\nSecond.\n")
+        project.write("b.md", "# B\n\nNew.\n")
+        await wait_until(lambda: project.batches("retry"), what="a failed batch")
+        with StateStore(project.settings().state.path) as state:
+            assert PendingWork(state).load("docs").locators >= {"a.md", "b.md"}
+        assert project.titles() == {"a.md": "A"}
+        project.emulator.set_faults(fail_rate=0.0)
+        await wait_until(lambda: project.titles() == {"a.md": "A edited", "b.md": "B"}, what="the pages")
+        await wait_until(lambda: project.batches()[-1].outcome == "ok", what="a clean batch")
+    assert page_posts(project.emulator) == {"a.md": 2, "b.md": 1}
+    with StateStore(project.settings().state.path) as state:
+        assert PendingWork(state).counts() == {}
+
+
+async def test_restart_syncs_work_left_pending(project: Project) -> None:
+    """Work pending when the daemon stops (the API was down) is synced, once, by the next daemon."""
+    project.write("a.md", "# A\n\nFirst.\n")
+    project.write("c.md", "# C\n\nStays.\n")
+    async with project.daemon():
+        project.emulator.set_faults(fail_rate=1.0, fail_status=503)
+        project.write("b.md", "# B\n\nNew.\n")
+        (project.docs / "a.md").unlink()
+        await wait_until(lambda: project.batches("retry"), what="a failed batch")
+    with StateStore(project.settings().state.path) as state:
+        assert PendingWork(state).load("docs").locators == {"a.md", "b.md"}
+    project.emulator.set_faults(fail_rate=0.0)
+    async with project.daemon():
+        assert project.batches()[-1].outcome == "ok"
+        assert project.titles() == {"b.md": "B", "c.md": "C"}
+    assert page_posts(project.emulator) == {"a.md": 1, "b.md": 1, "c.md": 1}
+    with StateStore(project.settings().state.path) as state:
+        assert PendingWork(state).counts() == {}
+
+
+async def test_a_source_locked_by_another_process_waits_its_turn(project: Project) -> None:
+    """While another ingest process holds the source's lock, a batch stays pending and says so."""
+    async with project.daemon():
+        held = FileLock(lock_path(project.settings().state.path, "docs"))
+        with held:
+            project.write("a.md", "# A\n\nText.\n")
+            await wait_until(lambda: project.batches("locked"), what="a locked batch")
+            assert project.remote() == {}
+        await wait_until(lambda: "a.md" in project.remote(), what="the page after the lock")
+
+
+async def test_a_refused_token_stops_the_daemon(project: Project) -> None:
+    """A 401 is not an outage: the daemon stops with AuthError instead of retrying."""
+    project.write("a.md", "# A\n\nText.\n")
+    settings = project.settings()
+    daemon = WatchDaemon(settings, settings.select(None), token=SecretStr("wrong-token-000000"))
+    with pytest.raises(AuthError):
+        await daemon.run()
