@@ -18,6 +18,7 @@ from ingest.convert import html_to_markdown
 from ingest.engine import Engine, SourceResult, TargetFactory
 from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.lock import source_locks
+from ingest.logs import redactor
 from ingest.plan import Plan
 from ingest.report import NullProgress, Progress
 from ingest.settings import ARTICLES, EXTERNAL_PAGES
@@ -29,6 +30,7 @@ from ingest.targets.external_pages import ExternalPagesTarget
 
 def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomClient:
     secret = token if token is not None else settings.access_token()
+    redactor.add(secret.get_secret_value())  # a token from a secrets file is blanked in logs too
     return IntercomClient(
         base_url=settings.intercom.api_url,
         token=secret.get_secret_value(),

@@ -140,3 +140,21 @@ def test_json_logs_for_log_shippers(project: Path, capsys: pytest.CaptureFixture
     assert {"time", "level", "logger", "message"} <= set(entries[0])
     assert any(entry["logger"] == "ingest.intercom" for entry in entries)
     assert all(TOKEN not in line for line in lines)
+
+
+def test_a_token_from_a_secrets_file_is_blanked_in_logs(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A token read from intercom.token_file never shows in output, even if a message quoted it."""
+    import logging
+
+    secret_file = project.parent / "token"
+    secret_file.write_text(TOKEN + "\n")
+    monkeypatch.delenv("INTERCOM_ACCESS_TOKEN")
+    project.write_text(project.read_text().replace("[intercom]", '[intercom]\ntoken_file = "token"'))
+    assert main(["-v", "run", "--all", "--config", str(project)]) == 0
+    logging.getLogger("ingest.test").warning("a careless message quoting %s", TOKEN)
+    captured = capsys.readouterr()
+    assert "did create 5" in captured.out
+    assert TOKEN not in captured.out + captured.err
+    assert "a careless message quoting [redacted]" in captured.err
