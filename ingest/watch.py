@@ -30,6 +30,8 @@ from watchdog.observers.api import BaseObserver
 
 from ingest.config import Settings, Source
 from ingest.engine import Engine
+from ingest.errors import ApiError, AuthError
+from ingest.intercom import IntercomClient
 from ingest.pending import PendingWork
 from ingest.runner import _target_factory as target_factory
 from ingest.runner import make_client
@@ -86,6 +88,7 @@ class WatchDaemon:
         try:
             with StateStore(self._settings.state.path) as state:
                 async with make_client(self._settings, token) as client:
+                    await _check_token(client)
                     engine = Engine(state=state, target_factory=target_factory(client, state))
                     workers = [self._worker(source, engine, PendingWork(state)) for source in self._sources]
                     await self._watch(workers)
@@ -176,6 +179,17 @@ class WatchDaemon:
             for task in late:
                 task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _check_token(client: IntercomClient) -> None:
+    """Stop at once on a refused token, rather than at the first write; an unreachable API is
+    only a warning (the daemon is for outages too)."""
+    try:
+        await client.me()
+    except AuthError:
+        raise
+    except ApiError as exc:
+        log.warning("the API cannot be reached yet (%s); changes stay pending until it answers", exc)
 
 
 def _notifier(loop: asyncio.AbstractEventLoop, worker: SourceWorker) -> Notify:

@@ -213,6 +213,7 @@ class PollWatch(SourceWatch):
         self._lock = asyncio.Lock()
         self._seen: str | None = None
         self._synced: str | None = None
+        self._announced: str | None = None
         self._failing = False
 
     def describe(self) -> str:
@@ -226,8 +227,10 @@ class PollWatch(SourceWatch):
                 notify((), True)
                 continue
             revision = await self._current()
-            if revision is not None and revision != self._synced:
+            # Announced once: announcing again before its batch starts would put the batch off.
+            if revision is not None and revision not in (self._synced, self._announced):
                 log.info("%s: the ref moved to %s", self.source.name, revision[:12])
+                self._announced = revision
                 notify((), True)
 
     async def ready(self) -> None:

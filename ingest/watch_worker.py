@@ -42,12 +42,13 @@ class BatchReport:
 
     ``outcome`` is ``"ok"`` (nothing left pending), ``"retry"`` (work kept, retried in
     ``retry_in`` seconds) or ``"locked"`` (another ingest process held the source).
-    ``latency`` runs from the batch's first change to the end of the batch.
+    ``documents`` is how many changed locators the batch looked at (all of them, with
+    ``whole``); ``latency`` runs from the batch's first change to the end of the batch.
     """
 
     source: str
     outcome: str
-    changes: int
+    documents: int
     whole: bool
     created: int = 0
     updated: int = 0
@@ -106,7 +107,7 @@ class SourceWorker:
             return
         await self.watch.ready()
         if not await self._acquire():
-            self._report(batch, "locked")
+            self._report(batch, "locked", documents=len(work.locators), whole=work.whole)
             return
         try:
             only = None if work.whole else work.locators
@@ -119,9 +120,12 @@ class SourceWorker:
         if error is None and not keep:
             self._failures = 0
             self.watch.synced()
-            self._report(batch, "ok", results=results)
+            outcome = "ok"
         else:
-            self._report(batch, "retry", results=results, error=error)
+            outcome = "retry"
+        self._report(
+            batch, outcome, documents=len(work.locators), whole=work.whole, results=results, error=error
+        )
 
     async def _acquire(self) -> bool:
         deadline = time.monotonic() + self._settings.lock_wait_seconds
@@ -140,6 +144,8 @@ class SourceWorker:
         batch: Batch,
         outcome: str,
         *,
+        documents: int = 0,
+        whole: bool = False,
         results: Sequence[SourceResult] = (),
         error: str | None = None,
     ) -> None:
@@ -153,8 +159,8 @@ class SourceWorker:
         report = BatchReport(
             source=self.source.name,
             outcome=outcome,
-            changes=batch.changes,
-            whole=batch.whole,
+            documents=documents,
+            whole=whole,
             created=sum(r.counts.created for r in results),
             updated=sum(r.counts.updated for r in results),
             deleted=sum(r.counts.deleted for r in results),
@@ -183,7 +189,7 @@ def _log_report(report: BatchReport) -> None:
         f"created {report.created}, updated {report.updated}, deleted {report.deleted}, "
         f"failed {report.failed}"
     )
-    what = "whole source" if report.whole else f"{report.changes} change{'s' * (report.changes != 1)}"
+    what = "whole source" if report.whole else f"{report.documents} document{'s' * (report.documents != 1)}"
     if report.outcome == "ok":
         log.info("%s: %s (%s, latency %.2f s)", report.source, counts, what, report.latency, extra=extra)
     else:

@@ -59,7 +59,7 @@ async def test_editor_save_dance_is_one_update(project: Project) -> None:
         backup.unlink()
         swap.unlink()
         await wait_until(lambda: "New." in project.remote()["page.md"]["html"], what="the saved page")
-        assert [report.changes > 0 for report in project.batches()][1:] == [True]
+        assert [report.documents > 0 for report in project.batches()][1:] == [True]
     assert page_posts(project.emulator) == {"page.md": 2}
     assert set(project.remote()) == {"page.md"}
 
@@ -72,7 +72,8 @@ async def test_burst_of_500_files_is_one_batch_and_each_is_written_once(project:
         await wait_until(lambda: len(project.emulator.pages()) == 500, within=20, what="500 pages")
         await wait_until(lambda: len(project.batches()) >= 2, what="the batch report")
     after_start = project.batches()[1:]
-    assert len(after_start) == 1 and after_start[0].created == 500 and after_start[0].outcome == "ok"
+    assert len(after_start) == 1 and after_start[0].outcome == "ok"
+    assert after_start[0].documents == after_start[0].created == 500
     posts = page_posts(project.emulator)
     assert len(posts) == 500 and set(posts.values()) == {1}
 
@@ -94,6 +95,17 @@ async def test_outage_keeps_changes_pending_and_syncs_them_once_when_it_ends(pro
     assert page_posts(project.emulator) == {"a.md": 2, "b.md": 1}
     with StateStore(project.settings().state.path) as state:
         assert PendingWork(state).counts() == {}
+
+
+async def test_an_api_down_at_start_does_not_stop_the_daemon(project: Project) -> None:
+    """Started while the API answers 503, the daemon keeps the start-up sync pending until it is back."""
+    project.write("a.md", "# A\n\nFirst.\n")
+    project.emulator.set_faults(fail_rate=1.0, fail_status=503)
+    async with project.daemon():
+        assert project.batches()[0].outcome == "retry" and project.remote() == {}
+        project.emulator.set_faults(fail_rate=0.0)
+        await wait_until(lambda: project.titles() == {"a.md": "A"}, what="the page after the outage")
+    assert page_posts(project.emulator) == {"a.md": 1}
 
 
 async def test_restart_syncs_work_left_pending(project: Project) -> None:

@@ -1,0 +1,128 @@
+"""The daemon's parts alone: the debouncing queue, file events mapped to locators, persisted pending work."""
+
+from __future__ import annotations
+
+import asyncio
+import unicodedata
+from pathlib import Path
+
+import pytest
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+)
+
+from ingest.config import load_settings
+from ingest.pending import PendingWork
+from ingest.state import StateStore
+from ingest.watch_batches import ChangeQueue
+from ingest.watch_sources import FolderWatch, watch_for
+from tests.watch.conftest import write_config
+
+
+async def test_a_burst_is_one_batch_with_each_locator_once() -> None:
+    """Changes close together come out as one batch holding each locator once."""
+    queue = ChangeQueue(debounce=0.05, max_wait=5.0)
+    for _ in range(3):
+        queue.add(["a.md", "b.md"])
+    queue.add(["a.md"], whole=False)
+    batch = await asyncio.wait_for(queue.next(), timeout=5)
+    assert batch is not None and batch.locators == {"a.md", "b.md"} and not batch.whole and not batch.retry
+
+
+async def test_changes_during_a_batch_wait_for_the_next_one() -> None:
+    """What arrives after a batch was handed out forms the next batch; nothing is handed out twice."""
+    queue = ChangeQueue(debounce=0.02, max_wait=5.0)
+    queue.add(["a.md"])
+    first = await asyncio.wait_for(queue.next(), timeout=5)
+    queue.add(["b.md"])
+    queue.add([], whole=True)
+    second = await asyncio.wait_for(queue.next(), timeout=5)
+    assert first is not None and first.locators == {"a.md"}
+    assert second is not None and second.locators == {"b.md"} and second.whole
+
+
+async def test_a_never_ending_stream_still_flushes() -> None:
+    """Changes that never pause for the debounce are handed out after the maximum wait."""
+    queue = ChangeQueue(debounce=0.1, max_wait=0.3)
+    waiter = asyncio.create_task(queue.next())
+    sent = 0
+    while not waiter.done():
+        assert sent < 2_000, "the stream never flushed"
+        queue.add([f"page-{sent}.md"])
+        sent += 1
+        await asyncio.sleep(0.01)  # the stream's pace: never quiet for the 100 ms debounce
+    batch = waiter.result()
+    assert batch is not None and len(batch.locators) == sent
+
+
+async def test_retry_and_close() -> None:
+    """A retry timer hands out an empty retry batch; a closed queue hands out None."""
+    queue = ChangeQueue(debounce=1.0, max_wait=1.0)
+    queue.retry_in(0.01)
+    retry = await asyncio.wait_for(queue.next(), timeout=5)
+    assert retry is not None and retry.retry and not retry.locators
+    queue.add(["a.md"], immediate=True)
+    now = await asyncio.wait_for(queue.next(), timeout=5)
+    assert now is not None and now.locators == {"a.md"}
+    waiter = asyncio.create_task(queue.next())
+    queue.close()
+    assert await asyncio.wait_for(waiter, timeout=5) is None
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> FolderWatch:
+    (tmp_path / "docs").mkdir()
+    source = {
+        "connector": "filesystem",
+        "path": "docs",
+        "url": "https://docs.example.com",
+        "exclude": ["drafts/**"],
+    }
+    settings = load_settings(write_config(tmp_path, "http://127.0.0.1:1", source=source))
+    watch = watch_for(settings.sources["docs"], settle=0.1, poll_seconds=1.0)
+    assert isinstance(watch, FolderWatch)
+    return watch
+
+
+def test_file_events_become_the_locators_the_connector_would_see(folder: FolderWatch) -> None:
+    """Documents map to POSIX NFC locators; hidden, temporary, excluded and foreign files are dropped."""
+    root = folder.root
+    decomposed = unicodedata.normalize("NFD", "café.md")
+    assert folder.changes(FileModifiedEvent(f"{root}/guide/a.md")) == (["guide/a.md"], False)
+    assert folder.changes(FileClosedEvent(f"{root}/{decomposed}")) == (["café.md"], False)
+    assert folder.changes(FileDeletedEvent(f"{root}/old.html")) == (["old.html"], False)
+    for ignored in (".a.md.swp", "a.md~", "#a.md#", "4913", "a.md___jb_tmp___", ".git/x.md", "drafts/a.md",
+                    "image.png", "../outside.md"):  # fmt: skip
+        assert folder.changes(FileCreatedEvent(f"{root}/{ignored}")) == ([], False), ignored
+
+
+def test_renames_and_folders(folder: FolderWatch) -> None:
+    """A rename names both ends; a save through a temporary file names the document; a folder scans all."""
+    root = folder.root
+    assert folder.changes(FileMovedEvent(f"{root}/a.md", f"{root}/b.md")) == (["a.md", "b.md"], False)
+    assert folder.changes(FileMovedEvent(f"{root}/.a.md.tmp", f"{root}/a.md")) == (["a.md"], False)
+    assert folder.changes(DirCreatedEvent(f"{root}/guide")) == ([], True)
+    assert folder.changes(DirDeletedEvent(f"{root}/.cache")) == ([], False)
+
+
+def test_pending_work_survives_until_done_and_keeps_newer_changes(tmp_path: Path) -> None:
+    """done() forgets what the batch held, except failed locators and changes made during the batch."""
+    with StateStore(tmp_path / "state.db") as state:
+        pending = PendingWork(state)
+        pending.add("docs", ["a.md", "b.md", "c.md"])
+        batch = pending.load("docs")
+        pending.add("docs", ["b.md"])  # changed again while the batch ran
+        pending.add("other", [], whole=True)
+        pending.done("docs", batch, keep={"c.md"})
+        assert pending.load("docs").locators == {"b.md", "c.md"}
+    with StateStore(tmp_path / "state.db") as state:
+        pending = PendingWork(state)
+        assert pending.load("other").whole and pending.counts() == {"docs": 2, "other": 1}
+        pending.done("docs", pending.load("docs"))
+        assert pending.load("docs").empty
