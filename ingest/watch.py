@@ -65,7 +65,12 @@ class WatchDaemon:
         self._on_batch = on_batch
         self._stop = asyncio.Event()
         self._hurry = asyncio.Event()
+        self._workers: list[SourceWorker] = []
         self.reports: list[BatchReport] = []
+
+    def waiting(self) -> list[str]:
+        """The sources with changes gathered and waiting for their batch to start."""
+        return [worker.source.name for worker in self._workers if worker.queue.waiting]
 
     def stop(self) -> None:
         """Stop watching; a second call stops the running batches at once. Loop thread only."""
@@ -90,8 +95,9 @@ class WatchDaemon:
                 async with make_client(self._settings, token) as client:
                     await _check_token(client)
                     engine = Engine(state=state, target_factory=target_factory(client, state))
-                    workers = [self._worker(source, engine, PendingWork(state)) for source in self._sources]
-                    await self._watch(workers)
+                    pending = PendingWork(state)
+                    self._workers = [self._worker(source, engine, pending) for source in self._sources]
+                    await self._watch(self._workers)
         except FATAL as exc:
             log.error("ingest watch stopped: %s (not retried: fix it, then start it again)", exc)
             raise
@@ -120,6 +126,8 @@ class WatchDaemon:
             worker.watch.schedule(observer, _notifier(loop, worker))
             worker.queue.add(whole=True, immediate=True)  # the start-up sync, after watching began
             log.info("%s: %s", worker.source.name, worker.watch.describe())
+        alarm = _OverflowAlarm([_notifier(loop, worker) for worker in workers])
+        logging.getLogger("watchdog.observers").addHandler(alarm)
         await asyncio.to_thread(observer.start)
         tasks = {asyncio.create_task(worker.run(), name=worker.source.name) for worker in workers}
         polls = [asyncio.create_task(worker.watch.poll(_notifier(loop, worker))) for worker in workers]
@@ -127,6 +135,7 @@ class WatchDaemon:
         try:
             fatal = await self._until_stopped(tasks)
         finally:
+            logging.getLogger("watchdog.observers").removeHandler(alarm)
             await _stop_observer(observer)
             for poll in polls:
                 poll.cancel()
@@ -134,6 +143,8 @@ class WatchDaemon:
                 worker.queue.close()
             await self._finish(tasks)
             await asyncio.gather(*polls, return_exceptions=True)
+            for worker in workers:
+                worker.keep_unsent()
         if fatal is not None:
             raise fatal
 
@@ -179,6 +190,20 @@ class WatchDaemon:
             for task in late:
                 task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class _OverflowAlarm(logging.Handler):
+    """When the kernel's inotify queue overflows, events are lost and watchdog only logs it:
+    then every source is scanned whole, so no change is missed."""
+
+    def __init__(self, notifiers: Sequence[Notify]) -> None:
+        super().__init__(logging.WARNING)
+        self._notifiers = notifiers
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            for notify in self._notifiers:
+                notify((), True)
 
 
 async def _check_token(client: IntercomClient) -> None:

@@ -82,6 +82,10 @@ class ChangeQueue:
         self._closed = True
         self._wakeup.set()
 
+    def drain(self) -> Batch | None:
+        """The changes gathered and not handed out (to persist them at shutdown), or ``None``."""
+        return self._take() if self._first is not None else None
+
     async def next(self) -> Batch | None:
         """Wait for the next batch; ``None`` once the queue is closed."""
         while not self._closed:

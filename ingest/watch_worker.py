@@ -99,6 +99,12 @@ class SourceWorker:
                 log.exception("%s: batch failed unexpectedly", self.source.name)
                 self._report(batch, "retry", error=f"unexpected error: {exc}")
 
+    def keep_unsent(self) -> None:
+        """Persist changes still waiting in the queue (at shutdown), for the next start."""
+        batch = self.queue.drain()
+        if batch is not None:
+            self._pending.add(self.source.name, batch.locators, whole=batch.whole)
+
     async def _batch(self, batch: Batch) -> None:
         name = self.source.name
         self._pending.add(name, batch.locators, whole=batch.whole)

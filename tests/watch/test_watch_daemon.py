@@ -3,6 +3,7 @@ over loopback: every change arrives once, a burst is one batch, an outage loses 
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
@@ -14,7 +15,7 @@ from ingest.lock import lock_path
 from ingest.pending import PendingWork
 from ingest.state import StateStore
 from ingest.watch import WatchDaemon
-from tests.watch.conftest import Project, page_posts, wait_until
+from tests.watch.conftest import Project, page_posts, wait_until, write_config
 
 
 async def test_create_edit_delete_and_rename_reach_the_api(project: Project) -> None:
@@ -146,3 +147,24 @@ async def test_a_refused_token_stops_the_daemon(project: Project) -> None:
     daemon = WatchDaemon(settings, settings.select(None), token=SecretStr("wrong-token-000000"))
     with pytest.raises(AuthError):
         await daemon.run()
+
+
+async def test_lost_file_events_scan_the_whole_source(project: Project) -> None:
+    """When watchdog reports an inotify queue overflow (events lost), the whole source is scanned."""
+    async with project.daemon():
+        logging.getLogger("watchdog.observers.inotify_c").warning(
+            "Inotify queue overflowed; filesystem events were lost"
+        )
+        await wait_until(lambda: len(project.batches()) == 2, what="the scan after the overflow")
+    assert all(report.whole for report in project.batches())
+
+
+async def test_changes_waiting_for_their_batch_at_shutdown_are_kept(project: Project) -> None:
+    """Stopped while a change waits out its debounce, the daemon persists it as pending work."""
+    project.config = write_config(project.tmp_path, project.emulator.base_url, watch={"debounce_ms": 60_000})
+    async with project.daemon() as daemon:
+        project.write("a.md", "# A\n\nText.\n")
+        await wait_until(lambda: daemon.waiting() == ["docs"], what="the change in the queue")
+    with StateStore(project.settings().state.path) as state:
+        assert PendingWork(state).load("docs").locators == {"a.md"}
+    assert project.remote() == {}
