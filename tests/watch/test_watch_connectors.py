@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from ingest.emulator import RunningEmulator
-from tests.connectors.confluence_builder import Page, Space, write_zip
+from tests.connectors.confluence_builder import Page, Space, write_folder, write_zip
 from tests.connectors.gitrepo_helpers import docs_repo, isolate_git
 from tests.watch.conftest import SOURCE_URL, Project, page_posts, wait_until, write_config
 
 
-def space(*titles: str) -> Space:
-    home = Page(100, "Home", "<p>Welcome.</p>")
+def space(*titles: str, welcome: str = "Welcome.") -> Space:
+    home = Page(100, "Home", f"<p>{welcome}</p>")
     pages = [
         Page(101 + index, title, f"<p>About {title}.</p>", parent=100) for index, title in enumerate(titles)
     ]
@@ -45,6 +45,22 @@ async def test_a_replaced_or_rewritten_export_zip_syncs_the_source(
     assert sorted(project.titles().values()) == ["Home", "Install", "Set up", "Upgrade"]
     assert sorted(page_posts(emulator).values()) == [1, 1, 1, 2]  # only the renamed page was sent twice
     assert all(report.whole for report in project.batches())
+
+
+async def test_a_changed_export_folder_syncs_the_source(tmp_path: Path, emulator: RunningEmulator) -> None:
+    """An unpacked export folder is watched as a whole: a page rewritten there is synced."""
+    write_folder(space("Install"), tmp_path / "export")
+    source = {"connector": "confluence_export", "path": "export", "url": SOURCE_URL,
+              "base_url": "https://wiki.example.com"}  # fmt: skip
+    project = Project(tmp_path, emulator)
+    project.config = write_config(tmp_path, emulator.base_url, source=source, name="wiki")
+    async with project.daemon():
+        assert sorted(project.titles().values()) == ["Home", "Install"]
+        write_folder(space("Install", welcome="Hello again."), tmp_path / "export")
+        await wait_until(
+            lambda: any("Hello again." in page["html"] for page in project.remote().values()), what="the edit"
+        )
+    assert sorted(page_posts(emulator).values()) == [1, 2]
 
 
 @pytest.fixture

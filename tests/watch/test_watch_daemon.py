@@ -15,7 +15,7 @@ from ingest.lock import lock_path
 from ingest.pending import PendingWork
 from ingest.state import StateStore
 from ingest.watch import WatchDaemon
-from tests.watch.conftest import Project, page_posts, wait_until, write_config
+from tests.watch.conftest import PAGES, Project, page_posts, wait_until, write_config
 
 
 async def test_create_edit_delete_and_rename_reach_the_api(project: Project) -> None:
@@ -66,17 +66,26 @@ async def test_editor_save_dance_is_one_update(project: Project) -> None:
 
 
 async def test_burst_of_500_files_is_one_batch_and_each_is_written_once(project: Project) -> None:
-    """500 files written at once (a git checkout, say) are one batch: 500 upserts, one per file."""
+    """500 files written at once (a git checkout, say), with deletes and renames, are one batch in which
+    each document is handled once: 510 upserts, one per new path, and 20 deletes."""
+    for index in range(60):
+        project.write(f"old/page-{index:02d}.md", f"# Old {index}\n\nBody.\n")
     async with project.daemon():
         for index in range(500):
             project.write(f"area-{index % 10}/page-{index:03d}.md", f"# Page {index}\n\nBody {index}.\n")
-        await wait_until(lambda: len(project.emulator.pages()) == 500, within=20, what="500 pages")
-        await wait_until(lambda: len(project.batches()) >= 2, what="the batch report")
-    after_start = project.batches()[1:]
-    assert len(after_start) == 1 and after_start[0].outcome == "ok"
-    assert after_start[0].documents == after_start[0].created == 500
+        old = project.docs / "old"
+        for index in range(10):
+            (old / f"page-{index:02d}.md").unlink()
+            os.rename(old / f"page-{index + 10:02d}.md", old / f"moved-{index:02d}.md")
+        await wait_until(lambda: len(project.batches()) >= 2, within=20, what="the batch")
+    (batch,) = project.batches()[1:]
+    assert batch.outcome == "ok" and batch.documents == 530
+    assert (batch.created, batch.deleted, batch.updated) == (510, 20, 0)
+    assert len(project.remote()) == 550
     posts = page_posts(project.emulator)
-    assert len(posts) == 500 and set(posts.values()) == {1}
+    assert len(posts) == 570 and set(posts.values()) == {1}
+    deletes = [r for r in project.emulator.requests(PAGES) if r.method == "DELETE" and r.status == 200]
+    assert len(deletes) == 20
 
 
 async def test_outage_keeps_changes_pending_and_syncs_them_once_when_it_ends(project: Project) -> None:
