@@ -36,7 +36,7 @@ from ingest.pending import PendingWork
 from ingest.runner import _target_factory as target_factory
 from ingest.runner import make_client
 from ingest.state import StateStore
-from ingest.watch_sources import Notify, watch_for
+from ingest.watch_sources import Notify, PollWatch, watch_for
 from ingest.watch_worker import FATAL, BatchReport, SourceWorker
 
 __all__ = ["BatchReport", "WatchDaemon", "run_watch"]
@@ -122,13 +122,18 @@ class WatchDaemon:
     async def _watch(self, workers: Sequence[SourceWorker]) -> None:
         loop = asyncio.get_running_loop()
         observer = Observer()
+        # Started before the watches are added, so that one that cannot be added fails alone.
+        await asyncio.to_thread(observer.start)
         for worker in workers:
-            worker.watch.schedule(observer, _notifier(loop, worker))
+            try:
+                await asyncio.to_thread(worker.watch.schedule, observer, _notifier(loop, worker))
+            except OSError as exc:  # e.g. the inotify watch limit (fs.inotify.max_user_watches)
+                log.error("%s: cannot watch for changes (%s); polling instead", worker.source.name, exc)
+                worker.watch = PollWatch(worker.source, interval=self._settings.watch.poll_seconds)
             worker.queue.add(whole=True, immediate=True)  # the start-up sync, after watching began
             log.info("%s: %s", worker.source.name, worker.watch.describe())
         alarm = _OverflowAlarm([_notifier(loop, worker) for worker in workers])
         logging.getLogger("watchdog.observers").addHandler(alarm)
-        await asyncio.to_thread(observer.start)
         tasks = {asyncio.create_task(worker.run(), name=worker.source.name) for worker in workers}
         polls = [asyncio.create_task(worker.watch.poll(_notifier(loop, worker))) for worker in workers]
         fatal: BaseException | None = None

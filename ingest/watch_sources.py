@@ -205,7 +205,7 @@ class PollWatch(SourceWatch):
     changed; without one, an incremental sync every time."""
 
     def __init__(
-        self, source: Source, *, interval: float, revision: Callable[[], Awaitable[str]] | None
+        self, source: Source, *, interval: float, revision: Callable[[], Awaitable[str]] | None = None
     ) -> None:
         super().__init__(source)
         self._interval = interval

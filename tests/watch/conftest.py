@@ -113,12 +113,12 @@ class Project:
         return [report for report in self.reports if outcome is None or report.outcome == outcome]
 
     @asynccontextmanager
-    async def daemon(self, token: str = TOKEN) -> AsyncIterator[WatchDaemon]:
+    async def daemon(self, settings: Settings | None = None) -> AsyncIterator[WatchDaemon]:
         """The daemon running in this loop; its start-up batch is done when the block starts."""
-        settings = self.settings()
+        settings = settings or self.settings()
         started = len(self.reports)
         daemon = WatchDaemon(
-            settings, settings.select(None), token=SecretStr(token), on_batch=self.reports.append
+            settings, settings.select(None), token=SecretStr(TOKEN), on_batch=self.reports.append
         )
         task = asyncio.create_task(daemon.run())
         try:

@@ -177,3 +177,13 @@ async def test_changes_waiting_for_their_batch_at_shutdown_are_kept(project: Pro
     with StateStore(project.settings().state.path) as state:
         assert PendingWork(state).load("docs").locators == {"a.md"}
     assert project.remote() == {}
+
+
+async def test_a_folder_that_cannot_be_watched_is_polled(project: Project) -> None:
+    """A source folder missing at start cannot be watched: it is polled, and synced once it appears."""
+    settings = project.settings()
+    project.docs.rmdir()
+    async with project.daemon(settings):
+        assert project.batches()[0].outcome == "retry"
+        project.write("a.md", "# A\n\nText.\n")
+        await wait_until(lambda: "a.md" in project.remote(), what="the page of the polled folder")
