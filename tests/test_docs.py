@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from ingest.config import ArticlesSettings, IntercomSettings, SourceSettings, StateSettings
+from ingest.config import ArticlesSettings, IntercomSettings, SourceSettings, StateSettings, WatchSettings
 from ingest.registry import available, load_connector
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +33,7 @@ def documented_in_readme(key: str) -> bool:
 ENGINE_KEYS = [
     *(f"intercom.{key}" for key in keys(IntercomSettings)),
     *(f"state.{key}" for key in keys(StateSettings)),
+    *(f"watch.{key}" for key in keys(WatchSettings)),
     *(f"sources.{key}" for key in keys(SourceSettings)),
     *(f"sources.articles.{key}" for key in keys(ArticlesSettings)),
 ]

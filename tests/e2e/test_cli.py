@@ -124,7 +124,9 @@ def test_config_mistake_is_one_line_exit_2(tmp_path: Path, capsys: pytest.Captur
     assert err.count("\n") == 0 and err.startswith("error:") and "sources.docs" in err
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["plan"], ["status"], ["sources"], ["emulator"], ["demo"]])
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["plan"], ["status"], ["sources"], ["emulator"], ["demo"], ["watch"]]
+)
 def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     """--help works on every command and exits 0."""
     assert main([*command, "--help"]) == 0
