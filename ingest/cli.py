@@ -74,6 +74,14 @@ def cli(verbose: int, log_format: str) -> None:
 @click.option(
     "--report", "report_file", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON summary."
 )
+@click.option(
+    "--lock-wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for a source another ingest process (the watch daemon) is syncing.",
+)
 def run(
     config_file: Path | None,
     source_names: tuple[str, ...],
@@ -81,8 +89,9 @@ def run(
     dry_run: bool,
     allow_mass_delete: bool,
     report_file: Path | None,
+    lock_wait: float,
 ) -> int:
-    """Sync sources into Intercom External Pages."""
+    """Sync sources into Intercom (External Pages, Help Center articles)."""
     from ingest.runner import run_sources
 
     console = _console()
@@ -92,7 +101,12 @@ def run(
         progress = BarProgress(console) if console.is_terminal else None
         results = asyncio.run(
             run_sources(
-                settings, sources, dry_run=dry_run, allow_mass_delete=allow_mass_delete, progress=progress
+                settings,
+                sources,
+                dry_run=dry_run,
+                allow_mass_delete=allow_mass_delete,
+                progress=progress,
+                lock_wait=lock_wait,
             )
         )
     except IngestError as exc:

@@ -1,19 +1,26 @@
 """One lock per source, so two ingest processes never sync the same source at once.
 
 The lock is an OS file lock (``filelock``) beside the state file: it is released by the
-operating system when its process dies, so a killed run never leaves a stale lock.
+operating system when its process dies, so a killed run never leaves a stale lock. A run
+takes a source's lock around that source's sync; the watch daemon around each batch, so a
+nightly run and the daemon take turns.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from ingest.errors import LockedError
+
+#: How often a waiting process looks again whether the lock is free.
+_POLL_SECONDS = 0.05
 
 
 def lock_path(state_path: Path, source: str) -> Path:
@@ -21,12 +28,53 @@ def lock_path(state_path: Path, source: str) -> Path:
     return state_path.with_name(f"{state_path.name}.{safe}.lock")
 
 
+def locked_message(source: str) -> str:
+    return f"source {source!r} is being synced by another ingest process"
+
+
+class SourceLock:
+    """The lock of one source, waited for without blocking the event loop."""
+
+    def __init__(self, state_path: Path, source: str) -> None:
+        self.source = source
+        # Acquired and released by the event loop's thread only; thread_local=False says so.
+        self._lock = FileLock(lock_path(state_path, source), thread_local=False)
+
+    async def acquire(self, wait: float) -> bool:
+        """Take the lock, waiting up to ``wait`` seconds; False when another process kept it."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                self._lock.acquire(blocking=False)
+            except Timeout:
+                if time.monotonic() >= deadline:
+                    return False
+                await asyncio.sleep(_POLL_SECONDS)
+            else:
+                return True
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+@asynccontextmanager
+async def holding_source(state_path: Path, source: str, *, wait: float) -> AsyncIterator[None]:
+    """Hold ``source``'s lock for the block; LockedError when it stays held ``wait`` seconds."""
+    lock = SourceLock(state_path, source)
+    if not await lock.acquire(wait):
+        raise LockedError(f"{locked_message(source)}; try again when it has finished")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 @contextmanager
 def source_locks(state_path: Path, sources: Iterable[str], *, wait: float = 0.0) -> Iterator[None]:
-    """Hold the locks of ``sources`` (taken in sorted order, so two runs never deadlock).
+    """Hold the locks of ``sources`` (taken in sorted order, so two holders never deadlock).
 
     With ``wait`` 0 a held lock fails at once with :class:`LockedError`; otherwise it
-    waits up to ``wait`` seconds first.
+    waits up to ``wait`` seconds first. Blocking: for code outside an event loop.
     """
     with ExitStack() as stack:
         for source in sorted(set(sources)):
@@ -35,7 +83,6 @@ def source_locks(state_path: Path, sources: Iterable[str], *, wait: float = 0.0)
                 stack.enter_context(lock)
             except Timeout as exc:
                 raise LockedError(
-                    f"source {source!r} is being synced by another ingest process "
-                    f"(lock {lock.lock_file}); try again when it has finished"
+                    f"{locked_message(source)} (lock {lock.lock_file}); try again when it has finished"
                 ) from exc
         yield

@@ -16,8 +16,9 @@ from ingest.collect import Collected
 from ingest.config import Settings, Source
 from ingest.convert import html_to_markdown
 from ingest.engine import Engine, SourceResult, TargetFactory
+from ingest.errors import LockedError
 from ingest.intercom import ContentImportSource, IntercomClient
-from ingest.lock import source_locks
+from ingest.lock import holding_source
 from ingest.logs import redactor
 from ingest.plan import Plan
 from ingest.report import NullProgress, Progress
@@ -41,7 +42,7 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
     )
 
 
-def _target_factory(client: IntercomClient | None, state: StateStore) -> TargetFactory:
+def target_factory(client: IntercomClient | None, state: StateStore) -> TargetFactory:
     """A source's targets for ``client``; without one (planning) they hash payloads but send nothing."""
 
     def build(source: Source) -> list[Target]:
@@ -94,15 +95,18 @@ async def run_sources(
     allow_mass_delete: bool = False,
     progress: Progress | None = None,
     token: SecretStr | None = None,
+    lock_wait: float = 0.0,
 ) -> list[SourceResult]:
-    """Sync (or, with ``dry_run``, only plan) ``sources``, holding their locks throughout."""
+    """Sync (or, with ``dry_run``, only plan) ``sources`` one after the other.
+
+    Each source's lock is held while that source syncs, waiting up to ``lock_wait``
+    seconds when another process (the watch daemon, another run) holds it. A source whose
+    lock stays held is reported as not synced; when that is every source, LockedError.
+    """
     results: list[SourceResult] = []
-    with (
-        StateStore(settings.state.path) as state,
-        source_locks(settings.state.path, [source.name for source in sources]),
-    ):
+    with StateStore(settings.state.path) as state:
         if dry_run:
-            engine = Engine(state=state, target_factory=_target_factory(None, state))
+            engine = Engine(state=state, target_factory=target_factory(None, state))
             for source in sources:
                 planned = await engine.plan_source(source)
                 results.extend(result_from_plan(plan, planned.collected) for _, plan in planned.plans)
@@ -110,12 +114,23 @@ async def run_sources(
         async with make_client(settings, token) as client:
             engine = Engine(
                 state=state,
-                target_factory=_target_factory(client, state),
+                target_factory=target_factory(client, state),
                 progress=progress or NullProgress(),
                 allow_mass_delete=allow_mass_delete,
             )
+            locked: list[LockedError] = []
             for source in sources:
-                results.extend(await engine.sync_source(source))
+                try:
+                    async with holding_source(settings.state.path, source.name, wait=lock_wait):
+                        results.extend(await engine.sync_source(source))
+                except LockedError as exc:
+                    locked.append(exc)
+                    results.extend(
+                        SourceResult(source=source.name, target=target, error=str(exc))
+                        for target in source.settings.targets
+                    )
+            if locked and len(locked) == len(sources):
+                raise locked[0]
     return results
 
 
@@ -131,7 +146,7 @@ async def plan_sources(settings: Settings, sources: Sequence[Source], *, diff: b
     """What a run would do per source and target; with ``diff``, a Markdown diff of each update."""
     planned: list[PlannedTarget] = []
     with StateStore(settings.state.path) as state:
-        engine = Engine(state=state, target_factory=_target_factory(None, state))
+        engine = Engine(state=state, target_factory=target_factory(None, state))
         for source in sources:
             source_plan = await engine.plan_source(source)
             for target, plan in source_plan.plans:

@@ -33,8 +33,7 @@ from ingest.engine import Engine
 from ingest.errors import ApiError, AuthError
 from ingest.intercom import IntercomClient
 from ingest.pending import PendingWork
-from ingest.runner import _target_factory as target_factory
-from ingest.runner import make_client
+from ingest.runner import make_client, target_factory
 from ingest.state import StateStore
 from ingest.watch_sources import Notify, PollWatch, watch_for
 from ingest.watch_worker import FATAL, BatchReport, SourceWorker

@@ -12,19 +12,16 @@ edit starts a batch again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from ingest.config import Source
 from ingest.engine import Engine, SourceResult
 from ingest.errors import AuthError, ConfigError
-from ingest.lock import lock_path
+from ingest.lock import SourceLock
 from ingest.pending import PendingWork
 from ingest.settings import WatchSettings
 from ingest.watch_batches import Batch, ChangeQueue
@@ -84,8 +81,7 @@ class SourceWorker:
         self._pending = pending
         self._settings = settings
         self._on_batch = on_batch
-        # thread_local=False: acquired and released by the event loop's thread only, but explicit.
-        self._lock = FileLock(lock_path(state_path, source.name), thread_local=False)
+        self._lock = SourceLock(state_path, source.name)
         self._failures = 0
 
     async def run(self) -> None:
@@ -112,7 +108,7 @@ class SourceWorker:
         if work.empty:
             return
         await self.watch.ready()
-        if not await self._acquire():
+        if not await self._lock.acquire(self._settings.lock_wait_seconds):
             self._report(batch, "locked", documents=len(work.locators), whole=work.whole)
             return
         try:
@@ -132,18 +128,6 @@ class SourceWorker:
         self._report(
             batch, outcome, documents=len(work.locators), whole=work.whole, results=results, error=error
         )
-
-    async def _acquire(self) -> bool:
-        deadline = time.monotonic() + self._settings.lock_wait_seconds
-        while True:
-            try:
-                self._lock.acquire(blocking=False)
-            except Timeout:
-                if time.monotonic() >= deadline:
-                    return False
-                await asyncio.sleep(0.05)
-            else:
-                return True
 
     def _report(
         self,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from pydantic import SecretStr
 
 from ingest.config import load_settings
 from ingest.errors import AuthError, ConfigError, LockedError
-from ingest.lock import source_locks
+from ingest.lock import SourceLock, source_locks
 from ingest.runner import run_sources
 from tests.e2e.conftest import SOURCE_URL, TOKEN, Harness, write_config, write_docs
 
@@ -243,3 +245,22 @@ async def test_injected_429s_without_headers_are_retried(harness: Harness) -> No
     assert result.ok and result.counts.created == 7
     assert {key: page["title"] for key, page in harness.remote().items()} == titles
     assert 429 in {request.status for request in harness.emulator.requests()}
+
+
+async def test_a_run_waits_its_turn_for_a_source_another_process_holds(harness: Harness) -> None:
+    """With --lock-wait, a run waits while another process holds the source, then syncs it."""
+    write_docs(harness.docs, 2)
+    settings = harness.settings()
+    lock = SourceLock(settings.state.path, "docs")
+    assert await lock.acquire(0)
+    run = asyncio.ensure_future(
+        run_sources(settings, settings.select(None), token=SecretStr(TOKEN), lock_wait=30)
+    )
+    await asyncio.sleep(0.2)  # give the run the chance to reach the lock; nothing is timed
+    assert not run.done() and harness.remote() == {}
+    released = time.monotonic()
+    lock.release()
+    (result,) = await asyncio.wait_for(run, 30)
+    assert result.ok and result.counts.created == 2
+    # The in-loop emulator shares this process's clock: every request came after the release.
+    assert all(request.received_at >= released for request in harness.emulator.requests())
