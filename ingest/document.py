@@ -81,10 +81,16 @@ class SkippedDocument:
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """A document that could not be read or converted; the run reports it and goes on."""
+    """A document that could not be read, converted or sent; the run reports it and goes on.
+
+    ``retryable`` is True when sending failed for a reason that may pass (the API was
+    unreachable, answered 5xx or kept rate-limiting): the watch daemon retries those, and
+    only those, on its own.
+    """
 
     locator: RelativePath
     message: str
+    retryable: bool = False
 
 
 @dataclass(frozen=True, slots=True)

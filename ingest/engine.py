@@ -17,7 +17,7 @@ from ingest.config import Source
 from ingest.connector import Connector, Resumable
 from ingest.convert import converter_identity
 from ingest.document import Failure, SkippedDocument
-from ingest.errors import ApiError, AuthError, ConfigError, ConnectorError, DocumentError
+from ingest.errors import ApiError, AuthError, ConfigError, ConnectorError, DocumentError, RetryableApiError
 from ingest.plan import Action, Deletion, Plan, Upsert, make_plan
 from ingest.registry import load_connector
 from ingest.report import NullProgress, Progress
@@ -225,7 +225,13 @@ class Engine:
             except _FATAL:
                 raise
             except (ApiError, DocumentError) as exc:
-                failures.append(Failure(item.page.locator, f"{item.action.value} failed: {exc}"))
+                failures.append(
+                    Failure(
+                        item.page.locator,
+                        f"{item.action.value} failed: {exc}",
+                        retryable=isinstance(exc, RetryableApiError),
+                    )
+                )
             else:
                 page = item.page
                 self._state.record_sent(
@@ -250,7 +256,11 @@ class Engine:
             except _FATAL:
                 raise
             except ApiError as exc:
-                failures.append(Failure(item.locator, f"delete failed: {exc}"))
+                failures.append(
+                    Failure(
+                        item.locator, f"delete failed: {exc}", retryable=isinstance(exc, RetryableApiError)
+                    )
+                )
             else:
                 self._state.record_deleted(plan.source, target.name, item.external_id)
                 counts["deleted"] += 1

@@ -197,10 +197,8 @@ def _log_report(report: BatchReport) -> None:
 
 def _outcome(results: Sequence[SourceResult]) -> tuple[str | None, set[str]]:
     """The source's error, if any (then everything stays pending), and the locators whose
-    writes failed (they stay pending); failures of reading or converting are not kept."""
+    writes failed for a reason that may pass (they stay pending). Documents that cannot be
+    read, or that Intercom rejected as they are, are reported and wait for their next edit."""
     error = next((result.error for result in results if result.error), None)
-    keep: set[str] = set()
-    for result in results:
-        planned = set(result.plan.failures) if result.plan is not None else set()
-        keep.update(failure.locator for failure in result.failures if failure not in planned)
+    keep = {failure.locator for result in results for failure in result.failures if failure.retryable}
     return error, keep

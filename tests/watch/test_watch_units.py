@@ -126,3 +126,24 @@ def test_pending_work_survives_until_done_and_keeps_newer_changes(tmp_path: Path
         assert pending.load("other").whole and pending.counts() == {"docs": 2, "other": 1}
         pending.done("docs", pending.load("docs"))
         assert pending.load("docs").empty
+
+
+def test_only_failures_that_may_pass_stay_pending() -> None:
+    """A write that failed on a 5xx or an outage stays pending; a rejected or unreadable one waits
+    for its next edit; a source-level error keeps everything."""
+    from ingest.document import Failure
+    from ingest.engine import SourceResult
+    from ingest.watch_worker import _outcome
+
+    result = SourceResult(
+        source="docs",
+        target="external_pages",
+        failures=[
+            Failure("down.md", "update failed: HTTP 503", retryable=True),
+            Failure("rejected.md", "create failed: title is required (HTTP 400)"),
+            Failure("binary.md", "binary.md: binary file, not a document"),
+        ],
+    )
+    assert _outcome([result]) == (None, {"down.md"})
+    broken = SourceResult(source="docs", target="articles", error="could not prepare articles: HTTP 503")
+    assert _outcome([result, broken]) == ("could not prepare articles: HTTP 503", {"down.md"})
