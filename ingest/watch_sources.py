@@ -22,7 +22,7 @@ import time
 import unicodedata
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -257,21 +257,8 @@ class PollWatch(SourceWatch):
 
 
 def _revision_of(connector: object) -> Callable[[], Awaitable[str]] | None:
-    """The connector's :class:`Revisioned` method; for the git connector until it has one, its
-    repository's ``open`` (fetch) and ``resolve`` (ref to commit)."""
-    if isinstance(connector, Revisioned):
-        return connector.current_revision
-    repository: Any = getattr(connector, "repository", None)
-    options: Any = getattr(connector, "options", None)
-    if not callable(getattr(repository, "open", None)) or not callable(getattr(repository, "resolve", None)):
-        return None
-
-    async def revision() -> str:
-        await repository.open()
-        resolved = await repository.resolve(getattr(options, "ref", None))
-        return str(resolved.commit)
-
-    return revision
+    """The connector's :class:`Revisioned` method, if it has one."""
+    return connector.current_revision if isinstance(connector, Revisioned) else None
 
 
 def watch_for(source: Source, *, settle: float, poll_seconds: float) -> SourceWatch:

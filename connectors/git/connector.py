@@ -73,6 +73,12 @@ class GitRepoConnector:
         """A blob-view link on GitHub, GitLab or Bitbucket remotes; None for any other repository."""
         return self.location.web_url_template()
 
+    async def current_revision(self) -> str:
+        """The commit the configured ref resolves to now (a remote is fetched first): what the
+        watch daemon polls, to sync only when the ref moved."""
+        await self.repository.open()
+        return (await self.repository.resolve(self.options.ref)).commit
+
     async def scan(self) -> AsyncIterator[DocumentRef | SkippedDocument | Failure]:
         """Every document at the resolved commit, fingerprinted by blob id, in git's path order.
 

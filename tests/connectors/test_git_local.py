@@ -294,3 +294,13 @@ async def test_loading_a_document_whose_blob_is_gone_is_a_failure(repo: GitRepo)
     await scan(source)
     result = await source.load(DocumentRef("docs/ghost.md", "0" * 40))
     assert isinstance(result, Failure) and "docs/ghost.md" in result.message
+
+
+async def test_current_revision_follows_the_ref(repo: GitRepo) -> None:
+    """current_revision is the commit the ref resolves to now: it moves with a new commit."""
+    source = connector(repo.path)
+    first = await source.current_revision()
+    assert first == repo.head()
+    repo.commit("edit", {"docs/intro.md": "# Intro\n\nChanged.\n"})
+    second = await source.current_revision()
+    assert second == repo.head() and second != first
