@@ -20,6 +20,7 @@ from ingest.errors import LockedError
 from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.lock import holding_source
 from ingest.logs import redactor
+from ingest.pending import PendingWork
 from ingest.plan import Plan
 from ingest.report import NullProgress, Progress
 from ingest.settings import ARTICLES, EXTERNAL_PAGES
@@ -175,12 +176,15 @@ class SourceStatus:
     documents: int
     last_run: RunRecord | None
     failures: list[FailureRecord]
+    #: Documents the watch daemon has yet to sync (kept through an outage or a restart).
+    pending: int = 0
 
 
 def source_statuses(settings: Settings) -> list[SourceStatus]:
     """Per source and target, from state alone (no request): documents, last run, failures."""
     with StateStore(settings.state.path) as state:
         names = sorted(set(settings.sources) | set(state.known_sources()))
+        pending = PendingWork(state).counts()
         statuses: list[SourceStatus] = []
         for name in names:
             configured = settings.sources.get(name)
@@ -193,6 +197,7 @@ def source_statuses(settings: Settings) -> list[SourceStatus]:
                     documents=state.count_documents(name, target),
                     last_run=state.last_run(name, target),
                     failures=state.failures(name),
+                    pending=pending.get(name, 0),
                 )
                 for target in targets
             )

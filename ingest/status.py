@@ -18,7 +18,16 @@ def _when(timestamp: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(timestamp))
 
 
-_STATUS_COLUMNS = ("source", "target", "documents", "last run", "outcome", "last counts", "failures")
+_STATUS_COLUMNS = (
+    "source",
+    "target",
+    "documents",
+    "last run",
+    "outcome",
+    "last counts",
+    "failures",
+    "pending",
+)
 
 
 def _status_row(status: SourceStatus) -> tuple[str, ...]:
@@ -35,6 +44,7 @@ def _status_row(status: SourceStatus) -> tuple[str, ...]:
         run.outcome if run else "never run",
         counts,
         str(len(status.failures)),
+        str(status.pending),
     )
 
 

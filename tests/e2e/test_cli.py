@@ -160,3 +160,14 @@ def test_a_token_from_a_secrets_file_is_blanked_in_logs(
     assert "did create 5" in captured.out
     assert TOKEN not in captured.out + captured.err
     assert "a careless message quoting [redacted]" in captured.err
+
+
+def test_status_shows_work_the_daemon_has_pending(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Documents the watch daemon still has to sync are counted per source in status."""
+    from ingest.pending import PendingWork
+    from ingest.state import StateStore
+
+    with StateStore(project.parent / "ingest.db") as state:
+        PendingWork(state).add("docs", ["a.md", "b.md"])
+    assert main(["status", "--config", str(project)]) == 0
+    assert "pending: 2" in capsys.readouterr().out
