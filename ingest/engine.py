@@ -21,7 +21,8 @@ from ingest.errors import ApiError, AuthError, ConfigError, ConnectorError, Docu
 from ingest.plan import Action, Deletion, Plan, Upsert, make_plan
 from ingest.registry import load_connector
 from ingest.report import NullProgress, Progress
-from ingest.state import DocumentRecord, RunCounts, StateStore
+from ingest.run_log import RunCounts
+from ingest.state import DocumentRecord, StateStore
 from ingest.targets.base import Target
 
 log = logging.getLogger("ingest.engine")
@@ -146,7 +147,7 @@ class Engine:
         """
         started = time.monotonic()
         targets = list(self._target_factory(source))
-        run_ids = {target.name: self._state.start_run(source.name, target.name) for target in targets}
+        run_ids = {target.name: self._state.runs.start(source.name, target.name) for target in targets}
         results = {target.name: SourceResult(source=source.name, target=target.name) for target in targets}
         outcomes = dict.fromkeys(run_ids, "aborted")
         try:
@@ -173,9 +174,9 @@ class Engine:
         finally:
             for name, result in results.items():
                 result.seconds = time.monotonic() - started
-                self._state.finish_run(run_ids[name], outcomes[name], result.counts)
+                self._state.runs.finish(run_ids[name], outcomes[name], result.counts)
             failures = {(f.locator, f.message) for r in results.values() for f in r.failures}
-            self._state.replace_failures(source.name, sorted(failures))
+            self._state.runs.replace_failures(source.name, sorted(failures))
 
     async def _prepare(
         self, planned: SourcePlan, results: dict[str, SourceResult], outcomes: dict[str, str]

@@ -23,8 +23,9 @@ from ingest.logs import redactor
 from ingest.pending import PendingWork
 from ingest.plan import Plan
 from ingest.report import NullProgress, Progress
+from ingest.run_log import FailureRecord, RunRecord
 from ingest.settings import ARTICLES, EXTERNAL_PAGES
-from ingest.state import FailureRecord, RunRecord, StateStore
+from ingest.state import StateStore
 from ingest.targets.articles import ArticlesTarget
 from ingest.targets.base import Target
 from ingest.targets.external_pages import ExternalPagesTarget
@@ -66,7 +67,7 @@ def target_factory(client: IntercomClient | None, state: StateStore) -> TargetFa
 
 def result_from_plan(plan: Plan, collected: Collected) -> SourceResult:
     """What a run would do, in the shape of what a run did (for --dry-run and ``plan``)."""
-    from ingest.state import RunCounts
+    from ingest.run_log import RunCounts
 
     return SourceResult(
         source=plan.source,
@@ -195,8 +196,8 @@ def source_statuses(settings: Settings) -> list[SourceStatus]:
                     target=target,
                     configured=configured is not None,
                     documents=state.count_documents(name, target),
-                    last_run=state.last_run(name, target),
-                    failures=state.failures(name),
+                    last_run=state.runs.last(name, target),
+                    failures=state.runs.failures(name),
                     pending=pending.get(name, 0),
                 )
                 for target in targets

@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.run_log import RunLog, transaction
+
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -50,27 +52,6 @@ CREATE TABLE IF NOT EXISTS target_settings (
     PRIMARY KEY (source, target)
 );
 CREATE INDEX IF NOT EXISTS documents_by_locator ON documents (source, target, locator);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    source TEXT NOT NULL,
-    target TEXT NOT NULL DEFAULT 'external_pages',
-    started_at REAL NOT NULL,
-    finished_at REAL,
-    outcome TEXT NOT NULL DEFAULT 'running',
-    created INTEGER NOT NULL DEFAULT 0,
-    updated INTEGER NOT NULL DEFAULT 0,
-    deleted INTEGER NOT NULL DEFAULT 0,
-    unchanged INTEGER NOT NULL DEFAULT 0,
-    skipped INTEGER NOT NULL DEFAULT 0,
-    failed INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS failures (
-    source TEXT NOT NULL,
-    locator TEXT NOT NULL,
-    message TEXT NOT NULL,
-    at REAL NOT NULL,
-    PRIMARY KEY (source, locator)
-);
 """
 
 
@@ -89,32 +70,6 @@ class DocumentRecord:
     detail: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RunCounts:
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    failed: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    source: str
-    started_at: float
-    finished_at: float | None
-    outcome: str
-    counts: RunCounts
-
-
-@dataclass(frozen=True, slots=True)
-class FailureRecord:
-    locator: str
-    message: str
-    at: float
-
-
 class StateStore:
     """The SQLite state file. One instance per process; not shared across threads."""
 
@@ -128,6 +83,8 @@ class StateStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._migrate()
+        #: What each run did, and the failures of the latest (for ``ingest status``).
+        self.runs = RunLog(self._db)
         self._db.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
@@ -137,7 +94,6 @@ class StateStore:
         for table, column, kind in (
             ("sources", "checkpoint", "TEXT"),
             ("documents", "detail", "TEXT"),
-            ("runs", "target", "TEXT NOT NULL DEFAULT 'external_pages'"),
         ):
             columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
             if column not in columns:
@@ -160,13 +116,8 @@ class StateStore:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group several writes into one commit (used for bulk fingerprint refreshes)."""
-        self._db.execute("BEGIN")
-        try:
+        with transaction(self._db):
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     # Content Import Sources -------------------------------------------------------
 
@@ -311,58 +262,6 @@ class StateStore:
             "DELETE FROM documents WHERE source = ? AND target = ? AND external_id = ?",
             (source, target, external_id),
         )
-
-    # Runs and failures ------------------------------------------------------------
-
-    def start_run(self, source: str, target: str) -> int:
-        cursor = self._db.execute(
-            "INSERT INTO runs (source, target, started_at) VALUES (?, ?, ?)", (source, target, time.time())
-        )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
-
-    def finish_run(self, run_id: int, outcome: str, counts: RunCounts) -> None:
-        self._db.execute(
-            "UPDATE runs SET finished_at = ?, outcome = ?, created = ?, updated = ?, deleted = ?, "
-            "unchanged = ?, skipped = ?, failed = ? WHERE id = ?",
-            (
-                time.time(),
-                outcome,
-                counts.created,
-                counts.updated,
-                counts.deleted,
-                counts.unchanged,
-                counts.skipped,
-                counts.failed,
-                run_id,
-            ),
-        )
-
-    def last_run(self, source: str, target: str) -> RunRecord | None:
-        row = self._db.execute(
-            "SELECT source, started_at, finished_at, outcome, created, updated, deleted, unchanged, "
-            "skipped, failed FROM runs WHERE source = ? AND target = ? ORDER BY id DESC LIMIT 1",
-            (source, target),
-        ).fetchone()
-        if row is None:
-            return None
-        return RunRecord(row[0], row[1], row[2], row[3], RunCounts(*row[4:]))
-
-    def replace_failures(self, source: str, failures: Iterable[tuple[str, str]]) -> None:
-        """The failures of the latest run of a source (locator, message), replacing older ones."""
-        now = time.time()
-        with self.transaction():
-            self._db.execute("DELETE FROM failures WHERE source = ?", (source,))
-            self._db.executemany(
-                "INSERT OR REPLACE INTO failures (source, locator, message, at) VALUES (?, ?, ?, ?)",
-                [(source, locator, message, now) for locator, message in failures],
-            )
-
-    def failures(self, source: str) -> list[FailureRecord]:
-        rows = self._db.execute(
-            "SELECT locator, message, at FROM failures WHERE source = ? ORDER BY locator", (source,)
-        )
-        return [FailureRecord(*row) for row in rows]
 
     def known_sources(self) -> list[str]:
         rows = self._db.execute("SELECT name FROM sources UNION SELECT DISTINCT source FROM runs ORDER BY 1")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ingest.state import RunCounts, StateStore
+from ingest.run_log import RunCounts
+from ingest.state import StateStore
 
 
 def record(store: StateStore, external_id: str, html: str = "<p>x</p>") -> None:
@@ -75,14 +76,14 @@ def test_delete_refresh_and_forget(tmp_path: Path) -> None:
 def test_runs_and_failures(tmp_path: Path) -> None:
     """The last run and its failures are kept for ingest status; failures are replaced per run."""
     with StateStore(tmp_path / "s.db") as store:
-        run = store.start_run("docs", "external_pages")
-        store.finish_run(run, "failed", RunCounts(created=2, failed=1))
-        store.replace_failures("docs", [("x.md", "boom")])
-        store.replace_failures("docs", [("y.md", "bang")])
-        last = store.last_run("docs", "external_pages")
-        assert store.last_run("docs", "articles") is None
+        run = store.runs.start("docs", "external_pages")
+        store.runs.finish(run, "failed", RunCounts(created=2, failed=1))
+        store.runs.replace_failures("docs", [("x.md", "boom")])
+        store.runs.replace_failures("docs", [("y.md", "bang")])
+        last = store.runs.last("docs", "external_pages")
+        assert store.runs.last("docs", "articles") is None
         assert last is not None and last.outcome == "failed" and last.counts.created == 2
-        assert [(f.locator, f.message) for f in store.failures("docs")] == [("y.md", "bang")]
+        assert [(f.locator, f.message) for f in store.runs.failures("docs")] == [("y.md", "bang")]
         assert store.known_sources() == ["docs"]
 
 
