@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 from connectors.confluence_export.page import page_id_from_name
-from ingest.convert.links import clean_url, url_scheme
+from ingest.convert.links import settle_href, url_scheme
 
-_KEPT_SCHEMES = frozenset({"http", "https", "mailto"})
 #: Paths relative to the export that are really paths of the wiki.
 _WIKI_PATHS = ("download/", "display/", "pages/", "spaces/", "x/", "wiki/")
 
@@ -70,16 +69,9 @@ class PageLinks:
     def href(self, href: str, alias: str | None = None) -> str | None:
         """Where a link should point, or None to unlink it. ``alias`` is the attachment's
         real file name when the element names it (``data-linked-resource-default-alias``)."""
-        href = clean_url(href)
-        if not href:
-            return None
-        if href.startswith("#"):
-            return href
-        scheme = url_scheme(href)
-        if scheme is not None:
-            return href if scheme in _KEPT_SCHEMES else None
-        if href.startswith("//"):
-            return href
+        href, settled = settle_href(href)
+        if settled:
+            return href or None
         if href.startswith("/"):
             return self._site.wiki_url(href)
         return self._relative(href, alias)

@@ -60,6 +60,25 @@ def url_scheme(href: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def settle_href(href: str) -> tuple[str, bool]:
+    """``(href, settled)``: ``href`` cleaned, and whether it needs no resolving.
+
+    Settled are fragment-only links, absolute links with a kept scheme (http, https,
+    mailto) and protocol-relative ones, all returned as written; and links to drop (empty,
+    or any other scheme such as ``javascript:``), returned as ``""``. Anything else is a
+    path for the caller to resolve.
+    """
+    href = clean_url(href)
+    if not href:
+        return "", True
+    if href.startswith(("#", "//")):
+        return href, True
+    scheme = url_scheme(href)
+    if scheme is not None:
+        return (href if scheme in _KEPT_SCHEMES else ""), True
+    return href, False
+
+
 class LinkBuilder:
     """Builds public URLs for a source's documents from its ``url_template``.
 
@@ -124,16 +143,9 @@ class LinkBuilder:
         through the template and keeps its query and fragment; it gives None without a
         template or when it climbs out of the source root.
         """
-        href = clean_url(href)
-        if not href:
-            return None
-        if href.startswith("#"):
-            return href
-        scheme = url_scheme(href)
-        if scheme is not None:
-            return href if scheme in _KEPT_SCHEMES else None
-        if href.startswith("//"):
-            return href
+        href, settled = settle_href(href)
+        if settled:
+            return href or None
         if self._pieces is None:
             return None
         target = self._target_path(href, from_path)
