@@ -10,10 +10,9 @@ from ingest.emulator.store import ExternalPage, PageFields, Source
 from ingest.emulator.wire import (
     integer_list,
     json_object,
-    list_body,
     one_of,
     optional,
-    page_params,
+    paged_response,
     required,
 )
 
@@ -53,16 +52,7 @@ def _non_blank(name: str, value: str) -> str:
 async def list_sources(request: web.Request) -> web.Response:
     """``content_import_sources_list``, oldest first."""
     state = state_of(request)
-    page, per_page = page_params(request, state.config.per_page)
-    items = state.store.sources((page - 1) * per_page, per_page)
-    body = list_body(
-        request,
-        [s.to_api() for s in items],
-        page=page,
-        per_page=per_page,
-        total=state.store.source_count(),
-    )
-    return web.json_response(body)
+    return paged_response(request, state.config.per_page, state.store.sources, state.store.source_count())
 
 
 @routes.post("/ai/content_import_sources")
@@ -120,16 +110,7 @@ async def delete_source(request: web.Request) -> web.Response:
 async def list_pages(request: web.Request) -> web.Response:
     """``external_pages_list``, newest first."""
     state = state_of(request)
-    page, per_page = page_params(request, state.config.per_page)
-    items = state.store.pages((page - 1) * per_page, per_page)
-    body = list_body(
-        request,
-        [p.to_api() for p in items],
-        page=page,
-        per_page=per_page,
-        total=state.store.page_count(),
-    )
-    return web.json_response(body)
+    return paged_response(request, state.config.per_page, state.store.pages, state.store.page_count())
 
 
 def _existing_source_id(request: web.Request, source_id: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +117,18 @@ def page_params(request: web.Request, default_per_page: int) -> tuple[int, int]:
             raise invalid(name, f"{name} must be a positive integer")
         values.append(number)
     return values[0], min(values[1], MAX_PER_PAGE)
+
+
+def paged_response(
+    request: web.Request,
+    default_per_page: int,
+    fetch: Callable[[int, int], Iterable[Any]],
+    total: int,
+) -> web.Response:
+    """A page of a ``list``: ``fetch(offset, limit)`` gives the items (each with ``to_api()``)."""
+    page, per_page = page_params(request, default_per_page)
+    items = [item.to_api() for item in fetch((page - 1) * per_page, per_page)]
+    return web.json_response(list_body(request, items, page=page, per_page=per_page, total=total))
 
 
 def list_body(
