@@ -48,19 +48,16 @@ def write_config(tmp_path: Path, base_url: str, **source_keys: Any) -> Path:
     return path
 
 
-class Harness:
-    """One project folder, one emulator: sync it and look at what the emulator holds."""
+class SyncedProject:
+    """A config file and the emulator it points at: sync it, and look at what the emulator holds.
 
-    def __init__(self, tmp_path: Path, emulator: RunningEmulator) -> None:
-        self.tmp_path = tmp_path
-        self.docs = tmp_path / "docs"
-        self.docs.mkdir(exist_ok=True)
-        self.emulator = emulator
-        self.config = write_config(tmp_path, emulator.base_url)
+    Subclasses write ``self.config`` and set ``self.emulator``.
+    """
 
-    def settings(self, **source_keys: Any) -> Settings:
-        if source_keys:
-            self.config = write_config(self.tmp_path, self.emulator.base_url, **source_keys)
+    config: Path
+    emulator: RunningEmulator
+
+    def settings(self) -> Settings:
         return load_settings(self.config)
 
     async def sync(self, *, allow_mass_delete: bool = False, token: str = TOKEN) -> SourceResult:
@@ -69,6 +66,11 @@ class Harness:
             settings, settings.select(None), allow_mass_delete=allow_mass_delete, token=SecretStr(token)
         )
         return result
+
+    async def sync_fresh(self) -> SourceResult:
+        """Forget earlier requests, then sync."""
+        self.emulator.clear_requests()
+        return await self.sync()
 
     def remote(self) -> dict[str, dict[str, Any]]:
         """The emulator's pages by external id (failing on a duplicate external id)."""
@@ -83,6 +85,23 @@ class Harness:
             for request in self.emulator.requests()
             if request.method in {"POST", "PUT", "DELETE"}
         ]
+
+
+class Harness(SyncedProject):
+    """A docs folder synced by the filesystem connector."""
+
+    def __init__(self, tmp_path: Path, emulator: RunningEmulator) -> None:
+        self.tmp_path = tmp_path
+        self.docs = tmp_path / "docs"
+        self.docs.mkdir(exist_ok=True)
+        self.emulator = emulator
+        self.config = write_config(tmp_path, emulator.base_url)
+
+    def settings(self, **source_keys: Any) -> Settings:
+        """The settings; with ``source_keys``, the config rewritten with them first."""
+        if source_keys:
+            self.config = write_config(self.tmp_path, self.emulator.base_url, **source_keys)
+        return super().settings()
 
 
 @pytest.fixture

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from contract import requires_spec, validate_recorded
-from pydantic import SecretStr
 
-from ingest.config import load_settings
 from ingest.emulator import RunningEmulator
-from ingest.engine import SourceResult
-from ingest.runner import run_sources
 from tests.connectors.confluence_builder import Attachment, Macros, Page, Space, write_zip
-from tests.e2e.conftest import SOURCE_URL, TOKEN
+from tests.e2e.conftest import SOURCE_URL, SyncedProject
 
 WIKI = "https://wiki.example.com"
 
@@ -49,7 +44,7 @@ def make_space(render_ids: int = 1) -> Space:
     return space
 
 
-class ExportHarness:
+class ExportHarness(SyncedProject):
     """One export zip, one config naming it, one emulator."""
 
     def __init__(self, tmp_path: Path, emulator: RunningEmulator) -> None:
@@ -60,22 +55,6 @@ class ExportHarness:
         lines = ["[intercom]", f'base_url = "{emulator.base_url}"', "", "[sources.wiki]"]
         lines += [f"{key} = {json.dumps(value)}" for key, value in keys.items()]
         self.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-    async def sync(self) -> SourceResult:
-        settings = load_settings(self.config)
-        (result,) = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
-        return result
-
-    async def sync_fresh(self) -> SourceResult:
-        """Forget earlier requests, then sync."""
-        self.emulator.clear_requests()
-        return await self.sync()
-
-    def remote(self) -> dict[str, dict[str, Any]]:
-        return {page["external_id"]: page for page in self.emulator.pages()}
-
-    def writes(self) -> list[tuple[str, str]]:
-        return [(r.method, r.path) for r in self.emulator.requests() if r.method in {"POST", "PUT", "DELETE"}]
 
 
 @pytest.fixture

@@ -10,21 +10,17 @@ from typing import Any
 
 import pytest
 from contract import requires_spec, validate_recorded
-from pydantic import SecretStr
 
-from ingest.config import Settings, load_settings
 from ingest.emulator import RunningEmulator
-from ingest.engine import SourceResult
 from ingest.report import write_json_report
-from ingest.runner import run_sources
 from tests.connectors.gitrepo_helpers import GitRepo, docs_repo, http_git_server, isolate_git
-from tests.e2e.conftest import SOURCE_URL, TOKEN
+from tests.e2e.conftest import SOURCE_URL, SyncedProject
 
 TEMPLATE = "https://git.example.com/handbook/blob/{ref}/{path}"
 SECRET = "hunter2-but-longer"
 
 
-class GitHarness:
+class GitHarness(SyncedProject):
     """One origin repository, one config naming it, one emulator."""
 
     def __init__(self, tmp_path: Path, emulator: RunningEmulator, origin: GitRepo) -> None:
@@ -46,25 +42,6 @@ class GitHarness:
         self.config = self.tmp_path / "ingest.toml"
         self.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return self.config
-
-    def settings(self) -> Settings:
-        return load_settings(self.config)
-
-    async def sync(self) -> SourceResult:
-        settings = self.settings()
-        (result,) = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
-        return result
-
-    async def sync_fresh(self) -> SourceResult:
-        """Forget earlier requests, then sync."""
-        self.emulator.clear_requests()
-        return await self.sync()
-
-    def remote(self) -> dict[str, dict[str, Any]]:
-        return {page["external_id"]: page for page in self.emulator.pages()}
-
-    def writes(self) -> list[tuple[str, str]]:
-        return [(r.method, r.path) for r in self.emulator.requests() if r.method in {"POST", "PUT", "DELETE"}]
 
 
 @pytest.fixture(autouse=True)
