@@ -81,7 +81,40 @@ class BarProgress:
             self._bar.stop()
 
 
-def result_as_dict(result: SourceResult) -> dict[str, Any]:
+def _changes(result: SourceResult, *, dry_run: bool) -> list[dict[str, Any]]:
+    """Every document the run created, updated or deleted (with --dry-run: would have), with
+    the details its connector gave (a git file's last commit and author, say)."""
+    plan = result.plan
+    if plan is None or (plan.refusal and not dry_run):
+        return []
+    failed = {failure.locator for failure in result.failures}
+    changes: list[dict[str, Any]] = []
+    for item in plan.upserts:
+        if item.page.locator in failed:
+            continue
+        details = {
+            key: value
+            for key, value in item.page.metadata.items()
+            if isinstance(value, str | int | float | bool)
+        }
+        changes.append(
+            {
+                "action": item.action.value,
+                "document": item.page.locator,
+                "external_id": item.page.external_id,
+                "title": item.page.title,
+                **({"details": details} if details else {}),
+            }
+        )
+    changes += [
+        {"action": "delete", "document": d.locator, "external_id": d.external_id, "title": d.title}
+        for d in plan.deletes
+        if d.locator not in failed
+    ]
+    return changes
+
+
+def result_as_dict(result: SourceResult, *, dry_run: bool = False) -> dict[str, Any]:
     counts = result.counts
     return {
         "source": result.source,
@@ -99,6 +132,7 @@ def result_as_dict(result: SourceResult) -> dict[str, Any]:
         "seconds": round(result.seconds, 3),
         "failures": [{"document": f.locator, "message": f.message} for f in result.failures],
         "skipped_documents": [{"document": s.locator, "reason": s.reason} for s in result.skipped],
+        "changes": _changes(result, dry_run=dry_run),
     }
 
 
@@ -111,7 +145,7 @@ def write_json_report(
         "dry_run": dry_run,
         "exit_code": exit_code,
         "error": error,
-        "sources": [result_as_dict(result) for result in results],
+        "sources": [result_as_dict(result, dry_run=dry_run) for result in results],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")

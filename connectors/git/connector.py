@@ -41,7 +41,11 @@ class GitRepoConnector:
     ProvidesLinks and Resumable protocols of :mod:`ingest.connector`."""
 
     options_model: ClassVar[type[ConnectorOptions]] = GitOptions
-    url_variables: ClassVar[frozenset[str]] = frozenset({"ref", "commit"})
+    #: ``{ref}`` and ``{commit}`` for the whole repository; ``{last_commit}``, ``{last_commit_time}``
+    #: and ``{last_author}`` per file, from its last change.
+    url_variables: ClassVar[frozenset[str]] = frozenset(
+        {"ref", "commit", "last_commit", "last_commit_time", "last_author"}
+    )
 
     def __init__(self, options: GitOptions) -> None:
         self.options = options

@@ -9,7 +9,10 @@ byte-identical for the same input on any machine. ``render_page`` turns a whole
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from importlib import metadata
+from typing import Any
+from urllib.parse import quote
 
 from ingest.convert.html import clean_html
 from ingest.convert.links import LinkBuilder
@@ -66,6 +69,16 @@ def to_html(body: str, fmt: BodyFormat, *, path: str, title: str | None, links: 
     raise ValueError(f"no converter for body format {fmt!r}")
 
 
+def document_variables(values: Mapping[str, Any]) -> dict[str, str]:
+    """A document's metadata as ``url_template`` placeholders (a git file's ``{last_commit}``,
+    say): its text and number values, percent-encoded for a URL."""
+    return {
+        key: quote(str(value), safe=":")
+        for key, value in values.items()
+        if isinstance(value, str | int | float) and not isinstance(value, bool)
+    }
+
+
 def render_page(doc: SourceDocument, links: LinkBuilder) -> Page:
     """``doc`` converted: its HTML, and its URL (front matter ``url`` first, else the template).
 
@@ -76,7 +89,7 @@ def render_page(doc: SourceDocument, links: LinkBuilder) -> Page:
         external_id=doc.external_id,
         title=doc.title,
         html=html,
-        url=doc.url or links.page_url(doc.path),
+        url=doc.url or links.page_url(doc.path, document_variables(doc.metadata)),
         locator=doc.path,
         fingerprint=doc.fingerprint,
         metadata=doc.metadata,

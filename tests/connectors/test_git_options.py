@@ -25,7 +25,9 @@ def test_the_connector_is_registered_with_its_seams() -> None:
     """``connector = "git"`` finds the connector; it provides links and resumes from a checkpoint."""
     factory = load_connector("git")
     assert factory is GitRepoConnector
-    assert factory.url_variables == frozenset({"ref", "commit"})
+    assert factory.url_variables == frozenset(
+        {"ref", "commit", "last_commit", "last_commit_time", "last_author"}
+    )
     instance = factory(GitOptions(repo="/tmp/none"))
     assert isinstance(instance, ProvidesLinks) and isinstance(instance, Resumable)
 
@@ -208,3 +210,17 @@ async def test_a_failing_batch_fails_each_of_its_calls() -> None:
     batcher: Batcher[int, int] = Batcher(broken)
     results = await asyncio.gather(*(batcher.submit(key) for key in range(3)), return_exceptions=True)
     assert [str(result) for result in results] == ["git exploded"] * 3
+
+
+def test_url_template_may_use_the_files_last_change(tmp_path: Path) -> None:
+    """{last_commit}, {last_commit_time} and {last_author} are accepted in a git source's url_template."""
+    from ingest.config import load_settings
+
+    config = tmp_path / "ingest.toml"
+    config.write_text(
+        '[sources.repo]\nconnector = "git"\nrepo = "https://git.example.com/o/r.git"\n'
+        'url = "https://docs.example.com"\n'
+        'url_template = "https://git.example.com/o/r/blob/{last_commit}/{path}#{last_author}"\n',
+        encoding="utf-8",
+    )
+    assert load_settings(config).sources["repo"].settings.url_template is not None

@@ -85,3 +85,21 @@ def test_converter_identity_names_the_version_and_the_libraries() -> None:
     identity = ingest.convert.converter_identity()
     assert identity.startswith(ingest.convert.CONVERTER_VERSION + ";")
     assert "markdown-it-py=" in identity and "nh3=" in identity and "=?" not in identity
+
+
+def test_document_metadata_fills_template_placeholders() -> None:
+    """A document's metadata (a git file's last commit and author) can be used in url_template."""
+    from ingest.convert import LinkBuilder, render_page
+    from ingest.document import BodyFormat, SourceDocument
+
+    doc = SourceDocument(
+        external_id="docs/a.md",
+        title="A",
+        body="# A\n\nText.",
+        format=BodyFormat.MARKDOWN,
+        path="docs/a.md",
+        fingerprint="f",
+        metadata={"last_commit": "abc123", "last_author": "Jane Doe", "tags": ["x"], "draft": False},
+    )
+    links = LinkBuilder("https://git.example.com/blob/{last_commit}/{path}?by={last_author}")
+    assert render_page(doc, links).url == "https://git.example.com/blob/abc123/docs/a.md?by=Jane%20Doe"

@@ -41,6 +41,9 @@ def test_run_prints_one_line_per_source_and_writes_a_report(
     body = json.loads(report.read_text())
     assert body["exit_code"] == 0 and body["dry_run"] is False
     assert body["sources"][0]["created"] == 5 and body["sources"][0]["ok"] is True
+    changes = body["sources"][0]["changes"]
+    assert len(changes) == 5 and {change["action"] for change in changes} == {"create"}
+    assert {"document", "external_id", "title"} <= set(changes[0])
 
 
 def test_dry_run_sends_and_records_nothing(

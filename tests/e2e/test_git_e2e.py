@@ -12,7 +12,7 @@ import pytest
 from contract import requires_spec, validate_recorded
 
 from ingest.emulator import RunningEmulator
-from ingest.report import write_json_report
+from ingest.report import result_as_dict, write_json_report
 from tests.connectors.gitrepo_helpers import GitRepo, docs_repo, http_git_server, isolate_git
 from tests.e2e.conftest import SOURCE_URL, SyncedProject
 
@@ -84,6 +84,11 @@ async def test_edit_rename_and_delete_commits_propagate(harness: GitHarness) -> 
     harness.origin.commit("edit", {"docs/setup.md": "# Setup\n\nInstall it, then restart.\n"})
     result = await harness.sync_fresh()
     assert result.counts.updated == 1 and harness.writes() == [("POST", "/ai/external_pages")]
+    # The report names the change with the file's last commit, as git knows it.
+    (change,) = result_as_dict(result)["changes"]
+    assert (change["action"], change["document"]) == ("update", "docs/setup.md")
+    assert change["details"]["last_commit"] == harness.origin.head()
+    assert change["details"]["last_author"]
     assert "restart" in harness.remote()["docs/setup.md"]["html"]
     assert harness.remote()["docs/setup.md"]["id"] == setup_id
 
