@@ -77,20 +77,18 @@ class Faults:
             value = change.latency_ms
             low, high = (value, value) if isinstance(value, float | int) else value
             self.latency_ms = (float(low), float(high))
-        if change.fail_rate is not None:
-            self.fail_rate = change.fail_rate
-        if change.fail_status is not None:
-            self.fail_status = change.fail_status
-        if change.fail_next is not None:
-            self.fail_next = change.fail_next
-        if change.drop_next is not None:
-            self.drop_next = change.drop_next
-        if change.stall_next is not None:
-            self.stall_next = change.stall_next
-        if change.stall_path is not None:
-            self.stall_path = change.stall_path
-        if change.stall_seconds is not None:
-            self.stall_seconds = change.stall_seconds
+        for name in (
+            "fail_rate",
+            "fail_status",
+            "fail_next",
+            "drop_next",
+            "stall_next",
+            "stall_path",
+            "stall_seconds",
+        ):
+            value = getattr(change, name)
+            if value is not None:
+                setattr(self, name, value)
 
     def delay_seconds(self) -> float:
         """How long to hold the next request before handling it."""

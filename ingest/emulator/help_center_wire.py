@@ -22,6 +22,9 @@ from ingest.emulator.help_center_store import Translations
 from ingest.emulator.wire import page_params, typed
 
 #: Locale keys of ``article_translated_content`` and ``group_translated_content`` in the 2.15 spec.
+#: Kept apart from the client's ``ARTICLE_LOCALES`` on purpose: the emulator stands in for
+#: Intercom, so it must not learn the contract from the client it tests (a test checks both
+#: lists against the spec).
 LOCALES: tuple[str, ...] = (
     "ar",
     "bg",

@@ -6,12 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from ingest.emulator import EmulatorConfig, running_emulator
 from ingest.state import StateStore
 from tests.e2e.conftest import TOKEN
+from tests.waiting import wait_for
 
 
 def ingest_command(config: Path) -> list[str]:
@@ -39,11 +39,8 @@ def test_kill_after_the_post_before_the_id_is_saved(tmp_path: Path) -> None:
             ingest_command(config), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         try:
-            deadline = time.monotonic() + 30
-            while not emulator.articles():
-                assert process.poll() is None, "the run ended before the stalled create"
-                assert time.monotonic() < deadline, "the article was never created"
-                time.sleep(0.01)  # poll interval, not a stand-in for the condition
+            wait_for(lambda: emulator.articles() or process.poll() is not None, what="the stalled create")
+            assert process.poll() is None, "the run ended before the stalled create"
         finally:
             process.send_signal(signal.SIGKILL)
             process.communicate()

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,9 @@ import pytest
 from ingest.emulator import EmulatorConfig, running_emulator
 from ingest.state import StateStore
 from tests.e2e.conftest import TOKEN, write_config, write_docs
+from tests.waiting import wait_for
 
 DOCS = 120
-
-
-def wait_for(condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        time.sleep(0.01)
 
 
 def ingest_command(config: Path) -> list[str]:

@@ -8,26 +8,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ingest.emulator import EmulatorConfig, running_emulator
 from ingest.pending import PendingWork
 from ingest.state import StateStore
+from tests.waiting import wait_for
 from tests.watch.conftest import TOKEN, page_posts, write_config
 
 FILES = 300
-
-
-def wait_for(condition: Callable[[], Any], within: float = 15.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + within
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not met within {within} s")
-        time.sleep(0.02)
-    return value
 
 
 class Daemon:
