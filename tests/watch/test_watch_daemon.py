@@ -60,7 +60,9 @@ async def test_editor_save_dance_is_one_update(project: Project) -> None:
         backup.unlink()
         swap.unlink()
         await wait_until(lambda: "New." in project.remote()["page.md"]["html"], what="the saved page")
-        assert [report.documents > 0 for report in project.batches()][1:] == [True]
+        # The emulator holds the page before the batch that sent it has finished and reported.
+        await wait_until(lambda: len(project.batches()) >= 2, what="the batch report")
+    assert [report.documents > 0 for report in project.batches()][1:] == [True]
     assert page_posts(project.emulator) == {"page.md": 2}
     assert set(project.remote()) == {"page.md"}
 
