@@ -91,6 +91,17 @@ class Resumable(Protocol):
     def checkpoint(self) -> str | None: ...
 
 
+@runtime_checkable
+class Closeable(Protocol):
+    """**Protocol** (optional): a connector that holds something open (a zip file, say).
+
+    The engine calls ``close`` once the source's documents are collected, also when
+    collecting failed; the connector is not used after it.
+    """
+
+    def close(self) -> None: ...
+
+
 class ConnectorFactory(Protocol):
     """**Protocol**: what the ``ingest.connectors`` entry point names (usually a class)."""
 

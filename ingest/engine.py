@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.config import Source
-from ingest.connector import Connector, Resumable
+from ingest.connector import Closeable, Connector, Resumable
 from ingest.convert import converter_identity
 from ingest.document import Failure, SkippedDocument
 from ingest.errors import ApiError, AuthError, ConfigError, ConnectorError, DocumentError, RetryableApiError
@@ -102,14 +102,18 @@ class Engine:
             )
             for target in targets
         }
-        collected = await collect(
-            connector,
-            targets=views,
-            settings_digest=converter_identity(),
-            path_filter=PathFilter(source.settings.include, source.settings.exclude),
-            url_template=source.settings.url_template,
-            only=only,
-        )
+        try:
+            collected = await collect(
+                connector,
+                targets=views,
+                settings_digest=converter_identity(),
+                path_filter=PathFilter(source.settings.include, source.settings.exclude),
+                url_template=source.settings.url_template,
+                only=only,
+            )
+        finally:
+            if isinstance(connector, Closeable):
+                connector.close()
         plans = [
             (target, self._plan(source, target, collected, views[target.name].records)) for target in targets
         ]

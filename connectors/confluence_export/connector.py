@@ -78,6 +78,14 @@ class ConfluenceExportConnector:
         """The page at ``ref.locator``, its body mapped; any problem is a :class:`Failure`."""
         return await asyncio.to_thread(self._load, ref)
 
+    def close(self) -> None:
+        """Close the export (a zip stays open between scan and load) and drop the pages kept."""
+        with self._lock:
+            if self._export is not None:
+                self._export.close()
+            self._export = None
+            self._kept, self._kept_chars = {}, 0
+
     def _open(self, fresh: bool) -> Export:
         with self._lock:
             if self._export is not None and not fresh:

@@ -251,6 +251,34 @@ async def test_load_of_a_page_gone_since_the_scan_is_a_failure(tmp_path: Path) -
     assert isinstance(failure, Failure) and "Gone_999.html" in failure.message
 
 
+def open_handles(path: Path) -> int:
+    """How many of this process's file descriptors are open on ``path`` (Linux's /proc)."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        pytest.skip("needs /proc/self/fd to see open files")
+    count = 0
+    for fd in fds.iterdir():
+        try:
+            count += Path(fd.readlink()) == path
+        except OSError:  # closed between listing and reading
+            continue
+    return count
+
+
+async def test_close_releases_the_zip_and_a_later_load_opens_it_again(tmp_path: Path) -> None:
+    """The zip stays open from scan to load; ``close`` (the engine calls it) releases it."""
+    export = write_zip(make_space(), tmp_path / "export.zip")
+    source = connector(export)
+    ref = (await scan(source))["Configure_112.html"]
+    assert isinstance(ref, DocumentRef) and open_handles(export) == 1
+    source.close()
+    assert open_handles(export) == 0
+    page = await source.load(ref)
+    assert isinstance(page, SourceDocument) and "Set the token." in page.body
+    source.close()
+    assert open_handles(export) == 0
+
+
 async def test_space_key_from_the_option_and_templates_that_need_it(tmp_path: Path) -> None:
     """space_key overrides the export's; a template using {space_key} needs one from somewhere."""
     space = make_space("cloud")

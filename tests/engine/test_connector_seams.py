@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 from typing import ClassVar
 
+import pytest
+
+from ingest import engine
 from ingest.collect import PathFilter, TargetRecords, collect
-from ingest.connector import ConnectorOptions
-from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
+from ingest.config import load_settings
+from ingest.connector import Closeable, Connector, ConnectorOptions
+from ingest.document import BodyFormat, DocumentRef, Failure, Page, SkippedDocument, SourceDocument
+from ingest.engine import Engine
+from ingest.errors import ConnectorError
+from ingest.state import StateStore
 
 NO_RECORDS = {"pages": TargetRecords(records={})}
 
@@ -68,3 +76,69 @@ async def test_a_commit_variable_in_the_template_changes_every_fingerprint() -> 
     )  # fmt: skip
     assert first.pages[0].fingerprint != second.pages[0].fingerprint
     assert second.pages[0].url == "https://git.example.com/blob/c2/a.md"
+
+
+class OpenExport:
+    """A connector holding a file open between scan and load, like a zipped export."""
+
+    options_model: ClassVar[type[ConnectorOptions]] = ConnectorOptions
+    url_variables: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, *, unreadable: bool = False) -> None:
+        self.unreadable = unreadable
+        self.closed = 0
+
+    async def scan(self) -> AsyncIterator[DocumentRef | SkippedDocument | Failure]:
+        if self.unreadable:
+            raise ConnectorError("export.zip cannot be read as a zip")
+        yield DocumentRef("a.html", "fp-a")
+
+    async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
+        assert not self.closed, "load after close"
+        return SourceDocument(ref.locator, "A", "<p>A</p>", BodyFormat.HTML, ref.locator, ref.fingerprint)
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+class PlanOnlyTarget:
+    """As much of a target as planning uses."""
+
+    name = "external_pages"
+
+    def settings_digest(self) -> str:
+        return "settings"
+
+    def accepts(self, page: Page) -> str | None:
+        return None
+
+    def payload_hash(self, page: Page) -> str:
+        return page.fingerprint
+
+
+@pytest.mark.parametrize("unreadable", [False, True], ids=["collected", "scan-failed"])
+async def test_the_engine_closes_a_closeable_connector_once_collected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unreadable: bool
+) -> None:
+    """A connector with ``close`` is closed once its documents are read, also when its scan fails."""
+    export = OpenExport(unreadable=unreadable)
+    assert isinstance(export, Closeable)
+    built: list[Connector] = []
+    monkeypatch.setattr(engine, "build_connector", lambda source: built.append(export) or export)
+    (tmp_path / "docs").mkdir()
+    config = tmp_path / "ingest.toml"
+    config.write_text(
+        '[intercom]\nbase_url = "http://127.0.0.1:9"\n\n'
+        '[sources.docs]\nconnector = "filesystem"\npath = "docs"\nurl = "https://docs.example.com"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config)
+    with StateStore(tmp_path / "state.db") as state:
+        sync = Engine(state=state, target_factory=lambda source: [PlanOnlyTarget()])
+        if unreadable:
+            with pytest.raises(ConnectorError):
+                await sync.plan_source(settings.sources["docs"])
+        else:
+            plan = await sync.plan_source(settings.sources["docs"])
+            assert [page.title for page in plan.collected.pages] == ["A"]
+    assert built == [export] and export.closed == 1
