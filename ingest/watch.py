@@ -35,7 +35,7 @@ from ingest.intercom import IntercomClient
 from ingest.pending import PendingWork
 from ingest.runner import make_client, target_factory
 from ingest.state import StateStore
-from ingest.watch_sources import Notify, PollWatch, watch_for
+from ingest.watch_sources import Notify, RetryWatch, watch_for
 from ingest.watch_worker import FATAL, BatchReport, SourceWorker
 
 __all__ = ["BatchReport", "WatchDaemon", "run_watch"]
@@ -70,6 +70,10 @@ class WatchDaemon:
     def waiting(self) -> list[str]:
         """The sources with changes gathered and waiting for their batch to start."""
         return [worker.source.name for worker in self._workers if worker.queue.waiting]
+
+    def watching(self) -> dict[str, str]:
+        """How each source's changes are found now ("watching /srv/docs", "polling the ref every 30 s")."""
+        return {worker.source.name: worker.watch.describe() for worker in self._workers}
 
     def stop(self) -> None:
         """Stop watching; a second call stops the running batches at once. Loop thread only."""
@@ -128,7 +132,7 @@ class WatchDaemon:
                 await asyncio.to_thread(worker.watch.schedule, observer, _notifier(loop, worker))
             except OSError as exc:  # e.g. the inotify watch limit (fs.inotify.max_user_watches)
                 log.error("%s: cannot watch for changes (%s); polling instead", worker.source.name, exc)
-                worker.watch = PollWatch(worker.source, interval=self._settings.watch.poll_seconds)
+                worker.watch = RetryWatch(worker.watch, observer, interval=self._settings.watch.poll_seconds)
             worker.queue.add(whole=True, immediate=True)  # the start-up sync, after watching began
             log.info("%s: %s", worker.source.name, worker.watch.describe())
         alarm = _OverflowAlarm([_notifier(loop, worker) for worker in workers])

@@ -256,6 +256,43 @@ class PollWatch(SourceWatch):
         return revision
 
 
+class RetryWatch(SourceWatch):
+    """A watch that could not be set up (its folder missing, the inotify watch limit reached):
+    the source is synced every ``interval`` seconds, and the watch set up again at each poll
+    until it works; from then on it is watched, not polled."""
+
+    def __init__(self, watch: SourceWatch, observer: BaseObserver, *, interval: float) -> None:
+        super().__init__(watch.source)
+        self.watch = watch
+        self._observer = observer
+        self._interval = interval
+        self._watching = False
+
+    def describe(self) -> str:
+        if self._watching:
+            return self.watch.describe()
+        return f"polling the source every {self._interval:g} s until it can be watched"
+
+    async def poll(self, notify: Notify) -> None:
+        while not self._watching:
+            await asyncio.sleep(self._interval)
+            try:
+                await asyncio.to_thread(self.watch.schedule, self._observer, notify)
+            except OSError:
+                notify((), True)
+                continue
+            self._watching = True
+            log.info("%s: can be watched now; %s", self.source.name, self.watch.describe())
+            notify((), True)  # what changed between the last poll and the watch
+        await self.watch.poll(notify)
+
+    async def ready(self) -> None:
+        await self.watch.ready()
+
+    def synced(self) -> None:
+        self.watch.synced()
+
+
 def _revision_of(connector: object) -> Callable[[], Awaitable[str]] | None:
     """The connector's :class:`Revisioned` method, if it has one."""
     return connector.current_revision if isinstance(connector, Revisioned) else None

@@ -181,11 +181,17 @@ async def test_changes_waiting_for_their_batch_at_shutdown_are_kept(project: Pro
     assert project.remote() == {}
 
 
-async def test_a_folder_that_cannot_be_watched_is_polled(project: Project) -> None:
-    """A source folder missing at start cannot be watched: it is polled, and synced once it appears."""
+async def test_a_folder_that_cannot_be_watched_is_polled_until_it_can_be(project: Project) -> None:
+    """A source folder missing at start cannot be watched: it is polled, synced once it appears,
+    and watched from then on."""
     settings = project.settings()
     project.docs.rmdir()
-    async with project.daemon(settings):
+    async with project.daemon(settings) as daemon:
         assert project.batches()[0].outcome == "retry"
         project.write("a.md", "# A\n\nText.\n")
         await wait_until(lambda: "a.md" in project.remote(), what="the page of the polled folder")
+        await wait_until(
+            lambda: daemon.watching() == {"docs": f"watching {project.docs.resolve()}"}, what="the watch"
+        )
+        project.write("b.md", "# B\n\nText.\n")
+        await wait_until(lambda: "b.md" in project.remote(), what="the page of the watched folder")

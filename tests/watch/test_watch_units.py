@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,14 @@ from watchdog.events import (
     FileModifiedEvent,
     FileMovedEvent,
 )
+from watchdog.observers import Observer
 
 from ingest.config import load_settings
 from ingest.pending import PendingWork
 from ingest.state import StateStore
 from ingest.watch_batches import ChangeQueue
-from ingest.watch_sources import FolderWatch, watch_for
-from tests.watch.conftest import write_config
+from ingest.watch_sources import FolderWatch, RetryWatch, watch_for
+from tests.watch.conftest import wait_until, write_config
 
 
 async def test_a_burst_is_one_batch_with_each_locator_once() -> None:
@@ -147,3 +149,33 @@ def test_only_failures_that_may_pass_stay_pending() -> None:
     assert _outcome([result]) == (None, {"down.md"})
     broken = SourceResult(source="docs", target="articles", error="could not prepare articles: HTTP 503")
     assert _outcome([result, broken]) == ("could not prepare articles: HTTP 503", {"down.md"})
+
+
+async def test_a_folder_that_could_not_be_watched_is_polled_then_watched(folder: FolderWatch) -> None:
+    """While the folder is missing every poll asks for a whole scan; once it exists it is watched
+    by a real observer, and a saved file arrives as its locator, with no more polling."""
+    notified: list[tuple[tuple[str, ...], bool]] = []
+
+    def notify(locators: Iterable[str], whole: bool) -> None:  # from the loop and the observer's thread
+        notified.append((tuple(sorted(locators)), whole))  # one append is atomic
+
+    root = Path(folder.root)
+    await asyncio.to_thread(root.rmdir)
+    observer = Observer()
+    observer.start()
+    retry = RetryWatch(folder, observer, interval=0.05)
+    polling = asyncio.create_task(retry.poll(notify))
+    try:
+        assert retry.describe() == "polling the source every 0.05 s until it can be watched"
+        await wait_until(lambda: len(notified) >= 2, what="polls of the missing folder")
+        assert set(notified) == {((), True)}
+        await asyncio.to_thread(root.mkdir)
+        await wait_until(lambda: retry.describe() == f"watching {root}", what="the watch")
+        notified.clear()
+        (root / "a.md").write_text("# A\n", encoding="utf-8")
+        await wait_until(lambda: (("a.md",), False) in notified, what="the file event")
+        assert ((), True) not in notified
+    finally:
+        polling.cancel()
+        observer.stop()
+        await asyncio.to_thread(observer.join)
