@@ -157,11 +157,11 @@ class Engine:
         try:
             try:
                 planned = await self._collect_and_plan(source, targets, only=only)
-            except ConnectorError as exc:
+                planned = await self._prepare(planned, results, outcomes)
+            except ConnectorError as exc:  # the source could not be read: nothing is sent or deleted
                 for name, result in results.items():
                     result.error, outcomes[name] = str(exc), "failed"
                 return list(results.values())
-            planned = await self._prepare(planned, results, outcomes)
             for target, plan in planned.plans:
                 result = results[target.name]
                 if outcomes[target.name] != "aborted":
@@ -237,6 +237,9 @@ class Engine:
                         retryable=isinstance(exc, RetryableApiError),
                     )
                 )
+            except Exception as exc:  # a target's bug on one page is that page's failure, not the run's
+                log.exception("%s: %s of %s failed unexpectedly", label, item.action.value, item.page.locator)
+                failures.append(Failure(item.page.locator, f"{item.action.value} failed: {exc!r}"))
             else:
                 page = item.page
                 self._state.record_sent(
@@ -266,6 +269,9 @@ class Engine:
                         item.locator, f"delete failed: {exc}", retryable=isinstance(exc, RetryableApiError)
                     )
                 )
+            except Exception as exc:  # as for upserts: this delete's failure, not the run's
+                log.exception("%s: delete of %s failed unexpectedly", label, item.locator)
+                failures.append(Failure(item.locator, f"delete failed: {exc!r}"))
             else:
                 self._state.record_deleted(plan.source, target.name, item.external_id)
                 counts["deleted"] += 1
@@ -284,9 +290,17 @@ class Engine:
                 async with asyncio.TaskGroup() as group:
                     for item in batch:
                         group.create_task(upsert(item))
-            async with asyncio.TaskGroup() as group:
-                for deletion in plan.deletes:
-                    group.create_task(delete(deletion))
+            failed_uploads = len(failures) - len(plan.failures)
+            if failed_uploads:
+                # The page that failed may be a renamed document's new home: its old page stays
+                # until a run whose uploads all succeed.
+                failures += [_postponed(deletion, failed_uploads) for deletion in plan.deletes]
+                for _ in plan.deletes:
+                    self._progress.advance(label)
+            else:
+                async with asyncio.TaskGroup() as group:
+                    for deletion in plan.deletes:
+                        group.create_task(delete(deletion))
             if plan.writes:
                 await target.finish(plan)
         except* _FATAL as errors:
@@ -303,3 +317,12 @@ class Engine:
                 skipped=len(plan.skipped),
                 failed=len(result.failures),
             )
+
+
+def _postponed(deletion: Deletion, failed_uploads: int) -> Failure:
+    return Failure(
+        deletion.locator,
+        f"not deleted yet: {failed_uploads} upload{'s' * (failed_uploads != 1)} of this run failed, "
+        "and deletes wait for a run whose uploads all succeed",
+        retryable=True,
+    )

@@ -132,7 +132,11 @@ def make_plan(
             )
             continue
         present.add(page.external_id)
-        content_hash = payload_hash(page)
+        try:
+            content_hash = payload_hash(page)
+        except ValueError as exc:  # the target cannot express this page (pydantic's errors are ValueErrors)
+            failures_out.append(Failure(page.locator, f"cannot build the {target} request: {exc}"))
+            continue
         record = records.get(page.external_id)
         if record is None:
             creates.append(Upsert(Action.CREATE, page, content_hash))
@@ -143,6 +147,7 @@ def make_plan(
             if record.fingerprint != page.fingerprint or record.locator != page.locator:
                 refreshes.append(Refresh(page.external_id, page.locator, page.fingerprint))
 
+    protected_locators.update(failure.locator for failure in failures_out)
     deletes = tuple(
         Deletion(record.external_id, record.locator, record.title, record.remote_id, record.detail)
         for external_id, record in sorted(records.items())

@@ -144,7 +144,7 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
         return await handler(request)
     faults = state_of(request).faults
     # Decide on arrival, so "the next N requests" means the next N to arrive.
-    delay, action = faults.delay_seconds(), faults.next_action()
+    delay, action = faults.delay_seconds(), faults.next_action(request.method, request.path)
     if delay > 0:
         await asyncio.sleep(delay)
     if action == "drop":

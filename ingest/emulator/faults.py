@@ -16,8 +16,9 @@ Action = Literal["drop"] | int | None
 class FaultUpdate(BaseModel):
     """A change to the emulator's behaviour at run time; fields left ``None`` stay as they are.
 
-    ``latency_ms`` is a fixed value or a ``(min, max)`` range. ``fail_next`` requests are
-    answered ``fail_status``; ``drop_next`` requests get their connection closed without
+    ``latency_ms`` is a fixed value or a ``(min, max)`` range. ``fail_next`` requests whose
+    ``"METHOD /path"`` starts with ``fail_path`` (any request when unset) are answered
+    ``fail_status``; ``drop_next`` requests get their connection closed without
     an answer (drops are taken first). ``fail_rate`` answers that share of requests
     ``fail_status`` at random. ``seed`` restarts the random generators.
     ``stall_next`` requests whose ``"METHOD /path"`` starts with ``stall_path`` (e.g.
@@ -32,6 +33,7 @@ class FaultUpdate(BaseModel):
     fail_rate: float | None = Field(default=None, ge=0.0, le=1.0)
     fail_status: int | None = Field(default=None, ge=400, le=599)
     fail_next: int | None = Field(default=None, ge=0)
+    fail_path: str | None = None
     drop_next: int | None = Field(default=None, ge=0)
     stall_next: int | None = Field(default=None, ge=0)
     stall_path: str | None = None
@@ -57,6 +59,7 @@ class Faults:
         self.fail_rate = config.fail_rate
         self.fail_status = 503
         self.fail_next = 0
+        self.fail_path = ""
         self.drop_next = 0
         self.stall_next = 0
         self.stall_path = ""
@@ -81,6 +84,7 @@ class Faults:
             "fail_rate",
             "fail_status",
             "fail_next",
+            "fail_path",
             "drop_next",
             "stall_next",
             "stall_path",
@@ -97,12 +101,13 @@ class Faults:
             return 0.0
         return (low if low == high else self._latency_rng.uniform(low, high)) / 1000.0
 
-    def next_action(self) -> Action:
-        """``"drop"``, a status to fail with, or ``None`` to answer normally; consumes counts."""
+    def next_action(self, method: str, path: str) -> Action:
+        """``"drop"``, a status to fail with, or ``None`` to answer ``method path`` normally;
+        consumes counts."""
         if self.drop_next > 0:
             self.drop_next -= 1
             return "drop"
-        if self.fail_next > 0:
+        if self.fail_next > 0 and f"{method} {path}".startswith(self.fail_path):
             self.fail_next -= 1
             return self.fail_status
         if self.fail_rate > 0 and self._fail_rng.random() < self.fail_rate:
@@ -123,6 +128,7 @@ class Faults:
             "fail_rate": self.fail_rate,
             "fail_status": self.fail_status,
             "fail_next": self.fail_next,
+            "fail_path": self.fail_path,
             "drop_next": self.drop_next,
             "stall_next": self.stall_next,
             "stall_path": self.stall_path,

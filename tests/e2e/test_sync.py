@@ -6,16 +6,25 @@ import asyncio
 import os
 import shutil
 import time
+from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from contract import requires_spec, validate_recorded
 from pydantic import SecretStr
 
-from ingest.config import load_settings
-from ingest.errors import AuthError, ConfigError, LockedError
+from ingest import engine
+from ingest.config import Source, load_settings
+from ingest.connector import Connector
+from ingest.document import DocumentRef
+from ingest.emulator import RunningEmulator
+from ingest.errors import AuthError, ConfigError, ConnectorError, LockedError
 from ingest.lock import SourceLock, source_locks
+from ingest.plan import Upsert
 from ingest.runner import run_sources
+from ingest.targets.base import Sent
+from ingest.targets.external_pages import ExternalPagesTarget
 from tests.e2e.conftest import SOURCE_URL, TOKEN, Harness, write_config, write_docs
 
 
@@ -264,3 +273,89 @@ async def test_a_run_waits_its_turn_for_a_source_another_process_holds(harness: 
     assert result.ok and result.counts.created == 2
     # The in-loop emulator shares this process's clock: every request came after the release.
     assert all(request.received_at >= released for request in harness.emulator.requests())
+
+
+async def test_a_renamed_document_whose_upload_fails_keeps_its_old_page(harness: Harness) -> None:
+    """Deletes wait while an upload of the run failed: the renamed document's old page stays until its
+    new page exists, and the next clean run moves it."""
+    write_docs(harness.docs, 3)
+    await harness.sync()
+    old = harness.docs / "section-0/page-000.md"
+    old.rename(harness.docs / "renamed.md")
+    harness.emulator.clear_requests()
+    harness.emulator.set_faults(fail_next=1, fail_status=400, fail_path="POST /ai/external_pages")
+    failed = await harness.sync()
+    assert not failed.ok and failed.counts.deleted == 0
+    messages = {failure.locator: failure.message for failure in failed.failures}
+    assert messages["renamed.md"].startswith("create failed:")
+    assert messages["section-0/page-000.md"].startswith("not deleted yet: 1 upload of this run failed")
+    assert harness.writes() == [("POST", "/ai/external_pages")]
+    assert set(harness.remote()) == {f"section-{n}/page-00{n}.md" for n in range(3)}
+
+    moved = await harness.sync()
+    assert moved.ok and (moved.counts.created, moved.counts.deleted) == (1, 1)
+    assert set(harness.remote()) == {"renamed.md", "section-1/page-001.md", "section-2/page-002.md"}
+
+
+async def test_a_target_bug_on_one_page_fails_that_page_only(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected exception while sending one page is that page's failure; the others are sent."""
+    write_docs(harness.docs, 4)
+    real_upsert = ExternalPagesTarget.upsert
+
+    async def upsert(self: ExternalPagesTarget, item: Upsert) -> Sent:
+        if item.page.locator == "section-1/page-001.md":
+            raise KeyError("a bug")
+        return await real_upsert(self, item)
+
+    monkeypatch.setattr(ExternalPagesTarget, "upsert", upsert)
+    result = await harness.sync()
+    assert (result.counts.created, result.counts.failed) == (3, 1)
+    (failure,) = result.failures
+    assert (failure.locator, failure.message) == ("section-1/page-001.md", "create failed: KeyError('a bug')")
+    assert "section-1/page-001.md" not in harness.remote() and len(harness.remote()) == 3
+
+
+def lose_state(folder: Path) -> None:
+    for state_file in folder.glob("ingest.db*"):
+        state_file.unlink()
+
+
+async def test_a_source_unreadable_when_planned_again_fails_alone(
+    tmp_path: Path, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lost state file makes a source adopt its pages and plan again; when that second scan fails
+    (a git fetch timing out, say), the source fails with the reason and the next source still syncs."""
+    lines = ["[intercom]", f'base_url = "{emulator.base_url}"', ""]
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.md").write_text(f"# {name}\n\nBody.\n", encoding="utf-8")
+        lines += [f"[sources.{name}]", 'connector = "filesystem"', f'path = "{name}"']
+        lines += [f'url = "https://{name}.example.com"', ""]
+    (tmp_path / "ingest.toml").write_text("\n".join(lines), encoding="utf-8")
+    settings = load_settings(tmp_path / "ingest.toml")
+    await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
+    lose_state(tmp_path)
+    (tmp_path / "b" / "y.md").write_text("# New in b\n\nBody.\n", encoding="utf-8")
+
+    real_build = engine.build_connector
+    scans = Counter[str]()
+
+    def build(source: Source) -> Connector:
+        connector = real_build(source)
+        scans[source.name] += 1
+        if source.name == "a" and scans["a"] == 2:
+
+            async def unreachable() -> AsyncIterator[DocumentRef]:
+                raise ConnectorError("cannot reach the repository")
+                yield  # pragma: no cover - makes this an async generator
+
+            connector.scan = unreachable  # type: ignore[method-assign]
+        return connector
+
+    monkeypatch.setattr(engine, "build_connector", build)
+    a, b = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
+    assert (a.source, a.ok, a.error) == ("a", False, "cannot reach the repository")
+    assert (b.source, b.ok) == ("b", True)
+    assert sorted(page["external_id"] for page in emulator.pages()) == ["x.md", "x.md", "y.md"]

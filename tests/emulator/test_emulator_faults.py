@@ -33,6 +33,21 @@ async def test_next_n_requests_fail_with_the_chosen_status(
     assert await _statuses(client, 2) == [500, 200]
 
 
+async def test_failures_can_be_aimed_at_one_endpoint(
+    client: aiohttp.ClientSession, emulator: RunningEmulator
+) -> None:
+    """With fail_path only requests whose "METHOD /path" starts with it fail; others pass untouched."""
+    emulator.set_faults(fail_next=1, fail_status=400, fail_path="POST /ai/content_import_sources")
+    assert await _statuses(client, 2) == [200, 200]
+    body = {"sync_behavior": "api", "url": "https://x"}
+    async with client.post("/ai/content_import_sources", json=body) as response:
+        assert response.status == 400
+        assert_error(await response.json(), "bad_request")
+    async with client.post("/ai/content_import_sources", json=body) as response:
+        assert response.status == 200
+    assert len(emulator.sources()) == 1
+
+
 async def test_dropped_connection_raises_on_the_client(
     client: aiohttp.ClientSession, emulator: RunningEmulator
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingest.document import Failure, Page, SkippedDocument
 from ingest.plan import Action, make_plan
 from ingest.state import DocumentRecord
@@ -110,6 +112,34 @@ def test_duplicate_external_id_is_a_failure_not_a_second_page() -> None:
     plan = plan_for([page("dup", locator="a.md"), page("dup", locator="b.md")], [])
     assert [u.page.locator for u in plan.creates] == ["a.md"]
     assert [(f.locator, "already used by" in f.message) for f in plan.failures] == [("b.md", True)]
+
+
+def test_a_document_that_takes_another_external_id_keeps_its_own_page() -> None:
+    """b.md, which had a page of its own, now pins a.md's id: that is its failure, and its old page
+    is not deleted while the conflict stands."""
+    records = [record("a.md"), record("b.md")]
+    plan = plan_for([page("a.md", "<p>v2</p>"), page("a.md", "<p>b</p>", locator="b.md")], records)
+    assert [f.locator for f in plan.failures] == ["b.md"]
+    assert plan.deletes == ()
+
+
+def test_a_page_the_target_cannot_express_is_a_failure_that_keeps_its_remote_page() -> None:
+    """payload_hash raising ValueError (a request that would not validate) fails that document alone."""
+
+    def payload_hash(page: Page) -> str:
+        if "\ud83d" in page.title:
+            raise ValueError("title is not valid UTF-8")
+        return f"hash-{page.html}"
+
+    bad = replace(page("bad", "<p>v2</p>"), title="Bad \ud83d")
+    plan = make_plan(
+        source="docs", target="external_pages", pages=[bad, page("good")], unchanged_ids=set(), skipped=(),
+        failures=(), records={"bad": record("bad")}, payload_hash=payload_hash, max_delete_share=0.5,
+    )  # fmt: skip
+    assert [u.page.external_id for u in plan.creates] == ["good"]
+    (failure,) = plan.failures
+    assert failure.locator == "bad" and failure.message.startswith("cannot build the external_pages request:")
+    assert plan.deletes == () and plan.updates == ()
 
 
 def test_mass_delete_is_refused_above_the_share() -> None:
