@@ -25,6 +25,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
 from ingest.settings import (
+    EXTERNAL_PAGES,
     ArticlesSettings,
     IntercomSettings,
     SourceSettings,
@@ -184,6 +185,21 @@ def _validate_source(name: str, settings: SourceSettings, base_dir: Path) -> Sou
     return Source(name=name, settings=settings, options=options)
 
 
+def _refuse_shared_import_sources(sources: Mapping[str, Source]) -> None:
+    """Two sources on one Content Import Source would each delete the other's pages as gone."""
+    owner: dict[str, str] = {}
+    for name, source in sources.items():
+        url = source.settings.url
+        if url is None or EXTERNAL_PAGES not in source.settings.targets:
+            continue
+        if url in owner:
+            raise ConfigError(
+                f"sources.{name}.url: {url} is already the url of sources.{owner[url]}; each source "
+                "needs a Content Import Source of its own"
+            )
+        owner[url] = name
+
+
 def load_settings(config_file: Path | None = None) -> Settings:
     """Read, merge and validate the configuration; raise ConfigError with one clear line."""
     explicit = config_file is not None
@@ -203,6 +219,7 @@ def load_settings(config_file: Path | None = None) -> Settings:
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(exc)) from exc
     sources = {name: _validate_source(name, settings, base_dir) for name, settings in merged.sources.items()}
+    _refuse_shared_import_sources(sources)
     return Settings(
         intercom=intercom,
         state=state,

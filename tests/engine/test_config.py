@@ -129,6 +129,20 @@ def test_mistakes_are_one_line_naming_the_key(tmp_path: Path, change: tuple[str,
     assert expected in error_for(tmp_path, MINIMAL.replace(*change))
 
 
+def test_two_sources_on_one_content_import_source_are_refused(tmp_path: Path) -> None:
+    """Each source would delete the other's pages as gone; a source publishing only articles may share."""
+    wiki = '\n[sources.wiki]\nconnector = "filesystem"\npath = "docs"\nurl = "https://docs.example.com"\n'
+    message = error_for(tmp_path, MINIMAL + wiki)
+    assert message == (
+        "sources.wiki.url: https://docs.example.com is already the url of sources.docs; "
+        "each source needs a Content Import Source of its own"
+    )
+    articles_only = (
+        wiki + 'targets = ["articles"]\n[sources.wiki.articles]\nauthor_id = 1\ncollection = "Wiki"\n'
+    )
+    assert set(load_settings(write_config(tmp_path, MINIMAL + articles_only)).sources) == {"docs", "wiki"}
+
+
 def test_missing_explicit_config_file(tmp_path: Path) -> None:
     """--config pointing nowhere says so and suggests --config."""
     with pytest.raises(ConfigError, match="not found"):
