@@ -49,7 +49,8 @@ class ArticlesTarget:
         self._state = state
         self._book = ArticleBook(state.connection, source)
         self._tree: CollectionTree | None = None
-        self._index: dict[tuple[str, str], str] | None = None
+        #: Articles no document owns, by (collection id, title): candidates for adoption.
+        self._index: dict[tuple[str, str], list[str]] | None = None
         self._index_lock = asyncio.Lock()
         self._claimed: set[str] = set()
 
@@ -82,7 +83,8 @@ class ArticlesTarget:
         where: object = (
             [language.locale, language.base_locator, language.base_external_id]
             if language.is_translation
-            else list(self._collection(page))
+            # The root and help center place the article as much as the path below them does.
+            else [self._config.help_center_id, self._config.collection, list(self._collection(page))]
         )
         return payload_digest([self._content(page).to_body(), where])
 
@@ -132,7 +134,8 @@ class ArticlesTarget:
             return await self._write_translation(item.page, language)
         assert self._tree is not None, "prepare() must run first"
         path = self._collection(item.page)
-        parent_id = self._tree.id_of(path)
+        # A re-plan after prepare() may bring folders prepare() never saw.
+        parent_id = await self._tree.id_of(path)
         detail = json.dumps({"collection": list(path)}, ensure_ascii=False)
         if item.action is Action.UPDATE and item.remote_id is not None:
             try:
@@ -142,7 +145,22 @@ class ArticlesTarget:
                 if exc.status != 404:
                     raise
                 log.warning("article %s of %s is gone; creating it again", item.remote_id, item.page.locator)
+                self._forget_translations_in(item.remote_id)
         return Sent(await self._create_or_adopt(item.page, parent_id), detail)
+
+    def _forget_translations_in(self, article_id: str) -> None:
+        """Forget the translations written into an article that is gone: the next run reads them
+        again (a document without a record always is, by a watch run too) and writes them into
+        the article that replaces it.
+
+        Not in this run: an unchanged translation is not read (collect skips it by its
+        fingerprint) and a plan cannot grow while it is carried out. Making the translation's
+        hash depend on its original's article id would not be enough: only what is read is hashed.
+        """
+        with self._state.transaction():
+            for record in self._state.documents(self._source, ARTICLES).values():
+                if record.remote_id == article_id and "locale" in _detail(record):
+                    self._state.record_deleted(self._source, ARTICLES, record.external_id)
 
     async def _update(self, article_id: str, page: Page, parent_id: str) -> None:
         content = self._content(page)
@@ -197,12 +215,15 @@ class ArticlesTarget:
                 self._index = {}
                 async for article in self._api.list_articles():
                     if article.id not in owned and article.parent_id is not None:
-                        self._index.setdefault((str(article.parent_id), article.title or ""), article.id)
-            found = self._index.get((parent_id, title))
-            if found is None or found in self._claimed:
-                return None
-            self._claimed.add(found)
-            return found
+                        self._index.setdefault((str(article.parent_id), article.title or ""), []).append(
+                            article.id
+                        )
+            # Documents may share a title in one collection: each adopts an article of its own.
+            for found in self._index.get((parent_id, title), []):
+                if found not in self._claimed:
+                    self._claimed.add(found)
+                    return found
+            return None
 
     async def _write_translation(self, page: Page, language: Language) -> Sent:
         article_id = self._original_article(language)

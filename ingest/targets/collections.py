@@ -8,12 +8,13 @@ and they no longer hold anything.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Iterable
 
 from ingest.errors import RejectedError
-from ingest.intercom import IntercomClient
+from ingest.intercom import Collection, IntercomClient
 from ingest.targets.article_book import ArticleBook, CollectionPath, path_key
 
 log = logging.getLogger("ingest.targets.articles")
@@ -37,32 +38,49 @@ class CollectionTree:
         self._root_name = root_name
         self._help_center_id = help_center_id
         self._ids: dict[CollectionPath, str] = {}
+        # Upserts running concurrently may need the same new collection: one creates it.
+        self._lock = asyncio.Lock()
 
-    def id_of(self, path: CollectionPath) -> str:
+    async def id_of(self, path: CollectionPath) -> str:
+        """The id of the collection at ``path``, found or created (with its parents) when not known yet."""
+        if path not in self._ids:
+            await self.ensure([path])
         return self._ids[path]
 
     async def ensure(self, paths: Iterable[CollectionPath]) -> None:
         """Make sure every path (and its parents) exists remotely; learn their ids."""
-        needed = sorted(with_parents(paths) - set(self._ids), key=len)
-        if not needed:
-            return
+        async with self._lock:
+            needed = sorted(with_parents(paths) - set(self._ids), key=len)
+            if needed:
+                await self._find_or_create(needed)
+
+    async def _find_or_create(self, needed: list[CollectionPath]) -> None:
+        """``needed`` parents first: a remembered collection still in its place, else one with the
+        same name under the same parent, else a new one."""
         remote = await self._client.list_collections()
-        existing = {collection.id for collection in remote}
+        by_id = {collection.id: collection for collection in remote}
         by_name = {(c.parent_id, c.name): c.id for c in remote if self._in_our_help_center(c.help_center_id)}
         known = self._book.collections()
         for path in needed:
             parent_id = self._ids[path[:-1]] if path else None
             name = path[-1] if path else self._root_name
             remembered = known.get(path)
-            if remembered is not None and remembered.remote_id in existing:
+            if remembered is not None and self._in_place(by_id.get(remembered.remote_id), path, parent_id):
                 self._ids[path] = remembered.remote_id
                 continue
+            if remembered is not None and not path:
+                log.warning(
+                    "root collection %s is gone or no longer %r in the configured help center; articles "
+                    "move to the one found or created now (the old collections are left as they are)",
+                    remembered.remote_id,
+                    self._root_name,
+                )
             key = path_key(path)
             found = by_name.get((parent_id, name))
             if found is not None:
-                created_by_us = (remembered is not None and remembered.created_by_us) or (
-                    self._book.intent(_INTENT, key) is not None
-                )
+                # Only an intent for this very name (a create this tool sent) makes it ours; an
+                # intent left from another root name does not.
+                created_by_us = self._book.intent(_INTENT, key) == name
                 log.info("collection %r: adopting the existing one (%s)", name, found)
             else:
                 self._book.record_intent(_INTENT, key, name)
@@ -75,6 +93,17 @@ class CollectionTree:
             self._book.clear_intent(_INTENT, key)
             self._ids[path] = found
             by_name[(parent_id, name)] = found
+
+    def _in_place(self, collection: Collection | None, path: CollectionPath, parent_id: str | None) -> bool:
+        """Whether a remembered collection still is the one ``path`` names: it exists under the
+        parent found for it; the root also carries the configured name in the configured help
+        center. Paths are remembered below the root, so without this a changed ``collection`` or
+        ``help_center_id`` would keep every article in the old root."""
+        if collection is None or collection.parent_id != parent_id:
+            return False
+        return bool(path) or (
+            collection.name == self._root_name and self._in_our_help_center(collection.help_center_id)
+        )
 
     def _in_our_help_center(self, help_center_id: int | str | None) -> bool:
         return self._help_center_id is None or str(help_center_id) == str(self._help_center_id)

@@ -12,10 +12,13 @@ from contract import requires_spec, validate_recorded
 from pydantic import SecretStr
 
 from ingest.config import load_settings
-from ingest.emulator import RunningEmulator
+from ingest.emulator import EmulatorConfig, EmulatorHelpCenter, RunningEmulator
 from ingest.engine import SourceResult
 from ingest.errors import ConfigError
+from ingest.intercom import IntercomClient
+from ingest.plan import Plan
 from ingest.runner import run_sources
+from ingest.targets.external_pages import ExternalPagesTarget
 from tests.e2e.conftest import TOKEN
 
 AUTHOR = 1
@@ -65,6 +68,16 @@ class Project:
             return (*path(by_id[str(parent)]), collection["name"]) if parent else (collection["name"],)
 
         return {path(c): c for c in by_id.values()}
+
+    def place(self, article: dict[str, Any]) -> tuple[str, ...]:
+        """The names of the collections an article sits in, from the top."""
+        by_id = {str(c["id"]): c for c in self.emulator.collections()}
+        names: list[str] = []
+        parent = article.get("parent_id")
+        while parent is not None:
+            names.insert(0, by_id[str(parent)]["name"])
+            parent = by_id[str(parent)].get("parent_id")
+        return tuple(names)
 
     def articles(self) -> dict[str, dict[str, Any]]:
         """Articles by title (failing on a duplicate title)."""
@@ -299,8 +312,6 @@ async def test_unknown_help_center_is_refused(project: Project) -> None:
 
 async def test_collections_it_did_not_create_are_never_removed(project: Project) -> None:
     """Collections that existed before (adopted by name) stay, even when deletions empty them."""
-    from ingest.intercom import IntercomClient
-
     async with IntercomClient(base_url=project.emulator.base_url, token=TOKEN) as client:
         root = await client.create_collection("Handbook")
         existing = await client.create_collection("Getting started", parent_id=root.id)
@@ -327,3 +338,144 @@ def test_status_lists_articles_beside_external_pages(
     assert main(["status", "--config", str(project.tmp_path / "ingest.toml")]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("; ")[1] for line in lines] == ["target: external_pages", "target: articles"]
+
+
+async def test_changing_the_root_collection_moves_every_article(project: Project) -> None:
+    """A new root name moves every article (updated, not created again) below the root of that name,
+    found (here: it exists already) or created, with the collections below it."""
+    await project.sync()
+    ids = {title: article["id"] for title, article in project.articles().items()}
+    async with IntercomClient(base_url=project.emulator.base_url, token=TOKEN) as client:
+        existing_root = await client.create_collection("Docs")
+    project.configure(collection="Docs")
+    project.emulator.clear_requests()
+    result = await project.sync_articles()
+    assert result.ok and (result.counts.created, result.counts.updated) == (0, 3)
+    assert not any(method == "POST" and path == "/articles" for method, path in project.article_writes())
+    articles = project.articles()
+    assert {title: article["id"] for title, article in articles.items()} == ids
+    assert project.place(articles["Welcome"]) == ("Docs",)
+    assert project.place(articles["Install"]) == ("Docs", "Getting started")
+    assert project.place(articles["Invoices"]) == ("Docs", "Guides", "Billing")
+    assert project.collections()[("Docs",)]["id"] == existing_root.id, "the existing root was not found"
+
+    write(project.docs, "guides/billing/invoices.md", "# Invoices\n\nFind them under Billing.\n")
+    project.emulator.clear_requests()
+    await project.sync_articles()
+    assert project.article_writes() == [("PUT", f"/articles/{ids['Invoices']}")]
+    assert project.place(project.articles()["Invoices"]) == ("Docs", "Guides", "Billing")
+
+
+TWO_HELP_CENTERS = EmulatorConfig(
+    token=TOKEN,
+    help_centers=(
+        EmulatorHelpCenter(1, "one", "One", "https://one.example.com"),
+        EmulatorHelpCenter(2, "two", "Two", "https://two.example.com"),
+    ),
+)
+
+
+@pytest.mark.parametrize("emulator_config", [TWO_HELP_CENTERS])
+async def test_changing_the_help_center_moves_every_article(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    """Another help_center_id moves every article into collections of that Help Center."""
+    project = Project(tmp_path, emulator)
+    project.configure(help_center_id=1)
+    write(project.docs, "index.md", "# Welcome\n\nStart here.\n")
+    write(project.docs, "guides/install.md", "# Install\n\nDownload the app.\n")
+    await project.sync()
+    ids = {title: article["id"] for title, article in project.articles().items()}
+    project.configure(help_center_id=2)
+    result = await project.sync_articles()
+    assert result.ok and (result.counts.created, result.counts.updated) == (0, 2)
+    help_center_of = {str(c["id"]): c["help_center_id"] for c in emulator.collections()}
+    articles = project.articles()
+    assert {title: article["id"] for title, article in articles.items()} == ids
+    assert {str(help_center_of[str(article["parent_id"])]) for article in articles.values()} == {"2"}
+    assert project.place(articles["Install"]) == ("Handbook", "Guides")
+
+
+async def test_lost_state_adopts_articles_sharing_a_title(project: Project) -> None:
+    """Two documents with the same title in one folder: a rerun without state adopts both articles."""
+    write(project.docs, "faq/a.md", "# FAQ\n\nAlpha.\n")
+    write(project.docs, "faq/b.md", "# FAQ\n\nBeta.\n")
+    await project.sync()
+    before = sorted(article["id"] for article in project.emulator.articles())
+    for leftover in project.tmp_path.glob("ingest.db*"):
+        leftover.unlink()
+    project.emulator.clear_requests()
+    result = await project.sync_articles()
+    assert result.ok and result.counts.created + result.counts.updated == 5
+    assert not any(method == "POST" for method, _ in project.article_writes())
+    articles = project.emulator.articles()
+    assert sorted(article["id"] for article in articles) == before
+    faq_bodies = sorted(article["body"] for article in articles if article["title"] == "FAQ")
+    assert faq_bodies == ["<p>Alpha.</p>", "<p>Beta.</p>"]
+
+
+async def test_an_article_created_again_gets_its_translations_back(project: Project) -> None:
+    """An article deleted in Intercom is created again when its document changes; its unchanged
+    translation is written into the new article by the next run, which changes nothing else."""
+    write(project.docs, "guides/guide.md", "# Guide\n\nHello.\n")
+    write(project.docs, "guides/guide.fr.md", "# Guide (FR)\n\nBonjour.\n")
+    await project.sync()
+    async with IntercomClient(base_url=project.emulator.base_url, token=TOKEN) as client:
+        await client.delete_article(project.articles()["Guide"]["id"])
+    write(project.docs, "guides/guide.md", "# Guide\n\nHello again.\n")
+    assert (await project.sync_articles()).ok
+    new_id = project.articles()["Guide"]["id"]
+
+    project.emulator.clear_requests()
+    result = await project.sync_articles()
+    assert result.ok, result.failures
+    assert project.article_writes() == [("PUT", f"/articles/{new_id}")]
+    translated = project.articles()["Guide"]["translated_content"]
+    assert translated["fr"]["title"] == "Guide (FR)" and "Bonjour." in translated["fr"]["body"]
+
+    project.emulator.clear_requests()
+    assert (await project.sync_articles()).counts.unchanged == 5
+    assert project.article_writes() == []
+
+
+async def test_a_replan_brings_a_folder_prepare_never_saw(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine plans again when a target's prepare() changed state; documents saved meanwhile in
+    a new folder get their collection (one, though two articles need it at once)."""
+    project.configure(targets='["external_pages", "articles"]')
+    await project.sync()
+    async with IntercomClient(base_url=project.emulator.base_url, token=TOKEN) as client:
+        (source,) = await client.list_content_import_sources()
+        await client.delete_content_import_source(source.id)  # External Pages prepare() will replan
+    write(project.docs, "index.md", "# Welcome\n\nStart here, please.\n")
+    prepare = ExternalPagesTarget.prepare
+
+    async def prepare_while_a_writer_saves(self: ExternalPagesTarget, plan: Plan) -> bool:
+        changed = await prepare(self, plan)
+        write(project.docs, "new-folder/one.md", "# One\n\nFirst.\n")
+        write(project.docs, "new-folder/two.md", "# Two\n\nSecond.\n")
+        return changed
+
+    monkeypatch.setattr(ExternalPagesTarget, "prepare", prepare_while_a_writer_saves)
+    results = await project.sync()
+    assert all(result.ok for result in results), [(r.error, r.failures) for r in results]
+    articles = project.articles()
+    assert project.place(articles["One"]) == project.place(articles["Two"]) == ("Handbook", "New folder")
+    assert [c["name"] for c in project.emulator.collections()].count("New folder") == 1
+
+
+async def test_a_root_found_after_a_change_is_never_removed(project: Project) -> None:
+    """The root a changed name finds already existing is not this tool's: emptied, it stays."""
+    await project.sync()
+    async with IntercomClient(base_url=project.emulator.base_url, token=TOKEN) as client:
+        await client.create_collection("Docs")
+    project.configure(collection="Docs", on_delete="delete")
+    await project.sync()
+    for document in ("index.md", "getting-started/install.md", "guides/billing/invoices.md"):
+        (project.docs / document).unlink()
+    (result,) = [r for r in await project.sync(allow_mass_delete=True) if r.target == "articles"]
+    assert result.ok and result.counts.deleted == 3
+    remaining = project.collections()
+    assert ("Docs",) in remaining
+    assert ("Docs", "Getting started") not in remaining and ("Docs", "Guides") not in remaining
