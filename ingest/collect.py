@@ -15,7 +15,7 @@ from wcmatch import glob
 from ingest.connector import Connector, ProvidesLinks, Resumable
 from ingest.convert import LinkBuilder, render_page
 from ingest.document import DocumentRef, Failure, Page, SkippedDocument, SourceDocument
-from ingest.state import DocumentRecord
+from ingest.state import DocumentRecord, RememberedSkip
 from ingest.targets.base import payload_digest
 
 #: Documents loaded at once; loading is I/O (files, git), conversion is CPU.
@@ -32,6 +32,10 @@ class Collected:
     #: Per target, the external ids of documents skipped because nothing changed for it.
     unchanged_ids: dict[str, set[str]] = field(default_factory=dict)
     skipped: list[SkippedDocument] = field(default_factory=list)
+    #: Effective fingerprints of the documents in ``skipped`` that were read (and left out then).
+    skipped_fingerprints: dict[str, str] = field(default_factory=dict)
+    #: Per target, documents not read because they are as they were when it last left them out.
+    remembered_skips: dict[str, list[RememberedSkip]] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     scanned: int = 0
     converted: int = 0
@@ -68,11 +72,13 @@ def links_for(connector: Connector, url_template: str | None) -> LinkBuilder:
 
 @dataclass(frozen=True)
 class TargetRecords:
-    """What ``collect`` needs of one target: what was sent for each document, and whether the
-    target's own settings changed since (then every document must be compared again)."""
+    """What ``collect`` needs of one target: what was sent for each document, what it left out
+    on purpose, and whether its own settings changed since (then every document must be
+    compared again)."""
 
     records: Mapping[str, DocumentRecord]
     settings_changed: bool = False
+    skips: Mapping[str, RememberedSkip] = field(default_factory=dict)
 
 
 async def collect(
@@ -87,8 +93,9 @@ async def collect(
     """Scan ``connector``; read and convert only documents that changed for some target.
 
     A document is skipped for a target when its effective fingerprint equals the one
-    recorded for that target; it is read when any target needs it, and the planner then
-    finds it unchanged for the others by its payload hash. ``only``, when given, limits
+    recorded for that target, or the one it had when the target last left it out on
+    purpose; it is read when any target needs it, and the planner then finds it unchanged
+    for the others by its payload hash. ``only``, when given, limits
     reading to those locators (the watcher's changed files); every other scanned document
     counts as present and unchanged. A :class:`~ingest.connector.Resumable` connector must
     have been told its checkpoint.
@@ -96,7 +103,9 @@ async def collect(
     by_locator = {
         name: {record.locator: record for record in view.records.values()} for name, view in targets.items()
     }
-    result = Collected(unchanged_ids={name: set() for name in targets})
+    result = Collected(
+        unchanged_ids={name: set() for name in targets}, remembered_skips={name: [] for name in targets}
+    )
     found: list[DocumentRef] = []
     async for item in connector.scan():
         if isinstance(item, Failure):
@@ -117,18 +126,23 @@ async def collect(
     to_load: list[tuple[DocumentRef, str]] = []
     for ref in found:
         fingerprint = effective_fingerprint(ref.fingerprint, digest)
+        kept = only is not None and ref.locator not in only  # counts as it was, unread
         unchanged: dict[str, str] = {}
+        left_out: dict[str, RememberedSkip] = {}
         for name, view in targets.items():
+            if view.settings_changed:
+                continue
             record = by_locator[name].get(ref.locator)
-            if (
-                record is not None
-                and not view.settings_changed
-                and (record.fingerprint == fingerprint or (only is not None and ref.locator not in only))
-            ):
+            skip = view.skips.get(ref.locator)
+            if record is not None and (record.fingerprint == fingerprint or kept):
                 unchanged[name] = record.external_id
-        if len(unchanged) == len(targets):
+            elif skip is not None and (skip.fingerprint == fingerprint or kept):
+                left_out[name] = skip
+        if len(unchanged) + len(left_out) == len(targets):
             for name, external_id in unchanged.items():
                 result.unchanged_ids[name].add(external_id)
+            for name, skip in left_out.items():
+                result.remembered_skips[name].append(skip)
         else:
             to_load.append((ref, fingerprint))
 
@@ -146,6 +160,7 @@ async def collect(
                 result.converted += 1
             elif isinstance(document, SkippedDocument):
                 result.skipped.append(document)
+                result.skipped_fingerprints[document.locator] = fingerprint
             else:
                 result.failures.append(document)
         await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal) breathe between batches

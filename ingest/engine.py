@@ -22,7 +22,7 @@ from ingest.plan import Action, Deletion, Plan, Upsert, make_plan
 from ingest.registry import load_connector
 from ingest.report import NullProgress, Progress
 from ingest.run_log import RunCounts
-from ingest.state import DocumentRecord, StateStore
+from ingest.state import DocumentRecord, RememberedSkip, StateStore
 from ingest.targets.base import Target
 
 log = logging.getLogger("ingest.engine")
@@ -61,6 +61,10 @@ class SourcePlan:
     source: Source
     collected: Collected
     plans: list[tuple[Target, Plan]]
+    #: The locators the collection was limited to (None: all of them).
+    only: Collection[str] | None = None
+    #: Per target, the documents it leaves out on purpose, with fingerprints, to remember.
+    skips: dict[str, list[RememberedSkip]] = field(default_factory=dict)
 
 
 def build_connector(source: Source) -> Connector:
@@ -99,6 +103,7 @@ class Engine:
                 records=self._state.documents(source.name, target.name),
                 settings_changed=self._state.target_settings(source.name, target.name)
                 != target.settings_digest(),
+                skips=self._state.skips(source.name, target.name),
             )
             for target in targets
         }
@@ -114,22 +119,32 @@ class Engine:
         finally:
             if isinstance(connector, Closeable):
                 connector.close()
-        plans = [
-            (target, self._plan(source, target, collected, views[target.name].records)) for target in targets
-        ]
-        return SourcePlan(source, collected, plans)
+        planned = SourcePlan(source, collected, [], only=only)
+        for target in targets:
+            records = views[target.name].records
+            plan, planned.skips[target.name] = self._plan(source, target, collected, records)
+            planned.plans.append((target, plan))
+        return planned
 
     def _plan(
         self, source: Source, target: Target, collected: Collected, records: Mapping[str, DocumentRecord]
-    ) -> Plan:
-        pages, skipped = [], list(collected.skipped)
+    ) -> tuple[Plan, list[RememberedSkip]]:
+        """The target's plan, and the documents it leaves out on purpose (to remember)."""
+        remembered = collected.remembered_skips[target.name]
+        skips = [
+            RememberedSkip(skipped.locator, collected.skipped_fingerprints[skipped.locator], skipped.reason)
+            for skipped in collected.skipped
+            if skipped.locator in collected.skipped_fingerprints
+        ]
+        pages, skipped = [], [*collected.skipped, *(SkippedDocument(s.locator, s.reason) for s in remembered)]
         for page in collected.pages:
             reason = target.accepts(page)
             if reason is None:
                 pages.append(page)
             else:
                 skipped.append(SkippedDocument(page.locator, reason))
-        return make_plan(
+                skips.append(RememberedSkip(page.locator, page.fingerprint, reason))
+        plan = make_plan(
             source=source.name,
             target=target.name,
             pages=pages,
@@ -141,6 +156,7 @@ class Engine:
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
         )
+        return plan, [*remembered, *skips]
 
     async def sync_source(self, source: Source, *, only: Collection[str] | None = None) -> list[SourceResult]:
         """Plan and carry out one source, target by target; a result per target.
@@ -162,6 +178,9 @@ class Engine:
                 for name, result in results.items():
                     result.error, outcomes[name] = str(exc), "failed"
                 return list(results.values())
+            for target, _ in planned.plans:
+                skips = planned.skips[target.name]
+                self._state.replace_skips(source.name, target.name, skips, within=planned.only)
             for target, plan in planned.plans:
                 result = results[target.name]
                 if outcomes[target.name] != "aborted":

@@ -2,7 +2,8 @@
 
 Per source: the Content Import Source id. Per source, target and external id: the
 remote id, the fingerprint the connector gave, the hash of the payload last sent, the
-time, and the HTML sent (compressed, for ``ingest plan --diff``). Per run: counts.
+time, and the HTML sent (compressed, for ``ingest plan --diff``); and the documents a
+target left out on purpose, with their fingerprints. Per run: counts.
 
 Every successful request is recorded at once (``record_sent`` commits), so a run
 killed at any point loses nothing: the next run sees what was finished and redoes
@@ -14,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,14 @@ CREATE TABLE IF NOT EXISTS target_settings (
     PRIMARY KEY (source, target)
 );
 CREATE INDEX IF NOT EXISTS documents_by_locator ON documents (source, target, locator);
+CREATE TABLE IF NOT EXISTS skips (
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    locator TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (source, target, locator)
+);
 """
 
 
@@ -68,6 +77,16 @@ class DocumentRecord:
     synced_at: float
     #: What a target needs besides the remote id to find the remote twin again (e.g. a locale).
     detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RememberedSkip:
+    """A document left out of a target on purpose (``skip: true``, a language the target does
+    not take), with the fingerprint it had: unchanged, it is left out again without reading it."""
+
+    locator: str
+    fingerprint: str
+    reason: str
 
 
 class StateStore:
@@ -153,6 +172,7 @@ class StateStore:
         with self.transaction():
             self._db.execute("DELETE FROM documents WHERE source = ? AND target = ?", (source, target))
             self._db.execute("DELETE FROM target_settings WHERE source = ? AND target = ?", (source, target))
+            self._db.execute("DELETE FROM skips WHERE source = ? AND target = ?", (source, target))
             self._db.execute("DELETE FROM sources WHERE name = ?", (source,))
 
     def target_settings(self, source: str, target: str) -> str | None:
@@ -262,6 +282,38 @@ class StateStore:
             "DELETE FROM documents WHERE source = ? AND target = ? AND external_id = ?",
             (source, target, external_id),
         )
+
+    # Documents left out on purpose ------------------------------------------------
+
+    def skips(self, source: str, target: str) -> dict[str, RememberedSkip]:
+        """The documents of a source that the target left out on purpose, by locator."""
+        rows = self._db.execute(
+            "SELECT locator, fingerprint, reason FROM skips WHERE source = ? AND target = ?", (source, target)
+        )
+        return {row[0]: RememberedSkip(*row) for row in rows}
+
+    def replace_skips(
+        self, source: str, target: str, skips: Iterable[RememberedSkip], *, within: Collection[str] | None
+    ) -> None:
+        """Remember ``skips`` as the documents left out on purpose: all of them, or, with
+        ``within``, those at these locators (the rest of what is remembered stays)."""
+        with self.transaction():
+            if within is None:
+                self._db.execute("DELETE FROM skips WHERE source = ? AND target = ?", (source, target))
+            else:
+                self._db.executemany(
+                    "DELETE FROM skips WHERE source = ? AND target = ? AND locator = ?",
+                    [(source, target, locator) for locator in within],
+                )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO skips (source, target, locator, fingerprint, reason) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (source, target, skip.locator, skip.fingerprint, skip.reason)
+                    for skip in skips
+                    if within is None or skip.locator in within
+                ],
+            )
 
     def known_sources(self) -> list[str]:
         rows = self._db.execute("SELECT name FROM sources UNION SELECT DISTINCT source FROM runs ORDER BY 1")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.run_log import RunCounts
-from ingest.state import StateStore
+from ingest.state import RememberedSkip, StateStore
 
 
 def record(store: StateStore, external_id: str, html: str = "<p>x</p>") -> None:
@@ -99,3 +100,27 @@ def test_checkpoint_is_kept_per_source_and_forgotten_with_it(tmp_path: Path) -> 
         store.set_checkpoint("repo", "def")
         store.forget_source("repo", "external_pages")
         assert store.checkpoint("repo") is None
+
+
+def test_skips_are_replaced_whole_or_only_at_the_locators_a_partial_sync_read(tmp_path: Path) -> None:
+    """A full sync replaces what is remembered of documents left out; a watch batch (``within``)
+    replaces it only at the locators it read, and forgets those no longer left out."""
+    draft, french, other = (
+        RememberedSkip("draft.md", "fp1", "skip: true"),
+        RememberedSkip("guide.fr.md", "fp2", "not English"),
+        RememberedSkip("notes.md", "fp3", "skip: true"),
+    )
+    with StateStore(tmp_path / "s.db") as store:
+        store.replace_skips("docs", "external_pages", [draft, french], within=None)
+        store.replace_skips("docs", "articles", [other], within=None)
+        edited = replace(draft, fingerprint="fp9")
+        store.replace_skips("docs", "external_pages", [edited], within={"draft.md"})
+        assert store.skips("docs", "external_pages") == {"draft.md": edited, "guide.fr.md": french}
+        store.replace_skips("docs", "external_pages", [], within={"guide.fr.md"})
+        assert list(store.skips("docs", "external_pages")) == ["draft.md"]
+        store.replace_skips("docs", "external_pages", [french], within=None)
+        assert store.skips("docs", "external_pages") == {"guide.fr.md": french}
+    with StateStore(tmp_path / "s.db") as reopened:
+        assert reopened.skips("docs", "articles") == {"notes.md": other}
+        reopened.forget_source("docs", "articles")
+        assert reopened.skips("docs", "articles") == {}
