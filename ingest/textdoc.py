@@ -14,13 +14,14 @@ from datetime import date, datetime
 from itertools import pairwise
 from pathlib import PurePosixPath
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 from urllib.parse import urlsplit
 
 import yaml
 from bs4 import BeautifulSoup, SoupStrainer  # type: ignore[attr-defined]  # exported, not in __all__
 from markdown_it import MarkdownIt
 
+from ingest.convert.nesting import NestingTooDeep, limit_nesting
 from ingest.document import BodyFormat, Failure, RelativePath, SkippedDocument, SourceDocument
 
 #: File suffixes (lower case) read as documents, and the format each one means.
@@ -42,6 +43,7 @@ _BINARY_SNIFF_BYTES: Final = 8 * 1024
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 
+_LINE_BREAK = re.compile(r"\r\n?")
 _FRONT_MATTER_OPEN = re.compile(r"---[ \t]*(?:\n|$)")
 _FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 # An ATX H1 on the first non-blank line is certainly the first H1; it saves a block parse.
@@ -49,12 +51,47 @@ _LEADING_ATX_H1 = re.compile(r"(?:[ \t]*\n)* {0,3}#(?:[ \t]+(?P<text>[^\n]*))?(?
 _ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 
 # Block rules only: headings and code blocks are found without parsing every paragraph's inline markup.
-_MD_BLOCKS: Final = MarkdownIt("commonmark").disable(["inline", "text_join"])
+_MD_BLOCKS: Final = limit_nesting(MarkdownIt("commonmark").disable(["inline", "text_join"]))
 _MD_INLINE: Final = MarkdownIt("commonmark")
+
+
+#: Deeper front matter is refused: no real metadata comes close, and PyYAML composes recursively.
+_MAX_FRONT_MATTER_DEPTH: Final = 32
 
 
 class _Invalid(Exception):
     """A document that cannot be accepted; its message becomes the Failure's."""
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that front matter does not allow."""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` without aliases and with bounded nesting.
+
+    Front matter never needs aliases, and they are the YAML bombs: ``&a [*a]`` refers to
+    itself, and a few nested aliases expand to gigabytes once copied out as plain data.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # check_event peeks at the node's first event, which is then the current_event.
+        if self.check_event(yaml.AliasEvent):
+            self._refuse(f"aliases such as *{self.current_event.anchor} are not allowed; write the value out")
+        if self._depth >= _MAX_FRONT_MATTER_DEPTH:
+            self._refuse(f"nested more than {_MAX_FRONT_MATTER_DEPTH} levels deep")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def _refuse(self, problem: str) -> NoReturn:
+        raise _Refused(problem=problem, problem_mark=self.current_event.start_mark)
 
 
 def format_for(path: str) -> BodyFormat | None:
@@ -69,11 +106,12 @@ def read_text_document(
 
     ``path`` is the source-relative POSIX path: it picks the format (by suffix), is the
     default ``external_id`` and the last resort for the title. Text must be UTF-8 (a
-    BOM is accepted, CRLF becomes LF). Markdown may open with YAML front matter, which
-    can set ``title``, pin ``external_id``, give ``url`` and ``skip: true`` the
-    document; its other keys go to ``metadata`` (JSON-representable values only). The
-    title is the front matter's, else the first H1 (HTML: else ``<title>``), else the
-    file name. Anything wrong with the document is returned as a :class:`Failure`.
+    BOM is accepted, CRLF and CR become LF). Markdown may open with YAML front matter
+    (no aliases), which can set ``title``, pin ``external_id``, give ``url`` and
+    ``skip: true`` the document; its other keys go to ``metadata`` (JSON-representable
+    values only). The title is the front matter's, else the first H1 (HTML: else
+    ``<title>``), else the file name. Anything wrong with the document is returned as a
+    :class:`Failure`.
     """
     fmt = format_for(path)
     if fmt is None:
@@ -93,11 +131,9 @@ def read_text_document(
         url = _front_url(front, path)
     except _Invalid as exc:
         return Failure(path, str(exc))
-    metadata = {
-        key: clean
-        for key, value in front.items()
-        if key not in _RESERVED_KEYS and (clean := _jsonable(value)) is not _DROP
-    }
+    except NestingTooDeep as exc:  # found looking for the title; the converter would refuse it too
+        return Failure(path, f"{path}: {exc}")
+    metadata = _jsonable_mapping({key: value for key, value in front.items() if key not in _RESERVED_KEYS})
     return SourceDocument(
         external_id=external_id,
         title=title,
@@ -121,7 +157,7 @@ def _decode(raw: bytes, path: str) -> str:
         text = raw[skipped:].decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _Invalid(f"{path}: not valid UTF-8 at byte {exc.start + skipped}") from None
-    return text.replace("\r\n", "\n")
+    return _LINE_BREAK.sub("\n", text)
 
 
 def _split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
@@ -133,12 +169,13 @@ def _split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
         raise _Invalid(f"{path}: front matter opened on line 1 is never closed with '---'")
     source = text[opening.end() : closing.start()]
     try:
-        loaded = yaml.safe_load(source)
+        loaded = _load_yaml(source)
+    except _Refused as exc:
+        raise _Invalid(f"{path}: front matter{_line_of(exc)}: {exc.problem}") from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        # +2: the YAML starts on the line after the opening '---', and marks count from 0.
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        raise _Invalid(f"{path}: front matter is not valid YAML{where}: {exc.problem or exc}") from None
+        raise _Invalid(
+            f"{path}: front matter is not valid YAML{_line_of(exc)}: {exc.problem or exc}"
+        ) from None
     except yaml.YAMLError as exc:
         raise _Invalid(f"{path}: front matter is not valid YAML: {exc}") from None
     if loaded is None:
@@ -149,13 +186,27 @@ def _split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
     return loaded, body[1:] if body.startswith("\n") else body
 
 
+def _load_yaml(source: str) -> Any:
+    loader = _FrontMatterLoader(source)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def _line_of(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    # +2: the YAML starts on the line after the opening '---', and marks count from 0.
+    return f" at line {mark.line + 2}" if mark is not None else ""
+
+
 def _front_title(front: Mapping[str, Any], path: str) -> str | None:
     value = front.get("title")
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise _Invalid(f"{path}: front matter title must be text, not {_kind(value)}")
-    return _squash(str(value)) or None
+    return _squash(_unicode(str(value), "title", path)) or None
 
 
 def _front_external_id(front: Mapping[str, Any], path: str) -> str | None:
@@ -165,7 +216,7 @@ def _front_external_id(front: Mapping[str, Any], path: str) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str) and value.strip():
-        return value.strip()
+        return _unicode(value.strip(), "external_id", path)
     raise _Invalid(f"{path}: front matter external_id must be a non-empty string or an integer")
 
 
@@ -176,8 +227,37 @@ def _front_url(front: Mapping[str, Any], path: str) -> str | None:
     if isinstance(value, str):
         parts = urlsplit(value.strip())
         if parts.scheme in ("http", "https") and parts.netloc:
-            return value.strip()
+            return _unicode(value.strip(), "url", path)
     raise _Invalid(f"{path}: front matter url must be an absolute http(s) URL, got {value!r}")
+
+
+def _unicode(value: str, key: str, path: str) -> str:
+    try:
+        return _join_surrogates(value)
+    except UnicodeDecodeError as exc:
+        unit = int.from_bytes(exc.object[exc.start : exc.start + 2], "little")
+        raise _Invalid(
+            f"{path}: front matter {key} holds \\u{unit:04x}, half of a UTF-16 surrogate pair "
+            "without the other half, which is not a character"
+        ) from None
+
+
+def _join_surrogates(value: str) -> str:
+    """``value`` with its surrogate pairs joined; UnicodeDecodeError if a lone surrogate is left.
+
+    YAML's ``\\u`` escapes may spell a character as JSON does, as a surrogate pair
+    (``"\\ud83d\\ude00"``); PyYAML keeps the two halves, and no UTF-8 text can hold them.
+    """
+    if value.isascii():
+        return value
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+
+
+def _without_surrogates(value: str) -> str | None:
+    try:
+        return _join_surrogates(value)
+    except UnicodeDecodeError:
+        return None
 
 
 def _body_title(body: str, fmt: BodyFormat) -> str | None:
@@ -242,8 +322,14 @@ _DROP: Final = object()
 
 
 def _jsonable(value: object) -> object:
-    """``value`` as plain JSON data (dates become ISO strings), or ``_DROP`` if it has no JSON form."""
-    if value is None or isinstance(value, str | bool | int):
+    """``value`` as plain JSON data (dates become ISO strings), or ``_DROP`` if it has no JSON form.
+
+    Text that is not Unicode (a lone surrogate) has no JSON form either: it could not be sent.
+    """
+    if isinstance(value, str):
+        text = _without_surrogates(value)
+        return _DROP if text is None else text
+    if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else _DROP
@@ -252,9 +338,16 @@ def _jsonable(value: object) -> object:
     if isinstance(value, list | tuple):
         return [clean for item in value if (clean := _jsonable(item)) is not _DROP]
     if isinstance(value, dict):
-        return {
-            key: clean
-            for key, item in value.items()
-            if isinstance(key, str) and (clean := _jsonable(item)) is not _DROP
-        }
+        return _jsonable_mapping(value)
     return _DROP
+
+
+def _jsonable_mapping(mapping: Mapping[object, object]) -> dict[str, object]:
+    """``mapping``'s text keys with their values as :func:`_jsonable` gives them, dropping the rest."""
+    return {
+        text: clean
+        for key, value in mapping.items()
+        if isinstance(key, str)
+        and (text := _without_surrogates(key)) is not None
+        and (clean := _jsonable(value)) is not _DROP
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -243,3 +244,95 @@ def test_bom_is_dropped_and_crlf_becomes_lf() -> None:
     doc = document(b"\xef\xbb\xbf---\r\ntitle: Windows\r\n---\r\nline one\r\nline two\r\n")
     assert doc.title == "Windows"
     assert doc.body == "line one\nline two\n"
+
+
+def test_cr_only_line_ends_become_lf() -> None:
+    """Old Mac CR line ends are line ends too: the front matter is found, not published."""
+    doc = document(b"---\rtitle: Classic\r---\rline one\rline two\r")
+    assert doc.title == "Classic"
+    assert doc.body == "line one\nline two\n"
+
+
+@pytest.mark.parametrize("key", ["title", "external_id", "url"])
+def test_lone_surrogate_in_a_used_key_is_a_failure_naming_it(key: str) -> None:
+    """A \\u escape of half a surrogate pair is valid YAML but no character: the document fails."""
+    value = '"https://docs.example.com/\\ud83d"' if key == "url" else '"Bad \\ud83d title"'
+    assert failure(f"---\n{key}: {value}\n---\nbody") == (
+        f"guides/setup.md: front matter {key} holds \\ud83d, half of a UTF-16 surrogate pair "
+        "without the other half, which is not a character"
+    )
+
+
+def test_surrogate_pairs_spelt_as_json_escapes_are_joined() -> None:
+    """JSON-style escapes of an emoji (a surrogate pair) make the emoji, in title and metadata."""
+    doc = document('---\ntitle: "Launch \\ud83d\\ude80"\ntags: ["\\ud83d\\ude80"]\n---\nbody')
+    assert doc.title == "Launch \U0001f680"
+    assert dict(doc.metadata) == {"tags": ["\U0001f680"]}
+
+
+def test_metadata_drops_text_holding_a_lone_surrogate() -> None:
+    """Metadata values and keys with a lone surrogate are dropped; the document and the rest stay."""
+    doc = document(
+        '---\nnote: "half \\udc00"\n"\\ud800key": 1\nlist: ["\\ud800", ok]\n'
+        'nested: {"\\ud800": 1, fine: 2}\nkeep: yes\n---\nbody'
+    )
+    assert dict(doc.metadata) == {"list": ["ok"], "nested": {"fine": 2}, "keep": True}
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "line", "alias"),
+    [
+        ("a: &a [*a]", 2, "*a"),  # refers to itself
+        ("a: &a {b: *a}", 2, "*a"),
+        ("base: &base {x: 1}\nother:\n  <<: *base", 4, "*base"),  # a merge key is an alias too
+        ("l0: &l0 [x, x, x]\nl1: &l1 [*l0, *l0, *l0]", 3, "*l0"),
+    ],
+)
+def test_yaml_aliases_are_refused(yaml_text: str, line: int, alias: str) -> None:
+    """Aliases (self-reference, billion laughs) are refused at once, naming the line in the file."""
+    assert failure(f"---\n{yaml_text}\n---\n# Doc\n") == (
+        f"guides/setup.md: front matter at line {line}: aliases such as {alias} are not allowed; "
+        "write the value out"
+    )
+
+
+def test_an_alias_bomb_is_refused_quickly() -> None:
+    """Seven lines of nested aliases (10^7 items once expanded) are refused without expanding them."""
+    lines = ["l0: &l0 [x,x,x,x,x,x,x,x,x,x]"]
+    lines += [f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 8)]
+    started = time.monotonic()
+    assert "aliases such as *l0 are not allowed" in failure("---\n" + "\n".join(lines) + "\n---\n")
+    assert time.monotonic() - started < 1
+
+
+def test_an_anchor_without_alias_is_plain_data() -> None:
+    """An anchor alone expands nothing: the document reads as usual."""
+    assert dict(document("---\nbase: &base {x: 1}\n---\nbody").metadata) == {"base": {"x": 1}}
+
+
+@pytest.mark.parametrize("yaml_text", ["x: " + "[" * 3000 + "]" * 3000, "x: " + "{a: " * 40 + "1" + "}" * 40])
+def test_deeply_nested_front_matter_is_a_failure(yaml_text: str) -> None:
+    """Nesting no metadata needs is refused with a message, not a RecursionError."""
+    assert failure(f"---\n{yaml_text}\n---\n") == (
+        "guides/setup.md: front matter at line 2: nested more than 32 levels deep"
+    )
+
+
+def test_front_matter_nested_up_to_the_limit_is_kept() -> None:
+    """32 levels, the front matter's own mapping and the innermost value included, are read as usual."""
+    doc = document("---\nx: " + "[" * 30 + "1" + "]" * 30 + "\n---\n")
+    value: object = doc.metadata["x"]
+    for _ in range(30):
+        assert isinstance(value, list)
+        value = value[0]
+    assert value == 1
+    assert "nested more than 32 levels deep" in failure("---\nx: " + "[" * 31 + "1" + "]" * 31 + "\n---\n")
+
+
+def test_markdown_nested_too_deeply_to_parse_is_a_failure() -> None:
+    """Lists nested past the parser's limit fail the document instead of losing what follows."""
+    body = "".join("    " * level + f"- item {level}\n" for level in range(60)) + "\n# Later\n"
+    assert failure(body) == (
+        "guides/setup.md: Markdown nested too deeply: more than 100 levels of lists, list items, "
+        "block quotes and admonitions"
+    )

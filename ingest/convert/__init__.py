@@ -32,7 +32,7 @@ __all__ = [
 
 #: Changes whenever the HTML produced for the same input changes, so that fingerprints
 #: recorded by an older version no longer match and every document is converted again.
-CONVERTER_VERSION = "1"
+CONVERTER_VERSION = "2"
 
 #: The libraries whose upgrade may change the HTML for the same input.
 _CONVERTER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "nh3", "beautifulsoup4", "lxml")

@@ -26,6 +26,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from ingest.convert.blocks import use_plain_blocks
 from ingest.convert.html import clean_html, same_title
 from ingest.convert.links import LinkBuilder
+from ingest.convert.nesting import limit_nesting
 from ingest.convert.sanitize import sanitize, tidy
 
 _COMMENT_ONLY = re.compile(r"\s*<!--(?:(?!-->).)*-->\s*", re.DOTALL)
@@ -35,7 +36,7 @@ def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(tasklists_plugin).use(footnote_plugin).use(admon_plugin).use(deflist_plugin)
     use_plain_blocks(md)
-    return md
+    return limit_nesting(md)
 
 
 _PARSER = _build_parser()
@@ -50,7 +51,8 @@ def markdown_to_html(body: str, *, path: str, title: str | None, links: LinkBuil
     """Clean, sanitised HTML for a Markdown ``body`` found at ``path``; deterministic.
 
     ``title`` is the document's title: a first ``# Heading`` saying the same is
-    dropped, since Intercom shows the title above the page.
+    dropped, since Intercom shows the title above the page. Lists and quotes nested
+    too deeply to parse raise :class:`~ingest.convert.nesting.NestingTooDeep`.
     """
     env: dict[str, Any] = {}
     tokens = _PARSER.parse(body, env)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.convert import LinkBuilder, to_html
+from ingest.convert.nesting import NestingTooDeep
 from ingest.document import BodyFormat
 
 
@@ -223,3 +224,37 @@ def test_unknown_or_inline_alert_markers_stay_text() -> None:
         "<blockquote>\n<p>[!UNKNOWN]\nx</p>\n</blockquote>\n"
         "<blockquote>\n<p>[!NOTE] inline</p>\n</blockquote>"
     )
+
+
+def nested_lists(levels: int) -> str:
+    return "".join("    " * level + f"1. item{level}\n" for level in range(levels))
+
+
+@pytest.mark.parametrize("levels", [10, 20, 50])
+def test_deeply_nested_lists_keep_all_their_text(levels: int) -> None:
+    """Lists nested up to 50 deep (100 levels of lists and items) keep every item and what follows."""
+    html = md(nested_lists(levels) + "\n## Next section\n\nImportant text.\n")
+    assert html.count("<ol>") == levels and f"<li>item{levels - 1}</li>" in html
+    assert html.endswith("<h2>Next section</h2>\n<p>Important text.</p>")
+
+
+@pytest.mark.parametrize("body", ["> " * 100 + "quoted\n\nAfter.\n", "> " * 100 + "<b>raw</b>\n\nAfter.\n"])
+def test_deeply_nested_quotes_keep_all_their_text(body: str) -> None:
+    """A hundred quotes deep, with or without raw HTML, the quote and the text after it stay."""
+    html = md(body)
+    assert html.count("<blockquote>") == 100 and html.endswith("</blockquote>\n<p>After.</p>")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        nested_lists(51) + "\nAfter.\n",
+        "- > " * 34 + "list, item and quote 34 times\n\nAfter.\n",
+        "> " * 101 + "quoted\n\nAfter.\n",
+        "> " * 1000 + "quoted\n\nAfter.\n",
+    ],
+)
+def test_nesting_too_deep_to_parse_is_refused_not_cut_short(body: str) -> None:
+    """Past the parser's limit the conversion fails with a reason; it never drops the rest silently."""
+    with pytest.raises(NestingTooDeep, match="more than 100 levels of lists, list items, block quotes"):
+        md(body)
