@@ -22,7 +22,8 @@ import contextlib
 import functools
 import logging
 import signal
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from typing import Any
 
 from pydantic import SecretStr
 from watchdog.observers import Observer
@@ -96,7 +97,8 @@ class WatchDaemon:
         try:
             with StateStore(self._settings.state.path) as state:
                 async with make_client(self._settings, token) as client:
-                    await _check_token(client)
+                    if not await self._unless_stopped(_check_token(client)):
+                        return  # stopped while the API kept the check waiting: nothing started yet
                     engine = Engine(state=state, target_factory=target_factory(client, state))
                     pending = PendingWork(state)
                     self._workers = [self._worker(source, engine, pending) for source in self._sources]
@@ -108,6 +110,21 @@ class WatchDaemon:
             if handle_signals:
                 for signum in (signal.SIGINT, signal.SIGTERM):
                     loop.remove_signal_handler(signum)
+
+    async def _unless_stopped(self, work: Coroutine[Any, Any, None]) -> bool:
+        """Run ``work`` unless a stop request comes first (then cancel it); True when it ran."""
+        task = asyncio.ensure_future(work)
+        stopping = asyncio.ensure_future(self._stop.wait())
+        try:
+            await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            return False
+        task.result()  # its exception, if any
+        return True
 
     def _worker(self, source: Source, engine: Engine, pending: PendingWork) -> SourceWorker:
         watch = self._settings.watch

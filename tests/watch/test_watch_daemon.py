@@ -3,6 +3,7 @@ over loopback: every change arrives once, a burst is one batch, an outage loses 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 
@@ -15,7 +16,7 @@ from ingest.lock import lock_path
 from ingest.pending import PendingWork
 from ingest.state import StateStore
 from ingest.watch import WatchDaemon
-from tests.watch.conftest import PAGES, Project, page_posts, wait_until, write_config
+from tests.watch.conftest import PAGES, TOKEN, Project, page_posts, wait_until, write_config
 
 
 async def test_create_edit_delete_and_rename_reach_the_api(project: Project) -> None:
@@ -195,3 +196,18 @@ async def test_a_folder_that_cannot_be_watched_is_polled_until_it_can_be(project
         )
         project.write("b.md", "# B\n\nText.\n")
         await wait_until(lambda: "b.md" in project.remote(), what="the page of the watched folder")
+
+
+async def test_a_stop_while_the_api_hangs_at_start_up_is_obeyed(project: Project) -> None:
+    """SIGTERM while the start-up token check waits on an API that does not answer stops the daemon
+    at once, instead of after every retry of the check."""
+    project.write("a.md", "# A\n\nText.\n")
+    project.emulator.set_faults(stall_next=5, stall_path="GET /me", stall_seconds=60)
+    settings = project.settings()
+    daemon = WatchDaemon(settings, settings.select(None), token=SecretStr(TOKEN))
+    running = asyncio.create_task(daemon.run())
+    # A stalled request is logged only once answered; its arrival shows in the stalls left.
+    await wait_until(lambda: project.emulator.set_faults()["stall_next"] == 4, what="the token check")
+    daemon.stop()
+    await asyncio.wait_for(running, timeout=5)
+    assert project.remote() == {} and daemon.reports == []
