@@ -41,11 +41,17 @@ _BLOCKS = (
 )  # fmt: skip
 _BLOCK_SET = frozenset(_BLOCKS)
 
+# Obsolete preformatted elements. The parser reads their content as raw text, which a
+# ``<pre>`` says as well as they do; left as they are, the sanitiser would unwrap them
+# and escape that text a second time.
+_OLD_PREFORMATTED = ("xmp", "listing", "plaintext")
+
 _XML_DECLARATION = re.compile(r"<\?xml[^>]*>", re.IGNORECASE)
 
 _SORT: dict[str, str] = {
     **dict.fromkeys(DROPPED_TAGS, "drop"),
     **dict.fromkeys(_CONTAINERS, "box"),
+    **dict.fromkeys(_OLD_PREFORMATTED, "pre"),
     **{name: name for name in ("input", "a", "img", "html", "body")},
 }
 
@@ -77,7 +83,9 @@ def clean_html(html: str, *, path: str, title: str | None, links: LinkBuilder) -
     soup = BeautifulSoup(html, "lxml")
     # One walk sorts the nodes by what happens to them: BeautifulSoup's find_all
     # costs a tree walk with a slow filter per call.
-    found: dict[str, list[Tag]] = {name: [] for name in ("drop", "input", "a", "img", "html", "body", "box")}
+    found: dict[str, list[Tag]] = {
+        name: [] for name in ("drop", "input", "a", "img", "html", "body", "box", "pre")
+    }
     specials: list[PreformattedString] = []
     for node in soup.descendants:
         if isinstance(node, Tag):
@@ -93,6 +101,8 @@ def clean_html(html: str, *, path: str, title: str | None, links: LinkBuilder) -
         if not special.decomposed:
             special.extract()
     live = {key: [node for node in nodes if not node.decomposed] for key, nodes in found.items()}
+    for element in live["pre"]:
+        element.name = "pre"
     _replace_inputs(live["input"])
     _rewrite_links(live["a"], path, links)
     _rewrite_images(live["img"], path, links)

@@ -120,3 +120,21 @@ def test_odd_documents_convert_without_warnings(page: str, expected: str) -> Non
         warnings.simplefilter("always")
         assert html(page) == expected
     assert [str(w.message) for w in caught] == []
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("<xmp>a < b & c</xmp>", "<pre>a &lt; b &amp; c</pre>"),
+        (
+            "<div><xmp><script>alert(1)</script></xmp></div>",
+            "<pre>&lt;script&gt;alert(1)&lt;/script&gt;</pre>",
+        ),
+        ("<listing>a &lt; b\n  c</listing>", "<pre>a &lt; b\n  c</pre>"),
+        # Nothing ends <plaintext>: all that follows is its text, as a browser shows it.
+        ("<p>x</p><plaintext>a <b>b</b> & c", "<p>x</p><pre>a &lt;b&gt;b&lt;/b&gt; &amp; c</pre>"),
+    ],
+)
+def test_obsolete_preformatted_elements_become_pre(page: str, expected: str) -> None:
+    """<xmp>, <listing> and <plaintext> become <pre> with their text escaped once, markup as text."""
+    assert html(page) == expected
