@@ -147,7 +147,7 @@ class GitRepoConnector:
             message = str(explain(exc, self.location, "reading"))
             return [Failure(ref.locator, f"cannot read {ref.locator}: {message}") for ref in refs]
         changes = await self._last_changes(refs)
-        return [self._document(ref, blobs.get(ref.fingerprint), changes) for ref in refs]
+        return [self._document_or_failure(ref, blobs.get(ref.fingerprint), changes) for ref in refs]
 
     async def _last_changes(self, refs: Sequence[DocumentRef]) -> Mapping[bytes, LastChange]:
         assert self._history is not None
@@ -160,6 +160,14 @@ class GitRepoConnector:
 
     def _raw_path(self, ref: DocumentRef) -> bytes:
         return self._raw_paths.get(ref.locator) or ref.locator.encode("utf-8")
+
+    def _document_or_failure(
+        self, ref: DocumentRef, raw: bytes | None, changes: Mapping[bytes, LastChange]
+    ) -> Loaded:
+        try:
+            return self._document(ref, raw, changes)
+        except Exception as exc:  # a bug on one document must not fail the others of its batch
+            return Failure(ref.locator, f"{ref.locator}: could not be read: {type(exc).__name__}: {exc}")
 
     def _document(self, ref: DocumentRef, raw: bytes | None, changes: Mapping[bytes, LastChange]) -> Loaded:
         if raw is None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from connectors.git import connector as git_connector
 from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
 from tests.connectors.gitrepo_helpers import (
@@ -228,6 +229,47 @@ async def test_git_lfs_pointers_fail_with_a_reason(tmp_path: Path) -> None:
     loaded = await load_all(connector(repo.path))
     assert isinstance(loaded["big.md"], Failure) and "Git LFS" in loaded["big.md"].message
     assert isinstance(loaded["small.md"], SourceDocument)
+
+
+async def test_bad_front_matter_fails_only_its_own_document(tmp_path: Path) -> None:
+    """A self-referencing YAML alias fails its document; the others of the same load batch load."""
+    files = {f"doc{index}.md": f"# Doc {index}\n" for index in range(5)}
+    repo = docs_repo(tmp_path / "r", {**files, "bad.md": "---\na: &a [*a]\n---\n# Bad\n"})
+    loaded = await load_all(connector(repo.path))
+    bad = loaded.pop("bad.md")
+    assert isinstance(bad, Failure) and "aliases such as *a are not allowed" in bad.message
+    assert sorted(loaded) == sorted(files)
+    assert all(isinstance(item, SourceDocument) for item in loaded.values())
+
+
+async def test_an_error_reading_one_document_fails_only_that_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error on one document of a batch is its failure; the batch's others still load."""
+    repo = docs_repo(tmp_path / "r", {f"doc{index}.md": f"# Doc {index}\n" for index in range(5)})
+    real = git_connector.read_text_document
+
+    def flaky(raw: bytes, *, path: str, fingerprint: str, modified: datetime | None) -> object:
+        if path == "doc3.md":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(raw, path=path, fingerprint=fingerprint, modified=modified)
+
+    monkeypatch.setattr(git_connector, "read_text_document", flaky)
+    source = connector(repo.path)
+    found = list((await refs(source)).values())
+    calls = source.git.calls
+    results = await asyncio.gather(*(source.load(ref) for ref in found))
+    assert source.git.calls - calls == 2  # one batch: one cat-file, one history walk
+    loaded = {ref.locator: item for ref, item in zip(found, results, strict=True)}
+    assert loaded.pop("doc3.md") == Failure(
+        "doc3.md", "doc3.md: could not be read: RecursionError: maximum recursion depth exceeded"
+    )
+    assert sorted(item.title for item in loaded.values() if isinstance(item, SourceDocument)) == [
+        "Doc 0",
+        "Doc 1",
+        "Doc 2",
+        "Doc 4",
+    ]
 
 
 async def test_loads_started_together_cost_two_git_calls(tmp_path: Path) -> None:
