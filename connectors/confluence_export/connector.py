@@ -31,7 +31,7 @@ from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, S
 from ingest.errors import ConnectorError
 
 #: Changes whenever the body built for the same page changes, so every page is built again.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 #: The scan builds every document to fingerprint it; up to this many characters of bodies are
 #: kept for the loads that follow (a first sync loads them all), instead of building them twice.
 _KEPT_BODY_CHARS = 64 * 1024 * 1024

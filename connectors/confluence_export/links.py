@@ -35,7 +35,7 @@ class SiteLinks:
     def page_url(self, page_id: str) -> str:
         """The public URL of the page with this id."""
         return self.page_url_template.format(
-            base_url=self.base_url, page_id=page_id, space_key=self.space_key or ""
+            base_url=self.base_url, page_id=page_id, space_key=self._quoted_space_key()
         )
 
     def attachment_url(self, page_id: str, filename: str) -> str:
@@ -43,9 +43,13 @@ class SiteLinks:
         return self.attachment_url_template.format(
             base_url=self.base_url,
             page_id=page_id,
-            space_key=self.space_key or "",
+            space_key=self._quoted_space_key(),
             filename=quote(filename, safe=""),
         )
+
+    def _quoted_space_key(self) -> str:
+        # A personal space's key is "~" and the user name, which need not be URL-safe.
+        return quote(self.space_key or "", safe="@")
 
     def wiki_url(self, path: str) -> str:
         """An absolute URL for a path on the wiki (``/download/...`` or ``download/...``)."""

@@ -42,6 +42,7 @@ _KEPT_ATTRIBUTES = {
 _PLAIN_WORK = frozenset({"a", "img", "p"})
 _CONTENT_TAGS = ("img", "table", "hr", "pre")
 _NO_CLASSES: frozenset[str] = frozenset()
+_CODE_HEADER_CONTROLS = ("expand-control", "collapse-source", "collapse-spinner-wrapper")
 
 Handler = Callable[[Element, frozenset[str]], None]
 
@@ -151,10 +152,10 @@ class MacroMapper:
         pre = block if block.tag == "pre" else next(block.iter("pre"), None)
         header = _child(block, "codeHeader", "panelHeader")
         new = etree.Element("div")
-        if header is not None and (title := text_of(header)):
+        if header is not None and (title := _code_title(header)):
             _bold_paragraph(new, title)
         code = etree.SubElement(etree.SubElement(new, "pre"), "code")
-        code.text = "".join(pre.itertext()).strip("\n") if pre is not None else ""
+        code.text = _code_text(pre) if pre is not None else ""
         language = code_language(pre.get("data-syntaxhighlighter-params", "") if pre is not None else "")
         if language:
             code.set("class", f"language-{language}")
@@ -247,6 +248,20 @@ class MacroMapper:
             return
         image.set("src", target)
         _keep_attributes(image, "img")
+
+
+def _code_title(header: Element) -> str:
+    # A collapsible block's header also holds its "Expand source" control.
+    while (control := _first(header, *_CODE_HEADER_CONTROLS)) is not None:
+        drop_tree(control)
+    return text_of(header)
+
+
+def _code_text(pre: Element) -> str:
+    """The code's text; a ``<br>`` in it (pasted or old content) is a line break."""
+    for line_break in pre.iter("br"):
+        line_break.tail = "\n" + (line_break.tail or "")
+    return "".join(pre.itertext()).strip("\n")
 
 
 def _drop(element: Element, _classes: frozenset[str]) -> None:

@@ -92,19 +92,33 @@ class Macros:
         kind = "output-block" if block else "output-inline"
         return f' conf-macro {kind}" data-hasbody="true" data-macro-name="{name}' if self.cloud else ""
 
-    def code(self, text: str, brush: str = "java", title: str | None = None) -> str:
-        header = (
-            '<div class="codeHeader panelHeader pdl" style="border-bottom-width: 1px;">'
-            f"<b>{escape(title)}</b></div>"
-            if title
-            else ""
+    def code(
+        self, text: str, brush: str = "java", title: str | None = None, *, collapse: bool = False
+    ) -> str:
+        if collapse:  # the header then also holds the (hidden) expand control
+            header = (
+                '<div class="codeHeader panelHeader pdl hide-border-bottom">'
+                f'<b class="code-title">{escape(title or "")}</b>'
+                '<span class="collapse-source expand-control" style="display:none;">'
+                '<span class="expand-control-icon icon">&nbsp;</span>'
+                '<span class="expand-control-text">Expand source</span></span>'
+                '<span class="collapse-spinner-wrapper"></span></div>'
+            )
+        elif title:
+            header = (
+                '<div class="codeHeader panelHeader pdl" style="border-bottom-width: 1px;">'
+                f"<b>{escape(title)}</b></div>"
+            )
+        else:
+            header = ""
+        params = f"brush: {brush}; gutter: false; theme: Confluence" + (
+            "; collapse: true" if collapse else ""
         )
         return (
             f'<div class="code panel pdl{self._macro("code")}" style="border-width: 1px;">{header}'
             '<div class="codeContent panelContent pdl">'
-            '<pre class="syntaxhighlighter-pre" data-syntaxhighlighter-params='
-            f'"brush: {brush}; gutter: false; theme: Confluence" data-theme="Confluence">'
-            f"{escape(text)}</pre></div></div>"
+            f'<pre class="syntaxhighlighter-pre" data-syntaxhighlighter-params="{params}" '
+            f'data-theme="Confluence">{escape(text)}</pre></div></div>'
         )
 
     def noformat(self, text: str) -> str:

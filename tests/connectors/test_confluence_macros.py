@@ -54,6 +54,35 @@ def test_code_block_keeps_language_title_and_text(style: Style) -> None:
     )
 
 
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize(
+    ("title", "expected_title"), [(None, ""), ("Main.java", "<p><strong>Main.java</strong></p>")]
+)
+def test_collapsible_code_block_has_only_its_own_title(
+    style: Style, title: str | None, expected_title: str
+) -> None:
+    """A collapsed code block's "Expand source" control is not taken for its title."""
+    space, _, guide, macros = space_of(style)
+    html = convert(space, guide, macros.code("int x;", "java", title=title, collapse=True))
+    assert html == f'{expected_title}<pre><code class="language-java">int x;</code></pre>'
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        '<div class="preformatted panel"><div class="preformattedContent panelContent">'
+        "<pre>first<br/>second<br>third</pre></div></div>",
+        '<div class="code panel pdl"><div class="codeContent panelContent pdl">'
+        '<pre class="syntaxhighlighter-pre" data-syntaxhighlighter-params="brush: text">'
+        "first<br/>second<br>third</pre></div></div>",
+    ],
+)
+def test_line_breaks_in_code_are_kept(block: str) -> None:
+    """Code whose lines are separated by <br> keeps them as lines, not run together."""
+    space, _, guide, _ = space_of("server")
+    assert convert(space, guide, block) == "<pre><code>first\nsecond\nthird</code></pre>"
+
+
 @pytest.mark.parametrize(("brush", "expected"), [("java", "language-java"), ("js", "language-javascript")])
 def test_code_brush_names_map_to_languages(brush: str, expected: str) -> None:
     """Confluence brush names become the usual language names."""
@@ -193,6 +222,27 @@ def test_configured_page_url_template_shapes_links() -> None:
     )
     html = convert(space, guide, f"<p>{macros.link(home)}</p>", site)
     assert html == '<p><a href="https://example.atlassian.net/wiki/spaces/DOCS/pages/100">Home</a></p>'
+
+
+def test_space_key_is_percent_encoded_in_urls() -> None:
+    """A personal space's key ("~" and a user name) is encoded where it goes into a URL."""
+    space, home, guide, macros = space_of("server")
+    site = SiteLinks(
+        BASE,
+        "{base_url}/spaces/{space_key}/pages/{page_id}",
+        "{base_url}/spaces/{space_key}/files/{page_id}/{filename}",
+        "~jane doe/x?y#z",
+    )
+    html = convert(
+        space,
+        guide,
+        f"<p>{macros.link(home)} {macros.attachment_link(guide, guide.attachments[1])}</p>",
+        site,
+    )
+    assert html == (
+        f'<p><a href="{BASE}/spaces/~jane%20doe%2Fx%3Fy%23z/pages/100">Home</a> '
+        f'<a href="{BASE}/spaces/~jane%20doe%2Fx%3Fy%23z/files/200/notes.pdf">notes.pdf</a></p>'
+    )
 
 
 @pytest.mark.parametrize("style", STYLES)
