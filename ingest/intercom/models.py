@@ -97,10 +97,17 @@ class ExternalPage(_ApiObject):
 
 
 def id_segment(identifier: int | str) -> str:
-    """An Intercom id quoted into exactly one path segment (``a/b`` cannot reach another endpoint)."""
+    """An Intercom id quoted into exactly one path segment (``a/b`` cannot reach another endpoint).
+
+    Raises ``ValueError`` for an empty id and for ``.`` and ``..``, which no quoting keeps in
+    their segment.
+    """
     text = str(identifier)
     if not text:
         raise ValueError("an Intercom id cannot be empty")
+    if text in (".", ".."):
+        # Not quoted by quote() and resolved by URL handling: "/ai/external_pages/.." is "/ai/".
+        raise ValueError(f"{text!r} is not an Intercom id: it would address another path, not one object")
     return quote(text, safe="")
 
 

@@ -123,6 +123,23 @@ async def test_ids_are_quoted_into_one_path_segment(client: IntercomClient, mock
     assert url.endswith("/ai/external_pages/a%2Fb")
 
 
+@pytest.mark.parametrize("dots", [".", ".."])
+async def test_dot_ids_are_refused_before_any_request(
+    client: IntercomClient, mock_api: MockApi, dots: str
+) -> None:
+    """ "." and ".." would be resolved away ("/ai/external_pages/.." is "/ai/"): refused, nothing sent."""
+    for call in (
+        client.get_external_page,
+        client.delete_external_page,
+        client.delete_collection,
+        client.delete_article,
+    ):
+        with pytest.raises(ValueError, match="not an Intercom id"):
+            await call(dots)
+
+    assert mock_api.count() == 0
+
+
 async def test_an_answer_of_the_wrong_shape_is_an_api_error(
     client: IntercomClient, mock_api: MockApi
 ) -> None:
