@@ -156,15 +156,6 @@ def parse_success_body(body: bytes, *, status: int, headers: Mapping[str, str], 
         ) from None
 
 
-def retry_after(headers: Mapping[str, str]) -> float | None:
-    """The ``Retry-After`` header in seconds, when it is a number."""
-    value = headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
 def rate_limit_reset(headers: Mapping[str, str]) -> float | None:
     """``X-RateLimit-Reset`` as UNIX time, if present."""
     return RateLimitInfo.from_headers(headers).reset_at

@@ -14,11 +14,17 @@ and ``X-RateLimit-Reset``, the UNIX time at which the window refills. The
   window reports its count;
 * with no rate-limit headers at all (a proxy that strips them), it never holds anything.
 
-"Calls left" is the smallest ``remaining + seq`` seen in the window minus the number of
-permits granted so far, where ``seq`` is the sequence number of the permit whose response
-reported ``remaining``. In words: the remaining count as last reported, minus every
-request sent after the one that reported it (those are in flight, or their answers have
-not been read yet). Taking the minimum copes with answers arriving out of order.
+"Calls left" is the lowest ``remaining`` reported in the window minus every request in
+flight (granted, not yet answered) and every request that failed without an answer. The
+server's count only goes down, so the lowest report is the latest the server made, and
+whatever is still in flight may have arrived after it: the estimate never exceeds what the
+server will allow, whatever order the answers come back in.
+
+The reset is a time on the server's clock. :class:`ServerClock` bounds how far this host's
+clock is from it, from the ``Date`` header and the resets of the answers, so that a local
+clock a fraction of a second ahead does not release held requests before the window has
+refilled. Without a ``Date`` header, an answer saying the window is spent although its reset
+looks past holds new requests briefly (:data:`SPENT_WINDOW_HOLD`) instead of being ignored.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ import math
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 
 #: UNIX time in seconds, the unit of ``X-RateLimit-Reset``.
 UnixTime = float
@@ -39,6 +47,13 @@ RESET_JITTER: Seconds = 0.1
 #: A reset further away than this says more about a skewed clock than about the window:
 #: such a header is ignored rather than trusted to hold every request for minutes.
 MAX_RESET_WAIT: Seconds = 120.0
+#: The longest ``Retry-After`` honoured; a longer one is waited for this long.
+MAX_RETRY_AFTER: Seconds = 120.0
+#: How long new requests are held after the server said its window is spent while its
+#: reset already looks past by this host's clock (which may be ahead of the server's).
+SPENT_WINDOW_HOLD: Seconds = 1.0
+#: ``Date`` has whole seconds, rounded down: the server's time was up to this much later.
+DATE_RESOLUTION: Seconds = 1.0
 
 _log = logging.getLogger("ingest.intercom")
 
@@ -61,6 +76,26 @@ class RateLimitInfo:
         )
 
 
+def retry_after(headers: Mapping[str, str]) -> Seconds | None:
+    """The ``Retry-After`` header in seconds, when it is a number."""
+    seconds = _number(headers.get("Retry-After"))
+    return None if seconds is None else max(0.0, seconds)
+
+
+def server_date(headers: Mapping[str, str]) -> UnixTime | None:
+    """The ``Date`` header as UNIX time, if present and valid."""
+    value = headers.get("Date")
+    if value is None:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # HTTP dates are always GMT
+    return moment.timestamp()
+
+
 def _number(value: str | None) -> float | None:
     if value is None:
         return None
@@ -75,6 +110,73 @@ def _as_int(value: float | None) -> int | None:
     return None if value is None else int(value)
 
 
+class ServerClock:
+    """Bounds on the offset of this host's clock from the server's (local minus server).
+
+    An answer was made between the moment its request was granted (``sent_at``) and the
+    moment it was read (``received_at``), both local times. If its ``Date`` reads ``D``
+    (rounded down to the second), the server's time was in ``[D, D + 1)`` then, so the
+    offset is at most ``received_at - D`` and more than ``sent_at - D - 1``. An answer with
+    reset ``R`` was made before ``R``, so the offset is more than ``sent_at - R``.
+
+    The offset in use is the upper bound, the tightest ever seen: a reset is never taken
+    for passed before it has passed on the server. Without any ``Date`` it is what resets
+    proved, at least 0. Bounds that contradict each other mean a clock was stepped, or the
+    ``Date`` comes from another clock than the rate limit: the estimate starts over.
+    """
+
+    def __init__(self) -> None:
+        self._upper: Seconds | None = None
+        self._lower: Seconds | None = None
+
+    def __repr__(self) -> str:
+        return f"ServerClock(lower={self._lower}, upper={self._upper})"
+
+    @property
+    def known(self) -> bool:
+        """Whether the offset is bounded from above (by a ``Date`` that agrees with the resets)."""
+        return self._upper is not None
+
+    def offset(self) -> Seconds:
+        """Seconds to add to a server time to get the local time by which it has surely passed."""
+        if self._upper is not None:
+            return self._upper
+        return max(0.0, self._lower) if self._lower is not None else 0.0
+
+    def learn(
+        self, *, date: UnixTime | None, reset: UnixTime | None, sent_at: UnixTime, received_at: UnixTime
+    ) -> None:
+        """Take in what one answer says about the server's time."""
+        upper, lower = _sample_bounds(date, reset, sent_at, received_at)
+        merged_upper = _pick(min, self._upper, upper)
+        merged_lower = _pick(max, self._lower, lower)
+        if _contradict(merged_lower, merged_upper):
+            _log.debug("Intercom's clock moved against this host's: estimating its offset afresh")
+            merged_upper, merged_lower = upper, lower
+            if _contradict(lower, upper):
+                merged_upper = None  # this Date disagrees with this reset: trust the reset
+        self._upper, self._lower = merged_upper, merged_lower
+
+
+def _sample_bounds(
+    date: UnixTime | None, reset: UnixTime | None, sent_at: UnixTime, received_at: UnixTime
+) -> tuple[Seconds | None, Seconds | None]:
+    upper = None if date is None else received_at - date
+    lower_from_date = None if date is None else sent_at - date - DATE_RESOLUTION
+    lower_from_reset = None if reset is None else sent_at - reset
+    return upper, _pick(max, lower_from_date, lower_from_reset)
+
+
+def _pick(choose: Callable[[float, float], float], old: float | None, new: float | None) -> float | None:
+    if old is None or new is None:
+        return new if old is None else old
+    return choose(old, new)
+
+
+def _contradict(lower: Seconds | None, upper: Seconds | None) -> bool:
+    return lower is not None and upper is not None and lower >= upper
+
+
 class RateLimiter:
     """Grants a permit per request and holds requests while the window is spent.
 
@@ -82,8 +184,11 @@ class RateLimiter:
     syncing through that client in this process. Usage, per attempt::
 
         seq = await limiter.acquire()
-        ... send the request ...
-        limiter.observe(seq, response.headers)
+        try:
+            ... send the request ...
+            limiter.observe(seq, response.headers)
+        finally:
+            limiter.release(seq)
 
     ``sleep`` and ``clock`` are injectable so that tests can wait without waiting.
     """
@@ -98,68 +203,124 @@ class RateLimiter:
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
-        self._granted = 0
-        self._reset_at: UnixTime | None = None
-        self._ceiling: int | None = None
+        self._server_clock = ServerClock()
+        self._issued = 0
+        self._in_flight: dict[int, UnixTime] = {}  # permit -> local time it was granted
+        self._reset_at: UnixTime | None = None  # on the server's clock
+        self._remaining: int | None = None
+        self._lost = 0  # permits of this window that ended without an answer
+        self._hold_until: UnixTime | None = None  # local time
         self._limit: int | None = None
         self._warned_for: UnixTime | None = None
 
     def __repr__(self) -> str:
-        return f"RateLimiter(limit={self._limit}, calls_left={self.calls_left()}, reset_at={self._reset_at})"
+        return (
+            f"RateLimiter(limit={self._limit}, calls_left={self.calls_left()}, "
+            f"reset_at={self._reset_at}, {self._server_clock!r})"
+        )
+
+    @property
+    def server_clock(self) -> ServerClock:
+        """What this limiter knows of the server's clock."""
+        return self._server_clock
 
     def calls_left(self) -> int | None:
         """Calls the current window still allows by this limiter's count; ``None`` if unknown."""
-        if self._reset_at is None or self._ceiling is None or self._clock() >= self._reset_at:
+        if self._reset_at is None or self._remaining is None or self._passed(self._reset_at):
             return None
-        return self._ceiling - self._granted
+        return self._uncommitted()
 
     async def acquire(self) -> int:
         """Wait, if the window is spent, until it resets; return this permit's sequence number."""
         while (delay := self._hold_for()) > 0:
-            if self._warned_for != self._reset_at:
-                self._warned_for = self._reset_at
-                # Normal at full speed (a large sync uses up every window): info, not a warning.
-                _log.info(
-                    "Intercom rate limit: no calls left in this window (limit %s); "
-                    "holding new requests %.1f s until it resets",
-                    self._limit if self._limit is not None else "unknown",
-                    delay,
-                )
+            self._log_hold(delay)
             await self._sleep(delay)
-        self._granted += 1
-        return self._granted
+        self._issued += 1
+        self._in_flight[self._issued] = self._clock()
+        return self._issued
 
     def observe(self, seq: int, headers: Mapping[str, str]) -> None:
-        """Take in the rate-limit headers of the response to permit ``seq``."""
+        """Take in the headers of the answer to permit ``seq``; it is no longer in flight."""
+        sent_at = self._in_flight.pop(seq, None)
         info = RateLimitInfo.from_headers(headers)
-        if info.remaining is None or info.reset_at is None:
-            return
-        now = self._clock()
-        if not now < info.reset_at <= now + MAX_RESET_WAIT:
-            return  # a window that is already over, or a reset no sane window reaches
-        ceiling = info.remaining + seq
-        if self._reset_at is None or self._ceiling is None or info.reset_at > self._reset_at:
-            self._reset_at, self._ceiling = info.reset_at, ceiling
-        elif info.reset_at == self._reset_at:
-            self._ceiling = min(self._ceiling, ceiling)
-        # else: the answer to an older request, from a window that has since been replaced.
+        if sent_at is not None:
+            self._server_clock.learn(
+                date=server_date(headers), reset=info.reset_at, sent_at=sent_at, received_at=self._clock()
+            )
         if info.limit is not None:
             self._limit = info.limit
+        if info.remaining is not None and info.reset_at is not None:
+            self._count(info.remaining, info.reset_at)
+
+    def release(self, seq: int) -> None:
+        """Permit ``seq`` is over; if no answer was observed, the server may still have counted it."""
+        if self._in_flight.pop(seq, None) is not None:
+            self._lost += 1
 
     def wait_after_429(self, headers: Mapping[str, str]) -> Seconds | None:
-        """Seconds to wait after a 429 that carried these headers, or ``None`` if they do not say."""
+        """Seconds to wait after a 429 that carried these headers, or ``None`` if they do not say.
+
+        Until ``X-RateLimit-Reset`` when it is ahead; else ``Retry-After``; else, when the
+        reset looks past (this host's clock may be ahead of the server's), a short hold.
+        The last two hold every new request too, as the window's calls are spent for all.
+        """
         reset_at = RateLimitInfo.from_headers(headers).reset_at
-        if reset_at is None:
-            return None
-        wait = reset_at - self._clock()
-        if not 0 < wait <= MAX_RESET_WAIT:
-            return None
-        return wait + self._rng.uniform(0, RESET_JITTER)
+        if reset_at is not None:
+            wait = self._local_time(reset_at) - self._clock()
+            if 0 < wait <= MAX_RESET_WAIT:
+                return wait + self._jitter()
+        asked = retry_after(headers)
+        if asked is not None:
+            return self._hold(min(asked, MAX_RETRY_AFTER))
+        return None if reset_at is None else self._hold(SPENT_WINDOW_HOLD)
+
+    def _count(self, remaining: int, reset_at: UnixTime) -> None:
+        if self._local_time(reset_at) - self._clock() > MAX_RESET_WAIT:
+            return  # no sane window reaches so far
+        if self._reset_at is None or self._remaining is None or reset_at > self._reset_at:
+            self._reset_at, self._remaining, self._lost, self._hold_until = reset_at, remaining, 0, None
+        elif reset_at == self._reset_at:
+            self._remaining = min(self._remaining, remaining)
+        else:
+            return  # the answer to an older request, from a window that has since been replaced
+        if self._passed(reset_at) and self._uncommitted() <= 0 and not self._server_clock.known:
+            self._hold(SPENT_WINDOW_HOLD)
+
+    def _uncommitted(self) -> int:
+        remaining = self._remaining if self._remaining is not None else 0
+        return remaining - len(self._in_flight) - self._lost
+
+    def _local_time(self, server_time: UnixTime) -> UnixTime:
+        return server_time + self._server_clock.offset()
+
+    def _passed(self, server_time: UnixTime) -> bool:
+        return self._clock() >= self._local_time(server_time)
+
+    def _hold(self, seconds: Seconds) -> Seconds:
+        until = self._clock() + seconds
+        self._hold_until = until if self._hold_until is None else max(self._hold_until, until)
+        return seconds + self._jitter()
 
     def _hold_for(self) -> Seconds:
-        if self._reset_at is None or self._ceiling is None:
+        now = self._clock()
+        if self._hold_until is not None and now < self._hold_until:
+            return self._hold_until - now + self._jitter()
+        left = self.calls_left()
+        if left is None or left > 0 or self._reset_at is None:
             return 0.0
-        wait = self._reset_at - self._clock()
-        if wait <= 0 or self._ceiling > self._granted:
-            return 0.0
-        return wait + self._rng.uniform(0, RESET_JITTER)
+        return self._local_time(self._reset_at) - now + self._jitter()
+
+    def _jitter(self) -> Seconds:
+        return self._rng.uniform(0, RESET_JITTER)
+
+    def _log_hold(self, delay: Seconds) -> None:
+        if self._warned_for == self._reset_at:
+            return
+        self._warned_for = self._reset_at
+        # Normal at full speed (a large sync uses up every window): info, not a warning.
+        _log.info(
+            "Intercom rate limit: no calls left in this window (limit %s); "
+            "holding new requests %.1f s until it resets",
+            self._limit if self._limit is not None else "unknown",
+            delay,
+        )

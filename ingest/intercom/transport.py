@@ -6,9 +6,11 @@ Every call goes through :meth:`IntercomTransport.request`, which
   is on the wire, and asks the shared :class:`~ingest.intercom.ratelimit.RateLimiter`
   for a permit before sending it;
 * retries 5xx answers, timeouts and dropped connections with exponential back-off and
-  full jitter, up to ``max_attempts`` attempts, then raises ``RetryableApiError``;
-* on a 429 waits until ``X-RateLimit-Reset`` and tries again: those waits do not use up
-  the attempts, but more than ``MAX_CONSECUTIVE_429`` in a row raise ``RateLimitedError``;
+  full jitter (at least the ``Retry-After`` of a 5xx), up to ``max_attempts`` attempts,
+  then raises ``RetryableApiError``;
+* on a 429 waits until ``X-RateLimit-Reset`` (on the server's clock), else for its
+  ``Retry-After``, and tries again: those waits do not use up the attempts, but more than
+  ``MAX_CONSECUTIVE_429`` in a row raise ``RateLimitedError``;
 * raises ``AuthError`` at once on 401/403 and ``RejectedError`` on any other 4xx.
 
 The typed endpoints live in :class:`ingest.intercom.client.IntercomClient`, built on this.
@@ -33,7 +35,7 @@ from ingest.errors import ApiError, ConfigError, RetryableApiError
 from ingest.intercom import errors
 from ingest.intercom.models import encode_json
 from ingest.intercom.pagination import next_page_url
-from ingest.intercom.ratelimit import RateLimiter
+from ingest.intercom.ratelimit import MAX_RETRY_AFTER, RateLimiter, retry_after
 
 #: Base URLs of Intercom's regions; a workspace's token only works in its own region.
 REGION_URLS: Mapping[str, str] = {
@@ -49,6 +51,9 @@ BACKOFF_CAP = 30.0
 MAX_CONSECUTIVE_429 = 50
 
 _log = logging.getLogger("ingest.intercom")
+
+#: Status, reason, headers and body of one answer.
+_Answer = tuple[int, str, Mapping[str, str], bytes]
 
 
 def backoff_delay(failures: int, rng: random.Random) -> float:
@@ -190,27 +195,26 @@ class IntercomTransport:
         operation = f"{method} {url.path}"
         failures = limited = 0
         while True:
-            attempt = failures + limited + 1
-            try:
-                status, reason, headers, raw = await self._attempt(method, url, body, attempt)
-            except (TimeoutError, aiohttp.ClientError) as exc:
+            answer = await self._attempt(method, url, body, failures + limited + 1)
+            if isinstance(answer, BaseException):
                 failures += 1
-                may_retry = errors.is_transient(exc) and (retry or errors.never_sent(exc))
+                may_retry = errors.is_transient(answer) and (retry or errors.never_sent(answer))
                 if not may_retry or failures >= self._max_attempts:
+                    # Raised outside any `except`, and not chained: aiohttp's exception keeps
+                    # the request's headers, the token among them, and its repr shows them.
                     raise errors.error_for_exception(
-                        exc, operation=operation, attempts=failures, redact=self._redact
-                    ) from exc
-                await self._back_off(operation, self._redact(str(exc) or type(exc).__name__), failures)
+                        answer, operation=operation, attempts=failures, redact=self._redact
+                    )
+                await self._back_off(operation, self._redact(str(answer) or type(answer).__name__), failures)
                 continue
+            status, reason, headers, raw = answer
             if status < 300:
                 return errors.parse_success_body(raw, status=status, headers=headers, operation=operation)
             details = errors.parse_error_body(status, reason, headers, raw)
             if status == 429:
                 limited += 1
                 if limited < MAX_CONSECUTIVE_429:
-                    delay = self._limiter.wait_after_429(headers) or backoff_delay(limited, self._rng)
-                    _log.warning("%s: rate limited (429); waiting %.1f s for the reset", operation, delay)
-                    await self._sleep(delay)
+                    await self._wait_after_429(operation, headers, limited)
                     continue
             else:
                 limited = 0
@@ -226,38 +230,56 @@ class IntercomTransport:
             if isinstance(error, RetryableApiError) and status != 429 and retry:
                 failures += 1
                 if failures < self._max_attempts:
-                    await self._back_off(operation, f"HTTP {status}", failures, errors.retry_after(headers))
+                    await self._back_off(operation, f"HTTP {status}", failures, retry_after(headers))
                     continue
             raise error
 
     async def _attempt(
         self, method: str, url: URL, body: bytes | None, attempt: int
-    ) -> tuple[int, str, Mapping[str, str], bytes]:
+    ) -> _Answer | BaseException:
+        """The answer, or the timeout or aiohttp exception that stood in its way (returned, not raised)."""
+        try:
+            return await self._exchange(method, url, body, attempt)
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return exc
+
+    async def _exchange(self, method: str, url: URL, body: bytes | None, attempt: int) -> _Answer:
         if self._session is None or self._session.closed:
             raise RuntimeError("use the client as `async with IntercomClient(...) as client:`")
         async with self._slots:
             seq = await self._limiter.acquire()
             started = time.perf_counter()
-            async with self._session.request(
-                method,
-                url,
-                data=body,
-                headers=self._headers(body is not None),
-                timeout=self._timeout,
-                allow_redirects=False,
-            ) as response:
-                self._limiter.observe(seq, response.headers)
-                raw = await response.read()
+            try:
+                async with self._session.request(
+                    method,
+                    url,
+                    data=body,
+                    headers=self._headers(body is not None),
+                    timeout=self._timeout,
+                    allow_redirects=False,
+                ) as response:
+                    self._limiter.observe(seq, response.headers)
+                    raw = await response.read()
+            finally:
+                self._limiter.release(seq)
         elapsed_ms = (time.perf_counter() - started) * 1000
         _log.debug(
             "%s %s -> %d (attempt %d, %.0f ms)", method, url.path_qs, response.status, attempt, elapsed_ms
         )
         return response.status, response.reason or "", response.headers, raw
 
+    async def _wait_after_429(self, operation: str, headers: Mapping[str, str], limited: int) -> None:
+        # The reset or Retry-After when the answer gives one; a growing back-off only when it gives none.
+        delay = self._limiter.wait_after_429(headers)
+        if delay is None:
+            delay = backoff_delay(limited, self._rng)
+        _log.warning("%s: rate limited (429); waiting %.1f s before trying again", operation, delay)
+        await self._sleep(delay)
+
     async def _back_off(self, operation: str, why: str, failures: int, at_least: float | None = None) -> None:
         delay = backoff_delay(failures, self._rng)
         if at_least is not None:
-            delay = max(delay, min(at_least, BACKOFF_CAP))
+            delay = max(delay, min(at_least, MAX_RETRY_AFTER))
         _log.warning(
             "%s failed (%s); retrying in %.1f s (attempt %d of %d)",
             operation,

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
+import math
 import random
 
-from ingest.intercom.ratelimit import MAX_RESET_WAIT, RESET_JITTER, RateLimiter, RateLimitInfo
+import pytest
+
+from ingest.intercom.ratelimit import (
+    MAX_RESET_WAIT,
+    MAX_RETRY_AFTER,
+    RESET_JITTER,
+    SPENT_WINDOW_HOLD,
+    RateLimiter,
+    RateLimitInfo,
+    ServerClock,
+)
 
 from .fakes import START, FakeTime
 
@@ -91,16 +103,16 @@ async def test_a_new_window_replaces_the_old_count(fake_time: FakeTime) -> None:
     """An answer from the next window (a later reset) starts the count afresh."""
     limiter = limiter_for(fake_time)
     limiter.observe(await limiter.acquire(), headers(remaining=0, reset_in=1))
-    await limiter.acquire()  # waits for the reset
+    # This permit waits for the reset; its answer comes from the next window.
     limiter.observe(await limiter.acquire(), headers(remaining=1665, reset_in=11))
 
     assert limiter.calls_left() == 1665
 
 
-async def test_stale_and_absurd_resets_are_ignored(fake_time: FakeTime) -> None:
-    """A reset already past, or further than MAX_RESET_WAIT away (a skewed clock), holds nothing."""
+async def test_past_resets_with_calls_left_and_absurd_resets_hold_nothing(fake_time: FakeTime) -> None:
+    """A reset already past that reports calls left, or one beyond MAX_RESET_WAIT, holds nothing."""
     limiter = limiter_for(fake_time)
-    limiter.observe(await limiter.acquire(), headers(remaining=0, reset_in=-1))
+    limiter.observe(await limiter.acquire(), headers(remaining=5, reset_in=-1))
     limiter.observe(await limiter.acquire(), headers(remaining=0, reset_in=MAX_RESET_WAIT + 60))
     await limiter.acquire()
 
@@ -121,7 +133,7 @@ async def test_held_permits_wake_together_at_the_reset(fake_time: FakeTime) -> N
 
 
 def test_wait_after_429_is_the_time_to_the_reset(fake_time: FakeTime) -> None:
-    """After a 429 the wait is until X-RateLimit-Reset (plus jitter), or None when it is unknown."""
+    """After a 429 the wait is until X-RateLimit-Reset (plus jitter), or None when nothing says."""
     limiter = limiter_for(fake_time)
 
     wait = limiter.wait_after_429(headers(remaining=0, reset_in=8))
@@ -129,4 +141,167 @@ def test_wait_after_429_is_the_time_to_the_reset(fake_time: FakeTime) -> None:
     assert wait is not None
     assert 8 <= wait <= 8 + RESET_JITTER
     assert limiter.wait_after_429({}) is None
-    assert limiter.wait_after_429(headers(remaining=0, reset_in=-2)) is None
+
+
+async def test_answers_out_of_order_never_overestimate_the_calls_left(fake_time: FakeTime) -> None:
+    """Limit 10, permits 1-10 in flight, #10 reaches the server first (9 left): the other 9 will
+    use those 9, so nothing is left, whatever their permit numbers."""
+    limiter = limiter_for(fake_time)
+    permits = [await limiter.acquire() for _ in range(10)]
+
+    limiter.observe(permits[-1], headers(remaining=9, reset_in=5, limit=10))
+
+    assert limiter.calls_left() == 0
+    for seq, remaining in zip(permits[:-1], range(8, -1, -1), strict=True):
+        limiter.observe(seq, headers(remaining=remaining, reset_in=5, limit=10))
+    assert limiter.calls_left() == 0
+
+
+async def test_an_answer_made_earlier_by_the_server_frees_its_double_count(fake_time: FakeTime) -> None:
+    """An in-flight request the server had already counted stops being subtracted once answered."""
+    limiter = limiter_for(fake_time)
+    first, second = await limiter.acquire(), await limiter.acquire()
+    limiter.observe(second, headers(remaining=5, reset_in=5))  # made after `first`
+    assert limiter.calls_left() == 4
+
+    limiter.observe(first, headers(remaining=6, reset_in=5))
+
+    assert limiter.calls_left() == 5
+
+
+async def test_a_request_that_failed_without_an_answer_still_counts(fake_time: FakeTime) -> None:
+    """A permit released without an answer (a timeout) may have been counted: it stays subtracted."""
+    limiter = limiter_for(fake_time)
+    limiter.observe(await limiter.acquire(), headers(remaining=3, reset_in=5))
+    answered, failed = await limiter.acquire(), await limiter.acquire()
+    limiter.observe(answered, headers(remaining=2, reset_in=5))
+    limiter.release(answered)  # after an answer: changes nothing
+
+    limiter.release(failed)
+
+    assert limiter.calls_left() == 1
+
+
+def date_header(server_time: float) -> str:
+    return email.utils.formatdate(math.floor(server_time), usegmt=True)
+
+
+async def test_local_clock_ahead_holds_until_the_server_reaches_the_reset(fake_time: FakeTime) -> None:
+    """With this host 0.2 s ahead, the Date header bounds the offset, and a spent window is held
+    until the reset has passed on the server's clock, not merely on the local one."""
+    skew = 0.2
+    limiter = limiter_for(fake_time)
+    fake_time.now = START + skew + 0.01  # the server is 0.01 s into second START
+    answer = {**headers(remaining=0, reset_in=5), "Date": date_header(fake_time.now - skew)}
+    limiter.observe(await limiter.acquire(), answer)
+
+    await limiter.acquire()
+
+    assert limiter.server_clock.known
+    assert limiter.server_clock.offset() == pytest.approx(skew + 0.01)
+    server_time_at_grant = fake_time.now - skew
+    assert START + 5 <= server_time_at_grant <= START + 5 + 0.011 + RESET_JITTER
+
+
+async def test_local_clock_behind_is_not_held_longer_than_needed(fake_time: FakeTime) -> None:
+    """With this host 1 s behind the server, the hold ends when the server reaches the reset."""
+    skew = -1.0
+    limiter = limiter_for(fake_time)
+    fake_time.now = START + skew
+    answer = {**headers(remaining=0, reset_in=5), "Date": date_header(fake_time.now - skew)}
+    limiter.observe(await limiter.acquire(), answer)
+
+    await limiter.acquire()
+
+    server_time_at_grant = fake_time.now - skew
+    assert START + 5 <= server_time_at_grant <= START + 5 + RESET_JITTER  # not 1 s later
+
+
+def test_server_clock_keeps_the_tightest_bounds() -> None:
+    """The offset in use is the lowest upper bound Date headers give, never below the truth."""
+    clock = ServerClock()
+    assert not clock.known and clock.offset() == 0.0
+    skew = 0.3
+    for server_time in (100.7, 101.4, 102.05, 103.5):  # answered at once: sent = received
+        local = server_time + skew
+        clock.learn(date=math.floor(server_time), reset=110.0, sent_at=local, received_at=local)
+
+    assert clock.known
+    assert clock.offset() == pytest.approx(skew + 0.05)  # the answer made 0.05 s into a second
+
+
+def test_server_clock_without_date_uses_what_resets_prove() -> None:
+    """Without Date, an answer made before its reset R, to a request sent at local time t, proves
+    the local clock is more than t - R ahead; never less than 0 is assumed."""
+    clock = ServerClock()
+    clock.learn(date=None, reset=100.0, sent_at=95.0, received_at=95.1)
+    assert clock.offset() == 0.0
+
+    clock.learn(date=None, reset=100.0, sent_at=100.15, received_at=100.2)
+
+    assert not clock.known
+    assert clock.offset() == pytest.approx(0.15)
+
+
+def test_server_clock_starts_over_when_resets_contradict_the_date() -> None:
+    """A Date promising at most 0.1 s of offset, then an answer proving more than 0.5 s (a clock
+    was stepped), start the estimate over instead of trusting the stale bound."""
+    clock = ServerClock()
+    clock.learn(date=100.0, reset=110.0, sent_at=100.0, received_at=100.1)
+    assert clock.offset() == pytest.approx(0.1)
+
+    clock.learn(date=None, reset=110.0, sent_at=110.5, received_at=110.6)
+
+    assert not clock.known
+    assert clock.offset() == pytest.approx(0.5)
+
+
+async def test_429_whose_reset_looks_past_holds_new_requests_briefly(fake_time: FakeTime) -> None:
+    """The local clock 0.2 s ahead and no Date: a 429 whose reset looks past still means the
+    window is spent. The retry and every new request wait SPENT_WINDOW_HOLD, not a back-off."""
+    limiter = limiter_for(fake_time)
+    fake_time.now = START + 0.2
+    spent = headers(remaining=0, reset_in=0)
+    limiter.observe(await limiter.acquire(), spent)
+
+    wait = limiter.wait_after_429(spent)
+
+    assert wait is not None
+    assert SPENT_WINDOW_HOLD <= wait <= SPENT_WINDOW_HOLD + RESET_JITTER
+    await limiter.acquire()
+    [held] = fake_time.sleeps
+    assert SPENT_WINDOW_HOLD <= held <= SPENT_WINDOW_HOLD + RESET_JITTER
+
+
+async def test_spent_answer_whose_reset_looks_past_holds_until_the_next_window(fake_time: FakeTime) -> None:
+    """Without Date, a 200 reporting 0 remaining with a reset already past locally holds new
+    requests; an answer from the next window lifts the hold at once."""
+    limiter = limiter_for(fake_time)
+    first, second = await limiter.acquire(), await limiter.acquire()
+    fake_time.now = START + 0.1
+    limiter.observe(first, headers(remaining=0, reset_in=0))
+    assert limiter.calls_left() is None  # the window is over by the local clock...
+
+    held = asyncio.create_task(limiter.acquire())
+    await asyncio.sleep(0)
+    assert not held.done()  # ...but new requests are held
+
+    limiter.observe(second, headers(remaining=9, reset_in=10))
+    await held
+
+    assert limiter.calls_left() == 8
+
+
+async def test_retry_after_without_reset_sets_the_wait_and_holds_new_requests(fake_time: FakeTime) -> None:
+    """A 429 with only Retry-After waits that long (at most MAX_RETRY_AFTER), as does every new request."""
+    limiter = limiter_for(fake_time)
+
+    wait = limiter.wait_after_429({"Retry-After": "20"})
+    await limiter.acquire()
+
+    assert wait is not None
+    assert 20 <= wait <= 20 + RESET_JITTER
+    assert fake_time.now >= START + 20
+    capped = limiter.wait_after_429({"Retry-After": "86400"})
+    assert capped is not None
+    assert MAX_RETRY_AFTER <= capped <= MAX_RETRY_AFTER + RESET_JITTER

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import traceback
 
 import aiohttp
 import pytest
@@ -52,7 +54,7 @@ async def test_retries_and_rate_limit_waits_are_warnings(
     assert "GET /me failed (HTTP 503); retrying in" in warnings[0]
     assert "attempt 2 of 6" in warnings[0]
     assert "rate limited (429); waiting " in warnings[1]
-    assert warnings[1].endswith(" s for the reset")
+    assert warnings[1].endswith(" s before trying again")
 
 
 async def test_token_appears_in_no_log_message_error_or_repr(
@@ -93,3 +95,36 @@ async def test_token_echoed_by_a_server_is_masked_in_errors(
     for error in (rejected.value, failed.value):
         assert TOKEN not in str(error)
         assert "Bearer ***" in str(error)
+
+
+async def _answer_malformed_http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.read(65536)
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n{}")
+    await writer.drain()
+    writer.close()
+
+
+async def _no_wait(seconds: float) -> None:
+    """Retries end at once."""
+
+
+async def test_malformed_http_leaks_no_token_through_the_exception_chain() -> None:
+    """aiohttp's error for a malformed answer carries the request headers in its repr: it is not
+    chained to the ApiError, whose message keeps what went wrong."""
+    server = await asyncio.start_server(_answer_malformed_http, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    base_url = f"http://127.0.0.1:{port}"
+    async with server, IntercomClient(base_url=base_url, token=TOKEN, sleep=_no_wait) as client:
+        with pytest.raises(ApiError) as caught:
+            await client.me()
+
+    error = caught.value
+    assert "ClientResponseError" in str(error) and "Content-Length" in str(error)
+    assert error.__cause__ is None and error.__context__ is None
+    shown = [
+        repr(error),
+        repr(error.__cause__),
+        repr(error.__context__),
+        "".join(traceback.format_exception(error)),
+    ]
+    assert not [text for text in shown if TOKEN in text]

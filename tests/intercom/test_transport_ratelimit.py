@@ -10,7 +10,7 @@ from aioresponses import CallbackResult
 
 from ingest.errors import RateLimitedError
 from ingest.intercom import ExternalPageRequest, IntercomClient
-from ingest.intercom.ratelimit import RESET_JITTER
+from ingest.intercom.ratelimit import RESET_JITTER, SPENT_WINDOW_HOLD
 from ingest.intercom.transport import MAX_CONSECUTIVE_429
 
 from .fakes import BASE_URL, START, TOKEN, FakeTime, MockApi, error_list, external_page
@@ -200,3 +200,33 @@ async def test_concurrency_never_exceeds_max_concurrency(mock_api: MockApi, fake
 
     assert peak == 4
     assert mock_api.count() == 20
+
+
+async def test_429_with_retry_after_and_no_reset_waits_as_asked(
+    client: IntercomClient, mock_api: MockApi, fake_time: FakeTime
+) -> None:
+    """A 429 without a usable X-RateLimit-Reset but with Retry-After waits that long, not a back-off."""
+    mock_api.get(
+        ME, status=429, payload=error_list("rate_limit_exceeded", "Slow down"), headers={"Retry-After": "20"}
+    )
+    mock_api.get(ME, payload={"type": "admin"})
+
+    await client.me()
+
+    [waited] = fake_time.sleeps
+    assert 20 <= waited <= 20 + RESET_JITTER
+
+
+async def test_429s_whose_reset_looks_past_wait_briefly_and_never_grow(
+    client: IntercomClient, mock_api: MockApi, fake_time: FakeTime
+) -> None:
+    """This host's clock ahead of the server's: 429s whose reset has already passed locally each
+    wait SPENT_WINDOW_HOLD (plus jitter), however many come in a row: no exponential back-off."""
+    fake_time.now = START + 0.3
+    mock_api.get(ME, **rate_limited(START), repeat=8)
+    mock_api.get(ME, payload={"type": "admin"})
+
+    await client.me()
+
+    assert len(fake_time.sleeps) == 8
+    assert all(SPENT_WINDOW_HOLD <= waited <= SPENT_WINDOW_HOLD + RESET_JITTER for waited in fake_time.sleeps)
