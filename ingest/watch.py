@@ -36,7 +36,7 @@ from ingest.intercom import IntercomClient
 from ingest.pending import PendingWork
 from ingest.runner import make_client, target_factory
 from ingest.state import StateStore
-from ingest.watch_sources import Notify, RetryWatch, watch_for
+from ingest.watch_sources import KeptWatch, Notify, ObservedFolder, watch_for
 from ingest.watch_worker import FATAL, BatchReport, SourceWorker
 
 __all__ = ["BatchReport", "WatchDaemon", "run_watch"]
@@ -144,12 +144,13 @@ class WatchDaemon:
         observer = Observer()
         # Started before the watches are added, so that one that cannot be added fails alone.
         await asyncio.to_thread(observer.start)
+        poll_seconds = self._settings.watch.poll_seconds
         for worker in workers:
-            try:
-                await asyncio.to_thread(worker.watch.schedule, observer, _notifier(loop, worker))
-            except OSError as exc:  # e.g. the inotify watch limit (fs.inotify.max_user_watches)
-                log.error("%s: cannot watch for changes (%s); polling instead", worker.source.name, exc)
-                worker.watch = RetryWatch(worker.watch, observer, interval=self._settings.watch.poll_seconds)
+            if isinstance(worker.watch, ObservedFolder):
+                worker.watch = KeptWatch(
+                    worker.watch, observer, check_seconds=min(poll_seconds, 1.0), poll_seconds=poll_seconds
+                )
+            await asyncio.to_thread(worker.watch.schedule, observer, _notifier(loop, worker))
             worker.queue.add(whole=True, immediate=True)  # the start-up sync, after watching began
             log.info("%s: %s", worker.source.name, worker.watch.describe())
         alarm = _OverflowAlarm([_notifier(loop, worker) for worker in workers])

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -36,7 +37,7 @@ from watchdog.events import (
     FileSystemEvent,
     FileSystemEventHandler,
 )
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from ingest.collect import PathFilter
 from ingest.config import Source
@@ -81,8 +82,10 @@ class SourceWatch:
     def describe(self) -> str:
         return "not watched"
 
-    def schedule(self, observer: BaseObserver, notify: Notify) -> None:
-        """Register watchdog watches (called once, before the observer starts)."""
+    def schedule(self, observer: BaseObserver, notify: Notify) -> ObservedWatch | None:
+        """Register the source's watchdog watch, if it has one (a watch that cannot be set up
+        raises OSError)."""
+        return None
 
     async def poll(self, notify: Notify) -> None:
         """Run for the daemon's life, calling ``notify`` when the source may have changed."""
@@ -109,24 +112,50 @@ def _paths(event: FileSystemEvent) -> list[str]:
     return [os.fsdecode(path) for path in (event.src_path, event.dest_path) if path]
 
 
-class FolderWatch(SourceWatch):
+class ObservedFolder(SourceWatch):
+    """A source watched through watchdog on one folder (see :class:`KeptWatch`)."""
+
+    #: Set (from the observer's thread) when the watched folder itself was deleted: watchdog
+    #: then stops watching it, and a folder made again may even get the same inode.
+    lost = False
+
+    def _note_lost(self, event: FileSystemEvent, folder: str) -> None:
+        if isinstance(event, DirDeletedEvent) and os.fsdecode(event.src_path) == folder:
+            self.lost = True
+
+    def folder(self) -> Path:
+        """The folder watched, as configured (a symbolic link stays one, so that a link moved to
+        a new release counts as a replaced folder)."""
+        raise NotImplementedError
+
+    def schedule(self, observer: BaseObserver, notify: Notify) -> ObservedWatch:
+        raise NotImplementedError
+
+
+class FolderWatch(ObservedFolder):
     """A ``filesystem`` source: file events become locators; see the module docstring."""
 
     def __init__(self, source: Source, root: Path) -> None:
         super().__init__(source)
+        self._configured = root
         self.root = os.path.realpath(root)
         self._filter = PathFilter(source.settings.include, source.settings.exclude)
 
     def describe(self) -> str:
         return f"watching {self.root}"
 
-    def schedule(self, observer: BaseObserver, notify: Notify) -> None:
-        def on_event(event: FileSystemEvent) -> None:
-            locators, whole = self.changes(event)
-            if locators or whole:
-                notify(locators, whole)
+    def folder(self) -> Path:
+        return self._configured
 
-        observer.schedule(_Handler(on_event), self.root, recursive=True, event_filter=_EVENTS)
+    def schedule(self, observer: BaseObserver, notify: Notify) -> ObservedWatch:
+        def on_event(event: FileSystemEvent) -> None:
+            self._note_lost(event, self.root)
+            locators, whole = self.changes(event)
+            if locators or whole or self.lost:
+                notify(locators, whole or self.lost)
+
+        self.root, self.lost = os.path.realpath(self._configured), False
+        return observer.schedule(_Handler(on_event), self.root, recursive=True, event_filter=_EVENTS)
 
     def locator(self, path: str) -> str | None:
         """The locator of ``path`` as the connector names it, or ``None`` when it is outside the
@@ -152,31 +181,40 @@ class FolderWatch(SourceWatch):
         return locators, whole
 
 
-class ExportWatch(SourceWatch):
+class ExportWatch(ObservedFolder):
     """A source read from one file or folder as a whole (a Confluence export): any change
     scans it all, once a file being written has stopped growing."""
 
     def __init__(self, source: Source, path: Path, *, settle: float) -> None:
         super().__init__(source)
+        self._configured = path
         self.path = Path(os.path.realpath(path))
         self._settle = settle
 
     def describe(self) -> str:
         return f"watching {self.path}"
 
-    def schedule(self, observer: BaseObserver, notify: Notify) -> None:
-        if self.path.is_dir():
-            observer.schedule(
-                _Handler(lambda event: notify((), True)), str(self.path), recursive=True, event_filter=_EVENTS
-            )
-            return
-        target = str(self.path)
+    def folder(self) -> Path:
+        return self._configured if self._configured.is_dir() else self._configured.parent
 
-        def on_event(event: FileSystemEvent) -> None:
-            if target in _paths(event):
+    def schedule(self, observer: BaseObserver, notify: Notify) -> ObservedWatch:
+        self.path, self.lost = Path(os.path.realpath(self._configured)), False
+        if self.path.is_dir():
+            folder = str(self.path)
+
+            def on_folder_event(event: FileSystemEvent) -> None:
+                self._note_lost(event, folder)
                 notify((), True)
 
-        observer.schedule(_Handler(on_event), str(self.path.parent), recursive=False, event_filter=_EVENTS)
+            return observer.schedule(_Handler(on_folder_event), folder, recursive=True, event_filter=_EVENTS)
+        target, parent = str(self.path), str(self.path.parent)
+
+        def on_event(event: FileSystemEvent) -> None:
+            self._note_lost(event, parent)
+            if target in _paths(event) or self.lost:
+                notify((), True)
+
+        return observer.schedule(_Handler(on_event), parent, recursive=False, event_filter=_EVENTS)
 
     async def ready(self) -> None:
         """Wait (at most a minute) until the file's size and time stay the same for ``settle``."""
@@ -256,41 +294,91 @@ class PollWatch(SourceWatch):
         return revision
 
 
-class RetryWatch(SourceWatch):
-    """A watch that could not be set up (its folder missing, the inotify watch limit reached):
-    the source is synced every ``interval`` seconds, and the watch set up again at each poll
-    until it works; from then on it is watched, not polled."""
+class KeptWatch(SourceWatch):
+    """A watchdog watch kept on the folder it is meant for.
 
-    def __init__(self, watch: SourceWatch, observer: BaseObserver, *, interval: float) -> None:
+    Every ``check_seconds`` the folder's identity (device and inode, through a symbolic link)
+    is compared with the one watched: a folder removed, or replaced (a deploy renaming a new
+    release into place, a link moved to one, ``rm -rf`` and a fresh checkout), is synced as
+    a whole and watched again. A watch that cannot be set up (the folder missing, the
+    kernel's inotify watch limit reached) is tried again at each check, and the source is
+    synced every ``poll_seconds`` meanwhile.
+    """
+
+    def __init__(
+        self, watch: ObservedFolder, observer: BaseObserver, *, check_seconds: float, poll_seconds: float
+    ) -> None:
         super().__init__(watch.source)
         self.watch = watch
         self._observer = observer
-        self._interval = interval
-        self._watching = False
+        self._check_seconds = check_seconds
+        self._poll_seconds = poll_seconds
+        self._handle: ObservedWatch | None = None
+        self._identity: tuple[int, int] | None = None
+        self._last_error: str | None = None
+        #: How many times the watch was set up (more than once: the folder came back or was replaced).
+        self.times_watched = 0
 
     def describe(self) -> str:
-        if self._watching:
+        if self._handle is not None:
             return self.watch.describe()
-        return f"polling the source every {self._interval:g} s until it can be watched"
+        return f"polling the source every {self._poll_seconds:g} s until it can be watched"
+
+    def schedule(self, observer: BaseObserver, notify: Notify) -> ObservedWatch | None:
+        """Watch the folder if it can be; if not, say why (the polls take over)."""
+        identity = _identity(self.watch.folder())
+        try:
+            self._handle = self.watch.schedule(self._observer, notify)
+        except OSError as exc:  # e.g. the inotify watch limit (fs.inotify.max_user_watches)
+            if str(exc) != self._last_error:
+                log.error("%s: cannot watch for changes (%s); polling instead", self.source.name, exc)
+            self._last_error = str(exc)
+            return None
+        self._identity, self._last_error = identity, None
+        self.times_watched += 1
+        return self._handle
 
     async def poll(self, notify: Notify) -> None:
-        while not self._watching:
-            await asyncio.sleep(self._interval)
-            try:
-                await asyncio.to_thread(self.watch.schedule, self._observer, notify)
-            except OSError:
+        last_sync = time.monotonic()
+        while True:
+            await asyncio.sleep(self._check_seconds)
+            if self._handle is not None:
+                identity = await asyncio.to_thread(_identity, self.watch.folder())
+                if identity == self._identity and not self.watch.lost:
+                    continue
+                log.warning(
+                    "%s: %s was removed or replaced; watching it again", self.source.name, self.watch.folder()
+                )
+                await asyncio.to_thread(self._unschedule)
                 notify((), True)
-                continue
-            self._watching = True
-            log.info("%s: can be watched now; %s", self.source.name, self.watch.describe())
-            notify((), True)  # what changed between the last poll and the watch
-        await self.watch.poll(notify)
+                last_sync = time.monotonic()
+            if await asyncio.to_thread(self.schedule, self._observer, notify) is not None:
+                log.info("%s: %s", self.source.name, self.watch.describe())
+                notify((), True)  # what changed while it was not watched
+            elif time.monotonic() - last_sync >= self._poll_seconds:
+                notify((), True)
+                last_sync = time.monotonic()
+
+    def _unschedule(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            with contextlib.suppress(KeyError):  # watchdog already dropped it (its folder was deleted)
+                self._observer.unschedule(handle)
 
     async def ready(self) -> None:
         await self.watch.ready()
 
     def synced(self) -> None:
         self.watch.synced()
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The folder's device and inode (through symbolic links), or None when it is missing."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _revision_of(connector: object) -> Callable[[], Awaitable[str]] | None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import shutil
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 import pytest
@@ -23,7 +26,7 @@ from ingest.config import load_settings
 from ingest.pending import PendingWork
 from ingest.state import StateStore
 from ingest.watch_batches import ChangeQueue
-from ingest.watch_sources import FolderWatch, RetryWatch, watch_for
+from ingest.watch_sources import FolderWatch, KeptWatch, watch_for
 from tests.watch.conftest import wait_until, write_config
 
 
@@ -151,31 +154,105 @@ def test_only_failures_that_may_pass_stay_pending() -> None:
     assert _outcome([result, broken]) == ("could not prepare articles: HTTP 503", {"down.md"})
 
 
-async def test_a_folder_that_could_not_be_watched_is_polled_then_watched(folder: FolderWatch) -> None:
-    """While the folder is missing every poll asks for a whole scan; once it exists it is watched
-    by a real observer, and a saved file arrives as its locator, with no more polling."""
-    notified: list[tuple[tuple[str, ...], bool]] = []
+class Notified:
+    """What a watch reported, from the loop and from the observer's thread (one append is atomic)."""
 
-    def notify(locators: Iterable[str], whole: bool) -> None:  # from the loop and the observer's thread
-        notified.append((tuple(sorted(locators)), whole))  # one append is atomic
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[str, ...], bool]] = []
 
-    root = Path(folder.root)
-    await asyncio.to_thread(root.rmdir)
+    def __call__(self, locators: Iterable[str], whole: bool) -> None:
+        self.calls.append((tuple(sorted(locators)), whole))
+
+    def locators(self) -> set[str]:
+        return {locator for locators, _ in self.calls for locator in locators}
+
+
+@contextlib.asynccontextmanager
+async def kept(folder: FolderWatch, notified: Notified) -> AsyncIterator[KeptWatch]:
+    """``folder`` kept watched by a real observer, checked every 50 ms, polled every 200 ms."""
     observer = Observer()
     observer.start()
-    retry = RetryWatch(folder, observer, interval=0.05)
-    polling = asyncio.create_task(retry.poll(notify))
+    watch = KeptWatch(folder, observer, check_seconds=0.05, poll_seconds=0.2)
+    await asyncio.to_thread(watch.schedule, observer, notified)
+    polling = asyncio.create_task(watch.poll(notified))
     try:
-        assert retry.describe() == "polling the source every 0.05 s until it can be watched"
-        await wait_until(lambda: len(notified) >= 2, what="polls of the missing folder")
-        assert set(notified) == {((), True)}
-        await asyncio.to_thread(root.mkdir)
-        await wait_until(lambda: retry.describe() == f"watching {root}", what="the watch")
-        notified.clear()
-        (root / "a.md").write_text("# A\n", encoding="utf-8")
-        await wait_until(lambda: (("a.md",), False) in notified, what="the file event")
-        assert ((), True) not in notified
+        yield watch
     finally:
         polling.cancel()
         observer.stop()
         await asyncio.to_thread(observer.join)
+
+
+async def saved(root: Path, name: str, notified: Notified) -> None:
+    """Write ``name`` under ``root`` and wait for its file event."""
+    await asyncio.to_thread((root / name).write_text, "# Page\n", "utf-8")
+    await wait_until(lambda: name in notified.locators(), what=f"the file event of {name}")
+
+
+async def test_a_folder_that_could_not_be_watched_is_polled_then_watched(folder: FolderWatch) -> None:
+    """While the folder is missing it is synced every poll; once it exists it is watched by a real
+    observer, and a saved file arrives as its locator, with no more polling."""
+    notified = Notified()
+    root = Path(folder.root)
+    await asyncio.to_thread(root.rmdir)
+    async with kept(folder, notified) as watch:
+        assert watch.describe() == "polling the source every 0.2 s until it can be watched"
+        await wait_until(lambda: len(notified.calls) >= 2, what="polls of the missing folder")
+        assert set(notified.calls) == {((), True)}
+        await asyncio.to_thread(root.mkdir)
+        await wait_until(lambda: watch.describe() == f"watching {root}", what="the watch")
+        notified.calls.clear()
+        await saved(root, "a.md", notified)
+        assert set(notified.calls) == {(("a.md",), False)}
+
+
+async def test_a_folder_deleted_and_made_again_is_watched_again(folder: FolderWatch) -> None:
+    """rm -rf of the folder and a fresh copy: a whole sync, and files saved later still arrive."""
+    notified = Notified()
+    root = Path(folder.root)
+    async with kept(folder, notified) as watch:
+        await saved(root, "a.md", notified)
+        notified.calls.clear()
+        await asyncio.to_thread(shutil.rmtree, root)
+        await asyncio.to_thread(root.mkdir)
+        await wait_until(lambda: watch.times_watched == 2, what="the watch of the new folder")
+        assert ((), True) in notified.calls  # the new folder is synced as a whole
+        await saved(root, "b.md", notified)
+
+
+async def test_a_folder_swapped_for_a_new_release_is_watched_in_its_place(folder: FolderWatch) -> None:
+    """A deploy renames the folder away and a new one into place: the new one is watched, and edits
+    in the old one, now outside the source, are no longer reported."""
+    notified = Notified()
+    root = Path(folder.root)
+    release = root.with_name("docs.new")
+    await asyncio.to_thread(release.mkdir)
+    async with kept(folder, notified) as watch:
+        await asyncio.to_thread(os.rename, root, root.with_name("docs.old"))
+        await asyncio.to_thread(os.rename, release, root)
+        await wait_until(lambda: watch.times_watched == 2, what="the watch of the new folder")
+        assert ((), True) in notified.calls
+        await saved(root, "new.md", notified)
+        notified.calls.clear()
+        await asyncio.to_thread((root.with_name("docs.old") / "old.md").write_text, "# Old\n", "utf-8")
+        await saved(root, "later.md", notified)
+        assert "old.md" not in notified.locators()
+
+
+async def test_a_link_moved_to_a_new_release_is_followed(tmp_path: Path) -> None:
+    """docs -> releases/1, then the link is moved to releases/2: files saved in releases/2 arrive."""
+    first, second = tmp_path / "releases" / "1", tmp_path / "releases" / "2"
+    await asyncio.to_thread(first.mkdir, parents=True)
+    await asyncio.to_thread(second.mkdir)
+    (tmp_path / "docs").symlink_to(first)
+    settings = load_settings(write_config(tmp_path, "http://127.0.0.1:1"))
+    folder = watch_for(settings.sources["docs"], settle=0.1, poll_seconds=1.0)
+    assert isinstance(folder, FolderWatch)
+    notified = Notified()
+    async with kept(folder, notified) as watch:
+        await saved(first, "a.md", notified)
+        (tmp_path / "next").symlink_to(second)
+        await asyncio.to_thread(os.replace, tmp_path / "next", tmp_path / "docs")
+        await wait_until(lambda: watch.times_watched == 2, what="the watch of the new release")
+        assert folder.root == str(second)
+        await saved(second, "b.md", notified)
