@@ -20,6 +20,10 @@ from ingest.config import TOKEN_ENV
 REDACTED = "[redacted]"
 
 
+#: The attributes every log record has; any other one came in through ``extra``.
+_STANDARD_FIELDS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
 class RedactSecrets(logging.Filter):
     """Replaces known secrets in a record's rendered message (and exception text) by ``[redacted]``."""
 
@@ -42,7 +46,18 @@ class RedactSecrets(logging.Filter):
             text = logging.Formatter().formatException(record.exc_info)
             if any(secret in text for secret in self._secrets):
                 record.exc_info, record.exc_text = None, self._clean(text)
+        for key, value in vars(record).items():
+            if key not in _STANDARD_FIELDS:  # ``extra`` fields, which the JSON format writes out
+                setattr(record, key, self._clean_value(value))
         return True
+
+    def _clean_value(self, value: object) -> object:
+        if isinstance(value, str):
+            return self._clean(value)
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        if not any(secret in text for secret in self._secrets):
+            return value
+        return json.loads(self._clean(text))
 
     def _clean(self, text: str) -> str:
         for secret in self._secrets:
@@ -53,7 +68,7 @@ class RedactSecrets(logging.Filter):
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, and any ``extra`` fields."""
 
-    _standard = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+    _standard = _STANDARD_FIELDS
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -90,6 +105,10 @@ def setup_logging(*, verbose: int = 0, json_format: bool = False) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(redactor)
-    root = logging.getLogger("ingest")
+    # On the root logger, so that what aiohttp, asyncio or watchdog log is blanked too.
+    root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+    ingest = logging.getLogger("ingest")
+    ingest.handlers[:] = []
+    ingest.setLevel(level)

@@ -19,9 +19,11 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def restore_ingest_logging() -> Iterator[None]:
-    """A CLI test configures the ``ingest`` logger; the next test gets it back untouched."""
-    logger = logging.getLogger("ingest")
-    saved = (logger.handlers[:], logger.level, logger.propagate)
+def restore_logging() -> Iterator[None]:
+    """A CLI test configures the root and ``ingest`` loggers; the next test gets them back untouched
+    (pytest's own capture handlers live on the root logger)."""
+    loggers = [logging.getLogger(), logging.getLogger("ingest")]
+    saved = [(logger.handlers[:], logger.level, logger.propagate) for logger in loggers]
     yield
-    logger.handlers[:], logger.level, logger.propagate = saved[0], saved[1], saved[2]
+    for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+        logger.handlers[:], logger.level, logger.propagate = handlers, level, propagate
