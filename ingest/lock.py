@@ -86,3 +86,20 @@ def source_locks(state_path: Path, sources: Iterable[str], *, wait: float = 0.0)
                     f"{locked_message(source)} (lock {lock.lock_file}); try again when it has finished"
                 ) from exc
         yield
+
+
+@contextmanager
+def watching_sources(state_path: Path, sources: Iterable[str]) -> Iterator[None]:
+    """Hold, for a watch daemon's life, a lock per source it watches: a second daemon on the
+    same sources would sync every change twice. LockedError when one is held already."""
+    with ExitStack() as stack:
+        for source in sorted(set(sources)):
+            lock = FileLock(lock_path(state_path, source).with_suffix(".watch.lock"), timeout=0)
+            try:
+                stack.enter_context(lock)
+            except Timeout as exc:
+                raise LockedError(
+                    f"source {source!r} is already watched by another ingest watch using "
+                    f"{state_path}; one daemon per source"
+                ) from exc
+        yield

@@ -33,6 +33,7 @@ from ingest.config import Settings, Source
 from ingest.engine import Engine
 from ingest.errors import ApiError, AuthError
 from ingest.intercom import IntercomClient
+from ingest.lock import watching_sources
 from ingest.pending import PendingWork
 from ingest.runner import make_client, target_factory
 from ingest.state import StateStore
@@ -95,7 +96,11 @@ class WatchDaemon:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, self.stop)
         try:
-            with StateStore(self._settings.state.path) as state:
+            sources = [source.name for source in self._sources]
+            with (
+                watching_sources(self._settings.state.path, sources),
+                StateStore(self._settings.state.path) as state,
+            ):
                 async with make_client(self._settings, token) as client:
                     if not await self._unless_stopped(_check_token(client)):
                         return  # stopped while the API kept the check waiting: nothing started yet

@@ -11,7 +11,7 @@ import pytest
 from filelock import FileLock
 from pydantic import SecretStr
 
-from ingest.errors import AuthError
+from ingest.errors import AuthError, LockedError
 from ingest.lock import lock_path
 from ingest.pending import PendingWork
 from ingest.state import StateStore
@@ -211,3 +211,14 @@ async def test_a_stop_while_the_api_hangs_at_start_up_is_obeyed(project: Project
     daemon.stop()
     await asyncio.wait_for(running, timeout=5)
     assert project.remote() == {} and daemon.reports == []
+
+
+async def test_a_second_daemon_on_the_same_source_is_refused(project: Project) -> None:
+    """Two daemons watching one source would sync every change twice: the second is refused."""
+    async with project.daemon():
+        settings = project.settings()
+        second = WatchDaemon(settings, settings.select(None), token=SecretStr(TOKEN))
+        with pytest.raises(LockedError, match="'docs' is already watched by another ingest watch"):
+            await second.run()
+    async with project.daemon():  # the first one's lock went with it
+        pass
