@@ -1,13 +1,14 @@
 """The ``ingest`` command: ``main(argv) -> int``, one asyncio.run per command.
 
-Exit codes: 0 all good; 1 some documents or sources failed; 2 a configuration,
-authentication or locking problem (nothing was synced). A user mistake is one line,
-never a traceback.
+Exit codes: 0 all good; 1 some documents or sources failed, or the --report file could
+not be written; 2 a configuration, authentication or locking problem (nothing was
+synced). A user mistake is one line, never a traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import sys
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ingest import __version__
-from ingest.config import Settings, load_settings
+from ingest.config import TOKEN_ENV, TOKEN_FILE_KEY, Settings, load_settings, token_origin
 from ingest.engine import SourceResult
 from ingest.errors import AuthError, ConfigError, IngestError, LockedError
 from ingest.logs import setup_logging
@@ -42,14 +43,39 @@ def _console() -> Console:
     return Console(stderr=False, highlight=False)
 
 
+def _print_error(message: str) -> None:
+    Console(stderr=True, highlight=False).print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
+
+
+def _require_sources(settings: Settings) -> None:
+    if not settings.sources:
+        raise ConfigError("no sources configured: add a [sources.<name>] table to the config file")
+
+
 def _selected(settings: Settings, names: Sequence[str], all_sources: bool) -> list[str] | None:
     if names and all_sources:
         raise click.UsageError("give --source NAME or --all, not both")
     if not names and not all_sources:
         raise click.UsageError("say which sources: --source NAME (repeatable) or --all")
-    if not settings.sources:
-        raise ConfigError("no sources configured: add a [sources.<name>] table to the config file")
+    _require_sources(settings)
     return list(names) if names else None
+
+
+def _write_report(
+    path: Path,
+    results: Sequence[SourceResult],
+    *,
+    exit_code: int,
+    dry_run: bool,
+    error: str | None = None,
+) -> bool:
+    """Write the --report file; if it cannot be, say so in one line and return False."""
+    try:
+        write_json_report(path, results, exit_code=exit_code, dry_run=dry_run, error=error)
+    except OSError as exc:
+        _print_error(f"--report: cannot write {path}: {exc.strerror or exc}")
+        return False
+    return True
 
 
 def _exit_code(results: Sequence[SourceResult]) -> int:
@@ -111,14 +137,17 @@ def run(
         )
     except IngestError as exc:
         if report_file is not None:
-            write_json_report(
-                report_file, [], exit_code=_error_exit_code(exc), dry_run=dry_run, error=str(exc)
+            error = _with_token_hint(exc)
+            _write_report(
+                report_file, [], exit_code=_error_exit_code(error), dry_run=dry_run, error=str(error)
             )
         raise
     print_summary(console, results, dry_run=dry_run)
     code = _exit_code(results)
-    if report_file is not None:
-        write_json_report(report_file, results, exit_code=code, dry_run=dry_run)
+    # A report that cannot be written fails the run even when the sync went well: cron and
+    # monitoring reading the (stale) report would otherwise take it for a success.
+    if report_file is not None and not _write_report(report_file, results, exit_code=code, dry_run=dry_run):
+        return EXIT_FAILURES
     return code
 
 
@@ -132,6 +161,7 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) ->
 
     console = _console()
     settings = load_settings(config_file)
+    _require_sources(settings)
     sources = settings.select(list(source_names) or None)
     planned = asyncio.run(plan_sources(settings, sources, diff=diff))
     for item in planned:
@@ -169,8 +199,7 @@ def watch(config_file: Path | None, source_names: tuple[str, ...]) -> int:
     from ingest.watch import run_watch
 
     settings = load_settings(config_file)
-    if not settings.sources:
-        raise ConfigError("no sources configured: add a [sources.<name>] table to the config file")
+    _require_sources(settings)
     sources = settings.select(list(source_names) or None)
     token = settings.access_token()
     batches = logging.getLogger("ingest.watch")
@@ -179,8 +208,12 @@ def watch(config_file: Path | None, source_names: tuple[str, ...]) -> int:
         batches.setLevel(logging.INFO)  # a daemon's one line per batch is its heartbeat
     try:
         return asyncio.run(run_watch(settings, sources, token=token))
-    except (AuthError, ConfigError):
-        return EXIT_CONFIG  # the daemon logged why, as its last line
+    except (AuthError, ConfigError) as exc:
+        # The daemon logged why; a refused token's message may point at the wrong place.
+        hinted = _with_token_hint(exc)
+        if hinted is not exc:
+            batches.error("the token was read from the file %s names: %s", TOKEN_FILE_KEY, _FILE_HINT)
+        return EXIT_CONFIG
     finally:
         batches.setLevel(level)
 
@@ -209,13 +242,57 @@ def sources(config_file: Path | None) -> int:
     return EXIT_OK
 
 
+def _not_empty(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    if not value:
+        raise click.BadParameter("must not be empty")
+    return value
+
+
+def _ordered_range(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[float, float]
+) -> tuple[float, float]:
+    if value[0] > value[1]:
+        raise click.BadParameter(f"MIN {value[0]:g} is above MAX {value[1]:g}")
+    return value
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8111, show_default=True, help="Port to listen on.")
-@click.option("--token", default="demo-token", show_default=True, help="The access token it accepts.")
-@click.option("--latency-ms", type=(float, float), default=(0.0, 0.0), help="Answer delay range, ms.")
-@click.option("--rate-limit", default=1666, show_default=True, help="Calls per 10-second window.")
-@click.option("--fail-rate", default=0.0, show_default=True, help="Share of requests answered 503.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8111,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--token",
+    default="demo-token",
+    show_default=True,
+    callback=_not_empty,
+    help="The access token it accepts.",
+)
+@click.option(
+    "--latency-ms",
+    type=(click.FloatRange(min=0), click.FloatRange(min=0)),
+    default=(0.0, 0.0),
+    callback=_ordered_range,
+    help="Answer delay range, ms (MIN MAX).",
+)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=1),
+    default=1666,
+    show_default=True,
+    help="Calls per 10-second window.",
+)
+@click.option(
+    "--fail-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Share of requests answered 503 (0 to 1).",
+)
 @click.option(
     "--data-file", type=click.Path(path_type=Path, dir_okay=False), help="Keep data across restarts."
 )
@@ -231,11 +308,29 @@ def emulator(
     """Serve a local stand-in of the Intercom API endpoints fin-ingest uses."""
     from ingest.emulator import EmulatorConfig, serve
 
-    config = EmulatorConfig(
-        token=token, rate_limit=rate_limit, latency_ms=latency_ms, fail_rate=fail_rate, data_file=data_file
-    )
-    serve(config, host=host, port=port)
+    try:
+        config = EmulatorConfig(
+            token=token,
+            rate_limit=rate_limit,
+            latency_ms=latency_ms,
+            fail_rate=fail_rate,
+            data_file=data_file,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    try:
+        serve(config, host=host, port=port)
+    except OSError as exc:
+        raise click.ClickException(
+            f"the emulator cannot listen on {host}:{port}: {_listen_reason(exc)}"
+        ) from exc
     return EXIT_OK
+
+
+def _listen_reason(exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return "the port is in use (is an emulator already running? pick another --port)"
+    return exc.strerror or str(exc)
 
 
 @cli.command()
@@ -258,6 +353,29 @@ def _error_exit_code(exc: IngestError) -> int:
     return EXIT_CONFIG if isinstance(exc, ConfigError | AuthError | LockedError) else EXIT_FAILURES
 
 
+_ENV_HINT = f"set {TOKEN_ENV} to a valid token"
+_FILE_HINT = "replace the token in that file with a valid one"
+
+
+def _with_token_hint(exc: IngestError) -> IngestError:
+    """A refused token's error, pointing at intercom.token_file when the token came from there.
+
+    ingest.intercom's 401 message always says to set INTERCOM_ACCESS_TOKEN; when that is
+    unset, the token came from the file, and that is what needs fixing.
+    """
+    if not isinstance(exc, AuthError) or exc.status != 401 or token_origin() != TOKEN_FILE_KEY:
+        return exc
+    if TOKEN_FILE_KEY in exc.api_message:
+        return exc
+    if _ENV_HINT in exc.api_message:
+        message = exc.api_message.replace(
+            _ENV_HINT, f"the token was read from the file {TOKEN_FILE_KEY} names: {_FILE_HINT}"
+        )
+    else:
+        message = f"{exc.api_message} (the token was read from the file {TOKEN_FILE_KEY} names: {_FILE_HINT})"
+    return AuthError(message, status=exc.status, code=exc.code, request_id=exc.request_id, field=exc.field)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``ingest`` command line; returns the exit code."""
     try:
@@ -265,7 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args=list(argv) if argv is not None else None, prog_name="ingest", standalone_mode=False
         )
     except IngestError as exc:
-        Console(stderr=True, highlight=False).print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+        _print_error(str(_with_token_hint(exc)))
         logging.getLogger("ingest").debug("details", exc_info=True)
         return _error_exit_code(exc)
     except click.exceptions.Exit as exc:

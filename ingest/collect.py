@@ -20,7 +20,7 @@ from ingest.targets.base import payload_digest
 
 #: Documents loaded at once; loading is I/O (files, git), conversion is CPU.
 _LOAD_BATCH = 32
-_GLOB_FLAGS = glob.GLOBSTAR | glob.DOTGLOB | glob.NEGATE
+_GLOB_FLAGS = glob.GLOBSTAR | glob.DOTGLOB | glob.NEGATE | glob.BRACE
 
 
 @dataclass

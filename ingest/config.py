@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
+from ingest.config_env import env_parse_error
 from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
 from ingest.settings import (
@@ -46,15 +47,17 @@ __all__ = [
 
 DEFAULT_CONFIG_FILE = "ingest.toml"
 TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a token
+TOKEN_FILE_KEY = "intercom.token_file"  # noqa: S105 - a key name, not a token
 #: Keys that would put the secret in the file; refused with a pointer to the right place.
 _TOKEN_KEYS = ("token", "access_token", "intercom_access_token")
+_ENV_PREFIX, _ENV_DELIMITER = "INGEST_", "__"
 
 
 class _FileSettings(BaseSettings):
     """The raw settings: TOML values passed in, environment on top."""
 
     model_config = SettingsConfigDict(
-        env_prefix="INGEST_", env_nested_delimiter="__", extra="forbid", frozen=True
+        env_prefix=_ENV_PREFIX, env_nested_delimiter=_ENV_DELIMITER, extra="forbid", frozen=True
     )
 
     intercom: IntercomSettings = IntercomSettings()
@@ -104,13 +107,7 @@ class Settings:
             raise ConfigError(
                 f"no access token: set {TOKEN_ENV} or intercom.token_file (a file holding the token)"
             )
-        try:
-            token = token_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(f"intercom.token_file: cannot read {token_file}: {exc.strerror}") from exc
-        if not token:
-            raise ConfigError(f"intercom.token_file: {token_file} is empty")
-        return SecretStr(token)
+        return SecretStr(_read_token_file(token_file))
 
     def select(self, names: list[str] | None) -> list[Source]:
         """The named sources in the given order, or all of them (sorted) when ``names`` is None."""
@@ -121,6 +118,28 @@ class Settings:
             known = ", ".join(sorted(self.sources)) or "none configured"
             raise ConfigError(f"unknown source {unknown[0]!r} (configured: {known})")
         return [self.sources[name] for name in dict.fromkeys(names)]
+
+
+def token_origin() -> str:
+    """Where :meth:`Settings.access_token` takes the token from: the variable when set, else the file."""
+    return TOKEN_ENV if os.environ.get(TOKEN_ENV, "").strip() else TOKEN_FILE_KEY
+
+
+def _read_token_file(path: Path) -> str:
+    # The value of token_file is never echoed, nor chained into a traceback (``from None``):
+    # a token pasted there by mistake would be printed back otherwise.
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"{TOKEN_FILE_KEY}: the file it names cannot be read: {reason}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{TOKEN_FILE_KEY}: the file it names is not UTF-8 text; it must hold only the token"
+        ) from None
+    if not token:
+        raise ConfigError(f"{TOKEN_FILE_KEY}: the file it names is empty")
+    return token
 
 
 def _format_validation_error(exc: ValidationError, prefix: str = "") -> str:
@@ -213,11 +232,19 @@ def load_settings(config_file: Path | None = None) -> Settings:
     context = {"base_dir": base_dir}
     try:
         merged = _FileSettings(**raw)
-        # Re-validate with the config folder as context so relative paths resolve against it.
-        intercom = IntercomSettings.model_validate(merged.intercom.model_dump(), context=context)
-        state = StateSettings.model_validate(merged.state.model_dump(), context=context)
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(exc)) from exc
+    except SettingsError as exc:
+        raise env_parse_error(exc, _FileSettings, prefix=_ENV_PREFIX, delimiter=_ENV_DELIMITER) from exc
+    # Re-validate with the config folder as context so relative paths resolve against it.
+    try:
+        intercom = IntercomSettings.model_validate(merged.intercom.model_dump(), context=context)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, "intercom")) from exc
+    try:
+        state = StateSettings.model_validate(merged.state.model_dump(), context=context)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, "state")) from exc
     sources = {name: _validate_source(name, settings, base_dir) for name, settings in merged.sources.items()}
     _refuse_shared_import_sources(sources)
     return Settings(

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +55,14 @@ class StateSettings(_Section):
     """``[state]``: where fin-ingest remembers what it sent."""
 
     path: ConfigPath = Field(Path("ingest.db"), description="SQLite state file.")
+
+    @field_validator("path")
+    @classmethod
+    def _a_file(cls, value: Path) -> Path:
+        # Until it is resolved against the config folder, a relative path cannot be checked.
+        if value.is_absolute():
+            _check_state_file(value)
+        return value
 
 
 class WatchSettings(_Section):
@@ -141,8 +150,24 @@ class SourceSettings(BaseModel):
     @field_validator("url")
     @classmethod
     def _source_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
+        if value is not None and not _is_http_url(value):
             raise ValueError("must be an http(s) URL (it identifies the Content Import Source)")
+        return value
+
+    @field_validator("url_template")
+    @classmethod
+    def _public_link(cls, value: str | None) -> str | None:
+        if value is not None and not _is_http_url(value):
+            raise ValueError(
+                "must be an http(s) URL, e.g. https://host/blob/main/{path} (it is each page's public link)"
+            )
+        return value
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _relative_globs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            _check_glob(pattern)
         return value
 
     @field_validator("targets")
@@ -163,3 +188,41 @@ class SourceSettings(BaseModel):
         if ARTICLES not in self.targets and self.articles is not None:
             raise ValueError('articles: set, but targets does not include "articles"')
         return self
+
+
+def _is_http_url(value: str) -> bool:
+    """http:// or https:// and a host; placeholders such as ``{ref}`` may stand in for any part."""
+    scheme, separator, rest = value.partition("://")
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    return bool(separator) and scheme in ("http", "https") and bool(host)
+
+
+def _check_state_file(path: Path) -> None:
+    """Refuse a state path that is a folder, or lies below a file; the rest shows when it is opened."""
+    try:
+        if path.is_dir():
+            raise ValueError(f"{path} is a folder; name a file in it, e.g. {path / 'ingest.db'}")
+        existing = next(parent for parent in path.parents if parent.exists())
+    except OSError:
+        return  # e.g. a folder we may not look into: opening the state file says why
+    if not existing.is_dir():
+        raise ValueError(f"{existing} is a file, so {path} cannot be created")
+
+
+def _check_glob(pattern: str) -> None:
+    """Refuse a glob that can never match: document paths are relative, like ``guides/setup.md``."""
+    negation = "!" if pattern.startswith("!") else ""  # "!" negates a pattern (wcmatch NEGATE)
+    body = pattern.removeprefix(negation)
+    lead = next((lead for lead in ("../", "./", "/") if body.startswith(lead)), None)
+    if lead is None:
+        return
+    hint = ""
+    if lead != "../":
+        rest = body
+        while rest.startswith(("/", "./")):
+            rest = rest.removeprefix("./").lstrip("/")
+        hint = f' (write "{negation}{rest}")'
+    raise ValueError(
+        f'"{pattern}" never matches: document paths are relative to the source, '
+        f'with no leading "{lead}"{hint}'
+    )

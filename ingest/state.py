@@ -12,6 +12,7 @@ only the rest. Nothing here is a secret; the token is never stored.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 import zlib
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import ConfigError
 from ingest.run_log import RunLog, transaction
 
 SCHEMA_VERSION = 1
@@ -89,34 +91,59 @@ class RememberedSkip:
     reason: str
 
 
+def _open(path: Path) -> sqlite3.Connection:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(f"state.path: cannot open the state file {path}: {_reason(path, exc)}") from exc
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable across process kills in WAL mode; only an OS crash may lose
+        # the last commits, which the next run then simply redoes (upserts are idempotent).
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        _migrate(db)
+        db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+    except sqlite3.Error as exc:
+        db.close()
+        raise ConfigError(f"state.path: cannot use {path} as the state file: {_reason(path, exc)}") from exc
+    return db
+
+
+def _reason(path: Path, exc: OSError | sqlite3.Error) -> str:
+    """Why; sqlite says only "unable to open database file", so name the likely cause."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    if os.path.isdir(path):
+        return "it is a folder"
+    if not os.access(path.parent, os.W_OK):
+        return f"its folder is not writable ({exc})"
+    return str(exc)
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    # State files written by earlier versions lack these columns.
+    for table, column, kind in (
+        ("sources", "checkpoint", "TEXT"),
+        ("documents", "detail", "TEXT"),
+    ):
+        columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in columns:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
 class StateStore:
     """The SQLite state file. One instance per process; not shared across threads."""
 
     def __init__(self, path: Path) -> None:
+        """Open (or create) the state file; ConfigError (naming ``state.path``) when it cannot be used."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL is durable across process kills in WAL mode; only an OS crash may lose
-        # the last commits, which the next run then simply redoes (upserts are idempotent).
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        self._migrate()
+        self._db = _open(path)
         #: What each run did, and the failures of the latest (for ``ingest status``).
         self.runs = RunLog(self._db)
-        self._db.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
-
-    def _migrate(self) -> None:
-        # State files written by earlier versions lack these columns.
-        for table, column, kind in (
-            ("sources", "checkpoint", "TEXT"),
-            ("documents", "detail", "TEXT"),
-        ):
-            columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
-            if column not in columns:
-                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     @property
     def connection(self) -> sqlite3.Connection:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -174,3 +176,150 @@ def test_status_shows_work_the_daemon_has_pending(project: Path, capsys: pytest.
         PendingWork(state).add("docs", ["a.md", "b.md"])
     assert main(["status", "--config", str(project)]) == 0
     assert "pending: 2" in capsys.readouterr().out
+
+
+def test_a_token_pasted_into_token_file_is_never_printed(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """token_file holding a token by mistake: exit 2, one line without it, in output, report and -vv."""
+    pasted = "dG9rOmFiY2RlZi1TRUNSRVQtdG9rZW4tOTk5"
+    monkeypatch.delenv("INTERCOM_ACCESS_TOKEN")
+    project.write_text(project.read_text().replace("[intercom]", f'[intercom]\ntoken_file = "{pasted}"'))
+    report = tmp_path / "report.json"
+    expected = "intercom.token_file: the file it names cannot be read: No such file or directory"
+    assert main(["run", "--all", "--config", str(project), "--report", str(report)]) == 2
+    plain = capsys.readouterr()
+    assert plain.err == f"error: {expected}\n"
+    assert json.loads(report.read_text())["error"] == expected
+    monkeypatch.setenv("INGEST_INTERCOM__TOKEN_FILE", "sk-SECRET-abc123")
+    assert main(["-vv", "run", "--all", "--config", str(project)]) == 2
+    verbose = capsys.readouterr()
+    assert f"error: {expected}" in verbose.err
+    for text in (plain.out, plain.err, verbose.out, verbose.err, report.read_text()):
+        assert pasted not in text and "sk-SECRET-abc123" not in text
+
+
+def test_a_refused_token_from_token_file_names_the_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A 401 for a token read from intercom.token_file says to fix that file, not INTERCOM_ACCESS_TOKEN."""
+    secret = "sk-wrong-in-file-0000"
+    (project.parent / "token").write_text(secret + "\n")
+    monkeypatch.delenv("INTERCOM_ACCESS_TOKEN")
+    project.write_text(project.read_text().replace("[intercom]", '[intercom]\ntoken_file = "token"'))
+    report = tmp_path / "report.json"
+    hint = "the token was read from the file intercom.token_file names: replace the token in that file"
+    for argv in (["run", "--all", "--report", str(report)], ["sources"]):
+        assert main([*argv, "--config", str(project)]) == 2
+        captured = capsys.readouterr()
+        assert captured.err.startswith("error: Intercom rejected the access token")
+        assert hint in captured.err and "set INTERCOM_ACCESS_TOKEN" not in captured.err
+        assert secret not in captured.out + captured.err and "Traceback" not in captured.err
+    assert hint in json.loads(report.read_text())["error"]
+
+
+@pytest.mark.parametrize("where", ["read-only folder", "name too long"])
+def test_a_report_that_cannot_be_written_fails_the_run_in_one_line(
+    project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, where: str
+) -> None:
+    """The sync is done and summarised, then one error line naming the report; exit 1 (not a success)."""
+    if where == "read-only folder":
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders")
+        folder = tmp_path / "read-only"
+        folder.mkdir(mode=0o555)
+        report, reason = folder / "report.json", "Permission denied"
+    else:
+        report, reason = tmp_path / ("r" * 300 + ".json"), "File name too long"
+    assert main(["run", "--all", "--config", str(project), "--report", str(report)]) == 1
+    captured = capsys.readouterr()
+    assert "did create 5" in captured.out
+    assert captured.err == f"error: --report: cannot write {report}: {reason}\n"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("[sources.docs]", '[sources.docs]\ninclude = ["/**/*.md"]'), "sources.docs.include: "),
+        (('url_template = "https', 'url_template = "javascript://'), "sources.docs.url_template: "),
+        (("[intercom]", '[state]\npath = "docs"\n[intercom]'), "state.path: "),
+    ],
+)
+def test_config_mistakes_found_late_are_one_line_exit_2(
+    project: Path, change: tuple[str, str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Globs that never match, a url_template that is no http(s) URL, a folder as state: exit 2, one line."""
+    project.write_text(project.read_text().replace(*change))
+    for argv in (["run", "--all"], ["plan"], ["status"]):
+        assert main([*argv, "--config", str(project)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {expected}") and err.count("\n") == 1
+
+
+def test_environment_value_that_is_not_json_is_one_line_exit_2(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """INGEST_SOURCES__DOCS__INCLUDE='**/*.md' (not JSON): one line naming the variable, not a traceback."""
+    monkeypatch.setenv("INGEST_SOURCES__DOCS__INCLUDE", "**/*.md")
+    assert main(["plan", "--config", str(project)]) == 2
+    assert capsys.readouterr().err == (
+        "error: sources.docs.include: environment variable INGEST_SOURCES__DOCS__INCLUDE must hold JSON "
+        'for a list key, e.g. ["a", "b"]\n'
+    )
+
+
+def test_plan_without_sources_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Like run and watch, plan with no [sources.<name>] table exits 2 with one line."""
+    config = tmp_path / "ingest.toml"
+    config.write_text('[intercom]\nbase_url = "http://127.0.0.1:1"\n')
+    assert main(["plan", "--config", str(config)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "error: no sources configured: add a [sources.<name>] table to the config file\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--port", "99999"], "Invalid value for '--port': 99999 is not in the range 0<=x<=65535."),
+        (["--fail-rate", "2"], "Invalid value for '--fail-rate': 2.0 is not in the range 0.0<=x<=1.0."),
+        (["--rate-limit", "0"], "Invalid value for '--rate-limit': 0 is not in the range x>=1."),
+        (["--latency-ms", "5", "1"], "Invalid value for '--latency-ms': MIN 5 is above MAX 1"),
+        (["--token", ""], "Invalid value for '--token': must not be empty"),
+    ],
+)
+def test_emulator_option_mistakes_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Out-of-range emulator options are usage errors, not tracebacks."""
+    assert main(["emulator", *argv]) == 2
+    err = capsys.readouterr().err
+    assert f"Error: {message}\n" in err and "Traceback" not in err
+
+
+def test_emulator_on_a_port_in_use_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A port another process listens on: one line saying so."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["emulator", "--port", str(port)]) == 2
+    assert capsys.readouterr().err == (
+        f"Error: the emulator cannot listen on 127.0.0.1:{port}: the port is in use "
+        "(is an emulator already running? pick another --port)\n"
+    )
+
+
+def test_watch_with_a_refused_token_from_token_file_names_the_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The daemon stops with exit 2; its last line says the token came from intercom.token_file."""
+    (project.parent / "token").write_text("sk-wrong-in-file-0000\n")
+    monkeypatch.delenv("INTERCOM_ACCESS_TOKEN")
+    project.write_text(project.read_text().replace("[intercom]", '[intercom]\ntoken_file = "token"'))
+    assert main(["watch", "--config", str(project)]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.endswith(
+        "the token was read from the file intercom.token_file names: "
+        "replace the token in that file with a valid one"
+    )

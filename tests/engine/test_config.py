@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 import pytest
 
-from ingest.config import load_settings
+from ingest.collect import PathFilter
+from ingest.config import SourceSettings, load_settings
 from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
+from ingest.state import StateStore
 
 MINIMAL = """
 [intercom]
@@ -155,3 +158,170 @@ def test_select_sources(tmp_path: Path) -> None:
     assert [source.name for source in settings.select(None)] == ["docs"]
     with pytest.raises(ConfigError, match="unknown source 'faq' \\(configured: docs\\)"):
         settings.select(["faq"])
+
+
+PASTED_TOKEN = "dG9rOmFiY2RlZi1TRUNSRVQtdG9rZW4tOTk5"
+
+
+def token_file_error(tmp_path: Path, token_file: str) -> ConfigError:
+    text = MINIMAL.replace("[intercom]", f'[intercom]\ntoken_file = "{token_file}"')
+    settings = load_settings(write_config(tmp_path, text))
+    with pytest.raises(ConfigError) as caught:
+        settings.access_token()
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("made_as", "reason"),
+    [
+        (None, "cannot be read: No such file or directory"),
+        ("folder", "cannot be read: Is a directory"),
+        (b"\xff\xfe\x00tok", "is not UTF-8 text; it must hold only the token"),
+        (b" \n", "is empty"),
+    ],
+)
+def test_token_file_value_is_never_echoed(tmp_path: Path, made_as: bytes | str | None, reason: str) -> None:
+    """A token pasted into token_file by mistake is not printed back, nor chained into a traceback."""
+    named = tmp_path / PASTED_TOKEN
+    if made_as == "folder":
+        named.mkdir()
+    elif isinstance(made_as, bytes):
+        named.write_bytes(made_as)
+    error = token_file_error(tmp_path, PASTED_TOKEN)
+    assert str(error) == f"intercom.token_file: the file it names {reason}"
+    assert PASTED_TOKEN not in "".join(traceback.format_exception(error))  # as -vv would log it
+
+
+def test_token_file_from_the_environment_is_never_echoed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """INGEST_INTERCOM__TOKEN_FILE holding a token: the same sentence, without the value."""
+    monkeypatch.setenv("INGEST_INTERCOM__TOKEN_FILE", "sk-SECRET-abc123")
+    settings = load_settings(write_config(tmp_path, MINIMAL))
+    with pytest.raises(ConfigError) as caught:
+        settings.access_token()
+    assert (
+        str(caught.value)
+        == "intercom.token_file: the file it names cannot be read: No such file or directory"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        (
+            "INGEST_SOURCES__DOCS__INCLUDE",
+            "**/*.md",
+            "sources.docs.include: environment variable INGEST_SOURCES__DOCS__INCLUDE must hold JSON "
+            'for a list key, e.g. ["a", "b"]',
+        ),
+        (
+            "INGEST_SOURCES__DOCS__TARGETS",
+            "articles",
+            "sources.docs.targets: environment variable INGEST_SOURCES__DOCS__TARGETS must hold JSON "
+            'for a list key, e.g. ["a", "b"]',
+        ),
+        (
+            "INGEST_INTERCOM",
+            "notjson",
+            "intercom: environment variable INGEST_INTERCOM must hold JSON for a table key, "
+            'e.g. {"key": "value"}',
+        ),
+        (
+            "INGEST_SOURCES",
+            "notjson",
+            "sources: environment variable INGEST_SOURCES must hold JSON for a table key, "
+            'e.g. {"key": "value"}',
+        ),
+    ],
+)
+def test_environment_value_that_is_not_json_names_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+) -> None:
+    """A list or table key set from the environment must be JSON: one line naming key and variable."""
+    monkeypatch.setenv(variable, value)
+    message = error_for(tmp_path, MINIMAL)
+    assert message == expected
+    assert value not in message
+
+
+def test_environment_json_lists_still_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON form of a list, with a scalar beside it that is not JSON, is read as before."""
+    monkeypatch.setenv("INGEST_SOURCES__DOCS__INCLUDE", '["**/*.{md,txt}"]')
+    monkeypatch.setenv("INGEST_SOURCES__DOCS__URL_TEMPLATE", "https://git.example.com/{path}")
+    source = load_settings(write_config(tmp_path, MINIMAL)).sources["docs"].settings
+    assert source.include == ("**/*.{md,txt}",)
+    assert source.url_template == "https://git.example.com/{path}"
+
+
+def test_state_path_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    """state.path naming a folder, or a place below a file, is one line naming state.path."""
+    folder, config = tmp_path / "docs", tmp_path / "ingest.toml"
+    message = error_for(tmp_path, '[state]\npath = "docs"\n' + MINIMAL)
+    assert message == f"state.path: {folder} is a folder; name a file in it, e.g. {folder / 'ingest.db'}"
+    message = error_for(tmp_path, '[state]\npath = "ingest.toml/state.db"\n' + MINIMAL)
+    assert message == f"state.path: {config} is a file, so {config / 'state.db'} cannot be created"
+
+
+def test_state_file_that_sqlite_cannot_open_is_a_config_error(tmp_path: Path) -> None:
+    """A folder (made after the config was read) or a file that is no database: one line, no sqlite3 error."""
+    with pytest.raises(ConfigError) as caught:
+        StateStore(tmp_path)
+    assert str(caught.value) == f"state.path: cannot open the state file {tmp_path}: it is a folder"
+    not_a_database = tmp_path / "notes.txt"
+    not_a_database.write_text("x" * 200)
+    with pytest.raises(ConfigError) as caught:
+        StateStore(not_a_database)
+    assert (
+        str(caught.value)
+        == f"state.path: cannot use {not_a_database} as the state file: file is not a database"
+    )
+
+
+@pytest.mark.parametrize(
+    "template", ["docs.example.com/{path}", "javascript:alert('{path}')", "https:///{path}", "ftp://h/{path}"]
+)
+def test_url_template_must_be_an_http_url(tmp_path: Path, template: str) -> None:
+    """url_template is each page's public link: http(s) with a host, like url."""
+    message = error_for(
+        tmp_path, MINIMAL.replace("[sources.docs]", f'[sources.docs]\nurl_template = "{template}"')
+    )
+    assert message == (
+        "sources.docs.url_template: must be an http(s) URL, e.g. https://host/blob/main/{path} "
+        "(it is each page's public link)"
+    )
+
+
+def test_url_template_may_have_placeholders_in_the_host() -> None:
+    """A placeholder may stand for (part of) the host."""
+    settings = SourceSettings(
+        connector="git", url="https://docs.example.com", url_template="https://{ref}.example.com/{path}"
+    )
+    assert settings.url_template == "https://{ref}.example.com/{path}"
+
+
+@pytest.mark.parametrize(
+    ("key", "pattern", "expected"),
+    [
+        ("include", "/**/*.md", '"/**/*.md" never matches: NOTE no leading "/" (write "**/*.md")'),
+        ("include", "./**/*.md", '"./**/*.md" never matches: NOTE no leading "./" (write "**/*.md")'),
+        ("exclude", "!/drafts/**", '"!/drafts/**" never matches: NOTE no leading "/" (write "!drafts/**")'),
+        ("exclude", "../other/*.md", '"../other/*.md" never matches: NOTE no leading "../"'),
+    ],
+)
+def test_globs_that_can_never_match_are_refused(
+    tmp_path: Path, key: str, pattern: str, expected: str
+) -> None:
+    """Document paths are relative POSIX paths: a glob with a leading "/" or "./" would match nothing."""
+    text = MINIMAL.replace("[sources.docs]", f'[sources.docs]\n{key} = ["**", "{pattern}"]')
+    expected = expected.replace("NOTE", "document paths are relative to the source, with")
+    assert error_for(tmp_path, text) == f"sources.docs.{key}: {expected}"
+
+
+def test_globs_expand_braces(tmp_path: Path) -> None:
+    """**/*.{md,txt} takes both extensions; a dotted folder name is not mistaken for "./"."""
+    text = MINIMAL.replace("[sources.docs]", '[sources.docs]\ninclude = ["**/*.{md,txt}", ".github/*.md"]')
+    source = load_settings(write_config(tmp_path, text)).sources["docs"].settings
+    path_filter = PathFilter(source.include, source.exclude)
+    assert path_filter("guides/a.md") and path_filter("a.txt") and path_filter(".github/b.md")
+    assert not path_filter("a.html")
