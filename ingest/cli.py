@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ingest import __version__
-from ingest.config import TOKEN_ENV, TOKEN_FILE_KEY, Settings, load_settings, token_origin
+from ingest.config import Settings, load_settings
 from ingest.engine import SourceResult
 from ingest.errors import AuthError, ConfigError, IngestError, LockedError
 from ingest.logs import setup_logging
@@ -137,10 +137,7 @@ def run(
         )
     except IngestError as exc:
         if report_file is not None:
-            error = _with_token_hint(exc)
-            _write_report(
-                report_file, [], exit_code=_error_exit_code(error), dry_run=dry_run, error=str(error)
-            )
+            _write_report(report_file, [], exit_code=_error_exit_code(exc), dry_run=dry_run, error=str(exc))
         raise
     print_summary(console, results, dry_run=dry_run)
     code = _exit_code(results)
@@ -201,19 +198,15 @@ def watch(config_file: Path | None, source_names: tuple[str, ...]) -> int:
     settings = load_settings(config_file)
     _require_sources(settings)
     sources = settings.select(list(source_names) or None)
-    token = settings.access_token()
+    settings.access_token()  # a missing token is a config error before the daemon starts
     batches = logging.getLogger("ingest.watch")
     level = batches.level
     if batches.getEffectiveLevel() > logging.INFO:
         batches.setLevel(logging.INFO)  # a daemon's one line per batch is its heartbeat
     try:
-        return asyncio.run(run_watch(settings, sources, token=token))
-    except (AuthError, ConfigError) as exc:
-        # The daemon logged why; a refused token's message may point at the wrong place.
-        hinted = _with_token_hint(exc)
-        if hinted is not exc:
-            batches.error("the token was read from the file %s names: %s", TOKEN_FILE_KEY, _FILE_HINT)
-        return EXIT_CONFIG
+        return asyncio.run(run_watch(settings, sources))
+    except (AuthError, ConfigError):
+        return EXIT_CONFIG  # the daemon logged why
     finally:
         batches.setLevel(level)
 
@@ -353,29 +346,6 @@ def _error_exit_code(exc: IngestError) -> int:
     return EXIT_CONFIG if isinstance(exc, ConfigError | AuthError | LockedError) else EXIT_FAILURES
 
 
-_ENV_HINT = f"set {TOKEN_ENV} to a valid token"
-_FILE_HINT = "replace the token in that file with a valid one"
-
-
-def _with_token_hint(exc: IngestError) -> IngestError:
-    """A refused token's error, pointing at intercom.token_file when the token came from there.
-
-    ingest.intercom's 401 message always says to set INTERCOM_ACCESS_TOKEN; when that is
-    unset, the token came from the file, and that is what needs fixing.
-    """
-    if not isinstance(exc, AuthError) or exc.status != 401 or token_origin() != TOKEN_FILE_KEY:
-        return exc
-    if TOKEN_FILE_KEY in exc.api_message:
-        return exc
-    if _ENV_HINT in exc.api_message:
-        message = exc.api_message.replace(
-            _ENV_HINT, f"the token was read from the file {TOKEN_FILE_KEY} names: {_FILE_HINT}"
-        )
-    else:
-        message = f"{exc.api_message} (the token was read from the file {TOKEN_FILE_KEY} names: {_FILE_HINT})"
-    return AuthError(message, status=exc.status, code=exc.code, request_id=exc.request_id, field=exc.field)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``ingest`` command line; returns the exit code."""
     try:
@@ -383,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args=list(argv) if argv is not None else None, prog_name="ingest", standalone_mode=False
         )
     except IngestError as exc:
-        _print_error(str(_with_token_hint(exc)))
+        _print_error(str(exc))
         logging.getLogger("ingest").debug("details", exc_info=True)
         return _error_exit_code(exc)
     except click.exceptions.Exit as exc:

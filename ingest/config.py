@@ -125,6 +125,16 @@ def token_origin() -> str:
     return TOKEN_ENV if os.environ.get(TOKEN_ENV, "").strip() else TOKEN_FILE_KEY
 
 
+def token_fix() -> str:
+    """How to fix a refused token, where :meth:`Settings.access_token` takes it from."""
+    if token_origin() == TOKEN_ENV:
+        return f"set {TOKEN_ENV} to a valid token"
+    return (
+        f"the token was read from the file {TOKEN_FILE_KEY} names: "
+        "replace the token in that file with a valid one"
+    )
+
+
 def _read_token_file(path: Path) -> str:
     # The value of token_file is never echoed, nor chained into a traceback (``from None``):
     # a token pasted there by mistake would be printed back otherwise.

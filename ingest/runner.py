@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pydantic import SecretStr
 
 from ingest.collect import Collected
-from ingest.config import Settings, Source
+from ingest.config import Settings, Source, token_fix
 from ingest.convert import html_to_markdown
 from ingest.engine import Engine, SourceResult, TargetFactory
 from ingest.errors import LockedError
 from ingest.intercom import ContentImportSource, IntercomClient
+from ingest.intercom.errors import DEFAULT_TOKEN_FIX
 from ingest.lock import holding_source
 from ingest.logs import redactor
 from ingest.pending import PendingWork
@@ -32,7 +33,9 @@ from ingest.targets.external_pages import ExternalPagesTarget
 
 
 def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomClient:
+    """A client with ``token``, else with the configured one (and a refusal naming where it came from)."""
     secret = token if token is not None else settings.access_token()
+    fix = DEFAULT_TOKEN_FIX if token is not None else token_fix()
     redactor.add(secret.get_secret_value())  # a token from a secrets file is blanked in logs too
     return IntercomClient(
         base_url=settings.intercom.api_url,
@@ -41,6 +44,7 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
         max_concurrency=settings.intercom.max_concurrency,
         max_attempts=settings.intercom.max_attempts,
         request_timeout=settings.intercom.request_timeout,
+        token_fix=fix,
     )
 
 

@@ -90,7 +90,6 @@ class WatchDaemon:
 
     async def run(self, *, handle_signals: bool = False) -> None:
         """Run until stopped; raises AuthError or ConfigError, which stop the daemon."""
-        token = self._token if self._token is not None else self._settings.access_token()
         loop = asyncio.get_running_loop()
         if handle_signals:
             for signum in (signal.SIGINT, signal.SIGTERM):
@@ -101,7 +100,7 @@ class WatchDaemon:
                 watching_sources(self._settings.state.path, sources),
                 StateStore(self._settings.state.path) as state,
             ):
-                async with make_client(self._settings, token) as client:
+                async with make_client(self._settings, self._token) as client:
                     if not await self._unless_stopped(_check_token(client)):
                         return  # stopped while the API kept the check waiting: nothing started yet
                     engine = Engine(state=state, target_factory=target_factory(client, state))

@@ -43,7 +43,7 @@ class IntercomClient(HelpCenterEndpoints, IntercomTransport):
 
         IntercomClient(*, base_url, token, api_version="2.15", max_concurrency=64,
                        session=None, max_attempts=6, request_timeout=30.0,
-                       sleep=asyncio.sleep, clock=time.time)
+                       sleep=asyncio.sleep, clock=time.time, token_fix=...)
     """
 
     async def me(self) -> dict[str, Any]:

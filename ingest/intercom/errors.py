@@ -82,6 +82,10 @@ def parse_error_body(status: int, reason: str, headers: Mapping[str, str], body:
     )
 
 
+#: How to fix a refused token, unless the client was told where its token came from.
+DEFAULT_TOKEN_FIX = "set INTERCOM_ACCESS_TOKEN to a valid token"  # noqa: S105 - advice, not a token
+
+
 def error_for_status(
     *,
     status: int,
@@ -91,10 +95,12 @@ def error_for_status(
     redact: Callable[[str], str],
     reset_at: float | None = None,
     attempts: int = 1,
+    token_fix: str = DEFAULT_TOKEN_FIX,
 ) -> ApiError:
     """The exception for an error status; its class says whether retrying can help.
 
-    ``redact`` masks secrets (the token) in the message, whatever the server echoed.
+    ``redact`` masks secrets (the token) in the message, whatever the server echoed;
+    ``token_fix`` says how to supply a valid token, where this one came from.
     """
     details = replace(details, message=redact(details.message))
     base_url = redact(base_url)
@@ -107,8 +113,8 @@ def error_for_status(
     }
     if status == 401:
         return AuthError(
-            f"Intercom rejected the access token ({details.message}) on {operation}: set "
-            f"INTERCOM_ACCESS_TOKEN to a valid token for this workspace and its region ({base_url})",
+            f"Intercom rejected the access token ({details.message}) on {operation}: {token_fix} "
+            f"for this workspace and its region ({base_url})",
             **common,
         )
     if status == 403:

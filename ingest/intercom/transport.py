@@ -81,12 +81,14 @@ class IntercomTransport:
         request_timeout: float = 30.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
+        token_fix: str = errors.DEFAULT_TOKEN_FIX,
     ) -> None:
         if max_concurrency < 1 or max_attempts < 1 or request_timeout <= 0:
             raise ValueError("max_concurrency, max_attempts and request_timeout must be positive")
         self._base = _checked_base_url(base_url)
         self._token = _checked_token(token)
         self._redact = errors.redacting(self._token.get_secret_value())
+        self._token_fix = token_fix
         self._api_version = api_version
         self._session = session
         self._owns_session = session is None
@@ -226,6 +228,7 @@ class IntercomTransport:
                 redact=self._redact,
                 reset_at=errors.rate_limit_reset(headers),
                 attempts=max(failures + 1, limited),
+                token_fix=self._token_fix,
             )
             if isinstance(error, RetryableApiError) and status != 429 and retry:
                 failures += 1

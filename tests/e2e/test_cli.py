@@ -313,13 +313,15 @@ def test_emulator_on_a_port_in_use_exits_2(capsys: pytest.CaptureFixture[str]) -
 def test_watch_with_a_refused_token_from_token_file_names_the_file(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The daemon stops with exit 2; its last line says the token came from intercom.token_file."""
+    """The daemon stops with exit 2; its last line, the refusal, says the token came from
+    intercom.token_file (and not to set INTERCOM_ACCESS_TOKEN)."""
     (project.parent / "token").write_text("sk-wrong-in-file-0000\n")
     monkeypatch.delenv("INTERCOM_ACCESS_TOKEN")
     project.write_text(project.read_text().replace("[intercom]", '[intercom]\ntoken_file = "token"'))
     assert main(["watch", "--config", str(project)]) == 2
     last = capsys.readouterr().err.strip().splitlines()[-1]
-    assert last.endswith(
+    assert "Intercom rejected the access token" in last and "INTERCOM_ACCESS_TOKEN" not in last
+    assert (
         "the token was read from the file intercom.token_file names: "
         "replace the token in that file with a valid one"
-    )
+    ) in last

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.collect import PathFilter
-from ingest.config import SourceSettings, load_settings
+from ingest.config import SourceSettings, load_settings, token_fix
 from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
 from ingest.state import StateStore
@@ -325,3 +325,11 @@ def test_globs_expand_braces(tmp_path: Path) -> None:
     path_filter = PathFilter(source.include, source.exclude)
     assert path_filter("guides/a.md") and path_filter("a.txt") and path_filter(".github/b.md")
     assert not path_filter("a.html")
+
+
+def test_a_refused_token_is_fixed_where_it_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 401 advice names the variable when it is set, else the token file the token was read from."""
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", "tok-from-env")
+    assert token_fix() == "set INTERCOM_ACCESS_TOKEN to a valid token"
+    monkeypatch.delenv("INTERCOM_ACCESS_TOKEN")
+    assert token_fix().startswith("the token was read from the file intercom.token_file names")
