@@ -27,3 +27,12 @@ def restore_logging() -> Iterator[None]:
     yield
     for logger, (handlers, level, propagate) in zip(loggers, saved, strict=True):
         logger.handlers[:], logger.level, logger.propagate = handlers, level, propagate
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One closing line when tests on the third-party corpora were skipped, saying how to run them."""
+    from corpora import how_to_enable
+
+    skipped = [report for report in terminalreporter.stats.get("skipped", []) if "corpus" in report.keywords]
+    if skipped:
+        terminalreporter.write_line(how_to_enable(len(skipped)))

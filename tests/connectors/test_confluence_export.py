@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from corpora import CORPORA, requires_corpus
 from pydantic import ValidationError
 
 from connectors.confluence_export import ConfluenceExportConnector, ConfluenceExportOptions
@@ -24,7 +25,6 @@ from tests.connectors.confluence_builder import (
     write_zip,
 )
 
-CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 SERVER7 = CORPORA / "confluence-server7-coding"
 SERVER5 = CORPORA / "confluence-server5-meridius"
 Found = DocumentRef | SkippedDocument | Failure
@@ -337,8 +337,8 @@ def test_last_modified_dates_are_read_in_confluence_formats(text: str, expected:
     assert (parsed.isoformat() if parsed else None) == expected
 
 
-requires_server7 = pytest.mark.skipif(not SERVER7.is_dir(), reason=f"real export corpus absent: {SERVER7}")
-requires_server5 = pytest.mark.skipif(not SERVER5.is_dir(), reason=f"real export corpus absent: {SERVER5}")
+requires_server7 = requires_corpus(SERVER7.name)
+requires_server5 = requires_corpus(SERVER5.name)
 
 
 @pytest.mark.corpus

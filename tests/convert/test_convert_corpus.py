@@ -1,7 +1,7 @@
 """Every document of a real third-party Markdown corpus converts safely.
 
 The corpus is Material for MkDocs' own documentation (96 files, MIT), kept beside
-the project in ``shared/corpora``; the test is skipped where that folder is absent.
+the project in ``shared/corpora`` (see ``tests/corpora.py``); skipped where it is absent.
 """
 
 from __future__ import annotations
@@ -12,18 +12,16 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from bs4.element import Tag
+from corpora import CORPORA, requires_corpus
 
 from ingest.convert import LinkBuilder, to_html
 from ingest.convert.markdown import parse_tokens
 from ingest.document import BodyFormat
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "markdown-mkdocs-material" / "docs"
+CORPUS = CORPORA / "markdown-mkdocs-material" / "docs"
 FILES = sorted(CORPUS.rglob("*.md")) if CORPUS.is_dir() else []
 
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.skipif(not FILES, reason=f"corpus not found at {CORPUS} (shared/ is not beside the repo)"),
-]
+pytestmark = [pytest.mark.corpus, requires_corpus("markdown-mkdocs-material")]
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 # An attribute whose value is a javascript: URL; the word in prose or code is fine.

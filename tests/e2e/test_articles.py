@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from contract import requires_spec, validate_recorded
+from contract import validate_recorded
 from pydantic import SecretStr
 
 from ingest.config import load_settings
@@ -250,7 +250,6 @@ async def test_a_second_machine_adopts_too(project: Project, tmp_path: Path) -> 
     assert len(project.emulator.articles()) == 3 and len(project.emulator.collections()) == 4
 
 
-@requires_spec
 async def test_every_article_request_keeps_the_contract(project: Project) -> None:
     """Every request of a create, update, translation and delete cycle validates against the spec."""
     project.configure(on_delete="delete")

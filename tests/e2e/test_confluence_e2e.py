@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from contract import requires_spec, validate_recorded
+from contract import validate_recorded
 
 from ingest.emulator import RunningEmulator
 from tests.connectors.confluence_builder import Attachment, Macros, Page, Space, write_zip
@@ -119,7 +119,6 @@ async def test_hostile_zip_refuses_the_source_and_deletes_nothing(harness: Expor
     assert harness.writes() == [] and len(harness.remote()) == 5
 
 
-@requires_spec
 async def test_every_request_of_an_export_lifecycle_keeps_the_contract(harness: ExportHarness) -> None:
     """Every request sent over a first sync, a rename and a delete validates against the API description."""
     write_zip(make_space(), harness.export)

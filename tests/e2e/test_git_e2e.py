@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from contract import requires_spec, validate_recorded
+from contract import validate_recorded
 
 from ingest.emulator import RunningEmulator
 from ingest.report import result_as_dict, write_json_report
@@ -197,7 +197,6 @@ def files_written(folder: Path) -> dict[str, str]:
     }
 
 
-@requires_spec
 async def test_every_request_of_a_git_lifecycle_keeps_the_contract(harness: GitHarness) -> None:
     """Every request over create, edit, rename, delete and force-push validates against the spec."""
     await harness.sync()

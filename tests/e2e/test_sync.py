@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from contract import requires_spec, validate_recorded
+from contract import validate_recorded
 from pydantic import SecretStr
 
 from ingest import engine
@@ -163,7 +163,6 @@ async def test_a_second_run_on_the_same_source_is_refused(harness: Harness) -> N
         await harness.sync()
 
 
-@requires_spec
 async def test_every_request_of_a_full_lifecycle_keeps_the_contract(harness: Harness) -> None:
     """Every request received over a create, update, rename and delete validates against the spec."""
     write_docs(harness.docs, 4)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -11,7 +10,6 @@ import aiohttp
 from ingest.emulator import EmulatorConfig
 
 TOKEN = "test-token"
-SPEC_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "intercom" / "openapi-2.15-subset.yaml"
 
 #: Checks one answered request against the spec: (method, path, status, body bytes).
 SpecCheck = Callable[[str, str, int, bytes], None]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from contract import spec_available
 
 from ingest.intercom import IntercomClient
 
@@ -18,8 +17,7 @@ def mock_api() -> Iterator[MockApi]:
     mocked = MockApi()
     with mocked:
         yield mocked
-    if spec_available():
-        mocked.check_contract()
+    mocked.check_contract()
 
 
 @pytest.fixture

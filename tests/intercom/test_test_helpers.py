@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from aioresponses import CallbackResult
 from aioresponses_compat import CompatClientResponse, aioresponses
-from contract import requires_spec, spec_available, validate_request
+from contract import validate_request
 
 from .fakes import TOKEN
 
@@ -53,7 +53,6 @@ async def test_shim_builds_mocked_responses_on_this_aiohttp() -> None:
                 assert await custom.text() == "raw"
 
 
-@requires_spec
 def test_contract_accepts_what_the_client_sends() -> None:
     """A well-formed upsert, a list with a page query and a delete all pass."""
     validate_request("POST", "http://127.0.0.1:8000/ai/external_pages", JSON_HEADERS, json.dumps(PAGE_BODY))
@@ -61,7 +60,6 @@ def test_contract_accepts_what_the_client_sends() -> None:
     validate_request("DELETE", "https://api.eu.intercom.io/ai/content_import_sources/12", HEADERS, b"")
 
 
-@requires_spec
 @pytest.mark.parametrize(
     ("method", "url", "headers", "body", "complaint"),
     [
@@ -116,8 +114,3 @@ def test_contract_names_what_is_wrong(
 
     assert complaint in str(caught.value)
     assert str(caught.value).startswith(f"{method} ")
-
-
-def test_spec_availability_matches_the_marker() -> None:
-    """requires_spec skips exactly when spec_available() is false."""
-    assert requires_spec.args == (not spec_available(),)
