@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from ingest.canonical import canonical_json, digest
 from ingest.intercom.models import encode_json
 from ingest.targets.base import payload_digest
 
@@ -25,11 +28,28 @@ PAYLOAD_JSON = (
 )
 
 
-def test_the_payload_digest_is_what_it_always_was() -> None:
+def test_the_digest_is_what_it_always_was() -> None:
     """A payload hashes to the value stored by every earlier version."""
-    assert payload_digest(PAYLOAD) == PAYLOAD_DIGEST
+    assert digest(PAYLOAD) == PAYLOAD_DIGEST
 
 
-def test_a_request_body_is_encoded_as_it_always_was() -> None:
+def test_the_text_is_sorted_compact_and_unescaped() -> None:
     """Sorted keys, compact separators, UTF-8 left unescaped."""
+    assert canonical_json(PAYLOAD) == PAYLOAD_JSON
+
+
+def test_key_order_does_not_change_the_digest() -> None:
+    """Equal values built in a different order hash the same."""
+    assert digest(dict(reversed(PAYLOAD.items()))) == PAYLOAD_DIGEST
+
+
+def test_the_targets_hash_and_the_client_sends_the_same_encoding() -> None:
+    """The targets' payload hash and the client's request bytes are this encoding, not a copy of it."""
+    assert payload_digest(PAYLOAD) == PAYLOAD_DIGEST
     assert encode_json(PAYLOAD) == PAYLOAD_JSON.encode("utf-8")
+
+
+def test_a_value_json_cannot_express_is_refused() -> None:
+    """A set has no JSON form: an error, never a silently different hash."""
+    with pytest.raises(TypeError):
+        digest({"tags": {"a", "b"}})
