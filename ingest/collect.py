@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 
 from wcmatch import glob
 
+from ingest.canonical import digest
 from ingest.connector import Connector, ProvidesLinks, Resumable
 from ingest.convert import LinkBuilder, render_page
 from ingest.document import DocumentRef, Failure, Page, SkippedDocument, SourceDocument
 from ingest.state import DocumentRecord, RememberedSkip
-from ingest.targets.base import payload_digest
 
 #: Documents loaded at once; loading is I/O (files, git), conversion is CPU.
 _LOAD_BATCH = 32
@@ -99,71 +99,102 @@ async def collect(
     counts as present and unchanged. A :class:`~ingest.connector.Resumable` connector must
     have been told its checkpoint.
     """
-    by_locator = {
-        name: {record.locator: record for record in view.records.values()} for name, view in targets.items()
-    }
     result = Collected(
         unchanged_ids={name: set() for name in targets}, remembered_skips={name: [] for name in targets}
     )
+    found = [ref for ref in await _scan(connector, result) if path_filter(ref.locator)]
+    result.scanned = len(found)
+    if isinstance(connector, Resumable):
+        result.checkpoint = connector.checkpoint()
+    links = links_for(connector, url_template)
+    fingerprints = _fingerprints(found, _shaping_digest(settings_digest, links))
+    to_read = _decide_what_to_read(fingerprints, targets, only, result)
+    await _load_and_convert(connector, to_read, links, result)
+    return result
+
+
+#: A scanned document and its effective fingerprint.
+_Fingerprinted = tuple[DocumentRef, str]
+
+
+async def _scan(connector: Connector, result: Collected) -> list[DocumentRef]:
+    """The documents the source lists; the scan's failures and skips go to ``result``."""
     found: list[DocumentRef] = []
     async for item in connector.scan():
         if isinstance(item, Failure):
             result.failures.append(item)
         elif isinstance(item, SkippedDocument):
             result.skipped.append(item)
-        elif path_filter(item.locator):
-            found.append(item)
-    result.scanned = len(found)
-    if isinstance(connector, Resumable):
-        result.checkpoint = connector.checkpoint()
-
-    links = links_for(connector, url_template)
-    # The link variables the template uses shape every page's URL, so they are part of every
-    # fingerprint; those it does not use (a git {commit} moving) must not reread the source.
-    used = sorted((name, value) for name, value in links.variables.items() if name in links.placeholders)
-    digest = payload_digest([settings_digest, links.url_template, used])
-    to_load: list[tuple[DocumentRef, str]] = []
-    for ref in found:
-        fingerprint = effective_fingerprint(ref.fingerprint, digest)
-        kept = only is not None and ref.locator not in only  # counts as it was, unread
-        unchanged: dict[str, str] = {}
-        left_out: dict[str, RememberedSkip] = {}
-        for name, view in targets.items():
-            if view.settings_changed:
-                continue
-            record = by_locator[name].get(ref.locator)
-            skip = view.skips.get(ref.locator)
-            if record is not None and (record.fingerprint == fingerprint or kept):
-                unchanged[name] = record.external_id
-            elif skip is not None and (skip.fingerprint == fingerprint or kept):
-                left_out[name] = skip
-        if len(unchanged) + len(left_out) == len(targets):
-            for name, external_id in unchanged.items():
-                result.unchanged_ids[name].add(external_id)
-            for name, skip in left_out.items():
-                result.remembered_skips[name].append(skip)
         else:
-            to_load.append((ref, fingerprint))
+            found.append(item)
+    return found
 
-    for start in range(0, len(to_load), _LOAD_BATCH):
-        batch = to_load[start : start + _LOAD_BATCH]
+
+def _shaping_digest(settings_digest: str, links: LinkBuilder) -> str:
+    """The digest of everything besides the document that shapes its payload: the targets'
+    settings, the template and the link variables it uses."""
+    # Variables the template does not use (a git {commit} moving) must not reread the source.
+    used = sorted((name, value) for name, value in links.variables.items() if name in links.placeholders)
+    return digest([settings_digest, links.url_template, used])
+
+
+def _fingerprints(found: list[DocumentRef], shaping_digest: str) -> list[_Fingerprinted]:
+    return [(ref, effective_fingerprint(ref.fingerprint, shaping_digest)) for ref in found]
+
+
+def _decide_what_to_read(
+    fingerprints: list[_Fingerprinted],
+    targets: Mapping[str, TargetRecords],
+    only: Collection[str] | None,
+    result: Collected,
+) -> list[_Fingerprinted]:
+    """The documents some target needs read. Every other one is recorded in ``result`` as it
+    was: unchanged where it was sent, left out again where it was left out."""
+    by_locator = {
+        name: {record.locator: record for record in view.records.values()} for name, view in targets.items()
+    }
+    to_read: list[_Fingerprinted] = []
+    for ref, fingerprint in fingerprints:
+        kept = only is not None and ref.locator not in only  # counts as it was, unread
+        as_it_was = {
+            name: _as_it_was(view, by_locator[name].get(ref.locator), ref.locator, fingerprint, kept=kept)
+            for name, view in targets.items()
+        }
+        if any(state is None for state in as_it_was.values()):
+            to_read.append((ref, fingerprint))
+            continue
+        for name, state in as_it_was.items():
+            if isinstance(state, RememberedSkip):
+                result.remembered_skips[name].append(state)
+            elif state is not None:
+                result.unchanged_ids[name].add(state.external_id)
+    return to_read
+
+
+def _as_it_was(
+    view: TargetRecords, record: DocumentRecord | None, locator: str, fingerprint: str, *, kept: bool
+) -> DocumentRecord | RememberedSkip | None:
+    """What one target still holds for a document it need not read: the record of what was
+    sent, or the skip that left it out; None when the target needs the document read."""
+    if view.settings_changed:
+        return None
+    if record is not None and (record.fingerprint == fingerprint or kept):
+        return record
+    skip = view.skips.get(locator)
+    if skip is not None and (skip.fingerprint == fingerprint or kept):
+        return skip
+    return None
+
+
+async def _load_and_convert(
+    connector: Connector, to_read: list[_Fingerprinted], links: LinkBuilder, result: Collected
+) -> None:
+    for start in range(0, len(to_read), _LOAD_BATCH):
+        batch = to_read[start : start + _LOAD_BATCH]
         loaded = await asyncio.gather(*(_load(connector, ref) for ref, _ in batch))
         for (ref, fingerprint), document in zip(batch, loaded, strict=True):
-            if isinstance(document, SourceDocument):
-                try:
-                    page = render_page(document, links)
-                except Exception as exc:  # a converter bug must not stop the other documents
-                    result.failures.append(Failure(ref.locator, f"conversion failed: {exc}"))
-                    continue
-                result.pages.append(replace(page, locator=ref.locator, fingerprint=fingerprint))
-                result.converted += 1
-            elif isinstance(document, SkippedDocument):
-                result.skipped.append(document)
-                result.skipped_fingerprints[document.locator] = fingerprint
-            else:
-                result.failures.append(document)
+            _record_loaded(document, ref, fingerprint, links, result)
         await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal) breathe between batches
-    return result
 
 
 async def _load(connector: Connector, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
@@ -171,3 +202,33 @@ async def _load(connector: Connector, ref: DocumentRef) -> SourceDocument | Skip
         return await connector.load(ref)
     except Exception as exc:  # a connector bug on one document is that document's failure
         return Failure(ref.locator, f"could not be read: {exc}")
+
+
+def _record_loaded(
+    document: SourceDocument | SkippedDocument | Failure,
+    ref: DocumentRef,
+    fingerprint: str,
+    links: LinkBuilder,
+    result: Collected,
+) -> None:
+    """Add one loaded document to ``result``: converted to a page, skipped, or failed."""
+    if isinstance(document, SourceDocument):
+        page = _convert(document, ref.locator, fingerprint, links)
+        if isinstance(page, Failure):
+            result.failures.append(page)
+        else:
+            result.pages.append(page)
+            result.converted += 1
+    elif isinstance(document, SkippedDocument):
+        result.skipped.append(document)
+        result.skipped_fingerprints[document.locator] = fingerprint
+    else:
+        result.failures.append(document)
+
+
+def _convert(document: SourceDocument, locator: str, fingerprint: str, links: LinkBuilder) -> Page | Failure:
+    try:
+        page = render_page(document, links)
+    except Exception as exc:  # a converter bug must not stop the other documents
+        return Failure(locator, f"conversion failed: {exc}")
+    return replace(page, locator=locator, fingerprint=fingerprint)

@@ -19,8 +19,8 @@ from ingest.convert import converter_identity
 from ingest.document import Failure, SkippedDocument
 from ingest.errors import ApiError, AuthError, ConfigError, ConnectorError, DocumentError, RetryableApiError
 from ingest.plan import Action, Deletion, Plan, Upsert, make_plan
+from ingest.progress import NullProgress, Progress
 from ingest.registry import load_connector
-from ingest.report import NullProgress, Progress
 from ingest.run_log import RunCounts
 from ingest.state import DocumentRecord, RememberedSkip, StateStore
 from ingest.targets.base import Target

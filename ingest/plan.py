@@ -8,7 +8,7 @@ with plain values.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ingest.document import Failure, Page, SkippedDocument
@@ -114,58 +114,93 @@ def make_plan(
     A document that failed to load keeps its remote page: only documents that are really
     gone (or skipped on purpose) are deleted.
     """
-    failures_out = list(failures)
-    skipped_out = tuple(skipped)
-    protected_locators = {failure.locator for failure in failures_out}
-    present: set[str] = set(unchanged_ids)
-    owner_of = {record.external_id: record.locator for record in records.values()}
-    creates: list[Upsert] = []
-    updates: list[Upsert] = []
-    refreshes: list[Refresh] = []
-    unchanged = len(present)
-
-    for page in sorted(pages, key=lambda page: page.locator):
-        if page.external_id in present:
-            other = owner_of.get(page.external_id, "another document")
-            failures_out.append(
-                Failure(page.locator, f"external_id {page.external_id!r} is already used by {other}")
-            )
-            continue
-        present.add(page.external_id)
-        try:
-            content_hash = payload_hash(page)
-        except ValueError as exc:  # the target cannot express this page (pydantic's errors are ValueErrors)
-            failures_out.append(Failure(page.locator, f"cannot build the {target} request: {exc}"))
-            continue
-        record = records.get(page.external_id)
-        if record is None:
-            creates.append(Upsert(Action.CREATE, page, content_hash))
-        elif record.content_hash != content_hash:
-            updates.append(Upsert(Action.UPDATE, page, content_hash, record.remote_id))
-        else:
-            unchanged += 1
-            if record.fingerprint != page.fingerprint or record.locator != page.locator:
-                refreshes.append(Refresh(page.external_id, page.locator, page.fingerprint))
-
-    protected_locators.update(failure.locator for failure in failures_out)
-    deletes = tuple(
-        Deletion(record.external_id, record.locator, record.title, record.remote_id, record.detail)
-        for external_id, record in sorted(records.items())
-        if external_id not in present and not _protected(record.locator, protected_locators)
-    )
+    compared = _compare_pages(pages, unchanged_ids, records, payload_hash, target)
+    failures_out = (*failures, *compared.failures)
+    deletes = _deletions(records, compared.present, {failure.locator for failure in failures_out})
     refusal = None
     if not allow_mass_delete:
         refusal = _mass_delete_refusal(len(deletes), len(records), max_delete_share)
     return Plan(
         source=source,
         target=target,
-        creates=tuple(creates),
-        updates=tuple(updates),
+        creates=tuple(compared.creates),
+        updates=tuple(compared.updates),
         deletes=deletes,
-        refreshes=tuple(refreshes),
-        unchanged=unchanged,
-        skipped=skipped_out,
-        failures=tuple(failures_out),
+        refreshes=tuple(compared.refreshes),
+        unchanged=compared.unchanged,
+        skipped=tuple(skipped),
+        failures=failures_out,
         known=len(records),
         refusal=refusal,
+    )
+
+
+@dataclass
+class _Comparison:
+    """Converted pages held against the records of the last sends."""
+
+    #: External ids the source still has: converted now, or unchanged by fingerprint.
+    present: set[str]
+    unchanged: int
+    creates: list[Upsert] = field(default_factory=list)
+    updates: list[Upsert] = field(default_factory=list)
+    refreshes: list[Refresh] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+def _compare_pages(
+    pages: Iterable[Page],
+    unchanged_ids: Collection[str],
+    records: Mapping[str, DocumentRecord],
+    payload_hash: Callable[[Page], str],
+    target: str,
+) -> _Comparison:
+    """What each converted page needs, in locator order; a page whose external id is taken
+    or whose request cannot be built is a failure."""
+    present = set(unchanged_ids)
+    compared = _Comparison(present=present, unchanged=len(present))
+    owner_of = {record.external_id: record.locator for record in records.values()}
+    for page in sorted(pages, key=lambda page: page.locator):
+        if page.external_id in compared.present:
+            other = owner_of.get(page.external_id, "another document")
+            compared.failures.append(
+                Failure(page.locator, f"external_id {page.external_id!r} is already used by {other}")
+            )
+            continue
+        compared.present.add(page.external_id)
+        try:
+            content_hash = payload_hash(page)
+        except ValueError as exc:  # the target cannot express this page (pydantic's errors are ValueErrors)
+            compared.failures.append(Failure(page.locator, f"cannot build the {target} request: {exc}"))
+            continue
+        change = _change_for(page, content_hash, records.get(page.external_id))
+        if isinstance(change, Upsert):
+            (compared.creates if change.action is Action.CREATE else compared.updates).append(change)
+            continue
+        compared.unchanged += 1
+        if change is not None:
+            compared.refreshes.append(change)
+    return compared
+
+
+def _change_for(page: Page, content_hash: str, record: DocumentRecord | None) -> Upsert | Refresh | None:
+    """A create for a new page, an update for a changed payload, a refresh of the record for
+    a page whose payload is the same but whose file moved or changed; None for no change."""
+    if record is None:
+        return Upsert(Action.CREATE, page, content_hash)
+    if record.content_hash != content_hash:
+        return Upsert(Action.UPDATE, page, content_hash, record.remote_id)
+    if record.fingerprint != page.fingerprint or record.locator != page.locator:
+        return Refresh(page.external_id, page.locator, page.fingerprint)
+    return None
+
+
+def _deletions(
+    records: Mapping[str, DocumentRecord], present: Collection[str], failed: Collection[str]
+) -> tuple[Deletion, ...]:
+    """The recorded pages whose document is gone, by external id, except those a failure protects."""
+    return tuple(
+        Deletion(record.external_id, record.locator, record.title, record.remote_id, record.detail)
+        for external_id, record in sorted(records.items())
+        if external_id not in present and not _protected(record.locator, failed)
     )

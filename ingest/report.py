@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,33 +19,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, Tim
 from rich.progress import Progress as RichProgressBar
 from rich.table import Table
 
-if TYPE_CHECKING:
-    from ingest.engine import SourceResult
+from ingest.engine import SourceResult
+
+# Re-exported for ingest.runner, which still imports them from here; they live in ingest.progress.
+from ingest.progress import NullProgress as NullProgress
+from ingest.progress import Progress as Progress
 
 log = logging.getLogger("ingest")
-
-
-class Progress(Protocol):
-    """**Protocol**: told how far a source's writes have got."""
-
-    def start(self, source: str, total: int) -> None: ...
-
-    def advance(self, source: str) -> None: ...
-
-    def finish(self, source: str) -> None: ...
-
-
-class NullProgress:
-    """Progress for nobody (tests, the daemon)."""
-
-    def start(self, source: str, total: int) -> None:
-        pass
-
-    def advance(self, source: str) -> None:
-        pass
-
-    def finish(self, source: str) -> None:
-        pass
 
 
 class BarProgress:

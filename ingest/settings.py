@@ -12,8 +12,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ingest.api_defaults import (
+    DEFAULT_API_VERSION,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_REGION,
+    DEFAULT_REQUEST_TIMEOUT,
+    REGION_URLS,
+    Region,
+)
 from ingest.connector import ConfigPath
-from ingest.intercom import REGION_URLS
 
 TargetName = Literal["external_pages", "articles"]
 EXTERNAL_PAGES: Literal["external_pages"] = "external_pages"
@@ -27,14 +35,21 @@ class _Section(BaseModel):
 class IntercomSettings(_Section):
     """``[intercom]``: where and how to reach the API."""
 
-    region: Literal["us", "eu", "au"] = Field("us", description="Intercom data region.")
+    region: Region = Field(DEFAULT_REGION, description="Intercom data region.")
     base_url: str | None = Field(None, description="Any API root (an emulator, a proxy); wins over region.")
-    api_version: str = Field("2.15", description="Sent as the Intercom-Version header.")
-    max_concurrency: int = Field(64, ge=1, le=512, description="Requests in flight at once.")
-    max_attempts: int = Field(
-        6, ge=1, le=20, description="Tries per request on 5xx, time-outs and dropped connections."
+    api_version: str = Field(DEFAULT_API_VERSION, description="Sent as the Intercom-Version header.")
+    max_concurrency: int = Field(
+        DEFAULT_MAX_CONCURRENCY, ge=1, le=512, description="Requests in flight at once."
     )
-    request_timeout: float = Field(30.0, gt=0, le=600, description="Seconds one request may take.")
+    max_attempts: int = Field(
+        DEFAULT_MAX_ATTEMPTS,
+        ge=1,
+        le=20,
+        description="Tries per request on 5xx, time-outs and dropped connections.",
+    )
+    request_timeout: float = Field(
+        DEFAULT_REQUEST_TIMEOUT, gt=0, le=600, description="Seconds one request may take."
+    )
     token_file: ConfigPath | None = Field(
         None, description="A file holding the access token (used when INTERCOM_ACCESS_TOKEN is unset)."
     )

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
 from connectors.confluence_export.page import page_id_from_name
 from ingest.convert.links import settle_href, url_scheme
+from ingest.urltemplate import UrlTemplate
 
 #: Paths relative to the export that are really paths of the wiki.
 _WIKI_PATHS = ("download/", "display/", "pages/", "spaces/", "x/", "wiki/")
@@ -31,20 +32,30 @@ class SiteLinks:
     page_url_template: str
     attachment_url_template: str
     space_key: str | None
+    # Parsed once, as a page has many links; left out of repr, which the connector's digest is taken from.
+    _page: UrlTemplate = field(init=False, repr=False, compare=False)
+    _attachment: UrlTemplate = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_page", UrlTemplate.parse(self.page_url_template, example="page_id"))
+        attachment = UrlTemplate.parse(self.attachment_url_template, example="page_id")
+        object.__setattr__(self, "_attachment", attachment)
 
     def page_url(self, page_id: str) -> str:
         """The public URL of the page with this id."""
-        return self.page_url_template.format(
-            base_url=self.base_url, page_id=page_id, space_key=self._quoted_space_key()
+        return self._page.render(
+            {"base_url": self.base_url, "page_id": page_id, "space_key": self._quoted_space_key()}
         )
 
     def attachment_url(self, page_id: str, filename: str) -> str:
         """The download URL of a page's attachment, by its real file name."""
-        return self.attachment_url_template.format(
-            base_url=self.base_url,
-            page_id=page_id,
-            space_key=self._quoted_space_key(),
-            filename=quote(filename, safe=""),
+        return self._attachment.render(
+            {
+                "base_url": self.base_url,
+                "page_id": page_id,
+                "space_key": self._quoted_space_key(),
+                "filename": quote(filename, safe=""),
+            }
         )
 
     def _quoted_space_key(self) -> str:

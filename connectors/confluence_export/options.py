@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from string import Formatter
 
 from pydantic import ByteSize, Field, field_validator
 
 from ingest.connector import ConfigPath, ConnectorOptions
+from ingest.urltemplate import UrlTemplate
 
 #: Placeholders each URL template may use.
 PAGE_URL_FIELDS = frozenset({"base_url", "page_id", "space_key"})
@@ -19,26 +19,12 @@ DEFAULT_ATTACHMENT_URL = "{base_url}/download/attachments/{page_id}/{filename}"
 
 
 def template_fields(template: str) -> set[str]:
-    """The placeholders of a ``str.format`` template; ValueError unless they are plain names."""
-    try:
-        parsed = list(Formatter().parse(template))
-    except ValueError as exc:
-        raise ValueError(f"{template!r} is malformed: {exc}") from exc
-    fields = set()
-    for _literal, field, spec, conversion in parsed:
-        if field is None:
-            continue
-        if not field.isidentifier() or spec or conversion:
-            raise ValueError(f"placeholder {{{field}}} must be a plain name like {{page_id}}")
-        fields.add(field)
-    return fields
+    """The placeholders of a URL template; ValueError unless they are plain names."""
+    return set(UrlTemplate.parse(template, example="page_id").placeholders)
 
 
 def _check_template(template: str, allowed: frozenset[str]) -> str:
-    unknown = template_fields(template) - allowed
-    if unknown:
-        names = ", ".join(f"{{{name}}}" for name in sorted(allowed))
-        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}} (allowed: {names})")
+    UrlTemplate.parse(template, example="page_id").check(allowed)
     return template
 
 

@@ -14,9 +14,10 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Mapping
-from string import Formatter
 from types import MappingProxyType
 from urllib.parse import quote, unquote, urlsplit
+
+from ingest.urltemplate import UrlTemplate
 
 #: Placeholders every template may use, whatever the connector.
 BUILTIN_PLACEHOLDERS = frozenset({"path"})
@@ -30,23 +31,12 @@ _EDGE_JUNK = "".join(chr(c) for c in range(0x21))
 _INNER_JUNK = re.compile(r"[\t\n\r]")
 _NO_VARIABLES: Mapping[str, str] = MappingProxyType({})
 
-_Piece = tuple[str, str | None]
 
-
-def _parse_template(url_template: str) -> list[_Piece]:
-    """Split a template into (literal, placeholder) pieces; ValueError if malformed."""
-    pieces: list[_Piece] = []
+def _parse_template(url_template: str) -> UrlTemplate:
     try:
-        parsed = list(Formatter().parse(url_template))
+        return UrlTemplate.parse(url_template, example="path")
     except ValueError as exc:
-        raise ValueError(f"url_template {url_template!r} is malformed: {exc}") from exc
-    for literal, field, spec, conversion in parsed:
-        if field is not None and (not field.isidentifier() or spec or conversion):
-            # Only plain names: no attribute access, indexing or format specs, so a
-            # template can never reach into Python objects.
-            raise ValueError(f"url_template placeholder {{{field}}} must be a plain name like {{path}}")
-        pieces.append((literal, field))
-    return pieces
+        raise ValueError(f"url_template {exc}") from exc
 
 
 def clean_url(href: str) -> str:
@@ -91,12 +81,12 @@ class LinkBuilder:
     def __init__(self, url_template: str | None, variables: Mapping[str, str] = _NO_VARIABLES) -> None:
         self.url_template = url_template
         self.variables: Mapping[str, str] = MappingProxyType(dict(variables))
-        self._pieces = _parse_template(url_template) if url_template is not None else None
+        self._template = _parse_template(url_template) if url_template is not None else None
 
     @property
     def placeholders(self) -> frozenset[str]:
         """The names the template uses (``{path}`` included); empty without a template."""
-        return frozenset(field for _, field in self._pieces or () if field is not None)
+        return self._template.placeholders if self._template is not None else frozenset()
 
     def __repr__(self) -> str:
         return f"LinkBuilder({self.url_template!r}, {dict(self.variables)!r})"
@@ -109,11 +99,11 @@ class LinkBuilder:
         "commit"}``); ``{path}`` is always allowed. Malformed templates (an unclosed
         brace, ``{path.x}``, ``{path:>10}``) raise ValueError too.
         """
-        known = BUILTIN_PLACEHOLDERS | allowed
-        for _literal, field in _parse_template(url_template):
-            if field is not None and field not in known:
-                names = ", ".join(f"{{{name}}}" for name in sorted(known))
-                raise ValueError(f"url_template has unknown placeholder {{{field}}} (allowed: {names})")
+        template = _parse_template(url_template)
+        try:
+            template.check(BUILTIN_PLACEHOLDERS | allowed)
+        except ValueError as exc:
+            raise ValueError(f"url_template has {exc}") from None
 
     def page_url(self, path: str, variables: Mapping[str, str] | None = None) -> str | None:
         """The public URL of the document at ``path``, or None without a template.
@@ -121,18 +111,14 @@ class LinkBuilder:
         ``variables`` add to (and override) those given to the constructor. The path is
         NFC-normalised first so that a file name decomposed by macOS gives the same URL.
         """
-        if self._pieces is None:
+        if self._template is None:
             return None
         values = {**self.variables, **(variables or {})}
         values["path"] = quote(unicodedata.normalize("NFC", path), safe="/")
-        parts: list[str] = []
-        for literal, field in self._pieces:
-            parts.append(literal)
-            if field is not None:
-                if field not in values:
-                    raise ValueError(f"url_template placeholder {{{field}}} has no value")
-                parts.append(values[field])
-        return "".join(parts)
+        try:
+            return self._template.render(values)
+        except ValueError as exc:
+            raise ValueError(f"url_template {exc}") from None
 
     def resolve(self, href: str, from_path: str) -> str | None:
         """Where a link found in the document at ``from_path`` should point, or None to unlink it.
@@ -146,7 +132,7 @@ class LinkBuilder:
         href, settled = settle_href(href)
         if settled:
             return href or None
-        if self._pieces is None:
+        if self._template is None:
             return None
         target = self._target_path(href, from_path)
         if target is None:

@@ -6,6 +6,7 @@ arrive as :mod:`ingest.errors` (``AuthError``, ``RetryableApiError``, ``Rejected
 
 from __future__ import annotations
 
+from ingest.api_defaults import DEFAULT_API_VERSION, REGION_URLS
 from ingest.intercom.article_models import (
     ARTICLE_LOCALES,
     Admin,
@@ -20,7 +21,7 @@ from ingest.intercom.article_models import (
 from ingest.intercom.client import IntercomClient
 from ingest.intercom.models import ContentImportSource, ExternalPage, ExternalPageRequest, encode_json
 from ingest.intercom.ratelimit import RateLimiter, RateLimitInfo
-from ingest.intercom.transport import DEFAULT_API_VERSION, REGION_URLS, IntercomTransport
+from ingest.intercom.transport import IntercomTransport
 
 __all__ = [
     "ARTICLE_LOCALES",

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, Literal
 
+from ingest.api_defaults import DEFAULT_API_VERSION, REGION_URLS
 from ingest.errors import ApiError
 from ingest.intercom.help_center import HelpCenterEndpoints
 from ingest.intercom.models import (
@@ -23,7 +24,7 @@ from ingest.intercom.models import (
     id_segment,
     parse_answer,
 )
-from ingest.intercom.transport import DEFAULT_API_VERSION, REGION_URLS, IntercomTransport
+from ingest.intercom.transport import IntercomTransport
 
 __all__ = ["DEFAULT_API_VERSION", "REGION_URLS", "IntercomClient"]
 
@@ -41,9 +42,12 @@ class IntercomClient(HelpCenterEndpoints, IntercomTransport):
 
     Constructor and lifecycle are those of :class:`IntercomTransport`::
 
-        IntercomClient(*, base_url, token, api_version="2.15", max_concurrency=64,
-                       session=None, max_attempts=6, request_timeout=30.0,
+        IntercomClient(*, base_url, token, api_version=DEFAULT_API_VERSION,
+                       max_concurrency=DEFAULT_MAX_CONCURRENCY, session=None,
+                       max_attempts=DEFAULT_MAX_ATTEMPTS, request_timeout=DEFAULT_REQUEST_TIMEOUT,
                        sleep=asyncio.sleep, clock=time.time, token_fix=...)
+
+    (the defaults are those of :mod:`ingest.api_defaults`).
     """
 
     async def me(self) -> dict[str, Any]:

@@ -7,12 +7,12 @@ optional fields are ``None``, so a server that adds fields breaks nothing.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ingest.canonical import canonical_json
 from ingest.errors import ApiError
 
 #: UNIX time in seconds, as Intercom gives ``created_at`` and friends.
@@ -27,7 +27,7 @@ def encode_json(value: Any) -> bytes:
     Keys are sorted and separators compact so that equal bodies give equal bytes, which is
     what lets a target hash "the payload sent" and compare it with the last one.
     """
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return canonical_json(value).encode("utf-8")
 
 
 class ExternalPageRequest(BaseModel):

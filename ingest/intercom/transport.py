@@ -31,19 +31,18 @@ from pydantic import SecretStr
 from yarl import URL
 
 from ingest import __version__
+from ingest.api_defaults import (
+    DEFAULT_API_VERSION,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_REQUEST_TIMEOUT,
+    REGION_URLS,
+)
 from ingest.errors import ApiError, ConfigError, RetryableApiError
 from ingest.intercom import errors
 from ingest.intercom.models import encode_json
 from ingest.intercom.pagination import next_page_url
 from ingest.intercom.ratelimit import MAX_RETRY_AFTER, RateLimiter, retry_after
-
-#: Base URLs of Intercom's regions; a workspace's token only works in its own region.
-REGION_URLS: Mapping[str, str] = {
-    "us": "https://api.intercom.io",
-    "eu": "https://api.eu.intercom.io",
-    "au": "https://api.au.intercom.io",
-}
-DEFAULT_API_VERSION = "2.15"
 
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
@@ -75,10 +74,10 @@ class IntercomTransport:
         base_url: str,
         token: str,
         api_version: str = DEFAULT_API_VERSION,
-        max_concurrency: int = 64,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         session: aiohttp.ClientSession | None = None,
-        max_attempts: int = 6,
-        request_timeout: float = 30.0,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
         token_fix: str = errors.DEFAULT_TOKEN_FIX,

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
+from ingest.canonical import digest
 from ingest.document import Page
 from ingest.plan import Deletion, Plan, Upsert
 
-
-def payload_digest(payload: Any) -> str:
-    """A stable hash of a JSON-able payload: the same request always hashes the same."""
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+#: The targets' name for :func:`ingest.canonical.digest` (one encoder for every hash).
+payload_digest = digest
 
 
 @dataclass(frozen=True, slots=True)

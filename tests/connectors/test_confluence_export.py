@@ -318,6 +318,40 @@ def test_options_are_validated_up_front(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("change", "sentence"),
+    [
+        (
+            {"page_url_template": "{base_url}/{page_id"},
+            "'{base_url}/{page_id' is malformed: expected '}' before end of string",
+        ),
+        (
+            {"page_url_template": "{base_url}/{page_id.x}"},
+            "placeholder {page_id.x} must be a plain name like {page_id}",
+        ),
+        (
+            {"page_url_template": "{base_url}/x/{filename}"},
+            "unknown placeholder {filename} (allowed: {base_url}, {page_id}, {space_key})",
+        ),
+        (
+            {"attachment_url_template": "{base_url}/{title}/{filename}"},
+            "unknown placeholder {title} (allowed: {base_url}, {filename}, {page_id}, {space_key})",
+        ),
+    ],
+)
+def test_template_errors_say_what_is_wrong(tmp_path: Path, change: dict[str, str], sentence: str) -> None:
+    """A bad URL template is refused with the option's name and one sentence saying why."""
+    values = {
+        "path": str(write_zip(make_space(), tmp_path / "export.zip")),
+        "base_url": "https://wiki.example.com",
+    }
+    with pytest.raises(ValidationError) as raised:
+        ConfluenceExportOptions.model_validate({**values, **change})
+    (error,) = raised.value.errors()
+    assert error["loc"] == (next(iter(change)),)
+    assert error["msg"] == f"Value error, {sentence}"
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("on Mar 03, 2023", "2023-03-03"),

@@ -224,6 +224,23 @@ def test_configured_page_url_template_shapes_links() -> None:
     assert html == '<p><a href="https://example.atlassian.net/wiki/spaces/DOCS/pages/100">Home</a></p>'
 
 
+def test_doubled_braces_in_a_template_are_literal() -> None:
+    """A template's "{{" and "}}" stand for one brace in the URL, as in str.format."""
+    site = SiteLinks(BASE, "{base_url}/p/{page_id}?x={{y}}", "{base_url}/a/{page_id}/{filename}?{{z}}", None)
+    assert site.page_url("7") == f"{BASE}/p/7?x={{y}}"
+    assert site.attachment_url("7", "a.png") == f"{BASE}/a/7/a.png?{{z}}"
+
+
+def test_site_links_repr_is_what_the_connector_digest_always_read() -> None:
+    """The connector's settings digest is taken from this repr: the parsed templates stay out of
+    it, so a new version does not reread every Confluence page."""
+    assert repr(SITE) == (
+        "SiteLinks(base_url='https://wiki.example.com', "
+        "page_url_template='{base_url}/pages/viewpage.action?pageId={page_id}', "
+        "attachment_url_template='{base_url}/download/attachments/{page_id}/{filename}', space_key='DOCS')"
+    )
+
+
 def test_space_key_is_percent_encoded_in_urls() -> None:
     """A personal space's key ("~" and a user name) is encoded where it goes into a URL."""
     space, home, guide, macros = space_of("server")

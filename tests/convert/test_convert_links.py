@@ -66,6 +66,37 @@ def test_malformed_templates_are_rejected(template: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("template", "sentence"),
+    [
+        (
+            "https://x.example/{path",
+            "url_template 'https://x.example/{path' is malformed: expected '}' before end of string",
+        ),
+        (
+            "https://x.example/{path.upper}",
+            "url_template placeholder {path.upper} must be a plain name like {path}",
+        ),
+        (
+            "https://x.example/{branch}/{path}",
+            "url_template has unknown placeholder {branch} (allowed: {path}, {ref})",
+        ),
+    ],
+)
+def test_template_errors_read_as_one_sentence_naming_url_template(template: str, sentence: str) -> None:
+    """The messages a user sees for a bad url_template name the key and say what is wrong."""
+    with pytest.raises(ValueError) as raised:
+        LinkBuilder.check(template, {"ref"})
+    assert str(raised.value) == sentence
+
+
+def test_a_missing_value_names_url_template() -> None:
+    """A placeholder with no value at formatting time is reported against url_template."""
+    with pytest.raises(ValueError) as raised:
+        LinkBuilder("https://x.example/{commit}/{path}").page_url("a.md")
+    assert str(raised.value) == "url_template placeholder {commit} has no value"
+
+
+@pytest.mark.parametrize(
     ("href", "expected"),
     [
         ("invoices.md", "https://docs.example.com/guides/billing/invoices.md"),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from ingest.document import Failure, Page, SkippedDocument
-from ingest.plan import Action, make_plan
+from ingest.plan import Action, Refresh, Upsert, _change_for, make_plan
 from ingest.state import DocumentRecord
 
 
@@ -161,3 +163,42 @@ def test_mass_delete_at_the_limit_or_allowed_goes_ahead() -> None:
 def test_empty_source_with_pages_is_refused() -> None:
     """A source that suddenly yields nothing (an unmounted folder) deletes nothing."""
     assert plan_for([], [record("a"), record("b")]).refusal is not None
+
+
+def test_an_unchanged_id_given_twice_counts_once() -> None:
+    """unchanged_ids is a collection of ids, not of documents: a repeat is one document."""
+    plan = make_plan(
+        source="docs",
+        target="external_pages",
+        pages=[],
+        unchanged_ids=["a", "a"],
+        skipped=[],
+        failures=[],
+        records={"a": record("a")},
+        payload_hash=lambda p: f"hash-{p.html}",
+        max_delete_share=0.5,
+    )
+    assert plan.unchanged == 1 and plan.deletes == ()
+
+
+@pytest.mark.parametrize(
+    ("recorded", "now", "expected"),
+    [
+        (None, page("a"), Upsert(Action.CREATE, page("a"), "hash-<p>x</p>")),
+        (
+            record("a"),
+            page("a", "<p>v2</p>"),
+            Upsert(Action.UPDATE, page("a", "<p>v2</p>"), "hash-<p>v2</p>", "remote-a"),
+        ),
+        (record("a", locator="old.md"), page("a", locator="new.md"), Refresh("a", "new.md", "fp-<p>x</p>")),
+        (replace(record("a"), fingerprint="touched"), page("a"), Refresh("a", "a", "fp-<p>x</p>")),
+        (record("a"), page("a"), None),
+    ],
+    ids=["new", "payload-changed", "moved", "touched", "same"],
+)
+def test_what_one_page_needs(
+    recorded: DocumentRecord | None, now: Page, expected: Upsert | Refresh | None
+) -> None:
+    """Create without a record, update when the payload hash differs, refresh the record when only
+    the file moved or changed, nothing when all is as recorded."""
+    assert _change_for(now, f"hash-{now.html}", recorded) == expected

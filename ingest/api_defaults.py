@@ -1,0 +1,34 @@
+"""Where the Intercom API lives and how fin-ingest calls it unless configured otherwise.
+
+The one definition of these values: the client's constructor and the ``[intercom]``
+settings both take their defaults from here. It imports nothing of fin-ingest, so the
+configuration can name a region without loading the HTTP client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+#: An Intercom data region; a workspace's token only works in its own region.
+Region = Literal["us", "eu", "au"]
+
+#: Base URL of the API in each region.
+REGION_URLS: Mapping[Region, str] = MappingProxyType(
+    {
+        "us": "https://api.intercom.io",
+        "eu": "https://api.eu.intercom.io",
+        "au": "https://api.au.intercom.io",
+    }
+)
+DEFAULT_REGION: Region = "us"
+
+#: Sent as the ``Intercom-Version`` header; the endpoints and shapes used are those of this version.
+DEFAULT_API_VERSION = "2.15"
+#: Requests in flight at once, per client.
+DEFAULT_MAX_CONCURRENCY = 64
+#: Tries per request on 5xx answers, time-outs and dropped connections (429s do not count).
+DEFAULT_MAX_ATTEMPTS = 6
+#: Seconds one request may take, from sending to the last byte of the answer.
+DEFAULT_REQUEST_TIMEOUT = 30.0
