@@ -21,8 +21,8 @@ import yaml
 from bs4 import BeautifulSoup, SoupStrainer  # type: ignore[attr-defined]  # exported, not in __all__
 from markdown_it import MarkdownIt
 
-from ingest.convert.nesting import NestingTooDeep, limit_nesting
 from ingest.document import BodyFormat, Failure, RelativePath, SkippedDocument, SourceDocument
+from ingest.markdown_nesting import NestingTooDeep, limit_nesting
 
 #: File suffixes (lower case) read as documents, and the format each one means.
 SUPPORTED_SUFFIXES: Final[Mapping[str, BodyFormat]] = MappingProxyType(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,11 @@ FOUNDATION = ("ingest.errors", "ingest.canonical", "ingest.urltemplate")
 #: What connectors use of ingest today besides FOUNDATION: the Connector protocol and its
 #: options, the document types, and the text-document reader (front matter, formats).
 SDK = ("ingest.connector", "ingest.document", "ingest.textdoc")
+#: Rules the SDK (and so the connectors) and the converter both follow, one leaf module each:
+#: which links need no resolving, how a checkbox reads as text, how deep Markdown may nest.
+SHARED = ("ingest.hrefs", "ingest.checkboxes", "ingest.markdown_nesting")
 #: Imported by layers that must stay light, so they import nothing of the project either.
-LEAVES = (*FOUNDATION, "ingest.api_defaults", "ingest.progress")
+LEAVES = (*FOUNDATION, *SHARED, "ingest.api_defaults", "ingest.progress")
 ENGINE = ("ingest.engine", "ingest.runner", "ingest.collect", "ingest.plan", "ingest.watch")
 FRONT_ENDS = ("ingest.cli", "ingest.demo", "ingest.report")
 
@@ -33,7 +37,13 @@ RULES = (
         "a connector uses only the SDK and leaf modules: nothing of the converter, Intercom, targets, "
         "the engine or state",
         importers=("connectors",),
-        may_import=(*SDK, *FOUNDATION),
+        may_import=(*SDK, *FOUNDATION, *SHARED),
+    ),
+    Rule(
+        "the SDK loads with every connector, so it stays light: nothing of the converter, Intercom, "
+        "targets, the engine or state",
+        importers=SDK,
+        may_import=(*SDK, *FOUNDATION, *SHARED),
     ),
     Rule(
         "ingest finds connectors by entry point and never imports them",
@@ -49,7 +59,7 @@ RULES = (
     Rule(
         "the converter turns documents into HTML: it knows nothing of Intercom, targets, the engine or state",
         importers=("ingest.convert",),
-        may_import=(*FOUNDATION, "ingest.document"),
+        may_import=(*FOUNDATION, "ingest.document", *SHARED),
     ),
     Rule(
         "the emulator stands in for Intercom: it knows nothing of the engine, nor of the client it tests",
@@ -82,12 +92,16 @@ KNOWN_EXCEPTIONS = {
     # runner.py (another engineer's) imports Progress/NullProgress from the report, which
     # re-exports them from ingest.progress: import them from ingest.progress there.
     ("ingest.runner", "ingest.report"),
-    # settle_href/url_scheme: the converter's rules for which links are kept, shared so the
-    # Confluence connector keeps the same ones. A leaf module for them would end this.
-    ("connectors.confluence_export.links", "ingest.convert.links"),
-    # checkbox_text: how a task-list checkbox reads, shared with the converter's Markdown.
-    ("connectors.confluence_export.macros", "ingest.convert.html"),
 }
+
+
+def built_in_connectors() -> list[str]:
+    """The modules of the connectors installed with ingest, as pyproject.toml registers them."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return sorted(value.partition(":")[0] for value in project["entry-points"]["ingest.connectors"].values())
+
+
+BUILT_IN_CONNECTORS = built_in_connectors()
 
 
 @pytest.fixture(scope="module")
@@ -133,15 +147,44 @@ def test_the_engine_and_the_connectors_load_without_what_they_must_not_know() ->
         "print(sorted(m for m in sys.modules if m.startswith(('ingest.report', 'ingest.intercom', "
         "'ingest.targets', 'ingest.engine', 'ingest.state'))))\n"
     )
-    connectors = ["connectors.filesystem", "connectors.confluence_export", "connectors.git"]
     loaded = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code, *connectors], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, *BUILT_IN_CONNECTORS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert loaded.stdout.strip() == "[]"
     loaded = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code, "ingest.engine"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert "ingest.report" not in loaded.stdout and "ingest.engine" in loaded.stdout
+
+
+def converter_modules_loaded_by(module: str) -> list[str]:
+    """The ``ingest.convert`` modules a fresh interpreter holds once ``module`` is imported:
+    a subprocess, since this test run has loaded the converter already."""
+    code = (
+        "import importlib, sys\n"
+        "importlib.import_module(sys.argv[1])\n"
+        "print(*sorted(m for m in sys.modules if m.split('.')[:2] == ['ingest', 'convert']))\n"
+    )
+    loaded = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code, module], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return loaded.stdout.split()
+
+
+@pytest.mark.parametrize("module", [*BUILT_IN_CONNECTORS, *SDK])
+def test_a_connector_and_the_sdk_load_without_the_converter(module: str) -> None:
+    """Importing a built-in connector (or the SDK it uses) loads nothing of ingest.convert:
+    the engine converts documents, connectors only read them."""
+    assert converter_modules_loaded_by(module) == []
+
+
+def test_the_converter_check_sees_the_converter_when_it_loads() -> None:
+    """The probe is not blind: a module that uses the converter is caught loading it."""
+    assert "ingest.convert" in converter_modules_loaded_by("ingest.convert.html")
 
 
 # The checker itself, on a small package written for the purpose --------------------------

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
 from connectors.confluence_export.page import page_id_from_name
-from ingest.convert.links import settle_href, url_scheme
+from ingest.hrefs import settle_href, url_scheme
 from ingest.urltemplate import UrlTemplate
 
 #: Paths relative to the export that are really paths of the wiki.

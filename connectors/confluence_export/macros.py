@@ -32,7 +32,7 @@ from connectors.confluence_export.vocabulary import (
     emoticon_text,
     is_default_expand_label,
 )
-from ingest.convert.html import checkbox_text
+from ingest.checkboxes import checkbox_text
 
 _KEPT_ATTRIBUTES = {
     "a": ("href", "title"), "img": ("src", "alt", "title"), "td": ("colspan", "rowspan"),

@@ -23,7 +23,8 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from ingest.convert.html import checkbox_text, same_title
+from ingest.checkboxes import checkbox_text
+from ingest.convert.html import same_title
 
 _CHECKBOX_MARKUP = '<input class="task-list-item-checkbox"'
 _TAB_MARKER = re.compile(r'===[!+]?[ \t]+"(?P<title>[^"\n]*)"[ \t]*')

@@ -15,6 +15,7 @@ import re
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
 
+from ingest.checkboxes import checkbox_text
 from ingest.convert.links import LinkBuilder
 from ingest.convert.sanitize import sanitize, tidy
 
@@ -55,21 +56,12 @@ _SORT: dict[str, str] = {
     **{name: name for name in ("input", "a", "img", "html", "body")},
 }
 
-CHECKED_BOX = "\u2611"
-UNCHECKED_BOX = "\u2610"
-
 
 def same_title(heading_text: str, title: str | None) -> bool:
     """Whether a heading says the same as the title, ignoring case and spacing."""
     if title is None:
         return False
     return " ".join(heading_text.split()).casefold() == " ".join(title.split()).casefold()
-
-
-def checkbox_text(checked: bool, following: str) -> str:
-    """The visible prefix that replaces a task-list checkbox, spaced from the text after it."""
-    box = CHECKED_BOX if checked else UNCHECKED_BOX
-    return box if following[:1].isspace() else box + " "
 
 
 def clean_html(html: str, *, path: str, title: str | None, links: LinkBuilder) -> str:

@@ -26,8 +26,8 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from ingest.convert.blocks import use_plain_blocks
 from ingest.convert.html import clean_html, same_title
 from ingest.convert.links import LinkBuilder
-from ingest.convert.nesting import limit_nesting
 from ingest.convert.sanitize import sanitize, tidy
+from ingest.markdown_nesting import limit_nesting
 
 _COMMENT_ONLY = re.compile(r"\s*<!--(?:(?!-->).)*-->\s*", re.DOTALL)
 
@@ -52,7 +52,7 @@ def markdown_to_html(body: str, *, path: str, title: str | None, links: LinkBuil
 
     ``title`` is the document's title: a first ``# Heading`` saying the same is
     dropped, since Intercom shows the title above the page. Lists and quotes nested
-    too deeply to parse raise :class:`~ingest.convert.nesting.NestingTooDeep`.
+    too deeply to parse raise :class:`~ingest.markdown_nesting.NestingTooDeep`.
     """
     env: dict[str, Any] = {}
     tokens = _PARSER.parse(body, env)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ingest.convert import LinkBuilder, to_html
-from ingest.convert.nesting import NestingTooDeep
 from ingest.document import BodyFormat
+from ingest.markdown_nesting import NestingTooDeep
 
 
 def md(body: str, links: LinkBuilder | None = None, *, title: str | None = None) -> str:

@@ -3,6 +3,8 @@
 markdown-it stops parsing blocks nested deeper than its ``maxNesting`` option and drops
 the rest of the document, the text after the deep part included, without a word.
 :func:`limit_nesting` raises :class:`NestingTooDeep` one level before that can happen.
+The converter's parser and the reader's title search (:mod:`ingest.textdoc`) both use it,
+so a document the converter would refuse is refused already when it is read.
 """
 
 from __future__ import annotations
