@@ -102,3 +102,12 @@ def test_an_unknown_sdk_name_is_an_attribute_error() -> None:
     """The lazy lookup of the text helpers does not swallow typos."""
     with pytest.raises(AttributeError, match="has no attribute 'read_text_documents'"):
         ingest.sdk.read_text_documents  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_the_kit_imports_without_pytest() -> None:
+    """ingest.testing is plain asyncio: it imports and runs where pytest is not installed."""
+    code = "import sys\nsys.modules['pytest'] = None\nimport ingest.testing\nprint(sorted(ingest.testing.RULES)[0])\n"
+    command = [sys.executable, "-c", code]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)  # noqa: S603
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "factory"

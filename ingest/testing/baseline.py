@@ -194,7 +194,7 @@ def _all_loads(baseline: Baseline) -> list[tuple[DocumentRef, Loaded]]:
 def _difference(first: Loaded, second: Loaded, *, same_ref: bool) -> str | None:
     """What differs between two loads of one document, or None when they agree."""
     if second is None:
-        return "it was not listed by the second scan"
+        return None  # not listed again: ids-stable reports that
     if type(first) is not type(second):
         return f"{describe(first)} then {describe(second)}"
     if isinstance(first, SourceDocument) and isinstance(second, SourceDocument):

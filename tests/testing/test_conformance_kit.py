@@ -53,6 +53,15 @@ async def test_a_connector_keeping_the_contract_passes_every_rule(tmp_path: Path
         (toys.LoadedFingerprintDiffers, ["load-consistent"]),
         (toys.HidingResume, ["resume-hides-nothing"]),
         (toys.CollidingOption, ["factory"]),
+        (toys.NotAConnector, ["factory"]),
+        (toys.ScanAlwaysFails, ["sample"]),
+        (toys.ConstructorRaises, ["sample"]),
+        (toys.EmptyFingerprint, ["shapes", "fingerprints-change"]),
+        (toys.LoadReturnsDict, ["sample", "shapes"]),
+        (toys.RandomLocators, ["ids-stable"]),  # not also "vanished": that would only repeat it
+        (toys.LocatorIncludesSize, ["ids-stable"]),
+        (toys.LoadRaisesOnAHealthyDocument, ["failure-is-a-value"]),
+        (toys.ConstructorRaisesOSError, ["source-failure-raises"]),
     ],
     ids=lambda value: value.__name__ if isinstance(value, type) else None,
 )
@@ -73,6 +82,13 @@ async def test_a_scan_that_judges_bodies_is_caught_without_an_audit(tmp_path: Pa
     report = await check(toys.JudgingScan, write_sample(tmp_path / "docs"), documents_at=None)
     assert report.violated == ["scan-reads-no-body"], str(report)
     assert "scan reported gamma.txt's unreadable body" in str(report)
+
+
+async def test_an_unreadable_document_must_not_vanish_from_the_scan(tmp_path: Path) -> None:
+    """Even a scan that reads bodies must report an unreadable one, or its page would be deleted."""
+    report = await check(toys.UnreadableVanishes, write_sample(tmp_path / "docs"), scan_reads_bodies=True)
+    assert report.violated == ["failure-is-a-value"], str(report)
+    assert "gamma.txt vanished from the scan" in str(report)
 
 
 async def test_a_connector_may_declare_that_its_scan_reads_bodies(tmp_path: Path) -> None:

@@ -91,10 +91,16 @@ def write_sample(root: Path) -> Path:
 
 
 def folder_hooks(root: Path) -> dict[str, Any]:
-    """The kit's hooks for a folder of text files, and the folder to watch for body reads."""
+    """The kit's hooks for a folder of text files, and the folder to watch for body reads.
+
+    A document's file is the last part of its locator (some toys prefix locators)."""
+
+    def file(ref: DocumentRef) -> Path:
+        return root / ref.locator.rsplit("/", 1)[-1]
+
     return {
-        "edit_document": lambda ref: (root / ref.locator).write_text("Edited\n\nMuch longer than before.\n"),
-        "break_document": lambda ref: (root / ref.locator).write_bytes(b"\xff\xfe\0 not text"),
+        "edit_document": lambda ref: file(ref).write_text("Edited\n\nMuch longer than before.\n"),
+        "break_document": lambda ref: file(ref).write_bytes(b"\xff\xfe\0 not text"),
         "break_source": lambda: shutil.rmtree(root),
         "documents_at": root,
     }
@@ -315,6 +321,101 @@ class NotConnectorOptions:
 
     def __init__(self, options: PlainModel) -> None:
         self.options = options
+
+
+class ScanAlwaysFails(FolderConnector):
+    """Scan raises even over a healthy source."""
+
+    async def scan(self) -> AsyncIterator[Found]:
+        raise RuntimeError("listing is not implemented")
+        yield  # an async generator all the same
+
+
+class ConstructorRaises(FolderConnector):
+    """Building the connector fails."""
+
+    def __init__(self, options: FolderOptions) -> None:
+        raise RuntimeError("no client configured")
+
+
+class ConstructorRaisesOSError(FolderConnector):
+    """Building the connector over a missing folder raises a bare OSError."""
+
+    def __init__(self, options: FolderOptions) -> None:
+        super().__init__(options)
+        os.listdir(self.root)
+
+
+class NotAConnector:
+    """Builds an object with scan() but no load()."""
+
+    options_model: ClassVar[type[FolderOptions]] = FolderOptions
+
+    def __init__(self, options: FolderOptions) -> None:
+        self.inner = FolderConnector(options)
+
+    def scan(self) -> AsyncIterator[Found]:
+        return self.inner.scan()
+
+
+class EmptyFingerprint(FolderConnector):
+    """Every fingerprint is empty."""
+
+    def fingerprint(self, path: Path) -> str:
+        return ""
+
+
+class LoadReturnsDict(FolderConnector):
+    """Load returns a plain dict."""
+
+    async def load(self, ref: DocumentRef) -> Any:
+        return {"title": ref.locator}
+
+
+class RandomLocators(FolderConnector):
+    """Each scan names documents differently."""
+
+    async def scan(self) -> AsyncIterator[Found]:
+        for path in self.files():
+            yield DocumentRef(f"{uuid.uuid4().hex[:6]}/{path.name}", self.fingerprint(path))
+
+    def read(self, ref: DocumentRef) -> str:
+        return super().read(DocumentRef(ref.locator.split("/", 1)[1], ref.fingerprint))
+
+    def external_id(self, ref: DocumentRef, text: str) -> str:
+        return ref.locator.split("/", 1)[1]
+
+
+class LocatorIncludesSize(FolderConnector):
+    """The locator carries the file's size, so an edit renames the document."""
+
+    async def scan(self) -> AsyncIterator[Found]:
+        for path in self.files():
+            yield DocumentRef(f"{path.stat().st_size}/{path.name}", self.fingerprint(path))
+
+    def read(self, ref: DocumentRef) -> str:
+        return super().read(DocumentRef(ref.locator.split("/", 1)[1], ref.fingerprint))
+
+
+class LoadRaisesOnAHealthyDocument(FolderConnector):
+    """One perfectly readable document makes load raise."""
+
+    async def load(self, ref: DocumentRef) -> Loaded:
+        if ref.locator == "beta.txt":
+            raise KeyError(ref.locator)
+        return await super().load(ref)
+
+
+class UnreadableVanishes(FolderConnector):
+    """Scan reads bodies (declared) and silently leaves out the ones it cannot decode."""
+
+    async def scan(self) -> AsyncIterator[Found]:
+        for path in self.files():
+            try:
+                path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            yield DocumentRef(path.name, self.fingerprint(path))
 
 
 def _fields(document: SourceDocument) -> dict[str, Any]:
