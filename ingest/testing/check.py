@@ -51,19 +51,21 @@ async def check_connector(
     """
     report = ConformanceReport(_name_of(factory))
     validated = _validated_options(report, factory, options, base_dir)
-    check = Phases(report, factory, validated, documents_at=documents_at, scan_reads_bodies=scan_reads_bodies)
-    baseline = await check.baseline() if validated is not None else None
+    phases = Phases(
+        report, factory, validated, documents_at=documents_at, scan_reads_bodies=scan_reads_bodies
+    )
+    baseline = await phases.baseline() if validated is not None else None
     if baseline is None:
         for rule in RULES:
             if rule != "factory":
                 report.skip(rule, "not reached: no document of the sample could be built, scanned and loaded")
         return report
     if edit_document is not None:
-        await check.edit(baseline, edit_document)
+        await phases.edit(baseline, edit_document)
     else:
         report.skip("fingerprints-change", "pass edit_document= to check it")
     if break_document is not None:
-        await check.break_one(baseline, break_document)
+        await phases.break_one(baseline, break_document)
     else:
         report.skip("failure-is-a-value", "pass break_document= to check it")
     if scan_reads_bodies:
@@ -75,7 +77,7 @@ async def check_connector(
             "scan-reads-no-body", "pass documents_at= (the folder of document files) or break_document="
         )
     if break_source is not None:
-        await check.source_unreadable(break_source)
+        await phases.source_unreadable(break_source)
     else:
         report.skip("source-failure-raises", "pass break_source= to check it")
     return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,7 +99,7 @@ def build(factory: ConnectorFactory[Any], options: ConnectorOptions) -> Session 
         return Raised(exc)
 
 
-async def run_hook(hook: Any, *args: object) -> None:
+async def run_hook(hook: Callable[..., object], *args: object) -> None:
     """Call a sync or async hook of the test."""
     result = hook(*args)
     if inspect.isawaitable(result):
