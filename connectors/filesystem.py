@@ -52,7 +52,7 @@ class FilesystemOptions(ConnectorOptions):
 class FilesystemConnector:
     """Documents from a folder on disk; see the module docstring for what is found."""
 
-    options_model: ClassVar[type[ConnectorOptions]] = FilesystemOptions
+    options_model: ClassVar[type[FilesystemOptions]] = FilesystemOptions
 
     def __init__(self, options: FilesystemOptions) -> None:
         self.options = options

@@ -235,6 +235,24 @@ def sources(config_file: Path | None) -> int:
     return EXIT_OK
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the listing as JSON.")
+def connectors(as_json: bool) -> int:
+    """List the installed connectors (built-in and from other packages) and their options.
+
+    Exits 1 when a connector cannot be used (it fails to import, or an option collides with
+    a common key of [sources.<name>]); the listing says why.
+    """
+    from ingest import catalog
+
+    found = catalog.describe_connectors()
+    if as_json:
+        click.echo(catalog.as_json(found))
+    else:
+        catalog.print_connectors(_console(), found)
+    return EXIT_FAILURES if any(info.error for info in found) else EXIT_OK
+
+
 def _not_empty(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     if not value:
         raise click.BadParameter("must not be empty")

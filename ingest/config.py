@@ -193,7 +193,7 @@ def _refuse_token_in_file(raw: Mapping[str, Any], path: Path) -> None:
 
 
 def _validate_source(name: str, settings: SourceSettings, base_dir: Path) -> Source:
-    from ingest.registry import load_connector  # imported late: plugins load only when used
+    from ingest.registry import load_connector, url_variables  # imported late: plugins load only when used
 
     try:
         factory = load_connector(settings.connector)
@@ -208,7 +208,7 @@ def _validate_source(name: str, settings: SourceSettings, base_dir: Path) -> Sou
         from ingest.convert import LinkBuilder
 
         try:
-            LinkBuilder.check(settings.url_template, set(getattr(factory, "url_variables", ())))
+            LinkBuilder.check(settings.url_template, set(url_variables(factory)))
         except ValueError as exc:
             raise ConfigError(f"sources.{name}.url_template: {exc}") from exc
     return Source(name=name, settings=settings, options=options)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
-from typing import Annotated, ClassVar, Protocol, runtime_checkable
+from typing import Annotated, Protocol, TypeVar, runtime_checkable
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo
 
@@ -102,11 +102,23 @@ class Closeable(Protocol):
     def close(self) -> None: ...
 
 
-class ConnectorFactory(Protocol):
-    """**Protocol**: what the ``ingest.connectors`` entry point names (usually a class)."""
+#: A connector's own options model; invariant, since a factory both names it and takes it.
+OptionsT = TypeVar("OptionsT", bound=ConnectorOptions)
 
-    options_model: ClassVar[type[ConnectorOptions]]
-    #: Placeholders the connector fills in ``url_template`` besides ``{path}`` (optional).
-    url_variables: ClassVar[frozenset[str]]
 
-    def __call__(self, options: ConnectorOptions) -> Connector: ...
+class ConnectorFactory(Protocol[OptionsT]):
+    """**Protocol**: what the ``ingest.connectors`` entry point names (usually a class).
+
+    Generic over the connector's own options model, so ``FilesystemConnector``, whose
+    ``__init__`` takes ``FilesystemOptions``, is a ``ConnectorFactory[FilesystemOptions]``
+    (a factory taking any :class:`ConnectorOptions` would have to accept every connector's
+    options). The engine builds a connector only from options its ``options_model``
+    validated. A factory may also name, in a ``url_variables`` class attribute
+    (``frozenset[str]``), the placeholders it fills in ``url_template`` besides ``{path}``
+    (see :class:`ProvidesLinks`); without it only ``{path}`` is allowed.
+    """
+
+    @property
+    def options_model(self) -> type[OptionsT]: ...
+
+    def __call__(self, options: OptionsT, /) -> Connector: ...

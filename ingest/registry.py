@@ -2,16 +2,26 @@
 
 Built-in connectors are registered in this project's ``pyproject.toml`` in the same
 group a separate package would use, so there is one path for both. A connector is
-imported only when a configured source uses it.
+imported only when a configured source uses it (or ``ingest connectors`` describes it).
+
+Loading checks what the type checker cannot see in a plugin: the entry point names
+something callable with an ``options_model`` derived from
+:class:`~ingest.connector.ConnectorOptions`, whose options do not collide with the keys
+every ``[sources.<name>]`` table has (see :func:`common_keys`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
+from typing import Any, TypeGuard
 
-from ingest.connector import ConnectorFactory
+from pydantic import AliasChoices, BaseModel
+
+from ingest.connector import ConnectorFactory, ConnectorOptions
 from ingest.errors import ConfigError
+from ingest.settings import SourceSettings
 
 GROUP = "ingest.connectors"
 
@@ -21,22 +31,96 @@ def _installed() -> dict[str, EntryPoint]:
     return {ep.name: ep for ep in entry_points(group=GROUP)}
 
 
-def available(entries: dict[str, EntryPoint] | None = None) -> list[str]:
+def installed(entries: Mapping[str, EntryPoint] | None = None) -> list[EntryPoint]:
+    """The registered entry points (not imported), sorted by connector name."""
+    found = entries if entries is not None else _installed()
+    return [found[name] for name in sorted(found)]
+
+
+def available(entries: Mapping[str, EntryPoint] | None = None) -> list[str]:
     """Names of the connectors that can be configured, sorted."""
     return sorted(entries if entries is not None else _installed())
 
 
-def load_connector(name: str, entries: dict[str, EntryPoint] | None = None) -> ConnectorFactory:
-    """The connector registered as ``name``, imported now; a ConfigError names what went wrong."""
+def load_connector(name: str, entries: Mapping[str, EntryPoint] | None = None) -> ConnectorFactory[Any]:
+    """The connector registered as ``name``, imported and checked now; a ConfigError names what went wrong.
+
+    Its options type is ``Any`` here: the engine builds it only from options its own
+    ``options_model`` validated, a link the type checker cannot follow through a registry.
+    """
     found = entries if entries is not None else _installed()
     entry = found.get(name)
     if entry is None:
         known = ", ".join(available(found)) or "none installed"
         raise ConfigError(f"unknown connector {name!r} (available: {known})")
+    return load_entry_point(entry)
+
+
+def load_entry_point(entry: EntryPoint) -> ConnectorFactory[Any]:
+    """Import the connector ``entry`` names and check it, as :func:`load_connector` does."""
+    label = f"connector {entry.name!r} ({entry.value})"
     try:
         factory = entry.load()
     except Exception as exc:  # any import failure of a plugin is the user's one-line error
-        raise ConfigError(f"connector {name!r} ({entry.value}) failed to load: {exc}") from exc
-    if not hasattr(factory, "options_model"):
-        raise ConfigError(f"connector {name!r} ({entry.value}) has no options_model")
-    return factory  # type: ignore[no-any-return]
+        raise ConfigError(f"{label} failed to load: {exc}") from exc
+    model = getattr(factory, "options_model", None)
+    if model is None:
+        raise ConfigError(f"{label} has no options_model")
+    if not (isinstance(model, type) and issubclass(model, ConnectorOptions)):
+        raise ConfigError(f"{label}: its options_model {model!r} is not a subclass of ConnectorOptions")
+    if not _is_factory(factory):
+        raise ConfigError(f"{label} is not callable: it must build a connector from its options")
+    check_options_boundary(entry.name, model)
+    return factory
+
+
+def _is_factory(value: object) -> TypeGuard[ConnectorFactory[Any]]:
+    model = getattr(value, "options_model", None)
+    return callable(value) and isinstance(model, type) and issubclass(model, ConnectorOptions)
+
+
+def common_keys() -> frozenset[str]:
+    """The keys of ``[sources.<name>]`` that fin-ingest reads itself; every other key is a connector option.
+
+    Derived from :class:`~ingest.settings.SourceSettings`, so a key added there is covered.
+    """
+    return frozenset(_accepted_keys(SourceSettings))
+
+
+def check_options_boundary(connector: str, options_model: type[BaseModel]) -> None:
+    """Refuse an options model with an option named like a common key: that option could never be set."""
+    common = common_keys()
+    for field_name, accepted in sorted(_accepted_keys_by_field(options_model).items()):
+        clash = sorted(accepted & common)
+        if clash:
+            raise ConfigError(
+                f"connector {connector!r} declares option {field_name!r}, which collides with the common "
+                f"key {clash[0]!r} of [sources.<name>]: that key is fin-ingest's, so the option could "
+                "never reach the connector; rename it"
+            )
+
+
+def url_variables(factory: object) -> frozenset[str]:
+    """The placeholders a factory fills in ``url_template`` besides ``{path}`` (none when it names none)."""
+    names = getattr(factory, "url_variables", ())
+    return frozenset(name for name in names if isinstance(name, str))
+
+
+def _accepted_keys(model: type[BaseModel]) -> set[str]:
+    return set().union(*_accepted_keys_by_field(model).values())
+
+
+def _accepted_keys_by_field(model: type[BaseModel]) -> dict[str, set[str]]:
+    """Per field, every key that sets it: its name, and its aliases when it has any."""
+    keys: dict[str, set[str]] = {}
+    for name, info in model.model_fields.items():
+        accepted = {name}
+        if info.alias:
+            accepted.add(info.alias)
+        alias = info.validation_alias
+        if isinstance(alias, str):
+            accepted.add(alias)
+        elif isinstance(alias, AliasChoices):
+            accepted.update(choice for choice in alias.choices if isinstance(choice, str))
+        keys[name] = accepted
+    return keys

@@ -26,7 +26,6 @@ from connectors.confluence_export.links import PageLinks, SiteLinks
 from connectors.confluence_export.macros import MacroMapper, has_content
 from connectors.confluence_export.options import ConfluenceExportOptions, template_fields
 from connectors.confluence_export.page import PageError, ParsedPage, parse_document, parse_page, text_of
-from ingest.connector import ConnectorOptions
 from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
 
@@ -50,7 +49,7 @@ class SpaceInfo:
 class ConfluenceExportConnector:
     """Pages of a Confluence HTML space export, zipped or unpacked; see the module docstring."""
 
-    options_model: ClassVar[type[ConnectorOptions]] = ConfluenceExportOptions
+    options_model: ClassVar[type[ConfluenceExportOptions]] = ConfluenceExportOptions
     url_variables: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, options: ConfluenceExportOptions) -> None:

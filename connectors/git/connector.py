@@ -24,7 +24,6 @@ from connectors.git.gitcmd import Git, GitError
 from connectors.git.history import LastChange, LastChanges
 from connectors.git.options import GitOptions
 from connectors.git.repository import Repository, Resolved, TreeEntry
-from ingest.connector import ConnectorOptions
 from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.textdoc import format_for, read_text_document
 
@@ -40,7 +39,7 @@ class GitRepoConnector:
     """Documents from a git repository; see the module docstring. Satisfies the Connector,
     ProvidesLinks and Resumable protocols of :mod:`ingest.connector`."""
 
-    options_model: ClassVar[type[ConnectorOptions]] = GitOptions
+    options_model: ClassVar[type[GitOptions]] = GitOptions
     #: ``{ref}`` and ``{commit}`` for the whole repository; ``{last_commit}``, ``{last_commit_time}``
     #: and ``{last_author}`` per file, from its last change.
     url_variables: ClassVar[frozenset[str]] = frozenset(

@@ -5,10 +5,23 @@ from __future__ import annotations
 from importlib.metadata import EntryPoint
 
 import pytest
+from pydantic import Field
 
-from connectors.filesystem import FilesystemConnector
+from connectors import factories
+from connectors.filesystem import FilesystemConnector, FilesystemOptions
+from connectors.git import GitRepoConnector
+from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
-from ingest.registry import GROUP, available, load_connector
+from ingest.registry import (
+    GROUP,
+    available,
+    check_options_boundary,
+    common_keys,
+    installed,
+    load_connector,
+    url_variables,
+)
+from ingest.settings import SourceSettings
 
 
 def entry(name: str, value: str) -> EntryPoint:
@@ -45,3 +58,71 @@ def test_an_entry_point_that_is_not_a_connector_is_refused() -> None:
     """Something without an options_model is refused by name."""
     with pytest.raises(ConfigError, match="has no options_model"):
         load_connector("odd", {"odd": entry("odd", "json:dumps")})
+
+
+def test_an_options_model_that_is_not_connector_options_is_refused() -> None:
+    """options_model must derive from ConnectorOptions (unknown keys are errors, values frozen)."""
+    entries = {"odd": entry("odd", "tests.testing.toys:NotConnectorOptions")}
+    with pytest.raises(
+        ConfigError, match=r"options_model .*PlainModel.* is not a subclass of ConnectorOptions"
+    ):
+        load_connector("odd", entries)
+
+
+def test_a_factory_that_cannot_be_called_is_refused() -> None:
+    """Something with an options_model that cannot build a connector is refused by name."""
+    entries = {"odd": entry("odd", "tests.engine.test_registry:NOT_CALLABLE")}
+    with pytest.raises(ConfigError, match=r"connector 'odd' \(.*\) is not callable"):
+        load_connector("odd", entries)
+
+
+class _OptionsOnly:
+    options_model = FilesystemOptions
+
+
+#: Has an options model but cannot be called to build a connector.
+NOT_CALLABLE = _OptionsOnly()
+
+
+def test_an_option_named_like_a_common_key_is_refused_in_one_sentence() -> None:
+    """A connector option that [sources.<name>] would keep for itself is refused when the connector loads."""
+    entries = {"colliding": entry("colliding", "tests.testing.toys:CollidingOption")}
+    with pytest.raises(ConfigError) as raised:
+        load_connector("colliding", entries)
+    assert str(raised.value) == (
+        "connector 'colliding' declares option 'url', which collides with the common key 'url' of "
+        "[sources.<name>]: that key is fin-ingest's, so the option could never reach the connector; rename it"
+    )
+
+
+def test_an_alias_colliding_with_a_common_key_is_refused_too() -> None:
+    """The boundary holds for the key a user writes, so a field aliased to a common key is refused."""
+
+    class Aliased(ConnectorOptions):
+        source_targets: str = Field("x", alias="targets")
+
+    with pytest.raises(
+        ConfigError, match="declares option 'source_targets', which collides with the common key 'targets'"
+    ):
+        check_options_boundary("aliased", Aliased)
+    check_options_boundary("filesystem", FilesystemOptions)  # no collision: no error
+
+
+def test_common_keys_are_the_fields_of_source_settings() -> None:
+    """The common keys are derived from SourceSettings, so a key added there is guarded at once."""
+    assert common_keys() == frozenset(SourceSettings.model_fields)
+    assert {"connector", "targets", "url", "include", "exclude", "url_template"} <= common_keys()
+
+
+def test_url_variables_default_to_none() -> None:
+    """A factory naming no url_variables fills only {path}."""
+    assert url_variables(FilesystemConnector) == frozenset()
+    assert url_variables(GitRepoConnector) >= {"ref", "commit"}
+
+
+def test_the_factories_module_names_every_built_in_entry_point() -> None:
+    """connectors/factories.py (mypy checks it against ConnectorFactory) covers each built-in entry point."""
+    built_in = {ep.name for ep in installed() if ep.dist is not None and ep.dist.name == "fin-ingest"}
+    assert built_in == {"filesystem", "confluence_export", "git"}
+    for name in built_in:
+        assert getattr(factories, name) is load_connector(name)

@@ -1,0 +1,55 @@
+"""The README's "Writing a connector" guide works as written: its connector passes its conformance test."""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+import types
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+import pytest
+
+from ingest.registry import GROUP, load_connector
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = (
+    (ROOT / "README.md")
+    .read_text(encoding="utf-8")
+    .split("### Writing a connector", 1)[1]
+    .split("\n## ", 1)[0]
+)
+
+
+def blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)\n```", GUIDE, flags=re.DOTALL)
+
+
+@pytest.fixture
+def my_notes(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    """The guide's connector module, importable as ``my_notes`` as if installed."""
+    module = types.ModuleType("my_notes")
+    monkeypatch.setitem(sys.modules, "my_notes", module)
+    exec(compile(blocks("python")[0], "README.md:my_notes", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+async def test_the_guides_connector_passes_the_guides_conformance_test(
+    my_notes: types.ModuleType, tmp_path: Path
+) -> None:
+    """The test the guide shows runs green against the connector the guide shows."""
+    namespace: dict[str, object] = {}
+    exec(compile(blocks("python")[1], "README.md:test", "exec"), namespace)  # noqa: S102
+    test = namespace["test_notes_keep_the_connector_contract"]
+    assert callable(test)
+    await test(tmp_path)
+
+
+def test_the_guides_entry_point_names_the_guides_connector(my_notes: types.ModuleType) -> None:
+    """The pyproject lines register a connector the registry accepts; the example package exists."""
+    pyproject = tomllib.loads(blocks("toml")[0])
+    ((name, value),) = pyproject["project"]["entry-points"][GROUP].items()
+    factory = load_connector(name, {name: EntryPoint(name=name, value=value, group=GROUP)})
+    assert factory is my_notes.NotesConnector
+    assert (ROOT / "examples" / "connector-example" / "pyproject.toml").is_file()
