@@ -39,7 +39,6 @@ class Deletion:
     locator: str
     title: str
     remote_id: str | None
-    detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +148,7 @@ def make_plan(
 
     protected_locators.update(failure.locator for failure in failures_out)
     deletes = tuple(
-        Deletion(record.external_id, record.locator, record.title, record.remote_id, record.detail)
+        Deletion(record.external_id, record.locator, record.title, record.remote_id)
         for external_id, record in sorted(records.items())
         if external_id not in present and not _protected(record.locator, protected_locators)
     )
