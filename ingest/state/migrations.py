@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.state.placement import path_key
@@ -168,12 +168,12 @@ def schema_version(db: sqlite3.Connection) -> int:
     return int(version)
 
 
-def upgrade(db: sqlite3.Connection) -> None:
-    """Apply the migrations the file has not had yet, in one transaction."""
-    if schema_version(db) >= LATEST_VERSION:
+def upgrade(db: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    """Apply the ``migrations`` the file has not had yet, in one transaction."""
+    if schema_version(db) >= len(migrations):
         return
     with transaction(db):
         # Read again under the write lock: another process may have upgraded the file meanwhile.
-        for migration in MIGRATIONS[schema_version(db) :]:
+        for migration in migrations[schema_version(db) :]:
             migration.apply(db)
             db.execute(f"PRAGMA user_version = {migration.version:d}")
