@@ -21,11 +21,10 @@ from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.intercom.errors import DEFAULT_TOKEN_FIX
 from ingest.lock import holding_source
 from ingest.logs import redactor
-from ingest.pending import PendingWork
 from ingest.plan import Plan
 from ingest.report import NullProgress, Progress
 from ingest.settings import EXTERNAL_PAGES
-from ingest.state import FailureRecord, RunCounts, RunRecord, StateStore
+from ingest.state import FailureRecord, PendingWork, RunCounts, RunRecord, StateStore
 from ingest.targets.base import Target
 from ingest.targets.registry import build_target
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from ingest.state.article_book import ArticleBook, Intent, IntentKind, KnownCollection
 from ingest.state.documents import AdoptedPage, DocumentRecord, RememberedSkip, TargetStore
 from ingest.state.import_sources import ImportSourceRecord, RememberedImportSource
+from ingest.state.pending import Pending, PendingWork
 from ingest.state.placement import CollectionPath, Placement
 from ingest.state.runs import FailureRecord, RunCounts, RunLog, RunRecord
 from ingest.state.store import StateStore
@@ -27,6 +28,8 @@ __all__ = [
     "Intent",
     "IntentKind",
     "KnownCollection",
+    "Pending",
+    "PendingWork",
     "Placement",
     "RememberedImportSource",
     "RememberedSkip",
