@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from ingest.state import RememberedImportSource, RememberedSkip, RunCounts, StateStore
 
@@ -126,3 +129,22 @@ def test_skips_are_replaced_whole_or_only_at_the_locators_a_partial_sync_read(tm
         reopened.target("docs", "articles").forget()
         assert reopened.target("docs", "articles").skips() == {}
         assert reopened.target("docs", "external_pages").skips() == {"guide.fr.md": french}
+
+
+def test_a_write_that_fails_halfway_leaves_what_was_there(tmp_path: Path) -> None:
+    """Grouped writes commit together or not at all: replacing skips with a list that cannot be
+    read to the end keeps the skips remembered before."""
+    kept = RememberedSkip("draft.md", "fp1", "skip: true")
+
+    def broken() -> Iterator[RememberedSkip]:
+        yield RememberedSkip("notes.md", "fp2", "skip: true")
+        raise OSError("disk gone")
+
+    with StateStore(tmp_path / "s.db") as store:
+        pages = store.target("docs", "external_pages")
+        pages.replace_skips([kept], within=None)
+        with pytest.raises(OSError, match="disk gone"):
+            pages.replace_skips(broken(), within=None)
+        assert pages.skips() == {"draft.md": kept}
+        record(store, "a")  # the connection is usable again: nothing was left half-open
+        assert list(pages.records()) == ["a"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_only_english_pages_are_taken() -> None:
     [{"title": "Guide v2"}, {"html": "<p>Read me again.</p>"}, {"url": "https://elsewhere/guide.md"}],
     ids=["title", "html", "url"],
 )
-def test_the_hash_changes_with_what_is_sent(change: dict[str, str]) -> None:
+def test_the_hash_changes_with_what_is_sent(change: dict[str, Any]) -> None:
     """Title, HTML and link are part of the hash."""
     original = page("guide.md")
     assert PLANNER.payload_hash(replace(original, **change)) != PLANNER.payload_hash(original)
