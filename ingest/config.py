@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from ingest.config_env import env_parse_error
@@ -33,6 +33,7 @@ from ingest.settings import (
     StateSettings,
     WatchSettings,
 )
+from ingest.targets.registry import target_spec
 
 __all__ = [
     "ArticlesSettings",
@@ -85,6 +86,8 @@ class Source:
     name: str
     settings: SourceSettings
     options: ConnectorOptions
+    #: The validated ``[sources.<name>.<target>]`` table of each listed target that has one.
+    target_tables: Mapping[str, BaseModel] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -199,11 +202,20 @@ def _validate_source(name: str, settings: SourceSettings, base_dir: Path) -> Sou
         factory = load_connector(settings.connector)
     except ConfigError as exc:
         raise ConfigError(f"sources.{name}.connector: {exc}") from exc
-    options_data = dict(settings.model_extra or {})
     try:
-        options = factory.options_model.model_validate(options_data, context={"base_dir": base_dir})
+        options = factory.options_model.model_validate(
+            settings.connector_keys(), context={"base_dir": base_dir}
+        )
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(exc, f"sources.{name}")) from exc
+    tables = {}
+    for target, table in settings.target_tables().items():
+        model = target_spec(target).settings_model
+        assert model is not None, "only targets with a settings model have a table"
+        try:
+            tables[target] = model.model_validate(table, context={"base_dir": base_dir})
+        except ValidationError as exc:
+            raise ConfigError(_format_validation_error(exc, f"sources.{name}.{target}")) from exc
     if settings.url_template is not None:
         from ingest.convert import LinkBuilder
 
@@ -211,7 +223,7 @@ def _validate_source(name: str, settings: SourceSettings, base_dir: Path) -> Sou
             LinkBuilder.check(settings.url_template, set(url_variables(factory)))
         except ValueError as exc:
             raise ConfigError(f"sources.{name}.url_template: {exc}") from exc
-    return Source(name=name, settings=settings, options=options)
+    return Source(name=name, settings=settings, options=options, target_tables=tables)
 
 
 def _refuse_shared_import_sources(sources: Mapping[str, Source]) -> None:

@@ -98,12 +98,12 @@ class Engine:
         connector = build_connector(source)
         if isinstance(connector, Resumable):
             connector.resume_from(self._state.checkpoint(source.name))
+        stores = {target.name: self._state.target(source.name, target.name) for target in targets}
         views = {
             target.name: TargetRecords(
-                records=self._state.documents(source.name, target.name),
-                settings_changed=self._state.target_settings(source.name, target.name)
-                != target.settings_digest(),
-                skips=self._state.skips(source.name, target.name),
+                records=stores[target.name].records(),
+                settings_changed=stores[target.name].settings_digest() != target.settings_digest(),
+                skips=stores[target.name].skips(),
             )
             for target in targets
         }
@@ -180,7 +180,7 @@ class Engine:
                 return list(results.values())
             for target, _ in planned.plans:
                 skips = planned.skips[target.name]
-                self._state.replace_skips(source.name, target.name, skips, within=planned.only)
+                self._state.target(source.name, target.name).replace_skips(skips, within=planned.only)
             for target, plan in planned.plans:
                 result = results[target.name]
                 if outcomes[target.name] != "aborted":
@@ -189,7 +189,7 @@ class Engine:
                 await self._execute(plan, target, result)
                 outcomes[target.name] = "ok" if result.ok else "failed"
                 if result.ok:
-                    self._state.set_target_settings(source.name, target.name, target.settings_digest())
+                    self._state.target(source.name, target.name).set_settings_digest(target.settings_digest())
             # A checkpoint saves reading only when everything before it is known to be synced.
             clean = all(result.ok for result in results.values())
             self._state.set_checkpoint(source.name, planned.collected.checkpoint if clean else None)
@@ -241,6 +241,7 @@ class Engine:
         counts = {"created": 0, "updated": 0, "deleted": 0}
         failures: list[Failure] = list(plan.failures)
         label = f"{plan.source} ({target.name})"
+        store = self._state.target(plan.source, target.name)
         self._progress.start(label, plan.writes)
 
         async def upsert(item: Upsert) -> None:
@@ -261,9 +262,7 @@ class Engine:
                 failures.append(Failure(item.page.locator, f"{item.action.value} failed: {exc!r}"))
             else:
                 page = item.page
-                self._state.record_sent(
-                    plan.source,
-                    target.name,
+                store.record_sent(
                     external_id=page.external_id,
                     locator=page.locator,
                     fingerprint=page.fingerprint,
@@ -271,7 +270,7 @@ class Engine:
                     remote_id=sent.remote_id,
                     title=page.title,
                     html=page.html,
-                    detail=sent.detail,
+                    placement=sent.placement,
                 )
                 counts["created" if item.action is Action.CREATE else "updated"] += 1
             finally:
@@ -292,17 +291,15 @@ class Engine:
                 log.exception("%s: delete of %s failed unexpectedly", label, item.locator)
                 failures.append(Failure(item.locator, f"delete failed: {exc!r}"))
             else:
-                self._state.record_deleted(plan.source, target.name, item.external_id)
+                store.record_deleted(item.external_id)
                 counts["deleted"] += 1
             finally:
                 self._progress.advance(label)
 
         try:
             if plan.refreshes:
-                self._state.refresh_fingerprints(
-                    plan.source,
-                    target.name,
-                    [(r.external_id, r.locator, r.fingerprint) for r in plan.refreshes],
+                store.refresh_fingerprints(
+                    [(r.external_id, r.locator, r.fingerprint) for r in plan.refreshes]
                 )
             # Creates and updates first, deletes after: a renamed document is never missing.
             for batch in target.batches(plan.upserts):

@@ -13,6 +13,7 @@
         ├── RetryableApiError    429, 5xx, timeouts, dropped connections: worth retrying
         │   └── RateLimitedError 429 with the time the window refills
         └── RejectedError        any other 4xx: this request will never succeed as it is
+            └── NotFoundError    404: what the request names does not exist (any more)
 
 aiohttp exceptions are translated into these inside ``ingest.intercom`` only.
 """
@@ -97,3 +98,7 @@ class RateLimitedError(RetryableApiError):
 
 class RejectedError(ApiError):
     """Any other 4xx: the request is wrong and will not succeed if repeated."""
+
+
+class NotFoundError(RejectedError):
+    """404: what the request names does not exist (any more); deleting it again is done."""

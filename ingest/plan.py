@@ -39,7 +39,6 @@ class Deletion:
     locator: str
     title: str
     remote_id: str | None
-    detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +199,7 @@ def _deletions(
 ) -> tuple[Deletion, ...]:
     """The recorded pages whose document is gone, by external id, except those a failure protects."""
     return tuple(
-        Deletion(record.external_id, record.locator, record.title, record.remote_id, record.detail)
+        Deletion(record.external_id, record.locator, record.title, record.remote_id)
         for external_id, record in sorted(records.items())
         if external_id not in present and not _protected(record.locator, failed)
     )

@@ -21,15 +21,12 @@ from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.intercom.errors import DEFAULT_TOKEN_FIX
 from ingest.lock import holding_source
 from ingest.logs import redactor
-from ingest.pending import PendingWork
 from ingest.plan import Plan
 from ingest.report import NullProgress, Progress
-from ingest.run_log import FailureRecord, RunRecord
-from ingest.settings import ARTICLES, EXTERNAL_PAGES
-from ingest.state import StateStore
-from ingest.targets.articles import ArticlesTarget
-from ingest.targets.base import Target
-from ingest.targets.external_pages import ExternalPagesTarget
+from ingest.settings import EXTERNAL_PAGES
+from ingest.state import FailureRecord, PendingWork, RunCounts, RunRecord, StateStore
+from ingest.targets.base import BoundTarget, Target
+from ingest.targets.registry import target_halves
 
 
 def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomClient:
@@ -52,27 +49,21 @@ def target_factory(client: IntercomClient | None, state: StateStore) -> TargetFa
     """A source's targets for ``client``; without one (planning) they hash payloads but send nothing."""
 
     def build(source: Source) -> list[Target]:
-        targets: list[Target] = []
-        for name in source.settings.targets:
-            if name == EXTERNAL_PAGES:
-                targets.append(
-                    ExternalPagesTarget(
-                        source=source.name, settings=source.settings, client=client, state=state
-                    )
-                )
-            elif name == ARTICLES:
-                targets.append(
-                    ArticlesTarget(source=source.name, settings=source.settings, client=client, state=state)
-                )
-        return targets
+        return [build_target(name, source, client, state) for name in source.settings.targets]
 
     return build
 
 
+def build_target(name: str, source: Source, client: IntercomClient | None, state: StateStore) -> Target:
+    """The target ``name`` of ``source``; without a client, one that can only plan."""
+    halves = target_halves(name)
+    planner = halves.planner(source.settings, source.target_tables.get(name))
+    sender = halves.sender(planner, client, state.target(source.name, name)) if client is not None else None
+    return BoundTarget(planner, sender)
+
+
 def result_from_plan(plan: Plan, collected: Collected) -> SourceResult:
     """What a run would do, in the shape of what a run did (for --dry-run and ``plan``)."""
-    from ingest.run_log import RunCounts
-
     return SourceResult(
         source=plan.source,
         target=plan.target,
@@ -158,7 +149,7 @@ async def plan_sources(settings: Settings, sources: Sequence[Source], *, diff: b
             for target, plan in source_plan.plans:
                 diffs: dict[str, str] = {}
                 for update in plan.updates if diff else ():
-                    old = state.sent_html(source.name, target.name, update.page.external_id) or ""
+                    old = state.target(source.name, target.name).sent_html(update.page.external_id) or ""
                     diffs[update.page.external_id] = markdown_diff(old, update.page.html, update.page.locator)
                 planned.append(PlannedTarget(result_from_plan(plan, source_plan.collected), diffs))
     return planned
@@ -199,7 +190,7 @@ def source_statuses(settings: Settings) -> list[SourceStatus]:
                     name=name,
                     target=target,
                     configured=configured is not None,
-                    documents=state.count_documents(name, target),
+                    documents=state.target(name, target).count(),
                     last_run=state.runs.last(name, target),
                     failures=state.runs.failures(name),
                     pending=pending.get(name, 0),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -22,10 +22,22 @@ from ingest.api_defaults import (
     Region,
 )
 from ingest.connector import ConfigPath
+from ingest.targets.articles.settings import ArticlesSettings
+from ingest.targets.external_pages.settings import NAME as EXTERNAL_PAGES
+from ingest.targets.registry import TARGETS, target_names
 
-TargetName = Literal["external_pages", "articles"]
-EXTERNAL_PAGES: Literal["external_pages"] = "external_pages"
-ARTICLES: Literal["articles"] = "articles"
+__all__ = [
+    "EXTERNAL_PAGES",
+    "ArticlesSettings",
+    "IntercomSettings",
+    "SourceSettings",
+    "StateSettings",
+    "TargetName",
+    "WatchSettings",
+]
+
+#: A name in the target registry (``ingest.targets.registry``), checked when settings are read.
+TargetName = str
 
 
 class _Section(BaseModel):
@@ -119,25 +131,6 @@ class WatchSettings(_Section):
         return self
 
 
-class ArticlesSettings(_Section):
-    """``[sources.<name>.articles]``: how the source's documents become Help Center articles."""
-
-    author_id: int = Field(description="Admin id the articles are written by (checked against GET /admins).")
-    collection: str = Field(
-        min_length=1, description="Root collection; folders (or Confluence ancestors) nest below it."
-    )
-    state: Literal["draft", "published"] = Field(
-        "draft", description="State of created and updated articles."
-    )
-    help_center_id: int | None = Field(
-        None, description="Help Center for the collections (default: the first)."
-    )
-    on_delete: Literal["delete", "draft", "keep"] = Field(
-        "draft", description="What happens to the article of a document gone from the source."
-    )
-    default_locale: str = Field("en", description="Locale of documents that do not name one.")
-
-
 class SourceSettings(BaseModel):
     """``[sources.<name>]``: the keys every source has; the rest belong to its connector."""
 
@@ -145,7 +138,9 @@ class SourceSettings(BaseModel):
 
     connector: str = Field(description="Connector name, e.g. filesystem.")
     targets: tuple[TargetName, ...] = Field(
-        (EXTERNAL_PAGES,), min_length=1, description="What the documents become: external_pages, articles."
+        (EXTERNAL_PAGES,),
+        min_length=1,
+        description=f"What the documents become: {', '.join(target_names())}.",
     )
     url: str | None = Field(
         None, description="Root URL of the Content Import Source the External Pages live under."
@@ -160,7 +155,6 @@ class SourceSettings(BaseModel):
     max_delete_share: float = Field(
         0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
     )
-    articles: ArticlesSettings | None = Field(None, description="Help Center article settings.")
 
     @field_validator("url")
     @classmethod
@@ -187,22 +181,43 @@ class SourceSettings(BaseModel):
 
     @field_validator("targets")
     @classmethod
-    def _distinct(cls, value: tuple[TargetName, ...]) -> tuple[TargetName, ...]:
+    def _known_and_distinct(cls, value: tuple[TargetName, ...]) -> tuple[TargetName, ...]:
+        known = target_names()
+        for name in value:
+            if name not in known:
+                raise ValueError(f'unknown target "{name}"; the targets are {", ".join(known)}')
         return tuple(dict.fromkeys(value))
 
     @model_validator(mode="after")
     def _targets_configured(self) -> SourceSettings:
-        if EXTERNAL_PAGES in self.targets and self.url is None:
-            raise ValueError(
-                "url: required for the external_pages target (it names the Content Import Source)"
-            )
-        if ARTICLES in self.targets and self.articles is None:
-            raise ValueError(
-                'articles: a [sources.<name>.articles] table is required for the "articles" target'
-            )
-        if ARTICLES not in self.targets and self.articles is not None:
-            raise ValueError('articles: set, but targets does not include "articles"')
+        extra = self.model_extra or {}
+        for spec in TARGETS:
+            listed = spec.name in self.targets
+            problem = spec.check(self) if listed else None
+            if problem:
+                raise ValueError(problem)
+            if spec.settings_model is None:
+                continue
+            if listed and spec.name not in extra:
+                table = f"[sources.<name>.{spec.name}]"
+                raise ValueError(f'{spec.name}: a {table} table is required for the "{spec.name}" target')
+            if not listed and spec.name in extra:
+                raise ValueError(f'{spec.name}: set, but targets does not include "{spec.name}"')
         return self
+
+    def target_tables(self) -> dict[str, Any]:
+        """The ``[sources.<name>.<target>]`` tables of the listed targets, as read (not validated)."""
+        extra = self.model_extra or {}
+        return {
+            spec.name: extra[spec.name]
+            for spec in TARGETS
+            if spec.settings_model is not None and spec.name in self.targets and spec.name in extra
+        }
+
+    def connector_keys(self) -> dict[str, Any]:
+        """The keys this model does not know that are not target tables: the connector's options."""
+        tables = {spec.name for spec in TARGETS if spec.settings_model is not None}
+        return {key: value for key, value in (self.model_extra or {}).items() if key not in tables}
 
 
 def _is_http_url(value: str) -> bool:

@@ -37,7 +37,13 @@ def test_a_region_setting_picks_its_host(region: Region) -> None:
 
 
 def test_reading_the_settings_does_not_load_the_http_client() -> None:
-    """Configuration names a region without importing the client (or aiohttp)."""
-    code = "import sys, ingest.settings; print(sorted({'aiohttp', 'ingest.intercom'} & set(sys.modules)))"
+    """Configuration names a region and checks targets without importing the client (or aiohttp),
+    the state file's code, or any target's planning or sending half."""
+    code = (
+        "import sys, ingest.config\n"
+        "heavy = ('aiohttp', 'ingest.intercom', 'ingest.state', 'ingest.targets.base')\n"
+        "halves = [m for m in sys.modules if m.endswith(('.planning', '.sending'))]\n"
+        "print(sorted({*heavy} & set(sys.modules)) + halves)"
+    )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
     assert shown.stdout.strip() == "[]"

@@ -8,16 +8,17 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from ingest.config import ArticlesSettings, IntercomSettings, SourceSettings, StateSettings, WatchSettings
+from ingest.config import IntercomSettings, SourceSettings, StateSettings, WatchSettings
 from ingest.registry import available, load_connector
+from ingest.targets.registry import TARGETS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLE = (ROOT / "config.example.toml").read_text(encoding="utf-8")
 
 
-def keys(model: type[BaseModel]) -> list[str]:
-    return sorted(model.model_fields)
+def keys(model: type[BaseModel] | None) -> list[str]:
+    return sorted(model.model_fields) if model is not None else []
 
 
 def documented_in_example(key: str) -> bool:
@@ -35,7 +36,9 @@ ENGINE_KEYS = [
     *(f"state.{key}" for key in keys(StateSettings)),
     *(f"watch.{key}" for key in keys(WatchSettings)),
     *(f"sources.{key}" for key in keys(SourceSettings)),
-    *(f"sources.articles.{key}" for key in keys(ArticlesSettings)),
+    # Each target's own [sources.<name>.<target>] table, and every key in it.
+    *(f"sources.{spec.name}" for spec in TARGETS if spec.settings_model),
+    *(f"sources.{spec.name}.{key}" for spec in TARGETS for key in keys(spec.settings_model)),
 ]
 CONNECTOR_KEYS = [f"{name}.{key}" for name in available() for key in keys(load_connector(name).options_model)]
 

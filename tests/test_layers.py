@@ -32,6 +32,23 @@ LEAVES = (*FOUNDATION, *SHARED, "ingest.api_defaults", "ingest.progress")
 ENGINE = ("ingest.engine", "ingest.runner", "ingest.collect", "ingest.plan", "ingest.watch")
 FRONT_ENDS = ("ingest.cli", "ingest.demo", "ingest.report")
 
+#: Each target's settings module (its name, its table) and the registry that lists them.
+TARGET_DECLARATIONS = (
+    "ingest.targets.registry",
+    *(
+        f"ingest.targets.{path.parent.name}.settings"
+        for path in (ROOT / "ingest/targets").glob("*/settings.py")
+    ),
+)
+#: Everything else of the targets: the planning and sending halves, which load the client.
+TARGET_HALVES = tuple(
+    module
+    for module, path in find_modules(ROOT, ("ingest",)).items()
+    if module.startswith("ingest.targets.")
+    and module not in TARGET_DECLARATIONS
+    and path.name != "__init__.py"
+)
+
 RULES = (
     Rule(
         "a connector uses only the SDK and leaf modules: nothing of the converter, Intercom, targets, "
@@ -78,9 +95,10 @@ RULES = (
         must_not_import=("ingest.report",),
     ),
     Rule(
-        "configuration is read without the client, the targets, state or the engine",
+        "configuration is read without the client, state or the engine, and of the targets only "
+        "their declarations (the registry and each target's settings module)",
         importers=("ingest.config", "ingest.config_env", "ingest.settings"),
-        must_not_import=("ingest.intercom", "ingest.targets", "ingest.state", *ENGINE),
+        must_not_import=("ingest.intercom", "ingest.targets.base", "ingest.state", *ENGINE, *TARGET_HALVES),
     ),
     Rule(
         "collecting and planning come before the targets: they import no target, engine or front end",

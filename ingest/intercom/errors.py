@@ -17,6 +17,7 @@ import aiohttp
 from ingest.errors import (
     ApiError,
     AuthError,
+    NotFoundError,
     RateLimitedError,
     RejectedError,
     RetryableApiError,
@@ -133,6 +134,8 @@ def error_for_status(
         return RetryableApiError(f"Intercom failed on {operation}: {details.message}{tried}", **common)
     if 300 <= status < 400:
         return RejectedError(f"{operation} was redirected ({details.message}): check the base URL", **common)
+    if status == 404:
+        return NotFoundError(f"Intercom rejected {operation}: {details.message}", **common)
     return RejectedError(f"Intercom rejected {operation}: {details.message}", **common)
 
 

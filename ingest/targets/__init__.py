@@ -1,7 +1,7 @@
-"""Targets: how a Plan becomes API calls for one kind of Intercom content."""
+"""Targets: how a Plan becomes API calls for one kind of Intercom content.
 
-from __future__ import annotations
-
-from ingest.targets.base import Target, payload_digest
-
-__all__ = ["Target", "payload_digest"]
+Each target is a package here with a pure planning half and a sending half, declared
+once in :mod:`ingest.targets.registry`. Each package's ``settings`` module (its name, its
+table's model, its checks of the source's keys) is all that reading the configuration
+loads; the halves, which bring in the HTTP client, load when a target is built.
+"""

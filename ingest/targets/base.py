@@ -1,4 +1,12 @@
-"""The contract between the engine and a target (External Pages now, Articles later)."""
+"""The contract between the engine and a target, in two halves.
+
+A target's *planning* half (:class:`TargetPlanner`) is pure: from the source's settings
+alone it says which pages it takes, hashes exactly what it would send and orders the
+upserts; it has no client and writes no state, so ``ingest plan`` and every planner test
+use it alone. Its *sending* half (:class:`TargetSender`) turns plan items into requests
+with the client and keeps what it must in its own :class:`~ingest.state.TargetStore`.
+:class:`BoundTarget` joins the two into the :class:`Target` the engine drives.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,8 @@ from typing import Protocol
 from ingest.canonical import digest
 from ingest.document import Page
 from ingest.plan import Deletion, Plan, Upsert
+from ingest.state import Placement
+from ingest.state.placement import NO_PLACEMENT
 
 #: The targets' name for :func:`ingest.canonical.digest` (one encoder for every hash).
 payload_digest = digest
@@ -16,19 +26,15 @@ payload_digest = digest
 
 @dataclass(frozen=True, slots=True)
 class Sent:
-    """What a successful create or update left remotely: the remote id, and any detail the
-    target needs to find it again (recorded in state beside the id)."""
+    """What a successful create or update left remotely: the remote id, and where the target
+    put it (recorded in state beside the id, so the target finds it again)."""
 
     remote_id: str | None
-    detail: str | None = None
+    placement: Placement = NO_PLACEMENT
 
 
-class Target(Protocol):
-    """**Protocol**: one kind of remote content that a source's documents become.
-
-    The engine plans with :meth:`payload_hash` and records every success in state; a
-    target only turns plan items into requests and reports the remote id.
-    """
+class TargetPlanner(Protocol):
+    """**Protocol**: the pure half of a target, built from settings alone."""
 
     @property
     def name(self) -> str:
@@ -45,18 +51,22 @@ class Target(Protocol):
         ...
 
     def payload_hash(self, page: Page) -> str:
-        """The hash of exactly what :meth:`upsert` would send for ``page``."""
-        ...
-
-    async def prepare(self, plan: Plan) -> bool:
-        """Get ready to carry out ``plan`` (find or create containers). Returns True when it
-        changed what state records (a container recreated, remote pages adopted), so the
-        engine must collect and plan again."""
+        """The hash of exactly what the sending half would send for ``page``."""
         ...
 
     def batches(self, upserts: Sequence[Upsert]) -> list[list[Upsert]]:
         """The upserts in the order they must run: each batch runs concurrently, after the
         one before it has finished (an article before its translations)."""
+        ...
+
+
+class TargetSender(Protocol):
+    """**Protocol**: the half of a target that sends, with a client and its own typed state."""
+
+    async def prepare(self, plan: Plan) -> bool:
+        """Get ready to carry out ``plan`` (find or create containers). Returns True when it
+        changed what state records (a container recreated, remote pages adopted), so the
+        engine must collect and plan again."""
         ...
 
     async def upsert(self, item: Upsert) -> Sent:
@@ -71,3 +81,53 @@ class Target(Protocol):
     async def finish(self, plan: Plan) -> None:
         """Tidy up after ``plan`` was carried out (e.g. remove containers left empty)."""
         ...
+
+
+class Target(TargetPlanner, TargetSender, Protocol):
+    """**Protocol**: one kind of remote content that a source's documents become.
+
+    The engine plans with :meth:`payload_hash` and records every success in state; a
+    target only turns plan items into requests and reports the remote id.
+    """
+
+
+class BoundTarget:
+    """A target's two halves as one :class:`Target`; without a sender it can only plan."""
+
+    def __init__(self, planner: TargetPlanner, sender: TargetSender | None) -> None:
+        self.planner = planner
+        self._sender = sender
+
+    @property
+    def name(self) -> str:
+        return self.planner.name
+
+    @property
+    def sender(self) -> TargetSender:
+        if self._sender is None:
+            raise RuntimeError(f"the {self.name} target was built for planning only; it has no client")
+        return self._sender
+
+    def settings_digest(self) -> str:
+        return self.planner.settings_digest()
+
+    def accepts(self, page: Page) -> str | None:
+        return self.planner.accepts(page)
+
+    def payload_hash(self, page: Page) -> str:
+        return self.planner.payload_hash(page)
+
+    def batches(self, upserts: Sequence[Upsert]) -> list[list[Upsert]]:
+        return self.planner.batches(upserts)
+
+    async def prepare(self, plan: Plan) -> bool:
+        return await self.sender.prepare(plan)
+
+    async def upsert(self, item: Upsert) -> Sent:
+        return await self.sender.upsert(item)
+
+    async def delete(self, item: Deletion) -> None:
+        await self.sender.delete(item)
+
+    async def finish(self, plan: Plan) -> None:
+        await self.sender.finish(plan)

@@ -18,7 +18,7 @@ from ingest.errors import ConfigError
 from ingest.intercom import IntercomClient
 from ingest.plan import Plan
 from ingest.runner import run_sources
-from ingest.targets.external_pages import ExternalPagesTarget
+from ingest.targets.external_pages.sending import ExternalPagesSender
 from tests.e2e.conftest import TOKEN
 
 AUTHOR = 1
@@ -448,15 +448,15 @@ async def test_a_replan_brings_a_folder_prepare_never_saw(
         (source,) = await client.list_content_import_sources()
         await client.delete_content_import_source(source.id)  # External Pages prepare() will replan
     write(project.docs, "index.md", "# Welcome\n\nStart here, please.\n")
-    prepare = ExternalPagesTarget.prepare
+    prepare = ExternalPagesSender.prepare
 
-    async def prepare_while_a_writer_saves(self: ExternalPagesTarget, plan: Plan) -> bool:
+    async def prepare_while_a_writer_saves(self: ExternalPagesSender, plan: Plan) -> bool:
         changed = await prepare(self, plan)
         write(project.docs, "new-folder/one.md", "# One\n\nFirst.\n")
         write(project.docs, "new-folder/two.md", "# Two\n\nSecond.\n")
         return changed
 
-    monkeypatch.setattr(ExternalPagesTarget, "prepare", prepare_while_a_writer_saves)
+    monkeypatch.setattr(ExternalPagesSender, "prepare", prepare_while_a_writer_saves)
     results = await project.sync()
     assert all(result.ok for result in results), [(r.error, r.failures) for r in results]
     articles = project.articles()

@@ -47,8 +47,9 @@ def test_kill_after_the_post_before_the_id_is_saved(tmp_path: Path) -> None:
         (created,) = emulator.articles()
 
         with StateStore(tmp_path / "ingest.db") as state:
-            assert state.documents("docs", "articles") == {}, "the id was saved before the kill"
-            intents = state.connection.execute("SELECT kind, title FROM article_intents").fetchall()
+            store = state.target("docs", "articles")
+            assert store.records() == {}, "the id was saved before the kill"
+            intents = [(intent.kind, intent.title) for intent in store.book.intents()]
         # The others had written their intent too and were waiting for a free connection.
         assert ("article", created["title"]) in intents
 
@@ -63,4 +64,4 @@ def test_kill_after_the_post_before_the_id_is_saved(tmp_path: Path) -> None:
         posts = [r for r in emulator.requests() if r.method == "POST" and r.path == "/articles"]
         assert len(posts) == 2, "the killed create was created again"
         with StateStore(tmp_path / "ingest.db") as state:
-            assert state.connection.execute("SELECT COUNT(*) FROM article_intents").fetchone() == (0,)
+            assert state.target("docs", "articles").book.intents() == []

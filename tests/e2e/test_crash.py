@@ -40,7 +40,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path, kill_afte
         assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
 
         with StateStore(tmp_path / "ingest.db") as state:
-            recorded = set(state.documents("docs", "external_pages"))
+            recorded = set(state.target("docs", "external_pages").records())
         assert len(recorded) < DOCS
         emulator.clear_requests()
 

@@ -24,7 +24,7 @@ from ingest.lock import SourceLock, source_locks
 from ingest.plan import Upsert
 from ingest.runner import run_sources
 from ingest.targets.base import Sent
-from ingest.targets.external_pages import ExternalPagesTarget
+from ingest.targets.external_pages.sending import ExternalPagesSender
 from tests.e2e.conftest import SOURCE_URL, TOKEN, Harness, write_config, write_docs
 
 
@@ -301,14 +301,14 @@ async def test_a_target_bug_on_one_page_fails_that_page_only(
 ) -> None:
     """An unexpected exception while sending one page is that page's failure; the others are sent."""
     write_docs(harness.docs, 4)
-    real_upsert = ExternalPagesTarget.upsert
+    real_upsert = ExternalPagesSender.upsert
 
-    async def upsert(self: ExternalPagesTarget, item: Upsert) -> Sent:
+    async def upsert(self: ExternalPagesSender, item: Upsert) -> Sent:
         if item.page.locator == "section-1/page-001.md":
             raise KeyError("a bug")
         return await real_upsert(self, item)
 
-    monkeypatch.setattr(ExternalPagesTarget, "upsert", upsert)
+    monkeypatch.setattr(ExternalPagesSender, "upsert", upsert)
     result = await harness.sync()
     assert (result.counts.created, result.counts.failed) == (3, 1)
     (failure,) = result.failures

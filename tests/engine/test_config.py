@@ -108,7 +108,10 @@ def test_token_in_the_file_is_refused(tmp_path: Path) -> None:
             "sources.docs.url: required for the external_pages target",
         ),
         (("[sources.docs]", '[sources.docs]\ntargets = ["articles"]'), "sources.docs.articles: a [sources"),
-        (("[sources.docs]", '[sources.docs]\ntargets = ["pdf"]'), "sources.docs.targets.0: Input should be"),
+        (
+            ("[sources.docs]", '[sources.docs]\ntargets = ["pdf"]'),
+            'sources.docs.targets: unknown target "pdf"; the targets are external_pages, articles',
+        ),
         (('url = "https://docs.example.com"', 'url = "docs"'), "sources.docs.url: must be an http(s) URL"),
         (("[intercom]", "[intercom]\ncolour = 1"), "intercom.colour: unknown key"),
         (("[intercom]", '[intercom]\nregion = "mars"'), "intercom.region:"),

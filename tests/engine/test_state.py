@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from ingest.run_log import RunCounts
-from ingest.state import RememberedSkip, StateStore
+import pytest
+
+from ingest.state import RememberedImportSource, RememberedSkip, RunCounts, StateStore
 
 
 def record(store: StateStore, external_id: str, html: str = "<p>x</p>") -> None:
-    store.record_sent(
-        "docs",
-        "external_pages",
+    store.target("docs", "external_pages").record_sent(
         external_id=external_id,
         locator=f"{external_id}.md",
         fingerprint="fp",
@@ -37,12 +37,13 @@ def test_documents_survive_reopen_and_keep_sent_html(tmp_path: Path) -> None:
     """Records and the HTML sent are there after the file is reopened."""
     with StateStore(tmp_path / "s.db") as store:
         record(store, "a", "<p>héllo</p>")
-        store.remember_import_source("docs", 42, "https://docs.example.com")
+        store.target("docs", "external_pages").import_source.remember(42, "https://docs.example.com")
     with StateStore(tmp_path / "s.db") as store:
-        assert list(store.documents("docs", "external_pages")) == ["a"]
-        assert store.sent_html("docs", "external_pages", "a") == "<p>héllo</p>"
-        assert store.import_source("docs") == (42, "https://docs.example.com")
-        assert store.documents("other", "external_pages") == {}
+        pages = store.target("docs", "external_pages")
+        assert list(pages.records()) == ["a"]
+        assert pages.sent_html("a") == "<p>héllo</p>"
+        assert pages.import_source.get() == RememberedImportSource(42, "https://docs.example.com")
+        assert store.target("other", "external_pages").records() == {}
 
 
 def test_wal_mode(tmp_path: Path) -> None:
@@ -55,23 +56,24 @@ def test_wal_mode(tmp_path: Path) -> None:
 
 
 def test_delete_refresh_and_forget(tmp_path: Path) -> None:
-    """Deleting forgets one document; refreshing changes fingerprints only; forgetting a source drops all."""
+    """Deleting forgets one document; refreshing changes fingerprints only; forgetting a target drops all."""
     with StateStore(tmp_path / "s.db") as store:
+        pages = store.target("docs", "external_pages")
         record(store, "a")
         record(store, "b")
-        store.record_deleted("docs", "external_pages", "a")
-        store.refresh_fingerprints("docs", "external_pages", [("b", "moved/b.md", "fp2")])
-        (only,) = store.documents("docs", "external_pages").values()
+        pages.record_deleted("a")
+        pages.refresh_fingerprints([("b", "moved/b.md", "fp2")])
+        (only,) = pages.records().values()
         assert (only.external_id, only.locator, only.fingerprint, only.content_hash) == (
             "b",
             "moved/b.md",
             "fp2",
             "hash",
         )
-        store.remember_import_source("docs", 1, "https://x")
-        store.forget_source("docs", "external_pages")
-        assert store.documents("docs", "external_pages") == {}
-        assert store.import_source("docs") == (None, None)
+        pages.set_settings_digest("d")
+        pages.replace_skips([RememberedSkip("x.md", "fp", "skip: true")], within=None)
+        pages.forget()
+        assert (pages.records(), pages.settings_digest(), pages.skips()) == ({}, None, {})
 
 
 def test_runs_and_failures(tmp_path: Path) -> None:
@@ -89,17 +91,18 @@ def test_runs_and_failures(tmp_path: Path) -> None:
 
 
 def test_checkpoint_is_kept_per_source_and_forgotten_with_it(tmp_path: Path) -> None:
-    """A connector checkpoint is stored per source and dropped when the source is forgotten."""
+    """A connector checkpoint is stored per source and dropped when a target of the source is
+    forgotten (its documents must all be read again)."""
     with StateStore(tmp_path / "s.db") as store:
         assert store.checkpoint("repo") is None
         store.set_checkpoint("repo", "abc")
-        store.remember_import_source("repo", 3, "https://x")
-        assert (store.checkpoint("repo"), store.import_source("repo")) == ("abc", (3, "https://x"))
+        store.set_checkpoint("other", "xyz")
+        assert store.checkpoint("repo") == "abc"
         store.set_checkpoint("repo", None)
         assert store.checkpoint("repo") is None
         store.set_checkpoint("repo", "def")
-        store.forget_source("repo", "external_pages")
-        assert store.checkpoint("repo") is None
+        store.target("repo", "external_pages").forget()
+        assert (store.checkpoint("repo"), store.checkpoint("other")) == (None, "xyz")
 
 
 def test_skips_are_replaced_whole_or_only_at_the_locators_a_partial_sync_read(tmp_path: Path) -> None:
@@ -111,16 +114,37 @@ def test_skips_are_replaced_whole_or_only_at_the_locators_a_partial_sync_read(tm
         RememberedSkip("notes.md", "fp3", "skip: true"),
     )
     with StateStore(tmp_path / "s.db") as store:
-        store.replace_skips("docs", "external_pages", [draft, french], within=None)
-        store.replace_skips("docs", "articles", [other], within=None)
+        pages, articles = store.target("docs", "external_pages"), store.target("docs", "articles")
+        pages.replace_skips([draft, french], within=None)
+        articles.replace_skips([other], within=None)
         edited = replace(draft, fingerprint="fp9")
-        store.replace_skips("docs", "external_pages", [edited], within={"draft.md"})
-        assert store.skips("docs", "external_pages") == {"draft.md": edited, "guide.fr.md": french}
-        store.replace_skips("docs", "external_pages", [], within={"guide.fr.md"})
-        assert list(store.skips("docs", "external_pages")) == ["draft.md"]
-        store.replace_skips("docs", "external_pages", [french], within=None)
-        assert store.skips("docs", "external_pages") == {"guide.fr.md": french}
+        pages.replace_skips([edited], within={"draft.md"})
+        assert pages.skips() == {"draft.md": edited, "guide.fr.md": french}
+        pages.replace_skips([], within={"guide.fr.md"})
+        assert list(pages.skips()) == ["draft.md"]
+        pages.replace_skips([french], within=None)
+        assert pages.skips() == {"guide.fr.md": french}
     with StateStore(tmp_path / "s.db") as reopened:
-        assert reopened.skips("docs", "articles") == {"notes.md": other}
-        reopened.forget_source("docs", "articles")
-        assert reopened.skips("docs", "articles") == {}
+        assert reopened.target("docs", "articles").skips() == {"notes.md": other}
+        reopened.target("docs", "articles").forget()
+        assert reopened.target("docs", "articles").skips() == {}
+        assert reopened.target("docs", "external_pages").skips() == {"guide.fr.md": french}
+
+
+def test_a_write_that_fails_halfway_leaves_what_was_there(tmp_path: Path) -> None:
+    """Grouped writes commit together or not at all: replacing skips with a list that cannot be
+    read to the end keeps the skips remembered before."""
+    kept = RememberedSkip("draft.md", "fp1", "skip: true")
+
+    def broken() -> Iterator[RememberedSkip]:
+        yield RememberedSkip("notes.md", "fp2", "skip: true")
+        raise OSError("disk gone")
+
+    with StateStore(tmp_path / "s.db") as store:
+        pages = store.target("docs", "external_pages")
+        pages.replace_skips([kept], within=None)
+        with pytest.raises(OSError, match="disk gone"):
+            pages.replace_skips(broken(), within=None)
+        assert pages.skips() == {"draft.md": kept}
+        record(store, "a")  # the connection is usable again: nothing was left half-open
+        assert list(pages.records()) == ["a"]

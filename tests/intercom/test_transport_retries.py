@@ -7,7 +7,7 @@ import socket
 import aiohttp
 import pytest
 
-from ingest.errors import ApiError, AuthError, ConfigError, RejectedError, RetryableApiError
+from ingest.errors import ApiError, AuthError, ConfigError, NotFoundError, RejectedError, RetryableApiError
 from ingest.intercom import IntercomClient
 from ingest.intercom.ratelimit import MAX_RETRY_AFTER
 from ingest.intercom.transport import BACKOFF_BASE, BACKOFF_CAP
@@ -156,6 +156,7 @@ async def test_400_error_list_becomes_rejected_error(client: IntercomClient, moc
         await client.create_content_import_source("https://docs.example.com")
 
     error = caught.value
+    assert not isinstance(error, NotFoundError)
     assert (error.status, error.code, error.field, error.request_id) == (
         400,
         "parameter_invalid",
@@ -163,6 +164,17 @@ async def test_400_error_list_becomes_rejected_error(client: IntercomClient, moc
         "r-400",
     )
     assert "url is not a URL" in error.api_message
+    assert mock_api.count() == 1
+
+
+async def test_404_becomes_not_found_error(client: IntercomClient, mock_api: MockApi) -> None:
+    """A 404 raises NotFoundError, a RejectedError a caller may take as "already gone"; not retried."""
+    mock_api.delete(f"{SOURCES}/5", status=404, payload=error_list("not_found", "Resource Not Found"))
+
+    with pytest.raises(NotFoundError) as caught:
+        await client.delete_content_import_source(5)
+
+    assert isinstance(caught.value, RejectedError) and caught.value.status == 404
     assert mock_api.count() == 1
 
 

@@ -74,7 +74,7 @@ def test_sigterm_during_a_batch_then_restart_loses_and_duplicates_nothing(tmp_pa
         assert any(line["message"].startswith("stopping: a batch did not finish") for line in first.lines())
 
         with StateStore(tmp_path / "ingest.db") as state:
-            recorded = set(state.documents("docs", "external_pages"))
+            recorded = set(state.target("docs", "external_pages").records())
             assert len(PendingWork(state).load("docs").locators) == FILES
         assert recorded <= {page["external_id"] for page in emulator.pages()}
         sent_before = page_posts(emulator)

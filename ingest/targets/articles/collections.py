@@ -13,13 +13,12 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 
-from ingest.errors import RejectedError
+from ingest.errors import NotFoundError, RejectedError
 from ingest.intercom import Collection, IntercomClient
-from ingest.targets.article_book import ArticleBook, CollectionPath, path_key
+from ingest.state import ArticleBook, CollectionPath
+from ingest.state.placement import path_key
 
 log = logging.getLogger("ingest.targets.articles")
-
-_INTENT = "collection"
 
 
 def with_parents(paths: Iterable[CollectionPath]) -> set[CollectionPath]:
@@ -80,17 +79,17 @@ class CollectionTree:
             if found is not None:
                 # Only an intent for this very name (a create this tool sent) makes it ours; an
                 # intent left from another root name does not.
-                created_by_us = self._book.intent(_INTENT, key) == name
+                created_by_us = self._book.intent("collection", key) == name
                 log.info("collection %r: adopting the existing one (%s)", name, found)
             else:
-                self._book.record_intent(_INTENT, key, name)
+                self._book.record_intent("collection", key, name)
                 collection = await self._client.create_collection(
                     name, parent_id=parent_id, help_center_id=self._help_center_id
                 )
                 found, created_by_us = collection.id, True
                 log.info("collection %r: created (%s)", name, found)
             self._book.remember_collection(path, found, created_by_us=created_by_us)
-            self._book.clear_intent(_INTENT, key)
+            self._book.clear_intent("collection", key)
             self._ids[path] = found
             by_name[(parent_id, name)] = found
 
@@ -127,12 +126,13 @@ class CollectionTree:
                 continue  # something this tool does not know of lives there: leave it
             try:
                 await self._client.delete_collection(remote_id)
+            except NotFoundError:
+                pass  # already gone: forgotten below like one deleted now
             except RejectedError as exc:
-                if exc.status != 404:
-                    log.warning(
-                        "collection %s (%s) left in place: %s", path_key(path) or "<root>", remote_id, exc
-                    )
-                    continue
+                log.warning(
+                    "collection %s (%s) left in place: %s", path_key(path) or "<root>", remote_id, exc
+                )
+                continue
             self._book.forget_collection(path)
             self._ids.pop(path, None)
             removed.append(path)

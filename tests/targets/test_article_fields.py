@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.targets.article_fields import DESCRIPTION_LIMIT, collection_path, description_for
+from ingest.targets.articles.fields import DESCRIPTION_LIMIT, collection_path, description_for
 
 
 def test_declared_description_wins() -> None:

@@ -6,8 +6,6 @@ import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
-from bs4 import BeautifulSoup
-
 #: Intercom shows the description under the title in lists: a sentence or two.
 DESCRIPTION_LIMIT = 240
 _SPACES = re.compile(r"\s+")
@@ -21,6 +19,9 @@ def description_for(html: str, declared: object) -> str:
     if isinstance(declared, str) and declared.strip():
         text = declared
     else:
+        # Imported here: reading the settings loads every target's declaration, not the HTML parser.
+        from bs4 import BeautifulSoup
+
         paragraph = BeautifulSoup(html, "lxml").find("p")
         text = paragraph.get_text(" ") if paragraph is not None else ""
     text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", text)).strip()

@@ -1,0 +1,245 @@
+"""What the state file keeps for one source and one target: documents sent, documents left out
+on purpose, and the settings the last clean run used.
+
+Every write commits before the method returns, so a run killed at any point loses nothing:
+the next run sees what was finished and redoes only the rest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import zlib
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from ingest.state.article_book import ArticleBook
+from ingest.state.import_sources import ImportSourceRecord
+from ingest.state.placement import NO_PLACEMENT, Placement, path_from_key, path_key
+from ingest.state.transaction import transaction
+
+_RECORD_COLUMNS = (
+    "external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """What was last sent for one document to one target."""
+
+    external_id: str
+    locator: str
+    fingerprint: str
+    content_hash: str
+    remote_id: str | None
+    title: str
+    synced_at: float
+    placement: Placement = NO_PLACEMENT
+
+
+@dataclass(frozen=True, slots=True)
+class RememberedSkip:
+    """A document left out of a target on purpose (``skip: true``, a language the target does
+    not take), with the fingerprint it had: unchanged, it is left out again without reading it."""
+
+    locator: str
+    fingerprint: str
+    reason: str
+
+
+class AdoptedPage(NamedTuple):
+    """A remote page that state did not know of, found where this source's pages live."""
+
+    external_id: str
+    remote_id: str
+    title: str
+
+
+def _record(row: tuple[Any, ...]) -> DocumentRecord:
+    external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale = row
+    placement = Placement(None if collection is None else path_from_key(collection), locale)
+    return DocumentRecord(
+        external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, placement
+    )
+
+
+class TargetStore:
+    """The state of one source's documents in one target."""
+
+    def __init__(self, db: sqlite3.Connection, source: str, target: str) -> None:
+        self._db = db
+        self.source = source
+        self.target = target
+        #: The Help Center collections and pending creates of this source and target.
+        self.book = ArticleBook(db, source, target)
+        #: The Content Import Source this source's External Pages live under.
+        self.import_source = ImportSourceRecord(db, source)
+
+    def _key(self) -> tuple[str, str]:
+        return (self.source, self.target)
+
+    # Documents sent ---------------------------------------------------------------
+
+    def records(self) -> dict[str, DocumentRecord]:
+        """Every document recorded, by external id."""
+        rows = self._db.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM documents WHERE source = ? AND target = ?",  # noqa: S608 - constant
+            self._key(),
+        )
+        return {row[0]: _record(row) for row in rows}
+
+    def record(self, external_id: str) -> DocumentRecord | None:
+        row = self._db.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM documents "  # noqa: S608 - constant
+            "WHERE source = ? AND target = ? AND external_id = ?",
+            (*self._key(), external_id),
+        ).fetchone()
+        return _record(row) if row is not None else None
+
+    def count(self) -> int:
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM documents WHERE source = ? AND target = ?", self._key()
+        ).fetchone()
+        return int(row[0])
+
+    def sent_html(self, external_id: str) -> str | None:
+        """The HTML last sent for a document, or None when unknown."""
+        row = self._db.execute(
+            "SELECT sent_html FROM documents WHERE source = ? AND target = ? AND external_id = ?",
+            (*self._key(), external_id),
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return zlib.decompress(row[0]).decode("utf-8")
+
+    def record_sent(
+        self,
+        *,
+        external_id: str,
+        locator: str,
+        fingerprint: str,
+        content_hash: str,
+        remote_id: str | None,
+        title: str,
+        html: str,
+        placement: Placement = NO_PLACEMENT,
+    ) -> None:
+        """Remember a successful create or update."""
+        collection = path_key(placement.collection) if placement.collection is not None else None
+        self._db.execute(
+            "INSERT INTO documents (source, target, external_id, locator, fingerprint, content_hash, "
+            "remote_id, title, sent_html, synced_at, collection, locale) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (source, target, external_id) DO UPDATE SET locator = excluded.locator, "
+            "fingerprint = excluded.fingerprint, content_hash = excluded.content_hash, "
+            "remote_id = excluded.remote_id, title = excluded.title, sent_html = excluded.sent_html, "
+            "synced_at = excluded.synced_at, collection = excluded.collection, locale = excluded.locale",
+            (
+                *self._key(),
+                external_id,
+                locator,
+                fingerprint,
+                content_hash,
+                remote_id,
+                title,
+                zlib.compress(html.encode("utf-8")),
+                time.time(),
+                collection,
+                placement.locale,
+            ),
+        )
+
+    def adopt(self, pages: Iterable[AdoptedPage]) -> None:
+        """Record remote pages that state did not know, with no fingerprint or hash, so the next
+        plan updates those still in the source and deletes the rest."""
+        now = time.time()
+        with transaction(self._db):
+            self._db.executemany(
+                "INSERT OR IGNORE INTO documents (source, target, external_id, locator, fingerprint, "
+                "content_hash, remote_id, title, sent_html, synced_at) "
+                "VALUES (?, ?, ?, ?, '', '', ?, ?, NULL, ?)",
+                [
+                    (*self._key(), page.external_id, page.external_id, page.remote_id, page.title, now)
+                    for page in pages
+                ],
+            )
+
+    def refresh_fingerprints(self, updates: Iterable[tuple[str, str, str]]) -> None:
+        """Store new fingerprints (external_id, locator, fingerprint) of documents whose payload
+        did not change, so the next run skips them without reading them."""
+        with transaction(self._db):
+            self._db.executemany(
+                "UPDATE documents SET fingerprint = ?, locator = ? "
+                "WHERE source = ? AND target = ? AND external_id = ?",
+                [
+                    (fingerprint, locator, *self._key(), external_id)
+                    for external_id, locator, fingerprint in updates
+                ],
+            )
+
+    def record_deleted(self, external_id: str) -> None:
+        """Forget a document whose remote twin was deleted (or is gone)."""
+        self.forget_documents([external_id])
+
+    def forget_documents(self, external_ids: Iterable[str]) -> None:
+        """Forget several documents at once: the next run reads them again and sends them."""
+        with transaction(self._db):
+            self._db.executemany(
+                "DELETE FROM documents WHERE source = ? AND target = ? AND external_id = ?",
+                [(*self._key(), external_id) for external_id in external_ids],
+            )
+
+    def forget(self) -> None:
+        """Drop everything known of this source in this target (its remote home is gone), and
+        the source's checkpoint, so the next collection reads every document again."""
+        with transaction(self._db):
+            for table in ("documents", "target_settings", "skips"):
+                self._db.execute(f"DELETE FROM {table} WHERE source = ? AND target = ?", self._key())  # noqa: S608 - constant
+            self._db.execute("UPDATE sources SET checkpoint = NULL WHERE name = ?", (self.source,))
+
+    # Settings ---------------------------------------------------------------------
+
+    def settings_digest(self) -> str | None:
+        """The digest of the target settings the last clean run used."""
+        row = self._db.execute(
+            "SELECT digest FROM target_settings WHERE source = ? AND target = ?", self._key()
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def set_settings_digest(self, digest: str) -> None:
+        self._db.execute(
+            "INSERT INTO target_settings (source, target, digest) VALUES (?, ?, ?) "
+            "ON CONFLICT (source, target) DO UPDATE SET digest = excluded.digest",
+            (*self._key(), digest),
+        )
+
+    # Documents left out on purpose ------------------------------------------------
+
+    def skips(self) -> dict[str, RememberedSkip]:
+        """The documents this target left out on purpose, by locator."""
+        rows = self._db.execute(
+            "SELECT locator, fingerprint, reason FROM skips WHERE source = ? AND target = ?", self._key()
+        )
+        return {row[0]: RememberedSkip(*row) for row in rows}
+
+    def replace_skips(self, skips: Iterable[RememberedSkip], *, within: Collection[str] | None) -> None:
+        """Remember ``skips`` as the documents left out on purpose: all of them, or, with
+        ``within``, those at these locators (the rest of what is remembered stays)."""
+        with transaction(self._db):
+            if within is None:
+                self._db.execute("DELETE FROM skips WHERE source = ? AND target = ?", self._key())
+            else:
+                self._db.executemany(
+                    "DELETE FROM skips WHERE source = ? AND target = ? AND locator = ?",
+                    [(*self._key(), locator) for locator in within],
+                )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO skips (source, target, locator, fingerprint, reason) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (*self._key(), skip.locator, skip.fingerprint, skip.reason)
+                    for skip in skips
+                    if within is None or skip.locator in within
+                ],
+            )

@@ -1,0 +1,37 @@
+"""The Content Import Source a source's External Pages live under, as state remembers it."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RememberedImportSource:
+    remote_id: int
+    #: The source's ``url`` when the Content Import Source was found or created.
+    url: str
+
+
+class ImportSourceRecord:
+    """The remembered Content Import Source of one source."""
+
+    def __init__(self, db: sqlite3.Connection, source: str) -> None:
+        self._db = db
+        self._source = source
+
+    def get(self) -> RememberedImportSource | None:
+        row = self._db.execute(
+            "SELECT remote_id, url FROM import_sources WHERE source = ?", (self._source,)
+        ).fetchone()
+        return RememberedImportSource(int(row[0]), str(row[1])) if row else None
+
+    def remember(self, remote_id: int, url: str) -> None:
+        self._db.execute(
+            "INSERT INTO import_sources (source, remote_id, url) VALUES (?, ?, ?) "
+            "ON CONFLICT (source) DO UPDATE SET remote_id = excluded.remote_id, url = excluded.url",
+            (self._source, remote_id, url),
+        )
+
+    def forget(self) -> None:
+        self._db.execute("DELETE FROM import_sources WHERE source = ?", (self._source,))

@@ -1,0 +1,96 @@
+"""The history of runs: what each run of a source and target did, and the latest failures.
+
+Kept in the state file beside what was sent; read by ``ingest status``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ingest.state.transaction import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class RunCounts:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    source: str
+    started_at: float
+    finished_at: float | None
+    outcome: str
+    counts: RunCounts
+
+
+@dataclass(frozen=True, slots=True)
+class FailureRecord:
+    locator: str
+    message: str
+    at: float
+
+
+class RunLog:
+    """The ``runs`` and ``failures`` tables of a state file."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def start(self, source: str, target: str) -> int:
+        cursor = self._db.execute(
+            "INSERT INTO runs (source, target, started_at) VALUES (?, ?, ?)", (source, target, time.time())
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def finish(self, run_id: int, outcome: str, counts: RunCounts) -> None:
+        self._db.execute(
+            "UPDATE runs SET finished_at = ?, outcome = ?, created = ?, updated = ?, deleted = ?, "
+            "unchanged = ?, skipped = ?, failed = ? WHERE id = ?",
+            (
+                time.time(),
+                outcome,
+                counts.created,
+                counts.updated,
+                counts.deleted,
+                counts.unchanged,
+                counts.skipped,
+                counts.failed,
+                run_id,
+            ),
+        )
+
+    def last(self, source: str, target: str) -> RunRecord | None:
+        row = self._db.execute(
+            "SELECT source, started_at, finished_at, outcome, created, updated, deleted, unchanged, "
+            "skipped, failed FROM runs WHERE source = ? AND target = ? ORDER BY id DESC LIMIT 1",
+            (source, target),
+        ).fetchone()
+        if row is None:
+            return None
+        return RunRecord(row[0], row[1], row[2], row[3], RunCounts(*row[4:]))
+
+    def replace_failures(self, source: str, failures: Iterable[tuple[str, str]]) -> None:
+        """The failures of the latest run of a source (locator, message), replacing older ones."""
+        now = time.time()
+        with transaction(self._db):
+            self._db.execute("DELETE FROM failures WHERE source = ?", (source,))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO failures (source, locator, message, at) VALUES (?, ?, ?, ?)",
+                [(source, locator, message, now) for locator, message in failures],
+            )
+
+    def failures(self, source: str) -> list[FailureRecord]:
+        rows = self._db.execute(
+            "SELECT locator, message, at FROM failures WHERE source = ? ORDER BY locator", (source,)
+        )
+        return [FailureRecord(*row) for row in rows]

@@ -1,0 +1,27 @@
+"""The one way to group writes to the state file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """Several writes in one commit; outside one, every statement commits on its own.
+
+    ``BEGIN IMMEDIATE`` takes the write lock up front, so two processes (a run and the
+    watch daemon) wait for each other (``timeout``) instead of failing when a read turns
+    into a write. Inside a transaction already, this joins it: the outer one commits.
+    """
+    if db.in_transaction:
+        yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

@@ -1,0 +1,28 @@
+"""What a target may read of its source's own keys, as a Protocol the source's settings satisfy.
+
+Targets are declared below the configuration (``ingest.settings`` reads the registry), so
+they name the keys they use here instead of importing the settings model.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class SourceKeys(Protocol):
+    """**Protocol**: the keys of ``[sources.<name>]`` that shape what a target sends."""
+
+    @property
+    def url(self) -> str | None:
+        """The Content Import Source's root URL."""
+        ...
+
+    @property
+    def ai_agent(self) -> bool:
+        """Whether Fin (AI Agent) may answer from the source's content."""
+        ...
+
+    @property
+    def ai_copilot(self) -> bool:
+        """Whether Copilot may answer from the source's content."""
+        ...

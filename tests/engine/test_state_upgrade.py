@@ -1,0 +1,171 @@
+"""A state file written by release 0.1.0 upgrades in place, and nothing is sent again.
+
+The fixture (``tests/fixtures/state_0_1_0``, see its README) is a real sync of a small
+corpus into both targets by the 0.1.0 code, with the emulator's data saved beside it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from ingest.config import load_settings
+from ingest.emulator import EmulatorConfig, RunningEmulator, start_emulator
+from ingest.engine import SourceResult
+from ingest.runner import run_sources
+from ingest.state import Placement, StateStore
+from ingest.state.migrations import LATEST_VERSION
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "state_0_1_0"
+TOKEN = "fixture-token"
+#: The mtime make.sh gave every document (the filesystem fingerprint is size and mtime).
+MTIME_NS = 1_700_000_000 * 1_000_000_000
+
+
+@dataclass
+class OldProject:
+    folder: Path
+    emulator: RunningEmulator
+
+    async def sync(self) -> dict[str, SourceResult]:
+        settings = load_settings(self.folder / "ingest.toml")
+        results = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
+        return {result.target: result for result in results}
+
+    def writes(self) -> list[tuple[str, str]]:
+        return [(r.method, r.path) for r in self.emulator.requests() if r.method != "GET"]
+
+
+@pytest.fixture
+async def old_project(tmp_path: Path) -> AsyncIterator[OldProject]:
+    shutil.copytree(FIXTURE / "docs", tmp_path / "docs")
+    for document in (tmp_path / "docs").rglob("*.md"):
+        os.utime(document, ns=(MTIME_NS, MTIME_NS))
+    shutil.copy(FIXTURE / "ingest.db", tmp_path / "ingest.db")
+    shutil.copy(FIXTURE / "emulator.json", tmp_path / "emulator.json")
+    config = EmulatorConfig(token=TOKEN, data_file=tmp_path / "emulator.json")
+    async with start_emulator(config) as emulator:
+        (tmp_path / "ingest.toml").write_text(
+            f'[intercom]\nbase_url = "{emulator.base_url}"\n\n'
+            '[sources.docs]\nconnector = "filesystem"\npath = "docs"\n'
+            'targets = ["external_pages", "articles"]\nurl = "https://docs.example.com"\n'
+            'url_template = "https://git.example.com/blob/main/{path}"\n\n'
+            '[sources.docs.articles]\nauthor_id = 1\ncollection = "Handbook"\nstate = "published"\n',
+            encoding="utf-8",
+        )
+        yield OldProject(tmp_path, emulator)
+
+
+def records_as_written(path: Path) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """The 0.1.0 file's documents, read with SQL as 0.1.0 wrote them (``detail`` as JSON)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = db.execute(
+            "SELECT target, external_id, locator, fingerprint, content_hash, remote_id, title, detail "
+            "FROM documents"
+        ).fetchall()
+    finally:
+        db.close()
+    written = {}
+    for target, external_id, locator, fingerprint, content_hash, remote_id, title, detail in rows:
+        where = json.loads(detail) if detail else {}
+        collection = tuple(where["collection"]) if "collection" in where else None
+        placement = Placement(collection, where.get("locale"))
+        written[(target, external_id)] = (locator, fingerprint, content_hash, remote_id, title, placement)
+    return written
+
+
+def records_now(path: Path, *, with_fingerprints: bool = True) -> dict[tuple[str, str], tuple[Any, ...]]:
+    with StateStore(path) as state:
+        return {
+            (target, external_id): (
+                r.locator,
+                r.fingerprint if with_fingerprints else None,
+                r.content_hash,
+                r.remote_id,
+                r.title,
+                r.placement,
+            )
+            for target in ("external_pages", "articles")
+            for external_id, r in state.target("docs", target).records().items()
+        }
+
+
+def test_the_fixture_is_a_file_of_release_0_1_0() -> None:
+    """The fixture predates migrations: user_version 0, and documents.detail holding JSON."""
+    db = sqlite3.connect(f"file:{FIXTURE / 'ingest.db'}?mode=ro", uri=True)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone() == (0,)
+        details = {row[0] for row in db.execute("SELECT detail FROM documents WHERE detail IS NOT NULL")}
+    finally:
+        db.close()
+    assert '{"locale": "fr"}' in details and '{"collection": ["Guides", "Billing"]}' in details
+
+
+async def test_a_0_1_0_state_file_upgrades_in_place_and_nothing_is_sent(old_project: OldProject) -> None:
+    """A sync with today's code sends no request at all: every document is known by its
+    fingerprint; the file now carries the latest schema and the same records."""
+    state_file = old_project.folder / "ingest.db"
+    before = records_as_written(state_file)
+    results = await old_project.sync()
+    assert all(result.ok for result in results.values()), [(r.error, r.failures) for r in results.values()]
+    assert old_project.emulator.requests() == []
+    assert results["external_pages"].counts.unchanged == 3 and results["articles"].counts.unchanged == 4
+    assert records_now(state_file) == before
+    db = sqlite3.connect(state_file)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
+    finally:
+        db.close()
+    with StateStore(state_file) as state:
+        articles = state.target("docs", "articles")
+        assert set(articles.book.collections()) == {
+            (),
+            ("Guides",),
+            ("Getting started",),
+            ("Guides", "Billing"),
+        }
+        assert articles.book.intents() == []
+        assert list(articles.skips()) == ["draft.md"]
+        pages = state.target("docs", "external_pages")
+        assert pages.import_source.get() is not None
+        assert set(pages.skips()) == {"draft.md", "getting-started/install.fr.md"}
+
+
+async def test_documents_read_again_hash_as_0_1_0_hashed_them(old_project: OldProject) -> None:
+    """Every document touched, so each is read and converted again: the payloads hash as the
+    0.1.0 code hashed them, so nothing is written, only the new fingerprints are stored."""
+    state_file = old_project.folder / "ingest.db"
+    before = records_as_written(state_file)
+    for document in (old_project.folder / "docs").rglob("*.md"):
+        os.utime(document, ns=(MTIME_NS + 1, MTIME_NS + 1))
+    results = await old_project.sync()
+    assert all(result.ok for result in results.values()), [(r.error, r.failures) for r in results.values()]
+    assert old_project.writes() == []
+    assert results["external_pages"].converted == 4  # the fifth, draft.md, says skip: true
+    assert results["external_pages"].counts.unchanged == 3 and results["articles"].counts.unchanged == 4
+    without_fingerprints = {key: (*value[:1], None, *value[2:]) for key, value in before.items()}
+    assert records_now(state_file, with_fingerprints=False) == without_fingerprints
+
+
+async def test_an_edit_after_the_upgrade_updates_in_place(old_project: OldProject) -> None:
+    """After the upgrade, an edited document updates its page and article (no create), and its
+    translation stays in the same article."""
+    (old_project.folder / "docs" / "getting-started" / "install.md").write_text(
+        "# Install\n\nDownload the app, then open it.\n", encoding="utf-8"
+    )
+    results = await old_project.sync()
+    assert all(result.ok for result in results.values())
+    assert sorted(old_project.writes()) == [("POST", "/ai/external_pages"), ("PUT", "/articles/1")]
+    with StateStore(old_project.folder / "ingest.db") as state:
+        translation = state.target("docs", "articles").record("getting-started/install.fr.md")
+    assert translation is not None and (translation.remote_id, translation.placement.locale) == ("1", "fr")
