@@ -7,7 +7,7 @@ import contextlib
 import os
 import shutil
 import unicodedata
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ from ingest.state import StateStore
 from ingest.watching.batches import ChangeQueue
 from ingest.watching.kept import KeptWatch
 from ingest.watching.observed import ObservedSource
-from tests.watch.conftest import wait_until, write_config
+from tests.watch.conftest import Notified, wait_until, write_config
 
 
 async def test_a_burst_is_one_batch_with_each_locator_once() -> None:
@@ -122,6 +122,20 @@ def test_renames_and_folders(folder: ObservedSource, root: Path) -> None:
     assert folder.changes(DirDeletedEvent(f"{root}/.cache")) == ([], False)
 
 
+def test_after_lost_events_the_tree_is_read_again(tmp_path: Path, root: Path) -> None:
+    """When the kernel lost events the source is synced whole, and a link made unseen meanwhile names
+    its documents from then on."""
+    (root / "shared").mkdir()
+    (root / "shared" / "x.md").write_text("# X\n", encoding="utf-8")
+    folder = observed(tmp_path)
+    assert folder.changes(FileModifiedEvent(f"{root}/shared/x.md")) == (["shared/x.md"], False)
+    (root / "alias").symlink_to("shared", target_is_directory=True)
+    notified = Notified()
+    folder.events_lost(notified)
+    assert ((), True) in notified.calls
+    assert folder.changes(FileModifiedEvent(f"{root}/shared/x.md")) == (["alias/x.md", "shared/x.md"], False)
+
+
 def test_pending_work_survives_until_done_and_keeps_newer_changes(tmp_path: Path) -> None:
     """done() forgets what the batch held, except failed locators and changes made during the batch."""
     with StateStore(tmp_path / "state.db") as state:
@@ -158,19 +172,6 @@ def test_only_failures_that_may_pass_stay_pending() -> None:
     assert _outcome([result]) == (None, {"down.md"})
     broken = SourceResult(source="docs", target="articles", error="could not prepare articles: HTTP 503")
     assert _outcome([result, broken]) == ("could not prepare articles: HTTP 503", {"down.md"})
-
-
-class Notified:
-    """What a watch reported, from the loop and from the observer's thread (one append is atomic)."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[tuple[str, ...], bool]] = []
-
-    def __call__(self, locators: Iterable[str], whole: bool) -> None:
-        self.calls.append((tuple(sorted(locators)), whole))
-
-    def locators(self) -> set[str]:
-        return {locator for locators, _ in self.calls for locator in locators}
 
 
 @contextlib.asynccontextmanager
