@@ -157,7 +157,7 @@ class WatchDaemon:
             await asyncio.to_thread(worker.watch.start, _notifier(loop, worker))
             worker.queue.add(whole=True, immediate=True)  # the start-up sync, after watching began
             log.info("%s: %s", worker.source.name, worker.watch.describe())
-        alarm = _OverflowAlarm([(worker.watch, _notifier(loop, worker)) for worker in workers])
+        alarm = _OverflowAlarm(loop, [(worker.watch, _notifier(loop, worker)) for worker in workers])
         logging.getLogger("watchdog.observers").addHandler(alarm)
         tasks = {asyncio.create_task(worker.run(), name=worker.source.name) for worker in workers}
         polls = [asyncio.create_task(worker.watch.poll(_notifier(loop, worker))) for worker in workers]
@@ -224,20 +224,34 @@ class WatchDaemon:
 
 class _OverflowAlarm(logging.Handler):
     """When the kernel's inotify queue overflows, events are lost and watchdog only logs it:
-    then every source is scanned whole, so no change is missed."""
+    then every source catches up (scanned whole, its connector reading its tree again), so no
+    change is missed."""
 
-    def __init__(self, watches: Sequence[tuple[SourceWatch, Notify]]) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, watches: Sequence[tuple[SourceWatch, Notify]]
+    ) -> None:
         super().__init__(logging.WARNING)
+        self._loop = loop
         self._watches = watches
 
     def emit(self, record: logging.LogRecord) -> None:
         if "overflow" in record.getMessage().lower():
-            for watch, notify in self._watches:
-                try:
-                    watch.events_lost(notify)
-                except Exception:  # one source's failure must not keep the others from catching up
-                    log.exception("%s: could not catch up with lost file events", watch.source.name)
-                    notify((), True)
+            # Not on the thread that logged: it reads the kernel's queue, which must not fill again
+            # while a connector reads its tree.
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the daemon is gone
+                self._loop.call_soon_threadsafe(self._catch_up)
+
+    def _catch_up(self) -> None:
+        for watch, notify in self._watches:
+            self._loop.run_in_executor(None, _events_lost, watch, notify)
+
+
+def _events_lost(watch: SourceWatch, notify: Notify) -> None:
+    try:
+        watch.events_lost(notify)
+    except Exception:  # the source is still synced whole: no change is missed
+        log.exception("%s: could not catch up with lost file events", watch.source.name)
+        notify((), True)
 
 
 async def _check_token(client: IntercomClient) -> None:
