@@ -53,7 +53,12 @@ class KeptWatch(SourceWatch):
         while True:
             await asyncio.sleep(self._check_seconds)
             if self._handles is not None and self._placement is not None:
-                placement = await asyncio.to_thread(self.watch.placement)
+                try:
+                    placement = await asyncio.to_thread(self.watch.placement)
+                except Exception as exc:  # a connector's bug must not end the checks: the next one retries
+                    self._say_once(f"cannot tell where to watch: {exc}")
+                    continue
+                self._last_error = None
                 if placement == self._placement and not self.watch.lost:
                     continue
                 log.warning(
@@ -86,13 +91,17 @@ class KeptWatch(SourceWatch):
         try:
             handles = self.watch.schedule(self._observer, placement, notify)
         except OSError as exc:  # e.g. the inotify watch limit (fs.inotify.max_user_watches)
-            if str(exc) != self._last_error:
-                log.error("%s: cannot watch for changes (%s); polling instead", self.source.name, exc)
-            self._last_error = str(exc)
+            self._say_once(f"cannot watch for changes ({exc}); polling instead")
             return False
         self._handles, self._placement, self._last_error = handles, placement, None
         self.times_watched += 1
         return True
+
+    def _say_once(self, error: str) -> None:
+        """Log ``error``, unless it is the one logged last: a check every second must not flood."""
+        if error != self._last_error:
+            log.error("%s: %s", self.source.name, error)
+        self._last_error = error
 
     def _unschedule(self) -> None:
         handles, self._handles = self._handles, None

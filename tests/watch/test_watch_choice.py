@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
+import pytest
 from watchdog.observers import Observer
 
 from ingest.config import Source
@@ -158,3 +159,42 @@ async def test_paths_the_connector_names_anew_are_observed_instead(tmp_path: Pat
         observer.stop()
         await asyncio.to_thread(observer.join)
     assert "old" not in notified.locators()
+
+
+class FailingNotes(WatchedNotes):
+    """A Watchable connector that fails to name its paths while ``failing`` is set."""
+
+    failing = False
+
+    def watched_paths(self) -> Sequence[WatchedPath]:
+        if self.failing:
+            raise RuntimeError("the notebook index is being rebuilt")
+        return super().watched_paths()
+
+
+async def test_a_connector_failing_to_name_its_paths_is_asked_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A connector's error while the watch is checked is logged once; the checks go on, and the paths it
+    names once it recovers are observed."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        await asyncio.to_thread(folder.mkdir)
+    connector = FailingNotes(first)
+    observer = Observer()
+    observer.start()
+    watch = watch_for(notes_source(first), connector, observer=observer, settings=FAST)
+    notified = Notified()
+    await asyncio.to_thread(watch.start, notified)
+    polling = asyncio.create_task(watch.poll(notified))
+    try:
+        connector.failing = True
+        await wait_until(lambda: "being rebuilt" in caplog.text, what="the error logged")
+        await asyncio.sleep(0.2)  # checked again several times, still failing
+        connector.notebook, connector.failing = second, False
+        await wait_until(lambda: watch.describe() == f"watching {second.resolve()}", what="the new folder")
+    finally:
+        polling.cancel()
+        observer.stop()
+        await asyncio.to_thread(observer.join)
+    assert caplog.text.count("being rebuilt") == 1
