@@ -8,7 +8,8 @@ It need not inherit anything from fin-ingest, and it knows nothing of Intercom.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Protocol, TypeVar, runtime_checkable
 
@@ -122,3 +123,79 @@ class ConnectorFactory(Protocol[OptionsT]):
     def options_model(self) -> type[OptionsT]: ...
 
     def __call__(self, options: OptionsT, /) -> Connector: ...
+
+
+# Watching: how ``ingest watch`` learns that a source changed. Both Protocols are optional; a
+# connector that implements neither is synced (whole, incrementally) every ``poll_seconds``.
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedFolder:
+    """A folder the watch daemon observes: every change below it (with ``recursive``, in its
+    subfolders too) is passed to :meth:`Watchable.affected_by`. A folder that does not exist
+    cannot be observed: the source is polled until it can be."""
+
+    path: Path
+    recursive: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedFile:
+    """One file the watch daemon observes, through its folder (not recursively), so that a file
+    created later or replaced by a rename is seen too; only changes of this file are passed to
+    :meth:`Watchable.affected_by`. With ``settles``, a change is synced only once the file has
+    stopped growing: one written at length, such as an export archive."""
+
+    path: Path
+    settles: bool = False
+
+
+#: What the watch daemon observes for a source.
+WatchedPath = WatchedFolder | WatchedFile
+
+
+@dataclass(frozen=True, slots=True)
+class Affected:
+    """What a change to one path affects: the documents with these ``locators``, or, with
+    ``whole``, any document of the source (it is scanned whole). Neither: nothing."""
+
+    locators: frozenset[str] = frozenset()
+    whole: bool = False
+
+
+@runtime_checkable
+class Watchable(Protocol):
+    """**Protocol** (optional): a connector whose documents are local files says what the watch
+    daemon observes, and which documents a changed path affects. It knows nothing of how paths
+    are observed: the daemon owns the observers.
+
+    ``watched_paths`` must be cheap: the daemon asks about once a second, and when the answer
+    changes (an export that was a zip is now a folder), or a watched folder was removed or
+    replaced (a link moved to a new release), it observes the paths anew and syncs the source
+    whole.
+
+    ``affected_by`` maps one changed path (absolute, below the real path of a watched folder;
+    ``folder`` when it is, or was, a folder) to the locators of the documents it names as
+    ``scan`` would list them, or to the whole source. It is called from the daemon's threads,
+    so it must be thread-safe. The daemon also passes each watched path itself whenever it
+    starts observing it (at start, after it was removed or replaced) and when the kernel lost
+    events: then anything below may have changed, and a connector that remembers something of
+    the tree (the filesystem connector: its symbolic links) must read it again. The source's
+    ``include`` and ``exclude`` globs are applied by the daemon.
+    """
+
+    def watched_paths(self) -> Sequence[WatchedPath]: ...
+
+    def affected_by(self, path: Path, *, folder: bool) -> Affected: ...
+
+
+@runtime_checkable
+class Revisioned(Protocol):
+    """**Protocol** (optional): a connector that can say cheaply where its source stands now.
+
+    ``current_revision`` (fetching first, for a remote) returns an id that changes whenever
+    the documents may have changed, such as the commit a git ref resolves to. The watch daemon
+    calls it every ``poll_seconds`` and syncs the source when the id changed.
+    """
+
+    async def current_revision(self) -> str: ...

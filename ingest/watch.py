@@ -5,10 +5,11 @@ every source), the same engine and targets. It only chooses *which* documents to
 
 1. at start, a whole incremental sync of every source (with whatever work a previous
    daemon left pending);
-2. then changes, from watchdog observers or polling (:mod:`ingest.watch_sources`), are
-   debounced and coalesced into batches (:mod:`ingest.watch_batches`);
+2. then changes, from watchdog observers or polling, as the source's connector asks
+   (:mod:`ingest.watching.choice`), are debounced and coalesced into batches
+   (:mod:`ingest.watching.batches`);
 3. each source's batches run one at a time, as pending work kept in state, retried with
-   back-off while the API is away (:mod:`ingest.watch_worker`, :mod:`ingest.pending`).
+   back-off while the API is away (:mod:`ingest.watching.worker`, :mod:`ingest.pending`).
 
 SIGINT or SIGTERM stops watching, lets a running batch finish for up to
 ``shutdown_grace_seconds`` (what it had not synced stays pending) and returns. An
@@ -30,15 +31,16 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from ingest.config import Settings, Source
-from ingest.engine import Engine
+from ingest.engine import Engine, build_connector
 from ingest.errors import ApiError, AuthError
 from ingest.intercom import IntercomClient
 from ingest.lock import watching_sources
 from ingest.pending import PendingWork
 from ingest.runner import make_client, target_factory
 from ingest.state import StateStore
-from ingest.watch_sources import KeptWatch, Notify, ObservedFolder, watch_for
-from ingest.watch_worker import FATAL, BatchReport, SourceWorker
+from ingest.watching.choice import watch_for
+from ingest.watching.source import Notify, SourceWatch
+from ingest.watching.worker import FATAL, BatchReport, SourceWorker
 
 __all__ = ["BatchReport", "WatchDaemon", "run_watch"]
 
@@ -105,8 +107,11 @@ class WatchDaemon:
                         return  # stopped while the API kept the check waiting: nothing started yet
                     engine = Engine(state=state, target_factory=target_factory(client, state))
                     pending = PendingWork(state)
-                    self._workers = [self._worker(source, engine, pending) for source in self._sources]
-                    await self._watch(self._workers)
+                    observer = Observer()
+                    self._workers = [
+                        self._worker(source, engine, pending, observer) for source in self._sources
+                    ]
+                    await self._watch(self._workers, observer)
         except FATAL as exc:
             log.error("ingest watch stopped: %s (not retried: fix it, then start it again)", exc)
             raise
@@ -130,34 +135,29 @@ class WatchDaemon:
         task.result()  # its exception, if any
         return True
 
-    def _worker(self, source: Source, engine: Engine, pending: PendingWork) -> SourceWorker:
-        watch = self._settings.watch
-        settle = max(watch.debounce_ms / 1000, 0.1)  # how long a zip must stay the same size
+    def _worker(
+        self, source: Source, engine: Engine, pending: PendingWork, observer: BaseObserver
+    ) -> SourceWorker:
+        settings = self._settings.watch
         return SourceWorker(
             source,
-            watch=watch_for(source, settle=settle, poll_seconds=watch.poll_seconds),
+            watch=watch_for(source, build_connector(source), observer=observer, settings=settings),
             engine=engine,
             pending=pending,
             state_path=self._settings.state.path,
-            settings=watch,
+            settings=settings,
             on_batch=self._record,
         )
 
-    async def _watch(self, workers: Sequence[SourceWorker]) -> None:
+    async def _watch(self, workers: Sequence[SourceWorker], observer: BaseObserver) -> None:
         loop = asyncio.get_running_loop()
-        observer = Observer()
         # Started before the watches are added, so that one that cannot be added fails alone.
         await asyncio.to_thread(observer.start)
-        poll_seconds = self._settings.watch.poll_seconds
         for worker in workers:
-            if isinstance(worker.watch, ObservedFolder):
-                worker.watch = KeptWatch(
-                    worker.watch, observer, check_seconds=min(poll_seconds, 1.0), poll_seconds=poll_seconds
-                )
-            await asyncio.to_thread(worker.watch.schedule, observer, _notifier(loop, worker))
+            await asyncio.to_thread(worker.watch.start, _notifier(loop, worker))
             worker.queue.add(whole=True, immediate=True)  # the start-up sync, after watching began
             log.info("%s: %s", worker.source.name, worker.watch.describe())
-        alarm = _OverflowAlarm([_notifier(loop, worker) for worker in workers])
+        alarm = _OverflowAlarm(loop, [(worker.watch, _notifier(loop, worker)) for worker in workers])
         logging.getLogger("watchdog.observers").addHandler(alarm)
         tasks = {asyncio.create_task(worker.run(), name=worker.source.name) for worker in workers}
         polls = [asyncio.create_task(worker.watch.poll(_notifier(loop, worker))) for worker in workers]
@@ -224,16 +224,34 @@ class WatchDaemon:
 
 class _OverflowAlarm(logging.Handler):
     """When the kernel's inotify queue overflows, events are lost and watchdog only logs it:
-    then every source is scanned whole, so no change is missed."""
+    then every source catches up (scanned whole, its connector reading its tree again), so no
+    change is missed."""
 
-    def __init__(self, notifiers: Sequence[Notify]) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, watches: Sequence[tuple[SourceWatch, Notify]]
+    ) -> None:
         super().__init__(logging.WARNING)
-        self._notifiers = notifiers
+        self._loop = loop
+        self._watches = watches
 
     def emit(self, record: logging.LogRecord) -> None:
         if "overflow" in record.getMessage().lower():
-            for notify in self._notifiers:
-                notify((), True)
+            # Not on the thread that logged: it reads the kernel's queue, which must not fill again
+            # while a connector reads its tree.
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the daemon is gone
+                self._loop.call_soon_threadsafe(self._catch_up)
+
+    def _catch_up(self) -> None:
+        for watch, notify in self._watches:
+            self._loop.run_in_executor(None, _events_lost, watch, notify)
+
+
+def _events_lost(watch: SourceWatch, notify: Notify) -> None:
+    try:
+        watch.events_lost(notify)
+    except Exception:  # the source is still synced whole: no change is missed
+        log.exception("%s: could not catch up with lost file events", watch.source.name)
+        notify((), True)
 
 
 async def _check_token(client: IntercomClient) -> None:

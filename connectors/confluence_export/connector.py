@@ -14,9 +14,10 @@ import fnmatch
 import hashlib
 import re
 import threading
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from lxml import etree
@@ -26,6 +27,7 @@ from connectors.confluence_export.links import PageLinks, SiteLinks
 from connectors.confluence_export.macros import MacroMapper, has_content
 from connectors.confluence_export.options import ConfluenceExportOptions, template_fields
 from connectors.confluence_export.page import PageError, ParsedPage, parse_document, parse_page, text_of
+from ingest.connector import Affected, WatchedFile, WatchedFolder, WatchedPath
 from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
 
@@ -47,7 +49,8 @@ class SpaceInfo:
 
 
 class ConfluenceExportConnector:
-    """Pages of a Confluence HTML space export, zipped or unpacked; see the module docstring."""
+    """Pages of a Confluence HTML space export, zipped or unpacked; see the module docstring.
+    Satisfies the Connector, Closeable and Watchable protocols of :mod:`ingest.connector`."""
 
     options_model: ClassVar[type[ConfluenceExportOptions]] = ConfluenceExportOptions
     url_variables: ClassVar[frozenset[str]] = frozenset()
@@ -76,6 +79,19 @@ class ConfluenceExportConnector:
     async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
         """The page at ``ref.locator``, its body mapped; any problem is a :class:`Failure`."""
         return await asyncio.to_thread(self._load, ref)
+
+    def watched_paths(self) -> Sequence[WatchedPath]:
+        """The unpacked export folder, recursively; else the zip, which must stop growing before
+        it is read (a copy still being written is not an export yet)."""
+        path = self.options.path
+        if path.is_dir():
+            return (WatchedFolder(path),)
+        return (WatchedFile(path, settles=True),)
+
+    def affected_by(self, path: Path, *, folder: bool) -> Affected:
+        """Any change to the export affects the whole source: every export rewrites every file, and
+        page fingerprints make the pages that did not change free."""
+        return Affected(whole=True)
 
     def close(self) -> None:
         """Close the export (a zip stays open between scan and load) and drop the pages kept."""

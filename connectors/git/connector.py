@@ -37,7 +37,7 @@ _COMMIT_ID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 class GitRepoConnector:
     """Documents from a git repository; see the module docstring. Satisfies the Connector,
-    ProvidesLinks and Resumable protocols of :mod:`ingest.connector`."""
+    ProvidesLinks, Resumable and Revisioned protocols of :mod:`ingest.connector`."""
 
     options_model: ClassVar[type[GitOptions]] = GitOptions
     #: ``{ref}`` and ``{commit}`` for the whole repository; ``{last_commit}``, ``{last_commit_time}``

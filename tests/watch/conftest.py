@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,19 @@ def page_posts(emulator: RunningEmulator) -> Counter[str]:
         for request in emulator.requests(PAGES)
         if request.method == "POST" and request.status == 200
     )
+
+
+class Notified:
+    """What a watch reported, from the loop and from the observer's thread (one append is atomic)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[tuple[str, ...], bool]] = []
+
+    def __call__(self, locators: Iterable[str], whole: bool) -> None:
+        self.calls.append((tuple(sorted(locators)), whole))
+
+    def locators(self) -> set[str]:
+        return {locator for locators, _ in self.calls for locator in locators}
 
 
 class Project:

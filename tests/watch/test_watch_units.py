@@ -7,7 +7,7 @@ import contextlib
 import os
 import shutil
 import unicodedata
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -23,11 +23,13 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from ingest.config import load_settings
+from ingest.engine import build_connector
 from ingest.pending import PendingWork
 from ingest.state import StateStore
-from ingest.watch_batches import ChangeQueue
-from ingest.watch_sources import FolderWatch, KeptWatch, watch_for
-from tests.watch.conftest import wait_until, write_config
+from ingest.watching.batches import ChangeQueue
+from ingest.watching.kept import KeptWatch
+from ingest.watching.observed import ObservedSource
+from tests.watch.conftest import Notified, wait_until, write_config
 
 
 async def test_a_burst_is_one_batch_with_each_locator_once() -> None:
@@ -80,24 +82,29 @@ async def test_retry_and_close() -> None:
     assert await asyncio.wait_for(waiter, timeout=5) is None
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> FolderWatch:
-    (tmp_path / "docs").mkdir()
-    source = {
-        "connector": "filesystem",
-        "path": "docs",
-        "url": "https://docs.example.com",
-        "exclude": ["drafts/**"],
-    }
+def observed(tmp_path: Path, source: dict[str, object] | None = None) -> ObservedSource:
+    """The filesystem source of ``tmp_path``'s config (``docs``, or ``source``), as the daemon observes it."""
     settings = load_settings(write_config(tmp_path, "http://127.0.0.1:1", source=source))
-    watch = watch_for(settings.sources["docs"], settle=0.1, poll_seconds=1.0)
-    assert isinstance(watch, FolderWatch)
-    return watch
+    docs = settings.sources["docs"]
+    return ObservedSource(docs, build_connector(docs), settle=0.1)
 
 
-def test_file_events_become_the_locators_the_connector_would_see(folder: FolderWatch) -> None:
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """The source folder, by its real path (the one file events name)."""
+    (tmp_path / "docs").mkdir()
+    return (tmp_path / "docs").resolve()
+
+
+@pytest.fixture
+def folder(tmp_path: Path, root: Path) -> ObservedSource:
+    source = {"connector": "filesystem", "path": "docs", "url": "https://docs.example.com",
+              "exclude": ["drafts/**"]}  # fmt: skip
+    return observed(tmp_path, source)
+
+
+def test_file_events_become_the_locators_the_connector_would_see(folder: ObservedSource, root: Path) -> None:
     """Documents map to POSIX NFC locators; hidden, temporary, excluded and foreign files are dropped."""
-    root = folder.root
     decomposed = unicodedata.normalize("NFD", "café.md")
     assert folder.changes(FileModifiedEvent(f"{root}/guide/a.md")) == (["guide/a.md"], False)
     assert folder.changes(FileClosedEvent(f"{root}/{decomposed}")) == (["café.md"], False)
@@ -107,13 +114,26 @@ def test_file_events_become_the_locators_the_connector_would_see(folder: FolderW
         assert folder.changes(FileCreatedEvent(f"{root}/{ignored}")) == ([], False), ignored
 
 
-def test_renames_and_folders(folder: FolderWatch) -> None:
+def test_renames_and_folders(folder: ObservedSource, root: Path) -> None:
     """A rename names both ends; a save through a temporary file names the document; a folder scans all."""
-    root = folder.root
     assert folder.changes(FileMovedEvent(f"{root}/a.md", f"{root}/b.md")) == (["a.md", "b.md"], False)
     assert folder.changes(FileMovedEvent(f"{root}/.a.md.tmp", f"{root}/a.md")) == (["a.md"], False)
     assert folder.changes(DirCreatedEvent(f"{root}/guide")) == ([], True)
     assert folder.changes(DirDeletedEvent(f"{root}/.cache")) == ([], False)
+
+
+def test_after_lost_events_the_tree_is_read_again(tmp_path: Path, root: Path) -> None:
+    """When the kernel lost events the source is synced whole, and a link made unseen meanwhile names
+    its documents from then on."""
+    (root / "shared").mkdir()
+    (root / "shared" / "x.md").write_text("# X\n", encoding="utf-8")
+    folder = observed(tmp_path)
+    assert folder.changes(FileModifiedEvent(f"{root}/shared/x.md")) == (["shared/x.md"], False)
+    (root / "alias").symlink_to("shared", target_is_directory=True)
+    notified = Notified()
+    folder.events_lost(notified)
+    assert ((), True) in notified.calls
+    assert folder.changes(FileModifiedEvent(f"{root}/shared/x.md")) == (["alias/x.md", "shared/x.md"], False)
 
 
 def test_pending_work_survives_until_done_and_keeps_newer_changes(tmp_path: Path) -> None:
@@ -138,7 +158,7 @@ def test_only_failures_that_may_pass_stay_pending() -> None:
     for its next edit; a source-level error keeps everything."""
     from ingest.document import Failure
     from ingest.engine import SourceResult
-    from ingest.watch_worker import _outcome
+    from ingest.watching.worker import _outcome
 
     result = SourceResult(
         source="docs",
@@ -154,26 +174,13 @@ def test_only_failures_that_may_pass_stay_pending() -> None:
     assert _outcome([result, broken]) == ("could not prepare articles: HTTP 503", {"down.md"})
 
 
-class Notified:
-    """What a watch reported, from the loop and from the observer's thread (one append is atomic)."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[tuple[str, ...], bool]] = []
-
-    def __call__(self, locators: Iterable[str], whole: bool) -> None:
-        self.calls.append((tuple(sorted(locators)), whole))
-
-    def locators(self) -> set[str]:
-        return {locator for locators, _ in self.calls for locator in locators}
-
-
 @contextlib.asynccontextmanager
-async def kept(folder: FolderWatch, notified: Notified) -> AsyncIterator[KeptWatch]:
+async def kept(folder: ObservedSource, notified: Notified) -> AsyncIterator[KeptWatch]:
     """``folder`` kept watched by a real observer, checked every 50 ms, polled every 200 ms."""
     observer = Observer()
     observer.start()
     watch = KeptWatch(folder, observer, check_seconds=0.05, poll_seconds=0.2)
-    await asyncio.to_thread(watch.schedule, observer, notified)
+    await asyncio.to_thread(watch.start, notified)
     polling = asyncio.create_task(watch.poll(notified))
     try:
         yield watch
@@ -189,11 +196,12 @@ async def saved(root: Path, name: str, notified: Notified) -> None:
     await wait_until(lambda: name in notified.locators(), what=f"the file event of {name}")
 
 
-async def test_a_folder_that_could_not_be_watched_is_polled_then_watched(folder: FolderWatch) -> None:
+async def test_a_folder_that_could_not_be_watched_is_polled_then_watched(
+    folder: ObservedSource, root: Path
+) -> None:
     """While the folder is missing it is synced every poll; once it exists it is watched by a real
     observer, and a saved file arrives as its locator, with no more polling."""
     notified = Notified()
-    root = Path(folder.root)
     await asyncio.to_thread(root.rmdir)
     async with kept(folder, notified) as watch:
         assert watch.describe() == "polling the source every 0.2 s until it can be watched"
@@ -206,10 +214,9 @@ async def test_a_folder_that_could_not_be_watched_is_polled_then_watched(folder:
         assert set(notified.calls) == {(("a.md",), False)}
 
 
-async def test_a_folder_deleted_and_made_again_is_watched_again(folder: FolderWatch) -> None:
+async def test_a_folder_deleted_and_made_again_is_watched_again(folder: ObservedSource, root: Path) -> None:
     """rm -rf of the folder and a fresh copy: a whole sync, and files saved later still arrive."""
     notified = Notified()
-    root = Path(folder.root)
     async with kept(folder, notified) as watch:
         await saved(root, "a.md", notified)
         notified.calls.clear()
@@ -220,11 +227,12 @@ async def test_a_folder_deleted_and_made_again_is_watched_again(folder: FolderWa
         await saved(root, "b.md", notified)
 
 
-async def test_a_folder_swapped_for_a_new_release_is_watched_in_its_place(folder: FolderWatch) -> None:
+async def test_a_folder_swapped_for_a_new_release_is_watched_in_its_place(
+    folder: ObservedSource, root: Path
+) -> None:
     """A deploy renames the folder away and a new one into place: the new one is watched, and edits
     in the old one, now outside the source, are no longer reported."""
     notified = Notified()
-    root = Path(folder.root)
     release = root.with_name("docs.new")
     await asyncio.to_thread(release.mkdir)
     async with kept(folder, notified) as watch:
@@ -245,14 +253,12 @@ async def test_a_link_moved_to_a_new_release_is_followed(tmp_path: Path) -> None
     await asyncio.to_thread(first.mkdir, parents=True)
     await asyncio.to_thread(second.mkdir)
     (tmp_path / "docs").symlink_to(first)
-    settings = load_settings(write_config(tmp_path, "http://127.0.0.1:1"))
-    folder = watch_for(settings.sources["docs"], settle=0.1, poll_seconds=1.0)
-    assert isinstance(folder, FolderWatch)
+    folder = observed(tmp_path)
     notified = Notified()
     async with kept(folder, notified) as watch:
         await saved(first, "a.md", notified)
         (tmp_path / "next").symlink_to(second)
         await asyncio.to_thread(os.replace, tmp_path / "next", tmp_path / "docs")
         await wait_until(lambda: watch.times_watched == 2, what="the watch of the new release")
-        assert folder.root == str(second)
+        assert watch.describe() == f"watching {second}"
         await saved(second, "b.md", notified)

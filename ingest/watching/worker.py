@@ -24,8 +24,8 @@ from ingest.errors import AuthError, ConfigError
 from ingest.lock import SourceLock
 from ingest.pending import PendingWork
 from ingest.settings import WatchSettings
-from ingest.watch_batches import Batch, ChangeQueue
-from ingest.watch_sources import SourceWatch
+from ingest.watching.batches import Batch, ChangeQueue
+from ingest.watching.source import SourceWatch
 
 log = logging.getLogger("ingest.watch")
 

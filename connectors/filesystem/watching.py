@@ -1,0 +1,90 @@
+"""Which documents of a ``filesystem`` source a changed path affects, for the watch daemon.
+
+A changed file is named as the scan names it (:mod:`connectors.filesystem.tree`): under its
+own path, and under every other path a symlink inside the root gives it (``alias/x.md`` for
+``shared/x.md`` when ``alias -> shared``; ``guide.md`` for ``.drafts/guide.md`` when
+``guide.md -> .drafts/guide.md``). Those other paths come from the tree's shape, read with the
+scan's own walk when the daemon starts observing and again after every change to a folder or a
+link. A folder or a symlink that changed affects the whole source: the scan, not the event,
+decides what is there.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connectors.filesystem.tree import Walker, child_locator, locator_of
+from ingest.connector import Affected
+from ingest.errors import ConnectorError
+from ingest.textdoc import format_for
+
+_NOTHING = Affected()
+_WHOLE = Affected(whole=True)
+
+
+@dataclass(frozen=True)
+class TreeShape:
+    """What a walk of the tree under ``root`` learned of its shape (see :class:`Walker`)."""
+
+    root: str
+    folders: dict[str, list[str]] = field(default_factory=dict)
+    links: frozenset[str] = frozenset()
+    linked_files: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, root: str, follow_symlinks: bool) -> TreeShape:
+        walker = Walker(root, follow_symlinks, documents=False)
+        try:
+            for _ in walker.walk():
+                pass
+        except ConnectorError:  # the root is gone: the daemon watches it again once it is back
+            return cls(root)
+        return cls(root, walker.folders, frozenset(walker.links), walker.linked_files)
+
+    def names(self, path: str) -> set[str]:
+        """Every locator under which the walk lists the entry at the real ``path``."""
+        names = set()
+        direct = locator_of(os.path.relpath(path, self.root).split(os.sep))
+        if direct is not None:
+            names.add(direct)
+        parent, name = os.path.split(path)
+        for prefix in self.folders.get(parent, ()):
+            locator = child_locator(prefix, name)
+            if locator is not None:
+                names.add(locator)
+        names.update(self.linked_files.get(path, ()))
+        return names
+
+
+class ChangeMap:
+    """Maps changed paths below a source folder to the locators they affect; thread-safe."""
+
+    def __init__(self, folder: Path, *, follow_symlinks: bool) -> None:
+        self._folder = folder
+        self._follow_symlinks = follow_symlinks
+        self._lock = threading.Lock()
+        self._shape: TreeShape | None = None
+
+    def affected_by(self, path: Path, *, folder: bool) -> Affected:
+        """What a change at ``path`` (a real path below the folder) affects; see the module docstring."""
+        changed = os.fspath(path)
+        root = os.path.realpath(self._folder)
+        with self._lock:
+            if changed == root:
+                self._shape = TreeShape.read(root, self._follow_symlinks)
+                return _WHOLE
+            if self._shape is None or self._shape.root != root:
+                self._shape = TreeShape.read(root, self._follow_symlinks)
+            names = self._shape.names(changed)
+            if not names:
+                return _NOTHING
+            is_link = changed in self._shape.links or os.path.islink(changed)
+            if is_link and not self._follow_symlinks:
+                return _NOTHING  # the scan ignores every symlink then
+            if folder or is_link:
+                self._shape = TreeShape.read(root, self._follow_symlinks)
+                return _WHOLE
+            return Affected(locators=frozenset(name for name in names if format_for(name)))
