@@ -20,6 +20,7 @@ from __future__ import annotations
 import typing as _typing
 
 from ingest.connector import (
+    Affected,
     Closeable,
     ConfigPath,
     Connector,
@@ -27,6 +28,11 @@ from ingest.connector import (
     ConnectorOptions,
     ProvidesLinks,
     Resumable,
+    Revisioned,
+    Watchable,
+    WatchedFile,
+    WatchedFolder,
+    WatchedPath,
 )
 from ingest.document import BodyFormat, DocumentRef, Failure, RelativePath, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError, IngestError
@@ -37,6 +43,7 @@ if _typing.TYPE_CHECKING:
 #: Kept in step with tests/test_exported_members.py, so that a change is always deliberate.
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "Affected",
     "BodyFormat",
     "Closeable",
     "ConfigPath",
@@ -50,8 +57,13 @@ __all__ = [
     "ProvidesLinks",
     "RelativePath",
     "Resumable",
+    "Revisioned",
     "SkippedDocument",
     "SourceDocument",
+    "Watchable",
+    "WatchedFile",
+    "WatchedFolder",
+    "WatchedPath",
     "format_for",
     "read_text_document",
 ]

@@ -20,6 +20,13 @@ SDK = {
     "ProvidesLinks",
     "Resumable",
     "Closeable",
+    # Watching (ingest watch): ingest.connector
+    "Watchable",
+    "Revisioned",
+    "WatchedFolder",
+    "WatchedFile",
+    "WatchedPath",
+    "Affected",
     # Options
     "ConnectorOptions",
     "ConfigPath",
