@@ -6,7 +6,6 @@ by hand and the watch daemon all come through :meth:`Engine.sync_source`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -17,21 +16,19 @@ from ingest.config import Source
 from ingest.connector import Closeable, Connector, Resumable
 from ingest.convert import converter_identity
 from ingest.document import Failure, SkippedDocument
-from ingest.errors import ApiError, AuthError, ConfigError, ConnectorError, DocumentError, RetryableApiError
-from ingest.plan import Action, Deletion, Plan, Upsert, make_plan
+from ingest.errors import ApiError, ConnectorError
+from ingest.execution import FATAL, PlanExecution
+from ingest.plan import Plan, make_plan
 from ingest.progress import NullProgress, Progress
-from ingest.registry import load_connector
-from ingest.run_log import RunCounts
-from ingest.state import DocumentRecord, RememberedSkip, StateStore
+from ingest.state import DocumentRecord, RememberedSkip, RunCounts, RunOutcome, StateStore
 from ingest.targets.base import Target
 
 log = logging.getLogger("ingest.engine")
 
-#: Errors that end the whole run: retrying other documents cannot help.
-_FATAL = (AuthError, ConfigError)
-
 #: Builds the targets of a source, in the order they are synced; the engine knows none by name.
 TargetFactory = Callable[[Source], Sequence[Target]]
+#: Builds the connector of a source (``ingest.registry.build_connector`` finds it by entry point).
+ConnectorFactory = Callable[[Source], Connector]
 
 
 @dataclass
@@ -67,11 +64,6 @@ class SourcePlan:
     skips: dict[str, list[RememberedSkip]] = field(default_factory=dict)
 
 
-def build_connector(source: Source) -> Connector:
-    factory = load_connector(source.settings.connector)
-    return factory(source.options)
-
-
 class Engine:
     """Syncs configured sources into their targets, with one state store and one client."""
 
@@ -79,11 +71,13 @@ class Engine:
         self,
         *,
         state: StateStore,
+        connector_factory: ConnectorFactory,
         target_factory: TargetFactory,
         progress: Progress | None = None,
         allow_mass_delete: bool = False,
     ) -> None:
         self._state = state
+        self._connector_factory = connector_factory
         self._target_factory = target_factory
         self._progress = progress or NullProgress()
         self._allow_mass_delete = allow_mass_delete
@@ -95,7 +89,7 @@ class Engine:
     async def _collect_and_plan(
         self, source: Source, targets: Sequence[Target], *, only: Collection[str] | None
     ) -> SourcePlan:
-        connector = build_connector(source)
+        connector = self._connector_factory(source)
         if isinstance(connector, Resumable):
             connector.resume_from(self._state.checkpoint(source.name))
         stores = {target.name: self._state.target(source.name, target.name) for target in targets}
@@ -169,25 +163,25 @@ class Engine:
         targets = list(self._target_factory(source))
         run_ids = {target.name: self._state.runs.start(source.name, target.name) for target in targets}
         results = {target.name: SourceResult(source=source.name, target=target.name) for target in targets}
-        outcomes = dict.fromkeys(run_ids, "aborted")
+        outcomes = dict.fromkeys(run_ids, RunOutcome.ABORTED)
         try:
             try:
                 planned = await self._collect_and_plan(source, targets, only=only)
                 planned = await self._prepare(planned, results, outcomes)
             except ConnectorError as exc:  # the source could not be read: nothing is sent or deleted
                 for name, result in results.items():
-                    result.error, outcomes[name] = str(exc), "failed"
+                    result.error, outcomes[name] = str(exc), RunOutcome.FAILED
                 return list(results.values())
             for target, _ in planned.plans:
                 skips = planned.skips[target.name]
                 self._state.target(source.name, target.name).replace_skips(skips, within=planned.only)
             for target, plan in planned.plans:
                 result = results[target.name]
-                if outcomes[target.name] != "aborted":
+                if outcomes[target.name] is not RunOutcome.ABORTED:
                     continue  # refused or failed while preparing
                 result.plan = plan
                 await self._execute(plan, target, result)
-                outcomes[target.name] = "ok" if result.ok else "failed"
+                outcomes[target.name] = RunOutcome.OK if result.ok else RunOutcome.FAILED
                 if result.ok:
                     self._state.target(source.name, target.name).set_settings_digest(target.settings_digest())
             # A checkpoint saves reading only when everything before it is known to be synced.
@@ -202,7 +196,7 @@ class Engine:
             self._state.runs.replace_failures(source.name, sorted(failures))
 
     async def _prepare(
-        self, planned: SourcePlan, results: dict[str, SourceResult], outcomes: dict[str, str]
+        self, planned: SourcePlan, results: dict[str, SourceResult], outcomes: dict[str, RunOutcome]
     ) -> SourcePlan:
         """Refuse plans the guard stopped; let each target with work get ready. When a target
         changed what state records, collect and plan the whole source again (each target
@@ -218,127 +212,32 @@ class Engine:
                 result.counts = RunCounts(
                     unchanged=plan.unchanged, skipped=len(plan.skipped), failed=len(plan.failures)
                 )
-                result.error, outcomes[target.name] = None, "aborted"
+                result.error, outcomes[target.name] = None, RunOutcome.ABORTED
                 if target.name in unprepared:
-                    result.error, outcomes[target.name] = unprepared[target.name], "failed"
+                    result.error, outcomes[target.name] = unprepared[target.name], RunOutcome.FAILED
                 elif plan.refusal:
-                    result.error, outcomes[target.name] = plan.refusal, "refused"
+                    result.error, outcomes[target.name] = plan.refusal, RunOutcome.REFUSED
                 elif plan.writes and target.name not in prepared:
                     prepared.add(target.name)
                     try:
                         replan = await target.prepare(plan) or replan
-                    except _FATAL:
+                    except FATAL:
                         raise
                     except ApiError as exc:
                         unprepared[target.name] = f"could not prepare {target.name}: {exc}"
-                        result.error, outcomes[target.name] = unprepared[target.name], "failed"
+                        result.error, outcomes[target.name] = unprepared[target.name], RunOutcome.FAILED
             if not replan:
                 return planned
             targets = [target for target, _ in planned.plans]
             planned = await self._collect_and_plan(planned.source, targets, only=None)
 
     async def _execute(self, plan: Plan, target: Target, result: SourceResult) -> None:
-        counts = {"created": 0, "updated": 0, "deleted": 0}
-        failures: list[Failure] = list(plan.failures)
-        label = f"{plan.source} ({target.name})"
+        """Carry out ``plan``; ``result`` holds what was done, also when a fatal error ends it."""
         store = self._state.target(plan.source, target.name)
-        self._progress.start(label, plan.writes)
-
-        async def upsert(item: Upsert) -> None:
-            try:
-                sent = await target.upsert(item)
-            except _FATAL:
-                raise
-            except (ApiError, DocumentError) as exc:
-                failures.append(
-                    Failure(
-                        item.page.locator,
-                        f"{item.action.value} failed: {exc}",
-                        retryable=isinstance(exc, RetryableApiError),
-                    )
-                )
-            except Exception as exc:  # a target's bug on one page is that page's failure, not the run's
-                log.exception("%s: %s of %s failed unexpectedly", label, item.action.value, item.page.locator)
-                failures.append(Failure(item.page.locator, f"{item.action.value} failed: {exc!r}"))
-            else:
-                page = item.page
-                store.record_sent(
-                    external_id=page.external_id,
-                    locator=page.locator,
-                    fingerprint=page.fingerprint,
-                    content_hash=item.content_hash,
-                    remote_id=sent.remote_id,
-                    title=page.title,
-                    html=page.html,
-                    placement=sent.placement,
-                )
-                counts["created" if item.action is Action.CREATE else "updated"] += 1
-            finally:
-                self._progress.advance(label)
-
-        async def delete(item: Deletion) -> None:
-            try:
-                await target.delete(item)
-            except _FATAL:
-                raise
-            except ApiError as exc:
-                failures.append(
-                    Failure(
-                        item.locator, f"delete failed: {exc}", retryable=isinstance(exc, RetryableApiError)
-                    )
-                )
-            except Exception as exc:  # as for upserts: this delete's failure, not the run's
-                log.exception("%s: delete of %s failed unexpectedly", label, item.locator)
-                failures.append(Failure(item.locator, f"delete failed: {exc!r}"))
-            else:
-                store.record_deleted(item.external_id)
-                counts["deleted"] += 1
-            finally:
-                self._progress.advance(label)
-
+        execution = PlanExecution(plan, target, store, self._progress)
         try:
-            if plan.refreshes:
-                store.refresh_fingerprints(
-                    [(r.external_id, r.locator, r.fingerprint) for r in plan.refreshes]
-                )
-            # Creates and updates first, deletes after: a renamed document is never missing.
-            for batch in target.batches(plan.upserts):
-                async with asyncio.TaskGroup() as group:
-                    for item in batch:
-                        group.create_task(upsert(item))
-            failed_uploads = len(failures) - len(plan.failures)
-            if failed_uploads:
-                # The page that failed may be a renamed document's new home: its old page stays
-                # until a run whose uploads all succeed.
-                failures += [_postponed(deletion, failed_uploads) for deletion in plan.deletes]
-                for _ in plan.deletes:
-                    self._progress.advance(label)
-            else:
-                async with asyncio.TaskGroup() as group:
-                    for deletion in plan.deletes:
-                        group.create_task(delete(deletion))
-            if plan.writes:
-                await target.finish(plan)
-        except* _FATAL as errors:
-            raise errors.exceptions[0] from None
+            await execution.run()
         finally:
-            self._progress.finish(label)
-            result.failures = sorted(failures, key=lambda failure: failure.locator)
+            result.failures = list(execution.tally.failures)
             result.skipped = list(plan.skipped)
-            result.counts = RunCounts(
-                created=counts["created"],
-                updated=counts["updated"],
-                deleted=counts["deleted"],
-                unchanged=plan.unchanged,
-                skipped=len(plan.skipped),
-                failed=len(result.failures),
-            )
-
-
-def _postponed(deletion: Deletion, failed_uploads: int) -> Failure:
-    return Failure(
-        deletion.locator,
-        f"not deleted yet: {failed_uploads} upload{'s' * (failed_uploads != 1)} of this run failed, "
-        "and deletes wait for a run whose uploads all succeed",
-        retryable=True,
-    )
+            result.counts = execution.tally.counts(plan)

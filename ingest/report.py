@@ -21,10 +21,6 @@ from rich.table import Table
 
 from ingest.engine import SourceResult
 
-# Re-exported for ingest.runner, which still imports them from here; they live in ingest.progress.
-from ingest.progress import NullProgress as NullProgress
-from ingest.progress import Progress as Progress
-
 log = logging.getLogger("ingest")
 
 

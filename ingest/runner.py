@@ -14,15 +14,17 @@ from pydantic import SecretStr
 
 from ingest.collect import Collected
 from ingest.config import Settings, Source, token_fix
+from ingest.connector import Connector
 from ingest.convert import html_to_markdown
-from ingest.engine import Engine, SourceResult, TargetFactory
+from ingest.engine import ConnectorFactory, Engine, SourceResult, TargetFactory
 from ingest.errors import LockedError
 from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.intercom.errors import DEFAULT_TOKEN_FIX
 from ingest.lock import holding_source
 from ingest.logs import redactor
 from ingest.plan import Plan
-from ingest.report import NullProgress, Progress
+from ingest.progress import NullProgress, Progress
+from ingest.registry import load_connector
 from ingest.settings import EXTERNAL_PAGES
 from ingest.state import FailureRecord, PendingWork, RunCounts, RunRecord, StateStore
 from ingest.targets.base import BoundTarget, Target
@@ -43,6 +45,11 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
         request_timeout=settings.intercom.request_timeout,
         token_fix=fix,
     )
+
+
+def build_connector(source: Source) -> Connector:
+    """The connector of a configured source, found by entry point and built from its options."""
+    return load_connector(source.settings.connector)(source.options)
 
 
 def target_factory(client: IntercomClient | None, state: StateStore) -> TargetFactory:
@@ -93,6 +100,7 @@ async def run_sources(
     progress: Progress | None = None,
     token: SecretStr | None = None,
     lock_wait: float = 0.0,
+    connector_factory: ConnectorFactory = build_connector,
 ) -> list[SourceResult]:
     """Sync (or, with ``dry_run``, only plan) ``sources`` one after the other.
 
@@ -103,7 +111,9 @@ async def run_sources(
     results: list[SourceResult] = []
     with StateStore(settings.state.path) as state:
         if dry_run:
-            engine = Engine(state=state, target_factory=target_factory(None, state))
+            engine = Engine(
+                state=state, connector_factory=connector_factory, target_factory=target_factory(None, state)
+            )
             for source in sources:
                 planned = await engine.plan_source(source)
                 results.extend(result_from_plan(plan, planned.collected) for _, plan in planned.plans)
@@ -111,6 +121,7 @@ async def run_sources(
         async with make_client(settings, token) as client:
             engine = Engine(
                 state=state,
+                connector_factory=connector_factory,
                 target_factory=target_factory(client, state),
                 progress=progress or NullProgress(),
                 allow_mass_delete=allow_mass_delete,
@@ -139,11 +150,19 @@ class PlannedTarget:
     diffs: dict[str, str]
 
 
-async def plan_sources(settings: Settings, sources: Sequence[Source], *, diff: bool) -> list[PlannedTarget]:
+async def plan_sources(
+    settings: Settings,
+    sources: Sequence[Source],
+    *,
+    diff: bool,
+    connector_factory: ConnectorFactory = build_connector,
+) -> list[PlannedTarget]:
     """What a run would do per source and target; with ``diff``, a Markdown diff of each update."""
     planned: list[PlannedTarget] = []
     with StateStore(settings.state.path) as state:
-        engine = Engine(state=state, target_factory=target_factory(None, state))
+        engine = Engine(
+            state=state, connector_factory=connector_factory, target_factory=target_factory(None, state)
+        )
         for source in sources:
             source_plan = await engine.plan_source(source)
             for target, plan in source_plan.plans:

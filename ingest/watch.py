@@ -9,7 +9,7 @@ every source), the same engine and targets. It only chooses *which* documents to
    (:mod:`ingest.watching.choice`), are debounced and coalesced into batches
    (:mod:`ingest.watching.batches`);
 3. each source's batches run one at a time, as pending work kept in state, retried with
-   back-off while the API is away (:mod:`ingest.watching.worker`, :mod:`ingest.pending`).
+   back-off while the API is away (:mod:`ingest.watching.worker`, :mod:`ingest.state.pending`).
 
 SIGINT or SIGTERM stops watching, lets a running batch finish for up to
 ``shutdown_grace_seconds`` (what it had not synced stays pending) and returns. An
@@ -31,13 +31,12 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from ingest.config import Settings, Source
-from ingest.engine import Engine, build_connector
+from ingest.engine import ConnectorFactory, Engine
 from ingest.errors import ApiError, AuthError
 from ingest.intercom import IntercomClient
 from ingest.lock import watching_sources
-from ingest.pending import PendingWork
-from ingest.runner import make_client, target_factory
-from ingest.state import StateStore
+from ingest.runner import build_connector, make_client, target_factory
+from ingest.state import PendingWork, StateStore
 from ingest.watching.choice import watch_for
 from ingest.watching.source import Notify, SourceWatch
 from ingest.watching.worker import FATAL, BatchReport, SourceWorker
@@ -61,8 +60,10 @@ class WatchDaemon:
         *,
         token: SecretStr | None = None,
         on_batch: Callable[[BatchReport], None] | None = None,
+        connector_factory: ConnectorFactory = build_connector,
     ) -> None:
         self._settings = settings
+        self._connector_factory = connector_factory
         self._sources = list(sources)
         self._token = token
         self._on_batch = on_batch
@@ -105,7 +106,11 @@ class WatchDaemon:
                 async with make_client(self._settings, self._token) as client:
                     if not await self._unless_stopped(_check_token(client)):
                         return  # stopped while the API kept the check waiting: nothing started yet
-                    engine = Engine(state=state, target_factory=target_factory(client, state))
+                    engine = Engine(
+                        state=state,
+                        connector_factory=self._connector_factory,
+                        target_factory=target_factory(client, state),
+                    )
                     pending = PendingWork(state)
                     observer = Observer()
                     self._workers = [
@@ -141,7 +146,7 @@ class WatchDaemon:
         settings = self._settings.watch
         return SourceWorker(
             source,
-            watch=watch_for(source, build_connector(source), observer=observer, settings=settings),
+            watch=watch_for(source, self._connector_factory(source), observer=observer, settings=settings),
             engine=engine,
             pending=pending,
             state_path=self._settings.state.path,

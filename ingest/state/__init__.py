@@ -15,7 +15,7 @@ from ingest.state.documents import AdoptedPage, DocumentRecord, RememberedSkip, 
 from ingest.state.import_sources import ImportSourceRecord, RememberedImportSource
 from ingest.state.pending import Pending, PendingWork
 from ingest.state.placement import CollectionPath, Placement
-from ingest.state.runs import FailureRecord, RunCounts, RunLog, RunRecord
+from ingest.state.runs import FailureRecord, RunCounts, RunLog, RunOutcome, RunRecord
 from ingest.state.store import StateStore
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "RememberedSkip",
     "RunCounts",
     "RunLog",
+    "RunOutcome",
     "RunRecord",
     "StateStore",
     "TargetStore",

@@ -9,8 +9,24 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ingest.state.transaction import transaction
+
+
+class RunOutcome(StrEnum):
+    """How one run of a source and target ended, as ``ingest status`` shows it."""
+
+    #: Started and not finished: still going, or killed (the next run redoes what it had left).
+    RUNNING = "running"
+    #: Everything planned was done.
+    OK = "ok"
+    #: Some documents (or the whole source) failed; the rest was done.
+    FAILED = "failed"
+    #: The mass-delete guard stopped it before anything was sent.
+    REFUSED = "refused"
+    #: Stopped before it could be carried out (another target's fatal error, a cancelled batch).
+    ABORTED = "aborted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +44,7 @@ class RunRecord:
     source: str
     started_at: float
     finished_at: float | None
-    outcome: str
+    outcome: RunOutcome
     counts: RunCounts
 
 
@@ -52,13 +68,13 @@ class RunLog:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def finish(self, run_id: int, outcome: str, counts: RunCounts) -> None:
+    def finish(self, run_id: int, outcome: RunOutcome, counts: RunCounts) -> None:
         self._db.execute(
             "UPDATE runs SET finished_at = ?, outcome = ?, created = ?, updated = ?, deleted = ?, "
             "unchanged = ?, skipped = ?, failed = ? WHERE id = ?",
             (
                 time.time(),
-                outcome,
+                outcome.value,
                 counts.created,
                 counts.updated,
                 counts.deleted,
@@ -77,7 +93,7 @@ class RunLog:
         ).fetchone()
         if row is None:
             return None
-        return RunRecord(row[0], row[1], row[2], row[3], RunCounts(*row[4:]))
+        return RunRecord(row[0], row[1], row[2], RunOutcome(row[3]), RunCounts(*row[4:]))
 
     def replace_failures(self, source: str, failures: Iterable[tuple[str, str]]) -> None:
         """The failures of the latest run of a source (locator, message), replacing older ones."""

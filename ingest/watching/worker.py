@@ -22,8 +22,8 @@ from ingest.config import Source
 from ingest.engine import Engine, SourceResult
 from ingest.errors import AuthError, ConfigError
 from ingest.lock import SourceLock
-from ingest.pending import PendingWork
 from ingest.settings import WatchSettings
+from ingest.state import PendingWork
 from ingest.watching.batches import Batch, ChangeQueue
 from ingest.watching.source import SourceWatch
 

@@ -169,8 +169,7 @@ def test_a_token_from_a_secrets_file_is_blanked_in_logs(
 
 def test_status_shows_work_the_daemon_has_pending(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Documents the watch daemon still has to sync are counted per source in status."""
-    from ingest.pending import PendingWork
-    from ingest.state import StateStore
+    from ingest.state import PendingWork, StateStore
 
     with StateStore(project.parent / "ingest.db") as state:
         PendingWork(state).add("docs", ["a.md", "b.md"])

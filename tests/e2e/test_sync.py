@@ -14,7 +14,6 @@ import pytest
 from contract import validate_recorded
 from pydantic import SecretStr
 
-from ingest import engine
 from ingest.config import Source, load_settings
 from ingest.connector import Connector
 from ingest.document import DocumentRef
@@ -22,7 +21,7 @@ from ingest.emulator import RunningEmulator
 from ingest.errors import AuthError, ConfigError, ConnectorError, LockedError
 from ingest.lock import SourceLock, source_locks
 from ingest.plan import Upsert
-from ingest.runner import run_sources
+from ingest.runner import build_connector, run_sources
 from ingest.targets.base import Sent
 from ingest.targets.external_pages.sending import ExternalPagesSender
 from tests.e2e.conftest import SOURCE_URL, TOKEN, Harness, write_config, write_docs
@@ -338,11 +337,10 @@ async def test_a_source_unreadable_when_planned_again_fails_alone(
     lose_state(tmp_path)
     (tmp_path / "b" / "y.md").write_text("# New in b\n\nBody.\n", encoding="utf-8")
 
-    real_build = engine.build_connector
     scans = Counter[str]()
 
     def build(source: Source) -> Connector:
-        connector = real_build(source)
+        connector = build_connector(source)
         scans[source.name] += 1
         if source.name == "a" and scans["a"] == 2:
 
@@ -353,8 +351,7 @@ async def test_a_source_unreadable_when_planned_again_fails_alone(
             connector.scan = unreachable  # type: ignore[method-assign]
         return connector
 
-    monkeypatch.setattr(engine, "build_connector", build)
-    a, b = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
+    a, b = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN), connector_factory=build)
     assert (a.source, a.ok, a.error) == ("a", False, "cannot reach the repository")
     assert (b.source, b.ok) == ("b", True)
     assert sorted(page["external_id"] for page in emulator.pages()) == ["x.md", "x.md", "y.md"]

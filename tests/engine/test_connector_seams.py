@@ -8,7 +8,6 @@ from typing import ClassVar
 
 import pytest
 
-from ingest import engine
 from ingest.collect import PathFilter, TargetRecords, collect
 from ingest.config import load_settings
 from ingest.connector import Closeable, Connector, ConnectorOptions
@@ -124,7 +123,6 @@ async def test_the_engine_closes_a_closeable_connector_once_collected(
     export = OpenExport(unreadable=unreadable)
     assert isinstance(export, Closeable)
     built: list[Connector] = []
-    monkeypatch.setattr(engine, "build_connector", lambda source: built.append(export) or export)
     (tmp_path / "docs").mkdir()
     config = tmp_path / "ingest.toml"
     config.write_text(
@@ -134,7 +132,11 @@ async def test_the_engine_closes_a_closeable_connector_once_collected(
     )
     settings = load_settings(config)
     with StateStore(tmp_path / "state.db") as state:
-        sync = Engine(state=state, target_factory=lambda source: [PlanOnlyTarget()])
+        sync = Engine(
+            state=state,
+            connector_factory=lambda source: built.append(export) or export,
+            target_factory=lambda source: [PlanOnlyTarget()],
+        )
         if unreadable:
             with pytest.raises(ConnectorError):
                 await sync.plan_source(settings.sources["docs"])

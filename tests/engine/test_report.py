@@ -11,7 +11,7 @@ from rich.console import Console
 from ingest.document import Failure, SkippedDocument
 from ingest.engine import SourceResult
 from ingest.report import print_summary, write_json_report
-from ingest.run_log import RunCounts
+from ingest.state import RunCounts
 
 
 def result() -> SourceResult:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.state import RememberedImportSource, RememberedSkip, RunCounts, StateStore
+from ingest.state import RememberedImportSource, RememberedSkip, RunCounts, RunOutcome, StateStore
 
 
 def record(store: StateStore, external_id: str, html: str = "<p>x</p>") -> None:
@@ -80,14 +80,23 @@ def test_runs_and_failures(tmp_path: Path) -> None:
     """The last run and its failures are kept for ingest status; failures are replaced per run."""
     with StateStore(tmp_path / "s.db") as store:
         run = store.runs.start("docs", "external_pages")
-        store.runs.finish(run, "failed", RunCounts(created=2, failed=1))
+        store.runs.finish(run, RunOutcome.FAILED, RunCounts(created=2, failed=1))
         store.runs.replace_failures("docs", [("x.md", "boom")])
         store.runs.replace_failures("docs", [("y.md", "bang")])
         last = store.runs.last("docs", "external_pages")
         assert store.runs.last("docs", "articles") is None
-        assert last is not None and last.outcome == "failed" and last.counts.created == 2
+        assert last is not None and last.outcome is RunOutcome.FAILED and last.counts.created == 2
         assert [(f.locator, f.message) for f in store.runs.failures("docs")] == [("y.md", "bang")]
         assert store.known_sources() == ["docs"]
+
+
+def test_a_run_killed_before_it_finished_reads_as_running(tmp_path: Path) -> None:
+    """A run that was started and never finished (the process was killed) has the outcome ``running``."""
+    with StateStore(tmp_path / "s.db") as store:
+        store.runs.start("docs", "external_pages")
+    with StateStore(tmp_path / "s.db") as store:
+        last = store.runs.last("docs", "external_pages")
+        assert last is not None and last.outcome is RunOutcome.RUNNING and last.finished_at is None
 
 
 def test_checkpoint_is_kept_per_source_and_forgotten_with_it(tmp_path: Path) -> None:

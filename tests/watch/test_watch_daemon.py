@@ -13,8 +13,7 @@ from pydantic import SecretStr
 
 from ingest.errors import AuthError, LockedError
 from ingest.lock import lock_path
-from ingest.pending import PendingWork
-from ingest.state import StateStore
+from ingest.state import PendingWork, StateStore
 from ingest.watch import WatchDaemon
 from tests.watch.conftest import PAGES, TOKEN, Project, page_posts, wait_until, write_config
 

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.emulator import EmulatorConfig, running_emulator
-from ingest.pending import PendingWork
-from ingest.state import StateStore
+from ingest.state import PendingWork, StateStore
 from tests.waiting import wait_for
 from tests.watch.conftest import TOKEN, page_posts, write_config
 

@@ -23,9 +23,8 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from ingest.config import load_settings
-from ingest.engine import build_connector
-from ingest.pending import PendingWork
-from ingest.state import StateStore
+from ingest.runner import build_connector
+from ingest.state import PendingWork, StateStore
 from ingest.watching.batches import ChangeQueue
 from ingest.watching.kept import KeptWatch
 from ingest.watching.observed import ObservedSource

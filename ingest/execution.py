@@ -1,0 +1,179 @@
+"""Carrying out one target's plan: the requests, in order, each success recorded at once.
+
+The steps, in the order they run:
+
+1. store the new fingerprints of documents whose payload did not change (no request);
+2. upload: creates and updates, batch by batch as the target orders them (an article before
+   its translations), each batch concurrently;
+3. delete, only when every upload succeeded: a failed upload may be a renamed document's new
+   home, so the old page stays until a run whose uploads all succeed;
+4. let the target tidy up (collections left empty).
+
+A document's problem is that document's :class:`~ingest.document.Failure`; an
+:class:`~ingest.errors.AuthError` or :class:`~ingest.errors.ConfigError` ends the run and is
+raised as itself, not inside an exception group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from ingest.document import Failure
+from ingest.errors import ApiError, AuthError, ConfigError, DocumentError, RetryableApiError
+from ingest.plan import Action, Deletion, Plan, Upsert
+from ingest.progress import Progress
+from ingest.state import RunCounts, TargetStore
+from ingest.targets.base import Target
+
+log = logging.getLogger("ingest.engine")
+
+#: Errors that end the whole run: retrying other documents cannot help.
+FATAL = (AuthError, ConfigError)
+
+Item = TypeVar("Item")
+
+
+@dataclass
+class Tally:
+    """What carrying out a plan did so far."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    def counts(self, plan: Plan) -> RunCounts:
+        return RunCounts(
+            created=self.created,
+            updated=self.updated,
+            deleted=self.deleted,
+            unchanged=plan.unchanged,
+            skipped=len(plan.skipped),
+            failed=len(self.failures),
+        )
+
+
+class PlanExecution:
+    """One target's plan, carried out once (see the module docstring)."""
+
+    def __init__(self, plan: Plan, target: Target, store: TargetStore, progress: Progress) -> None:
+        self._plan = plan
+        self._target = target
+        self._store = store
+        self._progress = progress
+        self._label = f"{plan.source} ({target.name})"
+        #: Documents that failed before this step (to load, to convert, to plan) stay failures.
+        self.tally = Tally(failures=list(plan.failures))
+
+    async def run(self) -> Tally:
+        """Every step; the tally holds what was done also when a fatal error ends it early."""
+        self._progress.start(self._label, self._plan.writes)
+        try:
+            self._refresh_fingerprints()
+            failed_uploads = await self._upload()
+            if failed_uploads:
+                self._postpone_deletes(failed_uploads)
+            else:
+                await self._delete()
+            if self._plan.writes:
+                await self._target.finish(self._plan)
+        except* FATAL as errors:
+            raise errors.exceptions[0] from None
+        finally:
+            self._progress.finish(self._label)
+            self.tally.failures.sort(key=lambda failure: failure.locator)
+        return self.tally
+
+    def _refresh_fingerprints(self) -> None:
+        if self._plan.refreshes:
+            self._store.refresh_fingerprints(
+                [
+                    (refresh.external_id, refresh.locator, refresh.fingerprint)
+                    for refresh in self._plan.refreshes
+                ]
+            )
+
+    async def _upload(self) -> int:
+        """Creates and updates, batch after batch; how many of them failed."""
+        before = len(self.tally.failures)
+        for batch in self._target.batches(self._plan.upserts):
+            await _all_at_once(self._upsert, batch)
+        return len(self.tally.failures) - before
+
+    async def _upsert(self, item: Upsert) -> None:
+        verb, locator = item.action.value, item.page.locator
+        try:
+            sent = await self._target.upsert(item)
+        except FATAL:
+            raise
+        except (ApiError, DocumentError) as exc:
+            self._failed(locator, verb, exc)
+        except Exception as exc:  # a target's bug on one page is that page's failure, not the run's
+            log.exception("%s: %s of %s failed unexpectedly", self._label, verb, locator)
+            self.tally.failures.append(Failure(locator, f"{verb} failed: {exc!r}"))
+        else:
+            page = item.page
+            self._store.record_sent(
+                external_id=page.external_id,
+                locator=page.locator,
+                fingerprint=page.fingerprint,
+                content_hash=item.content_hash,
+                remote_id=sent.remote_id,
+                title=page.title,
+                html=page.html,
+                placement=sent.placement,
+            )
+            if item.action is Action.CREATE:
+                self.tally.created += 1
+            else:
+                self.tally.updated += 1
+        finally:
+            self._progress.advance(self._label)
+
+    def _postpone_deletes(self, failed_uploads: int) -> None:
+        uploads = f"{failed_uploads} upload{'s' * (failed_uploads != 1)}"
+        for deletion in self._plan.deletes:
+            self.tally.failures.append(
+                Failure(
+                    deletion.locator,
+                    f"not deleted yet: {uploads} of this run failed, "
+                    "and deletes wait for a run whose uploads all succeed",
+                    retryable=True,
+                )
+            )
+            self._progress.advance(self._label)
+
+    async def _delete(self) -> None:
+        await _all_at_once(self._delete_one, self._plan.deletes)
+
+    async def _delete_one(self, item: Deletion) -> None:
+        try:
+            await self._target.delete(item)
+        except FATAL:
+            raise
+        except ApiError as exc:
+            self._failed(item.locator, "delete", exc)
+        except Exception as exc:  # as for upserts: this delete's failure, not the run's
+            log.exception("%s: delete of %s failed unexpectedly", self._label, item.locator)
+            self.tally.failures.append(Failure(item.locator, f"delete failed: {exc!r}"))
+        else:
+            self._store.record_deleted(item.external_id)
+            self.tally.deleted += 1
+        finally:
+            self._progress.advance(self._label)
+
+    def _failed(self, locator: str, verb: str, exc: ApiError | DocumentError) -> None:
+        retryable = isinstance(exc, RetryableApiError)
+        self.tally.failures.append(Failure(locator, f"{verb} failed: {exc}", retryable=retryable))
+
+
+async def _all_at_once(
+    work: Callable[[Item], Coroutine[object, object, None]], items: Iterable[Item]
+) -> None:
+    async with asyncio.TaskGroup() as group:
+        for item in items:
+            group.create_task(work(item))
