@@ -88,6 +88,11 @@ RULES = (
     ),
     Rule("a leaf module imports nothing of the project", importers=LEAVES, may_import=()),
     Rule(
+        "state owns the SQLite file and knows nothing above it: no plan, target, client or engine",
+        importers=("ingest.state",),
+        may_import=LEAVES,
+    ),
+    Rule(
         "the report presents results to the front ends (cli, demo); the engine reports progress "
         "through ingest.progress",
         importers=("ingest",),
