@@ -31,6 +31,10 @@ def open_state_file(path: Path) -> sqlite3.Connection:
         # the last commits, which the next run then simply redoes (upserts are idempotent).
         db.execute("PRAGMA synchronous=NORMAL")
         upgrade(db)
+        # A file SQLite may only read (its permissions, a read-only mount) opens without error;
+        # every command may write, so it is refused now, not at a run's first write. This
+        # statement takes the write lock and changes nothing.
+        db.execute("DELETE FROM sources WHERE 0")
     except sqlite3.Error as exc:
         db.close()
         raise ConfigError(f"state.path: cannot use {path} as the state file: {_reason(path, exc)}") from exc

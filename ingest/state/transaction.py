@@ -9,14 +9,22 @@ from contextlib import contextmanager
 
 @contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """Several writes in one commit; outside one, every statement commits on its own.
+    """Several writes in one commit, or none of them; outside one, every statement commits on its own.
 
     ``BEGIN IMMEDIATE`` takes the write lock up front, so two processes (a run and the
     watch daemon) wait for each other (``timeout``) instead of failing when a read turns
-    into a write. Inside a transaction already, this joins it: the outer one commits.
+    into a write. Inside a transaction already, this is a savepoint of it: an exception
+    undoes this group's writes on its way out, and the outer transaction commits the rest.
     """
     if db.in_transaction:
-        yield
+        db.execute("SAVEPOINT nested")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK TO nested")
+            db.execute("RELEASE nested")
+            raise
+        db.execute("RELEASE nested")
         return
     db.execute("BEGIN IMMEDIATE")
     try:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -234,6 +236,45 @@ def test_a_report_that_cannot_be_written_fails_the_run_in_one_line(
     captured = capsys.readouterr()
     assert "did create 5" in captured.out
     assert captured.err == f"error: --report: cannot write {report}: {reason}\n"
+
+
+def make_read_only(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``path`` a file SQLite may only read: by its permissions, or for root (who writes
+    whatever they say) by opening it as SQLite opens such a file, read-only."""
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        return
+    connect = sqlite3.connect
+
+    def read_only_connect(database: str | os.PathLike[str], *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if Path(database) == path:
+            return connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+        return connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", read_only_connect)
+
+
+def test_a_state_file_that_cannot_be_written_is_one_line_exit_2(
+    project: Path,
+    emulator: RunningEmulator,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A state file that cannot be written (its permissions, a read-only mount) is refused when it
+    is opened, as release 0.1.0 refused it: one line naming state.path, exit 2, nothing sent; not a
+    traceback at the run's first write (nor, in the watch daemon, a batch retried for ever)."""
+    assert main(["run", "--all", "--config", str(project)]) == 0
+    capsys.readouterr()
+    emulator.clear_requests()
+    state = project.parent / "ingest.db"
+    make_read_only(state, monkeypatch)
+    assert main(["run", "--all", "--config", str(project)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith(f"error: state.path: cannot use {state} as the state file: ") and err.count("\n") == 1
+    )
+    assert "readonly" in err
+    assert emulator.requests() == []
 
 
 @pytest.mark.parametrize(

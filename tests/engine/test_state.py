@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.state import RememberedImportSource, RememberedSkip, RunCounts, RunOutcome, StateStore
+from ingest.state.transaction import transaction
 
 
 def record(store: StateStore, external_id: str, html: str = "<p>x</p>") -> None:
@@ -157,3 +158,27 @@ def test_a_write_that_fails_halfway_leaves_what_was_there(tmp_path: Path) -> Non
         assert pages.skips() == {"draft.md": kept}
         record(store, "a")  # the connection is usable again: nothing was left half-open
         assert list(pages.records()) == ["a"]
+
+
+def test_a_group_inside_another_is_undone_alone_when_it_fails(tmp_path: Path) -> None:
+    """A transaction() inside another is a group of its own: when it fails, its writes are undone
+    even if the outer group goes on (it caught the error) and commits the rest; a failure that
+    reaches the outer group undoes everything."""
+    db = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    db.execute("CREATE TABLE t (x INTEGER)")
+    with transaction(db):
+        db.execute("INSERT INTO t VALUES (1)")
+        with pytest.raises(OSError, match="disk gone"), transaction(db):
+            db.execute("INSERT INTO t VALUES (2)")
+            raise OSError("disk gone")
+        with transaction(db):
+            db.execute("INSERT INTO t VALUES (3)")
+    assert db.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,), (3,)]
+    with pytest.raises(OSError, match="disk gone"), transaction(db):
+        db.execute("INSERT INTO t VALUES (4)")
+        with transaction(db):
+            db.execute("INSERT INTO t VALUES (5)")
+            raise OSError("disk gone")
+    assert db.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,), (3,)]
+    assert not db.in_transaction
+    db.close()
