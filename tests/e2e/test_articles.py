@@ -162,6 +162,23 @@ async def test_on_delete_policies(project: Project, policy: str, remains: str | 
     assert set(articles) >= {"Welcome", "Invoices"}
 
 
+async def test_a_collection_that_cannot_be_removed_does_not_end_the_run(project: Project) -> None:
+    """Removing a collection left empty is tidying up after the documents' work: when Intercom
+    answers it 5xx (after every try), that work stands and is reported, and the collection stays
+    (as one Intercom refuses to delete does), instead of the error ending the whole run, every
+    source after this one unsynced."""
+    project.configure(on_delete="delete")
+    config = project.tmp_path / "ingest.toml"
+    config.write_text(config.read_text().replace("[intercom]\n", "[intercom]\nmax_attempts = 1\n"))
+    await project.sync()
+    (project.docs / "getting-started/install.md").unlink()
+    project.emulator.set_faults(fail_next=1, fail_status=503, fail_path="DELETE /help_center/collections")
+    result = await project.sync_articles()
+    assert result.ok and result.counts.deleted == 1
+    assert "Install" not in project.articles()
+    assert ("Handbook", "Getting started") in project.collections()
+
+
 async def test_ancestors_from_front_matter_become_collections(project: Project) -> None:
     """A connector's ancestors (here given as metadata) decide the collections, not the folders."""
     write(
