@@ -454,6 +454,28 @@ async def test_an_article_created_again_gets_its_translations_back(project: Proj
     assert project.article_writes() == []
 
 
+async def test_a_translation_finding_its_article_gone_brings_the_article_back(project: Project) -> None:
+    """An article deleted in Intercom whose translation, not its original, changes: writing the
+    translation finds it gone (a failure this run, so deletes wait), and the next run creates the
+    article again from its unchanged original and writes the translation into it, instead of the
+    translation failing on every run until someone edits the original."""
+    write(project.docs, "guides/guide.md", "# Guide\n\nHello.\n")
+    write(project.docs, "guides/guide.fr.md", "# Guide (FR)\n\nBonjour.\n")
+    await project.sync()
+    async with IntercomClient(base_url=project.emulator.base_url, token=TOKEN) as client:
+        await client.delete_article(project.articles()["Guide"]["id"])
+    write(project.docs, "guides/guide.fr.md", "# Guide (FR)\n\nBonjour à tous.\n")
+    first = await project.sync_articles()
+    assert [failure.locator for failure in first.failures] == ["guides/guide.fr.md"]
+
+    result = await project.sync_articles()
+    assert result.ok, result.failures
+    assert result.counts.created == 2
+    translated = project.articles()["Guide"]["translated_content"]
+    assert "Bonjour à tous." in translated["fr"]["body"]
+    assert (await project.sync_articles()).counts.unchanged == 5
+
+
 async def test_a_replan_brings_a_folder_prepare_never_saw(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
