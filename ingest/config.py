@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from ingest.config_env import env_parse_error
 from ingest.connector import ConnectorOptions
@@ -33,7 +40,7 @@ from ingest.settings import (
     StateSettings,
     WatchSettings,
 )
-from ingest.targets.registry import target_spec
+from ingest.targets.registry import TARGETS, target_spec
 
 __all__ = [
     "ArticlesSettings",
@@ -52,6 +59,26 @@ TOKEN_FILE_KEY = "intercom.token_file"  # noqa: S105 - a key name, not a token
 #: Keys that would put the secret in the file; refused with a pointer to the right place.
 _TOKEN_KEYS = ("token", "access_token", "intercom_access_token")
 _ENV_PREFIX, _ENV_DELIMITER = "INGEST_", "__"
+
+
+class _EnvSettings(EnvSettingsSource):
+    """The ``INGEST_*`` variables, a target's table read by the table's model.
+
+    A target's table (``[sources.<name>.articles]``) is not a field of :class:`SourceSettings`;
+    without this, pydantic-settings would decode every value under it as JSON, so that
+    ``INGEST_SOURCES__DOCS__ARTICLES__COLLECTION=2024`` became a number its string key refuses.
+    """
+
+    def next_field(
+        self, field: FieldInfo | Any | None, key: str, case_sensitive: bool | None = None
+    ) -> FieldInfo | None:
+        annotation = field.annotation if isinstance(field, FieldInfo) else field
+        if annotation is SourceSettings:
+            tables = {spec.name: spec.settings_model for spec in TARGETS if spec.settings_model is not None}
+            if key in tables:
+                table: Any = tables[key] | None  # absent, as the model's own field would be
+                return FieldInfo.from_annotation(table)
+        return super().next_field(field, key, case_sensitive)
 
 
 class _FileSettings(BaseSettings):
@@ -76,7 +103,7 @@ class _FileSettings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The TOML file arrives as init values; the environment must win over it.
-        return (env_settings, init_settings)
+        return (_EnvSettings(settings_cls), init_settings)
 
 
 @dataclass(frozen=True)

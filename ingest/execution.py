@@ -7,7 +7,8 @@ The steps, in the order they run:
    its translations), each batch concurrently;
 3. delete, only when every upload succeeded: a failed upload may be a renamed document's new
    home, so the old page stays until a run whose uploads all succeed;
-4. let the target tidy up (collections left empty).
+4. let the target tidy up (collections left empty); what the API will not let it tidy is left
+   as it is, with a warning: every document's work is done and recorded by then.
 
 A document's problem is that document's :class:`~ingest.document.Failure`; an
 :class:`~ingest.errors.AuthError` or :class:`~ingest.errors.ConfigError` ends the run and is
@@ -80,7 +81,7 @@ class PlanExecution:
             else:
                 await self._delete()
             if self._plan.writes:
-                await self._target.finish(self._plan)
+                await self._tidy_up()
         except* FATAL as errors:
             raise errors.exceptions[0] from None
         finally:
@@ -165,6 +166,14 @@ class PlanExecution:
             self.tally.deleted += 1
         finally:
             self._progress.advance(self._label)
+
+    async def _tidy_up(self) -> None:
+        try:
+            await self._target.finish(self._plan)
+        except FATAL:
+            raise
+        except ApiError as exc:  # no document's failure, and no reason to end the run
+            log.warning("%s: could not tidy up, left as it is: %s", self._label, exc)
 
     def _failed(self, locator: str, verb: str, exc: ApiError | DocumentError) -> None:
         retryable = isinstance(exc, RetryableApiError)

@@ -82,9 +82,10 @@ def _is_factory(value: object) -> TypeGuard[ConnectorFactory[Any]]:
 def common_keys() -> frozenset[str]:
     """The keys of ``[sources.<name>]`` that fin-ingest reads itself; every other key is a connector option.
 
-    Derived from :class:`~ingest.settings.SourceSettings`, so a key added there is covered.
+    Derived from :class:`~ingest.settings.SourceSettings`, so a key added there is covered, and
+    from the target registry: a target's table (``articles``) is read as the target's.
     """
-    return frozenset(_accepted_keys(SourceSettings))
+    return frozenset(_accepted_keys(SourceSettings)) | SourceSettings.table_keys()
 
 
 def check_options_boundary(connector: str, options_model: type[BaseModel]) -> None:

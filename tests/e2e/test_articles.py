@@ -162,6 +162,23 @@ async def test_on_delete_policies(project: Project, policy: str, remains: str | 
     assert set(articles) >= {"Welcome", "Invoices"}
 
 
+async def test_a_collection_that_cannot_be_removed_does_not_end_the_run(project: Project) -> None:
+    """Removing a collection left empty is tidying up after the documents' work: when Intercom
+    answers it 5xx (after every try), that work stands and is reported, and the collection stays
+    (as one Intercom refuses to delete does), instead of the error ending the whole run, every
+    source after this one unsynced."""
+    project.configure(on_delete="delete")
+    config = project.tmp_path / "ingest.toml"
+    config.write_text(config.read_text().replace("[intercom]\n", "[intercom]\nmax_attempts = 1\n"))
+    await project.sync()
+    (project.docs / "getting-started/install.md").unlink()
+    project.emulator.set_faults(fail_next=1, fail_status=503, fail_path="DELETE /help_center/collections")
+    result = await project.sync_articles()
+    assert result.ok and result.counts.deleted == 1
+    assert "Install" not in project.articles()
+    assert ("Handbook", "Getting started") in project.collections()
+
+
 async def test_ancestors_from_front_matter_become_collections(project: Project) -> None:
     """A connector's ancestors (here given as metadata) decide the collections, not the folders."""
     write(
@@ -435,6 +452,28 @@ async def test_an_article_created_again_gets_its_translations_back(project: Proj
     project.emulator.clear_requests()
     assert (await project.sync_articles()).counts.unchanged == 5
     assert project.article_writes() == []
+
+
+async def test_a_translation_finding_its_article_gone_brings_the_article_back(project: Project) -> None:
+    """An article deleted in Intercom whose translation, not its original, changes: writing the
+    translation finds it gone (a failure this run, so deletes wait), and the next run creates the
+    article again from its unchanged original and writes the translation into it, instead of the
+    translation failing on every run until someone edits the original."""
+    write(project.docs, "guides/guide.md", "# Guide\n\nHello.\n")
+    write(project.docs, "guides/guide.fr.md", "# Guide (FR)\n\nBonjour.\n")
+    await project.sync()
+    async with IntercomClient(base_url=project.emulator.base_url, token=TOKEN) as client:
+        await client.delete_article(project.articles()["Guide"]["id"])
+    write(project.docs, "guides/guide.fr.md", "# Guide (FR)\n\nBonjour à tous.\n")
+    first = await project.sync_articles()
+    assert [failure.locator for failure in first.failures] == ["guides/guide.fr.md"]
+
+    result = await project.sync_articles()
+    assert result.ok, result.failures
+    assert result.counts.created == 2
+    translated = project.articles()["Guide"]["translated_content"]
+    assert "Bonjour à tous." in translated["fr"]["body"]
+    assert (await project.sync_articles()).counts.unchanged == 5
 
 
 async def test_a_replan_brings_a_folder_prepare_never_saw(

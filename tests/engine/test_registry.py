@@ -108,9 +108,23 @@ def test_an_alias_colliding_with_a_common_key_is_refused_too() -> None:
     check_options_boundary("filesystem", FilesystemOptions)  # no collision: no error
 
 
+def test_an_option_named_like_a_target_table_is_refused() -> None:
+    """``articles`` is the articles target's table, never a connector option: a connector declaring it
+    could never be given it (the table is read as the target's), so it is refused when it loads."""
+
+    class Tabled(ConnectorOptions):
+        articles: str = Field("", description="Would be read as the articles target's table.")
+
+    with pytest.raises(
+        ConfigError, match="declares option 'articles', which collides with the common key 'articles'"
+    ):
+        check_options_boundary("tabled", Tabled)
+
+
 def test_common_keys_are_the_fields_of_source_settings() -> None:
-    """The common keys are derived from SourceSettings, so a key added there is guarded at once."""
-    assert common_keys() == frozenset(SourceSettings.model_fields)
+    """The common keys are derived from SourceSettings, so a key added there is guarded at once,
+    and from the target registry's tables."""
+    assert common_keys() == frozenset(SourceSettings.model_fields) | {"articles"}
     assert {"connector", "targets", "url", "include", "exclude", "url_template"} <= common_keys()
 
 

@@ -123,3 +123,24 @@ async def test_a_target_built_to_plan_cannot_send(tmp_path: Path) -> None:
     assert pages.settings_digest() == ExternalPagesPlanner(url="https://docs.example.com").settings_digest()
     with pytest.raises(RuntimeError, match="the external_pages target was built for planning only"):
         await pages.prepare(Plan(source="docs", target="external_pages"))
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("COLLECTION", "2024", {"collection": "2024"}),
+        ("COLLECTION", '"Handbook"', {"collection": '"Handbook"'}),
+        ("DEFAULT_LOCALE", "1", {"default_locale": "1"}),
+        ("AUTHOR_ID", "7", {"author_id": 7}),
+        ("STATE", "published", {"state": "published"}),
+    ],
+)
+def test_a_target_table_key_from_the_environment_is_read_by_its_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: dict[str, object]
+) -> None:
+    """``INGEST_SOURCES__DOCS__ARTICLES__COLLECTION=2024`` names the collection "2024", as
+    ``collection = "2024"`` in the file does: a table's value is read as its key's type says,
+    not decoded as JSON into a number the string key then refuses."""
+    monkeypatch.setenv(f"INGEST_SOURCES__DOCS__ARTICLES__{variable}", value)
+    table = load(tmp_path).sources["docs"].target_tables["articles"]
+    assert table == ArticlesSettings(author_id=1, collection="Handbook").model_copy(update=expected)

@@ -172,7 +172,21 @@ class ArticlesSender:
             original = language.base_external_id or language.base_locator
             raise DocumentError(f"translation of {original}, which has no article (yet)")
         request = ArticleUpdateRequest(translated_content={language.locale: self._planner.content(page)})
-        await self._api.update_article(article_id, request)
+        try:
+            await self._api.update_article(article_id, request)
+        except NotFoundError:
+            # Its original's article is gone (deleted in Intercom): forget it with the translations
+            # written into it, so the next run reads the original, creates its article again and
+            # writes them back, instead of this translation failing until the original changes.
+            log.warning(
+                "article %s of %s is gone; it is created again on the next run", article_id, page.locator
+            )
+            self._store.forget_documents(
+                record.external_id
+                for record in self._store.records().values()
+                if record.remote_id == article_id
+            )
+            raise
         return Sent(article_id, Placement(locale=language.locale))
 
     def _original_article(self, language: Language) -> str | None:
