@@ -27,7 +27,7 @@ log = logging.getLogger("ingest.engine")
 
 #: Builds the targets of a source, in the order they are synced; the engine knows none by name.
 TargetFactory = Callable[[Source], Sequence[Target]]
-#: Builds the connector of a source (``ingest.registry.build_connector`` finds it by entry point).
+#: Builds the connector of a source (``ingest.runner.build_connector`` finds it by entry point).
 ConnectorFactory = Callable[[Source], Connector]
 
 

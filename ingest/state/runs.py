@@ -44,7 +44,8 @@ class RunRecord:
     source: str
     started_at: float
     finished_at: float | None
-    outcome: RunOutcome
+    #: A word a later release added (read from a file it wrote) stays the word it wrote.
+    outcome: RunOutcome | str
     counts: RunCounts
 
 
@@ -93,7 +94,7 @@ class RunLog:
         ).fetchone()
         if row is None:
             return None
-        return RunRecord(row[0], row[1], row[2], RunOutcome(row[3]), RunCounts(*row[4:]))
+        return RunRecord(row[0], row[1], row[2], _read_outcome(row[3]), RunCounts(*row[4:]))
 
     def replace_failures(self, source: str, failures: Iterable[tuple[str, str]]) -> None:
         """The failures of the latest run of a source (locator, message), replacing older ones."""
@@ -110,3 +111,10 @@ class RunLog:
             "SELECT locator, message, at FROM failures WHERE source = ? ORDER BY locator", (source,)
         )
         return [FailureRecord(*row) for row in rows]
+
+
+def _read_outcome(value: str) -> RunOutcome | str:
+    try:
+        return RunOutcome(value)
+    except ValueError:
+        return value

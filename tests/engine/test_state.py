@@ -100,6 +100,19 @@ def test_a_run_killed_before_it_finished_reads_as_running(tmp_path: Path) -> Non
         assert last is not None and last.outcome is RunOutcome.RUNNING and last.finished_at is None
 
 
+def test_an_outcome_this_release_does_not_know_is_shown_as_written(tmp_path: Path) -> None:
+    """``ingest status`` does not fail on a run outcome a later release wrote without a schema change."""
+    with StateStore(tmp_path / "s.db") as store:
+        store.runs.start("docs", "external_pages")
+    db = sqlite3.connect(tmp_path / "s.db")
+    with db:
+        db.execute("UPDATE runs SET outcome = 'partial'")
+    db.close()
+    with StateStore(tmp_path / "s.db") as store:
+        last = store.runs.last("docs", "external_pages")
+        assert last is not None and last.outcome == "partial"
+
+
 def test_checkpoint_is_kept_per_source_and_forgotten_with_it(tmp_path: Path) -> None:
     """A connector checkpoint is stored per source and dropped when a target of the source is
     forgotten (its documents must all be read again)."""
