@@ -23,7 +23,7 @@ PACKAGES = ("ingest", "connectors")
 FOUNDATION = ("ingest.errors", "ingest.canonical", "ingest.urltemplate")
 #: What connectors use of ingest today besides FOUNDATION: the Connector protocol and its
 #: options, the document types, and the text-document reader (front matter, formats).
-SDK = ("ingest.connector", "ingest.document", "ingest.textdoc")
+SDK = ("ingest.connector", "ingest.document", "ingest.textdoc", "ingest.sites")
 #: Rules the SDK (and so the connectors) and the converter both follow, one leaf module each:
 #: which links need no resolving, how a checkbox reads as text, how deep Markdown may nest.
 SHARED = ("ingest.hrefs", "ingest.checkboxes", "ingest.markdown_nesting")
