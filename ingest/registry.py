@@ -7,7 +7,7 @@ imported only when a configured source uses it (or ``ingest connectors`` describ
 Loading checks what the type checker cannot see in a plugin: the entry point names
 something callable with an ``options_model`` derived from
 :class:`~ingest.connector.ConnectorOptions`, whose options do not collide with the keys
-every ``[sources.<name>]`` table has (see :func:`common_keys`).
+every ``[sources.<name>]`` table has (see :func:`common_keys`) or with a target's own table.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import AliasChoices, BaseModel
 
 from ingest.connector import ConnectorFactory, ConnectorOptions
 from ingest.errors import ConfigError
-from ingest.settings import SourceSettings
+from ingest.settings import SourceSettings, target_table_keys
 
 GROUP = "ingest.connectors"
 
@@ -88,16 +88,22 @@ def common_keys() -> frozenset[str]:
 
 
 def check_options_boundary(connector: str, options_model: type[BaseModel]) -> None:
-    """Refuse an options model with an option named like a common key: that option could never be set."""
-    common = common_keys()
+    """Refuse an options model with an option named like a common key or a target's table: that
+    option could never be set."""
+    common, tables = common_keys(), target_table_keys()
     for field_name, accepted in sorted(_accepted_keys_by_field(options_model).items()):
         clash = sorted(accepted & common)
+        table = sorted(accepted & tables)
         if clash:
-            raise ConfigError(
-                f"connector {connector!r} declares option {field_name!r}, which collides with the common "
-                f"key {clash[0]!r} of [sources.<name>]: that key is fin-ingest's, so the option could "
-                "never reach the connector; rename it"
-            )
+            what = f"the common key {clash[0]!r} of [sources.<name>]"
+        elif table:
+            what = f"the [sources.<name>.{table[0]}] table of the {table[0]} target"
+        else:
+            continue
+        raise ConfigError(
+            f"connector {connector!r} declares option {field_name!r}, which collides with {what}: that "
+            "key is fin-ingest's, so the option could never reach the connector; rename it"
+        )
 
 
 def url_variables(factory: object) -> frozenset[str]:

@@ -12,8 +12,8 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
     {
         "factory": (
             "the factory's options_model derives from ConnectorOptions, has no option named like a "
-            "common [sources.<name>] key, validates the sample options, and builds an object with "
-            "scan() and load()"
+            "common [sources.<name>] key or a target's table, validates the sample options, and builds "
+            "an object with scan() and load()"
         ),
         "sample": "the sample source scans without error and holds at least two documents that load",
         "shapes": (

@@ -108,6 +108,29 @@ def test_an_alias_colliding_with_a_common_key_is_refused_too() -> None:
     check_options_boundary("filesystem", FilesystemOptions)  # no collision: no error
 
 
+def test_an_option_named_like_a_target_table_is_refused_in_one_sentence() -> None:
+    """``[sources.<name>.articles]`` is the articles target's table, never a connector option: an option
+    named ``articles`` could not be set (the key is taken as the table, or refused when the source has
+    no articles target), so it is refused when the connector loads."""
+
+    class Tabled(ConnectorOptions):
+        path: str = "docs"
+        articles: bool = Field(False, description="Also read the articles folder.")
+
+    with pytest.raises(ConfigError) as raised:
+        check_options_boundary("tabled", Tabled)
+    assert str(raised.value) == (
+        "connector 'tabled' declares option 'articles', which collides with the [sources.<name>.articles] "
+        "table of the articles target: that key is fin-ingest's, so the option could never reach the "
+        "connector; rename it"
+    )
+    # What would happen otherwise: the key never reaches the connector.
+    settings = SourceSettings.model_validate(
+        {"connector": "tabled", "targets": ["articles"], "articles": {"help_center_id": 1}}
+    )
+    assert "articles" not in settings.connector_keys()
+
+
 def test_common_keys_are_the_fields_of_source_settings() -> None:
     """The common keys are derived from SourceSettings, so a key added there is guarded at once."""
     assert common_keys() == frozenset(SourceSettings.model_fields)
