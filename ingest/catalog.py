@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ingest.errors import ConfigError
-from ingest.registry import installed, load_entry_point, url_variables
+from ingest.registry import installed, load_entry_point, shared_name, url_variables
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,16 @@ class ConnectorInfo:
 
 
 def describe_connectors(entries: Mapping[str, EntryPoint] | None = None) -> list[ConnectorInfo]:
-    """Every installed connector, sorted by name, each imported to read its options model."""
-    return [describe_connector(entry) for entry in installed(entries)]
+    """Every installed connector, sorted by name, each imported to read its options model; a name
+    several packages register is listed for each, as unusable."""
+    return [
+        describe_connector(entry, shared=shared_name(entry.name) if entries is None else None)
+        for entry in installed(entries)
+    ]
 
 
-def describe_connector(entry: EntryPoint) -> ConnectorInfo:
+def describe_connector(entry: EntryPoint, *, shared: str | None = None) -> ConnectorInfo:
+    """One connector; ``shared`` says why its name cannot be used (several packages register it)."""
     dist = entry.dist
     base = ConnectorInfo(
         name=entry.name,
@@ -61,6 +66,8 @@ def describe_connector(entry: EntryPoint) -> ConnectorInfo:
         package=dist.name if dist is not None else None,
         version=dist.version if dist is not None else None,
     )
+    if shared is not None:
+        return ConnectorInfo(**{**asdict(base), "error": shared})
     try:
         factory = load_entry_point(entry)
     except ConfigError as exc:

@@ -27,14 +27,35 @@ GROUP = "ingest.connectors"
 
 
 @cache
+def _registered() -> tuple[EntryPoint, ...]:
+    return tuple(entry_points(group=GROUP))
+
+
 def _installed() -> dict[str, EntryPoint]:
-    return {ep.name: ep for ep in entry_points(group=GROUP)}
+    return {ep.name: ep for ep in _registered()}
 
 
 def installed(entries: Mapping[str, EntryPoint] | None = None) -> list[EntryPoint]:
-    """The registered entry points (not imported), sorted by connector name."""
-    found = entries if entries is not None else _installed()
-    return [found[name] for name in sorted(found)]
+    """The registered entry points (not imported), sorted by connector name; a name several
+    packages register is there once for each of them."""
+    found = list(entries.values()) if entries is not None else list(_registered())
+    return sorted(found, key=lambda entry: entry.name)
+
+
+def shared_name(name: str) -> str | None:
+    """Why ``name`` cannot be used when several installed packages register it, else None.
+
+    Which of them the entry points would give depends on the order of ``sys.path``, so a plugin
+    could silently replace a built-in connector, or another plugin: the name is refused instead.
+    """
+    owners = [entry for entry in _registered() if entry.name == name]
+    if len(owners) < 2:
+        return None
+    listed = "; ".join(
+        f"{entry.dist.name} {entry.dist.version}: {entry.value}" if entry.dist else entry.value
+        for entry in owners
+    )
+    return f"connector {name!r} is registered by {len(owners)} packages ({listed}): uninstall all but one"
 
 
 def available(entries: Mapping[str, EntryPoint] | None = None) -> list[str]:
@@ -53,6 +74,9 @@ def load_connector(name: str, entries: Mapping[str, EntryPoint] | None = None) -
     if entry is None:
         known = ", ".join(available(found)) or "none installed"
         raise ConfigError(f"unknown connector {name!r} (available: {known})")
+    shared = shared_name(name) if entries is None else None
+    if shared is not None:
+        raise ConfigError(shared)
     return load_entry_point(entry)
 
 

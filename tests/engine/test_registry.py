@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib.metadata import EntryPoint
+from pathlib import Path
 
 import pytest
 from pydantic import Field
@@ -10,6 +12,8 @@ from pydantic import Field
 from connectors import factories
 from connectors.filesystem import FilesystemConnector, FilesystemOptions
 from connectors.git import GitRepoConnector
+from ingest import registry
+from ingest.catalog import describe_connectors
 from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
 from ingest.registry import (
@@ -149,3 +153,56 @@ def test_the_factories_module_names_every_built_in_entry_point() -> None:
     assert built_in == {"filesystem", "confluence_export", "git"}
     for name in built_in:
         assert getattr(factories, name) is load_connector(name)
+
+
+def install_distribution(site: Path, name: str, version: str, entries: dict[str, str]) -> None:
+    """A distribution's metadata as pip leaves it in site-packages: enough for entry points."""
+    info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    lines = "".join(f"{key} = {value}\n" for key, value in entries.items())
+    (info / "entry_points.txt").write_text(f"[{GROUP}]\n{lines}")
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A folder on sys.path where test distributions are installed; the registry reads it afresh."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    registry._registered.cache_clear()
+    yield folder
+    monkeypatch.undo()
+    registry._registered.cache_clear()
+
+
+def test_a_name_two_packages_register_is_refused_naming_both(site: Path) -> None:
+    """Two installed packages registering one connector name: which one a source gets is not left to the
+    order of sys.path (a plugin could silently replace a built-in); the name is refused, naming both."""
+    install_distribution(site, "notes-a", "1.0", {"notes": "connectors.filesystem:FilesystemConnector"})
+    install_distribution(site, "notes-b", "2.0", {"notes": "connectors.git:GitRepoConnector"})
+    install_distribution(site, "my-fs", "0.1", {"filesystem": "connectors.git:GitRepoConnector"})
+    with pytest.raises(ConfigError) as raised:
+        load_connector("notes")
+    assert str(raised.value) == (
+        "connector 'notes' is registered by 2 packages (notes-a 1.0: "
+        "connectors.filesystem:FilesystemConnector; notes-b 2.0: connectors.git:GitRepoConnector): "
+        "uninstall all but one"
+    )
+    with pytest.raises(
+        ConfigError, match=r"connector 'filesystem' is registered by 2 packages \(.*fin-ingest"
+    ):
+        load_connector("filesystem")
+    assert load_connector("git") is GitRepoConnector  # the others are unaffected
+    listed = [(info.name, info.package, info.error) for info in describe_connectors()]
+    assert sorted((name, package) for name, package, _ in listed if name in ("notes", "filesystem")) == [
+        ("filesystem", "fin-ingest"),
+        ("filesystem", "my-fs"),
+        ("notes", "notes-a"),
+        ("notes", "notes-b"),
+    ]
+    assert all(
+        error is not None and "registered by 2 packages" in error
+        for name, _, error in listed
+        if name in ("notes", "filesystem")
+    )
