@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field
 from importlib.metadata import EntryPoint
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import AliasChoices, BaseModel
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined, to_jsonable_python
 from rich.console import Console
 from rich.text import Text
@@ -89,7 +90,7 @@ def describe_options(model: type[BaseModel]) -> list[OptionInfo]:
         default = None if required else info.get_default(call_default_factory=True)
         options.append(
             OptionInfo(
-                name=info.alias or name,
+                name=option_key(name, info),
                 type=type_name(info.annotation),
                 required=required,
                 default=None if default is PydanticUndefined else to_jsonable_python(default),
@@ -97,6 +98,17 @@ def describe_options(model: type[BaseModel]) -> list[OptionInfo]:
             )
         )
     return options
+
+
+def option_key(name: str, info: FieldInfo) -> str:
+    """The key a user writes for a field: its validation alias (the first of several), else its
+    alias, else its name (pydantic reads the field under that key, not under the name)."""
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        alias = next((choice for choice in alias.choices if isinstance(choice, str)), None)
+    if isinstance(alias, str):
+        return alias
+    return info.alias or name
 
 
 def type_name(annotation: object) -> str:

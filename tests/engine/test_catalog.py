@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pytest
+from pydantic import AliasChoices, Field
 from rich.console import Console
 
 from connectors.filesystem import FilesystemOptions
 from ingest.catalog import OptionInfo, describe_connectors, describe_options, print_connectors, type_name
 from ingest.cli import main
-from ingest.connector import ConfigPath
+from ingest.connector import ConfigPath, ConnectorOptions
 from ingest.registry import GROUP
 
 
@@ -52,6 +53,21 @@ def test_options_come_from_the_options_model() -> None:
         False,
         True,
     )
+
+
+def test_an_aliased_option_is_shown_under_the_key_a_user_writes() -> None:
+    """An option read under another key (``validation_alias``, the first of ``AliasChoices``, ``alias``)
+    is listed under that key: the field's Python name would be refused as an unknown key."""
+
+    class Aliased(ConnectorOptions):
+        site: str = Field("x", validation_alias="site_url")
+        mirror: str = Field("y", validation_alias=AliasChoices("mirror_url", "mirror"))
+        camel: str = Field("z", alias="camelCase")
+
+    shown = [option.name for option in describe_options(Aliased)]
+    assert shown == ["site_url", "mirror_url", "camelCase"]
+    for key in shown:
+        Aliased.model_validate({key: "set"})  # each key listed is one the model accepts
 
 
 def test_a_connector_that_cannot_load_is_listed_with_the_reason() -> None:
