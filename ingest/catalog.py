@@ -86,18 +86,25 @@ def describe_options(model: type[BaseModel]) -> list[OptionInfo]:
     """The fields of an options model, in declaration order."""
     options = []
     for name, info in model.model_fields.items():
-        required = info.is_required()
-        default = None if required else info.get_default(call_default_factory=True)
         options.append(
             OptionInfo(
                 name=option_key(name, info),
                 type=type_name(info.annotation),
-                required=required,
-                default=None if default is PydanticUndefined else to_jsonable_python(default),
+                required=info.is_required(),
+                default=_default(info),
                 description=info.description or "",
             )
         )
     return options
+
+
+def _default(info: FieldInfo) -> Any:
+    """A field's default as JSON data: None when required, unset, or computed from the other
+    options (a default factory taking the validated data); other objects as their repr."""
+    if info.is_required() or getattr(info, "default_factory_takes_validated_data", False):
+        return None
+    default = info.get_default(call_default_factory=True)
+    return None if default is PydanticUndefined else to_jsonable_python(default, fallback=repr)
 
 
 def option_key(name: str, info: FieldInfo) -> str:
