@@ -6,6 +6,7 @@ default, description), so a third-party connector is described exactly as a buil
 
 from __future__ import annotations
 
+import enum
 import json
 import types
 import typing
@@ -119,7 +120,7 @@ def option_key(name: str, info: FieldInfo) -> str:
 
 
 def type_name(annotation: object) -> str:
-    """A type as a reader writes it: ``str | None``, ``tuple[str, ...]``, ``Path``."""
+    """A type as a reader writes it: ``str | None``, ``tuple[str, ...]``, ``Path``; an enum as its values."""
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if annotation is type(None):
         return "None"
@@ -129,6 +130,8 @@ def type_name(annotation: object) -> str:
         return type_name(args[0])
     if origin is typing.Literal:
         return " | ".join(json.dumps(arg) for arg in args)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return " | ".join(json.dumps(to_jsonable_python(member.value)) for member in annotation)
     if origin is not None:
         inner = ", ".join("..." if arg is Ellipsis else type_name(arg) for arg in args)
         return f"{getattr(origin, '__name__', str(origin))}[{inner}]"

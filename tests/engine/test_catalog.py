@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import io
 import json
 from importlib.metadata import EntryPoint
@@ -31,6 +32,16 @@ def entry(name: str, value: str) -> EntryPoint:
     return EntryPoint(name=name, value=value, group=GROUP)
 
 
+class Visibility(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+    HIGH = 2
+
+
 @pytest.mark.parametrize(
     ("annotation", "shown"),
     [
@@ -42,6 +53,8 @@ def entry(name: str, value: str) -> EntryPoint:
         (dict[str, list[int]], "dict[str, list[int]]"),
         (Literal["draft", "published"], '"draft" | "published"'),
         (Annotated[int, "unit: seconds"], "int"),
+        (Visibility, '"draft" | "published"'),  # an enum is written as one of its values
+        (Level | None, "1 | 2 | None"),
     ],
 )
 def test_types_are_shown_as_a_reader_writes_them(annotation: object, shown: str) -> None:
