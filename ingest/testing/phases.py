@@ -148,6 +148,39 @@ class Phases:
                 f"({', '.join(moved[:3])}): every edit would re-read them",
             )
         self._edited_load(ref.locator, before, loaded, now.fingerprint)
+        await self._resumed_after_edit(baseline.scanned, ref.locator, scanned)
+
+    async def _resumed_after_edit(self, before: Scan, locator: str, after: Scan) -> None:
+        """Resumed from the checkpoint taken before the edit (as the next run after a clean one is),
+        a Resumable connector lists what a scan from scratch lists: the edit included."""
+        if "resume-hides-nothing" in self.report.not_applicable or {
+            "fingerprints-stable",  # fingerprints moving on their own cannot show what resuming hides
+            "resume-hides-nothing",  # already broken over the unchanged source: no need to repeat it
+        } & set(self.report.violated):
+            return
+        resumed = self.session("resume-hides-nothing", "to resume after an edit")
+        if resumed is None:
+            return
+        try:
+            again = await resumed.scan(resume_from=before.checkpoint)
+        finally:
+            resumed.close()
+        expected, found = after.fingerprints(), again.fingerprints()
+        if again.raised is not None:
+            seen = f"raised {again.raised}"
+        elif missing := sorted(set(expected) - set(found)):
+            seen = f"left out {', '.join(missing[:_SHOWN])}, which a scan from scratch lists"
+        elif stale := [
+            f"{loc} {found[loc]!r} (from scratch: {fp!r})" for loc, fp in expected.items() if found[loc] != fp
+        ]:
+            seen = f"gave other fingerprints than a scan from scratch: {'; '.join(stale[:_SHOWN])}"
+        else:
+            return
+        self.report.broken(
+            "resume-hides-nothing",
+            f"resumed from the checkpoint of its scan before {locator} was edited, scan {seen}: a checkpoint "
+            "may save reading, never hide a change made since",
+        )
 
     def _edited_load(self, locator: str, before: SourceDocument, loaded: object, fingerprint: str) -> None:
         if isinstance(loaded, Raised):

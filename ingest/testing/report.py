@@ -46,7 +46,8 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
             "from a fresh connector), carrying the ref's fingerprint; after an edit, the new content"
         ),
         "resume-hides-nothing": (
-            "a Resumable connector resumed from its own checkpoint lists the same documents"
+            "a Resumable connector resumed from its own checkpoint lists what a scan from scratch lists, "
+            "with the same fingerprints, also once a document was edited after the checkpoint"
         ),
     }
 )

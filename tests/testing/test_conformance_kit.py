@@ -52,6 +52,7 @@ async def test_a_connector_keeping_the_contract_passes_every_rule(tmp_path: Path
         (toys.CountingLoad, ["load-consistent"]),
         (toys.LoadedFingerprintDiffers, ["load-consistent"]),
         (toys.HidingResume, ["resume-hides-nothing"]),
+        (toys.StaleResume, ["resume-hides-nothing"]),
         (toys.CollidingOption, ["factory"]),
         (toys.NotAConnector, ["factory"]),
         (toys.ScanAlwaysFails, ["sample"]),

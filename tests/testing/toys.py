@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import shutil
 import uuid
@@ -298,6 +299,33 @@ class HidingResume(FolderConnector):
         if self.since is None:
             async for item in super().scan():
                 yield item
+
+
+class StaleResume(FolderConnector):
+    """Its checkpoint remembers the fingerprints it listed; resumed from it, it lists them again without
+    looking, which holds only while nothing changed: an edit made since is never seen."""
+
+    def __init__(self, options: FolderOptions) -> None:
+        super().__init__(options)
+        self.remembered: dict[str, str] | None = None
+        self.listed: dict[str, str] = {}
+
+    def resume_from(self, checkpoint: str | None) -> None:
+        self.remembered = json.loads(checkpoint) if checkpoint else None
+
+    def checkpoint(self) -> str | None:
+        return json.dumps(self.listed)
+
+    async def scan(self) -> AsyncIterator[Found]:
+        if self.remembered is not None:
+            self.listed = dict(self.remembered)
+            for locator, fingerprint in self.remembered.items():
+                yield DocumentRef(locator, fingerprint)
+            return
+        async for item in super().scan():
+            if isinstance(item, DocumentRef):
+                self.listed[item.locator] = item.fingerprint
+            yield item
 
 
 class CollidingOptions(FolderOptions):
