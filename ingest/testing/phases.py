@@ -7,6 +7,7 @@ what it sees in the report; nothing a connector does (raising included) stops th
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from ingest.connector import Connector, ConnectorFactory, ConnectorOptions, Resu
 from ingest.document import DocumentRef, Failure, SourceDocument
 from ingest.errors import ConnectorError
 from ingest.testing.baseline import Baseline, check_baseline
+from ingest.testing.bodyreads import files_opened_under
 from ingest.testing.report import ConformanceReport
 from ingest.testing.session import Raised, Scan, Session, build, describe, run_hook
 
@@ -57,15 +59,19 @@ class Phases:
 
     async def baseline(self) -> Baseline | None:
         """Scan and load the unchanged source several ways; check what must not vary."""
-        first = self.session("sample", "over the sample source")
+        # What a run does before it loads anything (build the connector, scan) must read no body.
+        watch = None if self.scan_reads_bodies else self.documents_at
+        with files_opened_under(watch) if watch is not None else nullcontext(list[str]()) as opened:
+            first = self.session("sample", "over the sample source")
+            second = self.session("sample", "a second time") if first is not None else None
+            scanned = await first.scan() if first is not None and second is not None else None
         if first is None:
             return None
-        second = self.session("sample", "a second time")
-        if second is None:
+        if second is None or scanned is None:
             first.close()
             return None
+        scanned.opened = list(opened)
         try:
-            scanned = await first.scan(watch=None if self.scan_reads_bodies else self.documents_at)
             if scanned.raised is not None:
                 self.report.broken("sample", f"scan of the sample source raised {scanned.raised}")
                 return None

@@ -21,8 +21,8 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
             "SkippedDocument or Failure"
         ),
         "scan-reads-no-body": (
-            "scan lists documents without reading their bodies (a connector whose fingerprint hashes "
-            "content declares scan_reads_bodies=True)"
+            "scan lists documents without reading their bodies, nor does building the connector (a "
+            "connector whose fingerprint hashes content declares scan_reads_bodies=True)"
         ),
         "fingerprints-stable": "two scans of an unchanged source give every document the same fingerprint",
         "fingerprints-change": "an edit of one document's content changes its fingerprint, and no other's",

@@ -5,14 +5,11 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ingest.connector import Closeable, Connector, ConnectorFactory, ConnectorOptions, Resumable
 from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocument
-from ingest.testing.bodyreads import files_opened_under
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +29,8 @@ Loaded = object
 
 @dataclass
 class Scan:
-    """One scan: what it yielded, whether it raised, which document files it opened."""
+    """One scan: what it yielded, whether it raised, which document files were opened while the
+    connector was built and scanned (recorded for the first scan only)."""
 
     items: list[object] = field(default_factory=list)
     raised: Raised | None = None
@@ -56,19 +54,16 @@ class Session:
     def __init__(self, factory: ConnectorFactory[Any], options: ConnectorOptions) -> None:
         self.connector: Connector = factory(options)
 
-    async def scan(self, *, resume_from: str | None = None, watch: Path | None = None) -> Scan:
-        """Scan to the end (or the first exception), recording opened files under ``watch``."""
+    async def scan(self, *, resume_from: str | None = None) -> Scan:
+        """Scan to the end (or the first exception)."""
         result = Scan()
         if isinstance(self.connector, Resumable):
             self.connector.resume_from(resume_from)
-        recorder = files_opened_under(watch) if watch is not None else nullcontext(list[str]())
-        with recorder as opened:
-            try:
-                async for item in self.connector.scan():
-                    result.items.append(item)
-            except Exception as exc:  # the kit judges every exception; it must not stop the check
-                result.raised = Raised(exc)
-        result.opened = list(opened)
+        try:
+            async for item in self.connector.scan():
+                result.items.append(item)
+        except Exception as exc:  # the kit judges every exception; it must not stop the check
+            result.raised = Raised(exc)
         if isinstance(self.connector, Resumable) and result.raised is None:
             result.checkpoint = self.connector.checkpoint()
         return result

@@ -45,6 +45,7 @@ async def test_a_connector_keeping_the_contract_passes_every_rule(tmp_path: Path
         (toys.UnreadableIsSkipped, ["failure-is-a-value"]),
         (toys.OneFailsAll, ["failure-is-a-value"]),
         (toys.HashingScan, ["scan-reads-no-body"]),
+        (toys.ReadingConstructor, ["scan-reads-no-body"]),
         (toys.ScanRaisesOnOneDocument, ["scan-reads-no-body", "failure-is-a-value"]),
         (toys.MissingSourceIsEmpty, ["source-failure-raises"]),
         (toys.MissingSourceRaisesOSError, ["source-failure-raises"]),
