@@ -57,6 +57,14 @@ class Phases:
             return None
         return built
 
+    def close(self, session: Session) -> None:
+        """Close ``session`` as the engine does after every run; a close that raises breaks the run."""
+        raised = session.close()
+        if raised is not None:
+            self.report.broken(
+                "sample", f"close() raised {raised}: the engine closes the connector after every run"
+            )
+
     async def baseline(self) -> Baseline | None:
         """Scan and load the unchanged source several ways; check what must not vary."""
         # What a run does before it loads anything (build the connector, scan) must read no body.
@@ -68,7 +76,7 @@ class Phases:
         if first is None:
             return None
         if second is None or scanned is None:
-            first.close()
+            self.close(first)
             return None
         scanned.opened = list(opened)
         try:
@@ -81,8 +89,8 @@ class Phases:
             rescanned = await second.scan()
             fresh = await second.load_one_by_one(rescanned.refs)
         finally:
-            first.close()
-            second.close()
+            self.close(first)
+            self.close(second)
         baseline = Baseline(scanned, together, one_by_one, rescanned, fresh)
         check_baseline(self.report, baseline, self.documents_at)
         await self._resumed(first, scanned)
@@ -98,7 +106,7 @@ class Phases:
         try:
             again = await resumed.scan(resume_from=scanned.checkpoint)
         finally:
-            resumed.close()
+            self.close(resumed)
         if again.raised is not None or again.fingerprints() != scanned.fingerprints():
             seen = f"raised {again.raised}" if again.raised else f"listed {len(again.refs)} document(s)"
             self.report.broken(
@@ -119,7 +127,7 @@ class Phases:
             now = scanned.by_locator().get(ref.locator)
             loaded = await session.load(now) if isinstance(now, DocumentRef) else None
         finally:
-            session.close()
+            self.close(session)
         if scanned.raised is not None:
             self.report.broken(
                 "fingerprints-change", f"scan after editing {ref.locator} raised {scanned.raised}"
@@ -170,7 +178,7 @@ class Phases:
         try:
             again = await resumed.scan(resume_from=before.checkpoint)
         finally:
-            resumed.close()
+            self.close(resumed)
         expected, found = after.fingerprints(), again.fingerprints()
         if again.raised is not None:
             seen = f"raised {again.raised}"
@@ -231,7 +239,7 @@ class Phases:
             others = [item for loc, item in found.items() if loc != ref.locator and loc in baseline.loadable]
             loaded = await session.load_together([item for item in others if isinstance(item, DocumentRef)])
         finally:
-            session.close()
+            self.close(session)
         lost = [describe(item) for item in others if not isinstance(item, DocumentRef)]
         lost += [describe(item) for item in loaded if not isinstance(item, SourceDocument)]
         if lost:
@@ -289,7 +297,7 @@ class Phases:
         try:
             scanned = await built.scan()
         finally:
-            built.close()
+            self.close(built)
         if scanned.raised is None:
             self.report.broken(
                 "source-failure-raises",

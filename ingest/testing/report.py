@@ -15,7 +15,10 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
             "common [sources.<name>] key or a target's table, validates the sample options, and builds "
             "an object with scan() and load()"
         ),
-        "sample": "the sample source scans without error and holds at least two documents that load",
+        "sample": (
+            "the sample source scans (and the connector closes) without error and holds at least two "
+            "documents that load"
+        ),
         "shapes": (
             "scan yields only DocumentRef, SkippedDocument and Failure; load returns a SourceDocument, "
             "SkippedDocument or Failure"

@@ -14,12 +14,15 @@ from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocumen
 
 @dataclass(frozen=True, slots=True)
 class Raised:
-    """A call that raised instead of returning."""
+    """A call that raised instead of returning; ``during`` names it when it is not the one the
+    report line is about (``checkpoint()`` while scanning, say)."""
 
     error: Exception
+    during: str | None = None
 
     def __str__(self) -> str:
-        return f"{type(self.error).__name__}: {self.error}"
+        where = f" (in {self.during})" if self.during else ""
+        return f"{type(self.error).__name__}: {self.error}{where}"
 
 
 #: What one load gave: a SourceDocument, SkippedDocument or Failure as the contract says,
@@ -55,17 +58,21 @@ class Session:
         self.connector: Connector = factory(options)
 
     async def scan(self, *, resume_from: str | None = None) -> Scan:
-        """Scan to the end (or the first exception)."""
+        """Scan to the end (or the first exception), told where to resume and asked for the
+        checkpoint as the engine does when the connector is Resumable."""
         result = Scan()
-        if isinstance(self.connector, Resumable):
-            self.connector.resume_from(resume_from)
+        during = f"resume_from({resume_from!r})"
         try:
+            if isinstance(self.connector, Resumable):
+                self.connector.resume_from(resume_from)
+            during = "scan()"
             async for item in self.connector.scan():
                 result.items.append(item)
+            during = "checkpoint()"
+            if isinstance(self.connector, Resumable):
+                result.checkpoint = self.connector.checkpoint()
         except Exception as exc:  # the kit judges every exception; it must not stop the check
-            result.raised = Raised(exc)
-        if isinstance(self.connector, Resumable) and result.raised is None:
-            result.checkpoint = self.connector.checkpoint()
+            result.raised = Raised(exc, None if during == "scan()" else during)
         return result
 
     async def load(self, ref: DocumentRef) -> Loaded:
@@ -81,9 +88,14 @@ class Session:
     async def load_one_by_one(self, refs: Sequence[DocumentRef]) -> list[Loaded]:
         return [await self.load(ref) for ref in refs]
 
-    def close(self) -> None:
-        if isinstance(self.connector, Closeable):
-            self.connector.close()
+    def close(self) -> Raised | None:
+        """Close a Closeable connector; what that raised, if anything."""
+        try:
+            if isinstance(self.connector, Closeable):
+                self.connector.close()
+        except Exception as exc:  # judged by the kit, as above
+            return Raised(exc)
+        return None
 
 
 def build(factory: ConnectorFactory[Any], options: ConnectorOptions) -> Session | Raised:

@@ -54,6 +54,8 @@ async def test_a_connector_keeping_the_contract_passes_every_rule(tmp_path: Path
         (toys.LoadedFingerprintDiffers, ["load-consistent"]),
         (toys.HidingResume, ["resume-hides-nothing"]),
         (toys.StaleResume, ["resume-hides-nothing"]),
+        (toys.ResumeNeedsACheckpoint, ["sample"]),
+        (toys.CloseRaises, ["sample"]),
         (toys.CollidingOption, ["factory"]),
         (toys.NotAConnector, ["factory"]),
         (toys.ScanAlwaysFails, ["sample"]),

@@ -343,6 +343,23 @@ class StaleResume(FolderConnector):
             yield item
 
 
+class ResumeNeedsACheckpoint(FolderConnector):
+    """Its resume_from parses the checkpoint, forgetting that a first run has none (None)."""
+
+    def resume_from(self, checkpoint: str | None) -> None:
+        self.since = int(checkpoint)  # type: ignore[arg-type]
+
+    def checkpoint(self) -> str | None:
+        return "1"
+
+
+class CloseRaises(FolderConnector):
+    """Its close fails, which the engine would meet after every run."""
+
+    def close(self) -> None:
+        raise RuntimeError("already closed")
+
+
 class CollidingOptions(FolderOptions):
     url: str = Field("https://example.com", description="Clashes with the common key url.")
 
