@@ -8,6 +8,8 @@ import itertools
 import json
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -216,6 +218,16 @@ class ReadingConstructor(FolderConnector):
         if "\0" in text:
             raise ValueError("binary")
         return text
+
+
+class SubprocessHashingScan(FolderConnector):
+    """Scan hashes every file in another process (as ``git hash-object`` or ``sha256sum`` would),
+    where no audit hook of this one sees it open them."""
+
+    def fingerprint(self, path: Path) -> str:
+        code = "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())"
+        done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)  # noqa: S603
+        return done.stdout.strip()
 
 
 class JudgingScan(FolderConnector):
