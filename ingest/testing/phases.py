@@ -119,6 +119,7 @@ class Phases:
         """Edit one document: its fingerprint, and only its, changes; its identity does not."""
         ref, before = baseline.documents[0]
         await run_hook(hook, ref)
+        resumed = await self._resume_after_edit(baseline.scanned)
         session = self.session("fingerprints-change", "after an edit")
         if session is None:
             return
@@ -162,23 +163,28 @@ class Phases:
                 f"({', '.join(moved[:3])}): every edit would re-read them",
             )
         self._edited_load(ref.locator, before, loaded, now.fingerprint)
-        await self._resumed_after_edit(baseline.scanned, ref.locator, scanned)
+        if resumed is not None:
+            self._judge_resumed(ref.locator, resumed, scanned)
 
-    async def _resumed_after_edit(self, before: Scan, locator: str, after: Scan) -> None:
-        """Resumed from the checkpoint taken before the edit (as the next run after a clean one is),
-        a Resumable connector lists what a scan from scratch lists: the edit included."""
+    async def _resume_after_edit(self, before: Scan) -> Scan | None:
+        """The scan of a Resumable connector resumed from the checkpoint taken before the edit, as
+        the engine's next run after a clean one is (before any scan from scratch, which a connector
+        keeping state between instances could learn from); None when there is nothing to judge."""
         if "resume-hides-nothing" in self.report.not_applicable or {
             "fingerprints-stable",  # fingerprints moving on their own cannot show what resuming hides
             "resume-hides-nothing",  # already broken over the unchanged source: no need to repeat it
         } & set(self.report.violated):
-            return
+            return None
         resumed = self.session("resume-hides-nothing", "to resume after an edit")
         if resumed is None:
-            return
+            return None
         try:
-            again = await resumed.scan(resume_from=before.checkpoint)
+            return await resumed.scan(resume_from=before.checkpoint)
         finally:
             self.close(resumed)
+
+    def _judge_resumed(self, locator: str, again: Scan, after: Scan) -> None:
+        """The resumed scan lists what a scan from scratch lists: the edit included."""
         expected, found = after.fingerprints(), again.fingerprints()
         if again.raised is not None:
             seen = f"raised {again.raised}"

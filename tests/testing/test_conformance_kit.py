@@ -55,6 +55,7 @@ async def test_a_connector_keeping_the_contract_passes_every_rule(tmp_path: Path
         (toys.LoadedFingerprintDiffers, ["load-consistent"]),
         (toys.HidingResume, ["resume-hides-nothing"]),
         (toys.StaleResume, ["resume-hides-nothing"]),
+        (toys.RememberingResume, ["resume-hides-nothing"]),
         (toys.ResumeNeedsACheckpoint, ["sample"]),
         (toys.CloseRaises, ["sample"]),
         (toys.CollidingOption, ["factory"]),

@@ -355,6 +355,37 @@ class StaleResume(FolderConnector):
             yield item
 
 
+_REMEMBERED: dict[str, dict[str, str]] = {}
+
+
+class RememberingResume(FolderConnector):
+    """Keeps what it listed between instances (in the process, as under ``ingest watch``); resumed,
+    it lists that again without looking. A scan from scratch in between would refresh it, but the
+    engine's next run after a clean one always resumes."""
+
+    def __init__(self, options: FolderOptions) -> None:
+        super().__init__(options)
+        self.resumed = False
+
+    def resume_from(self, checkpoint: str | None) -> None:
+        self.resumed = checkpoint is not None
+
+    def checkpoint(self) -> str | None:
+        return "listed"
+
+    async def scan(self) -> AsyncIterator[Found]:
+        remembered = _REMEMBERED.get(str(self.root))
+        if self.resumed and remembered is not None:
+            for locator, fingerprint in remembered.items():
+                yield DocumentRef(locator, fingerprint)
+            return
+        listed = _REMEMBERED[str(self.root)] = {}
+        async for item in super().scan():
+            if isinstance(item, DocumentRef):
+                listed[item.locator] = item.fingerprint
+            yield item
+
+
 class ResumeNeedsACheckpoint(FolderConnector):
     """Its resume_from parses the checkpoint, forgetting that a first run has none (None)."""
 
