@@ -17,7 +17,7 @@ from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, TypeGuard
 
-from pydantic import AliasChoices, BaseModel
+from pydantic import AliasChoices, AliasPath, BaseModel
 
 from ingest.connector import ConnectorFactory, ConnectorOptions
 from ingest.errors import ConfigError
@@ -141,16 +141,22 @@ def _accepted_keys(model: type[BaseModel]) -> set[str]:
 
 
 def _accepted_keys_by_field(model: type[BaseModel]) -> dict[str, set[str]]:
-    """Per field, every key that sets it: its name, and its aliases when it has any."""
+    """Per field, every top-level key pydantic reads it from: its validation alias (each choice;
+    an ``AliasPath``'s first key), else its alias, and its name when it has neither or the model
+    also validates by name."""
+    config = model.model_config
+    by_name = bool(config.get("populate_by_name") or config.get("validate_by_name"))
     keys: dict[str, set[str]] = {}
     for name, info in model.model_fields.items():
-        accepted = {name}
-        if info.alias:
-            accepted.add(info.alias)
-        alias = info.validation_alias
-        if isinstance(alias, str):
-            accepted.add(alias)
-        elif isinstance(alias, AliasChoices):
-            accepted.update(choice for choice in alias.choices if isinstance(choice, str))
+        alias = info.validation_alias if info.validation_alias is not None else info.alias
+        choices = alias.choices if isinstance(alias, AliasChoices) else [] if alias is None else [alias]
+        accepted = {key for choice in choices if (key := _first_key(choice)) is not None}
+        if not accepted or by_name:
+            accepted.add(name)
         keys[name] = accepted
     return keys
+
+
+def _first_key(alias: str | AliasPath) -> str | None:
+    first = alias.path[0] if isinstance(alias, AliasPath) else alias
+    return first if isinstance(first, str) else None

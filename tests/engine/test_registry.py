@@ -7,7 +7,7 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
-from pydantic import Field
+from pydantic import AliasChoices, AliasPath, ConfigDict, Field
 
 from connectors import factories
 from connectors.filesystem import FilesystemConnector, FilesystemOptions
@@ -133,6 +133,31 @@ def test_an_option_named_like_a_target_table_is_refused_in_one_sentence() -> Non
         {"connector": "tabled", "targets": ["articles"], "articles": {"help_center_id": 1}}
     )
     assert "articles" not in settings.connector_keys()
+
+
+def test_the_boundary_holds_for_the_keys_an_option_is_read_under() -> None:
+    """What counts is the key a user writes, as pydantic reads it: an option whose Python name is a
+    common key but which is read under another key can be set; one read through an ``AliasPath``
+    starting at a common key cannot."""
+
+    class Renamed(ConnectorOptions):
+        url: str = Field("https://wiki.example.com", validation_alias="wiki_url")
+
+    check_options_boundary("renamed", Renamed)  # its key is wiki_url: no collision
+
+    class AlsoByName(ConnectorOptions):
+        model_config = ConfigDict(populate_by_name=True)
+
+        url: str = Field("https://wiki.example.com", alias="wiki_url")
+
+    with pytest.raises(ConfigError, match="declares option 'url', which collides with the common key 'url'"):
+        check_options_boundary("also-by-name", AlsoByName)
+
+    class Nested(ConnectorOptions):
+        host: str = Field("example.com", validation_alias=AliasChoices("host", AliasPath("url", "host")))
+
+    with pytest.raises(ConfigError, match="declares option 'host', which collides with the common key 'url'"):
+        check_options_boundary("nested", Nested)
 
 
 def test_common_keys_are_the_fields_of_source_settings() -> None:
