@@ -6,6 +6,7 @@ default, description), so a third-party connector is described exactly as a buil
 
 from __future__ import annotations
 
+import enum
 import json
 import types
 import typing
@@ -14,13 +15,14 @@ from dataclasses import asdict, dataclass, field
 from importlib.metadata import EntryPoint
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import AliasChoices, BaseModel
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined, to_jsonable_python
 from rich.console import Console
 from rich.text import Text
 
 from ingest.errors import ConfigError
-from ingest.registry import installed, load_entry_point, url_variables
+from ingest.registry import installed, load_entry_point, shared_name, url_variables
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,16 @@ class ConnectorInfo:
 
 
 def describe_connectors(entries: Mapping[str, EntryPoint] | None = None) -> list[ConnectorInfo]:
-    """Every installed connector, sorted by name, each imported to read its options model."""
-    return [describe_connector(entry) for entry in installed(entries)]
+    """Every installed connector, sorted by name, each imported to read its options model; a name
+    several packages register is listed for each, as unusable."""
+    return [
+        describe_connector(entry, shared=shared_name(entry.name) if entries is None else None)
+        for entry in installed(entries)
+    ]
 
 
-def describe_connector(entry: EntryPoint) -> ConnectorInfo:
+def describe_connector(entry: EntryPoint, *, shared: str | None = None) -> ConnectorInfo:
+    """One connector; ``shared`` says why its name cannot be used (several packages register it)."""
     dist = entry.dist
     base = ConnectorInfo(
         name=entry.name,
@@ -61,6 +68,8 @@ def describe_connector(entry: EntryPoint) -> ConnectorInfo:
         package=dist.name if dist is not None else None,
         version=dist.version if dist is not None else None,
     )
+    if shared is not None:
+        return ConnectorInfo(**{**asdict(base), "error": shared})
     try:
         factory = load_entry_point(entry)
     except ConfigError as exc:
@@ -78,22 +87,40 @@ def describe_options(model: type[BaseModel]) -> list[OptionInfo]:
     """The fields of an options model, in declaration order."""
     options = []
     for name, info in model.model_fields.items():
-        required = info.is_required()
-        default = None if required else info.get_default(call_default_factory=True)
         options.append(
             OptionInfo(
-                name=info.alias or name,
+                name=option_key(name, info),
                 type=type_name(info.annotation),
-                required=required,
-                default=None if default is PydanticUndefined else to_jsonable_python(default),
+                required=info.is_required(),
+                default=_default(info),
                 description=info.description or "",
             )
         )
     return options
 
 
+def _default(info: FieldInfo) -> Any:
+    """A field's default as JSON data: None when required, unset, or computed from the other
+    options (a default factory taking the validated data); other objects as their repr."""
+    if info.is_required() or getattr(info, "default_factory_takes_validated_data", False):
+        return None
+    default = info.get_default(call_default_factory=True)
+    return None if default is PydanticUndefined else to_jsonable_python(default, fallback=repr)
+
+
+def option_key(name: str, info: FieldInfo) -> str:
+    """The key a user writes for a field: its validation alias (the first of several), else its
+    alias, else its name (pydantic reads the field under that key, not under the name)."""
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        alias = next((choice for choice in alias.choices if isinstance(choice, str)), None)
+    if isinstance(alias, str):
+        return alias
+    return info.alias or name
+
+
 def type_name(annotation: object) -> str:
-    """A type as a reader writes it: ``str | None``, ``tuple[str, ...]``, ``Path``."""
+    """A type as a reader writes it: ``str | None``, ``tuple[str, ...]``, ``Path``; an enum as its values."""
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if annotation is type(None):
         return "None"
@@ -103,6 +130,8 @@ def type_name(annotation: object) -> str:
         return type_name(args[0])
     if origin is typing.Literal:
         return " | ".join(json.dumps(arg) for arg in args)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return " | ".join(json.dumps(to_jsonable_python(member.value)) for member in annotation)
     if origin is not None:
         inner = ", ".join("..." if arg is Ellipsis else type_name(arg) for arg in args)
         return f"{getattr(origin, '__name__', str(origin))}[{inner}]"

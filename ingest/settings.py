@@ -214,15 +214,15 @@ class SourceSettings(BaseModel):
             if spec.settings_model is not None and spec.name in self.targets and spec.name in extra
         }
 
-    @classmethod
-    def table_keys(cls) -> frozenset[str]:
-        """The keys that hold a target's table (``articles``): fin-ingest's, like the fields."""
-        return frozenset(spec.name for spec in TARGETS if spec.settings_model is not None)
-
     def connector_keys(self) -> dict[str, Any]:
         """The keys this model does not know that are not target tables: the connector's options."""
-        tables = self.table_keys()
+        tables = target_table_keys()
         return {key: value for key, value in (self.model_extra or {}).items() if key not in tables}
+
+
+def target_table_keys() -> frozenset[str]:
+    """The keys of ``[sources.<name>]`` that are a target's own table (``[sources.<name>.articles]``)."""
+    return frozenset(spec.name for spec in TARGETS if spec.settings_model is not None)
 
 
 def _is_http_url(value: str) -> bool:

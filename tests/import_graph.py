@@ -1,7 +1,8 @@
 """A project's imports read with ``ast``: who imports what, when the module loads or only when called.
 
 Used by ``tests/test_layers.py``; nothing is imported or run, so a module with a bad import
-is still read.
+is still read. An import by name (``importlib.import_module("a.b")``, relative ones included, or
+``__import__("a.b")``) counts when the name is written out; one computed at run time cannot be seen.
 """
 
 from __future__ import annotations
@@ -94,19 +95,52 @@ def find_cycles(imports: Iterable[Import]) -> list[list[str]]:
     return sorted(cycles)
 
 
-def _import_nodes(node: ast.AST, *, deferred: bool) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
+#: An import statement, or a call importing a module by name (``importlib.import_module("a.b")``,
+#: ``__import__("a.b")``), which loads it all the same.
+_ImportNode = ast.Import | ast.ImportFrom | ast.Call
+
+
+def _import_nodes(node: ast.AST, *, deferred: bool) -> Iterator[tuple[_ImportNode, bool]]:
     for child in ast.iter_child_nodes(node):
-        if isinstance(child, ast.Import | ast.ImportFrom):
+        if isinstance(child, ast.Import | ast.ImportFrom) or _imported_by_call(child) is not None:
+            assert isinstance(child, _ImportNode)
             yield child, deferred
         inside = deferred or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
         yield from _import_nodes(child, deferred=inside)
 
 
-def _targets(
-    node: ast.Import | ast.ImportFrom, module: str, is_package: bool, modules: Mapping[str, Path]
-) -> Iterator[str]:
+def _imported_by_call(node: ast.AST) -> tuple[str, str | None] | None:
+    """The module name a call imports, with the package a relative name starts from (None: the
+    caller's own, as with ``__package__``); None when the call imports nothing named in its source.
+    A name computed at run time cannot be followed."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    called = getattr(node.func, "attr", None) or getattr(node.func, "id", None)  # a.import_module, __import__
+    name = _string(node.args[0])
+    if called not in ("import_module", "__import__") or name is None:
+        return None
+    package = _string(node.args[1]) if called == "import_module" and len(node.args) > 1 else None
+    return name, package
+
+
+def _string(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _targets(node: _ImportNode, module: str, is_package: bool, modules: Mapping[str, Path]) -> Iterator[str]:
     """The project modules one import statement loads: ``from a import b`` is module ``a.b``
     when there is one, else a name taken from ``a``."""
+    if isinstance(node, ast.Call):
+        imported = _imported_by_call(node)
+        assert imported is not None
+        name, package = imported
+        level = len(name) - len(name.lstrip("."))
+        if level:
+            relative = ast.ImportFrom(module=name[level:] or None, names=[], level=level)
+            name = _absolute(relative, package or module, is_package or package is not None)
+        if name in modules:
+            yield name
+        return
     if isinstance(node, ast.Import):
         yield from (alias.name for alias in node.names if alias.name in modules)
         return

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 import tomllib
 import types
@@ -35,7 +37,7 @@ def my_notes(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
     return module
 
 
-async def test_the_guides_connector_passes_the_guides_conformance_test(
+def test_the_guides_connector_passes_the_guides_conformance_test(
     my_notes: types.ModuleType, tmp_path: Path
 ) -> None:
     """The test the guide shows runs green against the connector the guide shows."""
@@ -43,7 +45,7 @@ async def test_the_guides_connector_passes_the_guides_conformance_test(
     exec(compile(blocks("python")[1], "README.md:test", "exec"), namespace)  # noqa: S102
     test = namespace["test_notes_keep_the_connector_contract"]
     assert callable(test)
-    await test(tmp_path)
+    test(tmp_path)
 
 
 def test_the_guides_entry_point_names_the_guides_connector(my_notes: types.ModuleType) -> None:
@@ -53,3 +55,17 @@ def test_the_guides_entry_point_names_the_guides_connector(my_notes: types.Modul
     factory = load_connector(name, {name: EntryPoint(name=name, value=value, group=GROUP)})
     assert factory is my_notes.NotesConnector
     assert (ROOT / "examples" / "connector-example" / "pyproject.toml").is_file()
+
+
+def test_the_guides_package_passes_its_test_under_plain_pytest(tmp_path: Path) -> None:
+    """Followed literally (the module, the pyproject, the test file in tests/), the guide's test runs
+    green under pytest with no plugin configured: an author's project has no asyncio_mode setting."""
+    (tmp_path / "my_notes.py").write_text(blocks("python")[0] + "\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(blocks("toml")[0] + "\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_my_notes.py").write_text(blocks("python")[1] + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}  # as `pip install -e .` would make it importable
+    done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout

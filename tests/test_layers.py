@@ -271,6 +271,27 @@ def test_the_rules_pass_a_package_that_follows_them(tmp_path: Path) -> None:
             "def f():\n    from ingest.document import x",
             "ingest.errors imports ingest.document (inside a function)",
         ),
+        # Imports by name at run time are imports all the same.
+        (
+            "connectors/files/reader.py",
+            'import importlib\nclient = importlib.import_module("ingest.intercom.client")',
+            "connectors.files.reader imports ingest.intercom.client",
+        ),
+        (
+            "ingest/engine.py",
+            'from importlib import import_module\nreader = import_module("connectors.files.reader")',
+            "ingest.engine imports connectors.files.reader",
+        ),
+        (
+            "connectors/files/reader.py",
+            'def f():\n    return __import__("ingest.intercom.client")',
+            "connectors.files.reader imports ingest.intercom.client (inside a function)",
+        ),
+        (
+            "ingest/intercom/client.py",
+            'import importlib\nengine = importlib.import_module("..engine", __package__)',
+            "ingest.intercom.client imports ingest.engine",
+        ),
     ],
 )
 def test_a_bad_import_is_caught_and_named(tmp_path: Path, module: str, bad_import: str, broken: str) -> None:

@@ -88,8 +88,9 @@ def _no_body_opened(report: ConformanceReport, scan: Scan, documents_at: Path | 
         shown = ", ".join(scan.opened[:_SHOWN])
         report.broken(
             "scan-reads-no-body",
-            f"scan opened {len(scan.opened)} document file(s) under {documents_at} ({shown}): scan must list "
-            "and fingerprint without reading bodies, or declare scan_reads_bodies=True",
+            f"building the connector and its scan opened {len(scan.opened)} document file(s) under "
+            f"{documents_at} ({shown}): a run must list and fingerprint without reading bodies (read one "
+            "in load, when asked), or declare scan_reads_bodies=True",
         )
 
 

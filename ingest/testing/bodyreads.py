@@ -3,7 +3,10 @@
 Python's audit hooks report every ``open`` (``open()``, ``io.open``, ``os.open``) from any
 thread, including the worker threads a connector scans in. A hook cannot be removed once
 added, so one hook is added on first use and stays idle (one list check per event) while
-no recorder is active. What a subprocess (git) reads is beyond its sight.
+no recorder is active. What another process (``git``, ``sha256sum``) or a C library opening
+a file by name reads is beyond a hook's sight; the files' access times show it instead, where
+the filesystem records reads (``relatime``, the default, does for a file written since it
+was last read, as a sample just written is; ``noatime`` does not).
 """
 
 from __future__ import annotations
@@ -54,12 +57,14 @@ def files_opened_under(folder: Path) -> Iterator[list[str]]:
     _ensure_hook()
     opened: list[str] = []
     found: list[str] = []
+    accessed = _access_times(folder)
     _recording.append(opened)
     try:
         yield found
     finally:
         _recording.remove(opened)
         found.extend(_under(folder, opened))
+        found.extend(name for name in _read_since(folder, accessed) if name not in found)
 
 
 def _under(folder: Path, opened: list[str]) -> list[str]:
@@ -70,3 +75,27 @@ def _under(folder: Path, opened: list[str]) -> list[str]:
         if real.startswith(root.rstrip(os.sep) + os.sep) and not os.path.isdir(real):
             inside[Path(os.path.relpath(real, root)).as_posix()] = None
     return list(inside)
+
+
+def _access_times(folder: Path) -> dict[str, int]:
+    """The access time of each file under ``folder``, by POSIX path relative to it."""
+    times: dict[str, int] = {}
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file():
+                times[path.relative_to(folder).as_posix()] = path.stat().st_atime_ns
+        except OSError:
+            continue  # gone meanwhile: nothing to read there
+    return times
+
+
+def _read_since(folder: Path, accessed: dict[str, int]) -> list[str]:
+    """The files of ``accessed`` read since: their access time moved."""
+    found = []
+    for name, before in accessed.items():
+        try:
+            if (folder / name).stat().st_atime_ns != before:
+                found.append(name)
+        except OSError:
+            continue
+    return found

@@ -7,6 +7,7 @@ what it sees in the report; nothing a connector does (raising included) stops th
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from ingest.connector import Connector, ConnectorFactory, ConnectorOptions, Resu
 from ingest.document import DocumentRef, Failure, SourceDocument
 from ingest.errors import ConnectorError
 from ingest.testing.baseline import Baseline, check_baseline
+from ingest.testing.bodyreads import files_opened_under
 from ingest.testing.report import ConformanceReport
 from ingest.testing.session import Raised, Scan, Session, build, describe, run_hook
 
@@ -55,17 +57,29 @@ class Phases:
             return None
         return built
 
+    def close(self, session: Session) -> None:
+        """Close ``session`` as the engine does after every run; a close that raises breaks the run."""
+        raised = session.close()
+        if raised is not None:
+            self.report.broken(
+                "sample", f"close() raised {raised}: the engine closes the connector after every run"
+            )
+
     async def baseline(self) -> Baseline | None:
         """Scan and load the unchanged source several ways; check what must not vary."""
-        first = self.session("sample", "over the sample source")
+        # What a run does before it loads anything (build the connector, scan) must read no body.
+        watch = None if self.scan_reads_bodies else self.documents_at
+        with files_opened_under(watch) if watch is not None else nullcontext(list[str]()) as opened:
+            first = self.session("sample", "over the sample source")
+            second = self.session("sample", "a second time") if first is not None else None
+            scanned = await first.scan() if first is not None and second is not None else None
         if first is None:
             return None
-        second = self.session("sample", "a second time")
-        if second is None:
-            first.close()
+        if second is None or scanned is None:
+            self.close(first)
             return None
+        scanned.opened = list(opened)
         try:
-            scanned = await first.scan(watch=None if self.scan_reads_bodies else self.documents_at)
             if scanned.raised is not None:
                 self.report.broken("sample", f"scan of the sample source raised {scanned.raised}")
                 return None
@@ -75,8 +89,8 @@ class Phases:
             rescanned = await second.scan()
             fresh = await second.load_one_by_one(rescanned.refs)
         finally:
-            first.close()
-            second.close()
+            self.close(first)
+            self.close(second)
         baseline = Baseline(scanned, together, one_by_one, rescanned, fresh)
         check_baseline(self.report, baseline, self.documents_at)
         await self._resumed(first, scanned)
@@ -92,7 +106,7 @@ class Phases:
         try:
             again = await resumed.scan(resume_from=scanned.checkpoint)
         finally:
-            resumed.close()
+            self.close(resumed)
         if again.raised is not None or again.fingerprints() != scanned.fingerprints():
             seen = f"raised {again.raised}" if again.raised else f"listed {len(again.refs)} document(s)"
             self.report.broken(
@@ -105,6 +119,7 @@ class Phases:
         """Edit one document: its fingerprint, and only its, changes; its identity does not."""
         ref, before = baseline.documents[0]
         await run_hook(hook, ref)
+        resumed = await self._resume_after_edit(baseline.scanned)
         session = self.session("fingerprints-change", "after an edit")
         if session is None:
             return
@@ -113,7 +128,7 @@ class Phases:
             now = scanned.by_locator().get(ref.locator)
             loaded = await session.load(now) if isinstance(now, DocumentRef) else None
         finally:
-            session.close()
+            self.close(session)
         if scanned.raised is not None:
             self.report.broken(
                 "fingerprints-change", f"scan after editing {ref.locator} raised {scanned.raised}"
@@ -148,6 +163,44 @@ class Phases:
                 f"({', '.join(moved[:3])}): every edit would re-read them",
             )
         self._edited_load(ref.locator, before, loaded, now.fingerprint)
+        if resumed is not None:
+            self._judge_resumed(ref.locator, resumed, scanned)
+
+    async def _resume_after_edit(self, before: Scan) -> Scan | None:
+        """The scan of a Resumable connector resumed from the checkpoint taken before the edit, as
+        the engine's next run after a clean one is (before any scan from scratch, which a connector
+        keeping state between instances could learn from); None when there is nothing to judge."""
+        if "resume-hides-nothing" in self.report.not_applicable or {
+            "fingerprints-stable",  # fingerprints moving on their own cannot show what resuming hides
+            "resume-hides-nothing",  # already broken over the unchanged source: no need to repeat it
+        } & set(self.report.violated):
+            return None
+        resumed = self.session("resume-hides-nothing", "to resume after an edit")
+        if resumed is None:
+            return None
+        try:
+            return await resumed.scan(resume_from=before.checkpoint)
+        finally:
+            self.close(resumed)
+
+    def _judge_resumed(self, locator: str, again: Scan, after: Scan) -> None:
+        """The resumed scan lists what a scan from scratch lists: the edit included."""
+        expected, found = after.fingerprints(), again.fingerprints()
+        if again.raised is not None:
+            seen = f"raised {again.raised}"
+        elif missing := sorted(set(expected) - set(found)):
+            seen = f"left out {', '.join(missing[:_SHOWN])}, which a scan from scratch lists"
+        elif stale := [
+            f"{loc} {found[loc]!r} (from scratch: {fp!r})" for loc, fp in expected.items() if found[loc] != fp
+        ]:
+            seen = f"gave other fingerprints than a scan from scratch: {'; '.join(stale[:_SHOWN])}"
+        else:
+            return
+        self.report.broken(
+            "resume-hides-nothing",
+            f"resumed from the checkpoint of its scan before {locator} was edited, scan {seen}: a checkpoint "
+            "may save reading, never hide a change made since",
+        )
 
     def _edited_load(self, locator: str, before: SourceDocument, loaded: object, fingerprint: str) -> None:
         if isinstance(loaded, Raised):
@@ -192,7 +245,7 @@ class Phases:
             others = [item for loc, item in found.items() if loc != ref.locator and loc in baseline.loadable]
             loaded = await session.load_together([item for item in others if isinstance(item, DocumentRef)])
         finally:
-            session.close()
+            self.close(session)
         lost = [describe(item) for item in others if not isinstance(item, DocumentRef)]
         lost += [describe(item) for item in loaded if not isinstance(item, SourceDocument)]
         if lost:
@@ -250,7 +303,7 @@ class Phases:
         try:
             scanned = await built.scan()
         finally:
-            built.close()
+            self.close(built)
         if scanned.raised is None:
             self.report.broken(
                 "source-failure-raises",

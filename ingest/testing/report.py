@@ -12,17 +12,20 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
     {
         "factory": (
             "the factory's options_model derives from ConnectorOptions, has no option named like a "
-            "common [sources.<name>] key, validates the sample options, and builds an object with "
-            "scan() and load()"
+            "common [sources.<name>] key or a target's table, validates the sample options, and builds "
+            "an object with scan() and load()"
         ),
-        "sample": "the sample source scans without error and holds at least two documents that load",
+        "sample": (
+            "the sample source scans (and the connector closes) without error and holds at least two "
+            "documents that load"
+        ),
         "shapes": (
             "scan yields only DocumentRef, SkippedDocument and Failure; load returns a SourceDocument, "
             "SkippedDocument or Failure"
         ),
         "scan-reads-no-body": (
-            "scan lists documents without reading their bodies (a connector whose fingerprint hashes "
-            "content declares scan_reads_bodies=True)"
+            "scan lists documents without reading their bodies, nor does building the connector (a "
+            "connector whose fingerprint hashes content declares scan_reads_bodies=True)"
         ),
         "fingerprints-stable": "two scans of an unchanged source give every document the same fingerprint",
         "fingerprints-change": "an edit of one document's content changes its fingerprint, and no other's",
@@ -46,7 +49,8 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
             "from a fresh connector), carrying the ref's fingerprint; after an edit, the new content"
         ),
         "resume-hides-nothing": (
-            "a Resumable connector resumed from its own checkpoint lists the same documents"
+            "a Resumable connector resumed from its own checkpoint lists what a scan from scratch lists, "
+            "with the same fingerprints, also once a document was edited after the checkpoint"
         ),
     }
 )

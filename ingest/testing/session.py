@@ -5,24 +5,24 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ingest.connector import Closeable, Connector, ConnectorFactory, ConnectorOptions, Resumable
 from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocument
-from ingest.testing.bodyreads import files_opened_under
 
 
 @dataclass(frozen=True, slots=True)
 class Raised:
-    """A call that raised instead of returning."""
+    """A call that raised instead of returning; ``during`` names it when it is not the one the
+    report line is about (``checkpoint()`` while scanning, say)."""
 
     error: Exception
+    during: str | None = None
 
     def __str__(self) -> str:
-        return f"{type(self.error).__name__}: {self.error}"
+        where = f" (in {self.during})" if self.during else ""
+        return f"{type(self.error).__name__}: {self.error}{where}"
 
 
 #: What one load gave: a SourceDocument, SkippedDocument or Failure as the contract says,
@@ -32,7 +32,8 @@ Loaded = object
 
 @dataclass
 class Scan:
-    """One scan: what it yielded, whether it raised, which document files it opened."""
+    """One scan: what it yielded, whether it raised, which document files were opened while the
+    connector was built and scanned (recorded for the first scan only)."""
 
     items: list[object] = field(default_factory=list)
     raised: Raised | None = None
@@ -56,21 +57,22 @@ class Session:
     def __init__(self, factory: ConnectorFactory[Any], options: ConnectorOptions) -> None:
         self.connector: Connector = factory(options)
 
-    async def scan(self, *, resume_from: str | None = None, watch: Path | None = None) -> Scan:
-        """Scan to the end (or the first exception), recording opened files under ``watch``."""
+    async def scan(self, *, resume_from: str | None = None) -> Scan:
+        """Scan to the end (or the first exception), told where to resume and asked for the
+        checkpoint as the engine does when the connector is Resumable."""
         result = Scan()
-        if isinstance(self.connector, Resumable):
-            self.connector.resume_from(resume_from)
-        recorder = files_opened_under(watch) if watch is not None else nullcontext(list[str]())
-        with recorder as opened:
-            try:
-                async for item in self.connector.scan():
-                    result.items.append(item)
-            except Exception as exc:  # the kit judges every exception; it must not stop the check
-                result.raised = Raised(exc)
-        result.opened = list(opened)
-        if isinstance(self.connector, Resumable) and result.raised is None:
-            result.checkpoint = self.connector.checkpoint()
+        during = f"resume_from({resume_from!r})"
+        try:
+            if isinstance(self.connector, Resumable):
+                self.connector.resume_from(resume_from)
+            during = "scan()"
+            async for item in self.connector.scan():
+                result.items.append(item)
+            during = "checkpoint()"
+            if isinstance(self.connector, Resumable):
+                result.checkpoint = self.connector.checkpoint()
+        except Exception as exc:  # the kit judges every exception; it must not stop the check
+            result.raised = Raised(exc, None if during == "scan()" else during)
         return result
 
     async def load(self, ref: DocumentRef) -> Loaded:
@@ -86,9 +88,14 @@ class Session:
     async def load_one_by_one(self, refs: Sequence[DocumentRef]) -> list[Loaded]:
         return [await self.load(ref) for ref in refs]
 
-    def close(self) -> None:
-        if isinstance(self.connector, Closeable):
-            self.connector.close()
+    def close(self) -> Raised | None:
+        """Close a Closeable connector; what that raised, if anything."""
+        try:
+            if isinstance(self.connector, Closeable):
+                self.connector.close()
+        except Exception as exc:  # judged by the kit, as above
+            return Raised(exc)
+        return None
 
 
 def build(factory: ConnectorFactory[Any], options: ConnectorOptions) -> Session | Raised:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import io
 import json
 from importlib.metadata import EntryPoint
@@ -9,17 +10,36 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pytest
+from pydantic import AliasChoices, ConfigDict, Field
 from rich.console import Console
 
 from connectors.filesystem import FilesystemOptions
-from ingest.catalog import OptionInfo, describe_connectors, describe_options, print_connectors, type_name
+from ingest.catalog import (
+    ConnectorInfo,
+    OptionInfo,
+    as_json,
+    describe_connectors,
+    describe_options,
+    print_connectors,
+    type_name,
+)
 from ingest.cli import main
-from ingest.connector import ConfigPath
+from ingest.connector import ConfigPath, ConnectorOptions
 from ingest.registry import GROUP
 
 
 def entry(name: str, value: str) -> EntryPoint:
     return EntryPoint(name=name, value=value, group=GROUP)
+
+
+class Visibility(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+    HIGH = 2
 
 
 @pytest.mark.parametrize(
@@ -33,6 +53,8 @@ def entry(name: str, value: str) -> EntryPoint:
         (dict[str, list[int]], "dict[str, list[int]]"),
         (Literal["draft", "published"], '"draft" | "published"'),
         (Annotated[int, "unit: seconds"], "int"),
+        (Visibility, '"draft" | "published"'),  # an enum is written as one of its values
+        (Level | None, "1 | 2 | None"),
     ],
 )
 def test_types_are_shown_as_a_reader_writes_them(annotation: object, shown: str) -> None:
@@ -52,6 +74,45 @@ def test_options_come_from_the_options_model() -> None:
         False,
         True,
     )
+
+
+def test_an_aliased_option_is_shown_under_the_key_a_user_writes() -> None:
+    """An option read under another key (``validation_alias``, the first of ``AliasChoices``, ``alias``)
+    is listed under that key: the field's Python name would be refused as an unknown key."""
+
+    class Aliased(ConnectorOptions):
+        site: str = Field("x", validation_alias="site_url")
+        mirror: str = Field("y", validation_alias=AliasChoices("mirror_url", "mirror"))
+        camel: str = Field("z", alias="camelCase")
+
+    shown = [option.name for option in describe_options(Aliased)]
+    assert shown == ["site_url", "mirror_url", "camelCase"]
+    for key in shown:
+        Aliased.model_validate({key: "set"})  # each key listed is one the model accepts
+
+
+class Marker:
+    """A default pydantic cannot write as JSON."""
+
+    def __repr__(self) -> str:
+        return "Marker()"
+
+
+def test_a_computed_or_unwritable_default_does_not_break_the_listing() -> None:
+    """A default computed from the other options, or one that is not JSON data, is described as well
+    as it can be: the listing of every connector does not end in a traceback because of one plugin."""
+
+    class Odd(ConnectorOptions):
+        model_config = ConfigDict(arbitrary_types_allowed=True)
+
+        first: int = 1
+        second: int = Field(default_factory=lambda data: data["first"] + 1)
+        marker: Marker = Field(default_factory=Marker)
+
+    first, second, marker = describe_options(Odd)
+    assert (first.default, second.default, second.required, marker.default) == (1, None, False, "Marker()")
+    info = ConnectorInfo("odd", "odd:Odd", None, None, [first, second, marker])
+    assert json.loads(as_json([info]))["connectors"][0]["options"][2]["default"] == "Marker()"
 
 
 def test_a_connector_that_cannot_load_is_listed_with_the_reason() -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib.metadata import EntryPoint
+from pathlib import Path
 
 import pytest
-from pydantic import Field
+from pydantic import AliasChoices, AliasPath, ConfigDict, Field
 
 from connectors import factories
 from connectors.filesystem import FilesystemConnector, FilesystemOptions
 from connectors.git import GitRepoConnector
+from ingest import registry
+from ingest.catalog import describe_connectors
 from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
 from ingest.registry import (
@@ -108,23 +112,58 @@ def test_an_alias_colliding_with_a_common_key_is_refused_too() -> None:
     check_options_boundary("filesystem", FilesystemOptions)  # no collision: no error
 
 
-def test_an_option_named_like_a_target_table_is_refused() -> None:
-    """``articles`` is the articles target's table, never a connector option: a connector declaring it
-    could never be given it (the table is read as the target's), so it is refused when it loads."""
+def test_an_option_named_like_a_target_table_is_refused_in_one_sentence() -> None:
+    """``[sources.<name>.articles]`` is the articles target's table, never a connector option: an option
+    named ``articles`` could not be set (the key is taken as the table, or refused when the source has
+    no articles target), so it is refused when the connector loads."""
 
     class Tabled(ConnectorOptions):
-        articles: str = Field("", description="Would be read as the articles target's table.")
+        path: str = "docs"
+        articles: bool = Field(False, description="Also read the articles folder.")
 
-    with pytest.raises(
-        ConfigError, match="declares option 'articles', which collides with the common key 'articles'"
-    ):
+    with pytest.raises(ConfigError) as raised:
         check_options_boundary("tabled", Tabled)
+    assert str(raised.value) == (
+        "connector 'tabled' declares option 'articles', which collides with the [sources.<name>.articles] "
+        "table of the articles target: that key is fin-ingest's, so the option could never reach the "
+        "connector; rename it"
+    )
+    # What would happen otherwise: the key never reaches the connector.
+    settings = SourceSettings.model_validate(
+        {"connector": "tabled", "targets": ["articles"], "articles": {"help_center_id": 1}}
+    )
+    assert "articles" not in settings.connector_keys()
+
+
+def test_the_boundary_holds_for_the_keys_an_option_is_read_under() -> None:
+    """What counts is the key a user writes, as pydantic reads it: an option whose Python name is a
+    common key but which is read under another key can be set; one read through an ``AliasPath``
+    starting at a common key cannot."""
+
+    class Renamed(ConnectorOptions):
+        url: str = Field("https://wiki.example.com", validation_alias="wiki_url")
+
+    check_options_boundary("renamed", Renamed)  # its key is wiki_url: no collision
+
+    class AlsoByName(ConnectorOptions):
+        model_config = ConfigDict(populate_by_name=True)
+
+        url: str = Field("https://wiki.example.com", alias="wiki_url")
+
+    with pytest.raises(ConfigError, match="declares option 'url', which collides with the common key 'url'"):
+        check_options_boundary("also-by-name", AlsoByName)
+
+    class Nested(ConnectorOptions):
+        host: str = Field("example.com", validation_alias=AliasChoices("host", AliasPath("url", "host")))
+
+    with pytest.raises(ConfigError, match="declares option 'host', which collides with the common key 'url'"):
+        check_options_boundary("nested", Nested)
 
 
 def test_common_keys_are_the_fields_of_source_settings() -> None:
-    """The common keys are derived from SourceSettings, so a key added there is guarded at once,
-    and from the target registry's tables."""
-    assert common_keys() == frozenset(SourceSettings.model_fields) | {"articles"}
+    """The common keys are derived from SourceSettings, so a key added there is guarded at once
+    (a target's table is guarded apart, with its own sentence)."""
+    assert common_keys() == frozenset(SourceSettings.model_fields)
     assert {"connector", "targets", "url", "include", "exclude", "url_template"} <= common_keys()
 
 
@@ -140,3 +179,56 @@ def test_the_factories_module_names_every_built_in_entry_point() -> None:
     assert built_in == {"filesystem", "confluence_export", "git"}
     for name in built_in:
         assert getattr(factories, name) is load_connector(name)
+
+
+def install_distribution(site: Path, name: str, version: str, entries: dict[str, str]) -> None:
+    """A distribution's metadata as pip leaves it in site-packages: enough for entry points."""
+    info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    lines = "".join(f"{key} = {value}\n" for key, value in entries.items())
+    (info / "entry_points.txt").write_text(f"[{GROUP}]\n{lines}")
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A folder on sys.path where test distributions are installed; the registry reads it afresh."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    monkeypatch.syspath_prepend(str(folder))
+    registry._registered.cache_clear()
+    yield folder
+    monkeypatch.undo()
+    registry._registered.cache_clear()
+
+
+def test_a_name_two_packages_register_is_refused_naming_both(site: Path) -> None:
+    """Two installed packages registering one connector name: which one a source gets is not left to the
+    order of sys.path (a plugin could silently replace a built-in); the name is refused, naming both."""
+    install_distribution(site, "notes-a", "1.0", {"notes": "connectors.filesystem:FilesystemConnector"})
+    install_distribution(site, "notes-b", "2.0", {"notes": "connectors.git:GitRepoConnector"})
+    install_distribution(site, "my-fs", "0.1", {"filesystem": "connectors.git:GitRepoConnector"})
+    with pytest.raises(ConfigError) as raised:
+        load_connector("notes")
+    assert str(raised.value) == (
+        "connector 'notes' is registered by 2 packages (notes-a 1.0: "
+        "connectors.filesystem:FilesystemConnector; notes-b 2.0: connectors.git:GitRepoConnector): "
+        "uninstall all but one"
+    )
+    with pytest.raises(
+        ConfigError, match=r"connector 'filesystem' is registered by 2 packages \(.*fin-ingest"
+    ):
+        load_connector("filesystem")
+    assert load_connector("git") is GitRepoConnector  # the others are unaffected
+    listed = [(info.name, info.package, info.error) for info in describe_connectors()]
+    assert sorted((name, package) for name, package, _ in listed if name in ("notes", "filesystem")) == [
+        ("filesystem", "fin-ingest"),
+        ("filesystem", "my-fs"),
+        ("notes", "notes-a"),
+        ("notes", "notes-b"),
+    ]
+    assert all(
+        error is not None and "registered by 2 packages" in error
+        for name, _, error in listed
+        if name in ("notes", "filesystem")
+    )

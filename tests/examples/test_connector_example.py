@@ -138,3 +138,12 @@ def test_the_example_passes_its_own_tests_and_the_conformance_kit(site: Path, tm
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
     assert done.returncode == 0, done.stdout + done.stderr
     assert "test_faq_keeps_the_connector_contract PASSED" in done.stdout
+
+
+def test_fin_ingests_own_doc_checks_pass_with_the_example_installed(site: Path) -> None:
+    """A third-party connector installed beside fin-ingest (the example's own ingest.toml suggests
+    `pip install -e .`) is not fin-ingest's to document: its own suite stays green."""
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_docs.py"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import threading
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ async def test_a_connector_keeping_the_contract_passes_every_rule(tmp_path: Path
         (toys.UnreadableIsSkipped, ["failure-is-a-value"]),
         (toys.OneFailsAll, ["failure-is-a-value"]),
         (toys.HashingScan, ["scan-reads-no-body"]),
+        (toys.ReadingConstructor, ["scan-reads-no-body"]),
         (toys.ScanRaisesOnOneDocument, ["scan-reads-no-body", "failure-is-a-value"]),
         (toys.MissingSourceIsEmpty, ["source-failure-raises"]),
         (toys.MissingSourceRaisesOSError, ["source-failure-raises"]),
@@ -52,6 +54,10 @@ async def test_a_connector_keeping_the_contract_passes_every_rule(tmp_path: Path
         (toys.CountingLoad, ["load-consistent"]),
         (toys.LoadedFingerprintDiffers, ["load-consistent"]),
         (toys.HidingResume, ["resume-hides-nothing"]),
+        (toys.StaleResume, ["resume-hides-nothing"]),
+        (toys.RememberingResume, ["resume-hides-nothing"]),
+        (toys.ResumeNeedsACheckpoint, ["sample"]),
+        (toys.CloseRaises, ["sample"]),
         (toys.CollidingOption, ["factory"]),
         (toys.NotAConnector, ["factory"]),
         (toys.ScanAlwaysFails, ["sample"]),
@@ -75,6 +81,27 @@ async def test_each_broken_toy_is_caught_by_its_rule(tmp_path: Path, toy: Any, b
         )
     for rule in broken:
         assert f"BROKEN {rule}: " in str(raised.value)
+
+
+def reads_are_recorded(folder: Path) -> bool:
+    """Whether the filesystem under ``folder`` records that a file was read (no ``noatime`` mount)."""
+    probe = folder / "atime-probe"
+    probe.write_text("probe")
+    before = probe.stat().st_atime_ns
+    subprocess.run(["cat", str(probe)], capture_output=True, check=True)  # noqa: S603, S607
+    after = probe.stat().st_atime_ns
+    probe.unlink()
+    return after != before
+
+
+async def test_a_scan_reading_bodies_in_another_process_is_caught(tmp_path: Path) -> None:
+    """A subprocess opening the documents is beyond any audit hook of this process: the files'
+    access times still show it (on a filesystem that records reads)."""
+    if not reads_are_recorded(tmp_path):
+        pytest.skip("this filesystem does not record reads (noatime)")
+    report = await check(toys.SubprocessHashingScan, write_sample(tmp_path / "docs"))
+    assert report.violated == ["scan-reads-no-body"], str(report)
+    assert "opened 3 document file(s)" in str(report)
 
 
 async def test_a_scan_that_judges_bodies_is_caught_without_an_audit(tmp_path: Path) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -202,6 +205,31 @@ class HashingScan(FolderConnector):
         return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+class ReadingConstructor(FolderConnector):
+    """Reads every body when it is built, to serve loads from memory: its scan opens nothing, yet
+    every run reads the whole source."""
+
+    def __init__(self, options: FolderOptions) -> None:
+        super().__init__(options)
+        self.bodies = {path.name: path.read_bytes() for path in options.path.glob("*.txt")}
+
+    def read(self, ref: DocumentRef) -> str:
+        text = self.bodies[ref.locator].decode("utf-8")
+        if "\0" in text:
+            raise ValueError("binary")
+        return text
+
+
+class SubprocessHashingScan(FolderConnector):
+    """Scan hashes every file in another process (as ``git hash-object`` or ``sha256sum`` would),
+    where no audit hook of this one sees it open them."""
+
+    def fingerprint(self, path: Path) -> str:
+        code = "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())"
+        done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)  # noqa: S603
+        return done.stdout.strip()
+
+
 class JudgingScan(FolderConnector):
     """Scan reads every body and fails the bad ones itself (as a subprocess might, unseen by an audit)."""
 
@@ -298,6 +326,81 @@ class HidingResume(FolderConnector):
         if self.since is None:
             async for item in super().scan():
                 yield item
+
+
+class StaleResume(FolderConnector):
+    """Its checkpoint remembers the fingerprints it listed; resumed from it, it lists them again without
+    looking, which holds only while nothing changed: an edit made since is never seen."""
+
+    def __init__(self, options: FolderOptions) -> None:
+        super().__init__(options)
+        self.remembered: dict[str, str] | None = None
+        self.listed: dict[str, str] = {}
+
+    def resume_from(self, checkpoint: str | None) -> None:
+        self.remembered = json.loads(checkpoint) if checkpoint else None
+
+    def checkpoint(self) -> str | None:
+        return json.dumps(self.listed)
+
+    async def scan(self) -> AsyncIterator[Found]:
+        if self.remembered is not None:
+            self.listed = dict(self.remembered)
+            for locator, fingerprint in self.remembered.items():
+                yield DocumentRef(locator, fingerprint)
+            return
+        async for item in super().scan():
+            if isinstance(item, DocumentRef):
+                self.listed[item.locator] = item.fingerprint
+            yield item
+
+
+_REMEMBERED: dict[str, dict[str, str]] = {}
+
+
+class RememberingResume(FolderConnector):
+    """Keeps what it listed between instances (in the process, as under ``ingest watch``); resumed,
+    it lists that again without looking. A scan from scratch in between would refresh it, but the
+    engine's next run after a clean one always resumes."""
+
+    def __init__(self, options: FolderOptions) -> None:
+        super().__init__(options)
+        self.resumed = False
+
+    def resume_from(self, checkpoint: str | None) -> None:
+        self.resumed = checkpoint is not None
+
+    def checkpoint(self) -> str | None:
+        return "listed"
+
+    async def scan(self) -> AsyncIterator[Found]:
+        remembered = _REMEMBERED.get(str(self.root))
+        if self.resumed and remembered is not None:
+            for locator, fingerprint in remembered.items():
+                yield DocumentRef(locator, fingerprint)
+            return
+        listed = _REMEMBERED[str(self.root)] = {}
+        async for item in super().scan():
+            if isinstance(item, DocumentRef):
+                listed[item.locator] = item.fingerprint
+            yield item
+
+
+class ResumeNeedsACheckpoint(FolderConnector):
+    """Its resume_from parses the checkpoint, forgetting that a first run has none (None)."""
+
+    def resume_from(self, checkpoint: str | None) -> None:
+        self.since = int(checkpoint)  # type: ignore[arg-type]
+
+    def checkpoint(self) -> str | None:
+        return "1"
+
+
+class CloseRaises(FolderConnector):
+    """Its close fails, which the engine would meet after every run."""
+
+    def close(self) -> None:
+        raise RuntimeError("already closed")
 
 
 class CollidingOptions(FolderOptions):
