@@ -81,9 +81,9 @@ class ChangeMap:
             names = self._shape.names(changed)
             if not names:
                 return _NOTHING
-            is_link = changed in self._shape.links or os.path.islink(changed)
-            if is_link and not self._follow_symlinks:
-                return _NOTHING  # the scan ignores every symlink then
+            # Not followed, a link is no document: a change there is one to whatever the path held (a
+            # document or folder replaced by a link is gone).
+            is_link = self._follow_symlinks and (changed in self._shape.links or os.path.islink(changed))
             if folder or is_link:
                 self._shape = TreeShape.read(root, self._follow_symlinks)
                 return _WHOLE
