@@ -22,8 +22,9 @@ class KeptWatch(SourceWatch):
     or replaced (a deploy renaming a new release into place, a link moved to one, ``rm -rf``
     and a fresh checkout), or paths the connector names anew (an export that was a zip is now
     a folder), are synced as a whole and watched again. A watch that cannot be set up (the
-    folder missing, the kernel's inotify watch limit reached) is tried again at each check,
-    and the source is synced every ``poll_seconds`` meanwhile.
+    folder missing, the kernel's inotify watch limit reached, the connector failing to name
+    its paths) is tried again at each check, and the source is synced every ``poll_seconds``
+    meanwhile.
     """
 
     def __init__(
@@ -87,7 +88,11 @@ class KeptWatch(SourceWatch):
 
     def _schedule(self, notify: Notify) -> bool:
         """Watch the paths if they can be; if not, say why (the polls take over)."""
-        placement = self.watch.placement()
+        try:
+            placement = self.watch.placement()
+        except Exception as exc:  # a connector's bug must not end the checks: the next one retries
+            self._say_once(f"cannot tell where to watch: {exc}")
+            return False
         try:
             handles = self.watch.schedule(self._observer, placement, notify)
         except OSError as exc:  # e.g. the inotify watch limit (fs.inotify.max_user_watches)

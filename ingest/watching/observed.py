@@ -115,7 +115,11 @@ class ObservedSource:
         self._connector = connector
         self._settle = settle
         self._filter = PathFilter(source.settings.include, source.settings.exclude)
-        self._observed = tuple(_Observed.of(watched) for watched in connector.watched_paths())
+        try:
+            paths = tuple(connector.watched_paths())
+        except Exception:  # the watch asks again as it starts, and logs the error then
+            paths = ()
+        self._observed = tuple(_Observed.of(watched) for watched in paths)
 
     def describe(self) -> str:
         return "watching " + ", ".join(item.file or item.folder for item in self._observed)

@@ -198,3 +198,33 @@ async def test_a_connector_failing_to_name_its_paths_is_asked_again(
         observer.stop()
         await asyncio.to_thread(observer.join)
     assert caplog.text.count("being rebuilt") == 1
+
+
+async def test_a_connector_failing_to_name_its_paths_before_it_is_observed_is_polled_until_it_recovers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A connector that cannot name its paths as the daemon starts (or again while nothing is observed)
+    is synced at every poll, its error logged once; once it names a folder that exists, it is observed."""
+    notebook = tmp_path / "notebook"
+    connector = FailingNotes(notebook)
+    connector.failing = True
+    observer = Observer()
+    observer.start()
+    notified = Notified()
+    try:
+        watch = watch_for(notes_source(notebook), connector, observer=observer, settings=FAST)
+        await asyncio.to_thread(watch.start, notified)
+        polling = asyncio.create_task(watch.poll(notified))
+        try:
+            await wait_until(lambda: len(notified.calls) >= 2, what="polls while the connector fails")
+            assert set(notified.calls) == {((), True)}
+            assert watch.describe() == "polling the source every 0.05 s until it can be watched"
+            connector.failing = False
+            await asyncio.to_thread(notebook.mkdir)
+            await wait_until(lambda: watch.describe() == f"watching {notebook.resolve()}", what="the folder")
+        finally:
+            polling.cancel()
+    finally:
+        observer.stop()
+        await asyncio.to_thread(observer.join)
+    assert caplog.text.count("being rebuilt") == 1
