@@ -176,12 +176,13 @@ class Watchable(Protocol):
 
     ``affected_by`` maps one changed path (absolute, below the real path of a watched folder;
     ``folder`` when it is, or was, a folder) to the locators of the documents it names as
-    ``scan`` would list them, or to the whole source. It is called from the daemon's threads,
-    so it must be thread-safe. The daemon also passes each watched path itself whenever it
-    starts observing it (at start, after it was removed or replaced) and when the kernel lost
-    events: then anything below may have changed, and a connector that remembers something of
-    the tree (the filesystem connector: its symbolic links) must read it again. The source's
-    ``include`` and ``exclude`` globs are applied by the daemon.
+    ``scan`` would list them, or to the whole source (also what an exception from it means:
+    the daemon logs it). It is called from the daemon's threads, so it must be thread-safe. The
+    daemon also passes each watched path itself whenever it starts observing it (at start, after
+    it was removed or replaced) and when the kernel lost events: then anything below may have
+    changed, and a connector that remembers something of the tree (the filesystem connector: its
+    symbolic links) must read it again. The source's ``include`` and ``exclude`` globs are
+    applied by the daemon.
     """
 
     def watched_paths(self) -> Sequence[WatchedPath]: ...

@@ -161,7 +161,7 @@ class ObservedSource:
         whole = False
         for path in _paths(event):
             if any(item.holds(path) for item in self._observed):
-                affected = self._connector.affected_by(Path(path), folder=event.is_directory)
+                affected = self._affected(Path(path), folder=event.is_directory)
                 locators.update(self._kept(affected))
                 whole = whole or affected.whole
         return sorted(locators), whole
@@ -186,10 +186,19 @@ class ObservedSource:
     def _report_observed(self, notify: Notify) -> None:
         for item in self._observed:
             is_folder = isinstance(item.watched, WatchedFolder)
-            affected = self._connector.affected_by(Path(item.file or item.folder), folder=is_folder)
+            affected = self._affected(Path(item.file or item.folder), folder=is_folder)
             locators = self._kept(affected)
             if locators or affected.whole:
                 notify(locators, affected.whole)
+
+    def _affected(self, path: Path, *, folder: bool) -> Affected:
+        """What the connector says a change at ``path`` affects; the whole source when it cannot say
+        (a change must not be lost to a connector's bug)."""
+        try:
+            return self._connector.affected_by(path, folder=folder)
+        except Exception:
+            log.exception("%s: cannot tell what a change to %s affects; syncing all", self.source.name, path)
+            return Affected(whole=True)
 
     def _kept(self, affected: Affected) -> list[str]:
         return [locator for locator in affected.locators if self._filter(locator)]

@@ -228,3 +228,35 @@ async def test_a_connector_failing_to_name_its_paths_before_it_is_observed_is_po
         observer.stop()
         await asyncio.to_thread(observer.join)
     assert caplog.text.count("being rebuilt") == 1
+
+
+class MisreadNotes(WatchedNotes):
+    """A Watchable connector whose mapping of changed paths fails."""
+
+    def affected_by(self, path: Path, *, folder: bool) -> Affected:
+        raise RuntimeError("the note index is corrupt")
+
+
+async def test_a_change_the_connector_fails_to_map_syncs_the_whole_source(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When affected_by raises, for the folder as it starts being observed or for a saved note, the
+    change is not lost: the source is synced whole, and the error logged."""
+    notebook = tmp_path / "notebook"
+    await asyncio.to_thread(notebook.mkdir)
+    observer = Observer()
+    observer.start()
+    watch = watch_for(notes_source(notebook), MisreadNotes(notebook), observer=observer, settings=FAST)
+    notified = Notified()
+    try:
+        await asyncio.to_thread(watch.start, notified)
+        assert watch.describe() == f"watching {notebook.resolve()}"
+        assert notified.calls == [((), True)]
+        notified.calls.clear()
+        await asyncio.to_thread((notebook / "groceries.note").write_text, "milk", "utf-8")
+        await wait_until(lambda: notified.calls, what="the saved note")
+    finally:
+        observer.stop()
+        await asyncio.to_thread(observer.join)
+    assert set(notified.calls) == {((), True)}
+    assert "the note index is corrupt" in caplog.text
