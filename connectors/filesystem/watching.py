@@ -4,9 +4,10 @@ A changed file is named as the scan names it (:mod:`connectors.filesystem.tree`)
 own path, and under every other path a symlink inside the root gives it (``alias/x.md`` for
 ``shared/x.md`` when ``alias -> shared``; ``guide.md`` for ``.drafts/guide.md`` when
 ``guide.md -> .drafts/guide.md``). Those other paths come from the tree's shape, read with the
-scan's own walk when the daemon starts observing and again after every change to a folder or a
-link. A folder or a symlink that changed affects the whole source: the scan, not the event,
-decides what is there.
+scan's own walk when the daemon starts observing and again after every change to a folder, a
+link, or a path a link leads to that was missing (a link made before its document). A folder
+or a symlink that changed affects the whole source: the scan, not the event, decides what is
+there.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class TreeShape:
     folders: dict[str, list[str]] = field(default_factory=dict)
     links: frozenset[str] = frozenset()
     linked_files: dict[str, list[str]] = field(default_factory=dict)
+    dangling: frozenset[str] = frozenset()
 
     @classmethod
     def read(cls, root: str, follow_symlinks: bool) -> TreeShape:
@@ -42,7 +44,9 @@ class TreeShape:
                 pass
         except ConnectorError:  # the root is gone: the daemon watches it again once it is back
             return cls(root)
-        return cls(root, walker.folders, frozenset(walker.links), walker.linked_files)
+        return cls(
+            root, walker.folders, frozenset(walker.links), walker.linked_files, frozenset(walker.dangling)
+        )
 
     def names(self, path: str) -> set[str]:
         """Every locator under which the walk lists the entry at the real ``path``."""
@@ -76,7 +80,8 @@ class ChangeMap:
             if changed == root:
                 self._shape = TreeShape.read(root, self._follow_symlinks)
                 return _WHOLE
-            if self._shape is None or self._shape.root != root:
+            # A path a link leads to but that was missing: the link names it now.
+            if self._shape is None or self._shape.root != root or changed in self._shape.dangling:
                 self._shape = TreeShape.read(root, self._follow_symlinks)
             names = self._shape.names(changed)
             if not names:

@@ -72,3 +72,16 @@ async def test_a_document_or_folder_replaced_by_a_link_is_deleted_when_links_are
         os.rename(project.docs / "guide", project.tmp_path / "guide.old")
         (project.docs / "guide").symlink_to("shared", target_is_directory=True)
         await wait_until(lambda: set(project.remote()) == kept, what="the replaced pages deleted")
+
+
+async def test_a_link_made_before_its_document_follows_the_document(project: Project) -> None:
+    """guide.md -> drafts/guide.md made before drafts/guide.md is written: once it is, the page guide.md
+    is created, and each edit of drafts/guide.md updates it."""
+    project.write("drafts/other.md", "# Other\n")
+    (project.docs / "guide.md").symlink_to("drafts/guide.md")
+    async with project.daemon():
+        assert set(project.remote()) == {"drafts/other.md"}
+        project.write("drafts/guide.md", "# Guide\n\nFirst.\n")
+        await wait_until(lambda: "First." in bodies(project).get("guide.md", ""), what="the linked page")
+        project.write("drafts/guide.md", "# Guide\n\nSecond.\n")
+        await wait_until(lambda: "Second." in bodies(project)["guide.md"], what="the linked page edited")
