@@ -54,7 +54,7 @@ class Walker:
     """One walk of the tree. Besides what it finds, it records the shape of the tree: each real
     folder with every locator prefix it is listed under (more than one when a symlink leads to
     it), the symlinks it met, the locators of symlinks naming each real file, and the real paths
-    symlinks lead to that did not exist (a link made before its target)."""
+    symlinks lead to: all of them, and those that did not exist (a link made before its target)."""
 
     root: str
     follow_symlinks: bool
@@ -63,6 +63,7 @@ class Walker:
     folders: dict[str, list[str]] = field(default_factory=dict)
     links: set[str] = field(default_factory=set)
     linked_files: dict[str, list[str]] = field(default_factory=dict)
+    targets: set[str] = field(default_factory=set)
     dangling: set[str] = field(default_factory=set)
 
     def walk(self) -> Iterator[Found]:
@@ -105,6 +106,7 @@ class Walker:
             return
         self.links.add(entry.path)
         target = os.path.realpath(entry.path)
+        self.targets.add(target)
         try:
             info = os.stat(target)
         except OSError as exc:
