@@ -17,11 +17,12 @@ log = logging.getLogger("ingest.watch")
 class KeptWatch(SourceWatch):
     """A watchdog watch kept on the folders it is meant for.
 
-    Every ``check_seconds`` the connector's paths, and the identity of their folders (device
-    and inode, through a symbolic link), are compared with the ones watched: a folder removed,
-    or replaced (a deploy renaming a new release into place, a link moved to one, ``rm -rf``
-    and a fresh checkout), or paths the connector names anew (an export that was a zip is now
-    a folder), are synced as a whole and watched again. A watch that cannot be set up (the
+    Every ``check_seconds`` the connector's paths, where they lead through symbolic links, and
+    the identity of their folders (device and inode, through a symbolic link), are compared with
+    the ones watched: a folder removed, or replaced (a deploy renaming a new release into place,
+    a link moved to one, ``rm -rf`` and a fresh checkout), a link to a watched file moved to
+    another, or paths the connector names anew (an export that was a zip is now a folder), are
+    synced as a whole and watched again. A watch that cannot be set up (the
     folder missing, the kernel's inotify watch limit reached, the connector failing to name
     its paths) is tried again at each check, and the source is synced every ``poll_seconds``
     meanwhile.

@@ -57,16 +57,22 @@ _MAX_SETTLE_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a source is observed: the paths its connector named, and the identity (device and
-    inode, through symbolic links) of the folder holding each, ``None`` when it is missing."""
+    """Where a source is observed: the paths its connector named, where each leads through
+    symbolic links (a link to a zip moved to a new one), and the identity (device and inode,
+    through symbolic links) of the folder holding each, ``None`` when it is missing."""
 
     paths: tuple[WatchedPath, ...]
+    real_paths: tuple[str, ...]
     identities: tuple[tuple[int, int] | None, ...]
 
     @classmethod
     def of(cls, paths: Iterable[WatchedPath]) -> Placement:
         paths = tuple(paths)
-        return cls(paths, tuple(_identity(_folder_of(watched)) for watched in paths))
+        return cls(
+            paths,
+            tuple(os.path.realpath(watched.path) for watched in paths),
+            tuple(_identity(_folder_of(watched)) for watched in paths),
+        )
 
     def folders(self) -> str:
         return ", ".join(str(_folder_of(watched)) for watched in self.paths)
