@@ -172,7 +172,8 @@ class Watchable(Protocol):
     ``watched_paths`` must be cheap: the daemon asks about once a second, and when the answer
     changes (an export that was a zip is now a folder), a watched folder was removed or replaced
     (a link moved to a new release), or a watched path leads elsewhere (a link to a zip moved to
-    a new one), it observes the paths anew and syncs the source whole.
+    a new one), it observes the paths anew and syncs the source whole. While it names none, or
+    raises, or a path cannot be observed, the source is synced every ``poll_seconds``.
 
     ``affected_by`` maps one changed path (absolute, below the real path of a watched folder;
     ``folder`` when it is, or was, a folder) to the locators of the documents it names as

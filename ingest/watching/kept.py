@@ -24,8 +24,8 @@ class KeptWatch(SourceWatch):
     another, or paths the connector names anew (an export that was a zip is now a folder), are
     synced as a whole and watched again. A watch that cannot be set up (the
     folder missing, the kernel's inotify watch limit reached, the connector failing to name
-    its paths) is tried again at each check, and the source is synced every ``poll_seconds``
-    meanwhile.
+    its paths or naming none) is tried again at each check, and the source is synced every
+    ``poll_seconds`` meanwhile.
     """
 
     def __init__(
@@ -93,6 +93,8 @@ class KeptWatch(SourceWatch):
             placement = self.watch.placement()
         except Exception as exc:  # a connector's bug must not end the checks: the next one retries
             self._say_once(f"cannot tell where to watch: {exc}")
+            return False
+        if not placement.paths:  # nothing to observe: polled, so that no change is missed
             return False
         try:
             handles = self.watch.schedule(self._observer, placement, notify)

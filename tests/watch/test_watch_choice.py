@@ -260,3 +260,30 @@ async def test_a_change_the_connector_fails_to_map_syncs_the_whole_source(
         await asyncio.to_thread(observer.join)
     assert set(notified.calls) == {((), True)}
     assert "the note index is corrupt" in caplog.text
+
+
+class ElsewhereNotes(WatchedNotes):
+    """A Watchable connector that names nothing to observe (its notebook is not a local folder now)."""
+
+    def watched_paths(self) -> Sequence[WatchedPath]:
+        return ()
+
+
+async def test_a_watchable_connector_naming_no_path_is_polled(tmp_path: Path) -> None:
+    """A connector that names no path to observe is synced at every poll, not left unsynced."""
+    observer = Observer()
+    observer.start()
+    watch = watch_for(notes_source(tmp_path), ElsewhereNotes(tmp_path), observer=observer, settings=FAST)
+    notified = Notified()
+    try:
+        await asyncio.to_thread(watch.start, notified)
+        polling = asyncio.create_task(watch.poll(notified))
+        try:
+            await wait_until(lambda: len(notified.calls) >= 2, what="two polls")
+        finally:
+            polling.cancel()
+    finally:
+        observer.stop()
+        await asyncio.to_thread(observer.join)
+    assert set(notified.calls) == {((), True)}
+    assert watch.describe() == "polling the source every 0.05 s until it can be watched"
