@@ -22,10 +22,10 @@ class KeptWatch(SourceWatch):
     the ones watched: a folder removed, or replaced (a deploy renaming a new release into place,
     a link moved to one, ``rm -rf`` and a fresh checkout), a link to a watched file moved to
     another, or paths the connector names anew (an export that was a zip is now a folder), are
-    synced as a whole and watched again. A watch that cannot be set up (the
-    folder missing, the kernel's inotify watch limit reached, the connector failing to name
-    its paths or naming none) is tried again at each check, and the source is synced every
-    ``poll_seconds`` meanwhile.
+    synced as a whole and watched again. A watch that cannot be set up (the folder missing, the
+    kernel's inotify watch limit reached, the connector failing to name its paths or naming
+    none) is tried again at each check, and the source is synced every ``poll_seconds``
+    meanwhile.
     """
 
     def __init__(
