@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 _FENCE_OPEN = re.compile(r"(?P<prefix>(?:[ \t]*>)*[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)")
+# HTML blocks CommonMark keeps raw up to their closing tag, blank lines and all (type 1).
+_RAW_HTML_OPEN = re.compile(r"[ \t]*<(?P<tag>pre|script|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
 _QUOTE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
 _HEADING = re.compile(r"(?P<hashes>#{1,6})(?:[ \t]+(?P<text>.*?))??(?:[ \t]+#+)?[ \t]*")
 _BACKTICKS = re.compile(r"`+")
@@ -22,13 +24,16 @@ _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 
 @dataclass(frozen=True, slots=True)
 class Fence:
-    """An open fenced code block: its character, length and info string."""
+    """An open fenced code block: its character, length and info string; or a raw HTML block
+    (``<pre>``...): ``char`` ``<``, ``info`` the tag."""
 
     char: str
     length: int
     info: str
 
     def closed_by(self, line: str) -> bool:
+        if self.char == "<":
+            return f"</{self.info}>" in line.lower()
         rest = _QUOTE_PREFIX.match(line)
         body = line[rest.end() :] if rest else line
         return re.fullmatch(f"{re.escape(self.char)}{{{self.length},}}[ \t]*", body) is not None
@@ -36,6 +41,9 @@ class Fence:
 
 def fence_opened_by(line: str) -> Fence | None:
     """The fence ``line`` opens (also inside a quote or list item), or None."""
+    if (html := _RAW_HTML_OPEN.match(line)) is not None:
+        raw = Fence("<", 0, html["tag"].lower())
+        return None if raw.closed_by(line) else raw
     match = _FENCE_OPEN.fullmatch(line)
     if match is None:
         return None
@@ -156,8 +164,9 @@ def headings(lines: list[str]) -> Iterator[Heading]:
 
 def heading_key(text: str) -> str:
     """How Obsidian matches a heading named in a link: without Markdown and link punctuation,
-    spaces squashed, case ignored."""
-    return " ".join(re.sub(r"[#|^:%\[\]`*_=]", " ", text).split()).casefold()
+    spaces squashed, case ignored; hyphens count as spaces, so a slug written by hand
+    (``#verify-the-install``) finds its heading too."""
+    return " ".join(re.sub(r"[#|^:%\[\]`*_=-]", " ", text).split()).casefold()
 
 
 def section(lines: list[str], path: list[str]) -> tuple[int, int] | None:

@@ -25,20 +25,14 @@ def heading_anchor(text: str) -> str:
 
 
 class ObsidianLinks:
-    """Links of every vault of a source; ``notes`` holds every note, by source-relative path."""
+    """Links of every vault of a source: ``files`` by vault (aliases known), ``notes`` every
+    note by source-relative path."""
 
     def __init__(self, layout: Layout, files: Mapping[str, VaultFiles], notes: Mapping[str, Note]) -> None:
         self._layout = layout
         self._files = files
         self._notes = notes
         self._headings: dict[str, list[str]] = {}
-        self._aliases: dict[str, dict[str, str]] = {vault.root: {} for vault in layout.vaults}
-        for path in sorted(notes):
-            vault = layout.vault_of(path)
-            if vault is None:
-                continue
-            for alias in notes[path].aliases:
-                self._aliases[vault.root].setdefault(alias.strip().casefold(), vault.relative(path))
 
     def resolve(self, href: str, from_path: str) -> ResolvedLink | None:
         href = clean_url(href)
@@ -48,7 +42,7 @@ class ObsidianLinks:
         written, _, fragment = href.partition("#")
         path, fragment = unquote(written), unquote(fragment).rpartition("#")[2]
         from_relative = vault.relative(from_path)
-        target = self._find(vault.root, path, from_relative) if path else from_relative
+        target = self._files[vault.root].find(path, from_relative) if path else from_relative
         if target is None:
             return ResolvedLink(None, f"links to {path}, which is not a note or file of the vault")
         if not target.lower().endswith(".md"):
@@ -65,13 +59,6 @@ class ObsidianLinks:
 
     def heading_id(self, text: str, taken: Collection[str]) -> str:
         return unique(heading_anchor(text), taken)
-
-    def _find(self, root: str, path: str, from_relative: str) -> str | None:
-        found = self._files[root].find(path, from_relative)
-        if found is not None:
-            return found
-        name = path[:-3] if path.lower().endswith(".md") else path
-        return self._aliases[root].get(name.strip().casefold())
 
     def _heading(self, path: str, note: Note, fragment: str) -> str:
         """The heading of ``note`` a link's ``#fragment`` names, as written in the note."""

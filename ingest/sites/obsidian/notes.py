@@ -21,13 +21,22 @@ from ingest.textdoc import read_text_document
 class VaultFiles:
     """Every file of one vault (vault-relative paths), found by link paths."""
 
-    def __init__(self, relatives: Iterable[str]) -> None:
+    def __init__(self, relatives: Iterable[str], aliases: Mapping[str, str] | None = None) -> None:
         self._exact: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
         for relative in sorted(relatives):
             lowered = relative.casefold()
             self._exact.setdefault(lowered, relative)
             self._by_name.setdefault(posixpath.basename(lowered), []).append(relative)
+        self._aliases = aliases
+
+    def with_aliases(self, notes: Iterable[Note]) -> VaultFiles:
+        """These files, where a link that names no file may also name a note's alias."""
+        aliases: dict[str, str] = {}
+        for note in sorted(notes, key=lambda note: note.relative):
+            for alias in note.aliases:
+                aliases.setdefault(alias.strip().casefold(), note.relative)
+        return VaultFiles(self._exact.values(), aliases)
 
     def paths(self) -> list[str]:
         """Every file, sorted."""
@@ -61,7 +70,8 @@ class VaultFiles:
             ]
             if matches:
                 return min(matches, key=lambda path: _distance(path, folder))
-        return None
+        name = link[:-3] if link.casefold().endswith(".md") else link
+        return (self._aliases or {}).get(name.strip().casefold())
 
 
 def _distance(path: str, folder: str) -> tuple[int, int, str]:

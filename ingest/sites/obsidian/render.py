@@ -99,7 +99,7 @@ class Renderer:
         rendered = self._blocks(lines, self.host, ((self.host, ""),))
         if self.footnotes:
             rendered += ["", *self.footnotes]
-        return "\n".join(rendered).strip("\n") + "\n"
+        return "\n".join(_squash_blank_lines(rendered)).strip("\n") + "\n"
 
     def _blocks(self, lines: list[str], note: str, stack: tuple[tuple[str, str], ...]) -> list[str]:
         out: list[str] = []
@@ -261,6 +261,15 @@ class Renderer:
         path = written if target is None else posixpath.relpath(target, posixpath.dirname(self.host) or ".")
         href = path + (f"#{heading}" if heading else "")
         return href.replace("\\", "\\\\").replace("<", "\\<").replace(">", "\\>")
+
+
+def _squash_blank_lines(lines: list[str]) -> list[str]:
+    """Runs of blank lines (left by what was dropped) as one, except in code."""
+    kept: list[str] = []
+    for line, code in zip(lines, code_lines(lines), strict=True):
+        if code or line.strip() or (kept and kept[-1].strip()):
+            kept.append(line)
+    return kept
 
 
 def _display(link: Wikilink, target: str) -> str:

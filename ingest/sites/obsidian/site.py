@@ -46,7 +46,7 @@ class ObsidianSite:
         self._vault_files = {root: VaultFiles(relatives) for root, relatives in by_vault.items()}
         self._notes: dict[str, Note | None] = {}
         self._links: ObsidianLinks | None = None
-        self._links_lock = asyncio.Lock()
+        self._index_lock = asyncio.Lock()
 
     def role(self, path: str) -> Role:
         return self._layout.role(path)
@@ -77,6 +77,8 @@ class ObsidianSite:
             return NotAPage("front matter says publish: false")
         if relative.lower().endswith(".excalidraw.md") or "excalidraw-plugin" in front:
             return NotAPage("an Excalidraw drawing")
+        # Links and embeds may name a note's alias: every note is read once (links() needs them too).
+        await self._index()
         lines = strip_comments(body).split("\n")
         notes: dict[str, Note | None] = {relative: Note(relative, lines, dict(front))}
         await self._load_embedded(vault, lines, relative, notes)
@@ -99,17 +101,23 @@ class ObsidianSite:
         )
 
     async def links(self) -> SiteLinks:
-        async with self._links_lock:
-            if self._links is None:
-                notes: dict[str, Note] = {}
-                for vault in self._layout.vaults:
-                    for relative in self._vault_files[vault.root].paths():
-                        if relative.lower().endswith(".md"):
-                            note = await self._note(vault, relative)
-                            if note is not None:
-                                notes[vault.root + relative] = note
-                self._links = ObsidianLinks(self._layout, self._vault_files, notes)
-            return self._links
+        await self._index()
+        assert self._links is not None
+        return self._links
+
+    async def _index(self) -> None:
+        """Reads every note once, for the aliases links and embeds may name and the headings
+        anchors name."""
+        async with self._index_lock:
+            if self._links is not None:
+                return
+            notes: dict[str, Note] = {}
+            for vault in self._layout.vaults:
+                files = self._vault_files[vault.root]
+                mine = [note for relative in files.paths() if (note := await self._note(vault, relative))]
+                notes.update((vault.root + note.relative, note) for note in mine)
+                self._vault_files[vault.root] = files.with_aliases(mine)
+            self._links = ObsidianLinks(self._layout, self._vault_files, notes)
 
     async def _load_embedded(
         self, vault: Vault, lines: list[str], relative: str, notes: dict[str, Note | None]
@@ -124,6 +132,8 @@ class ObsidianSite:
                 await self._load_embedded(vault, note.lines, target, notes)
 
     async def _note(self, vault: Vault, relative: str) -> Note | None:
+        if not relative.lower().endswith(".md"):
+            return None
         path = vault.root + relative
         if path not in self._notes:
             raw = await self._files.read(path)
