@@ -99,6 +99,23 @@ def test_a_vault_is_recognised_by_its_obsidian_folder_or_publish_stylesheet() ->
     assert not ObsidianDialect.recognises(["mkdocs.yml", "docs/index.md", "docs/a/.obsidian/app.json"])
 
 
+async def test_a_folder_with_the_publish_stylesheet_is_the_published_vault() -> None:
+    """.obsidian/ kept at a repository's root while en/ holds publish.css (the Obsidian
+    Developer Docs' layout): en/ is the vault, published at site_url, paths without en/."""
+    files = MemoryFiles(
+        {
+            ".obsidian/snippets/wide.css": "",
+            "README.md": "# Docs",
+            "en/publish.css": "",
+            "en/Plugins/Build a plugin.md": "Hi",
+        }
+    )
+    site = await open_site(files, site_url=SITE)
+    assert site.role("README.md") is Role.OTHER
+    built = await page(files, "en/Plugins/Build a plugin.md", site_url=SITE)
+    assert (built.url, built.locale) == ("https://handbook.acme.example/Plugins/Build+a+plugin", "en")
+
+
 async def test_a_templates_folder_named_in_the_config_holds_no_pages() -> None:
     """.obsidian/templates.json names the templates folder; its notes are not pages."""
     site = await open_site(folder("vault"))
@@ -254,7 +271,7 @@ async def test_code_is_left_as_written() -> None:
     """Nothing is looked for in fenced code, raw <pre> blocks or code spans."""
     body = (
         "```md\n> [!note] x\n[[Link]] %% c %% ==h==\n```\n\n"
-        "<pre><code>```query\n[[x]]</code></pre>\n\nUse `[[Link]]` or `%%`.\n"
+        "<pre><code>```query\n[[x]]</code></pre>\n\nUse `[[Link]]`, <code>[[a&#124;b]]</code> or `%%`.\n"
     )
     prepared = await render(body)
     assert prepared.body == body

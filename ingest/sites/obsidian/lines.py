@@ -16,6 +16,7 @@ _RAW_HTML_OPEN = re.compile(r"[ \t]*<(?P<tag>pre|script|style|textarea)(?:[\s>]|
 _QUOTE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
 _HEADING = re.compile(r"(?P<hashes>#{1,6})(?:[ \t]+(?P<text>.*?))??(?:[ \t]+#+)?[ \t]*")
 _BACKTICKS = re.compile(r"`+")
+_HTML_CODE = re.compile(r"<(code|kbd|pre)\b[^>]*>.*?</\1\s*>", re.IGNORECASE)
 _COMMENT_OR_CODE = re.compile(r"`+|%%")
 # After a space, or right after an embed (``![[image.png]]^id``), at the end of a line.
 _BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]))\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")
@@ -69,8 +70,8 @@ def code_lines(lines: list[str]) -> list[bool]:
 
 
 def code_spans(line: str) -> list[tuple[int, int]]:
-    """Where the inline code spans of ``line`` are (start, end)."""
-    spans: list[tuple[int, int]] = []
+    """Where the inline code spans of ``line`` are (start, end), HTML ``<code>`` included."""
+    spans = [match.span() for match in _HTML_CODE.finditer(line)]
     position = 0
     while (opening := _BACKTICKS.search(line, position)) is not None:
         closing = re.compile(r"(?<!`)" + re.escape(opening.group()) + r"(?!`)").search(line, opening.end())
@@ -79,7 +80,7 @@ def code_spans(line: str) -> list[tuple[int, int]]:
             continue
         spans.append((opening.start(), closing.end()))
         position = closing.end()
-    return spans
+    return sorted(spans)
 
 
 def sub_outside_code(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], line: str) -> str:

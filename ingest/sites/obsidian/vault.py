@@ -22,9 +22,10 @@ import langcodes
 from ingest.errors import ConnectorError
 from ingest.sites.contract import Role, SiteFiles, SiteSettings
 
-#: Files whose presence at a folder's root makes the folder a vault (Obsidian's own config
-#: folder, which git repositories often ignore, and Obsidian Publish's site stylesheet).
-_MARKERS = (".obsidian/", "publish.css")
+#: What makes a folder a vault: Obsidian Publish's site stylesheet at its root, or Obsidian's
+#: own config folder (which git repositories often ignore).
+_PUBLISH_CSS = "publish.css"
+_CONFIG_FOLDER = ".obsidian/"
 #: Config files (vault-relative) naming the folder of templates, and the key that holds it.
 TEMPLATE_CONFIGS = {
     ".obsidian/templates.json": "folder",
@@ -51,25 +52,39 @@ def encode_path(path: str) -> str:
 
 
 def find_vault_roots(paths: Collection[str]) -> tuple[str, ...]:
-    """The vaults' folders (``""`` for the source's root, else ``"en/"``...), sorted: the root
-    when it has a marker or no folder has one, else every top-level folder with a marker."""
-    nested: set[str] = set()
-    for path in paths:
-        if _is_marker(path):
+    """The vaults' folders (``""`` for the source's root, else ``"en/"``...), sorted.
+
+    Publish's stylesheet says most precisely where a published vault's root is (the Obsidian
+    Developer Docs keep ``.obsidian/`` at the repository's root and publish ``en/``): the root
+    when it has one, else the top-level folders that have one; else ``.obsidian/`` at the root,
+    else in top-level folders; else the root.
+    """
+    for marker in (_PUBLISH_CSS, _CONFIG_FOLDER):
+        if any(_is_marker(path, marker) for path in paths):
             return ("",)
-        top, _, rest = path.partition("/")
-        if rest and _is_marker(rest) and not top.startswith("."):
-            nested.add(top + "/")
-    return tuple(sorted(nested)) if nested else ("",)
+        nested = {
+            top + "/"
+            for path in paths
+            if (top := path.partition("/")[0]) and not top.startswith(".")
+            if _is_marker(path.partition("/")[2], marker)
+        }
+        if nested:
+            return tuple(sorted(nested))
+    return ("",)
 
 
 def find_vault_markers(paths: Collection[str]) -> bool:
     """Whether the source's root or one of its top-level folders is marked as a vault."""
-    return any(_is_marker(path) or _is_marker(path.partition("/")[2]) for path in paths)
+    return any(
+        _is_marker(candidate, marker)
+        for path in paths
+        for candidate in (path, path.partition("/")[2])
+        for marker in (_PUBLISH_CSS, _CONFIG_FOLDER)
+    )
 
 
-def _is_marker(path: str) -> bool:
-    return path.startswith(_MARKERS[0]) or path == _MARKERS[1]
+def _is_marker(path: str, marker: str) -> bool:
+    return path.startswith(marker) if marker.endswith("/") else path == marker
 
 
 @dataclass(frozen=True, slots=True)
