@@ -1,0 +1,35 @@
+"""The Obsidian dialect: a vault (or one vault per language folder) published with Obsidian Publish.
+
+* :mod:`.vault`: where the vaults are, what each file is, where a note is published;
+* :mod:`.lines`: code, comments, headings and blocks of Obsidian Markdown, line by line;
+* :mod:`.notes`: a vault's files found by link paths, notes as other notes see them;
+* :mod:`.render`: Obsidian Markdown (callouts, wikilinks, embeds...) as standard Markdown;
+* :mod:`.links`: links and heading anchors as Publish writes them;
+* :mod:`.site`: the :class:`~ingest.sites.contract.Site` tying them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import ClassVar
+
+from ingest.sites.contract import Site, SiteFiles, SiteSettings
+from ingest.sites.obsidian.site import ObsidianSite
+from ingest.sites.obsidian.vault import find_vault_markers, read_layout
+
+__all__ = ["ObsidianDialect", "ObsidianSite"]
+
+
+class ObsidianDialect:
+    """Obsidian vaults: ``.obsidian/`` (or Publish's ``publish.css``) at the root or in top-level
+    folders."""
+
+    name: ClassVar[str] = "obsidian"
+
+    @staticmethod
+    def recognises(paths: Collection[str]) -> bool:
+        return find_vault_markers(paths)
+
+    @staticmethod
+    async def open(files: SiteFiles, settings: SiteSettings) -> Site:
+        return ObsidianSite(files, settings, await read_layout(files, settings))
