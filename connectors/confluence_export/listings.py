@@ -15,7 +15,9 @@ linked to its public URL (``page_url_template``), nested as the macro nests them
   "view change" links are left out.
 
 A listed page is named by its title in the export's tree when the export holds it, else by
-the link's text; a page the export does not hold still gets its URL from its page id. Label
+the link's text; a page the export does not hold still gets its URL from its page id, and a
+page the sync leaves out (``exclude_titles``, ``skip_empty``) is listed all the same: the list
+links to the wiki, where it is. Label
 lists (``listlabels``, ``popular-labels``) and blog-post lists stay dropped: they list labels
 and blog posts, which an HTML space export does not contain, not pages.
 """
