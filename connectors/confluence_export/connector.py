@@ -24,15 +24,18 @@ from lxml import etree
 
 from connectors.confluence_export.archive import INDEX, Export, ExportReadError, ZipLimits, open_export
 from connectors.confluence_export.links import PageLinks, SiteLinks
+from connectors.confluence_export.listings import Listings
 from connectors.confluence_export.macros import MacroMapper, has_content
 from connectors.confluence_export.options import ConfluenceExportOptions, template_fields
 from connectors.confluence_export.page import PageError, ParsedPage, parse_document, parse_page, text_of
+from connectors.confluence_export.space import SpaceTree
+from connectors.confluence_export.tree import Element
 from ingest.connector import Affected, WatchedFile, WatchedFolder, WatchedPath
 from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
 
 #: Changes whenever the body built for the same page changes, so every page is built again.
-MAPPING_VERSION = "2"
+MAPPING_VERSION = "3"
 #: The scan builds every document to fingerprint it; up to this many characters of bodies are
 #: kept for the loads that follow (a first sync loads them all), instead of building them twice.
 _KEPT_BODY_CHARS = 64 * 1024 * 1024
@@ -46,6 +49,8 @@ class SpaceInfo:
 
     key: str | None = None
     name: str | None = None
+    #: The page tree ``index.html`` draws; None without one (the breadcrumbs are read instead).
+    tree: SpaceTree | None = None
 
 
 class ConfluenceExportConnector:
@@ -58,6 +63,8 @@ class ConfluenceExportConnector:
     def __init__(self, options: ConfluenceExportOptions) -> None:
         self.options = options
         self._lock = threading.Lock()
+        self._tree_lock = threading.Lock()
+        self._tree: SpaceTree | None = None
         self._export: Export | None = None
         self._space = SpaceInfo()
         self._site: SiteLinks | None = None
@@ -126,6 +133,8 @@ class ConfluenceExportConnector:
             if self._export is not None:
                 self._export.close()
             self._export, self._space = export, space
+            with self._tree_lock:
+                self._tree = space.tree
             self._kept, self._kept_chars = {}, 0
             self._site = SiteLinks(
                 options.base_url, options.page_url_template, options.attachment_url_template, space.key
@@ -169,7 +178,9 @@ class ConfluenceExportConnector:
         if reason is not None:
             return SkippedDocument(locator, reason)
         assert self._site is not None  # set by _open
-        main = MacroMapper(PageLinks(self._site, page.attachments)).map(page.main)
+        links = PageLinks(self._site, page.attachments)
+        listings = Listings(page.page_id, self._space_tree, self._site, links)
+        main = MacroMapper(links, listings).map(page.main)
         if self.options.skip_empty and not has_content(main):
             return SkippedDocument(locator, f"{page.title!r} has no content of its own (skip_empty)")
         body = etree.tostring(main, encoding="unicode", method="html")
@@ -185,6 +196,15 @@ class ConfluenceExportConnector:
             url=self._site.page_url(page.page_id),
             metadata=self._metadata(page),
         )
+
+    def _space_tree(self) -> SpaceTree:
+        """The export's page tree: ``index.html``'s, else the pages' breadcrumbs, read once
+        and only when a page lists pages."""
+        with self._tree_lock:
+            if self._tree is None:
+                export = self._export
+                self._tree = _tree_from_breadcrumbs(export) if export is not None else SpaceTree(())
+            return self._tree
 
     def _left_out(self, page: ParsedPage) -> str | None:
         names = [*page.ancestors, page.title]
@@ -212,20 +232,33 @@ class ConfluenceExportConnector:
 
 
 def _space_info(export: Export, configured_key: str | None) -> SpaceInfo:
-    key, name = None, None
+    key, name, tree = None, None, None
+    document: Element | None = None
     if export.has(INDEX):
         try:
             document = parse_document(export.read(INDEX), INDEX)
         except (ExportReadError, PageError):
             document = None
-        if document is not None:
-            rows = {
-                text_of(row[0]).casefold(): text_of(row[1])
-                for row in document.xpath('//table[contains(@class, "confluenceTable")]//tr')
-                if len(row) >= 2
-            }
-            key, name = rows.get("key") or None, rows.get("name") or None
-    return SpaceInfo(key=configured_key or key, name=name)
+    if document is not None:
+        rows = {
+            text_of(row[0]).casefold(): text_of(row[1])
+            for row in document.xpath('//table[contains(@class, "confluenceTable")]//tr')
+            if len(row) >= 2
+        }
+        key, name = rows.get("key") or None, rows.get("name") or None
+        tree = SpaceTree.from_index(document) or None  # an index listing no page: read breadcrumbs
+    return SpaceInfo(key=configured_key or key, name=name, tree=tree)
+
+
+def _tree_from_breadcrumbs(export: Export) -> SpaceTree:
+    pages: list[tuple[str, str, tuple[str, ...]]] = []
+    for locator in export.pages():
+        try:
+            page = parse_page(export.read(locator), locator)
+        except (ExportReadError, PageError):
+            continue  # the page fails on its own when it is built
+        pages.append((page.page_id, page.title, page.ancestor_ids or ()))
+    return SpaceTree.from_ancestors(pages)
 
 
 def _patterns(globs: Iterable[str]) -> list[tuple[str, re.Pattern[str]]]:

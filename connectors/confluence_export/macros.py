@@ -5,10 +5,14 @@
 - info, note, warning, tip (``confluence-information-macro-*``) and titled panels become a
   ``<blockquote>`` opening with the kind in bold, like Markdown admonitions elsewhere;
 - expand sections become their content, under their label in bold;
-- status lozenges become ``[TEXT]``, user mentions the plain name, emoticons their
-  Unicode character (or nothing), task-list items a ☐ / ☑ prefix as Markdown task lists get;
-- table-of-contents, child-page, page-tree, recently-updated and similar live macros,
-  whose output is navigation rather than content, are dropped.
+- status lozenges become ``[TEXT]``, user mentions the plain name, emoticons and emoji their
+  Unicode character (or nothing; :mod:`.emoji`), task-list items a ☐ / ☑ prefix as Markdown
+  task lists get;
+- child-page, page-tree, recently-updated and content-by-label macros become lists of links
+  to the pages they show (:mod:`.listings`);
+- table-of-contents, contributors, label lists and similar live macros, whose output is
+  navigation rather than content, are dropped, and a heading left heading nothing is dropped
+  with them (:mod:`.headings`).
 
 Links and images are resolved through :class:`PageLinks`; every attribute the final
 sanitiser would drop is dropped here already, so render-time ids (``expander-123``,
@@ -21,7 +25,10 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from connectors.confluence_export.emoji import emoji_text
+from connectors.confluence_export.headings import drop_orphan_headings, holds_content, mark_removed
 from connectors.confluence_export.links import PageLinks
+from connectors.confluence_export.listings import Listings
 from connectors.confluence_export.page import text_of
 from connectors.confluence_export.tree import Element, drop_tag, drop_tree, move_content, replace_with_text
 from connectors.confluence_export.vocabulary import (
@@ -29,8 +36,8 @@ from connectors.confluence_export.vocabulary import (
     DROPPED_MACROS,
     PANEL_LABELS,
     code_language,
-    emoticon_text,
     is_default_expand_label,
+    listing_kind,
 )
 from ingest.checkboxes import checkbox_text
 
@@ -40,7 +47,6 @@ _KEPT_ATTRIBUTES = {
 }  # fmt: skip
 #: Tags that need a look even without a class: links, images, spacer paragraphs.
 _PLAIN_WORK = frozenset({"a", "img", "p"})
-_CONTENT_TAGS = ("img", "table", "hr", "pre")
 _NO_CLASSES: frozenset[str] = frozenset()
 _CODE_HEADER_CONTROLS = ("expand-control", "collapse-source", "collapse-spinner-wrapper")
 
@@ -74,14 +80,15 @@ def _bold_paragraph(parent: Element, text: str) -> None:
 
 def has_content(main: Element) -> bool:
     """Whether a mapped body holds anything to read: text, an image, a table, a rule or code."""
-    return any(text.strip() for text in main.itertext()) or next(main.iter(*_CONTENT_TAGS), None) is not None
+    return holds_content(main)
 
 
 class MacroMapper:
     """Maps one page's ``#main-content`` in place (see the module docstring)."""
 
-    def __init__(self, links: PageLinks) -> None:
+    def __init__(self, links: PageLinks, listings: Listings | None = None) -> None:
         self._links = links
+        self._listings = listings
 
     def map(self, main: Element) -> Element:
         """The mapped body: ``main`` as a bare ``<div>``, detached from its page."""
@@ -92,6 +99,7 @@ class MacroMapper:
         # Spans carry only styling; <colgroup> only widths. Done in C, after the walk.
         etree.strip_tags(main, "span")
         etree.strip_elements(main, "colgroup", "col", with_tail=False)
+        drop_orphan_headings(main)
         main.tag = "div"
         main.attrib.clear()
         main.tail = None
@@ -119,8 +127,11 @@ class MacroMapper:
                 child.attrib.clear()
 
     def _handler(self, element: Element, tag: str, classes: frozenset[str]) -> Handler | None:
-        if not classes.isdisjoint(DROPPED_CLASSES) or element.get("data-macro-name") in DROPPED_MACROS:
+        macro = element.get("data-macro-name")
+        if not classes.isdisjoint(DROPPED_CLASSES) or macro in DROPPED_MACROS:
             return _drop
+        if listing_kind(macro, classes) is not None:
+            return self._listing
         if tag == "div":
             if "panel" in classes and ("code" in classes or "preformatted" in classes):
                 return self._code
@@ -147,6 +158,14 @@ class MacroMapper:
         elif element.get("data-linked-resource-type") == "userinfo":
             return _mention
         return None
+
+    def _listing(self, macro: Element, classes: frozenset[str]) -> None:
+        kind = listing_kind(macro.get("data-macro-name"), classes)
+        listing = self._listings.build(kind, macro) if self._listings is not None and kind else None
+        if listing is None:
+            mark_removed(macro)
+        else:
+            _replace(macro, listing)
 
     def _code(self, block: Element, _classes: frozenset[str]) -> None:
         pre = block if block.tag == "pre" else next(block.iter("pre"), None)
@@ -265,7 +284,7 @@ def _code_text(pre: Element) -> str:
 
 
 def _drop(element: Element, _classes: frozenset[str]) -> None:
-    drop_tree(element)
+    mark_removed(element)
 
 
 def _lozenge(span: Element, _classes: frozenset[str]) -> None:
@@ -277,12 +296,8 @@ def _mention(anchor: Element, _classes: frozenset[str]) -> None:
     replace_with_text(anchor, text_of(anchor))
 
 
-def _emoticon(image: Element, classes: frozenset[str]) -> None:
-    name = image.get("data-emoticon-name") or next(
-        (name.removeprefix("emoticon-") for name in classes if name.startswith("emoticon-")), ""
-    )
-    name = name or image.get("alt", "").strip("()").replace(" ", "-")
-    replace_with_text(image, emoticon_text(name, image.get("data-emoji-fallback", "")))
+def _emoticon(image: Element, _classes: frozenset[str]) -> None:
+    replace_with_text(image, emoji_text(image))
 
 
 def _replace(old: Element, new: Element) -> None:

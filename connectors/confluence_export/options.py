@@ -61,8 +61,8 @@ class ConfluenceExportOptions(ConnectorOptions):
     )
     skip_empty: bool = Field(
         default=True,
-        description="Leave out pages with nothing to read once macros are mapped (only a child-page "
-        "list, a table of contents, or nothing).",
+        description="Leave out pages with nothing to read once macros are mapped (nothing, or only a "
+        "table of contents); a page listing its child pages is kept, as that list.",
     )
     max_entries: int = Field(
         default=200_000, ge=1, description="A zip with more entries than this is refused (zip bomb)."

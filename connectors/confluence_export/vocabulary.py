@@ -1,5 +1,5 @@
 """What Confluence calls things in an HTML export: macro classes and names, panel kinds, code
-brushes and emoticons, and the plain words they become."""
+brushes, and the plain words they become."""
 
 from __future__ import annotations
 
@@ -8,21 +8,29 @@ import re
 #: Elements (by class) whose output is navigation or a live widget, not content: dropped whole.
 DROPPED_CLASSES = frozenset(
     {
-        "toc-macro", "client-side-toc-macro", "childpages-macro", "children-macro", "plugin_pagetree",
-        "recently-updated", "plugin-contributors", "plugin_attachments_container",
+        "toc-macro", "client-side-toc-macro", "plugin-contributors", "plugin_attachments_container",
         "plugin_attachments_upload_container", "hidden", "confluence-anchor-link", "aui-icon",
-        "expand-control-icon", "refresh-module-id", "jira-issues-count",
+        "expand-control-icon", "refresh-module-id", "jira-issues-count", "pagetreesearch",
     }
 )  # fmt: skip
 #: The same, by ``data-macro-name`` (Cloud and recent Server exports name every macro).
 DROPPED_MACROS = frozenset(
     {
-        "toc", "children", "pagetree", "pagetreesearch", "recently-updated", "contributors",
-        "contributors-summary", "attachments", "livesearch", "create-from-template", "content-by-label",
-        "blog-posts", "profile", "profile-picture", "popular-labels", "related-labels", "listlabels",
-        "anchor", "space-details", "recently-updated-dashboard",
+        "toc", "pagetreesearch", "contributors", "contributors-summary", "attachments", "livesearch",
+        "create-from-template", "blog-posts", "profile", "profile-picture", "popular-labels",
+        "related-labels", "listlabels", "anchor", "space-details", "recently-updated-dashboard",
     }
 )  # fmt: skip
+#: Listing macros, which become lists of links to the pages they show (:mod:`.listings`), by
+#: class and by ``data-macro-name``; the value names the kind.
+LISTING_CLASSES = {
+    "childpages-macro": "children", "children-macro": "children", "plugin_pagetree": "pagetree",
+    "recently-updated": "recently-updated", "content-by-label": "contentbylabel",
+}  # fmt: skip
+LISTING_MACROS = {
+    "children": "children", "pagetree": "pagetree", "recently-updated": "recently-updated",
+    "contentbylabel": "contentbylabel", "content-by-label": "contentbylabel",
+}  # fmt: skip
 #: The label a panel's kind gets, as Markdown admonitions are labelled elsewhere.
 PANEL_LABELS = {
     "information": "Info", "info": "Info", "note": "Note", "warning": "Warning", "tip": "Tip",
@@ -34,17 +42,9 @@ _LANGUAGES = {
     "ts": "typescript", "c++": "cpp", "actionscript3": "actionscript", "html/xml": "xml",
 }  # fmt: skip
 _NO_LANGUAGE = frozenset({"text", "plain", "plaintext", "none", "txt"})
-_EMOTICONS = {
-    "smile": "🙂", "sad": "🙁", "cheeky": "😛", "laugh": "😀", "wink": "😉", "thumbs-up": "👍",
-    "thumbs-down": "👎", "information": "\u2139\ufe0f", "tick": "✅", "cross": "❌", "warning": "⚠️",
-    "plus": "\u2795", "minus": "\u2796", "question": "❓", "light-on": "💡", "light-off": "💡",
-    "yellow-star": "⭐", "red-star": "⭐", "green-star": "⭐", "blue-star": "⭐", "star": "⭐",
-    "heart": "❤️", "broken-heart": "💔",
-}  # fmt: skip
 
 _BRUSH = re.compile(r"brush:\s*([A-Za-z0-9_+#./-]{1,40})")
 _LANGUAGE_NAME = re.compile(r"[A-Za-z0-9_+#.\-]{1,40}")
-_SHORTNAME = re.compile(r"^:[\w+-]+:$")
 _DEFAULT_EXPAND = re.compile(r"^(click (here )?to )?expand( source)?\.*$", re.IGNORECASE)
 
 
@@ -60,11 +60,11 @@ def code_language(params: str) -> str | None:
     return language if _LANGUAGE_NAME.fullmatch(language) else None
 
 
-def emoticon_text(name: str, fallback: str = "") -> str:
-    """The text an emoticon becomes: Cloud's fallback character, else the name's emoji, else nothing."""
-    if fallback and not _SHORTNAME.match(fallback):
-        return fallback
-    return _EMOTICONS.get(name.lower(), "")
+def listing_kind(macro_name: str | None, classes: frozenset[str]) -> str | None:
+    """The kind of listing macro an element is (``children``, ``pagetree``...), or None."""
+    if macro_name in LISTING_MACROS:
+        return LISTING_MACROS[macro_name]
+    return next((LISTING_CLASSES[name] for name in sorted(classes) if name in LISTING_CLASSES), None)
 
 
 def is_default_expand_label(label: str) -> bool:

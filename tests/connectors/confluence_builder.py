@@ -71,6 +71,11 @@ class Space:
             return f"{page.page_id}.html"
         return f"{slug}_{page.page_id}.html"
 
+    def children(self, page: Page | None) -> list[Page]:
+        """The pages directly under ``page`` (the top-level pages for None), in the space's order."""
+        parent = page.page_id if page is not None else None
+        return [child for child in self.pages if child.parent == parent]
+
     def ancestors(self, page: Page) -> list[Page]:
         chain: list[Page] = []
         parent = page.parent
@@ -169,23 +174,133 @@ class Macros:
             f"<div class='toc-macro {stamp}'><ul class='toc-indentation'>{items}</ul></div>"
         )
 
-    def children(self, pages: list[Page]) -> str:
+    def children(self, pages: list[Page], depth: int = 1) -> str:
+        """The children macro as Confluence renders it into the export: nested lists of links
+        (Server 5 nests a ``childpages-macro`` list in each item, ``depth`` levels deep)."""
+
+        def below(page: Page) -> str:
+            children = self.space.children(page)
+            return self.children(children, depth - 1) if depth > 1 and children else ""
+
         items = "".join(
-            f'<li><a href="{self.space.file_name(page)}">{escape(page.title)}</a></li>' for page in pages
+            f'<li><a href="{self.space.file_name(page)}">{escape(page.title)}</a>{below(page)}</li>'
+            for page in pages
         )
         return f"<ul class='childpages-macro{self._macro('children')}'>{items}</ul>"
 
-    def page_tree(self, pages: list[Page]) -> str:
-        items = "".join(
-            '<li><div class="plugin_pagetree_children_content"><span class="plugin_pagetree_children_span">'
-            f'<a href="{self.space.file_name(page)}">{escape(page.title)}</a></span></div></li>'
-            for page in pages
+    def children_unrendered(self) -> str:
+        """A children macro Confluence left empty (Cloud does in some exports)."""
+        return '<div class="conf-macro output-block" data-hasbody="false" data-macro-name="children"></div>'
+
+    def page_tree(self, current: Page, root: Page | None = None, *, no_root: bool = False) -> str:
+        """The pagetree macro as exported: an empty list (the tree loads by JavaScript in the
+        browser) and its settings in hidden inputs; ``root`` None means the space home."""
+        context = "/wiki" if self.cloud else ""
+        root_id = "" if no_root else str((root or self.space.pages[0]).page_id)
+        request = (
+            f"{context}/plugins/pagetree/naturalchildren.action?decorator=none&amp;excerpt=false&amp;"
+            "sort=position&amp;reverse=false&amp;disableLinks=false&amp;expandCurrent=true"
+        )
+        fields = {
+            "treeId": "", "treeRequestId": request, "treePageId": str(current.page_id),
+            "noRoot": "true" if no_root else "false", "rootPageId": root_id, "rootPage": "",
+            "startDepth": "0", "spaceKey": self.space.key, "i18n-pagetree.loading": "Loading...",
+            "i18n-pagetree.error.permission": "Unable to load page tree. It seems that you do not have "
+            "permission to view the root page.",
+            "loginUrl": f"{context}/login.action?os_destination=%2Fpages%2Fviewpage.action%3FpageId%3D"
+            f"{current.page_id}",
+            "mobile": "false",
+        }  # fmt: skip
+        inputs = "".join(
+            f'<input type="hidden" name="{name}" value="{value}"/>' for name, value in fields.items()
+        )
+        ancestors = "".join(
+            f'<input type="hidden" name="ancestorId" value="{page.page_id}"/>'
+            for page in self.space.ancestors(current)
         )
         return (
-            '<div class="plugin_pagetree conf-macro output-inline" data-hasbody="false" '
-            'data-macro-name="pagetree">'
-            f'<ul class="plugin_pagetree_children_list">{items}</ul>'
-            '<fieldset class="hidden"><input type="hidden" name="treeId" value="0"/></fieldset></div>'
+            f'<div class="plugin_pagetree{self._macro("pagetree", False)}">'
+            '<ul class="plugin_pagetree_children_list plugin_pagetree_children_list_noleftspace">'
+            '<div class="plugin_pagetree_children"></div></ul>'
+            f'<fieldset class="hidden">{inputs}<fieldset class="hidden">{ancestors}</fieldset>'
+            "</fieldset></div>"
+        )
+
+    def recently_updated(self, updates: list[tuple[Page, str, str]]) -> str:
+        """The recently-updated macro ("social" theme) as exported: per author, the pages they
+        changed, with dates and "view change" links. ``updates``: (page, author, date text)."""
+        groups = ""
+        for number, (page, author, when) in enumerate(updates):
+            user = _user(author)
+            changes = (
+                '<span class="update-item-changes"> <a class="changes-link" '
+                f'href="/pages/diffpagesbyversion.action?pageId={page.page_id}&amp;selectedPageVersions=2'
+                '&amp;selectedPageVersions=1">view change</a></span>'
+            )
+            groups += (
+                f'<li class="{"first " if number == 0 else ""}grouping"><div class="update-item-profile">'
+                f'<a class="confluence-userlink url fn" data-username="{user}" href="">'
+                '<img class="userLogo logo" src="images/icons/profilepics/default.png" alt="" '
+                f'title="{user}"></a></div><ul class="update-items">'
+                f'<div><a class="confluence-userlink url fn" data-username="{user}" href="/display/~{user}">'
+                f'{escape(author)}</a></div><li class="update-item"><div class="update-item-icon">'
+                '<span class="icon content-type-page"></span></div><div class="update-item-details">'
+                f'<span class="update-item-content"><a href="{self.space.file_name(page)}" '
+                f'title="{escape(self.space.name)}">{escape(page.title)}</a></span>'
+                f'<span class="update-item-date">updated {escape(when)}</span>{changes}</div></li></ul></li>'
+            )
+        return (
+            f'<div class="recently-updated recently-updated-social{self._macro("recently-updated")}">'
+            '<div class="hidden parameters"><input type="hidden" id="changesUrl" '
+            f'value="/plugins/recently-updated/changes.action?theme=social&amp;pageSize=5&amp;spaceKeys='
+            f'{self.space.key}"></div><div class="results-container"><ul class="update-groupings">{groups}'
+            '</ul><div class="more-link-container"><a class="more-link" '
+            f'href="/plugins/recently-updated/changes.action?theme=social&amp;spaceKeys={self.space.key}">'
+            'Show More</a><img class="waiting-image" alt="Please wait" src="images/icons/wait.gif"></div>'
+            "</div></div>"
+        )
+
+    def content_by_label(self, pages: list[Page]) -> str:
+        """The content-by-label macro as exported; Cloud links pages by their wiki path."""
+
+        def link(page: Page) -> str:
+            if not self.cloud:
+                return f'<a href="{self.space.file_name(page)}">{escape(page.title)}</a>'
+            slug = page.title.replace(" ", "+")
+            return (
+                f'<a data-linked-resource-id="{page.page_id}" data-linked-resource-type="page" '
+                f'href="/wiki/spaces/{self.space.key}/pages/{page.page_id}/{escape(slug)}">'
+                f"{escape(page.title)}</a>"
+            )
+
+        items = "".join(
+            '<li><div><span class="icon aui-icon content-type-page" title="Page">Page:</span></div>'
+            f'<div class="details">{link(page)}</div></li>'
+            for page in pages
+        )
+        return f'<ul class="content-by-label{self._macro("contentbylabel")}">{items}</ul>'
+
+    def contributors(self, names: list[str]) -> str:
+        """The contributors macro as exported: people, with how long ago they edited."""
+        items = "".join(
+            f'<li><a href="/display/~{_user(name)}">{escape(name)}</a> (3 days ago)</li>' for name in names
+        )
+        return (
+            f'<div class="plugin-contributors{self._macro("contributors")}">'
+            f'<ul class="contributors-list">{items}</ul></div>'
+        )
+
+    @staticmethod
+    def columns(*cells: str) -> str:
+        """A page layout (Confluence's "columns" sections) with one cell per argument."""
+        kind = {1: "single", 2: "two-equal", 3: "three-equal"}.get(len(cells), "two-equal")
+        inner = "".join(
+            f'<div class="cell normal" data-type="normal"><div class="innerCell">{cell}</div></div>'
+            for cell in cells
+        )
+        return (
+            f'<div class="contentLayout2"><div class="columnLayout {kind}" data-layout="{kind}">'
+            f"{inner}</div></div>"
         )
 
     def mention(self, name: str, username: str) -> str:
@@ -211,6 +326,32 @@ class Macros:
         return (
             f'<img class="emoticon emoticon-{name}" data-emoticon-name="{name}"{extra} '
             f'src="images/icons/emoticons/{name}.svg" width="16" height="16" alt="({name})"/>'
+        )
+
+    def emoji(
+        self, character: str, shortname: str, *, fallback: Literal["escaped", "shortname"] = "escaped"
+    ) -> str:
+        """A Cloud emoji as exported: its code points as ``data-emoji-id``, its shortname, and as
+        fallback the UTF-16 escapes written out as text (``\\uD83D\\uDDD3``) or the shortname;
+        ``data-emoticon-name`` and ``alt`` are Confluence's placeholder for every emoji."""
+        ident = "-".join(f"{ord(char):x}" for char in character if char != "\ufe0f")
+        units = character.encode("utf-16-be")
+        escaped = "".join(f"\\u{units[i]:02X}{units[i + 1]:02X}" for i in range(0, len(units), 2))
+        return (
+            f'<img src="images/icons/emoticons/72/{ident}.png" class="emoticon emoticon-blue-star" '
+            f'data-emoji-id="{ident}" data-emoji-shortname=":{shortname}:" '
+            f'data-emoji-fallback="{escaped if fallback == "escaped" else f":{shortname}:"}" '
+            'data-emoticon-name="blue-star" width="16" height="16" alt="(blue star)" />'
+        )
+
+    def atlassian_emoji(self, name: str, legacy: str) -> str:
+        """One of Atlassian's own emoji (``atlassian-check_mark``), which has no code point: its
+        fallback is its shortname; ``legacy`` is the old emoticon it replaced (``tick``)."""
+        return (
+            f'<img src="images/icons/emoticons/{legacy}.svg" class="emoticon emoticon-{legacy}" '
+            f'data-emoji-id="atlassian-{name}" data-emoji-shortname=":{name}:" '
+            f'data-emoji-fallback=":{name}:" data-emoticon-name="{legacy}" width="16" height="16" '
+            f'alt="({legacy})" />'
         )
 
     def status(self, text: str, colour: str = "success") -> str:
@@ -299,6 +440,10 @@ class Macros:
             f'<a href="{href}" data-linked-resource-id="{page.page_id}" data-linked-resource-type="page">'
             f"{escape(text or page.title)}</a>"
         )
+
+
+def _user(name: str) -> str:
+    return re.sub(r"\W+", "", name.lower())
 
 
 def render_page(space: Space, page: Page) -> str:

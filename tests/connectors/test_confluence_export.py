@@ -7,10 +7,17 @@ from pathlib import Path
 
 import pytest
 from corpora import CORPORA, requires_corpus
+from lxml import etree
 from pydantic import ValidationError
 
 from connectors.confluence_export import ConfluenceExportConnector, ConfluenceExportOptions
 from connectors.confluence_export.dates import parse_date
+from connectors.confluence_export.links import PageLinks, SiteLinks
+from connectors.confluence_export.listings import Listings
+from connectors.confluence_export.macros import MacroMapper
+from connectors.confluence_export.options import DEFAULT_ATTACHMENT_URL, DEFAULT_PAGE_URL
+from connectors.confluence_export.page import parse_page
+from connectors.confluence_export.space import SpaceTree
 from ingest.connector import Connector
 from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
@@ -31,7 +38,8 @@ Found = DocumentRef | SkippedDocument | Failure
 
 
 def make_space(style: Style = "server", render_ids: int = 1) -> Space:
-    """Home > Guides > (Install, Configure), Home > FAQ, and a page that only lists its children.
+    """Home (with a page tree) > Guides (only its child list) > (Install, Configure), Home > FAQ,
+    and Home > Archive, a page with nothing at all.
 
     ``render_ids`` stands for one export run: it changes the ids Confluence makes up while rendering.
     """
@@ -44,7 +52,9 @@ def make_space(style: Style = "server", render_ids: int = 1) -> Space:
     install = Page(111, "Install", "", parent=110, attachments=[Attachment(900, "setup.png")])
     configure = Page(112, "Configure", "<p>Set the token.</p>", parent=110)
     faq = Page(120, "FAQ", "", parent=100)
-    space.pages += [home, guides, install, configure, faq]
+    archive = Page(130, "Archive", "<p><br/></p>", parent=100)
+    space.pages += [home, guides, install, configure, faq, archive]
+    home.body += f"<h2>Browse</h2>{macros.page_tree(home, root=home)}"
     guides.body = f"<p><br/></p>{macros.children([install, configure])}"
     install.body = (
         f"{macros.toc(['Steps'])}<h2>Steps</h2><p>Run the installer, then see {macros.link(configure)}.</p>"
@@ -93,7 +103,7 @@ async def test_one_document_per_page_with_identity_title_url_and_metadata(
     ancestors, author and last-modified date as metadata."""
     space = make_space(style)
     loaded = await documents(connector(write_zip(space, tmp_path / "export.zip")))
-    assert set(loaded) == {"100", "111", "112", "120"}  # 110 lists only its children
+    assert set(loaded) == {"100", "110", "111", "112", "120"}  # 130 has nothing at all
     install = loaded["111"]
     assert install.title == "Install" and install.format is BodyFormat.HTML
     assert install.url == "https://wiki.example.com/pages/viewpage.action?pageId=111"
@@ -153,23 +163,56 @@ async def test_unchanged_re_export_keeps_every_fingerprint(tmp_path: Path) -> No
     space.generated = "Apr 01, 2023 03:00"
     space.page(112).comments = ["New comment"]
     second = fingerprints(await scan(connector(write_zip(space, tmp_path / "two.zip"))))
-    assert first == second and len(first) == 4
+    assert first == second and len(first) == 5
 
 
 async def test_fingerprint_follows_the_page_own_content(tmp_path: Path) -> None:
-    """An edit, a rename or a move changes that page's fingerprint and no other's."""
+    """An edit, a rename or a move changes that page's fingerprint and those of the pages that
+    list it (its old and new parent's lists, the home page's tree), no other's."""
     space = make_space()
     before = fingerprints(await scan(connector(write_zip(space, tmp_path / "one.zip"))))
     space.page(112).body = "<p>Set the token and the region.</p>"
     space.page(120).title = "Questions"
     space.page(111).parent = 100
+    space.page(110).body = Macros(space).children([space.page(112)])  # as Confluence renders it now
     after = fingerprints(await scan(connector(write_zip(space, tmp_path / "two.zip"))))
     assert after.pop("Questions_120.html") != before.pop("FAQ_120.html")
     assert set(after) == set(before)
     assert {locator for locator in before if before[locator] != after[locator]} == {
         "Configure_112.html",
         "Install_111.html",
+        "Guides_110.html",
+        "Home_100.html",
     }
+
+
+async def test_section_and_home_pages_carry_their_lists(tmp_path: Path) -> None:
+    """A section page that only lists its children is a list of links to them; the home page's
+    page tree lists the space below it, nested, from the export's own tree."""
+    loaded = await documents(connector(write_zip(make_space(), tmp_path / "export.zip")))
+
+    def link(page_id: int, title: str) -> str:
+        return f'<a href="https://wiki.example.com/pages/viewpage.action?pageId={page_id}">{title}</a>'
+
+    assert f"<ul><li>{link(111, 'Install')}</li><li>{link(112, 'Configure')}</li></ul>" in loaded["110"].body
+    assert (
+        f"<h2>Browse</h2><ul><li>{link(110, 'Guides')}<ul><li>{link(111, 'Install')}</li>"
+        f"<li>{link(112, 'Configure')}</li></ul></li><li>{link(120, 'FAQ')}</li>"
+        f"<li>{link(130, 'Archive')}</li></ul>"
+    ) in loaded["100"].body
+
+
+async def test_without_an_index_the_tree_comes_from_the_breadcrumbs(tmp_path: Path) -> None:
+    """An export without index.html still lists a page's children, from the pages' breadcrumbs
+    (siblings then sorted by title)."""
+    space = make_space("cloud")
+    space.page(110).body = Macros(space).children_unrendered()
+    root = write_folder(space, tmp_path / "export")
+    (root / "DOCS" / "index.html").unlink()
+    loaded = await documents(connector(root / "DOCS", space_key="DOCS"))
+    assert "<ul><li><a href=" in loaded["110"].body
+    assert loaded["110"].body.index(">Configure<") < loaded["110"].body.index(">Install<")
+    assert ">Archive<" in loaded["100"].body and ">Install<" in loaded["100"].body
 
 
 async def test_base_url_change_changes_every_fingerprint(tmp_path: Path) -> None:
@@ -189,12 +232,15 @@ async def test_renamed_page_keeps_its_external_id(tmp_path: Path) -> None:
 
 
 async def test_skip_empty_can_be_turned_off(tmp_path: Path) -> None:
-    """A page that only lists its children is skipped with a reason, or loaded when skip_empty is off."""
+    """A page with nothing at all is skipped with a reason, or loaded when skip_empty is off."""
     path = write_zip(make_space(), tmp_path / "export.zip")
-    skipped = (await scan(connector(path)))["Guides_110.html"]
+    skipped = (await scan(connector(path)))["Archive_130.html"]
     assert isinstance(skipped, SkippedDocument) and "no content of its own" in skipped.reason
     loaded = await documents(connector(path, skip_empty=False))
-    assert loaded["110"].title == "Guides" and "Install" not in loaded["110"].body
+    assert (
+        loaded["130"].title == "Archive"
+        and loaded["130"].body == "<div>\n                    \n                    </div>"
+    )
 
 
 async def test_include_and_exclude_by_title_or_ancestor(tmp_path: Path) -> None:
@@ -207,7 +253,7 @@ async def test_include_and_exclude_by_title_or_ancestor(tmp_path: Path) -> None:
     assert isinstance(found["FAQ_120.html"], DocumentRef)
     found = await scan(connector(path, include_titles=["Guid*"], exclude_titles=["Configure"]))
     taken = sorted(locator for locator, item in found.items() if isinstance(item, DocumentRef))
-    assert taken == ["Install_111.html"]
+    assert taken == ["Guides_110.html", "Install_111.html"]
     assert isinstance(found["FAQ_120.html"], SkippedDocument)
     assert "not under include_titles" in found["FAQ_120.html"].reason
 
@@ -405,11 +451,17 @@ async def test_real_server7_zip_with_bare_root_entry(tmp_path: Path) -> None:
 @pytest.mark.corpus
 @requires_server5
 async def test_real_server5_folder_with_code_macro() -> None:
-    """The Confluence 5 export: numeric file name for a Czech title, code macro, dotted dates, child list."""
+    """The Confluence 5 export: numeric file name for a Czech title, code macro, dotted dates; the
+    home page, only a two-level child list, is that list; an empty section page is left out."""
     source = connector(SERVER5 / "page1")
     found = await scan(source)
-    assert isinstance(found["My-article_9568346.html"], SkippedDocument)  # only a child list
+    assert isinstance(found["Webclient_9568537.html"], SkippedDocument)  # nothing at all
     loaded = await documents(source)
+    view = "https://wiki.example.com/pages/viewpage.action?pageId="
+    assert " ".join(loaded["9568346"].body.split()) == (
+        f'<div> <ul><li><a href="{view}9568537">Webclient</a><ul><li><a href="{view}9273401">JavaScript</a>'
+        f'</li><li><a href="{view}9273380">Zprovoznění</a></li></ul></li></ul> </div>'
+    )
     setup = loaded["9273380"]
     assert setup.title == "Zprovoznění" and setup.path == "9273380.html"
     assert setup.metadata["ancestors"] == ["My article", "Webclient"]
@@ -417,3 +469,37 @@ async def test_real_server5_folder_with_code_macro() -> None:
     javascript = loaded["9273401"]
     assert javascript.metadata["last_modified"] == "2015-02-24"
     assert (javascript.metadata["author"], javascript.metadata["last_modified_by"]) == ("Václav", "Martin")
+
+
+@pytest.mark.corpus
+@requires_server7
+async def test_real_server7_space_home_lists_its_children() -> None:
+    """The older Confluence 7 export's home page ("Quick navigation" over a children macro, the
+    space home template) lists its child pages under its heading and sentence."""
+    loaded = await documents(connector(SERVER7 / "space1"))
+    view = "https://wiki.example.com/pages/viewpage.action?pageId="
+    assert " ".join(loaded["65591"].body.split()) == (
+        "<div> <h1><strong>Quick navigation</strong></h1> <p>When you create new pages in this space, "
+        f'they\'ll appear here automatically.</p> <ul><li><a href="{view}65615">Attachment Demo</a></li>'
+        f'<li><a href="{view}65619">Image Demo</a></li></ul> </div>'
+    )
+
+
+@pytest.mark.corpus
+@requires_server7
+def test_real_server7_recently_updated_and_contributors() -> None:
+    """A real space home page: "Recent space activity" becomes its pages linked by id (none of them
+    in this export), without people or dates; "Space contributors" goes with its heading."""
+    raw = (SERVER7 / "recent-space-activity-demo.html").read_bytes()
+    page = parse_page(raw, "Demo_1.html")
+    site = SiteLinks("https://wiki.example.com", DEFAULT_PAGE_URL, DEFAULT_ATTACHMENT_URL, "PDA")
+    links = PageLinks(site, page.attachments)
+    empty = SpaceTree(())
+    main = MacroMapper(links, Listings("1", lambda: empty, site, links)).map(page.main)
+    body = " ".join(etree.tostring(main, encoding="unicode", method="html").split())
+    view = "https://wiki.example.com/pages/viewpage.action?pageId="
+    assert (
+        f'<h2>Recent space activity</h2> <ul><li><a href="{view}17338793">校验</a></li>'
+        f'<li><a href="{view}17338790">获取</a></li><li><a href="{view}8391329">详情接口</a></li></ul>'
+    ) in body
+    assert "contributors" not in body and "张三" not in body and "view change" not in body

@@ -6,12 +6,22 @@ import pytest
 from lxml import etree
 
 from connectors.confluence_export.links import PageLinks, SiteLinks
+from connectors.confluence_export.listings import Listings
 from connectors.confluence_export.macros import MacroMapper, has_content
 from connectors.confluence_export.options import DEFAULT_ATTACHMENT_URL, DEFAULT_PAGE_URL
-from connectors.confluence_export.page import parse_page
+from connectors.confluence_export.page import ParsedPage, parse_document, parse_page
+from connectors.confluence_export.space import SpaceTree
 from ingest.convert import LinkBuilder, to_html
 from ingest.document import BodyFormat
-from tests.connectors.confluence_builder import Attachment, Macros, Page, Space, Style, render_page
+from tests.connectors.confluence_builder import (
+    Attachment,
+    Macros,
+    Page,
+    Space,
+    Style,
+    render_index,
+    render_page,
+)
 
 BASE = "https://wiki.example.com"
 SITE = SiteLinks(BASE, DEFAULT_PAGE_URL, DEFAULT_ATTACHMENT_URL, "DOCS")
@@ -32,11 +42,18 @@ def space_of(style: Style) -> tuple[Space, Page, Page, Macros]:
     return space, home, guide, Macros(space)
 
 
+def mapper(space: Space, parsed: ParsedPage, site: SiteLinks = SITE) -> MacroMapper:
+    """The mapper the connector uses for ``parsed``, the space's tree read from its ``index.html``."""
+    links = PageLinks(site, parsed.attachments)
+    tree = SpaceTree.from_index(parse_document(render_index(space).encode(), "index.html"))
+    return MacroMapper(links, Listings(parsed.page_id, lambda: tree, site, links))
+
+
 def convert(space: Space, page: Page, body: str, site: SiteLinks = SITE) -> str:
     """The HTML Intercom receives for ``page`` with ``body`` as its main content."""
     page.body = body
     parsed = parse_page(render_page(space, page).encode(), space.file_name(page), space_name=space.name)
-    main = MacroMapper(PageLinks(site, parsed.attachments)).map(parsed.main)
+    main = mapper(space, parsed, site).map(parsed.main)
     mapped = etree.tostring(main, encoding="unicode", method="html")
     return to_html(
         mapped, BodyFormat.HTML, path=space.file_name(page), title=parsed.title, links=LinkBuilder(None)
@@ -141,10 +158,10 @@ def test_expand_becomes_its_content_under_its_label(style: Style) -> None:
 
 @pytest.mark.parametrize("style", STYLES)
 def test_navigation_macros_are_dropped(style: Style) -> None:
-    """Table of contents, children and page-tree macros leave nothing behind."""
-    space, home, guide, macros = space_of(style)
-    body = macros.toc(["One"]) + "<h2>One</h2>" + macros.children([home]) + macros.page_tree([home])
-    assert convert(space, guide, body) == "<h2>One</h2>"
+    """Table of contents and contributors macros leave nothing behind."""
+    space, _, guide, macros = space_of(style)
+    body = macros.toc(["One"]) + "<h2>One</h2><p>Text.</p>" + macros.contributors(["Jane Doe"])
+    assert convert(space, guide, body) == "<h2>One</h2><p>Text.</p>"
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -171,6 +188,64 @@ def test_cloud_emoji_use_their_fallback_character() -> None:
     space, _, guide, macros = space_of("cloud")
     grinning = macros.emoticon("grinning", "\U0001f600")
     assert convert(space, guide, f"<p>Nice {grinning}</p>") == "<p>Nice \U0001f600</p>"
+
+
+@pytest.mark.parametrize(
+    ("character", "shortname"),
+    [("\U0001f5d3", "calendar_spiral"), ("\U0001f3a8", "art"), ("\U0001f44d\U0001f3fd", "thumbsup_tone3")],
+)
+def test_cloud_emoji_escaped_fallbacks_become_the_emoji(character: str, shortname: str) -> None:
+    """A fallback written as UTF-16 escapes (``\\uD83D\\uDDD3``) becomes the emoji itself, not the
+    escapes as text nor the ``blue-star`` placeholder Cloud gives every emoji."""
+    space, _, guide, macros = space_of("cloud")
+    html = convert(space, guide, f"<p>{macros.emoji(character, shortname)} Planning</p>")
+    assert html == f"<p>{character} Planning</p>"
+
+
+@pytest.mark.parametrize(
+    ("character", "shortname"), [("\U0001f5d3", "calendar_spiral"), ("\U0001f642", "slight_smile")]
+)
+def test_cloud_emoji_with_a_shortname_fallback_use_their_code_points(character: str, shortname: str) -> None:
+    """A fallback that is only the ``:shortname:`` gives way to the emoji's code points."""
+    space, _, guide, macros = space_of("cloud")
+    html = convert(space, guide, f"<h2>{macros.emoji(character, shortname, fallback='shortname')} Dates</h2>")
+    assert html == f"<h2>{character} Dates</h2>"
+
+
+@pytest.mark.parametrize(
+    ("name", "legacy", "expected"),
+    [
+        ("check_mark", "tick", "\u2705"),
+        ("cross_mark", "cross", "\u274c"),
+        ("info", "information", "\u2139\ufe0f"),
+    ],
+)
+def test_atlassian_emoji_become_the_matching_emoji(name: str, legacy: str, expected: str) -> None:
+    """Atlassian's own emoji (no code point, fallback ``:check_mark:``) become the nearest Unicode emoji."""
+    space, _, guide, macros = space_of("cloud")
+    assert (
+        convert(space, guide, f"<p>{macros.atlassian_emoji(name, legacy)} Done</p>")
+        == f"<p>{expected} Done</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("attributes", "expected"),
+    [
+        ('data-emoji-shortname=":calendar_spiral:" data-emoji-fallback=":calendar_spiral:"', "\U0001f5d3"),
+        ('data-emoji-shortname=":thinking:" data-emoji-fallback=":thinking:"', "\U0001f914"),
+        ('data-emoji-shortname=":notepad_spiral:"', "\U0001f5d2"),
+        ('alt="\\uD83D\\uDDD3"', "\U0001f5d3"),
+        ('data-emoji-fallback="\\u{1F5D3}"', "\U0001f5d3"),
+        ('data-emoji-fallback="\\uD83D" data-emoji-shortname=":no_such_emoji:"', ""),
+    ],
+)
+def test_emoji_shortnames_and_escaped_alt_text_become_the_emoji(attributes: str, expected: str) -> None:
+    """Without code points, the shortname (EmojiOne's, as Atlassian writes it) or escaped alt text
+    gives the emoji; what names none gives nothing rather than escapes or a placeholder."""
+    space, _, guide, _ = space_of("cloud")
+    image = f'<img class="emoticon emoticon-blue-star" data-emoticon-name="blue-star" {attributes}>'
+    assert convert(space, guide, f"<p>Due {image}</p>") == f"<p>Due {expected}</p>"
 
 
 def test_jira_issue_and_table() -> None:
@@ -320,15 +395,23 @@ def test_spacer_paragraphs_and_render_ids_are_gone() -> None:
         "Label", "<p>x</p>", 7
     )
     parsed = parse_page(render_page(space, page).encode(), space.file_name(page))
-    main = MacroMapper(PageLinks(SITE, {})).map(parsed.main)
+    main = mapper(space, parsed).map(parsed.main)
     mapped = etree.tostring(main, encoding="unicode", method="html")
     assert "id=" not in mapped and "class=" not in mapped and "<br>" not in mapped
     assert has_content(main)
 
 
-def test_child_list_only_page_has_no_content() -> None:
-    """A body that is only a children macro (and spacers) has nothing to read once mapped."""
+def test_navigation_only_page_has_no_content() -> None:
+    """A body that is only a table of contents, a contributors list and spacers has nothing to read."""
+    space, home, _, macros = space_of("server")
+    home.body = f"<p><br/></p>{macros.toc(['One'])}<h2>Team</h2><p>{macros.contributors(['Jane Doe'])}</p>"
+    parsed = parse_page(render_page(space, home).encode(), space.file_name(home))
+    assert not has_content(mapper(space, parsed).map(parsed.main))
+
+
+def test_child_list_page_has_content() -> None:
+    """A body that is only a list of child pages has something to read: the list."""
     space, home, guide, macros = space_of("server")
     home.body = f"<p><br/></p><p>{macros.children([guide])}</p>"
     parsed = parse_page(render_page(space, home).encode(), space.file_name(home))
-    assert not has_content(MacroMapper(PageLinks(SITE, {})).map(parsed.main))
+    assert has_content(mapper(space, parsed).map(parsed.main))
