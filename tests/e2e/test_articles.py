@@ -315,7 +315,7 @@ async def test_confluence_ancestors_become_nested_collections(
     assert place(articles["Install"]) == ("Wiki", "Home", "Guides")
     assert place(articles["FAQ"]) == ("Wiki", "Home")
     assert place(articles["Home"]) == ("Wiki",)
-    assert "Guides" not in articles, "a page that is only a child list is skipped"
+    assert "Guides" not in articles, "a page with nothing of its own (skip_empty) is skipped"
 
 
 async def test_unknown_help_center_is_refused(project: Project) -> None:
