@@ -4,6 +4,8 @@ Internal articles carry no external id and, in 2.15, no container: the only thin
 one to a document is its title and its owner. A create is therefore preceded by a look at
 the workspace's internal articles with the same title and owner that no document owns, in
 this source or any other this state file syncs; a document adopts one of those if there is one.
+The look reads the whole list (``GET /internal_articles``, every page), once a run and again
+after an ambiguous create: 2.15's ``/internal_articles/search`` filters by folder only, not by title.
 
 Two creates of one title never overlap (:meth:`TwinFinder.holding`): otherwise the second
 could look while the first's answer is on its way and adopt the article that answer is
