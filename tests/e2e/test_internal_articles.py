@@ -219,6 +219,7 @@ async def test_write_faults_converge_in_one_rerun_without_a_duplicate(project: P
     assert "then credit" in articles["Refunds"]["body"]
     statuses = [r.status for r in project.emulator.requests(PATH) if r.method != "GET"]
     assert statuses.count(503) >= 2, "hardly a fault was injected"
+    validate_recorded(project.emulator.requests())
     project.emulator.set_faults(fail_rate=0.0)
     project.emulator.clear_requests()
     assert (await project.sync()).counts.unchanged == 14 and project.writes() == []
