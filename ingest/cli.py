@@ -117,7 +117,7 @@ def run(
     report_file: Path | None,
     lock_wait: float,
 ) -> int:
-    """Sync sources into Intercom (External Pages, Help Center articles)."""
+    """Sync sources into Intercom, into every target their configuration lists."""
     from ingest.runner import run_sources
 
     console = _console()

@@ -13,6 +13,7 @@ The control API under ``/_emulator/`` skips all but ``guard``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import time
@@ -20,7 +21,14 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from ingest.emulator import admins, content, control, help_center, help_center_articles
+from ingest.emulator import (
+    admins,
+    content,
+    control,
+    help_center,
+    help_center_articles,
+    internal_articles,
+)
 from ingest.emulator.config import EmulatorConfig
 from ingest.emulator.context import STATE, EmulatorState, state_of
 from ingest.emulator.errors import (
@@ -139,7 +147,8 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 @web.middleware
 async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Apply injected latency, then drop the connection, fail, or stall the answer, as the fault plan says."""
+    """Apply injected latency, then drop the connection, fail (before or after carrying the request
+    out), or stall the answer, as the fault plan says."""
     if _is_control(request):
         return await handler(request)
     faults = state_of(request).faults
@@ -154,6 +163,10 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
         raise ConnectionDropped
     if action is not None:
         request[_INJECTED] = True
+        if faults.fail_after:
+            # Carried out first; whatever it answered, the client hears the injected failure.
+            with contextlib.suppress(ApiProblem, web.HTTPException):
+                await handler(request)
         raise ApiProblem(action, code_for(action), "Injected failure (emulator fault injection)")
     stall = faults.take_stall(request.method, request.path)
     response = await handler(request)
@@ -212,7 +225,7 @@ def create_app(config: EmulatorConfig) -> web.Application:
         client_max_size=MAX_BODY_BYTES,
     )
     app[STATE] = EmulatorState(config)
-    for module in (admins, content, help_center, help_center_articles, control):
+    for module in (admins, content, help_center, help_center_articles, internal_articles, control):
         app.add_routes(module.routes)
     app.on_cleanup.append(_save_on_cleanup)
     return app

@@ -2,7 +2,7 @@
 
 ``GET /_emulator/requests[?path_prefix=...]`` the request log and per-endpoint counters;
 ``DELETE /_emulator/requests`` clears both; ``GET /_emulator/state`` every source, page,
-collection and article;
+collection, article and internal article;
 ``GET|POST /_emulator/faults`` reads or changes latency, failures, drops and the rate limit
 (body: the fields of :class:`~ingest.emulator.faults.FaultUpdate`); ``POST /_emulator/reset``
 wipes data, the log and counters, and restores the configured faults and rate limit.
@@ -47,7 +47,8 @@ async def get_clock(request: web.Request) -> web.Response:
 
 @routes.get("/_emulator/state")
 async def get_state(request: web.Request) -> web.Response:
-    """Every source, page, collection and article, in API shape (as the list endpoints order them)."""
+    """Every source, page, collection, article and internal article, in API shape (as the list
+    endpoints order them)."""
     state = state_of(request)
     return web.json_response(
         {
@@ -55,6 +56,7 @@ async def get_state(request: web.Request) -> web.Response:
             "pages": [p.to_api() for p in state.store.pages()],
             "collections": all_collections(state),
             "articles": all_articles(state),
+            "internal_articles": [a.to_api() for a in state.store.internal_articles.all()],
         }
     )
 

@@ -11,6 +11,8 @@ from ingest.emulator.config import EmulatorConfig
 
 #: What to do with the next request instead of answering it normally.
 Action = Literal["drop"] | int | None
+#: The methods ``fail_methods`` may name.
+METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH"})
 
 
 class FaultUpdate(BaseModel):
@@ -20,7 +22,11 @@ class FaultUpdate(BaseModel):
     ``"METHOD /path"`` starts with ``fail_path`` (any request when unset) are answered
     ``fail_status``; ``drop_next`` requests get their connection closed without
     an answer (drops are taken first). ``fail_rate`` answers that share of requests
-    ``fail_status`` at random. ``seed`` restarts the random generators.
+    ``fail_status`` at random. ``fail_methods`` (e.g. ``["POST", "PUT", "DELETE"]``: write
+    faults) limits both ``fail_next`` and ``fail_rate`` to requests of those methods; empty,
+    any method fails. With ``fail_after`` a failure is answered after the request was carried
+    out, as a gateway that gave up on a server which did the work: a create happened though
+    the client heard a 5xx. ``seed`` restarts the random generators.
     ``stall_next`` requests whose ``"METHOD /path"`` starts with ``stall_path`` (e.g.
     ``"POST /articles"``; any request when unset) are carried out as usual, then their
     answer is withheld for ``stall_seconds``: the write happened, the client has not heard
@@ -34,6 +40,8 @@ class FaultUpdate(BaseModel):
     fail_status: int | None = Field(default=None, ge=400, le=599)
     fail_next: int | None = Field(default=None, ge=0)
     fail_path: str | None = None
+    fail_methods: tuple[str, ...] | None = None
+    fail_after: bool | None = None
     drop_next: int | None = Field(default=None, ge=0)
     stall_next: int | None = Field(default=None, ge=0)
     stall_path: str | None = None
@@ -50,6 +58,13 @@ class FaultUpdate(BaseModel):
             raise ValueError("latency_ms must be >= 0, and min <= max")
         return value
 
+    @field_validator("fail_methods")
+    @classmethod
+    def _methods(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None and not set(value) <= METHODS:
+            raise ValueError(f"fail_methods must name methods among {', '.join(sorted(METHODS))}")
+        return value
+
 
 class Faults:
     """The current fault settings and the seeded generators that apply them."""
@@ -60,6 +75,8 @@ class Faults:
         self.fail_status = 503
         self.fail_next = 0
         self.fail_path = ""
+        self.fail_methods: tuple[str, ...] = ()
+        self.fail_after = False
         self.drop_next = 0
         self.stall_next = 0
         self.stall_path = ""
@@ -85,6 +102,8 @@ class Faults:
             "fail_status",
             "fail_next",
             "fail_path",
+            "fail_methods",
+            "fail_after",
             "drop_next",
             "stall_next",
             "stall_path",
@@ -107,6 +126,8 @@ class Faults:
         if self.drop_next > 0:
             self.drop_next -= 1
             return "drop"
+        if self.fail_methods and method not in self.fail_methods:
+            return None
         if self.fail_next > 0 and f"{method} {path}".startswith(self.fail_path):
             self.fail_next -= 1
             return self.fail_status
@@ -129,6 +150,8 @@ class Faults:
             "fail_status": self.fail_status,
             "fail_next": self.fail_next,
             "fail_path": self.fail_path,
+            "fail_methods": list(self.fail_methods),
+            "fail_after": self.fail_after,
             "drop_next": self.drop_next,
             "stall_next": self.stall_next,
             "stall_path": self.stall_path,

@@ -95,6 +95,10 @@ class RunningEmulator:
         """Every Help Center article, in API shape (with translations), most recently updated first."""
         return self._call(lambda: all_articles(self._state))
 
+    def internal_articles(self) -> list[dict[str, Any]]:
+        """Every internal article, in API shape, most recently updated first."""
+        return self._call(lambda: [a.to_api() for a in self._state.store.internal_articles.all()])
+
     def set_faults(self, **changes: Any) -> dict[str, object]:
         """Change faults or the rate limit at run time (the fields of :class:`FaultUpdate`).
 

@@ -4,7 +4,8 @@ Handlers validate requests; the store only keeps data consistent (unique
 ``(source_id, external_id)``, a source's pages go with it) and turns records into the
 API's JSON shapes. Every write bumps :attr:`Store.version`, which persistence watches.
 Help Center collections and articles live in :attr:`Store.help_center`
-(:mod:`ingest.emulator.help_center_store`), saved, loaded and cleared with the rest.
+(:mod:`ingest.emulator.help_center_store`), internal articles in :attr:`Store.internal_articles`
+(:mod:`ingest.emulator.internal_articles_store`), saved, loaded and cleared with the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from ingest.emulator.help_center_store import HelpCenterStore
+from ingest.emulator.internal_articles_store import InternalArticleStore
 
 _T = TypeVar("_T")
 
@@ -107,9 +109,11 @@ class Store:
     _by_external: dict[tuple[int, str], str] = field(default_factory=dict)
     _by_source: dict[int, set[str]] = field(default_factory=dict)
     help_center: HelpCenterStore = field(init=False)
+    internal_articles: InternalArticleStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.help_center = HelpCenterStore(now=self._now, on_change=self._touch)
+        self.internal_articles = InternalArticleStore(now=self._now, on_change=self._touch)
 
     def _now(self) -> UnixTime:
         return int(self.clock())
@@ -255,6 +259,7 @@ class Store:
         self._by_external.clear()
         self._by_source.clear()
         self.help_center.clear()
+        self.internal_articles.clear()
         self._touch()
 
     def dump(self) -> dict[str, Any]:
@@ -266,6 +271,7 @@ class Store:
             "sources": [asdict(s) for s in self._sources.values()],
             "pages": [asdict(p) for p in self._pages.values()],
             "help_center": self.help_center.dump(),
+            "internal_articles": self.internal_articles.dump(),
         }
 
     def load(self, data: dict[str, Any]) -> None:
@@ -277,8 +283,11 @@ class Store:
         help_center = HelpCenterStore(now=self._now, on_change=self._touch)
         if "help_center" in data:  # absent from files saved before Help Center support
             help_center.load(data["help_center"])
+        internal_articles = InternalArticleStore(now=self._now, on_change=self._touch)
+        if "internal_articles" in data:  # absent from files saved before internal articles
+            internal_articles.load(data["internal_articles"])
         self.clear()
-        self.help_center = help_center
+        self.help_center, self.internal_articles = help_center, internal_articles
         for source in sources:
             self._sources[source.id] = source
             self._by_source[source.id] = set()

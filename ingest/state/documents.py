@@ -97,6 +97,16 @@ class TargetStore:
         ).fetchone()
         return _record(row) if row is not None else None
 
+    def remote_ids_elsewhere(self) -> set[str]:
+        """The remote ids other sources recorded in this target. A target whose remote content
+        has no per-source container (no Content Import Source, no collection) tells another
+        source's content from an orphan only by these, when it adopts what a lost mapping left."""
+        rows = self._db.execute(
+            "SELECT remote_id FROM documents WHERE target = ? AND source != ? AND remote_id IS NOT NULL",
+            (self.target, self.source),
+        )
+        return {str(row[0]) for row in rows}
+
     def count(self) -> int:
         row = self._db.execute(
             "SELECT COUNT(*) FROM documents WHERE source = ? AND target = ?", self._key()

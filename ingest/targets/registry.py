@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from ingest.targets.articles import settings as articles
 from ingest.targets.external_pages import settings as external_pages
+from ingest.targets.internal_articles import settings as internal_articles
 
 if TYPE_CHECKING:
     from ingest.intercom import IntercomClient
@@ -77,6 +78,13 @@ def _articles() -> TargetHalves[Any, Any]:
     return TargetHalves(ArticlesPlanner.from_settings, ArticlesSender)
 
 
+def _internal_articles() -> TargetHalves[Any, Any]:
+    from ingest.targets.internal_articles.planning import InternalArticlesPlanner
+    from ingest.targets.internal_articles.sending import InternalArticlesSender
+
+    return TargetHalves(InternalArticlesPlanner.from_settings, InternalArticlesSender)
+
+
 TARGETS: tuple[TargetSpec, ...] = (
     TargetSpec(
         name=external_pages.NAME,
@@ -85,6 +93,11 @@ TARGETS: tuple[TargetSpec, ...] = (
         check=external_pages.requires_url,
     ),
     TargetSpec(name=articles.NAME, settings_model=articles.ArticlesSettings, halves=_articles),
+    TargetSpec(
+        name=internal_articles.NAME,
+        settings_model=internal_articles.InternalArticlesSettings,
+        halves=_internal_articles,
+    ),
 )
 
 _BY_NAME: Mapping[str, TargetSpec] = {spec.name: spec for spec in TARGETS}

@@ -137,3 +137,37 @@ async def test_a_stalled_write_is_carried_out_but_not_answered(
     assert emulator.sources()[0]["url"] == "https://stalled.example.com"
     other = await client.get("/me")
     assert other.status == 200, "only the next matching request stalls"
+
+
+async def test_failures_can_be_limited_to_writes(
+    client: aiohttp.ClientSession, emulator: RunningEmulator
+) -> None:
+    """With fail_methods, fail_rate and fail_next leave requests of other methods alone."""
+    emulator.set_faults(fail_rate=1.0, fail_methods=("POST", "PUT", "DELETE"))
+    assert await _statuses(client, 3) == [200, 200, 200]
+    async with client.post(
+        "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x"}
+    ) as r:
+        assert r.status == 503
+    assert emulator.sources() == []
+    with pytest.raises(ValueError, match="fail_methods"):
+        emulator.set_faults(fail_methods=("FETCH",))
+
+
+async def test_a_failure_after_the_write_leaves_the_write_done(
+    client: aiohttp.ClientSession, emulator: RunningEmulator
+) -> None:
+    """fail_after: the request is carried out, then answered with the injected failure, as a
+    gateway that gave up on a server which did the work; the answer has no rate-limit headers."""
+    emulator.set_faults(
+        fail_next=1, fail_status=502, fail_after=True, fail_path="POST /ai/content_import_sources"
+    )
+    async with client.post(
+        "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x"}
+    ) as r:
+        assert r.status == 502
+        assert_error(await r.json(), "server_error")
+        assert "X-RateLimit-Remaining" not in r.headers
+    assert [source["url"] for source in emulator.sources()] == ["https://x"]
+    async with client.post("/ai/content_import_sources", json={}) as r:
+        assert r.status == 400, "only the next matching request fails"

@@ -47,6 +47,29 @@ def test_documents_survive_reopen_and_keep_sent_html(tmp_path: Path) -> None:
         assert store.target("other", "external_pages").records() == {}
 
 
+def test_remote_ids_elsewhere_are_other_sources_in_the_same_target(tmp_path: Path) -> None:
+    """What other sources recorded in this target (ids only, none missing), never this source's
+    own nor another target's: how a target without a per-source container tells their content apart."""
+    with StateStore(tmp_path / "s.db") as store:
+        for source, target, external_id, remote_id in (
+            ("docs", "internal_articles", "a", "1"),
+            ("wiki", "internal_articles", "b", "2"),
+            ("wiki", "internal_articles", "c", None),
+            ("wiki", "articles", "d", "3"),
+        ):
+            store.target(source, target).record_sent(
+                external_id=external_id,
+                locator=external_id,
+                fingerprint="fp",
+                content_hash="hash",
+                remote_id=remote_id,
+                title="T",
+                html="",
+            )
+        assert store.target("docs", "internal_articles").remote_ids_elsewhere() == {"2"}
+        assert store.target("wiki", "internal_articles").remote_ids_elsewhere() == {"1"}
+
+
 def test_wal_mode(tmp_path: Path) -> None:
     """The state file is in WAL mode, so readers (ingest status) never block a run."""
     with StateStore(tmp_path / "s.db"):

@@ -18,6 +18,7 @@ from ingest.targets.articles.settings import ArticlesSettings
 from ingest.targets.base import BoundTarget
 from ingest.targets.external_pages.planning import ExternalPagesPlanner
 from ingest.targets.external_pages.sending import ExternalPagesSender
+from ingest.targets.internal_articles.settings import InternalArticlesSettings
 from ingest.targets.registry import TARGETS, target_names, target_spec
 
 BOTH = """
@@ -50,9 +51,10 @@ def error_for(tmp_path: Path, text: str) -> str:
 
 def test_names_are_declared_once() -> None:
     """Each target has one declaration, found by its name."""
-    assert target_names() == ("external_pages", "articles")
+    assert target_names() == ("external_pages", "articles", "internal_articles")
     assert all(target_spec(spec.name) is spec for spec in TARGETS)
     assert target_spec("articles").settings_model is ArticlesSettings
+    assert target_spec("internal_articles").settings_model is InternalArticlesSettings
     assert target_spec("external_pages").settings_model is None
 
 
@@ -70,7 +72,8 @@ def test_a_config_of_today_reads_unchanged(tmp_path: Path) -> None:
     [
         (
             ('targets = ["external_pages", "articles"]', 'targets = ["articles", "pdf"]'),
-            'sources.docs.targets: unknown target "pdf"; the targets are external_pages, articles',
+            'sources.docs.targets: unknown target "pdf"; the targets are external_pages, articles, '
+            "internal_articles",
         ),
         (
             ('targets = ["external_pages", "articles"]', 'targets = ["external_pages"]'),

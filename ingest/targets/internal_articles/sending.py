@@ -1,0 +1,127 @@
+"""Internal articles, the sending half: one per document, never duplicated.
+
+An internal article has no external id, so the mapping from document to article lives in
+state. Every create is preceded by an intent (committed) and by a look for an unowned
+article with the same title and owner (:mod:`.adoption`), which a lost state file or a run
+killed between the create and recording its id leaves behind: that one is adopted and
+updated instead of creating another. A create answered 5xx (or not at all) may have
+happened: it is looked for before it is sent again. Updates go by id; an article deleted in
+Intercom meanwhile (404) is created again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Final
+
+from ingest.document import Page
+from ingest.errors import ConfigError, NotFoundError, RejectedError, RetryableApiError
+from ingest.intercom import IntercomClient
+from ingest.plan import Action, Deletion, Plan, Upsert
+from ingest.state import TargetStore
+from ingest.targets.base import Sent
+from ingest.targets.internal_articles.adoption import TwinFinder
+from ingest.targets.internal_articles.planning import InternalArticlesPlanner
+from ingest.targets.internal_articles.wire import InternalArticlesApi
+
+log = logging.getLogger("ingest.targets.internal_articles")
+
+#: Tries of one create whose answer says it may not have happened (each after looking for it).
+CREATE_ATTEMPTS: Final = 3
+#: The kind its intents are recorded under in its own book (keyed by external id).
+_INTENT: Final = "article"
+
+
+class InternalArticlesSender:
+    """Creates, updates and deletes the internal articles of one source."""
+
+    def __init__(self, planner: InternalArticlesPlanner, client: IntercomClient, store: TargetStore) -> None:
+        self._planner = planner
+        self._config = planner.settings
+        self._client = client
+        self._api = InternalArticlesApi(client)
+        self._store = store
+        self._book = store.book
+        self._twins = TwinFinder(self._api, store, self._config.owner)
+
+    async def prepare(self, plan: Plan) -> bool:
+        """Check author and owner against the workspace's admins before anything is written."""
+        admins = {str(admin.id): admin.name for admin in await self._client.list_admins()}
+        key = f"sources.{self._store.source}.{self._store.target}"
+        for name, value in (("author_id", self._config.author_id), ("owner_id", self._config.owner)):
+            if str(value) not in admins:
+                known = ", ".join(f"{admin_id} ({admin})" for admin_id, admin in admins.items()) or "none"
+                raise ConfigError(
+                    f"{key}.{name}: {value} is not an admin of this workspace (admins: {known})"
+                )
+        return False
+
+    async def upsert(self, item: Upsert) -> Sent:
+        if item.action is Action.UPDATE and item.remote_id is not None:
+            try:
+                await self._api.update(item.remote_id, self._planner.request(item.page))
+                return Sent(item.remote_id)
+            except NotFoundError:
+                log.warning(
+                    "internal article %s of %s is gone; creating it again", item.remote_id, item.page.locator
+                )
+        return Sent(await self._create_or_adopt(item.page))
+
+    async def _create_or_adopt(self, page: Page) -> str:
+        key = page.external_id
+        # The title a crashed run was creating under, else today's: either may exist already.
+        titles = list(dict.fromkeys([self._book.intent(_INTENT, key) or page.title, page.title]))
+        async with self._twins.holding(titles):
+            for title in titles:
+                adopted = await self._twins.take(title)
+                if adopted is not None:
+                    log.info("internal article %r: adopting the existing one (%s)", page.title, adopted)
+                    return await self._adopt(adopted, page)
+            self._book.record_intent(_INTENT, key, page.title)
+            return await self._create(page)
+
+    async def _create(self, page: Page) -> str:
+        """Create the article (its intent recorded); after an answer that leaves open whether it
+        happened, look for it before sending it again."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                created = await self._api.create(self._planner.request(page))
+            except RejectedError:
+                self._book.clear_intent(_INTENT, page.external_id)  # refused: nothing was created
+                raise
+            except RetryableApiError as exc:
+                if attempt >= CREATE_ATTEMPTS:
+                    raise  # the intent stays: the next run looks for the article first
+                log.warning(
+                    "internal article %r: the create may have happened (%s); looking for it before "
+                    "sending it again",
+                    page.title,
+                    exc,
+                )
+                found = await self._twins.take(page.title, fresh=True)
+                if found is not None:
+                    log.info("internal article %r: the create had happened (%s)", page.title, found)
+                    return await self._adopt(found, page)
+                continue
+            self._twins.claim(created.id)
+            self._book.clear_intent(_INTENT, page.external_id)
+            return created.id
+
+    async def _adopt(self, article_id: str, page: Page) -> str:
+        """Make an adopted article hold what the document says now, and forget the intent."""
+        await self._api.update(article_id, self._planner.request(page))
+        self._book.clear_intent(_INTENT, page.external_id)
+        return article_id
+
+    async def delete(self, item: Deletion) -> None:
+        """What ``on_delete`` says: delete the internal article, or keep it (no longer synced)."""
+        if self._config.on_delete == "keep" or item.remote_id is None:
+            return
+        with contextlib.suppress(NotFoundError):  # already gone: as good as deleted
+            await self._api.delete(item.remote_id)
+
+    async def finish(self, plan: Plan) -> None:
+        pass

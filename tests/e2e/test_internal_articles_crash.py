@@ -1,0 +1,68 @@
+"""Killed between creating an internal article and saving its id: the rerun adopts it, no second copy."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from ingest.emulator import EmulatorConfig, running_emulator
+from ingest.state import StateStore
+from tests.e2e.conftest import TOKEN
+from tests.waiting import wait_for
+
+
+def ingest_command(config: Path) -> list[str]:
+    return [sys.executable, "-m", "ingest.cli", "run", "--all", "--config", str(config)]
+
+
+def test_kill_after_the_post_before_the_id_is_saved(tmp_path: Path) -> None:
+    """The emulator carries out the first internal article POST and withholds its answer; the
+    process is killed (SIGKILL) right then. The rerun adopts it: three documents, three articles."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("alpha", "beta", "gamma"):
+        (docs / f"{name}.md").write_text(f"# {name.title()}\n\nAbout {name}.\n", encoding="utf-8")
+    env = {**os.environ, "INTERCOM_ACCESS_TOKEN": TOKEN}
+    with running_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        config = tmp_path / "ingest.toml"
+        config.write_text(
+            f'[intercom]\nbase_url = "{emulator.base_url}"\nmax_concurrency = 1\n\n'
+            '[sources.docs]\nconnector = "filesystem"\npath = "docs"\ntargets = ["internal_articles"]\n\n'
+            "[sources.docs.internal_articles]\nauthor_id = 1\n",
+            encoding="utf-8",
+        )
+        emulator.set_faults(stall_next=1, stall_path="POST /internal_articles", stall_seconds=60)
+        process = subprocess.Popen(  # noqa: S603 - our own command line
+            ingest_command(config), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            wait_for(
+                lambda: emulator.internal_articles() or process.poll() is not None, what="the stalled create"
+            )
+            assert process.poll() is None, "the run ended before the stalled create"
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.communicate()
+        (created,) = emulator.internal_articles()
+
+        with StateStore(tmp_path / "ingest.db") as state:
+            store = state.target("docs", "internal_articles")
+            assert store.records() == {}, "the id was saved before the kill"
+            intents = [(intent.kind, intent.title) for intent in store.book.intents()]
+        assert ("article", created["title"]) in intents
+
+        emulator.clear_requests()
+        rerun = subprocess.run(  # noqa: S603 - our own command line
+            ingest_command(config), env=env, capture_output=True, text=True, timeout=120
+        )
+        assert rerun.returncode == 0, rerun.stderr
+        articles = emulator.internal_articles()
+        assert sorted(a["title"] for a in articles) == ["Alpha", "Beta", "Gamma"]
+        assert created["id"] in {a["id"] for a in articles}
+        posts = [r for r in emulator.requests() if r.method == "POST" and r.path == "/internal_articles"]
+        assert len(posts) == 2, "the killed create was created again"
+        with StateStore(tmp_path / "ingest.db") as state:
+            assert state.target("docs", "internal_articles").book.intents() == []
