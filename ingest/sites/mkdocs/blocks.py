@@ -31,7 +31,37 @@ _BLOCK = re.compile(
 )
 _BLOCK_OPTION = re.compile(r"^[ ]{4,}[\w-]+:")
 _ADMONITION_KINDS = frozenset(
-    ["admonition", "note", "attention", "caution", "danger", "error", "tip", "hint", "warning", "info", "check", "done", "success", "question", "failure", "fail", "missing", "bug", "example", "abstract", "summary", "tldr", "quote", "cite", "important", "todo", "seealso", "settings", "new"]
+    [
+        "admonition",
+        "note",
+        "attention",
+        "caution",
+        "danger",
+        "error",
+        "tip",
+        "hint",
+        "warning",
+        "info",
+        "check",
+        "done",
+        "success",
+        "question",
+        "failure",
+        "fail",
+        "missing",
+        "bug",
+        "example",
+        "abstract",
+        "summary",
+        "tldr",
+        "quote",
+        "cite",
+        "important",
+        "todo",
+        "seealso",
+        "settings",
+        "new",
+    ]
 )
 _KEEP_CONTENT = frozenset({"html", "caption", "figure-caption", "table-caption", "define", "figure"})
 _HEADING = re.compile(r"^(?P<head>[ ]{0,3}#{1,6}[ \t]+.*?)[ \t]+(?P<attrs>\{:?[ \t]*[^{}]*\})[ \t]*#*[ \t]*$")
@@ -43,9 +73,13 @@ _TRAILING_ATTRS = re.compile(
     r"[ \t]+\{:?[ \t]*(?:(?:[#.][\w:.+-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+))[ \t]*)"
     r"(?:(?:[#.][\w:.+-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+)|[\w-]+)[ \t]*)*\}[ \t]*$"
 )
+_CODE_TITLE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}).*?\btitle=(?:\"(?P<title>[^\"]+)\"|'(?P<alt>[^']+)')")
+_MARKDOWN_SPECIALS = re.compile(r"[\\`*_\[\]<>#|]")
+_EMPTY_FOOTNOTE = re.compile(r"^[ ]{0,3}\[\^[^\]]+\]:[ \t]*$")
 _ABBREVIATION = re.compile(r"^[ ]{0,3}\*\[[^\]]+\]:")
 _MD_IN_HTML = re.compile(
-    r"^(?P<indent>[ ]*)<(?P<tag>[A-Za-z][\w-]*)(?P<attrs>[^<>]*?\bmarkdown(?:=(?:\"[^\"]*\"|'[^']*'|[\w-]+))?[^<>]*)>[ \t]*$"
+    r"^(?P<indent>[ ]*)<(?P<tag>[A-Za-z][\w-]*)"
+    r"(?P<attrs>[^<>]*?\bmarkdown(?:=(?:\"[^\"]*\"|'[^']*'|[\w-]+))?[^<>]*)>[ \t]*$"
 )
 _MD_IN_HTML_LINE = re.compile(
     r"^(?P<indent>[ ]*)<(?P<tag>[A-Za-z][\w-]*)[^<>]*?\bmarkdown\b[^<>]*>(?P<content>.*)</(?P=tag)\s*>[ \t]*$"
@@ -54,7 +88,28 @@ _BADGE = re.compile(r"<!--\s*md:(?P<name>[\w-]+)(?P<args>.*?)\s*-->")
 _AUTODOC = re.compile(r"^(?P<indent>[ ]*):::[ \t]+(?P<target>\S+)")
 _CALLOUT = re.compile(r"^(?P<indent>[ ]{0,3})(?P<kind>[A-Z]+):[ \t]+(?P<rest>\S.*)$")
 _CALLOUT_KINDS = frozenset(
-    ["NOTE", "TIP", "HINT", "IMPORTANT", "WARNING", "CAUTION", "DANGER", "ERROR", "INFO", "ATTENTION", "SUCCESS", "QUESTION", "FAILURE", "BUG", "EXAMPLE", "QUOTE", "ABSTRACT", "SEEALSO", "TODO", "CHECK"]
+    [
+        "NOTE",
+        "TIP",
+        "HINT",
+        "IMPORTANT",
+        "WARNING",
+        "CAUTION",
+        "DANGER",
+        "ERROR",
+        "INFO",
+        "ATTENTION",
+        "SUCCESS",
+        "QUESTION",
+        "FAILURE",
+        "BUG",
+        "EXAMPLE",
+        "QUOTE",
+        "ABSTRACT",
+        "SEEALSO",
+        "TODO",
+        "CHECK",
+    ]
 )
 #: What Material's badge comments say (its shortcodes hook renders them as badges).
 _BADGE_LABELS = {
@@ -76,7 +131,7 @@ class BlockRewriter:
         self.inline = InlineRewriter(self.unknown, critic_mode=critic_mode)
 
     def rewrite(self, text: str) -> str:
-        lines = self._blocks(text.split("\n"))
+        lines = _footnotes_on_their_line(self._blocks(text.split("\n")))
         lines = self._unwrap_md_in_html(lines)
         return "\n".join(self._lines(lines))
 
@@ -167,6 +222,13 @@ class BlockRewriter:
             was_fenced = fence is not None
             fence = _track_fence(line, fence)
             if was_fenced or fence is not None:
+                title = _CODE_TITLE.search(line) if not was_fenced else None
+                if title and not line.lstrip().startswith(">"):
+                    # The site shows a code block's title above it (often its file name).
+                    yield _indentation(line) + _MARKDOWN_SPECIALS.sub(
+                        r"\\\g<0>", title["title"] or title["alt"]
+                    )
+                    yield ""
                 yield line
                 previous_blank = False
                 continue
@@ -229,8 +291,32 @@ class BlockRewriter:
         return rewritten
 
 
+def _footnotes_on_their_line(lines: list[str]) -> list[str]:
+    """``[^1]:`` alone on its line, its text indented below (as Python-Markdown allows), with
+    the first line of that text moved up beside it, where CommonMark footnotes expect it."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if _EMPTY_FOOTNOTE.match(line):
+            following = index
+            while following < len(lines) and not lines[following].strip():
+                following += 1
+            if following < len(lines) and _indent(lines[following]) >= 4:
+                out.append(f"{line.rstrip()} {lines[following].strip()}")
+                index = following + 1
+                continue
+        out.append(line)
+    return out
+
+
 def _strip_indent(line: str, width: int) -> str:
     return line[min(width, _indent(line)) :]
+
+
+def _indentation(line: str) -> str:
+    return line[: _indent(line)]
 
 
 def _indent(line: str) -> int:

@@ -39,6 +39,7 @@ _RANGES = re.compile(r"^(?P<path>.*?)(?P<ranges>(?::\d*(?::\d*)?)(?:,\d*(?::\d*)
 _SECTION = re.compile(r"^(?P<path>.*?):(?P<name>[a-z][-_0-9a-z]*)$", re.IGNORECASE)
 _MD_INCLUDE = re.compile(r"\{!\s*>?\s*(?P<path>[^!|\n]+?)\s*(?:\|[^!\n]*)?!\}")
 _VARIANTS_INCLUDE = re.compile(r"^(?P<space>[ \t]*)\{\*\s*(?P<path>\S+)(?P<options>[^*\n]*)\*\}[ \t]*$")
+_LINE_SELECTION = re.compile(r"\bln\[([\d:, ]+)\]")
 _MAX_DEPTH = 20
 _LANGUAGES = {".py": "python", ".js": "javascript", ".ts": "typescript", ".sh": "bash", ".yml": "yaml"}
 
@@ -199,7 +200,7 @@ class Includer:
         for line in lines:
             variant = _VARIANTS_INCLUDE.match(line) if self.settings.code_variants else None
             if variant:
-                out.extend(await self._code_include(variant["path"], variant["space"], stack))
+                out.extend(await self._code_include(variant["path"], variant["options"], variant["space"]))
                 continue
             if "{!" not in line:
                 out.append(line)
@@ -226,7 +227,7 @@ class Includer:
         self.result.included.add(found)
         return await self._includes(text.removesuffix("\n"), [*stack, found])
 
-    async def _code_include(self, path: str, indent: str, stack: list[str]) -> list[str]:
+    async def _code_include(self, path: str, options: str, indent: str) -> list[str]:
         found = self._find(path, self.settings.include_bases, restrict=False)
         text = await self.read(found) if found is not None else None
         if found is None or text is None:
@@ -234,7 +235,16 @@ class Includer:
         self.result.included.add(found)
         language = _LANGUAGES.get(posixpath.splitext(found)[1], posixpath.splitext(found)[1].lstrip("."))
         fence = "````" if "```" in text else "```"
-        body = [fence + language, *text.removesuffix("\n").split("\n"), fence]
+        lines = text.removesuffix("\n").split("\n")
+        shown = _LINE_SELECTION.search(options)
+        if shown:  # ln[1:11,14:18]: those lines (1-based, inclusive), "..." between the ranges
+            picked: list[str] = []
+            for part in shown[1].split(","):
+                start, _, end = part.strip().partition(":")
+                if start.isdigit():
+                    picked += ([] if not picked else ["..."]) + lines[int(start) - 1 : int(end or start)]
+            lines = picked or lines
+        body = [fence + language, *lines, fence]
         return [indent + line if line else line for line in body]
 
 

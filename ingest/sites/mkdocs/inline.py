@@ -34,7 +34,9 @@ _PROTECTED = re.compile(
 _ATTRS = r"\{:?[ \t]*(?:(?:[#.][\w:.+-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+)|[\w-]+)[ \t]*)+\}"
 #: An attribute list right after an inline element: a link, image, code span, emphasis, icon.
 _INLINE_ATTRS = re.compile(r"(?<=[)\]*_:>\x01\x02])" + _ATTRS)
-_SHORTCODE = re.compile(r"(?<![A-Za-z0-9:\\]):(?=[a-z0-9_+-]*[a-z])(?P<name>[a-z0-9_+-]+):(?![A-Za-z0-9:])")
+_SHORTCODE = re.compile(
+    r"(?<![A-Za-z0-9:\\]):(?=[a-z0-9_+-]*[a-z])(?P<name>[a-z0-9_+-]+):(?![A-Za-z0-9:])(?P<space>[ \t]?)"
+)
 _ICON_SETS = frozenset({"material", "fontawesome", "octicons", "simple"})
 _KEYS = re.compile(r"(?<!\\)\+\+(?P<keys>(?:\"[^\"]*\"|[\w-]+)(?:\+(?:\"[^\"]*\"|[\w-]+))*)\+\+")
 _MARK = re.compile(r"(?<![=\w\\])==(?![=\s])(?P<text>.+?)(?<![=\s\\])==(?![=\w])")
@@ -94,9 +96,11 @@ class InlineRewriter:
         name = match["name"]
         found = emoji.emojize(f":{name}:", language="alias")
         if found != f":{name}:":
-            return found
+            return found + match["space"]
         if "-" not in name:
             return match[0]  # not an emoji, not an icon: prose such as ":param:"
+        # An icon goes with the space after it: "-   :icon: Title" must stay a list item whose
+        # text starts where the lines indented under it do.
         icon_set = name.split("-", 1)[0]
         if icon_set not in _ICON_SETS:
             self.unknown[f"icon:{icon_set}"] += 1

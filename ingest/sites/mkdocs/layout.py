@@ -197,10 +197,11 @@ class Layout:
     def _is_snippet_source(self, path: str) -> bool:
         """Whether a file outside ``docs_dir`` is one a page may include (a snippet, a code sample).
 
-        A file's role depends on its path alone, so this cannot know which files pages include:
-        taken are every text file under a base path set aside for snippets and, when the
-        config's folder is a base path (the default), Markdown and text files anywhere and any
-        text file in a folder conventionally holding includes (``includes/``, ``docs_src/``...).
+        A file's role depends on its path alone, so this cannot know which files pages include.
+        Taken are every text file under a base path set aside for snippets and, when the
+        config's folder is a base path (the default), the Markdown and text files beside the
+        config or in a folder above it (``README.md``, ``CHANGELOG.md``) and every text file in
+        a folder conventionally holding includes (``includes/``, ``snippets/``, ``docs_src/``...).
         Theme overrides, hooks, the built site, dot folders and ``node_modules`` never are.
         """
         suffix = _suffix(path)
@@ -215,11 +216,11 @@ class Layout:
             return True
         if not self._root_is_base:
             return False
-        return (
-            suffix in MARKDOWN_SUFFIXES
-            or suffix == ".txt"
-            or any(part in INCLUDE_FOLDERS for part in folders)
-        )
+        if any(part in INCLUDE_FOLDERS for part in folders):
+            return True
+        folder = "/".join(folders)
+        beside_config = folder == self.config.root or _within(self.config.root, folder)
+        return beside_config and (suffix in MARKDOWN_SUFFIXES or suffix == ".txt")
 
 
 def _within(path: str, folder: str) -> bool:

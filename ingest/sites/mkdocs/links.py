@@ -59,7 +59,7 @@ class MkDocsLinks:
     def resolve(self, href: str, from_path: str) -> ResolvedLink | None:
         cleaned, settled = settle_href(href)
         if settled:
-            return None
+            return self._on_this_site(cleaned)
         target, hash_mark, fragment = cleaned.partition("#")
         target = unquote(target.split("?", 1)[0])
         if not target:
@@ -73,6 +73,17 @@ class MkDocsLinks:
         if url is None:
             return None
         return ResolvedLink(url + (f"#{fragment}" if hash_mark and fragment else ""))
+
+    def _on_this_site(self, href: str) -> ResolvedLink | None:
+        """An absolute link into this site (``https://docs.example.com/guide/``) made the
+        page's URL when it names one; anything else absolute: no opinion."""
+        site_url = self.layout.config.site_url
+        if not site_url or not href.startswith(site_url.rstrip("/") + "/"):
+            return None
+        target, hash_mark, fragment = href[len(site_url.rstrip("/")) + 1 :].partition("#")
+        found = self._url(unquote(target.split("?", 1)[0]))
+        url = self.layout.absolute(found) if found is not None else None
+        return ResolvedLink(url + (f"#{fragment}" if hash_mark and fragment else "")) if url else None
 
     def _find(self, target: str, from_rel: str, from_page: PageAt | None) -> str | None:
         """The site-relative URL ``target`` lands on, or None."""

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 import yaml
+from markdown_it import MarkdownIt
 
 from ingest.sites.contract import (
     NotAPage,
@@ -49,7 +50,9 @@ _ATX_H1 = re.compile(r"^[ ]{0,3}#[ \t]+(?P<text>.+?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_H1 = re.compile(r"^[ ]{0,3}=+[ \t]*$")
 _HEADING_ID = re.compile(r"[ \t]*\{#[^}]*\}[ \t]*$")
 _MARKUP = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
-_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
+#: What of an HTML block shows no text: comments, scripts and styles, tags.
+_HTML_TEXT = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
+_BLOCKS = MarkdownIt("commonmark")
 _KEPT_METADATA = ("description", "tags", "keywords", "authors", "categories", "date", "summary", "subtitle")
 _GITHUB_SLUGIFIERS = ("pymdownx.slugs", "slugify_unicode", "uslugify", "gfm")
 
@@ -130,10 +133,13 @@ class MkDocsSite:
         text = rewriter.rewrite(expansion.text)
         unknown += expansion.unknown + rewriter.unknown
         title = self._title(doc, front, text)
-        if not has_content(text):
+        if not has_content(text, title):
             listing = await self._section_listing(doc)
             if not listing:
-                return NotAPage(f"{path} has no content of its own")
+                generated = (
+                    " (its content is generated from code by mkdocstrings)" if unknown["mkdocstrings"] else ""
+                )
+                return NotAPage(f"{path} has no content of its own{generated}")
             text = f"{text.rstrip()}\n\n{listing}\n"
         published = (
             self.blog.published_as(doc.rel, front, title) if self._is_post(doc) and self.blog else None
@@ -170,9 +176,10 @@ class MkDocsSite:
         folder, name = posixpath.split(doc.rel)
         if self.settings.empty_sections != "list" or posixpath.splitext(name)[0] not in ("index", "README"):
             return None
-        pages = (await self.links()).pages  # type: ignore[attr-defined]
+        links = await self.links()
+        assert isinstance(links, MkDocsLinks)
         items: list[str] = []
-        for path, page in sorted(pages.items()):
+        for path in sorted(links.pages):
             child = self.layout.doc(path)
             if child is None or child.locale != doc.locale or not self._is_child(child.rel, folder):
                 continue
@@ -189,7 +196,10 @@ class MkDocsSite:
                 return False  # the section page itself
             parent = posixpath.dirname(parent)
         while parent != folder:
-            if any(self.layout.source_path(posixpath.join(parent, f"{n}.md")) in self.layout.paths for n in ("index", "README")):
+            if any(
+                self.layout.source_path(posixpath.join(parent, f"{n}.md")) in self.layout.paths
+                for n in ("index", "README")
+            ):
                 return False
             parent = posixpath.dirname(parent)
         return True
@@ -319,14 +329,17 @@ def multimarkdown_meta(body: str) -> tuple[dict[str, Any], str]:
     return meta, "\n".join(lines[index:]).lstrip("\n")
 
 
-def has_content(text: str) -> bool:
-    """Whether ``text`` says anything beyond a title heading (comments and blank lines aside)."""
-    lines = [line for line in _COMMENTS.sub("", text).split("\n") if line.strip()]
-    if lines and _ATX_H1.match(lines[0]):
-        lines = lines[1:]
-    elif len(lines) > 1 and _SETEXT_H1.match(lines[1]):
-        lines = lines[2:]
-    return bool(lines)
+def has_content(text: str, title: str) -> bool:
+    """Whether ``text`` shows anything beyond an opening ``# Heading`` saying ``title`` (HTML
+    comments and link reference definitions, such as those ``auto_append`` adds, show nothing)."""
+    tokens = [
+        token
+        for token in _BLOCKS.parse(text)
+        if not (token.type == "html_block" and not _HTML_TEXT.sub("", token.content).strip())
+    ]
+    if len(tokens) >= 3 and tokens[0].tag == "h1" and first_heading(text) == title:
+        tokens = tokens[3:]
+    return bool(tokens)
 
 
 def first_heading(text: str) -> str | None:
