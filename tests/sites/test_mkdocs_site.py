@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.errors import ConnectorError
-from ingest.sites import NotAPage, Role
+from ingest.sites import NotAPage, Role, SiteSettings
 from ingest.sites.mkdocs import MkDocs
 from tests.sites.mkdocs_support import MemoryFiles, folder_files, load, open_site, page
 
@@ -48,13 +48,13 @@ async def test_a_config_that_cannot_be_read_is_one_sentence_naming_the_file() ->
     with pytest.raises(
         ConnectorError, match=r"^mkdocs\.yml: the MkDocs config is not valid YAML at line \d+"
     ):
-        await MkDocs.open(files, site_settings())
+        await MkDocs.open(files, SiteSettings())
 
 
 async def test_a_config_that_is_not_a_mapping_is_refused() -> None:
     files = MemoryFiles({"mkdocs.yml": "- just\n- a list\n"})
-    with pytest.raises(ConnectorError, match="mkdocs.yml: the MkDocs config must be a mapping"):
-        await MkDocs.open(files, site_settings())
+    with pytest.raises(ConnectorError, match=r"mkdocs\.yml: the MkDocs config must be a mapping"):
+        await MkDocs.open(files, SiteSettings())
 
 
 async def test_inherit_merges_the_parent_config() -> None:
@@ -73,12 +73,6 @@ async def test_inherit_merges_the_parent_config() -> None:
         "fr",
     )
     assert site.config.files == ("mkdocs.yml", "base.yml")
-
-
-def site_settings() -> object:
-    from ingest.sites import SiteSettings
-
-    return SiteSettings()
 
 
 async def test_roles_of_a_material_site() -> None:

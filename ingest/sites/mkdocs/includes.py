@@ -253,7 +253,7 @@ def _split_spec(spec: str) -> tuple[str, str | list[tuple[int | None, int | None
     ranges = _RANGES.match(spec)
     if ranges and ranges["ranges"] and ranges["path"]:
         picked: list[tuple[int | None, int | None]] = []
-        for part in ranges["ranges"].lstrip(":").split(","):
+        for part in ranges["ranges"][1:].split(","):
             start, _, end = part.partition(":")
             picked.append((max(0, int(start) - 1) if start else None, int(end) if end else None))
         return ranges["path"].strip(), picked

@@ -86,37 +86,47 @@ class MkDocsLinks:
         return ResolvedLink(url + (f"#{fragment}" if hash_mark and fragment else "")) if url else None
 
     def _find(self, target: str, from_rel: str, from_page: PageAt | None) -> str | None:
-        """The site-relative URL ``target`` lands on, or None."""
+        """The site-relative URL ``target`` lands on, or None.
+
+        MkDocs rewrites a link whose path (normalised, so ``page.md/`` too) is a file of the
+        site and leaves the rest to the browser, which reads it against the page's URL. A link
+        that lands nowhere either way is taken as its author meant it: a folder for its index
+        page, a path the redirects plugin maps for its new page.
+        """
         if target.startswith("/"):
-            rel = normalise(target.lstrip("/"))
-            url_base = ""
+            rel = as_url = normalise(target.lstrip("/"))
         else:
             rel = normalise(posixpath.join(posixpath.dirname(from_rel), target))
-            # A browser reads a relative URL against the page's URL, not its source file.
-            url_base = posixpath.dirname(from_page.url if from_page else from_rel)
+            as_url = normalise(
+                posixpath.join(posixpath.dirname(from_page.url if from_page else from_rel), target)
+            )
         locale = from_page.locale if from_page else None
-        if not rel.startswith(".."):
-            found = self._file(rel, locale, target.endswith("/"))
-            if found is not None:
-                return found
-        as_url = normalise(posixpath.join(url_base, target.lstrip("/") if target.startswith("/") else target))
-        return self._url(as_url)
+        inside = not rel.startswith("..")
+        found = self._file(rel, locale) if inside else None
+        if found is None and not as_url.startswith(".."):
+            found = self._url(as_url)
+        if found is None and inside:
+            found = self._meant(rel, locale)
+        return found
 
-    def _file(self, rel: str, locale: str | None, folder: bool) -> str | None:
-        candidates = [rel] if not folder else []
-        candidates += [
-            posixpath.join(rel, f"{name}{suffix}") for name in ("index", "README") for suffix in (".md",)
-        ]
-        for candidate in candidates:
-            page = self._page(candidate, locale)
-            if page is not None:
-                return page.url
-            if candidate in self._redirects:
-                return self._redirected(self._redirects[candidate], locale)
-        if not folder and posixpath.splitext(rel)[1].lower() not in MARKDOWN_SUFFIXES:
+    def _file(self, rel: str, locale: str | None) -> str | None:
+        """The URL of the page or file at ``rel`` (docs-relative), when the site publishes it."""
+        page = self._page(rel, locale)
+        if page is not None:
+            return page.url
+        if posixpath.splitext(rel)[1].lower() not in MARKDOWN_SUFFIXES:
             path = self.layout.source_path(rel)
             if path in self.layout.paths and not self.layout.is_excluded(rel):
                 return rel
+        return None
+
+    def _meant(self, rel: str, locale: str | None) -> str | None:
+        for candidate in (rel, posixpath.join(rel, "index.md"), posixpath.join(rel, "README.md")):
+            page = self._page(candidate, locale)
+            if page is not None and candidate != rel:
+                return page.url
+            if candidate in self._redirects:
+                return self._redirected(self._redirects[candidate], locale)
         return None
 
     def _page(self, rel: str, locale: str | None) -> PageAt | None:
