@@ -72,7 +72,8 @@ async def test_a_missing_snippet_with_check_paths_is_a_problem() -> None:
 async def test_a_missing_section_is_a_warning() -> None:
     prepared = await body_of('Text.\n\n--8<-- "a.md:nope"\n', files={"a.md": "text\n"})
     assert prepared.warnings == (
-        'docs/page.md: the section "nope" of the snippet "a.md" cannot be found; the site shows the page without it',
+        'docs/page.md: the section "nope" of the snippet "a.md" cannot be found;'
+        " the site shows the page without it",
     )
 
 

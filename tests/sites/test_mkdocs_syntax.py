@@ -68,8 +68,10 @@ async def test_abbreviations_and_toc_markers_go() -> None:
 
 async def test_md_in_html_elements_are_unwrapped() -> None:
     source = (
-        '<div class="grid cards" markdown>\n\n-   :material-clock:{ .lg } __Fast__\n\n    Set up in minutes.\n\n</div>\n'
-        '\n<figure markdown="span">\n  ![Shot](shot.png)\n  <figcaption markdown>A *caption*</figcaption>\n</figure>\n'
+        '<div class="grid cards" markdown>\n\n-   :material-clock:{ .lg } __Fast__\n\n'
+        "    Set up in minutes.\n\n</div>\n\n"
+        '<figure markdown="span">\n  ![Shot](shot.png)\n'
+        "  <figcaption markdown>A *caption*</figcaption>\n</figure>\n"
     )
     body = await rewritten(source)
     assert "markdown" not in body
