@@ -371,3 +371,21 @@ class TestStructureDigest:
             site.role(path)
         site.structure_digest(self.fingerprints())
         assert files.reads == ["mkdocs.yml"]
+
+
+async def test_docs_dir_elsewhere_and_odd_but_valid_configs() -> None:
+    """docs_dir may be any folder; a theme named by a string, plugins and extensions written as
+    mappings or with null options, a nav that is not a list: all read without surprise."""
+    config = (
+        "site_name: X\nsite_url: https://x.test\ndocs_dir: src/pages\ntheme: readthedocs\n"
+        "plugins:\n  blog: null\n  search: {}\nmarkdown_extensions:\n  - toc: null\n  - attr_list\n"
+        "nav: not-a-list\n"
+    )
+    files = MemoryFiles(
+        {"mkdocs.yml": config, "src/pages/guide.md": "# Guide\n\nText.\n", "docs/old.md": "# Old\n"}
+    )
+    site = await open_site(files)
+    assert site.role("src/pages/guide.md") is Role.PAGE
+    assert site.role("docs/old.md") is Role.OTHER  # outside docs_dir, not beside the config
+    prepared = await page(site, files, "src/pages/guide.md")
+    assert (prepared.url, prepared.title) == ("https://x.test/guide/", "Guide")

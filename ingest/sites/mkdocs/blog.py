@@ -50,7 +50,7 @@ class Blog:
             url_format=str(options.get("post_url_format", "{date}/{slug}")),
             date_format=str(options.get("post_url_date_format", "yyyy/MM/dd")),
             separator=str(options.get("post_slugify_separator", "-")),
-            max_categories=int(options.get("post_url_max_categories", 1)),
+            max_categories=_count(options.get("post_url_max_categories"), 1),
             publish_drafts=options.get("draft", False) is True,
         )
 
@@ -75,6 +75,10 @@ class Blog:
             file=posixpath.splitext(posixpath.basename(rel))[0],
         )
         return posixpath.join(self.blog_dir, normalise(path.strip("/")) + ".md")
+
+
+def _count(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
 
 
 def post_date(value: Any) -> date | None:

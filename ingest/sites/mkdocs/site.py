@@ -81,7 +81,7 @@ class MkDocsSite:
     def structure_digest(self, fingerprints: Mapping[str, str]) -> str:
         digest = hashlib.sha256(_VERSION.encode())
         settings = self.settings
-        for part in (settings.site_url or "", settings.locale or "", ",".join(settings.versions)):
+        for part in (settings.site_url or "", settings.locale or "", settings.empty_sections):
             digest.update(b"\0" + part.encode())
         for path in self.config.files:
             digest.update(f"\0config {path} {fingerprints.get(path, '')}".encode())
