@@ -1,0 +1,40 @@
+"""The MkDocs dialect: sites built by MkDocs (and Material for MkDocs) from ``mkdocs.yml``.
+
+:mod:`.config` reads the config, :mod:`.layout` sorts files into pages and partials and
+gives URLs and languages, :mod:`.blog` places Material's blog posts, :mod:`.pages` reads a
+page's front matter, title and whether it says anything, :mod:`.includes` inlines snippets,
+:mod:`.macros` reduces mkdocs-macros' Jinja, :mod:`.blocks`, :mod:`.html` and :mod:`.inline`
+rewrite pymdownx and Material syntax (:mod:`.lines` knows code fences), :mod:`.links`
+resolves links, and :mod:`.site` puts them together as a :class:`~ingest.sites.contract.Site`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import ClassVar
+
+from ingest.errors import ConnectorError
+from ingest.sites.contract import Site, SiteFiles, SiteSettings
+from ingest.sites.mkdocs.config import find_config, read_config
+from ingest.sites.mkdocs.site import MkDocsSite
+
+__all__ = ["MkDocs", "MkDocsSite"]
+
+
+class MkDocs:
+    """:class:`~ingest.sites.contract.Dialect` of MkDocs sites."""
+
+    name: ClassVar[str] = "mkdocs"
+
+    @staticmethod
+    def recognises(paths: Collection[str]) -> bool:
+        """``mkdocs.yml`` (or ``.yaml``) at the root, or one config a few folders down
+        (``docs/mkdocs.yml``; with one per language, ``docs/en/mkdocs.yml``)."""
+        return find_config(frozenset(paths)) is not None
+
+    @staticmethod
+    async def open(files: SiteFiles, settings: SiteSettings) -> Site:
+        path = find_config(frozenset(files.paths()))
+        if path is None:
+            raise ConnectorError("no mkdocs.yml found: not an MkDocs site")
+        return MkDocsSite(files, settings, await read_config(files, path))

@@ -1,0 +1,280 @@
+"""One MkDocs source opened as its site: roles, the structure digest, pages prepared, links.
+
+A page is prepared as MkDocs builds it: MultiMarkdown-style meta lines (when there is no
+YAML front matter) are read as MkDocs reads them, mkdocs-macros' Jinja is reduced (only
+when that plugin is on), includes are inlined (:mod:`.includes`), and the block and inline
+syntax of pymdownx and Material is rewritten (:mod:`.blocks`, :mod:`.inline`).
+
+Its title is MkDocs': the title ``nav`` gives it, else front matter ``title``, else a first
+``# Heading`` the page opens with, else "Home" for the home page, else its file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from ingest.sites.contract import (
+    NotAPage,
+    PageProblem,
+    PreparedPage,
+    Role,
+    SiteFiles,
+    SiteLinks,
+    SiteSettings,
+)
+from ingest.sites.mkdocs.blocks import BlockRewriter
+from ingest.sites.mkdocs.blog import Blog
+from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
+from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
+from ingest.sites.mkdocs.layout import DocFile, Layout, canonical_locale, nav_titles
+from ingest.sites.mkdocs.links import MkDocsLinks, PageAt
+from ingest.sites.mkdocs.macros import reduce_macros
+from ingest.sites.mkdocs.pages import (
+    decode,
+    first_heading,
+    has_content,
+    metadata,
+    multimarkdown_meta,
+    yaml_front_matter,
+)
+from ingest.sites.slugs import github_slug, toc_slug, unique
+
+#: Bump when the dialect's output changes for the same input, so pages are read again.
+_VERSION = "mkdocs-1"
+_GITHUB_SLUGIFIERS = ("pymdownx.slugs", "slugify_unicode", "uslugify", "gfm")
+
+
+class MkDocsSite:
+    """:class:`~ingest.sites.contract.Site` for one MkDocs source."""
+
+    dialect = "mkdocs"
+
+    def __init__(self, files: SiteFiles, settings: SiteSettings, config: MkDocsConfig) -> None:
+        if settings.site_url:  # the user's word over the config's
+            config = replace(config, site_url=settings.site_url)
+        self.files = files
+        self.settings = settings
+        self.config = config
+        self.includes = IncludeSettings.of(config)
+        self.layout = Layout(config, files.paths(), self.includes.snippet_bases)
+        self.blog = Blog.of(config)
+        docs_files = {
+            rel for path in self.layout.paths if (rel := self.layout.docs_relative(path)) is not None
+        }
+        self.nav_titles = nav_titles(config.nav, docs_files)
+        self._texts: dict[str, str | None] = {}
+        self._links: MkDocsLinks | None = None
+        critic = config.extension("pymdownx.critic") or {}
+        self._critic_mode = str(critic.get("mode", "view"))
+        self._callouts = config.extension("callouts", "markdown_callouts") is not None
+
+    # -- scanning --------------------------------------------------------------------------
+
+    def role(self, path: str) -> Role:
+        return self.layout.role(path)
+
+    def structure_digest(self, fingerprints: Mapping[str, str]) -> str:
+        digest = hashlib.sha256(_VERSION.encode())
+        settings = self.settings
+        for part in (settings.site_url or "", settings.locale or "", settings.empty_sections):
+            digest.update(b"\0" + part.encode())
+        for path in self.config.files:
+            digest.update(f"\0config {path} {fingerprints.get(path, '')}".encode())
+        for path in sorted(fingerprints):
+            role = self.role(path)
+            if role is Role.PAGE:
+                digest.update(f"\0page {path}".encode())
+            elif role is Role.PARTIAL:
+                digest.update(f"\0partial {path} {fingerprints[path]}".encode())
+        return digest.hexdigest()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    async def prepare(
+        self, path: str, front: Mapping[str, Any], body: str
+    ) -> PreparedPage | NotAPage | PageProblem:
+        doc = self.layout.doc(path)
+        if doc is None:
+            return NotAPage(
+                f"{path} is not a page of the MkDocs site (not a Markdown file of {self._docs_dir})"
+            )
+        if not front:
+            front, body = multimarkdown_meta(body)
+        reason = self._unpublished(doc, front)
+        if reason is not None:
+            return NotAPage(reason)
+        unknown: Counter[str] = Counter()
+        if self.config.plugin("macros") is not None:
+            variables = {
+                **self.config.raw.get("extra", {}),
+                "config": self.config.raw,
+                "page": {"meta": front},
+            }
+            body = reduce_macros(body, variables, unknown)
+        includer = Includer(self.includes, self._read_text, self._exists, path)
+        try:
+            expansion = await includer.expand(body)
+        except IncludeProblem as exc:
+            return PageProblem(str(exc))
+        rewriter = BlockRewriter(callouts=self._callouts, critic_mode=self._critic_mode)
+        text = rewriter.rewrite(expansion.text)
+        unknown += expansion.unknown + rewriter.unknown
+        title = self._title(doc, front, text)
+        if not has_content(text, title):
+            listing = await self._section_listing(doc)
+            if not listing:
+                generated = (
+                    " (its content is generated from code by mkdocstrings)" if unknown["mkdocstrings"] else ""
+                )
+                return NotAPage(f"{path} has no content of its own{generated}")
+            text = f"{text.rstrip()}\n\n{listing}\n"
+        published = (
+            self.blog.published_as(doc.rel, front, title) if self._is_post(doc) and self.blog else None
+        )
+        return PreparedPage(
+            body=text,
+            title=title,
+            url=self.layout.absolute(self.layout.url_path(doc, published=published)),
+            locale=self._locale(doc),
+            warnings=tuple(expansion.warnings),
+            unknown=dict(sorted(unknown.items())),
+            metadata=metadata(front),
+        )
+
+    def _unpublished(self, doc: DocFile, front: Mapping[str, Any]) -> str | None:
+        if self.layout.is_draft(doc.rel):
+            return f"{doc.path} is a draft (draft_docs): MkDocs leaves it out of the site"
+        index = self.layout.shadowing_index(doc.rel)
+        if index is not None:
+            return f"{doc.path} is not published: {index} beside it is the folder's page"
+        i18n = self.layout.i18n
+        if i18n is not None and doc.locale is not None and not i18n.built.get(doc.locale, True):
+            return f"{doc.path} is in {doc.locale}, a language the site does not build"
+        if self.blog is not None and self._is_post(doc) and self.blog.is_unpublished_draft(front):
+            return f"{doc.path} is a draft blog post (draft: true)"
+        template = front.get("template")
+        if isinstance(template, str) and "redirect" in template:
+            return f"{doc.path} only redirects readers elsewhere (template: {template})"
+        return None
+
+    async def _section_listing(self, doc: DocFile) -> str | None:
+        """For a section's index page with nothing of its own, a list of its pages (the pages
+        below its folder with no other index page between), when ``empty_sections`` is "list"."""
+        folder, name = posixpath.split(doc.rel)
+        if self.settings.empty_sections != "list" or posixpath.splitext(name)[0] not in ("index", "README"):
+            return None
+        links = await self.links()
+        assert isinstance(links, MkDocsLinks)
+        items: list[str] = []
+        for path in sorted(links.pages):
+            child = self.layout.doc(path)
+            if child is None or child.locale != doc.locale or not self._is_child(child.rel, folder):
+                continue
+            _front, title = await self._front_and_title(child)
+            items.append(f"- [{title}](<{posixpath.relpath(child.rel, folder or '.')}>)")
+        return "\n".join(items) or None
+
+    def _is_child(self, rel: str, folder: str) -> bool:
+        if rel == folder or not (folder == "" or rel.startswith(folder + "/")):
+            return False
+        parent = posixpath.dirname(rel)
+        if posixpath.splitext(posixpath.basename(rel))[0] in ("index", "README"):
+            if parent == folder:
+                return False  # the section page itself
+            parent = posixpath.dirname(parent)
+        while parent != folder:
+            if any(
+                self.layout.source_path(posixpath.join(parent, f"{n}.md")) in self.layout.paths
+                for n in ("index", "README")
+            ):
+                return False
+            parent = posixpath.dirname(parent)
+        return True
+
+    def _is_post(self, doc: DocFile) -> bool:
+        return self.blog is not None and self.blog.is_post(doc.base)
+
+    def _title(self, doc: DocFile, front: Mapping[str, Any], text: str) -> str:
+        titled = self.nav_titles.get(doc.rel)
+        if titled:
+            return titled
+        declared = front.get("title")
+        if isinstance(declared, str | int | float) and str(declared).strip():
+            return str(declared).strip()
+        heading = first_heading(text)
+        if heading:
+            return heading
+        if doc.base in ("index.md", "README.md"):
+            return "Home"
+        stem = posixpath.splitext(posixpath.basename(doc.base))[0]
+        name = posixpath.basename(posixpath.dirname(doc.base)) if stem in ("index", "README") else stem
+        name = name.replace("-", " ").replace("_", " ")
+        return name.capitalize() if name.lower() == name else name
+
+    def _locale(self, doc: DocFile) -> str | None:
+        if doc.locale is not None:
+            return doc.locale
+        language = self.settings.locale or self.config.theme_language
+        return canonical_locale(language) if language else None
+
+    @property
+    def _docs_dir(self) -> str:
+        return self.config.docs_dir or "the source's root"
+
+    def _exists(self, path: str) -> bool:
+        return path in self.layout.paths
+
+    async def _read_text(self, path: str) -> str | None:
+        if path not in self._texts:
+            raw = await self.files.read(path)
+            self._texts[path] = decode(raw) if raw is not None else None
+        return self._texts[path]
+
+    # -- converting ------------------------------------------------------------------------
+
+    async def links(self) -> SiteLinks:
+        if self._links is None:
+            self._links = MkDocsLinks(
+                self.layout, await self._published(), self._redirects(), self._slugger()
+            )
+        return self._links
+
+    async def _published(self) -> dict[str, PageAt]:
+        pages: dict[str, PageAt] = {}
+        for path in sorted(self.layout.paths):
+            doc = self.layout.doc(path)
+            if doc is None or self.layout.is_draft(doc.rel) or self.layout.shadowing_index(doc.rel):
+                continue
+            published = None
+            if self._is_post(doc) and self.blog is not None:
+                front, title = await self._front_and_title(doc)
+                if self.blog.is_unpublished_draft(front):
+                    continue
+                published = self.blog.published_as(doc.rel, front, title)
+            pages[path] = PageAt(doc.rel, doc.locale, self.layout.url_path(doc, published=published))
+        return pages
+
+    async def _front_and_title(self, doc: DocFile) -> tuple[Mapping[str, Any], str]:
+        text = await self._read_text(doc.path) or ""
+        front, body = yaml_front_matter(text)
+        if not front:
+            front, body = multimarkdown_meta(body)
+        return front, self._title(doc, front, body)
+
+    def _redirects(self) -> dict[str, str]:
+        options = self.config.plugin("redirects") or {}
+        maps = options.get("redirect_maps")
+        return {str(old): str(new) for old, new in maps.items()} if isinstance(maps, dict) else {}
+
+    def _slugger(self) -> Any:
+        toc = self.config.extension("toc", "markdown.extensions.toc") or {}
+        slugify = toc.get("slugify")
+        name = slugify.name if isinstance(slugify, PythonTag) else str(slugify or "")
+        if any(marker in name for marker in _GITHUB_SLUGIFIERS):
+            return lambda text, taken: unique(github_slug(text), taken, separator="_")
+        return toc_slug

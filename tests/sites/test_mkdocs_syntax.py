@@ -1,0 +1,196 @@
+"""Site syntax of MkDocs, pymdownx and Material comes out of ``prepare`` as Markdown the
+converter reads: admonitions, tabs, plain text; nothing of the site's syntax is left."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.sites.mkdocs_support import body_of, folder_files, open_site, page
+
+
+async def rewritten(markdown: str, **options: object) -> str:
+    return (await body_of(markdown, **options)).body  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Press ++ctrl+alt+del++ now.", "Press Ctrl+Alt+Del now."),
+        ('Hit ++cmd+"My Key"++.', "Hit Cmd+My Key."),
+        ("Use ++enter++ or ++arrow-up++.", "Use Enter or Up."),
+        ("Text ==marked== here.", "Text marked here."),
+        ("Text ^^inserted^^ here.", "Text inserted here."),
+        ("Water is H~2~O, 2^10^ is 1024.", "Water is H<sub>2</sub>O, 2<sup>10</sup> is 1024."),
+        ("Keep ~~strike~~ and a footnote[^1].", "Keep ~~strike~~ and a footnote[^1]."),
+        ("Done :material-check: and :octicons-mark-github-16: ok", "Done and ok"),
+        ("Happy :smile: :thumbsup:", "Happy 😄 👍"),
+        ("Param :param: stays.", "Param :param: stays."),
+        ("At 10:30:45 sharp.", "At 10:30:45 sharp."),
+        ("[Go](https://x.test/a~b~c){ .md-button }", "[Go](https://x.test/a~b~c)"),
+        ("![Logo](logo.png){ width=300 loading=lazy }", "![Logo](logo.png)"),
+        ('[Hover](https://x.test "Tip"){ data-preview }', '[Hover](https://x.test "Tip")'),
+        ("Inline `#!python print(1)` code.", "Inline `print(1)` code."),
+        ("Code `==no mark== ++ctrl++` kept.", "Code `==no mark== ++ctrl++` kept."),
+        ('Progress [=75% "75%"] done.', "Progress 75% done."),
+        (
+            "{++added++} {--deleted--} {~~old~>new~~} {==high==} {>>note<<}",
+            "added ~~deleted~~ ~~old~~new high (note)",
+        ),
+    ],
+)
+async def test_inline_syntax_reads_as_the_site_shows_it(source: str, expected: str) -> None:
+    assert (await rewritten(source + "\n")).strip() == expected
+
+
+async def test_critic_markup_follows_the_configured_mode() -> None:
+    config = "site_name: X\nmarkdown_extensions:\n  - pymdownx.critic:\n      mode: accept\n"
+    assert (
+        await rewritten("{++added++}{--deleted--} {~~old~>new~~}\n", config=config)
+    ).strip() == "added new"
+
+
+async def test_headings_keep_their_id_and_lose_their_classes() -> None:
+    body = await rewritten("## Colors { #colors .big }\n\n### Accent {: .accent }\n\n#### Plain ##\n")
+    assert body.split("\n")[0:5] == ["## Colors {#colors}", "", "### Accent", "", "#### Plain ##"]
+
+
+async def test_attribute_lists_on_their_own_line_or_ending_a_block_go() -> None:
+    source = "Some text.\n{ .annotate }\n\n- item one { .special }\n- item two\n"
+    assert await rewritten(source) == "Some text.\n\n- item one\n- item two\n"
+
+
+async def test_abbreviations_and_toc_markers_go() -> None:
+    source = "[TOC]\n\nThe HTML spec.\n\n*[HTML]: Hyper Text Markup Language\n"
+    assert (await rewritten(source)).strip() == "The HTML spec."
+
+
+async def test_md_in_html_elements_are_unwrapped() -> None:
+    source = (
+        '<div class="grid cards" markdown>\n\n-   :material-clock:{ .lg } __Fast__\n\n'
+        "    Set up in minutes.\n\n</div>\n\n"
+        '<figure markdown="span">\n  ![Shot](shot.png)\n'
+        "  <figcaption markdown>A *caption*</figcaption>\n</figure>\n"
+    )
+    body = await rewritten(source)
+    assert "markdown" not in body
+    assert "-   __Fast__\n\n    Set up in minutes." in body
+    assert "![Shot](shot.png)" in body and "A *caption*" in body
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("/// note | Mind this\nBody text.\n///\n", '!!! note "Mind this"\n    Body text.\n'),
+        ("/// warning\nCareful.\n///\n", "!!! warning\n    Careful.\n"),
+        ("/// admonition | Custom\n    type: tip\n\nText.\n///\n", '!!! tip "Custom"\n\n    Text.\n'),
+        ("/// details | More\n    open: true\nHidden.\n///\n", '???+ note "More"\n    Hidden.\n'),
+        ("/// tab | Python\nprint()\n///\n", '=== "Python"\n    print()\n'),
+        ("/// html | div.wrapper\nInside.\n///\n", "\nInside.\n"),
+        ("/// caption\nA caption.\n///\n", "\nA caption.\n"),
+    ],
+)
+async def test_pymdownx_blocks_become_admonitions_tabs_and_text(source: str, expected: str) -> None:
+    assert (await rewritten(source)).strip("\n") == expected.strip("\n")
+
+
+async def test_nested_blocks_and_code_inside_them_are_indented_together() -> None:
+    source = "//// tab | Python 3.10+\n\n/// tip\nPrefer this.\n///\n\n```python\nx = 1\n```\n\n////\n"
+    body = await rewritten(source)
+    assert body.strip("\n") == (
+        '=== "Python 3.10+"\n\n    !!! tip\n        Prefer this.\n\n\n    ```python\n    x = 1\n    ```'
+    )
+
+
+async def test_unknown_blocks_keep_their_content_and_are_counted() -> None:
+    prepared = await body_of("/// mystery | Title\nKept text.\n///\n")
+    assert "Kept text." in prepared.body and "///" not in prepared.body
+    assert prepared.unknown == {"block:mystery": 1}
+
+
+async def test_nothing_is_rewritten_inside_code_fences() -> None:
+    source = "```md\n/// note\n==x== :smile: { .y }\n*[A]: b\n```\n\n````\n```\n++ctrl++\n    ```\n````\n"
+    assert await rewritten(source) == source
+
+
+async def test_material_badges_read_as_their_text() -> None:
+    source = (
+        "#### <!-- md:setting theme.palette.primary -->\n\n"
+        "<!-- md:version 9.2.0 -->\n<!-- md:default `true` -->\n<!-- md:flag experimental -->\n\nText.\n"
+    )
+    body = await rewritten(source)
+    assert body.startswith("#### `primary` {#theme.palette.primary}\n")
+    assert "Version: 9.2.0  \nDefault: `true`  \nExperimental" in body
+    assert "md:" not in body
+
+
+async def test_unknown_badges_are_dropped_and_counted() -> None:
+    prepared = await body_of("Text <!-- md:sparkle wow --> here.\n")
+    assert prepared.body.strip() == "Text  here."
+    assert prepared.unknown == {"md:sparkle": 1}
+
+
+async def test_unknown_icon_sets_are_dropped_and_counted() -> None:
+    prepared = await body_of("An :bootstrap-envelope-paper: icon.\n")
+    assert prepared.body.strip() == "An icon."
+    assert prepared.unknown == {"icon:bootstrap": 1}
+
+
+async def test_code_block_titles_are_shown_above_the_code() -> None:
+    body = await rewritten('- Item\n\n    ``` yaml title="mkdocs.yml"\n    theme: x\n    ```\n')
+    assert "    mkdocs.yml\n\n    ``` yaml" in body
+
+
+async def test_a_footnote_opened_on_an_empty_line_keeps_its_text() -> None:
+    body = await rewritten("Claim.[^1]\n\n  [^1]:\n    The proof is long.\n    It goes on.\n")
+    assert "  [^1]: The proof is long.\n    It goes on." in body
+
+
+async def test_autodoc_directives_cannot_be_rendered_and_are_counted() -> None:
+    prepared = await body_of(
+        "# API\n\nIntro.\n\n::: acme.client.Client\n    options:\n      show_source: false\n\nAfter.\n"
+    )
+    assert "acme.client" not in prepared.body and "After." in prepared.body
+    assert prepared.unknown == {"mkdocstrings": 1}
+
+
+async def test_callouts_become_admonitions_when_that_extension_is_on() -> None:
+    config = "site_name: X\nmarkdown_extensions:\n  - callouts\n"
+    body = await rewritten("Intro.\n\nNOTE: Mind the gap\nbetween trains.\n\nAfter.\n", config=config)
+    assert "!!! note\n    Mind the gap\n    between trains.\n\nAfter." in body
+    assert "NOTE: plain" in await rewritten("Intro.\n\nNOTE: plain\n")
+
+
+async def test_macros_are_reduced_when_the_plugin_is_on() -> None:
+    config = "site_name: Acme\nplugins:\n  - macros\nextra:\n  version: 2.1\n"
+    source = (
+        "Version {{ version }} of {{ config.site_name }}. {{ render_table() }}\n"
+        "{% if beta %}Beta only.{% endif %} {# hidden #}{% raw %}{{ kept }}{% endraw %}\n"
+    )
+    prepared = await body_of(source, config=config)
+    assert prepared.body.strip() == "Version 2.1 of Acme. \nBeta only. {{ kept }}"
+    assert prepared.unknown == {"macro:if": 1, "macro:render_table": 1}
+
+
+async def test_jinja_is_text_without_the_macros_plugin() -> None:
+    assert (
+        await rewritten("Write {{ page.title }} in templates.\n")
+    ).strip() == "Write {{ page.title }} in templates."
+
+
+async def test_the_fixture_site_has_no_site_syntax_left() -> None:
+    files = folder_files("docs-site")
+    site = await open_site(files)
+    formatting = await page(site, files, "docs/reference/formatting.md")
+    assert re.sub(r"\n{3,}", "\n\n", formatting.body) == (
+        "# Formatting\n\n"
+        "Text can be marked, inserted, H<sub>2</sub>O and 2<sup>10</sup> are supported,\n"
+        "added and ~~deleted~~ are tracked, and 😄 shows an emoji.\n\n"
+        "-   __Fast__\n\n    Acme starts in a second.\n\n"
+        '!!! note "Blocks work too"\n    Content of the block.\n\n'
+        '???+ note "Click to open"\n\n    Hidden content.\n\n'
+        "Some `code with ==no mark==` stays.\n\n"
+        'Literal\n\n``` md title="Literal"\n==not marked== ++ctrl++ :smile:\n```\n\n'
+    )
+    assert formatting.unknown == {}
