@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from ingest.sites import NotAPage, PageProblem, PreparedPage, SiteSettings
-from ingest.sites.mkdocs import MkDocs, MkDocsSite
+from ingest.sites.mkdocs import MkDocsDialect, MkDocsSite
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mkdocs"
 _FRONT = re.compile(r"^---\n(.*?\n)---\n", re.DOTALL)
@@ -41,7 +41,7 @@ def folder_files(name: str) -> MemoryFiles:
 
 
 async def open_site(files: MemoryFiles, **settings: Any) -> MkDocsSite:
-    site = await MkDocs.open(files, SiteSettings(**settings))
+    site = await MkDocsDialect.open(files, SiteSettings(**settings))
     assert isinstance(site, MkDocsSite)
     return site
 

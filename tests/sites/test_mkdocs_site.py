@@ -7,7 +7,7 @@ import pytest
 
 from ingest.errors import ConnectorError
 from ingest.sites import NotAPage, Role, SiteSettings
-from ingest.sites.mkdocs import MkDocs
+from ingest.sites.mkdocs import MkDocsDialect
 from tests.sites.mkdocs_support import MemoryFiles, folder_files, load, open_site, page
 
 SITE_URL = "https://docs.acme.test/"
@@ -27,7 +27,7 @@ SITE_URL = "https://docs.acme.test/"
 )
 def test_recognised_by_its_config(paths: list[str], expected: bool) -> None:
     """mkdocs.yml at the root, or one a few folders down (the English one of several languages)."""
-    assert MkDocs.recognises(paths) is expected
+    assert MkDocsDialect.recognises(paths) is expected
 
 
 async def test_the_config_is_read_with_mkdocs_tags_and_nothing_run() -> None:
@@ -48,13 +48,13 @@ async def test_a_config_that_cannot_be_read_is_one_sentence_naming_the_file() ->
     with pytest.raises(
         ConnectorError, match=r"^mkdocs\.yml: the MkDocs config is not valid YAML at line \d+"
     ):
-        await MkDocs.open(files, SiteSettings())
+        await MkDocsDialect.open(files, SiteSettings())
 
 
 async def test_a_config_that_is_not_a_mapping_is_refused() -> None:
     files = MemoryFiles({"mkdocs.yml": "- just\n- a list\n"})
     with pytest.raises(ConnectorError, match=r"mkdocs\.yml: the MkDocs config must be a mapping"):
-        await MkDocs.open(files, SiteSettings())
+        await MkDocsDialect.open(files, SiteSettings())
 
 
 async def test_inherit_merges_the_parent_config() -> None:

@@ -18,10 +18,10 @@ from ingest.sites.contract import Site, SiteFiles, SiteSettings
 from ingest.sites.mkdocs.config import find_config, read_config
 from ingest.sites.mkdocs.site import MkDocsSite
 
-__all__ = ["MkDocs", "MkDocsSite"]
+__all__ = ["MkDocsDialect", "MkDocsSite"]
 
 
-class MkDocs:
+class MkDocsDialect:
     """:class:`~ingest.sites.contract.Dialect` of MkDocs sites."""
 
     name: ClassVar[str] = "mkdocs"
