@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Collection
 from typing import ClassVar
 
@@ -56,6 +57,7 @@ class DocusaurusDialect:
                 released[docs.plugin_id] = _versions(listed, await files.read(listed))
                 config_files.append(listed)
         layout = Layout(config, paths, released, settings.versions)
+        major = _docusaurus_major(await files.read("package.json")) if "package.json" in paths else None
         for note in layout.notes:
             _log.info("%s", note)
         missing = [name for name in settings.versions if name not in layout.version_names]
@@ -65,7 +67,26 @@ class DocusaurusDialect:
                 ", ".join(missing),
                 ", ".join(sorted(layout.version_names)),
             )
-        return DocusaurusSite(files, settings, config, layout, config_files)
+        # Docusaurus 2 compiles with MDX 1, which reads braces in text as text.
+        return DocusaurusSite(files, settings, config, layout, config_files, text_expressions=major != 2)
+
+
+def _docusaurus_major(raw: bytes | None) -> int | None:
+    """The major version of Docusaurus a site's package.json asks for (``^2.4.3`` -> 2)."""
+    try:
+        manifest = json.loads(raw or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(manifest, dict):
+        return None
+    for section in ("dependencies", "devDependencies"):
+        wanted = manifest.get(section)
+        for package in ("@docusaurus/core", "@docusaurus/preset-classic"):
+            spec = wanted.get(package) if isinstance(wanted, dict) else None
+            found = re.search(r"\d+", spec) if isinstance(spec, str) else None
+            if found:
+                return int(found.group(0))
+    return None
 
 
 def _versions(name: str, raw: bytes | None) -> list[str]:

@@ -92,6 +92,9 @@ class SiteLinks:
         if path.startswith("/"):
             return self._route(path, fragment, from_path, href)
         beside = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), path))
+        if beside.startswith("static/") and beside in self.paths:
+            url = self.url(beside[len("static") :], None, fragment)  # static files are served as they are
+            return ResolvedLink(url) if url else None
         if beside in self.paths:
             return None  # an image or file the site bundles under a hashed name: no opinion
         entry = self.by_path.get(from_path)

@@ -99,15 +99,17 @@ class Parsed:
     stray_fences: int = 0
 
 
-def parse(text: str, *, mdx: bool) -> Parsed:
-    """The tree of ``text`` (a page's body, front matter already removed)."""
-    return _Parser(text.replace(CODE_LINE, "\ufffd"), mdx).run()
+def parse(text: str, *, mdx: bool, text_expressions: bool = True) -> Parsed:
+    """The tree of ``text`` (a page's body, front matter already removed). Without
+    ``text_expressions`` (MDX 1, Docusaurus 2), braces in text are text, as MDX 1 reads them."""
+    return _Parser(text.replace(CODE_LINE, "\ufffd"), mdx, text_expressions).run()
 
 
 class _Parser:
-    def __init__(self, text: str, mdx: bool) -> None:
+    def __init__(self, text: str, mdx: bool, text_expressions: bool) -> None:
         self.text = text
         self.mdx = mdx
+        self.text_expressions = text_expressions
         self.pos = 0
         self.root: list[Node] = []
         self.stack: list[Element | Directive] = []
@@ -146,7 +148,7 @@ class _Parser:
                 self.pos += 2
             elif char == "`":
                 self._inline_code()
-            elif not self.mdx:
+            elif not self.mdx or (char == "{" and not self.text_expressions):
                 self.add(char)
                 self.pos += 1
             elif char == "<":

@@ -67,6 +67,8 @@ class Context:
     #: The Markdown list of the pages of the category the page at a path opens.
     card_list: Callable[[str], Awaitable[str]]
     admonitions: Collection[str] = DEFAULT_ADMONITIONS
+    #: MDX 2 and later (Docusaurus 3) read braces in text as expressions; MDX 1 as text.
+    text_expressions: bool = True
     unknown: Counter[str] = field(default_factory=Counter)
 
 
@@ -78,8 +80,12 @@ def split_front_matter(text: str) -> str:
 
 async def render_page(path: str, body: str, context: Context) -> str:
     """The Markdown a reader of the page at ``path`` sees; raises :class:`IncludeProblem`."""
-    rendered = await _Renderer(path, path, parse(body, mdx=context.is_mdx(path)), context, {}, (path,)).all()
+    rendered = await _Renderer(path, path, _parse(body, path, context), context, {}, (path,)).all()
     return finish(rendered)
+
+
+def _parse(text: str, path: str, context: Context) -> Parsed:
+    return parse(text, mdx=context.is_mdx(path), text_expressions=context.text_expressions)
 
 
 def finish(rendered: str) -> str:
@@ -207,7 +213,7 @@ class _Renderer:
         props.update(
             {name: self.value(value.source) for name, value in node.attrs.items() if isinstance(value, Expr)}
         )
-        parsed = parse(split_front_matter(text), mdx=self.context.is_mdx(target))
+        parsed = _parse(split_front_matter(text), target, self.context)
         inner = await _Renderer(self.page, target, parsed, self.context, props, (*self.chain, target)).all()
         inner = _rebase_links(inner, posixpath.dirname(target), posixpath.dirname(self.page))
         if node.flow:

@@ -54,12 +54,15 @@ class DocusaurusSite:
         config: SiteConfig,
         layout: Layout,
         config_files: list[str],
+        *,
+        text_expressions: bool = True,
     ) -> None:
         self.files = files
         self.settings = settings
         self.config = config
         self.layout = layout
         self.config_files = config_files
+        self.text_expressions = text_expressions
         self.paths = frozenset(files.paths())
         self.root = site_root(settings.site_url, config.base_url)
         self._roles: dict[str, Role] = {}
@@ -115,6 +118,7 @@ class DocusaurusSite:
             is_mdx=self.is_mdx,
             card_list=self.card_list,
             admonitions=known_keywords(()),
+            text_expressions=self.text_expressions,
         )
         try:
             markdown = await render_page(path, body, context)
