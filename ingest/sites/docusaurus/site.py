@@ -133,7 +133,7 @@ class DocusaurusSite:
             listing = await self.card_list(path)
             if not listing.strip():
                 return NotAPage("a section page with no content and no pages under it")
-            markdown = markdown.rstrip("\n") + "\n\n" + listing
+            markdown = f"{markdown.rstrip()}\n\n{listing}\n"
         links = await self.links()
         return PreparedPage(
             body=markdown,
