@@ -310,7 +310,7 @@ class _Parser:
         element = Element(name, attrs, flow=flow, indent=prefix if flow else "")
         self.out.append(element)
         self.pos = end
-        if not self_closing and name.lower() not in _VOID:
+        if not self_closing and name not in _VOID:  # <Link> is a component, <link> an HTML void element
             self.stack.append(element)
 
     def _close_element(self, name: str, end: int) -> None:

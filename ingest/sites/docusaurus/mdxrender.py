@@ -215,7 +215,7 @@ class _Renderer:
         )
         parsed = _parse(split_front_matter(text), target, self.context)
         inner = await _Renderer(self.page, target, parsed, self.context, props, (*self.chain, target)).all()
-        inner = _rebase_links(inner, posixpath.dirname(target), posixpath.dirname(self.page))
+        inner = _rebase_links(inner, posixpath.dirname(target), posixpath.dirname(self.path))
         if node.flow:
             return _placed(_dedent(inner).strip("\n"), node.indent)
         return inner.strip("\n")
@@ -275,7 +275,7 @@ class _Renderer:
             else:
                 parts.append(await self.node(child))
         code = textwrap.dedent("".join(parts).replace(CODE_LINE, "")).strip("\n")
-        fence = "`" * max(3, *(len(run) + 1 for run in re.findall(r"`+", code)))
+        fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", code))])
         lines = "\n".join(CODE_LINE + line for line in code.split("\n"))
         return _placed(f"{fence}{language}\n{lines}\n{fence}", node.indent)
 
