@@ -372,3 +372,40 @@ async def test_inline_code_is_never_read_as_mdx() -> None:
     """`<Tabs>` and `{x}` in inline code stay."""
     prepared = await render("Write `<Tabs>` and ``{x}`` here.\n")
     assert prepared.body == "Write `<Tabs>` and ``{x}`` here.\n"
+
+
+async def test_a_whole_page_of_the_fixture_site() -> None:
+    """The fixture's install page: tabs, an admonition with escaped braces, a partial with props."""
+    site = await open_site()
+    prepared = await page(site, "versioned_docs/version-2.0/01-getting-started/02-install.mdx")
+    assert prepared.body == (
+        "Install the CLI with the package manager you use.\n\n"
+        '=== "npm"\n\n'
+        "    ```bash\n    npm install --global widgets\n    ```\n\n"
+        '=== "Yarn"\n\n'
+        "    ```bash\n    yarn global add widgets\n    ```\n\n"
+        '!!! tip "Check the version"\n'
+        "    Run `widgets --version`: it prints {major}.{minor}.\n\n"
+        "## Getting help\n\n"
+        "Widgets has a community: ask in [the support page](../support.md) or read\n"
+        "the [configuration guide](../guides/configuration.md#environment-variables).\n"
+    )
+    assert prepared.unknown == {}
+
+
+async def test_cards_written_out_are_links_with_their_text() -> None:
+    """A <DocCardList> holding <DocCard header href> cards lists them as links with their text."""
+    prepared = await render(
+        """\
+        import DocCard from '@theme/DocCard';
+        import DocCardList from '@theme/DocCardList';
+
+        <DocCardList>
+          <DocCard header="Official plugins" href="/apis">
+            Maintained by the team.
+          </DocCard>
+        </DocCardList>
+        """
+    )
+    assert prepared.body == "**[Official plugins](</apis>)**\n\nMaintained by the team.\n"
+    assert prepared.unknown == {}

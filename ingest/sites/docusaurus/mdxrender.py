@@ -290,7 +290,20 @@ class _Renderer:
         return _placed(_dedent(inner).strip("\n"), node.indent) if node.flow else inner
 
     async def cards(self, node: Element) -> str:
+        if any(not (isinstance(child, Text) and not child.text.strip()) for child in node.children):
+            return await self.transparent(node)  # a list written out, as some themes allow
         return _placed(await self.context.card_list(self.page), node.indent)
+
+    async def card(self, node: Element) -> str:
+        """A card written out (``<DocCard header href>``): a link to its target, then its text."""
+        title = self.text_attr(node, "header") or self.text_attr(node, "title") or self.text_attr(node, "label")
+        target = self.text_attr(node, "href") or self.text_attr(node, "to")
+        if title is None:
+            self.context.unknown[f"component:{node.name}"] += 1
+            return await self.transparent(node)
+        head = f"**[{_plain(title)}](<{target}>)**" if target else f"**{_plain(title)}**"
+        body = await self.block(node.children)
+        return _placed(f"{head}\n\n{body}" if body else head, node.indent)
 
 
 _HANDLERS: dict[str, Callable[[_Renderer, Element], Awaitable[str]]] = {
@@ -302,6 +315,7 @@ _HANDLERS: dict[str, Callable[[_Renderer, Element], Awaitable[str]]] = {
     "Link": _Renderer.link,
     "Translate": _Renderer.transparent,
     "DocCardList": _Renderer.cards,
+    "DocCard": _Renderer.card,
 }
 
 
