@@ -368,6 +368,12 @@ async def test_markdown_format_detect_reads_md_as_commonmark() -> None:
     ).body == "import x from 'y'\n\nA <Thing> and {braces}.\n\n!!! note\n    N.\n"
 
 
+async def test_front_matter_format_md_reads_the_page_as_commonmark() -> None:
+    """format: md in front matter makes that page CommonMark even where the site reads MDX."""
+    prepared = await render("---\nformat: md\n---\n\nA <Thing> and {braces}.\n")
+    assert prepared.body == "A <Thing> and {braces}.\n"
+
+
 async def test_inline_code_is_never_read_as_mdx() -> None:
     """`<Tabs>` and `{x}` in inline code stay."""
     prepared = await render("Write `<Tabs>` and ``{x}`` here.\n")

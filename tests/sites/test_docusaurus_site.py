@@ -214,9 +214,24 @@ async def test_a_missing_last_version_folder_is_read_from_docs() -> None:
     ],
 )
 async def test_titles(path: str, title: str) -> None:
-    """Front matter title, else the heading the page opens with (as Docusaurus' contentTitle)."""
+    """The heading the page opens with (Docusaurus' contentTitle), or the front matter title."""
     site = await open_site()
     assert (await page(site, path)).title == title
+
+
+@pytest.mark.parametrize(
+    ("front", "heading", "title"),
+    [
+        ("Building a plugin", "Designing the API", "Building a plugin: Designing the API"),
+        ("Install", "Install Widgets", "Install Widgets"),
+        ("Install Widgets on Linux", "Install widgets", "Install Widgets on Linux"),
+        ("Building a plugin", "{frontMatter.title}", "Building a plugin"),  # JSX: not a title
+    ],
+)
+async def test_front_matter_title_and_opening_heading_together(front: str, heading: str, title: str) -> None:
+    """Both a front matter title and an opening heading: both, unless one says the other."""
+    site = await open_site(mini_site({"docs/a.md": f"---\ntitle: {front}\n---\n\n# {heading}\n\nText."}))
+    assert (await page(site, "docs/a.md")).title == title
 
 
 async def test_title_falls_back_to_sidebar_label_then_id() -> None:
@@ -256,6 +271,18 @@ async def test_a_draft_is_not_a_page() -> None:
     prepared = await prepare(site, f"{V2}/guides/draft.md")
     assert isinstance(prepared, NotAPage)
     assert "draft" in prepared.reason
+
+
+async def test_an_unlisted_page_is_not_a_page_but_still_a_link_target() -> None:
+    """unlisted: true is kept out of search by the site, so out of Fin; links to it still resolve."""
+    files = mini_site(
+        {"docs/hidden.md": "---\nunlisted: true\n---\n\nSecret.", "docs/a.md": "[h](./hidden.md)"}
+    )
+    site = await open_site(files, site_url="https://x.dev/")
+    prepared = await prepare(site, "docs/hidden.md")
+    assert isinstance(prepared, NotAPage) and "unlisted" in prepared.reason
+    resolved = (await site.links()).resolve("./hidden.md", "docs/a.md")
+    assert resolved is not None and resolved.url == "https://x.dev/docs/hidden"
 
 
 async def test_files_that_are_no_pages_are_not_prepared() -> None:

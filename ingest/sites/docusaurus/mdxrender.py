@@ -296,7 +296,9 @@ class _Renderer:
 
     async def card(self, node: Element) -> str:
         """A card written out (``<DocCard header href>``): a link to its target, then its text."""
-        title = self.text_attr(node, "header") or self.text_attr(node, "title") or self.text_attr(node, "label")
+        title = (
+            self.text_attr(node, "header") or self.text_attr(node, "title") or self.text_attr(node, "label")
+        )
         target = self.text_attr(node, "href") or self.text_attr(node, "to")
         if title is None:
             self.context.unknown[f"component:{node.name}"] += 1

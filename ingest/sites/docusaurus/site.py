@@ -34,7 +34,7 @@ from ingest.sites.docusaurus.mdxrender import (
 )
 
 _log = logging.getLogger(__name__)
-_METADATA_KEYS = ("description", "keywords", "tags", "authors", "date", "unlisted")
+_METADATA_KEYS = ("description", "keywords", "tags", "authors", "date")
 _ESM_OR_COMMENT = re.compile(r"(?:import|export)\b[^\n]*(?:\n[^\n]+)*|\{/\*.*?\*/\}|<!--.*?-->", re.DOTALL)
 _ATX_TITLE = re.compile(r"#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*(?:\n|$)")
 _SETEXT_TITLE = re.compile(r"(?P<title>[^\n]+)\n=+[ \t]*(?:\n|$)")
@@ -113,9 +113,16 @@ class DocusaurusSite:
             return NotAPage(_why_not(role, place))
         if front.get("draft") is True:
             return NotAPage("a draft (front matter draft: true): the site does not publish it")
+        if front.get("unlisted") is True:
+            return NotAPage("unlisted (front matter unlisted: true): the site keeps it out of search")
+        written_as = front.get("format")
+
+        def is_mdx(file: str) -> bool:
+            return written_as == "mdx" if file == path and written_as in ("md", "mdx") else self.is_mdx(file)
+
         context = Context(
             read=self.read_text,
-            is_mdx=self.is_mdx,
+            is_mdx=is_mdx,
             card_list=self.card_list,
             admonitions=known_keywords(()),
             text_expressions=self.text_expressions,
@@ -145,9 +152,21 @@ class DocusaurusSite:
         )
 
     def title(self, place: Place, front: Mapping[str, Any], body: str) -> str:
-        """The title Docusaurus gives the page: front matter ``title``, else the heading the
-        body opens with, else ``sidebar_label``, else the doc's id; a version's label after it."""
-        title = _text(front.get("title")) or content_title(body) or _text(front.get("sidebar_label"))
+        """The page's title: front matter ``title`` (what Docusaurus names the page with) and the
+        heading the body opens with (what the reader sees atop it), both when they differ and
+        neither holds the other; else whichever there is, else ``sidebar_label``, else the doc's
+        id. A version's label follows. (Pages often share a front matter title and differ by
+        their heading, or the other way round: together they tell the pages apart.)"""
+        named, heading = _text(front.get("title")), content_title(body)
+        if named and heading:
+            if named.casefold() in heading.casefold():
+                title = heading
+            elif heading.casefold() in named.casefold():
+                title = named
+            else:
+                title = f"{named}: {heading}"
+        else:
+            title = heading or named or _text(front.get("sidebar_label"))
         if not title:
             stem = posixpath.splitext(place.relative)[0]
             title = doc_id(place.relative, front).rsplit("/", 1)[-1] if place.content.kind == "docs" else stem
@@ -248,6 +267,8 @@ def content_title(body: str) -> str | None:
     if heading is None:
         return None
     title = _HEADING_ID.sub("", heading["title"])
+    if "{" in title or "<" in title:
+        return None  # JSX in the heading: the front matter title says it better
     return " ".join(re.sub(r"[*_`]+", "", re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", title)).split()) or None
 
 
