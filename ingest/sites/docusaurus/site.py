@@ -158,6 +158,7 @@ class DocusaurusSite:
         id. A version's label follows. (Pages often share a front matter title and differ by
         their heading, or the other way round: together they tell the pages apart.)"""
         named, heading = _text(front.get("title")), content_title(body)
+        title: str | None
         if named and heading:
             if named.casefold() in heading.casefold():
                 title = heading
