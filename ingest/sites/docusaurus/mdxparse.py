@@ -11,10 +11,11 @@ file when ``markdown.format`` is ``detect`` or ``md``) only admonition fences ar
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from ingest.sites.docusaurus.jsx import VOID, Expr, only_comments, parse_tag, scan_braces
 
 #: Marks a line of fenced code content, so that re-indenting keeps code as it was.
 CODE_LINE = "\x00"
@@ -32,8 +33,6 @@ _ESM = re.compile(
 _IMPORT = re.compile(r"import\s+(?P<clause>[^'\";]*?)\s*from\s*(?P<q>['\"])(?P<source>[^'\"]+)(?P=q)")
 _HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
 _HEADING_ID = re.compile(r"\{#[^}\s]+\}[ \t]*(?=\n|$)")
-_TAG_NAME = re.compile(r"[A-Za-z][\w.:-]*")
-_ATTR_NAME = re.compile(r"[A-Za-z_:][\w:.-]*")
 _CLOSING_TAG = re.compile(r"</[ \t]*(?P<name>[A-Za-z][\w.:-]*)?[ \t]*>")
 _MAGIC_COMMENT = re.compile(
     r"[ \t]*(?:(?://|#|--|;|%)[ \t]*highlight-(?:next-line|start|end)"
@@ -41,7 +40,6 @@ _MAGIC_COMMENT = re.compile(
     r"|<!--[ \t]*highlight-(?:next-line|start|end)[ \t]*-->"
     r"|\{/\*[ \t]*highlight-(?:next-line|start|end)[ \t]*\*/\})[ \t]*"
 )
-_MAX_TAG = 20_000
 
 
 @dataclass(slots=True)
@@ -54,13 +52,6 @@ class Code:
     """A fenced code block: the fence lines, and its content lines marked :data:`CODE_LINE`."""
 
     text: str
-
-
-@dataclass(slots=True)
-class Expr:
-    """A JavaScript expression in braces (``{props.name}``), its source without the braces."""
-
-    source: str
 
 
 @dataclass(slots=True)
@@ -296,7 +287,7 @@ class _Parser:
         if closing is not None:
             self._close_element(closing["name"] or "", closing.end())
             return
-        parsed = _parse_tag(text, start) if start + 1 < len(text) and text[start + 1] != " " else None
+        parsed = parse_tag(text, start) if start + 1 < len(text) and text[start + 1] != " " else None
         if parsed is None:
             self.add("<")
             self.pos += 1
@@ -310,7 +301,7 @@ class _Parser:
         element = Element(name, attrs, flow=flow, indent=prefix if flow else "")
         self.out.append(element)
         self.pos = end
-        if not self_closing and name not in _VOID:  # <Link> is a component, <link> an HTML void element
+        if not self_closing and name not in VOID:  # <Link> is a component, <link> an HTML void element
             self.stack.append(element)
 
     def _close_element(self, name: str, end: int) -> None:
@@ -351,136 +342,9 @@ class _Parser:
             return
         source = text[start + 1 : end - 1]
         self.pos = end
-        if _only_comments(source):
+        if only_comments(source):
             if not self._line_prefix(start).strip() and self._rest_of_line_blank(end):
                 self._trim_indent()
                 self.pos = min(self._line_end(end) + 1, len(text))
             return
         self.out.append(Expr(source))
-
-
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-)
-
-
-def _only_comments(source: str) -> bool:
-    stripped = re.sub(r"/\*.*?\*/", "", source, flags=re.DOTALL)
-    stripped = re.sub(r"//[^\n]*", "", stripped)
-    return not stripped.strip()
-
-
-def _parse_tag(text: str, start: int) -> tuple[str, dict[str, Any], bool, int] | None:
-    """``<Name attr="x" other={expr} flag>``: name, attributes, self-closing, end; None if no tag."""
-    if text.startswith("<>", start):
-        return "", {}, False, start + 2
-    name = _TAG_NAME.match(text, start + 1)
-    if name is None:
-        return None
-    position = name.end()
-    if position < len(text) and text[position] not in " \t\n/>":
-        return None
-    attrs: dict[str, Any] = {}
-    limit = min(len(text), start + _MAX_TAG)
-    while position < limit:
-        while position < limit and text[position] in " \t\n":
-            position += 1
-        if text.startswith("/>", position):
-            return name.group(0), attrs, True, position + 2
-        if position < limit and text[position] == ">":
-            return name.group(0), attrs, False, position + 1
-        if position < limit and text[position] == "{":
-            position = scan_braces(text, position)  # a spread, {...props}
-            if position < 0:
-                return None
-            continue
-        attr = _ATTR_NAME.match(text, position)
-        if attr is None:
-            return None
-        position = attr.end()
-        if not text.startswith("=", position):
-            attrs[attr.group(0)] = True
-            continue
-        position += 1
-        if position < limit and text[position] in "\"'":
-            close = text.find(text[position], position + 1)
-            if close < 0:
-                return None
-            attrs[attr.group(0)] = html.unescape(text[position + 1 : close])
-            position = close + 1
-        elif position < limit and text[position] == "{":
-            close = scan_braces(text, position)
-            if close < 0:
-                return None
-            attrs[attr.group(0)] = Expr(text[position + 1 : close - 1])
-            position = close
-        else:
-            return None
-    return None
-
-
-def scan_braces(text: str, start: int) -> int:
-    """The index after the ``}`` matching the ``{`` at ``start`` (JavaScript strings, template
-    literals and comments skipped), or -1 when it is never closed."""
-    depth = 0
-    position = start
-    length = len(text)
-    while position < length:
-        char = text[position]
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return position + 1
-        elif char in "\"'":
-            position = _string_end(text, position, char)
-            if position < 0:
-                return -1
-            continue
-        elif char == "`":
-            position = _template_end(text, position)
-            if position < 0:
-                return -1
-            continue
-        elif text.startswith("/*", position):
-            close = text.find("*/", position + 2)
-            if close < 0:
-                return -1
-            position = close + 2
-            continue
-        position += 1
-    return -1
-
-
-def _string_end(text: str, start: int, quote: str) -> int:
-    position = start + 1
-    while position < len(text):
-        char = text[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char == quote:
-            return position + 1
-        if char == "\n":
-            return -1
-        position += 1
-    return -1
-
-
-def _template_end(text: str, start: int) -> int:
-    position = start + 1
-    while position < len(text):
-        char = text[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char == "`":
-            return position + 1
-        if text.startswith("${", position):
-            position = scan_braces(text, position + 1)
-            if position < 0:
-                return -1
-            continue
-        position += 1
-    return -1

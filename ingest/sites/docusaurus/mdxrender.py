@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module, expression_value
+from ingest.sites.docusaurus.jsx import Expr
+from ingest.sites.docusaurus.mdxblocks import admonition, dedent, indent, placed, plain, rebase_links
 from ingest.sites.docusaurus.mdxparse import (
     CODE_LINE,
     Code,
     Directive,
     Element,
-    Expr,
     Node,
     Parsed,
     Text,
@@ -40,13 +41,9 @@ from ingest.sites.docusaurus.mdxparse import (
 DEFAULT_ADMONITIONS = frozenset(
     {"note", "tip", "info", "warning", "danger", "caution", "important", "success", "secondary"}
 )
-_ADMONITION_KINDS = {"secondary": "note"}
 _ESCAPED = re.compile(r"([\\`*_\[\]<>])")
 _PROPS = re.compile(r"props\s*(?:\.\s*(?P<dot>[\w$]+)|\[\s*(?P<q>['\"])(?P<key>[^'\"]+)(?P=q)\s*\])")
 _PATH_CALL = re.compile(r"(?:require|useBaseUrl)\(\s*(?P<q>['\"])(?P<path>[^'\"]+)(?P=q)\s*\)(?:\.default)?")
-_FILE_LINK = re.compile(
-    r"(?P<head>\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|(?:href|src)=\")(?P<target>[^\s)>\"#?]+)", re.M
-)
 _HTML_NAMES = {"className": "class", "htmlFor": "for"}
 _VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"})
 _BLANK_RUNS = re.compile(r"\n(?:[ \t]*\n){2,}")
@@ -148,14 +145,14 @@ class _Renderer:
         return expression_value(stripped)
 
     async def block(self, nodes: list[Node]) -> str:
-        return _dedent(await self.nodes(nodes)).strip("\n")
+        return dedent(await self.nodes(nodes)).strip("\n")
 
     async def directive(self, node: Directive) -> str:
         body = await self.block(node.children)
         if node.kind.lower() not in self.context.admonitions:
             self.context.unknown[f"directive:{node.kind}"] += 1
-            return _placed((f"**{_plain(node.title)}**\n\n" if node.title else "") + body, node.indent)
-        return _placed(_admonition(node.kind.lower(), node.title, body), node.indent)
+            return placed((f"**{plain(node.title)}**\n\n" if node.title else "") + body, node.indent)
+        return placed(admonition(node.kind.lower(), node.title, body), node.indent)
 
     async def element(self, node: Element) -> str:
         source = self.parsed.imports.get(node.name, "")
@@ -175,11 +172,11 @@ class _Renderer:
         attrs = "".join(self.html_attr(name, value) for name, value in node.attrs.items())
         if node.name.lower() in _VOID:
             tag = f"<{node.name}{attrs} />"
-            return _placed(tag, node.indent) if node.flow else tag
+            return placed(tag, node.indent) if node.flow else tag
         inner = await self.nodes(node.children)
         if node.flow:
-            body = _dedent(inner).strip("\n")
-            return _placed(f"<{node.name}{attrs}>\n\n{body}\n\n</{node.name}>", node.indent)
+            body = dedent(inner).strip("\n")
+            return placed(f"<{node.name}{attrs}>\n\n{body}\n\n</{node.name}>", node.indent)
         return f"<{node.name}{attrs}>{inner}</{node.name}>"
 
     def html_attr(self, name: str, value: Any) -> str:
@@ -215,9 +212,9 @@ class _Renderer:
         )
         parsed = _parse(split_front_matter(text), target, self.context)
         inner = await _Renderer(self.page, target, parsed, self.context, props, (*self.chain, target)).all()
-        inner = _rebase_links(inner, posixpath.dirname(target), posixpath.dirname(self.path))
+        inner = rebase_links(inner, posixpath.dirname(target), posixpath.dirname(self.path))
         if node.flow:
-            return _placed(_dedent(inner).strip("\n"), node.indent)
+            return placed(dedent(inner).strip("\n"), node.indent)
         return inner.strip("\n")
 
     async def tabs(self, node: Element) -> str:
@@ -237,26 +234,26 @@ class _Renderer:
                 parts.append(await self.tab(child, labels))
             elif not (isinstance(child, Text) and not child.text.strip()):
                 parts.append(await self.block([child]))
-        return _placed("\n\n".join(part for part in parts if part), node.indent)
+        return placed("\n\n".join(part for part in parts if part), node.indent)
 
     async def tab(self, node: Element, labels: Mapping[str, str] | None = None) -> str:
         value = self.text_attr(node, "value")
         label = self.text_attr(node, "label") or (labels or {}).get(value or "") or value or "Tab"
         body = await self.block(node.children)
-        return f'=== "{_plain(label).replace(chr(34), chr(39))}"\n\n{_indent(body, "    ")}'
+        return f'=== "{plain(label).replace(chr(34), chr(39))}"\n\n{indent(body, "    ")}'
 
     async def tab_item(self, node: Element) -> str:
-        return _placed(await self.tab(node), node.indent)
+        return placed(await self.tab(node), node.indent)
 
     async def admonition(self, node: Element) -> str:
         kind = (self.text_attr(node, "type") or "note").lower()
         title = self.text_attr(node, "title") or ""
-        return _placed(_admonition(kind, title, await self.block(node.children)), node.indent)
+        return placed(admonition(kind, title, await self.block(node.children)), node.indent)
 
     async def details(self, node: Element) -> str:
         summary = self.text_attr(node, "summary")
         head = f"<summary>{html.escape(summary)}</summary>\n\n" if summary else ""
-        return _placed(f"<details>\n\n{head}{await self.block(node.children)}\n\n</details>", node.indent)
+        return placed(f"<details>\n\n{head}{await self.block(node.children)}\n\n</details>", node.indent)
 
     async def code_block(self, node: Element) -> str:
         language = self.text_attr(node, "language") or ""
@@ -277,22 +274,22 @@ class _Renderer:
         code = textwrap.dedent("".join(parts).replace(CODE_LINE, "")).strip("\n")
         fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", code))])
         lines = "\n".join(CODE_LINE + line for line in code.split("\n"))
-        return _placed(f"{fence}{language}\n{lines}\n{fence}", node.indent)
+        return placed(f"{fence}{language}\n{lines}\n{fence}", node.indent)
 
     async def link(self, node: Element) -> str:
         target = self.text_attr(node, "to") or self.text_attr(node, "href")
         inner = " ".join((await self.nodes(node.children)).split())
         text = f"[{inner}](<{target}>)" if target else inner
-        return _placed(text, node.indent) if node.flow else text
+        return placed(text, node.indent) if node.flow else text
 
     async def transparent(self, node: Element) -> str:
         inner = await self.nodes(node.children)
-        return _placed(_dedent(inner).strip("\n"), node.indent) if node.flow else inner
+        return placed(dedent(inner).strip("\n"), node.indent) if node.flow else inner
 
     async def cards(self, node: Element) -> str:
         if any(not (isinstance(child, Text) and not child.text.strip()) for child in node.children):
             return await self.transparent(node)  # a list written out, as some themes allow
-        return _placed(await self.context.card_list(self.page), node.indent)
+        return placed(await self.context.card_list(self.page), node.indent)
 
     async def card(self, node: Element) -> str:
         """A card written out (``<DocCard header href>``): a link to its target, then its text."""
@@ -303,9 +300,9 @@ class _Renderer:
         if title is None:
             self.context.unknown[f"component:{node.name}"] += 1
             return await self.transparent(node)
-        head = f"**[{_plain(title)}](<{target}>)**" if target else f"**{_plain(title)}**"
+        head = f"**[{plain(title)}](<{target}>)**" if target else f"**{plain(title)}**"
         body = await self.block(node.children)
-        return _placed(f"{head}\n\n{body}" if body else head, node.indent)
+        return placed(f"{head}\n\n{body}" if body else head, node.indent)
 
 
 _HANDLERS: dict[str, Callable[[_Renderer, Element], Awaitable[str]]] = {
@@ -319,56 +316,6 @@ _HANDLERS: dict[str, Callable[[_Renderer, Element], Awaitable[str]]] = {
     "DocCardList": _Renderer.cards,
     "DocCard": _Renderer.card,
 }
-
-
-def _admonition(kind: str, title: str, body: str) -> str:
-    kind = _ADMONITION_KINDS.get(kind, kind)
-    head = f'!!! {kind} "{_plain(title)}"' if title.strip() else f"!!! {kind}"
-    return f"{head}\n{_indent(body, '    ')}" if body else head
-
-
-def _placed(block: str, indent: str) -> str:
-    """``block`` as blocks of its own, at the indentation of the construct it replaces."""
-    return f"\n\n{_indent(block, indent)}\n\n" if block else "\n"
-
-
-def _indent(text: str, indent: str) -> str:
-    if not indent:
-        return text
-    lines = []
-    for line in text.split("\n"):
-        if line.startswith(CODE_LINE):
-            lines.append(CODE_LINE + indent + line[1:])
-        else:
-            lines.append(indent + line if line.strip() else "")
-    return "\n".join(lines)
-
-
-def _dedent(text: str) -> str:
-    """Removes the indentation common to the lines outside code (code keeps its own)."""
-    lines = text.split("\n")
-    widths = [
-        len(line) - len(line.lstrip(" \t"))
-        for line in lines
-        if line.strip() and not line.startswith(CODE_LINE)
-    ]
-    cut = min(widths, default=0)
-    if not cut:
-        return text
-    out = []
-    for line in lines:
-        if line.startswith(CODE_LINE):
-            body = line[1:]
-            out.append(CODE_LINE + body[min(cut, len(body) - len(body.lstrip(" \t"))) :])
-        else:
-            out.append(line[cut:] if line.strip() else "")
-    return "\n".join(out)
-
-
-def _plain(text: str) -> str:
-    """A title without its inline Markdown: ``**Use** `pnpm` `` -> ``Use pnpm``."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return " ".join(re.sub(r"[*_`]+", "", text).split())
 
 
 def _theme_name(source: str) -> str | None:
@@ -399,29 +346,3 @@ def _constants(exports: list[str]) -> dict[str, Any]:
             if isinstance(value, str | int | float) and not isinstance(value, bool):
                 found[name] = value
     return found
-
-
-def _rebase_links(text: str, from_dir: str, to_dir: str) -> str:
-    """Relative file links of an included file, made relative to the including page."""
-    if from_dir == to_dir:
-        return text
-
-    def rebase(match: re.Match[str]) -> str:
-        target = match["target"]
-        if re.match(r"[A-Za-z][\w+.-]*:|/|@site/", target) or "." not in posixpath.basename(target):
-            return match.group(0)
-        moved = posixpath.relpath(posixpath.normpath(posixpath.join(from_dir, target)), to_dir or ".")
-        return match["head"] + (moved if moved.startswith(".") else f"./{moved}")
-
-    return "\n".join(
-        line if line.startswith(CODE_LINE) else _FILE_LINK.sub(rebase, line) for line in text.split("\n")
-    )
-
-
-def render_is_empty(markdown: str) -> bool:
-    """Whether prepared Markdown holds nothing a reader would read."""
-    return not re.sub(r"<!--.*?-->", "", markdown, flags=re.DOTALL).strip()
-
-
-def known_keywords(extra: Collection[str]) -> frozenset[str]:
-    return DEFAULT_ADMONITIONS | frozenset(keyword.lower() for keyword in extra)

@@ -26,9 +26,9 @@ from ingest.sites.docusaurus.config import SiteConfig
 from ingest.sites.docusaurus.layout import Layout, Place, doc_id, is_markdown
 from ingest.sites.docusaurus.links import Entry, SiteLinks, entry_for, number_prefix
 from ingest.sites.docusaurus.mdxrender import (
+    DEFAULT_ADMONITIONS,
     Context,
     IncludeProblem,
-    known_keywords,
     render_page,
     split_front_matter,
 )
@@ -124,7 +124,7 @@ class DocusaurusSite:
             read=self.read_text,
             is_mdx=is_mdx,
             card_list=self.card_list,
-            admonitions=known_keywords(()),
+            admonitions=DEFAULT_ADMONITIONS,
             text_expressions=self.text_expressions,
         )
         try:
