@@ -3,7 +3,8 @@
 Modules, one job each: :mod:`.jsvalues` reads literal values of JavaScript/TypeScript with
 tree-sitter; :mod:`.config` reads the site's config from them; :mod:`.layout` says where
 each file sits (docs version, blog, pages; locale) and the route Docusaurus gives it;
-:mod:`.jsx`, :mod:`.mdxparse`, :mod:`.mdxblocks` and :mod:`.mdxrender` turn MDX into the Markdown the converter reads;
+:mod:`.jsx`, :mod:`.mdxparse`, :mod:`.mdxblocks` and :mod:`.mdxrender` turn MDX into the
+Markdown the converter reads;
 :mod:`.links` resolves links as the site does; :mod:`.site` puts them together as a
 :class:`~ingest.sites.contract.Site`.
 """
