@@ -1,0 +1,84 @@
+"""Markdown-level rules of a Hugo site outside shortcodes: Goldmark attributes, glossary links,
+heading ids.
+
+Goldmark reads ``{.class #id}`` after a heading as its attributes and, with
+``markup.goldmark.parser.attribute.block``, a ``{...}`` line after a block as that block's: the
+reader never sees them. A heading's ``{#id}`` is kept (the converter honours it); the rest goes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection
+
+from ingest.sites.hugo.config import HugoConfig
+from ingest.sites.hugo.urls import make_path
+from ingest.sites.slugs import github_slug, unique
+
+_ATTRIBUTE = r"(?:[.#][\w:-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+))"
+_ATTRIBUTES = re.compile(r"\{\s*" + _ATTRIBUTE + r"(?:\s+" + _ATTRIBUTE + r")*\s*\}")
+_BLOCK_ATTRIBUTES = re.compile(r"[ \t>]*" + _ATTRIBUTES.pattern + r"[ \t]*")
+_HEADING = re.compile(
+    r"(?P<head>[ \t>]*#{1,6}[ \t]+.*?)[ \t]*(?P<attributes>" + _ATTRIBUTES.pattern + r")[ \t]*"
+)
+_ID = re.compile(r"#([\w:-]+)")
+_FENCE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
+_GLOSSARY_LINK = re.compile(r"\[([^\[\]\n]+)\]\(g\)")
+_BLACKFRIDAY_DROPPED = re.compile(r"[^\w]+")
+
+
+def clean(fragment: str, config: HugoConfig, glossary_href: Callable[[str], str | None]) -> str:
+    """A fragment of page text (no code, no shortcode in it) as Markdown: ``[term](g)``
+    glossary links pointed at the glossary's entry."""
+
+    def glossary(match: re.Match[str]) -> str:
+        href = glossary_href(_plain(match.group(1)))
+        return match.group(0) if href is None else f"[{match.group(1)}](<{href}>)"
+
+    return _GLOSSARY_LINK.sub(glossary, fragment) if "](g)" in fragment else fragment
+
+
+def tidy(body: str, config: HugoConfig) -> str:
+    """The page's Markdown with Goldmark attributes settled and blank runs made one blank
+    line, outside code blocks."""
+    lines: list[str] = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        opening = _FENCE.match(line)
+        if fence is not None:
+            closes = opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence)
+            if closes and not line[opening.end() :].strip():  # type: ignore[union-attr]
+                fence = None
+            lines.append(line)
+            continue
+        if opening:
+            fence = opening.group(1)
+        elif config.block_attributes and _BLOCK_ATTRIBUTES.fullmatch(line):
+            continue
+        elif heading := _HEADING.fullmatch(line):
+            identifier = _ID.search(heading.group("attributes"))
+            line = heading.group("head") + (f" {{#{identifier.group(1)}}}" if identifier else "")
+        if not line.strip() and lines and not lines[-1].strip():
+            continue
+        lines.append(line.rstrip() if not line.strip() else line)
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def urlize(value: str) -> str:
+    """Hugo's ``urlize``: a path segment made of ``value``."""
+    return make_path(value.strip())
+
+
+def anchor(value: str, config: HugoConfig, taken: Collection[str] = ()) -> str:
+    """The id the site gives a heading (or ``anchorize`` gives a term) reading ``value``."""
+    if config.heading_ids == "blackfriday":
+        slug = _BLACKFRIDAY_DROPPED.sub("-", value.lower()).strip("-")
+        return unique(slug, taken)
+    if config.heading_ids == "github-ascii":
+        value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return github_slug(value, taken)
+
+
+def _plain(markdown: str) -> str:
+    return re.sub(r"[*_`]", "", markdown).strip()
