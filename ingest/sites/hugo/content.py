@@ -34,6 +34,8 @@ class ContentFile:
     kind: Kind
     #: ``index.md``: the page of a leaf bundle (its folder is the page).
     leaf_bundle: bool
+    #: Whether its place names its language (a language's content folder, ``name.fr.md``).
+    language_named: bool = False
 
     @property
     def key(self) -> str:
@@ -100,6 +102,7 @@ def content_file(path: str, config: HugoConfig) -> ContentFile | None:
         language=language or config.default_language,
         kind=kind,
         leaf_bundle=stem == "index",
+        language_named=language is not None,
     )
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-_YAML = re.compile(r"\A---[ \t]*\n(.*?)(?:\n|\A)---[ \t]*(?:\n|\Z)", re.DOTALL)
-_TOML = re.compile(r"\A\+\+\+[ \t]*\n(.*?)(?:\n|\A)\+\+\+[ \t]*(?:\n|\Z)", re.DOTALL)
+_YAML = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*(?:\n|\Z)", re.DOTALL | re.MULTILINE)
+_TOML = re.compile(r"\A\+\+\+[ \t]*\n(.*?)^\+\+\+[ \t]*(?:\n|\Z)", re.DOTALL | re.MULTILINE)
 
 
 class FrontMatterError(ValueError):

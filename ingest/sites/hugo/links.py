@@ -202,7 +202,8 @@ class HugoLinks:
             return None
         source = join(from_path.rpartition("/")[0], location)
         if source not in index.paths or from_item is None:
-            return None
+            # A global resource (``assets/``) is published at its path, whoever names it.
+            return "/" + location if f"assets/{location}" in index.paths else None
         base = index.entry(from_item)
         if base is None or "://" in base.path:
             return None

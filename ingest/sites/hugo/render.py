@@ -24,9 +24,9 @@ from ingest.sites.hugo.shortcodes import Code, Node, Shortcode, parse, source_of
 _LINE_PREFIX = re.compile(r"[ \t>]*")
 _REFERENCE_DEFINITION = re.compile(r"\s{0,3}\[[^\]]+\]:\s*$")
 _VIDEO_URLS = {
-    "youtube": "https://www.youtube.com/watch?v={id}",
-    "vimeo": "https://vimeo.com/{id}",
-    "instagram": "https://www.instagram.com/p/{id}/",
+    "youtube": ("YouTube video", "https://www.youtube.com/watch?v={id}"),
+    "vimeo": ("Vimeo video", "https://vimeo.com/{id}"),
+    "instagram": ("Instagram post", "https://www.instagram.com/p/{id}/"),
 }
 _SOCIAL = ("x", "twitter", "tweet")
 _INCLUDES = ("include", "readfile", "readFile", "content", "embed-md")
@@ -77,13 +77,13 @@ class Renderer:
         self._stack = [path]
 
     async def render(self, body: str) -> str:
-        return text.tidy(await self._nodes(parse(body)), self.pages.config)
+        return text.tidy(await self._nodes(parse(body)), self.pages.config, self._glossary_href)
 
     async def _nodes(self, nodes: list[Node]) -> str:
         out: list[str] = []
         for node in nodes:
             if isinstance(node, str):
-                out.append(text.clean(node, self.pages.config, self._glossary_href))
+                out.append(node)
             elif isinstance(node, Code):
                 out.append(node.text)
             else:
@@ -122,7 +122,9 @@ class Renderer:
             return fence(written.strip("\n"), node.arg(0, "lang", default="") or "")
         front_matter = (node.arg("fm") or "").lower() in ("true", "1")
         value = await self._toggle_data(node)
-        return codetoggle.render(value, written, file=node.arg("file"), front_matter=front_matter)
+        # Hugo's docs name a configuration taken from data after its file: hugo, or the data key.
+        file = node.arg("file") or ("hugo" if node.arg("config") else node.arg("datakey"))
+        return codetoggle.render(value, written, file=file, front_matter=front_matter)
 
     async def _toggle_data(self, node: Shortcode) -> Mapping[str, Any] | None:
         """The configuration ``config=a.b`` (or ``dataKey=a.b``) names in the site's ``data/docs``."""
@@ -209,8 +211,8 @@ class Renderer:
 
     def _video(self, node: Shortcode, kind: str) -> str:
         ident = node.arg("id", 0) or ""
-        title = node.arg("title") or f"{kind.capitalize()} {'post' if kind == 'instagram' else 'video'}"
-        return f"[{_escape_text(title)}]({_VIDEO_URLS[kind].format(id=ident)})"
+        default_title, url = _VIDEO_URLS[kind]
+        return f"[{_escape_text(node.arg('title') or default_title)}]({url.format(id=ident)})"
 
     async def _sc_x(self, node: Shortcode, prefix: str | None) -> str:
         user, ident = node.arg("user", 0) or "", node.arg("id", 1) or ""
@@ -309,18 +311,14 @@ class Renderer:
         glossary = self.pages.glossary(self.language)
         if glossary is None or not term:
             return None
-        key = text.urlize(term)
-        for candidate in (key, key.removesuffix("s"), key.removesuffix("es")):
-            if candidate in glossary[1]:
-                return glossary[1][candidate]
-        return None
+        return next((glossary[1][key] for key in text.term_keys(term) if key in glossary[1]), None)
 
     def _glossary_href(self, term: str) -> str | None:
         glossary = self.pages.glossary(self.language)
-        found = self._term(term.lower())
+        found = self._term(term)
         if glossary is None or found is None:
             return None
-        return f"/{glossary[0].logical}#{text.anchor(found.base_name, self.pages.config)}"
+        return f"/{glossary[0].key}/#{text.anchor(found.base_name, self.pages.config)}"
 
 
 def _is_tab(node: Shortcode) -> bool:

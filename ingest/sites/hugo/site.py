@@ -182,14 +182,11 @@ class HugoSite:
         return "\n".join(lines) + "\n"
 
     def _locale(self, item: ContentFile) -> str | None:
-        named = (
-            item.language != self.config.default_language
-            or any(root.language for root in self.config.roots)
-            or item.path.rsplit(".", 2)[-2:-1] == [item.language]
-        )
-        if not named and self.settings.locale:
+        """The page's language: the one its place names, else the user's ``locale``, else the
+        site's default when the site names one."""
+        if not item.language_named and self.settings.locale:
             return self.settings.locale
-        if not self.config.names_language and not named:
+        if not item.language_named and not self.config.names_language:
             return None
         language = self.config.language(item.language)
         code = language.code if language else None

@@ -28,20 +28,14 @@ _GLOSSARY_LINK = re.compile(r"\[([^\[\]\n]+)\]\(g\)")
 _BLACKFRIDAY_DROPPED = re.compile(r"[^\w]+")
 
 
-def clean(fragment: str, config: HugoConfig, glossary_href: Callable[[str], str | None]) -> str:
-    """A fragment of page text (no code, no shortcode in it) as Markdown: ``[term](g)``
-    glossary links pointed at the glossary's entry."""
+def tidy(body: str, config: HugoConfig, glossary_href: Callable[[str], str | None]) -> str:
+    """The page's Markdown outside code blocks: Goldmark attributes settled, ``[term](g)``
+    glossary links pointed at the glossary's entry, blank runs made one blank line."""
 
     def glossary(match: re.Match[str]) -> str:
         href = glossary_href(_plain(match.group(1)))
         return match.group(0) if href is None else f"[{match.group(1)}](<{href}>)"
 
-    return _GLOSSARY_LINK.sub(glossary, fragment) if "](g)" in fragment else fragment
-
-
-def tidy(body: str, config: HugoConfig) -> str:
-    """The page's Markdown with Goldmark attributes settled and blank runs made one blank
-    line, outside code blocks."""
     lines: list[str] = []
     fence: str | None = None
     for line in body.split("\n"):
@@ -59,6 +53,8 @@ def tidy(body: str, config: HugoConfig) -> str:
         elif heading := _HEADING.fullmatch(line):
             identifier = _ID.search(heading.group("attributes"))
             line = heading.group("head") + (f" {{#{identifier.group(1)}}}" if identifier else "")
+        if "](g)" in line:
+            line = _GLOSSARY_LINK.sub(glossary, line)
         if not line.strip() and lines and not lines[-1].strip():
             continue
         lines.append(line.rstrip() if not line.strip() else line)
@@ -81,4 +77,23 @@ def anchor(value: str, config: HugoConfig, taken: Collection[str] = ()) -> str:
 
 
 def _plain(markdown: str) -> str:
-    return re.sub(r"[*_`]", "", markdown).strip()
+    return re.sub(r"[*_`]", "", markdown).strip().lower()
+
+
+def term_keys(term: str) -> list[str]:
+    """The glossary file names a term may have: as written, singular, without its ending
+    (``chaining`` -> ``chain``), or as the ``-ization`` noun of a ``-ize`` verb."""
+    key = urlize(term)
+    stems = [key, re.sub(r"[^\w-]", "", key)]
+    for ending, replacements in (
+        ("ies", ("y",)),
+        ("es", ("", "e")),
+        ("s", ("",)),
+        ("ing", ("", "e")),
+        ("ed", ("", "e")),
+        ("d", ("",)),
+    ):
+        if key.endswith(ending):
+            stems.extend(key[: -len(ending)] + replacement for replacement in replacements)
+    stems.extend(stem[: -len("ize")] + "ization" for stem in list(stems) if stem.endswith("ize"))
+    return list(dict.fromkeys(stems))
