@@ -153,6 +153,14 @@ class Cascade:
         )
 
 
+def path_matches(key: str, pattern: str) -> bool:
+    """Whether the page at ``key`` matches a Hugo path glob (``{/news/**}``): Hugo's globs read a
+    brace group of one pattern as that pattern, which wcmatch would take literally."""
+    if pattern.startswith("{") and pattern.endswith("}") and "," not in pattern:
+        pattern = pattern[1:-1]
+    return glob.globmatch("/" + key, pattern, flags=glob.BRACE | glob.GLOBSTAR)
+
+
 def cascades(scope: str, value: object) -> list[Cascade]:
     """The cascade entries a ``cascade`` value (a table or a list of tables) declares."""
     entries = value if isinstance(value, list) else [value]

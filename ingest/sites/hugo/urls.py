@@ -15,10 +15,8 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin
 
-from wcmatch import glob
-
 from ingest.sites.hugo.config import HugoConfig
-from ingest.sites.hugo.content import ContentFile
+from ingest.sites.hugo.content import ContentFile, path_matches
 
 _TOKEN = re.compile(r":([A-Za-z0-9]+)(\[[^\]]*\])?")
 _PATH_KEPT = frozenset("./\\_#+~-@")
@@ -54,9 +52,7 @@ class PermalinkRule:
             return False
         if self.section is not None and self.section != item.section.lower():
             return False
-        return self.path is None or glob.globmatch(
-            "/" + item.key, self.path, flags=glob.BRACE | glob.GLOBSTAR
-        )
+        return self.path is None or path_matches(item.key, self.path)
 
 
 def permalink_rules(config: HugoConfig) -> tuple[PermalinkRule, ...]:
