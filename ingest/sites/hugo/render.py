@@ -64,6 +64,14 @@ class Pages(Protocol):
         """The glossary section of the site and its terms (by file base name), or None."""
         ...
 
+    async def front(self, item: ContentFile) -> Mapping[str, Any]:
+        """The front matter of a content file, keys lower-cased."""
+        ...
+
+    async def section_pages(self, section: ContentFile) -> list[tuple[ContentFile, str]]:
+        """The published regular pages of a section, with their link titles."""
+        ...
+
 
 class Renderer:
     """Renders one page (and what it includes)."""
@@ -274,16 +282,51 @@ class Renderer:
             return ""
         entries = []
         for item in glossary[1].values():
-            raw = await self.pages.text(item.path) or ""
-            try:
-                front, _ = split_front_matter(raw)
-            except FrontMatterError:
-                front = {}
-            definition = await self._include_file(item)
+            front = await self.pages.front(item)
+            definition = _indent(await self._include_file(item)).lstrip()
             title = str(front.get("title") or item.base_name)
-            entries.append((title.lower(), title, definition))
-        lines = [f"{title}\n:   {_indent(definition).lstrip()}" for _, title, definition in sorted(entries)]
-        return _block("\n\n".join(lines), prefix)
+            entry = f"{title}\n:   {definition}"
+            if isinstance(front.get("reference"), str):
+                entry += f"\n:   See [details](<{front['reference']}>)."
+            entries.append((title.lower(), entry))
+        return _block("\n\n".join(entry for _, entry in sorted(entries)), prefix)
+
+    async def _sc_get_page_desc(self, node: Shortcode, prefix: str | None) -> str:
+        """The Hugo docs' ``get-page-desc``: the description of the page a path names."""
+        found = self.pages.find(node.arg(0, "path") or "", self._stack[-1], self.language)
+        if found is None:
+            self.warnings.append(f"The get-page-desc shortcode names {node.arg(0)}, which does not exist.")
+            return ""
+        return str((await self.pages.front(found)).get("description") or "")
+
+    async def _sc_render_list_of_pages_in_section(self, node: Shortcode, prefix: str | None) -> str:
+        """The Hugo docs' list of a section's pages: each linked, with its description, by title;
+        a filter of ``data/page_filters`` keeps (``include``) or drops (``exclude``) pages."""
+        section = self.pages.find(node.arg("path") or "", self._stack[-1], self.language)
+        if section is None:
+            self.warnings.append(
+                f"The {node.tag.name} shortcode names {node.arg('path')}, which does not exist."
+            )
+            return ""
+        filters = await self.pages.data("page_filters")
+        listed = filters.get((node.arg("filter") or "").lower()) if isinstance(filters, dict) else None
+        chosen = {
+            found.path
+            for path in listed or ()
+            if (found := self.pages.find(str(path), self._stack[-1], self.language)) is not None
+        }
+        kind = (node.arg("filtertype") or "none").lower()
+        entries = []
+        for item, link_title in await self.pages.section_pages(section):
+            if (kind == "include" and item.path not in chosen) or (kind == "exclude" and item.path in chosen):
+                continue
+            front = await self.pages.front(item)
+            label = (node.arg("titleprefix") or "") + link_title
+            label = f"`{label}`" if _params(front).get("isfunctionormethod") else label
+            entries.append(
+                (link_title.lower(), f"[{label}](</{item.key}>)\n:   {front.get('description') or ''}")
+            )
+        return _block("\n\n".join(entry for _, entry in sorted(entries)), prefix)
 
     async def _sc_eturl(self, node: Shortcode, prefix: str | None) -> str:
         name = node.arg("filename", 0) or ""
@@ -392,6 +435,11 @@ def _quoted(title: str) -> str:
 
 def _escape_text(value: str) -> str:
     return value.replace("[", "\\[").replace("]", "\\]")
+
+
+def _params(front: Mapping[str, Any]) -> Mapping[str, Any]:
+    params = front.get("params")
+    return {str(key).lower(): value for key, value in params.items()} if isinstance(params, Mapping) else {}
 
 
 def _dotted(source: object, name: str) -> object | None:

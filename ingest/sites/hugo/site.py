@@ -269,6 +269,15 @@ class HugoSite:
         }
         return section, terms
 
+    async def front(self, item: ContentFile) -> Mapping[str, Any]:
+        return self.bundle_fronts.get(item.path) or _lowered(await self._front(item.path))
+
+    async def section_pages(self, section: ContentFile) -> list[tuple[ContentFile, str]]:
+        index = (await self._built_links()).index
+        return [
+            (entry.item, entry.link_title) for entry in index.children(section) if entry.item.kind == "page"
+        ]
+
     async def _front(self, path: str) -> Mapping[str, Any]:
         raw = await self.text(path)
         try:
