@@ -172,11 +172,11 @@ async def test_ref_and_relref_become_link_destinations() -> None:
 async def test_an_unknown_shortcode_keeps_its_inner_text_and_is_counted() -> None:
     """Inner content kept, a self-closing one dropped, each counted as shortcode:<name>."""
     prepared = await body_of(
-        '{{< callout type="tip" >}}\nBack up **first**.\n{{< /callout >}}\n\n'
-        "{{< toc />}}\n\nText {{% badge %}}beta{{% /badge %}}.\n"
+        '{{< panel kind="tip" >}}\nBack up **first**.\n{{< /panel >}}\n\n'
+        "{{< toc />}}\n\nText {{% label %}}beta{{% /label %}}.\n"
     )
     assert prepared.body == "Back up **first**.\n\nText beta.\n"
-    assert prepared.unknown == {"shortcode:callout": 1, "shortcode:toc": 1, "shortcode:badge": 1}
+    assert prepared.unknown == {"shortcode:panel": 1, "shortcode:toc": 1, "shortcode:label": 1}
 
 
 async def test_shortcodes_in_list_items_keep_the_item_indentation() -> None:
@@ -211,3 +211,45 @@ async def test_readfile_inlines_a_file_of_the_site() -> None:
         **{"snippets/intro.md": "Shared *intro*.\n", "examples/main.go": "package main\n"},
     )
     assert prepared.body == "Shared *intro*.\n\n```go\npackage main\n```\n"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        (
+            '{{< callout type="warning" >}}\nBack up first.\n{{< /callout >}}',
+            "!!! warning\n\n    Back up first.",
+        ),
+        ('{{< callout emoji="💡" >}}\nA hint.\n{{< /callout >}}', "!!! note\n\n    A hint."),
+        (
+            '{{< alert title="Heads up" color="danger" >}}Stop.{{< /alert >}}',
+            '!!! danger "Heads up"\n\n    Stop.',
+        ),
+        ("{{% notice tip %}}\nUse `-v`.\n{{% /notice %}}", "!!! tip\n\n    Use `-v`."),
+        ("{{< hint warning >}}\nCareful.\n{{< /hint >}}", "!!! warning\n\n    Careful."),
+        ("{{< note >}}\nRemember.\n{{< /note >}}", "!!! note\n\n    Remember."),
+    ],
+)
+async def test_theme_callouts_are_admonitions(markdown: str, expected: str) -> None:
+    """Callouts of docs themes (Hextra, Docsy, Relearn, Book, Kubernetes' note) read as admonitions."""
+    prepared = await body_of(markdown + "\n")
+    assert prepared.body == expected + "\n"
+    assert prepared.unknown == {}
+
+
+async def test_theme_cards_badges_steps_and_file_trees() -> None:
+    """Cards are linked list items, a badge its text, steps their content, a file tree a list."""
+    prepared = await body_of(
+        '{{< cards >}}\n  {{< card link="../callout" title="Callout" icon="warning" >}}\n'
+        '  {{< card link="/docs/tabs/" title="Tabs" subtitle="Switch views" >}}\n{{< /cards >}}\n\n'
+        '{{< badge "v2" >}} {{< icon "github" >}}ready\n\n'
+        "{{% steps %}}\n\n### Install\n\nRun it.\n\n{{% /steps %}}\n\n"
+        '{{< filetree/container >}}\n  {{< filetree/folder name="content" >}}\n'
+        '    {{< filetree/file name="_index.md" >}}\n  {{< /filetree/folder >}}\n'
+        '  {{< filetree/file name="hugo.toml" >}}\n{{< /filetree/container >}}\n'
+    )
+    assert prepared.body == (
+        "- [Callout](../callout)\n- [Tabs](/docs/tabs/) — Switch views\n\n"
+        "v2 ready\n\n### Install\n\nRun it.\n\n- content/\n  - _index.md\n- hugo.toml\n"
+    )
+    assert prepared.unknown == {}

@@ -16,25 +16,9 @@ from typing import Any
 import tomli_w
 import yaml
 
+from ingest.sites.hugo.blocks import fence
+
 _FRONT_MATTER_FENCES = {"toml": "+++", "yaml": "---"}
-
-
-def fence(code: str, language: str = "") -> str:
-    """``code`` as a fenced code block whose fence no line of it can close."""
-    longest = max((len(run) for run in _backtick_runs(code)), default=0)
-    marker = "`" * max(3, longest + 1)
-    return f"{marker}{language}\n{code.rstrip(chr(10))}\n{marker}"
-
-
-def _backtick_runs(code: str) -> list[str]:
-    runs, current = [], ""
-    for char in code:
-        if char == "`":
-            current += "`"
-        elif current:
-            runs.append(current)
-            current = ""
-    return [*runs, current] if current else runs
 
 
 def parse_config(text: str) -> tuple[str, Mapping[str, Any]] | None:
