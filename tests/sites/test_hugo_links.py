@@ -6,7 +6,7 @@ import pytest
 
 from ingest.sites.contract import ResolvedLink
 from ingest.sites.hugo.links import HugoLinks
-from tests.sites.hugo_site import SITE_URL, MemoryFiles, docs_files, open_site
+from tests.sites.hugo_site import SITE_URL, MemoryFiles, docs_files, open_site, page
 
 INSTALL = "content/en/guide/install.md"
 CONFIGURE = "content/en/guide/configure.md"
@@ -104,3 +104,16 @@ async def test_heading_ids_follow_the_sites_rule(
     links = await (await open_site(MemoryFiles({"hugo.toml": config, "content/a.md": "A"}))).links()
     assert isinstance(links, HugoLinks)
     assert links.heading_id(text, taken) == expected
+
+
+async def test_a_ref_with_lang_links_to_the_page_in_that_language() -> None:
+    """{{< ref path="..." lang="fr" >}} is the French page's published path."""
+    files = docs_files()
+    files.files["content/en/guide/lang.md"] = (
+        '---\ntitle: Lang\n---\n[French]({{< ref path="/guide/install.md#top" lang="fr" >}})\n'
+    )
+    site = await open_site(files, site_url=SITE_URL)
+    prepared = await page(site, files, "content/en/guide/lang.md")
+    assert prepared.body == "[French](/fr/guide/install/#top)\n"
+    resolved = (await site.links()).resolve("/fr/guide/install/#top", "content/en/guide/lang.md")
+    assert resolved == ResolvedLink("https://docs.example.com/fr/guide/install/#top")

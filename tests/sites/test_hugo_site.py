@@ -296,3 +296,27 @@ async def test_every_page_of_the_fixture_prepares_without_site_syntax() -> None:
                     part for index, part in enumerate(prepared.body.split("`")) if index % 2 == 0
                 )
                 assert "{{<" not in outside_code and "{{%" not in outside_code, path
+
+
+async def test_cascades_with_targets_from_front_matter_and_config() -> None:
+    """A cascade list with _target (path glob, kind) and the config's [[cascade]] reach only the
+    pages they target; JSON and TOML front matter are read at open."""
+    files = MemoryFiles(
+        {
+            "hugo.toml": (
+                "[[cascade]]\n[cascade.build]\nrender = 'never'\n[cascade.target]\npath = '{/internal/**}'\n"
+            ),
+            "content/docs/_index.md": (
+                '{"title": "Docs", "cascade": [{"build": {"render": "never"}, '
+                '"_target": {"path": "/docs/old/**", "kind": "page"}}]}\n\nDocs.'
+            ),
+            "content/docs/old/a.md": "---\ntitle: Old\n---\nOld.",
+            "content/docs/new.md": "---\ntitle: New\n---\nNew.",
+            "content/internal/notes.md": "+++\ntitle = 'Notes'\n+++\nNotes.",
+        }
+    )
+    site = await open_site(files)
+    assert site.role("content/docs/old/a.md") is Role.PARTIAL
+    assert site.role("content/internal/notes.md") is Role.PARTIAL
+    assert site.role("content/docs/new.md") is Role.PAGE
+    assert site.role("content/docs/_index.md") is Role.PAGE

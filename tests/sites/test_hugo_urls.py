@@ -136,3 +136,17 @@ async def test_module_mounts_place_content_and_its_language() -> None:
     assert (await page(site, files, "content/de/a.md")).url == "https://example.org/de/a/"
     assert (await page(site, files, "content/en/a.md")).url == "https://example.org/a/"
     assert site.role("content/LICENSE.md").value == "other"
+
+
+async def test_a_top_level_folder_named_after_a_language_holds_its_pages() -> None:
+    """content/fr/ of a site with a French language (no contentDir): French pages at /fr/."""
+    files = MemoryFiles(
+        {
+            "hugo.toml": MULTILINGUAL,
+            "content/guide.md": "---\ntitle: Guide\n---\nText.",
+            "content/fr/guide.md": "---\ntitle: Guide\n---\nTexte.",
+        }
+    )
+    site = await open_site(files, site_url=ROOT)
+    french = await page(site, files, "content/fr/guide.md")
+    assert (french.url, french.locale) == ("https://example.org/fr/guide/", "fr")

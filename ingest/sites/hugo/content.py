@@ -92,7 +92,14 @@ def content_file(path: str, config: HugoConfig) -> ContentFile | None:
     if name and config.language(tag.lower()) is not None:
         stem = name
         language = language or tag.lower()
-    logical = "/".join(part for part in (root.target, str(posix.parent).strip("."), stem + suffix) if part)
+    folder = str(posix.parent).strip(".")
+    top, _, rest = folder.partition("/")
+    named = config.language(top.lower()) if language is None and not root.target else None
+    if named is not None and named.key != config.default_language and named.content_dir is None:
+        # content/fr/ of a site with a French language: Hugo publishes it at /fr/ as a section of
+        # the default language; its reader reads French, so it is the French page (same URL).
+        language, folder = named.key, rest
+    logical = "/".join(part for part in (root.target, folder, stem + suffix) if part)
     kind: Kind = "page"
     if stem == "_index":
         kind = "home" if "/" not in logical else "section"
@@ -148,9 +155,7 @@ class Cascade:
             return False
         if self.languages is not None and item.language not in self.languages:
             return False
-        return self.path is None or glob.globmatch(
-            "/" + item.key, self.path, flags=glob.BRACE | glob.GLOBSTAR
-        )
+        return self.path is None or path_matches(item.key, self.path)
 
 
 def path_matches(key: str, pattern: str) -> bool:

@@ -46,6 +46,10 @@ class Pages(Protocol):
         """The published regular pages of a section, with their link titles."""
         ...
 
+    async def page_path(self, item: ContentFile) -> str:
+        """The published path of a page (``/fr/guide/``)."""
+        ...
+
 
 class Context(Protocol):
     """**Protocol**: the page being rendered, as a shortcode handler uses it."""

@@ -98,7 +98,7 @@ class Renderer:
             self.unknown[f"shortcode:{name}"] += 1
             return ""
         if lowered in ("ref", "relref"):
-            return self._ref(node, before)
+            return await self._ref(node, before)
         if lowered in _CODE_LIKE:
             return block(await self._code(node, prefix), prefix)
         if lowered in _INCLUDES:
@@ -155,13 +155,20 @@ class Renderer:
             raise IncludeProblem(f"The included file {path} cannot be read: {exc}.") from exc
         return await self._inlined(path, body)
 
-    def _ref(self, node: Shortcode, before: str) -> str:
+    async def _ref(self, node: Shortcode, before: str) -> str:
         """``ref``/``relref`` give the target's address; in a link (``[text](`` before it) that is
-        the link's destination, anywhere else a link reading the target."""
+        the link's destination, anywhere else a link reading the target. With ``lang``, the
+        address is the published path of the target's page in that language."""
         target = node.arg(0, "path") or ""
         if not target:
             self.warnings.append(f"A {node.tag.name} shortcode names no page.")
             return ""
+        language = (node.arg("lang") or "").lower()
+        if language and language != self.language:
+            path, hashmark, anchor = target.partition("#")
+            found = self.pages.find(path, self.current_path, language)
+            if found is not None and found.language == language:
+                target = await self.pages.page_path(found) + hashmark + anchor
         if before.endswith("](") or _REFERENCE_DEFINITION.match(before):
             return href(target)
         return f"[{target}]({href(target)})"

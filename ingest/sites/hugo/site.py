@@ -278,6 +278,10 @@ class HugoSite:
             (entry.item, entry.link_title) for entry in index.children(section) if entry.item.kind == "page"
         ]
 
+    async def page_path(self, item: ContentFile) -> str:
+        entry = (await self._built_links()).index.entry(item)
+        return entry.path if entry is not None else "/" + item.key
+
     async def _front(self, path: str) -> Mapping[str, Any]:
         raw = await self.text(path)
         try:
