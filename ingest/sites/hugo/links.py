@@ -19,6 +19,7 @@ from ingest.hrefs import settle_href
 from ingest.sites.contract import ResolvedLink
 from ingest.sites.hugo.config import HugoConfig
 from ingest.sites.hugo.content import CONTENT_SUFFIXES, ContentFile
+from ingest.sites.hugo.page import auto_title
 from ingest.sites.hugo.text import anchor
 from ingest.sites.hugo.urls import absolute, language_prefix, make_path
 
@@ -236,10 +237,3 @@ def entries(
             )
         )
     return found
-
-
-def auto_title(item: ContentFile) -> str:
-    """The title Hugo gives a page whose front matter names none: its folder's or file's name."""
-    name = item.base_name or "Home"
-    words = name.replace("-", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]

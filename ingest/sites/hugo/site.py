@@ -11,7 +11,6 @@ import asyncio
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
 from typing import Any
 
 from ingest.sites.contract import (
@@ -33,13 +32,20 @@ from ingest.sites.hugo.content import (
     unrendered,
 )
 from ingest.sites.hugo.frontmatter import FrontMatterError, decode, split_front_matter
-from ingest.sites.hugo.links import ContentKeys, HugoLinks, PageIndex, auto_title, entries, join
+from ingest.sites.hugo.links import ContentKeys, HugoLinks, PageIndex, entries, join
+from ingest.sites.hugo.page import lowered, metadata, title_of, unpublished
 from ingest.sites.hugo.render import IncludeProblem, Renderer
 from ingest.sites.hugo.urls import absolute, page_path, permalink_rules
 
 #: Bumped when the dialect's output changes, so pages prepared by an older one are re-read.
 _VERSION = b"hugo-dialect/1"
 _DATA_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+#: The data files shortcodes the dialect renders read (code-toggle, page lists, eturl).
+_DATA_READ = tuple(
+    f"data/{name}{suffix}"
+    for name in ("docs", "page_filters", "embedded_template_urls")
+    for suffix in _DATA_SUFFIXES
+)
 #: Front matter kept beside the page (JSON-representable), by its lower-cased key.
 _KEPT = (
     "description",
@@ -83,7 +89,7 @@ class HugoSite:
         """Read every bundle page's front matter: their cascades and build options."""
         bundles = [item for item in self.pages.values() if item.kind != "page" or item.leaf_bundle]
         for item in sorted(bundles, key=lambda item: item.key.count("/")):
-            front = _lowered(await self._front(item.path))
+            front = lowered(await self._front(item.path))
             self.bundle_fronts[item.path] = front
             if "cascade" in front:
                 self.cascades.extend(cascades(item.key, front["cascade"]))
@@ -123,7 +129,7 @@ class HugoSite:
             if role is Role.PAGE:
                 shaping = path in self.shaping
                 digest.update(f"page\0{path}\0{fingerprints.get(path, '') if shaping else ''}\n".encode())
-            elif role is Role.PARTIAL or (path.startswith("data/") and path.endswith(_DATA_SUFFIXES)):
+            elif role is Role.PARTIAL or path in _DATA_READ:
                 digest.update(f"partial\0{path}\0{fingerprints.get(path, '')}\n".encode())
         return digest.hexdigest()
 
@@ -135,11 +141,13 @@ class HugoSite:
         item = self.pages.get(path)
         if item is None:
             return NotAPage("not a content page of the Hugo site")
-        lowered = _lowered(front)
-        reason = self._hidden.get(path) or _unpublished(lowered) or self._build_reason(item, lowered)
+        lowered_front = lowered(front)
+        reason = (
+            self._hidden.get(path) or unpublished(lowered_front) or self._build_reason(item, lowered_front)
+        )
         if reason is not None:
             return NotAPage(reason)
-        renderer = Renderer(self, path, lowered, item.language)
+        renderer = Renderer(self, path, lowered_front, item.language)
         try:
             markdown = await renderer.render(body)
         except IncludeProblem as exc:
@@ -152,18 +160,18 @@ class HugoSite:
         if not markdown.strip():
             return NotAPage("a page with no text of its own (its site's templates make its content)")
         url = (
-            absolute(page_path(item, lowered, self.config, self.rules), self.site_url)
+            absolute(page_path(item, lowered_front, self.config, self.rules), self.site_url)
             if self.site_url
             else None
         )
         return PreparedPage(
             body=markdown,
-            title=_title(lowered, markdown, item),
+            title=title_of(lowered_front, markdown, item),
             url=url,
             locale=self._locale(item),
             warnings=tuple(renderer.warnings),
             unknown=dict(renderer.unknown),
-            metadata={key: _plain(lowered[key]) for key in _KEPT if key in lowered},
+            metadata=metadata(lowered_front),
         )
 
     async def _section_list(self, item: ContentFile) -> str | None:
@@ -190,7 +198,9 @@ class HugoSite:
             return None
         language = self.config.language(item.language)
         code = language.code if language else None
-        return item.language if _looks_like_tag(item.language) or not code else code
+        if code and (code.lower() == item.language or not _looks_like_tag(item.language)):
+            return code
+        return item.language
 
     # Converting
 
@@ -206,9 +216,9 @@ class HugoSite:
                 for path, item in self.pages.items():
                     front = self.bundle_fronts.get(path)
                     if front is None:
-                        front = _lowered(await self._front(path))
+                        front = lowered(await self._front(path))
                     fronts[path] = front
-                    reason = hidden.get(path) or _unpublished(front) or self._build_reason(item, front)
+                    reason = hidden.get(path) or unpublished(front) or self._build_reason(item, front)
                     if reason is not None:
                         hidden[path] = reason
                     paths_of[path] = page_path(item, front, self.config, self.rules)
@@ -270,7 +280,7 @@ class HugoSite:
         return section, terms
 
     async def front(self, item: ContentFile) -> Mapping[str, Any]:
-        return self.bundle_fronts.get(item.path) or _lowered(await self._front(item.path))
+        return self.bundle_fronts.get(item.path) or lowered(await self._front(item.path))
 
     async def section_pages(self, section: ContentFile) -> list[tuple[ContentFile, str]]:
         index = (await self._built_links()).index
@@ -290,64 +300,11 @@ class HugoSite:
             return {}
 
 
-def _lowered(front: Mapping[str, Any]) -> dict[str, Any]:
-    return {str(key).lower(): value for key, value in front.items()}
-
-
-def _unpublished(front: Mapping[str, Any]) -> str | None:
-    """Why front matter alone keeps a page off the published site (a draft, a future or expired date)."""
-    if front.get("draft") is True or str(front.get("draft")).lower() == "true":
-        return "draft"
-    today = datetime.now(UTC).date()
-    publish = _day(front.get("publishdate") or front.get("date"))
-    if publish is not None and publish > today:
-        return f"to be published on {publish.isoformat()}"
-    expiry = _day(front.get("expirydate"))
-    if expiry is not None and expiry <= today:
-        return f"expired on {expiry.isoformat()}"
-    return None
-
-
-def _day(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
-        except ValueError:
-            return None
-    return None
-
-
-def _title(front: Mapping[str, Any], markdown: str, item: ContentFile) -> str:
-    title = front.get("title")
-    if isinstance(title, (str, int, float)) and str(title).strip():
-        return str(title).strip()
-    for line in markdown.split("\n"):
-        if line.startswith("# "):
-            return line[2:].strip().rstrip("#").strip()
-    return auto_title(item)
-
-
 def _relative(path: str, folder: str) -> str:
     prefix = folder + "/" if folder else ""
     if path.startswith(prefix):
         return path[len(prefix) :]
     return "/".join([".."] * (folder.count("/") + 1)) + "/" + join("", path)
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
 
 
 def _parse_data(suffix: str, raw: str) -> object:
