@@ -253,3 +253,11 @@ async def test_theme_cards_badges_steps_and_file_trees() -> None:
         "v2 ready\n\n### Install\n\nRun it.\n\n- content/\n  - _index.md\n- hugo.toml\n"
     )
     assert prepared.unknown == {}
+
+
+async def test_emoji_codes_read_as_emoji_when_the_site_enables_them() -> None:
+    """enableEmoji: :heavy_check_mark: shows as the character, except in code; off, as written."""
+    markdown = "| a | b |\n|---|---|\n| :heavy_check_mark: | :x: |\n\nType `:smile:` for :smile:.\n"
+    enabled = await body_of(markdown, config='baseURL = "https://example.org/"\nenableEmoji = true\n')
+    assert enabled.body == "| a | b |\n|---|---|\n| ✔️ | ❌ |\n\nType `:smile:` for 😄.\n"
+    assert (await body_of(markdown)).body == markdown

@@ -71,6 +71,8 @@ class HugoConfig:
     heading_ids: str
     #: ``markup.goldmark.parser.attribute.block``: ``{.class}`` lines after blocks are attributes.
     block_attributes: bool
+    #: ``enableEmoji``: ``:smile:`` reads as the emoji.
+    emoji: bool = False
 
     @property
     def multilingual(self) -> bool:
@@ -185,6 +187,7 @@ def _interpret(files: tuple[str, ...], values: Config) -> HugoConfig:
         lower_paths=not bool(values.get("disablepathtolower", False)),
         heading_ids=str(markup.get("autoheadingidtype") or "github").lower(),
         block_attributes=bool(_table(markup.get("attribute")).get("block", False)),
+        emoji=bool(values.get("enableemoji", False)),
     )
 
 

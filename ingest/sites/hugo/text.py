@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 
+import emoji
+
 from ingest.sites.hugo.config import HugoConfig
 from ingest.sites.hugo.urls import make_path
 from ingest.sites.slugs import github_slug, unique
@@ -24,6 +26,7 @@ _HEADING = re.compile(
 )
 _ID = re.compile(r"#([\w:-]+)")
 _FENCE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _GLOSSARY_LINK = re.compile(r"\[([^\[\]\n]+)\]\(g\)")
 _BLACKFRIDAY_DROPPED = re.compile(r"[^\w]+")
 
@@ -55,10 +58,22 @@ def tidy(body: str, config: HugoConfig, glossary_href: Callable[[str], str | Non
             line = heading.group("head") + (f" {{#{identifier.group(1)}}}" if identifier else "")
         if "](g)" in line:
             line = _GLOSSARY_LINK.sub(glossary, line)
+        if config.emoji and ":" in line:
+            line = _outside_code(line, lambda part: emoji.emojize(part, language="alias"))
         if not line.strip() and lines and not lines[-1].strip():
             continue
         lines.append(line.rstrip() if not line.strip() else line)
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def _outside_code(line: str, change: Callable[[str], str]) -> str:
+    """``line`` with ``change`` applied to its text, its inline code spans left as written."""
+    parts: list[str] = []
+    position = 0
+    for span in _CODE_SPAN.finditer(line):
+        parts.extend((change(line[position : span.start()]), span.group(0)))
+        position = span.end()
+    return "".join([*parts, change(line[position:])])
 
 
 def urlize(value: str) -> str:
