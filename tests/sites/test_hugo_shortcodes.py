@@ -261,3 +261,16 @@ async def test_emoji_codes_read_as_emoji_when_the_site_enables_them() -> None:
     enabled = await body_of(markdown, config='baseURL = "https://example.org/"\nenableEmoji = true\n')
     assert enabled.body == "| a | b |\n|---|---|\n| ✔️ | ❌ |\n\nType `:smile:` for 😄.\n"
     assert (await body_of(markdown)).body == markdown
+
+
+async def test_code_fence_attributes_go_and_a_file_name_is_shown_above() -> None:
+    """```go {file="main.go" copy=true}: the fence keeps its language; the file name (shown by
+    the sites that set it) is a line above; other attributes go."""
+    prepared = await body_of(
+        '```go-html-template {file="layouts/page.html" copy=true}\n{{ .Title }}\n```\n\n'
+        "1. Then:\n\n   ```python {linenos=table}\n   print()\n   ```\n"
+    )
+    assert prepared.body == (
+        "`layouts/page.html`\n\n```go-html-template\n{{ .Title }}\n```\n\n"
+        "1. Then:\n\n   ```python\n   print()\n   ```\n"
+    )

@@ -26,6 +26,11 @@ _HEADING = re.compile(
 )
 _ID = re.compile(r"#([\w:-]+)")
 _FENCE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
+# A fence's info string with Goldmark attributes: ```go {file="main.go" linenos=table}
+_FENCE_ATTRIBUTES = re.compile(
+    r"(?P<open>[ \t>]*(?:`{3,}|~{3,})[ \t]*[^\s{`]*)[ \t]*\{(?P<attributes>[^}]*)\}[ \t]*"
+)
+_FILE_ATTRIBUTE = re.compile(r"\b(?:file|filename|title)=(?:\"([^\"]*)\"|'([^']*)'|([^\s,}]+))")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _GLOSSARY_LINK = re.compile(r"\[([^\[\]\n]+)\]\(g\)")
 _BLACKFRIDAY_DROPPED = re.compile(r"[^\w]+")
@@ -51,6 +56,8 @@ def tidy(body: str, config: HugoConfig, glossary_href: Callable[[str], str | Non
             continue
         if opening:
             fence = opening.group(1)
+            if attributed := _FENCE_ATTRIBUTES.fullmatch(line):
+                line = _captioned_fence(attributed)
         elif config.block_attributes and _BLOCK_ATTRIBUTES.fullmatch(line):
             continue
         elif heading := _HEADING.fullmatch(line):
@@ -64,6 +71,18 @@ def tidy(body: str, config: HugoConfig, glossary_href: Callable[[str], str | Non
             continue
         lines.append(line.rstrip() if not line.strip() else line)
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def _captioned_fence(attributed: re.Match[str]) -> str:
+    """A fence opening without its Goldmark attributes; a file name among them (shown above the
+    code by the sites that set it) becomes a line of its own before the fence."""
+    opening = attributed.group("open")
+    named = _FILE_ATTRIBUTE.search(attributed.group("attributes"))
+    if named is None:
+        return opening
+    name = next(group for group in named.groups() if group is not None)
+    prefix = opening[: len(opening) - len(opening.lstrip(" \t>"))]
+    return f"{prefix}`{name}`\n{prefix.rstrip()}\n{opening}"
 
 
 def _outside_code(line: str, change: Callable[[str], str]) -> str:
