@@ -82,6 +82,7 @@ class HugoSite:
         self._hidden: dict[str, str] = {}
         self._texts: dict[str, str | None] = {}
         self._data: dict[str, object] = {}
+        self._glossaries: dict[str, tuple[ContentFile, dict[str, ContentFile]] | None] = {}
         self._links: HugoLinks | None = None
         self._lock = asyncio.Lock()
 
@@ -260,6 +261,12 @@ class HugoSite:
         return self._data[name]
 
     def glossary(self, language: str) -> tuple[ContentFile, dict[str, ContentFile]] | None:
+        if language not in self._glossaries:
+            self._glossaries[language] = self._glossary(language)
+        return self._glossaries[language]
+
+    def _glossary(self, language: str) -> tuple[ContentFile, dict[str, ContentFile]] | None:
+        """A section named ``glossary`` (the page's language first) and its pages by file name."""
         sections = [
             item
             for item in self.pages.values()
