@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ingest.sites.hugo.shortcodes import Shortcode, parse
+from ingest.sites.hugo.shortcodes import Code, Shortcode, parse, source_of
 from tests.sites.hugo_site import body_of, docs_files, open_site, page
 
 
@@ -273,4 +275,30 @@ async def test_code_fence_attributes_go_and_a_file_name_is_shown_above() -> None
     assert prepared.body == (
         "`layouts/page.html`\n\n```go-html-template\n{{ .Title }}\n```\n\n"
         "1. Then:\n\n   ```python\n   print()\n   ```\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    ["{{% a >}}", "{{< a b=>}}", '{{< a "open', "{{< a `raw", "{{</* a", "{{< /a >}}", "``` x", "<!-- open"],
+)
+async def test_broken_shortcode_syntax_is_read_as_text_without_failing(markdown: str) -> None:
+    """A tag that never closes, mixed delimiters or an open quote: no hang, no exception."""
+    prepared = await body_of(f"Before {markdown} after.\n")
+    assert prepared.body.startswith("Before")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["{{<", "{{%", ">}}", "%}}", "/", "*", "`", '"', "=", " ", "a", "\n"])).map(
+        "".join
+    )
+)
+def test_any_text_parses_and_keeps_every_character_outside_comments(text: str) -> None:
+    """The parser ends on any text, and writing its tree back gives the text (comments unescaped)."""
+    nodes = parse(text)
+    written = source_of(nodes)
+    has_comment = "<!--" in text or any(isinstance(node, Code) and not node.text for node in nodes)
+    assert has_comment or written.replace("/*", "").replace("*/", "") == text.replace("/*", "").replace(
+        "*/", ""
     )

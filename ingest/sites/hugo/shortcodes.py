@@ -270,4 +270,5 @@ def _value(text: str, position: int) -> tuple[str | None, int]:
     for closer in ("/>}}", "/%}}", ">}}", "%}}"):
         if closer in value:
             value = value[: value.index(closer)]
-    return value, position + len(value)
+    # Nothing read (a closer of the other delimiter, ``{{% a >}}``): this is no tag.
+    return (value, position + len(value)) if value else (None, position)
