@@ -10,8 +10,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import tomllib
 from collections.abc import Mapping
 from typing import Any
+
+import yaml
 
 from ingest.sites.contract import (
     NotAPage,
@@ -45,18 +48,6 @@ _DATA_READ = tuple(
     f"data/{name}{suffix}"
     for name in ("docs", "page_filters", "embedded_template_urls")
     for suffix in _DATA_SUFFIXES
-)
-#: Front matter kept beside the page (JSON-representable), by its lower-cased key.
-_KEPT = (
-    "description",
-    "summary",
-    "keywords",
-    "tags",
-    "categories",
-    "aliases",
-    "date",
-    "lastmod",
-    "linktitle",
 )
 
 
@@ -315,10 +306,6 @@ def _relative(path: str, folder: str) -> str:
 
 
 def _parse_data(suffix: str, raw: str) -> object:
-    import tomllib
-
-    import yaml
-
     try:
         if suffix == ".toml":
             return tomllib.loads(raw)
