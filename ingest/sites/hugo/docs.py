@@ -1,0 +1,103 @@
+"""Shortcodes of the Hugo documentation that sites built on it copy: ``new-in``/``deprecated-in``,
+the glossary (``glossary-term``, ``glossary``), page lists and descriptions, ``eturl``."""
+
+from __future__ import annotations
+
+from ingest.sites.hugo.blocks import admonition, block, href, indent, params
+from ingest.sites.hugo.context import Context, Handler
+from ingest.sites.hugo.shortcodes import Shortcode
+
+_FEATURE_STATES = {"new-in": "New in", "deprecated-in": "Deprecated in"}
+
+
+async def feature_state(ctx: Context, node: Shortcode, prefix: str | None) -> str:
+    """A short phrase ("New in v0.123.0"); with inner text, an admonition titled so."""
+    version = (node.arg(0, "version") or "").lstrip("vV")
+    phrase = f"{_FEATURE_STATES[node.tag.name.lower()]} v{version}"
+    inner = (await ctx.inner(node, prefix)).strip("\n")
+    return block(admonition("!!!", "note", phrase, inner), prefix) if inner else phrase
+
+
+async def glossary_term(ctx: Context, node: Shortcode, prefix: str | None) -> str:
+    """The term's definition (its glossary page's text), or the term itself."""
+    term = node.arg(0, "term") or ""
+    found = ctx.term(term)
+    definition = await ctx.include_file(found) if found is not None else ""
+    return block(definition, prefix, inline=prefix is None) if definition else term
+
+
+async def glossary(ctx: Context, node: Shortcode, prefix: str | None) -> str:
+    """Every term of the glossary section, by title, as a definition list."""
+    found = ctx.pages.glossary(ctx.language)
+    if found is None:
+        ctx.unknown["shortcode:glossary"] += 1
+        return ""
+    entries = []
+    for item in found[1].values():
+        front = await ctx.pages.front(item)
+        title = str(front.get("title") or item.base_name)
+        entry = f"{title}\n:   {indent(await ctx.include_file(item)).lstrip()}"
+        if isinstance(front.get("reference"), str):
+            entry += f"\n:   See [details]({href(front['reference'])})."
+        entries.append((title.lower(), entry))
+    return block("\n\n".join(entry for _, entry in sorted(entries)), prefix)
+
+
+async def page_description(ctx: Context, node: Shortcode, prefix: str | None) -> str:
+    """``get-page-desc``: the description of the page a path names."""
+    target = node.arg(0, "path") or ""
+    found = ctx.pages.find(target, ctx.current_path, ctx.language)
+    if found is None:
+        ctx.warnings.append(f"The {node.tag.name} shortcode names {target}, which does not exist.")
+        return ""
+    return str((await ctx.pages.front(found)).get("description") or "")
+
+
+async def section_list(ctx: Context, node: Shortcode, prefix: str | None) -> str:
+    """``render-list-of-pages-in-section``: the section's pages by title, each linked with its
+    description; a ``data/page_filters`` list keeps (``include``) or drops (``exclude``) pages."""
+    target = node.arg("path") or ""
+    section = ctx.pages.find(target, ctx.current_path, ctx.language)
+    if section is None:
+        ctx.warnings.append(f"The {node.tag.name} shortcode names {target}, which does not exist.")
+        return ""
+    filters = await ctx.pages.data("page_filters")
+    listed = filters.get((node.arg("filter") or "").lower()) if isinstance(filters, dict) else None
+    chosen = {
+        found.path
+        for path in listed or ()
+        if (found := ctx.pages.find(str(path), ctx.current_path, ctx.language)) is not None
+    }
+    kind = (node.arg("filtertype") or "none").lower()
+    entries = []
+    for item, link_title in await ctx.pages.section_pages(section):
+        if (kind == "include" and item.path not in chosen) or (kind == "exclude" and item.path in chosen):
+            continue
+        front = await ctx.pages.front(item)
+        label = (node.arg("titleprefix") or "") + link_title
+        label = f"`{label}`" if params(front).get("isfunctionormethod") else label
+        entries.append(
+            (link_title.lower(), f"[{label}]({href('/' + item.key)})\n:   {front.get('description') or ''}")
+        )
+    return block("\n\n".join(entry for _, entry in sorted(entries)), prefix)
+
+
+async def embedded_template_url(ctx: Context, node: Shortcode, prefix: str | None) -> str:
+    """``eturl``: the URL of an embedded template's source, from ``data/embedded_template_urls``."""
+    name = node.arg("filename", 0) or ""
+    urls = await ctx.pages.data("embedded_template_urls")
+    if isinstance(urls, dict) and name in urls and isinstance(urls.get("base_url"), str):
+        return str(urls["base_url"]).rstrip("/") + "/" + str(urls[name]).lstrip("/")
+    ctx.unknown["shortcode:eturl"] += 1
+    return ""
+
+
+HANDLERS: dict[str, Handler] = {
+    "new-in": feature_state,
+    "deprecated-in": feature_state,
+    "glossary-term": glossary_term,
+    "glossary": glossary,
+    "get-page-desc": page_description,
+    "render-list-of-pages-in-section": section_list,
+    "eturl": embedded_template_url,
+}
