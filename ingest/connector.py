@@ -170,18 +170,22 @@ class Watchable(Protocol):
     are observed: the daemon owns the observers.
 
     ``watched_paths`` must be cheap: the daemon asks about once a second, and when the answer
-    changes (an export that was a zip is now a folder), or a watched folder was removed or
-    replaced (a link moved to a new release), it observes the paths anew and syncs the source
-    whole.
+    changes (an export that was a zip is now a folder), a watched folder was removed or replaced
+    (a link moved to a new release), or a watched path leads elsewhere (a link to a zip moved to
+    a new one), it observes the paths anew and syncs the source whole. While it names none, or
+    raises, or a path cannot be observed, the source is synced every ``poll_seconds``.
 
-    ``affected_by`` maps one changed path (absolute, below the real path of a watched folder;
-    ``folder`` when it is, or was, a folder) to the locators of the documents it names as
-    ``scan`` would list them, or to the whole source. It is called from the daemon's threads,
-    so it must be thread-safe. The daemon also passes each watched path itself whenever it
-    starts observing it (at start, after it was removed or replaced) and when the kernel lost
-    events: then anything below may have changed, and a connector that remembers something of
-    the tree (the filesystem connector: its symbolic links) must read it again. The source's
-    ``include`` and ``exclude`` globs are applied by the daemon.
+    ``affected_by`` maps one changed path (absolute and real, symbolic links resolved: below the
+    real path of a watched folder, or the real path of a watched file; ``folder`` when it is, or
+    was, a folder) to the locators of the documents it names as ``scan`` would list them, or to
+    the whole source (also what an exception from it means: the daemon logs it). Both methods are
+    called from the daemon's threads, so they must be thread-safe; ``affected_by`` runs on the
+    one thread that delivers every source's file events, so it must be quick too. The daemon also
+    passes each watched path itself whenever it starts observing it (at start, after it was
+    removed or replaced) and when the kernel lost events: then anything below may have changed,
+    and a connector that remembers something of the tree (the filesystem connector: its symbolic
+    links) must read it again. The source's ``include`` and ``exclude`` globs are applied by the
+    daemon.
     """
 
     def watched_paths(self) -> Sequence[WatchedPath]: ...

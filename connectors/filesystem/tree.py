@@ -53,7 +53,8 @@ def locator_of(parts: Sequence[str]) -> str | None:
 class Walker:
     """One walk of the tree. Besides what it finds, it records the shape of the tree: each real
     folder with every locator prefix it is listed under (more than one when a symlink leads to
-    it), the symlinks it met, and the locators of symlinks naming each real file."""
+    it), the symlinks it met, the locators of symlinks naming each real file, and the real paths
+    symlinks lead to: all of them, and those that did not exist (a link made before its target)."""
 
     root: str
     follow_symlinks: bool
@@ -62,6 +63,8 @@ class Walker:
     folders: dict[str, list[str]] = field(default_factory=dict)
     links: set[str] = field(default_factory=set)
     linked_files: dict[str, list[str]] = field(default_factory=dict)
+    targets: set[str] = field(default_factory=set)
+    dangling: set[str] = field(default_factory=set)
 
     def walk(self) -> Iterator[Found]:
         # An explicit stack: deep trees cannot hit the recursion limit.
@@ -103,9 +106,11 @@ class Walker:
             return
         self.links.add(entry.path)
         target = os.path.realpath(entry.path)
+        self.targets.add(target)
         try:
             info = os.stat(target)
         except OSError as exc:
+            self.dangling.add(target)
             if format_for(locator):
                 yield SkippedDocument(locator, f"broken symlink ({reason(exc)}): {target}")
             return

@@ -17,13 +17,15 @@ log = logging.getLogger("ingest.watch")
 class KeptWatch(SourceWatch):
     """A watchdog watch kept on the folders it is meant for.
 
-    Every ``check_seconds`` the connector's paths, and the identity of their folders (device
-    and inode, through a symbolic link), are compared with the ones watched: a folder removed,
-    or replaced (a deploy renaming a new release into place, a link moved to one, ``rm -rf``
-    and a fresh checkout), or paths the connector names anew (an export that was a zip is now
-    a folder), are synced as a whole and watched again. A watch that cannot be set up (the
-    folder missing, the kernel's inotify watch limit reached) is tried again at each check,
-    and the source is synced every ``poll_seconds`` meanwhile.
+    Every ``check_seconds`` the connector's paths, where they lead through symbolic links, and
+    the identity of their folders (device and inode, through a symbolic link), are compared with
+    the ones watched: a folder removed, or replaced (a deploy renaming a new release into place,
+    a link moved to one, ``rm -rf`` and a fresh checkout), a link to a watched file moved to
+    another, or paths the connector names anew (an export that was a zip is now a folder), are
+    synced as a whole and watched again. A watch that cannot be set up (the folder missing, the
+    kernel's inotify watch limit reached, the connector failing to name its paths or naming
+    none) is tried again at each check, and the source is synced every ``poll_seconds``
+    meanwhile.
     """
 
     def __init__(
@@ -87,7 +89,13 @@ class KeptWatch(SourceWatch):
 
     def _schedule(self, notify: Notify) -> bool:
         """Watch the paths if they can be; if not, say why (the polls take over)."""
-        placement = self.watch.placement()
+        try:
+            placement = self.watch.placement()
+        except Exception as exc:  # a connector's bug must not end the checks: the next one retries
+            self._say_once(f"cannot tell where to watch: {exc}")
+            return False
+        if not placement.paths:  # nothing to observe: polled, so that no change is missed
+            return False
         try:
             handles = self.watch.schedule(self._observer, placement, notify)
         except OSError as exc:  # e.g. the inotify watch limit (fs.inotify.max_user_watches)

@@ -57,16 +57,22 @@ _MAX_SETTLE_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a source is observed: the paths its connector named, and the identity (device and
-    inode, through symbolic links) of the folder holding each, ``None`` when it is missing."""
+    """Where a source is observed: the paths its connector named, where each leads through
+    symbolic links (a link to a zip moved to a new one), and the identity (device and inode,
+    through symbolic links) of the folder holding each, ``None`` when it is missing."""
 
     paths: tuple[WatchedPath, ...]
+    real_paths: tuple[str, ...]
     identities: tuple[tuple[int, int] | None, ...]
 
     @classmethod
     def of(cls, paths: Iterable[WatchedPath]) -> Placement:
         paths = tuple(paths)
-        return cls(paths, tuple(_identity(_folder_of(watched)) for watched in paths))
+        return cls(
+            paths,
+            tuple(os.path.realpath(watched.path) for watched in paths),
+            tuple(_identity(_folder_of(watched)) for watched in paths),
+        )
 
     def folders(self) -> str:
         return ", ".join(str(_folder_of(watched)) for watched in self.paths)
@@ -115,7 +121,11 @@ class ObservedSource:
         self._connector = connector
         self._settle = settle
         self._filter = PathFilter(source.settings.include, source.settings.exclude)
-        self._observed = tuple(_Observed.of(watched) for watched in connector.watched_paths())
+        try:
+            paths = tuple(connector.watched_paths())
+        except Exception:  # the watch asks again as it starts, and logs the error then
+            paths = ()
+        self._observed = tuple(_Observed.of(watched) for watched in paths)
 
     def describe(self) -> str:
         return "watching " + ", ".join(item.file or item.folder for item in self._observed)
@@ -157,7 +167,7 @@ class ObservedSource:
         whole = False
         for path in _paths(event):
             if any(item.holds(path) for item in self._observed):
-                affected = self._connector.affected_by(Path(path), folder=event.is_directory)
+                affected = self._affected(Path(path), folder=event.is_directory)
                 locators.update(self._kept(affected))
                 whole = whole or affected.whole
         return sorted(locators), whole
@@ -182,10 +192,19 @@ class ObservedSource:
     def _report_observed(self, notify: Notify) -> None:
         for item in self._observed:
             is_folder = isinstance(item.watched, WatchedFolder)
-            affected = self._connector.affected_by(Path(item.file or item.folder), folder=is_folder)
+            affected = self._affected(Path(item.file or item.folder), folder=is_folder)
             locators = self._kept(affected)
             if locators or affected.whole:
                 notify(locators, affected.whole)
+
+    def _affected(self, path: Path, *, folder: bool) -> Affected:
+        """What the connector says a change at ``path`` affects; the whole source when it cannot say
+        (a change must not be lost to a connector's bug)."""
+        try:
+            return self._connector.affected_by(path, folder=folder)
+        except Exception:
+            log.exception("%s: cannot tell what a change to %s affects; syncing all", self.source.name, path)
+            return Affected(whole=True)
 
     def _kept(self, affected: Affected) -> list[str]:
         return [locator for locator in affected.locators if self._filter(locator)]

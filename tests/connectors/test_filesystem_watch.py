@@ -4,12 +4,14 @@ path affects, named exactly as the scan names them (symlink aliases included). R
 from __future__ import annotations
 
 import os
+import shutil
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
+from connectors.filesystem.watching import TreeShape
 from ingest.connector import Affected, Watchable, WatchedFolder
 from ingest.document import DocumentRef
 from tests.connectors.test_filesystem import connector, refs, write
@@ -133,3 +135,55 @@ def by_real_file(root: Path, scanned: Iterable[DocumentRef]) -> dict[Path, set[s
     for ref in scanned:
         grouped.setdefault((root / ref.locator).resolve(), set()).add(ref.locator)
     return grouped
+
+
+def test_folders_made_or_removed_do_not_read_the_tree_again(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst of folder events (a checkout, an rm -rf) costs no walk of the tree each, which on a large
+    tree would hold the daemon's events back for seconds: a file in a new folder below a linked one
+    still maps to every locator naming it."""
+    write(root, "shared/x.md")
+    (root / "alias").symlink_to("shared", target_is_directory=True)
+    source = connector(root)
+    assert source.affected_by(root, folder=True) == WHOLE  # as the daemon starts observing: read once
+    reads: list[str] = []
+    read = TreeShape.read
+
+    def counted(folder: str, follow_symlinks: bool) -> TreeShape:
+        reads.append(folder)
+        return read(folder, follow_symlinks)
+
+    monkeypatch.setattr(TreeShape, "read", counted)
+    for n in range(20):
+        write(root, f"shared/new{n}/deeper/y.md")
+        assert source.affected_by(root / f"shared/new{n}", folder=True) == WHOLE
+        assert source.affected_by(root / f"shared/new{n}/deeper", folder=True) == WHOLE
+        assert source.affected_by(root / f"shared/new{n}/deeper/y.md", folder=False) == locators(
+            f"shared/new{n}/deeper/y.md", f"alias/new{n}/deeper/y.md"
+        )
+    for n in range(20):
+        shutil.rmtree(root / f"shared/new{n}")
+        assert source.affected_by(root / f"shared/new{n}", folder=True) == WHOLE
+    assert reads == []
+    (root / "other").symlink_to("shared", target_is_directory=True)  # a link still reads the tree
+    assert source.affected_by(root / "other", folder=False) == WHOLE
+    assert source.affected_by(root / "shared/x.md", folder=False) == locators(
+        "shared/x.md", "alias/x.md", "other/x.md"
+    )
+    assert len(reads) == 1
+
+
+def test_a_link_made_before_its_folder_names_the_folder_once_it_is_made(root: Path) -> None:
+    """alias -> future made before future/ (and its folder made in two steps): once made, a file in
+    it maps to both locators."""
+    (root / "alias").symlink_to("future/docs", target_is_directory=True)
+    source = connector(root)
+    assert source.affected_by(root, folder=True) == WHOLE  # as the daemon starts observing
+    (root / "future").mkdir()
+    assert source.affected_by(root / "future", folder=True) == WHOLE
+    write(root, "future/docs/x.md")
+    assert source.affected_by(root / "future/docs", folder=True) == WHOLE
+    assert source.affected_by(root / "future/docs/x.md", folder=False) == locators(
+        "future/docs/x.md", "alias/x.md"
+    )

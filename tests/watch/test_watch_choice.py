@@ -198,3 +198,92 @@ async def test_a_connector_failing_to_name_its_paths_is_asked_again(
         observer.stop()
         await asyncio.to_thread(observer.join)
     assert caplog.text.count("being rebuilt") == 1
+
+
+async def test_a_connector_failing_to_name_its_paths_before_it_is_observed_is_polled_until_it_recovers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A connector that cannot name its paths as the daemon starts (or again while nothing is observed)
+    is synced at every poll, its error logged once; once it names a folder that exists, it is observed."""
+    notebook = tmp_path / "notebook"
+    connector = FailingNotes(notebook)
+    connector.failing = True
+    observer = Observer()
+    observer.start()
+    notified = Notified()
+    try:
+        watch = watch_for(notes_source(notebook), connector, observer=observer, settings=FAST)
+        await asyncio.to_thread(watch.start, notified)
+        polling = asyncio.create_task(watch.poll(notified))
+        try:
+            await wait_until(lambda: len(notified.calls) >= 2, what="polls while the connector fails")
+            assert set(notified.calls) == {((), True)}
+            assert watch.describe() == "polling the source every 0.05 s until it can be watched"
+            connector.failing = False
+            await asyncio.to_thread(notebook.mkdir)
+            await wait_until(lambda: watch.describe() == f"watching {notebook.resolve()}", what="the folder")
+        finally:
+            polling.cancel()
+    finally:
+        observer.stop()
+        await asyncio.to_thread(observer.join)
+    assert caplog.text.count("being rebuilt") == 1
+
+
+class MisreadNotes(WatchedNotes):
+    """A Watchable connector whose mapping of changed paths fails."""
+
+    def affected_by(self, path: Path, *, folder: bool) -> Affected:
+        raise RuntimeError("the note index is corrupt")
+
+
+async def test_a_change_the_connector_fails_to_map_syncs_the_whole_source(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When affected_by raises, for the folder as it starts being observed or for a saved note, the
+    change is not lost: the source is synced whole, and the error logged."""
+    notebook = tmp_path / "notebook"
+    await asyncio.to_thread(notebook.mkdir)
+    observer = Observer()
+    observer.start()
+    watch = watch_for(notes_source(notebook), MisreadNotes(notebook), observer=observer, settings=FAST)
+    notified = Notified()
+    try:
+        await asyncio.to_thread(watch.start, notified)
+        assert watch.describe() == f"watching {notebook.resolve()}"
+        assert notified.calls == [((), True)]
+        notified.calls.clear()
+        await asyncio.to_thread((notebook / "groceries.note").write_text, "milk", "utf-8")
+        await wait_until(lambda: notified.calls, what="the saved note")
+    finally:
+        observer.stop()
+        await asyncio.to_thread(observer.join)
+    assert set(notified.calls) == {((), True)}
+    assert "the note index is corrupt" in caplog.text
+
+
+class ElsewhereNotes(WatchedNotes):
+    """A Watchable connector that names nothing to observe (its notebook is not a local folder now)."""
+
+    def watched_paths(self) -> Sequence[WatchedPath]:
+        return ()
+
+
+async def test_a_watchable_connector_naming_no_path_is_polled(tmp_path: Path) -> None:
+    """A connector that names no path to observe is synced at every poll, not left unsynced."""
+    observer = Observer()
+    observer.start()
+    watch = watch_for(notes_source(tmp_path), ElsewhereNotes(tmp_path), observer=observer, settings=FAST)
+    notified = Notified()
+    try:
+        await asyncio.to_thread(watch.start, notified)
+        polling = asyncio.create_task(watch.poll(notified))
+        try:
+            await wait_until(lambda: len(notified.calls) >= 2, what="two polls")
+        finally:
+            polling.cancel()
+    finally:
+        observer.stop()
+        await asyncio.to_thread(observer.join)
+    assert set(notified.calls) == {((), True)}
+    assert watch.describe() == "polling the source every 0.05 s until it can be watched"

@@ -85,3 +85,32 @@ async def test_a_moved_git_branch_is_synced(tmp_path: Path, emulator: RunningEmu
         )
     assert [report.outcome for report in project.batches()] == ["ok", "ok"]
     assert page_posts(emulator) == {"docs/intro.md": 1, "docs/setup.md": 2}
+
+
+async def test_an_export_link_moved_to_a_new_zip_syncs_the_source(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    """space.zip -> releases/1.zip, then the link is moved to releases/2.zip, then to a zip beside it:
+    each zip the link leads to in turn is synced."""
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    (tmp_path / "exports").mkdir()
+    write_zip(space("Install"), releases / "1.zip")
+    export = tmp_path / "exports" / "space.zip"
+    export.symlink_to(releases / "1.zip")
+    source = {"connector": "confluence_export", "path": "exports/space.zip", "url": SOURCE_URL,
+              "base_url": "https://wiki.example.com"}  # fmt: skip
+    project = Project(tmp_path, emulator)
+    project.config = write_config(tmp_path, emulator.base_url, source=source, name="wiki")
+    async with project.daemon():
+        assert sorted(project.titles().values()) == ["Home", "Install"]
+        write_zip(space("Install", "Upgrade"), releases / "2.zip")
+        (tmp_path / "exports" / "next").symlink_to(releases / "2.zip")
+        os.replace(tmp_path / "exports" / "next", export)
+        await wait_until(lambda: "Upgrade" in project.titles().values(), what="the page of the new release")
+
+        write_zip(space("Install", "Upgrade", "Migrate"), export.with_name("3.zip"))
+        (tmp_path / "exports" / "next").symlink_to("3.zip")
+        os.replace(tmp_path / "exports" / "next", export)
+        await wait_until(lambda: "Migrate" in project.titles().values(), what="the page of the zip beside it")
+    assert sorted(project.titles().values()) == ["Home", "Install", "Migrate", "Upgrade"]
