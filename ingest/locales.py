@@ -8,11 +8,12 @@ Help Center knows (``article_translated_content`` in the 2.15 API).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from ingest.document import Page
 from ingest.intercom.article_models import ARTICLE_LOCALES
+from ingest.language_id import THRESHOLD, identify, prose_of
 
 #: The locales of Intercom's ``article_translated_content``.
 INTERCOM_LOCALES = ARTICLE_LOCALES
@@ -37,6 +38,55 @@ class Language:
 def canonical_locale(value: str) -> str | None:
     """``fr``, ``pt-br`` or ``zh_CN`` as Intercom spells it, or None when Intercom has no such locale."""
     return _BY_LOWER.get(value.strip().replace("_", "-").lower())
+
+
+#: Languages the identifier names by a code Intercom spells otherwise (Chinese: its simplified
+#: script, which most Chinese docs are written in; Cantonese: traditional; Norwegian: Bokmål).
+_IDENTIFIED_AS = {"zh": "zh-CN", "yue": "zh-TW", "no": "nb", "nn": "nb"}
+
+
+def detected_locale(language: str) -> str | None:
+    """The Intercom locale of a language the identifier found (``zh`` -> ``zh-CN``), or None
+    when Intercom has none (Latin, say: no reason to leave a page out)."""
+    return canonical_locale(language) or _IDENTIFIED_AS.get(language)
+
+
+def declares_locale(page: Page) -> bool:
+    """Whether the page's locale is said: front matter or its site (``locale``), or its file name."""
+    declared = page.metadata.get("locale")
+    return (isinstance(declared, str) and canonical_locale(declared) is not None) or bool(
+        _suffix_locale(page.locator)
+    )
+
+
+#: Languages that are never a page's language: Latin is the placeholder text (lorem ipsum) of
+#: examples, and English docs full of it must stay English.
+_PLACEHOLDER_LANGUAGES = frozenset({"la"})
+
+
+def foreign_language(prose: str, threshold: float = THRESHOLD) -> str | None:
+    """The language (ISO 639 code) ``prose`` is clearly written in when that is not English:
+    the identifier is at least ``threshold`` sure it is not English; else None."""
+    found = identify(prose)
+    if found is None or found[1] < threshold or found[0] in _PLACEHOLDER_LANGUAGES:
+        return None
+    return found[0]
+
+
+def with_detected_locale(page: Page) -> Page:
+    """``page``, or, when nobody declared its locale and its prose is clearly in another language
+    than English, ``page`` with that language in its metadata (``detected_language``, the ISO
+    code) and, when Intercom has a locale for it, that ``locale``."""
+    if declares_locale(page):
+        return page
+    language = foreign_language(prose_of(page.html))
+    if language is None:
+        return page
+    metadata = {**page.metadata, "detected_language": language}
+    locale = detected_locale(language)
+    if locale is not None:
+        metadata["locale"] = locale
+    return replace(page, metadata=metadata)
 
 
 def language_of(page: Page, default_locale: str) -> Language:

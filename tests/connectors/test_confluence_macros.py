@@ -144,7 +144,7 @@ def test_navigation_macros_are_dropped(style: Style) -> None:
     """Table of contents, children and page-tree macros leave nothing behind."""
     space, home, guide, macros = space_of(style)
     body = macros.toc(["One"]) + "<h2>One</h2>" + macros.children([home]) + macros.page_tree([home])
-    assert convert(space, guide, body) == "<h2>One</h2>"
+    assert convert(space, guide, body) == '<h2 id="one">One</h2>'
 
 
 @pytest.mark.parametrize("style", STYLES)

@@ -74,7 +74,7 @@ async def test_export_sync_then_unchanged_renamed_and_deleted_pages(harness: Exp
     install = remote["111"]
     assert (install["title"], install["url"]) == ("Install", view_url(111))
     assert install["html"] == (
-        "<h2>Steps</h2>"
+        '<h2 id="steps">Steps</h2>'
         f'<p>Run the installer, then read <a href="{view_url(112)}">the configuration page</a>.</p>'
         '<pre><code class="language-bash">pip install app</code></pre>'
         "<blockquote><p><strong>Warning</strong></p><p>Back up first.</p></blockquote>"
