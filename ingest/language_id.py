@@ -16,8 +16,9 @@ from typing import Any, Final
 #: The confidence (0-1, py3langid's normalised probability) from which a page is taken to be in
 #: the language found. Measured on real corpora: see ``benchmarks/language_threshold.py``.
 THRESHOLD: Final = 0.99
-#: Less prose than this (in characters, spaces squeezed) says too little to call it anything.
-MIN_TEXT: Final = 120
+#: Less prose than this (UTF-8 bytes, spaces squeezed: the model reads bytes, and a Chinese
+#: character says as much as a few Latin letters) says too little to call it anything.
+MIN_BYTES: Final = 160
 #: Enough text to tell a language; more only costs time.
 MAX_TEXT: Final = 4000
 
@@ -41,7 +42,7 @@ def identify(text: str) -> tuple[str, float] | None:
     English)`` for ``text`` (ISO 639 codes), or None when it is too short to say. Asking "not
     English?" rather than "which language?" keeps a page split between close languages (Chinese
     and Cantonese) from looking uncertain."""
-    if len(text) < MIN_TEXT:
+    if len(text.encode("utf-8", "surrogatepass")) < MIN_BYTES:
         return None
     ranked = _model().rank(text[:MAX_TEXT])
     english = next((float(score) for language, score in ranked if language == "en"), 0.0)
