@@ -12,8 +12,9 @@ from typing import ClassVar
 
 from connectors.filesystem.files import FolderFiles
 from connectors.filesystem.options import FilesystemOptions
+from connectors.filesystem.sitewatch import SiteView
 from connectors.filesystem.tree import Found, Walker, find_on_disk, fingerprint, inside, reason, unique
-from connectors.filesystem.watching import ChangeMap, site_affected
+from connectors.filesystem.watching import ChangeMap
 from ingest.connector import Affected, WatchedFolder, WatchedPath
 from ingest.document import DocumentRef, Failure, RelativePath, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
@@ -31,8 +32,7 @@ class FilesystemConnector:
         self.options = options
         self._changes = ChangeMap(options.path, follow_symlinks=options.follow_symlinks)
         self._site: Site | None = None
-        #: The pages of the last scan: the watch daemon tells an edit from a page made or removed.
-        self._pages: frozenset[str] = frozenset()
+        self._watched_site = SiteView(options, self._changes)
 
     async def scan(self) -> AsyncIterator[DocumentRef | SkippedDocument | Failure]:
         """Every page of the folder's site, sorted by locator, with a ``size-mtime_ns``
@@ -45,7 +45,8 @@ class FilesystemConnector:
         files = {item.locator: item.fingerprint for item in found if isinstance(item, DocumentRef)}
         site = await open_site(self.options, FolderFiles(root, files))
         pages = page_refs(site, files)
-        self._site, self._pages = site, frozenset(ref.locator for ref in pages)
+        self._site = site
+        self._watched_site.know(site, {ref.locator for ref in pages})
         others = [item for item in found if not isinstance(item, DocumentRef)]
         for item in sorted([*pages, *others], key=lambda item: item.locator):
             yield item
@@ -85,10 +86,10 @@ class FilesystemConnector:
         scan does not list (hidden, not a document). For a docs site (not plain), an edit of a
         page is that page, and any other change (a partial, the config, a page made, removed or
         renamed) the whole source: it may change every page."""
-        site = self._site
-        if site is None or site.dialect == "plain":
-            return self._changes.affected_by(path, folder=folder)
-        return site_affected(self._changes, site, self._pages, path, folder=folder)
+        if os.fspath(path) == os.path.realpath(self.options.path):
+            # The daemon starts observing the folder (or lost events): what the site is may have changed.
+            self._watched_site.read(os.fspath(path))
+        return self._watched_site.affected_by(path, folder=folder)
 
     def _root(self) -> str:
         root = self.options.path

@@ -15,43 +15,22 @@ decides what is there.
 from __future__ import annotations
 
 import os
-import re
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors.filesystem.tree import Walker, child_locator, has_undecodable, inside, locator_of
 from ingest.connector import Affected
 from ingest.errors import ConnectorError
-from ingest.sites import Role, Site
 from ingest.textdoc import format_for
 
 _NOTHING = Affected()
 _WHOLE = Affected(whole=True)
-# What editors write beside a file while saving it: vim's swap files and its 4913 probe, backups
-# ending in ~, Emacs' #autosave# and lock files, temporary files.
-_EDITOR_LITTER = re.compile(r"(?:\.sw[a-p]x?|~|\.tmp|\.bak)$|^#.*#$|^\.#|^4913$")
 
 
 def _is_document(locator: str) -> bool:
     return format_for(locator) is not None
-
-
-def site_affected(
-    changes: ChangeMap, site: Site, pages: Collection[str], path: Path, *, folder: bool
-) -> Affected:
-    """What a change affects in a docs site's folder: the page, when an existing page was edited;
-    the whole source for anything else that the scan lists (a partial, the config, an asset, a
-    page made, removed or renamed), since it may change how every page reads; nothing for what
-    the scan does not list (hidden names) or an editor's temporary files."""
-    if _EDITOR_LITTER.search(path.name):
-        return _NOTHING
-    affected = changes.affected_by(path, folder=folder, keep=lambda locator: True)
-    if affected.whole or not affected.locators:
-        return affected
-    edited = all(locator in pages and site.role(locator) is Role.PAGE for locator in affected.locators)
-    return affected if edited and os.path.isfile(path) else _WHOLE
 
 
 @dataclass(frozen=True)

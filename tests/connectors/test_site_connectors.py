@@ -133,6 +133,27 @@ async def test_the_daemon_syncs_a_page_edit_alone_and_anything_else_whole(tmp_pa
     assert connector.affected_by(real / "guide/setup.md~", folder=False) == Affected()
 
 
+async def test_the_daemons_connector_learns_the_site_when_it_starts_observing(tmp_path: Path) -> None:
+    """The daemon's connector never scans: the folder itself (passed when observing starts) makes it
+    read the site; before that, and for a plain folder, changes map as they always did."""
+    root = write(tmp_path, SITE)
+    real = root.resolve()
+    watching = folder(root)
+    assert watching.affected_by(real / "partials/note.md", folder=False) == Affected(
+        frozenset({"partials/note.md"})
+    )
+    assert watching.affected_by(real, folder=True) == Affected(whole=True)
+    assert watching.affected_by(real / "partials/note.md", folder=False) == Affected(whole=True)
+    assert watching.affected_by(real / "index.md", folder=False) == Affected(frozenset({"index.md"}))
+    write(root, {"guide/new.md": "# New\n"})
+    assert watching.affected_by(real / "guide/new.md", folder=False) == Affected(whole=True)
+    write(root, {"guide/new.md": "# New, edited\n"})
+    assert watching.affected_by(real / "guide/new.md", folder=False) == Affected(frozenset({"guide/new.md"}))
+    write(root, {"fakesite.toml": "name = "})
+    assert watching.affected_by(real, folder=True) == Affected(whole=True)
+    assert watching.affected_by(real / "index.md", folder=False) == Affected(whole=True)
+
+
 @pytest.fixture
 def site_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     """The site's config and partials at the root, its pages under docs/, a page outside docs/."""
