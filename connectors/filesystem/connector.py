@@ -71,6 +71,11 @@ class FilesystemConnector:
             locale=self.options.locale,
         )
 
+    @property
+    def site(self) -> Site | None:
+        """The site the last scan opened (None before a scan)."""
+        return self._site
+
     async def site_links(self) -> SiteLinks | None:
         """How the site links its pages (after a scan); None before one."""
         return await self._site.links() if self._site is not None else None

@@ -118,6 +118,7 @@ def test_headings_get_the_sites_ids() -> None:
         ("## Setup {: .wide }", '<h2 id="setup">Setup</h2>'),
         ("## Use {braces} here", '<h2 id="use-braces-here">Use {braces} here</h2>'),
         ("## *Fast* path {#fast}", '<h2 id="fast"><em>Fast</em> path</h2>'),
+        ("## <!-- md:setting --> { #config.enabled }", '<h2 id="config.enabled"></h2>'),
     ],
 )
 def test_a_custom_id_is_honoured_and_removed(heading: str, expected: str) -> None:
