@@ -13,8 +13,12 @@ import re
 import threading
 from typing import Any, Final
 
-#: The confidence (0-1, py3langid's normalised probability) from which a page is taken to be in
-#: the language found. Measured on real corpora: see ``benchmarks/language_threshold.py``.
+#: How sure the identifier must be that a page is not English (py3langid's normalised
+#: probability) before it is taken to be in another language. Measured with
+#: ``benchmarks/language_threshold.py`` on 256 English pages full of code (Material for MkDocs,
+#: FastAPI) and 1,364 translated ones (FastAPI in 11 languages): no false positive and no miss
+#: among pages with enough prose anywhere from 0.5 to 0.999 (the most doubtful English page read
+#: 0.38 "not English", Latin aside); 0.99 keeps a wide margin on both sides.
 THRESHOLD: Final = 0.99
 #: Less prose than this (UTF-8 bytes, spaces squeezed: the model reads bytes, and a Chinese
 #: character says as much as a few Latin letters) says too little to call it anything.

@@ -31,6 +31,9 @@ from ingest.textdoc import (
 
 Loaded = SourceDocument | SkippedDocument | Failure
 
+#: Metadata keys that carry a page's warnings and unknown constructs to the run report.
+_REPORTED = ("warnings", "unknown")
+
 
 def reads_every_file(options: SiteOptions) -> bool:
     """Whether the source must list every file (to detect or open a site), not only documents."""
@@ -143,6 +146,8 @@ def _metadata(
     source_locale: str | None,
 ) -> dict[str, object]:
     metadata = metadata_of(front, fields)
+    for reserved in _REPORTED:  # the run report's, never the front matter's
+        metadata.pop(reserved, None)
     if url is not None:
         metadata.pop("url", None)  # the site made a link of it
     metadata.update(jsonable(dict(extra)))

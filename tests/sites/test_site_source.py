@@ -128,6 +128,12 @@ async def test_the_locale_is_the_sites_else_the_front_matters_else_the_sources()
     ]
 
 
+async def test_front_matter_cannot_pose_as_warnings() -> None:
+    """Metadata ``warnings`` and ``unknown`` are the site's, for the run report, never front matter's."""
+    document = await load(PlainSite(SiteSettings()), "---\nwarnings: [fake]\nunknown: {x: 1}\n---\n# Hi\n")
+    assert isinstance(document, SourceDocument) and dict(document.metadata) == {}
+
+
 async def test_front_matter_still_pins_identity_and_skips() -> None:
     """external_id pins the id; skip: true skips, whatever the dialect."""
     pinned = await load(fake(), "---\nexternal_id: 42\n---\n# Hi\n")
