@@ -12,7 +12,8 @@ be sent as ``en``.
 With ``--rendered`` (the built site's output folder: Hugo's ``public/``, Docusaurus' ``build/``,
 MkDocs' ``site/``), it also measures **text recall**: for each page with a URL, the share of the
 words of the rendered page's main content that our page's text holds. The page's file is found
-from its URL's path (``guide/setup/`` -> ``guide/setup/index.html``, else ``guide/setup.html``),
+from its URL's path below ``--site-url`` (``guide/setup/`` -> ``guide/setup/index.html``, else
+``guide/setup.html``),
 and its main content is, first found: MkDocs Material's ``article.md-content__inner``,
 Docusaurus' ``article .markdown``, Hugo themes' ``main article`` / ``article`` / ``main``, else
 ``body``; navigation, headers, footers, scripts and ``.headerlink``/``.hash-link`` anchors are
@@ -163,8 +164,10 @@ def maybe_foreign(pages: Sequence[Page]) -> list[tuple[str, str, float]]:
     return found
 
 
-def rendered_file(rendered: Path, url: str) -> Path | None:
-    path = urlsplit(url).path.strip("/")
+def rendered_file(rendered: Path, url: str, site_url: str | None) -> Path | None:
+    """The built page of ``url``: its path below ``site_url`` (else below the host) in ``rendered``."""
+    below = url[len(site_url) :] if site_url and url.startswith(site_url) else urlsplit(url).path
+    path = urlsplit(below).path.strip("/")
     for candidate in (rendered / path / "index.html", rendered / f"{path}.html", rendered / path):
         if candidate.is_file():
             return candidate
@@ -182,12 +185,14 @@ def main_words(html_file: Path) -> Counter[str]:
     return Counter(word.lower() for word in _WORD.findall(main.get_text(" ")))
 
 
-def recall(pages: Sequence[Page], rendered: Path) -> tuple[list[tuple[float, str]], int]:
+def recall(
+    pages: Sequence[Page], rendered: Path, site_url: str | None
+) -> tuple[list[tuple[float, str]], int]:
     """Per page with a rendered file, the share of its rendered words our text holds; and how many
     pages had no rendered file."""
     scores, missing = [], 0
     for page in pages:
-        found = rendered_file(rendered, page.url) if page.url else None
+        found = rendered_file(rendered, page.url, site_url) if page.url else None
         if found is None:
             missing += 1
             continue
@@ -244,7 +249,7 @@ def report(folder: Path, measured: Measured, site_url: str | None, rendered: Pat
     lines.append(f"  pages sent as en that may not be English: {len(foreign)}")
     lines += [f"    {locator}: {language} {confidence:.2f}" for locator, language, confidence in foreign[:10]]
     if rendered is not None:
-        scores, missing = recall(pages, rendered)
+        scores, missing = recall(pages, rendered, site_url)
         if scores:
             values = [score for score, _ in scores]
             lines.append(
