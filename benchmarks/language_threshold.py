@@ -19,7 +19,7 @@ from connectors.filesystem import FilesystemConnector, FilesystemOptions
 from ingest.convert import LinkBuilder, render_page
 from ingest.document import DocumentRef, SourceDocument
 from ingest.language_id import THRESHOLD, identify, prose_of
-from ingest.locales import detected_locale
+from ingest.locales import chinese_locale, detected_locale
 
 THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.999)
 
@@ -31,8 +31,11 @@ async def identified(folder: str) -> list[tuple[str, tuple[str, float] | None]]:
         if isinstance(ref, DocumentRef):
             document = await connector.load(ref)
             if isinstance(document, SourceDocument):
-                page = render_page(document, LinkBuilder(None))
-                found.append((ref.locator, identify(prose_of(page.html))))
+                prose = prose_of(render_page(document, LinkBuilder(None)).html)
+                result = identify(prose)
+                if result is not None and detected_locale(result[0]) in ("zh-CN", "zh-TW"):
+                    result = (chinese_locale(prose), result[1])  # the script decides, as for a run
+                found.append((ref.locator, result))
     return found
 
 

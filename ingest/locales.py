@@ -64,6 +64,23 @@ def declares_locale(page: Page) -> bool:
 _PLACEHOLDER_LANGUAGES = frozenset({"la"})
 
 
+# Common characters written one way in traditional Chinese and another in simplified, pairwise.
+_TRADITIONAL = frozenset(
+    "們這個會說為與來對時從後裡還過開關實現應義點體頭東車長門問間見電話語讀寫聽學機經發認讓進動數據設網頁檔"
+)
+_SIMPLIFIED = frozenset(
+    "们这个会说为与来对时从后里还过开关实现应义点体头东车长门问间见电话语读写听学机经发认让进动数据设网页档"
+)
+
+
+def chinese_locale(prose: str) -> str:
+    """``zh-TW`` for Chinese written in traditional characters, else ``zh-CN`` (simplified):
+    which of the two ways of writing the commonest characters the text uses more."""
+    traditional = sum(char in _TRADITIONAL for char in prose)
+    simplified = sum(char in _SIMPLIFIED for char in prose)
+    return "zh-TW" if traditional > simplified else "zh-CN"
+
+
 def foreign_language(prose: str, threshold: float = THRESHOLD) -> str | None:
     """The language (ISO 639 code) ``prose`` is clearly written in when that is not English:
     the identifier is at least ``threshold`` sure it is not English; else None."""
@@ -84,6 +101,8 @@ def with_detected_locale(page: Page) -> Page:
         return page
     metadata = {**page.metadata, "detected_language": language}
     locale = detected_locale(language)
+    if locale in ("zh-CN", "zh-TW"):
+        locale = chinese_locale(prose_of(page.html))
     if locale is not None:
         metadata["locale"] = locale
     return replace(page, metadata=metadata)

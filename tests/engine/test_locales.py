@@ -107,3 +107,15 @@ def test_a_language_intercom_has_no_locale_for_is_still_not_sent_as_english() ->
     assert page.metadata["detected_language"] == "uk" and "locale" not in page.metadata
     reason = ExternalPagesPlanner(url="https://docs.example.com").accepts(page)
     assert reason == "External Pages are English-only; this document is in 'uk' (detected)"
+
+
+def test_chinese_in_traditional_characters_is_zh_tw() -> None:
+    """The identifier says Chinese; the characters say which of Intercom's two Chinese locales."""
+    traditional = (
+        "<p>"
+        + "這是一個關於如何設定帳戶的說明文件。請先登入管理後台\uff0c然後在設定頁面中選擇團隊成員。" * 3
+        + "</p>"
+    )
+    page = with_detected_locale(converted("guide.md", traditional))
+    assert page.metadata["locale"] == "zh-TW"
+    assert with_detected_locale(converted("guide.md", CHINESE_PAGE)).metadata["locale"] == "zh-CN"
