@@ -60,7 +60,10 @@ class _Invalid(Exception):
 
 def format_for(path: str) -> BodyFormat | None:
     """The format a document at ``path`` is read as, or ``None`` when it is not a document."""
-    return SUPPORTED_SUFFIXES.get(PurePosixPath(path).suffix.lower())
+    # PurePosixPath(path).suffix, without building a path: called for every file of a source.
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return SUPPORTED_SUFFIXES.get(name[dot:].lower()) if dot > 0 else None
 
 
 def read_text_document(

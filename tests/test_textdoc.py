@@ -345,3 +345,13 @@ def test_markdown_nested_too_deeply_to_parse_is_a_failure() -> None:
         "guides/setup.md: Markdown nested too deeply: more than 100 levels of lists, list items, "
         "block quotes and admonitions"
     )
+
+
+@pytest.mark.parametrize(
+    "path", ["a.md", "A.MD", ".md", "dir/.md", "x/a.b.html", "a.md.", "a", "dir.md/file", "a..txt", "..md"]
+)
+def test_format_for_reads_the_suffix_as_pathlib_does(path: str) -> None:
+    """The fast suffix reading agrees with PurePosixPath.suffix on odd names (hidden, dotted...)."""
+    from pathlib import PurePosixPath
+
+    assert format_for(path) is SUPPORTED_SUFFIXES.get(PurePosixPath(path).suffix.lower())

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Collection, Mapping
 
 import pytest
 
+from ingest import collect as collect_module
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.document import BodyFormat, DocumentRef, DocumentWarning, Failure, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
@@ -71,15 +72,23 @@ async def test_site_links_are_asked_once_and_used_for_links_and_headings() -> No
     assert html == ['<h2 id="site-intro">Intro</h2>\n<p>x</p>', '<h2 id="site-intro">Intro</h2>']
 
 
-async def test_site_links_are_not_asked_when_nothing_is_converted() -> None:
-    """An unchanged run never builds the site's links."""
+async def test_an_unchanged_run_asks_for_no_links_and_detects_no_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An unchanged run never builds the site's links nor runs the language identifier."""
+    detected: list[str] = []
+    real = collect_module.with_detected_locale
+    monkeypatch.setattr(
+        collect_module, "with_detected_locale", lambda page: detected.append(page.locator) or real(page)
+    )
     source = SiteSource({"a.md": "# A\n"})
     first = await gather(source)
     (page,) = first.pages
+    assert detected == ["a.md"]
     record = DocumentRecord("a.md", "a.md", page.fingerprint, "hash", "remote", "a.md", 0.0)
     source.links_asked = 0
     again = await gather(source, {"a.md": record})
-    assert again.pages == [] and source.links_asked == 0
+    assert again.pages == [] and source.links_asked == 0 and detected == ["a.md"]
 
 
 async def test_warnings_and_unknown_constructs_are_collected_per_document() -> None:
