@@ -13,9 +13,12 @@ from dataclasses import dataclass, field, replace
 from wcmatch import glob
 
 from ingest.canonical import digest
-from ingest.connector import Connector, ProvidesLinks, Resumable
+from ingest.connector import Connector, ProvidesLinks, ProvidesSiteLinks, Resumable
 from ingest.convert import LinkBuilder, render_page
-from ingest.document import DocumentRef, Failure, Page, SkippedDocument, SourceDocument
+from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument, SourceDocument
+from ingest.errors import ConnectorError
+from ingest.locales import with_detected_locale
+from ingest.sites.contract import SiteLinks
 from ingest.state import DocumentRecord, RememberedSkip
 
 #: Documents loaded at once; loading is I/O (files, git), conversion is CPU.
@@ -37,6 +40,10 @@ class Collected:
     #: Per target, documents not read because they are as they were when it last left them out.
     remembered_skips: dict[str, list[RememberedSkip]] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    #: What the converted documents' sites (and their links) warned about; never a failure.
+    warnings: list[DocumentWarning] = field(default_factory=list)
+    #: Per converted document, the site constructs its dialect did not know, by name.
+    unknown: dict[str, dict[str, int]] = field(default_factory=dict)
     scanned: int = 0
     converted: int = 0
     #: What a resumable connector would start from next time, if this run ends without failure.
@@ -109,8 +116,22 @@ async def collect(
     links = links_for(connector, url_template)
     fingerprints = _fingerprints(found, _shaping_digest(settings_digest, links))
     to_read = _decide_what_to_read(fingerprints, targets, only, result)
+    if to_read:
+        links = links.with_site(await _site_links(connector))
     await _load_and_convert(connector, to_read, links, result)
     return result
+
+
+async def _site_links(connector: Connector) -> SiteLinks | None:
+    """The source's site links, asked once, and only when something is to be converted."""
+    if not isinstance(connector, ProvidesSiteLinks):
+        return None
+    try:
+        return await connector.site_links()
+    except ConnectorError:
+        raise
+    except Exception as exc:  # a dialect's bug: the source cannot be read as its site shows it
+        raise ConnectorError(f"the site's links could not be read: {type(exc).__name__}: {exc}") from exc
 
 
 #: A scanned document and its effective fingerprint.
@@ -219,6 +240,9 @@ def _record_loaded(
         else:
             result.pages.append(page)
             result.converted += 1
+            result.warnings += [DocumentWarning(page.locator, warning) for warning in page.warnings]
+            if page.unknown:
+                result.unknown[page.locator] = dict(page.unknown)
     elif isinstance(document, SkippedDocument):
         result.skipped.append(document)
         result.skipped_fingerprints[document.locator] = fingerprint
@@ -228,7 +252,7 @@ def _record_loaded(
 
 def _convert(document: SourceDocument, locator: str, fingerprint: str, links: LinkBuilder) -> Page | Failure:
     try:
-        page = render_page(document, links)
+        page = with_detected_locale(render_page(document, links))
     except Exception as exc:  # a converter bug must not stop the other documents
         return Failure(locator, f"conversion failed: {exc}")
     return replace(page, locator=locator, fingerprint=fingerprint)

@@ -16,6 +16,7 @@ from typing import Annotated, Protocol, TypeVar, runtime_checkable
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo
 
 from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocument
+from ingest.sites.contract import SiteLinks
 
 
 def _resolve_against_config_dir(value: Path, info: ValidationInfo) -> Path:
@@ -74,6 +75,20 @@ class ProvidesLinks(Protocol):
     def link_variables(self) -> Mapping[str, str]: ...
 
     def default_url_template(self) -> str | None: ...
+
+
+@runtime_checkable
+class ProvidesSiteLinks(Protocol):
+    """**Protocol** (optional): a connector whose source is a docs site knows how its pages
+    link to each other on the published site (see :mod:`ingest.sites`).
+
+    ``site_links`` (valid after ``scan``) gives the site's :class:`~ingest.sites.SiteLinks`:
+    where each relative link of a page points, and the ids its headings get. The engine awaits
+    it once per run, and only when some page is to be converted; ``None`` means the converter's
+    own rules (``url_template``, GitHub heading ids) apply.
+    """
+
+    async def site_links(self) -> SiteLinks | None: ...
 
 
 @runtime_checkable

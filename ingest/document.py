@@ -109,6 +109,20 @@ class Page:
     locator: RelativePath
     fingerprint: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    #: What the user should hear about this page, which does not stop it being sent: its site's
+    #: warnings (an include not found) and links the site says lead nowhere, one sentence each.
+    warnings: tuple[str, ...] = ()
+    #: Site constructs its dialect did not know, counted by name (``{"shortcode:eturl": 3}``).
+    unknown: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metadata", _frozen(self.metadata))
+        object.__setattr__(self, "unknown", _frozen(self.unknown))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentWarning:
+    """A warning about one document: reported with the run, never a failure."""
+
+    locator: RelativePath
+    message: str

@@ -15,7 +15,7 @@ from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.config import Source
 from ingest.connector import Closeable, Connector, Resumable
 from ingest.convert import converter_identity
-from ingest.document import Failure, SkippedDocument
+from ingest.document import DocumentWarning, Failure, SkippedDocument
 from ingest.errors import ApiError, ConnectorError
 from ingest.execution import FATAL, PlanExecution
 from ingest.plan import Plan, make_plan
@@ -45,6 +45,10 @@ class SourceResult:
     converted: int = 0
     seconds: float = 0.0
     plan: Plan | None = None
+    #: What the documents read in this run warned about (a docs site's); never a failure.
+    warnings: list[DocumentWarning] = field(default_factory=list)
+    #: Per document read, the site constructs its dialect did not know, counted by name.
+    unknown: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -208,6 +212,8 @@ class Engine:
             for target, plan in planned.plans:
                 result = results[target.name]
                 result.scanned, result.converted = planned.collected.scanned, planned.collected.converted
+                result.warnings = list(planned.collected.warnings)
+                result.unknown = dict(planned.collected.unknown)
                 result.plan, result.skipped, result.failures = plan, list(plan.skipped), list(plan.failures)
                 result.counts = RunCounts(
                     unchanged=plan.unchanged, skipped=len(plan.skipped), failed=len(plan.failures)

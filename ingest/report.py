@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +109,39 @@ def result_as_dict(result: SourceResult, *, dry_run: bool = False) -> dict[str, 
         "seconds": round(result.seconds, 3),
         "failures": [{"document": f.locator, "message": f.message} for f in result.failures],
         "skipped_documents": [{"document": s.locator, "reason": s.reason} for s in result.skipped],
+        "warnings": [{"document": w.locator, "message": w.message} for w in result.warnings],
+        "unknown": {
+            locator: dict(sorted(counts.items())) for locator, counts in sorted(result.unknown.items())
+        },
         "changes": _changes(result, dry_run=dry_run),
     }
+
+
+def unknown_constructs(results: Iterable[SourceResult]) -> Counter[str]:
+    """Site constructs no dialect knew, counted by name across the run (a document read for two
+    targets counts once)."""
+    per_document = {(r.source, locator): counts for r in results for locator, counts in r.unknown.items()}
+    total: Counter[str] = Counter()
+    for counts in per_document.values():
+        total.update(counts)
+    return total
+
+
+def unknown_summary(results: Iterable[SourceResult]) -> list[str]:
+    """One line per kind of construct, most frequent first: ``unknown shortcodes: eturl 36,
+    glossary-term 33`` (a name ``kind:name``; a name without a kind is a "construct")."""
+    by_kind: dict[str, Counter[str]] = {}
+    for name, count in unknown_constructs(results).items():
+        kind, _, bare = name.rpartition(":")
+        by_kind.setdefault(kind or "construct", Counter())[bare] += count
+    return [
+        f"unknown {kind}s: " + ", ".join(f"{name} {count}" for name, count in _ranked(counts))
+        for kind, counts in sorted(by_kind.items())
+    ]
+
+
+def _ranked(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def write_json_report(
@@ -122,6 +154,7 @@ def write_json_report(
         "exit_code": exit_code,
         "error": error,
         "sources": [result_as_dict(result, dry_run=dry_run) for result in results],
+        "unknown_constructs": dict(_ranked(unknown_constructs(results))),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
@@ -149,7 +182,8 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
     if console.is_terminal:
         title = "Dry run: nothing was sent" if dry_run else "Sync summary"
         table = Table(title=title)
-        for column in ("source", "target", "created", "updated", "deleted", "unchanged", "skipped", "failed"):
+        columns = ("source", "target", "created", "updated", "deleted", "unchanged", "skipped", "failed")
+        for column in (*columns, "warnings"):
             table.add_column(column, justify="left" if column in ("source", "target") else "right")
         table.add_column("time", justify="right")
         for result in results:
@@ -158,6 +192,7 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
                 result.source,
                 result.target,
                 *(str(n) for n in (c.created, c.updated, c.deleted, c.unchanged, c.skipped, c.failed)),
+                str(len(result.warnings)),
                 f"{result.seconds:.2f}s",
             )
         console.print(table)
@@ -173,10 +208,13 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
             _print_item(console, "[red]error[/red]", f"{result.source} ({result.target})", result.error)
         items = [("[red]failed[/red]", f.locator, f.message) for f in result.failures]
         items += [("[yellow]skipped[/yellow]", s.locator, s.reason) for s in result.skipped]
+        items += [("[yellow]warning[/yellow]", w.locator, w.message) for w in result.warnings]
         for label, locator, why in items:
             if (result.source, locator, why) not in told:
                 told.add((result.source, locator, why))
                 _print_item(console, label, f"{result.source}/{locator}", why)
+    for line in unknown_summary(results):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def _print_item(console: Console, label: str, where: str, why: str) -> None:

@@ -88,6 +88,8 @@ def result_from_plan(plan: Plan, collected: Collected) -> SourceResult:
         scanned=collected.scanned,
         converted=collected.converted,
         plan=plan,
+        warnings=list(collected.warnings),
+        unknown=dict(collected.unknown),
     )
 
 

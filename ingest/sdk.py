@@ -27,6 +27,7 @@ from ingest.connector import (
     ConnectorFactory,
     ConnectorOptions,
     ProvidesLinks,
+    ProvidesSiteLinks,
     Resumable,
     Revisioned,
     Watchable,
@@ -38,7 +39,7 @@ from ingest.document import BodyFormat, DocumentRef, Failure, RelativePath, Skip
 from ingest.errors import ConnectorError, IngestError
 
 if _typing.TYPE_CHECKING:
-    from ingest.textdoc import SUPPORTED_SUFFIXES, format_for, read_text_document
+    from ingest.textdoc import SUPPORTED_SUFFIXES, format_for, read_text_document, split_front_matter
 
 #: Kept in step with tests/test_exported_members.py, so that a change is always deliberate.
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "Failure",
     "IngestError",
     "ProvidesLinks",
+    "ProvidesSiteLinks",
     "RelativePath",
     "Resumable",
     "Revisioned",
@@ -66,9 +68,10 @@ __all__ = [
     "WatchedPath",
     "format_for",
     "read_text_document",
+    "split_front_matter",
 ]
 
-_FROM_TEXTDOC = frozenset({"SUPPORTED_SUFFIXES", "format_for", "read_text_document"})
+_FROM_TEXTDOC = frozenset({"SUPPORTED_SUFFIXES", "format_for", "read_text_document", "split_front_matter"})
 
 if not _typing.TYPE_CHECKING:  # mypy sees the imports above; typos stay errors for it
 

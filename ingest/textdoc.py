@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import pairwise
 from pathlib import PurePosixPath
 from types import MappingProxyType
-from typing import Any, Final, NoReturn
+from typing import Any, Final
 from urllib.parse import urlsplit
 
-import yaml
 from bs4 import BeautifulSoup, SoupStrainer  # type: ignore[attr-defined]  # exported, not in __all__
 from markdown_it import MarkdownIt
 
 from ingest.document import BodyFormat, Failure, RelativePath, SkippedDocument, SourceDocument
+from ingest.frontmatter import ALL_FORMATS, FrontMatterError, FrontMatterFormat, kind, split
 from ingest.markdown_nesting import NestingTooDeep, limit_nesting
 
 #: File suffixes (lower case) read as documents, and the format each one means.
@@ -44,8 +45,6 @@ _UTF8_BOM: Final = b"\xef\xbb\xbf"
 _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 
 _LINE_BREAK = re.compile(r"\r\n?")
-_FRONT_MATTER_OPEN = re.compile(r"---[ \t]*(?:\n|$)")
-_FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 # An ATX H1 on the first non-blank line is certainly the first H1; it saves a block parse.
 _LEADING_ATX_H1 = re.compile(r"(?:[ \t]*\n)* {0,3}#(?:[ \t]+(?P<text>[^\n]*))?(?:\n|$)")
 _ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
@@ -55,48 +54,16 @@ _MD_BLOCKS: Final = limit_nesting(MarkdownIt("commonmark").disable(["inline", "t
 _MD_INLINE: Final = MarkdownIt("commonmark")
 
 
-#: Deeper front matter is refused: no real metadata comes close, and PyYAML composes recursively.
-_MAX_FRONT_MATTER_DEPTH: Final = 32
-
-
 class _Invalid(Exception):
     """A document that cannot be accepted; its message becomes the Failure's."""
 
 
-class _Refused(yaml.MarkedYAMLError):
-    """Valid YAML that front matter does not allow."""
-
-
-class _FrontMatterLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` without aliases and with bounded nesting.
-
-    Front matter never needs aliases, and they are the YAML bombs: ``&a [*a]`` refers to
-    itself, and a few nested aliases expand to gigabytes once copied out as plain data.
-    """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        # check_event peeks at the node's first event, which is then the current_event.
-        if self.check_event(yaml.AliasEvent):
-            self._refuse(f"aliases such as *{self.current_event.anchor} are not allowed; write the value out")
-        if self._depth >= _MAX_FRONT_MATTER_DEPTH:
-            self._refuse(f"nested more than {_MAX_FRONT_MATTER_DEPTH} levels deep")
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def _refuse(self, problem: str) -> NoReturn:
-        raise _Refused(problem=problem, problem_mark=self.current_event.start_mark)
-
-
 def format_for(path: str) -> BodyFormat | None:
     """The format a document at ``path`` is read as, or ``None`` when it is not a document."""
-    return SUPPORTED_SUFFIXES.get(PurePosixPath(path).suffix.lower())
+    # PurePosixPath(path).suffix, without building a path: called for every file of a source.
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return SUPPORTED_SUFFIXES.get(name[dot:].lower()) if dot > 0 else None
 
 
 def read_text_document(
@@ -109,42 +76,99 @@ def read_text_document(
     BOM is accepted, CRLF and CR become LF). Markdown may open with YAML front matter
     (no aliases), which can set ``title``, pin ``external_id``, give ``url`` and
     ``skip: true`` the document; its other keys go to ``metadata`` (JSON-representable
-    values only). The title is the front matter's, else the first H1 (HTML: else
+    values only). A site-relative ``url`` (``/guides/setup/``) is no link on its own: it
+    stays in ``metadata``. The title is the front matter's, else the first H1 (HTML: else
     ``<title>``), else the file name. Anything wrong with the document is returned as a
     :class:`Failure`.
     """
     fmt = format_for(path)
     if fmt is None:
         return Failure(path, f"{path}: not a supported document type ({', '.join(SUPPORTED_SUFFIXES)})")
+    formats: tuple[FrontMatterFormat, ...] = ("yaml",) if fmt is BodyFormat.MARKDOWN else ()
+    split_up = split_front_matter(raw, path, formats=formats)
+    if isinstance(split_up, Failure):
+        return split_up
+    front, body, _ = split_up
+    fields = front_fields(front, path)
+    if not isinstance(fields, FrontFields):
+        return fields
     try:
-        text = _decode(raw, path)
-        front: dict[str, Any] = {}
-        body = text
-        if fmt is BodyFormat.MARKDOWN:
-            front, body = _split_front_matter(text, path)
-        if front.get("skip") is True:
-            return SkippedDocument(path, "front matter says skip")
-        if front.get("skip") not in (None, False):
-            raise _Invalid(f"{path}: front matter skip must be true or false")
-        title = _front_title(front, path) or _body_title(body, fmt) or _title_from_name(path)
-        external_id = _front_external_id(front, path) or path
-        url = _front_url(front, path)
-    except _Invalid as exc:
-        return Failure(path, str(exc))
+        title = fields.title or _body_title(body, fmt) or title_from_name(path)
     except NestingTooDeep as exc:  # found looking for the title; the converter would refuse it too
         return Failure(path, f"{path}: {exc}")
-    metadata = _jsonable_mapping({key: value for key, value in front.items() if key not in _RESERVED_KEYS})
     return SourceDocument(
-        external_id=external_id,
+        external_id=fields.external_id or path,
         title=title,
         body=body,
         format=fmt,
         path=path,
         fingerprint=fingerprint,
         modified=modified,
-        url=url,
-        metadata=metadata,
+        url=fields.url,
+        metadata=metadata_of(front, fields),
     )
+
+
+def split_front_matter(
+    raw: bytes | str, path: RelativePath, *, formats: Collection[FrontMatterFormat] = ALL_FORMATS
+) -> tuple[dict[str, Any], str, FrontMatterFormat | None] | Failure:
+    """``(front matter, body, its format)`` of a page, decoded as :func:`read_text_document`
+    decodes (bytes: UTF-8, BOM dropped, LF line ends): YAML between ``---`` lines, TOML between
+    ``+++`` lines, or a JSON object first, among ``formats``. Front matter is held to the same
+    limits whatever its form (no YAML aliases, nesting at most 32 deep, a mapping); a page
+    opening with none has ``({}, text, None)``. Anything wrong is a :class:`Failure` naming
+    ``path``."""
+    try:
+        text = _decode(raw, path) if isinstance(raw, bytes) else _LINE_BREAK.sub("\n", raw)
+        return split(text, formats)
+    except _Invalid as exc:
+        return Failure(path, str(exc))
+    except FrontMatterError as exc:
+        return Failure(path, f"{path}: {exc}")
+
+
+@dataclass(frozen=True, slots=True)
+class FrontFields:
+    """The front matter keys fin-ingest itself reads, checked."""
+
+    #: The page's title, or None when the front matter gives none.
+    title: str | None = None
+    #: The identity the front matter pins (``external_id``), or None: the path.
+    external_id: str | None = None
+    #: An absolute http(s) ``url``, or None.
+    url: str | None = None
+    #: A ``url`` without a scheme (``/commands/hugo/``): where the page is on its site.
+    site_path: str | None = None
+    #: ``skip: true``.
+    skip: bool = False
+
+
+def front_fields(front: Mapping[str, Any], path: RelativePath) -> FrontFields | SkippedDocument | Failure:
+    """The ``title``, ``external_id``, ``url`` and ``skip`` of ``front``; ``skip: true`` is a
+    :class:`SkippedDocument`, a value of the wrong kind a :class:`Failure` naming the key."""
+    try:
+        if front.get("skip") is True:
+            return SkippedDocument(path, "front matter says skip")
+        if front.get("skip") not in (None, False):
+            raise _Invalid(f"{path}: front matter skip must be true or false")
+        url, site_path = _front_url(front, path)
+        return FrontFields(_front_title(front, path), _front_external_id(front, path), url, site_path)
+    except _Invalid as exc:
+        return Failure(path, str(exc))
+
+
+def metadata_of(front: Mapping[str, Any], fields: FrontFields) -> dict[str, object]:
+    """The front matter's other keys, JSON-representable values only; a site-relative ``url``
+    no link was made of is kept among them."""
+    used = _RESERVED_KEYS if fields.site_path is None else _RESERVED_KEYS - {"url"}
+    return _jsonable_mapping({key: value for key, value in front.items() if key not in used})
+
+
+def document_title(body: str, fmt: BodyFormat, path: RelativePath) -> str:
+    """The title a page without a front matter title gets: its first H1 (HTML: else ``<title>``),
+    else its file name. Raises :class:`~ingest.markdown_nesting.NestingTooDeep` for Markdown
+    nested too deeply to parse."""
+    return _body_title(body, fmt) or title_from_name(path)
 
 
 def _decode(raw: bytes, path: str) -> str:
@@ -158,46 +182,6 @@ def _decode(raw: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         raise _Invalid(f"{path}: not valid UTF-8 at byte {exc.start + skipped}") from None
     return _LINE_BREAK.sub("\n", text)
-
-
-def _split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
-    opening = _FRONT_MATTER_OPEN.match(text)
-    if opening is None:
-        return {}, text
-    closing = _FRONT_MATTER_CLOSE.search(text, opening.end())
-    if closing is None:
-        raise _Invalid(f"{path}: front matter opened on line 1 is never closed with '---'")
-    source = text[opening.end() : closing.start()]
-    try:
-        loaded = _load_yaml(source)
-    except _Refused as exc:
-        raise _Invalid(f"{path}: front matter{_line_of(exc)}: {exc.problem}") from None
-    except yaml.MarkedYAMLError as exc:
-        raise _Invalid(
-            f"{path}: front matter is not valid YAML{_line_of(exc)}: {exc.problem or exc}"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise _Invalid(f"{path}: front matter is not valid YAML: {exc}") from None
-    if loaded is None:
-        loaded = {}
-    if not isinstance(loaded, dict):
-        raise _Invalid(f"{path}: front matter must be a mapping of keys to values, not {_kind(loaded)}")
-    body = text[closing.end() :]
-    return loaded, body[1:] if body.startswith("\n") else body
-
-
-def _load_yaml(source: str) -> Any:
-    loader = _FrontMatterLoader(source)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
-
-
-def _line_of(exc: yaml.MarkedYAMLError) -> str:
-    mark = exc.problem_mark or exc.context_mark
-    # +2: the YAML starts on the line after the opening '---', and marks count from 0.
-    return f" at line {mark.line + 2}" if mark is not None else ""
 
 
 def _front_title(front: Mapping[str, Any], path: str) -> str | None:
@@ -220,15 +204,20 @@ def _front_external_id(front: Mapping[str, Any], path: str) -> str | None:
     raise _Invalid(f"{path}: front matter external_id must be a non-empty string or an integer")
 
 
-def _front_url(front: Mapping[str, Any], path: str) -> str | None:
+def _front_url(front: Mapping[str, Any], path: str) -> tuple[str | None, str | None]:
     value = front.get("url")
     if value is None:
-        return None
+        return None, None
     if isinstance(value, str):
-        parts = urlsplit(value.strip())
+        cleaned = value.strip()
+        parts = urlsplit(cleaned)
         if parts.scheme in ("http", "https") and parts.netloc:
-            return _unicode(value.strip(), "url", path)
-    raise _Invalid(f"{path}: front matter url must be an absolute http(s) URL, got {value!r}")
+            return _unicode(cleaned, "url", path), None
+        if cleaned and not parts.scheme and not parts.netloc:
+            return None, _unicode(cleaned, "url", path)
+    raise _Invalid(
+        f"{path}: front matter url must be an absolute http(s) URL or a path on the site, got {value!r}"
+    )
 
 
 def _unicode(value: str, key: str, path: str) -> str:
@@ -302,7 +291,8 @@ def _html_title(body: str) -> str | None:
     return None
 
 
-def _title_from_name(path: str) -> str:
+def title_from_name(path: str) -> str:
+    """A title made of a file's name: ``getting-started.md`` -> ``getting started``."""
     name = PurePosixPath(path)
     return _squash(name.stem.replace("-", " ").replace("_", " ")) or name.name
 
@@ -311,11 +301,8 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-_KINDS: Final = {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number"}
-
-
 def _kind(value: object) -> str:
-    return "true/false" if isinstance(value, bool) else _KINDS.get(type(value), type(value).__name__)
+    return kind(value)
 
 
 _DROP: Final = object()
@@ -342,7 +329,7 @@ def _jsonable(value: object) -> object:
     return _DROP
 
 
-def _jsonable_mapping(mapping: Mapping[object, object]) -> dict[str, object]:
+def _jsonable_mapping(mapping: Mapping[Any, object]) -> dict[str, object]:
     """``mapping``'s text keys with their values as :func:`_jsonable` gives them, dropping the rest."""
     return {
         text: clean
@@ -351,3 +338,9 @@ def _jsonable_mapping(mapping: Mapping[object, object]) -> dict[str, object]:
         and (text := _without_surrogates(key)) is not None
         and (clean := _jsonable(value)) is not _DROP
     }
+
+
+def jsonable(mapping: Mapping[Any, object]) -> dict[str, object]:
+    """``mapping`` as plain JSON data: text keys only, dates as ISO strings, values with no JSON
+    form (and text that is not Unicode) dropped; as front matter goes to ``metadata``."""
+    return _jsonable_mapping(mapping)

@@ -36,3 +36,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     skipped = [report for report in terminalreporter.stats.get("skipped", []) if "corpus" in report.keywords]
     if skipped:
         terminalreporter.write_line(how_to_enable(len(skipped)))
+
+
+@pytest.fixture
+def fake_site(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test dialect ``fake`` (``tests/sites/fakesite.py``) is known by name, and asked first by
+    ``site = "auto"``: a source holding ``fakesite.toml`` is read as a fake docs site."""
+    from types import MappingProxyType
+
+    from ingest.sites import registry
+
+    dialects = {**registry.DIALECTS, "fake": "tests.sites.fakesite:FakeDialect"}
+    monkeypatch.setattr(registry, "DIALECTS", MappingProxyType(dialects))
+    monkeypatch.setattr(registry, "AUTO_ORDER", ("fake", *registry.AUTO_ORDER))

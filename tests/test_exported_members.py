@@ -21,6 +21,7 @@ SDK = {
     "Connector",
     "ConnectorFactory",
     "ProvidesLinks",
+    "ProvidesSiteLinks",
     "Resumable",
     "Closeable",
     # Watching (ingest watch): ingest.connector
@@ -45,6 +46,7 @@ SDK = {
     "IngestError",
     # Text documents: ingest.textdoc
     "read_text_document",
+    "split_front_matter",
     "format_for",
     "SUPPORTED_SUFFIXES",
 }

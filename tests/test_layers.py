@@ -22,13 +22,17 @@ PACKAGES = ("ingest", "connectors")
 #: Modules that import nothing of the project, so anything may import them.
 FOUNDATION = ("ingest.errors", "ingest.canonical", "ingest.urltemplate")
 #: What connectors use of ingest today besides FOUNDATION: the Connector protocol and its
-#: options, the document types, and the text-document reader (front matter, formats).
-SDK = ("ingest.connector", "ingest.document", "ingest.textdoc", "ingest.sites")
+#: options, the document types, the text-document reader (front matter, formats) and the
+#: docs-site dialects.
+SDK = ("ingest.connector", "ingest.document", "ingest.textdoc", "ingest.frontmatter", "ingest.sites")
+#: What the converter reads of the dialects' contract: how a site resolves links and names
+#: headings (plain objects and Protocols, importing nothing but leaves).
+SITE_CONTRACT = ("ingest.sites.contract", "ingest.sites.slugs")
 #: Rules the SDK (and so the connectors) and the converter both follow, one leaf module each:
 #: which links need no resolving, how a checkbox reads as text, how deep Markdown may nest.
 SHARED = ("ingest.hrefs", "ingest.checkboxes", "ingest.markdown_nesting")
 #: Imported by layers that must stay light, so they import nothing of the project either.
-LEAVES = (*FOUNDATION, *SHARED, "ingest.api_defaults", "ingest.progress")
+LEAVES = (*FOUNDATION, *SHARED, "ingest.api_defaults", "ingest.progress", "ingest.language_id")
 ENGINE = ("ingest.engine", "ingest.runner", "ingest.collect", "ingest.plan", "ingest.watch")
 FRONT_ENDS = ("ingest.cli", "ingest.demo", "ingest.report")
 
@@ -79,7 +83,7 @@ RULES = (
     Rule(
         "the converter turns documents into HTML: it knows nothing of Intercom, targets, the engine or state",
         importers=("ingest.convert",),
-        may_import=(*FOUNDATION, "ingest.document", *SHARED),
+        may_import=(*FOUNDATION, "ingest.document", *SITE_CONTRACT, *SHARED),
     ),
     Rule(
         "the emulator stands in for Intercom: it knows nothing of the engine, nor of the client it tests",

@@ -150,9 +150,18 @@ def test_bad_external_id_is_a_failure(value: str) -> None:
     )
 
 
-def test_bad_url_is_a_failure() -> None:
-    """A url that is not an absolute http(s) URL is refused."""
-    assert "url must be an absolute http(s) URL" in failure("---\nurl: /relative/page\n---\n")
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "ftp://host/x", "42", "[a, b]", '""'])
+def test_bad_url_is_a_failure(value: str) -> None:
+    """A url that is neither an absolute http(s) URL nor a path on the site is refused."""
+    assert "url must be an absolute http(s) URL or a path on the site" in failure(f"---\nurl: {value}\n---\n")
+
+
+def test_a_site_relative_url_is_kept_in_metadata_not_a_failure() -> None:
+    """A Hugo-style ``url: /commands/hugo/`` is no link without a site: the page gets none, and
+    the value stays in metadata."""
+    doc = document("---\nurl: /commands/hugo/\n---\n# Hugo\n")
+    assert doc.url is None
+    assert doc.metadata["url"] == "/commands/hugo/"
 
 
 def test_front_matter_title_must_be_text() -> None:
@@ -336,3 +345,13 @@ def test_markdown_nested_too_deeply_to_parse_is_a_failure() -> None:
         "guides/setup.md: Markdown nested too deeply: more than 100 levels of lists, list items, "
         "block quotes and admonitions"
     )
+
+
+@pytest.mark.parametrize(
+    "path", ["a.md", "A.MD", ".md", "dir/.md", "x/a.b.html", "a.md.", "a", "dir.md/file", "a..txt", "..md"]
+)
+def test_format_for_reads_the_suffix_as_pathlib_does(path: str) -> None:
+    """The fast suffix reading agrees with PurePosixPath.suffix on odd names (hidden, dotted...)."""
+    from pathlib import PurePosixPath
+
+    assert format_for(path) is SUPPORTED_SUFFIXES.get(PurePosixPath(path).suffix.lower())

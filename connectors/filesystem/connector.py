@@ -10,37 +10,75 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
+from connectors.filesystem.files import FolderFiles
 from connectors.filesystem.options import FilesystemOptions
+from connectors.filesystem.sitewatch import SiteView
 from connectors.filesystem.tree import Found, Walker, find_on_disk, fingerprint, inside, reason, unique
 from connectors.filesystem.watching import ChangeMap
 from ingest.connector import Affected, WatchedFolder, WatchedPath
 from ingest.document import DocumentRef, Failure, RelativePath, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
-from ingest.textdoc import read_text_document
+from ingest.sites import Site, SiteLinks
+from ingest.sites.source import load_page, open_site, page_refs, reads_every_file, refold
 
 
 class FilesystemConnector:
     """Documents from a folder on disk; see the package docstring for what is found. Satisfies
-    the Connector and Watchable protocols of :mod:`ingest.connector`."""
+    the Connector, ProvidesSiteLinks and Watchable protocols of :mod:`ingest.connector`."""
 
     options_model: ClassVar[type[FilesystemOptions]] = FilesystemOptions
 
     def __init__(self, options: FilesystemOptions) -> None:
         self.options = options
         self._changes = ChangeMap(options.path, follow_symlinks=options.follow_symlinks)
+        self._site: Site | None = None
+        self._watched_site = SiteView(options, self._changes)
 
     async def scan(self) -> AsyncIterator[DocumentRef | SkippedDocument | Failure]:
-        """Every document under the root, sorted by locator, with a ``size-mtime_ns`` fingerprint.
+        """Every page of the folder's site, sorted by locator, with a ``size-mtime_ns``
+        fingerprint (folded with the site's structure digest). Plain Markdown: every document.
 
-        Raises :class:`ConnectorError` when the root itself cannot be listed.
+        Raises :class:`ConnectorError` when the root itself cannot be listed, or the site's
+        config cannot be read.
         """
-        found = await asyncio.to_thread(self._scan_all)
-        for item in found:
+        root, found = await asyncio.to_thread(self._scan_all)
+        files = {item.locator: item.fingerprint for item in found if isinstance(item, DocumentRef)}
+        site = await open_site(self.options, FolderFiles(root, files))
+        pages = page_refs(site, files)
+        self._site = site
+        self._watched_site.know(site, {ref.locator for ref in pages})
+        others = [item for item in found if not isinstance(item, DocumentRef)]
+        for item in sorted([*pages, *others], key=lambda item: item.locator):
             yield item
 
     async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
-        """Read and parse the document at ``ref.locator``; any problem is a :class:`Failure`."""
-        return await asyncio.to_thread(self._load, ref.locator)
+        """Read the page at ``ref.locator`` and prepare it as its site shows it; any problem is a
+        :class:`Failure`."""
+        read = await asyncio.to_thread(self._read, ref.locator)
+        if isinstance(read, Failure):
+            return read
+        raw, info = read
+        try:
+            site = self._site or await self._open_site()
+        except ConnectorError as exc:
+            return Failure(ref.locator, f"{ref.locator}: {exc}")
+        return await load_page(
+            site,
+            raw,
+            path=ref.locator,
+            fingerprint=refold(fingerprint(info), ref.fingerprint),
+            modified=datetime.fromtimestamp(info.st_mtime_ns / 1e9, tz=UTC),
+            locale=self.options.locale,
+        )
+
+    @property
+    def site(self) -> Site | None:
+        """The site the last scan opened (None before a scan)."""
+        return self._site
+
+    async def site_links(self) -> SiteLinks | None:
+        """How the site links its pages (after a scan); None before one."""
+        return await self._site.links() if self._site is not None else None
 
     def watched_paths(self) -> Sequence[WatchedPath]:
         """The folder, recursively, as configured (a symlink to it stays one, so that a link moved
@@ -50,8 +88,13 @@ class FilesystemConnector:
     def affected_by(self, path: Path, *, folder: bool) -> Affected:
         """The locators naming the changed file, as the scan lists them (a file reached through
         symlinks has several); the whole source for a folder or a symlink; nothing for a file the
-        scan does not list (hidden, not a document)."""
-        return self._changes.affected_by(path, folder=folder)
+        scan does not list (hidden, not a document). For a docs site (not plain), an edit of a
+        page is that page, and any other change (a partial, the config, a page made, removed or
+        renamed) the whole source: it may change every page."""
+        if os.fspath(path) == os.path.realpath(self.options.path):
+            # The daemon starts observing the folder (or lost events): what the site is may have changed.
+            self._watched_site.read(os.fspath(path))
+        return self._watched_site.affected_by(path, folder=folder)
 
     def _root(self) -> str:
         root = self.options.path
@@ -65,12 +108,20 @@ class FilesystemConnector:
             raise ConnectorError(f"source folder {root} is not a folder")
         return real
 
-    def _scan_all(self) -> list[Found]:
-        walker = Walker(self._root(), self.options.follow_symlinks)
+    def _scan_all(self) -> tuple[str, list[Found]]:
+        root = self._root()
+        walker = Walker(root, self.options.follow_symlinks, every_file=reads_every_file(self.options))
         found = sorted(walker.walk(), key=lambda item: item.locator)
-        return list(unique(found))
+        return root, list(unique(found))
 
-    def _load(self, locator: RelativePath) -> SourceDocument | SkippedDocument | Failure:
+    async def _open_site(self) -> Site:
+        """The site, for a load without a scan before it (the scan opens it otherwise)."""
+        root, found = await asyncio.to_thread(self._scan_all)
+        files = [item.locator for item in found if isinstance(item, DocumentRef)]
+        self._site = await open_site(self.options, FolderFiles(root, files))
+        return self._site
+
+    def _read(self, locator: RelativePath) -> tuple[bytes, os.stat_result] | Failure:
         if not locator or PurePosixPath(locator).is_absolute() or "\0" in locator:
             return Failure(locator, f"{locator}: not a path relative to the source folder")
         try:
@@ -93,9 +144,4 @@ class FilesystemConnector:
                 raw = file.read()
         except OSError as exc:
             return Failure(locator, f"cannot read {locator}: {reason(exc)}")
-        return read_text_document(
-            raw,
-            path=locator,
-            fingerprint=fingerprint(info),
-            modified=datetime.fromtimestamp(info.st_mtime_ns / 1e9, tz=UTC),
-        )
+        return raw, info

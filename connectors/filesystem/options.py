@@ -6,10 +6,11 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from ingest.connector import ConfigPath, ConnectorOptions
+from ingest.connector import ConfigPath
+from ingest.sites.options import SiteOptions
 
 
-class FilesystemOptions(ConnectorOptions):
+class FilesystemOptions(SiteOptions):
     """Options of a ``filesystem`` source."""
 
     path: ConfigPath = Field(

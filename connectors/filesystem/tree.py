@@ -60,6 +60,8 @@ class Walker:
     follow_symlinks: bool
     #: False: record the shape only, without reading each document's size and time.
     documents: bool = True
+    #: True: list every file (a docs site's config, partials, assets), not only documents.
+    every_file: bool = False
     folders: dict[str, list[str]] = field(default_factory=dict)
     links: set[str] = field(default_factory=set)
     linked_files: dict[str, list[str]] = field(default_factory=dict)
@@ -94,10 +96,13 @@ class Walker:
                 elif entry.is_dir(follow_symlinks=False):
                     real = os.path.join(real_dir, entry.name)
                     stack.append((real, locator + "/", ancestors | {real}))
-                elif self.documents and format_for(locator) and entry.is_file(follow_symlinks=False):
+                elif self.documents and self._listed(locator) and entry.is_file(follow_symlinks=False):
                     ref = _ref(locator, entry)
                     if ref is not None:
                         yield ref
+
+    def _listed(self, locator: str) -> bool:
+        return self.every_file or format_for(locator) is not None
 
     def _symlink(
         self, entry: os.DirEntry[str], locator: str, ancestors: frozenset[str], stack: list[_Listing]
@@ -122,7 +127,7 @@ class Walker:
             yield SkippedDocument(locator, f"symlink loop: {target} is a folder above it")
         elif is_dir:
             stack.append((target, locator + "/", ancestors | {target}))
-        elif format_for(locator) and stat.S_ISREG(info.st_mode):
+        elif self._listed(locator) and stat.S_ISREG(info.st_mode):
             self.linked_files.setdefault(target, []).append(locator)
             yield DocumentRef(locator, fingerprint(info))
 

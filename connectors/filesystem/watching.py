@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,10 @@ from ingest.textdoc import format_for
 
 _NOTHING = Affected()
 _WHOLE = Affected(whole=True)
+
+
+def _is_document(locator: str) -> bool:
+    return format_for(locator) is not None
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,12 @@ class ChangeMap:
         self._lock = threading.Lock()
         self._shape: TreeShape | None = None
 
-    def affected_by(self, path: Path, *, folder: bool) -> Affected:
-        """What a change at ``path`` (a real path below the folder) affects; see the module docstring."""
+    def affected_by(
+        self, path: Path, *, folder: bool, keep: Callable[[str], bool] = _is_document
+    ) -> Affected:
+        """What a change at ``path`` (a real path below the folder) affects; see the module
+        docstring. ``keep``: which locators name documents (by default, those with a document's
+        suffix)."""
         changed = os.fspath(path)
         root = os.path.realpath(self._folder)
         with self._lock:
@@ -132,4 +141,4 @@ class ChangeMap:
                 self._shape = TreeShape.read(root, self._follow_symlinks)
             if folder or is_link:
                 return _WHOLE
-            return Affected(locators=frozenset(name for name in names if format_for(name)))
+            return Affected(locators=frozenset(name for name in names if keep(name)))

@@ -20,12 +20,15 @@ from typing import ClassVar
 
 from connectors.git.batch import Batcher
 from connectors.git.diagnose import explain
+from connectors.git.files import TreeFiles
 from connectors.git.gitcmd import Git, GitError
 from connectors.git.history import LastChange, LastChanges
 from connectors.git.options import GitOptions
 from connectors.git.repository import Repository, Resolved, TreeEntry
 from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocument
-from ingest.textdoc import format_for, read_text_document
+from ingest.sites import Site, SiteLinks
+from ingest.sites.source import load_page, open_site, own_fingerprint, page_refs, reads_every_file
+from ingest.textdoc import format_for
 
 log = logging.getLogger("ingest.connectors.git")
 
@@ -37,7 +40,7 @@ _COMMIT_ID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 class GitRepoConnector:
     """Documents from a git repository; see the module docstring. Satisfies the Connector,
-    ProvidesLinks, Resumable and Revisioned protocols of :mod:`ingest.connector`."""
+    ProvidesLinks, ProvidesSiteLinks, Resumable and Revisioned protocols of :mod:`ingest.connector`."""
 
     options_model: ClassVar[type[GitOptions]] = GitOptions
     #: ``{ref}`` and ``{commit}`` for the whole repository; ``{last_commit}``, ``{last_commit_time}``
@@ -56,6 +59,7 @@ class GitRepoConnector:
         self._raw_paths: dict[str, bytes] = {}
         self._history: LastChanges | None = None
         self._loads: Batcher[DocumentRef, Loaded] = Batcher(self._load_batch)
+        self._site: Site | None = None
 
     def resume_from(self, checkpoint: str | None) -> None:
         """Remember the commit of the last fully successful sync (for the log only: blob ids
@@ -83,37 +87,62 @@ class GitRepoConnector:
         return (await self.repository.resolve(self.options.ref)).commit
 
     async def scan(self) -> AsyncIterator[DocumentRef | SkippedDocument | Failure]:
-        """Every document at the resolved commit, fingerprinted by blob id, in git's path order.
+        """Every page at the resolved commit, fingerprinted by blob id (folded with the site's
+        structure digest), in path order. Plain Markdown: every document under ``paths``; a docs
+        site: its pages under ``paths``, the site reading every file of the tree.
 
         Raises :class:`~ingest.errors.ConnectorError` (one sentence, credentials redacted)
-        when git is missing, the repository cannot be reached or read, or the ref does not exist.
+        when git is missing, the repository cannot be reached or read, the ref does not exist,
+        or the site's config cannot be read.
         """
         await self.repository.open()
         resolved = await self.repository.resolve(self.options.ref)
         self._resolved = resolved
         await self._log_position(resolved)
-        entries = await self.repository.list_files(resolved.commit, self.options.paths)
-        found = [item for entry in entries if (item := self._found(entry)) is not None]
-        self.repository.expect_reads([item.fingerprint for item in found if isinstance(item, DocumentRef)])
+        every = reads_every_file(self.options)
+        entries = await self.repository.list_files(resolved.commit, () if every else self.options.paths)
+        blobs: dict[str, str] = {}
+        others: list[SkippedDocument | Failure] = []
+        for entry in entries:
+            item = self._found(entry, every=every)
+            if isinstance(item, DocumentRef):
+                blobs[item.locator] = item.fingerprint
+            elif item is not None and self._wanted(item.locator):
+                others.append(item)
+        site = await open_site(self.options, TreeFiles(self.repository, resolved.commit, blobs))
+        self._site = site
+        pages = page_refs(site, blobs, self._wanted)
+        self._raw_paths = {ref.locator: self._raw_paths[ref.locator] for ref in pages}
+        self.repository.expect_reads([blobs[ref.locator] for ref in pages])
         self._history = LastChanges(self.git, resolved.commit, self.options.paths, self._raw_paths.values())
-        for item in found:
+        for item in sorted([*pages, *others], key=lambda item: item.locator):
             yield item
+
+    async def site_links(self) -> SiteLinks | None:
+        """How the site links its pages (after a scan); None before one."""
+        return await self._site.links() if self._site is not None else None
 
     async def load(self, ref: DocumentRef) -> Loaded:
         """Read the document ``ref`` names (its blob) with its last-change metadata."""
         return await self._loads.submit(ref)
 
-    def _found(self, entry: TreeEntry) -> DocumentRef | SkippedDocument | Failure | None:
+    def _wanted(self, locator: str) -> bool:
+        """Whether ``locator`` is under the configured ``paths`` (all of it when none)."""
+        paths = self.options.paths
+        return not paths or any(locator == path or locator.startswith(path + "/") for path in paths)
+
+    def _found(self, entry: TreeEntry, *, every: bool) -> DocumentRef | SkippedDocument | Failure | None:
+        """A file of the tree (``every``: any file; else a document), or what to say about it."""
         try:
             locator = entry.path.decode("utf-8")
         except UnicodeDecodeError:
             shown = entry.path.decode("utf-8", "replace")
             return Failure(shown, f"{shown}: file name is not valid UTF-8") if format_for(shown) else None
-        if entry.kind != "blob" or format_for(locator) is None:
-            return (
-                None  # folders' contents are listed themselves; submodules and other files are not documents
-            )
+        if entry.kind != "blob" or not (every or format_for(locator)):
+            return None  # folders' contents are listed themselves; submodules are not files to read
         if entry.mode == _SYMLINK_MODE:
+            if not format_for(locator):
+                return None
             return SkippedDocument(locator, "a symbolic link in the repository (links are not followed)")
         self._raw_paths[locator] = entry.path
         return DocumentRef(locator, entry.oid)
@@ -140,13 +169,17 @@ class GitRepoConnector:
                 Failure(ref.locator, f"{ref.locator}: loaded before the repository was scanned")
                 for ref in refs
             ]
+        oids = [own_fingerprint(ref.fingerprint) for ref in refs]
         try:
-            blobs = await self.repository.read_blobs(self._resolved.commit, [ref.fingerprint for ref in refs])
+            blobs = await self.repository.read_blobs(self._resolved.commit, oids)
         except GitError as exc:
             message = str(explain(exc, self.location, "reading"))
             return [Failure(ref.locator, f"cannot read {ref.locator}: {message}") for ref in refs]
         changes = await self._last_changes(refs)
-        return [self._document_or_failure(ref, blobs.get(ref.fingerprint), changes) for ref in refs]
+        return [
+            await self._document_or_failure(ref, blobs.get(oid), changes)
+            for ref, oid in zip(refs, oids, strict=True)
+        ]
 
     async def _last_changes(self, refs: Sequence[DocumentRef]) -> Mapping[bytes, LastChange]:
         assert self._history is not None
@@ -160,26 +193,34 @@ class GitRepoConnector:
     def _raw_path(self, ref: DocumentRef) -> bytes:
         return self._raw_paths.get(ref.locator) or ref.locator.encode("utf-8")
 
-    def _document_or_failure(
+    async def _document_or_failure(
         self, ref: DocumentRef, raw: bytes | None, changes: Mapping[bytes, LastChange]
     ) -> Loaded:
         try:
-            return self._document(ref, raw, changes)
+            return await self._document(ref, raw, changes)
         except Exception as exc:  # a bug on one document must not fail the others of its batch
             return Failure(ref.locator, f"{ref.locator}: could not be read: {type(exc).__name__}: {exc}")
 
-    def _document(self, ref: DocumentRef, raw: bytes | None, changes: Mapping[bytes, LastChange]) -> Loaded:
+    async def _document(
+        self, ref: DocumentRef, raw: bytes | None, changes: Mapping[bytes, LastChange]
+    ) -> Loaded:
         if raw is None:
-            return Failure(
-                ref.locator, f"{ref.locator}: git could not produce its content (blob {ref.fingerprint})"
-            )
+            oid = own_fingerprint(ref.fingerprint)
+            return Failure(ref.locator, f"{ref.locator}: git could not produce its content (blob {oid})")
         if raw.startswith(_LFS_POINTER):
             return Failure(
                 ref.locator, f"{ref.locator}: stored in Git LFS; only its pointer is in the repository"
             )
         change = changes.get(self._raw_path(ref))
-        document = read_text_document(
-            raw, path=ref.locator, fingerprint=ref.fingerprint, modified=change.time if change else None
+        if self._site is None:
+            return Failure(ref.locator, f"{ref.locator}: loaded before the repository was scanned")
+        document = await load_page(
+            self._site,
+            raw,
+            path=ref.locator,
+            fingerprint=ref.fingerprint,
+            modified=change.time if change else None,
+            locale=self.options.locale,
         )
         if not isinstance(document, SourceDocument) or change is None:
             return document

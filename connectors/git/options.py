@@ -10,7 +10,8 @@ from pathlib import Path
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from connectors.git.location import RepoLocation, parse_location
-from ingest.connector import ConfigPath, ConnectorOptions
+from ingest.connector import ConfigPath
+from ingest.sites.options import SiteOptions
 
 # A revision may use ^ and ~ (v1.2^0, main~3); only what can never name one is refused here.
 _BAD_REV = re.compile(r"[\x00-\x20\x7f]|^-|^$")
@@ -22,7 +23,7 @@ def default_cache_dir() -> Path:
     return Path(base) / "fin-ingest" / "git"
 
 
-class GitOptions(ConnectorOptions):
+class GitOptions(SiteOptions):
     """Options of a ``git`` source."""
 
     # A rejected value may be a URL with a password in it: never echo it in an error.

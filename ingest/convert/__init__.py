@@ -32,7 +32,7 @@ __all__ = [
 
 #: Changes whenever the HTML produced for the same input changes, so that fingerprints
 #: recorded by an older version no longer match and every document is converted again.
-CONVERTER_VERSION = "2"
+CONVERTER_VERSION = "3"
 
 #: The libraries whose upgrade may change the HTML for the same input.
 _CONVERTER_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "nh3", "beautifulsoup4", "lxml")
@@ -54,16 +54,25 @@ def converter_identity() -> str:
     return ";".join([CONVERTER_VERSION, *versions])
 
 
-def to_html(body: str, fmt: BodyFormat, *, path: str, title: str | None, links: LinkBuilder) -> str:
+def to_html(
+    body: str,
+    fmt: BodyFormat,
+    *,
+    path: str,
+    title: str | None,
+    links: LinkBuilder,
+    warnings: list[str] | None = None,
+) -> str:
     """The HTML to send for ``body`` written in ``fmt``, found at ``path`` in its source.
 
-    Relative links and images are resolved through ``links`` (or unlinked); a leading
-    ``<h1>`` equal to ``title`` is dropped because Intercom shows the title itself.
+    Relative links and images are resolved through ``links`` (or unlinked; a link the site says
+    leads nowhere adds its warning to ``warnings``); a leading ``<h1>`` equal to ``title`` is
+    dropped because Intercom shows the title itself; every heading gets an id.
     """
     if fmt is BodyFormat.MARKDOWN:
-        return markdown_to_html(body, path=path, title=title, links=links)
+        return markdown_to_html(body, path=path, title=title, links=links, warnings=warnings)
     if fmt is BodyFormat.HTML:
-        return clean_html(body, path=path, title=title, links=links)
+        return clean_html(body, path=path, title=title, links=links, warnings=warnings)
     if fmt is BodyFormat.TEXT:
         return text_to_html(body)
     raise ValueError(f"no converter for body format {fmt!r}")
@@ -82,15 +91,37 @@ def document_variables(values: Mapping[str, Any]) -> dict[str, str]:
 def render_page(doc: SourceDocument, links: LinkBuilder) -> Page:
     """``doc`` converted: its HTML, and its URL (front matter ``url`` first, else the template).
 
-    The page's ``locator`` is the document's ``path``, the key its connector loads it by.
+    The page's ``locator`` is the document's ``path``, the key its connector loads it by. Its
+    ``warnings`` are those its connector gave (``metadata["warnings"]``, a docs site's) and the
+    links its site says lead nowhere; its ``unknown`` constructs come from ``metadata["unknown"]``.
+    Neither stays in its metadata.
     """
-    html = to_html(doc.body, doc.format, path=doc.path, title=doc.title, links=links)
+    metadata = dict(doc.metadata)
+    warnings = _texts(metadata.pop("warnings", None))
+    unknown = _counts(metadata.pop("unknown", None))
+    html = to_html(doc.body, doc.format, path=doc.path, title=doc.title, links=links, warnings=warnings)
     return Page(
         external_id=doc.external_id,
         title=doc.title,
         html=html,
-        url=doc.url or links.page_url(doc.path, document_variables(doc.metadata)),
+        url=doc.url or links.page_url(doc.path, document_variables(metadata)),
         locator=doc.path,
         fingerprint=doc.fingerprint,
-        metadata=doc.metadata,
+        metadata=metadata,
+        warnings=tuple(dict.fromkeys(warnings)),
+        unknown=unknown,
     )
+
+
+def _texts(value: object) -> list[str]:
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list | tuple) else []
+
+
+def _counts(value: object) -> dict[str, int]:
+    if not isinstance(value, Mapping):
+        return {}
+    return {
+        str(name): count
+        for name, count in value.items()
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0
+    }

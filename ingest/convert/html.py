@@ -54,6 +54,7 @@ _SORT: dict[str, str] = {
     **dict.fromkeys(_CONTAINERS, "box"),
     **dict.fromkeys(_OLD_PREFORMATTED, "pre"),
     **{name: name for name in ("input", "a", "img", "html", "body")},
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "heading"),
 }
 
 
@@ -64,8 +65,12 @@ def same_title(heading_text: str, title: str | None) -> bool:
     return " ".join(heading_text.split()).casefold() == " ".join(title.split()).casefold()
 
 
-def clean_html(html: str, *, path: str, title: str | None, links: LinkBuilder) -> str:
-    """Cleaned, sanitised and tidied HTML for the document at ``path``; deterministic."""
+def clean_html(
+    html: str, *, path: str, title: str | None, links: LinkBuilder, warnings: list[str] | None = None
+) -> str:
+    """Cleaned, sanitised and tidied HTML for the document at ``path``; deterministic. A heading
+    without an id gets the site's (else GitHub's); links the site says lead nowhere add their
+    warning to ``warnings``."""
     # XML declarations say nothing the output needs, and markup without a tag is text;
     # leaving either to BeautifulSoup only earns a warning that it looks like XML or
     # like a file name.
@@ -76,7 +81,7 @@ def clean_html(html: str, *, path: str, title: str | None, links: LinkBuilder) -
     # One walk sorts the nodes by what happens to them: BeautifulSoup's find_all
     # costs a tree walk with a slow filter per call.
     found: dict[str, list[Tag]] = {
-        name: [] for name in ("drop", "input", "a", "img", "html", "body", "box", "pre")
+        name: [] for name in ("drop", "input", "a", "img", "html", "body", "box", "pre", "heading")
     }
     specials: list[PreformattedString] = []
     for node in soup.descendants:
@@ -96,8 +101,9 @@ def clean_html(html: str, *, path: str, title: str | None, links: LinkBuilder) -
     for element in live["pre"]:
         element.name = "pre"
     _replace_inputs(live["input"])
-    _rewrite_links(live["a"], path, links)
-    _rewrite_images(live["img"], path, links)
+    _rewrite_links(live["a"], path, links, warnings)
+    _rewrite_images(live["img"], path, links, warnings)
+    _heading_ids(live["heading"], links)
     for element in live["html"] + live["body"]:
         element.unwrap()
     _drop_leading_title(soup, title)
@@ -115,20 +121,32 @@ def _replace_inputs(inputs: list[Tag]) -> None:
             element.decompose()
 
 
-def _rewrite_links(anchors: list[Tag], path: str, links: LinkBuilder) -> None:
+def _heading_ids(headings: list[Tag], links: LinkBuilder) -> None:
+    """Headings keep the id they have; the others get the site's for their text, unique."""
+    taken = {value for heading in headings if isinstance(value := heading.get("id"), str) and value}
+    for heading in headings:
+        if heading.get("id"):
+            continue
+        heading_id = links.heading_id(" ".join(heading.get_text().split()), taken)
+        if heading_id:
+            heading["id"] = heading_id
+            taken.add(heading_id)
+
+
+def _rewrite_links(anchors: list[Tag], path: str, links: LinkBuilder, warnings: list[str] | None) -> None:
     for anchor in anchors:
         href = anchor.get("href")
-        target = links.resolve(href, path) if isinstance(href, str) else None
+        target = links.resolve(href, path, warnings) if isinstance(href, str) else None
         if target is None:
             anchor.unwrap()
         else:
             anchor.attrs = {"href": target, **_title_attr(anchor)}
 
 
-def _rewrite_images(images: list[Tag], path: str, links: LinkBuilder) -> None:
+def _rewrite_images(images: list[Tag], path: str, links: LinkBuilder, warnings: list[str] | None) -> None:
     for image in images:
         src = image.get("src")
-        target = links.resolve_src(src, path) if isinstance(src, str) else None
+        target = links.resolve_src(src, path, warnings) if isinstance(src, str) else None
         alt = str(image.get("alt", "") or "")
         if target is None:
             if alt:

@@ -13,7 +13,6 @@ pass of :mod:`ingest.convert.html`, which handles the same things there.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -24,6 +23,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from ingest.convert.blocks import use_plain_blocks
+from ingest.convert.headings import assign_markdown_ids, plain_text
 from ingest.convert.html import clean_html, same_title
 from ingest.convert.links import LinkBuilder
 from ingest.convert.sanitize import sanitize, tidy
@@ -47,28 +47,33 @@ def parse_tokens(body: str) -> list[Token]:
     return _PARSER.parse(body, {})
 
 
-def markdown_to_html(body: str, *, path: str, title: str | None, links: LinkBuilder) -> str:
+def markdown_to_html(
+    body: str, *, path: str, title: str | None, links: LinkBuilder, warnings: list[str] | None = None
+) -> str:
     """Clean, sanitised HTML for a Markdown ``body`` found at ``path``; deterministic.
 
     ``title`` is the document's title: a first ``# Heading`` saying the same is
-    dropped, since Intercom shows the title above the page. Lists and quotes nested
-    too deeply to parse raise :class:`~ingest.markdown_nesting.NestingTooDeep`.
+    dropped, since Intercom shows the title above the page. Every heading gets an id
+    (see :mod:`ingest.convert.headings`). Links the site says lead nowhere add their
+    warning to ``warnings``. Lists and quotes nested too deeply to parse raise
+    :class:`~ingest.markdown_nesting.NestingTooDeep`.
     """
     env: dict[str, Any] = {}
     tokens = _PARSER.parse(body, env)
+    assign_markdown_ids(tokens, links)
     if _has_raw_html(tokens):
         rendered = _PARSER.renderer.render(tokens, _PARSER.options, env)
-        return clean_html(rendered, path=path, title=title, links=links)
+        return clean_html(rendered, path=path, title=title, links=links, warnings=warnings)
     if (
         len(tokens) >= 3
         and tokens[0].type == "heading_open"
         and tokens[0].tag == "h1"
-        and same_title(_plain_text(tokens[1].children or []), title)
+        and same_title(plain_text(tokens[1].children or []), title)
     ):
         del tokens[:3]
     for token in tokens:
         if token.type == "inline" and token.children:
-            token.children = _rewrite_inline(token.children, path, links)
+            token.children = _rewrite_inline(token.children, path, links, warnings)
     return tidy(sanitize(_PARSER.renderer.render(tokens, _PARSER.options, env)))
 
 
@@ -88,29 +93,19 @@ def _is_comment(token: Token) -> bool:
     return token.type in ("html_block", "html_inline") and _COMMENT_ONLY.fullmatch(token.content) is not None
 
 
-def _plain_text(children: Sequence[Token]) -> str:
-    parts: list[str] = []
-    for child in children:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(_plain_text(child.children or []))
-    return "".join(parts)
-
-
 def _text_token(content: str) -> Token:
     return Token("text", "", 0, content=content)
 
 
-def _rewrite_inline(children: list[Token], path: str, links: LinkBuilder) -> list[Token]:
+def _rewrite_inline(
+    children: list[Token], path: str, links: LinkBuilder, warnings: list[str] | None
+) -> list[Token]:
     """Resolve links and images; unlink or drop (keeping the text) what has nowhere to go."""
     out: list[Token] = []
     unlinked = False
     for child in children:
         if child.type == "link_open":
-            target = links.resolve(str(child.attrs.get("href", "")), path)
+            target = links.resolve(str(child.attrs.get("href", "")), path, warnings)
             if target is None:
                 unlinked = True  # links cannot nest, so the next link_close is this one's
                 continue
@@ -119,9 +114,9 @@ def _rewrite_inline(children: list[Token], path: str, links: LinkBuilder) -> lis
             unlinked = False
             continue
         elif child.type == "image":
-            target = links.resolve_src(str(child.attrs.get("src", "")), path)
+            target = links.resolve_src(str(child.attrs.get("src", "")), path, warnings)
             if target is None:
-                alt = _plain_text(child.children or [])
+                alt = plain_text(child.children or [])
                 if alt:
                     out.append(_text_token(alt))
                 continue

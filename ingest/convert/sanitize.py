@@ -28,6 +28,8 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "th": {"colspan", "rowspan"},
     "ol": {"start"},
     "code": {"class"},
+    # Headings keep their id, so that a link to ``page#section`` lands on the section.
+    **{f"h{level}": {"id"} for level in range(1, 7)},
 }
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})

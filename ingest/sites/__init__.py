@@ -2,7 +2,7 @@
 
 :mod:`.contract` holds the Protocols and plain objects every dialect keeps to; each dialect is
 a module of its own (:mod:`.hugo`, :mod:`.docusaurus`, :mod:`.mkdocs`, :mod:`.obsidian`,
-:mod:`.plain`), named in :data:`DIALECTS` and imported only when a source uses it.
+:mod:`.plain`), named in :data:`.registry.DIALECTS` and imported only when a source uses it.
 """
 
 from __future__ import annotations

@@ -82,7 +82,10 @@ def test_children_macro_left_empty_lists_the_page_children_from_the_export_tree(
     """A children macro Confluence left empty lists the page's children as the export's tree orders them."""
     space, macros = make_space("cloud")
     html = convert(space, space.page(100), f"<h2>In this space</h2>{macros.children_unrendered()}")
-    assert html == f"<h2>In this space</h2><ul><li>{link(110, 'Guides')}</li><li>{link(120, 'FAQ')}</li></ul>"
+    assert (
+        html == '<h2 id="in-this-space">In this space</h2>'
+        f"<ul><li>{link(110, 'Guides')}</li><li>{link(120, 'FAQ')}</li></ul>"
+    )
 
 
 def test_page_urls_follow_the_page_url_template() -> None:
@@ -145,7 +148,7 @@ def test_recently_updated_lists_the_pages_without_authors_dates_or_diffs(style: 
         space, space.page(100), f"<h2>Recent space activity</h2>{macros.recently_updated(updates)}"
     )
     listed = f"<ul><li>{link(112, 'Configure')}</li><li>{link(111, 'Install')}</li></ul>"
-    assert html == f"<h2>Recent space activity</h2>{listed}"
+    assert html == f'<h2 id="recent-space-activity">Recent space activity</h2>{listed}'
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -212,8 +215,8 @@ def test_space_home_template_keeps_its_lists_and_drops_the_heading_of_what_is_go
     )
     html = convert(space, space.page(100), body)
     assert html == (
-        "<h2>Welcome</h2><p>Start here.</p>"
-        f"<h2>Recent space activity</h2><ul><li>{link(111, 'Install')}</li></ul>"
+        '<h2 id="welcome">Welcome</h2><p>Start here.</p>'
+        f'<h2 id="recent-space-activity">Recent space activity</h2><ul><li>{link(111, "Install")}</li></ul>'
     )
 
 
@@ -229,7 +232,8 @@ def test_headings_emptied_by_a_macro_go_and_an_author_empty_section_stays() -> N
         "<h2>To do</h2><h2>Last</h2><p>End.</p>"
     )
     assert convert(space, space.page(100), body) == (
-        "<p>Intro.</p><h2>Next</h2><p>Read on.</p><h2>To do</h2><h2>Last</h2><p>End.</p>"
+        '<p>Intro.</p><h2 id="next">Next</h2><p>Read on.</p>'
+        '<h2 id="to-do">To do</h2><h2 id="last">Last</h2><p>End.</p>'
     )
 
 
@@ -240,6 +244,12 @@ def test_section_of_a_heading_ends_at_the_next_heading_of_its_level() -> None:
     body = (
         f"<h2>Guide</h2><p>Text.</p><h3>Contributors</h3>{macros.contributors(['Jane'])}<h2>More</h2><p>x</p>"
     )
-    assert convert(space, space.page(100), body) == "<h2>Guide</h2><p>Text.</p><h2>More</h2><p>x</p>"
+    assert (
+        convert(space, space.page(100), body)
+        == '<h2 id="guide">Guide</h2><p>Text.</p><h2 id="more">More</h2><p>x</p>'
+    )
     body = f"<h1>Guide</h1>{macros.toc(['Install'])}<h2>Install</h2><p>Run it.</p>"
-    assert convert(space, space.page(100), body) == "<h1>Guide</h1><h2>Install</h2><p>Run it.</p>"
+    assert (
+        convert(space, space.page(100), body)
+        == '<h1 id="guide">Guide</h1><h2 id="install">Install</h2><p>Run it.</p>'
+    )

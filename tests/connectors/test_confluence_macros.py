@@ -161,7 +161,7 @@ def test_navigation_macros_are_dropped(style: Style) -> None:
     """Table of contents and contributors macros leave nothing behind."""
     space, _, guide, macros = space_of(style)
     body = macros.toc(["One"]) + "<h2>One</h2><p>Text.</p>" + macros.contributors(["Jane Doe"])
-    assert convert(space, guide, body) == "<h2>One</h2><p>Text.</p>"
+    assert convert(space, guide, body) == '<h2 id="one">One</h2><p>Text.</p>'
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -209,7 +209,7 @@ def test_cloud_emoji_with_a_shortname_fallback_use_their_code_points(character: 
     """A fallback that is only the ``:shortname:`` gives way to the emoji's code points."""
     space, _, guide, macros = space_of("cloud")
     html = convert(space, guide, f"<h2>{macros.emoji(character, shortname, fallback='shortname')} Dates</h2>")
-    assert html == f"<h2>{character} Dates</h2>"
+    assert html == f'<h2 id="-dates">{character} Dates</h2>'
 
 
 @pytest.mark.parametrize(

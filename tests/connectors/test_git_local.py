@@ -247,14 +247,14 @@ async def test_an_error_reading_one_document_fails_only_that_document(
 ) -> None:
     """An unexpected error on one document of a batch is its failure; the batch's others still load."""
     repo = docs_repo(tmp_path / "r", {f"doc{index}.md": f"# Doc {index}\n" for index in range(5)})
-    real = git_connector.read_text_document
+    real = git_connector.load_page
 
-    def flaky(raw: bytes, *, path: str, fingerprint: str, modified: datetime | None) -> object:
+    async def flaky(site: object, raw: bytes, *, path: str, **kwargs: object) -> object:
         if path == "doc3.md":
             raise RecursionError("maximum recursion depth exceeded")
-        return real(raw, path=path, fingerprint=fingerprint, modified=modified)
+        return await real(site, raw, path=path, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(git_connector, "read_text_document", flaky)
+    monkeypatch.setattr(git_connector, "load_page", flaky)
     source = connector(repo.path)
     found = list((await refs(source)).values())
     calls = source.git.calls

@@ -44,7 +44,7 @@ Term
 
 #: Changing this pin means the output changed: bump CONVERTER_VERSION in the same commit.
 PINNED_SHA256 = "ba3e662febc89a0b8de2b5476a84ceeb3356d3d7ef6092e3259b48b79fd9f651"
-PINNED_FOR_VERSION = "2"
+PINNED_FOR_VERSION = "3"
 
 
 def _convert(body: str = SAMPLE) -> str:

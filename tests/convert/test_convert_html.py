@@ -38,8 +38,8 @@ def test_leading_h1_inside_wrappers_is_dropped() -> None:
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
-        ("<section><h1>Other</h1><p>x</p></section>", "<h1>Other</h1><p>x</p>"),
-        ("<p>Intro</p><h1>Runbook</h1>", "<p>Intro</p><h1>Runbook</h1>"),
+        ("<section><h1>Other</h1><p>x</p></section>", '<h1 id="other">Other</h1><p>x</p>'),
+        ("<p>Intro</p><h1>Runbook</h1>", '<p>Intro</p><h1 id="runbook">Runbook</h1>'),
     ],
 )
 def test_h1_that_is_not_a_leading_repeat_stays(page: str, expected: str) -> None:

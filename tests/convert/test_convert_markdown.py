@@ -22,7 +22,7 @@ def md(body: str, links: LinkBuilder | None = None, *, title: str | None = None)
 def test_headings_and_paragraphs() -> None:
     """Headings keep their level and inline emphasis; paragraphs are plain <p>."""
     assert md("## Install\n\n### Step *one*\n\nText") == (
-        "<h2>Install</h2>\n<h3>Step <em>one</em></h3>\n<p>Text</p>"
+        '<h2 id="install">Install</h2>\n<h3 id="step-one">Step <em>one</em></h3>\n<p>Text</p>'
     )
 
 
@@ -39,10 +39,10 @@ def test_leading_h1_with_inline_code_matches_plain_title() -> None:
 @pytest.mark.parametrize(
     ("body", "title", "expected"),
     [
-        ("# Setup\n\nText", "Billing", "<h1>Setup</h1>\n<p>Text</p>"),
-        ("# Setup\n\nText", None, "<h1>Setup</h1>\n<p>Text</p>"),
-        ("Intro\n\n# Setup", "Setup", "<p>Intro</p>\n<h1>Setup</h1>"),
-        ("## Setup\n\nText", "Setup", "<h2>Setup</h2>\n<p>Text</p>"),
+        ("# Setup\n\nText", "Billing", '<h1 id="setup">Setup</h1>\n<p>Text</p>'),
+        ("# Setup\n\nText", None, '<h1 id="setup">Setup</h1>\n<p>Text</p>'),
+        ("Intro\n\n# Setup", "Setup", '<p>Intro</p>\n<h1 id="setup">Setup</h1>'),
+        ("## Setup\n\nText", "Setup", '<h2 id="setup">Setup</h2>\n<p>Text</p>'),
     ],
 )
 def test_other_headings_are_kept(body: str, title: str | None, expected: str) -> None:
@@ -207,7 +207,7 @@ def test_content_tabs_nest_in_admonitions_and_lists() -> None:
 
 def test_setext_heading_and_unquoted_equals_are_not_tabs() -> None:
     """A setext underline or '===' without a quoted title stays what CommonMark says."""
-    assert md("Title\n===\n\n=== not a tab") == "<h1>Title</h1>\n<p>=== not a tab</p>"
+    assert md("Title\n===\n\n=== not a tab") == '<h1 id="title">Title</h1>\n<p>=== not a tab</p>'
 
 
 def test_github_alerts_become_labelled_quotes() -> None:
@@ -235,7 +235,7 @@ def test_deeply_nested_lists_keep_all_their_text(levels: int) -> None:
     """Lists nested up to 50 deep (100 levels of lists and items) keep every item and what follows."""
     html = md(nested_lists(levels) + "\n## Next section\n\nImportant text.\n")
     assert html.count("<ol>") == levels and f"<li>item{levels - 1}</li>" in html
-    assert html.endswith("<h2>Next section</h2>\n<p>Important text.</p>")
+    assert html.endswith('<h2 id="next-section">Next section</h2>\n<p>Important text.</p>')
 
 
 @pytest.mark.parametrize("body", ["> " * 100 + "quoted\n\nAfter.\n", "> " * 100 + "<b>raw</b>\n\nAfter.\n"])

@@ -63,8 +63,10 @@ def home_html(configure: str = "Configure", notes: bool = True) -> str:
     listed_notes = f"<li>{page_link(130, 'Release notes')}</li>" if notes else ""
     return (
         "<p>Welcome to the product docs.</p>"
-        f"<h2>Recent space activity</h2><ul><li>{page_link(130, 'Release notes')}</li></ul>"
-        f"<h2>All pages</h2><ul><li>{page_link(110, 'Guides')}<ul><li>{page_link(111, 'Install')}</li>"
+        '<h2 id="recent-space-activity">Recent space activity</h2>'
+        f"<ul><li>{page_link(130, 'Release notes')}</li></ul>"
+        f'<h2 id="all-pages">All pages</h2><ul><li>{page_link(110, "Guides")}'
+        f"<ul><li>{page_link(111, 'Install')}</li>"
         f"<li>{page_link(112, configure)}</li></ul></li><li>{page_link(120, 'FAQ')}</li>{listed_notes}"
         f"<li>{page_link(140, 'Reference')}<ul><li>{page_link(141, 'API')}</li>"
         f"<li>{page_link(142, 'CLI')}</li></ul></li></ul>"
@@ -106,7 +108,7 @@ async def test_export_sync_then_unchanged_renamed_and_deleted_pages(harness: Exp
     install = remote["111"]
     assert (install["title"], install["url"]) == ("Install", view_url(111))
     assert install["html"] == (
-        "<h2>Steps</h2>"
+        '<h2 id="steps">Steps</h2>'
         f'<p>Run the installer, then read <a href="{view_url(112)}">the configuration page</a>.</p>'
         '<pre><code class="language-bash">pip install app</code></pre>'
         "<blockquote><p><strong>Warning</strong></p><p>Back up first.</p></blockquote>"
@@ -163,7 +165,10 @@ async def test_cloud_export_lists_children_and_shows_emoji(harness: ExportHarnes
     assert (
         remote["140"]["html"] == f"<ul><li>{page_link(141, 'API')}</li><li>{page_link(142, 'CLI')}</li></ul>"
     )
-    assert remote["130"]["html"] == "<h2>\U0001f5d3 Dates</h2><p>Version 2 is out \u2705 \U0001f44d</p>"
+    assert (
+        remote["130"]["html"]
+        == '<h2 id="-dates">\U0001f5d3 Dates</h2><p>Version 2 is out \u2705 \U0001f44d</p>'
+    )
 
 
 async def test_hostile_zip_refuses_the_source_and_deletes_nothing(harness: ExportHarness) -> None:

@@ -64,7 +64,8 @@ def test_types_are_shown_as_a_reader_writes_them(annotation: object, shown: str)
 
 def test_options_come_from_the_options_model() -> None:
     """Each field: its name, type, whether it is required, its default as JSON data, its description."""
-    path, follow = describe_options(FilesystemOptions)
+    options = {option.name: option for option in describe_options(FilesystemOptions)}
+    path, follow, site = options["path"], options["follow_symlinks"], options["site"]
     assert path == OptionInfo(
         "path", "Path", True, None, FilesystemOptions.model_fields["path"].description or ""
     )
@@ -73,6 +74,10 @@ def test_options_come_from_the_options_model() -> None:
         "bool",
         False,
         True,
+    )
+    assert (site.type, site.default) == (
+        '"auto" | "plain" | "hugo" | "docusaurus" | "mkdocs" | "obsidian" | "confluence"',
+        "auto",
     )
 
 
@@ -123,7 +128,7 @@ def test_a_connector_that_cannot_load_is_listed_with_the_reason() -> None:
         "colliding": entry("colliding", "tests.testing.toys:CollidingOption"),
     }
     colliding, fs, wiki = describe_connectors(entries)
-    assert fs.error is None and [option.name for option in fs.options] == ["path", "follow_symlinks"]
+    assert fs.error is None and [option.name for option in fs.options][-2:] == ["path", "follow_symlinks"]
     assert fs.package is None  # built here from a bare EntryPoint, not from installed metadata
     assert wiki.error is not None and "failed to load" in wiki.error and wiki.options == []
     assert colliding.error is not None and "collides with the common key 'url'" in colliding.error

@@ -50,8 +50,12 @@ class ExternalPagesPlanner:
 
     def accepts(self, page: Page) -> str | None:
         locale = language_of(page, "en").locale
+        detected = page.metadata.get("detected_language")
         if locale != "en":
-            return f"External Pages are English-only; this document is in {locale!r}"
+            how = " (detected)" if isinstance(detected, str) else ""
+            return f"External Pages are English-only; this document is in {locale!r}{how}"
+        if isinstance(detected, str):  # a language Intercom has no locale for
+            return f"External Pages are English-only; this document is in {detected!r} (detected)"
         return None
 
     def payload_hash(self, page: Page) -> str:

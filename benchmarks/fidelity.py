@@ -1,0 +1,280 @@
+"""How faithfully a docs folder reaches Fin: what a run would send, checked for what readers would not see.
+
+    python -m benchmarks.fidelity DOCS_FOLDER [--site NAME] [--site-url URL] [--rendered DIR]
+
+Runs the real ``filesystem`` connector (with its docs-site dialect) and the real converter, as a
+run would, with no API and no state, and prints per source: pages, documents that are not pages
+(by reason), failures, pages whose text still holds site syntax (by pattern), site constructs the
+dialect did not know (by name), internal links resolved and unresolved, page URLs missing or not
+under ``--site-url``, empty pages, duplicate titles, and pages that may not be English yet would
+be sent as ``en``.
+
+With ``--rendered`` (the built site's output folder: Hugo's ``public/``, Docusaurus' ``build/``,
+MkDocs' ``site/``), it also measures **text recall**: for each page with a URL, the share of the
+words of the rendered page's main content that our page's text holds. The page's file is found
+from its URL's path below ``--site-url`` (``guide/setup/`` -> ``guide/setup/index.html``, else
+``guide/setup.html``),
+and its main content is, first found: MkDocs Material's ``article.md-content__inner``,
+Docusaurus' ``article .markdown``, Hugo themes' ``main article`` / ``article`` / ``main``, else
+``body``; navigation, headers, footers, scripts and ``.headerlink``/``.hash-link`` anchors are
+left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import statistics
+from collections import Counter
+from collections.abc import AsyncIterator, Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+
+from connectors.filesystem import FilesystemConnector, FilesystemOptions
+from ingest.collect import Collected, PathFilter, TargetRecords, collect
+from ingest.document import DocumentRef, Failure, Page, SkippedDocument, SourceDocument
+from ingest.language_id import identify, prose_of
+from ingest.locales import language_of
+from ingest.sites import ResolvedLink, SiteLinks
+
+#: Site syntax that must not reach Fin as text, by the dialect it belongs to.
+LEAKS: dict[str, re.Pattern[str]] = {
+    "hugo {{<": re.compile(r"\{\{<"),
+    "hugo {{%": re.compile(r"\{\{%"),
+    "docusaurus :::": re.compile(r"^:::", re.MULTILINE),
+    "mdx import ... from": re.compile(r"^import\s+[\w{}\s,*]+\s+from\s+['\"]", re.MULTILINE),
+    "mdx <Tabs": re.compile(r"<Tabs\b|<TabItem\b"),
+    "obsidian [[": re.compile(r"(?<!!)\[\["),
+    "obsidian ![[": re.compile(r"!\[\["),
+    "callout > [!": re.compile(r"\[![A-Za-z]+\]"),
+    "snippets --8<--": re.compile(r"--8<--"),
+    "obsidian %%": re.compile(r"%%"),
+    "mkdocs {!": re.compile(r"\{!"),
+    "mkdocs :icon-shortcode:": re.compile(r":(?:material|octicons|fontawesome|simple)-[a-z0-9-]+:"),
+    "attribute list { .class }": re.compile(r"\{:?\s*[.#][\w-]+[^}]*\}"),
+}
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
+_CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+_MAIN_CONTENT = ("article.md-content__inner", "article .markdown", "main article", "article", "main", "body")
+_NOT_CONTENT = ("nav", "header", "footer", "script", "style", "aside", ".headerlink", ".hash-link")
+
+
+class CountingLinks:
+    """The site's links, counting what each relative link became."""
+
+    def __init__(self, links: SiteLinks | None) -> None:
+        self._links = links
+        self.resolved = 0
+        self.unresolved = 0
+
+    def resolve(self, href: str, from_path: str) -> ResolvedLink | None:
+        found = self._links.resolve(href, from_path) if self._links is not None else None
+        if found is not None and found.url is not None:
+            self.resolved += 1
+        else:
+            self.unresolved += 1  # unlinked: no template in this measure
+        return found
+
+    def heading_id(self, text: str, taken: Collection[str]) -> str:
+        from ingest.sites.slugs import github_slug
+
+        return self._links.heading_id(text, taken) if self._links is not None else github_slug(text, taken)
+
+
+@dataclass
+class Measured:
+    """A folder read and converted as a run would, and what it took to see it."""
+
+    collected: Collected
+    links: CountingLinks
+    bodies: dict[str, str] = field(default_factory=dict)
+    dialect: str = "plain"
+
+
+class Recording:
+    """The connector, keeping each document's body and counting the site's links."""
+
+    def __init__(self, connector: FilesystemConnector) -> None:
+        self._connector = connector
+        self.bodies: dict[str, str] = {}
+        self.links = CountingLinks(None)
+
+    def scan(self) -> AsyncIterator[DocumentRef | SkippedDocument | Failure]:
+        return self._connector.scan()
+
+    async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
+        loaded = await self._connector.load(ref)
+        if isinstance(loaded, SourceDocument):
+            self.bodies[loaded.path] = loaded.body
+        return loaded
+
+    async def site_links(self) -> CountingLinks:
+        self.links = CountingLinks(await self._connector.site_links())
+        return self.links
+
+
+async def measure(folder: Path, site: str, site_url: str | None) -> Measured:
+    options = FilesystemOptions.model_validate({"path": str(folder), "site": site, "site_url": site_url})
+    connector = FilesystemConnector(options)
+    recording = Recording(connector)
+    collected = await collect(
+        recording,
+        targets={"fidelity": TargetRecords(records={})},  # a target that has seen nothing: every page is read
+        settings_digest="fidelity",
+        path_filter=PathFilter(["**"], []),
+        url_template=None,
+    )
+    dialect = connector.site.dialect if connector.site is not None else "?"
+    return Measured(collected, recording.links, recording.bodies, dialect)
+
+
+def text_of(html: str) -> str:
+    """The page's text outside code, as Fin reads it (site syntax shown in code is fine)."""
+    return BeautifulSoup(_CODE.sub(" ", html), "lxml").get_text(" ")
+
+
+def leaks(measured: Measured) -> tuple[Counter[str], int]:
+    """Per pattern, the pages whose text holds it; and how many pages hold any."""
+    found: Counter[str] = Counter()
+    leaking = 0
+    for page in measured.collected.pages:
+        text = text_of(page.html)
+        names = {name for name, pattern in LEAKS.items() if pattern.search(text)}
+        if _FRONT_MATTER.match(measured.bodies.get(page.locator, "")):
+            names.add("raw front matter")
+        found.update(names)
+        leaking += bool(names)
+    return found, leaking
+
+
+def maybe_foreign(pages: Sequence[Page]) -> list[tuple[str, str, float]]:
+    """Pages sent as English whose prose the identifier thinks is at least as likely not English."""
+    found = []
+    for page in pages:
+        if language_of(page, "en").locale != "en" or "detected_language" in page.metadata:
+            continue
+        guess = identify(prose_of(page.html))
+        if guess is not None and guess[1] >= 0.5 and guess[0] != "la":
+            found.append((page.locator, guess[0], guess[1]))
+    return found
+
+
+def rendered_file(rendered: Path, url: str, site_url: str | None) -> Path | None:
+    """The built page of ``url``: its path below ``site_url`` (else below the host) in ``rendered``."""
+    below = url[len(site_url) :] if site_url and url.startswith(site_url) else urlsplit(url).path
+    path = urlsplit(below).path.strip("/")
+    for candidate in (rendered / path / "index.html", rendered / f"{path}.html", rendered / path):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def main_words(html_file: Path) -> Counter[str]:
+    soup = BeautifulSoup(html_file.read_text(encoding="utf-8", errors="replace"), "lxml")
+    main = next(
+        (found for selector in _MAIN_CONTENT if (found := soup.select_one(selector)) is not None), soup
+    )
+    for selector in _NOT_CONTENT:
+        for element in main.select(selector):
+            element.decompose()
+    return Counter(word.lower() for word in _WORD.findall(main.get_text(" ")))
+
+
+def recall(
+    pages: Sequence[Page], rendered: Path, site_url: str | None
+) -> tuple[list[tuple[float, str]], int]:
+    """Per page with a rendered file, the share of its rendered words our text holds; and how many
+    pages had no rendered file."""
+    scores, missing = [], 0
+    for page in pages:
+        found = rendered_file(rendered, page.url, site_url) if page.url else None
+        if found is None:
+            missing += 1
+            continue
+        theirs = main_words(found)
+        ours = Counter(word.lower() for word in _WORD.findall(BeautifulSoup(page.html, "lxml").get_text(" ")))
+        ours.update(word.lower() for word in _WORD.findall(page.title))
+        total = sum(theirs.values())
+        if total:
+            scores.append(
+                (sum(min(count, ours[word]) for word, count in theirs.items()) / total, page.locator)
+            )
+    return sorted(scores), missing
+
+
+def report(folder: Path, measured: Measured, site_url: str | None, rendered: Path | None) -> list[str]:
+    collected = measured.collected
+    pages = collected.pages
+    lines = [f"source {folder} (site: {measured.dialect})", f"  pages: {len(pages)}"]
+    reasons = Counter(skipped.reason for skipped in collected.skipped)
+    lines.append(f"  not pages: {sum(reasons.values())}")
+    lines += [f"    {count:>5}  {reason}" for reason, count in reasons.most_common()]
+    lines.append(f"  failures: {len(collected.failures)}")
+    lines += [f"    {failure.message}" for failure in collected.failures[:10]]
+    leaked, leaking = leaks(measured)
+    lines.append(f"  pages with leaked site syntax: {leaking}")
+    lines += [f"    {count:>5}  {name}" for name, count in leaked.most_common()]
+    unknown: Counter[str] = Counter()
+    for counts in collected.unknown.values():
+        unknown.update(counts)
+    lines.append(f"  unknown constructs: {sum(unknown.values())}")
+    lines += [f"    {count:>5}  {name}" for name, count in unknown.most_common(20)]
+    lines.append(
+        f"  internal links: {measured.links.resolved} resolved, {measured.links.unresolved} unresolved"
+    )
+    lines.append(f"  warnings: {len(collected.warnings)}")
+    no_url = sum(page.url is None for page in pages)
+    outside = sum(
+        page.url is not None and site_url is not None and not page.url.startswith(site_url) for page in pages
+    )
+    lines.append(f"  page URLs: {no_url} None, {outside} not under {site_url or '(no --site-url)'}")
+    empty = [page.locator for page in pages if not text_of(page.html).strip()]
+    lines.append(f"  empty pages: {len(empty)}" + (f" ({', '.join(empty[:5])})" if empty else ""))
+    titles = Counter(page.title for page in pages)
+    duplicates = {title: count for title, count in titles.items() if count > 1}
+    shown = ", ".join(f"{title!r} x{count}" for title, count in sorted(duplicates.items())[:5])
+    lines.append(f"  duplicate titles: {len(duplicates)}" + (f" ({shown})" if shown else ""))
+    detected = Counter(
+        str(page.metadata["detected_language"]) for page in pages if "detected_language" in page.metadata
+    )
+    lines.append(
+        f"  non-English pages detected (not sent as en): {sum(detected.values())} {dict(detected) or ''}"
+    )
+    foreign = maybe_foreign(pages)
+    lines.append(f"  pages sent as en that may not be English: {len(foreign)}")
+    lines += [f"    {locator}: {language} {confidence:.2f}" for locator, language, confidence in foreign[:10]]
+    if rendered is not None:
+        scores, missing = recall(pages, rendered, site_url)
+        if scores:
+            values = [score for score, _ in scores]
+            lines.append(
+                f"  text recall over {len(scores)} rendered pages: mean {statistics.mean(values):.3f}, "
+                f"median {statistics.median(values):.3f}, min {values[0]:.3f} "
+                f"({missing} pages without a rendered file)"
+            )
+            lines += [f"    {score:.3f}  {locator}" for score, locator in scores[:5]]
+        else:
+            lines.append(f"  text recall: no page found under {rendered} ({missing} pages)")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, metavar="DOCS_FOLDER")
+    parser.add_argument("--site", default="auto", help="the dialect (default: auto)")
+    parser.add_argument("--site-url", default=None, help="the published site's root")
+    parser.add_argument("--rendered", type=Path, default=None, help="the built site's output folder")
+    args = parser.parse_args(argv)
+    measured = asyncio.run(measure(args.folder, args.site, args.site_url))
+    for line in report(args.folder, measured, args.site_url, args.rendered):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,98 @@
+"""The options every Markdown source has for its docs site: which dialect, its URL, versions, locale.
+
+One mixin, so that the ``filesystem`` and ``git`` connectors (and any connector reading a docs
+site's sources) take the same keys with the same checks and meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+
+from ingest.connector import ConnectorOptions
+from ingest.sites.contract import SiteSettings
+from ingest.sites.registry import unavailable
+
+#: What ``site`` may say: a dialect's name, or ``auto``.
+SiteName = Literal["auto", "plain", "hugo", "docusaurus", "mkdocs", "obsidian", "confluence"]
+
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+class SiteOptions(ConnectorOptions):
+    """Options of a source holding a docs site's Markdown (a mixin of connector options)."""
+
+    site: SiteName = Field(
+        "auto",
+        description=(
+            "How the Markdown is read: hugo, docusaurus, mkdocs, obsidian or confluence (a docs site's "
+            "sources: site syntax, includes, page URLs), plain (CommonMark as written), or auto (the first "
+            "dialect that recognises the source, else plain)."
+        ),
+    )
+    site_url: str | None = Field(
+        None,
+        description=(
+            "The published site's root (an http(s) URL): pages get their URL on it and links between "
+            "pages point there; without it, url_template makes the links."
+        ),
+    )
+    versions: tuple[str, ...] = Field(
+        ("current",),
+        description='Versioned docs to take: "current", or version names such as "10.x".',
+    )
+    locale: str | None = Field(
+        None,
+        description="The locale of pages whose path and front matter name none, e.g. fr or zh-CN.",
+    )
+    empty_sections: Literal["list", "skip"] = Field(
+        "list",
+        description="A section page with no text of its own: list its child pages, or skip it.",
+    )
+
+    @field_validator("site")
+    @classmethod
+    def _installed(cls, value: str) -> str:
+        if value != "auto" and (reason := unavailable(value)) is not None:
+            raise ValueError(reason)
+        return value
+
+    @field_validator("site_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(
+                f"site_url must be an http(s) URL such as https://docs.example.com/, got {value!r}"
+            )
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("versions")
+    @classmethod
+    def _some_versions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(dict.fromkeys(name.strip() for name in value))
+        if not cleaned or any(not name for name in cleaned):
+            raise ValueError('versions must name at least one version, e.g. ["current"]')
+        return cleaned
+
+    @field_validator("locale")
+    @classmethod
+    def _locale_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _LOCALE.match(value.strip()):
+            raise ValueError(f"locale must be a language code such as en, fr or zh-CN, got {value!r}")
+        return value.strip() if value is not None else None
+
+    def site_settings(self) -> SiteSettings:
+        """What a dialect is told about the site."""
+        return SiteSettings(
+            site_url=self.site_url,
+            versions=self.versions,
+            locale=self.locale,
+            empty_sections=self.empty_sections,
+        )

@@ -1,0 +1,3 @@
+"""A dialect module that fails to import (tests/sites/test_registry.py)."""
+
+raise RuntimeError("boom")

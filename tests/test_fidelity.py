@@ -1,0 +1,71 @@
+"""benchmarks/fidelity.py measures what a run would send from a docs folder, against the built site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.fidelity import main
+
+pytestmark = pytest.mark.usefixtures("fake_site")
+
+SITE = {
+    "fakesite.toml": "name = 'docs'\n",
+    "index.md": (
+        "# Home\n\nSee [setup](guide/setup.md) and [gone](gone.md).\n\n{{< eturl >}}terms{{< /eturl >}}\n"
+    ),
+    "guide/setup.md": "# Setup\n\nInstall the tool, then run it.\n\n{{% leaked %}} text\n",
+    "guide/draft.md": "---\ndraft: true\n---\n# Draft\n",
+    "empty.md": "# Setup\n",
+}
+RENDERED = {
+    "index.html": (
+        "<html><nav>Menu</nav><main><article><h1>Home</h1><p>See setup and gone. terms</p></article></main>"
+    ),
+    "guide/setup/index.html": (
+        '<html><article class="md-content__inner"><h1>Setup</h1><p>Install the tool, then run it twice.</p>'
+        '<a class="headerlink">¶</a></article></html>'
+    ),
+}
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_the_fidelity_report_of_a_docs_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Pages, not-pages by reason, leaks by pattern, unknown constructs, links, URLs, empty pages,
+    duplicate titles and text recall against the rendered site."""
+    docs = write(tmp_path / "docs", SITE)
+    rendered = write(tmp_path / "public", RENDERED)
+    assert main([str(docs), "--site-url", "https://docs.example.com/", "--rendered", str(rendered)]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert lines[0] == f"source {docs} (site: fake)"
+    assert "pages: 3" in lines and "not pages: 1" in lines and "1  a draft, not published" in lines
+    assert "pages with leaked site syntax: 1" in lines and "1  hugo {{%" in lines
+    assert "unknown constructs: 1" in lines and "1  shortcode:eturl" in lines
+    assert "internal links: 1 resolved, 1 unresolved" in lines and "warnings: 1" in lines
+    assert "page URLs: 0 None, 0 not under https://docs.example.com/" in lines
+    assert "empty pages: 1 (empty.md)" in lines
+    assert "duplicate titles: 1 ('Setup' x2)" in lines
+    recall = next(line for line in lines if line.startswith("text recall"))
+    assert (
+        recall.startswith("text recall over 2 rendered pages")
+        and "(1 pages without a rendered file)" in recall
+    )
+    assert "0.875  guide/setup.md" in lines  # "twice" is missing: 7 of its 8 words
+
+
+def test_plain_folders_are_measured_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without a site: plain, no URLs, every relative link unresolved, site syntax counted as leaked."""
+    docs = write(tmp_path / "docs", {path: text for path, text in SITE.items() if path != "fakesite.toml"})
+    assert main([str(docs), "--site", "plain"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert lines[0] == f"source {docs} (site: plain)"
+    assert "pages: 4" in lines and "internal links: 0 resolved, 2 unresolved" in lines
+    assert "page URLs: 4 None, 0 not under (no --site-url)" in lines
+    assert "pages with leaked site syntax: 2" in lines
