@@ -67,6 +67,10 @@ class Walker:
     linked_files: dict[str, list[str]] = field(default_factory=dict)
     targets: set[str] = field(default_factory=set)
     dangling: set[str] = field(default_factory=set)
+    #: With ``every_file``: the hidden names at the root and in its top-level folders
+    #: (``.obsidian/`` for a folder, ``en/.nojekyll`` for a file), which mark what a source is
+    #: (an Obsidian vault); only named, never listed inside nor read.
+    hidden: set[str] = field(default_factory=set)
 
     def walk(self) -> Iterator[Found]:
         # An explicit stack: deep trees cannot hit the recursion limit.
@@ -87,6 +91,8 @@ class Walker:
             for entry in listed:
                 locator = child_locator(prefix, entry.name)
                 if locator is None:
+                    if self.every_file and prefix.count("/") <= 1 and not has_undecodable(entry.name):
+                        self.hidden.add(prefix + nfc(entry.name) + ("/" if _is_folder(entry) else ""))
                     continue
                 if has_undecodable(entry.name):
                     if format_for(locator) or entry.is_dir():
@@ -130,6 +136,13 @@ class Walker:
         elif self._listed(locator) and stat.S_ISREG(info.st_mode):
             self.linked_files.setdefault(target, []).append(locator)
             yield DocumentRef(locator, fingerprint(info))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _ref(locator: str, entry: os.DirEntry[str]) -> DocumentRef | Failure | None:

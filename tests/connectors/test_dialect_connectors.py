@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from gitrepo_helpers import GitRepo, isolate_git, refs
+from gitrepo_helpers import connector as git_connector
+
 from connectors.filesystem import FilesystemConnector, FilesystemOptions
 from ingest.document import DocumentRef, SourceDocument
 
@@ -54,3 +58,55 @@ async def test_a_plain_source_ignores_mdx(tmp_path: Path) -> None:
     for site in ("plain", "auto"):
         found = await scanned(folder(write(tmp_path / site, files), site=site))
         assert sorted(found) == ["guide.md"]
+
+
+VAULT = {
+    ".obsidian/app.json": "{}\n",
+    ".trash/Old idea.md": "# Old idea\n",
+    ".hidden/secret.md": "# Secret\n",
+    "Welcome.md": "Read [[Install]].\n",
+    "Install.md": "# Install\n",
+}
+
+
+async def test_a_vault_with_its_config_folder_is_recognised_by_auto(tmp_path: Path) -> None:
+    """``.obsidian/`` is seen (not read) so auto knows the vault; hidden notes stay out."""
+    connector = folder(write(tmp_path, VAULT), site="auto")
+    found = await scanned(connector)
+    assert connector.site is not None and connector.site.dialect == "obsidian"
+    assert sorted(found) == ["Install.md", "Welcome.md"]
+    page = await connector.load(found["Welcome.md"])  # type: ignore[arg-type]
+    assert isinstance(page, SourceDocument) and page.url == "https://docs.example.com/Welcome"
+    assert "[[" not in page.body
+
+
+async def test_a_vault_in_a_top_level_folder_is_recognised_and_hidden_files_cannot_be_read(
+    tmp_path: Path,
+) -> None:
+    files = {f"en/{path}": text for path, text in VAULT.items()} | {".env": "TOKEN=secret\n"}
+    connector = folder(write(tmp_path, files), site="auto")
+    found = await scanned(connector)
+    assert connector.site is not None and connector.site.dialect == "obsidian"
+    assert sorted(found) == ["en/Install.md", "en/Welcome.md"]
+    site_files = connector.site._files  # type: ignore[attr-defined]
+    assert await site_files.read(".env") is None and await site_files.read("en/.obsidian/app.json") is None
+
+
+async def test_a_plain_source_still_hides_dotted_names(tmp_path: Path) -> None:
+    found = await scanned(folder(write(tmp_path, VAULT), site="plain"))
+    assert sorted(found) == ["Install.md", "Welcome.md"]
+
+
+@pytest.fixture
+def vault_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    isolate_git(monkeypatch, tmp_path)
+    repo = GitRepo(tmp_path / "vault")
+    repo.commit("vault", VAULT)
+    return repo
+
+
+async def test_a_git_vault_is_recognised_by_auto(vault_repo: GitRepo) -> None:
+    source = git_connector(vault_repo.path, site="auto", site_url="https://docs.example.com/")
+    found = await refs(source)
+    assert sorted(found) == ["Install.md", "Welcome.md"]
+    assert source._site is not None and source._site.dialect == "obsidian"
