@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ingest.document import DocumentRef, Failure, SkippedDocument
 from ingest.errors import ConnectorError
+from ingest.sites.registry import HIDDEN_CONFIGS
 from ingest.textdoc import format_for
 
 Found = DocumentRef | SkippedDocument | Failure
@@ -93,6 +94,7 @@ class Walker:
                 if locator is None:
                     if self.every_file and prefix.count("/") <= 1 and not has_undecodable(entry.name):
                         self.hidden.add(prefix + nfc(entry.name) + ("/" if _is_folder(entry) else ""))
+                        yield from self._hidden_configs(real_dir, prefix, entry.name)
                     continue
                 if has_undecodable(entry.name):
                     if format_for(locator) or entry.is_dir():
@@ -106,6 +108,23 @@ class Walker:
                     ref = _ref(locator, entry)
                     if ref is not None:
                         yield ref
+
+    def _hidden_configs(self, real_dir: str, prefix: str, name: str) -> Iterator[Found]:
+        """The config files a dialect reads (:data:`HIDDEN_CONFIGS`) in the hidden folder ``name``:
+        regular files reached through no symlink, the only files of a hidden folder listed."""
+        for config in HIDDEN_CONFIGS:
+            head, _, rest = config.partition("/")
+            if head != name:
+                continue
+            path = os.path.join(real_dir, name, *rest.split("/"))
+            if os.path.realpath(path) != os.path.normpath(path):
+                continue  # missing, or through a symlink
+            try:
+                info = os.stat(path, follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                yield DocumentRef(prefix + config, fingerprint(info))
 
     def _listed(self, locator: str) -> bool:
         return self.every_file or format_for(locator) is not None

@@ -110,3 +110,21 @@ async def test_a_git_vault_is_recognised_by_auto(vault_repo: GitRepo) -> None:
     found = await refs(source)
     assert sorted(found) == ["Install.md", "Welcome.md"]
     assert source._site is not None and source._site.dialect == "obsidian"
+
+
+async def test_a_vaults_templates_folder_is_read_from_its_hidden_config(tmp_path: Path) -> None:
+    """``.obsidian/templates.json`` (a config a dialect names) is read: its templates are no pages;
+    other hidden files stay unreadable."""
+    files = VAULT | {
+        ".obsidian/templates.json": '{"folder": "Templates"}\n',
+        ".obsidian/plugins/other/data.json": '{"token": "secret"}\n',
+        "Templates/Note.md": "---\ncreated: {{date}}\n---\n# {{title}}\n",
+    }
+    connector = folder(write(tmp_path, files), site="auto")
+    found = await scanned(connector)
+    assert sorted(found) == ["Install.md", "Welcome.md"]
+    assert connector.site is not None
+    site_files = connector.site._files  # type: ignore[attr-defined]
+    assert await site_files.read(".obsidian/templates.json") == b'{"folder": "Templates"}\n'
+    assert await site_files.read(".obsidian/plugins/other/data.json") is None
+    assert await site_files.read(".obsidian/app.json") is None
