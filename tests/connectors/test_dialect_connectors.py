@@ -128,3 +128,10 @@ async def test_a_vaults_templates_folder_is_read_from_its_hidden_config(tmp_path
     assert await site_files.read(".obsidian/templates.json") == b'{"folder": "Templates"}\n'
     assert await site_files.read(".obsidian/plugins/other/data.json") is None
     assert await site_files.read(".obsidian/app.json") is None
+
+
+def test_every_hidden_config_the_obsidian_dialect_reads_is_listed() -> None:
+    from ingest.sites.obsidian.vault import TEMPLATE_CONFIGS
+    from ingest.sites.registry import HIDDEN_CONFIGS
+
+    assert set(TEMPLATE_CONFIGS) <= set(HIDDEN_CONFIGS)
