@@ -14,8 +14,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.contract import validate_recorded
 from tests.e2e.conftest import Harness
 
@@ -137,13 +135,8 @@ async def test_confluence(harness: Harness) -> None:
     await assert_rerun_sends_nothing(harness)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the confluence dialect passes a link's Confluence anchor (#ReleaseNotes-Version2) through "
-    "unchanged, while the page's heading gets GitHub's id (version-2): the link lands on the page, "
-    "not on its section",
-)
 async def test_confluence_section_links_land_on_their_heading(harness: Harness) -> None:
+    """A Confluence anchor (``#ReleaseNotes-Version2``) becomes the id the page's heading gets."""
     pages = await synced(harness, "confluence")
     started = pages["DOCS/Getting-Started_10002.md"]["html"]
     assert f'<a href="{SITE_URL}DOCS/Release-Notes_10004.md#version-2">Release Notes</a>' in started
