@@ -41,9 +41,9 @@ class FilesystemConnector:
         Raises :class:`ConnectorError` when the root itself cannot be listed, or the site's
         config cannot be read.
         """
-        root, found = await asyncio.to_thread(self._scan_all)
+        root, found, hidden = await asyncio.to_thread(self._scan_all)
         files = {item.locator: item.fingerprint for item in found if isinstance(item, DocumentRef)}
-        site = await open_site(self.options, FolderFiles(root, files))
+        site = await open_site(self.options, FolderFiles(root, files, hidden))
         pages = page_refs(site, files)
         self._site = site
         self._watched_site.know(site, {ref.locator for ref in pages})
@@ -108,17 +108,18 @@ class FilesystemConnector:
             raise ConnectorError(f"source folder {root} is not a folder")
         return real
 
-    def _scan_all(self) -> tuple[str, list[Found]]:
+    def _scan_all(self) -> tuple[str, list[Found], set[str]]:
+        """The root, what the walk found, and the hidden names it saw (see :class:`Walker`)."""
         root = self._root()
         walker = Walker(root, self.options.follow_symlinks, every_file=reads_every_file(self.options))
         found = sorted(walker.walk(), key=lambda item: item.locator)
-        return root, list(unique(found))
+        return root, list(unique(found)), walker.hidden
 
     async def _open_site(self) -> Site:
         """The site, for a load without a scan before it (the scan opens it otherwise)."""
-        root, found = await asyncio.to_thread(self._scan_all)
+        root, found, hidden = await asyncio.to_thread(self._scan_all)
         files = [item.locator for item in found if isinstance(item, DocumentRef)]
-        self._site = await open_site(self.options, FolderFiles(root, files))
+        self._site = await open_site(self.options, FolderFiles(root, files, hidden))
         return self._site
 
     def _read(self, locator: RelativePath) -> tuple[bytes, os.stat_result] | Failure:

@@ -60,7 +60,9 @@ class SiteView:
             # A loop of its own, on a thread of its own: the daemon calls from its own threads,
             # and a caller may be running a loop of its own.
             with ThreadPoolExecutor(1) as pool:
-                site = pool.submit(asyncio.run, open_site(self._options, FolderFiles(root, files))).result()
+                site = pool.submit(
+                    asyncio.run, open_site(self._options, FolderFiles(root, files, walker.hidden))
+                ).result()
         except ConnectorError:
             with self._lock:
                 self._site, self._pages, self._unreadable = None, set(), True

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ingest.document import DocumentRef, Failure, SkippedDocument
 from ingest.errors import ConnectorError
+from ingest.sites.registry import HIDDEN_CONFIGS
 from ingest.textdoc import format_for
 
 Found = DocumentRef | SkippedDocument | Failure
@@ -67,6 +68,10 @@ class Walker:
     linked_files: dict[str, list[str]] = field(default_factory=dict)
     targets: set[str] = field(default_factory=set)
     dangling: set[str] = field(default_factory=set)
+    #: With ``every_file``: the hidden names at the root and in its top-level folders
+    #: (``.obsidian/`` for a folder, ``en/.nojekyll`` for a file), which mark what a source is
+    #: (an Obsidian vault); only named, never listed inside nor read.
+    hidden: set[str] = field(default_factory=set)
 
     def walk(self) -> Iterator[Found]:
         # An explicit stack: deep trees cannot hit the recursion limit.
@@ -87,6 +92,9 @@ class Walker:
             for entry in listed:
                 locator = child_locator(prefix, entry.name)
                 if locator is None:
+                    if self.every_file and prefix.count("/") <= 1 and not has_undecodable(entry.name):
+                        self.hidden.add(prefix + nfc(entry.name) + ("/" if _is_folder(entry) else ""))
+                        yield from self._hidden_configs(real_dir, prefix, entry.name)
                     continue
                 if has_undecodable(entry.name):
                     if format_for(locator) or entry.is_dir():
@@ -100,6 +108,23 @@ class Walker:
                     ref = _ref(locator, entry)
                     if ref is not None:
                         yield ref
+
+    def _hidden_configs(self, real_dir: str, prefix: str, name: str) -> Iterator[Found]:
+        """The config files a dialect reads (:data:`HIDDEN_CONFIGS`) in the hidden folder ``name``:
+        regular files reached through no symlink, the only files of a hidden folder listed."""
+        for config in HIDDEN_CONFIGS:
+            head, _, rest = config.partition("/")
+            if head != name:
+                continue
+            path = os.path.join(real_dir, name, *rest.split("/"))
+            if os.path.realpath(path) != os.path.normpath(path):
+                continue  # missing, or through a symlink
+            try:
+                info = os.stat(path, follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                yield DocumentRef(prefix + config, fingerprint(info))
 
     def _listed(self, locator: str) -> bool:
         return self.every_file or format_for(locator) is not None
@@ -130,6 +155,13 @@ class Walker:
         elif self._listed(locator) and stat.S_ISREG(info.st_mode):
             self.linked_files.setdefault(target, []).append(locator)
             yield DocumentRef(locator, fingerprint(info))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _ref(locator: str, entry: os.DirEntry[str]) -> DocumentRef | Failure | None:

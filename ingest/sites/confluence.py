@@ -44,7 +44,9 @@ from titles, spaces written ``-`` and some characters percent-encoded; the key a
 page's folder or the key its space index gives, which an absolute link must match, as it may
 be another wiki's; a page with a numeric file name is reached by id only). A wiki link to a
 page the repository does not hold keeps its wiki URL when absolute and is unlinked with a
-warning when relative. Heading ids are GitHub's, as Git hosts render these files.
+warning when relative. Heading ids are GitHub's, as Git hosts render these files; a link's
+Confluence anchor (``#PageTitle-HeadingText``) becomes the id of the heading it names on the
+linked page (its headings are read once, when links are first resolved), else stays as written.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ import hashlib
 import html
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -211,7 +214,8 @@ class ConfluenceSite:
         if self._links is None:
             keys = {folder: (await self._space_details(folder))[0] for folder in self._space_folders}
             known = {folder: key for folder, key in keys.items() if key}
-            self._links = ConfluenceLinks(self._pages, self.url, known)
+            headings = {path: _headings(await self._files.read(path)) for path in self._pages}
+            self._links = ConfluenceLinks(self._pages, self.url, known, headings)
         return self._links
 
     def url(self, path: str) -> str | None:
@@ -416,10 +420,15 @@ class ConfluenceLinks:
     """Links between the repository's pages (see the module docstring); headings as GitHub's."""
 
     def __init__(
-        self, pages: list[str], url: Callable[[str], str | None], space_keys: Mapping[str, str]
+        self,
+        pages: list[str],
+        url: Callable[[str], str | None],
+        space_keys: Mapping[str, str],
+        headings: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self._url = url
         self._space_keys = space_keys
+        self._headings = headings or {}
         self._pages = frozenset(pages)
         self._by_id: dict[str, list[str]] = {}
         self._by_title: dict[str, list[str]] = {}
@@ -475,7 +484,15 @@ class ConfluenceLinks:
 
     def _to(self, path: str, fragment: str) -> ResolvedLink:
         url = self._url(path)
+        fragment = self._heading_id(path, fragment)
         return ResolvedLink(url + (f"#{fragment}" if fragment and url else "") if url else None)
+
+    def _heading_id(self, path: str, fragment: str) -> str:
+        """The id of the heading a Confluence anchor (``PageTitle-HeadingText``, no spaces nor
+        punctuation) names on the page at ``path``, as a Git host gives it; else ``fragment``."""
+        _, dash, heading = unquote(fragment).partition("-")
+        found = self._headings.get(path, {}).get(_anchor_key(heading)) if dash else None
+        return found or fragment
 
     def _wiki_target(
         self, path: str, query: str, from_path: str, *, absolute: bool
@@ -501,6 +518,49 @@ class ConfluenceLinks:
         top = from_path.split("/", 1)[0]
         near = [path for path in candidates if path.split("/", 1)[0] == top]
         return near[0] if len(near) == 1 else None
+
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^\s{0,3}(?P<marks>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?\s*$")
+_INLINE_MARKS = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*`]")
+
+
+def _anchor_key(text: str) -> str:
+    """A heading's text as Confluence anchors and this module compare it: letters and digits
+    only, accents dropped, case folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if char.isalnum()).casefold()
+
+
+def _headings(raw: bytes | None) -> dict[str, str]:
+    """A page's ATX headings outside code, by :func:`_anchor_key`, each with GitHub's id for it
+    (the export's title heading ``Space : Title``, which the page loses, left out)."""
+    lines = raw.decode("utf-8", "replace").split("\n") if raw else []
+    found: dict[str, str] = {}
+    taken: list[str] = []
+    fence: str | None = None
+    first = True
+    for line in lines:
+        if (opening := _FENCE.match(line)) is not None:
+            marks = opening.group(1)
+            if fence is None:
+                fence = marks
+            elif marks[0] == fence[0] and len(marks) >= len(fence):
+                fence = None
+            continue
+        match = _ATX.match(line) if fence is None else None
+        if match is None:
+            continue
+        text = _INLINE_MARKS.sub(lambda inline: inline.group(1) or "", _ATTRIBUTES.sub("", match["text"]))
+        text = _ESCAPED.sub(r"\1", text).strip()
+        if first and match["marks"] == "#" and " : " in text:
+            first = False
+            continue
+        first = False
+        slug = github_slug(text, taken)
+        taken.append(slug)
+        found.setdefault(_anchor_key(text), slug)
+    return found
 
 
 def _wiki_page_id(path: str, query: str) -> str | None:

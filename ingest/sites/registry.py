@@ -28,6 +28,13 @@ DIALECTS: Mapping[str, str] = MappingProxyType(
     }
 )
 
+#: Config files in hidden folders (at a source's root or in a top-level folder) that dialects
+#: read: a source's reader lists these, and only these, of what hidden folders hold.
+HIDDEN_CONFIGS: tuple[str, ...] = (
+    ".obsidian/templates.json",
+    ".obsidian/plugins/templater-obsidian/data.json",
+)
+
 #: The order ``site = "auto"`` asks the dialects in; plain, which takes anything, comes last.
 AUTO_ORDER: tuple[str, ...] = ("hugo", "docusaurus", "mkdocs", "obsidian", "confluence", "plain")
 
