@@ -94,6 +94,8 @@ class Measured:
     links: CountingLinks
     bodies: dict[str, str] = field(default_factory=dict)
     dialect: str = "plain"
+    #: The docs folder, to tell syntax the author escaped (``\\[\\[`` shows ``[[`` to readers too).
+    folder: Path | None = None
 
 
 class Recording:
@@ -130,7 +132,7 @@ async def measure(folder: Path, site: str, site_url: str | None) -> Measured:
         url_template=None,
     )
     dialect = connector.site.dialect if connector.site is not None else "?"
-    return Measured(collected, recording.links, recording.bodies, dialect)
+    return Measured(collected, recording.links, recording.bodies, dialect, folder)
 
 
 def text_of(html: str) -> str:
@@ -144,12 +146,33 @@ def leaks(measured: Measured) -> tuple[Counter[str], int]:
     leaking = 0
     for page in measured.collected.pages:
         text = text_of(page.html)
-        names = {name for name, pattern in LEAKS.items() if pattern.search(text)}
+        names = {name for name, pattern in LEAKS.items() if _unescaped(pattern, text, measured, page.locator)}
         if _FRONT_MATTER.match(measured.bodies.get(page.locator, "")):
             names.add("raw front matter")
         found.update(names)
         leaking += bool(names)
     return found, leaking
+
+
+def _unescaped(pattern: re.Pattern[str], text: str, measured: Measured, locator: str) -> bool:
+    """Whether ``text`` holds ``pattern`` where the source did not escape it: an author writing
+    ``\\[\\[Wikilinks\\]\\]`` shows readers ``[[Wikilinks]]``, which is no leak."""
+    source = _source_text(measured, locator)
+    for match in pattern.finditer(text):
+        following = re.match(r"[^\]\n]{0,10}", text[match.end() :])
+        escaped = "".join(f"\\{char}" if char in "[]{}%!<:" else char for char in match.group(0))
+        if source is None or escaped + (following.group(0) if following else "") not in source:
+            return True
+    return False
+
+
+def _source_text(measured: Measured, locator: str) -> str | None:
+    if measured.folder is None:
+        return None
+    try:
+        return (measured.folder / locator).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def maybe_foreign(pages: Sequence[Page]) -> list[tuple[str, str, float]]:

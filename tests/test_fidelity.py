@@ -69,3 +69,21 @@ def test_plain_folders_are_measured_too(tmp_path: Path, capsys: pytest.CaptureFi
     assert "pages: 4" in lines and "internal links: 0 resolved, 2 unresolved" in lines
     assert "page URLs: 4 None, 0 not under (no --site-url)" in lines
     assert "pages with leaked site syntax: 2" in lines
+
+
+def test_syntax_the_author_escaped_is_not_counted_as_leaked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``\\[\\[Wikilinks\\]\\]`` shows readers ``[[Wikilinks]]`` on the site too: no leak; an unescaped
+    ``[[Note]]`` read as plain Markdown is one."""
+    docs = write(
+        tmp_path / "docs",
+        {
+            "escaped.md": "# Settings\n\nTurn off **Use \\[\\[Wikilinks\\]\\]** in the settings.\n",
+            "raw.md": "# Notes\n\nSee [[Other note]] for more.\n",
+        },
+    )
+    assert main([str(docs), "--site", "plain"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "pages with leaked site syntax: 1" in lines
+    assert "1  obsidian [[" in lines
