@@ -302,3 +302,21 @@ def test_any_text_parses_and_keeps_every_character_outside_comments(text: str) -
     assert has_comment or written.replace("/*", "").replace("*/", "") == text.replace("/*", "").replace(
         "*/", ""
     )
+
+
+async def test_blockquote_alerts_with_a_title_read_as_labelled_quotes() -> None:
+    """Hugo's alerts may carry a title (and a fold marker) after the marker: the five GitHub kinds
+    stay a marker alone on its line for the converter, other kinds become a bold label, and the
+    title a bold line of its own; the same text in code is left as written."""
+    prepared = await body_of(
+        "> [!NOTE] Hugo modules are Go modules\n> You need Go.\n\n"
+        "> [!danger]- Careful\n> It breaks.\n\n"
+        "> [!TIP]\n> Plain alert.\n\n"
+        "```\n> [!NOTE] in code\n```\n"
+    )
+    assert prepared.body == (
+        "> [!NOTE]\n>\n> **Hugo modules are Go modules**\n>\n> You need Go.\n\n"
+        "> **Danger**\n>\n> **Careful**\n>\n> It breaks.\n\n"
+        "> [!TIP]\n>\n> Plain alert.\n\n"
+        "```\n> [!NOTE] in code\n```\n"
+    )

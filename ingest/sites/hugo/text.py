@@ -34,6 +34,9 @@ _FILE_ATTRIBUTE = re.compile(r"\b(?:file|filename|title)=(?:\"([^\"]*)\"|'([^']*
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _GLOSSARY_LINK = re.compile(r"\[([^\[\]\n]+)\]\(g\)")
 _BLACKFRIDAY_DROPPED = re.compile(r"[^\w]+")
+#: Hugo's blockquote alerts: GitHub's ``> [!NOTE]``, also with a title (and a fold marker) after it.
+_ALERT = re.compile(r"(?P<quote>[ \t]*>[ \t]?)\[!(?P<kind>[A-Za-z]+)\][-+]?[ \t]*(?P<title>.*)")
+_GITHUB_ALERTS = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
 
 
 def tidy(body: str, config: HugoConfig, glossary_href: Callable[[str], str | None]) -> str:
@@ -63,6 +66,8 @@ def tidy(body: str, config: HugoConfig, glossary_href: Callable[[str], str | Non
         elif heading := _HEADING.fullmatch(line):
             identifier = _ID.search(heading.group("attributes"))
             line = heading.group("head") + (f" {{#{identifier.group(1)}}}" if identifier else "")
+        elif (alert := _ALERT.fullmatch(line)) and not (lines and lines[-1].lstrip().startswith(">")):
+            line = _alert(alert)
         if "](g)" in line:
             line = _GLOSSARY_LINK.sub(glossary, line)
         if config.emoji and ":" in line:
@@ -71,6 +76,18 @@ def tidy(body: str, config: HugoConfig, glossary_href: Callable[[str], str | Non
             continue
         lines.append(line.rstrip() if not line.strip() else line)
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def _alert(marker: re.Match[str]) -> str:
+    """A quote opening with an alert marker, as the converter reads it: GitHub's five kinds stay
+    a marker alone on its line (the converter labels the quote), any other kind becomes a bold
+    label; a title after the marker (Hugo allows one) becomes a bold line of its own."""
+    quote, kind, title = marker.group("quote"), marker.group("kind"), marker.group("title").strip()
+    label = f"[!{kind.upper()}]" if kind.upper() in _GITHUB_ALERTS else f"**{kind.capitalize()}**"
+    lines = [quote + label]
+    if title:
+        lines += [quote.rstrip(), f"{quote}**{title}**"]
+    return "\n".join([*lines, quote.rstrip()])
 
 
 def _captioned_fence(attributed: re.Match[str]) -> str:
