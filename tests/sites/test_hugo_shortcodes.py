@@ -317,6 +317,6 @@ async def test_blockquote_alerts_with_a_title_read_as_labelled_quotes() -> None:
     assert prepared.body == (
         "> [!NOTE]\n>\n> **Hugo modules are Go modules**\n>\n> You need Go.\n\n"
         "> **Danger**\n>\n> **Careful**\n>\n> It breaks.\n\n"
-        "> [!TIP]\n>\n> Plain alert.\n\n"
+        "> [!TIP]\n> Plain alert.\n\n"
         "```\n> [!NOTE] in code\n```\n"
     )

@@ -83,6 +83,8 @@ def _alert(marker: re.Match[str]) -> str:
     a marker alone on its line (the converter labels the quote), any other kind becomes a bold
     label; a title after the marker (Hugo allows one) becomes a bold line of its own."""
     quote, kind, title = marker.group("quote"), marker.group("kind"), marker.group("title").strip()
+    if kind.upper() in _GITHUB_ALERTS and not title:
+        return marker.group(0)  # the converter reads it as it is
     label = f"[!{kind.upper()}]" if kind.upper() in _GITHUB_ALERTS else f"**{kind.capitalize()}**"
     lines = [quote + label]
     if title:
