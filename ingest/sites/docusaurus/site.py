@@ -11,7 +11,6 @@ alike that answer one question differently.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import posixpath
@@ -22,6 +21,7 @@ from typing import Any
 import yaml
 
 from ingest.sites.contract import NotAPage, PageProblem, PreparedPage, Role, SiteFiles, SiteSettings
+from ingest.sites.digest import structure_digest
 from ingest.sites.docusaurus.config import SiteConfig
 from ingest.sites.docusaurus.layout import Layout, Place, doc_id, is_markdown
 from ingest.sites.docusaurus.links import Entry, SiteLinks, entry_for, number_prefix
@@ -86,23 +86,7 @@ class DocusaurusSite:
         return Role.OTHER
 
     def structure_digest(self, fingerprints: Mapping[str, str]) -> str:
-        digest = hashlib.sha256()
-        settings = (
-            self.settings.site_url,
-            self.settings.versions,
-            self.settings.locale,
-            self.settings.empty_sections,
-        )
-        digest.update(repr(settings).encode())
-        for path in self.config_files:
-            digest.update(f"\0config\0{path}\0{fingerprints.get(path, '')}".encode())
-        for path in sorted(fingerprints):
-            role = self.role(path)
-            if role is Role.PAGE:
-                digest.update(f"\0page\0{path}".encode())
-            elif role is Role.PARTIAL:
-                digest.update(f"\0partial\0{path}\0{fingerprints[path]}".encode())
-        return digest.hexdigest()
+        return structure_digest("docusaurus", self.settings, self.config_files, fingerprints, self.role)
 
     async def prepare(
         self, path: str, front: Mapping[str, Any], body: str

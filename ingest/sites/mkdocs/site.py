@@ -11,7 +11,6 @@ Its title is MkDocs': the title ``nav`` gives it, else front matter ``title``, e
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 from collections import Counter
 from collections.abc import Mapping
@@ -27,6 +26,7 @@ from ingest.sites.contract import (
     SiteLinks,
     SiteSettings,
 )
+from ingest.sites.digest import structure_digest
 from ingest.sites.mkdocs.blocks import BlockRewriter
 from ingest.sites.mkdocs.blog import Blog
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
@@ -79,19 +79,7 @@ class MkDocsSite:
         return self.layout.role(path)
 
     def structure_digest(self, fingerprints: Mapping[str, str]) -> str:
-        digest = hashlib.sha256(_VERSION.encode())
-        settings = self.settings
-        for part in (settings.site_url or "", settings.locale or "", settings.empty_sections):
-            digest.update(b"\0" + part.encode())
-        for path in self.config.files:
-            digest.update(f"\0config {path} {fingerprints.get(path, '')}".encode())
-        for path in sorted(fingerprints):
-            role = self.role(path)
-            if role is Role.PAGE:
-                digest.update(f"\0page {path}".encode())
-            elif role is Role.PARTIAL:
-                digest.update(f"\0partial {path} {fingerprints[path]}".encode())
-        return digest.hexdigest()
+        return structure_digest(_VERSION, self.settings, self.config.files, fingerprints, self.role)
 
     # -- loading ---------------------------------------------------------------------------
 
