@@ -39,6 +39,7 @@ from ingest.sites.hugo.links import ContentKeys, HugoLinks, PageIndex, entries, 
 from ingest.sites.hugo.page import lowered, metadata, title_of, unpublished
 from ingest.sites.hugo.render import IncludeProblem, Renderer
 from ingest.sites.hugo.urls import absolute, page_path, permalink_rules
+from ingest.sites.shown import shown_markdown
 
 #: Bumped when the dialect's output changes, so pages prepared by an older one are re-read.
 _VERSION = b"hugo-dialect/1"
@@ -149,7 +150,7 @@ class HugoSite:
             if listed is None:
                 return NotAPage("a section page with no text of its own")
             markdown = listed
-        if not markdown.strip():
+        if not markdown.strip() and not shown_markdown(front, self.settings.shown_front_matter):
             return NotAPage("a page with no text of its own (its site's templates make its content)")
         url = (
             absolute(page_path(item, lowered_front, self.config, self.rules), self.site_url)
