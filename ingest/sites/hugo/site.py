@@ -39,10 +39,11 @@ from ingest.sites.hugo.links import ContentKeys, HugoLinks, PageIndex, entries, 
 from ingest.sites.hugo.page import lowered, metadata, title_of, unpublished
 from ingest.sites.hugo.render import IncludeProblem, Renderer
 from ingest.sites.hugo.urls import absolute, page_path, permalink_rules
+from ingest.sites.listing import description_of, listed_page
 from ingest.sites.shown import shown_markdown
 
 #: Bumped when the dialect's output changes, so pages prepared by an older one are re-read.
-_VERSION = b"hugo-dialect/1"
+_VERSION = b"hugo-dialect/2"
 _DATA_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 #: The data files shortcodes the dialect renders read (code-toggle, page lists, eturl).
 _DATA_READ = tuple(
@@ -177,9 +178,9 @@ class HugoSite:
         folder = item.path.rpartition("/")[0]
         lines = []
         for child in children:
-            target = _relative(child.item.path, folder)
-            href = f"<{target}>" if any(char in target for char in " ()<>") else target
-            lines.append(f"- [{child.link_title.replace('[', '').replace(']', '')}]({href})")
+            # What Hugo's list templates show under a page's link: its description, else its summary.
+            described = description_of(await self.front(child.item), "description", "summary")
+            lines.append(listed_page(child.link_title, _relative(child.item.path, folder), described))
         return "\n".join(lines) + "\n"
 
     def _locale(self, item: ContentFile) -> str | None:
