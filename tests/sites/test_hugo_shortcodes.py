@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.sites.hugo.shortcodes import Code, Shortcode, parse, source_of
-from tests.sites.hugo_site import body_of, docs_files, open_site, page
+from tests.sites.hugo_site import MemoryFiles, body_of, docs_files, open_site, page
 
 
 def test_shortcode_arguments_are_read_as_hugo_reads_them() -> None:
@@ -320,3 +322,27 @@ async def test_blockquote_alerts_with_a_title_read_as_labelled_quotes() -> None:
         "> [!TIP]\n> Plain alert.\n\n"
         "```\n> [!NOTE] in code\n```\n"
     )
+
+
+class SlowFiles(MemoryFiles):
+    """Files read as a disk or git is: each read gives other pages their turn."""
+
+    async def read(self, path: str) -> bytes | None:
+        await asyncio.sleep(0)
+        return await super().read(path)
+
+
+async def test_pages_prepared_at_once_all_read_the_site_data() -> None:
+    """Pages a run prepares concurrently each get the configuration a code-toggle names in the
+    site's data, not an empty one because another page was still reading the data file."""
+    toggle = "---\ntitle: Page\n---\n{{< code-toggle config=build />}}\n"
+    files = SlowFiles(
+        {
+            "hugo.toml": 'baseURL = "https://example.org/"\n',
+            "data/docs.yaml": "config:\n  build:\n    useResourceCacheWhen: fallback\n",
+            **{f"content/page{index}.md": toggle for index in range(3)},
+        }
+    )
+    site = await open_site(files, site_url="https://example.org/")
+    prepared = await asyncio.gather(*(page(site, files, f"content/page{index}.md") for index in range(3)))
+    assert all('useResourceCacheWhen = "fallback"' in each.body and not each.warnings for each in prepared)

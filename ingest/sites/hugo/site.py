@@ -78,6 +78,7 @@ class HugoSite:
         self._glossaries: dict[str, tuple[ContentFile, dict[str, ContentFile]] | None] = {}
         self._links: HugoLinks | None = None
         self._lock = asyncio.Lock()
+        self._data_lock = asyncio.Lock()
 
     async def load_bundles(self) -> None:
         """Read every bundle page's front matter: their cascades and build options."""
@@ -244,14 +245,16 @@ class HugoSite:
         return value
 
     async def data(self, name: str) -> object | None:
-        if name not in self._data:
-            self._data[name] = None
-            for suffix in _DATA_SUFFIXES:
-                raw = await self.text(f"data/{name}{suffix}")
-                if raw is not None:
-                    self._data[name] = _parse_data(suffix, raw)
-                    break
-        return self._data[name]
+        # Pages are prepared concurrently: the others wait for the first to read the file.
+        async with self._data_lock:
+            if name not in self._data:
+                self._data[name] = None
+                for suffix in _DATA_SUFFIXES:
+                    raw = await self.text(f"data/{name}{suffix}")
+                    if raw is not None:
+                        self._data[name] = _parse_data(suffix, raw)
+                        break
+            return self._data[name]
 
     def glossary(self, language: str) -> tuple[ContentFile, dict[str, ContentFile]] | None:
         if language not in self._glossaries:
