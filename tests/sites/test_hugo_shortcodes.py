@@ -346,3 +346,36 @@ async def test_pages_prepared_at_once_all_read_the_site_data() -> None:
     site = await open_site(files, site_url="https://example.org/")
     prepared = await asyncio.gather(*(page(site, files, f"content/page{index}.md") for index in range(3)))
     assert all('useResourceCacheWhen = "fallback"' in each.body and not each.warnings for each in prepared)
+
+
+async def test_quick_reference_lists_each_subsection_and_its_pages() -> None:
+    """The Hugo docs' ``quick-reference``: per subsection of the section named, its title as a
+    heading, its description and text, then each page linked (in code when it is a function or
+    method) with its description."""
+    files = MemoryFiles(
+        {
+            "hugo.toml": 'baseURL = "https://example.org/"\n',
+            "content/reference.md": (
+                '---\ntitle: Reference\n---\n{{% quick-reference section="functions" %}}\n'
+            ),
+            "content/functions/_index.md": "---\ntitle: Functions\n---\n",
+            "content/functions/strings/_index.md": (
+                "---\ntitle: String functions\nlinkTitle: strings\nweight: 2\n"
+                "description: Use these functions with strings.\n---\nAll of them take a string.\n"
+            ),
+            "content/functions/strings/Trim.md": (
+                "---\ntitle: strings.Trim\ndescription: Trims a string.\n"
+                "params:\n  isFunctionOrMethod: true\n---\nText.\n"
+            ),
+            "content/functions/math/_index.md": "---\ntitle: Math\nweight: 1\n---\n",
+            "content/functions/math/Abs.md": "---\ntitle: math.Abs\ndescription: The absolute value.\n---\n",
+        }
+    )
+    site = await open_site(files, site_url="https://example.org/")
+    prepared = await page(site, files, "content/reference.md")
+    assert prepared.body == (
+        "## Math\n\n[math.Abs](/functions/math/Abs)\n:   The absolute value.\n\n"
+        "## strings\n\nUse these functions with strings.\n\nAll of them take a string.\n\n"
+        "[`strings.Trim`](/functions/strings/Trim)\n:   Trims a string.\n"
+    )
+    assert not prepared.unknown

@@ -46,6 +46,10 @@ class Pages(Protocol):
         """The published regular pages of a section, with their link titles."""
         ...
 
+    async def section_children(self, section: ContentFile) -> list[tuple[ContentFile, str]]:
+        """The published pages and subsections of a section (its ``.Pages``), with their link titles."""
+        ...
+
     async def page_path(self, item: ContentFile) -> str:
         """The published path of a page (``/fr/guide/``)."""
         ...

@@ -1,5 +1,6 @@
 """Shortcodes of the Hugo documentation that sites built on it copy: ``new-in``/``deprecated-in``,
-the glossary (``glossary-term``, ``glossary``), page lists and descriptions, ``eturl``."""
+the glossary (``glossary-term``, ``glossary``), page lists and descriptions, the quick reference
+of a section's pages, ``eturl``."""
 
 from __future__ import annotations
 
@@ -82,6 +83,30 @@ async def section_list(ctx: Context, node: Shortcode, prefix: str | None) -> str
     return block("\n\n".join(entry for _, entry in sorted(entries)), prefix)
 
 
+async def quick_reference(ctx: Context, node: Shortcode, prefix: str | None) -> str:
+    """``quick-reference``: each subsection of the section named, its link title as a heading,
+    its description and text, then its pages as a definition list (linked, in code when they are
+    functions or methods, each with its description)."""
+    target = node.arg("section", 0) or ""
+    section = ctx.pages.find(target, ctx.current_path, ctx.language)
+    if section is None:
+        ctx.warnings.append(f"The {node.tag.name} shortcode names {target}, which does not exist.")
+        return ""
+    parts = []
+    for subsection, heading in await ctx.pages.section_children(section):
+        if subsection.kind != "section":
+            continue
+        front = await ctx.pages.front(subsection)
+        parts += [f"## {heading}", str(front.get("description") or ""), await ctx.include_file(subsection)]
+        entries = []
+        for item, link_title in await ctx.pages.section_children(subsection):
+            child = await ctx.pages.front(item)
+            label = f"`{link_title}`" if params(child).get("isfunctionormethod") else link_title
+            entries.append(f"[{label}]({href('/' + item.key)})\n:   {child.get('description') or ''}")
+        parts.append("\n\n".join(entries))
+    return block("\n\n".join(part.strip("\n") for part in parts if part.strip()), prefix)
+
+
 async def embedded_template_url(ctx: Context, node: Shortcode, prefix: str | None) -> str:
     """``eturl``: the URL of an embedded template's source, from ``data/embedded_template_urls``."""
     name = node.arg("filename", 0) or ""
@@ -99,5 +124,6 @@ HANDLERS: dict[str, Handler] = {
     "glossary": glossary,
     "get-page-desc": page_description,
     "render-list-of-pages-in-section": section_list,
+    "quick-reference": quick_reference,
     "eturl": embedded_template_url,
 }

@@ -286,10 +286,11 @@ class HugoSite:
         return self.bundle_fronts.get(item.path) or lowered(await self._front(item.path))
 
     async def section_pages(self, section: ContentFile) -> list[tuple[ContentFile, str]]:
+        return [(item, title) for item, title in await self.section_children(section) if item.kind == "page"]
+
+    async def section_children(self, section: ContentFile) -> list[tuple[ContentFile, str]]:
         index = (await self._built_links()).index
-        return [
-            (entry.item, entry.link_title) for entry in index.children(section) if entry.item.kind == "page"
-        ]
+        return [(entry.item, entry.link_title) for entry in index.children(section)]
 
     async def page_path(self, item: ContentFile) -> str:
         entry = (await self._built_links()).index.entry(item)
