@@ -57,6 +57,8 @@ class ShownField:
     label: str | None = None
     #: ``markdown``: its text is Markdown, shown as paragraphs; ``code``: shown as a code block.
     style: Literal["markdown", "code"] = "markdown"
+    #: The label of a list of several items (``Aliases``), when it differs from ``label``.
+    plural_label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ class ShownFrontMatter(BaseModel):
     field: str
     label: str | None = None
     style: Literal["markdown", "code"] = "markdown"
+    plural_label: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -47,12 +48,18 @@ class ShownFrontMatter(BaseModel):
             )
         return value
 
-    @field_validator("label")
+    @field_validator("label", "plural_label")
     @classmethod
     def _some_label(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():
             raise ValueError("must be some text (leave it out for no label)")
         return value
+
+    @model_validator(mode="after")
+    def _plural_of_a_label(self) -> ShownFrontMatter:
+        if self.plural_label is not None and self.label is None:
+            raise ValueError("plural_label needs a label: the one a single item is shown under")
+        return self
 
 
 class SiteOptions(ConnectorOptions):
@@ -89,8 +96,9 @@ class SiteOptions(ConnectorOptions):
         (),
         description=(
             "Front matter fields the site's theme shows on a page, in the order shown above its body: "
-            'each {field = "params.signatures", label = "Syntax", style = "markdown" or "code"}, or a '
-            "field's name alone; a list shows one item per line."
+            'each {field = "params.signatures", label = "Syntax", style = "markdown" or "code", '
+            'plural_label = "Syntaxes" (for a list of several)}, or a field\'s name alone; a list shows '
+            "one item per line."
         ),
     )
 
@@ -137,6 +145,7 @@ class SiteOptions(ConnectorOptions):
             locale=self.locale,
             empty_sections=self.empty_sections,
             shown_front_matter=tuple(
-                ShownField(shown.field, shown.label, shown.style) for shown in self.shown_front_matter
+                ShownField(shown.field, shown.label, shown.style, shown.plural_label)
+                for shown in self.shown_front_matter
             ),
         )

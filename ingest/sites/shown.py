@@ -41,9 +41,10 @@ def shown_markdown(front: Mapping[str, Any], fields: Sequence[ShownField]) -> st
         items = _texts(_value(front, shown.field))
         if not items:
             continue
-        if shown.label:
-            label = _MARKDOWN_PUNCTUATION.sub(r"\\\1", shown.label.strip())
-            blocks.append(f"**{label}**")
+        label = shown.plural_label if len(items) > 1 and shown.plural_label else shown.label
+        if label:
+            escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", label.strip())
+            blocks.append(f"**{escaped}**")
         if shown.style == "code":
             blocks.append(_code_block(items))
         else:

@@ -126,3 +126,24 @@ def test_bad_values_are_refused_in_one_sentence_naming_the_key(
     with pytest.raises(ValidationError, match="shown_front_matter") as raised:
         options(tmp_path, value)
     assert message in str(raised.value)
+
+
+def test_a_list_of_several_items_takes_the_plural_label() -> None:
+    """Themes label one alias "Alias" and several "Aliases"."""
+    aliases = ShownField("aliases", "Alias", "code", plural_label="Aliases")
+    assert shown_markdown({"aliases": ["in"]}, (aliases,)) == "**Alias**\n\n```\nin\n```"
+    assert shown_markdown({"aliases": ["in", "has"]}, (aliases,)) == "**Aliases**\n\n```\nin\nhas\n```"
+    assert shown_markdown({"aliases": "in"}, (aliases,)) == "**Alias**\n\n```\nin\n```"
+    assert (
+        shown_markdown({"aliases": ["in", "has"]}, (ShownField("aliases", "Alias"),))
+        == "**Alias**\n\nin\n\nhas"
+    )
+
+
+def test_the_plural_label_is_an_option_too(tmp_path: Path) -> None:
+    chosen = options(tmp_path, [{"field": "aliases", "label": "Alias", "plural_label": "Aliases"}])
+    assert chosen.site_settings().shown_front_matter == (
+        ShownField("aliases", "Alias", plural_label="Aliases"),
+    )
+    with pytest.raises(ValidationError, match="plural_label needs a label"):
+        options(tmp_path, [{"field": "aliases", "plural_label": "Aliases"}])
