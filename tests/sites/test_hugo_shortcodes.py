@@ -379,3 +379,22 @@ async def test_quick_reference_lists_each_subsection_and_its_pages() -> None:
         "[`strings.Trim`](/functions/strings/Trim)\n:   Trims a string.\n"
     )
     assert not prepared.unknown
+
+
+async def test_datatable_is_a_table_of_the_site_data() -> None:
+    """The Hugo docs' ``datatable``: a row per entry of a list in ``data/docs`` (by key, named
+    "type"), a column per field named; lists read as Go prints them."""
+    prepared = await body_of(
+        '{{< datatable "config" "mediaTypes" "_key" "suffixes" "binary" >}}\n',
+        **{
+            "data/docs.yaml": (
+                "config:\n  mediaTypes:\n    text/html:\n      suffixes: [html, htm]\n      binary: false\n"
+                "    application/a|b:\n      suffixes: [ab]\n"
+            )
+        },
+    )
+    assert prepared.body == (
+        "| type | suffixes | binary |\n| --- | --- | --- |\n"
+        "| application/a\\|b | [ab] |  |\n| text/html | [html htm] | false |\n"
+    )
+    assert not prepared.unknown

@@ -1,10 +1,12 @@
 """Shortcodes of the Hugo documentation that sites built on it copy: ``new-in``/``deprecated-in``,
 the glossary (``glossary-term``, ``glossary``), page lists and descriptions, the quick reference
-of a section's pages, ``eturl``."""
+of a section's pages, tables of the site's data, ``eturl``."""
 
 from __future__ import annotations
 
-from ingest.sites.hugo.blocks import admonition, block, href, indent, params
+from collections.abc import Mapping
+
+from ingest.sites.hugo.blocks import admonition, block, dotted, href, indent, params
 from ingest.sites.hugo.context import Context, Handler
 from ingest.sites.hugo.shortcodes import Shortcode
 
@@ -107,6 +109,39 @@ async def quick_reference(ctx: Context, node: Shortcode, prefix: str | None) -> 
     return block("\n\n".join(part.strip("\n") for part in parts if part.strip()), prefix)
 
 
+async def data_table(ctx: Context, node: Shortcode, prefix: str | None) -> str:
+    """``datatable``: a table of ``data/docs`` (``"config" "mediaTypes"`` names a list of it), a
+    row per entry (in key order, the key being the ``_key`` column, headed "type"), a column per
+    field named after those two."""
+    package, name = node.arg(0) or "", node.arg(1) or ""
+    listed = dotted(await ctx.pages.data("docs"), f"{package}.{name}")
+    fields = list(node.tag.positional[2:])
+    if not fields or not isinstance(listed, Mapping | list):
+        ctx.unknown[f"shortcode:{node.tag.name}"] += 1
+        return ""
+    rows = sorted(listed.items()) if isinstance(listed, Mapping) else list(enumerate(listed))
+    lines = [
+        "| " + " | ".join("type" if field == "_key" else field for field in fields) + " |",
+        "| " + " | ".join("---" for _ in fields) + " |",
+    ]
+    for key, row in rows:
+        values = row if isinstance(row, Mapping) else {}
+        cells = [_go_text(key if field == "_key" else values.get(field)) for field in fields]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return block("\n".join(lines), prefix)
+
+
+def _go_text(value: object) -> str:
+    """A value as Go templates print it: ``[a b]`` for a list, ``true`` for a boolean."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + " ".join(_go_text(item) for item in value) + "]"
+    return " ".join(str(value).split())
+
+
 async def embedded_template_url(ctx: Context, node: Shortcode, prefix: str | None) -> str:
     """``eturl``: the URL of an embedded template's source, from ``data/embedded_template_urls``."""
     name = node.arg("filename", 0) or ""
@@ -125,5 +160,6 @@ HANDLERS: dict[str, Handler] = {
     "get-page-desc": page_description,
     "render-list-of-pages-in-section": section_list,
     "quick-reference": quick_reference,
+    "datatable": data_table,
     "eturl": embedded_template_url,
 }
