@@ -355,8 +355,9 @@ async def test_quick_reference_lists_each_subsection_and_its_pages() -> None:
     files = MemoryFiles(
         {
             "hugo.toml": 'baseURL = "https://example.org/"\n',
-            "content/reference.md": (
-                '---\ntitle: Reference\n---\n{{% quick-reference section="functions" %}}\n'
+            # site.GetPage: the section named from the root, not this page of the same name
+            "content/reference/functions.md": (
+                '---\ntitle: Functions\n---\n{{% quick-reference section="functions" %}}\n'
             ),
             "content/functions/_index.md": "---\ntitle: Functions\n---\n",
             "content/functions/strings/_index.md": (
@@ -372,7 +373,7 @@ async def test_quick_reference_lists_each_subsection_and_its_pages() -> None:
         }
     )
     site = await open_site(files, site_url="https://example.org/")
-    prepared = await page(site, files, "content/reference.md")
+    prepared = await page(site, files, "content/reference/functions.md")
     assert prepared.body == (
         "## Math\n\n[math.Abs](/functions/math/Abs)\n:   The absolute value.\n\n"
         "## strings\n\nUse these functions with strings.\n\nAll of them take a string.\n\n"

@@ -90,7 +90,7 @@ async def quick_reference(ctx: Context, node: Shortcode, prefix: str | None) -> 
     its description and text, then its pages as a definition list (linked, in code when they are
     functions or methods, each with its description)."""
     target = node.arg("section", 0) or ""
-    section = ctx.pages.find(target, ctx.current_path, ctx.language)
+    section = ctx.pages.find("/" + target.lstrip("/"), ctx.current_path, ctx.language)  # site.GetPage
     if section is None:
         ctx.warnings.append(f"The {node.tag.name} shortcode names {target}, which does not exist.")
         return ""
