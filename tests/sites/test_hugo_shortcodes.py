@@ -399,3 +399,42 @@ async def test_datatable_is_a_table_of_the_site_data() -> None:
         "| application/a\\|b | [ab] |  |\n| text/html | [html htm] | false |\n"
     )
     assert not prepared.unknown
+
+
+SECTION = {
+    "hugo.toml": 'baseURL = "https://example.org/"\n',
+    "data/page_filters.yaml": "image_methods:\n  - /methods/resource/Crop\n",
+    "content/methods/resource/_index.md": "---\ntitle: Resource methods\n---\n",
+    "content/methods/resource/Crop.md": (
+        "---\ntitle: Crop\ndescription: Crops an image.\nparams:\n  isFunctionOrMethod: true\n---\nText.\n"
+    ),
+    "content/methods/resource/Name.md": "---\ntitle: Name\ndescription: The name.\n---\nText.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("shortcode", "expected"),
+    [
+        (
+            "{{% render-list-of-pages-in-section path=/methods/resource titlePrefix=RESOURCE. %}}",
+            "[`RESOURCE.Crop`](/methods/resource/Crop)\n:   Crops an image.\n\n"
+            "[RESOURCE.Name](/methods/resource/Name)\n:   The name.\n",
+        ),
+        (
+            "{{% render-table-of-pages-in-section path=/methods/resource filter=image_methods "
+            "filterType=include headingColumn1=Method %}}",
+            "| Method | Description |\n| :-- | :-- |\n"
+            "| [`Crop`](/methods/resource/Crop) | Crops an image. |\n",
+        ),
+        (
+            "{{% render-table-of-pages-in-section path=/methods/resource filter=image_methods "
+            "filterType=exclude %}}",
+            "| Item | Description |\n| :-- | :-- |\n| [Name](/methods/resource/Name) | The name. |\n",
+        ),
+    ],
+)
+async def test_the_pages_of_a_section_as_a_list_or_a_table(shortcode: str, expected: str) -> None:
+    """The Hugo docs' page lists: a section's pages by title, linked, each with its description;
+    a ``data/page_filters`` list keeps or drops pages."""
+    prepared = await body_of(f"{shortcode}\n", **SECTION)
+    assert prepared.body == expected and not prepared.unknown

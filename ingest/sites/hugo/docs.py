@@ -57,13 +57,34 @@ async def page_description(ctx: Context, node: Shortcode, prefix: str | None) ->
 
 
 async def section_list(ctx: Context, node: Shortcode, prefix: str | None) -> str:
-    """``render-list-of-pages-in-section``: the section's pages by title, each linked with its
-    description; a ``data/page_filters`` list keeps (``include``) or drops (``exclude``) pages."""
+    """``render-list-of-pages-in-section``: the section's pages, each linked with its description."""
+    entries = [
+        f"[{label}]({target})\n:   {described}" for label, target, described in await _pages_in(ctx, node)
+    ]
+    return block("\n\n".join(entries), prefix)
+
+
+async def section_table(ctx: Context, node: Shortcode, prefix: str | None) -> str:
+    """``render-table-of-pages-in-section``: the section's pages as a table of links and descriptions."""
+    rows = []
+    for label, target, described in await _pages_in(ctx, node):
+        cell = " ".join(described.split()).replace("|", "\\|")
+        rows.append(f"| [{label}]({target}) | {cell} |")
+    if not rows:
+        return ""
+    heading = f"| {node.arg('headingcolumn1') or 'Item'} | {node.arg('headingcolumn2') or 'Description'} |"
+    return block("\n".join([heading, "| :-- | :-- |", *rows]), prefix)
+
+
+async def _pages_in(ctx: Context, node: Shortcode) -> list[tuple[str, str, str]]:
+    """The pages of the section ``path`` names, by title: each one's link label (``titlePrefix``
+    first, in code when it is a function or method), link and description; a ``data/page_filters``
+    list (``filter``) keeps (``filterType=include``) or drops (``exclude``) pages."""
     target = node.arg("path") or ""
     section = ctx.pages.find(target, ctx.current_path, ctx.language)
     if section is None:
         ctx.warnings.append(f"The {node.tag.name} shortcode names {target}, which does not exist.")
-        return ""
+        return []
     filters = await ctx.pages.data("page_filters")
     listed = filters.get((node.arg("filter") or "").lower()) if isinstance(filters, dict) else None
     chosen = {
@@ -79,10 +100,8 @@ async def section_list(ctx: Context, node: Shortcode, prefix: str | None) -> str
         front = await ctx.pages.front(item)
         label = (node.arg("titleprefix") or "") + link_title
         label = f"`{label}`" if params(front).get("isfunctionormethod") else label
-        entries.append(
-            (link_title.lower(), f"[{label}]({href('/' + item.key)})\n:   {front.get('description') or ''}")
-        )
-    return block("\n\n".join(entry for _, entry in sorted(entries)), prefix)
+        entries.append((link_title.lower(), label, href("/" + item.key), str(front.get("description") or "")))
+    return [(label, target, described) for _, label, target, described in sorted(entries)]
 
 
 async def quick_reference(ctx: Context, node: Shortcode, prefix: str | None) -> str:
@@ -159,6 +178,7 @@ HANDLERS: dict[str, Handler] = {
     "glossary": glossary,
     "get-page-desc": page_description,
     "render-list-of-pages-in-section": section_list,
+    "render-table-of-pages-in-section": section_table,
     "quick-reference": quick_reference,
     "datatable": data_table,
     "eturl": embedded_template_url,
