@@ -438,3 +438,34 @@ async def test_the_pages_of_a_section_as_a_list_or_a_table(shortcode: str, expec
     a ``data/page_filters`` list keeps or drops pages."""
     prepared = await body_of(f"{shortcode}\n", **SECTION)
     assert prepared.body == expected and not prepared.unknown
+
+
+async def test_a_site_shortcode_whose_template_is_plain_text_is_that_text() -> None:
+    """A shortcode of the site's own whose template holds no template action (comments aside)
+    reads as its text; one whose template computes something stays unknown."""
+    prepared = await body_of(
+        "Default is `content`. {{% mounts-note %}}\n\n{{< computed >}}\n\n{{< multi >}}\n",
+        **{
+            "layouts/_shortcodes/mounts-note.html": (
+                "{{/* A note. */}}\nFor more, see\n[module mounts](/configuration/module/#mounts).\n"
+            ),
+            "layouts/shortcodes/multi.md": "First paragraph.\n\nSecond paragraph.\n",
+            "layouts/_shortcodes/computed.html": "{{ hugo.Version }}\n",
+        },
+    )
+    assert prepared.body == (
+        "Default is `content`. For more, see [module mounts](/configuration/module/#mounts).\n\n"
+        "First paragraph.\n\nSecond paragraph.\n"
+    )
+    assert prepared.unknown == {"shortcode:computed": 1}
+
+
+async def test_editing_a_shortcode_template_rereads_the_pages() -> None:
+    files = docs_files()
+    files.files["layouts/_shortcodes/note.html"] = "A note.\n"
+    site = await open_site(files)
+    before = site.structure_digest({path: "1" for path in files.paths()})
+    edited = site.structure_digest(
+        {**{path: "1" for path in files.paths()}, "layouts/_shortcodes/note.html": "2"}
+    )
+    assert before != edited

@@ -50,6 +50,10 @@ class Pages(Protocol):
         """The published pages and subsections of a section (its ``.Pages``), with their link titles."""
         ...
 
+    async def static_shortcode(self, name: str) -> str | None:
+        """The text a shortcode of the site's own writes when its template is plain text, or None."""
+        ...
+
     async def page_path(self, item: ContentFile) -> str:
         """The published path of a page (``/fr/guide/``)."""
         ...

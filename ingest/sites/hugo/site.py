@@ -38,13 +38,16 @@ from ingest.sites.hugo.frontmatter import FrontMatterError, decode, split_front_
 from ingest.sites.hugo.links import ContentKeys, HugoLinks, PageIndex, entries, join
 from ingest.sites.hugo.page import lowered, metadata, title_of, unpublished
 from ingest.sites.hugo.render import IncludeProblem, Renderer
+from ingest.sites.hugo.shortcodes import static_output
 from ingest.sites.hugo.urls import absolute, page_path, permalink_rules
 from ingest.sites.listing import description_of, listed_page
 from ingest.sites.shown import shown_markdown
 
 #: Bumped when the dialect's output changes, so pages prepared by an older one are re-read.
-_VERSION = b"hugo-dialect/2"
+_VERSION = b"hugo-dialect/3"
 _DATA_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+#: Where a site keeps its own shortcodes' templates (Hugo 0.146 and later, then earlier).
+_SHORTCODE_FOLDERS = ("layouts/_shortcodes/", "layouts/shortcodes/")
 #: The data files shortcodes the dialect renders read (code-toggle, page lists, eturl).
 _DATA_READ = tuple(
     f"data/{name}{suffix}"
@@ -124,7 +127,7 @@ class HugoSite:
             if role is Role.PAGE:
                 shaping = path in self.shaping
                 digest.update(f"page\0{path}\0{fingerprints.get(path, '') if shaping else ''}\n".encode())
-            elif role is Role.PARTIAL or path in _DATA_READ:
+            elif role is Role.PARTIAL or path in _DATA_READ or path.startswith(_SHORTCODE_FOLDERS):
                 digest.update(f"partial\0{path}\0{fingerprints.get(path, '')}\n".encode())
         return digest.hexdigest()
 
@@ -292,6 +295,13 @@ class HugoSite:
         index = (await self._built_links()).index
         return [(entry.item, entry.link_title) for entry in index.children(section)]
 
+    async def static_shortcode(self, name: str) -> str | None:
+        for template in _shortcode_templates(name):
+            written = await self.text(template)
+            if written is not None:
+                return static_output(written)
+        return None
+
     async def page_path(self, item: ContentFile) -> str:
         entry = (await self._built_links()).index.entry(item)
         return entry.path if entry is not None else "/" + item.key
@@ -302,6 +312,11 @@ class HugoSite:
             return split_front_matter(raw or "")[0]
         except FrontMatterError:
             return {}
+
+
+def _shortcode_templates(name: str) -> list[str]:
+    """Where the site's own template of a shortcode may be, in the order Hugo looks."""
+    return [f"{folder}{name}{suffix}" for folder in _SHORTCODE_FOLDERS for suffix in (".html", ".md")]
 
 
 def _relative(path: str, folder: str) -> str:
