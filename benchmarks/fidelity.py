@@ -1,9 +1,14 @@
 """How faithfully a docs folder reaches Fin: what a run would send, checked for what readers would not see.
 
     python -m benchmarks.fidelity DOCS_FOLDER [--site NAME] [--site-url URL] [--rendered DIR]
+        [--config FILE --source NAME] [--option KEY=VALUE ...]
 
 Runs the real ``filesystem`` connector (with its docs-site dialect) and the real converter, as a
-run would, with no API and no state, and prints per source: pages, documents that are not pages
+run would, with no API and no state. Its options are those of ``--source`` in the fin-ingest
+config ``--config`` (its ``path`` unless DOCS_FOLDER is given, its ``include``, ``exclude`` and
+``url_template``), then ``--site``, ``--site-url`` and each ``--option key=value`` (a TOML value,
+as in the config: ``--option 'shown_front_matter=["description"]'``), so the measured run is the
+configured one. It prints per source: pages, documents that are not pages
 (by reason), failures, pages whose text still holds site syntax (by pattern), site constructs the
 dialect did not know (by name), internal links resolved and unresolved, page URLs missing or not
 under ``--site-url``, empty pages, duplicate titles, and pages that may not be English yet would
@@ -16,8 +21,11 @@ from its URL's path below ``--site-url`` (``guide/setup/`` -> ``guide/setup/inde
 ``guide/setup.html``),
 and its main content is, first found: MkDocs Material's ``article.md-content__inner``,
 Docusaurus' ``article .markdown``, Hugo themes' ``main article`` / ``article`` / ``main``, else
-``body``; navigation, headers, footers, scripts and ``.headerlink``/``.hash-link`` anchors are
-left out.
+``body`` (every element the first matching selector finds, so that a page of several articles is
+measured on all of them); navigation (breadcrumbs, tables of contents), headers, footers,
+scripts, ``.headerlink``/``.hash-link`` anchors and what themes hide in print ("Last updated",
+"Improve this page") are left out. Our side is the text of the HTML we send and the page's title:
+only words our page holds count, each as many times as it holds them.
 """
 
 from __future__ import annotations
@@ -26,20 +34,25 @@ import argparse
 import asyncio
 import re
 import statistics
+import tomllib
 from collections import Counter
 from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
+from pydantic import ValidationError
 
 from connectors.filesystem import FilesystemConnector, FilesystemOptions
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
+from ingest.config import load_settings
 from ingest.document import DocumentRef, Failure, Page, SkippedDocument, SourceDocument
+from ingest.errors import ConfigError
 from ingest.language_id import identify, prose_of
 from ingest.locales import language_of
 from ingest.sites import ResolvedLink, SiteLinks
+from ingest.sites.options import SiteOptions
 
 #: Site syntax that must not reach Fin as text, by the dialect it belongs to.
 LEAKS: dict[str, re.Pattern[str]] = {
@@ -61,7 +74,11 @@ _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
 _CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _MAIN_CONTENT = ("article.md-content__inner", "article .markdown", "main article", "article", "main", "body")
-_NOT_CONTENT = ("nav", "header", "footer", "script", "style", "aside", ".headerlink", ".hash-link")
+_NOT_CONTENT = (
+    *("nav", "header", "footer", "script", "style", "aside", ".headerlink", ".hash-link"),
+    # Page chrome themes hide in print (Tailwind, Bootstrap): "Last updated", "Improve this page".
+    *('[class~="print:hidden"]', ".d-print-none", ".hidden-print", ".no-print"),
+)
 
 
 class CountingLinks:
@@ -122,17 +139,25 @@ class Recording:
 
 async def measure(folder: Path, site: str, site_url: str | None) -> Measured:
     options = FilesystemOptions.model_validate({"path": str(folder), "site": site, "site_url": site_url})
+    return await measure_source(options)
+
+
+async def measure_source(
+    options: FilesystemOptions, path_filter: PathFilter | None = None, url_template: str | None = None
+) -> Measured:
+    """The folder ``options`` name, read and converted as a run of a source with these options,
+    ``include``/``exclude`` (``path_filter``) and ``url_template`` would."""
     connector = FilesystemConnector(options)
     recording = Recording(connector)
     collected = await collect(
         recording,
         targets={"fidelity": TargetRecords(records={})},  # a target that has seen nothing: every page is read
         settings_digest="fidelity",
-        path_filter=PathFilter(["**"], []),
-        url_template=None,
+        path_filter=path_filter or PathFilter(["**"], []),
+        url_template=url_template,
     )
     dialect = connector.site.dialect if connector.site is not None else "?"
-    return Measured(collected, recording.links, recording.bodies, dialect, folder)
+    return Measured(collected, recording.links, recording.bodies, dialect, Path(options.path))
 
 
 def text_of(html: str) -> str:
@@ -198,14 +223,25 @@ def rendered_file(rendered: Path, url: str, site_url: str | None) -> Path | None
 
 
 def main_words(html_file: Path) -> Counter[str]:
+    """The words of the rendered page's main content, chrome left out, each counted."""
     soup = BeautifulSoup(html_file.read_text(encoding="utf-8", errors="replace"), "lxml")
-    main = next(
-        (found for selector in _MAIN_CONTENT if (found := soup.select_one(selector)) is not None), soup
-    )
-    for selector in _NOT_CONTENT:
-        for element in main.select(selector):
-            element.decompose()
-    return Counter(word.lower() for word in _WORD.findall(main.get_text(" ")))
+    words: Counter[str] = Counter()
+    for main in main_content(soup):
+        for selector in _NOT_CONTENT:
+            for element in main.select(selector):
+                element.decompose()
+        words.update(word.lower() for word in _WORD.findall(main.get_text(" ")))
+    return words
+
+
+def main_content(soup: BeautifulSoup) -> list[Tag]:
+    """Every outermost element the first selector of ``_MAIN_CONTENT`` that matches finds."""
+    for selector in _MAIN_CONTENT:
+        found = soup.select(selector)
+        if found:
+            ids = {id(element) for element in found}
+            return [element for element in found if not any(id(parent) in ids for parent in element.parents)]
+    return [soup]
 
 
 def recall(
@@ -286,15 +322,72 @@ def report(folder: Path, measured: Measured, site_url: str | None, rendered: Pat
     return lines
 
 
+@dataclass(frozen=True)
+class Configured:
+    """What a run of the measured source reads: the connector's options, its path filter, its template."""
+
+    options: FilesystemOptions
+    path_filter: PathFilter
+    url_template: str | None
+
+
+def configured(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Configured:
+    """The source the arguments describe; a bad config or option ends the program in one sentence."""
+    values: dict[str, object] = {}
+    path_filter, url_template = PathFilter(["**"], []), None
+    if args.config is not None:
+        try:
+            source = load_settings(args.config).sources.get(args.source)
+        except ConfigError as exc:
+            parser.error(str(exc))
+        if source is None:
+            parser.error(f"{args.config} has no source {args.source!r} (--source)")
+        if isinstance(source.options, SiteOptions):
+            values = source.options.model_dump(include={"path", "follow_symlinks", *SiteOptions.model_fields})
+        path_filter = PathFilter(source.settings.include, source.settings.exclude)
+        url_template = source.settings.url_template
+    if args.folder is not None:
+        values["path"] = args.folder
+    elif "path" not in values:
+        parser.error("DOCS_FOLDER is required (the source of --config has no folder)")
+    values |= {key: value for key, value in (("site", args.site), ("site_url", args.site_url)) if value}
+    values |= dict(option_value(parser, option) for option in args.option)
+    try:
+        return Configured(FilesystemOptions.model_validate(values), path_filter, url_template)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        parser.error(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+
+
+def option_value(parser: argparse.ArgumentParser, option: str) -> tuple[str, object]:
+    """``key=value`` as the config would read it: a TOML value, else the text as written."""
+    key, equals, raw = option.partition("=")
+    if not equals or not key.strip():
+        parser.error(f"--option takes key=value, got {option!r}")
+    try:
+        return key.strip(), tomllib.loads(f"value = {raw.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        return key.strip(), raw.strip()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path, metavar="DOCS_FOLDER")
-    parser.add_argument("--site", default="auto", help="the dialect (default: auto)")
+    parser.add_argument("folder", type=Path, metavar="DOCS_FOLDER", nargs="?", default=None)
+    parser.add_argument("--site", default=None, help="the dialect (default: the config's, else auto)")
     parser.add_argument("--site-url", default=None, help="the published site's root")
     parser.add_argument("--rendered", type=Path, default=None, help="the built site's output folder")
+    parser.add_argument("--config", type=Path, default=None, help="a fin-ingest config file")
+    parser.add_argument("--source", default=None, help="the source of --config to measure")
+    parser.add_argument(
+        "--option", action="append", default=[], metavar="KEY=VALUE", help="a source option (repeatable)"
+    )
     args = parser.parse_args(argv)
-    measured = asyncio.run(measure(args.folder, args.site, args.site_url))
-    for line in report(args.folder, measured, args.site_url, args.rendered):
+    if (args.config is None) != (args.source is None):
+        parser.error("--config and --source go together")
+    source = configured(parser, args)
+    measured = asyncio.run(measure_source(source.options, source.path_filter, source.url_template))
+    for line in report(Path(source.options.path), measured, source.options.site_url, args.rendered):
         print(line)
     return 0
 

@@ -87,3 +87,90 @@ def test_syntax_the_author_escaped_is_not_counted_as_leaked(
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert "pages with leaked site syntax: 1" in lines
     assert "1  obsidian [[" in lines
+
+
+def recall_of(lines: list[str], locator: str) -> str:
+    return next(line for line in lines if line.endswith(f"  {locator}")).split()[0]
+
+
+def test_page_chrome_is_not_content_to_recall(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Breadcrumbs, the table of contents, "Last updated" and "Improve this page" (a block hidden
+    in print), a skip link: what readers see around every page is not the page's text."""
+    docs = write(tmp_path / "docs", {"fakesite.toml": "", "guide/setup.md": "# Setup\n\nInstall the tool.\n"})
+    chrome = (
+        '<html><body><a class="sr-only" href="#main">Skip to content</a><main><article>'
+        '<header><nav aria-label="breadcrumb">Docs Guide</nav><h1>Setup</h1></header>'
+        '<nav id="TableOfContents">Contents</nav><p>Install the tool.</p>'
+        '<div class="print:hidden">Last updated: January 1, 0001 <a>Improve this page</a></div>'
+        '<div class="d-print-none">Edit on GitHub</div>'
+        "</article></main></body></html>"
+    )
+    rendered = write(tmp_path / "public", {"guide/setup/index.html": chrome})
+    main([str(docs), "--site-url", "https://docs.example.com/", "--rendered", str(rendered)])
+    assert recall_of(capsys.readouterr().out.splitlines(), "guide/setup.md") == "1.000"
+
+
+def test_recall_reads_every_article_of_the_main_content(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A page of several articles (cards, posts) is measured on all of them, not on the first: our
+    page must hold every rendered word to score 1."""
+    docs = write(tmp_path / "docs", {"fakesite.toml": "", "news.md": "# News\n\nAlpha beta.\n"})
+    cards = (
+        "<html><main><article><h2>News</h2><p>Alpha beta.</p></article>"
+        "<article><p>Gamma delta epsilon.</p></article></main></html>"
+    )
+    rendered = write(tmp_path / "public", {"news/index.html": cards})
+    main([str(docs), "--site-url", "https://docs.example.com/", "--rendered", str(rendered)])
+    assert recall_of(capsys.readouterr().out.splitlines(), "news.md") == "0.500"
+
+
+DESCRIBED = {
+    "fakesite.toml": "",
+    "guide/setup.md": "---\ndescription: Get it running.\n---\n# Setup\n\nInstall the tool.\n",
+}
+DESCRIBED_RENDERED = {
+    "guide/setup/index.html": (
+        "<html><main><article><h1>Setup</h1><p>Get it running.</p><p>Install the tool.</p></article>"
+        "</main></html>"
+    )
+}
+
+
+def test_the_measured_run_is_the_configured_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--config and --source read the source's options (its site, URL, shown front matter, paths)
+    as a run would; the docs folder is the source's own when not given."""
+    docs = write(tmp_path / "docs", {**DESCRIBED, "drafts/idea.md": "# Idea\n"})
+    rendered = write(tmp_path / "public", DESCRIBED_RENDERED)
+    config = tmp_path / "ingest.toml"
+    config.write_text(
+        '[sources.docs]\nconnector = "filesystem"\npath = "docs"\nurl = "https://docs.example.com"\n'
+        'site_url = "https://docs.example.com/"\nshown_front_matter = ["description"]\n'
+        'exclude = ["drafts/**"]\n',
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "--source", "docs", "--rendered", str(rendered)]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert lines[0] == f"source {docs} (site: fake)" and "pages: 1" in lines
+    assert recall_of(lines, "guide/setup.md") == "1.000"
+
+
+def test_options_are_given_as_a_user_writes_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--option key=value (a TOML value, else text) sets a source option, over --config's."""
+    docs = write(tmp_path / "docs", DESCRIBED)
+    rendered = write(tmp_path / "public", DESCRIBED_RENDERED)
+    base = [str(docs), "--site-url", "https://docs.example.com/", "--rendered", str(rendered)]
+    main(base)
+    assert recall_of(capsys.readouterr().out.splitlines(), "guide/setup.md") == "0.571"
+    main([*base, "--option", 'shown_front_matter = ["description"]', "--option", "empty_sections=skip"])
+    assert recall_of(capsys.readouterr().out.splitlines(), "guide/setup.md") == "1.000"
+
+
+def test_a_bad_option_is_one_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = write(tmp_path / "docs", DESCRIBED)
+    with pytest.raises(SystemExit) as exited:
+        main([str(docs), "--option", "shown_front_matter=[{field = ''}]"])
+    assert exited.value.code == 2
+    assert "shown_front_matter.0.field: must name a front matter key" in capsys.readouterr().err

@@ -314,6 +314,12 @@ async def test_an_empty_section_page_lists_its_pages_or_is_left_out() -> None:
     files = folder_files("docs-site")
     listed = await page(await open_site(files), files, "docs/blog/index.md")
     assert listed.body == "# Blog\n\n- [Hello, world](<posts/hello.md>)\n"
+    hello = files.files["docs/blog/posts/hello.md"]
+    files.files["docs/blog/posts/hello.md"] = hello.replace(
+        b"---\n", b"---\ndescription: Our first post.\n", 1
+    )
+    listed = await page(await open_site(files), files, "docs/blog/index.md")
+    assert listed.body == "# Blog\n\n- [Hello, world](<posts/hello.md>): Our first post.\n"
     skipped = await load(await open_site(files, empty_sections="skip"), files, "docs/blog/index.md")
     assert isinstance(skipped, NotAPage)
     lone = MemoryFiles({"mkdocs.yml": "site_name: X\n", "docs/empty.md": "# Empty\n\n<!-- nothing yet -->\n"})

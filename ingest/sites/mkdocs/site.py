@@ -27,6 +27,7 @@ from ingest.sites.contract import (
     SiteSettings,
 )
 from ingest.sites.digest import structure_digest
+from ingest.sites.listing import description_of, listed_page
 from ingest.sites.mkdocs.blocks import BlockRewriter
 from ingest.sites.mkdocs.blog import Blog
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
@@ -45,7 +46,7 @@ from ingest.sites.mkdocs.pages import (
 from ingest.sites.slugs import github_slug, toc_slug, unique
 
 #: Bump when the dialect's output changes for the same input, so pages are read again.
-_VERSION = "mkdocs-1"
+_VERSION = "mkdocs-2"
 _GITHUB_SLUGIFIERS = ("pymdownx.slugs", "slugify_unicode", "uslugify", "gfm")
 
 
@@ -163,8 +164,10 @@ class MkDocsSite:
             child = self.layout.doc(path)
             if child is None or child.locale != doc.locale or not self._is_child(child.rel, folder):
                 continue
-            _front, title = await self._front_and_title(child)
-            items.append(f"- [{title}](<{posixpath.relpath(child.rel, folder or '.')}>)")
+            front, title = await self._front_and_title(child)
+            items.append(
+                listed_page(title, posixpath.relpath(child.rel, folder or "."), description_of(front))
+            )
         return "\n".join(items) or None
 
     def _is_child(self, rel: str, folder: str) -> bool:
