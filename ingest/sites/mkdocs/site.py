@@ -28,8 +28,9 @@ from ingest.sites.contract import (
 )
 from ingest.sites.digest import structure_digest
 from ingest.sites.mkdocs.blocks import BlockRewriter
-from ingest.sites.mkdocs.blog import Blog
+from ingest.sites.mkdocs.blog import Blog, post_date
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
+from ingest.sites.mkdocs.excerpts import excerpt
 from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
 from ingest.sites.mkdocs.layout import DocFile, Layout, canonical_locale, nav_titles
 from ingest.sites.mkdocs.links import MkDocsLinks, PageAt
@@ -96,6 +97,8 @@ class MkDocsSite:
         reason = self._unpublished(doc, front)
         if reason is not None:
             return NotAPage(reason)
+        if self.blog is not None and self.blog.is_index(doc.rel):
+            body = body.rstrip("\n") + "\n" + "".join(f"\n{item}" for item in await self._excerpts(doc))
         unknown: Counter[str] = Counter()
         if self.config.plugin("macros") is not None:
             variables = {
@@ -184,6 +187,32 @@ class MkDocsSite:
             parent = posixpath.dirname(parent)
         return True
 
+    async def _excerpts(self, index: DocFile) -> list[str]:
+        """The excerpts the blog's index shows: one page of published posts, pinned first, newest first."""
+        assert self.blog is not None
+        posts = []
+        for path in sorted(self.layout.paths):
+            doc = self.layout.doc(path)
+            if doc is None or not self._is_post(doc):
+                continue
+            front, body = _front_matter(await self._read_text(doc.path) or "")
+            created = post_date(front.get("date"))
+            if created is not None and self._unpublished(doc, front) is None:
+                posts.append((front.get("pin") is True, created, doc, front, body))
+        posts.sort(key=lambda post: post[:2], reverse=True)
+        folder = posixpath.dirname(index.rel)
+        return [
+            excerpt(
+                body,
+                title=self._title(doc, front, body),
+                link=posixpath.relpath(doc.rel, folder or "."),
+                separator=self.blog.excerpt_separator,
+                from_dir=posixpath.dirname(doc.rel),
+                to_dir=folder,
+            )
+            for _pin, _created, doc, front, body in posts[: self.blog.per_page]
+        ]
+
     def _is_post(self, doc: DocFile) -> bool:
         return self.blog is not None and self.blog.is_post(doc.base)
 
@@ -248,10 +277,7 @@ class MkDocsSite:
         return pages
 
     async def _front_and_title(self, doc: DocFile) -> tuple[Mapping[str, Any], str]:
-        text = await self._read_text(doc.path) or ""
-        front, body = yaml_front_matter(text)
-        if not front:
-            front, body = multimarkdown_meta(body)
+        front, body = _front_matter(await self._read_text(doc.path) or "")
         return front, self._title(doc, front, body)
 
     def _redirects(self) -> dict[str, str]:
@@ -266,3 +292,9 @@ class MkDocsSite:
         if any(marker in name for marker in _GITHUB_SLUGIFIERS):
             return lambda text, taken: unique(github_slug(text), taken, separator="_")
         return toc_slug
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """A page's front matter (YAML, else meta lines) and the body after it."""
+    front, body = yaml_front_matter(text)
+    return (front, body) if front else multimarkdown_meta(body)
