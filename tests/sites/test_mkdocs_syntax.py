@@ -194,3 +194,30 @@ async def test_the_fixture_site_has_no_site_syntax_left() -> None:
         'Literal\n\n``` md title="Literal"\n==not marked== ++ctrl++ :smile:\n```\n\n'
     )
     assert formatting.unknown == {}
+
+
+ARITHMATEX = "site_name: X\nmarkdown_extensions:\n  - pymdownx.arithmatex:\n      generic: true\n"
+
+
+async def test_arithmatex_math_is_kept_as_its_tex_in_code() -> None:
+    """With arithmatex, ``$$...$$``, ``\\[...\\]`` and ``\\begin{...}`` blocks become ``latex``
+    code blocks and ``$...$``/``\\(...\\)`` code spans: the TeX readers see rendered, untouched
+    by the rewriting of ``^sup^``, ``~sub~``, attribute lists and Markdown emphasis."""
+    source = (
+        "# Math\n\nEuler:\n\n$$\n\\cos x=\\sum_{k=0}^{\\infty}\\frac{(-1)^k}{(2k)!}x^{2k}\n$$\n\n"
+        "    \\[\n    a^2 + b^2 = c^2\n    \\]\n\n"
+        "\\begin{align}\nx &= y_1\n\\end{align}\n\n"
+        "The set $e_G$, so $\\exists a,b\\in G$ and \\(f(a)=f(b)\\); it costs $5 and $10 though.\n\n"
+        "```\n$$ not math in code $$\n```\n"
+    )
+    assert await rewritten(source, config=ARITHMATEX) == (
+        "# Math\n\nEuler:\n\n```latex\n\\cos x=\\sum_{k=0}^{\\infty}\\frac{(-1)^k}{(2k)!}x^{2k}\n```\n\n"
+        "    ```latex\n    a^2 + b^2 = c^2\n    ```\n\n"
+        "```latex\n\\begin{align}\nx &= y_1\n\\end{align}\n```\n\n"
+        "The set `e_G`, so `\\exists a,b\\in G` and `f(a)=f(b)`; it costs $5 and $10 though.\n\n"
+        "```\n$$ not math in code $$\n```\n"
+    )
+
+
+async def test_without_arithmatex_dollars_are_text() -> None:
+    assert (await rewritten("Costs $x_1$ here.\n")).strip() == "Costs $x_1$ here."

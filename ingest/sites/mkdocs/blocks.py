@@ -10,7 +10,8 @@
 - abbreviations (``*[HTML]: ...``) and ``[TOC]`` lines go; Material's badge comments
   (``<!-- md:version 9.2 -->``) read as what the badge says; markdown-callouts paragraphs
   (``NOTE: ...``, when that extension is on) become admonitions; mkdocstrings' ``::: module``
-  (API docs generated from code) cannot be rendered here: dropped and counted.
+  (API docs generated from code) cannot be rendered here: dropped and counted;
+  arithmatex's math is kept as its TeX, in code (:mod:`.arithmatex`).
 
 Fenced code is left alone (blocks convert around it and indent it with their content).
 """
@@ -21,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from ingest.sites.mkdocs.arithmatex import Arithmatex
 from ingest.sites.mkdocs.html import material_badges, unwrap_md_in_html
 from ingest.sites.mkdocs.inline import InlineRewriter
 from ingest.sites.mkdocs.lines import Fence, indent_of, indentation, strip_indent, track_fence
@@ -61,13 +63,19 @@ _CALLOUT_KINDS = frozenset({
 class BlockRewriter:
     """Rewrites a page's Markdown line by line; ``unknown`` counts what it did not know."""
 
-    def __init__(self, *, callouts: bool = False, critic_mode: str = "view") -> None:
+    def __init__(
+        self, *, callouts: bool = False, critic_mode: str = "view", math: Arithmatex | None = None
+    ) -> None:
         self.unknown: Counter[str] = Counter()
         self.callouts = callouts
+        self.math = math
         self.inline = InlineRewriter(self.unknown, critic_mode=critic_mode)
 
     def rewrite(self, text: str) -> str:
-        lines = _footnotes_on_their_line(self._blocks(text.split("\n")))
+        lines = text.split("\n")
+        if self.math is not None:
+            lines = self.math.as_code(lines)
+        lines = _footnotes_on_their_line(self._blocks(lines))
         lines = unwrap_md_in_html(lines)
         return "\n".join(self._lines(lines))
 

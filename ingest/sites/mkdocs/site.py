@@ -27,6 +27,7 @@ from ingest.sites.contract import (
     SiteSettings,
 )
 from ingest.sites.digest import structure_digest
+from ingest.sites.mkdocs.arithmatex import Arithmatex
 from ingest.sites.mkdocs.blocks import BlockRewriter
 from ingest.sites.mkdocs.blog import Blog, post_date
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
@@ -73,6 +74,8 @@ class MkDocsSite:
         critic = config.extension("pymdownx.critic") or {}
         self._critic_mode = str(critic.get("mode", "view"))
         self._callouts = config.extension("callouts", "markdown_callouts") is not None
+        arithmatex = config.extension("pymdownx.arithmatex")
+        self._math = Arithmatex(arithmatex) if arithmatex is not None else None
 
     # -- scanning --------------------------------------------------------------------------
 
@@ -112,7 +115,7 @@ class MkDocsSite:
             expansion = await includer.expand(body)
         except IncludeProblem as exc:
             return PageProblem(str(exc))
-        rewriter = BlockRewriter(callouts=self._callouts, critic_mode=self._critic_mode)
+        rewriter = BlockRewriter(callouts=self._callouts, critic_mode=self._critic_mode, math=self._math)
         text = rewriter.rewrite(expansion.text)
         unknown += expansion.unknown + rewriter.unknown
         title = self._title(doc, front, text)
