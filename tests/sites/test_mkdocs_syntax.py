@@ -125,6 +125,19 @@ async def test_material_badges_read_as_their_text() -> None:
     assert "md:" not in body
 
 
+async def test_material_option_and_setting_badges_get_the_ids_and_references_its_hook_gives() -> None:
+    """``md:option a.b`` is the heading ``b`` with the id ``+a.b``; ``md:setting config.x`` the heading
+    ``x`` with the id ``config.x`` and a link reference of that name, so ``[text][config.x]`` links."""
+    source = (
+        "# Plugin\n\nSee [the folder][config.blog_dir] and [slugify](#+toc.slugify).\n\n"
+        "#### <!-- md:setting config.blog_dir -->\n\nText.\n\n#### <!-- md:option toc.slugify -->\n\nMore.\n"
+    )
+    body = await rewritten(source)
+    assert "#### `blog_dir` {#config.blog_dir}\n" in body
+    assert "#### `slugify` {#+toc.slugify}\n" in body
+    assert body.rstrip().endswith("\n[config.blog_dir]: #config.blog_dir")
+
+
 async def test_unknown_badges_are_dropped_and_counted() -> None:
     prepared = await body_of("Text <!-- md:sparkle wow --> here.\n")
     assert prepared.body.strip() == "Text  here."
@@ -221,3 +234,13 @@ async def test_arithmatex_math_is_kept_as_its_tex_in_code() -> None:
 
 async def test_without_arithmatex_dollars_are_text() -> None:
     assert (await rewritten("Costs $x_1$ here.\n")).strip() == "Costs $x_1$ here."
+
+
+async def test_a_link_reference_to_a_script_is_a_reference_to_nothing() -> None:
+    """Python-Markdown takes ``[Demo]: javascript:...`` as a definition (the site shows a button);
+    the converter refuses script URLs in definitions and would show it, and every ``[x][Demo]``,
+    as text. An empty destination keeps it a definition, so the links read as their text."""
+    body = await rewritten(
+        '# Buttons\n\n[Subscribe][Demo]{ .md-button }\n\n  [Demo]: javascript:alert$.next("Demo")\n'
+    )
+    assert body.strip().endswith("[Subscribe][Demo]\n\n  [Demo]: <>")

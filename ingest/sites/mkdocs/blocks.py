@@ -7,7 +7,8 @@
   (``<div class="grid cards" markdown>``) is unwrapped so its content is read as Markdown.
 - attr_list: a heading keeps its ``#id`` as ``{#id}`` and loses its classes; a line holding
   only an attribute list (``{ .annotate }``) goes; one ending a list item or paragraph too.
-- abbreviations (``*[HTML]: ...``) and ``[TOC]`` lines go; Material's badge comments
+- abbreviations (``*[HTML]: ...``) and ``[TOC]`` lines go; a link reference definition to a
+  script (``[Demo]: javascript:...``) points to nothing; Material's badge comments
   (``<!-- md:version 9.2 -->``) read as what the badge says; markdown-callouts paragraphs
   (``NOTE: ...``, when that extension is on) become admonitions; mkdocstrings' ``::: module``
   (API docs generated from code) cannot be rendered here: dropped and counted;
@@ -51,6 +52,11 @@ _CODE_TITLE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}).*?\btitle=(?:\"(?P<title>[^\"]
 _MARKDOWN_SPECIALS = re.compile(r"[\\`*_\[\]<>#|]")
 _EMPTY_FOOTNOTE = re.compile(r"^[ ]{0,3}\[\^[^\]]+\]:[ \t]*$")
 _ABBREVIATION = re.compile(r"^[ ]{0,3}\*\[[^\]]+\]:")
+#: A link reference definition to a script (``[Demo]: javascript:...``), which Python-Markdown
+#: takes as a definition and markdown-it refuses, leaving it and its links as text.
+_SCRIPT_REFERENCE = re.compile(
+    r"^(?P<label>[ ]{0,3}\[[^\]]+\]:)[ \t]*<?[ \t]*(?:javascript|vbscript|data):.*$", re.IGNORECASE
+)
 _AUTODOC = re.compile(r"^(?P<indent>[ ]*):::[ \t]+(?P<target>\S+)")
 _CALLOUT = re.compile(r"^(?P<indent>[ ]{0,3})(?P<kind>[A-Z]+):[ \t]+(?P<rest>\S.*)$")
 _CALLOUT_KINDS = frozenset({
@@ -69,6 +75,8 @@ class BlockRewriter:
         self.unknown: Counter[str] = Counter()
         self.callouts = callouts
         self.math = math
+        #: Link reference definitions the page's badges make (:func:`material_badges`).
+        self.references: list[str] = []
         self.inline = InlineRewriter(self.unknown, critic_mode=critic_mode)
 
     def rewrite(self, text: str) -> str:
@@ -77,7 +85,8 @@ class BlockRewriter:
             lines = self.math.as_code(lines)
         lines = _footnotes_on_their_line(self._blocks(lines))
         lines = unwrap_md_in_html(lines)
-        return "\n".join(self._lines(lines))
+        text = "\n".join(self._lines(lines))
+        return text + "".join(f"\n\n{reference}" for reference in self.references)
 
     # -- pymdownx.blocks -------------------------------------------------------------------
 
@@ -179,13 +188,16 @@ class BlockRewriter:
 
     def _line(self, line: str) -> str:
         if "<!--" in line and "md:" in line:
-            line = material_badges(line, self.unknown)
+            line = material_badges(line, self.unknown, self.references)
         heading = _HEADING.match(line)
         if heading and _ATTR_TOKENS.match(heading["attrs"]):
             found = _ID.search(heading["attrs"])
             head = self.inline.line(heading["head"])
             return f"{head} {{#{found['id']}}}" if found else head
         line = _TRAILING_ATTRS.sub("", line)
+        script = _SCRIPT_REFERENCE.match(line)
+        if script:
+            return f"{script['label']} <>"  # an empty destination: its links read as their text
         return self.inline.line(line)
 
 
