@@ -16,9 +16,9 @@ from its URL's path below ``--site-url`` (``guide/setup/`` -> ``guide/setup/inde
 ``guide/setup.html``),
 and its main content is, first found: MkDocs Material's ``article.md-content__inner`` (or, on
 a view such as its blog index, which lists posts in articles of their own, ``.md-content__inner``),
-Docusaurus' ``article .markdown``, Hugo themes' ``main article`` / ``article`` / ``main``, else
-``body``; navigation, headers, footers, scripts and ``.headerlink``/``.hash-link`` anchors are
-left out.
+Docusaurus' ``article .markdown``, Hugo themes' ``main article`` / ``article``, MkDocs' own
+themes' ``[role=main]``, ``main``, else ``body``; navigation, headers, footers, scripts and
+``.headerlink``/``.hash-link`` anchors are left out.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ _MAIN_CONTENT = (
     "article .markdown",
     "main article",
     "article",
+    "[role=main]",
     "main",
     "body",
 )
