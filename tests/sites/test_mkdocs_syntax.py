@@ -7,7 +7,12 @@ import re
 
 import pytest
 
-from tests.sites.mkdocs_support import body_of, folder_files, open_site, page
+from ingest.sites import PreparedPage
+from tests.sites.mkdocs_support import MemoryFiles, body_of, folder_files, open_site, page
+
+
+async def load_page(files: MemoryFiles, path: str) -> PreparedPage:
+    return await page(await open_site(files), files, path)
 
 
 async def rewritten(markdown: str, **options: object) -> str:
@@ -175,15 +180,52 @@ async def test_callouts_become_admonitions_when_that_extension_is_on() -> None:
     assert "NOTE: plain" in await rewritten("Intro.\n\nNOTE: plain\n")
 
 
-async def test_macros_are_reduced_when_the_plugin_is_on() -> None:
+async def test_macros_are_rendered_when_the_plugin_is_on() -> None:
+    """mkdocs-macros renders the page as Jinja: variables from ``extra`` and the config; macros
+    from the project's Python modules (never run here) and unknown variables render as nothing
+    and are counted."""
     config = "site_name: Acme\nplugins:\n  - macros\nextra:\n  version: 2.1\n"
     source = (
         "Version {{ version }} of {{ config.site_name }}. {{ render_table() }}\n"
-        "{% if beta %}Beta only.{% endif %} {# hidden #}{% raw %}{{ kept }}{% endraw %}\n"
+        "{% if beta %}Beta only.{% endif %}{# hidden #}{% raw %}{{ kept }}{% endraw %}\n"
     )
     prepared = await body_of(source, config=config)
-    assert prepared.body.strip() == "Version 2.1 of Acme. \nBeta only. {{ kept }}"
-    assert prepared.unknown == {"macro:if": 1, "macro:render_table": 1}
+    assert prepared.body.strip() == "Version 2.1 of Acme. \n{{ kept }}"
+    assert prepared.unknown == {"macro:beta": 1, "macro:render_table": 1}
+
+
+async def test_macros_read_the_yaml_data_a_page_includes() -> None:
+    """``include_yaml`` (in the page's front matter or the plugin's options; paths from the
+    config's folder) makes a YAML file's data variables; loops over it render as the site shows."""
+    config = "site_name: Acme\nmarkdown_extensions:\n  - zensical.extensions.macros\n"
+    page = (
+        "---\ninclude_yaml:\n  people: data/people.yml\n---\n\n# People\n\n"
+        "{% for person in people.experts %}"
+        "- [{{ person.login }}]({{ person.url }}): {{ person.count }} answers\n"
+        "{% endfor %}"
+    )
+    people = (
+        "experts:\n  - login: ada\n    url: https://x.test/ada\n    count: 3\n"
+        "  - login: bob\n    url: https://x.test/bob\n    count: 1\n"
+    )
+    source = MemoryFiles({"mkdocs.yml": config, "docs/people.md": page, "data/people.yml": people})
+    prepared = await load_page(source, "docs/people.md")
+    assert prepared.body.strip() == (
+        "# People\n\n- [ada](https://x.test/ada): 3 answers\n- [bob](https://x.test/bob): 1 answers"
+    )
+
+
+async def test_macros_that_do_not_render_are_reduced() -> None:
+    """Jinja the template engine refuses (a syntax error) is reduced as text: tags go, their text stays."""
+    config = "site_name: Acme\nplugins:\n  - macros\n"
+    prepared = await body_of("{% if x %}Shown{% endif %} {{ a: b }}\n", config=config)
+    assert prepared.body.strip() == "Shown"
+
+
+async def test_a_page_can_turn_macros_off() -> None:
+    config = "site_name: Acme\nplugins:\n  - macros\n"
+    prepared = await body_of("---\nrender_macros: false\n---\n\nWrite {{ x }}.\n", config=config)
+    assert prepared.body.strip() == "Write {{ x }}."
 
 
 async def test_jinja_is_text_without_the_macros_plugin() -> None:

@@ -1,7 +1,7 @@
 """One MkDocs source opened as its site: roles, the structure digest, pages prepared, links.
 
 A page is prepared as MkDocs builds it: MultiMarkdown-style meta lines (when there is no
-YAML front matter) are read as MkDocs reads them, mkdocs-macros' Jinja is reduced (only
+YAML front matter) are read as MkDocs reads them, mkdocs-macros' Jinja is rendered (only
 when that plugin is on), includes are inlined (:mod:`.includes`), and the block and inline
 syntax of pymdownx and Material is rewritten (:mod:`.blocks`, :mod:`.inline`).
 
@@ -35,7 +35,7 @@ from ingest.sites.mkdocs.excerpts import excerpt
 from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
 from ingest.sites.mkdocs.layout import DocFile, Layout, canonical_locale, nav_titles
 from ingest.sites.mkdocs.links import MkDocsLinks, PageAt
-from ingest.sites.mkdocs.macros import reduce_macros
+from ingest.sites.mkdocs.macros import expand_macros, macros_options
 from ingest.sites.mkdocs.pages import (
     decode,
     first_heading,
@@ -74,6 +74,7 @@ class MkDocsSite:
         critic = config.extension("pymdownx.critic") or {}
         self._critic_mode = str(critic.get("mode", "view"))
         self._callouts = config.extension("callouts", "markdown_callouts") is not None
+        self._macros = macros_options(config)
         arithmatex = config.extension("pymdownx.arithmatex")
         self._math = Arithmatex(arithmatex) if arithmatex is not None else None
 
@@ -103,13 +104,8 @@ class MkDocsSite:
         if self.blog is not None and self.blog.is_index(doc.rel):
             body = body.rstrip("\n") + "\n" + "".join(f"\n{item}" for item in await self._excerpts(doc))
         unknown: Counter[str] = Counter()
-        if self.config.plugin("macros") is not None:
-            variables = {
-                **self.config.raw.get("extra", {}),
-                "config": self.config.raw,
-                "page": {"meta": front},
-            }
-            body = reduce_macros(body, variables, unknown)
+        if self._macros is not None:
+            body = await expand_macros(body, front, self.config, self._macros, self._read_text, unknown)
         includer = Includer(self.includes, self._read_text, self._exists, path)
         try:
             expansion = await includer.expand(body)
