@@ -47,7 +47,7 @@ from ingest.sites.mkdocs.pages import (
 from ingest.sites.slugs import github_slug, toc_slug, unique
 
 #: Bump when the dialect's output changes for the same input, so pages are read again.
-_VERSION = "mkdocs-1"
+_VERSION = "mkdocs-2"
 _GITHUB_SLUGIFIERS = ("pymdownx.slugs", "slugify_unicode", "uslugify", "gfm")
 
 
