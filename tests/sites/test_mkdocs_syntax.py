@@ -173,6 +173,18 @@ async def test_autodoc_directives_cannot_be_rendered_and_are_counted() -> None:
     assert prepared.unknown == {"mkdocstrings": 1}
 
 
+async def test_an_autodoc_directive_in_a_heading_keeps_the_heading_the_site_shows() -> None:
+    """``#### ::: acme.errors.Failure`` (mkdocstrings' heading form, in a quote too) renders a
+    heading naming the object, with the object as its id, above the content that is not rendered."""
+    prepared = await body_of(
+        "# API\n\n#### ::: acme.errors.Bad_Input\n\n> Quoted.\n>\n> ### ::: acme.Event\n\nAfter.\n"
+    )
+    assert "#### acme.errors.Bad\\_Input {#acme.errors.Bad_Input}\n" in prepared.body
+    assert "> ### acme.Event {#acme.Event}\n" in prepared.body
+    assert ":::" not in prepared.body
+    assert prepared.unknown == {"mkdocstrings": 2}
+
+
 async def test_callouts_become_admonitions_when_that_extension_is_on() -> None:
     config = "site_name: X\nmarkdown_extensions:\n  - callouts\n"
     body = await rewritten("Intro.\n\nNOTE: Mind the gap\nbetween trains.\n\nAfter.\n", config=config)

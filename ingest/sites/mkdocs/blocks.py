@@ -11,7 +11,8 @@
   script (``[Demo]: javascript:...``) points to nothing; Material's badge comments
   (``<!-- md:version 9.2 -->``) read as what the badge says; markdown-callouts paragraphs
   (``NOTE: ...``, when that extension is on) become admonitions; mkdocstrings' ``::: module``
-  (API docs generated from code) cannot be rendered here: dropped and counted;
+  (API docs generated from code) cannot be rendered here: dropped and counted (in its heading
+  form, ``#### ::: module.Class``, the heading naming the object stays);
   arithmatex's math is kept as its TeX, in code (:mod:`.arithmatex`).
 
 Fenced code is left alone (blocks convert around it and indent it with their content).
@@ -57,7 +58,9 @@ _ABBREVIATION = re.compile(r"^[ ]{0,3}\*\[[^\]]+\]:")
 _SCRIPT_REFERENCE = re.compile(
     r"^(?P<label>[ ]{0,3}\[[^\]]+\]:)[ \t]*<?[ \t]*(?:javascript|vbscript|data):.*$", re.IGNORECASE
 )
-_AUTODOC = re.compile(r"^(?P<indent>[ ]*):::[ \t]+(?P<target>\S+)")
+_AUTODOC = re.compile(
+    r"^(?P<indent>[ ]*(?:>[ ]?)*)(?P<heading>#{1,6}[ \t]*)?:::[ \t]+(?P<target>[^\s#]+)[ \t]*$"
+)
 _CALLOUT = re.compile(r"^(?P<indent>[ ]{0,3})(?P<kind>[A-Z]+):[ \t]+(?P<rest>\S.*)$")
 _CALLOUT_KINDS = frozenset({
     "NOTE", "TIP", "HINT", "IMPORTANT", "WARNING", "CAUTION", "DANGER", "ERROR", "INFO",
@@ -167,7 +170,11 @@ class BlockRewriter:
                 continue
             autodoc = _AUTODOC.match(line)
             if autodoc:
-                self.unknown["mkdocs-click" if autodoc["target"] == "mkdocs-click" else "mkdocstrings"] += 1
+                target = autodoc["target"]
+                self.unknown["mkdocs-click" if target == "mkdocs-click" else "mkdocstrings"] += 1
+                if autodoc["heading"]:  # "#### ::: pkg.Class": the site heads the object with its name
+                    escaped = _MARKDOWN_SPECIALS.sub(r"\\\g<0>", target)
+                    yield f"{autodoc['indent']}{autodoc['heading'].strip()} {escaped} {{#{target}}}"
                 while (
                     index < len(lines)
                     and lines[index].strip()

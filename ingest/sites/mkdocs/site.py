@@ -28,6 +28,7 @@ from ingest.sites.contract import (
 )
 from ingest.sites.digest import structure_digest
 from ingest.sites.mkdocs.arithmatex import Arithmatex
+from ingest.sites.mkdocs.autorefs import Autorefs
 from ingest.sites.mkdocs.blocks import BlockRewriter
 from ingest.sites.mkdocs.blog import Blog, post_date
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
@@ -71,6 +72,8 @@ class MkDocsSite:
         self.nav_titles = nav_titles(config.nav, docs_files)
         self._texts: dict[str, str | None] = {}
         self._links: MkDocsLinks | None = None
+        self._autorefs_on = config.plugin("autorefs", "mkdocstrings") is not None
+        self._refs: Autorefs | None = None
         critic = config.extension("pymdownx.critic") or {}
         self._critic_mode = str(critic.get("mode", "view"))
         self._callouts = config.extension("callouts", "markdown_callouts") is not None
@@ -113,6 +116,8 @@ class MkDocsSite:
             return PageProblem(str(exc))
         rewriter = BlockRewriter(callouts=self._callouts, critic_mode=self._critic_mode, math=self._math)
         text = rewriter.rewrite(expansion.text)
+        if self._autorefs_on:
+            text = (await self._autorefs()).rewrite(text, doc.rel)
         unknown += expansion.unknown + rewriter.unknown
         title = self._title(doc, front, text)
         if not has_content(text, title):
@@ -163,28 +168,11 @@ class MkDocsSite:
         items: list[str] = []
         for path in sorted(links.pages):
             child = self.layout.doc(path)
-            if child is None or child.locale != doc.locale or not self._is_child(child.rel, folder):
+            if child is None or child.locale != doc.locale or not self.layout.in_section(child.rel, folder):
                 continue
             _front, title = await self._front_and_title(child)
             items.append(f"- [{title}](<{posixpath.relpath(child.rel, folder or '.')}>)")
         return "\n".join(items) or None
-
-    def _is_child(self, rel: str, folder: str) -> bool:
-        if rel == folder or not (folder == "" or rel.startswith(folder + "/")):
-            return False
-        parent = posixpath.dirname(rel)
-        if posixpath.splitext(posixpath.basename(rel))[0] in ("index", "README"):
-            if parent == folder:
-                return False  # the section page itself
-            parent = posixpath.dirname(parent)
-        while parent != folder:
-            if any(
-                self.layout.source_path(posixpath.join(parent, f"{n}.md")) in self.layout.paths
-                for n in ("index", "README")
-            ):
-                return False
-            parent = posixpath.dirname(parent)
-        return True
 
     async def _excerpts(self, index: DocFile) -> list[str]:
         """The excerpts the blog's index shows: one page of published posts, pinned first, newest first."""
@@ -278,6 +266,16 @@ class MkDocsSite:
     async def _front_and_title(self, doc: DocFile) -> tuple[Mapping[str, Any], str]:
         front, body = _front_matter(await self._read_text(doc.path) or "")
         return front, self._title(doc, front, body)
+
+    async def _autorefs(self) -> Autorefs:
+        if self._refs is None:
+            links = await self.links()
+            assert isinstance(links, MkDocsLinks)
+            texts = [
+                (page.rel, await self._read_text(path) or "") for path, page in sorted(links.pages.items())
+            ]
+            self._refs = Autorefs(texts, self._slugger())
+        return self._refs
 
     def _redirects(self) -> dict[str, str]:
         options = self.config.plugin("redirects") or {}
