@@ -19,8 +19,10 @@ MkDocs' ``site/``), it also measures **text recall**: for each page with a URL, 
 words of the rendered page's main content that our page's text holds. The page's file is found
 from its URL's path below ``--site-url`` (``guide/setup/`` -> ``guide/setup/index.html``, else
 ``guide/setup.html``),
-and its main content is, first found: MkDocs Material's ``article.md-content__inner``,
-Docusaurus' ``article .markdown``, Hugo themes' ``main article`` / ``article`` / ``main``, else
+and its main content is, first found: MkDocs Material's ``article.md-content__inner`` (or, on
+a view such as its blog index, which lists posts in articles of their own, ``.md-content__inner``),
+Docusaurus' ``article .markdown``, Hugo themes' ``main article`` / ``article``, MkDocs' own
+themes' ``[role=main]``, ``main``, else
 ``body`` (every element the first matching selector finds, so that a page of several articles is
 measured on all of them); navigation (breadcrumbs, tables of contents), headers, footers,
 scripts, ``.headerlink``/``.hash-link`` anchors and what themes hide in print ("Last updated",
@@ -73,7 +75,16 @@ LEAKS: dict[str, re.Pattern[str]] = {
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n")
 _CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
 _WORD = re.compile(r"\w+")
-_MAIN_CONTENT = ("article.md-content__inner", "article .markdown", "main article", "article", "main", "body")
+_MAIN_CONTENT = (
+    "article.md-content__inner",
+    ".md-content__inner",
+    "article .markdown",
+    "main article",
+    "article",
+    "[role=main]",
+    "main",
+    "body",
+)
 _NOT_CONTENT = (
     *("nav", "header", "footer", "script", "style", "aside", ".headerlink", ".hash-link"),
     # Page chrome themes hide in print (Tailwind, Bootstrap): "Last updated", "Improve this page".
