@@ -307,6 +307,12 @@ def _ordered_range(
 @click.option(
     "--data-file", type=click.Path(path_type=Path, dir_okay=False), help="Keep data across restarts."
 )
+@click.option(
+    "--allow-private-source-urls",
+    is_flag=True,
+    help="Accept Content Import Source urls Intercom refuses (localhost, IP addresses, internal "
+    "host names), for loopback test setups.",
+)
 def emulator(
     host: str,
     port: int,
@@ -315,6 +321,7 @@ def emulator(
     rate_limit: int,
     fail_rate: float,
     data_file: Path | None,
+    allow_private_source_urls: bool,
 ) -> int:
     """Serve a local stand-in of the Intercom API endpoints fin-ingest uses."""
     from ingest.emulator import EmulatorConfig, serve
@@ -326,6 +333,7 @@ def emulator(
             latency_ms=latency_ms,
             fail_rate=fail_rate,
             data_file=data_file,
+            allow_private_source_urls=allow_private_source_urls,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc

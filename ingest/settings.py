@@ -22,6 +22,7 @@ from ingest.api_defaults import (
     Region,
 )
 from ingest.connector import ConfigPath
+from ingest.source_url import source_url_problem
 from ingest.targets.articles.settings import ArticlesSettings
 from ingest.targets.external_pages.settings import NAME as EXTERNAL_PAGES
 from ingest.targets.registry import TARGETS, target_names
@@ -143,7 +144,9 @@ class SourceSettings(BaseModel):
         description=f"What the documents become: {', '.join(target_names())}.",
     )
     url: str | None = Field(
-        None, description="Root URL of the Content Import Source the External Pages live under."
+        None,
+        description="Root URL of the Content Import Source the External Pages live under: http(s), "
+        "on a public domain name.",
     )
     include: tuple[str, ...] = Field(("**",), description="Globs of document paths to take.")
     exclude: tuple[str, ...] = Field((), description="Globs of document paths to leave out.")
@@ -159,8 +162,9 @@ class SourceSettings(BaseModel):
     @field_validator("url")
     @classmethod
     def _source_url(cls, value: str | None) -> str | None:
-        if value is not None and not _is_http_url(value):
-            raise ValueError("must be an http(s) URL (it identifies the Content Import Source)")
+        problem = None if value is None else source_url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("url_template")

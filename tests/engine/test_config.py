@@ -113,6 +113,22 @@ def test_token_in_the_file_is_refused(tmp_path: Path) -> None:
             'sources.docs.targets: unknown target "pdf"; the targets are external_pages, articles',
         ),
         (('url = "https://docs.example.com"', 'url = "docs"'), "sources.docs.url: must be an http(s) URL"),
+        (
+            ('url = "https://docs.example.com"', 'url = "http://localhost:8000"'),
+            "sources.docs.url: localhost is not a public domain name",
+        ),
+        (
+            ('url = "https://docs.example.com"', 'url = "http://10.0.0.7/docs"'),
+            "sources.docs.url: 10.0.0.7 is an IP address",
+        ),
+        (
+            ('url = "https://docs.example.com"', 'url = "https://docs.internal"'),
+            "sources.docs.url: docs.internal is not a public domain name (.internal is no public",
+        ),
+        (
+            ('url = "https://docs.example.com"', 'url = "https://wiki.acme.corp/space"'),
+            "sources.docs.url: wiki.acme.corp is not a public domain name (.corp",
+        ),
         (("[intercom]", "[intercom]\ncolour = 1"), "intercom.colour: unknown key"),
         (("[intercom]", '[intercom]\nregion = "mars"'), "intercom.region:"),
         (("[intercom]", "[intercom]\nmax_concurrency = 0"), "intercom.max_concurrency:"),
