@@ -16,6 +16,7 @@ from ingest.api_defaults import (
     DEFAULT_API_VERSION,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_RATE_LIMIT_SHARE,
     DEFAULT_REGION,
     DEFAULT_REQUEST_TIMEOUT,
     REGION_URLS,
@@ -65,6 +66,13 @@ class IntercomSettings(_Section):
     )
     token_file: ConfigPath | None = Field(
         None, description="A file holding the access token (used when INTERCOM_ACCESS_TOKEN is unset)."
+    )
+    rate_limit_share: float = Field(
+        DEFAULT_RATE_LIMIT_SHARE,
+        gt=0,
+        le=1,
+        description="The share of each rate-limit window (X-RateLimit-Limit) fin-ingest takes; the "
+        "rest is left to the workspace's other apps.",
     )
 
     @field_validator("base_url")
