@@ -1,8 +1,9 @@
 """The ``ingest`` command: ``main(argv) -> int``, one asyncio.run per command.
 
-Exit codes: 0 all good; 1 some documents or sources failed, or the --report file could
-not be written; 2 a configuration, authentication or locking problem (nothing was
-synced). A user mistake is one line, never a traceback.
+Exit codes: 0 all good; 1 some documents or sources failed, a source drifted in Intercom
+(deactivated, its url changed), or the --report file could not be written; 2 a configuration,
+authentication or locking problem (nothing was synced). A user mistake is one line, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -79,7 +80,10 @@ def _write_report(
 
 
 def _exit_code(results: Sequence[SourceResult]) -> int:
-    return EXIT_OK if all(result.ok for result in results) else EXIT_FAILURES
+    # Drift (a source deactivated or moved in Intercom) fails the run although every document
+    # synced: no run repairs it, and monitoring reading exit 0 would take Fin for well fed.
+    synced = all(result.ok and not result.drifted for result in results)
+    return EXIT_OK if synced else EXIT_FAILURES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -132,6 +132,13 @@ class WatchSettings(_Section):
     shutdown_grace_seconds: float = Field(
         3.0, ge=0, le=600, description="On SIGINT/SIGTERM, how long a running batch may take to finish."
     )
+    check_seconds: float = Field(
+        300.0,
+        gt=0,
+        le=86_400,
+        description="How often each source's check of what Intercom holds (the one read of a run) is "
+        "made after the start-up sync, changes or not; batches in between do not pay for it.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> WatchSettings:

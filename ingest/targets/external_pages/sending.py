@@ -6,10 +6,11 @@ import contextlib
 import logging
 
 from ingest.errors import NotFoundError
-from ingest.intercom import IntercomClient
+from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.plan import Deletion, Plan, Upsert
 from ingest.state import AdoptedPage, TargetStore
-from ingest.targets.base import Sent
+from ingest.targets.access import prove_access
+from ingest.targets.base import FindingKind, RemoteCheck, RemoteFinding, Sent
 from ingest.targets.external_pages.planning import ExternalPagesPlanner
 
 log = logging.getLogger("ingest.targets.external_pages")
@@ -24,6 +25,66 @@ class ExternalPagesSender:
         self._store = store
         self._source = store.source
         self._import_source_id: int | None = None
+        #: The remembered Content Import Source this run's check found in Intercom (no need to
+        #: read it again before writing).
+        self._checked_id: int | None = None
+
+    async def check(self, *, must_read: bool) -> RemoteCheck:
+        """Read the remembered Content Import Source by its id, once: gone (deleted in Intercom, its
+        pages with it), forget it and every page state records, so this run creates it again and
+        sends every page; there, report a url or status that differs from the configuration.
+
+        Nothing is remembered (a first run), or the configured url changed (every page is sent
+        again anyway, and :meth:`prepare` finds the source by its new url): nothing of its own to
+        read, so ``GET /me`` only when ``must_read``.
+        """
+        url = self._planner.url
+        remembered = self._store.import_source.get()
+        if remembered is None or remembered.url != url:
+            return await prove_access(self._api, must_read=must_read)
+        try:
+            remote = await self._api.get_content_import_source(remembered.remote_id)
+        except NotFoundError:
+            pages = self._store.count()
+            log.warning(
+                "source %s: Content Import Source %s was deleted in Intercom; creating it again",
+                self._source,
+                remembered.remote_id,
+            )
+            self._store.forget()
+            self._store.import_source.forget()
+            recreated = RemoteFinding(
+                FindingKind.RECREATED,
+                f"Content Import Source {remembered.remote_id} ({url}) was deleted in Intercom, and its "
+                f"pages with it: it is created again and every page ({pages} known) sent again",
+            )
+            return RemoteCheck(read=True, forgot=True, findings=(recreated,))
+        self._checked_id = remote.id
+        return RemoteCheck(read=True, findings=tuple(self._drift(remote, url)))
+
+    def _drift(self, remote: ContentImportSource, url: str) -> list[RemoteFinding]:
+        """How the remote twin differs from the configuration, in sentences saying what to do."""
+        found = []
+        if remote.url != url:
+            found.append(
+                RemoteFinding(
+                    FindingKind.URL_CHANGED,
+                    f"Content Import Source {remote.id} has the url {remote.url} in Intercom, not {url} "
+                    f"as sources.{self._source}.url says: set it back in Intercom, or set "
+                    f"sources.{self._source}.url to it (a lost state file would otherwise create a "
+                    "second source, and send every page again)",
+                )
+            )
+        if remote.status != "active":
+            found.append(
+                RemoteFinding(
+                    FindingKind.DEACTIVATED,
+                    f"Content Import Source {remote.id} is {remote.status} in Intercom: Fin "
+                    "ignores its pages until it is activated again (Knowledge Hub, or its status "
+                    "through the API)",
+                )
+            )
+        return found
 
     async def prepare(self, plan: Plan) -> bool:
         """Find the Content Import Source (remembered id, else by URL, else create it).
@@ -36,6 +97,9 @@ class ExternalPagesSender:
         """
         url = self._planner.url
         remembered = self._store.import_source.get()
+        if remembered is not None and remembered.url == url and remembered.remote_id == self._checked_id:
+            self._import_source_id = remembered.remote_id  # read by this run's check already
+            return False
         if remembered is not None and remembered.url == url:
             try:
                 await self._api.get_content_import_source(remembered.remote_id)
