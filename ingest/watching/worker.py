@@ -121,9 +121,9 @@ class SourceWorker:
             results = await self._engine.sync_source(self.source, only=only, check=check)
         finally:
             self._lock.release()
-        if check:
-            self._checked()
         error, keep = _outcome(results)
+        if check and error is None:  # a source that failed may not have reached its check
+            self._checked()
         if error is None:
             self._pending.done(name, work, keep=keep)
         if error is None and not keep:
