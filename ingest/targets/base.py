@@ -44,6 +44,9 @@ class FindingKind(StrEnum):
     URL_CHANGED = "url_changed"
     #: The container is deactivated in Intercom: Fin ignores its pages.
     DEACTIVATED = "deactivated"
+    #: The configuration names another container (a new ``url``): every document is sent to it,
+    #: the old one left as it is.
+    MOVED = "moved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,7 @@ class RemoteFinding:
     def drift(self) -> bool:
         """Whether the remote twin differs from the configuration in a way no run repairs: a
         person must act, so the run fails (exit 1) until one does."""
-        return self.kind is not FindingKind.RECREATED
+        return self.kind in (FindingKind.URL_CHANGED, FindingKind.DEACTIVATED)
 
 
 @dataclass(frozen=True, slots=True)

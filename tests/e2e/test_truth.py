@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -204,3 +205,46 @@ def test_a_run_that_writes_reads_its_source_once(project: Path, emulator: Runnin
     page.write_text("# Page 1\n\nEdited.\n")
     assert main(["run", "--all", "--config", str(project)]) == 0
     assert endpoints(emulator) == [*SOURCE_READ, "POST /ai/external_pages"]
+
+
+def test_a_new_url_alone_moves_every_page_to_its_content_import_source(
+    project: Path, emulator: RunningEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """sources.docs.url changed, no document did: the run sends every page to the Content Import
+    Source of the new url (created), says so, and leaves the old source as it is."""
+    project.write_text(project.read_text().replace(SOURCE_URL, HANDBOOK_URL))
+    code, printed, report = run_with_report(project, capsys)
+
+    assert code == 0
+    old, new = emulator.sources()
+    assert (old["url"], new["url"]) == (SOURCE_URL, HANDBOOK_URL)
+    by_source = Counter(page["source_id"] for page in emulator.pages())
+    assert by_source == {old["id"]: 5, new["id"]: 5}
+    (result,) = report["sources"]  # type: ignore[misc]
+    assert (result["created"], result["drift"]) == (5, False)
+    [finding] = result["remote"]
+    assert finding["kind"] == "moved" and HANDBOOK_URL in finding["message"]
+    assert "left as" in printed
+
+
+def test_following_a_url_changed_in_intercom_resolves_the_drift_and_sends_nothing(
+    project: Path, emulator: RunningEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Intercom's source got another url and the configuration follows it: the same source, so no
+    page is sent again and the drift is gone."""
+    change_source(emulator, url=HANDBOOK_URL)
+    assert main(["run", "--all", "--config", str(project)]) == 1  # drift: url_changed
+    project.write_text(project.read_text().replace(SOURCE_URL, HANDBOOK_URL))
+    emulator.clear_requests()
+
+    code, _, report = run_with_report(project, capsys)
+
+    assert code == 0 and writes(emulator) == []
+    (result,) = report["sources"]  # type: ignore[misc]
+    assert result["remote"] == [] and result["unchanged"] == 5
+    with StateStore(project.parent / "ingest.db") as state:
+        remembered = state.target("docs", "external_pages").import_source.get()
+    assert remembered is not None and remembered.url == HANDBOOK_URL
+    emulator.clear_requests()
+    assert main(["run", "--all", "--config", str(project)]) == 0
+    assert endpoints(emulator) == SOURCE_READ

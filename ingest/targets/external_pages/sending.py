@@ -8,7 +8,7 @@ import logging
 from ingest.errors import NotFoundError
 from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.plan import Deletion, Plan, Upsert
-from ingest.state import AdoptedPage, TargetStore
+from ingest.state import AdoptedPage, RememberedImportSource, TargetStore
 from ingest.targets.access import prove_access
 from ingest.targets.base import FindingKind, RemoteCheck, RemoteFinding, Sent
 from ingest.targets.external_pages.planning import ExternalPagesPlanner
@@ -30,37 +30,73 @@ class ExternalPagesSender:
         self._checked_id: int | None = None
 
     async def check(self, *, must_read: bool) -> RemoteCheck:
-        """Read the remembered Content Import Source by its id, once: gone (deleted in Intercom, its
-        pages with it), forget it and every page state records, so this run creates it again and
-        sends every page; there, report a url or status that differs from the configuration.
+        """Read the remembered Content Import Source by its id, once, and act on what Intercom says:
 
-        Nothing is remembered (a first run), or the configured url changed (every page is sent
-        again anyway, and :meth:`prepare` finds the source by its new url): nothing of its own to
-        read, so ``GET /me`` only when ``must_read``.
+        - gone (deleted in Intercom, its pages with it): forget it and every page state records,
+          so that this run creates it again and sends every page;
+        - ``url`` configured anew: when the remembered source now has that url in Intercom (the
+          configuration followed a change made there), remember the new url and send nothing;
+          otherwise forget it and its pages too, so that this run sends every page to the source
+          of the new url (found or created) and leaves the old one as it is;
+        - there: report a url or status that differs from the configuration (drift).
+
+        Nothing remembered (a first run): nothing of its own to read, so ``GET /me`` only when
+        ``must_read``.
         """
         url = self._planner.url
         remembered = self._store.import_source.get()
-        if remembered is None or remembered.url != url:
+        if remembered is None:
             return await prove_access(self._api, must_read=must_read)
         try:
-            remote = await self._api.get_content_import_source(remembered.remote_id)
+            remote: ContentImportSource | None = await self._api.get_content_import_source(
+                remembered.remote_id
+            )
         except NotFoundError:
-            pages = self._store.count()
+            remote = None
+        if remembered.url != url and remote is not None and remote.url == url:
+            self._store.import_source.remember(remote.id, url)  # the configuration followed Intercom
+        elif remembered.url != url:
+            return self._forget(self._moved(remembered, url, still_there=remote is not None))
+        elif remote is None:
             log.warning(
                 "source %s: Content Import Source %s was deleted in Intercom; creating it again",
                 self._source,
                 remembered.remote_id,
             )
-            self._store.forget()
-            self._store.import_source.forget()
             recreated = RemoteFinding(
                 FindingKind.RECREATED,
                 f"Content Import Source {remembered.remote_id} ({url}) was deleted in Intercom, and its "
-                f"pages with it: it is created again and every page ({pages} known) sent again",
+                f"pages with it: it is created again and every page ({self._store.count()} known) sent again",
             )
-            return RemoteCheck(read=True, forgot=True, findings=(recreated,))
+            return self._forget(recreated)
         self._checked_id = remote.id
         return RemoteCheck(read=True, findings=tuple(self._drift(remote, url)))
+
+    def _forget(self, finding: RemoteFinding) -> RemoteCheck:
+        """Forget the remembered source and every page recorded under it: the run sends them all."""
+        self._store.forget()
+        self._store.import_source.forget()
+        return RemoteCheck(read=True, forgot=True, findings=(finding,))
+
+    def _moved(self, old: RememberedImportSource, url: str, *, still_there: bool) -> RemoteFinding:
+        log.warning(
+            "source %s: url changed from %s to %s; pages will be sent to the new Content Import Source "
+            "(the old one and its pages are left as they are)",
+            self._source,
+            old.url,
+            url,
+        )
+        old_one = (
+            f"Content Import Source {old.remote_id} is left as it is in Intercom with its pages (delete "
+            "it there when Fin should no longer use them)"
+            if still_there
+            else f"Content Import Source {old.remote_id} no longer exists in Intercom"
+        )
+        return RemoteFinding(
+            FindingKind.MOVED,
+            f"sources.{self._source}.url changed from {old.url} to {url}: every page is sent to the "
+            f"Content Import Source of {url}, and {old_one}",
+        )
 
     def _drift(self, remote: ContentImportSource, url: str) -> list[RemoteFinding]:
         """How the remote twin differs from the configuration, in sentences saying what to do."""
