@@ -114,6 +114,11 @@ def result_as_dict(result: SourceResult, *, dry_run: bool = False) -> dict[str, 
             locator: dict(sorted(counts.items())) for locator, counts in sorted(result.unknown.items())
         },
         "changes": _changes(result, dry_run=dry_run),
+        "drift": result.drifted,
+        "remote": [
+            {"kind": finding.kind.value, "message": finding.message, "drift": finding.drift}
+            for finding in result.remote
+        ],
     }
 
 
@@ -206,6 +211,9 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
     for result in results:
         if result.error:
             _print_item(console, "[red]error[/red]", f"{result.source} ({result.target})", result.error)
+        for finding in result.remote:
+            label = "[red]drift[/red]" if finding.drift else "[yellow]remote[/yellow]"
+            _print_item(console, label, f"{result.source} ({result.target})", finding.message)
         items = [("[red]failed[/red]", f.locator, f.message) for f in result.failures]
         items += [("[yellow]skipped[/yellow]", s.locator, s.reason) for s in result.skipped]
         items += [("[yellow]warning[/yellow]", w.locator, w.message) for w in result.warnings]

@@ -44,6 +44,7 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
         max_attempts=settings.intercom.max_attempts,
         request_timeout=settings.intercom.request_timeout,
         token_fix=fix,
+        rate_limit_share=settings.intercom.rate_limit_share,
     )
 
 

@@ -51,6 +51,9 @@ class EmulatorConfig:
     (JSON, rewritten after every write: meant for demos, not for benchmarks of thousands
     of pages). ``admins`` and ``help_centers`` are fixed workspace facts, not data: at
     least one of each, ids unique; the first help center is the default one.
+    A Content Import Source's ``url`` must be http(s) on a public domain name, as Intercom
+    requires (a 400 naming ``url`` otherwise); ``allow_private_source_urls`` lifts that rule
+    for test setups that point sources at loopback or internal hosts.
     """
 
     token: str = "demo-token"  # noqa: S105 - a fake token for a local emulator, printed on purpose
@@ -63,6 +66,7 @@ class EmulatorConfig:
     data_file: Path | None = None
     admins: tuple[EmulatorAdmin, ...] = DEFAULT_ADMINS
     help_centers: tuple[EmulatorHelpCenter, ...] = DEFAULT_HELP_CENTERS
+    allow_private_source_urls: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "admins", tuple(self.admins))

@@ -45,7 +45,8 @@ class IntercomClient(HelpCenterEndpoints, IntercomTransport):
         IntercomClient(*, base_url, token, api_version=DEFAULT_API_VERSION,
                        max_concurrency=DEFAULT_MAX_CONCURRENCY, session=None,
                        max_attempts=DEFAULT_MAX_ATTEMPTS, request_timeout=DEFAULT_REQUEST_TIMEOUT,
-                       sleep=asyncio.sleep, clock=time.time, token_fix=...)
+                       sleep=asyncio.sleep, clock=time.time, token_fix=...,
+                       rate_limit_share=DEFAULT_RATE_LIMIT_SHARE)
 
     (the defaults are those of :mod:`ingest.api_defaults`).
     """

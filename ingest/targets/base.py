@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from ingest.canonical import digest
 from ingest.document import Page
@@ -31,6 +32,65 @@ class Sent:
 
     remote_id: str | None
     placement: Placement = NO_PLACEMENT
+
+
+class FindingKind(StrEnum):
+    """What a check of the remote truth can find besides "as configured"."""
+
+    #: The target's container was deleted in Intercom (with its pages): it is created again and
+    #: every document sent again, in the same run.
+    RECREATED = "recreated"
+    #: The container's url in Intercom is no longer the configured one.
+    URL_CHANGED = "url_changed"
+    #: The container is deactivated in Intercom: Fin ignores its pages.
+    DEACTIVATED = "deactivated"
+    #: The configuration names another container (a new ``url``): every document is sent to it,
+    #: the old one left as it is.
+    MOVED = "moved"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFinding:
+    """One thing a check found remotely, in a sentence for the run's report."""
+
+    kind: FindingKind
+    message: str
+
+    @property
+    def drift(self) -> bool:
+        """Whether the remote twin differs from the configuration in a way no run repairs: a
+        person must act, so the run fails (exit 1) until one does."""
+        return self.kind in (FindingKind.URL_CHANGED, FindingKind.DEACTIVATED)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteCheck:
+    """What one target's check of the remote truth did and found."""
+
+    #: Whether it sent an authenticated read (which proved the token).
+    read: bool = False
+    #: Whether it forgot what state recorded (a container gone): the whole source is read and sent.
+    forgot: bool = False
+    findings: tuple[RemoteFinding, ...] = ()
+
+
+#: The answer of a target with nothing of its own to read.
+NOTHING_READ = RemoteCheck()
+
+
+@runtime_checkable
+class ChecksRemote(Protocol):
+    """**Protocol** (optional, for a sending half): checks what is remote for the target on every
+    run, also when nothing is to be sent, so that a revoked token or a container deleted in
+    Intercom is noticed the night it happens rather than when a document next changes."""
+
+    async def check(self, *, must_read: bool) -> RemoteCheck:
+        """Read what the target keeps remotely (its container, by the id state remembers) in at
+        most one request: forget what state records of a container that is gone, and report a
+        container that differs from the configuration. A target with nothing of its own to read
+        sends nothing, unless ``must_read``: then one cheap authenticated read, so that a source
+        whose targets have no container still proves its token. An AuthError is raised as itself."""
+        ...
 
 
 class TargetPlanner(Protocol):
@@ -119,6 +179,13 @@ class BoundTarget:
 
     def batches(self, upserts: Sequence[Upsert]) -> list[list[Upsert]]:
         return self.planner.batches(upserts)
+
+    async def check(self, *, must_read: bool) -> RemoteCheck:
+        """The sender's check (:class:`ChecksRemote`); a sender without one checks nothing."""
+        sender = self.sender
+        if isinstance(sender, ChecksRemote):
+            return await sender.check(must_read=must_read)
+        return NOTHING_READ
 
     async def prepare(self, plan: Plan) -> bool:
         return await self.sender.prepare(plan)

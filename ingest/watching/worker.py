@@ -83,6 +83,8 @@ class SourceWorker:
         self._on_batch = on_batch
         self._lock = SourceLock(state_path, source.name)
         self._failures = 0
+        #: When what Intercom holds for the source was last checked (None: not yet).
+        self._checked_at: float | None = None
 
     async def run(self) -> None:
         """Sync batches until the queue closes; raises only what must stop the daemon."""
@@ -106,17 +108,22 @@ class SourceWorker:
         self._pending.add(name, batch.locators, whole=batch.whole)
         work = self._pending.load(name)
         if work.empty:
+            if batch.check:
+                await self._check()
             return
         await self.watch.ready()
         if not await self._lock.acquire(self._settings.lock_wait_seconds):
             self._report(batch, "locked", documents=len(work.locators), whole=work.whole)
             return
+        check = batch.check or self._check_due()
         try:
             only = None if work.whole else work.locators
-            results = await self._engine.sync_source(self.source, only=only)
+            results = await self._engine.sync_source(self.source, only=only, check=check)
         finally:
             self._lock.release()
         error, keep = _outcome(results)
+        if check and error is None:  # a source that failed may not have reached its check
+            self._checked()
         if error is None:
             self._pending.done(name, work, keep=keep)
         if error is None and not keep:
@@ -128,6 +135,31 @@ class SourceWorker:
         self._report(
             batch, outcome, documents=len(work.locators), whole=work.whole, results=results, error=error
         )
+
+    def _check_due(self) -> bool:
+        return self._checked_at is None or time.monotonic() - self._checked_at >= self._settings.check_seconds
+
+    def _checked(self) -> None:
+        self._checked_at = time.monotonic()
+        self.queue.check_in(self._settings.check_seconds)
+
+    async def _check(self) -> None:
+        """The periodic check of what Intercom holds, while no change comes: one read. A source
+        deleted in Intercom is then synced whole (every page sent again); drift is logged."""
+        try:
+            if not await self._lock.acquire(self._settings.lock_wait_seconds):
+                return  # another process syncs the source, and checks it, now
+            try:
+                checked = await self._engine.check_source(self.source)
+            finally:
+                self._lock.release()
+            self._checked_at = time.monotonic()
+        finally:
+            self.queue.check_in(self._settings.check_seconds)
+        for target, error in checked.errors.items():
+            log.warning("%s (%s): %s", self.source.name, target, error)
+        if checked.forgot:
+            self.queue.add(whole=True, immediate=True)
 
     def _report(
         self,

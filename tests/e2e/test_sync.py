@@ -24,11 +24,12 @@ from ingest.plan import Upsert
 from ingest.runner import build_connector, run_sources
 from ingest.targets.base import Sent
 from ingest.targets.external_pages.sending import ExternalPagesSender
-from tests.e2e.conftest import SOURCE_URL, TOKEN, Harness, write_config, write_docs
+from tests.e2e.conftest import SOURCE_READ, SOURCE_URL, TOKEN, Harness, endpoints, write_config, write_docs
 
 
 async def test_first_sync_creates_every_page_then_nothing_is_sent(harness: Harness) -> None:
-    """First run creates every page under a new import source; the second sends no request."""
+    """First run creates every page under a new import source; the second sends no write, and
+    reads only its Content Import Source (the run's check)."""
     titles = write_docs(harness.docs, 12)
     result = await harness.sync()
     assert (result.counts.created, result.counts.failed, result.ok) == (12, 0, True)
@@ -46,7 +47,7 @@ async def test_first_sync_creates_every_page_then_nothing_is_sent(harness: Harne
     again = await harness.sync()
     assert (again.counts.unchanged, again.counts.created, again.counts.updated) == (12, 0, 0)
     assert again.converted == 0
-    assert harness.emulator.requests() == []
+    assert endpoints(harness.emulator) == SOURCE_READ
 
 
 async def test_edit_delete_and_rename_propagate(harness: Harness) -> None:
@@ -81,7 +82,7 @@ async def test_edit_delete_and_rename_propagate(harness: Harness) -> None:
 
 
 async def test_mass_delete_guard(harness: Harness) -> None:
-    """Removing most documents is refused with no request sent; --allow-mass-delete then deletes them."""
+    """Removing most documents is refused with no write sent; --allow-mass-delete then deletes them."""
     write_docs(harness.docs, 6)
     await harness.sync()
     for path in sorted(harness.docs.rglob("*.md"))[:5]:
@@ -89,7 +90,7 @@ async def test_mass_delete_guard(harness: Harness) -> None:
     harness.emulator.clear_requests()
     refused = await harness.sync()
     assert refused.error is not None and "5 of 6" in refused.error and not refused.ok
-    assert harness.emulator.requests() == [] and len(harness.remote()) == 6
+    assert endpoints(harness.emulator) == SOURCE_READ and len(harness.remote()) == 6
     allowed = await harness.sync(allow_mass_delete=True)
     assert allowed.counts.deleted == 5 and len(harness.remote()) == 1
 
@@ -195,7 +196,7 @@ async def test_lost_state_adopts_remote_pages_without_duplicates(harness: Harnes
 
     harness.emulator.clear_requests()
     await harness.sync()
-    assert harness.emulator.requests() == []
+    assert endpoints(harness.emulator) == SOURCE_READ
 
 
 async def test_bad_documents_are_reported_and_the_rest_synced(harness: Harness) -> None:

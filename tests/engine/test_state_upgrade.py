@@ -24,6 +24,7 @@ from ingest.engine import SourceResult
 from ingest.runner import run_sources
 from ingest.state import Placement, StateStore
 from ingest.state.migrations import LATEST_VERSION
+from tests.e2e.conftest import SOURCE_READ, endpoints
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "state_0_1_0"
 TOKEN = "fixture-token"
@@ -112,13 +113,14 @@ def test_the_fixture_is_a_file_of_release_0_1_0() -> None:
 
 
 async def test_a_0_1_0_state_file_upgrades_in_place_and_nothing_is_sent(old_project: OldProject) -> None:
-    """A sync with today's code sends no request at all: every document converts to what was
-    sent; the file now carries the latest schema and the same records."""
+    """A sync with today's code sends no write, only the run's check of its Content Import Source:
+    every document converts to what was sent; the file now carries the latest schema and the
+    same records."""
     state_file = old_project.folder / "ingest.db"
     before = records_as_written(state_file)
     results = await old_project.sync()
     assert all(result.ok for result in results.values()), [(r.error, r.failures) for r in results.values()]
-    assert old_project.emulator.requests() == []
+    assert endpoints(old_project.emulator) == SOURCE_READ
     assert results["external_pages"].counts.unchanged == 3 and results["articles"].counts.unchanged == 4
     # The converter changed since 0.1.0 (CONVERTER_VERSION 3: heading ids), so every document was
     # converted once more and its fingerprint recorded anew; what was sent, and where, is the same.

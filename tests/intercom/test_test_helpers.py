@@ -78,8 +78,20 @@ def test_contract_accepts_what_the_client_sends() -> None:
             {k: v for k, v in PAGE_BODY.items() if k != "ai_copilot_availability"},
             "ai_copilot_availability not sent",
         ),
-        ("POST", "/ai/content_import_sources", JSON_HEADERS, {"url": "https://d.example"}, "sync_behavior"),
-        ("POST", "/ai/content_import_sources", HEADERS, {"url": "x", "sync_behavior": "api"}, "Content-Type"),
+        (
+            "POST",
+            "/ai/content_import_sources",
+            JSON_HEADERS,
+            {"url": "https://d.example.com"},
+            "sync_behavior",
+        ),
+        (
+            "POST",
+            "/ai/content_import_sources",
+            HEADERS,
+            {"url": "https://x.example.com", "sync_behavior": "api"},
+            "Content-Type",
+        ),
         ("GET", "/ai/external_pages", {**HEADERS, "Intercom-Version": "9.9"}, None, "Intercom-Version"),
         (
             "GET",

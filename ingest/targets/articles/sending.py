@@ -19,9 +19,10 @@ from ingest.intercom import ArticleContent, ArticleCreateRequest, ArticleUpdateR
 from ingest.locales import Language
 from ingest.plan import Action, Deletion, Plan, Upsert
 from ingest.state import Placement, TargetStore
+from ingest.targets.access import prove_access
 from ingest.targets.articles.collections import CollectionTree
 from ingest.targets.articles.planning import ArticlesPlanner
-from ingest.targets.base import Sent
+from ingest.targets.base import RemoteCheck, Sent
 
 log = logging.getLogger("ingest.targets.articles")
 
@@ -39,6 +40,10 @@ class ArticlesSender:
         self._index: dict[tuple[str, str], list[str]] | None = None
         self._index_lock = asyncio.Lock()
         self._claimed: set[str] = set()
+
+    async def check(self, *, must_read: bool) -> RemoteCheck:
+        """Nothing of its own to read (no container): ``GET /me`` when the source's token is unproven."""
+        return await prove_access(self._api, must_read=must_read)
 
     async def prepare(self, plan: Plan) -> bool:
         """Check the author (and help center) up front, then find or create the collections."""

@@ -20,7 +20,8 @@ from ingest.errors import ConfigError, NotFoundError, RejectedError, RetryableAp
 from ingest.intercom import IntercomClient
 from ingest.plan import Action, Deletion, Plan, Upsert
 from ingest.state import TargetStore
-from ingest.targets.base import Sent
+from ingest.targets.access import prove_access
+from ingest.targets.base import RemoteCheck, Sent
 from ingest.targets.internal_articles.adoption import TwinFinder
 from ingest.targets.internal_articles.planning import InternalArticlesPlanner
 from ingest.targets.internal_articles.wire import InternalArticlesApi
@@ -44,6 +45,10 @@ class InternalArticlesSender:
         self._store = store
         self._book = store.book
         self._twins = TwinFinder(self._api, store, self._config.owner)
+
+    async def check(self, *, must_read: bool) -> RemoteCheck:
+        """Nothing of its own to read (no container): ``GET /me`` when the source's token is unproven."""
+        return await prove_access(self._client, must_read=must_read)
 
     async def prepare(self, plan: Plan) -> bool:
         """Check author and owner against the workspace's admins before anything is written."""

@@ -1,0 +1,73 @@
+"""The Intercom API versions fin-ingest speaks, and what each lets a request say.
+
+One table, so that configuration checks, planners, the client and the emulator ask the
+same question ("can this version set Fin for sales on a page?") and get the same answer.
+It imports nothing of fin-ingest, like :mod:`ingest.api_defaults`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal, get_args
+
+#: A version fin-ingest speaks, as sent in the ``Intercom-Version`` header.
+ApiVersion = Literal["2.15", "2.16", "Preview"]
+SUPPORTED_API_VERSIONS: tuple[ApiVersion, ...] = get_args(ApiVersion)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiFeatures:
+    """What requests and responses of one API version can carry (API-NOTES.md, the descriptions)."""
+
+    version: ApiVersion
+    #: ``ai_sales_agent_availability`` in ``POST /ai/external_pages`` (Preview, 2.17 docs).
+    sales_agent_on_external_pages: bool
+    #: ``POST /content/bulk_actions`` (``set_availability``, ``update_tags``; up to 1,000 items).
+    bulk_actions: bool
+    #: ``GET /ai/external_pages?source_id=..&external_id=..`` finds one page (Preview).
+    external_page_lookup: bool
+    #: Availability flags and ``audience_ids`` on articles and internal articles (2.16).
+    article_availability: bool
+    #: Article responses name their parents in ``parent_ids`` only (2.16), without 2.15's
+    #: ``parent_id`` and ``parent_type``.
+    article_parent_ids: bool
+
+
+API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
+    {
+        "2.15": ApiFeatures(
+            "2.15",
+            sales_agent_on_external_pages=False,
+            bulk_actions=False,
+            external_page_lookup=False,
+            article_availability=False,
+            article_parent_ids=False,
+        ),
+        "2.16": ApiFeatures(
+            "2.16",
+            sales_agent_on_external_pages=False,
+            bulk_actions=True,
+            external_page_lookup=False,
+            article_availability=True,
+            article_parent_ids=True,
+        ),
+        "Preview": ApiFeatures(
+            "Preview",
+            sales_agent_on_external_pages=True,
+            bulk_actions=True,
+            external_page_lookup=True,
+            article_availability=True,
+            article_parent_ids=True,
+        ),
+    }
+)
+
+
+def features_of(version: str) -> ApiFeatures:
+    """The features of ``version``; a version fin-ingest does not speak raises ValueError."""
+    if version not in API_FEATURES:
+        supported = ", ".join(SUPPORTED_API_VERSIONS)
+        raise ValueError(f"api_version must be one of {supported}, got {version!r}")
+    return API_FEATURES[version]  # type: ignore[index]
