@@ -32,7 +32,15 @@ SITE_CONTRACT = ("ingest.sites.contract", "ingest.sites.slugs")
 #: which links need no resolving, how a checkbox reads as text, how deep Markdown may nest.
 SHARED = ("ingest.hrefs", "ingest.checkboxes", "ingest.markdown_nesting")
 #: Imported by layers that must stay light, so they import nothing of the project either.
-LEAVES = (*FOUNDATION, *SHARED, "ingest.api_defaults", "ingest.progress", "ingest.language_id")
+LEAVES = (
+    *FOUNDATION,
+    *SHARED,
+    "ingest.api_defaults",
+    "ingest.api_versions",
+    "ingest.availability",
+    "ingest.progress",
+    "ingest.language_id",
+)
 ENGINE = ("ingest.engine", "ingest.runner", "ingest.collect", "ingest.plan", "ingest.watch")
 FRONT_ENDS = ("ingest.cli", "ingest.demo", "ingest.report")
 
@@ -88,7 +96,7 @@ RULES = (
     Rule(
         "the emulator stands in for Intercom: it knows nothing of the engine, nor of the client it tests",
         importers=("ingest.emulator",),
-        may_import=(*FOUNDATION, "ingest.api_defaults"),
+        may_import=(*FOUNDATION, "ingest.api_defaults", "ingest.api_versions"),
     ),
     Rule("a leaf module imports nothing of the project", importers=LEAVES, may_import=()),
     Rule(
