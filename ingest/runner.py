@@ -96,6 +96,7 @@ def result_from_plan(plan: Plan, collected: Collected) -> SourceResult:
             unchanged=plan.unchanged,
             skipped=len(plan.skipped),
             failed=len(plan.failures),
+            availability=len(plan.availability),
         ),
         failures=list(plan.failures),
         skipped=list(plan.skipped),

@@ -91,7 +91,7 @@ class BulkQueue:
         return count
 
     def clear(self) -> None:
-        """Drop what is queued (the emulator is reset)."""
+        """Drop what is queued, never to be carried out (a reset; a job Intercom lost)."""
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()

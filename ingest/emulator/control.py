@@ -7,7 +7,8 @@ collection, article and internal article;
 (body: the fields of :class:`~ingest.emulator.faults.FaultUpdate`); ``POST /_emulator/reset``
 wipes data, the log and counters, and restores the configured faults and rate limit.
 ``GET /_emulator/bulk_actions`` lists the bulk actions accepted and not carried out yet;
-``POST /_emulator/bulk_actions/flush`` carries them all out now, oldest first.
+``POST /_emulator/bulk_actions/flush`` carries them all out now, oldest first;
+``DELETE /_emulator/bulk_actions`` drops them, never carried out (a job Intercom lost).
 ``POST /_emulator/tags`` (``{"name": ..., "archived": false}``) adds a tag to the workspace.
 """
 
@@ -71,6 +72,13 @@ async def get_state(request: web.Request) -> web.Response:
 async def get_bulk_actions(request: web.Request) -> web.Response:
     """The bulk actions accepted and not carried out yet, oldest first."""
     return web.json_response({"pending": [action.to_json() for action in state_of(request).bulk.pending()]})
+
+
+@routes.delete("/_emulator/bulk_actions")
+async def drop_bulk_actions(request: web.Request) -> web.Response:
+    """Drop the queued bulk actions without carrying them out."""
+    state_of(request).bulk.clear()
+    return web.Response(status=204)
 
 
 @routes.post("/_emulator/bulk_actions/flush")

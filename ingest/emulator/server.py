@@ -107,6 +107,10 @@ class RunningEmulator:
         """Carry out every queued bulk action now; how many there were."""
         return self._call(self._state.bulk.flush)
 
+    def drop_bulk_actions(self) -> None:
+        """Forget the queued bulk actions without carrying them out (a job Intercom lost)."""
+        self._call(self._state.bulk.clear)
+
     def create_tag(self, name: str, *, archived: bool = False) -> dict[str, Any]:
         """Add a tag to the workspace; its ``tag`` object (with ``archived``)."""
 
