@@ -215,7 +215,15 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
                 result.target,
                 *(
                     str(n)
-                    for n in (c.created, c.updated, c.deleted, c.availability, c.unchanged, c.skipped, c.failed)
+                    for n in (
+                        c.created,
+                        c.updated,
+                        c.deleted,
+                        c.availability,
+                        c.unchanged,
+                        c.skipped,
+                        c.failed,
+                    )
                 ),
                 str(len(result.warnings)),
                 f"{result.seconds:.2f}s",

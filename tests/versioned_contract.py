@@ -27,7 +27,11 @@ from openapi_core.testing import MockRequest
 from ingest.emulator import RecordedRequest
 
 _SPEC_HOST = "https://api.intercom.io"
-_FILES = {"2.15": "openapi-2.15-subset.yaml", "2.16": "openapi-2.16-subset.yaml", "Preview": "openapi-preview-subset.yaml"}
+_FILES = {
+    "2.15": "openapi-2.15-subset.yaml",
+    "2.16": "openapi-2.16-subset.yaml",
+    "Preview": "openapi-preview-subset.yaml",
+}
 
 
 @functools.cache

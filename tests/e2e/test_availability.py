@@ -184,14 +184,20 @@ async def test_a_front_matter_value_that_is_not_a_boolean_fails_that_document_al
     assert set(at_2_16.availability()) == {"fine.md"}
 
 
-async def test_preview_says_everything_in_the_page_request_and_needs_no_bulk_action(at_preview: Project) -> None:
+async def test_preview_says_everything_in_the_page_request_and_needs_no_bulk_action(
+    at_preview: Project,
+) -> None:
     """Preview's POST carries Fin for sales: a page is right from its first request; a later change of
     the source's keys re-sends no page but is one bulk action; each request valid for Preview."""
     at_preview.write("a.md", ai_sales_agent=True)
     at_preview.write("b.md")
     result = await at_preview.sync_fresh()
     assert result.ok and result.counts.availability == 0 and at_preview.bulk_requests() == []
-    sent = {r.body["external_id"]: r.body["ai_sales_agent_availability"] for r in at_preview.page_posts() if r.body}
+    sent = {
+        r.body["external_id"]: r.body["ai_sales_agent_availability"]
+        for r in at_preview.page_posts()
+        if r.body
+    }
     assert sent == {"a.md": True, "b.md": False}
     assert at_preview.validated() == 4
     assert at_preview.availability() == {"a.md": (True, True, True), "b.md": (True, True, False)}

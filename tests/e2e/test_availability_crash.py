@@ -36,7 +36,9 @@ def test_a_run_killed_before_its_bulk_action_is_heard_converges(tmp_path: Path, 
     availability twice is harmless), no page, and every page ends available to Fin for sales."""
     for index in range(DOCS):
         (tmp_path / "docs").mkdir(exist_ok=True)
-        (tmp_path / "docs" / f"page-{index:02d}.md").write_text(f"# Page {index}\n\nText.\n", encoding="utf-8")
+        (tmp_path / "docs" / f"page-{index:02d}.md").write_text(
+            f"# Page {index}\n\nText.\n", encoding="utf-8"
+        )
     env = {**os.environ, "INTERCOM_ACCESS_TOKEN": TOKEN}
     with running_emulator(EmulatorConfig(token=TOKEN, bulk_action_delay_seconds=None)) as emulator:
         config = at_version(write_config(tmp_path, emulator.base_url, ai_sales_agent=True), "2.16")
@@ -45,7 +47,9 @@ def test_a_run_killed_before_its_bulk_action_is_heard_converges(tmp_path: Path, 
             ingest_command(config), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         try:
-            wait_for(lambda: emulator.pending_bulk_actions() or process.poll() is not None, what="the bulk action")
+            wait_for(
+                lambda: emulator.pending_bulk_actions() or process.poll() is not None, what="the bulk action"
+            )
         finally:
             process.send_signal(signal.SIGKILL)
             process.communicate()
