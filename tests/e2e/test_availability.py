@@ -12,6 +12,7 @@ import pytest
 from versioned_contract import validate_recorded_as
 
 from ingest.emulator import EmulatorConfig, RecordedRequest, RunningEmulator, start_emulator
+from ingest.runner import run_sources
 from ingest.state import StateStore
 from tests.e2e.conftest import TOKEN, SyncedProject, write_config
 
@@ -239,3 +240,33 @@ async def test_state_records_what_each_page_holds_and_what_its_document_declares
         (record,) = state.target("docs", "external_pages").records().values()
     assert record.availability.as_tuple() == (True, False, True)
     assert record.declared is not None and record.declared.said() == {"ai_copilot": False}
+
+
+async def test_a_page_whose_create_failed_is_left_out_of_the_bulk_action(at_2_16: Project) -> None:
+    """There is nothing to set Fin for sales on: the bulk action names the pages that exist; the
+    next run creates the page and sets it, and sends nothing for the others."""
+    for name in ("a.md", "b.md", "c.md"):
+        at_2_16.write(name)
+    at_2_16.configure(ai_sales_agent=True, max_attempts=1)
+    at_2_16.emulator.set_faults(fail_next=1, fail_path=f"POST {PAGES}", fail_status=400)
+    result = await at_2_16.sync_fresh()
+    assert (result.counts.created, result.counts.availability, len(result.failures)) == (2, 2, 1)
+    (bulk,) = at_2_16.bulk_requests()
+    assert len(items_of(bulk)) == 2
+
+    again = await at_2_16.sync_fresh()
+    assert again.ok and (again.counts.created, again.counts.availability) == (1, 1)
+    assert set(at_2_16.availability().values()) == {(True, True, True)}
+
+
+async def test_a_dry_run_counts_the_availability_it_would_set_and_sends_nothing(at_2_16: Project) -> None:
+    """``--dry-run`` (and ``ingest plan``) count the pages whose availability a run would set."""
+    for name in ("a.md", "b.md"):
+        at_2_16.write(name)
+    await at_2_16.sync()
+    at_2_16.configure(ai_copilot=False)
+    settings = at_2_16.settings()
+    at_2_16.emulator.clear_requests()
+    (planned,) = await run_sources(settings, settings.select(None), dry_run=True)
+    assert (planned.counts.availability, planned.counts.updated) == (2, 0)
+    assert at_2_16.emulator.requests() == []
