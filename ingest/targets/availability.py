@@ -72,17 +72,21 @@ def pending_changes(
     declared = {external_id: item.declared for external_id, item in upserted.items()}
     declared |= {refresh.external_id: refresh.declared for refresh in plan.refreshes}
     gone = {deletion.external_id for deletion in plan.deletes}
+    # Documents declare one of a few availabilities: each is resolved once, not once per record.
+    resolved: dict[Availability, Availability] = {}
     changes: list[AvailabilityChange] = []
     for external_id, record in sorted(records.items()):
         if external_id in gone:
             continue
-        wanted = declared.get(external_id, record.declared or UNSAID).over(defaults)
+        said = declared.get(external_id, record.declared or UNSAID)
+        wanted = resolved.get(said) or resolved.setdefault(said, said.over(defaults))
         held = (
             wanted.only(*carried).over(record.availability)
             if external_id in upserted
             else record.availability
         )
-        _add(changes, external_id, record.locator, record.remote_id, wanted, held)
+        if held != wanted:
+            _add(changes, external_id, record.locator, record.remote_id, wanted, held)
     for item in plan.creates:
         if item.page.external_id not in records:
             wanted = item.declared.over(defaults)
