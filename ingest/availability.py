@@ -54,10 +54,6 @@ class Availability:
         """Nothing is said."""
         return self.as_tuple() == (None, None, None)
 
-    def is_complete(self) -> bool:
-        """Every flag is said."""
-        return None not in self.as_tuple()
-
     def said(self) -> dict[str, bool]:
         """The flags that are said, by name."""
         return {
