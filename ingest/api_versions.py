@@ -34,6 +34,11 @@ class ApiFeatures:
     #: ``parent_id`` and ``parent_type``.
     article_parent_ids: bool
 
+    @property
+    def fin_for_sales(self) -> bool:
+        """Whether some request of this version can make content available to Fin for sales."""
+        return self.sales_agent_on_external_pages or self.bulk_actions or self.article_availability
+
 
 API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
     {

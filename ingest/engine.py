@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.config import Source
@@ -163,6 +163,7 @@ class Engine:
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
         )
+        plan = replace(plan, availability=target.availability_changes(plan, records))
         return plan, [*remembered, *skips]
 
     async def check_source(self, source: Source) -> SourceCheck:

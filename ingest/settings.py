@@ -170,6 +170,9 @@ class SourceSettings(BaseModel):
     )
     ai_agent: bool = Field(True, description="Fin (AI Agent) may answer from these pages.")
     ai_copilot: bool = Field(True, description="Copilot may answer from these pages.")
+    ai_sales_agent: bool = Field(
+        False, description="Fin for sales may answer from these pages (API 2.16 or Preview)."
+    )
     max_delete_share: float = Field(
         0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
     )

@@ -23,6 +23,7 @@ from aiohttp import web
 
 from ingest.emulator import (
     admins,
+    bulk_actions,
     content,
     control,
     help_center,
@@ -47,9 +48,9 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 CONTROL_PREFIX = "/_emulator/"
-#: Versions the ``Intercom-Version`` header may name (from the spec's ``intercom_version``).
+#: Versions the ``Intercom-Version`` header may name (from the descriptions' ``intercom_version``).
 INTERCOM_VERSIONS = frozenset(
-    ["1.0", "1.1", "1.2", "1.3", "1.4", *(f"2.{minor}" for minor in range(16)), "Unstable"]
+    ["1.0", "1.1", "1.2", "1.3", "1.4", *(f"2.{minor}" for minor in range(17)), "Unstable", "Preview"]
 )
 #: Largest request body accepted; big HTML pages must fit.
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -215,6 +216,7 @@ async def check_version(request: web.Request, handler: Handler) -> web.StreamRes
 
 
 async def _save_on_cleanup(app: web.Application) -> None:
+    app[STATE].bulk.flush()  # what Intercom accepted it carries out, even if nobody waits for it
     app[STATE].persist()
 
 
@@ -225,7 +227,15 @@ def create_app(config: EmulatorConfig) -> web.Application:
         client_max_size=MAX_BODY_BYTES,
     )
     app[STATE] = EmulatorState(config)
-    for module in (admins, content, help_center, help_center_articles, internal_articles, control):
+    for module in (
+        admins,
+        content,
+        help_center,
+        help_center_articles,
+        internal_articles,
+        bulk_actions,
+        control,
+    ):
         app.add_routes(module.routes)
     app.on_cleanup.append(_save_on_cleanup)
     return app

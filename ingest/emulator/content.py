@@ -9,6 +9,7 @@ from aiohttp import web
 
 from ingest.emulator.context import state_of
 from ingest.emulator.errors import invalid, not_found
+from ingest.emulator.features import features_of_request
 from ingest.emulator.store import ExternalPage, PageFields, Source
 from ingest.emulator.wire import (
     integer_list,
@@ -145,6 +146,7 @@ async def upsert_page(request: web.Request) -> web.Response:
     fields.url = optional(body, "url", str)
     fields.ai_agent_availability = optional(body, "ai_agent_availability", bool)
     fields.ai_copilot_availability = optional(body, "ai_copilot_availability", bool)
+    fields.ai_sales_agent_availability = _sales_agent(request, body)
     page, _ = state_of(request).store.upsert_page(source_id, external_id, fields)
     return web.json_response(page.to_api())
 
@@ -179,8 +181,18 @@ async def update_page(request: web.Request) -> web.Response:
     agent = optional(body, "ai_agent_availability", bool)
     fields.ai_agent_availability = fin if agent is None else agent
     fields.ai_copilot_availability = optional(body, "ai_copilot_availability", bool)
+    fields.ai_sales_agent_availability = _sales_agent(request, body)
     store.update_page(page, fields, external_id)
     return web.json_response(page.to_api())
+
+
+def _sales_agent(request: web.Request, body: dict[str, object]) -> bool | None:
+    """``ai_sales_agent_availability`` where the version takes it in a page's request (Preview);
+    older versions ignore it, as the API ignores fields it does not know."""
+    if not features_of_request(request).sales_agent_on_external_pages:
+        return None
+    value: bool | None = optional(body, "ai_sales_agent_availability", bool)
+    return value
 
 
 @routes.delete("/ai/external_pages/{page_id}")

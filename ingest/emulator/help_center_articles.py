@@ -16,6 +16,9 @@ Rules where the spec is silent:
   keeps articles shown in that help center (a standalone article is in the default one).
   Results are most recently updated first and carry no highlights.
 * The body is stored as sent (Intercom rewrites HTML; the emulator does not).
+* From 2.16 the availability flags (``ai_chatbot_availability``, ``ai_copilot_availability``,
+  ``ai_sales_agent_availability``) set the default language's; the description names no
+  default, so they start false, as an internal article's do; an update leaving them out keeps them.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from aiohttp import web
 
 from ingest.emulator.context import state_of
 from ingest.emulator.errors import ApiProblem, invalid, missing, not_found
+from ingest.emulator.features import availability_fields, shaped
 from ingest.emulator.help_center_shapes import DEFAULT_LOCALE, article_api
 from ingest.emulator.help_center_store import Article, Translations
 from ingest.emulator.help_center_wire import cursor_window, numeric_id, path_id, translated_content
@@ -49,7 +53,7 @@ def _article(request: web.Request) -> Article:
 
 
 def _render(request: web.Request, article: Article, *, full: bool = True) -> dict[str, Any]:
-    return article_api(state_of(request), article, full=full)
+    return shaped(request, article_api(state_of(request), article, full=full))
 
 
 def _content(body: dict[str, Any]) -> tuple[dict[str, Any], Translations]:
@@ -139,6 +143,7 @@ async def create_article(request: web.Request) -> web.Response:
         parent_id=parent_id,
         parent_type=None if parent_id is None else parent_type or "collection",
         translations=_translations(request, given, None, main["author_id"]),
+        availability=availability_fields(request, body),
     )
     return web.json_response(_render(request, article))
 
@@ -191,6 +196,7 @@ async def update_article(request: web.Request) -> web.Response:
     elif parent_type is not None and article.parent_id is not None:
         changes["parent_type"] = parent_type
     translations = _translations(request, given, article, changes.get("author_id", article.author_id))
+    changes |= availability_fields(request, body)
     state_of(request).store.help_center.update_article(article, changes, translations)
     return web.json_response(_render(request, article))
 
@@ -199,7 +205,9 @@ async def update_article(request: web.Request) -> web.Response:
 async def delete_article(request: web.Request) -> web.Response:
     """Delete an article; ``deleted_article_object``."""
     article = _article(request)
-    state_of(request).store.help_center.delete_article(article.id)
+    store = state_of(request).store
+    store.help_center.delete_article(article.id)
+    store.tags.forget(("article", str(article.id)))
     return web.json_response({"id": str(article.id), "object": "article", "deleted": True})
 
 

@@ -50,6 +50,10 @@ class Article:
     translations: Translations
     created_at: UnixTime
     updated_at: UnixTime
+    # 2.16: who may answer from its default language (a translation's flags are in its content).
+    ai_chatbot_availability: bool = False
+    ai_copilot_availability: bool = False
+    ai_sales_agent_availability: bool = False
 
 
 @dataclass
@@ -136,8 +140,10 @@ class HelpCenterStore:
         parent_id: int | None,
         parent_type: str | None,
         translations: Translations,
+        availability: dict[str, bool] | None = None,
     ) -> Article:
-        """A new article with the next id; translations get the article's times."""
+        """A new article with the next id; translations get the article's times; ``availability``
+        sets its flags by field name."""
         now = self.now()
         for content in translations.values():
             content["created_at"] = content["updated_at"] = now
@@ -153,6 +159,7 @@ class HelpCenterStore:
             translations,
             now,
             now,
+            **(availability or {}),
         )
         self.next_article_id += 1
         self._articles[article.id] = article

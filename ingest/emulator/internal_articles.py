@@ -11,8 +11,10 @@ Rules where the spec is silent:
   defaults to empty. An author or owner that is not an admin (``GET /admins``) is a 400
   naming the field, as for articles.
 * ``PUT`` is partial: omitted fields keep their value.
-* Fields 2.15 does not describe (``locale``, availability flags) are ignored, as the
-  API ignores what it does not know.
+* Fields the request's version does not describe (``locale``; availability flags before 2.16)
+  are ignored, as the API ignores what it does not know. From 2.16 the availability flags
+  (``ai_chatbot_availability``, ``ai_copilot_availability``, ``ai_sales_agent_availability``)
+  default to false on create and keep their value when an update leaves them out.
 * Search takes only ``folder_id`` in 2.15, and 2.15 files no internal article in a folder:
   without it every internal article is found, with it none.
 * Lists and search are newest ``updated_at`` first, in cursor pages.
@@ -27,6 +29,7 @@ from aiohttp import web
 
 from ingest.emulator.context import state_of
 from ingest.emulator.errors import ApiProblem, invalid, missing, not_found
+from ingest.emulator.features import availability_fields, shaped
 from ingest.emulator.help_center_wire import cursor_window, path_id
 from ingest.emulator.internal_articles_store import InternalArticle
 from ingest.emulator.wire import json_object, optional
@@ -65,14 +68,15 @@ async def list_internal_articles(request: web.Request) -> web.Response:
     state = state_of(request)
     articles = state.store.internal_articles.all()
     window, pages = cursor_window(request, articles, state.config.per_page)
-    data = [article.to_api() for article in window]
+    data = [shaped(request, article.to_api()) for article in window]
     return web.json_response({"type": "list", "pages": pages, "total_count": len(articles), "data": data})
 
 
 @routes.post(PATH)
 async def create_internal_article(request: web.Request) -> web.Response:
     """Create an internal article: ``title``, ``author_id`` and ``owner_id`` required."""
-    fields = _fields(request, await json_object(request))
+    body = await json_object(request)
+    fields = _fields(request, body)
     if "title" not in fields:
         raise missing("title")
     if "author_id" not in fields:
@@ -89,8 +93,9 @@ async def create_internal_article(request: web.Request) -> web.Response:
         body=fields.get("body", ""),
         author_id=fields["author_id"],
         owner_id=fields["owner_id"],
+        availability=availability_fields(request, body),
     )
-    return web.json_response(article.to_api())
+    return web.json_response(shaped(request, article.to_api()))
 
 
 @routes.get(f"{PATH}/search")
@@ -100,28 +105,31 @@ async def search_internal_articles(request: web.Request) -> web.Response:
     in_folder = request.query.get("folder_id")
     found = [] if in_folder is not None else state.store.internal_articles.all()
     window, pages = cursor_window(request, found, state.config.per_page)
-    data = {"internal_articles": [article.to_api() for article in window]}
+    data = {"internal_articles": [shaped(request, article.to_api()) for article in window]}
     return web.json_response({"type": "list", "total_count": len(found), "data": data, "pages": pages})
 
 
 @routes.get(PATH + "/{internal_article_id}")
 async def get_internal_article(request: web.Request) -> web.Response:
     """One internal article by its id."""
-    return web.json_response(_article(request).to_api())
+    return web.json_response(shaped(request, _article(request).to_api()))
 
 
 @routes.put(PATH + "/{internal_article_id}")
 async def update_internal_article(request: web.Request) -> web.Response:
     """Partial update: omitted fields keep their value."""
     article = _article(request)
-    changes = _fields(request, await json_object(request))
+    body = await json_object(request)
+    changes = _fields(request, body) | availability_fields(request, body)
     state_of(request).store.internal_articles.update(article, changes)
-    return web.json_response(article.to_api())
+    return web.json_response(shaped(request, article.to_api()))
 
 
 @routes.delete(PATH + "/{internal_article_id}")
 async def delete_internal_article(request: web.Request) -> web.Response:
     """Delete an internal article; ``deleted_internal_article_object``."""
     article = _article(request)
-    state_of(request).store.internal_articles.delete(article.id)
+    store = state_of(request).store
+    store.internal_articles.delete(article.id)
+    store.tags.forget(("internal_article", str(article.id)))
     return web.json_response({"id": str(article.id), "object": "internal_article", "deleted": True})

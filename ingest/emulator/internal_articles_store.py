@@ -30,6 +30,10 @@ class InternalArticle:
     owner_id: int
     created_at: UnixTime
     updated_at: UnixTime
+    # 2.16: who may answer from it, each false unless set (defaults: data files of before load).
+    ai_chatbot_availability: bool = False
+    ai_copilot_availability: bool = False
+    ai_sales_agent_availability: bool = False
 
     def to_api(self) -> dict[str, Any]:
         """The ``internal_article`` JSON object."""
@@ -43,6 +47,9 @@ class InternalArticle:
             "created_at": self.created_at,
             "updated_at": self.updated_at,
             "locale": WORKSPACE_LOCALE,
+            "ai_chatbot_availability": self.ai_chatbot_availability,
+            "ai_copilot_availability": self.ai_copilot_availability,
+            "ai_sales_agent_availability": self.ai_sales_agent_availability,
         }
 
 
@@ -55,10 +62,20 @@ class InternalArticleStore:
     next_id: int = 1
     _articles: dict[int, InternalArticle] = field(default_factory=dict)
 
-    def create(self, *, title: str, body: str, author_id: int, owner_id: int) -> InternalArticle:
-        """A new internal article with the next id."""
+    def create(
+        self,
+        *,
+        title: str,
+        body: str,
+        author_id: int,
+        owner_id: int,
+        availability: dict[str, bool] | None = None,
+    ) -> InternalArticle:
+        """A new internal article with the next id; ``availability`` sets its flags by field name."""
         now = self.now()
-        article = InternalArticle(self.next_id, title, body, author_id, owner_id, now, now)
+        article = InternalArticle(
+            self.next_id, title, body, author_id, owner_id, now, now, **(availability or {})
+        )
         self.next_id += 1
         self._articles[article.id] = article
         self.on_change()

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ingest.api_defaults import DEFAULT_API_VERSION, REGION_URLS
 from ingest.errors import ApiError
+from ingest.intercom.bulk_actions import BulkActionEndpoints
 from ingest.intercom.help_center import HelpCenterEndpoints
 from ingest.intercom.models import (
     ContentImportSource,
@@ -34,11 +35,12 @@ _SOURCES = "/ai/content_import_sources"
 _PAGES = "/ai/external_pages"
 
 
-class IntercomClient(HelpCenterEndpoints, IntercomTransport):
+class IntercomClient(HelpCenterEndpoints, BulkActionEndpoints, IntercomTransport):
     """Typed access to Content Import Sources, External Pages and the Help Center (API 2.15).
 
     The Help Center methods (admins, help centers, collections, articles) come from
-    :class:`~ingest.intercom.help_center.HelpCenterEndpoints`.
+    :class:`~ingest.intercom.help_center.HelpCenterEndpoints`; bulk actions on content (2.16,
+    Preview) from :class:`~ingest.intercom.bulk_actions.BulkActionEndpoints`.
 
     Constructor and lifecycle are those of :class:`IntercomTransport`::
 

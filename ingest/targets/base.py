@@ -10,15 +10,16 @@ with the client and keeps what it must in its own :class:`~ingest.state.TargetSt
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from ingest.availability import UNSAID, Availability
 from ingest.canonical import digest
 from ingest.document import Page
-from ingest.plan import Deletion, Plan, Upsert
-from ingest.state import Placement
+from ingest.plan import AvailabilityChange, Deletion, Plan, Upsert
+from ingest.state import DocumentRecord, Placement
 from ingest.state.placement import NO_PLACEMENT
 
 #: The targets' name for :func:`ingest.canonical.digest` (one encoder for every hash).
@@ -32,6 +33,8 @@ class Sent:
 
     remote_id: str | None
     placement: Placement = NO_PLACEMENT
+    #: The availability the answer says the remote twin now holds (flags it does not say: unknown).
+    availability: Availability = UNSAID
 
 
 class FindingKind(StrEnum):
@@ -119,6 +122,18 @@ class TargetPlanner(Protocol):
         one before it has finished (an article before its translations)."""
         ...
 
+    def availability_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord]
+    ) -> tuple[AvailabilityChange, ...]:
+        """The remote twins whose availability will still differ from what their documents want
+        once ``plan``'s upserts are done, to be set apart from them; () for a target whose
+        requests carry every flag (or whose API version has no way to set them apart)."""
+        ...
+
+    def availability_batches(self, changes: Sequence[AvailabilityChange]) -> list[list[AvailabilityChange]]:
+        """``changes`` (each naming its remote id) in the groups one call sets at once."""
+        ...
+
 
 class TargetSender(Protocol):
     """**Protocol**: the half of a target that sends, with a client and its own typed state."""
@@ -136,6 +151,10 @@ class TargetSender(Protocol):
     async def delete(self, item: Deletion) -> None:
         """Delete one page (or do what the target's delete policy says); a page already gone
         counts as deleted."""
+        ...
+
+    async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
+        """Set the ``flags`` of every change of one of :meth:`TargetPlanner.availability_batches`."""
         ...
 
     async def finish(self, plan: Plan) -> None:
@@ -186,6 +205,17 @@ class BoundTarget:
         if isinstance(sender, ChecksRemote):
             return await sender.check(must_read=must_read)
         return NOTHING_READ
+
+    def availability_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord]
+    ) -> tuple[AvailabilityChange, ...]:
+        return self.planner.availability_changes(plan, records)
+
+    def availability_batches(self, changes: Sequence[AvailabilityChange]) -> list[list[AvailabilityChange]]:
+        return self.planner.availability_batches(changes)
+
+    async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
+        await self.sender.set_availability(batch)
 
     async def prepare(self, plan: Plan) -> bool:
         return await self.sender.prepare(plan)

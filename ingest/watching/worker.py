@@ -52,6 +52,8 @@ class BatchReport:
     deleted: int = 0
     unchanged: int = 0
     failed: int = 0
+    #: Pages whose availability was set apart from their upserts (bulk actions).
+    availability: int = 0
     pending: int = 0
     latency: float = 0.0
     retry_in: float | None = None
@@ -188,6 +190,7 @@ class SourceWorker:
             deleted=sum(r.counts.deleted for r in results),
             unchanged=sum(r.counts.unchanged for r in results),
             failed=sum(r.counts.failed for r in results),
+            availability=sum(r.counts.availability for r in results),
             pending=self._pending.counts().get(self.source.name, 0),
             latency=time.monotonic() - batch.first_change,
             retry_in=retry_in,
@@ -207,8 +210,9 @@ def _log_report(report: BatchReport) -> None:
             extra=extra,
         )
         return
+    availability = f", set availability {report.availability}" if report.availability else ""
     counts = (
-        f"created {report.created}, updated {report.updated}, deleted {report.deleted}, "
+        f"created {report.created}, updated {report.updated}, deleted {report.deleted}{availability}, "
         f"failed {report.failed}"
     )
     what = "whole source" if report.whole else f"{report.documents} document{'s' * (report.documents != 1)}"

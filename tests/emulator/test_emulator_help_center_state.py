@@ -85,9 +85,10 @@ async def test_help_center_answers_match_the_spec(
 async def test_state_endpoint_and_accessors_show_collections_and_articles(
     client: aiohttp.ClientSession, emulator: RunningEmulator
 ) -> None:
-    """/_emulator/state and RunningEmulator.collections()/articles() give the API shapes; reset wipes them."""
+    """/_emulator/state and RunningEmulator.collections()/articles() give the API shapes (the newest
+    version's, availability flags included); reset wipes them."""
     top, child, article = await _populate(client)
-    async with client.get(f"/articles/{article['id']}") as response:
+    async with client.get(f"/articles/{article['id']}", headers={"Intercom-Version": "2.16"}) as response:
         read = await response.json()
     assert emulator.articles() == [read]
     assert [c["id"] for c in emulator.collections()] == [child["id"], top["id"]]

@@ -80,7 +80,8 @@ async def test_prepare_makes_the_collections_the_plan_needs(
 async def test_an_article_is_created_in_its_collection(
     client: IntercomClient, store: TargetStore, emulator: RunningEmulator
 ) -> None:
-    """The article goes into the collection its folders name; its place is returned to be recorded."""
+    """The article goes into the collection its folders name; its place is returned to be recorded
+    (and no availability: API 2.15 answers none)."""
     sender = sender_for(client, store)
     item = create(page("guides/setup.md", "Setup", "<p>Do this.</p>"))
     await sender.prepare(plan_of(item))

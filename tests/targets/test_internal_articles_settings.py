@@ -64,11 +64,12 @@ def test_the_table_is_read_by_its_model_with_its_defaults(tmp_path: Path) -> Non
         (
             "ai_copilot = true",
             "sources.runbooks.internal_articles.ai_copilot: Intercom API 2.15 cannot set the availability "
-            "of internal articles (2.16 can); the key is not read until fin-ingest speaks 2.16",
+            "of internal articles; set intercom.api_version to 2.16 or Preview, or remove the key",
         ),
         (
             "ai_copilot_availability = true",
-            "sources.runbooks.internal_articles.ai_copilot_availability: Intercom API 2.15 cannot set",
+            "sources.runbooks.internal_articles.ai_copilot_availability: unknown key; the availability "
+            "key of this table is ai_copilot",
         ),
         ('state = "published"', "sources.runbooks.internal_articles.state: unknown key"),
         ('owner_id = "me"', "sources.runbooks.internal_articles.owner_id: "),

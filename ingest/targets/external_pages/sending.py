@@ -1,15 +1,19 @@
-"""External Pages, the sending half: find the Content Import Source, upsert and delete pages."""
+"""External Pages, the sending half: find the Content Import Source, upsert and delete pages, and
+set the availability the pages' requests cannot (bulk actions)."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 
+from ingest.availability import Availability
 from ingest.errors import NotFoundError
-from ingest.intercom import ContentImportSource, IntercomClient
-from ingest.plan import Deletion, Plan, Upsert
+from ingest.intercom import ContentImportSource, ExternalPage, IntercomClient
+from ingest.plan import AvailabilityChange, Deletion, Plan, Upsert
 from ingest.state import AdoptedPage, RememberedImportSource, TargetStore
 from ingest.targets.access import prove_access
+from ingest.targets.availability import set_availability_request
 from ingest.targets.base import FindingKind, RemoteCheck, RemoteFinding, Sent
 from ingest.targets.external_pages.planning import ExternalPagesPlanner
 
@@ -195,7 +199,11 @@ class ExternalPagesSender:
     async def upsert(self, item: Upsert) -> Sent:
         assert self._import_source_id is not None, "prepare() must run first"
         page = await self._api.upsert_external_page(self._planner.request(item.page, self._import_source_id))
-        return Sent(page.id)
+        return Sent(page.id, availability=held_by(page))
+
+    async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
+        """One ``set_availability`` bulk action over ``batch`` (External Pages are ``external_content``)."""
+        await self._api.bulk_content_action(set_availability_request("external_content", batch))
 
     async def delete(self, item: Deletion) -> None:
         if item.remote_id is None:
@@ -205,3 +213,10 @@ class ExternalPagesSender:
 
     async def finish(self, plan: Plan) -> None:
         pass
+
+
+def held_by(page: ExternalPage) -> Availability:
+    """The availability an answer says a page holds (a flag it leaves out: unknown)."""
+    return Availability(
+        page.ai_agent_availability, page.ai_copilot_availability, page.ai_sales_agent_availability
+    )
