@@ -29,8 +29,8 @@ import statistics
 from collections import Counter
 from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -40,6 +40,7 @@ from ingest.document import DocumentRef, Failure, Page, SkippedDocument, SourceD
 from ingest.language_id import identify, prose_of
 from ingest.locales import language_of
 from ingest.sites import ResolvedLink, SiteLinks
+from ingest.textdoc import SUPPORTED_SUFFIXES
 
 #: Site syntax that must not reach Fin as text, by the dialect it belongs to.
 LEAKS: dict[str, re.Pattern[str]] = {
@@ -62,28 +63,48 @@ _CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _MAIN_CONTENT = ("article.md-content__inner", "article .markdown", "main article", "article", "main", "body")
 _NOT_CONTENT = ("nav", "header", "footer", "script", "style", "aside", ".headerlink", ".hash-link")
+#: Suffixes of files that are pages (the documents of a Markdown source, MDX).
+_PAGE_SUFFIXES = frozenset({*SUPPORTED_SUFFIXES, ".mdx"})
+_FILE_SUFFIX = re.compile(r"\.(?=[a-z0-9]*[a-z])[a-z0-9]{1,8}")
 
 
 class CountingLinks:
-    """The site's links, counting what each relative link became."""
+    """The site's links, counting what each relative link became: resolved to a URL; not a page
+    (a link to a file the site serves itself, an image or a PDF, on which it has no opinion); or
+    unresolved, by the target its warning names. A page link the site has no opinion on is
+    unresolved too, so "no opinion" never hides a link to a page that failed."""
 
     def __init__(self, links: SiteLinks | None) -> None:
         self._links = links
         self.resolved = 0
-        self.unresolved = 0
+        self.not_pages = 0
+        self.unresolved: Counter[str] = Counter()
 
     def resolve(self, href: str, from_path: str) -> ResolvedLink | None:
         found = self._links.resolve(href, from_path) if self._links is not None else None
         if found is not None and found.url is not None:
             self.resolved += 1
+        elif found is not None:
+            self.unresolved[found.warning or f"{href} (unlinked, no warning)"] += 1
+        elif _names_a_file(href):
+            self.not_pages += 1
         else:
-            self.unresolved += 1  # unlinked: no template in this measure
+            self.unresolved[f"{href} (a page link the site gave no URL)"] += 1  # unlinked: no template
         return found
 
     def heading_id(self, text: str, taken: Collection[str]) -> str:
         from ingest.sites.slugs import github_slug
 
         return self._links.heading_id(text, taken) if self._links is not None else github_slug(text, taken)
+
+
+def _names_a_file(href: str) -> bool:
+    """Whether ``href`` names a file that is no page: an extension, and not a document's."""
+    path = unquote(urlsplit(href).path)
+    suffix = PurePosixPath(path).suffix.lower()
+    return (
+        not path.endswith("/") and _FILE_SUFFIX.fullmatch(suffix) is not None and suffix not in _PAGE_SUFFIXES
+    )
 
 
 @dataclass
@@ -120,8 +141,10 @@ class Recording:
         return self.links
 
 
-async def measure(folder: Path, site: str, site_url: str | None) -> Measured:
-    options = FilesystemOptions.model_validate({"path": str(folder), "site": site, "site_url": site_url})
+async def measure(folder: Path, site: str, site_url: str | None, locale: str | None = None) -> Measured:
+    options = FilesystemOptions.model_validate(
+        {"path": str(folder), "site": site, "site_url": site_url, "locale": locale}
+    )
     connector = FilesystemConnector(options)
     recording = Recording(connector)
     collected = await collect(
@@ -140,28 +163,44 @@ def text_of(html: str) -> str:
     return BeautifulSoup(_CODE.sub(" ", html), "lxml").get_text(" ")
 
 
-def leaks(measured: Measured) -> tuple[Counter[str], int]:
-    """Per pattern, the pages whose text holds it; and how many pages hold any."""
+def leaks(measured: Measured) -> tuple[Counter[str], int, int]:
+    """Per pattern, the pages whose text holds it; how many pages hold any; and how many others
+    hold site syntax only as their source shows it to readers too (escaped, never closed)."""
     found: Counter[str] = Counter()
-    leaking = 0
+    leaking = as_written = 0
     for page in measured.collected.pages:
         text = text_of(page.html)
-        names = {name for name, pattern in LEAKS.items() if _unescaped(pattern, text, measured, page.locator)}
+        source = _source_text(measured, page.locator)
+        names: set[str] = set()
+        written = False
+        for name, pattern in LEAKS.items():
+            for match in pattern.finditer(text):
+                if _shown_as_written(match, text, source):
+                    written = True
+                else:
+                    names.add(name)
+                    break
         if _FRONT_MATTER.match(measured.bodies.get(page.locator, "")):
             names.add("raw front matter")
         found.update(names)
         leaking += bool(names)
-    return found, leaking
+        as_written += written and not names
+    return found, leaking, as_written
 
 
-def _unescaped(pattern: re.Pattern[str], text: str, measured: Measured, locator: str) -> bool:
-    """Whether ``text`` holds ``pattern`` where the source did not escape it: an author writing
-    ``\\[\\[Wikilinks\\]\\]`` shows readers ``[[Wikilinks]]``, which is no leak."""
-    source = _source_text(measured, locator)
-    for match in pattern.finditer(text):
-        following = re.match(r"[^\]\n]{0,10}", text[match.end() :])
-        escaped = "".join(f"\\{char}" if char in "[]{}%!<:" else char for char in match.group(0))
-        if source is None or escaped + (following.group(0) if following else "") not in source:
+def _shown_as_written(match: re.Match[str], text: str, source: str | None) -> bool:
+    """Whether the source shows readers this piece of site syntax as written too: with a
+    backslash escaping one of its characters (``\\[\\[Wikilinks\\]\\]``, ``[\\!warning]``), or,
+    for ``[[``, never closed on its line (no site reads that as a link)."""
+    if source is None:
+        return False
+    following = re.match(r"[^\]\n]{0,10}", text[match.end() :])
+    written = "".join(rf"\\?{re.escape(char)}" for char in match.group(0))
+    for candidate in re.finditer(written + re.escape(following.group(0) if following else ""), source):
+        if "\\" in candidate.group(0):
+            return True
+        rest = source[candidate.end() :].partition("\n")[0]
+        if match.group(0) == "[[" and "]]" not in rest:
             return True
     return False
 
@@ -185,6 +224,13 @@ def maybe_foreign(pages: Sequence[Page]) -> list[tuple[str, str, float]]:
         if guess is not None and guess[1] >= 0.5 and guess[0] != "la":
             found.append((page.locator, guess[0], guess[1]))
     return found
+
+
+def _sent_as(page: Page) -> str:
+    """The locale a page is in for the targets: declared, else detected, else English."""
+    locale = language_of(page, "en").locale
+    detected = page.metadata.get("detected_language")
+    return f"{detected} (detected)" if locale == "en" and isinstance(detected, str) else locale
 
 
 def rendered_file(rendered: Path, url: str, site_url: str | None) -> Path | None:
@@ -239,17 +285,25 @@ def report(folder: Path, measured: Measured, site_url: str | None, rendered: Pat
     lines += [f"    {count:>5}  {reason}" for reason, count in reasons.most_common()]
     lines.append(f"  failures: {len(collected.failures)}")
     lines += [f"    {failure.message}" for failure in collected.failures[:10]]
-    leaked, leaking = leaks(measured)
+    leaked, leaking, as_written = leaks(measured)
     lines.append(f"  pages with leaked site syntax: {leaking}")
     lines += [f"    {count:>5}  {name}" for name, count in leaked.most_common()]
+    lines.append(
+        f"  pages with site syntax shown as written (escaped or never closed in the source): {as_written}"
+    )
     unknown: Counter[str] = Counter()
     for counts in collected.unknown.values():
         unknown.update(counts)
     lines.append(f"  unknown constructs: {sum(unknown.values())}")
     lines += [f"    {count:>5}  {name}" for name, count in unknown.most_common(20)]
+    links = measured.links
     lines.append(
-        f"  internal links: {measured.links.resolved} resolved, {measured.links.unresolved} unresolved"
+        f"  internal links: {links.resolved} resolved, {links.unresolved.total()} unresolved, "
+        f"{links.not_pages} not pages (files the site serves itself)"
     )
+    if links.unresolved:
+        lines.append("    unresolved, by target:")
+        lines += [f"    {count:>5}  {target}" for target, count in links.unresolved.most_common(10)]
     lines.append(f"  warnings: {len(collected.warnings)}")
     no_url = sum(page.url is None for page in pages)
     outside = sum(
@@ -262,6 +316,10 @@ def report(folder: Path, measured: Measured, site_url: str | None, rendered: Pat
     duplicates = {title: count for title, count in titles.items() if count > 1}
     shown = ", ".join(f"{title!r} x{count}" for title, count in sorted(duplicates.items())[:5])
     lines.append(f"  duplicate titles: {len(duplicates)}" + (f" ({shown})" if shown else ""))
+    sent_as = Counter(_sent_as(page) for page in pages)
+    lines.append(
+        "  page locales: " + ", ".join(f"{locale} {count}" for locale, count in sent_as.most_common())
+    )
     detected = Counter(
         str(page.metadata["detected_language"]) for page in pages if "detected_language" in page.metadata
     )
@@ -292,8 +350,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--site", default="auto", help="the dialect (default: auto)")
     parser.add_argument("--site-url", default=None, help="the published site's root")
     parser.add_argument("--rendered", type=Path, default=None, help="the built site's output folder")
+    parser.add_argument("--locale", default=None, help="the locale of pages that name none (the source's)")
     args = parser.parse_args(argv)
-    measured = asyncio.run(measure(args.folder, args.site, args.site_url))
+    measured = asyncio.run(measure(args.folder, args.site, args.site_url, args.locale))
     for line in report(args.folder, measured, args.site_url, args.rendered):
         print(line)
     return 0

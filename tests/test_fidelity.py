@@ -48,7 +48,8 @@ def test_the_fidelity_report_of_a_docs_folder(tmp_path: Path, capsys: pytest.Cap
     assert "pages: 3" in lines and "not pages: 1" in lines and "1  a draft, not published" in lines
     assert "pages with leaked site syntax: 1" in lines and "1  hugo {{%" in lines
     assert "unknown constructs: 1" in lines and "1  shortcode:eturl" in lines
-    assert "internal links: 1 resolved, 1 unresolved" in lines and "warnings: 1" in lines
+    assert "internal links: 1 resolved, 1 unresolved, 0 not pages (files the site serves itself)" in lines
+    assert "warnings: 1" in lines
     assert "page URLs: 0 None, 0 not under https://docs.example.com/" in lines
     assert "empty pages: 1 (empty.md)" in lines
     assert "duplicate titles: 1 ('Setup' x2)" in lines
@@ -61,12 +62,13 @@ def test_the_fidelity_report_of_a_docs_folder(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_plain_folders_are_measured_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Without a site: plain, no URLs, every relative link unresolved, site syntax counted as leaked."""
+    """Without a site: plain, no URLs, every relative page link unresolved, site syntax counted as leaked."""
     docs = write(tmp_path / "docs", {path: text for path, text in SITE.items() if path != "fakesite.toml"})
     assert main([str(docs), "--site", "plain"]) == 0
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert lines[0] == f"source {docs} (site: plain)"
-    assert "pages: 4" in lines and "internal links: 0 resolved, 2 unresolved" in lines
+    assert "pages: 4" in lines
+    assert "internal links: 0 resolved, 2 unresolved, 0 not pages (files the site serves itself)" in lines
     assert "page URLs: 4 None, 0 not under (no --site-url)" in lines
     assert "pages with leaked site syntax: 2" in lines
 
@@ -87,3 +89,65 @@ def test_syntax_the_author_escaped_is_not_counted_as_leaked(
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert "pages with leaked site syntax: 1" in lines
     assert "1  obsidian [[" in lines
+
+
+def test_links_are_resolved_unresolved_by_name_or_not_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A page link resolves to its URL; a link to a file that is not a page (a PDF, an image) is the
+    site's own business, not unresolved; a link to a missing page, or a page link the site has no
+    opinion on, is unresolved and named, most frequent first."""
+    docs = write(
+        tmp_path / "docs",
+        {
+            "fakesite.toml": "",
+            "index.md": (
+                "# Home\n\n[Setup](guide/setup.md), [spec](files/spec.pdf), ![logo](img/logo.png),\n"
+                "[gone](gone.md), [gone again](gone.md) and [pretty](guide/setup/).\n"
+            ),
+            "guide/setup.md": "# Setup\n\nInstall it.\n",
+        },
+    )
+    assert main([str(docs), "--site-url", "https://docs.example.com/"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "internal links: 1 resolved, 3 unresolved, 2 not pages (files the site serves itself)" in lines
+    top = lines.index("unresolved, by target:")
+    assert lines[top + 1 : top + 3] == [
+        "2  link to gone.md, which is not a page",
+        "1  guide/setup/ (a page link the site gave no URL)",
+    ]
+
+
+def test_pages_are_counted_by_the_locale_they_would_be_sent_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--locale is the source's locale: a language vault's pages are sent (or skipped) as that
+    language, and the report counts pages by locale."""
+    vault = write(
+        tmp_path / "fr",
+        {"publish.css": "", "Accueil.md": "Bienvenue.\n", "Guide/Démarrer.md": "Installez l'application.\n"},
+    )
+    assert main([str(vault), "--site-url", "https://acme.example/fr/help/", "--locale", "fr"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "page locales: fr 2" in lines
+    assert "page URLs: 0 None, 0 not under https://acme.example/fr/help/" in lines
+
+
+def test_syntax_escaped_or_never_closed_in_the_source_is_shown_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unclosed ``[[`` is no link on any site, and a callout marker with an escaped character
+    (``[\\!warning]``) no callout: readers see them as written, so they are counted apart, not as
+    leaked; a closed ``[[Note]]`` read as plain Markdown still leaks."""
+    docs = write(
+        tmp_path / "docs",
+        {
+            "broken.md": "# Update\n\nUpdate to the [[Update Obsidian|latest installer\n",
+            "escaped.md": "# Sync\n\n> [\\!warning] Not with Lockdown mode on.\n",
+            "raw.md": "# Notes\n\nSee [[Other note]] for more.\n",
+        },
+    )
+    assert main([str(docs), "--site", "plain"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "pages with leaked site syntax: 1" in lines and "1  obsidian [[" in lines
+    assert "pages with site syntax shown as written (escaped or never closed in the source): 2" in lines
