@@ -287,6 +287,32 @@ async def test_dynamic_blocks_and_drawn_embeds_are_dropped_and_counted() -> None
     assert prepared.unknown == {"codeblock:dataview": 1, "codeblock:query": 1, "embed:canvas": 1}
 
 
+async def test_a_wikilink_never_closed_on_its_line_is_shown_as_written_and_named() -> None:
+    """``[[`` with no ``]]`` after it on its line is no link in Obsidian (a translation cut short):
+    readers see it as written, so it is escaped for the converter, and a warning names it."""
+    prepared = await render(
+        "Update to the [[Update Obsidian|latest installer\n\n**![[Sync settings and selective org org org**\n"
+        "\nSee [[Other]] and `[[code` too.\n",
+        **{"Other.md": "Text\n"},
+    )
+    assert prepared.body == (
+        "Update to the \\[\\[Update Obsidian|latest installer\n\n"
+        "**!\\[\\[Sync settings and selective org org org**\n\n"
+        "See [Other](<Other.md>) and `[[code` too.\n"
+    )
+    assert prepared.warnings == (
+        "[[Update Obsidian|latest installer is never closed: shown as written",
+        "![[Sync settings and selective org… is never closed: shown as written",
+    )
+
+
+async def test_a_callout_marker_with_an_escaped_character_is_a_quote_shown_as_written() -> None:
+    """``> [\\!warning]`` is no callout: the backslash keeps the marker from being read, so readers
+    see a quote starting with ``[!warning]``, as the converter will show it."""
+    prepared = await render("> [\\!warning] Not with Lockdown mode on.\n")
+    assert prepared.body == "> [\\!warning] Not with Lockdown mode on.\n"
+
+
 async def test_inline_footnotes_become_footnotes() -> None:
     """^[text] becomes a footnote reference and its definition."""
     prepared = await render("Run it.^[It prints the version.]\n")
