@@ -1,13 +1,16 @@
 """How faithfully a docs folder reaches Fin: what a run would send, checked for what readers would not see.
 
-    python -m benchmarks.fidelity DOCS_FOLDER [--site NAME] [--site-url URL] [--rendered DIR]
+    python -m benchmarks.fidelity DOCS_FOLDER [--site NAME] [--site-url URL] [--locale LOCALE]
+                                  [--rendered DIR] [--source-recall]
 
 Runs the real ``filesystem`` connector (with its docs-site dialect) and the real converter, as a
 run would, with no API and no state, and prints per source: pages, documents that are not pages
 (by reason), failures, pages whose text still holds site syntax (by pattern), site constructs the
-dialect did not know (by name), internal links resolved and unresolved, page URLs missing or not
-under ``--site-url``, empty pages, duplicate titles, and pages that may not be English yet would
-be sent as ``en``.
+dialect did not know (by name), internal links (resolved to a page URL; unresolved, by the
+target named; not pages: files such as images the site serves itself), page URLs missing or not
+under ``--site-url``, empty pages, duplicate titles, pages by the locale they would be sent in,
+and pages that may not be English yet would be sent as ``en``. ``--locale`` is the source's
+``locale`` option (a language vault's language).
 
 With ``--rendered`` (the built site's output folder: Hugo's ``public/``, Docusaurus' ``build/``,
 MkDocs' ``site/``), it also measures **text recall**: for each page with a URL, the share of the
@@ -18,6 +21,10 @@ and its main content is, first found: MkDocs Material's ``article.md-content__in
 Docusaurus' ``article .markdown``, Hugo themes' ``main article`` / ``article`` / ``main``, else
 ``body``; navigation, headers, footers, scripts and ``.headerlink``/``.hash-link`` anchors are
 left out.
+
+With ``--source-recall`` (an Obsidian vault, whose Publish site cannot be built here), text recall
+is measured against each note's source instead, embedded notes included: the method is
+:mod:`benchmarks.obsidian_recall`'s.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from benchmarks import obsidian_recall
 from connectors.filesystem import FilesystemConnector, FilesystemOptions
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.document import DocumentRef, Failure, Page, SkippedDocument, SourceDocument
@@ -276,7 +284,13 @@ def recall(
     return sorted(scores), missing
 
 
-def report(folder: Path, measured: Measured, site_url: str | None, rendered: Path | None) -> list[str]:
+def report(
+    folder: Path,
+    measured: Measured,
+    site_url: str | None,
+    rendered: Path | None,
+    against_source: bool = False,
+) -> list[str]:
     collected = measured.collected
     pages = collected.pages
     lines = [f"source {folder} (site: {measured.dialect})", f"  pages: {len(pages)}"]
@@ -341,6 +355,8 @@ def report(folder: Path, measured: Measured, site_url: str | None, rendered: Pat
             lines += [f"    {score:.3f}  {locator}" for score, locator in scores[:5]]
         else:
             lines.append(f"  text recall: no page found under {rendered} ({missing} pages)")
+    if against_source:
+        lines += obsidian_recall.report(obsidian_recall.source_recall(folder, pages))
     return lines
 
 
@@ -350,10 +366,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--site", default="auto", help="the dialect (default: auto)")
     parser.add_argument("--site-url", default=None, help="the published site's root")
     parser.add_argument("--rendered", type=Path, default=None, help="the built site's output folder")
+    parser.add_argument(
+        "--source-recall",
+        action="store_true",
+        help="Obsidian vaults: text recall against each note's source, embeds included",
+    )
     parser.add_argument("--locale", default=None, help="the locale of pages that name none (the source's)")
     args = parser.parse_args(argv)
     measured = asyncio.run(measure(args.folder, args.site, args.site_url, args.locale))
-    for line in report(args.folder, measured, args.site_url, args.rendered):
+    for line in report(args.folder, measured, args.site_url, args.rendered, args.source_recall):
         print(line)
     return 0
 

@@ -151,3 +151,26 @@ def test_syntax_escaped_or_never_closed_in_the_source_is_shown_as_written(
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert "pages with leaked site syntax: 1" in lines and "1  obsidian [[" in lines
     assert "pages with site syntax shown as written (escaped or never closed in the source): 2" in lines
+
+
+def test_obsidian_text_recall_is_measured_against_the_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--source-recall: the share of the words readers see in each note's source (embeds included)
+    that our page holds; read as plain Markdown, the embedded section is missing, and named."""
+    vault = write(
+        tmp_path / "vault",
+        {
+            "publish.css": "",
+            "Home.md": "> [!tip] Start here\n> Welcome.\n\n![[Setup#Install]]\n",
+            "Setup.md": "## Install\n\nRun the installer.\n\n## Later\n\nNot embedded.\n",
+        },
+    )
+    assert main([str(vault), "--site", "obsidian", "--source-recall"]) == 0
+    recall = next(line.strip() for line in capsys.readouterr().out.splitlines() if "text recall" in line)
+    assert recall.startswith(
+        "text recall against the source (benchmarks/obsidian_recall.py) over 2 pages: 1.0000"
+    )
+    assert main([str(vault), "--site", "plain", "--source-recall"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert any(line == "0.571  Home.md  missing: run x1, the x1, installer x1" for line in lines)
