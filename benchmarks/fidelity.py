@@ -183,7 +183,11 @@ def leaks(measured: Measured) -> tuple[Counter[str], int, int]:
         written = False
         for name, pattern in LEAKS.items():
             for match in pattern.finditer(text):
-                if _shown_as_written(match, text, source):
+                # The page's own source first; else another document's, which it may include.
+                if _shown_as_written(match, text, source) or (
+                    source is not None
+                    and any(_shown_as_written(match, text, other) for other in measured.bodies.values())
+                ):
                     written = True
                 else:
                     names.add(name)

@@ -174,3 +174,22 @@ def test_obsidian_text_recall_is_measured_against_the_source(
     assert main([str(vault), "--site", "plain", "--source-recall"]) == 0
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert any(line == "0.571  Home.md  missing: run x1, the x1, installer x1" for line in lines)
+
+
+def test_syntax_shown_as_written_in_an_embedded_note_is_no_leak_either(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A page embedding a note whose source holds an unclosed ``[[`` shows it as written too: the
+    sources of the other documents are asked when the page's own does not hold it."""
+    vault = write(
+        tmp_path / "vault",
+        {
+            "publish.css": "",
+            "Home.md": "Start.\n\n![[Settings#Sync]]\n",
+            "Settings.md": "## Sync\n\nUnder **[[Sync settings and selective org org org\n",
+        },
+    )
+    assert main([str(vault), "--site", "obsidian"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "pages with leaked site syntax: 0" in lines
+    assert "pages with site syntax shown as written (escaped or never closed in the source): 2" in lines
