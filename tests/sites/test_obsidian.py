@@ -177,6 +177,25 @@ async def test_each_language_vault_has_its_own_site_and_language() -> None:
     assert chinese_default.url == "https://acme.example/help/"
 
 
+async def test_a_language_vault_read_as_a_source_of_its_own_gives_the_same_urls() -> None:
+    """Each language vault as its own source, with its Publish site as site_url and its language
+    as locale, publishes every note where the source of all vaults does, in that language."""
+    whole = folder("help")
+    brazil = MemoryFiles(
+        {path.removeprefix("pt-br/"): text for path, text in whole.files.items() if path.startswith("pt-br/")}
+    )
+    alone = await page(
+        brazil, "Acme Sync/Sincronizar notas.md", site_url="https://acme.example/pt-BR/help/", locale="pt-BR"
+    )
+    together = await page(whole, "pt-br/Acme Sync/Sincronizar notas.md", site_url=HELP)
+    assert (
+        (alone.url, alone.locale)
+        == (together.url, together.locale)
+        == ("https://acme.example/pt-BR/help/sync", "pt-BR")
+    )
+    assert alone.body == together.body
+
+
 async def test_locale_from_settings_language_folder_or_front_matter_else_none() -> None:
     """A single vault's language is the user's locale; a top-level language folder or front
     matter lang/locale says otherwise; nothing said: None."""
