@@ -80,9 +80,9 @@ _WORD = re.compile(r"[^\W_]+")
 # or not a parser took the marks for emphasis.
 _INLINE_MARKS = re.compile(r"[*~=]")
 #: Scripts written without spaces between words: each character counts as a word.
-_UNSPACED = re.compile(
-    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-)
+_UNSPACED = "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+#: A word's pieces: each character of an unspaced script, and the runs of other letters between.
+_PIECE = re.compile(f"{_UNSPACED}|(?:(?!{_UNSPACED}).)+")
 _MAX_DEPTH = 10
 
 
@@ -90,10 +90,7 @@ def words(text: str) -> Counter[str]:
     """The words of ``text``, case folded; a character of an unspaced script is a word."""
     found: Counter[str] = Counter()
     for word in _WORD.findall(_INLINE_MARKS.sub("", text)):
-        if _UNSPACED.search(word):
-            found.update(char.casefold() for char in word if not char.isspace())
-        else:
-            found[word.casefold()] += 1
+        found.update(piece.casefold() for piece in _PIECE.findall(word))
     return found
 
 

@@ -47,12 +47,13 @@ def test_a_note_is_read_as_its_reader_sees_it(tmp_path: Path) -> None:
 
 def test_text_runs_on_across_inline_markup_on_both_sides() -> None:
     """A Korean particle after a link or bold text is part of the word, in the source reading and
-    in our HTML alike; blocks and footnote numbers stand apart."""
+    in our HTML alike; blocks and footnote numbers stand apart. In a script written without spaces
+    each character is a word, and a Latin word beside it stays one."""
     assert words("**설정**을 열어요") == Counter({"설정을": 1, "열어요": 1})
     assert visible_text("<p><strong>설정</strong>을 <a href='x'>열어요</a></p><p>ID<sup>1</sup>예요</p>") == (
         "\n설정을 열어요\n\nID\n1\n예요\n"
     )
-    assert words("中文 ภาษา") == Counter({"中": 1, "文": 1, "ภ": 1, "า": 2, "ษ": 1})
+    assert words("中文 ภาษา Switcherภา") == Counter({"中": 1, "文": 1, "ภ": 2, "า": 3, "ษ": 1, "switcher": 1})
 
 
 def test_recall_counts_the_source_words_our_page_holds(tmp_path: Path) -> None:
