@@ -325,6 +325,13 @@ async def test_a_wikilink_never_closed_on_its_line_is_shown_as_written_and_named
     )
 
 
+async def test_an_unclosed_wikilink_in_an_embedded_note_is_named_with_that_note() -> None:
+    """The warning for an unclosed ``[[`` a page embeds says which note holds it."""
+    prepared = await render("![[Sync#Setup]]\n", **{"Guides/Sync.md": "## Setup\n\nUnder [[Sync settings\n"})
+    assert prepared.body == "## Setup\n\nUnder \\[\\[Sync settings\n"
+    assert prepared.warnings == ("[[Sync settings is never closed: shown as written (in Guides/Sync.md)",)
+
+
 async def test_a_callout_marker_with_an_escaped_character_is_a_quote_shown_as_written() -> None:
     """``> [\\!warning]`` is no callout: the backslash keeps the marker from being read, so readers
     see a quote starting with ``[!warning]``, as the converter will show it."""

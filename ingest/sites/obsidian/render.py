@@ -232,16 +232,17 @@ class Renderer:
 
     def _inline(self, text: str, note: str) -> str:
         text = sub_outside_code(WIKILINK, lambda match: self._link(match, note), text)
-        text = sub_outside_code(_UNCLOSED, self._unclosed, text)
+        text = sub_outside_code(_UNCLOSED, lambda match: self._unclosed(match, note), text)
         text = sub_outside_code(_HIGHLIGHT, lambda match: match["text"], text)
         text = sub_outside_code(_MATH, lambda match: _code(match["tex"]), text)
         text = sub_outside_code(_INLINE_FOOTNOTE, self._footnote, text)
         return drop_block_id(text)
 
-    def _unclosed(self, match: re.Match[str]) -> str:
+    def _unclosed(self, match: re.Match[str], note: str) -> str:
         """An unclosed ``[[``: Obsidian shows it as written, so the converter must read no link."""
         shown = match["open"] + match["rest"].rstrip() + ("…" if match["more"] else "")
-        self.warnings.append(f"{shown} is never closed: shown as written")
+        where = f" (in {note})" if note != self.host else ""
+        self.warnings.append(f"{shown} is never closed: shown as written{where}")
         return match["open"].replace("[", "\\[") + match["rest"] + (match["more"] or "")
 
     def _footnote(self, match: re.Match[str]) -> str:
