@@ -82,13 +82,15 @@ def write_corpus(root: Path, count: int) -> None:
         )
 
 
-def write_config(folder: Path, base_url: str, *, max_concurrency: int, docs: str = "docs") -> Path:
+def write_config(
+    folder: Path, base_url: str, *, max_concurrency: int, docs: str = "docs", source_keys: str = ""
+) -> Path:
     config = folder / f"ingest-{max_concurrency}.toml"
     config.write_text(
         f'[intercom]\nbase_url = "{base_url}"\nmax_concurrency = {max_concurrency}\n\n'
         f'[state]\npath = "state-{max_concurrency}.db"\n\n'
         f'[sources.docs]\nconnector = "filesystem"\npath = "{docs}"\nurl = "https://bench.example.com/{max_concurrency}"\n'
-        'url_template = "https://git.example.com/docs/blob/main/{path}"\n',
+        'url_template = "https://git.example.com/docs/blob/main/{path}"\n' + source_keys,
         encoding="utf-8",
     )
     return config
