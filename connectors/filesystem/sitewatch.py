@@ -24,7 +24,7 @@ from connectors.filesystem.watching import ChangeMap
 from ingest.connector import Affected
 from ingest.document import DocumentRef
 from ingest.errors import ConnectorError
-from ingest.sites import Role, Site
+from ingest.sites import Role, Site, SiteDependencies
 from ingest.sites.source import open_site
 
 _NOTHING = Affected()
@@ -80,6 +80,10 @@ class SiteView:
         affected = self._changes.affected_by(path, folder=folder, keep=lambda locator: True)
         if site is None or affected.whole or not affected.locators:
             return _WHOLE if site is None and affected.locators else affected
+        if isinstance(site, SiteDependencies):
+            # Pages show what other pages say (a section's list, a link's URL, an embed): the
+            # scan's fingerprints tell which pages that change touches; the sync reads those.
+            return _WHOLE
         exists = os.path.isfile(path)
         with self._lock:
             edited = exists and all(locator in self._pages for locator in affected.locators)
