@@ -317,3 +317,12 @@ def normalize_url(*parts: str) -> str:
     trailing = bool(parts) and parts[-1].endswith("/")
     route = "/" + joined
     return route + "/" if trailing and joined else route
+
+
+def is_section(place: Place) -> bool:
+    """Whether the doc is its folder's index (``index``, ``README`` or named like the folder)."""
+    if place.content.kind != "docs":
+        return False
+    folder, name = posixpath.split(place.relative)
+    stem = posixpath.splitext(name)[0].lower()
+    return stem in ("index", "readme") or (bool(folder) and stem == posixpath.basename(folder).lower())

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ingest.sites.contract import (
+    CrossPageReads,
     NotAPage,
     PageProblem,
     PreparedPage,
@@ -34,6 +35,7 @@ from ingest.sites.hugo.content import (
     content_files,
     unrendered,
 )
+from ingest.sites.hugo.dependencies import SectionMembers, ShownFiles, link_digest
 from ingest.sites.hugo.frontmatter import FrontMatterError, decode, split_front_matter
 from ingest.sites.hugo.links import ContentKeys, HugoLinks, PageIndex, entries, join
 from ingest.sites.hugo.page import lowered, metadata, title_of, unpublished
@@ -80,6 +82,7 @@ class HugoSite:
         self._data: dict[str, object] = {}
         self._glossaries: dict[str, tuple[ContentFile, dict[str, ContentFile]] | None] = {}
         self._links: HugoLinks | None = None
+        self._members: SectionMembers | None = None
         self._lock = asyncio.Lock()
         self._data_lock = asyncio.Lock()
 
@@ -130,6 +133,19 @@ class HugoSite:
             elif role is Role.PARTIAL or path in _DATA_READ or path.startswith(_SHORTCODE_FOLDERS):
                 digest.update(f"partial\0{path}\0{fingerprints.get(path, '')}\n".encode())
         return digest.hexdigest()
+
+    def listed_files(self, path: str) -> list[str]:
+        """A section page's pages and subsections, whose titles and descriptions it may list."""
+        item = self.pages.get(path)
+        if item is None:
+            return []
+        if self._members is None:
+            self._members = SectionMembers(self.pages.values(), self.keys)
+        return self._members.of(item)
+
+    async def cross_page_reads(self) -> CrossPageReads:
+        index = (await self._built_links()).index
+        return await ShownFiles(self.find, self.text).reads(link_digest(index), self.pages)
 
     # Loading
 

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from ingest.sites.contract import (
+    CrossPageReads,
     NotAPage,
     PageProblem,
     PreparedPage,
@@ -31,8 +32,9 @@ from ingest.sites.listing import description_of, listed_page
 from ingest.sites.mkdocs.blocks import BlockRewriter
 from ingest.sites.mkdocs.blog import Blog
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
+from ingest.sites.mkdocs.dependencies import MAY_INCLUDE, SectionPages, link_digest
 from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
-from ingest.sites.mkdocs.layout import DocFile, Layout, canonical_locale, nav_titles
+from ingest.sites.mkdocs.layout import DocFile, Layout, canonical_locale, is_markdown, nav_titles
 from ingest.sites.mkdocs.links import MkDocsLinks, PageAt
 from ingest.sites.mkdocs.macros import reduce_macros
 from ingest.sites.mkdocs.pages import (
@@ -48,6 +50,7 @@ from ingest.sites.slugs import github_slug, toc_slug, unique
 #: Bump when the dialect's output changes for the same input, so pages are read again.
 _VERSION = "mkdocs-2"
 _GITHUB_SLUGIFIERS = ("pymdownx.slugs", "slugify_unicode", "uslugify", "gfm")
+_INDEXES = ("index.md", "README.md")
 
 
 class MkDocsSite:
@@ -70,6 +73,7 @@ class MkDocsSite:
         self.nav_titles = nav_titles(config.nav, docs_files)
         self._texts: dict[str, str | None] = {}
         self._links: MkDocsLinks | None = None
+        self._sections: SectionPages | None = None
         critic = config.extension("pymdownx.critic") or {}
         self._critic_mode = str(critic.get("mode", "view"))
         self._callouts = config.extension("callouts", "markdown_callouts") is not None
@@ -81,6 +85,35 @@ class MkDocsSite:
 
     def structure_digest(self, fingerprints: Mapping[str, str]) -> str:
         return structure_digest(_VERSION, self.settings, self.config.files, fingerprints, self.role)
+
+    def listed_files(self, path: str) -> list[str]:
+        """A section's index page: the pages it lists when it has no text of its own."""
+        rel = self.layout.docs_relative(path)
+        if rel is None or posixpath.basename(rel) not in _INDEXES:
+            return []
+        if self._sections is None:
+            # Every Markdown file of docs_dir, excluded or not: listing one too many costs nothing.
+            relatives = {each: self.layout.docs_relative(each) for each in sorted(self.layout.paths)}
+            docs = {each: found for each, found in relatives.items() if found and is_markdown(found)}
+            self._sections = SectionPages(docs)
+        return self._sections.of(path, rel)
+
+    async def cross_page_reads(self) -> CrossPageReads:
+        links = await self.links()
+        assert isinstance(links, MkDocsLinks)
+        shows: dict[str, frozenset[str]] = {}
+        for path in sorted(links.pages):
+            text = await self._read_text(path)
+            if text is None or not MAY_INCLUDE.search(text):
+                continue
+            _, body = yaml_front_matter(text)
+            try:
+                expansion = await Includer(self.includes, self._read_text, self._exists, path).expand(body)
+            except IncludeProblem:
+                continue  # the page fails to prepare, whatever its includes hold
+            if expansion.included:
+                shows[path] = frozenset(expansion.included)
+        return CrossPageReads(links=link_digest(links.pages), shows=shows)
 
     # -- loading ---------------------------------------------------------------------------
 
