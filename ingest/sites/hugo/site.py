@@ -145,7 +145,8 @@ class HugoSite:
 
     async def cross_page_reads(self) -> CrossPageReads:
         index = (await self._built_links()).index
-        return await ShownFiles(self.find, self.text).reads(link_digest(index), self.pages)
+        pages = {path: item for path, item in self.pages.items() if self.role(path) is Role.PAGE}
+        return await ShownFiles(self.find, self.text).reads(link_digest(index), pages)
 
     # Loading
 
