@@ -59,6 +59,9 @@ class ShownField:
     style: Literal["markdown", "code"] = "markdown"
     #: The label of a list of several items (``Aliases``), when it differs from ``label``.
     plural_label: str | None = None
+    #: What a section's list of its pages shows of it under each page that has it: its
+    #: ``first`` item, ``all`` of them, or nothing (None). No label: lists show the value bare.
+    in_lists: Literal["first", "all"] | None = None
 
 
 @dataclass(frozen=True, slots=True)

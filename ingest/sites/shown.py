@@ -62,6 +62,19 @@ def shown_markdown(front: Mapping[str, Any], fields: Sequence[ShownField]) -> st
     return "\n\n".join(blocks)
 
 
+def listed_markdown(front: Mapping[str, Any], fields: Sequence[ShownField]) -> str:
+    """What a section's list of its pages shows under the page whose front matter is ``front``:
+    each field ``in_lists`` that has text, in order, its first item or all of them, unlabelled;
+    Markdown text as paragraphs, code as a code block. Empty when none has text."""
+    blocks: list[str] = []
+    for shown in fields:
+        items = _texts(_value(front, shown.field)) if shown.in_lists else []
+        items = items[:1] if shown.in_lists == "first" else items
+        if items:
+            blocks.extend([_code_block(items)] if shown.style == "code" else items)
+    return "\n\n".join(blocks)
+
+
 def with_shown(body: str, shown: str, fmt: BodyFormat) -> str:
     """``body`` with ``shown`` (Markdown) above it, below the heading it opens with if any; for
     an HTML body, ``shown`` rendered as HTML."""

@@ -43,6 +43,8 @@ from ingest.sites.docusaurus.mdxrender import (
     render_page,
     split_front_matter,
 )
+from ingest.sites.listing import with_shown_below
+from ingest.sites.shown import listed_markdown
 
 _log = logging.getLogger(__name__)
 _METADATA_KEYS = ("description", "keywords", "tags", "authors", "date")
@@ -253,7 +255,9 @@ class DocusaurusSite:
             target = posixpath.relpath(child.place.relative, folder or ".")
             title = child.title.replace("[", "\\[").replace("]", "\\]")
             described = f": {child.description}" if child.description else ""
-            lines.append(f"- [{title}](<./{target}>){described}")
+            front = read_front(await self.read_text(child.path) or "")
+            shown = listed_markdown(front, self.settings.shown_front_matter)
+            lines.append(with_shown_below(f"- [{title}](<./{target}>){described}", shown))
         return "\n".join(lines)
 
 

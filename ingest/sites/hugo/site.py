@@ -43,7 +43,7 @@ from ingest.sites.hugo.render import IncludeProblem, Renderer
 from ingest.sites.hugo.shortcodes import static_output
 from ingest.sites.hugo.urls import absolute, page_path, permalink_rules
 from ingest.sites.listing import description_of, listed_page
-from ingest.sites.shown import shown_markdown
+from ingest.sites.shown import listed_markdown, shown_markdown
 
 #: Bumped when the dialect's output changes, so pages prepared by an older one are re-read.
 _VERSION = b"hugo-dialect/3"
@@ -200,8 +200,10 @@ class HugoSite:
         lines = []
         for child in children:
             # What Hugo's list templates show under a page's link: its description, else its summary.
-            described = description_of(await self.front(child.item), "description", "summary")
-            lines.append(listed_page(child.link_title, _relative(child.item.path, folder), described))
+            front = await self.front(child.item)
+            described = description_of(front, "description", "summary")
+            shown = listed_markdown(front, self.settings.shown_front_matter)
+            lines.append(listed_page(child.link_title, _relative(child.item.path, folder), described, shown))
         return "\n".join(lines) + "\n"
 
     def _locale(self, item: ContentFile) -> str | None:

@@ -45,6 +45,7 @@ from ingest.sites.mkdocs.pages import (
     multimarkdown_meta,
     yaml_front_matter,
 )
+from ingest.sites.shown import listed_markdown
 from ingest.sites.slugs import github_slug, toc_slug, unique
 
 #: Bump when the dialect's output changes for the same input, so pages are read again.
@@ -198,9 +199,9 @@ class MkDocsSite:
             if child is None or child.locale != doc.locale or not self._is_child(child.rel, folder):
                 continue
             front, title = await self._front_and_title(child)
-            items.append(
-                listed_page(title, posixpath.relpath(child.rel, folder or "."), description_of(front))
-            )
+            shown = listed_markdown(front, self.settings.shown_front_matter)
+            target = posixpath.relpath(child.rel, folder or ".")
+            items.append(listed_page(title, target, description_of(front), shown))
         return "\n".join(items) or None
 
     def _is_child(self, rel: str, folder: str) -> bool:
