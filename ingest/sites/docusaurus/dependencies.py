@@ -33,14 +33,13 @@ class CategoryPages:
     """The pages each category lists as cards (a folder's pages, its subfolders' index pages),
     from paths alone."""
 
-    def __init__(self, layout: Layout, paths: Iterable[str]) -> None:
+    def __init__(self, layout: Layout, pages: Iterable[str]) -> None:
+        """``pages``: the site's pages (of the versions taken: a category's cards are of its own)."""
         self._layout = layout
         self._cards: dict[tuple[Content, str], list[str]] = defaultdict(list)
-        for path in paths:
+        for path in pages:
             place = layout.place(path)
             if place is None or place.locale is not None:
-                continue
-            if not layout.is_published(place) or layout.is_partial(place):
                 continue
             folder = posixpath.dirname(place.relative)
             self._cards[(place.content, folder)].append(path)

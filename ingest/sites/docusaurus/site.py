@@ -120,7 +120,8 @@ class DocusaurusSite:
 
     def _cards(self, place: Place) -> list[str]:
         if self._categories is None:
-            self._categories = CategoryPages(self.layout, sorted(self.paths))
+            pages = [path for path in sorted(self.paths) if self.role(path) is Role.PAGE]
+            self._categories = CategoryPages(self.layout, pages)
         return self._categories.of(place)
 
     async def prepare(
