@@ -104,7 +104,8 @@ class FilesystemConnector:
         symlinks has several); the whole source for a folder or a symlink; nothing for a file the
         scan does not list (hidden, not a document). For a docs site (not plain), an edit of a
         page is that page, and any other change (a partial, the config, a page made, removed or
-        renamed) the whole source: it may change every page."""
+        renamed) the whole source: it may change every page; in a site whose pages show each
+        other, an edit of a page is the whole source too, synced by the pages' fingerprints."""
         if os.fspath(path) == os.path.realpath(self.options.path):
             # The daemon starts observing the folder (or lost events): what the site is may have changed.
             self._watched_site.read(os.fspath(path))

@@ -5,7 +5,10 @@ starts observing the folder (and after the kernel lost events) it lists every fi
 site, then keeps the set of pages up to date as pages come and go. An edit to a page affects that
 page; any other change the scan would see (a partial, the config, an asset, a page created,
 removed or renamed) affects the whole source, since it may change how every page reads; an
-editor's temporary files affect nothing. A plain folder, or one not read yet, maps as before.
+editor's temporary files affect nothing. In a site stating what its pages show of each other
+(:class:`~ingest.sites.SiteDependencies`), an edit to a page affects the whole source too: the
+scan's fingerprints then tell which pages show it, and the sync reads those and nothing else. A
+plain folder, or one not read yet, maps as before.
 """
 
 from __future__ import annotations
