@@ -26,7 +26,8 @@ from ingest.document import DocumentRef
 from ingest.sites.contract import CrossPageReads, Role, Site, SiteDependencies
 from ingest.sites.source import fold
 
-#: Bumped when what is remembered, or how pages are folded, changes.
+#: Bumped when what is remembered, how pages are folded, or what a dialect says its pages read
+#: of each other changes: a checkpoint of an older release is then found again, not trusted.
 _VERSION = "site-dependencies/1"
 
 
