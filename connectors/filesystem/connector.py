@@ -19,12 +19,13 @@ from ingest.connector import Affected, WatchedFolder, WatchedPath
 from ingest.document import DocumentRef, Failure, RelativePath, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
 from ingest.sites import Site, SiteLinks
-from ingest.sites.source import load_page, open_site, page_refs, reads_every_file, refold
+from ingest.sites.dependencies import folded_page_refs
+from ingest.sites.source import load_page, open_site, reads_every_file, refold
 
 
 class FilesystemConnector:
     """Documents from a folder on disk; see the package docstring for what is found. Satisfies
-    the Connector, ProvidesSiteLinks and Watchable protocols of :mod:`ingest.connector`."""
+    the Connector, ProvidesSiteLinks, Resumable and Watchable protocols of :mod:`ingest.connector`."""
 
     options_model: ClassVar[type[FilesystemOptions]] = FilesystemOptions
 
@@ -33,6 +34,18 @@ class FilesystemConnector:
         self._changes = ChangeMap(options.path, follow_symlinks=options.follow_symlinks)
         self._site: Site | None = None
         self._watched_site = SiteView(options, self._changes)
+        self._remembered: str | None = None
+        self._remember: str | None = None
+
+    def resume_from(self, checkpoint: str | None) -> None:
+        """What the scan of the last fully successful sync found its docs site's pages to read of
+        each other (:mod:`ingest.sites.dependencies`), so that an unchanged site is not read to
+        find it again."""
+        self._remembered = checkpoint
+
+    def checkpoint(self) -> str | None:
+        """What this scan found the site's pages to read of each other (None for plain Markdown)."""
+        return self._remember
 
     async def scan(self) -> AsyncIterator[DocumentRef | SkippedDocument | Failure]:
         """Every page of the folder's site, sorted by locator, with a ``size-mtime_ns``
@@ -44,7 +57,8 @@ class FilesystemConnector:
         root, found, hidden = await asyncio.to_thread(self._scan_all)
         files = {item.locator: item.fingerprint for item in found if isinstance(item, DocumentRef)}
         site = await open_site(self.options, FolderFiles(root, files, hidden))
-        pages = page_refs(site, files)
+        folded = await folded_page_refs(site, files, remembered=self._remembered)
+        pages, self._remember = folded.refs, folded.remembered
         self._site = site
         self._watched_site.know(site, {ref.locator for ref in pages})
         others = [item for item in found if not isinstance(item, DocumentRef)]
@@ -90,7 +104,8 @@ class FilesystemConnector:
         symlinks has several); the whole source for a folder or a symlink; nothing for a file the
         scan does not list (hidden, not a document). For a docs site (not plain), an edit of a
         page is that page, and any other change (a partial, the config, a page made, removed or
-        renamed) the whole source: it may change every page."""
+        renamed) the whole source: it may change every page; in a site whose pages show each
+        other, an edit of a page is the whole source too, synced by the pages' fingerprints."""
         if os.fspath(path) == os.path.realpath(self.options.path):
             # The daemon starts observing the folder (or lost events): what the site is may have changed.
             self._watched_site.read(os.fspath(path))

@@ -5,7 +5,10 @@ starts observing the folder (and after the kernel lost events) it lists every fi
 site, then keeps the set of pages up to date as pages come and go. An edit to a page affects that
 page; any other change the scan would see (a partial, the config, an asset, a page created,
 removed or renamed) affects the whole source, since it may change how every page reads; an
-editor's temporary files affect nothing. A plain folder, or one not read yet, maps as before.
+editor's temporary files affect nothing. In a site stating what its pages show of each other
+(:class:`~ingest.sites.SiteDependencies`), an edit to a page affects the whole source too: the
+scan's fingerprints then tell which pages show it, and the sync reads those and nothing else. A
+plain folder, or one not read yet, maps as before.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from connectors.filesystem.watching import ChangeMap
 from ingest.connector import Affected
 from ingest.document import DocumentRef
 from ingest.errors import ConnectorError
-from ingest.sites import Role, Site
+from ingest.sites import Role, Site, SiteDependencies
 from ingest.sites.source import open_site
 
 _NOTHING = Affected()
@@ -80,6 +83,10 @@ class SiteView:
         affected = self._changes.affected_by(path, folder=folder, keep=lambda locator: True)
         if site is None or affected.whole or not affected.locators:
             return _WHOLE if site is None and affected.locators else affected
+        if isinstance(site, SiteDependencies):
+            # Pages show what other pages say (a section's list, a link's URL, an embed): the
+            # scan's fingerprints tell which pages that change touches; the sync reads those.
+            return _WHOLE
         exists = os.path.isfile(path)
         with self._lock:
             edited = exists and all(locator in self._pages for locator in affected.locators)

@@ -27,7 +27,8 @@ from connectors.git.options import GitOptions
 from connectors.git.repository import Repository, Resolved, TreeEntry
 from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.sites import Site, SiteLinks
-from ingest.sites.source import load_page, open_site, own_fingerprint, page_refs, reads_every_file
+from ingest.sites.dependencies import folded_page_refs
+from ingest.sites.source import load_page, open_site, own_fingerprint, reads_every_file
 from ingest.textdoc import format_for
 
 log = logging.getLogger("ingest.connectors.git")
@@ -56,6 +57,9 @@ class GitRepoConnector:
         self.repository = Repository(self.git, options.resolved_cache_dir())
         self._resolved: Resolved | None = None
         self._previous: str | None = None
+        #: What the site's pages read of each other, as the last successful sync found it.
+        self._remembered: str | None = None
+        self._remember: str | None = None
         self._raw_paths: dict[str, bytes] = {}
         self._history: LastChanges | None = None
         self._loads: Batcher[DocumentRef, Loaded] = Batcher(self._load_batch)
@@ -63,12 +67,18 @@ class GitRepoConnector:
 
     def resume_from(self, checkpoint: str | None) -> None:
         """Remember the commit of the last fully successful sync (for the log only: blob ids
-        already tell which files changed, whatever the history did in between)."""
-        self._previous = checkpoint if checkpoint and _COMMIT_ID.match(checkpoint) else None
+        already tell which files changed, whatever the history did in between) and, on a line
+        after it, what its docs site's pages read of each other (:mod:`ingest.sites.dependencies`:
+        an unchanged site is not read to find it again)."""
+        commit, _, remembered = (checkpoint or "").partition("\n")
+        self._previous = commit if _COMMIT_ID.match(commit) else None
+        self._remembered = remembered or None
 
     def checkpoint(self) -> str | None:
-        """The commit this run synced, once scanned."""
-        return self._resolved.commit if self._resolved else None
+        """The commit this run synced, once scanned, and what its site's pages read of each other."""
+        if self._resolved is None:
+            return None
+        return self._resolved.commit + (f"\n{self._remember}" if self._remember else "")
 
     def link_variables(self) -> Mapping[str, str]:
         """``{ref}``: the ref as configured (or the default branch's name); ``{commit}``: its id."""
@@ -111,7 +121,8 @@ class GitRepoConnector:
                 others.append(item)
         site = await open_site(self.options, TreeFiles(self.repository, resolved.commit, blobs))
         self._site = site
-        pages = page_refs(site, blobs, self._wanted)
+        folded = await folded_page_refs(site, blobs, self._wanted, self._remembered)
+        pages, self._remember = folded.refs, folded.remembered
         self._raw_paths = {ref.locator: self._raw_paths[ref.locator] for ref in pages}
         self.repository.expect_reads([blobs[ref.locator] for ref in pages])
         self._history = LastChanges(self.git, resolved.commit, self.options.paths, self._raw_paths.values())

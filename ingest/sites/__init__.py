@@ -8,6 +8,7 @@ a module of its own (:mod:`.hugo`, :mod:`.docusaurus`, :mod:`.mkdocs`, :mod:`.ob
 from __future__ import annotations
 
 from ingest.sites.contract import (
+    CrossPageReads,
     Dialect,
     NotAPage,
     PageProblem,
@@ -16,12 +17,14 @@ from ingest.sites.contract import (
     Role,
     ShownField,
     Site,
+    SiteDependencies,
     SiteFiles,
     SiteLinks,
     SiteSettings,
 )
 
 __all__ = [
+    "CrossPageReads",
     "Dialect",
     "NotAPage",
     "PageProblem",
@@ -30,6 +33,7 @@ __all__ = [
     "Role",
     "ShownField",
     "Site",
+    "SiteDependencies",
     "SiteFiles",
     "SiteLinks",
     "SiteSettings",

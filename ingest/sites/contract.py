@@ -59,6 +59,9 @@ class ShownField:
     style: Literal["markdown", "code"] = "markdown"
     #: The label of a list of several items (``Aliases``), when it differs from ``label``.
     plural_label: str | None = None
+    #: What a section's list of its pages shows of it under each page that has it: its
+    #: ``first`` item, ``all`` of them, or nothing (None). No label: lists show the value bare.
+    in_lists: Literal["first", "all"] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +183,43 @@ class Site(Protocol):
     async def links(self) -> SiteLinks:
         """How links resolve on this site (built on first call, e.g. from every page's front
         matter; cached)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class CrossPageReads:
+    """What a site's pages read of other pages that their paths do not say, found by reading the
+    pages (see :class:`SiteDependencies`)."""
+
+    #: A digest of what a link reads of the page it points to: its published URL (front matter
+    #: ``slug``, ``url``, ``permalink``, ``id``...) and whether it is published at all. Every
+    #: page's fingerprint folds it, so a page whose URL changed re-reads the pages.
+    links: str
+    #: Page by page, the other files whose text or front matter it shows as only its text says
+    #: (a page it includes or embeds): their fingerprints fold into its fingerprint.
+    shows: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: Pages that show other pages as only their text says and that cannot be told which (a
+    #: shortcode listing the section it names, a card list): read again when any file changes.
+    shows_any: frozenset[str] = frozenset()
+
+
+@runtime_checkable
+class SiteDependencies(Protocol):
+    """**Protocol** (optional): a site whose pages show what other files say beyond its
+    structure digest (a section page lists its pages with their descriptions, a link reads the
+    URL its target's front matter gives it, an embed shows another note), so that a page is read
+    again when only those files change, and only then. The Markdown connectors fold each page's
+    dependencies into its fingerprint (:mod:`ingest.sites.dependencies`); a site without this
+    Protocol has its structure digest alone."""
+
+    def listed_files(self, path: str) -> Collection[str]:
+        """From paths alone (cheap: asked for every page at every scan): the files whose front
+        matter the page at ``path`` may show when it lists them (a section page: its pages)."""
+        ...
+
+    async def cross_page_reads(self) -> CrossPageReads:
+        """What the pages read of each other beyond :meth:`listed_files`, found by reading them:
+        asked only when some file of the source changed since it was last asked."""
         ...
 
 

@@ -15,15 +15,24 @@ _BRACKETS = re.compile(r"([\[\]])")
 _ANGLES = re.compile(r"([<>])")
 
 
-def listed_page(title: str, target: str, description: str | None = None) -> str:
+def listed_page(title: str, target: str, description: str | None = None, shown: str = "") -> str:
     """One item of a section's list: a link to ``target`` (a source path relative to the section's
     page, which the site resolves like any link) reading ``title``, then ``description`` on the
-    same line when there is one."""
+    same line when there is one, then ``shown`` (Markdown: what the list shows of the page's
+    front matter, :func:`ingest.sites.shown.listed_markdown`) below it, in the item."""
     text = _BRACKETS.sub(r"\\\1", " ".join(title.split()))
     destination = _ANGLES.sub(r"\\\1", target)
     link = f"- [{text}](<{destination}>)"
     described = " ".join(description.split()) if description else ""
-    return f"{link}: {described}" if described else link
+    return with_shown_below(f"{link}: {described}" if described else link, shown)
+
+
+def with_shown_below(item: str, shown: str) -> str:
+    """A list ``item`` (one line) with ``shown`` (Markdown) below it, inside the item."""
+    if not shown.strip():
+        return item
+    below = "\n".join(f"  {line}" if line.strip() else "" for line in shown.strip("\n").split("\n"))
+    return f"{item}\n\n{below}\n"
 
 
 def description_of(front: Mapping[str, Any], *keys: str) -> str | None:

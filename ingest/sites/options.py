@@ -31,6 +31,7 @@ class ShownFrontMatter(BaseModel):
     label: str | None = None
     style: Literal["markdown", "code"] = "markdown"
     plural_label: str | None = None
+    in_lists: Literal["first", "all"] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -97,8 +98,9 @@ class SiteOptions(ConnectorOptions):
         description=(
             "Front matter fields the site's theme shows on a page, in the order shown above its body: "
             'each {field = "params.signatures", label = "Syntax", style = "markdown" or "code", '
-            'plural_label = "Syntaxes" (for a list of several)}, or a field\'s name alone; a list shows '
-            "one item per line."
+            'plural_label = "Syntaxes" (for a list of several), in_lists = "first" or "all" (what a '
+            "section's list of its pages shows of it under each page)}, or a field's name alone; a list "
+            "shows one item per line."
         ),
     )
 
@@ -145,7 +147,7 @@ class SiteOptions(ConnectorOptions):
             locale=self.locale,
             empty_sections=self.empty_sections,
             shown_front_matter=tuple(
-                ShownField(shown.field, shown.label, shown.style, shown.plural_label)
+                ShownField(shown.field, shown.label, shown.style, shown.plural_label, shown.in_lists)
                 for shown in self.shown_front_matter
             ),
         )

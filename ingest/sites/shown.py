@@ -15,14 +15,24 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from markdown_it import MarkdownIt
 
 from ingest.document import BodyFormat
-from ingest.sites.contract import NotAPage, PageProblem, PreparedPage, Role, ShownField, Site, SiteLinks
+from ingest.sites.contract import (
+    CrossPageReads,
+    NotAPage,
+    PageProblem,
+    PreparedPage,
+    Role,
+    ShownField,
+    Site,
+    SiteDependencies,
+    SiteLinks,
+)
 from ingest.textdoc import format_for
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#!|~])")
@@ -52,6 +62,19 @@ def shown_markdown(front: Mapping[str, Any], fields: Sequence[ShownField]) -> st
     return "\n\n".join(blocks)
 
 
+def listed_markdown(front: Mapping[str, Any], fields: Sequence[ShownField]) -> str:
+    """What a section's list of its pages shows under the page whose front matter is ``front``:
+    each field ``in_lists`` that has text, in order, its first item or all of them, unlabelled;
+    Markdown text as paragraphs, code as a code block. Empty when none has text."""
+    blocks: list[str] = []
+    for shown in fields:
+        items = _texts(_value(front, shown.field)) if shown.in_lists else []
+        items = items[:1] if shown.in_lists == "first" else items
+        if items:
+            blocks.extend([_code_block(items)] if shown.style == "code" else items)
+    return "\n\n".join(blocks)
+
+
 def with_shown(body: str, shown: str, fmt: BodyFormat) -> str:
     """``body`` with ``shown`` (Markdown) above it, below the heading it opens with if any; for
     an HTML body, ``shown`` rendered as HTML."""
@@ -70,7 +93,11 @@ def with_shown(body: str, shown: str, fmt: BodyFormat) -> str:
 
 def show_front_matter(site: Site, fields: Sequence[ShownField]) -> Site:
     """``site``, its pages showing ``fields`` above their body; ``site`` itself when there are none."""
-    return ShowingSite(site, tuple(fields)) if fields else site
+    if not fields:
+        return site
+    if isinstance(site, SiteDependencies):
+        return ShowingDependentSite(site, site, tuple(fields))
+    return ShowingSite(site, tuple(fields))
 
 
 class ShowingSite:
@@ -100,6 +127,20 @@ class ShowingSite:
 
     async def links(self) -> SiteLinks:
         return await self._site.links()
+
+
+class ShowingDependentSite(ShowingSite):
+    """A :class:`ShowingSite` of a site stating its dependencies (:class:`SiteDependencies`)."""
+
+    def __init__(self, site: Site, dependencies: SiteDependencies, fields: tuple[ShownField, ...]) -> None:
+        super().__init__(site, fields)
+        self._dependencies = dependencies
+
+    def listed_files(self, path: str) -> Collection[str]:
+        return self._dependencies.listed_files(path)
+
+    async def cross_page_reads(self) -> CrossPageReads:
+        return await self._dependencies.cross_page_reads()
 
 
 def _value(front: Mapping[str, Any], dotted: str) -> object:

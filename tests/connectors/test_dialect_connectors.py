@@ -10,6 +10,8 @@ from gitrepo_helpers import connector as git_connector
 
 from connectors.filesystem import FilesystemConnector, FilesystemOptions
 from ingest.document import DocumentRef, SourceDocument
+from ingest.sites.contract import CrossPageReads
+from ingest.sites.hugo import HugoSite
 
 DOCUSAURUS = {
     "docusaurus.config.js": (
@@ -135,3 +137,70 @@ def test_every_hidden_config_the_obsidian_dialect_reads_is_listed() -> None:
     from ingest.sites.registry import HIDDEN_CONFIGS
 
     assert set(TEMPLATE_CONFIGS) <= set(HIDDEN_CONFIGS)
+
+
+HUGO = {
+    "hugo.toml": 'baseURL = "https://docs.example.com/"\n',
+    "content/guide/_index.md": "---\ntitle: Guide\n---\n",
+    "content/guide/install.md": "---\ntitle: Install\ndescription: Get it.\n---\nDownload.\n",
+    "content/about.md": "---\ntitle: About\n---\nSee [install](guide/install.md).\n",
+}
+
+
+class CountingReads:
+    """Counts how often a dialect is asked what its pages read of each other."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.asked = 0
+        found = HugoSite.cross_page_reads
+
+        async def counted(site: HugoSite) -> CrossPageReads:
+            self.asked += 1
+            return await found(site)
+
+        monkeypatch.setattr(HugoSite, "cross_page_reads", counted)
+
+
+async def test_a_site_s_checkpoint_spares_reading_its_pages_while_no_file_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resumed from the last scan's checkpoint, an unchanged folder's pages are not read to find
+    what they show of each other (and fingerprint the same); an edited one's are."""
+    counting = CountingReads(monkeypatch)
+    root = write(tmp_path, HUGO)
+    first = folder(root)
+    before = await scanned(first)
+    checkpoint = first.checkpoint()
+    assert counting.asked == 1 and checkpoint
+    resumed = folder(root)
+    resumed.resume_from(checkpoint)
+    assert await scanned(resumed) == before and counting.asked == 1
+    assert resumed.checkpoint() == checkpoint
+    write(root, {"content/guide/install.md": HUGO["content/guide/install.md"].replace("it.", "it now.")})
+    edited = folder(root)
+    edited.resume_from(checkpoint)
+    after = await scanned(edited)
+    assert counting.asked == 2
+    assert {path for path in after if after[path] != before[path]} == {
+        "content/guide/install.md",
+        "content/guide/_index.md",
+    }
+
+
+async def test_a_git_site_s_checkpoint_is_its_commit_then_what_its_pages_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit on the first line (a checkpoint of an earlier release, the commit alone, still
+    reads), what the pages read of each other after it: not read again at the same commit."""
+    isolate_git(monkeypatch, tmp_path)
+    counting = CountingReads(monkeypatch)
+    repo = GitRepo(tmp_path / "site")
+    commit = repo.commit("site", HUGO)
+    first = git_connector(repo.path, site_url="https://docs.example.com/")
+    first.resume_from(commit)
+    before = await refs(first)
+    checkpoint = first.checkpoint()
+    assert checkpoint is not None and checkpoint.startswith(commit + "\n") and counting.asked == 1
+    resumed = git_connector(repo.path, site_url="https://docs.example.com/")
+    resumed.resume_from(checkpoint)
+    assert await refs(resumed) == before and counting.asked == 1

@@ -150,3 +150,53 @@ def test_a_bad_entry_is_one_sentence_naming_the_key(tmp_path: Path) -> None:
         "sources.docs.shown_front_matter.1.field: must name a front matter key, or a dotted path to a "
         "nested one such as params.signatures, got 'params..signatures'"
     )
+
+
+LISTED_SIGNATURE = {
+    "field": "params.functions_and_methods.signatures",
+    "label": "Syntax",
+    "style": "code",
+    "in_lists": "first",
+}
+SIGNED = (
+    "---\ntitle: strings.Contains\ndescription: Reports a substring.\nparams:\n  functions_and_methods:\n"
+    "    signatures: ['strings.Contains STRING SUBSTRING', 'contains STRING SUBSTRING']\n---\nText.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("site", "files", "section"),
+    [
+        ("hugo", HUGO, "content/functions/_index.md"),
+        (
+            "docusaurus",
+            {
+                "docusaurus.config.js": "module.exports = {url: 'https://x.dev', presets: [['classic', {}]]}",
+                "docs/functions/index.md": "---\ntitle: Functions\n---\n",
+                "docs/functions/contains.md": SIGNED,
+            },
+            "docs/functions/index.md",
+        ),
+        (
+            "mkdocs",
+            {
+                "mkdocs.yml": "site_name: Docs\n",
+                "docs/functions/index.md": "---\ntitle: Functions\n---\n",
+                "docs/functions/contains.md": SIGNED,
+            },
+            "docs/functions/index.md",
+        ),
+    ],
+)
+async def test_a_section_list_shows_each_page_s_fields_in_lists(
+    tmp_path: Path, site: str, files: dict[str, str], section: str
+) -> None:
+    """Every dialect's list of a section's pages shows the first signature under each function,
+    in code and unlabelled, as the Hugo docs' theme does."""
+    pages = await html_by_path(
+        connector(write(tmp_path, files), site=site, shown_front_matter=[LISTED_SIGNATURE])
+    )
+    listed = pages[section]
+    assert "<pre><code>strings.Contains STRING SUBSTRING\n</code></pre>" in listed
+    assert "contains STRING SUBSTRING" not in listed.replace("strings.Contains STRING SUBSTRING", "")
+    assert "Syntax" not in listed

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from connectors.filesystem import FilesystemOptions
 from ingest.document import BodyFormat
 from ingest.sites import ShownField
-from ingest.sites.shown import shown_markdown, with_shown
+from ingest.sites.listing import listed_page
+from ingest.sites.shown import listed_markdown, shown_markdown, with_shown
 
 FUNCTION = {
     "title": "strings.Contains",
@@ -147,3 +148,30 @@ def test_the_plural_label_is_an_option_too(tmp_path: Path) -> None:
     )
     with pytest.raises(ValidationError, match="plural_label needs a label"):
         options(tmp_path, [{"field": "aliases", "plural_label": "Aliases"}])
+
+
+def test_a_list_of_pages_shows_the_fields_in_lists_bare() -> None:
+    """``in_lists``: the first item, or all; no label; a field without it is not listed."""
+    first = ShownField("params.functions_and_methods.signatures", "Syntax", "code", in_lists="first")
+    every = ShownField("params.functions_and_methods.aliases", "Alias", in_lists="all")
+    fields = (ShownField("description"), first, every, ShownField("title", in_lists="first"))
+    listed = "```\nstrings.Contains STRING SUBSTRING\n```\n\ncontains\n\nstrings.Contains"
+    assert listed_markdown(FUNCTION, fields) == listed
+    assert listed_markdown({"title": "Alone"}, (first,)) == ""
+    assert listed_markdown(FUNCTION, (SIGNATURES,)) == ""
+
+
+def test_in_lists_is_an_option_too(tmp_path: Path) -> None:
+    chosen = options(tmp_path, [{"field": "signatures", "style": "code", "in_lists": "first"}])
+    listed = ShownField("signatures", style="code", in_lists="first")
+    assert chosen.site_settings().shown_front_matter == (listed,)
+    with pytest.raises(ValidationError, match="'first' or 'all'"):
+        options(tmp_path, [{"field": "signatures", "in_lists": "some"}])
+
+
+def test_a_listed_page_shows_them_inside_its_item() -> None:
+    item = listed_page("strings.Contains", "contains.md", "Reports it.", "```\nstrings.Contains S\n```")
+    assert item == (
+        "- [strings.Contains](<contains.md>): Reports it.\n\n  ```\n  strings.Contains S\n  ```\n"
+    )
+    assert listed_page("A", "a.md", None, "") == "- [A](<a.md>)"

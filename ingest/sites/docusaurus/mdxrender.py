@@ -197,7 +197,7 @@ class _Renderer:
         return value if isinstance(value, str) else None
 
     async def include(self, node: Element, source: str) -> str:
-        target = _import_path(self.path, source)
+        target = import_path(self.path, source)
         if target in self.chain:
             cycle = " -> ".join((*self.chain[self.chain.index(target) :], target))
             raise IncludeProblem(f"{self.page}: the includes go round in a circle: {cycle}")
@@ -263,7 +263,7 @@ class _Renderer:
                 raw = self.parsed.imports.get(child.source.strip(), "")
                 if raw.startswith("!!raw-loader!"):
                     parts.append(
-                        await self.context.read(_import_path(self.path, raw[len("!!raw-loader!") :])) or ""
+                        await self.context.read(import_path(self.path, raw[len("!!raw-loader!") :])) or ""
                     )
                 else:
                     parts.append(
@@ -332,7 +332,7 @@ def _is_markdown(source: str) -> bool:
     return source.lower().endswith((".md", ".mdx"))
 
 
-def _import_path(importer: str, source: str) -> str:
+def import_path(importer: str, source: str) -> str:
     """The site path an import of ``source`` in the file at ``importer`` reads."""
     if source.startswith("@site/"):
         return posixpath.normpath(source[len("@site/") :])

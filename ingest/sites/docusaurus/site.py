@@ -17,14 +17,24 @@ import logging
 import posixpath
 import re
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import yaml
 
-from ingest.sites.contract import NotAPage, PageProblem, PreparedPage, Role, SiteFiles, SiteSettings
+from ingest.sites.contract import (
+    CrossPageReads,
+    NotAPage,
+    PageProblem,
+    PreparedPage,
+    Role,
+    SiteFiles,
+    SiteSettings,
+)
 from ingest.sites.digest import structure_digest
 from ingest.sites.docusaurus.config import SiteConfig
-from ingest.sites.docusaurus.layout import Layout, Place, doc_id, is_markdown
+from ingest.sites.docusaurus.dependencies import CategoryPages, link_digest, shown_by_text
+from ingest.sites.docusaurus.layout import Layout, Place, doc_id, is_markdown, is_section
 from ingest.sites.docusaurus.links import Entry, SiteLinks, entry_for, number_prefix
 from ingest.sites.docusaurus.mdxrender import (
     DEFAULT_ADMONITIONS,
@@ -33,6 +43,8 @@ from ingest.sites.docusaurus.mdxrender import (
     render_page,
     split_front_matter,
 )
+from ingest.sites.listing import with_shown_below
+from ingest.sites.shown import listed_markdown
 
 _log = logging.getLogger(__name__)
 _METADATA_KEYS = ("description", "keywords", "tags", "authors", "date")
@@ -68,6 +80,8 @@ class DocusaurusSite:
         self.root = site_root(settings.site_url, config.base_url)
         self._roles: dict[str, Role] = {}
         self._links: SiteLinks | None = None
+        self._categories: CategoryPages | None = None
+        self._texts: dict[str, str | None] = {}
 
     def role(self, path: str) -> Role:
         role = self._roles.get(path)
@@ -88,6 +102,27 @@ class DocusaurusSite:
 
     def structure_digest(self, fingerprints: Mapping[str, str]) -> str:
         return structure_digest("docusaurus", self.settings, self.config_files, fingerprints, self.role)
+
+    def listed_files(self, path: str) -> list[str]:
+        """A category index page's cards: the pages of its folder and its subfolders' index pages."""
+        place = self.layout.place(path)
+        return self._cards(place) if place is not None and is_section(place) else []
+
+    async def cross_page_reads(self) -> CrossPageReads:
+        links = await self.links()
+        shows = {}
+        for path, entry in links.by_path.items():
+            if self.role(path) is Role.PAGE:
+                shown = await shown_by_text(path, self.read_text, partial(self._cards, entry.place))
+                if shown:
+                    shows[path] = shown
+        return CrossPageReads(links=link_digest(links.by_path.values()), shows=shows)
+
+    def _cards(self, place: Place) -> list[str]:
+        if self._categories is None:
+            pages = [path for path in sorted(self.paths) if self.role(path) is Role.PAGE]
+            self._categories = CategoryPages(self.layout, pages)
+        return self._categories.of(place)
 
     async def prepare(
         self, path: str, front: Mapping[str, Any], body: str
@@ -168,10 +203,14 @@ class DocusaurusSite:
         return self.config.markdown_format == "mdx"
 
     async def read_text(self, path: str) -> str | None:
-        raw = await self.files.read(path)
-        if raw is None:
-            return None
-        return raw.decode("utf-8", "replace").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        if path not in self._texts:
+            raw = await self.files.read(path)
+            self._texts[path] = (
+                None
+                if raw is None
+                else raw.decode("utf-8", "replace").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+            )
+        return self._texts[path]
 
     async def links(self) -> SiteLinks:
         if self._links is None:
@@ -217,7 +256,9 @@ class DocusaurusSite:
             target = posixpath.relpath(child.place.relative, folder or ".")
             title = child.title.replace("[", "\\[").replace("]", "\\]")
             described = f": {child.description}" if child.description else ""
-            lines.append(f"- [{title}](<./{target}>){described}")
+            front = read_front(await self.read_text(child.path) or "")
+            shown = listed_markdown(front, self.settings.shown_front_matter)
+            lines.append(with_shown_below(f"- [{title}](<./{target}>){described}", shown))
         return "\n".join(lines)
 
 
@@ -231,15 +272,6 @@ def site_root(site_url: str | None, base_url: str) -> str | None:
     if path_start < 0 or root[path_start:] in ("", "/"):
         return root.rstrip("/") + base_url  # the bare host: the site lives under its baseUrl
     return root if root.endswith("/") else root + "/"
-
-
-def is_section(place: Place) -> bool:
-    """Whether the doc is its folder's index (``index``, ``README`` or named like the folder)."""
-    if place.content.kind != "docs":
-        return False
-    folder, name = posixpath.split(place.relative)
-    stem = posixpath.splitext(name)[0].lower()
-    return stem in ("index", "readme") or (bool(folder) and stem == posixpath.basename(folder).lower())
 
 
 def content_title(body: str) -> str | None:

@@ -171,6 +171,19 @@ async def embedded_template_url(ctx: Context, node: Shortcode, prefix: str | Non
     return ""
 
 
+#: The shortcodes above that show other pages (their lists, descriptions or text), as only the
+#: page's text says which: a page calling one is read again whenever a file of the site changes.
+SHOWING_OTHER_PAGES = frozenset(
+    {
+        "glossary-term",
+        "glossary",
+        "get-page-desc",
+        "render-list-of-pages-in-section",
+        "render-table-of-pages-in-section",
+        "quick-reference",
+    }
+)
+
 HANDLERS: dict[str, Handler] = {
     "new-in": feature_state,
     "deprecated-in": feature_state,

@@ -116,22 +116,23 @@ class PageIndex:
             item = entry.item
             if entry.hidden or item.language != section.language or item.path == section.path:
                 continue
-            if self._parent(item) == section.key:
+            if parent_section(item, self.keys) == section.key:
                 found.append(entry)
         return sorted(found, key=lambda entry: (entry.weight <= 0, entry.weight, entry.link_title.lower()))
 
-    def _parent(self, item: ContentFile) -> str | None:
-        """The key of the section a page belongs to: the nearest folder with an ``_index`` (a
-        top-level folder is a section even without one)."""
-        if item.kind == "home":
-            return None
-        folder = item.key.rpartition("/")[0]
-        while "/" in folder:
-            found = self.keys.find("/" + folder, None, item.language)
-            if found is not None and found.kind == "section":
-                break
-            folder = folder.rpartition("/")[0]
-        return folder
+
+def parent_section(item: ContentFile, keys: ContentKeys) -> str | None:
+    """The key of the section a page belongs to: the nearest folder with an ``_index`` (a
+    top-level folder is a section even without one); None for the home page."""
+    if item.kind == "home":
+        return None
+    folder = item.key.rpartition("/")[0]
+    while "/" in folder:
+        found = keys.find("/" + folder, None, item.language)
+        if found is not None and found.kind == "section":
+            break
+        folder = folder.rpartition("/")[0]
+    return folder
 
 
 class HugoLinks:

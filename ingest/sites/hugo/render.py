@@ -24,7 +24,7 @@ from ingest.sites.hugo.shortcodes import Code, Node, Shortcode, parse, source_of
 
 _LINE_PREFIX = re.compile(r"[ \t>]*")
 _REFERENCE_DEFINITION = re.compile(r"\s{0,3}\[[^\]]+\]:\s*$")
-_INCLUDES = ("include", "readfile", "content", "embed-md")
+INCLUDES = ("include", "readfile", "content", "embed-md")
 #: Shortcodes whose inner text is code: it is shown as written, nothing in it is rendered.
 _CODE_LIKE = ("highlight", "code-toggle", "code", "hl")
 _HANDLERS: dict[str, Handler] = {**themes.HANDLERS, **builtins.HANDLERS, **docs.HANDLERS}
@@ -102,7 +102,7 @@ class Renderer:
             return await self._ref(node, before)
         if lowered in _CODE_LIKE:
             return block(await self._code(node, prefix), prefix)
-        if lowered in _INCLUDES:
+        if lowered in INCLUDES:
             return block(await self._include(node), prefix, inline=prefix is None)
         if (handler := _HANDLERS.get(lowered)) is not None:
             return await handler(self, node, prefix)
@@ -143,7 +143,7 @@ class Renderer:
         if not target:
             raise IncludeProblem(f"The {node.tag.name} shortcode names no file to include.")
         found = self.pages.find(target, self.current_path, self.language)
-        path = found.path if found is not None else _source_path(target, self.current_path)
+        path = found.path if found is not None else source_path(target, self.current_path)
         raw = await self.pages.text(path)
         if raw is None:
             raise IncludeProblem(f"The {node.tag.name} shortcode includes {target}, which does not exist.")
@@ -184,7 +184,7 @@ class Renderer:
         return f"/{glossary[0].key}/#{text.anchor(found.base_name, self.pages.config)}"
 
 
-def _source_path(target: str, from_path: str) -> str:
+def source_path(target: str, from_path: str) -> str:
     """A ``readfile``-style path: from the site's root when it starts with ``/``, else from the page."""
     if target.startswith("/"):
         return target.lstrip("/")

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ingest.sites.contract import (
+    CrossPageReads,
     NotAPage,
     PageProblem,
     PreparedPage,
@@ -34,6 +35,7 @@ from ingest.sites.hugo.content import (
     content_files,
     unrendered,
 )
+from ingest.sites.hugo.dependencies import SectionMembers, ShownFiles, link_digest
 from ingest.sites.hugo.frontmatter import FrontMatterError, decode, split_front_matter
 from ingest.sites.hugo.links import ContentKeys, HugoLinks, PageIndex, entries, join
 from ingest.sites.hugo.page import lowered, metadata, title_of, unpublished
@@ -41,7 +43,7 @@ from ingest.sites.hugo.render import IncludeProblem, Renderer
 from ingest.sites.hugo.shortcodes import static_output
 from ingest.sites.hugo.urls import absolute, page_path, permalink_rules
 from ingest.sites.listing import description_of, listed_page
-from ingest.sites.shown import shown_markdown
+from ingest.sites.shown import listed_markdown, shown_markdown
 
 #: Bumped when the dialect's output changes, so pages prepared by an older one are re-read.
 _VERSION = b"hugo-dialect/3"
@@ -80,6 +82,7 @@ class HugoSite:
         self._data: dict[str, object] = {}
         self._glossaries: dict[str, tuple[ContentFile, dict[str, ContentFile]] | None] = {}
         self._links: HugoLinks | None = None
+        self._members: SectionMembers | None = None
         self._lock = asyncio.Lock()
         self._data_lock = asyncio.Lock()
 
@@ -130,6 +133,20 @@ class HugoSite:
             elif role is Role.PARTIAL or path in _DATA_READ or path.startswith(_SHORTCODE_FOLDERS):
                 digest.update(f"partial\0{path}\0{fingerprints.get(path, '')}\n".encode())
         return digest.hexdigest()
+
+    def listed_files(self, path: str) -> list[str]:
+        """A section page's pages and subsections, whose titles and descriptions it may list."""
+        item = self.pages.get(path)
+        if item is None:
+            return []
+        if self._members is None:
+            self._members = SectionMembers(self.pages.values(), self.keys)
+        return self._members.of(item)
+
+    async def cross_page_reads(self) -> CrossPageReads:
+        index = (await self._built_links()).index
+        pages = {path: item for path, item in self.pages.items() if self.role(path) is Role.PAGE}
+        return await ShownFiles(self.find, self.text).reads(link_digest(index), pages)
 
     # Loading
 
@@ -183,8 +200,10 @@ class HugoSite:
         lines = []
         for child in children:
             # What Hugo's list templates show under a page's link: its description, else its summary.
-            described = description_of(await self.front(child.item), "description", "summary")
-            lines.append(listed_page(child.link_title, _relative(child.item.path, folder), described))
+            front = await self.front(child.item)
+            described = description_of(front, "description", "summary")
+            shown = listed_markdown(front, self.settings.shown_front_matter)
+            lines.append(listed_page(child.link_title, _relative(child.item.path, folder), described, shown))
         return "\n".join(lines) + "\n"
 
     def _locale(self, item: ContentFile) -> str | None:

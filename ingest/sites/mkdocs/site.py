@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from ingest.sites.contract import (
+    CrossPageReads,
     NotAPage,
     PageProblem,
     PreparedPage,
@@ -33,9 +34,10 @@ from ingest.sites.mkdocs.autorefs import Autorefs
 from ingest.sites.mkdocs.blocks import BlockRewriter
 from ingest.sites.mkdocs.blog import Blog, post_date
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
+from ingest.sites.mkdocs.dependencies import MAY_INCLUDE, SectionPages, link_digest
 from ingest.sites.mkdocs.excerpts import excerpt
 from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
-from ingest.sites.mkdocs.layout import DocFile, Layout, canonical_locale, nav_titles
+from ingest.sites.mkdocs.layout import DocFile, Layout, canonical_locale, is_markdown, nav_titles
 from ingest.sites.mkdocs.links import MkDocsLinks, PageAt
 from ingest.sites.mkdocs.macros import expand_macros, macros_options
 from ingest.sites.mkdocs.pages import (
@@ -46,11 +48,13 @@ from ingest.sites.mkdocs.pages import (
     multimarkdown_meta,
     yaml_front_matter,
 )
+from ingest.sites.shown import listed_markdown
 from ingest.sites.slugs import github_slug, toc_slug, unique
 
 #: Bump when the dialect's output changes for the same input, so pages are read again.
 _VERSION = "mkdocs-2"
 _GITHUB_SLUGIFIERS = ("pymdownx.slugs", "slugify_unicode", "uslugify", "gfm")
+_INDEXES = ("index.md", "README.md")
 
 
 class MkDocsSite:
@@ -75,6 +79,7 @@ class MkDocsSite:
         self._links: MkDocsLinks | None = None
         self._autorefs_on = config.plugin("autorefs", "mkdocstrings") is not None
         self._refs: Autorefs | None = None
+        self._sections: SectionPages | None = None
         critic = config.extension("pymdownx.critic") or {}
         self._critic_mode = str(critic.get("mode", "view"))
         self._callouts = config.extension("callouts", "markdown_callouts") is not None
@@ -89,6 +94,35 @@ class MkDocsSite:
 
     def structure_digest(self, fingerprints: Mapping[str, str]) -> str:
         return structure_digest(_VERSION, self.settings, self.config.files, fingerprints, self.role)
+
+    def listed_files(self, path: str) -> list[str]:
+        """A section's index page: the pages it lists when it has no text of its own."""
+        rel = self.layout.docs_relative(path)
+        if rel is None or posixpath.basename(rel) not in _INDEXES:
+            return []
+        if self._sections is None:
+            # Every Markdown file of docs_dir, excluded or not: listing one too many costs nothing.
+            relatives = {each: self.layout.docs_relative(each) for each in sorted(self.layout.paths)}
+            docs = {each: found for each, found in relatives.items() if found and is_markdown(found)}
+            self._sections = SectionPages(docs)
+        return self._sections.of(path, rel)
+
+    async def cross_page_reads(self) -> CrossPageReads:
+        links = await self.links()
+        assert isinstance(links, MkDocsLinks)
+        shows: dict[str, frozenset[str]] = {}
+        for path in sorted(links.pages):
+            text = await self._read_text(path)
+            if text is None or not MAY_INCLUDE.search(text):
+                continue
+            _, body = yaml_front_matter(text)
+            try:
+                expansion = await Includer(self.includes, self._read_text, self._exists, path).expand(body)
+            except IncludeProblem:
+                continue  # the page fails to prepare, whatever its includes hold
+            if expansion.included:
+                shows[path] = frozenset(expansion.included)
+        return CrossPageReads(links=link_digest(links.pages), shows=shows)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -172,9 +206,9 @@ class MkDocsSite:
             if child is None or child.locale != doc.locale or not self.layout.in_section(child.rel, folder):
                 continue
             front, title = await self._front_and_title(child)
-            items.append(
-                listed_page(title, posixpath.relpath(child.rel, folder or "."), description_of(front))
-            )
+            shown = listed_markdown(front, self.settings.shown_front_matter)
+            target = posixpath.relpath(child.rel, folder or ".")
+            items.append(listed_page(title, target, description_of(front), shown))
         return "\n".join(items) or None
 
     async def _excerpts(self, index: DocFile) -> list[str]:

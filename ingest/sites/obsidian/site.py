@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ingest.sites.contract import (
+    CrossPageReads,
     NotAPage,
     PageProblem,
     PreparedPage,
@@ -18,6 +19,7 @@ from ingest.sites.contract import (
     SiteLinks,
     SiteSettings,
 )
+from ingest.sites.obsidian.dependencies import embeds, link_digest
 from ingest.sites.obsidian.lines import strip_comments
 from ingest.sites.obsidian.links import ObsidianLinks
 from ingest.sites.obsidian.notes import Note, VaultFiles, is_published, read_note
@@ -52,18 +54,29 @@ class ObsidianSite:
         return self._layout.role(path)
 
     def structure_digest(self, fingerprints: Mapping[str, str]) -> str:
-        """Every note's fingerprint (any note may be embedded in another, and its headings and
-        aliases are what links to it resolve by), which other files exist (attachments resolve
-        by name) and the vaults' config; not Obsidian's workspace state, nor files outside."""
-        digest = hashlib.sha256(f"obsidian 1\n{self._settings!r}\n".encode())
+        """Which notes and other files exist (attachments resolve by name) and the vaults'
+        config; not Obsidian's workspace state, nor files outside. What a note reads of other
+        notes (their headings and aliases, what it embeds) are its dependencies."""
+        digest = hashlib.sha256(f"obsidian 2\n{self._settings!r}\n".encode())
         for path in sorted(fingerprints):
             vault = self._layout.vault_of(path)
             if path in self._layout.config_files:
                 digest.update(f"config {path} {fingerprints[path]}\n".encode())
             elif vault is not None and not _hidden(relative := vault.relative(path)):
-                kind = f"note {fingerprints[path]}" if relative.lower().endswith(".md") else "file"
+                kind = "note" if relative.lower().endswith(".md") else "file"
                 digest.update(f"{kind} {path}\n".encode())
         return digest.hexdigest()
+
+    def listed_files(self, path: str) -> list[str]:
+        return []  # a note lists no other note by its path alone
+
+    async def cross_page_reads(self) -> CrossPageReads:
+        await self._index()
+        notes = {path: note for path, note in self._notes.items() if note is not None}
+        shows: dict[str, frozenset[str]] = {}
+        for vault in self._layout.vaults:
+            shows |= embeds(vault.root, self._vault_files[vault.root], notes)
+        return CrossPageReads(links=link_digest(notes), shows=shows)
 
     async def prepare(
         self, path: str, front: Mapping[str, Any], body: str

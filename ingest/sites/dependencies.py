@@ -1,0 +1,116 @@
+"""What a page shows of other files, folded into its fingerprint: it is read again when they
+change, and only then.
+
+A site's structure digest says which pages exist; what a page shows of *other* pages is not in
+it: a section page lists its pages' titles and descriptions, a link reads the URL its target's
+front matter gives it, an include or embed shows another page's text. A site that says so
+(:class:`~ingest.sites.contract.SiteDependencies`) has each page's fingerprint folded with
+
+* the fingerprints of the files it lists, known from paths alone (its section's pages): at
+  every scan, at no cost;
+* the site's link digest (every page's URL), the fingerprints of the files its text shows, and,
+  for a page showing other pages in a way its site cannot tell, a digest of every file: found
+  by reading the pages, which is done only when some file changed since the scan the connector
+  remembers (:class:`Remembered`, kept as its checkpoint). An unchanged source reads nothing;
+  a scan after a change reads what the run reads anyway to convert the changed pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ingest.document import DocumentRef
+from ingest.sites.contract import CrossPageReads, Role, Site, SiteDependencies
+from ingest.sites.source import fold
+
+#: Bumped when what is remembered, how pages are folded, or what a dialect says its pages read
+#: of each other changes: a checkpoint of an older release is then found again, not trusted.
+_VERSION = "site-dependencies/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    """What the pages read of each other, and of which files (their digest) it was found."""
+
+    files: str
+    reads: CrossPageReads
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {
+                "version": _VERSION,
+                "files": self.files,
+                "links": self.reads.links,
+                "shows": {page: sorted(shown) for page, shown in sorted(self.reads.shows.items())},
+                "shows_any": sorted(self.reads.shows_any),
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def loads(cls, text: str | None) -> Remembered | None:
+        """What :meth:`dumps` wrote, or None for anything else (nothing remembered, another version)."""
+        try:
+            value = json.loads(text or "")
+        except ValueError:
+            return None
+        if not isinstance(value, dict) or value.get("version") != _VERSION:
+            return None
+        files, links, shows, shows_any = (value.get(key) for key in ("files", "links", "shows", "shows_any"))
+        if not (isinstance(files, str) and isinstance(links, str) and isinstance(shows, dict)):
+            return None
+        if not isinstance(shows_any, list) or not all(isinstance(item, list) for item in shows.values()):
+            return None
+        reads = CrossPageReads(
+            links=links,
+            shows={str(page): frozenset(map(str, shown)) for page, shown in shows.items()},
+            shows_any=frozenset(map(str, shows_any)),
+        )
+        return cls(files, reads)
+
+
+@dataclass(frozen=True, slots=True)
+class FoldedPages:
+    """The site's pages with their folded fingerprints, and what to remember for the next scan."""
+
+    refs: list[DocumentRef]
+    #: For the connector's checkpoint: None when the site states no dependencies.
+    remembered: str | None
+
+
+async def folded_page_refs(
+    site: Site,
+    fingerprints: Mapping[str, str],
+    wanted: Callable[[str], bool] = lambda path: True,
+    remembered: str | None = None,
+) -> FoldedPages:
+    """The site's pages among ``fingerprints`` (every file of the source, by path) that are
+    ``wanted``, in path order, each fingerprint folded with the structure digest and, when the
+    site states them, with its dependencies; ``remembered``: what the last scan remembered."""
+    structure = site.structure_digest(fingerprints)
+    pages = [path for path in sorted(fingerprints) if wanted(path) and site.role(path) is Role.PAGE]
+    if not isinstance(site, SiteDependencies):
+        return FoldedPages([DocumentRef(path, fold(fingerprints[path], structure)) for path in pages], None)
+    files = _files_digest(structure, fingerprints)
+    known = Remembered.loads(remembered)
+    reads = known.reads if known is not None and known.files == files else await site.cross_page_reads()
+    refs = []
+    for path in pages:
+        shown = sorted({*site.listed_files(path), *reads.shows.get(path, ())} - {path})
+        parts = [structure, reads.links, *(f"{each}\0{fingerprints.get(each, '')}" for each in shown)]
+        if path in reads.shows_any:
+            parts.append(files)
+        refs.append(DocumentRef(path, fold(fingerprints[path], "\n".join(parts))))
+    return FoldedPages(refs, Remembered(files, reads).dumps())
+
+
+def _files_digest(structure: str, fingerprints: Mapping[str, str]) -> str:
+    """A digest of the structure and of every file's path and fingerprint: what the pages read of
+    each other cannot have changed while it stays the same."""
+    digest = hashlib.sha256(f"{_VERSION}\0{structure}".encode())
+    for path in sorted(fingerprints):
+        digest.update(f"\n{path}\0{fingerprints[path]}".encode())
+    return digest.hexdigest()
