@@ -53,8 +53,12 @@ def run_demo(config_file: Path, console: Console) -> int:
         f"({', '.join(sorted(str(c['name']) for c in collections))})."
     )
     console.print(
-        f"This run sent {len(requests)} requests ({writes} writes). "
+        f"This run sent {_count(len(requests), 'request')} ({_count(writes, 'write')}). "
         "Run `ingest demo` again: unchanged documents send no write (one read checks the source in "
         "Intercom). Edit a file under examples/docs and rerun to see one update."
     )
     return 0 if all(result.ok for result in results) else 1
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
