@@ -3,7 +3,9 @@
 URLs are built from the configured help center's ``url``: ``{url}/en/collections/{id}-{slug}``
 and ``{url}/{locale}/articles/{id}-{slug}``. A draft has no URL (``null``; left out of a
 translation, whose ``url`` the spec does not let be null), as Intercom gives drafts none.
-An article's ``parent_ids`` are its collection's ancestry, top-level collection first.
+An article's ``parent_ids`` are the collections it is placed in ("the ids of the parent
+collections to place this article in", as the Preview description says of the same field in
+requests): here its one direct parent, never the ancestry above it.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def article_api(state: EmulatorState, article: Article, *, full: bool = True) ->
         "updated_at": article.updated_at,
         "url": _article_url(root, DEFAULT_LOCALE, article.id, article.title, article.state),
         "parent_id": article.parent_id,
-        "parent_ids": [] if article.parent_id is None else store.path_to(article.parent_id),
+        "parent_ids": [] if article.parent_id is None else [article.parent_id],
         "parent_type": article.parent_type,
         "tags": {"type": "tag.list", "tags": []},
     }

@@ -52,7 +52,9 @@ async def test_a_new_article_is_a_standalone_draft(client: aiohttp.ClientSession
 
 
 async def test_a_published_article_in_a_nested_collection(client: aiohttp.ClientSession) -> None:
-    """parent_id (integer) files it; parent_ids is the collection ancestry; published gets a URL."""
+    """parent_id (integer) files it; parent_ids names the collections it is placed in (its direct
+    parent, not the ancestry: "the ids of the parent collections to place this article in", as the
+    Preview description says of the same field in requests); published gets a URL."""
     top = await collection(client, "Guides")
     child = await collection(client, "Install", parent_id=top)
     article = await create(
@@ -64,7 +66,7 @@ async def test_a_published_article_in_a_nested_collection(client: aiohttp.Client
         parent_id=int(child),
     )
     assert (article["parent_id"], article["parent_type"]) == (int(child), "collection")
-    assert article["parent_ids"] == [int(top), int(child)]
+    assert article["parent_ids"] == [int(child)]
     assert article["url"] == f"https://help.example.com/en/articles/{article['id']}-install-on-linux"
     assert (article["body"], article["description"], article["state"]) == (
         "<p>Run it</p>",
