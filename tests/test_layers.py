@@ -32,7 +32,14 @@ SITE_CONTRACT = ("ingest.sites.contract", "ingest.sites.slugs")
 #: which links need no resolving, how a checkbox reads as text, how deep Markdown may nest.
 SHARED = ("ingest.hrefs", "ingest.checkboxes", "ingest.markdown_nesting")
 #: Imported by layers that must stay light, so they import nothing of the project either.
-LEAVES = (*FOUNDATION, *SHARED, "ingest.api_defaults", "ingest.progress", "ingest.language_id")
+LEAVES = (
+    *FOUNDATION,
+    *SHARED,
+    "ingest.api_defaults",
+    "ingest.api_versions",
+    "ingest.progress",
+    "ingest.language_id",
+)
 ENGINE = ("ingest.engine", "ingest.runner", "ingest.collect", "ingest.plan", "ingest.watch")
 FRONT_ENDS = ("ingest.cli", "ingest.demo", "ingest.report")
 
@@ -78,7 +85,7 @@ RULES = (
         "the Intercom client is a library: it knows nothing of the engine, connectors, targets, "
         "the converter or state",
         importers=("ingest.intercom",),
-        may_import=(*FOUNDATION, "ingest.api_defaults"),
+        may_import=(*FOUNDATION, "ingest.api_defaults", "ingest.api_versions"),
     ),
     Rule(
         "the converter turns documents into HTML: it knows nothing of Intercom, targets, the engine or state",
@@ -88,7 +95,7 @@ RULES = (
     Rule(
         "the emulator stands in for Intercom: it knows nothing of the engine, nor of the client it tests",
         importers=("ingest.emulator",),
-        may_import=(*FOUNDATION, "ingest.api_defaults"),
+        may_import=(*FOUNDATION, "ingest.api_defaults", "ingest.api_versions"),
     ),
     Rule("a leaf module imports nothing of the project", importers=LEAVES, may_import=()),
     Rule(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from ingest.api_versions import ApiFeatures, features_of
 from ingest.emulator.config import EmulatorConfig
 from ingest.emulator.faults import Faults, FaultUpdate
 from ingest.emulator.limits import RateLimiter
@@ -38,6 +39,11 @@ class EmulatorState:
         if self.config.data_file is not None:
             self.data_file = DataFile(self.config.data_file, self.store)
             self.data_file.load()
+
+    @property
+    def default_features(self) -> ApiFeatures:
+        """The app's default version: requests without ``Intercom-Version`` are answered in it."""
+        return features_of(self.config.api_version)
 
     def persist(self) -> None:
         """Save the store if persistence is on and something changed."""

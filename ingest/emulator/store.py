@@ -59,9 +59,12 @@ class ExternalPage:
     created_at: UnixTime
     updated_at: UnixTime
     last_ingested_at: UnixTime
+    #: Fin for sales; false unless a version that can set it did (a default, so data saved
+    #: before it existed still loads).
+    ai_sales_agent_availability: bool = False
 
     def to_api(self) -> dict[str, Any]:
-        """The ``external_page`` JSON object."""
+        """The ``external_page`` JSON object (the same in every version)."""
         body: dict[str, Any] = {
             "type": "external_page",
             "id": self.id,
@@ -69,7 +72,7 @@ class ExternalPage:
             "html": self.html,
             "ai_agent_availability": self.ai_agent_availability,
             "ai_copilot_availability": self.ai_copilot_availability,
-            "ai_sales_agent_availability": False,
+            "ai_sales_agent_availability": self.ai_sales_agent_availability,
             "fin_availability": self.ai_agent_availability,
             "locale": self.locale,
             "source_id": self.source_id,
@@ -93,6 +96,7 @@ class PageFields:
     url: str | None = None
     ai_agent_availability: bool | None = None
     ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
 
 
 @dataclass
@@ -103,6 +107,8 @@ class Store:
     version: int = 0
     next_source_id: int = 1
     next_page_id: int = 1
+    #: Sources deleted so far: the source list's totals still count them, as Intercom's do.
+    deleted_sources: int = 0
     _sources: dict[int, Source] = field(default_factory=dict)
     # Insertion order is ascending id (ids only grow), so reversed() lists newest first.
     _pages: dict[str, ExternalPage] = field(default_factory=dict)
@@ -152,6 +158,7 @@ class Store:
         for page_id in self._by_source.pop(source_id, set()):
             page = self._pages.pop(page_id)
             del self._by_external[(page.source_id, page.external_id)]
+        self.deleted_sources += 1
         self._touch()
         return True
 
@@ -184,6 +191,7 @@ class Store:
             url=fields.url,
             ai_agent_availability=bool(fields.ai_agent_availability),
             ai_copilot_availability=bool(fields.ai_copilot_availability),
+            ai_sales_agent_availability=bool(fields.ai_sales_agent_availability),
             created_at=now,
             updated_at=now,
             last_ingested_at=now,
@@ -213,6 +221,8 @@ class Store:
             page.ai_agent_availability = fields.ai_agent_availability
         if fields.ai_copilot_availability is not None:
             page.ai_copilot_availability = fields.ai_copilot_availability
+        if fields.ai_sales_agent_availability is not None:
+            page.ai_sales_agent_availability = fields.ai_sales_agent_availability
         page.updated_at = page.last_ingested_at = now
         self._sources[page.source_id].last_synced_at = now
         self._touch()
@@ -255,6 +265,7 @@ class Store:
     def clear(self) -> None:
         """Delete everything; ids keep increasing so stale ids never name new objects."""
         self._sources.clear()
+        self.deleted_sources = 0
         self._pages.clear()
         self._by_external.clear()
         self._by_source.clear()
@@ -268,6 +279,7 @@ class Store:
             "format": 1,
             "next_source_id": self.next_source_id,
             "next_page_id": self.next_page_id,
+            "deleted_sources": self.deleted_sources,
             "sources": [asdict(s) for s in self._sources.values()],
             "pages": [asdict(p) for p in self._pages.values()],
             "help_center": self.help_center.dump(),
@@ -297,6 +309,7 @@ class Store:
             self._add_page(page)
         self.next_source_id = max([int(data["next_source_id"]), *(s.id + 1 for s in sources)])
         self.next_page_id = max([int(data["next_page_id"]), *(int(p.id) + 1 for p in pages)])
+        self.deleted_sources = int(data.get("deleted_sources", 0))  # absent from older files
 
 
 def _window(items: Iterator[_T], offset: int, limit: int | None) -> list[_T]:
