@@ -16,6 +16,10 @@ Rules where the spec is silent:
   keeps articles shown in that help center (a standalone article is in the default one).
   Results are most recently updated first and carry no highlights.
 * The body is stored as sent (Intercom rewrites HTML; the emulator does not).
+* Per version (:mod:`ingest.emulator.versions`): 2.15 answers ``parent_id`` and ``parent_type``
+  beside ``parent_ids``; 2.16 and later ``parent_ids`` only, with the availability flags and
+  ``body_markdown`` their writes may set (:mod:`ingest.emulator.knowledge_fields`). The flags
+  and ``body_markdown`` of a translation are not modelled.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from ingest.emulator.errors import ApiProblem, invalid, missing, not_found
 from ingest.emulator.help_center_shapes import DEFAULT_LOCALE, article_api
 from ingest.emulator.help_center_store import Article, Translations
 from ingest.emulator.help_center_wire import cursor_window, numeric_id, path_id, translated_content
+from ingest.emulator.knowledge_fields import written_fields
+from ingest.emulator.versions import article_shape, version_of
 from ingest.emulator.wire import json_object, one_of, optional
 
 routes = web.RouteTableDef()
@@ -49,7 +55,7 @@ def _article(request: web.Request) -> Article:
 
 
 def _render(request: web.Request, article: Article, *, full: bool = True) -> dict[str, Any]:
-    return article_api(state_of(request), article, full=full)
+    return article_shape(article_api(state_of(request), article, full=full), version_of(request))
 
 
 def _content(body: dict[str, Any]) -> tuple[dict[str, Any], Translations]:
@@ -124,6 +130,7 @@ async def create_article(request: web.Request) -> web.Response:
             field="author_id",
         )
     _checked(request, main)
+    extra = written_fields(body, version_of(request), html_given="body" in main)
     parent_id = optional(body, "parent_id", int)
     parent_type = optional(body, "parent_type", str)
     if parent_type is not None:
@@ -133,12 +140,13 @@ async def create_article(request: web.Request) -> web.Response:
     article = state_of(request).store.help_center.create_article(
         title=main["title"],
         description=main.get("description", ""),
-        body=main.get("body", ""),
+        body=extra.pop("body", main.get("body", "")),
         author_id=main["author_id"],
         state=main.get("state", "draft"),
         parent_id=parent_id,
         parent_type=None if parent_id is None else parent_type or "collection",
         translations=_translations(request, given, None, main["author_id"]),
+        extra=extra,
     )
     return web.json_response(_render(request, article))
 
@@ -181,6 +189,7 @@ async def update_article(request: web.Request) -> web.Response:
     body = await json_object(request)
     main, given = _content(body)
     changes = _checked(request, main)
+    changes.update(written_fields(body, version_of(request), html_given="body" in main))
     raw_parent = optional(body, "parent_id", str)
     parent_type = optional(body, "parent_type", str)
     if parent_type is not None:

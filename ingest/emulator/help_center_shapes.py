@@ -16,6 +16,7 @@ from typing import Any
 from ingest.emulator.config import EmulatorHelpCenter
 from ingest.emulator.context import EmulatorState
 from ingest.emulator.help_center_store import Article, Collection
+from ingest.emulator.knowledge_fields import markdown_of
 
 #: The help centers' default locale: its content is an article's main title and body.
 DEFAULT_LOCALE = "en"
@@ -74,7 +75,9 @@ def collection_api(state: EmulatorState, collection: Collection) -> dict[str, An
 
 
 def article_api(state: EmulatorState, article: Article, *, full: bool = True) -> dict[str, Any]:
-    """The ``article`` JSON object, or with ``full=False`` the ``article_list_item`` (no statistics)."""
+    """The ``article`` JSON object, or with ``full=False`` the ``article_list_item`` (no statistics),
+    with every field any version shows: :func:`~ingest.emulator.versions.article_shape` keeps
+    those of one version."""
     store = state.store.help_center
     root = _root(state, store.help_center_of(article, state.config.help_centers[0].id))
     body: dict[str, Any] = {
@@ -93,6 +96,10 @@ def article_api(state: EmulatorState, article: Article, *, full: bool = True) ->
         "parent_ids": [] if article.parent_id is None else [article.parent_id],
         "parent_type": article.parent_type,
         "tags": {"type": "tag.list", "tags": []},
+        "ai_chatbot_availability": article.ai_chatbot_availability,
+        "ai_copilot_availability": article.ai_copilot_availability,
+        "ai_sales_agent_availability": article.ai_sales_agent_availability,
+        "body_markdown": markdown_of(article.body, article.body_markdown),
     }
     if article.translations:
         body["default_locale"] = DEFAULT_LOCALE

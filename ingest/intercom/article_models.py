@@ -195,6 +195,15 @@ class Article(_ApiObject):
     def _no_parents(cls, value: Any) -> Any:
         return () if value is None else value
 
+    @property
+    def collection_ids(self) -> frozenset[str]:
+        """The collections the article is placed in: 2.15 names its one in ``parent_id``, 2.16 and
+        later only in ``parent_ids`` (the parent collections it is placed in), so read both."""
+        ids = {str(parent) for parent in self.parent_ids}
+        if self.parent_id is not None:
+            ids.add(str(self.parent_id))
+        return frozenset(ids)
+
 
 class Collection(_ApiObject):
     """A Help Center collection; ``parent_id`` ``None`` is a top-level one."""

@@ -16,6 +16,8 @@ from ingest.runner import run_sources
 
 TOKEN = "e2e-token-0123456789"
 SOURCE_URL = "https://docs.example.com"
+#: The API versions fin-ingest speaks: parametrize a test about them with these.
+VERSIONS = ("2.15", "2.16", "Preview")
 
 
 def write_docs(root: Path, count: int) -> dict[str, str]:

@@ -156,3 +156,23 @@ def test_collection_ids_are_strings() -> None:
     """A collection's id and parent_id are strings even when sent as numbers."""
     parsed = Collection.model_validate({"id": 160, "name": "S", "parent_id": 159, "help_center_id": None})
     assert (parsed.id, parsed.parent_id, parsed.help_center_id) == ("160", "159", None)
+
+
+@pytest.mark.parametrize(
+    ("answer", "collections"),
+    [
+        ({"parent_id": 145, "parent_type": "collection", "parent_ids": [145]}, {"145"}),
+        ({"parent_id": 145, "parent_type": "collection", "parent_ids": []}, {"145"}),
+        ({"parent_ids": [145]}, {"145"}),
+        ({"parent_ids": [18, 19]}, {"18", "19"}),
+        ({"parent_id": None, "parent_ids": []}, set()),
+        ({}, set()),
+    ],
+    ids=["2.15", "2.15-example", "2.16", "two-help-centers", "standalone", "bare"],
+)
+def test_an_articles_collections_are_read_from_either_versions_shape(
+    answer: dict[str, Any], collections: set[str]
+) -> None:
+    """2.15 names the collection in parent_id, 2.16 and Preview only in parent_ids: both are read."""
+    article = Article.model_validate({"id": "42", "title": "T", **answer})
+    assert article.collection_ids == collections

@@ -114,3 +114,53 @@ def test_contract_names_what_is_wrong(
 
     assert complaint in str(caught.value)
     assert str(caught.value).startswith(f"{method} ")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "field", "knows"),
+    [
+        ("POST", "/ai/external_pages", {"ai_sales_agent_availability": True}, {"Preview"}),
+        (
+            "PUT",
+            "/ai/external_pages/5",
+            {"url": "https://docs.example.com/g", "ai_copilot_availability": True},
+            {"Preview"},
+        ),
+    ],
+    ids=["sales-agent-on-upsert", "availability-on-put"],
+)
+@pytest.mark.parametrize("version", ["2.15", "2.16", "Preview"])
+def test_each_request_is_held_to_its_versions_description(
+    method: str, url: str, field: dict[str, Any], knows: set[str], version: str
+) -> None:
+    """The Intercom-Version header picks the description: a field only a later version describes
+    passes there and breaks the contract in the others, naming the field (the API would ignore it)."""
+    headers = {**JSON_HEADERS, "Intercom-Version": version}
+    body = json.dumps({**PAGE_BODY, **field})
+    if version in knows:
+        validate_request(method, url, headers, body)
+        return
+    with pytest.raises(AssertionError) as caught:
+        validate_request(method, url, headers, body)
+    assert f"breaks the Intercom {version} contract" in str(caught.value)
+    named = next(iter(field.keys() - {"url"}))
+    assert f"'{named}'" in str(caught.value) and "unexpected" in str(caught.value)
+
+
+@pytest.mark.parametrize("version", ["2.15", "2.16", "Preview"])
+def test_article_availability_is_a_2_16_field(version: str) -> None:
+    """POST /articles with ai_chatbot_availability keeps the 2.16 and Preview contracts, not 2.15's."""
+    headers = {**JSON_HEADERS, "Intercom-Version": version}
+    body = json.dumps({"title": "T", "author_id": 1, "ai_chatbot_availability": True})
+    if version == "2.15":
+        with pytest.raises(AssertionError, match="'ai_chatbot_availability' was unexpected"):
+            validate_request("POST", "/articles", headers, body)
+    else:
+        validate_request("POST", "/articles", headers, body)
+
+
+def test_a_request_without_a_version_breaks_the_contract() -> None:
+    """No Intercom-Version header: the API would answer in the app's default, whatever it is."""
+    headers = {k: v for k, v in HEADERS.items() if k != "Intercom-Version"}
+    with pytest.raises(AssertionError, match="no Intercom-Version header"):
+        validate_request("GET", "/ai/external_pages", headers, None)
