@@ -24,7 +24,7 @@ from ingest.plan import Upsert
 from ingest.runner import build_connector, run_sources
 from ingest.targets.base import Sent
 from ingest.targets.external_pages.sending import ExternalPagesSender
-from tests.e2e.conftest import SOURCE_URL, TOKEN, Harness, write_config, write_docs
+from tests.e2e.conftest import SOURCE_URL, TOKEN, VERSIONS, Harness, write_config, write_docs
 
 
 async def test_first_sync_creates_every_page_then_nothing_is_sent(harness: Harness) -> None:
@@ -162,21 +162,30 @@ async def test_a_second_run_on_the_same_source_is_refused(harness: Harness) -> N
         await harness.sync()
 
 
-async def test_every_request_of_a_full_lifecycle_keeps_the_contract(harness: Harness) -> None:
-    """Every request received over a create, update, rename and delete validates against the spec."""
+@pytest.mark.parametrize("version", VERSIONS)
+async def test_every_request_of_a_full_lifecycle_keeps_the_contract(harness: Harness, version: str) -> None:
+    """Every request received over a create, update, rename, delete and adoption after a lost
+    state file validates against the description of its version."""
+    harness.use_version(version)
     write_docs(harness.docs, 4)
     await harness.sync()
     (harness.docs / "section-0/page-000.md").write_text("# Page 0\n\nChanged.\n")
     shutil.move(harness.docs / "section-1/page-001.md", harness.docs / "section-1/moved.md")
     await harness.sync()
+    harness.forget_state()
+    assert (await harness.sync()).ok
     requests = harness.emulator.requests()
     assert {request.method for request in requests} == {"GET", "POST", "DELETE"}
+    assert {request.headers["Intercom-Version"] for request in requests} == {version}
     validate_recorded(requests)
 
 
-async def test_lost_state_adopts_remote_pages_without_duplicates(harness: Harness) -> None:
+@pytest.mark.parametrize("version", VERSIONS)
+async def test_lost_state_adopts_remote_pages_without_duplicates(harness: Harness, version: str) -> None:
     """With the state file deleted, a rerun adopts the remote pages: no duplicate page or source,
-    and a document deleted meanwhile is deleted remotely."""
+    and a document deleted meanwhile is deleted remotely (in every version, the workspace's list
+    reaching them all)."""
+    harness.use_version(version)
     titles = write_docs(harness.docs, 6)
     await harness.sync()
     ids_before = {key: page["id"] for key, page in harness.remote().items()}
