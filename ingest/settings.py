@@ -21,6 +21,7 @@ from ingest.api_defaults import (
     REGION_URLS,
     Region,
 )
+from ingest.api_versions import SUPPORTED_API_VERSIONS, ApiVersion
 from ingest.connector import ConfigPath
 from ingest.targets.articles.settings import ArticlesSettings
 from ingest.targets.external_pages.settings import NAME as EXTERNAL_PAGES
@@ -49,7 +50,10 @@ class IntercomSettings(_Section):
 
     region: Region = Field(DEFAULT_REGION, description="Intercom data region.")
     base_url: str | None = Field(None, description="Any API root (an emulator, a proxy); wins over region.")
-    api_version: str = Field(DEFAULT_API_VERSION, description="Sent as the Intercom-Version header.")
+    api_version: ApiVersion = Field(
+        DEFAULT_API_VERSION,
+        description="The Intercom API version spoken (sent as the Intercom-Version header).",
+    )
     max_concurrency: int = Field(
         DEFAULT_MAX_CONCURRENCY, ge=1, le=512, description="Requests in flight at once."
     )
@@ -65,6 +69,19 @@ class IntercomSettings(_Section):
     token_file: ConfigPath | None = Field(
         None, description="A file holding the access token (used when INTERCOM_ACCESS_TOKEN is unset)."
     )
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _a_version_spoken(cls, value: object) -> object:
+        # TOML reads `api_version = 2.16` (no quotes) as a number; "preview" means Preview.
+        text = str(value) if isinstance(value, float | int) and not isinstance(value, bool) else value
+        for version in SUPPORTED_API_VERSIONS:
+            if isinstance(text, str) and text.strip().lower() == version.lower():
+                return version
+        supported = ", ".join(SUPPORTED_API_VERSIONS)
+        raise ValueError(
+            f"must be one of {supported} (the Intercom versions fin-ingest speaks), not {value!r}"
+        )
 
     @field_validator("base_url")
     @classmethod

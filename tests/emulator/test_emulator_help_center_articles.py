@@ -38,6 +38,7 @@ async def collection(client: aiohttp.ClientSession, name: str, parent_id: str | 
     return collection_id
 
 
+@pytest.mark.parametrize("api_version", ["2.15"])  # parent_id and parent_type: 2.15 answers
 async def test_a_new_article_is_a_standalone_draft(client: aiohttp.ClientSession) -> None:
     """With only title and author_id, the article is a draft with no parent, no URL, empty texts."""
     article = await create(client)
@@ -51,6 +52,7 @@ async def test_a_new_article_is_a_standalone_draft(client: aiohttp.ClientSession
     assert (status, read) == (200, article)
 
 
+@pytest.mark.parametrize("api_version", ["2.15"])  # parent_id and parent_type: 2.15 answers
 async def test_a_published_article_in_a_nested_collection(client: aiohttp.ClientSession) -> None:
     """parent_id (integer) files it; parent_ids names the collections it is placed in (its direct
     parent, not the ancestry: "the ids of the parent collections to place this article in", as the
@@ -168,6 +170,7 @@ async def test_translations_are_created_with_defaults_and_merged(client: aiohttp
     assert untouched["translated_content"]["fr"]["body"] == "<p>Bonjour</p>"
 
 
+@pytest.mark.parametrize("api_version", ["2.15"])  # parent_id and parent_type: 2.15 answers
 async def test_update_is_partial(client: aiohttp.ClientSession) -> None:
     """PUT changes only what it sends: state omitted stays, parent_id (a string) moves the article."""
     top = await collection(client, "Guides")

@@ -7,6 +7,7 @@ import socket
 import aiohttp
 import pytest
 
+from ingest.api_defaults import DEFAULT_API_VERSION
 from ingest.errors import ApiError, AuthError, ConfigError, NotFoundError, RejectedError, RetryableApiError
 from ingest.intercom import IntercomClient
 from ingest.intercom.ratelimit import MAX_RETRY_AFTER
@@ -245,7 +246,7 @@ async def test_every_request_carries_auth_version_and_accept(
     sent = {method: kwargs for method, _, kwargs in mock_api.sent()}
     for headers in (sent["GET"]["headers"], sent["POST"]["headers"]):
         assert headers["Authorization"] == f"Bearer {TOKEN}"
-        assert headers["Intercom-Version"] == "2.15"
+        assert headers["Intercom-Version"] == DEFAULT_API_VERSION
         assert headers["Accept"] == "application/json"
     assert "Content-Type" not in sent["GET"]["headers"]
     assert sent["POST"]["headers"]["Content-Type"] == "application/json"
