@@ -180,6 +180,10 @@ class Article(_ApiObject):
     url: str | None = None
     created_at: UnixTimestamp | None = None
     updated_at: UnixTimestamp | None = None
+    #: Availability (2.16 and later; ``None`` in 2.15, whose answers do not say).
+    ai_chatbot_availability: bool | None = None
+    ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
 
     @field_validator("translated_content", mode="before")
     @classmethod

@@ -176,3 +176,19 @@ def test_an_articles_collections_are_read_from_either_versions_shape(
     """2.15 names the collection in parent_id, 2.16 and Preview only in parent_ids: both are read."""
     article = Article.model_validate({"id": "42", "title": "T", **answer})
     assert article.collection_ids == collections
+
+
+def test_a_2_16_articles_availability_is_read() -> None:
+    """2.16 answers carry the three flags; 2.15 answers leave them unknown (None), not false."""
+    flags = {
+        "ai_chatbot_availability": True,
+        "ai_copilot_availability": False,
+        "ai_sales_agent_availability": True,
+    }
+    read = Article.model_validate({"id": "1", "title": "T", "parent_ids": [], **flags})
+    assert (read.ai_chatbot_availability, read.ai_copilot_availability, read.ai_sales_agent_availability) == (
+        True,
+        False,
+        True,
+    )
+    assert Article.model_validate({"id": "1", "title": "T"}).ai_chatbot_availability is None
