@@ -42,7 +42,7 @@ from ingest.api_versions import ApiFeatures, features_of
 from ingest.errors import ApiError, ConfigError, ListCapError, RetryableApiError
 from ingest.intercom import errors
 from ingest.intercom.models import encode_json
-from ingest.intercom.pagination import next_page_url
+from ingest.intercom.pagination import next_page_url, past_reach
 from ingest.intercom.ratelimit import MAX_RETRY_AFTER, RateLimiter, retry_after
 
 BACKOFF_BASE = 0.5
@@ -201,7 +201,7 @@ class IntercomTransport:
                 read += 1
                 yield item
             url = next_page_url(page.get("pages"), current=url, base=self._base)
-            if url is not None and reach is not None and _past_reach(url, read, reach):
+            if url is not None and reach is not None and past_reach(url, read=read, reach=reach):
                 raise ListCapError(
                     f"Intercom lists at most {reach:,} results of GET {path}, and this list goes on "
                     f"past the {read:,} read: the rest cannot be listed"
@@ -323,13 +323,6 @@ class IntercomTransport:
             self._max_attempts,
         )
         await self._sleep(delay)
-
-
-def _past_reach(url: URL, read: int, reach: int) -> bool:
-    """Whether the page at ``url`` lies past the ``reach`` of its list, ``read`` items in."""
-    page, per_page = url.query.get("page", ""), url.query.get("per_page", "")
-    ends_past = page.isdigit() and per_page.isdigit() and int(page) * int(per_page) > reach
-    return read >= reach or ends_past
 
 
 def _checked_base_url(base_url: str) -> URL:
