@@ -9,6 +9,7 @@ the API ignores fields it does not know. Every answer of 2.16 and later carries 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -47,4 +48,10 @@ def markdown_of(html: str, written: str | None) -> str:
     """``body_markdown`` as answered: the Markdown the body was written in, else the HTML as Markdown."""
     if written is not None:
         return written
-    return markdownify(html, heading_style="ATX").strip() if html else ""
+    return _as_markdown(html) if html else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_markdown(html: str) -> str:
+    # Every answer shows it, lists too: each body is converted once, not at every read.
+    return str(markdownify(html, heading_style="ATX")).strip()
