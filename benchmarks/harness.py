@@ -82,12 +82,18 @@ def write_corpus(root: Path, count: int) -> None:
         )
 
 
-def write_config(folder: Path, base_url: str, *, max_concurrency: int, docs: str = "docs") -> Path:
-    config = folder / f"ingest-{max_concurrency}.toml"
+def write_config(
+    folder: Path, base_url: str, *, max_concurrency: int, docs: str = "docs", share: float | None = None
+) -> Path:
+    """A config syncing ``docs`` into the emulator, with a state file and Content Import Source of its
+    own; ``share`` sets ``rate_limit_share`` (else the default)."""
+    name = f"{max_concurrency}" if share is None else f"{max_concurrency}-share-{share:g}"
+    config = folder / f"ingest-{name}.toml"
+    share_line = "" if share is None else f"rate_limit_share = {share}\n"
     config.write_text(
-        f'[intercom]\nbase_url = "{base_url}"\nmax_concurrency = {max_concurrency}\n\n'
-        f'[state]\npath = "state-{max_concurrency}.db"\n\n'
-        f'[sources.docs]\nconnector = "filesystem"\npath = "{docs}"\nurl = "https://bench.example.com/{max_concurrency}"\n'
+        f'[intercom]\nbase_url = "{base_url}"\nmax_concurrency = {max_concurrency}\n{share_line}\n'
+        f'[state]\npath = "state-{name}.db"\n\n'
+        f'[sources.docs]\nconnector = "filesystem"\npath = "{docs}"\nurl = "https://bench.example.com/{name}"\n'
         'url_template = "https://git.example.com/docs/blob/main/{path}"\n',
         encoding="utf-8",
     )

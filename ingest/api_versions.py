@@ -35,7 +35,12 @@ class ApiFeatures:
     article_parent_ids: bool
     #: The three availability flags in ``PUT /ai/external_pages/{id}`` (Preview, 2.17 docs); before,
     #: that update knows only the deprecated ``fin_availability``.
-    availability_on_external_page_put: bool = False
+    availability_on_external_page_put: bool
+
+    @property
+    def fin_for_sales(self) -> bool:
+        """Whether some request of this version can make content available to Fin for sales."""
+        return self.sales_agent_on_external_pages or self.bulk_actions or self.article_availability
 
 
 API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(

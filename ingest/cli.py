@@ -1,8 +1,9 @@
 """The ``ingest`` command: ``main(argv) -> int``, one asyncio.run per command.
 
-Exit codes: 0 all good; 1 some documents or sources failed, or the --report file could
-not be written; 2 a configuration, authentication or locking problem (nothing was
-synced). A user mistake is one line, never a traceback.
+Exit codes: 0 all good; 1 some documents or sources failed, a source drifted in Intercom
+(deactivated, its url changed), or the --report file could not be written; 2 a configuration,
+authentication or locking problem (nothing was synced). A user mistake is one line, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -79,7 +80,10 @@ def _write_report(
 
 
 def _exit_code(results: Sequence[SourceResult]) -> int:
-    return EXIT_OK if all(result.ok for result in results) else EXIT_FAILURES
+    # Drift (a source deactivated or moved in Intercom) fails the run although every document
+    # synced: no run repairs it, and monitoring reading exit 0 would take Fin for well fed.
+    synced = all(result.ok and not result.drifted for result in results)
+    return EXIT_OK if synced else EXIT_FAILURES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -307,6 +311,12 @@ def _ordered_range(
 @click.option(
     "--data-file", type=click.Path(path_type=Path, dir_okay=False), help="Keep data across restarts."
 )
+@click.option(
+    "--allow-private-source-urls",
+    is_flag=True,
+    help="Accept Content Import Source urls Intercom refuses (localhost, IP addresses, internal "
+    "host names), for loopback test setups.",
+)
 def emulator(
     host: str,
     port: int,
@@ -315,6 +325,7 @@ def emulator(
     rate_limit: int,
     fail_rate: float,
     data_file: Path | None,
+    allow_private_source_urls: bool,
 ) -> int:
     """Serve a local stand-in of the Intercom API endpoints fin-ingest uses."""
     from ingest.emulator import EmulatorConfig, serve
@@ -326,6 +337,7 @@ def emulator(
             latency_ms=latency_ms,
             fail_rate=fail_rate,
             data_file=data_file,
+            allow_private_source_urls=allow_private_source_urls,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc

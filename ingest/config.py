@@ -29,6 +29,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from ingest.api_versions import features_of
 from ingest.config_env import env_parse_error
 from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
@@ -268,6 +269,21 @@ def _refuse_shared_import_sources(sources: Mapping[str, Source]) -> None:
         owner[url] = name
 
 
+def _refuse_what_the_version_cannot(intercom: IntercomSettings, sources: Mapping[str, Source]) -> None:
+    """Keys that ask what the configured API version cannot do: refused before anything runs."""
+    features = features_of(intercom.api_version)  # one the settings took (else refused there)
+    for name, source in sources.items():
+        if source.settings.ai_sales_agent and not features.fin_for_sales:
+            raise ConfigError(
+                f"sources.{name}.ai_sales_agent: Intercom API {features.version} cannot make content "
+                "available to Fin for sales; set intercom.api_version to 2.16 or Preview"
+            )
+        for target, table in source.target_tables.items():
+            problem = target_spec(target).check_version(source.settings, table, features)
+            if problem:
+                raise ConfigError(f"sources.{name}.{target}.{problem}")
+
+
 def load_settings(config_file: Path | None = None) -> Settings:
     """Read, merge and validate the configuration; raise ConfigError with one clear line."""
     explicit = config_file is not None
@@ -296,6 +312,7 @@ def load_settings(config_file: Path | None = None) -> Settings:
         raise ConfigError(_format_validation_error(exc, "state")) from exc
     sources = {name: _validate_source(name, settings, base_dir) for name, settings in merged.sources.items()}
     _refuse_shared_import_sources(sources)
+    _refuse_what_the_version_cannot(intercom, sources)
     return Settings(
         intercom=intercom,
         state=state,

@@ -54,7 +54,7 @@ def run_demo(config_file: Path, console: Console) -> int:
     )
     console.print(
         f"This run sent {len(requests)} requests ({writes} writes). "
-        "Run `ingest demo` again: unchanged documents send nothing. Edit a file under examples/docs and "
-        "rerun to see one update."
+        "Run `ingest demo` again: unchanged documents send no write (one read checks the source in "
+        "Intercom). Edit a file under examples/docs and rerun to see one update."
     )
     return 0 if all(result.ok for result in results) else 1

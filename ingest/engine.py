@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.config import Source
@@ -20,8 +20,9 @@ from ingest.errors import ApiError, ConnectorError
 from ingest.execution import FATAL, PlanExecution
 from ingest.plan import Plan, make_plan
 from ingest.progress import NullProgress, Progress
+from ingest.remote_check import SourceCheck, check_targets
 from ingest.state import DocumentRecord, RememberedSkip, RunCounts, RunOutcome, StateStore
-from ingest.targets.base import Target
+from ingest.targets.base import RemoteFinding, Target
 
 log = logging.getLogger("ingest.engine")
 
@@ -49,10 +50,18 @@ class SourceResult:
     warnings: list[DocumentWarning] = field(default_factory=list)
     #: Per document read, the site constructs its dialect did not know, counted by name.
     unknown: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: What this run's check of the remote truth found (a container recreated, drift).
+    remote: list[RemoteFinding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """Whether everything was synced (drift found remotely aside: see :attr:`drifted`)."""
         return self.error is None and not self.failures
+
+    @property
+    def drifted(self) -> bool:
+        """Whether Intercom holds the target's container otherwise than configured (a person must act)."""
+        return any(finding.drift for finding in self.remote)
 
 
 @dataclass
@@ -154,10 +163,23 @@ class Engine:
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
         )
+        plan = replace(plan, availability=target.availability_changes(plan, records))
         return plan, [*remembered, *skips]
 
-    async def sync_source(self, source: Source, *, only: Collection[str] | None = None) -> list[SourceResult]:
+    async def check_source(self, source: Source) -> SourceCheck:
+        """Check what Intercom holds for ``source``'s targets and send nothing else (the watch
+        daemon's periodic check); an AuthError is raised."""
+        return await check_targets(self._target_factory(source))
+
+    async def sync_source(
+        self, source: Source, *, only: Collection[str] | None = None, check: bool = True
+    ) -> list[SourceResult]:
         """Plan and carry out one source, target by target; a result per target.
+
+        With ``check`` (every run; the watch daemon's batches only now and then), what Intercom
+        holds is checked once planned, also when nothing is to be sent (:mod:`ingest.remote_check`):
+        a container deleted in Intercom is forgotten and the whole source collected, planned and
+        sent again in this run; drift from the configuration is reported in the results.
 
         Per-document problems become failures in the results; a source that cannot be read
         is an error in every result; an AuthError (or a ConfigError found on the way, such
@@ -171,7 +193,12 @@ class Engine:
         try:
             try:
                 planned = await self._collect_and_plan(source, targets, only=only)
-                planned = await self._prepare(planned, results, outcomes)
+                checked = await self._check(planned) if check else SourceCheck()
+                for name, findings in checked.findings.items():
+                    results[name].remote = list(findings)
+                if checked.forgot:  # every page of a container created again, not just the batch's
+                    planned = await self._collect_and_plan(source, targets, only=None)
+                planned = await self._prepare(planned, results, outcomes, unprepared=dict(checked.errors))
             except ConnectorError as exc:  # the source could not be read: nothing is sent or deleted
                 for name, result in results.items():
                     result.error, outcomes[name] = str(exc), RunOutcome.FAILED
@@ -199,14 +226,24 @@ class Engine:
             failures = {(f.locator, f.message) for r in results.values() for f in r.failures}
             self._state.runs.replace_failures(source.name, sorted(failures))
 
+    async def _check(self, planned: SourcePlan) -> SourceCheck:
+        """The remote truth of the planned targets; a target about to write proves the token."""
+        writes = any(plan.writes and not plan.refusal for _, plan in planned.plans)
+        return await check_targets([target for target, _ in planned.plans], writes_follow=writes)
+
     async def _prepare(
-        self, planned: SourcePlan, results: dict[str, SourceResult], outcomes: dict[str, RunOutcome]
+        self,
+        planned: SourcePlan,
+        results: dict[str, SourceResult],
+        outcomes: dict[str, RunOutcome],
+        *,
+        unprepared: dict[str, str],
     ) -> SourcePlan:
         """Refuse plans the guard stopped; let each target with work get ready. When a target
         changed what state records, collect and plan the whole source again (each target
-        prepares once, so this ends)."""
+        prepares once, so this ends). ``unprepared``: target -> why it cannot get ready (its
+        check failed); more are added as preparing fails."""
         prepared: set[str] = set()
-        unprepared: dict[str, str] = {}  # target -> why it could not get ready
         while True:
             replan = False
             for target, plan in planned.plans:

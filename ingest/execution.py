@@ -5,9 +5,11 @@ The steps, in the order they run:
 1. store the new fingerprints of documents whose payload did not change (no request);
 2. upload: creates and updates, batch by batch as the target orders them (an article before
    its translations), each batch concurrently;
-3. delete, only when every upload succeeded: a failed upload may be a renamed document's new
+3. set the availability the uploads' requests could not, apart from them (a bulk action per
+   group of pages), on the pages whose availability still differs from what state knows;
+4. delete, only when every upload succeeded: a failed upload may be a renamed document's new
    home, so the old page stays until a run whose uploads all succeed;
-4. let the target tidy up (collections left empty); what the API will not let it tidy is left
+5. let the target tidy up (collections left empty); what the API will not let it tidy is left
    as it is, with a warning: every document's work is done and recorded by then.
 
 A document's problem is that document's :class:`~ingest.document.Failure`; an
@@ -19,13 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from ingest.document import Failure
 from ingest.errors import ApiError, AuthError, ConfigError, DocumentError, RetryableApiError
-from ingest.plan import Action, Deletion, Plan, Upsert
+from ingest.plan import Action, AvailabilityChange, Deletion, Plan, Upsert
 from ingest.progress import Progress
 from ingest.state import RunCounts, TargetStore
 from ingest.targets.base import Target
@@ -45,6 +47,8 @@ class Tally:
     created: int = 0
     updated: int = 0
     deleted: int = 0
+    #: Remote twins whose availability was set apart from their upserts.
+    availability: int = 0
     failures: list[Failure] = field(default_factory=list)
 
     def counts(self, plan: Plan) -> RunCounts:
@@ -55,6 +59,7 @@ class Tally:
             unchanged=plan.unchanged,
             skipped=len(plan.skipped),
             failed=len(self.failures),
+            availability=self.availability,
         )
 
 
@@ -76,6 +81,7 @@ class PlanExecution:
         try:
             self._refresh_fingerprints()
             failed_uploads = await self._upload()
+            await self._settle_availability()
             if failed_uploads:
                 self._postpone_deletes(failed_uploads)
             else:
@@ -93,7 +99,7 @@ class PlanExecution:
         if self._plan.refreshes:
             self._store.refresh_fingerprints(
                 [
-                    (refresh.external_id, refresh.locator, refresh.fingerprint)
+                    (refresh.external_id, refresh.locator, refresh.fingerprint, refresh.declared)
                     for refresh in self._plan.refreshes
                 ]
             )
@@ -127,6 +133,8 @@ class PlanExecution:
                 title=page.title,
                 html=page.html,
                 placement=sent.placement,
+                declared=item.declared,
+                availability=sent.availability,
             )
             if item.action is Action.CREATE:
                 self.tally.created += 1
@@ -134,6 +142,44 @@ class PlanExecution:
                 self.tally.updated += 1
         finally:
             self._progress.advance(self._label)
+
+    async def _settle_availability(self) -> None:
+        """Set the planned availability where it still differs from what state knows the remote
+        twin holds once the uploads are done (an upsert's answer may hold it already; a page whose
+        create failed has nothing to set it on), in the target's batches, each recorded at once."""
+        if not self._plan.availability:
+            return
+        records = self._store.records()
+        due: list[AvailabilityChange] = []
+        for change in self._plan.availability:
+            record = records.get(change.external_id)
+            if record is not None and record.remote_id is not None:
+                flags = change.wanted.differences(record.availability)
+                if not flags.is_empty():
+                    due.append(replace(change, remote_id=record.remote_id, flags=flags))
+                    continue
+            self._progress.advance(self._label)
+        await _all_at_once(self._settle, self._target.availability_batches(due))
+
+    async def _settle(self, batch: Sequence[AvailabilityChange]) -> None:
+        try:
+            await self._target.set_availability(batch)
+        except FATAL:
+            raise
+        except ApiError as exc:
+            for change in batch:
+                self._failed(change.locator, "setting availability", exc)
+        except Exception as exc:  # as for upserts: these pages' failure, not the run's
+            log.exception("%s: setting availability of %d pages failed unexpectedly", self._label, len(batch))
+            self.tally.failures.extend(
+                Failure(change.locator, f"setting availability failed: {exc!r}") for change in batch
+            )
+        else:
+            self._store.record_availability((change.external_id, change.flags) for change in batch)
+            self.tally.availability += len(batch)
+        finally:
+            for _ in batch:
+                self._progress.advance(self._label)
 
     def _postpone_deletes(self, failed_uploads: int) -> None:
         uploads = f"{failed_uploads} upload{'s' * (failed_uploads != 1)}"

@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ingest.availability import UNSAID, Availability, declared_availability
 from ingest.document import Failure, Page, SkippedDocument
 from ingest.state import DocumentRecord
 
@@ -29,6 +30,8 @@ class Upsert:
     page: Page
     content_hash: str
     remote_id: str | None = None
+    #: What the document's front matter says of its own availability (``ai_agent: false``).
+    declared: Availability = UNSAID
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,24 @@ class Refresh:
     external_id: str
     locator: str
     fingerprint: str
+    declared: Availability = UNSAID
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityChange:
+    """Make a remote twin available to the Fin surfaces its document wants, without sending it again.
+
+    ``remote_id`` is None for a page this run creates (known once it is). ``flags`` are the
+    flags to set, the others left as they are: in a plan, what the target expects to differ
+    once the upserts are done; when carried out, what still differs from what state knows.
+    """
+
+    external_id: str
+    locator: str
+    remote_id: str | None
+    #: Every flag, as the source's settings and the document's front matter say.
+    wanted: Availability
+    flags: Availability
 
 
 @dataclass(frozen=True)
@@ -67,10 +88,12 @@ class Plan:
     #: Set when the mass-delete guard refuses this plan: why, in one sentence. A refused
     #: plan is shown but not carried out, not even its creates and updates.
     refusal: str | None = None
+    #: Availability to set after the upserts, apart from them (a bulk action), by the target.
+    availability: tuple[AvailabilityChange, ...] = ()
 
     @property
     def writes(self) -> int:
-        return len(self.creates) + len(self.updates) + len(self.deletes)
+        return len(self.creates) + len(self.updates) + len(self.deletes) + len(self.availability)
 
     @property
     def upserts(self) -> tuple[Upsert, ...]:
@@ -168,11 +191,16 @@ def _compare_pages(
             continue
         compared.present.add(page.external_id)
         try:
+            declared = declared_availability(page.metadata)
+        except ValueError as exc:
+            compared.failures.append(Failure(page.locator, str(exc)))
+            continue
+        try:
             content_hash = payload_hash(page)
         except ValueError as exc:  # the target cannot express this page (pydantic's errors are ValueErrors)
             compared.failures.append(Failure(page.locator, f"cannot build the {target} request: {exc}"))
             continue
-        change = _change_for(page, content_hash, records.get(page.external_id))
+        change = _change_for(page, content_hash, records.get(page.external_id), declared)
         if isinstance(change, Upsert):
             (compared.creates if change.action is Action.CREATE else compared.updates).append(change)
             continue
@@ -182,15 +210,22 @@ def _compare_pages(
     return compared
 
 
-def _change_for(page: Page, content_hash: str, record: DocumentRecord | None) -> Upsert | Refresh | None:
+def _change_for(
+    page: Page, content_hash: str, record: DocumentRecord | None, declared: Availability
+) -> Upsert | Refresh | None:
     """A create for a new page, an update for a changed payload, a refresh of the record for
-    a page whose payload is the same but whose file moved or changed; None for no change."""
+    a page whose payload is the same but whose file moved or changed (or whose front matter
+    says another availability); None for no change."""
     if record is None:
-        return Upsert(Action.CREATE, page, content_hash)
+        return Upsert(Action.CREATE, page, content_hash, declared=declared)
     if record.content_hash != content_hash:
-        return Upsert(Action.UPDATE, page, content_hash, record.remote_id)
-    if record.fingerprint != page.fingerprint or record.locator != page.locator:
-        return Refresh(page.external_id, page.locator, page.fingerprint)
+        return Upsert(Action.UPDATE, page, content_hash, record.remote_id, declared)
+    if (
+        record.fingerprint != page.fingerprint
+        or record.locator != page.locator
+        or record.declared != declared
+    ):
+        return Refresh(page.external_id, page.locator, page.fingerprint, declared)
     return None
 
 

@@ -88,6 +88,16 @@ def _changes(result: SourceResult, *, dry_run: bool) -> list[dict[str, Any]]:
         for d in plan.deletes
         if d.locator not in failed
     ]
+    changes += [
+        {
+            "action": "set availability",
+            "document": a.locator,
+            "external_id": a.external_id,
+            "availability": a.wanted.said(),
+        }
+        for a in plan.availability
+        if a.locator not in failed
+    ]
     return changes
 
 
@@ -104,6 +114,7 @@ def result_as_dict(result: SourceResult, *, dry_run: bool = False) -> dict[str, 
         "unchanged": counts.unchanged,
         "skipped": counts.skipped,
         "failed": counts.failed,
+        "availability": counts.availability,
         "scanned": result.scanned,
         "converted": result.converted,
         "seconds": round(result.seconds, 3),
@@ -114,6 +125,11 @@ def result_as_dict(result: SourceResult, *, dry_run: bool = False) -> dict[str, 
             locator: dict(sorted(counts.items())) for locator, counts in sorted(result.unknown.items())
         },
         "changes": _changes(result, dry_run=dry_run),
+        "drift": result.drifted,
+        "remote": [
+            {"kind": finding.kind.value, "message": finding.message, "drift": finding.drift}
+            for finding in result.remote
+        ],
     }
 
 
@@ -166,9 +182,10 @@ def summary_line(result: SourceResult, *, dry_run: bool = False) -> str:
     """One line per source, for logs: what was done, in numbers."""
     c = result.counts
     verb = "would" if dry_run else "did"
+    availability = f", set availability {c.availability}" if c.availability else ""
     line = (
         f"source {result.source} ({result.target}): {verb} create {c.created}, update {c.updated}, "
-        f"delete {c.deleted}; unchanged {c.unchanged}, skipped {c.skipped}, failed {c.failed}"
+        f"delete {c.deleted}{availability}; unchanged {c.unchanged}, skipped {c.skipped}, failed {c.failed}"
     )
     if not dry_run:
         line += f" ({result.seconds:.2f}s)"
@@ -182,7 +199,17 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
     if console.is_terminal:
         title = "Dry run: nothing was sent" if dry_run else "Sync summary"
         table = Table(title=title)
-        columns = ("source", "target", "created", "updated", "deleted", "unchanged", "skipped", "failed")
+        columns = (
+            "source",
+            "target",
+            "created",
+            "updated",
+            "deleted",
+            "availability",
+            "unchanged",
+            "skipped",
+            "failed",
+        )
         for column in (*columns, "warnings"):
             table.add_column(column, justify="left" if column in ("source", "target") else "right")
         table.add_column("time", justify="right")
@@ -191,7 +218,18 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
             table.add_row(
                 result.source,
                 result.target,
-                *(str(n) for n in (c.created, c.updated, c.deleted, c.unchanged, c.skipped, c.failed)),
+                *(
+                    str(n)
+                    for n in (
+                        c.created,
+                        c.updated,
+                        c.deleted,
+                        c.availability,
+                        c.unchanged,
+                        c.skipped,
+                        c.failed,
+                    )
+                ),
                 str(len(result.warnings)),
                 f"{result.seconds:.2f}s",
             )
@@ -206,6 +244,9 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
     for result in results:
         if result.error:
             _print_item(console, "[red]error[/red]", f"{result.source} ({result.target})", result.error)
+        for finding in result.remote:
+            label = "[red]drift[/red]" if finding.drift else "[yellow]remote[/yellow]"
+            _print_item(console, label, f"{result.source} ({result.target})", finding.message)
         items = [("[red]failed[/red]", f.locator, f.message) for f in result.failures]
         items += [("[yellow]skipped[/yellow]", s.locator, s.reason) for s in result.skipped]
         items += [("[yellow]warning[/yellow]", w.locator, w.message) for w in result.warnings]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
+from ingest.api_defaults import DEFAULT_API_VERSION
+from ingest.api_versions import features_of
 from ingest.collect import Collected
 from ingest.config import Settings, Source, token_fix
 from ingest.connector import Connector
@@ -44,6 +46,7 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
         max_attempts=settings.intercom.max_attempts,
         request_timeout=settings.intercom.request_timeout,
         token_fix=fix,
+        rate_limit_share=settings.intercom.rate_limit_share,
     )
 
 
@@ -52,19 +55,32 @@ def build_connector(source: Source) -> Connector:
     return load_connector(source.settings.connector)(source.options)
 
 
-def target_factory(client: IntercomClient | None, state: StateStore) -> TargetFactory:
-    """A source's targets for ``client``; without one (planning) they hash payloads but send nothing."""
+def target_factory(
+    client: IntercomClient | None, state: StateStore, *, api_version: str = DEFAULT_API_VERSION
+) -> TargetFactory:
+    """A source's targets for ``client`` speaking ``api_version``; without a client (planning)
+    they hash payloads but send nothing."""
 
     def build(source: Source) -> list[Target]:
-        return [build_target(name, source, client, state) for name in source.settings.targets]
+        return [
+            build_target(name, source, client, state, api_version=api_version)
+            for name in source.settings.targets
+        ]
 
     return build
 
 
-def build_target(name: str, source: Source, client: IntercomClient | None, state: StateStore) -> Target:
-    """The target ``name`` of ``source``; without a client, one that can only plan."""
+def build_target(
+    name: str,
+    source: Source,
+    client: IntercomClient | None,
+    state: StateStore,
+    *,
+    api_version: str = DEFAULT_API_VERSION,
+) -> Target:
+    """The target ``name`` of ``source`` for ``api_version``; without a client, one that can only plan."""
     halves = target_halves(name)
-    planner = halves.planner(source.settings, source.target_tables.get(name))
+    planner = halves.planner(source.settings, source.target_tables.get(name), features_of(api_version))
     sender = halves.sender(planner, client, state.target(source.name, name)) if client is not None else None
     return BoundTarget(planner, sender)
 
@@ -81,6 +97,7 @@ def result_from_plan(plan: Plan, collected: Collected) -> SourceResult:
             unchanged=plan.unchanged,
             skipped=len(plan.skipped),
             failed=len(plan.failures),
+            availability=len(plan.availability),
         ),
         failures=list(plan.failures),
         skipped=list(plan.skipped),
@@ -114,7 +131,9 @@ async def run_sources(
     with StateStore(settings.state.path) as state:
         if dry_run:
             engine = Engine(
-                state=state, connector_factory=connector_factory, target_factory=target_factory(None, state)
+                state=state,
+                connector_factory=connector_factory,
+                target_factory=target_factory(None, state, api_version=settings.intercom.api_version),
             )
             for source in sources:
                 planned = await engine.plan_source(source)
@@ -124,7 +143,7 @@ async def run_sources(
             engine = Engine(
                 state=state,
                 connector_factory=connector_factory,
-                target_factory=target_factory(client, state),
+                target_factory=target_factory(client, state, api_version=settings.intercom.api_version),
                 progress=progress or NullProgress(),
                 allow_mass_delete=allow_mass_delete,
             )
@@ -163,7 +182,9 @@ async def plan_sources(
     planned: list[PlannedTarget] = []
     with StateStore(settings.state.path) as state:
         engine = Engine(
-            state=state, connector_factory=connector_factory, target_factory=target_factory(None, state)
+            state=state,
+            connector_factory=connector_factory,
+            target_factory=target_factory(None, state, api_version=settings.intercom.api_version),
         )
         for source in sources:
             source_plan = await engine.plan_source(source)

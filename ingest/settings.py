@@ -16,6 +16,7 @@ from ingest.api_defaults import (
     DEFAULT_API_VERSION,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_RATE_LIMIT_SHARE,
     DEFAULT_REGION,
     DEFAULT_REQUEST_TIMEOUT,
     REGION_URLS,
@@ -23,6 +24,7 @@ from ingest.api_defaults import (
 )
 from ingest.api_versions import SUPPORTED_API_VERSIONS, ApiVersion
 from ingest.connector import ConfigPath
+from ingest.source_url import source_url_problem
 from ingest.targets.articles.settings import ArticlesSettings
 from ingest.targets.external_pages.settings import NAME as EXTERNAL_PAGES
 from ingest.targets.registry import TARGETS, target_names
@@ -68,6 +70,13 @@ class IntercomSettings(_Section):
     )
     token_file: ConfigPath | None = Field(
         None, description="A file holding the access token (used when INTERCOM_ACCESS_TOKEN is unset)."
+    )
+    rate_limit_share: float = Field(
+        DEFAULT_RATE_LIMIT_SHARE,
+        gt=0,
+        le=1,
+        description="The share of each rate-limit window (X-RateLimit-Limit) fin-ingest takes; the "
+        "rest is left to the workspace's other apps.",
     )
 
     @field_validator("api_version", mode="before")
@@ -140,6 +149,13 @@ class WatchSettings(_Section):
     shutdown_grace_seconds: float = Field(
         3.0, ge=0, le=600, description="On SIGINT/SIGTERM, how long a running batch may take to finish."
     )
+    check_seconds: float = Field(
+        300.0,
+        gt=0,
+        le=86_400,
+        description="How often each source's check of what Intercom holds (the one read of a run) is "
+        "made after the start-up sync, changes or not; batches in between do not pay for it.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> WatchSettings:
@@ -160,7 +176,9 @@ class SourceSettings(BaseModel):
         description=f"What the documents become: {', '.join(target_names())}.",
     )
     url: str | None = Field(
-        None, description="Root URL of the Content Import Source the External Pages live under."
+        None,
+        description="Root URL of the Content Import Source the External Pages live under: http(s), "
+        "on a public domain name.",
     )
     include: tuple[str, ...] = Field(("**",), description="Globs of document paths to take.")
     exclude: tuple[str, ...] = Field((), description="Globs of document paths to leave out.")
@@ -169,6 +187,9 @@ class SourceSettings(BaseModel):
     )
     ai_agent: bool = Field(True, description="Fin (AI Agent) may answer from these pages.")
     ai_copilot: bool = Field(True, description="Copilot may answer from these pages.")
+    ai_sales_agent: bool = Field(
+        False, description="Fin for sales may answer from these pages (API 2.16 or Preview)."
+    )
     max_delete_share: float = Field(
         0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
     )
@@ -176,8 +197,9 @@ class SourceSettings(BaseModel):
     @field_validator("url")
     @classmethod
     def _source_url(cls, value: str | None) -> str | None:
-        if value is not None and not _is_http_url(value):
-            raise ValueError("must be an http(s) URL (it identifies the Content Import Source)")
+        problem = None if value is None else source_url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("url_template")

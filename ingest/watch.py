@@ -109,7 +109,9 @@ class WatchDaemon:
                     engine = Engine(
                         state=state,
                         connector_factory=self._connector_factory,
-                        target_factory=target_factory(client, state),
+                        target_factory=target_factory(
+                            client, state, api_version=self._settings.intercom.api_version
+                        ),
                     )
                     pending = PendingWork(state)
                     observer = Observer()

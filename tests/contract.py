@@ -94,10 +94,18 @@ def validate_request(method: str, url: str, headers: Mapping[str, str], body: by
         raise AssertionError(f"{shown} breaks the Intercom {version or 'API'} contract:\n{listed}")
 
 
-def validate_recorded(requests: Iterable[RecordedRequest]) -> None:
+def validate_recorded(requests: Iterable[RecordedRequest], *, version: str | None = None) -> int:
     """Validate requests as the emulator recorded them (it keeps no Authorization header,
-    so a placeholder bearer token stands in for it)."""
+    so a placeholder bearer token stands in for it); how many there were, so that a test can
+    say something was checked. With ``version``, each must also have been sent in that version
+    (a request naming another would be held to the wrong description)."""
+    count = 0
     for request in requests:
+        sent_in = next((v for k, v in request.headers.items() if k.lower() == "intercom-version"), None)
+        if version is not None and sent_in != version:
+            raise AssertionError(
+                f"{request.method} {request.path} was sent with Intercom-Version {sent_in!r}, not {version!r}"
+            )
         query = "&".join(f"{key}={value}" for key, value in request.query.items())
         validate_request(
             request.method,
@@ -105,6 +113,8 @@ def validate_recorded(requests: Iterable[RecordedRequest]) -> None:
             {**request.headers, "Authorization": "Bearer recorded"},
             json.dumps(request.body) if request.body is not None else None,
         )
+        count += 1
+    return count
 
 
 def _note_rules(method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Iterator[str]:

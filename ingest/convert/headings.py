@@ -16,12 +16,12 @@ from markdown_it.token import Token
 from ingest.convert.links import LinkBuilder
 from ingest.sites.slugs import unique
 
-_ATTRIBUTE = r'(?:#[\w:.-]+|\.[\w-]+|[\w-]+=(?:"[^"\n]*"|[^\s}]+))'
+_ATTRIBUTE = r'(?:#[\w:.+-]+|\.[\w-]+|[\w-]+=(?:"[^"\n]*"|[^\s}]+))'
 # An attribute list closing a heading's text: ``{#id}``, ``{ #id .class }``, ``{: #id key=value }``.
 _ATTRIBUTE_LIST = re.compile(
     rf"[ \t]*\{{:?[ \t]*(?P<attributes>{_ATTRIBUTE}(?:[ \t]+{_ATTRIBUTE})*)[ \t]*\}}[ \t]*$"
 )
-_ID = re.compile(r"(?:^|[ \t])#(?P<id>[\w:.-]+)")
+_ID = re.compile(r"(?:^|[ \t])#(?P<id>[\w:.+-]+)")
 
 
 def custom_id(text: str) -> tuple[str, str | None] | None:

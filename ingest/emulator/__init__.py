@@ -28,7 +28,7 @@ In the foreground: ``serve(EmulatorConfig(data_file=Path("emulator.json")), port
 from __future__ import annotations
 
 from ingest.emulator.app import create_app
-from ingest.emulator.config import EmulatorAdmin, EmulatorConfig, EmulatorHelpCenter
+from ingest.emulator.config import EmulatorAdmin, EmulatorConfig, EmulatorHelpCenter, EmulatorTag
 from ingest.emulator.faults import FaultUpdate
 from ingest.emulator.log import RecordedRequest
 from ingest.emulator.server import (
@@ -44,6 +44,7 @@ __all__ = [
     "EmulatorConfig",
     "EmulatorHelpCenter",
     "EmulatorStartup",
+    "EmulatorTag",
     "FaultUpdate",
     "RecordedRequest",
     "RunningEmulator",

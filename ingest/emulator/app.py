@@ -24,6 +24,7 @@ from aiohttp import web
 
 from ingest.emulator import (
     admins,
+    bulk_actions,
     content,
     control,
     help_center,
@@ -212,6 +213,7 @@ async def check_version(request: web.Request, handler: Handler) -> web.StreamRes
 
 
 async def _save_on_cleanup(app: web.Application) -> None:
+    app[STATE].bulk.flush()  # what Intercom accepted it carries out, even if nobody waits for it
     app[STATE].persist()
 
 
@@ -222,7 +224,15 @@ def create_app(config: EmulatorConfig) -> web.Application:
         client_max_size=MAX_BODY_BYTES,
     )
     app[STATE] = EmulatorState(config)
-    for module in (admins, content, help_center, help_center_articles, internal_articles, control):
+    for module in (
+        admins,
+        content,
+        help_center,
+        help_center_articles,
+        internal_articles,
+        bulk_actions,
+        control,
+    ):
         app.add_routes(module.routes)
     app.on_cleanup.append(_save_on_cleanup)
     return app

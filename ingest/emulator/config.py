@@ -36,6 +36,15 @@ class EmulatorHelpCenter:
     url: str
 
 
+@dataclass(frozen=True, slots=True)
+class EmulatorTag:
+    """A tag of the emulated workspace (bulk ``update_tags`` takes existing, non-archived tags only)."""
+
+    id: int
+    name: str
+    archived: bool = False
+
+
 DEFAULT_ADMINS = (EmulatorAdmin(1, "Emulator Admin", "emulator@example.com"),)
 DEFAULT_HELP_CENTERS = (
     EmulatorHelpCenter(1, "emulator", "Emulator Help Center", "https://help.example.com"),
@@ -57,7 +66,13 @@ class EmulatorConfig:
     of pages). ``admins`` and ``help_centers`` are fixed workspace facts, not data: at
     least one of each, ids unique; the first help center is the default one. ``api_version``
     is the emulated app's default version (2.15, 2.16 or Preview): a request without an
-    ``Intercom-Version`` header is answered in it, as Intercom answers in the app's own.
+    ``Intercom-Version`` header is answered in it, as Intercom answers in the app's own. ``tags`` are
+    the workspace's tags when it starts (or is reset); the control API adds more.
+    A bulk action is carried out ``bulk_action_delay_seconds`` after it was accepted; ``None``
+    keeps it queued until the control API flushes the queue (deterministic tests).
+    A Content Import Source's ``url`` must be http(s) on a public domain name, as Intercom
+    requires (a 400 naming ``url`` otherwise); ``allow_private_source_urls`` lifts that rule
+    for test setups that point sources at loopback or internal hosts.
     """
 
     token: str = "demo-token"  # noqa: S105 - a fake token for a local emulator, printed on purpose
@@ -71,10 +86,18 @@ class EmulatorConfig:
     admins: tuple[EmulatorAdmin, ...] = DEFAULT_ADMINS
     help_centers: tuple[EmulatorHelpCenter, ...] = DEFAULT_HELP_CENTERS
     api_version: str = DEFAULT_API_VERSION
+    allow_private_source_urls: bool = False
+    tags: tuple[EmulatorTag, ...] = ()
+    bulk_action_delay_seconds: float | None = 1.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "admins", tuple(self.admins))
         object.__setattr__(self, "help_centers", tuple(self.help_centers))
+        object.__setattr__(self, "tags", tuple(self.tags))
+        if self.bulk_action_delay_seconds is not None and self.bulk_action_delay_seconds < 0:
+            raise ValueError("bulk_action_delay_seconds must be None or at least 0")
+        if len({tag.id for tag in self.tags}) != len(self.tags) or any(tag.id < 1 for tag in self.tags):
+            raise ValueError("tags must have unique positive ids")
         low, high = self.latency_ms
         object.__setattr__(self, "latency_ms", (float(low), float(high)))
         if self.data_file is not None:

@@ -16,6 +16,9 @@ the API ignores what it does not know. In every version:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from aiohttp import web
 
 from ingest.emulator.config import MAX_LISTED_EXTERNAL_PAGES
@@ -33,6 +36,7 @@ from ingest.emulator.wire import (
     paged_response,
     required,
 )
+from ingest.source_url import source_url_problem
 
 routes = web.RouteTableDef()
 
@@ -63,6 +67,14 @@ def _non_blank(name: str, value: str) -> str:
     return value
 
 
+def _source_url(request: web.Request, body: Mapping[str, Any]) -> str:
+    """The source's ``url``: Intercom takes only http(s) on a public domain name (2.17 docs)."""
+    url = _non_blank("url", required(body, "url", str))
+    if not state_of(request).config.allow_private_source_urls and source_url_problem(url) is not None:
+        raise invalid("url", "url must be an http or https URL whose host is a valid public domain name")
+    return url
+
+
 # -- content import sources ------------------------------------------------------
 
 
@@ -79,7 +91,7 @@ async def create_source(request: web.Request) -> web.Response:
     """Create a source; ``sync_behavior`` (only ``api``) and ``url`` are required."""
     body = await json_object(request)
     sync_behavior = one_of("sync_behavior", required(body, "sync_behavior", str), CREATE_SYNC_BEHAVIORS)
-    url = _non_blank("url", required(body, "url", str))
+    url = _source_url(request, body)
     status = optional(body, "status", str)
     status = "active" if status is None else one_of("status", status, STATUSES)
     audience_ids = integer_list("audience_ids", body.get("audience_ids"))
@@ -101,7 +113,7 @@ async def update_source(request: web.Request) -> web.Response:
     sync_behavior = one_of("sync_behavior", required(body, "sync_behavior", str), UPDATE_SYNC_BEHAVIORS)
     if sync_behavior != source.sync_behavior and "api" in (sync_behavior, source.sync_behavior):
         raise invalid("sync_behavior", "sync_behavior cannot be changed to or from api")
-    url = _non_blank("url", required(body, "url", str))
+    url = _source_url(request, body)
     if url != source.url and sync_behavior != "api":
         raise invalid("url", "url can only be changed when sync_behavior is api")
     changes: dict[str, object] = {"url": url, "sync_behavior": sync_behavior}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from ingest.api_versions import ApiFeatures, features_of
+from ingest.emulator.bulk_queue import BulkQueue
 from ingest.emulator.config import EmulatorConfig
 from ingest.emulator.faults import Faults, FaultUpdate
 from ingest.emulator.limits import RateLimiter
@@ -29,6 +30,8 @@ class EmulatorState:
     log: RequestLog = field(default_factory=RequestLog)
     limiter: RateLimiter = field(init=False)
     faults: Faults = field(init=False)
+    #: Bulk actions accepted and not carried out yet.
+    bulk: BulkQueue = field(init=False)
     data_file: DataFile | None = field(init=False, default=None)
     #: When this instance started (UNIX seconds); the ``created_at`` of its app in ``/me``.
     started_at: int = field(default_factory=lambda: int(time.time()))
@@ -36,9 +39,17 @@ class EmulatorState:
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.config.rate_limit, self.config.rate_window_seconds)
         self.faults = Faults(self.config)
+        self.bulk = BulkQueue(self.store, self.config.bulk_action_delay_seconds, after=self.persist)
         if self.config.data_file is not None:
             self.data_file = DataFile(self.config.data_file, self.store)
             self.data_file.load()
+        if not self.store.tags.all():
+            self.seed_tags()
+
+    def seed_tags(self) -> None:
+        """The workspace's tags as configured."""
+        for tag in self.config.tags:
+            self.store.tags.create(tag.name, archived=tag.archived, tag_id=tag.id)
 
     @property
     def default_features(self) -> ApiFeatures:
@@ -67,7 +78,9 @@ class EmulatorState:
 
     def reset(self) -> None:
         """Wipe data, the log and counters; faults and rate limits go back to the config."""
+        self.bulk.clear()
         self.store.clear()
+        self.seed_tags()
         self.log.clear()
         self.faults = Faults(self.config)
         self.limiter = RateLimiter(self.config.rate_limit, self.config.rate_window_seconds)

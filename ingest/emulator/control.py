@@ -6,6 +6,10 @@ collection, article and internal article;
 ``GET|POST /_emulator/faults`` reads or changes latency, failures, drops and the rate limit
 (body: the fields of :class:`~ingest.emulator.faults.FaultUpdate`); ``POST /_emulator/reset``
 wipes data, the log and counters, and restores the configured faults and rate limit.
+``GET /_emulator/bulk_actions`` lists the bulk actions accepted and not carried out yet;
+``POST /_emulator/bulk_actions/flush`` carries them all out now, oldest first;
+``DELETE /_emulator/bulk_actions`` drops them, never carried out (a job Intercom lost).
+``POST /_emulator/tags`` (``{"name": ..., "archived": false}``) adds a tag to the workspace.
 """
 
 from __future__ import annotations
@@ -57,8 +61,43 @@ async def get_state(request: web.Request) -> web.Response:
             "collections": all_collections(state),
             "articles": all_articles(state),
             "internal_articles": [a.to_api() for a in state.store.internal_articles.all()],
+            "tags": [tag.to_api() | {"archived": tag.archived} for tag in state.store.tags.all()],
+            "tagged": state.store.tags.tagged(),
+            "segments": state.store.segments.all(),
         }
     )
+
+
+@routes.get("/_emulator/bulk_actions")
+async def get_bulk_actions(request: web.Request) -> web.Response:
+    """The bulk actions accepted and not carried out yet, oldest first."""
+    return web.json_response({"pending": [action.to_json() for action in state_of(request).bulk.pending()]})
+
+
+@routes.delete("/_emulator/bulk_actions")
+async def drop_bulk_actions(request: web.Request) -> web.Response:
+    """Drop the queued bulk actions without carrying them out."""
+    state_of(request).bulk.clear()
+    return web.Response(status=204)
+
+
+@routes.post("/_emulator/bulk_actions/flush")
+async def flush_bulk_actions(request: web.Request) -> web.Response:
+    """Carry out every queued bulk action now; answers how many there were."""
+    return web.json_response({"carried_out": state_of(request).bulk.flush()})
+
+
+@routes.post("/_emulator/tags")
+async def create_tag(request: web.Request) -> web.Response:
+    """Add a tag to the workspace: ``name`` (required) and ``archived`` (default false)."""
+    body = await json_object(request)
+    name, archived = body.get("name"), body.get("archived", False)
+    if not isinstance(name, str) or not name.strip():
+        raise invalid("name", "name must be a non-blank string")
+    if not isinstance(archived, bool):
+        raise invalid("archived", "archived must be a boolean")
+    tag = state_of(request).store.tags.create(name, archived=archived)
+    return web.json_response(tag.to_api() | {"archived": tag.archived})
 
 
 @routes.get("/_emulator/faults")

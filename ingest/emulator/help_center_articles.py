@@ -19,7 +19,10 @@ Rules where the spec is silent:
 * Per version (:mod:`ingest.emulator.versions`): 2.15 answers ``parent_id`` and ``parent_type``
   beside ``parent_ids``; 2.16 and later ``parent_ids`` only, with the availability flags and
   ``body_markdown`` their writes may set (:mod:`ingest.emulator.knowledge_fields`). The flags
-  and ``body_markdown`` of a translation are not modelled.
+  are the default language's: the description names no default, so an article starts
+  available to Fin and Copilot, not to Fin for sales (as Help Center articles were before the
+  API could say), and an update leaving a flag out keeps it. The flags and ``body_markdown``
+  of a translation are not modelled.
 """
 
 from __future__ import annotations
@@ -208,7 +211,9 @@ async def update_article(request: web.Request) -> web.Response:
 async def delete_article(request: web.Request) -> web.Response:
     """Delete an article; ``deleted_article_object``."""
     article = _article(request)
-    state_of(request).store.help_center.delete_article(article.id)
+    store = state_of(request).store
+    store.help_center.delete_article(article.id)
+    store.tags.forget(("article", str(article.id)))
     return web.json_response({"id": str(article.id), "object": "article", "deleted": True})
 
 

@@ -134,5 +134,7 @@ async def update_internal_article(request: web.Request) -> web.Response:
 async def delete_internal_article(request: web.Request) -> web.Response:
     """Delete an internal article; ``deleted_internal_article_object``."""
     article = _article(request)
-    state_of(request).store.internal_articles.delete(article.id)
+    store = state_of(request).store
+    store.internal_articles.delete(article.id)
+    store.tags.forget(("internal_article", str(article.id)))
     return web.json_response({"id": str(article.id), "object": "internal_article", "deleted": True})

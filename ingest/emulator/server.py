@@ -115,6 +115,31 @@ class RunningEmulator:
 
         self._call(add)
 
+    def pending_bulk_actions(self) -> list[dict[str, Any]]:
+        """The bulk actions accepted and not carried out yet, oldest first (as sent, items dropped)."""
+        return self._call(lambda: [action.to_json() for action in self._state.bulk.pending()])
+
+    def flush_bulk_actions(self) -> int:
+        """Carry out every queued bulk action now; how many there were."""
+        return self._call(self._state.bulk.flush)
+
+    def drop_bulk_actions(self) -> None:
+        """Forget the queued bulk actions without carrying them out (a job Intercom lost)."""
+        self._call(self._state.bulk.clear)
+
+    def create_tag(self, name: str, *, archived: bool = False) -> dict[str, Any]:
+        """Add a tag to the workspace; its ``tag`` object (with ``archived``)."""
+
+        def create() -> dict[str, Any]:
+            tag = self._state.store.tags.create(name, archived=archived)
+            return tag.to_api() | {"archived": tag.archived}
+
+        return self._call(create)
+
+    def tagged(self) -> list[dict[str, Any]]:
+        """Every tagged piece of content: type, id and tag ids."""
+        return self._call(self._state.store.tags.tagged)
+
     def set_faults(self, **changes: Any) -> dict[str, object]:
         """Change faults or the rate limit at run time (the fields of :class:`FaultUpdate`).
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from ingest.emulator.help_center_store import HelpCenterStore
 from ingest.emulator.internal_articles_store import InternalArticleStore
+from ingest.emulator.tags import SegmentStore, TagStore
 
 _T = TypeVar("_T")
 
@@ -116,16 +117,24 @@ class Store:
     _by_source: dict[int, set[str]] = field(default_factory=dict)
     help_center: HelpCenterStore = field(init=False)
     internal_articles: InternalArticleStore = field(init=False)
+    tags: TagStore = field(init=False)
+    segments: SegmentStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.help_center = HelpCenterStore(now=self._now, on_change=self._touch)
         self.internal_articles = InternalArticleStore(now=self._now, on_change=self._touch)
+        self.tags = TagStore(on_change=self._touch)
+        self.segments = SegmentStore(on_change=self._touch)
 
     def _now(self) -> UnixTime:
         return int(self.clock())
 
     def _touch(self) -> None:
         self.version += 1
+
+    def touch(self) -> None:
+        """Note a change made to a record in place (a bulk action's), so it is saved."""
+        self._touch()
 
     # -- sources -----------------------------------------------------------------
 
@@ -158,6 +167,7 @@ class Store:
         for page_id in self._by_source.pop(source_id, set()):
             page = self._pages.pop(page_id)
             del self._by_external[(page.source_id, page.external_id)]
+            self.tags.forget(("external_content", page_id))
         self.deleted_sources += 1
         self._touch()
         return True
@@ -244,6 +254,7 @@ class Store:
             return None
         del self._by_external[(page.source_id, page.external_id)]
         self._by_source[page.source_id].discard(page_id)
+        self.tags.forget(("external_content", page_id))
         self._touch()
         return page
 
@@ -271,6 +282,8 @@ class Store:
         self._by_source.clear()
         self.help_center.clear()
         self.internal_articles.clear()
+        self.tags.clear()
+        self.segments.clear()
         self._touch()
 
     def dump(self) -> dict[str, Any]:
@@ -284,6 +297,8 @@ class Store:
             "pages": [asdict(p) for p in self._pages.values()],
             "help_center": self.help_center.dump(),
             "internal_articles": self.internal_articles.dump(),
+            "tags": self.tags.dump(),
+            "segments": self.segments.dump(),
         }
 
     def load(self, data: dict[str, Any]) -> None:
@@ -298,8 +313,12 @@ class Store:
         internal_articles = InternalArticleStore(now=self._now, on_change=self._touch)
         if "internal_articles" in data:  # absent from files saved before internal articles
             internal_articles.load(data["internal_articles"])
+        tags = TagStore(on_change=self._touch)
+        if "tags" in data:  # absent from files saved before tags
+            tags.load(data["tags"])
         self.clear()
-        self.help_center, self.internal_articles = help_center, internal_articles
+        self.help_center, self.internal_articles, self.tags = help_center, internal_articles, tags
+        self.segments.load(data.get("segments", []))  # absent from files saved before them
         for source in sources:
             self._sources[source.id] = source
             self._by_source[source.id] = set()

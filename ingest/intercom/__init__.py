@@ -18,6 +18,14 @@ from ingest.intercom.article_models import (
     Collection,
     HelpCenter,
 )
+from ingest.intercom.bulk_actions import (
+    MAX_BULK_ITEMS,
+    BulkAvailability,
+    BulkTags,
+    ContentBulkAction,
+    ContentBulkActionRequest,
+    ContentItem,
+)
 from ingest.intercom.client import IntercomClient
 from ingest.intercom.models import ContentImportSource, ExternalPage, ExternalPageRequest, encode_json
 from ingest.intercom.ratelimit import RateLimiter, RateLimitInfo
@@ -26,6 +34,7 @@ from ingest.intercom.transport import IntercomTransport
 __all__ = [
     "ARTICLE_LOCALES",
     "DEFAULT_API_VERSION",
+    "MAX_BULK_ITEMS",
     "REGION_URLS",
     "Admin",
     "Article",
@@ -33,8 +42,13 @@ __all__ = [
     "ArticleCreateRequest",
     "ArticleTranslation",
     "ArticleUpdateRequest",
+    "BulkAvailability",
+    "BulkTags",
     "Collection",
+    "ContentBulkAction",
+    "ContentBulkActionRequest",
     "ContentImportSource",
+    "ContentItem",
     "ExternalPage",
     "ExternalPageRequest",
     "HelpCenter",

@@ -106,6 +106,10 @@ class _ArticleRequest(_Request):
     state: ArticleState | None = None
     parent_type: ParentType | None = None
     translated_content: Mapping[str, ArticleContent] | None = None
+    # 2.16: who may answer from the article (its default language); "chatbot" is Fin, the AI Agent.
+    ai_chatbot_availability: bool | None = None
+    ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
 
     @field_validator("translated_content")
     @classmethod

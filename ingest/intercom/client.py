@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ingest.api_defaults import DEFAULT_API_VERSION, REGION_URLS
 from ingest.errors import ApiError, ConfigError
+from ingest.intercom.bulk_actions import BulkActionEndpoints
 from ingest.intercom.help_center import HelpCenterEndpoints
 from ingest.intercom.models import (
     ContentImportSource,
@@ -40,19 +41,21 @@ EXTERNAL_PAGE_LIST_REACH = 10_000
 EXTERNAL_PAGE_LIST_PAGE_SIZE = 125
 
 
-class IntercomClient(HelpCenterEndpoints, IntercomTransport):
+class IntercomClient(HelpCenterEndpoints, BulkActionEndpoints, IntercomTransport):
     """Typed access to Content Import Sources, External Pages and the Help Center, in API 2.15,
     2.16 or Preview (``api_features`` says what the chosen one can do).
 
     The Help Center methods (admins, help centers, collections, articles) come from
-    :class:`~ingest.intercom.help_center.HelpCenterEndpoints`.
+    :class:`~ingest.intercom.help_center.HelpCenterEndpoints`; bulk actions on content (2.16,
+    Preview) from :class:`~ingest.intercom.bulk_actions.BulkActionEndpoints`.
 
     Constructor and lifecycle are those of :class:`IntercomTransport`::
 
         IntercomClient(*, base_url, token, api_version=DEFAULT_API_VERSION,
                        max_concurrency=DEFAULT_MAX_CONCURRENCY, session=None,
                        max_attempts=DEFAULT_MAX_ATTEMPTS, request_timeout=DEFAULT_REQUEST_TIMEOUT,
-                       sleep=asyncio.sleep, clock=time.time, token_fix=...)
+                       sleep=asyncio.sleep, clock=time.time, token_fix=...,
+                       rate_limit_share=DEFAULT_RATE_LIMIT_SHARE)
 
     (the defaults are those of :mod:`ingest.api_defaults`).
     """

@@ -36,7 +36,8 @@ class ExternalPageRequest(BaseModel):
     Both availability flags are required here although the API makes them optional:
     they default to ``false`` on create and keep their old value on update, so a page
     sent without them may silently never be used by Fin. They must come from
-    configuration every time.
+    configuration every time. ``ai_sales_agent_availability`` (Fin for sales) only Preview
+    takes; ``None`` leaves it out of the body.
     """
 
     model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
@@ -49,9 +50,10 @@ class ExternalPageRequest(BaseModel):
     external_id: str = Field(min_length=1)
     ai_agent_availability: bool
     ai_copilot_availability: bool
+    ai_sales_agent_availability: bool | None = None
 
     def to_body(self) -> dict[str, Any]:
-        """The JSON object sent to the API (``url`` is left out when it is ``None``)."""
+        """The JSON object sent to the API (``url`` and the sales flag are left out when ``None``)."""
         return self.model_dump(mode="json", exclude_none=True)
 
     def to_json_bytes(self) -> bytes:

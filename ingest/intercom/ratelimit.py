@@ -5,20 +5,24 @@ on every response, the window's ``X-RateLimit-Limit``, the calls ``X-RateLimit-R
 and ``X-RateLimit-Reset``, the UNIX time at which the window refills. The
 :class:`RateLimiter` turns those into a permit per request:
 
-* while the current window has calls left, a permit is granted at once: the limiter
-  never serialises requests, concurrency stays with the caller's semaphore;
+* it takes only its ``share`` of each window: the *budget* is ``share`` x
+  ``X-RateLimit-Limit`` (at least 1 call), and the rest of the window is left to the
+  workspace's other apps, which draw on the same pool;
+* while the budget of the current window has calls left, a permit is granted at once: the
+  limiter never serialises requests, concurrency stays with the caller's semaphore;
 * when the calls left reach zero, new requests are held until the reset (plus a little
   jitter so that held requests do not all land in the same millisecond) instead of being
-  sent into a certain 429;
-* once the reset time has passed, permits flow freely until an answer from the new
-  window reports its count;
+  sent into a certain 429, or into the other apps' part of the window;
+* once the reset time has passed, the new window is taken to be fresh: up to a budget of
+  permits go out before an answer from it reports its count (more wait for that answer);
 * with no rate-limit headers at all (a proxy that strips them), it never holds anything.
 
-"Calls left" is the lowest ``remaining`` reported in the window minus every request in
-flight (granted, not yet answered) and every request that failed without an answer. The
-server's count only goes down, so the lowest report is the latest the server made, and
-whatever is still in flight may have arrived after it: the estimate never exceeds what the
-server will allow, whatever order the answers come back in.
+"Calls left" is the lowest ``remaining`` reported in the window, minus the part of the
+window left to others (``limit`` - budget), every request in flight (granted, not yet
+answered) and every request that failed without an answer. The server's count only goes
+down, so the lowest report is the latest the server made, and whatever is still in flight
+may have arrived after it: the estimate never exceeds what the budget allows, whatever
+order the answers come back in, and wherever in the server's window the client started.
 
 The reset is a time on the server's clock. :class:`ServerClock` bounds how far this host's
 clock is from it, from the ``Date`` header and the resets of the answers, so that a local
@@ -29,6 +33,7 @@ looks past holds new requests briefly (:data:`SPENT_WINDOW_HOLD`) instead of bei
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import random
@@ -177,8 +182,18 @@ def _contradict(lower: Seconds | None, upper: Seconds | None) -> bool:
     return lower is not None and upper is not None and lower >= upper
 
 
+#: A share of the window: 0 < share <= 1.
+Share = float
+
+
+def window_budget(limit: int, share: Share) -> int:
+    """The calls of a window of ``limit`` that a client taking ``share`` of it may make (at least 1)."""
+    # The epsilon keeps 0.29 x 100 from flooring to 28 by binary rounding.
+    return max(1, min(limit, math.floor(share * limit + 1e-9)))
+
+
 class RateLimiter:
-    """Grants a permit per request and holds requests while the window is spent.
+    """Grants a permit per request and holds requests while its share of the window is spent.
 
     One limiter serves one :class:`~ingest.intercom.IntercomClient`, and so every source
     syncing through that client in this process. Usage, per attempt::
@@ -190,7 +205,8 @@ class RateLimiter:
         finally:
             limiter.release(seq)
 
-    ``sleep`` and ``clock`` are injectable so that tests can wait without waiting.
+    ``share`` (0 < share <= 1) is the part of each window it takes. ``sleep`` and ``clock``
+    are injectable so that tests can wait without waiting.
     """
 
     def __init__(
@@ -199,10 +215,17 @@ class RateLimiter:
         sleep: Callable[[float], Awaitable[None]],
         clock: Callable[[], float],
         rng: random.Random | None = None,
+        share: Share = 1.0,
     ) -> None:
+        if not 0 < share <= 1:
+            raise ValueError(f"the rate-limit share must be above 0 and at most 1, not {share}")
+        self._share = share
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
+        #: Set by every answer and every permit released: what a request waiting for the
+        #: first answer of a new window waits for.
+        self._answered = asyncio.Event()
         self._server_clock = ServerClock()
         self._issued = 0
         self._in_flight: dict[int, UnixTime] = {}  # permit -> local time it was granted
@@ -215,9 +238,18 @@ class RateLimiter:
 
     def __repr__(self) -> str:
         return (
-            f"RateLimiter(limit={self._limit}, calls_left={self.calls_left()}, "
+            f"RateLimiter(limit={self._limit}, share={self._share}, calls_left={self.calls_left()}, "
             f"reset_at={self._reset_at}, {self._server_clock!r})"
         )
+
+    @property
+    def share(self) -> Share:
+        """The part of each window this limiter takes."""
+        return self._share
+
+    def budget(self) -> int | None:
+        """The calls this limiter's share of a window allows; ``None`` before a limit is known."""
+        return None if self._limit is None else window_budget(self._limit, self._share)
 
     @property
     def server_clock(self) -> ServerClock:
@@ -225,16 +257,30 @@ class RateLimiter:
         return self._server_clock
 
     def calls_left(self) -> int | None:
-        """Calls the current window still allows by this limiter's count; ``None`` if unknown."""
-        if self._reset_at is None or self._remaining is None or self._passed(self._reset_at):
-            return None
-        return self._uncommitted()
+        """Calls this limiter's share of the current window still allows; ``None`` if unknown.
+
+        After a reset, before the new window has answered, the window is taken to be fresh:
+        its budget less the requests in flight."""
+        if self._in_window():
+            return self._uncommitted()
+        budget = self.budget()
+        return None if budget is None else budget - len(self._in_flight)
 
     async def acquire(self) -> int:
-        """Wait, if the window is spent, until it resets; return this permit's sequence number."""
-        while (delay := self._hold_for()) > 0:
-            self._log_hold(delay)
-            await self._sleep(delay)
+        """Wait, if the share of the window is spent, until it resets (or, for a window not heard
+        from yet, until an answer says how much of it is left); return this permit's number."""
+        while True:
+            delay = self._hold_for()
+            if delay > 0:
+                self._log_hold(delay)
+                await self._sleep(delay)
+            elif self._awaiting_new_window():
+                # A budget of permits is out in a window nobody has heard from: the next answer
+                # (or a permit ending without one) says how much more it allows.
+                self._answered.clear()
+                await self._answered.wait()
+            else:
+                break
         self._issued += 1
         self._in_flight[self._issued] = self._clock()
         return self._issued
@@ -251,11 +297,13 @@ class RateLimiter:
             self._limit = info.limit
         if info.remaining is not None and info.reset_at is not None:
             self._count(info.remaining, info.reset_at)
+        self._answered.set()
 
     def release(self, seq: int) -> None:
         """Permit ``seq`` is over; if no answer was observed, the server may still have counted it."""
         if self._in_flight.pop(seq, None) is not None:
             self._lost += 1
+        self._answered.set()
 
     def wait_after_429(self, headers: Mapping[str, str]) -> Seconds | None:
         """Seconds to wait after a 429 that carried these headers, or ``None`` if they do not say.
@@ -288,7 +336,20 @@ class RateLimiter:
 
     def _uncommitted(self) -> int:
         remaining = self._remaining if self._remaining is not None else 0
-        return remaining - len(self._in_flight) - self._lost
+        return remaining - self._left_to_others() - len(self._in_flight) - self._lost
+
+    def _left_to_others(self) -> int:
+        """The calls of a window this limiter leaves to the workspace's other apps."""
+        budget = self.budget()
+        return 0 if budget is None or self._limit is None else self._limit - budget
+
+    def _in_window(self) -> bool:
+        """Whether a window whose reset has not passed has reported its count."""
+        return self._reset_at is not None and self._remaining is not None and not self._passed(self._reset_at)
+
+    def _awaiting_new_window(self) -> bool:
+        left = self.calls_left()
+        return left is not None and left <= 0 and not self._in_window() and bool(self._in_flight)
 
     def _local_time(self, server_time: UnixTime) -> UnixTime:
         return server_time + self._server_clock.offset()
@@ -306,7 +367,7 @@ class RateLimiter:
         if self._hold_until is not None and now < self._hold_until:
             return self._hold_until - now + self._jitter()
         left = self.calls_left()
-        if left is None or left > 0 or self._reset_at is None:
+        if left is None or left > 0 or self._reset_at is None or not self._in_window():
             return 0.0
         return self._local_time(self._reset_at) - now + self._jitter()
 

@@ -4,7 +4,7 @@ Every call goes through :meth:`IntercomTransport.request`, which
 
 * holds one of ``max_concurrency`` slots (an :class:`asyncio.Semaphore`) while a request
   is on the wire, and asks the shared :class:`~ingest.intercom.ratelimit.RateLimiter`
-  for a permit before sending it;
+  for a permit before sending it (it takes ``rate_limit_share`` of each window);
 * retries 5xx answers, timeouts and dropped connections with exponential back-off and
   full jitter (at least the ``Retry-After`` of a 5xx), up to ``max_attempts`` attempts,
   then raises ``RetryableApiError``;
@@ -35,6 +35,7 @@ from ingest.api_defaults import (
     DEFAULT_API_VERSION,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_RATE_LIMIT_SHARE,
     DEFAULT_REQUEST_TIMEOUT,
     REGION_URLS,
 )
@@ -83,6 +84,7 @@ class IntercomTransport:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
         token_fix: str = errors.DEFAULT_TOKEN_FIX,
+        rate_limit_share: float = DEFAULT_RATE_LIMIT_SHARE,
     ) -> None:
         if max_concurrency < 1 or max_attempts < 1 or request_timeout <= 0:
             raise ValueError("max_concurrency, max_attempts and request_timeout must be positive")
@@ -100,7 +102,7 @@ class IntercomTransport:
         self._sleep = sleep
         self._rng = random.Random()
         self._slots = asyncio.Semaphore(max_concurrency)
-        self._limiter = RateLimiter(sleep=sleep, clock=clock)
+        self._limiter = RateLimiter(sleep=sleep, clock=clock, share=rate_limit_share)
 
     def __repr__(self) -> str:
         return (

@@ -47,6 +47,21 @@ class SiteFiles(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class ShownField:
+    """A front matter field the site's theme shows on every page that has it (a lead
+    paragraph, a function's signatures), so that Fin reads it as the site's readers do."""
+
+    #: Its key, or a dotted path to a nested one (``params.functions_and_methods.signatures``).
+    field: str
+    #: A line of text shown before it (``Syntax``), or None.
+    label: str | None = None
+    #: ``markdown``: its text is Markdown, shown as paragraphs; ``code``: shown as a code block.
+    style: Literal["markdown", "code"] = "markdown"
+    #: The label of a list of several items (``Aliases``), when it differs from ``label``.
+    plural_label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SiteSettings:
     """What the user configured about the site (connector options of Markdown sources)."""
 
@@ -59,6 +74,8 @@ class SiteSettings:
     locale: str | None = None
     #: A section page with no body of its own: a list of its child pages, or left out.
     empty_sections: Literal["list", "skip"] = "list"
+    #: Front matter fields the theme shows on a page, in the order it shows them above the body.
+    shown_front_matter: tuple[ShownField, ...] = ()
 
 
 class Role(StrEnum):

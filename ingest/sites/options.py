@@ -7,19 +7,59 @@ site's sources) take the same keys with the same checks and meaning.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ingest.connector import ConnectorOptions
-from ingest.sites.contract import SiteSettings
+from ingest.sites.contract import ShownField, SiteSettings
 from ingest.sites.registry import unavailable
 
 #: What ``site`` may say: a dialect's name, or ``auto``.
 SiteName = Literal["auto", "plain", "hugo", "docusaurus", "mkdocs", "obsidian", "confluence"]
 
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+class ShownFrontMatter(BaseModel):
+    """One entry of ``shown_front_matter``: a table, or the field's name alone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    label: str | None = None
+    style: Literal["markdown", "code"] = "markdown"
+    plural_label: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_alone(cls, value: Any) -> Any:
+        return {"field": value} if isinstance(value, str) else value
+
+    @field_validator("field")
+    @classmethod
+    def _dotted_path(cls, value: str) -> str:
+        value = value.strip()
+        if not value or any(not part.strip() for part in value.split(".")):
+            raise ValueError(
+                "must name a front matter key, or a dotted path to a nested one such as "
+                f"params.signatures, got {value!r}"
+            )
+        return value
+
+    @field_validator("label", "plural_label")
+    @classmethod
+    def _some_label(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must be some text (leave it out for no label)")
+        return value
+
+    @model_validator(mode="after")
+    def _plural_of_a_label(self) -> ShownFrontMatter:
+        if self.plural_label is not None and self.label is None:
+            raise ValueError("plural_label needs a label: the one a single item is shown under")
+        return self
 
 
 class SiteOptions(ConnectorOptions):
@@ -51,6 +91,15 @@ class SiteOptions(ConnectorOptions):
     empty_sections: Literal["list", "skip"] = Field(
         "list",
         description="A section page with no text of its own: list its child pages, or skip it.",
+    )
+    shown_front_matter: tuple[ShownFrontMatter, ...] = Field(
+        (),
+        description=(
+            "Front matter fields the site's theme shows on a page, in the order shown above its body: "
+            'each {field = "params.signatures", label = "Syntax", style = "markdown" or "code", '
+            'plural_label = "Syntaxes" (for a list of several)}, or a field\'s name alone; a list shows '
+            "one item per line."
+        ),
     )
 
     @field_validator("site")
@@ -95,4 +144,8 @@ class SiteOptions(ConnectorOptions):
             versions=self.versions,
             locale=self.locale,
             empty_sections=self.empty_sections,
+            shown_front_matter=tuple(
+                ShownField(shown.field, shown.label, shown.style, shown.plural_label)
+                for shown in self.shown_front_matter
+            ),
         )

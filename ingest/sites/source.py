@@ -19,6 +19,7 @@ from ingest.frontmatter import ALL_FORMATS, FrontMatterFormat
 from ingest.sites.contract import NotAPage, PageProblem, Role, Site, SiteFiles
 from ingest.sites.options import SiteOptions
 from ingest.sites.registry import detect, load_dialect
+from ingest.sites.shown import show_front_matter
 from ingest.textdoc import (
     FrontFields,
     format_for,
@@ -42,17 +43,20 @@ def reads_every_file(options: SiteOptions) -> bool:
 
 async def open_site(options: SiteOptions, files: SiteFiles) -> Site:
     """The source's site: the dialect ``options.site`` names, or (``auto``) the first that
-    recognises ``files``, opened. Raises :class:`ConnectorError` when it cannot be (a dialect not
-    installed, a config that cannot be read), which makes the source unreadable."""
+    recognises ``files``, opened, its pages showing the front matter ``shown_front_matter`` names.
+    Raises :class:`ConnectorError` when it cannot be (a dialect not installed, a config that
+    cannot be read), which makes the source unreadable."""
     dialect = detect(files.paths()) if options.site == "auto" else load_dialect(options.site)
+    settings = options.site_settings()
     try:
-        return await dialect.open(files, options.site_settings())
+        site = await dialect.open(files, settings)
     except ConnectorError:
         raise
     except Exception as exc:  # a dialect's bug is the source's error, in one sentence
         raise ConnectorError(
             f"the {dialect.name} site could not be opened: {type(exc).__name__}: {exc}"
         ) from exc
+    return show_front_matter(site, settings.shown_front_matter)
 
 
 def fold(fingerprint: str, structure_digest: str) -> str:

@@ -7,6 +7,7 @@ the next run sees what was finished and redoes only the rest.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import time
 import zlib
@@ -14,13 +15,15 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from ingest.availability import UNSAID, Availability
 from ingest.state.article_book import ArticleBook
 from ingest.state.import_sources import ImportSourceRecord
 from ingest.state.placement import NO_PLACEMENT, Placement, path_from_key, path_key
 from ingest.state.transaction import transaction
 
 _RECORD_COLUMNS = (
-    "external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale"
+    "external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale, "
+    "declared, ai_agent, ai_copilot, ai_sales_agent"
 )
 
 
@@ -36,6 +39,11 @@ class DocumentRecord:
     title: str
     synced_at: float
     placement: Placement = NO_PLACEMENT
+    #: What the document's front matter said of its availability when it was last read; None
+    #: when that is not known (a record of an earlier release, an adopted page).
+    declared: Availability | None = None
+    #: What the remote twin is known to hold (a flag is None when nobody knows).
+    availability: Availability = UNSAID
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +65,46 @@ class AdoptedPage(NamedTuple):
 
 
 def _record(row: tuple[Any, ...]) -> DocumentRecord:
-    external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale = row
-    placement = Placement(None if collection is None else path_from_key(collection), locale)
+    external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale = row[:9]
+    placement = NO_PLACEMENT
+    if collection is not None or locale is not None:
+        placement = Placement(None if collection is None else path_from_key(collection), locale)
     return DocumentRecord(
-        external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, placement
+        external_id,
+        locator,
+        fingerprint,
+        content_hash,
+        remote_id,
+        title,
+        synced_at,
+        placement,
+        _decode(row[9]),
+        _held_from(row[10], row[11], row[12]),
     )
+
+
+def _encode(availability: Availability) -> str:
+    """A declared availability as stored: ``t``, ``f`` or ``-`` (not said) per flag."""
+    return "".join("-" if flag is None else "tf"[not flag] for flag in availability.as_tuple())
+
+
+# There are 27 of each: one shared value apiece keeps reading 10,000 records as cheap as before.
+@functools.cache
+def _decode(stored: str | None) -> Availability | None:
+    if stored is None:
+        return None
+    return Availability(*(None if char == "-" else char == "t" for char in stored.ljust(3, "-")[:3]))
+
+
+@functools.cache
+def _held_from(ai_agent: int | None, ai_copilot: int | None, ai_sales_agent: int | None) -> Availability:
+    return Availability(
+        *(None if flag is None else bool(flag) for flag in (ai_agent, ai_copilot, ai_sales_agent))
+    )
+
+
+def _held(availability: Availability) -> tuple[int | None, ...]:
+    return tuple(None if flag is None else int(flag) for flag in availability.as_tuple())
 
 
 class TargetStore:
@@ -134,17 +177,25 @@ class TargetStore:
         title: str,
         html: str,
         placement: Placement = NO_PLACEMENT,
+        declared: Availability = UNSAID,
+        availability: Availability = UNSAID,
     ) -> None:
-        """Remember a successful create or update."""
+        """Remember a successful create or update: what the document ``declared`` of its own
+        availability, and the ``availability`` the answer says the remote twin now holds (a
+        flag not said keeps what was known of it)."""
         collection = path_key(placement.collection) if placement.collection is not None else None
         self._db.execute(
             "INSERT INTO documents (source, target, external_id, locator, fingerprint, content_hash, "
-            "remote_id, title, sent_html, synced_at, collection, locale) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "remote_id, title, sent_html, synced_at, collection, locale, declared, ai_agent, ai_copilot, "
+            "ai_sales_agent) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (source, target, external_id) DO UPDATE SET locator = excluded.locator, "
             "fingerprint = excluded.fingerprint, content_hash = excluded.content_hash, "
             "remote_id = excluded.remote_id, title = excluded.title, sent_html = excluded.sent_html, "
-            "synced_at = excluded.synced_at, collection = excluded.collection, locale = excluded.locale",
+            "synced_at = excluded.synced_at, collection = excluded.collection, locale = excluded.locale, "
+            "declared = excluded.declared, ai_agent = COALESCE(excluded.ai_agent, ai_agent), "
+            "ai_copilot = COALESCE(excluded.ai_copilot, ai_copilot), "
+            "ai_sales_agent = COALESCE(excluded.ai_sales_agent, ai_sales_agent)",
             (
                 *self._key(),
                 external_id,
@@ -157,8 +208,21 @@ class TargetStore:
                 time.time(),
                 collection,
                 placement.locale,
+                _encode(declared),
+                *_held(availability),
             ),
         )
+
+    def record_availability(self, held: Iterable[tuple[str, Availability]]) -> None:
+        """Remember what remote twins now hold (external id, the flags set), e.g. after a bulk action
+        was accepted; flags not said keep what was known of them."""
+        with transaction(self._db):
+            self._db.executemany(
+                "UPDATE documents SET ai_agent = COALESCE(?, ai_agent), "
+                "ai_copilot = COALESCE(?, ai_copilot), ai_sales_agent = COALESCE(?, ai_sales_agent) "
+                "WHERE source = ? AND target = ? AND external_id = ?",
+                [(*_held(flags), *self._key(), external_id) for external_id, flags in held],
+            )
 
     def adopt(self, pages: Iterable[AdoptedPage]) -> None:
         """Record remote pages that state did not know, with no fingerprint or hash, so the next
@@ -175,16 +239,17 @@ class TargetStore:
                 ],
             )
 
-    def refresh_fingerprints(self, updates: Iterable[tuple[str, str, str]]) -> None:
-        """Store new fingerprints (external_id, locator, fingerprint) of documents whose payload
-        did not change, so the next run skips them without reading them."""
+    def refresh_fingerprints(self, updates: Iterable[tuple[str, str, str, Availability]]) -> None:
+        """Store new fingerprints (external_id, locator, fingerprint, what the document declares of
+        its availability) of documents whose payload did not change, so the next run skips them
+        without reading them."""
         with transaction(self._db):
             self._db.executemany(
-                "UPDATE documents SET fingerprint = ?, locator = ? "
+                "UPDATE documents SET fingerprint = ?, locator = ?, declared = ? "
                 "WHERE source = ? AND target = ? AND external_id = ?",
                 [
-                    (fingerprint, locator, *self._key(), external_id)
-                    for external_id, locator, fingerprint in updates
+                    (fingerprint, locator, _encode(declared), *self._key(), external_id)
+                    for external_id, locator, fingerprint, declared in updates
                 ],
             )
 

@@ -153,11 +153,30 @@ def _placement(detail: str) -> tuple[str | None, str | None]:
     )
 
 
+def _availability(db: sqlite3.Connection) -> None:
+    """What each document says of its own availability (front matter ``ai_agent: false``; NULL:
+    not known yet) and what its remote twin is known to hold (NULL: not known), and each run's
+    count of availability changes. Settings digests and checkpoints are forgotten, so the next
+    run reads every document once (sending nothing for an unchanged one) and learns what its
+    front matter says: earlier releases ignored those keys."""
+    _run(
+        db,
+        "ALTER TABLE documents ADD COLUMN declared TEXT",
+        "ALTER TABLE documents ADD COLUMN ai_agent INTEGER",
+        "ALTER TABLE documents ADD COLUMN ai_copilot INTEGER",
+        "ALTER TABLE documents ADD COLUMN ai_sales_agent INTEGER",
+        "ALTER TABLE runs ADD COLUMN availability INTEGER NOT NULL DEFAULT 0",
+        "DELETE FROM target_settings",
+        "UPDATE sources SET checkpoint = NULL",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the tables of release 0.1.0", _baseline),
     Migration(
         2, "typed placement columns; import sources, collections and intents per target", _typed_records
     ),
+    Migration(3, "availability: declared by documents, held by remote twins, changed by runs", _availability),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -37,6 +37,9 @@ class RunCounts:
     unchanged: int = 0
     skipped: int = 0
     failed: int = 0
+    #: Remote twins whose availability (AI Agent, Copilot, Fin for sales) was set without
+    #: sending them again (a bulk action).
+    availability: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +75,7 @@ class RunLog:
     def finish(self, run_id: int, outcome: RunOutcome, counts: RunCounts) -> None:
         self._db.execute(
             "UPDATE runs SET finished_at = ?, outcome = ?, created = ?, updated = ?, deleted = ?, "
-            "unchanged = ?, skipped = ?, failed = ? WHERE id = ?",
+            "unchanged = ?, skipped = ?, failed = ?, availability = ? WHERE id = ?",
             (
                 time.time(),
                 outcome.value,
@@ -82,6 +85,7 @@ class RunLog:
                 counts.unchanged,
                 counts.skipped,
                 counts.failed,
+                counts.availability,
                 run_id,
             ),
         )
@@ -89,7 +93,8 @@ class RunLog:
     def last(self, source: str, target: str) -> RunRecord | None:
         row = self._db.execute(
             "SELECT source, started_at, finished_at, outcome, created, updated, deleted, unchanged, "
-            "skipped, failed FROM runs WHERE source = ? AND target = ? ORDER BY id DESC LIMIT 1",
+            "skipped, failed, availability FROM runs WHERE source = ? AND target = ? "
+            "ORDER BY id DESC LIMIT 1",
             (source, target),
         ).fetchone()
         if row is None:

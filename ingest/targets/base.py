@@ -10,14 +10,16 @@ with the client and keeps what it must in its own :class:`~ingest.state.TargetSt
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
+from ingest.availability import UNSAID, Availability
 from ingest.canonical import digest
 from ingest.document import Page
-from ingest.plan import Deletion, Plan, Upsert
-from ingest.state import Placement
+from ingest.plan import AvailabilityChange, Deletion, Plan, Upsert
+from ingest.state import DocumentRecord, Placement
 from ingest.state.placement import NO_PLACEMENT
 
 #: The targets' name for :func:`ingest.canonical.digest` (one encoder for every hash).
@@ -31,6 +33,67 @@ class Sent:
 
     remote_id: str | None
     placement: Placement = NO_PLACEMENT
+    #: The availability the answer says the remote twin now holds (flags it does not say: unknown).
+    availability: Availability = UNSAID
+
+
+class FindingKind(StrEnum):
+    """What a check of the remote truth can find besides "as configured"."""
+
+    #: The target's container was deleted in Intercom (with its pages): it is created again and
+    #: every document sent again, in the same run.
+    RECREATED = "recreated"
+    #: The container's url in Intercom is no longer the configured one.
+    URL_CHANGED = "url_changed"
+    #: The container is deactivated in Intercom: Fin ignores its pages.
+    DEACTIVATED = "deactivated"
+    #: The configuration names another container (a new ``url``): every document is sent to it,
+    #: the old one left as it is.
+    MOVED = "moved"
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteFinding:
+    """One thing a check found remotely, in a sentence for the run's report."""
+
+    kind: FindingKind
+    message: str
+
+    @property
+    def drift(self) -> bool:
+        """Whether the remote twin differs from the configuration in a way no run repairs: a
+        person must act, so the run fails (exit 1) until one does."""
+        return self.kind in (FindingKind.URL_CHANGED, FindingKind.DEACTIVATED)
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteCheck:
+    """What one target's check of the remote truth did and found."""
+
+    #: Whether it sent an authenticated read (which proved the token).
+    read: bool = False
+    #: Whether it forgot what state recorded (a container gone): the whole source is read and sent.
+    forgot: bool = False
+    findings: tuple[RemoteFinding, ...] = ()
+
+
+#: The answer of a target with nothing of its own to read.
+NOTHING_READ = RemoteCheck()
+
+
+@runtime_checkable
+class ChecksRemote(Protocol):
+    """**Protocol** (optional, for a sending half): checks what is remote for the target on every
+    run, also when nothing is to be sent, so that a revoked token or a container deleted in
+    Intercom is noticed the night it happens rather than when a document next changes."""
+
+    async def check(self, *, must_read: bool) -> RemoteCheck:
+        """Read what the target keeps remotely (its container, by the id state remembers) in at
+        most one request: forget what state records of a container that is gone, and report a
+        container that differs from the configuration. A target with nothing of its own to read
+        sends nothing, unless ``must_read``: then one cheap authenticated read, so that a source
+        whose targets have no container still proves its token. An AuthError is raised as itself."""
+        ...
 
 
 class TargetPlanner(Protocol):
@@ -59,6 +122,18 @@ class TargetPlanner(Protocol):
         one before it has finished (an article before its translations)."""
         ...
 
+    def availability_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord]
+    ) -> tuple[AvailabilityChange, ...]:
+        """The remote twins whose availability will still differ from what their documents want
+        once ``plan``'s upserts are done, to be set apart from them; () for a target whose
+        requests carry every flag (or whose API version has no way to set them apart)."""
+        ...
+
+    def availability_batches(self, changes: Sequence[AvailabilityChange]) -> list[list[AvailabilityChange]]:
+        """``changes`` (each naming its remote id) in the groups one call sets at once."""
+        ...
+
 
 class TargetSender(Protocol):
     """**Protocol**: the half of a target that sends, with a client and its own typed state."""
@@ -76,6 +151,10 @@ class TargetSender(Protocol):
     async def delete(self, item: Deletion) -> None:
         """Delete one page (or do what the target's delete policy says); a page already gone
         counts as deleted."""
+        ...
+
+    async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
+        """Set the ``flags`` of every change of one of :meth:`TargetPlanner.availability_batches`."""
         ...
 
     async def finish(self, plan: Plan) -> None:
@@ -119,6 +198,24 @@ class BoundTarget:
 
     def batches(self, upserts: Sequence[Upsert]) -> list[list[Upsert]]:
         return self.planner.batches(upserts)
+
+    async def check(self, *, must_read: bool) -> RemoteCheck:
+        """The sender's check (:class:`ChecksRemote`); a sender without one checks nothing."""
+        sender = self.sender
+        if isinstance(sender, ChecksRemote):
+            return await sender.check(must_read=must_read)
+        return NOTHING_READ
+
+    def availability_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord]
+    ) -> tuple[AvailabilityChange, ...]:
+        return self.planner.availability_changes(plan, records)
+
+    def availability_batches(self, changes: Sequence[AvailabilityChange]) -> list[list[AvailabilityChange]]:
+        return self.planner.availability_batches(changes)
+
+    async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
+        await self.sender.set_availability(batch)
 
     async def prepare(self, plan: Plan) -> bool:
         return await self.sender.prepare(plan)

@@ -27,6 +27,7 @@ from ingest.targets.external_pages import settings as external_pages
 from ingest.targets.internal_articles import settings as internal_articles
 
 if TYPE_CHECKING:
+    from ingest.api_versions import ApiFeatures
     from ingest.intercom import IntercomClient
     from ingest.state import TargetStore
     from ingest.targets.base import TargetPlanner, TargetSender
@@ -40,12 +41,17 @@ def _nothing_to_check(settings: SourceKeys) -> str | None:
     return None
 
 
+def _nothing_to_check_for_version(settings: SourceKeys, table: Any, features: ApiFeatures) -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class TargetHalves(Generic[PlannerT, TableT]):
     """How a target's two halves are built."""
 
-    #: The pure half, from the source's settings and the validated table (None without a model).
-    planner: Callable[[SourceKeys, TableT], PlannerT]
+    #: The pure half, from the source's settings, the validated table (None without a model) and
+    #: what the configured API version lets a request say.
+    planner: Callable[[SourceKeys, TableT, ApiFeatures], PlannerT]
     #: The sending half, from the planning half, the client and the target's own state.
     sender: Callable[[PlannerT, IntercomClient, TargetStore], TargetSender]
 
@@ -62,6 +68,9 @@ class TargetSpec:
     halves: Callable[[], TargetHalves[Any, Any]]
     #: Why the source's own keys cannot feed this target ("url: required for ..."), or None.
     check: Callable[[SourceKeys], str | None] = _nothing_to_check
+    #: Why the source's keys and the target's validated table ask what the configured API version
+    #: cannot do ("ai_copilot: Intercom API 2.15 cannot ..."), or None.
+    check_version: Callable[[SourceKeys, Any, ApiFeatures], str | None] = _nothing_to_check_for_version
 
 
 def _external_pages() -> TargetHalves[Any, Any]:
@@ -97,6 +106,7 @@ TARGETS: tuple[TargetSpec, ...] = (
         name=internal_articles.NAME,
         settings_model=internal_articles.InternalArticlesSettings,
         halves=_internal_articles,
+        check_version=internal_articles.check_version,
     ),
 )
 

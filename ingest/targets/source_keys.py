@@ -26,3 +26,8 @@ class SourceKeys(Protocol):
     def ai_copilot(self) -> bool:
         """Whether Copilot may answer from the source's content."""
         ...
+
+    @property
+    def ai_sales_agent(self) -> bool:
+        """Whether Fin for sales may answer from the source's content."""
+        ...

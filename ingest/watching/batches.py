@@ -25,7 +25,8 @@ class Batch:
     """Changed locators of one source; ``whole`` means "scan everything" (a folder event, start-up).
 
     ``first_change`` is when the oldest change of the batch was seen (for latency);
-    ``retry`` marks a batch started by the back-off timer rather than by a change.
+    ``retry`` marks a batch started by the back-off timer rather than by a change; ``check``
+    one whose check of what Intercom holds is due (it may carry no change at all).
     """
 
     locators: frozenset[str] = frozenset()
@@ -33,6 +34,7 @@ class Batch:
     first_change: Monotonic = field(default_factory=time.monotonic)
     changes: int = 0
     retry: bool = False
+    check: bool = False
 
 
 class ChangeQueue:
@@ -52,6 +54,7 @@ class ChangeQueue:
         self._last: Monotonic = 0.0
         self._immediate = False
         self._retry_at: Monotonic | None = None
+        self._check_at: Monotonic | None = None
         self._closed = False
         self._wakeup = asyncio.Event()
 
@@ -75,6 +78,12 @@ class ChangeQueue:
     def retry_in(self, seconds: float) -> None:
         """Hand out a (possibly empty) retry batch ``seconds`` from now, unless changes come first."""
         self._retry_at = time.monotonic() + seconds
+        self._wakeup.set()
+
+    def check_in(self, seconds: float) -> None:
+        """Hand out a batch marked ``check`` ``seconds`` from now (with whatever changes are
+        gathered by then, or none)."""
+        self._check_at = time.monotonic() + seconds
         self._wakeup.set()
 
     def close(self) -> None:
@@ -107,17 +116,24 @@ class ChangeQueue:
             due.append(min(self._last + self._debounce, self._first + self._max_wait) - now)
         if self._retry_at is not None:
             due.append(self._retry_at - now)
+        if self._check_at is not None:
+            due.append(self._check_at - now)
         return min(due) if due else None
 
     def _take(self) -> Batch:
-        retry = self._first is None
+        now = time.monotonic()
+        check = self._check_at is not None and self._check_at <= now
+        retry = self._first is None and self._retry_at is not None and self._retry_at <= now
         batch = Batch(
             locators=frozenset(self._locators),
             whole=self._whole,
-            first_change=self._first if self._first is not None else time.monotonic(),
+            first_change=self._first if self._first is not None else now,
             changes=self._changes,
             retry=retry,
+            check=check,
         )
         self._locators, self._whole, self._changes = set(), False, 0
         self._first, self._immediate, self._retry_at = None, False, None
+        if check:
+            self._check_at = None
         return batch

@@ -52,6 +52,8 @@ class BatchReport:
     deleted: int = 0
     unchanged: int = 0
     failed: int = 0
+    #: Pages whose availability was set apart from their upserts (bulk actions).
+    availability: int = 0
     pending: int = 0
     latency: float = 0.0
     retry_in: float | None = None
@@ -83,6 +85,8 @@ class SourceWorker:
         self._on_batch = on_batch
         self._lock = SourceLock(state_path, source.name)
         self._failures = 0
+        #: When what Intercom holds for the source was last checked (None: not yet).
+        self._checked_at: float | None = None
 
     async def run(self) -> None:
         """Sync batches until the queue closes; raises only what must stop the daemon."""
@@ -106,17 +110,22 @@ class SourceWorker:
         self._pending.add(name, batch.locators, whole=batch.whole)
         work = self._pending.load(name)
         if work.empty:
+            if batch.check:
+                await self._check()
             return
         await self.watch.ready()
         if not await self._lock.acquire(self._settings.lock_wait_seconds):
             self._report(batch, "locked", documents=len(work.locators), whole=work.whole)
             return
+        check = batch.check or self._check_due()
         try:
             only = None if work.whole else work.locators
-            results = await self._engine.sync_source(self.source, only=only)
+            results = await self._engine.sync_source(self.source, only=only, check=check)
         finally:
             self._lock.release()
         error, keep = _outcome(results)
+        if check and error is None:  # a source that failed may not have reached its check
+            self._checked()
         if error is None:
             self._pending.done(name, work, keep=keep)
         if error is None and not keep:
@@ -128,6 +137,31 @@ class SourceWorker:
         self._report(
             batch, outcome, documents=len(work.locators), whole=work.whole, results=results, error=error
         )
+
+    def _check_due(self) -> bool:
+        return self._checked_at is None or time.monotonic() - self._checked_at >= self._settings.check_seconds
+
+    def _checked(self) -> None:
+        self._checked_at = time.monotonic()
+        self.queue.check_in(self._settings.check_seconds)
+
+    async def _check(self) -> None:
+        """The periodic check of what Intercom holds, while no change comes: one read. A source
+        deleted in Intercom is then synced whole (every page sent again); drift is logged."""
+        try:
+            if not await self._lock.acquire(self._settings.lock_wait_seconds):
+                return  # another process syncs the source, and checks it, now
+            try:
+                checked = await self._engine.check_source(self.source)
+            finally:
+                self._lock.release()
+            self._checked_at = time.monotonic()
+        finally:
+            self.queue.check_in(self._settings.check_seconds)
+        for target, error in checked.errors.items():
+            log.warning("%s (%s): %s", self.source.name, target, error)
+        if checked.forgot:
+            self.queue.add(whole=True, immediate=True)
 
     def _report(
         self,
@@ -156,6 +190,7 @@ class SourceWorker:
             deleted=sum(r.counts.deleted for r in results),
             unchanged=sum(r.counts.unchanged for r in results),
             failed=sum(r.counts.failed for r in results),
+            availability=sum(r.counts.availability for r in results),
             pending=self._pending.counts().get(self.source.name, 0),
             latency=time.monotonic() - batch.first_change,
             retry_in=retry_in,
@@ -175,8 +210,9 @@ def _log_report(report: BatchReport) -> None:
             extra=extra,
         )
         return
+    availability = f", set availability {report.availability}" if report.availability else ""
     counts = (
-        f"created {report.created}, updated {report.updated}, deleted {report.deleted}, "
+        f"created {report.created}, updated {report.updated}, deleted {report.deleted}{availability}, "
         f"failed {report.failed}"
     )
     what = "whole source" if report.whole else f"{report.documents} document{'s' * (report.documents != 1)}"

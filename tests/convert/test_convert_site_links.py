@@ -119,6 +119,7 @@ def test_headings_get_the_sites_ids() -> None:
         ("## Use {braces} here", '<h2 id="use-braces-here">Use {braces} here</h2>'),
         ("## *Fast* path {#fast}", '<h2 id="fast"><em>Fast</em> path</h2>'),
         ("## <!-- md:setting --> { #config.enabled }", '<h2 id="config.enabled"></h2>'),
+        ("#### `slugify` { #+toc.slugify }", '<h4 id="+toc.slugify"><code>slugify</code></h4>'),
     ],
 )
 def test_a_custom_id_is_honoured_and_removed(heading: str, expected: str) -> None:

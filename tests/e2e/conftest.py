@@ -18,6 +18,16 @@ TOKEN = "e2e-token-0123456789"
 SOURCE_URL = "https://docs.example.com"
 #: The API versions fin-ingest speaks: parametrize a test about them with these.
 VERSIONS = ("2.15", "2.16", "Preview")
+#: All a run with nothing to send asks of Intercom for a source with External Pages: one read of
+#: its Content Import Source (the truth checked on every run).
+SOURCE_READ = ["GET /ai/content_import_sources/{source_id}"]
+#: ... and for a source whose targets keep no container (articles, internal articles): the token's.
+TOKEN_READ = ["GET /me"]
+
+
+def endpoints(emulator: RunningEmulator) -> list[str]:
+    """The endpoint of every request the emulator received, in order (``"GET /me"``)."""
+    return [request.endpoint for request in emulator.requests()]
 
 
 def write_docs(root: Path, count: int) -> dict[str, str]:

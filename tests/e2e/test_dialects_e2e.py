@@ -3,7 +3,7 @@
 What Fin receives is what the site's readers see: each page at its published URL, no site
 syntax left, links between pages at the linked page's URL (with the site's anchor), included
 and embedded text in place, drafts and partials never sent, every request within the API
-contract, and a rerun that sends nothing.
+contract, and a rerun that sends no write.
 """
 
 from __future__ import annotations

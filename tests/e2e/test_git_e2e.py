@@ -14,7 +14,7 @@ from contract import validate_recorded
 from ingest.emulator import RunningEmulator
 from ingest.report import result_as_dict, write_json_report
 from tests.connectors.gitrepo_helpers import GitRepo, docs_repo, http_git_server, isolate_git
-from tests.e2e.conftest import SOURCE_URL, SyncedProject
+from tests.e2e.conftest import SOURCE_READ, SOURCE_URL, SyncedProject, endpoints
 
 TEMPLATE = "https://git.example.com/handbook/blob/{ref}/{path}"
 SECRET = "hunter2-but-longer"
@@ -57,7 +57,8 @@ def harness(tmp_path: Path, emulator: RunningEmulator) -> GitHarness:
 
 
 async def test_first_sync_creates_every_page_then_nothing_is_sent(harness: GitHarness) -> None:
-    """Every document becomes a page linked at its ref; an unchanged repository sends nothing."""
+    """Every document becomes a page linked at its ref; an unchanged repository sends no write (only
+    the run's one read of its Content Import Source)."""
     result = await harness.sync()
     assert (result.counts.created, result.counts.failed, result.ok) == (5, 0, True)
     remote = harness.remote()
@@ -73,7 +74,7 @@ async def test_first_sync_creates_every_page_then_nothing_is_sent(harness: GitHa
     assert 'href="https://git.example.com/handbook/blob/main/docs/setup.md"' in intro["html"]
     again = await harness.sync_fresh()
     assert (again.counts.unchanged, again.converted) == (5, 0)
-    assert harness.emulator.requests() == []
+    assert endpoints(harness.emulator) == SOURCE_READ
 
 
 async def test_edit_rename_and_delete_commits_propagate(harness: GitHarness) -> None:

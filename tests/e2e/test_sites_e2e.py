@@ -87,3 +87,20 @@ async def test_a_site_config_that_cannot_be_read_deletes_nothing(harness: Harnes
     result = await harness.sync_fresh()
     assert result.error is not None and "fakesite.toml: not valid TOML" in result.error
     assert harness.writes() == [] and set(harness.remote()) == {"index.md", "guide/setup.md"}
+
+
+async def test_showing_front_matter_sends_only_the_pages_it_changes(harness: Harness) -> None:
+    """``shown_front_matter`` set after a sync: every page is read again, only a page with that
+    front matter is sent, with it above its body; a rerun sends nothing."""
+    write_site(harness)
+    (harness.docs / "guide/setup.md").write_text(
+        "---\ndescription: Get it running.\n---\n# Setup\n\nRun it.\n", encoding="utf-8"
+    )
+    await harness.sync()
+    harness.settings(site_url=SITE_URL, shown_front_matter=["description"])
+    result = await harness.sync_fresh()
+    assert result.ok and result.converted == 3
+    assert harness.writes() == [("POST", "/ai/external_pages")]
+    assert harness.remote()["guide/setup.md"]["html"] == "<p>Get it running.</p>\n<p>Run it.</p>"
+    rerun = await harness.sync_fresh()
+    assert rerun.ok and rerun.converted == 0 and harness.writes() == []

@@ -24,11 +24,21 @@ from ingest.plan import Upsert
 from ingest.runner import build_connector, run_sources
 from ingest.targets.base import Sent
 from ingest.targets.external_pages.sending import ExternalPagesSender
-from tests.e2e.conftest import SOURCE_URL, TOKEN, VERSIONS, Harness, write_config, write_docs
+from tests.e2e.conftest import (
+    SOURCE_READ,
+    SOURCE_URL,
+    TOKEN,
+    VERSIONS,
+    Harness,
+    endpoints,
+    write_config,
+    write_docs,
+)
 
 
 async def test_first_sync_creates_every_page_then_nothing_is_sent(harness: Harness) -> None:
-    """First run creates every page under a new import source; the second sends no request."""
+    """First run creates every page under a new import source; the second sends no write, and
+    reads only its Content Import Source (the run's check)."""
     titles = write_docs(harness.docs, 12)
     result = await harness.sync()
     assert (result.counts.created, result.counts.failed, result.ok) == (12, 0, True)
@@ -46,7 +56,7 @@ async def test_first_sync_creates_every_page_then_nothing_is_sent(harness: Harne
     again = await harness.sync()
     assert (again.counts.unchanged, again.counts.created, again.counts.updated) == (12, 0, 0)
     assert again.converted == 0
-    assert harness.emulator.requests() == []
+    assert endpoints(harness.emulator) == SOURCE_READ
 
 
 async def test_edit_delete_and_rename_propagate(harness: Harness) -> None:
@@ -81,7 +91,7 @@ async def test_edit_delete_and_rename_propagate(harness: Harness) -> None:
 
 
 async def test_mass_delete_guard(harness: Harness) -> None:
-    """Removing most documents is refused with no request sent; --allow-mass-delete then deletes them."""
+    """Removing most documents is refused with no write sent; --allow-mass-delete then deletes them."""
     write_docs(harness.docs, 6)
     await harness.sync()
     for path in sorted(harness.docs.rglob("*.md"))[:5]:
@@ -89,7 +99,7 @@ async def test_mass_delete_guard(harness: Harness) -> None:
     harness.emulator.clear_requests()
     refused = await harness.sync()
     assert refused.error is not None and "5 of 6" in refused.error and not refused.ok
-    assert harness.emulator.requests() == [] and len(harness.remote()) == 6
+    assert endpoints(harness.emulator) == SOURCE_READ and len(harness.remote()) == 6
     allowed = await harness.sync(allow_mass_delete=True)
     assert allowed.counts.deleted == 5 and len(harness.remote()) == 1
 
@@ -109,13 +119,21 @@ async def test_missing_root_deletes_nothing(harness: Harness) -> None:
     assert harness.emulator.requests() == [] and len(harness.remote()) == 3
 
 
-async def test_changed_settings_resend_every_page(harness: Harness) -> None:
-    """Turning ai_copilot off re-sends every page with the new flag, though no file changed."""
+@pytest.mark.parametrize("version", VERSIONS)
+async def test_changed_settings_reach_every_page(harness: Harness, version: str) -> None:
+    """Turning ai_copilot off reaches every page, though no file changed: 2.15, whose only way to
+    say it is the page's own request, re-sends each page; 2.16 and Preview send no page again and
+    set the flag with one bulk action."""
+    harness.use_version(version)
     write_docs(harness.docs, 4)
     await harness.sync()
     harness.settings(ai_copilot=False)
-    result = await harness.sync()
-    assert result.counts.updated == 4
+    result = await harness.sync_fresh()
+    bulk = [r for r in harness.emulator.requests() if r.endpoint == "POST /content/bulk_actions"]
+    resent, in_bulk = (4, 0) if version == "2.15" else (0, 4)
+    assert (result.counts.updated, result.counts.availability) == (resent, in_bulk)
+    assert len(bulk) == (1 if in_bulk else 0)
+    harness.emulator.flush_bulk_actions()
     assert {page["ai_copilot_availability"] for page in harness.remote().values()} == {False}
 
 
@@ -204,7 +222,7 @@ async def test_lost_state_adopts_remote_pages_without_duplicates(harness: Harnes
 
     harness.emulator.clear_requests()
     await harness.sync()
-    assert harness.emulator.requests() == []
+    assert endpoints(harness.emulator) == SOURCE_READ
 
 
 async def test_bad_documents_are_reported_and_the_rest_synced(harness: Harness) -> None:

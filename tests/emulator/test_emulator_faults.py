@@ -39,7 +39,7 @@ async def test_failures_can_be_aimed_at_one_endpoint(
     """With fail_path only requests whose "METHOD /path" starts with it fail; others pass untouched."""
     emulator.set_faults(fail_next=1, fail_status=400, fail_path="POST /ai/content_import_sources")
     assert await _statuses(client, 2) == [200, 200]
-    body = {"sync_behavior": "api", "url": "https://x"}
+    body = {"sync_behavior": "api", "url": "https://x.example.com"}
     async with client.post("/ai/content_import_sources", json=body) as response:
         assert response.status == 400
         assert_error(await response.json(), "bad_request")
@@ -55,12 +55,12 @@ async def test_dropped_connection_raises_on_the_client(
     emulator.set_faults(drop_next=1)
     with pytest.raises((aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)):
         async with client.post(
-            "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x"}
+            "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x.example.com"}
         ):
             pass
     assert await _statuses(client, 1) == [200]
     [dropped, answered] = emulator.requests()
-    assert dropped.status is None and dropped.body == {"sync_behavior": "api", "url": "https://x"}
+    assert dropped.status is None and dropped.body == {"sync_behavior": "api", "url": "https://x.example.com"}
     assert answered.status == 200
     assert emulator.sources() == []
 
@@ -146,7 +146,7 @@ async def test_failures_can_be_limited_to_writes(
     emulator.set_faults(fail_rate=1.0, fail_methods=("POST", "PUT", "DELETE"))
     assert await _statuses(client, 3) == [200, 200, 200]
     async with client.post(
-        "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x"}
+        "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x.example.com"}
     ) as r:
         assert r.status == 503
     assert emulator.sources() == []
@@ -163,11 +163,11 @@ async def test_a_failure_after_the_write_leaves_the_write_done(
         fail_next=1, fail_status=502, fail_after=True, fail_path="POST /ai/content_import_sources"
     )
     async with client.post(
-        "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x"}
+        "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x.example.com"}
     ) as r:
         assert r.status == 502
         assert_error(await r.json(), "server_error")
         assert "X-RateLimit-Remaining" not in r.headers
-    assert [source["url"] for source in emulator.sources()] == ["https://x"]
+    assert [source["url"] for source in emulator.sources()] == ["https://x.example.com"]
     async with client.post("/ai/content_import_sources", json={}) as r:
         assert r.status == 400, "only the next matching request fails"

@@ -91,7 +91,7 @@ async def test_state_endpoint_and_accessors_show_collections_and_articles(
     """/_emulator/state and RunningEmulator.collections()/articles() give the API shapes, with every
     field any version shows (an answer is that record as its version shows it); reset wipes them."""
     top, child, article = await _populate(client)
-    async with client.get(f"/articles/{article['id']}") as response:
+    async with client.get(f"/articles/{article['id']}", headers={"Intercom-Version": "2.16"}) as response:
         read = await response.json()
     assert [article_shape(a, features_of(api_version)) for a in emulator.articles()] == [read]
     assert [c["id"] for c in emulator.collections()] == [child["id"], top["id"]]

@@ -201,9 +201,10 @@ async def test_every_answer_matches_the_spec(
 
 
 async def test_internal_articles_survive_a_restart_and_show_in_the_state(tmp_path: Path) -> None:
-    """A second emulator on the same data file serves them; ids keep increasing; reset wipes them."""
+    """A second emulator on the same data file serves them; ids keep increasing; reset wipes them.
+    The state shows them in the newest version's shape (availability flags included)."""
     config = make_config(data_file=tmp_path / "emulator.json")
-    headers = {"Authorization": f"Bearer {TOKEN}"}
+    headers = {"Authorization": f"Bearer {TOKEN}", "Intercom-Version": "2.16"}
     async with (
         start_emulator(config) as first,
         aiohttp.ClientSession(first.base_url, headers=headers) as client,

@@ -75,7 +75,7 @@ async def test_a_failed_save_is_a_500_error_list_not_a_traceback(tmp_path: Path)
     ):
         data_file.mkdir()  # os.replace onto a directory fails
         async with client.post(
-            "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x"}
+            "/ai/content_import_sources", json={"sync_behavior": "api", "url": "https://x.example.com"}
         ) as r:
             assert r.status == 500
             assert_error(await r.json(), "server_error")

@@ -6,7 +6,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from emulator_helpers import assert_error, create_source, make_config, page_body, upsert
+from emulator_helpers import SpecCheck, assert_error, create_source, make_config, page_body, upsert
 
 from ingest.emulator import EmulatorConfig, RunningEmulator
 
@@ -51,7 +51,7 @@ async def test_create_get_update_source(client: aiohttp.ClientSession) -> None:
             "status",
         ),
         (
-            {"sync_behavior": "api", "url": "https://x", "audience_ids": ["a"]},
+            {"sync_behavior": "api", "url": "https://x.example.com", "audience_ids": ["a"]},
             "parameter_invalid",
             "audience_ids",
         ),
@@ -64,6 +64,56 @@ async def test_create_source_validation(
     async with client.post("/ai/content_import_sources", json=body) as response:
         assert response.status == 400
         assert_error(await response.json(), code, field)
+
+
+PRIVATE_URLS = (
+    "http://localhost:8000",
+    "http://127.0.0.1:8111/docs",
+    "https://wiki",
+    "https://docs.internal",
+    "https://intranet.local",
+    "https://wiki.acme.corp",
+    "file:///srv/docs",
+)
+
+
+@pytest.mark.parametrize("url", PRIVATE_URLS)
+async def test_a_source_url_must_be_public_as_intercom_requires(
+    client: aiohttp.ClientSession, emulator: RunningEmulator, spec_check: SpecCheck, url: str
+) -> None:
+    """Like the real API, a source url that is not http(s) on a public domain name is refused with a
+    400 naming url, on create and on update, and nothing is stored."""
+    async with client.post("/ai/content_import_sources", json={"sync_behavior": "api", "url": url}) as r:
+        body = await r.read()
+        spec_check("POST", "/ai/content_import_sources", r.status, body)
+        assert r.status == 400
+        assert_error(await r.json(), "parameter_invalid", "url")
+        assert "public domain name" in (await r.json())["errors"][0]["message"]
+    source_id = await create_source(client)
+    put = {"sync_behavior": "api", "url": url}
+    async with client.put(f"/ai/content_import_sources/{source_id}", json=put) as r:
+        assert r.status == 400
+        assert_error(await r.json(), "parameter_invalid", "url")
+    assert [source["url"] for source in emulator.sources()] == ["https://docs.example.com"]
+
+
+class TestPrivateSourceUrlsAllowed:
+    """``allow_private_source_urls`` (``ingest emulator --allow-private-source-urls``) lifts the rule."""
+
+    @pytest.fixture
+    def emulator_config(self) -> EmulatorConfig:
+        return make_config(allow_private_source_urls=True)
+
+    @pytest.mark.parametrize(
+        "url", ["http://localhost:8000", "http://127.0.0.1:8111/docs", "https://wiki.corp"]
+    )
+    async def test_loopback_and_internal_urls_are_taken(
+        self, client: aiohttp.ClientSession, url: str
+    ) -> None:
+        """A loopback test setup may root its sources at any http(s) host."""
+        source_id = await create_source(client, url)
+        async with client.get(f"/ai/content_import_sources/{source_id}") as r:
+            assert (await r.json())["url"] == url
 
 
 async def test_sync_behavior_cannot_change_from_api(client: aiohttp.ClientSession) -> None:

@@ -15,7 +15,7 @@ def _fields(title: str = "T") -> PageFields:
 def test_indexes_follow_deletes() -> None:
     """After a page or its source is deleted, the same external_id makes a new page with a new id."""
     store = Store(clock=lambda: 1_700_000_000.0)
-    source = store.create_source("https://x", "api", "active", [])
+    source = store.create_source("https://x.example.com", "api", "active", [])
     page, created = store.upsert_page(source.id, "a", _fields())
     assert created
     store.delete_page(page.id)
@@ -28,7 +28,7 @@ def test_indexes_follow_deletes() -> None:
 def test_dump_loads_back_with_listing_order_and_counters() -> None:
     """A dump loaded into a new store lists the same pages newest first and continues the id sequences."""
     store = Store(clock=lambda: 1_700_000_000.0)
-    source = store.create_source("https://x", "api", "active", [3])
+    source = store.create_source("https://x.example.com", "api", "active", [3])
     for external_id in ("a", "b", "c"):
         store.upsert_page(source.id, external_id, _fields())
     copy = Store()
@@ -87,7 +87,7 @@ def test_a_dump_keeps_what_later_versions_added_and_an_older_one_loads_with_defa
 def test_load_refuses_a_page_of_an_unknown_source() -> None:
     """A dump whose page names a missing source is rejected."""
     store = Store()
-    source = store.create_source("https://x", "api", "active", [])
+    source = store.create_source("https://x.example.com", "api", "active", [])
     store.upsert_page(source.id, "a", _fields())
     dump = store.dump()
     dump["sources"] = []

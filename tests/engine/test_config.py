@@ -45,6 +45,7 @@ def test_minimal_config_is_read_with_defaults(tmp_path: Path) -> None:
     assert settings.intercom.api_url == "http://127.0.0.1:8111"
     assert settings.intercom.api_version == "2.16"
     assert settings.intercom.max_concurrency == 64
+    assert settings.intercom.rate_limit_share == 0.5
     assert settings.state.path == tmp_path / "ingest.db"
     source = settings.sources["docs"]
     assert source.settings.include == ("**",)
@@ -68,6 +69,20 @@ def test_api_version_names_a_version_fin_ingest_speaks(tmp_path: Path, written: 
     """2.15, 2.16 and Preview (any case; a version written as a TOML number too) are read as such."""
     text = MINIMAL.replace("[intercom]", f"[intercom]\napi_version = {written}")
     assert load_settings(write_config(tmp_path, text)).intercom.api_version == version
+
+
+async def test_the_rate_limit_share_reaches_the_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """intercom.rate_limit_share is the share of each window the client's limiter takes."""
+    from ingest.runner import make_client
+
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", "t")
+    settings = load_settings(
+        write_config(tmp_path, MINIMAL.replace("[intercom]", "[intercom]\nrate_limit_share = 0.3"))
+    )
+    async with make_client(settings) as client:
+        assert client.rate_limiter.share == 0.3
 
 
 def test_region_picks_the_regional_host(tmp_path: Path) -> None:
@@ -129,6 +144,22 @@ def test_token_in_the_file_is_refused(tmp_path: Path) -> None:
             'sources.docs.targets: unknown target "pdf"; the targets are external_pages, articles',
         ),
         (('url = "https://docs.example.com"', 'url = "docs"'), "sources.docs.url: must be an http(s) URL"),
+        (
+            ('url = "https://docs.example.com"', 'url = "http://localhost:8000"'),
+            "sources.docs.url: localhost is not a public domain name",
+        ),
+        (
+            ('url = "https://docs.example.com"', 'url = "http://10.0.0.7/docs"'),
+            "sources.docs.url: 10.0.0.7 is an IP address",
+        ),
+        (
+            ('url = "https://docs.example.com"', 'url = "https://docs.internal"'),
+            "sources.docs.url: docs.internal is not a public domain name (.internal is no public",
+        ),
+        (
+            ('url = "https://docs.example.com"', 'url = "https://wiki.acme.corp/space"'),
+            "sources.docs.url: wiki.acme.corp is not a public domain name (.corp",
+        ),
         (("[intercom]", "[intercom]\ncolour = 1"), "intercom.colour: unknown key"),
         (("[intercom]", '[intercom]\nregion = "mars"'), "intercom.region:"),
         (
@@ -139,6 +170,14 @@ def test_token_in_the_file_is_refused(tmp_path: Path) -> None:
         (("[intercom]", "[intercom]\napi_version = 2.14"), "intercom.api_version: must be one of"),
         (("[intercom]", '[intercom]\napi_version = "Unstable"'), "intercom.api_version: must be one of"),
         (("[intercom]", "[intercom]\nmax_concurrency = 0"), "intercom.max_concurrency:"),
+        (
+            ("[intercom]", "[intercom]\nrate_limit_share = 0"),
+            "intercom.rate_limit_share: Input should be greater",
+        ),
+        (
+            ("[intercom]", "[intercom]\nrate_limit_share = 1.5"),
+            "intercom.rate_limit_share: Input should be less",
+        ),
         (
             ('connector = "filesystem"', 'connector = "ftp"'),
             "sources.docs.connector: unknown connector 'ftp'",

@@ -14,6 +14,7 @@ from ingest.connector import Closeable, Connector, ConnectorOptions
 from ingest.document import BodyFormat, DocumentRef, Failure, Page, SkippedDocument, SourceDocument
 from ingest.engine import Engine
 from ingest.errors import ConnectorError
+from ingest.plan import AvailabilityChange, Plan
 from ingest.state import StateStore
 
 NO_RECORDS = {"pages": TargetRecords(records={})}
@@ -113,6 +114,9 @@ class PlanOnlyTarget:
 
     def payload_hash(self, page: Page) -> str:
         return page.fingerprint
+
+    def availability_changes(self, plan: Plan, records: object) -> tuple[AvailabilityChange, ...]:
+        return ()
 
 
 @pytest.mark.parametrize("unreadable", [False, True], ids=["collected", "scan-failed"])

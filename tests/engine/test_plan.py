@@ -6,12 +6,18 @@ from dataclasses import replace
 
 import pytest
 
+from ingest.availability import UNSAID, Availability
 from ingest.document import Failure, Page, SkippedDocument
 from ingest.plan import Action, Refresh, Upsert, _change_for, make_plan
 from ingest.state import DocumentRecord
 
 
-def page(external_id: str, html: str = "<p>x</p>", locator: str | None = None) -> Page:
+def page(
+    external_id: str,
+    html: str = "<p>x</p>",
+    locator: str | None = None,
+    metadata: dict[str, object] | None = None,
+) -> Page:
     return Page(
         external_id=external_id,
         title=external_id.title(),
@@ -19,6 +25,7 @@ def page(external_id: str, html: str = "<p>x</p>", locator: str | None = None) -
         url=None,
         locator=locator or external_id,
         fingerprint=f"fp-{html}",
+        metadata=metadata or {},
     )
 
 
@@ -31,6 +38,7 @@ def record(external_id: str, html: str = "<p>x</p>", locator: str | None = None)
         remote_id=f"remote-{external_id}",
         title=external_id.title(),
         synced_at=0.0,
+        declared=UNSAID,
     )
 
 
@@ -193,12 +201,37 @@ def test_an_unchanged_id_given_twice_counts_once() -> None:
         (record("a", locator="old.md"), page("a", locator="new.md"), Refresh("a", "new.md", "fp-<p>x</p>")),
         (replace(record("a"), fingerprint="touched"), page("a"), Refresh("a", "a", "fp-<p>x</p>")),
         (record("a"), page("a"), None),
+        (
+            replace(record("a"), declared=None),
+            page("a"),
+            Refresh("a", "a", "fp-<p>x</p>", UNSAID),
+        ),
     ],
-    ids=["new", "payload-changed", "moved", "touched", "same"],
+    ids=["new", "payload-changed", "moved", "touched", "same", "declared-unknown"],
 )
 def test_what_one_page_needs(
     recorded: DocumentRecord | None, now: Page, expected: Upsert | Refresh | None
 ) -> None:
     """Create without a record, update when the payload hash differs, refresh the record when only
-    the file moved or changed, nothing when all is as recorded."""
-    assert _change_for(now, f"hash-{now.html}", recorded) == expected
+    the file moved or changed (or state does not know what its front matter says), nothing when
+    all is as recorded."""
+    assert _change_for(now, f"hash-{now.html}", recorded, UNSAID) == expected
+
+
+def test_what_a_document_declares_of_its_availability_rides_on_its_plan_items() -> None:
+    """A document's front matter availability is on its create or update, and a change of it
+    alone (the payload the same) refreshes the record: nothing is sent for it here."""
+    wants_off = page("a", metadata={"ai_agent": False, "ai_sales_agent": True})
+    plan = plan_for([wants_off, page("b", metadata={"ai_copilot": False})], [record("b")])
+    (created,) = plan.creates
+    assert created.declared == Availability(ai_agent=False, ai_sales_agent=True)
+    assert plan.updates == ()
+    assert plan.refreshes == (Refresh("b", "b", "fp-<p>x</p>", Availability(ai_copilot=False)),)
+
+
+@pytest.mark.parametrize("value", ["no", 0, None, [True]])
+def test_a_front_matter_availability_that_is_not_a_boolean_fails_that_document(value: object) -> None:
+    """``ai_agent: no`` fails its document with one sentence naming the key; the others go on."""
+    plan = plan_for([page("a", metadata={"ai_agent": value}), page("b")], [])
+    assert [item.page.external_id for item in plan.creates] == ["b"]
+    assert plan.failures == (Failure("a", f"front matter ai_agent must be true or false, not {value!r}"),)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.availability import Availability
 from ingest.state import RememberedImportSource, RememberedSkip, RunCounts, RunOutcome, StateStore
 from ingest.state.transaction import transaction
 
@@ -86,7 +87,7 @@ def test_delete_refresh_and_forget(tmp_path: Path) -> None:
         record(store, "a")
         record(store, "b")
         pages.record_deleted("a")
-        pages.refresh_fingerprints([("b", "moved/b.md", "fp2")])
+        pages.refresh_fingerprints([("b", "moved/b.md", "fp2", Availability(ai_agent=False))])
         (only,) = pages.records().values()
         assert (only.external_id, only.locator, only.fingerprint, only.content_hash) == (
             "b",
@@ -94,6 +95,7 @@ def test_delete_refresh_and_forget(tmp_path: Path) -> None:
             "fp2",
             "hash",
         )
+        assert only.declared == Availability(ai_agent=False)
         pages.set_settings_digest("d")
         pages.replace_skips([RememberedSkip("x.md", "fp", "skip: true")], within=None)
         pages.forget()

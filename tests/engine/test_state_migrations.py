@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.availability import Availability
 from ingest.cli import main
 from ingest.errors import ConfigError
 from ingest.state import Placement, StateStore
@@ -226,3 +227,69 @@ def test_a_file_upgraded_by_another_process_meanwhile_is_not_upgraded_twice(tmp_
     assert user_version(path) == LATEST_VERSION
     with StateStore(path) as state:
         assert len(state.target("docs", "articles").records()) == 4
+
+
+def test_a_file_of_the_previous_release_keeps_its_records_and_learns_availability(tmp_path: Path) -> None:
+    """A file at version 2 keeps its documents, sources and runs; what each document declares of its
+    availability and what its twin holds are unknown; settings digests and checkpoints are forgotten,
+    so the next run reads every document once (sending nothing for an unchanged one)."""
+    path = tmp_path / "v2.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    upgrade(db, MIGRATIONS[:2])
+    for statement in (
+        "INSERT INTO documents (source, target, external_id, locator, fingerprint, content_hash, remote_id, "
+        "title, sent_html, synced_at) VALUES ('docs', 'external_pages', 'a.md', 'a.md', 'fp', 'hash', '11', "
+        "'A', NULL, 1.0)",
+        "INSERT INTO target_settings VALUES ('docs', 'external_pages', 'digest')",
+        "INSERT INTO sources VALUES ('docs', 'checkpoint')",
+        "INSERT INTO import_sources VALUES ('docs', 7, 'https://docs.example.com')",
+        "INSERT INTO runs (source, target, started_at, outcome, created) "
+        "VALUES ('docs', 'external_pages', 1.0, 'ok', 1)",
+    ):
+        db.execute(statement)
+    db.close()
+    assert user_version(path) == 2
+    with StateStore(path) as state:
+        pages = state.target("docs", "external_pages")
+        (record,) = pages.records().values()
+        assert (record.external_id, record.fingerprint, record.content_hash, record.remote_id) == (
+            "a.md",
+            "fp",
+            "hash",
+            "11",
+        )
+        assert record.declared is None and record.availability == Availability()
+        assert pages.settings_digest() is None and state.checkpoint("docs") is None
+        remembered = pages.import_source.get()
+        assert remembered is not None and remembered.remote_id == 7
+        last = state.runs.last("docs", "external_pages")
+        assert last is not None and (last.counts.created, last.counts.availability) == (1, 0)
+    assert user_version(path) == LATEST_VERSION
+
+
+def test_what_a_twin_holds_merges_flag_by_flag(tmp_path: Path) -> None:
+    """A send records what its answer says; a flag the answer leaves unsaid keeps what was known;
+    an accepted bulk action sets only its flags."""
+    with StateStore(tmp_path / "s.db") as state:
+        pages = state.target("docs", "external_pages")
+
+        def send(held: Availability) -> None:
+            pages.record_sent(
+                external_id="a.md",
+                locator="a.md",
+                fingerprint="fp",
+                content_hash="h",
+                remote_id="1",
+                title="A",
+                html="<p>A</p>",
+                declared=Availability(ai_agent=False),
+                availability=held,
+            )
+
+        send(Availability(False, True, False))
+        send(Availability(True, None, None))
+        assert pages.records()["a.md"].availability == Availability(True, True, False)
+        pages.record_availability([("a.md", Availability(ai_sales_agent=True))])
+        record = pages.records()["a.md"]
+        assert record.availability == Availability(True, True, True)
+        assert record.declared == Availability(ai_agent=False)

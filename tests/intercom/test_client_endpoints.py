@@ -61,12 +61,14 @@ async def test_create_source_is_not_retried_after_an_ambiguous_failure(
 async def test_get_update_and_delete_source(client: IntercomClient, mock_api: MockApi) -> None:
     """Source get/update/delete use /ai/content_import_sources/{id}; update sends url and sync_behavior."""
     mock_api.get(f"{SOURCES}/9", payload=content_import_source(9))
-    mock_api.put(f"{SOURCES}/9", payload=content_import_source(9, "https://new.example"))
+    mock_api.put(f"{SOURCES}/9", payload=content_import_source(9, "https://new.example.com"))
     mock_api.delete(f"{SOURCES}/9", status=204, body="")
 
     assert (await client.get_content_import_source(9)).id == 9
-    updated = await client.update_content_import_source(9, url="https://new.example", status="deactivated")
-    assert updated.url == "https://new.example"
+    updated = await client.update_content_import_source(
+        9, url="https://new.example.com", status="deactivated"
+    )
+    assert updated.url == "https://new.example.com"
     await client.delete_content_import_source(9)
 
     assert [(method, url) for method, url, _ in mock_api.sent()] == [
@@ -77,7 +79,7 @@ async def test_get_update_and_delete_source(client: IntercomClient, mock_api: Mo
     put = next(kwargs for method, _, kwargs in mock_api.sent() if method == "PUT")
     assert json.loads(put["data"]) == {
         "sync_behavior": "api",
-        "url": "https://new.example",
+        "url": "https://new.example.com",
         "status": "deactivated",
     }
 

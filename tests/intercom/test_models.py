@@ -101,7 +101,7 @@ def test_response_objects_tolerate_extra_and_missing_optional_fields() -> None:
     """Unknown fields are ignored, numeric ids become strings, absent optional fields are None."""
     page = ExternalPage.model_validate({**external_page(), "id": 21, "brand_new_field": 1})
     source = ContentImportSource.model_validate(
-        {"id": "3", "url": "https://d.example", "sync_behavior": "api"}
+        {"id": "3", "url": "https://d.example.com", "sync_behavior": "api"}
     )
 
     assert page.id == "21"

@@ -47,11 +47,16 @@ async def test_content_import_sources_are_listed_across_pages(
     """list_content_import_sources returns the sources of every page, parsed."""
     url = f"{BASE_URL}/ai/content_import_sources"
     mock_api.get(url, payload=listing([content_import_source(1)], f"{url}?page=2"))
-    mock_api.get(f"{url}?page=2", payload=listing([content_import_source(2, "https://two.example")], None))
+    mock_api.get(
+        f"{url}?page=2", payload=listing([content_import_source(2, "https://two.example.com")], None)
+    )
 
     sources = await client.list_content_import_sources()
 
-    assert [(s.id, s.url) for s in sources] == [(1, "https://docs.example.com"), (2, "https://two.example")]
+    assert [(s.id, s.url) for s in sources] == [
+        (1, "https://docs.example.com"),
+        (2, "https://two.example.com"),
+    ]
 
 
 async def test_next_link_to_another_host_is_fetched_from_the_base_url(

@@ -9,7 +9,9 @@ import aiohttp
 import pytest
 from aioresponses import CallbackResult
 from aioresponses_compat import CompatClientResponse, aioresponses
-from contract import validate_request
+from contract import validate_recorded, validate_request
+
+from ingest.emulator import RecordedRequest
 
 from .fakes import TOKEN
 
@@ -78,8 +80,20 @@ def test_contract_accepts_what_the_client_sends() -> None:
             {k: v for k, v in PAGE_BODY.items() if k != "ai_copilot_availability"},
             "ai_copilot_availability not sent",
         ),
-        ("POST", "/ai/content_import_sources", JSON_HEADERS, {"url": "https://d.example"}, "sync_behavior"),
-        ("POST", "/ai/content_import_sources", HEADERS, {"url": "x", "sync_behavior": "api"}, "Content-Type"),
+        (
+            "POST",
+            "/ai/content_import_sources",
+            JSON_HEADERS,
+            {"url": "https://d.example.com"},
+            "sync_behavior",
+        ),
+        (
+            "POST",
+            "/ai/content_import_sources",
+            HEADERS,
+            {"url": "https://x.example.com", "sync_behavior": "api"},
+            "Content-Type",
+        ),
         ("GET", "/ai/external_pages", {**HEADERS, "Intercom-Version": "9.9"}, None, "Intercom-Version"),
         (
             "GET",
@@ -164,3 +178,48 @@ def test_a_request_without_a_version_breaks_the_contract() -> None:
     headers = {k: v for k, v in HEADERS.items() if k != "Intercom-Version"}
     with pytest.raises(AssertionError, match="no Intercom-Version header"):
         validate_request("GET", "/ai/external_pages", headers, None)
+
+
+@pytest.mark.parametrize("version", ["2.16", "Preview"])
+def test_a_bulk_action_is_held_to_its_schema_nested_items_too(version: str) -> None:
+    """An item of ``content_ids`` with a property the description does not name breaks the contract
+    (the API would ignore it), as a top-level one does."""
+    headers = {**JSON_HEADERS, "Intercom-Version": version}
+    good = {"action": "set_availability", "content_ids": [{"type": "external_content", "id": "1"}]}
+    validate_request("POST", "/content/bulk_actions", headers, json.dumps(good))
+    bad = {**good, "content_ids": [{"type": "external_content", "id": "1", "x": 1}]}
+    with pytest.raises(AssertionError) as caught:
+        validate_request("POST", "/content/bulk_actions", headers, json.dumps(bad))
+    assert f"breaks the Intercom {version} contract" in str(caught.value)
+    assert "'x' was unexpected" in str(caught.value)
+
+
+def test_a_bulk_action_breaks_the_2_15_contract() -> None:
+    """2.15 has no ``/content/bulk_actions``: a client sending one there speaks the wrong version."""
+    good = {"action": "set_availability", "content_ids": [{"type": "external_content", "id": "1"}]}
+    with pytest.raises(AssertionError, match=r"breaks the Intercom 2\.15 contract"):
+        validate_request("POST", "/content/bulk_actions", JSON_HEADERS, json.dumps(good))
+
+
+def _recorded(version: str) -> RecordedRequest:
+    return RecordedRequest(
+        method="GET",
+        path="/ai/external_pages",
+        query={},
+        headers={"Intercom-Version": version, "Accept": "application/json"},
+        body=None,
+        status=200,
+        received_at=0.0,
+        answered_at=0.0,
+        request_id="r",
+        endpoint="GET /ai/external_pages",
+    )
+
+
+def test_recorded_requests_are_counted_and_held_to_the_version_asked_for() -> None:
+    """validate_recorded says how many requests it checked; with ``version``, one sent in another
+    version breaks it, though it keeps its own version's description."""
+    assert validate_recorded([_recorded("2.16"), _recorded("2.16")], version="2.16") == 2
+    assert validate_recorded([_recorded("2.15"), _recorded("Preview")]) == 2
+    with pytest.raises(AssertionError, match=r"Intercom-Version '2\.15', not '2\.16'"):
+        validate_recorded([_recorded("2.16"), _recorded("2.15")], version="2.16")

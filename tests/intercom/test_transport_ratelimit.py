@@ -138,10 +138,12 @@ async def test_spent_window_holds_requests_instead_of_sending_them_into_a_429(
     assert 5 <= waited <= 5 + RESET_JITTER
 
 
+@pytest.mark.parametrize(("share", "budget"), [(1.0, 20), (0.5, 10)])
 async def test_windows_are_used_to_the_last_call_and_never_overrun(
-    mock_api: MockApi, fake_time: FakeTime
+    mock_api: MockApi, fake_time: FakeTime, share: float, budget: int
 ) -> None:
-    """Against a server with fixed windows, every window is used in full, no 429 is met, waits are resets."""
+    """Against a server with fixed windows, every window is used to the last call of the client's
+    share (all of it, or half), no 429 is met, waits are resets."""
     limit, window = 20, 10.0
     state: dict[str, Any] = {"window_end": START + window, "used": 0, "rejected": 0}
     per_window: dict[float, int] = {}
@@ -165,13 +167,19 @@ async def test_windows_are_used_to_the_last_call_and_never_overrun(
 
     mock_api.post(PAGES, callback=server, repeat=True)
     async with IntercomClient(
-        base_url=BASE_URL, token=TOKEN, max_concurrency=8, sleep=fake_time.sleep, clock=fake_time.clock
+        base_url=BASE_URL,
+        token=TOKEN,
+        max_concurrency=8,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+        rate_limit_share=share,
     ) as client:
         await asyncio.gather(*(client.upsert_external_page(page_request(f"{n}.md")) for n in range(100)))
 
+    windows = 100 // budget
     assert state["rejected"] == 0
-    assert list(per_window.values()) == [limit] * 5
-    assert fake_time.now - START <= 4 * (window + RESET_JITTER)
+    assert list(per_window.values()) == [budget] * windows
+    assert fake_time.now - START <= (windows - 1) * (window + RESET_JITTER)
     assert all(0 < waited <= window + RESET_JITTER for waited in fake_time.sleeps)
 
 

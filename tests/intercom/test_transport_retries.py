@@ -208,7 +208,10 @@ async def test_request_without_retry_fails_at_once_on_5xx(client: IntercomClient
 
     with pytest.raises(RetryableApiError):
         await client.request(
-            "POST", "/ai/content_import_sources", json={"sync_behavior": "api", "url": "x"}, retry=False
+            "POST",
+            "/ai/content_import_sources",
+            json={"sync_behavior": "api", "url": "https://x.example.com"},
+            retry=False,
         )
 
     assert mock_api.count() == 1
@@ -238,10 +241,10 @@ async def test_every_request_carries_auth_version_and_accept(
 ) -> None:
     """Requests carry the bearer token, Intercom-Version and Accept; Content-Type only with a body."""
     mock_api.get(ME, payload={"type": "admin"})
-    mock_api.post(SOURCES, payload={"id": 1, "url": "https://d.example", "sync_behavior": "api"})
+    mock_api.post(SOURCES, payload={"id": 1, "url": "https://d.example.com", "sync_behavior": "api"})
 
     await client.me()
-    await client.create_content_import_source("https://d.example")
+    await client.create_content_import_source("https://d.example.com")
 
     sent = {method: kwargs for method, _, kwargs in mock_api.sent()}
     for headers in (sent["GET"]["headers"], sent["POST"]["headers"]):

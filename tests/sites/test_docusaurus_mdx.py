@@ -105,18 +105,71 @@ async def test_unknown_directive_keeps_its_text_and_is_counted() -> None:
     assert prepared.unknown == {"directive:custom": 1}
 
 
-async def test_code_blocks_stay_as_written_without_title_meta() -> None:
-    """Code keeps its text; title= and other metadata leave the info string; magic comments go."""
+async def test_code_blocks_stay_as_written_their_title_above() -> None:
+    """Code keeps its text; metadata leaves the info string; magic comments go; the title the
+    site shows above the block (often a file name) is a line of its own before it."""
     prepared = await render(
         """\
-        ```js title="src/app.js" showLineNumbers {2}
+        ```js title="src/app_main.js" showLineNumbers {2}
         const a = {b: 1};
         // highlight-next-line
         <Tabs>{a}</Tabs>
         ```
+
+        ```sh title='Run *it*'
+        pnpm i
+        ```
+
+        ```text
+        plain
+        ```
         """
     )
-    assert prepared.body == "```js\nconst a = {b: 1};\n<Tabs>{a}</Tabs>\n```\n"
+    assert prepared.body == (
+        "src/app\\_main.js\n```js\nconst a = {b: 1};\n<Tabs>{a}</Tabs>\n```\n\n"
+        "Run \\*it\\*\n```sh\npnpm i\n```\n\n"
+        "```text\nplain\n```\n"
+    )
+    tokens = parse_tokens(prepared.body)
+    assert [token.type for token in tokens if token.type in ("fence", "inline")] == [
+        "inline",
+        "fence",
+        "inline",
+        "fence",
+        "fence",
+    ]
+
+
+@pytest.mark.parametrize(
+    "title", ["# not a heading", "1. not a list", "- not an item", "a_b *c* [d] <e> | f"]
+)
+async def test_code_block_titles_read_as_written(title: str) -> None:
+    """A title is the paragraph the site shows, never a heading, list, link or emphasis."""
+    prepared = await render(f'```sh title="{title}"\nx\n```\n')
+    tokens = parse_tokens(prepared.body)
+    assert [token.type for token in tokens] == ["paragraph_open", "inline", "paragraph_close", "fence"]
+    assert [child.content for child in tokens[1].children or [] if child.type == "text"] == [title]
+
+
+async def test_code_block_titles_stay_inside_lists_and_quotes() -> None:
+    """A titled block in a list item or a quote keeps its title there, at the block's margin."""
+    prepared = await render(
+        """\
+        1. Add it:
+
+           ```yaml title="pnpm-workspace.yaml"
+           packages: []
+           ```
+
+        > ```json title="package.json"
+        > {}
+        > ```
+        """
+    )
+    assert prepared.body == (
+        "1. Add it:\n\n   pnpm-workspace.yaml\n   ```yaml\n   packages: []\n   ```\n\n"
+        "> package.json\n> ```json\n> {}\n> ```\n"
+    )
 
 
 async def test_tabs_become_content_tabs() -> None:
@@ -270,7 +323,7 @@ async def test_link_and_translate_components() -> None:
 
 
 async def test_code_block_component() -> None:
-    """<CodeBlock language> is a fenced block; a raw-loader import is read."""
+    """<CodeBlock language title> is a fenced block under its title; a raw-loader import is read."""
     prepared = await render(
         """\
         import CodeBlock from '@theme/CodeBlock';
@@ -284,7 +337,7 @@ async def test_code_block_component() -> None:
         """,
         **{"docs/example.py": "print('hi')\n"},
     )
-    assert prepared.body == "```py\nprint('hi')\n```\n\n```bash\necho \"hi\"\n```\n"
+    assert prepared.body == "x.py\n```py\nprint('hi')\n```\n\n```bash\necho \"hi\"\n```\n"
 
 
 async def test_partials_are_inlined_with_props() -> None:
@@ -378,6 +431,36 @@ async def test_inline_code_is_never_read_as_mdx() -> None:
     """`<Tabs>` and `{x}` in inline code stay."""
     prepared = await render("Write `<Tabs>` and ``{x}`` here.\n")
     assert prepared.body == "Write `<Tabs>` and ``{x}`` here.\n"
+
+
+async def test_emoji_shortcodes_read_as_the_emoji() -> None:
+    """:white_check_mark: is the emoji the site shows (remark-emoji), in prose and tables; in
+    code, in HTML comments and when no emoji has that name it stays as written."""
+    prepared = await render(
+        """\
+        | Feature | pnpm | npm |
+        |---|:---:|:---:|
+        | Workspaces |:white_check_mark:|:x:|
+
+        Done :tada: at 12:30:45, see `:smile:` and :not_an_emoji_name:.
+        <!-- :smile: -->
+
+        ```text
+        :smile:
+        ```
+        """
+    )
+    assert prepared.body == (
+        "| Feature | pnpm | npm |\n|---|:---:|:---:|\n| Workspaces |\u2705|\u274c|\n\n"
+        "Done \U0001f389 at 12:30:45, see `:smile:` and :not_an_emoji_name:.\n<!-- :smile: -->\n\n"
+        "```text\n:smile:\n```\n"
+    )
+
+
+async def test_emoji_shortcodes_in_commonmark_pages_too() -> None:
+    """remark-emoji reads .md pages read as CommonMark as well."""
+    prepared = await render("---\nformat: md\n---\n\nShip it :rocket:\n")
+    assert prepared.body == "Ship it \U0001f680\n"
 
 
 async def test_a_whole_page_of_the_fixture_site() -> None:

@@ -255,6 +255,35 @@ async def test_other_versions_say_their_label_in_the_title() -> None:
     assert (await page(site, f"{V2}/support.md")).title == "Support"
 
 
+async def test_pages_of_another_docs_plugin_say_it_in_the_title() -> None:
+    """A second docs plugin (a product's other manual) holds pages titled like the main docs'
+    ("Installation" of the client and of the server): its pages carry the plugin's id, so that
+    Fin never holds two pages titled alike that answer different questions; its other versions
+    carry their label too."""
+    config = (
+        "module.exports = {url: 'https://x.dev', baseUrl: '/', presets: [['classic', {docs: "
+        "{routeBasePath: '/'}}]], plugins: [['@docusaurus/plugin-content-docs', {id: 'server', "
+        "path: 'server-docs', routeBasePath: 'server'}]]};"
+    )
+    files = mini_site(
+        {
+            "docs/installation.md": "---\ntitle: Installation\n---\n\nInstall the client.",
+            "server-docs/installation.md": "---\ntitle: Installation\n---\n\nInstall the server.",
+            "server_versions.json": '["1.0"]',
+            "server_versioned_docs/version-1.0/installation.md": "# Installation\n\nOld server.",
+        },
+        config,
+    )
+    site = await open_site(files, versions=("current", "next", "1.0"))
+    assert (await page(site, "docs/installation.md")).title == "Installation"
+    assert (await page(site, "server-docs/installation.md")).title == "Installation (server, Next)"
+    assert (await page(site, "server_versioned_docs/version-1.0/installation.md")).title == (
+        "Installation (server)"
+    )
+    fixture = await open_site()
+    assert (await page(fixture, "community/support.md")).title == "Getting support (community)"
+
+
 async def test_locales() -> None:
     """A translation's locale is its i18n folder's; other pages have the default, or the setting."""
     site = await open_site()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.sites.hugo.shortcodes import Code, Shortcode, parse, source_of
-from tests.sites.hugo_site import body_of, docs_files, open_site, page
+from tests.sites.hugo_site import MemoryFiles, body_of, docs_files, open_site, page
 
 
 def test_shortcode_arguments_are_read_as_hugo_reads_them() -> None:
@@ -320,3 +322,150 @@ async def test_blockquote_alerts_with_a_title_read_as_labelled_quotes() -> None:
         "> [!TIP]\n> Plain alert.\n\n"
         "```\n> [!NOTE] in code\n```\n"
     )
+
+
+class SlowFiles(MemoryFiles):
+    """Files read as a disk or git is: each read gives other pages their turn."""
+
+    async def read(self, path: str) -> bytes | None:
+        await asyncio.sleep(0)
+        return await super().read(path)
+
+
+async def test_pages_prepared_at_once_all_read_the_site_data() -> None:
+    """Pages a run prepares concurrently each get the configuration a code-toggle names in the
+    site's data, not an empty one because another page was still reading the data file."""
+    toggle = "---\ntitle: Page\n---\n{{< code-toggle config=build />}}\n"
+    files = SlowFiles(
+        {
+            "hugo.toml": 'baseURL = "https://example.org/"\n',
+            "data/docs.yaml": "config:\n  build:\n    useResourceCacheWhen: fallback\n",
+            **{f"content/page{index}.md": toggle for index in range(3)},
+        }
+    )
+    site = await open_site(files, site_url="https://example.org/")
+    prepared = await asyncio.gather(*(page(site, files, f"content/page{index}.md") for index in range(3)))
+    assert all('useResourceCacheWhen = "fallback"' in each.body and not each.warnings for each in prepared)
+
+
+async def test_quick_reference_lists_each_subsection_and_its_pages() -> None:
+    """The Hugo docs' ``quick-reference``: per subsection of the section named, its title as a
+    heading, its description and text, then each page linked (in code when it is a function or
+    method) with its description."""
+    files = MemoryFiles(
+        {
+            "hugo.toml": 'baseURL = "https://example.org/"\n',
+            # site.GetPage: the section named from the root, not this page of the same name
+            "content/reference/functions.md": (
+                '---\ntitle: Functions\n---\n{{% quick-reference section="functions" %}}\n'
+            ),
+            "content/functions/_index.md": "---\ntitle: Functions\n---\n",
+            "content/functions/strings/_index.md": (
+                "---\ntitle: String functions\nlinkTitle: strings\nweight: 2\n"
+                "description: Use these functions with strings.\n---\nAll of them take a string.\n"
+            ),
+            "content/functions/strings/Trim.md": (
+                "---\ntitle: strings.Trim\ndescription: Trims a string.\n"
+                "params:\n  isFunctionOrMethod: true\n---\nText.\n"
+            ),
+            "content/functions/math/_index.md": "---\ntitle: Math\nweight: 1\n---\n",
+            "content/functions/math/Abs.md": "---\ntitle: math.Abs\ndescription: The absolute value.\n---\n",
+        }
+    )
+    site = await open_site(files, site_url="https://example.org/")
+    prepared = await page(site, files, "content/reference/functions.md")
+    assert prepared.body == (
+        "## Math\n\n[math.Abs](/functions/math/Abs)\n:   The absolute value.\n\n"
+        "## strings\n\nUse these functions with strings.\n\nAll of them take a string.\n\n"
+        "[`strings.Trim`](/functions/strings/Trim)\n:   Trims a string.\n"
+    )
+    assert not prepared.unknown
+
+
+async def test_datatable_is_a_table_of_the_site_data() -> None:
+    """The Hugo docs' ``datatable``: a row per entry of a list in ``data/docs`` (by key, named
+    "type"), a column per field named; lists read as Go prints them."""
+    prepared = await body_of(
+        '{{< datatable "config" "mediaTypes" "_key" "suffixes" "binary" >}}\n',
+        **{
+            "data/docs.yaml": (
+                "config:\n  mediaTypes:\n    text/html:\n      suffixes: [html, htm]\n      binary: false\n"
+                "    application/a|b:\n      suffixes: [ab]\n"
+            )
+        },
+    )
+    assert prepared.body == (
+        "| type | suffixes | binary |\n| --- | --- | --- |\n"
+        "| application/a\\|b | [ab] |  |\n| text/html | [html htm] | false |\n"
+    )
+    assert not prepared.unknown
+
+
+SECTION = {
+    "hugo.toml": 'baseURL = "https://example.org/"\n',
+    "data/page_filters.yaml": "image_methods:\n  - /methods/resource/Crop\n",
+    "content/methods/resource/_index.md": "---\ntitle: Resource methods\n---\n",
+    "content/methods/resource/Crop.md": (
+        "---\ntitle: Crop\ndescription: Crops an image.\nparams:\n  isFunctionOrMethod: true\n---\nText.\n"
+    ),
+    "content/methods/resource/Name.md": "---\ntitle: Name\ndescription: The name.\n---\nText.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("shortcode", "expected"),
+    [
+        (
+            "{{% render-list-of-pages-in-section path=/methods/resource titlePrefix=RESOURCE. %}}",
+            "[`RESOURCE.Crop`](/methods/resource/Crop)\n:   Crops an image.\n\n"
+            "[RESOURCE.Name](/methods/resource/Name)\n:   The name.\n",
+        ),
+        (
+            "{{% render-table-of-pages-in-section path=/methods/resource filter=image_methods "
+            "filterType=include headingColumn1=Method %}}",
+            "| Method | Description |\n| :-- | :-- |\n"
+            "| [`Crop`](/methods/resource/Crop) | Crops an image. |\n",
+        ),
+        (
+            "{{% render-table-of-pages-in-section path=/methods/resource filter=image_methods "
+            "filterType=exclude %}}",
+            "| Item | Description |\n| :-- | :-- |\n| [Name](/methods/resource/Name) | The name. |\n",
+        ),
+    ],
+)
+async def test_the_pages_of_a_section_as_a_list_or_a_table(shortcode: str, expected: str) -> None:
+    """The Hugo docs' page lists: a section's pages by title, linked, each with its description;
+    a ``data/page_filters`` list keeps or drops pages."""
+    prepared = await body_of(f"{shortcode}\n", **SECTION)
+    assert prepared.body == expected and not prepared.unknown
+
+
+async def test_a_site_shortcode_whose_template_is_plain_text_is_that_text() -> None:
+    """A shortcode of the site's own whose template holds no template action (comments aside)
+    reads as its text; one whose template computes something stays unknown."""
+    prepared = await body_of(
+        "Default is `content`. {{% mounts-note %}}\n\n{{< computed >}}\n\n{{< multi >}}\n",
+        **{
+            "layouts/_shortcodes/mounts-note.html": (
+                "{{/* A note. */}}\nFor more, see\n[module mounts](/configuration/module/#mounts).\n"
+            ),
+            "layouts/shortcodes/multi.md": "First paragraph.\n\nSecond paragraph.\n",
+            "layouts/_shortcodes/computed.html": "{{ hugo.Version }}\n",
+        },
+    )
+    assert prepared.body == (
+        "Default is `content`. For more, see [module mounts](/configuration/module/#mounts).\n\n"
+        "First paragraph.\n\nSecond paragraph.\n"
+    )
+    assert prepared.unknown == {"shortcode:computed": 1}
+
+
+async def test_editing_a_shortcode_template_rereads_the_pages() -> None:
+    files = docs_files()
+    files.files["layouts/_shortcodes/note.html"] = "A note.\n"
+    site = await open_site(files)
+    before = site.structure_digest({path: "1" for path in files.paths()})
+    edited = site.structure_digest(
+        {**{path: "1" for path in files.paths()}, "layouts/_shortcodes/note.html": "2"}
+    )
+    assert before != edited

@@ -164,12 +164,18 @@ async def test_drafts_headless_bundles_and_unrendered_pages_are_not_pages() -> N
 
 async def test_an_empty_section_lists_its_pages_or_is_left_out() -> None:
     """A section with no text of its own lists its published child pages (by weight, link
-    titles, drafts left out), or is NotAPage with empty_sections = "skip"."""
+    titles, drafts left out), each with its description (else its front matter summary) as the
+    site's list template shows it, or is NotAPage with empty_sections = "skip"."""
     files = docs_files()
+    bundle = files.files["content/en/guide/bundle/index.md"]
+    assert isinstance(bundle, bytes)
+    files.files["content/en/guide/bundle/index.md"] = bundle.replace(
+        b"title: A bundle page\n", b"title: A [bundle] page\nsummary: |\n  A page with\n  its pictures.\n"
+    )
     listed = await page(await open_site(files), files, "content/en/guide/_index.md")
-    assert (
-        listed.body
-        == "- [Install](install.md)\n- [Configure](configure.md)\n- [A bundle page](bundle/index.md)\n"
+    assert listed.body == (
+        "- [Install](<install.md>): Install the CLI.\n- [Configure](<configure.md>)\n"
+        "- [A \\[bundle\\] page](<bundle/index.md>): A page with its pictures.\n"
     )
     skipped = await prepare(
         await open_site(files, empty_sections="skip"), files, "content/en/guide/_index.md"

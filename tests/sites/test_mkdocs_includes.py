@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.sites import PageProblem, PreparedPage
+from ingest.sites import PageProblem
 from tests.sites.mkdocs_support import MemoryFiles, body_of, folder_files, load, open_site, page
 
 
@@ -138,14 +138,51 @@ async def test_an_include_cycle_is_a_problem() -> None:
     )
 
 
-async def test_fastapi_code_variants_become_code_blocks() -> None:
-    """markdown_include_variants (FastAPI): {* file ln[..] hl[..] *} shows the file, or those lines."""
-    config = "site_name: X\nmarkdown_extensions:\n  - markdown_include_variants\n"
-    code = "".join(f"line{number} = {number}\n" for number in range(1, 6))
-    prepared = await body_of(
-        "{* src/t.py hl[1] *}\n\n{* src/t.py ln[1:2,4:4] *}\n", config=config, files={"src/t.py": code}
-    )
-    assert isinstance(prepared, PreparedPage)
+VARIANTS = "site_name: X\nmarkdown_extensions:\n  - markdown_include_variants\n"
+
+
+def numbered(name: str, count: int) -> str:
+    return "".join(f"{name}{number} = {number}\n" for number in range(1, count + 1))
+
+
+async def test_fastapi_code_variants_show_the_file_and_its_other_versions() -> None:
+    """markdown_include_variants (FastAPI): ``{* file *}`` shows the file in a tab named for its
+    Python version, and the other variants beside it (``_an`` Annotated, ``_py39``/``_py310``/
+    ``_py311``; Annotated ones first, newest first) in an "Other versions and variants" block,
+    a non-Annotated one with its tip."""
+    files = {
+        "src/t001_an_py310.py": numbered("an310_", 2),
+        "src/t001_py310.py": numbered("plain310_", 2),
+        "src/t001_an_py39.py": numbered("an39_", 2),
+    }
+    prepared = await body_of("{* src/t001_an_py310.py hl[1] *}\n", config=VARIANTS, files=files)
     assert squeezed(prepared.body) == (
-        "```python\n" + code + "```\n\n```python\nline1 = 1\nline2 = 2\n...\nline4 = 4\n```"
+        '=== "Python 3.10+"\n    ```python\n    an310_1 = 1\n    an310_2 = 2\n    ```\n\n'
+        '??? note "🤓 Other versions and variants"\n\n'
+        '    === "Python 3.9+"\n\n        ```python\n        an39_1 = 1\n        an39_2 = 2\n        ```\n\n'
+        '    === "Python 3.10+ - non-Annotated"\n\n'
+        "        !!! tip\n\n            Prefer to use the `Annotated` version if possible.\n\n"
+        "        ```python\n        plain310_1 = 1\n        plain310_2 = 2\n        ```"
     )
+
+
+async def test_fastapi_code_variants_with_line_ranges_show_those_lines_and_the_full_file() -> None:
+    """``ln[2:3,5:5]``: those lines, with the comments the extension writes where code is left
+    out, then the whole file in a "Full file preview" block."""
+    files = {"src/t.py": numbered("line", 6)}
+    prepared = await body_of("{* src/t.py ln[2:3,5:5] hl[2] *}\n", config=VARIANTS, files=files)
+    assert squeezed(prepared.body) == (
+        '=== "Python 3.8+"\n    ```python\n    # Code above omitted 👆\n\n'
+        "    line2 = 2\n    line3 = 3\n\n    # Code here omitted 👈\n\n    line5 = 5\n\n"
+        "    # Code below omitted 👇\n    ```\n\n"
+        '??? note "👀 Full file preview"\n\n    === "Python 3.8+"\n\n'
+        "        ```python\n" + "".join(f"        line{n} = {n}\n" for n in range(1, 7)) + "        ```"
+    )
+
+
+async def test_fastapi_code_variants_of_a_file_in_a_variant_folder_are_in_the_sibling_folders() -> None:
+    files = {"src/app_an_py310/main.py": "annotated = 1\n", "src/app_py310/main.py": "plain = 1\n"}
+    prepared = await body_of("{* src/app_an_py310/main.py *}\n", config=VARIANTS, files=files)
+    body = squeezed(prepared.body)
+    assert body.startswith('=== "Python 3.10+"\n    ```python\n    annotated = 1\n')
+    assert '=== "Python 3.10+ - non-Annotated"' in body and "plain = 1" in body

@@ -107,3 +107,26 @@ async def test_heading_ids_with_the_pymdownx_unicode_slugify() -> None:
     links = await (await open_site(files)).links()
     assert links.heading_id("Émoji and ünïcode", ()) == "émoji-and-ünïcode"
     assert links.heading_id("日本語", {"日本語"}) == "日本語_1"
+
+
+async def test_a_raw_link_to_a_file_read_against_the_pages_url_lands_on_that_file() -> None:
+    """``<img src="../../assets/logo.png">`` in setup/colors.md: MkDocs leaves raw HTML as it is and
+    the browser reads it against setup/colors/, so it is the site's assets/logo.png."""
+    links = await (await open_site(folder_files("docs-site"))).links()
+    assert links.resolve("../../assets/logo.png", "docs/setup/colors.md") == ResolvedLink(
+        SITE + "assets/logo.png"
+    )
+
+
+@pytest.mark.parametrize(
+    ("href", "url"),
+    [
+        ("?q=search+highlight", SITE + "setup/colors/?q=search+highlight"),
+        ("?q=", SITE + "setup/colors/?q="),
+        ("?q=colors#primary", SITE + "setup/colors/?q=colors#primary"),
+    ],
+)
+async def test_a_link_that_is_only_a_query_is_the_page_itself_with_that_query(href: str, url: str) -> None:
+    """``[search](?q=highlight)`` opens the page's search (Material reads ``?q=``) on the page's URL."""
+    links = await (await open_site(folder_files("docs-site"))).links()
+    assert links.resolve(href, "docs/setup/colors.md") == ResolvedLink(url)

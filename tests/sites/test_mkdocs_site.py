@@ -309,12 +309,23 @@ async def test_i18n_folder_pages_get_their_language_and_url() -> None:
 
 
 async def test_an_empty_section_page_lists_its_pages_or_is_left_out() -> None:
-    """A section's index with nothing but its title lists the pages below it (blog posts too);
-    with empty_sections = "skip", or with no pages below, it is not a page."""
-    files = folder_files("docs-site")
-    listed = await page(await open_site(files), files, "docs/blog/index.md")
-    assert listed.body == "# Blog\n\n- [Hello, world](<posts/hello.md>)\n"
-    skipped = await load(await open_site(files, empty_sections="skip"), files, "docs/blog/index.md")
+    """A section's index with nothing but its title lists the pages below it (not those of a
+    section of its own below); with empty_sections = "skip", or with no pages below, it is not a page."""
+    files = MemoryFiles(
+        {
+            "mkdocs.yml": "site_name: X\n",
+            "docs/guides/index.md": "# Guides\n",
+            "docs/guides/install.md": "# Installing\n\nText.\n",
+            "docs/guides/more/index.md": "# More\n\nText.\n",
+            "docs/guides/more/deep.md": "# Deep\n\nText.\n",
+        }
+    )
+    listed = await page(await open_site(files), files, "docs/guides/index.md")
+    assert listed.body == "# Guides\n\n- [Installing](<install.md>)\n- [More](<more/index.md>)\n"
+    files.files["docs/guides/install.md"] = b"---\ndescription: Set it up.\n---\n# Installing\n\nText.\n"
+    listed = await page(await open_site(files), files, "docs/guides/index.md")
+    assert listed.body == "# Guides\n\n- [Installing](<install.md>): Set it up.\n- [More](<more/index.md>)\n"
+    skipped = await load(await open_site(files, empty_sections="skip"), files, "docs/guides/index.md")
     assert isinstance(skipped, NotAPage)
     lone = MemoryFiles({"mkdocs.yml": "site_name: X\n", "docs/empty.md": "# Empty\n\n<!-- nothing yet -->\n"})
     result = await load(await open_site(lone), lone, "docs/empty.md")

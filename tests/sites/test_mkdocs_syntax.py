@@ -7,7 +7,12 @@ import re
 
 import pytest
 
-from tests.sites.mkdocs_support import body_of, folder_files, open_site, page
+from ingest.sites import PreparedPage
+from tests.sites.mkdocs_support import MemoryFiles, body_of, folder_files, open_site, page
+
+
+async def load_page(files: MemoryFiles, path: str) -> PreparedPage:
+    return await page(await open_site(files), files, path)
 
 
 async def rewritten(markdown: str, **options: object) -> str:
@@ -125,6 +130,19 @@ async def test_material_badges_read_as_their_text() -> None:
     assert "md:" not in body
 
 
+async def test_material_option_and_setting_badges_get_the_ids_and_references_its_hook_gives() -> None:
+    """``md:option a.b`` is the heading ``b`` with the id ``+a.b``; ``md:setting config.x`` the heading
+    ``x`` with the id ``config.x`` and a link reference of that name, so ``[text][config.x]`` links."""
+    source = (
+        "# Plugin\n\nSee [the folder][config.blog_dir] and [slugify](#+toc.slugify).\n\n"
+        "#### <!-- md:setting config.blog_dir -->\n\nText.\n\n#### <!-- md:option toc.slugify -->\n\nMore.\n"
+    )
+    body = await rewritten(source)
+    assert "#### `blog_dir` {#config.blog_dir}\n" in body
+    assert "#### `slugify` {#+toc.slugify}\n" in body
+    assert body.rstrip().endswith("\n[config.blog_dir]: #config.blog_dir")
+
+
 async def test_unknown_badges_are_dropped_and_counted() -> None:
     prepared = await body_of("Text <!-- md:sparkle wow --> here.\n")
     assert prepared.body.strip() == "Text  here."
@@ -155,6 +173,18 @@ async def test_autodoc_directives_cannot_be_rendered_and_are_counted() -> None:
     assert prepared.unknown == {"mkdocstrings": 1}
 
 
+async def test_an_autodoc_directive_in_a_heading_keeps_the_heading_the_site_shows() -> None:
+    """``#### ::: acme.errors.Failure`` (mkdocstrings' heading form, in a quote too) renders a
+    heading naming the object, with the object as its id, above the content that is not rendered."""
+    prepared = await body_of(
+        "# API\n\n#### ::: acme.errors.Bad_Input\n\n> Quoted.\n>\n> ### ::: acme.Event\n\nAfter.\n"
+    )
+    assert "#### acme.errors.Bad\\_Input {#acme.errors.Bad_Input}\n" in prepared.body
+    assert "> ### acme.Event {#acme.Event}\n" in prepared.body
+    assert ":::" not in prepared.body
+    assert prepared.unknown == {"mkdocstrings": 2}
+
+
 async def test_callouts_become_admonitions_when_that_extension_is_on() -> None:
     config = "site_name: X\nmarkdown_extensions:\n  - callouts\n"
     body = await rewritten("Intro.\n\nNOTE: Mind the gap\nbetween trains.\n\nAfter.\n", config=config)
@@ -162,15 +192,52 @@ async def test_callouts_become_admonitions_when_that_extension_is_on() -> None:
     assert "NOTE: plain" in await rewritten("Intro.\n\nNOTE: plain\n")
 
 
-async def test_macros_are_reduced_when_the_plugin_is_on() -> None:
+async def test_macros_are_rendered_when_the_plugin_is_on() -> None:
+    """mkdocs-macros renders the page as Jinja: variables from ``extra`` and the config; macros
+    from the project's Python modules (never run here) and unknown variables render as nothing
+    and are counted."""
     config = "site_name: Acme\nplugins:\n  - macros\nextra:\n  version: 2.1\n"
     source = (
         "Version {{ version }} of {{ config.site_name }}. {{ render_table() }}\n"
-        "{% if beta %}Beta only.{% endif %} {# hidden #}{% raw %}{{ kept }}{% endraw %}\n"
+        "{% if beta %}Beta only.{% endif %}{# hidden #}{% raw %}{{ kept }}{% endraw %}\n"
     )
     prepared = await body_of(source, config=config)
-    assert prepared.body.strip() == "Version 2.1 of Acme. \nBeta only. {{ kept }}"
-    assert prepared.unknown == {"macro:if": 1, "macro:render_table": 1}
+    assert prepared.body.strip() == "Version 2.1 of Acme. \n{{ kept }}"
+    assert prepared.unknown == {"macro:beta": 1, "macro:render_table": 1}
+
+
+async def test_macros_read_the_yaml_data_a_page_includes() -> None:
+    """``include_yaml`` (in the page's front matter or the plugin's options; paths from the
+    config's folder) makes a YAML file's data variables; loops over it render as the site shows."""
+    config = "site_name: Acme\nmarkdown_extensions:\n  - zensical.extensions.macros\n"
+    page = (
+        "---\ninclude_yaml:\n  people: data/people.yml\n---\n\n# People\n\n"
+        "{% for person in people.experts %}"
+        "- [{{ person.login }}]({{ person.url }}): {{ person.count }} answers\n"
+        "{% endfor %}"
+    )
+    people = (
+        "experts:\n  - login: ada\n    url: https://x.test/ada\n    count: 3\n"
+        "  - login: bob\n    url: https://x.test/bob\n    count: 1\n"
+    )
+    source = MemoryFiles({"mkdocs.yml": config, "docs/people.md": page, "data/people.yml": people})
+    prepared = await load_page(source, "docs/people.md")
+    assert prepared.body.strip() == (
+        "# People\n\n- [ada](https://x.test/ada): 3 answers\n- [bob](https://x.test/bob): 1 answers"
+    )
+
+
+async def test_macros_that_do_not_render_are_reduced() -> None:
+    """Jinja the template engine refuses (a syntax error) is reduced as text: tags go, their text stays."""
+    config = "site_name: Acme\nplugins:\n  - macros\n"
+    prepared = await body_of("{% if x %}Shown{% endif %} {{ a: b }}\n", config=config)
+    assert prepared.body.strip() == "Shown"
+
+
+async def test_a_page_can_turn_macros_off() -> None:
+    config = "site_name: Acme\nplugins:\n  - macros\n"
+    prepared = await body_of("---\nrender_macros: false\n---\n\nWrite {{ x }}.\n", config=config)
+    assert prepared.body.strip() == "Write {{ x }}."
 
 
 async def test_jinja_is_text_without_the_macros_plugin() -> None:
@@ -194,3 +261,40 @@ async def test_the_fixture_site_has_no_site_syntax_left() -> None:
         'Literal\n\n``` md title="Literal"\n==not marked== ++ctrl++ :smile:\n```\n\n'
     )
     assert formatting.unknown == {}
+
+
+ARITHMATEX = "site_name: X\nmarkdown_extensions:\n  - pymdownx.arithmatex:\n      generic: true\n"
+
+
+async def test_arithmatex_math_is_kept_as_its_tex_in_code() -> None:
+    """With arithmatex, ``$$...$$``, ``\\[...\\]`` and ``\\begin{...}`` blocks become ``latex``
+    code blocks and ``$...$``/``\\(...\\)`` code spans: the TeX readers see rendered, untouched
+    by the rewriting of ``^sup^``, ``~sub~``, attribute lists and Markdown emphasis."""
+    source = (
+        "# Math\n\nEuler:\n\n$$\n\\cos x=\\sum_{k=0}^{\\infty}\\frac{(-1)^k}{(2k)!}x^{2k}\n$$\n\n"
+        "    \\[\n    a^2 + b^2 = c^2\n    \\]\n\n"
+        "\\begin{align}\nx &= y_1\n\\end{align}\n\n"
+        "The set $e_G$, so $\\exists a,b\\in G$ and \\(f(a)=f(b)\\); it costs $5 and $10 though.\n\n"
+        "```\n$$ not math in code $$\n```\n"
+    )
+    assert await rewritten(source, config=ARITHMATEX) == (
+        "# Math\n\nEuler:\n\n```latex\n\\cos x=\\sum_{k=0}^{\\infty}\\frac{(-1)^k}{(2k)!}x^{2k}\n```\n\n"
+        "    ```latex\n    a^2 + b^2 = c^2\n    ```\n\n"
+        "```latex\n\\begin{align}\nx &= y_1\n\\end{align}\n```\n\n"
+        "The set `e_G`, so `\\exists a,b\\in G` and `f(a)=f(b)`; it costs $5 and $10 though.\n\n"
+        "```\n$$ not math in code $$\n```\n"
+    )
+
+
+async def test_without_arithmatex_dollars_are_text() -> None:
+    assert (await rewritten("Costs $x_1$ here.\n")).strip() == "Costs $x_1$ here."
+
+
+async def test_a_link_reference_to_a_script_is_a_reference_to_nothing() -> None:
+    """Python-Markdown takes ``[Demo]: javascript:...`` as a definition (the site shows a button);
+    the converter refuses script URLs in definitions and would show it, and every ``[x][Demo]``,
+    as text. An empty destination keeps it a definition, so the links read as their text."""
+    body = await rewritten(
+        '# Buttons\n\n[Subscribe][Demo]{ .md-button }\n\n  [Demo]: javascript:alert$.next("Demo")\n'
+    )
+    assert body.strip().endswith("[Subscribe][Demo]\n\n  [Demo]: <>")

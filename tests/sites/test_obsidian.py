@@ -177,6 +177,25 @@ async def test_each_language_vault_has_its_own_site_and_language() -> None:
     assert chinese_default.url == "https://acme.example/help/"
 
 
+async def test_a_language_vault_read_as_a_source_of_its_own_gives_the_same_urls() -> None:
+    """Each language vault as its own source, with its Publish site as site_url and its language
+    as locale, publishes every note where the source of all vaults does, in that language."""
+    whole = folder("help")
+    brazil = MemoryFiles(
+        {path.removeprefix("pt-br/"): text for path, text in whole.files.items() if path.startswith("pt-br/")}
+    )
+    alone = await page(
+        brazil, "Acme Sync/Sincronizar notas.md", site_url="https://acme.example/pt-BR/help/", locale="pt-BR"
+    )
+    together = await page(whole, "pt-br/Acme Sync/Sincronizar notas.md", site_url=HELP)
+    assert (
+        (alone.url, alone.locale)
+        == (together.url, together.locale)
+        == ("https://acme.example/pt-BR/help/sync", "pt-BR")
+    )
+    assert alone.body == together.body
+
+
 async def test_locale_from_settings_language_folder_or_front_matter_else_none() -> None:
     """A single vault's language is the user's locale; a top-level language folder or front
     matter lang/locale says otherwise; nothing said: None."""
@@ -285,6 +304,39 @@ async def test_dynamic_blocks_and_drawn_embeds_are_dropped_and_counted() -> None
     prepared = await render(body, **{"Map.canvas": "{}"})
     assert prepared.body == "Intro\n\nEnd\n"
     assert prepared.unknown == {"codeblock:dataview": 1, "codeblock:query": 1, "embed:canvas": 1}
+
+
+async def test_a_wikilink_never_closed_on_its_line_is_shown_as_written_and_named() -> None:
+    """``[[`` with no ``]]`` after it on its line is no link in Obsidian (a translation cut short):
+    readers see it as written, so it is escaped for the converter, and a warning names it."""
+    prepared = await render(
+        "Update to the [[Update Obsidian|latest installer\n\n**![[Sync settings and selective org org org**\n"
+        "\nSee [[Other]] and `[[code` too.\n",
+        **{"Other.md": "Text\n"},
+    )
+    assert prepared.body == (
+        "Update to the \\[\\[Update Obsidian|latest installer\n\n"
+        "**!\\[\\[Sync settings and selective org org org**\n\n"
+        "See [Other](<Other.md>) and `[[code` too.\n"
+    )
+    assert prepared.warnings == (
+        "[[Update Obsidian|latest installer is never closed: shown as written",
+        "![[Sync settings and selective org… is never closed: shown as written",
+    )
+
+
+async def test_an_unclosed_wikilink_in_an_embedded_note_is_named_with_that_note() -> None:
+    """The warning for an unclosed ``[[`` a page embeds says which note holds it."""
+    prepared = await render("![[Sync#Setup]]\n", **{"Guides/Sync.md": "## Setup\n\nUnder [[Sync settings\n"})
+    assert prepared.body == "## Setup\n\nUnder \\[\\[Sync settings\n"
+    assert prepared.warnings == ("[[Sync settings is never closed: shown as written (in Guides/Sync.md)",)
+
+
+async def test_a_callout_marker_with_an_escaped_character_is_a_quote_shown_as_written() -> None:
+    """``> [\\!warning]`` is no callout: the backslash keeps the marker from being read, so readers
+    see a quote starting with ``[!warning]``, as the converter will show it."""
+    prepared = await render("> [\\!warning] Not with Lockdown mode on.\n")
+    assert prepared.body == "> [\\!warning] Not with Lockdown mode on.\n"
 
 
 async def test_inline_footnotes_become_footnotes() -> None:

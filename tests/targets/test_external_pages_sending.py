@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.availability import Availability
 from ingest.emulator import RunningEmulator
 from ingest.intercom import IntercomClient
 from ingest.plan import Deletion, Plan
@@ -41,11 +42,11 @@ async def test_prepare_creates_the_content_import_source_and_remembers_it(
 async def test_upsert_sends_the_page_under_the_source(
     sender: ExternalPagesSender, emulator: RunningEmulator
 ) -> None:
-    """An upsert returns the remote page's id and nothing else to remember."""
+    """An upsert returns the remote page's id and the availability the answer says it holds."""
     await sender.prepare(PLAN)
     sent = await sender.upsert(create(page("guide.md", "Guide", "<p>Hi.</p>")))
     (remote,) = emulator.pages()
-    assert sent == Sent(remote["id"])
+    assert sent == Sent(remote["id"], availability=Availability(True, True, False))
     assert (remote["external_id"], remote["title"], remote["source_id"]) == ("guide.md", "Guide", 1)
 
 

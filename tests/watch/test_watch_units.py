@@ -81,6 +81,22 @@ async def test_retry_and_close() -> None:
     assert await asyncio.wait_for(waiter, timeout=5) is None
 
 
+async def test_a_due_check_is_a_batch_of_its_own_or_rides_with_changes() -> None:
+    """With no change, a check falling due is handed out as an empty batch marked check (not a
+    retry); changes gathered by then travel with it; once taken it is not handed out again."""
+    queue = ChangeQueue(debounce=5.0, max_wait=5.0)
+    queue.check_in(0.01)
+    alone = await asyncio.wait_for(queue.next(), timeout=5)
+    assert alone is not None and alone.check and not alone.retry and not alone.locators
+    queue.add(["a.md"])  # waits out its 5 s debounce...
+    queue.check_in(0.01)  # ...but the check falls due first, and takes it along
+    together = await asyncio.wait_for(queue.next(), timeout=5)
+    assert together is not None and together.check and together.locators == {"a.md"}
+    queue.add(["b.md"], immediate=True)
+    after = await asyncio.wait_for(queue.next(), timeout=5)
+    assert after is not None and not after.check
+
+
 def observed(tmp_path: Path, source: dict[str, object] | None = None) -> ObservedSource:
     """The filesystem source of ``tmp_path``'s config (``docs``, or ``source``), as the daemon observes it."""
     settings = load_settings(write_config(tmp_path, "http://127.0.0.1:1", source=source))

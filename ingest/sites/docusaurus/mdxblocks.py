@@ -13,6 +13,8 @@ import re
 from ingest.sites.docusaurus.mdxparse import CODE_LINE
 
 _ADMONITION_KINDS = {"secondary": "note"}
+_INLINE_SPECIALS = re.compile(r"[\\`*_\[\]<>|]")
+_BLOCK_MARKER = re.compile(r"^(?:[#>+=~:-]|\d+(?=[.)]))")
 _FILE_LINK = re.compile(
     r"(?P<head>\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?|(?:href|src)=\")(?P<target>[^\s)>\"#?]+)", re.M
 )
@@ -68,6 +70,17 @@ def plain(text: str) -> str:
     """A title without its inline Markdown: ``**Use** `pnpm` `` -> ``Use pnpm``."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return " ".join(re.sub(r"[*_`]+", "", text).split())
+
+
+def literal(text: str) -> str:
+    """``text`` as one line of Markdown that reads exactly so (a code block's title)."""
+    escaped = _INLINE_SPECIALS.sub(r"\\\g<0>", " ".join(text.split()))
+    marker = _BLOCK_MARKER.match(escaped)
+    if marker is None:
+        return escaped
+    if marker.group(0)[0].isdigit():  # "1. x" would open a list: "1\. x"
+        return f"{marker.group(0)}\\{escaped[marker.end() :]}"
+    return "\\" + escaped
 
 
 def rebase_links(text: str, from_dir: str, to_dir: str) -> str:

@@ -7,6 +7,8 @@ found is what Docusaurus adds on top of it, as MDX 3 reads it: ESM lines (``impo
 ``:::``, nested with more colons). Fenced code and inline code are kept verbatim, so a
 ``<``, a ``{`` or an ``import`` in code is never read as MDX. With ``mdx=False`` (a ``.md``
 file when ``markdown.format`` is ``detect`` or ``md``) only admonition fences are read.
+Emoji shortcodes (``:tada:``) in text become the emoji, as Docusaurus' remark-emoji makes them
+in both formats.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+import emoji
 
 from ingest.sites.docusaurus.jsx import VOID, Expr, only_comments, parse_tag, scan_braces
 
@@ -30,6 +34,10 @@ _ESM = re.compile(
     r"import[ \t]*(?:[\w$]+[ \t]*(?:,|from\b)|\{|\*|['\"])|import[ \t]*\n|"
     r"export[ \t]+(?:const|let|var|function|default|class|async|type|interface|\{|\*)"
 )
+# Docusaurus' codeBlockTitleRegex.
+_CODE_TITLE = re.compile(r"title=(?P<q>[\"'])(?P<title>.*?)(?P=q)")
+# remark-emoji's pattern: any :name: in text, the emoji when one has that name.
+_EMOJI = re.compile(r":\+1:|:-1:|:[\w-]+:")
 _IMPORT = re.compile(r"import\s+(?P<clause>[^'\";]*?)\s*from\s*(?P<q>['\"])(?P<source>[^'\"]+)(?P=q)")
 _HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
 _HEADING_ID = re.compile(r"\{#[^}\s]+\}[ \t]*(?=\n|$)")
@@ -49,9 +57,12 @@ class Text:
 
 @dataclass(slots=True)
 class Code:
-    """A fenced code block: the fence lines, and its content lines marked :data:`CODE_LINE`."""
+    """A fenced code block: the fence lines, and its content lines marked :data:`CODE_LINE`;
+    the ``title`` its info string gives (shown above it), and the margin its fence stands at."""
 
     text: str
+    title: str = ""
+    margin: str = ""
 
 
 @dataclass(slots=True)
@@ -126,9 +137,9 @@ class _Parser:
                 continue
             match = _SPECIAL.search(text, self.pos)
             if match is None:
-                self.add(text[self.pos :])
+                self.add(_emojized(text[self.pos :]))
                 break
-            self.add(text[self.pos : match.start()])
+            self.add(_emojized(text[self.pos : match.start()]))
             self.pos = match.start()
             char = text[self.pos]
             if char == "\n":
@@ -181,7 +192,8 @@ class _Parser:
                 lines.append(CODE_LINE + line)
         if not closed:  # CommonMark closes it where its container ends: say so
             lines.append(f"{match['prefix']}{fence}")
-        self.out.append(Code("\n".join(lines) + "\n"))
+        title = _CODE_TITLE.search(match["info"])
+        self.out.append(Code("\n".join(lines) + "\n", title["title"] if title else "", match["prefix"]))
         self.pos = min(position, len(self.text))
         return True
 
@@ -348,3 +360,9 @@ class _Parser:
                 self.pos = min(self._line_end(end) + 1, len(text))
             return
         self.out.append(Expr(source))
+
+
+def _emojized(text: str) -> str:
+    if ":" not in text:
+        return text
+    return _EMOJI.sub(lambda found: emoji.emojize(found.group(0), language="alias"), text)

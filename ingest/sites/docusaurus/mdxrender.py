@@ -26,7 +26,7 @@ from typing import Any
 
 from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module, expression_value
 from ingest.sites.docusaurus.jsx import Expr
-from ingest.sites.docusaurus.mdxblocks import admonition, dedent, indent, placed, plain, rebase_links
+from ingest.sites.docusaurus.mdxblocks import admonition, dedent, indent, literal, placed, plain, rebase_links
 from ingest.sites.docusaurus.mdxparse import (
     CODE_LINE,
     Code,
@@ -121,7 +121,7 @@ class _Renderer:
         if isinstance(node, Text):
             return node.text
         if isinstance(node, Code):
-            return node.text
+            return f"{node.margin}{literal(node.title)}\n{node.text}" if node.title else node.text
         if isinstance(node, Expr):
             return self.expression(node.source)
         if isinstance(node, Directive):
@@ -274,7 +274,9 @@ class _Renderer:
         code = textwrap.dedent("".join(parts).replace(CODE_LINE, "")).strip("\n")
         fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", code))])
         lines = "\n".join(CODE_LINE + line for line in code.split("\n"))
-        return placed(f"{fence}{language}\n{lines}\n{fence}", node.indent)
+        title = self.text_attr(node, "title")
+        above = f"{literal(title)}\n" if title and title.strip() else ""
+        return placed(f"{above}{fence}{language}\n{lines}\n{fence}", node.indent)
 
     async def link(self, node: Element) -> str:
         target = self.text_attr(node, "to") or self.text_attr(node, "href")

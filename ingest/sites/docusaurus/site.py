@@ -6,7 +6,8 @@ default the newest release in ``versions.json`` (or the ``docs/`` folder of a si
 releases). The ``docs/`` folder of a site that has releases is published under ``/next/``: it
 is taken by naming it ``"next"``. Other versions are taken by their name (``"2.0"``); their
 page titles say the version (``Install (2.0)``), so that Fin never holds two pages titled
-alike that answer one question differently.
+alike that answer one question differently. For the same reason the pages of a docs plugin
+other than the default one say its id (``Installation (pnpr)``).
 """
 
 from __future__ import annotations
@@ -139,8 +140,9 @@ class DocusaurusSite:
         """The page's title: front matter ``title`` (what Docusaurus names the page with) and the
         heading the body opens with (what the reader sees atop it), both when they differ and
         neither holds the other; else whichever there is, else ``sidebar_label``, else the doc's
-        id. A version's label follows. (Pages often share a front matter title and differ by
-        their heading, or the other way round: together they tell the pages apart.)"""
+        id. The id of a docs plugin other than the default one and a version's label follow.
+        (Pages often share a front matter title and differ by their heading, or the other way
+        round: together they tell the pages apart.)"""
         named, heading = _text(front.get("title")), content_title(body)
         title: str | None
         if named and heading:
@@ -155,8 +157,10 @@ class DocusaurusSite:
         if not title:
             stem = posixpath.splitext(place.relative)[0]
             title = doc_id(place.relative, front).rsplit("/", 1)[-1] if place.content.kind == "docs" else stem
-        label = place.content.version_label
-        return f"{title} ({label})" if label else title
+        content = place.content
+        plugin = content.plugin_id if content.kind == "docs" and content.plugin_id != "default" else None
+        labels = [label for label in (plugin, content.version_label) if label]
+        return f"{title} ({', '.join(labels)})" if labels else title
 
     def is_mdx(self, path: str) -> bool:
         if path.lower().endswith(".mdx"):

@@ -46,6 +46,14 @@ class Pages(Protocol):
         """The published regular pages of a section, with their link titles."""
         ...
 
+    async def section_children(self, section: ContentFile) -> list[tuple[ContentFile, str]]:
+        """The published pages and subsections of a section (its ``.Pages``), with their link titles."""
+        ...
+
+    async def static_shortcode(self, name: str) -> str | None:
+        """The text a shortcode of the site's own writes when its template is plain text, or None."""
+        ...
+
     async def page_path(self, item: ContentFile) -> str:
         """The published path of a page (``/fr/guide/``)."""
         ...

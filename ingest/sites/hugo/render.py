@@ -2,9 +2,10 @@
 
 Shortcodes Hugo embeds (:mod:`.builtins`), those of the Hugo docs that sites copy
 (:mod:`.docs`) and those of common docs themes (:mod:`.themes`) become standard Markdown: code
-blocks, images, links, admonitions (``!!! note``), content tabs (``=== "x"``). Any other
-shortcode keeps its inner content and is counted in ``unknown`` as ``shortcode:<name>``; an
-include that is missing or includes itself is an :class:`IncludeProblem`.
+blocks, images, links, admonitions (``!!! note``), content tabs (``=== "x"``); a site's own
+shortcode whose template is plain text is that text. Any other shortcode keeps its inner
+content and is counted in ``unknown`` as ``shortcode:<name>``; an include that is missing or
+includes itself is an :class:`IncludeProblem`.
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ class Renderer:
             return block(await self._include(node), prefix, inline=prefix is None)
         if (handler := _HANDLERS.get(lowered)) is not None:
             return await handler(self, node, prefix)
+        if (written := await self.pages.static_shortcode(name)) is not None:
+            return block(written, prefix, inline=True)
         self.unknown[f"shortcode:{name}"] += 1
         return block(await self.inner(node, prefix), prefix, inline=True)
 

@@ -18,6 +18,7 @@ _FENCE = re.compile(r"(?m)^([ \t>]*)(`{3,}|~{3,})[^\n]*$")
 _NAME = re.compile(r"\s*(/?)\s*([A-Za-z0-9_][A-Za-z0-9_./-]*)")
 _BARE = re.compile(r"[^\s\"`=]+")
 _KEY = re.compile(r"([A-Za-z0-9_-]+)=")
+_TEMPLATE_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,15 @@ Node = str | Code | Shortcode
 class _Frame:
     tag: Tag | None
     children: list[Node] = field(default_factory=list)
+
+
+def static_output(template: str) -> str | None:
+    """What a shortcode template writes when it holds no template action but comments: its text,
+    one line when it is one paragraph; None when it computes something (or writes nothing)."""
+    written = _TEMPLATE_COMMENT.sub("", template).strip()
+    if not written or "{{" in written:
+        return None
+    return written if "\n\n" in written else " ".join(written.split())
 
 
 def unescape_comments(text: str) -> str:

@@ -38,11 +38,16 @@ from ingest.sites.hugo.frontmatter import FrontMatterError, decode, split_front_
 from ingest.sites.hugo.links import ContentKeys, HugoLinks, PageIndex, entries, join
 from ingest.sites.hugo.page import lowered, metadata, title_of, unpublished
 from ingest.sites.hugo.render import IncludeProblem, Renderer
+from ingest.sites.hugo.shortcodes import static_output
 from ingest.sites.hugo.urls import absolute, page_path, permalink_rules
+from ingest.sites.listing import description_of, listed_page
+from ingest.sites.shown import shown_markdown
 
 #: Bumped when the dialect's output changes, so pages prepared by an older one are re-read.
-_VERSION = b"hugo-dialect/1"
+_VERSION = b"hugo-dialect/3"
 _DATA_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+#: Where a site keeps its own shortcodes' templates (Hugo 0.146 and later, then earlier).
+_SHORTCODE_FOLDERS = ("layouts/_shortcodes/", "layouts/shortcodes/")
 #: The data files shortcodes the dialect renders read (code-toggle, page lists, eturl).
 _DATA_READ = tuple(
     f"data/{name}{suffix}"
@@ -76,6 +81,7 @@ class HugoSite:
         self._glossaries: dict[str, tuple[ContentFile, dict[str, ContentFile]] | None] = {}
         self._links: HugoLinks | None = None
         self._lock = asyncio.Lock()
+        self._data_lock = asyncio.Lock()
 
     async def load_bundles(self) -> None:
         """Read every bundle page's front matter: their cascades and build options."""
@@ -121,7 +127,7 @@ class HugoSite:
             if role is Role.PAGE:
                 shaping = path in self.shaping
                 digest.update(f"page\0{path}\0{fingerprints.get(path, '') if shaping else ''}\n".encode())
-            elif role is Role.PARTIAL or path in _DATA_READ:
+            elif role is Role.PARTIAL or path in _DATA_READ or path.startswith(_SHORTCODE_FOLDERS):
                 digest.update(f"partial\0{path}\0{fingerprints.get(path, '')}\n".encode())
         return digest.hexdigest()
 
@@ -149,7 +155,7 @@ class HugoSite:
             if listed is None:
                 return NotAPage("a section page with no text of its own")
             markdown = listed
-        if not markdown.strip():
+        if not markdown.strip() and not shown_markdown(front, self.settings.shown_front_matter):
             return NotAPage("a page with no text of its own (its site's templates make its content)")
         url = (
             absolute(page_path(item, lowered_front, self.config, self.rules), self.site_url)
@@ -176,9 +182,9 @@ class HugoSite:
         folder = item.path.rpartition("/")[0]
         lines = []
         for child in children:
-            target = _relative(child.item.path, folder)
-            href = f"<{target}>" if any(char in target for char in " ()<>") else target
-            lines.append(f"- [{child.link_title.replace('[', '').replace(']', '')}]({href})")
+            # What Hugo's list templates show under a page's link: its description, else its summary.
+            described = description_of(await self.front(child.item), "description", "summary")
+            lines.append(listed_page(child.link_title, _relative(child.item.path, folder), described))
         return "\n".join(lines) + "\n"
 
     def _locale(self, item: ContentFile) -> str | None:
@@ -242,14 +248,16 @@ class HugoSite:
         return value
 
     async def data(self, name: str) -> object | None:
-        if name not in self._data:
-            self._data[name] = None
-            for suffix in _DATA_SUFFIXES:
-                raw = await self.text(f"data/{name}{suffix}")
-                if raw is not None:
-                    self._data[name] = _parse_data(suffix, raw)
-                    break
-        return self._data[name]
+        # Pages are prepared concurrently: the others wait for the first to read the file.
+        async with self._data_lock:
+            if name not in self._data:
+                self._data[name] = None
+                for suffix in _DATA_SUFFIXES:
+                    raw = await self.text(f"data/{name}{suffix}")
+                    if raw is not None:
+                        self._data[name] = _parse_data(suffix, raw)
+                        break
+            return self._data[name]
 
     def glossary(self, language: str) -> tuple[ContentFile, dict[str, ContentFile]] | None:
         if language not in self._glossaries:
@@ -281,10 +289,18 @@ class HugoSite:
         return self.bundle_fronts.get(item.path) or lowered(await self._front(item.path))
 
     async def section_pages(self, section: ContentFile) -> list[tuple[ContentFile, str]]:
+        return [(item, title) for item, title in await self.section_children(section) if item.kind == "page"]
+
+    async def section_children(self, section: ContentFile) -> list[tuple[ContentFile, str]]:
         index = (await self._built_links()).index
-        return [
-            (entry.item, entry.link_title) for entry in index.children(section) if entry.item.kind == "page"
-        ]
+        return [(entry.item, entry.link_title) for entry in index.children(section)]
+
+    async def static_shortcode(self, name: str) -> str | None:
+        for template in _shortcode_templates(name):
+            written = await self.text(template)
+            if written is not None:
+                return static_output(written)
+        return None
 
     async def page_path(self, item: ContentFile) -> str:
         entry = (await self._built_links()).index.entry(item)
@@ -296,6 +312,11 @@ class HugoSite:
             return split_front_matter(raw or "")[0]
         except FrontMatterError:
             return {}
+
+
+def _shortcode_templates(name: str) -> list[str]:
+    """Where the site's own template of a shortcode may be, in the order Hugo looks."""
+    return [f"{folder}{name}{suffix}" for folder in _SHORTCODE_FOLDERS for suffix in (".html", ".md")]
 
 
 def _relative(path: str, folder: str) -> str:

@@ -1,7 +1,8 @@
 """The MkDocs dialect: sites built by MkDocs (and Material for MkDocs) from ``mkdocs.yml``.
 
 :mod:`.config` reads the config, :mod:`.layout` sorts files into pages and partials and
-gives URLs and languages, :mod:`.blog` places Material's blog posts, :mod:`.pages` reads a
+gives URLs and languages, :mod:`.blog` places Material's blog posts and :mod:`.excerpts`
+shows them on the blog's index, :mod:`.pages` reads a
 page's front matter, title and whether it says anything, :mod:`.includes` inlines snippets,
 :mod:`.macros` reduces mkdocs-macros' Jinja, :mod:`.blocks`, :mod:`.html` and :mod:`.inline`
 rewrite pymdownx and Material syntax (:mod:`.lines` knows code fences), :mod:`.links`

@@ -7,10 +7,13 @@
   (``<div class="grid cards" markdown>``) is unwrapped so its content is read as Markdown.
 - attr_list: a heading keeps its ``#id`` as ``{#id}`` and loses its classes; a line holding
   only an attribute list (``{ .annotate }``) goes; one ending a list item or paragraph too.
-- abbreviations (``*[HTML]: ...``) and ``[TOC]`` lines go; Material's badge comments
+- abbreviations (``*[HTML]: ...``) and ``[TOC]`` lines go; a link reference definition to a
+  script (``[Demo]: javascript:...``) points to nothing; Material's badge comments
   (``<!-- md:version 9.2 -->``) read as what the badge says; markdown-callouts paragraphs
   (``NOTE: ...``, when that extension is on) become admonitions; mkdocstrings' ``::: module``
-  (API docs generated from code) cannot be rendered here: dropped and counted.
+  (API docs generated from code) cannot be rendered here: dropped and counted (in its heading
+  form, ``#### ::: module.Class``, the heading naming the object stays);
+  arithmatex's math is kept as its TeX, in code (:mod:`.arithmatex`).
 
 Fenced code is left alone (blocks convert around it and indent it with their content).
 """
@@ -21,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from ingest.sites.mkdocs.arithmatex import Arithmatex
 from ingest.sites.mkdocs.html import material_badges, unwrap_md_in_html
 from ingest.sites.mkdocs.inline import InlineRewriter
 from ingest.sites.mkdocs.lines import Fence, indent_of, indentation, strip_indent, track_fence
@@ -49,7 +53,14 @@ _CODE_TITLE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}).*?\btitle=(?:\"(?P<title>[^\"]
 _MARKDOWN_SPECIALS = re.compile(r"[\\`*_\[\]<>#|]")
 _EMPTY_FOOTNOTE = re.compile(r"^[ ]{0,3}\[\^[^\]]+\]:[ \t]*$")
 _ABBREVIATION = re.compile(r"^[ ]{0,3}\*\[[^\]]+\]:")
-_AUTODOC = re.compile(r"^(?P<indent>[ ]*):::[ \t]+(?P<target>\S+)")
+#: A link reference definition to a script (``[Demo]: javascript:...``), which Python-Markdown
+#: takes as a definition and markdown-it refuses, leaving it and its links as text.
+_SCRIPT_REFERENCE = re.compile(
+    r"^(?P<label>[ ]{0,3}\[[^\]]+\]:)[ \t]*<?[ \t]*(?:javascript|vbscript|data):.*$", re.IGNORECASE
+)
+_AUTODOC = re.compile(
+    r"^(?P<indent>[ ]*(?:>[ ]?)*)(?P<heading>#{1,6}[ \t]*)?:::[ \t]+(?P<target>[^\s#]+)[ \t]*$"
+)
 _CALLOUT = re.compile(r"^(?P<indent>[ ]{0,3})(?P<kind>[A-Z]+):[ \t]+(?P<rest>\S.*)$")
 _CALLOUT_KINDS = frozenset({
     "NOTE", "TIP", "HINT", "IMPORTANT", "WARNING", "CAUTION", "DANGER", "ERROR", "INFO",
@@ -61,15 +72,24 @@ _CALLOUT_KINDS = frozenset({
 class BlockRewriter:
     """Rewrites a page's Markdown line by line; ``unknown`` counts what it did not know."""
 
-    def __init__(self, *, callouts: bool = False, critic_mode: str = "view") -> None:
+    def __init__(
+        self, *, callouts: bool = False, critic_mode: str = "view", math: Arithmatex | None = None
+    ) -> None:
         self.unknown: Counter[str] = Counter()
         self.callouts = callouts
+        self.math = math
+        #: Link reference definitions the page's badges make (:func:`material_badges`).
+        self.references: list[str] = []
         self.inline = InlineRewriter(self.unknown, critic_mode=critic_mode)
 
     def rewrite(self, text: str) -> str:
-        lines = _footnotes_on_their_line(self._blocks(text.split("\n")))
+        lines = text.split("\n")
+        if self.math is not None:
+            lines = self.math.as_code(lines)
+        lines = _footnotes_on_their_line(self._blocks(lines))
         lines = unwrap_md_in_html(lines)
-        return "\n".join(self._lines(lines))
+        text = "\n".join(self._lines(lines))
+        return text + "".join(f"\n\n{reference}" for reference in self.references)
 
     # -- pymdownx.blocks -------------------------------------------------------------------
 
@@ -150,7 +170,11 @@ class BlockRewriter:
                 continue
             autodoc = _AUTODOC.match(line)
             if autodoc:
-                self.unknown["mkdocs-click" if autodoc["target"] == "mkdocs-click" else "mkdocstrings"] += 1
+                target = autodoc["target"]
+                self.unknown["mkdocs-click" if target == "mkdocs-click" else "mkdocstrings"] += 1
+                if autodoc["heading"]:  # "#### ::: pkg.Class": the site heads the object with its name
+                    escaped = _MARKDOWN_SPECIALS.sub(r"\\\g<0>", target)
+                    yield f"{autodoc['indent']}{autodoc['heading'].strip()} {escaped} {{#{target}}}"
                 while (
                     index < len(lines)
                     and lines[index].strip()
@@ -171,13 +195,16 @@ class BlockRewriter:
 
     def _line(self, line: str) -> str:
         if "<!--" in line and "md:" in line:
-            line = material_badges(line, self.unknown)
+            line = material_badges(line, self.unknown, self.references)
         heading = _HEADING.match(line)
         if heading and _ATTR_TOKENS.match(heading["attrs"]):
             found = _ID.search(heading["attrs"])
             head = self.inline.line(heading["head"])
             return f"{head} {{#{found['id']}}}" if found else head
         line = _TRAILING_ATTRS.sub("", line)
+        script = _SCRIPT_REFERENCE.match(line)
+        if script:
+            return f"{script['label']} <>"  # an empty destination: its links read as their text
         return self.inline.line(line)
 
 

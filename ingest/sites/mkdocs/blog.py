@@ -36,6 +36,9 @@ class Blog:
     separator: str = "-"
     max_categories: int = 1
     publish_drafts: bool = False
+    excerpt_separator: str = "<!-- more -->"
+    #: Posts on the index (its first page); None: all of them (pagination off).
+    per_page: int | None = 10
 
     @classmethod
     def of(cls, config: MkDocsConfig) -> Blog | None:
@@ -52,7 +55,16 @@ class Blog:
             separator=str(options.get("post_slugify_separator", "-")),
             max_categories=_count(options.get("post_url_max_categories"), 1),
             publish_drafts=options.get("draft", False) is True,
+            excerpt_separator=str(options.get("post_excerpt_separator", "<!-- more -->")),
+            per_page=(
+                _count(options.get("pagination_per_page"), 10) or None
+                if options.get("pagination", True) is not False
+                else None
+            ),
         )
+
+    def is_index(self, rel: str) -> bool:
+        return rel == posixpath.join(self.blog_dir, "index.md")
 
     def is_post(self, rel: str) -> bool:
         return rel.startswith(self.post_dir + "/") if self.post_dir else True

@@ -72,17 +72,23 @@ def _element_end(lines: list[str], start: int, tag: str) -> int:
     return len(lines)
 
 
-def material_badges(line: str, unknown: Counter[str]) -> str:
+def material_badges(line: str, unknown: Counter[str], references: list[str]) -> str:
     """Material's badge comments (``<!-- md:version 9.2 -->``, which its docs' hook renders) as
-    the text the badge shows; ``md:option``/``md:setting`` as the option's name with its id."""
+    the text the badge shows; ``md:option a.b`` as the option's name with the id ``+a.b``,
+    ``md:setting a.b`` with the id ``a.b`` and a link reference definition of that name (added to
+    ``references``: pages link to settings as ``[text][a.b]``), as the hook makes them."""
     only_badges = not _BADGE.sub("", line).strip(" \t#")
 
     def badge(match: re.Match[str]) -> str:
         name, args = match["name"], match["args"].strip()
         if name in ("option", "setting"):
             key = args.split()[0] if args else ""
-            short = re.split(r"[.:*]", key)[-1] if key else ""
-            return f"`{short}` {{#{key}}}" if key else ""
+            if not key:
+                return ""
+            short = re.split(r"[.:]" if name == "option" else r"[.*]", key)[-1]
+            if name == "setting":
+                references.append(f"[{key}]: #{key}")
+            return f"`{short}` {{#{'+' if name == 'option' else ''}{key}}}"
         if name == "flag":
             return _FLAG_LABELS.get(args.split()[0] if args else "", "")
         if name == "sponsors":

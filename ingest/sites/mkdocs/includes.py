@@ -6,7 +6,7 @@ are found against the ``base_path`` folders in order, never outside one (``restr
 and indented as the marker line is; ``auto_append`` files end every page. They are expanded
 everywhere, code blocks included, as pymdownx expands them; ``;--8<--`` is the escape.
 ``{!file!}`` (markdown-include, mdx_include) inlines a file where it stands, and FastAPI's
-``{* file hl[1] *}`` (markdown_include_variants) a code file as a fenced code block.
+``{* file hl[1] *}`` (markdown_include_variants) a code file and its variants (:mod:`.variants`).
 
 A file that includes itself, directly or not, is an :class:`IncludeProblem`; so is a
 missing snippet when ``check_paths`` is on (the site's build would fail). With it off,
@@ -23,6 +23,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from ingest.sites.mkdocs.config import MkDocsConfig, normalise
+from ingest.sites.mkdocs.variants import block as variant_block
+from ingest.sites.mkdocs.variants import variants
 
 _SNIPPET_LINE = re.compile(
     r"""^(?P<space>[ \t]*)(?P<escape>;*)(?:
@@ -39,9 +41,7 @@ _RANGES = re.compile(r"^(?P<path>.*?)(?P<ranges>(?::\d*(?::\d*)?)(?:,\d*(?::\d*)
 _SECTION = re.compile(r"^(?P<path>.*?):(?P<name>[a-z][-_0-9a-z]*)$", re.IGNORECASE)
 _MD_INCLUDE = re.compile(r"\{!\s*>?\s*(?P<path>[^!|\n]+?)\s*(?:\|[^!\n]*)?!\}")
 _VARIANTS_INCLUDE = re.compile(r"^(?P<space>[ \t]*)\{\*\s*(?P<path>\S+)(?P<options>[^*\n]*)\*\}[ \t]*$")
-_LINE_SELECTION = re.compile(r"\bln\[([\d:, ]+)\]")
 _MAX_DEPTH = 20
-_LANGUAGES = {".py": "python", ".js": "javascript", ".ts": "typescript", ".sh": "bash", ".yml": "yaml"}
 
 Reader = Callable[[str], Awaitable[str | None]]
 
@@ -229,22 +229,12 @@ class Includer:
 
     async def _code_include(self, path: str, options: str, indent: str) -> list[str]:
         found = self._find(path, self.settings.include_bases, restrict=False)
-        text = await self.read(found) if found is not None else None
-        if found is None or text is None:
+        if found is None or await self.read(found) is None:
             return self._missing(f'the code file "{path}"', required=False)
+        shown = variants(found, self.exists)
+        self.result.included.update(variant.path for variant in shown)
         self.result.included.add(found)
-        language = _LANGUAGES.get(posixpath.splitext(found)[1], posixpath.splitext(found)[1].lstrip("."))
-        fence = "````" if "```" in text else "```"
-        lines = text.removesuffix("\n").split("\n")
-        shown = _LINE_SELECTION.search(options)
-        if shown:  # ln[1:11,14:18]: those lines (1-based, inclusive), "..." between the ranges
-            picked: list[str] = []
-            for part in shown[1].split(","):
-                start, _, end = part.strip().partition(":")
-                if start.isdigit():
-                    picked += ([] if not picked else ["..."]) + lines[int(start) - 1 : int(end or start)]
-            lines = picked or lines
-        body = [fence + language, *lines, fence]
+        body = await variant_block(found, options, self.read, self.exists)
         return [indent + line if line else line for line in body]
 
 

@@ -145,6 +145,24 @@ class Layout:
                 return index
         return None
 
+    def in_section(self, rel: str, folder: str) -> bool:
+        """Whether the page ``rel`` belongs to the section of ``folder``: below it, with no other
+        section's index page between (a child section's own index page belongs to it)."""
+        if rel == folder or not (folder == "" or rel.startswith(folder + "/")):
+            return False
+        parent = posixpath.dirname(rel)
+        if posixpath.splitext(posixpath.basename(rel))[0] in ("index", "README"):
+            if parent == folder:
+                return False  # the section page itself
+            parent = posixpath.dirname(parent)
+        while parent != folder:
+            if any(
+                self.source_path(posixpath.join(parent, f"{n}.md")) in self.paths for n in ("index", "README")
+            ):
+                return False
+            parent = posixpath.dirname(parent)
+        return True
+
     def doc(self, path: str) -> DocFile | None:
         """The page ``path`` would be, when it is a Markdown file of ``docs_dir`` not excluded."""
         rel = self.docs_relative(path)

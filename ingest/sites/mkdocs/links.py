@@ -61,11 +61,17 @@ class MkDocsLinks:
         if settled:
             return self._on_this_site(cleaned)
         target, hash_mark, fragment = cleaned.partition("#")
-        target = unquote(target.split("?", 1)[0])
-        if not target:
-            return None
-        from_rel = self.layout.docs_relative(from_path) or ""
+        target, question_mark, query = target.partition("?")
+        target = unquote(target)
         from_page = self.pages.get(from_path)
+        if not target:
+            if not question_mark or from_page is None:
+                return None
+            # Only a query (Material opens its search on ``?q=...``): this page, with it.
+            url = self.layout.absolute(from_page.url)
+            suffix = f"?{query}" + (f"#{fragment}" if hash_mark and fragment else "")
+            return ResolvedLink(url + suffix) if url is not None else None
+        from_rel = self.layout.docs_relative(from_path) or ""
         found = self._find(target, from_rel, from_page)
         if found is None:
             return ResolvedLink(None, f"{from_path}: the link to {href} points to no page of the site")
@@ -146,7 +152,8 @@ class MkDocsLinks:
         return page.url if page is not None else None
 
     def _url(self, url: str) -> str | None:
-        """The page published at the site-relative ``url`` (``a/b/``, ``a/b``, ``a/b.html``)."""
+        """The page published at the site-relative ``url`` (``a/b/``, ``a/b``, ``a/b.html``), or
+        the file of ``docs_dir`` copied there (``assets/logo.png``)."""
         key = url.strip("/")
         stem, suffix = posixpath.splitext(key)
         candidates = [f"{key}/" if key else "", key, key.removesuffix("index.html")]
@@ -156,4 +163,4 @@ class MkDocsLinks:
             page = self._by_url.get(candidate)
             if page is not None:
                 return page.url
-        return None
+        return self._file(key, None) if suffix.lower() not in MARKDOWN_SUFFIXES else None

@@ -1,19 +1,31 @@
-"""mkdocs-macros' Jinja, reduced to text when the ``macros`` plugin is on.
+"""mkdocs-macros' Jinja (the ``macros`` plugin, or Zensical's ``zensical.extensions.macros``),
+rendered as the site renders it.
 
-The plugin renders every page as a Jinja template before Markdown sees it. Without running
-Jinja (or the project's Python macros), what can be known is kept: ``{{ name }}`` and
-``{{ config.site_name }}`` read from the config (``extra`` is where macros finds variables),
-``{% raw %}`` keeps its text. Everything else is reduced and counted in ``unknown``:
-``{{ macro(...) }}`` and unknown variables become nothing, ``{% if %}``/``{% for %}`` keep
-their content without the tags, ``{% set %}``/``{% include %}`` go, ``{# comments #}`` too.
+The plugin renders every page as a Jinja template before Markdown sees it, with the config's
+``extra`` (its keys also at the top), ``config``, the page (``page.meta``, its front matter,
+whose keys are at the top too) and the YAML files ``include_yaml`` names (in the plugin's
+options or the page's front matter; paths from the config's folder) as variables. Here it is
+rendered in Jinja's sandbox; the macros and filters a project defines in Python are never
+run: they, and variables nobody defines, render as nothing and are counted in ``unknown``
+(``{% include %}`` too). A page ``render_macros: false`` is left as it is.
+
+A page Jinja refuses (a syntax error: Jinja-like text the author did not mean as Jinja) is
+reduced instead, as text: ``{{ name }}`` read from the variables, ``{% raw %}`` kept, other
+expressions and tags removed (a block's text stays), comments removed.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+
+import jinja2
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from ingest.sites.mkdocs.config import MkDocsConfig
 
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(?P<text>.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 _JINJA = re.compile(
@@ -21,10 +33,134 @@ _JINJA = re.compile(
     re.DOTALL,
 )
 _NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
+_DELIMITERS = {
+    "block_start_string": "j2_block_start_string",
+    "block_end_string": "j2_block_end_string",
+    "variable_start_string": "j2_variable_start_string",
+    "variable_end_string": "j2_variable_end_string",
+    "comment_start_string": "j2_comment_start_string",
+    "comment_end_string": "j2_comment_end_string",
+}
+_STARTS = (
+    ("j2_variable_start_string", "{{"),
+    ("j2_block_start_string", "{%"),
+    ("j2_comment_start_string", "{#"),
+)
+
+Reader = Callable[[str], Awaitable[str | None]]
+
+
+def macros_options(config: MkDocsConfig) -> Mapping[str, Any] | None:
+    """The macros plugin's (or Zensical's macros extension's) options, or None when neither is on."""
+    found = config.plugin("macros")
+    return found if found is not None else config.extension("zensical.extensions.macros")
+
+
+async def expand_macros(
+    body: str,
+    front: Mapping[str, Any],
+    config: MkDocsConfig,
+    options: Mapping[str, Any],
+    read: Reader,
+    unknown: Counter[str],
+) -> str:
+    """``body`` (of a page with front matter ``front``) as the plugin renders it."""
+    if front.get("render_macros") is False or (
+        options.get("render_by_default", True) is False and front.get("render_macros") is not True
+    ):
+        return body
+    if not any(options.get(name, default) in body for name, default in _STARTS):
+        return body
+    extra = dict(config.extra)
+    variables: dict[str, Any] = {**extra, "extra": extra, "config": dict(config.raw)}
+    for include in (options.get("include_yaml"), front.get("include_yaml")):
+        variables.update(await _yaml_data(include, config, read))
+    variables.update(front)
+    variables["page"] = {"meta": dict(front), "title": front.get("title")}
+    return render(body, variables, unknown, options)
+
+
+def render(
+    text: str, variables: Mapping[str, Any], unknown: Counter[str], options: Mapping[str, Any] | None = None
+) -> str:
+    """``text`` rendered as a Jinja template in the sandbox; reduced when Jinja refuses it."""
+    delimiters = {
+        key: str(value) for key, name in _DELIMITERS.items() if (value := (options or {}).get(name))
+    }
+    environment = SandboxedEnvironment(
+        undefined=_lenient(unknown),
+        loader=jinja2.FunctionLoader(lambda name: _included(name, unknown)),
+        keep_trailing_newline=True,
+        **delimiters,
+    )
+    counted = Counter(unknown)
+    try:
+        return environment.from_string(text).render(variables)
+    except Exception:  # any error of the template (syntax, type, sandbox): reduce it instead
+        unknown.clear()
+        unknown.update(counted)
+        return reduce_macros(text, variables, unknown)
+
+
+def _included(name: str, unknown: Counter[str]) -> str:
+    unknown["macro:include"] += 1
+    return ""
+
+
+def _lenient(unknown: Counter[str]) -> type[jinja2.Undefined]:
+    """Undefined that renders as nothing, can be called, iterated and read further, and counts
+    the name nobody defined the first time it is used."""
+
+    class Lenient(jinja2.ChainableUndefined):
+        def _count(self) -> None:
+            name = self._undefined_name or "expression"
+            if not self.__dict__.get("counted"):
+                unknown[f"macro:{name}"] += 1
+                self.__dict__["counted"] = True
+
+        def __str__(self) -> str:
+            self._count()
+            return ""
+
+        def __bool__(self) -> bool:
+            self._count()
+            return False
+
+        def __call__(self, *args: Any, **kwargs: Any) -> Lenient:  # type: ignore[override]  # a project's macro, not run: nothing
+            self._count()
+            return self
+
+    return Lenient
+
+
+async def _yaml_data(include: Any, config: MkDocsConfig, read: Reader) -> dict[str, Any]:
+    """The variables ``include_yaml`` makes: a mapping's files under its keys, a list's files'
+    keys at the top; files missing or not a mapping of YAML give nothing."""
+    named: list[tuple[str | None, str]]
+    if isinstance(include, Mapping):
+        named = [(str(key), str(path)) for key, path in include.items()]
+    elif isinstance(include, list):
+        named = [(None, str(path)) for path in include]
+    else:
+        return {}
+    data: dict[str, Any] = {}
+    for key, path in named:
+        text = await read(config.path(path))
+        try:
+            loaded = yaml.safe_load(text) if text is not None else None
+        except yaml.YAMLError:
+            loaded = None
+        if not isinstance(loaded, dict):
+            continue
+        if key is None:
+            data.update(loaded)
+        else:
+            data[key] = loaded
+    return data
 
 
 def reduce_macros(text: str, variables: Mapping[str, Any], unknown: Counter[str]) -> str:
-    """``text`` with its Jinja reduced as above; ``variables``: what ``{{ name }}`` may read."""
+    """``text`` with its Jinja reduced as text (see the module's docstring)."""
     if "{{" not in text and "{%" not in text and "{#" not in text:
         return text
     kept: list[str] = []

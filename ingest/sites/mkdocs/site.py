@@ -1,7 +1,7 @@
 """One MkDocs source opened as its site: roles, the structure digest, pages prepared, links.
 
 A page is prepared as MkDocs builds it: MultiMarkdown-style meta lines (when there is no
-YAML front matter) are read as MkDocs reads them, mkdocs-macros' Jinja is reduced (only
+YAML front matter) are read as MkDocs reads them, mkdocs-macros' Jinja is rendered (only
 when that plugin is on), includes are inlined (:mod:`.includes`), and the block and inline
 syntax of pymdownx and Material is rewritten (:mod:`.blocks`, :mod:`.inline`).
 
@@ -27,13 +27,17 @@ from ingest.sites.contract import (
     SiteSettings,
 )
 from ingest.sites.digest import structure_digest
+from ingest.sites.listing import description_of, listed_page
+from ingest.sites.mkdocs.arithmatex import Arithmatex
+from ingest.sites.mkdocs.autorefs import Autorefs
 from ingest.sites.mkdocs.blocks import BlockRewriter
-from ingest.sites.mkdocs.blog import Blog
+from ingest.sites.mkdocs.blog import Blog, post_date
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
+from ingest.sites.mkdocs.excerpts import excerpt
 from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
 from ingest.sites.mkdocs.layout import DocFile, Layout, canonical_locale, nav_titles
 from ingest.sites.mkdocs.links import MkDocsLinks, PageAt
-from ingest.sites.mkdocs.macros import reduce_macros
+from ingest.sites.mkdocs.macros import expand_macros, macros_options
 from ingest.sites.mkdocs.pages import (
     decode,
     first_heading,
@@ -45,7 +49,7 @@ from ingest.sites.mkdocs.pages import (
 from ingest.sites.slugs import github_slug, toc_slug, unique
 
 #: Bump when the dialect's output changes for the same input, so pages are read again.
-_VERSION = "mkdocs-1"
+_VERSION = "mkdocs-2"
 _GITHUB_SLUGIFIERS = ("pymdownx.slugs", "slugify_unicode", "uslugify", "gfm")
 
 
@@ -69,9 +73,14 @@ class MkDocsSite:
         self.nav_titles = nav_titles(config.nav, docs_files)
         self._texts: dict[str, str | None] = {}
         self._links: MkDocsLinks | None = None
+        self._autorefs_on = config.plugin("autorefs", "mkdocstrings") is not None
+        self._refs: Autorefs | None = None
         critic = config.extension("pymdownx.critic") or {}
         self._critic_mode = str(critic.get("mode", "view"))
         self._callouts = config.extension("callouts", "markdown_callouts") is not None
+        self._macros = macros_options(config)
+        arithmatex = config.extension("pymdownx.arithmatex")
+        self._math = Arithmatex(arithmatex) if arithmatex is not None else None
 
     # -- scanning --------------------------------------------------------------------------
 
@@ -96,21 +105,20 @@ class MkDocsSite:
         reason = self._unpublished(doc, front)
         if reason is not None:
             return NotAPage(reason)
+        if self.blog is not None and self.blog.is_index(doc.rel):
+            body = body.rstrip("\n") + "\n" + "".join(f"\n{item}" for item in await self._excerpts(doc))
         unknown: Counter[str] = Counter()
-        if self.config.plugin("macros") is not None:
-            variables = {
-                **self.config.raw.get("extra", {}),
-                "config": self.config.raw,
-                "page": {"meta": front},
-            }
-            body = reduce_macros(body, variables, unknown)
+        if self._macros is not None:
+            body = await expand_macros(body, front, self.config, self._macros, self._read_text, unknown)
         includer = Includer(self.includes, self._read_text, self._exists, path)
         try:
             expansion = await includer.expand(body)
         except IncludeProblem as exc:
             return PageProblem(str(exc))
-        rewriter = BlockRewriter(callouts=self._callouts, critic_mode=self._critic_mode)
+        rewriter = BlockRewriter(callouts=self._callouts, critic_mode=self._critic_mode, math=self._math)
         text = rewriter.rewrite(expansion.text)
+        if self._autorefs_on:
+            text = (await self._autorefs()).rewrite(text, doc.rel)
         unknown += expansion.unknown + rewriter.unknown
         title = self._title(doc, front, text)
         if not has_content(text, title):
@@ -161,28 +169,39 @@ class MkDocsSite:
         items: list[str] = []
         for path in sorted(links.pages):
             child = self.layout.doc(path)
-            if child is None or child.locale != doc.locale or not self._is_child(child.rel, folder):
+            if child is None or child.locale != doc.locale or not self.layout.in_section(child.rel, folder):
                 continue
-            _front, title = await self._front_and_title(child)
-            items.append(f"- [{title}](<{posixpath.relpath(child.rel, folder or '.')}>)")
+            front, title = await self._front_and_title(child)
+            items.append(
+                listed_page(title, posixpath.relpath(child.rel, folder or "."), description_of(front))
+            )
         return "\n".join(items) or None
 
-    def _is_child(self, rel: str, folder: str) -> bool:
-        if rel == folder or not (folder == "" or rel.startswith(folder + "/")):
-            return False
-        parent = posixpath.dirname(rel)
-        if posixpath.splitext(posixpath.basename(rel))[0] in ("index", "README"):
-            if parent == folder:
-                return False  # the section page itself
-            parent = posixpath.dirname(parent)
-        while parent != folder:
-            if any(
-                self.layout.source_path(posixpath.join(parent, f"{n}.md")) in self.layout.paths
-                for n in ("index", "README")
-            ):
-                return False
-            parent = posixpath.dirname(parent)
-        return True
+    async def _excerpts(self, index: DocFile) -> list[str]:
+        """The excerpts the blog's index shows: one page of published posts, pinned first, newest first."""
+        assert self.blog is not None
+        posts = []
+        for path in sorted(self.layout.paths):
+            doc = self.layout.doc(path)
+            if doc is None or not self._is_post(doc):
+                continue
+            front, body = _front_matter(await self._read_text(doc.path) or "")
+            created = post_date(front.get("date"))
+            if created is not None and self._unpublished(doc, front) is None:
+                posts.append((front.get("pin") is True, created, doc, front, body))
+        posts.sort(key=lambda post: post[:2], reverse=True)
+        folder = posixpath.dirname(index.rel)
+        return [
+            excerpt(
+                body,
+                title=self._title(doc, front, body),
+                link=posixpath.relpath(doc.rel, folder or "."),
+                separator=self.blog.excerpt_separator,
+                from_dir=posixpath.dirname(doc.rel),
+                to_dir=folder,
+            )
+            for _pin, _created, doc, front, body in posts[: self.blog.per_page]
+        ]
 
     def _is_post(self, doc: DocFile) -> bool:
         return self.blog is not None and self.blog.is_post(doc.base)
@@ -248,11 +267,18 @@ class MkDocsSite:
         return pages
 
     async def _front_and_title(self, doc: DocFile) -> tuple[Mapping[str, Any], str]:
-        text = await self._read_text(doc.path) or ""
-        front, body = yaml_front_matter(text)
-        if not front:
-            front, body = multimarkdown_meta(body)
+        front, body = _front_matter(await self._read_text(doc.path) or "")
         return front, self._title(doc, front, body)
+
+    async def _autorefs(self) -> Autorefs:
+        if self._refs is None:
+            links = await self.links()
+            assert isinstance(links, MkDocsLinks)
+            texts = [
+                (page.rel, await self._read_text(path) or "") for path, page in sorted(links.pages.items())
+            ]
+            self._refs = Autorefs(texts, self._slugger())
+        return self._refs
 
     def _redirects(self) -> dict[str, str]:
         options = self.config.plugin("redirects") or {}
@@ -266,3 +292,9 @@ class MkDocsSite:
         if any(marker in name for marker in _GITHUB_SLUGIFIERS):
             return lambda text, taken: unique(github_slug(text), taken, separator="_")
         return toc_slug
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """A page's front matter (YAML, else meta lines) and the body after it."""
+    front, body = yaml_front_matter(text)
+    return (front, body) if front else multimarkdown_meta(body)

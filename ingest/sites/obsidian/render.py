@@ -36,6 +36,8 @@ IMAGES = frozenset(
 DRAWN = frozenset({".canvas", ".base", ".excalidraw"})
 
 WIKILINK = re.compile(r"(?P<bang>!?)\[\[(?P<inner>[^\[\]\n]+?)\]\]")
+# A ``[[`` left once wikilinks are read: never closed on its line; with what follows, to name it.
+_UNCLOSED = re.compile(r"(?P<open>(?<!\\)!?\[\[)(?P<rest>[^\[\n`]{0,32})(?P<more>[^\[\n`])?")
 _QUOTE = re.compile(r"(?P<indent>[ \t]*)>[ \t]?")
 _CALLOUT = re.compile(r"\[!(?P<kind>[^\]\n]+)\](?P<fold>[+-]?)(?:[^\S\n]+(?P<title>.*?))?\s*")
 _BLOCK_ID_LINE = re.compile(r"[ \t]*\^[A-Za-z0-9-]+[ \t]*")
@@ -230,10 +232,18 @@ class Renderer:
 
     def _inline(self, text: str, note: str) -> str:
         text = sub_outside_code(WIKILINK, lambda match: self._link(match, note), text)
+        text = sub_outside_code(_UNCLOSED, lambda match: self._unclosed(match, note), text)
         text = sub_outside_code(_HIGHLIGHT, lambda match: match["text"], text)
         text = sub_outside_code(_MATH, lambda match: _code(match["tex"]), text)
         text = sub_outside_code(_INLINE_FOOTNOTE, self._footnote, text)
         return drop_block_id(text)
+
+    def _unclosed(self, match: re.Match[str], note: str) -> str:
+        """An unclosed ``[[``: Obsidian shows it as written, so the converter must read no link."""
+        shown = match["open"] + match["rest"].rstrip() + ("…" if match["more"] else "")
+        where = f" (in {note})" if note != self.host else ""
+        self.warnings.append(f"{shown} is never closed: shown as written{where}")
+        return match["open"].replace("[", "\\[") + match["rest"] + (match["more"] or "")
 
     def _footnote(self, match: re.Match[str]) -> str:
         label = f"^obsidian-{len(self.footnotes) + 1}"

@@ -1,17 +1,29 @@
-"""Help Center articles, the planning half: what each document's article holds, and where."""
+"""Help Center articles, the planning half: what each document's article holds, and where.
+
+From API 2.16 an article says who may answer from it (``ai_chatbot_availability`` — Fin, the AI
+Agent —, ``ai_copilot_availability``, ``ai_sales_agent_availability``, for its default
+language): the source's ``ai_agent``, ``ai_copilot`` and ``ai_sales_agent``, overridden by the
+document's front matter, are sent with every create and update of an original and are part of
+its hash, so a change updates exactly the articles whose availability differs. Articles have
+no bulk action fin-ingest can use (it takes their per-locale content ids, which no answer gives).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ingest.api_defaults import DEFAULT_API_VERSION
+from ingest.api_versions import ApiFeatures, features_of
+from ingest.availability import UNSAID, Availability, declared_availability
 from ingest.document import Page
 from ingest.intercom import ArticleContent
 from ingest.locales import Language, language_of
-from ingest.plan import Upsert
-from ingest.state import CollectionPath
+from ingest.plan import AvailabilityChange, Plan, Upsert
+from ingest.state import CollectionPath, DocumentRecord
 from ingest.targets.articles.fields import collection_path, description_for
 from ingest.targets.articles.settings import NAME, ArticlesSettings
+from ingest.targets.availability import SOURCE_DEFAULTS, no_sales_before
 from ingest.targets.base import payload_digest
 
 if TYPE_CHECKING:
@@ -24,12 +36,31 @@ class ArticlesPlanner:
 
     name = NAME
 
-    def __init__(self, settings: ArticlesSettings) -> None:
+    def __init__(
+        self,
+        settings: ArticlesSettings,
+        *,
+        defaults: Availability = SOURCE_DEFAULTS,
+        features: ApiFeatures | None = None,
+    ) -> None:
         self.settings = settings
+        self.defaults = defaults
+        self.features = features or features_of(DEFAULT_API_VERSION)
 
     @classmethod
-    def from_settings(cls, source: SourceKeys, table: ArticlesSettings) -> ArticlesPlanner:
-        return cls(table)
+    def from_settings(
+        cls, source: SourceKeys, table: ArticlesSettings, features: ApiFeatures
+    ) -> ArticlesPlanner:
+        defaults = Availability(source.ai_agent, source.ai_copilot, source.ai_sales_agent)
+        return cls(table, defaults=defaults, features=features)
+
+    def availability(self, page: Page) -> Availability:
+        """The availability an original's create and update carry (nothing before 2.16)."""
+        wanted = declared_availability(page.metadata).over(self.defaults)
+        if not self.features.article_availability:
+            no_sales_before(self.features.version, wanted, "an article")
+            return UNSAID
+        return wanted
 
     def language(self, page: Page) -> Language:
         return language_of(page, self.settings.default_locale)
@@ -53,7 +84,10 @@ class ArticlesPlanner:
 
     def settings_digest(self) -> str:
         c = self.settings
-        return payload_digest([c.author_id, c.state, c.help_center_id, c.collection, c.default_locale])
+        shaping: list[object] = [c.author_id, c.state, c.help_center_id, c.collection, c.default_locale]
+        if self.features.article_availability:
+            shaping.append(list(self.defaults.as_tuple()))
+        return payload_digest(shaping)
 
     def payload_hash(self, page: Page) -> str:
         language = self.language(page)
@@ -63,10 +97,21 @@ class ArticlesPlanner:
             # The root and help center place the article as much as the path below them does.
             else [self.settings.help_center_id, self.settings.collection, list(self.collection(page))]
         )
-        return payload_digest([self.content(page).to_body(), where])
+        flags = UNSAID if language.is_translation else self.availability(page)
+        # Without flags (API 2.15) the hash is the one earlier releases recorded.
+        said = [list(flags.as_tuple())] if not flags.is_empty() else []
+        return payload_digest([self.content(page).to_body(), where, *said])
 
     def batches(self, upserts: Sequence[Upsert]) -> list[list[Upsert]]:
         """Originals first: a translation is written into its original's article."""
         originals = [item for item in upserts if not self.language(item.page).is_translation]
         translations = [item for item in upserts if self.language(item.page).is_translation]
         return [batch for batch in (originals, translations) if batch]
+
+    def availability_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord]
+    ) -> tuple[AvailabilityChange, ...]:
+        return ()  # every flag rides on the article's own create or update
+
+    def availability_batches(self, changes: Sequence[AvailabilityChange]) -> list[list[AvailabilityChange]]:
+        return []

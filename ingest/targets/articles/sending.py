@@ -12,16 +12,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
+from ingest.availability import Availability
 from ingest.document import Page
 from ingest.errors import ConfigError, DocumentError, NotFoundError
-from ingest.intercom import ArticleContent, ArticleCreateRequest, ArticleUpdateRequest, IntercomClient
+from ingest.intercom import (
+    Article,
+    ArticleContent,
+    ArticleCreateRequest,
+    ArticleUpdateRequest,
+    IntercomClient,
+)
 from ingest.locales import Language
-from ingest.plan import Action, Deletion, Plan, Upsert
+from ingest.plan import Action, AvailabilityChange, Deletion, Plan, Upsert
 from ingest.state import Placement, TargetStore
+from ingest.targets.access import prove_access
 from ingest.targets.articles.collections import CollectionTree
 from ingest.targets.articles.planning import ArticlesPlanner
-from ingest.targets.base import Sent
+from ingest.targets.availability import request_flags
+from ingest.targets.base import RemoteCheck, Sent
 
 log = logging.getLogger("ingest.targets.articles")
 
@@ -39,6 +49,10 @@ class ArticlesSender:
         self._index: dict[tuple[str, str], list[str]] | None = None
         self._index_lock = asyncio.Lock()
         self._claimed: set[str] = set()
+
+    async def check(self, *, must_read: bool) -> RemoteCheck:
+        """Nothing of its own to read (no container): ``GET /me`` when the source's token is unproven."""
+        return await prove_access(self._api, must_read=must_read)
 
     async def prepare(self, plan: Plan) -> bool:
         """Check the author (and help center) up front, then find or create the collections."""
@@ -80,12 +94,13 @@ class ArticlesSender:
         placement = Placement(collection=path)
         if item.action is Action.UPDATE and item.remote_id is not None:
             try:
-                await self._update(item.remote_id, item.page, parent_id)
-                return Sent(item.remote_id, placement)
+                updated = await self._update(item.remote_id, item.page, parent_id)
+                return Sent(item.remote_id, placement, held_by(updated))
             except NotFoundError:
                 log.warning("article %s of %s is gone; creating it again", item.remote_id, item.page.locator)
                 self._forget_translations_in(item.remote_id)
-        return Sent(await self._create_or_adopt(item.page, parent_id), placement)
+        article = await self._create_or_adopt(item.page, parent_id)
+        return Sent(article.id, placement, held_by(article))
 
     def _forget_translations_in(self, article_id: str) -> None:
         """Forget the translations written into an article that is gone: the next run reads them
@@ -102,7 +117,7 @@ class ArticlesSender:
             if record.remote_id == article_id and record.placement.locale is not None
         )
 
-    async def _update(self, article_id: str, page: Page, parent_id: str) -> None:
+    async def _update(self, article_id: str, page: Page, parent_id: str) -> Article:
         content = self._planner.content(page)
         request = ArticleUpdateRequest(
             title=content.title,
@@ -112,10 +127,11 @@ class ArticlesSender:
             state=content.state,
             parent_id=parent_id,
             parent_type="collection",
+            **request_flags(self._planner.availability(page)),
         )
-        await self._api.update_article(article_id, request)
+        return await self._api.update_article(article_id, request)
 
-    async def _create_or_adopt(self, page: Page, parent_id: str) -> str:
+    async def _create_or_adopt(self, page: Page, parent_id: str) -> Article:
         key = page.external_id
         book = self._store.book
         # The title a crashed run was creating under, else today's: either may already exist.
@@ -124,9 +140,9 @@ class ArticlesSender:
             adopted = await self._adoptable(parent_id, title)
             if adopted is not None:
                 log.info("article %r: adopting the existing one (%s)", page.title, adopted)
-                await self._update(adopted, page, parent_id)
+                updated = await self._update(adopted, page, parent_id)
                 book.clear_intent("article", key)
-                return adopted
+                return updated
         book.record_intent("article", key, page.title)
         content = self._planner.content(page)
         created = await self._api.create_article(
@@ -138,11 +154,12 @@ class ArticlesSender:
                 state=content.state,
                 parent_id=int(parent_id),
                 parent_type="collection",
+                **request_flags(self._planner.availability(page)),
             )
         )
         self._claimed.add(created.id)
         book.clear_intent("article", key)
-        return created.id
+        return created
 
     async def _adoptable(self, parent_id: str, title: str) -> str | None:
         """An existing article with this title in this collection that no document owns yet."""
@@ -218,6 +235,9 @@ class ArticlesSender:
         except NotFoundError:
             pass  # already gone: as good as deleted
 
+    async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
+        raise NotImplementedError("articles carry their availability in their own requests")
+
     async def finish(self, plan: Plan) -> None:
         """Remove the collections this tool created that its deletions left empty."""
         if not plan.deletes or self._config.on_delete != "delete" or self._tree is None:
@@ -229,3 +249,10 @@ class ArticlesSender:
         ]
         for path in await self._tree.prune(in_use):
             log.info("collection %s removed: it was empty", "/".join(path) or self._config.collection)
+
+
+def held_by(article: Article) -> Availability:
+    """The availability an answer says an article holds (flags it leaves out, as 2.15's: unknown)."""
+    return Availability(
+        article.ai_chatbot_availability, article.ai_copilot_availability, article.ai_sales_agent_availability
+    )

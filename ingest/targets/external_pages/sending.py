@@ -1,15 +1,20 @@
-"""External Pages, the sending half: find the Content Import Source, upsert and delete pages."""
+"""External Pages, the sending half: find the Content Import Source, upsert and delete pages, and
+set the availability the pages' requests cannot (bulk actions)."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 
+from ingest.availability import Availability
 from ingest.errors import NotFoundError
-from ingest.intercom import IntercomClient
-from ingest.plan import Deletion, Plan, Upsert
-from ingest.state import TargetStore
-from ingest.targets.base import Sent
+from ingest.intercom import ContentImportSource, ExternalPage, IntercomClient
+from ingest.plan import AvailabilityChange, Deletion, Plan, Upsert
+from ingest.state import RememberedImportSource, TargetStore
+from ingest.targets.access import prove_access
+from ingest.targets.availability import set_availability_request
+from ingest.targets.base import FindingKind, RemoteCheck, RemoteFinding, Sent
 from ingest.targets.external_pages.adoption import remote_pages
 from ingest.targets.external_pages.planning import ExternalPagesPlanner
 
@@ -25,6 +30,102 @@ class ExternalPagesSender:
         self._store = store
         self._source = store.source
         self._import_source_id: int | None = None
+        #: The remembered Content Import Source this run's check found in Intercom (no need to
+        #: read it again before writing).
+        self._checked_id: int | None = None
+
+    async def check(self, *, must_read: bool) -> RemoteCheck:
+        """Read the remembered Content Import Source by its id, once, and act on what Intercom says:
+
+        - gone (deleted in Intercom, its pages with it): forget it and every page state records,
+          so that this run creates it again and sends every page;
+        - ``url`` configured anew: when the remembered source now has that url in Intercom (the
+          configuration followed a change made there), remember the new url and send nothing;
+          otherwise forget it and its pages too, so that this run sends every page to the source
+          of the new url (found or created) and leaves the old one as it is;
+        - there: report a url or status that differs from the configuration (drift).
+
+        Nothing remembered (a first run): nothing of its own to read, so ``GET /me`` only when
+        ``must_read``.
+        """
+        url = self._planner.url
+        remembered = self._store.import_source.get()
+        if remembered is None:
+            return await prove_access(self._api, must_read=must_read)
+        try:
+            remote: ContentImportSource | None = await self._api.get_content_import_source(
+                remembered.remote_id
+            )
+        except NotFoundError:
+            remote = None
+        if remembered.url != url and remote is not None and remote.url == url:
+            self._store.import_source.remember(remote.id, url)  # the configuration followed Intercom
+        elif remembered.url != url:
+            return self._forget(self._moved(remembered, url, still_there=remote is not None))
+        elif remote is None:
+            log.warning(
+                "source %s: Content Import Source %s was deleted in Intercom; creating it again",
+                self._source,
+                remembered.remote_id,
+            )
+            recreated = RemoteFinding(
+                FindingKind.RECREATED,
+                f"Content Import Source {remembered.remote_id} ({url}) was deleted in Intercom, and its "
+                f"pages with it: it is created again and every page ({self._store.count()} known) sent again",
+            )
+            return self._forget(recreated)
+        self._checked_id = remote.id
+        return RemoteCheck(read=True, findings=tuple(self._drift(remote, url)))
+
+    def _forget(self, finding: RemoteFinding) -> RemoteCheck:
+        """Forget the remembered source and every page recorded under it: the run sends them all."""
+        self._store.forget()
+        self._store.import_source.forget()
+        return RemoteCheck(read=True, forgot=True, findings=(finding,))
+
+    def _moved(self, old: RememberedImportSource, url: str, *, still_there: bool) -> RemoteFinding:
+        log.warning(
+            "source %s: url changed from %s to %s; pages will be sent to the new Content Import Source "
+            "(the old one and its pages are left as they are)",
+            self._source,
+            old.url,
+            url,
+        )
+        old_one = (
+            f"Content Import Source {old.remote_id} is left as it is in Intercom with its pages (delete "
+            "it there when Fin should no longer use them)"
+            if still_there
+            else f"Content Import Source {old.remote_id} no longer exists in Intercom"
+        )
+        return RemoteFinding(
+            FindingKind.MOVED,
+            f"sources.{self._source}.url changed from {old.url} to {url}: every page is sent to the "
+            f"Content Import Source of {url}, and {old_one}",
+        )
+
+    def _drift(self, remote: ContentImportSource, url: str) -> list[RemoteFinding]:
+        """How the remote twin differs from the configuration, in sentences saying what to do."""
+        found = []
+        if remote.url != url:
+            found.append(
+                RemoteFinding(
+                    FindingKind.URL_CHANGED,
+                    f"Content Import Source {remote.id} has the url {remote.url} in Intercom, not {url} "
+                    f"as sources.{self._source}.url says: set it back in Intercom, or set "
+                    f"sources.{self._source}.url to it (a lost state file would otherwise create a "
+                    "second source, and send every page again)",
+                )
+            )
+        if remote.status != "active":
+            found.append(
+                RemoteFinding(
+                    FindingKind.DEACTIVATED,
+                    f"Content Import Source {remote.id} is {remote.status} in Intercom: Fin "
+                    "ignores its pages until it is activated again (Knowledge Hub, or its status "
+                    "through the API)",
+                )
+            )
+        return found
 
     async def prepare(self, plan: Plan) -> bool:
         """Find the Content Import Source (remembered id, else by URL, else create it).
@@ -37,6 +138,9 @@ class ExternalPagesSender:
         """
         url = self._planner.url
         remembered = self._store.import_source.get()
+        if remembered is not None and remembered.url == url and remembered.remote_id == self._checked_id:
+            self._import_source_id = remembered.remote_id  # read by this run's check already
+            return False
         if remembered is not None and remembered.url == url:
             try:
                 await self._api.get_content_import_source(remembered.remote_id)
@@ -94,7 +198,11 @@ class ExternalPagesSender:
     async def upsert(self, item: Upsert) -> Sent:
         assert self._import_source_id is not None, "prepare() must run first"
         page = await self._api.upsert_external_page(self._planner.request(item.page, self._import_source_id))
-        return Sent(page.id)
+        return Sent(page.id, availability=held_by(page))
+
+    async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
+        """One ``set_availability`` bulk action over ``batch`` (External Pages are ``external_content``)."""
+        await self._api.bulk_content_action(set_availability_request("external_content", batch))
 
     async def delete(self, item: Deletion) -> None:
         if item.remote_id is None:
@@ -104,3 +212,10 @@ class ExternalPagesSender:
 
     async def finish(self, plan: Plan) -> None:
         pass
+
+
+def held_by(page: ExternalPage) -> Availability:
+    """The availability an answer says a page holds (a flag it leaves out: unknown)."""
+    return Availability(
+        page.ai_agent_availability, page.ai_copilot_availability, page.ai_sales_agent_availability
+    )

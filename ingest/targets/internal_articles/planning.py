@@ -1,15 +1,28 @@
-"""Internal articles, the planning half: which documents go, and the hash of the request each becomes."""
+"""Internal articles, the planning half: which documents go, the hash of the request each becomes,
+and which articles' availability is set apart from it.
+
+From API 2.16 an internal article says who may answer from it: the table's ``ai_agent``,
+``ai_copilot`` and ``ai_sales_agent`` (Copilot only, by default), overridden by the document's
+front matter. Every create and update carries them, and they are kept out of the hash: a change
+re-sends no article, it is set after the upserts with a ``set_availability`` bulk action on
+exactly the articles whose availability differs from what state knows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from ingest.api_defaults import DEFAULT_API_VERSION
+from ingest.api_versions import ApiFeatures, features_of
+from ingest.availability import UNSAID, Availability, declared_availability
 from ingest.document import Page
 from ingest.locales import language_of
-from ingest.plan import Upsert
+from ingest.plan import AvailabilityChange, Plan, Upsert
+from ingest.state import DocumentRecord
+from ingest.targets.availability import bulk_batches, no_sales_before, pending_changes, request_flags
 from ingest.targets.base import payload_digest
-from ingest.targets.internal_articles.settings import NAME, InternalArticlesSettings
+from ingest.targets.internal_articles.settings import AVAILABILITY_KEYS, NAME, InternalArticlesSettings
 from ingest.targets.internal_articles.wire import InternalArticleRequest
 
 if TYPE_CHECKING:
@@ -21,17 +34,42 @@ class InternalArticlesPlanner:
 
     name = NAME
 
-    def __init__(self, settings: InternalArticlesSettings) -> None:
+    def __init__(self, settings: InternalArticlesSettings, features: ApiFeatures | None = None) -> None:
         self.settings = settings
+        self.features = features or features_of(DEFAULT_API_VERSION)
+        self.defaults = Availability(settings.ai_agent, settings.ai_copilot, settings.ai_sales_agent)
 
     @classmethod
-    def from_settings(cls, source: SourceKeys, table: InternalArticlesSettings) -> InternalArticlesPlanner:
-        return cls(table)
+    def from_settings(
+        cls, source: SourceKeys, table: InternalArticlesSettings, features: ApiFeatures
+    ) -> InternalArticlesPlanner:
+        return cls(table, features)
+
+    @property
+    def settles_apart(self) -> bool:
+        """Whether this version sets availability on internal articles (in requests, and in bulk)."""
+        return self.features.article_availability and self.features.bulk_actions
+
+    def availability(self, page: Page) -> Availability:
+        """What ``page``'s article is to be available to: its front matter over the table's defaults
+        (nothing before 2.16, which cannot say it)."""
+        wanted = declared_availability(page.metadata).over(self.defaults)
+        if not self.settles_apart:
+            no_sales_before(self.features.version, wanted, "an internal article")
+            return UNSAID
+        return wanted
 
     def request(self, page: Page) -> InternalArticleRequest:
         """What is sent for ``page``, on create and on every update alike."""
+        return self._request(page, self.availability(page))
+
+    def _request(self, page: Page, availability: Availability) -> InternalArticleRequest:
         return InternalArticleRequest(
-            title=page.title, body=page.html, author_id=self.settings.author_id, owner_id=self.settings.owner
+            title=page.title,
+            body=page.html,
+            author_id=self.settings.author_id,
+            owner_id=self.settings.owner,
+            **request_flags(availability),
         )
 
     def accepts(self, page: Page) -> str | None:
@@ -50,7 +88,20 @@ class InternalArticlesPlanner:
         return payload_digest([c.author_id, c.owner, c.default_locale])
 
     def payload_hash(self, page: Page) -> str:
-        return payload_digest(self.request(page).to_body())
+        self.availability(page)  # a document asking what this version cannot do fails here
+        # Availability is settled apart (bulk actions), so it is no part of the hash: this is
+        # the hash of the request as 2.15 sends it, as earlier releases recorded it.
+        return payload_digest(self._request(page, UNSAID).to_body())
 
     def batches(self, upserts: Sequence[Upsert]) -> list[list[Upsert]]:
         return [list(upserts)]
+
+    def availability_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord]
+    ) -> tuple[AvailabilityChange, ...]:
+        if not self.settles_apart:
+            return ()
+        return pending_changes(plan, records, defaults=self.defaults, carried=AVAILABILITY_KEYS)
+
+    def availability_batches(self, changes: Sequence[AvailabilityChange]) -> list[list[AvailabilityChange]]:
+        return bulk_batches(changes)

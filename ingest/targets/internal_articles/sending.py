@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 from typing import Final
 
+from ingest.availability import Availability
 from ingest.document import Page
 from ingest.errors import ConfigError, NotFoundError, RejectedError, RetryableApiError
 from ingest.intercom import IntercomClient
-from ingest.plan import Action, Deletion, Plan, Upsert
+from ingest.plan import Action, AvailabilityChange, Deletion, Plan, Upsert
 from ingest.state import TargetStore
-from ingest.targets.base import Sent
+from ingest.targets.access import prove_access
+from ingest.targets.availability import set_availability_request
+from ingest.targets.base import RemoteCheck, Sent
 from ingest.targets.internal_articles.adoption import TwinFinder
 from ingest.targets.internal_articles.planning import InternalArticlesPlanner
-from ingest.targets.internal_articles.wire import InternalArticlesApi
+from ingest.targets.internal_articles.wire import InternalArticle, InternalArticlesApi
 
 log = logging.getLogger("ingest.targets.internal_articles")
 
@@ -45,6 +49,10 @@ class InternalArticlesSender:
         self._book = store.book
         self._twins = TwinFinder(self._api, store, self._config.owner)
 
+    async def check(self, *, must_read: bool) -> RemoteCheck:
+        """Nothing of its own to read (no container): ``GET /me`` when the source's token is unproven."""
+        return await prove_access(self._client, must_read=must_read)
+
     async def prepare(self, plan: Plan) -> bool:
         """Check author and owner against the workspace's admins before anything is written."""
         admins = {str(admin.id): admin.name for admin in await self._client.list_admins()}
@@ -60,15 +68,16 @@ class InternalArticlesSender:
     async def upsert(self, item: Upsert) -> Sent:
         if item.action is Action.UPDATE and item.remote_id is not None:
             try:
-                await self._api.update(item.remote_id, self._planner.request(item.page))
-                return Sent(item.remote_id)
+                updated = await self._api.update(item.remote_id, self._planner.request(item.page))
+                return Sent(item.remote_id, availability=held_by(updated))
             except NotFoundError:
                 log.warning(
                     "internal article %s of %s is gone; creating it again", item.remote_id, item.page.locator
                 )
-        return Sent(await self._create_or_adopt(item.page))
+        article = await self._create_or_adopt(item.page)
+        return Sent(article.id, availability=held_by(article))
 
-    async def _create_or_adopt(self, page: Page) -> str:
+    async def _create_or_adopt(self, page: Page) -> InternalArticle:
         key = page.external_id
         # The title a crashed run was creating under, else today's: either may exist already.
         titles = list(dict.fromkeys([self._book.intent(_INTENT, key) or page.title, page.title]))
@@ -81,7 +90,7 @@ class InternalArticlesSender:
             self._book.record_intent(_INTENT, key, page.title)
             return await self._create(page)
 
-    async def _create(self, page: Page) -> str:
+    async def _create(self, page: Page) -> InternalArticle:
         """Create the article (its intent recorded); after an answer that leaves open whether it
         happened, look for it before sending it again."""
         attempt = 0
@@ -108,13 +117,13 @@ class InternalArticlesSender:
                 continue
             self._twins.claim(created.id)
             self._book.clear_intent(_INTENT, page.external_id)
-            return created.id
+            return created
 
-    async def _adopt(self, article_id: str, page: Page) -> str:
+    async def _adopt(self, article_id: str, page: Page) -> InternalArticle:
         """Make an adopted article hold what the document says now, and forget the intent."""
-        await self._api.update(article_id, self._planner.request(page))
+        updated = await self._api.update(article_id, self._planner.request(page))
         self._book.clear_intent(_INTENT, page.external_id)
-        return article_id
+        return updated
 
     async def delete(self, item: Deletion) -> None:
         """What ``on_delete`` says: delete the internal article, or keep it (no longer synced)."""
@@ -123,5 +132,16 @@ class InternalArticlesSender:
         with contextlib.suppress(NotFoundError):  # already gone: as good as deleted
             await self._api.delete(item.remote_id)
 
+    async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
+        """One ``set_availability`` bulk action over ``batch`` (items of type ``internal_article``)."""
+        await self._client.bulk_content_action(set_availability_request("internal_article", batch))
+
     async def finish(self, plan: Plan) -> None:
         pass
+
+
+def held_by(article: InternalArticle) -> Availability:
+    """The availability an answer says an internal article holds (2.15 says nothing: unknown)."""
+    return Availability(
+        article.ai_chatbot_availability, article.ai_copilot_availability, article.ai_sales_agent_availability
+    )

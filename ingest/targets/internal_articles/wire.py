@@ -1,4 +1,5 @@
-"""The ``/internal_articles`` endpoints of API 2.15, typed, on the client's public ``request``.
+"""The ``/internal_articles`` endpoints (API 2.15, and 2.16's availability), typed, on the client's
+public ``request``.
 
 Kept beside the one target that uses them rather than in :mod:`ingest.intercom`, so adding
 this target changes nothing of the client: :class:`InternalArticlesApi` sends through
@@ -34,6 +35,10 @@ class InternalArticleRequest(BaseModel):
     body: str
     author_id: int
     owner_id: int
+    # 2.16: who may answer from it ("chatbot" is Fin, the AI Agent); each false unless set on create.
+    ai_chatbot_availability: bool | None = None
+    ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
 
     def to_body(self) -> dict[str, Any]:
         """The JSON object sent to the API."""
@@ -55,6 +60,9 @@ class InternalArticle(BaseModel):
     owner_id: str | None = None
     author_id: str | None = None
     locale: str | None = None
+    ai_chatbot_availability: bool | None = None
+    ai_copilot_availability: bool | None = None
+    ai_sales_agent_availability: bool | None = None
 
 
 class InternalArticlesApi:

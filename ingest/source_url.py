@@ -1,0 +1,64 @@
+"""The rule a Content Import Source's ``url`` must meet: http(s), on a public domain name.
+
+Intercom refuses a source whose ``url`` is not "an http or https URL whose host is a valid
+public domain name" (2.17 docs): ``localhost``, an IP address, a single-label or internal host
+name (``docs.internal``, ``wiki.corp``, ``intranet.local``) fail against production only. The
+configuration checks it before anything is written and the emulator answers as Intercom does,
+both with this one rule.
+
+A public domain name is one under a top-level domain of the ICANN section of the Public Suffix
+List, with a label of its own below the public suffix (``docs.example.co.uk``, not ``co.uk``).
+The list is the snapshot the ``publicsuffixlist`` package ships: nothing is fetched at run time.
+It imports nothing of fin-ingest, so the configuration and the emulator may both use it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import cache
+from urllib.parse import urlsplit
+
+from publicsuffixlist import PublicSuffixList
+
+#: What to write instead, in every refusal.
+EXAMPLE = "https://docs.example.com"
+
+
+@cache
+def _suffixes() -> PublicSuffixList:
+    # Built on first use (30 ms): reading a config without a url never pays for it.
+    return PublicSuffixList(only_icann=True, accept_unknown=False)
+
+
+def source_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a Content Import Source's url, in a sentence; None when it can."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname
+    if parts.scheme not in ("http", "https") or not host:
+        return f"must be an http(s) URL, e.g. {EXAMPLE} (it identifies the Content Import Source)"
+    if _is_ip_address(host):
+        return f"{host} is an IP address; Intercom takes only a public domain name here, e.g. {EXAMPLE}"
+    domain = host.rstrip(".")
+    if "." not in domain:
+        return (
+            f"{host} is not a public domain name (Intercom refuses localhost and internal host names); "
+            f"use the docs' public address, e.g. {EXAMPLE}"
+        )
+    suffixes = _suffixes()
+    if suffixes.publicsuffix(domain) is None:
+        tld = domain.rsplit(".", 1)[-1]
+        return (
+            f"{host} is not a public domain name (.{tld} is no public top-level domain, so Intercom "
+            f"refuses it); use the docs' public address, e.g. {EXAMPLE}"
+        )
+    if suffixes.privatesuffix(domain) is None:
+        return f"{host} is a public suffix, not a domain name of its own; e.g. {EXAMPLE}"
+    return None
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,146 @@
+"""Availability set apart from the upserts: which remote twins still need it, and in which calls.
+
+A target whose API version has bulk actions (2.16, Preview) keeps availability out of the hash
+of what it sends: a change of ``ai_agent`` re-sends no page, it is set with
+``POST /content/bulk_actions`` instead, on exactly the pages whose availability differs from
+what state knows they hold. Pure functions of the plan and the records, shared by the targets
+that settle availability this way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Final, TypedDict
+
+from ingest.availability import UNSAID, Availability
+from ingest.intercom import BulkAvailability, ContentBulkActionRequest, ContentItem
+from ingest.intercom.bulk_actions import ContentType
+from ingest.plan import AvailabilityChange, Plan
+from ingest.state import DocumentRecord
+
+#: The most items Intercom takes in one bulk action.
+BULK_LIMIT: Final = 1000
+#: A source's availability unless its keys say otherwise: Fin and Copilot, not Fin for sales.
+SOURCE_DEFAULTS: Final = Availability(True, True, False)
+#: What Intercom gives a flag that a create does not set.
+CREATED_WITHOUT: Final = Availability(False, False, False)
+#: Fin for sales cannot be set before these versions, in any request.
+SALES_VERSIONS: Final = "2.16 or Preview"
+
+
+class ArticleFlags(TypedDict):
+    """Availability as an article's or internal article's request says it (2.16): *chatbot* there
+    is Fin, the AI Agent. ``None`` leaves a flag out of the request."""
+
+    ai_chatbot_availability: bool | None
+    ai_copilot_availability: bool | None
+    ai_sales_agent_availability: bool | None
+
+
+def request_flags(availability: Availability) -> ArticleFlags:
+    """``availability`` as the fields of an article's or internal article's request."""
+    return ArticleFlags(
+        ai_chatbot_availability=availability.ai_agent,
+        ai_copilot_availability=availability.ai_copilot,
+        ai_sales_agent_availability=availability.ai_sales_agent,
+    )
+
+
+def no_sales_before(version: str, wanted: Availability, what: str) -> None:
+    """Raise ValueError when ``wanted`` asks for Fin for sales, which ``version`` cannot set on ``what``."""
+    if wanted.ai_sales_agent:
+        raise ValueError(
+            f"Intercom API {version} cannot make {what} available to Fin for sales "
+            f"(front matter ai_sales_agent: true); api_version {SALES_VERSIONS} can"
+        )
+
+
+def pending_changes(
+    plan: Plan,
+    records: Mapping[str, DocumentRecord],
+    *,
+    defaults: Availability,
+    carried: Collection[str],
+) -> tuple[AvailabilityChange, ...]:
+    """What will still differ once ``plan``'s upserts are done, whose requests carry the flags
+    named in ``carried``: every document that stays, by what it wants (its front matter over
+    ``defaults``) against what its remote twin holds (as recorded, or as the upsert will leave it).
+
+    A flag state does not know the remote value of counts as differing, so it is set once.
+    """
+    upserted = {item.page.external_id: item for item in plan.upserts}
+    declared = {external_id: item.declared for external_id, item in upserted.items()}
+    declared |= {refresh.external_id: refresh.declared for refresh in plan.refreshes}
+    gone = {deletion.external_id for deletion in plan.deletes}
+    # Documents declare one of a few availabilities: each is resolved once, not once per record.
+    resolved: dict[Availability, Availability] = {}
+    changes: list[AvailabilityChange] = []
+    for external_id, record in sorted(records.items()):
+        if external_id in gone:
+            continue
+        said = declared.get(external_id, record.declared or UNSAID)
+        wanted = resolved.get(said) or resolved.setdefault(said, said.over(defaults))
+        held = (
+            wanted.only(*carried).over(record.availability)
+            if external_id in upserted
+            else record.availability
+        )
+        if held != wanted:
+            _add(changes, external_id, record.locator, record.remote_id, wanted, held)
+    for item in plan.creates:
+        if item.page.external_id not in records:
+            wanted = item.declared.over(defaults)
+            _add(changes, item.page.external_id, item.page.locator, None, wanted, _created(wanted, carried))
+    return tuple(changes)
+
+
+def _created(wanted: Availability, carried: Collection[str]) -> Availability:
+    return wanted.only(*carried).over(CREATED_WITHOUT)
+
+
+def _add(
+    changes: list[AvailabilityChange],
+    external_id: str,
+    locator: str,
+    remote_id: str | None,
+    wanted: Availability,
+    held: Availability,
+) -> None:
+    flags = wanted.differences(held)
+    if not flags.is_empty():
+        changes.append(AvailabilityChange(external_id, locator, remote_id, wanted, flags))
+
+
+def bulk_batches(
+    changes: Sequence[AvailabilityChange], limit: int = BULK_LIMIT
+) -> list[list[AvailabilityChange]]:
+    """``changes`` grouped by the flags they set (one bulk action sets the same flags on every
+    item), in calls of at most ``limit`` items."""
+    groups: dict[tuple[int, ...], list[AvailabilityChange]] = {}
+    for change in changes:
+        key = tuple(-1 if flag is None else int(flag) for flag in change.flags.as_tuple())
+        groups.setdefault(key, []).append(change)
+    return [
+        group[start : start + limit]
+        for _, group in sorted(groups.items())
+        for start in range(0, len(group), limit)
+    ]
+
+
+def set_availability_request(
+    kind: ContentType, batch: Sequence[AvailabilityChange]
+) -> ContentBulkActionRequest:
+    """The ``set_availability`` bulk action giving every item of ``batch`` (one of
+    :func:`bulk_batches`, each naming its remote id) the flags they share."""
+    flags = batch[0].flags
+    items = []
+    for change in batch:
+        assert change.remote_id is not None and change.flags == flags, "a batch of bulk_batches()"
+        items.append(ContentItem(type=kind, id=change.remote_id))
+    return ContentBulkActionRequest(
+        action="set_availability",
+        content_ids=tuple(items),
+        availability=BulkAvailability(
+            ai_agent=flags.ai_agent, copilot=flags.ai_copilot, sales_agent=flags.ai_sales_agent
+        ),
+    )
