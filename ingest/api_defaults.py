@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Literal
+from typing import Final, Literal
 
 #: An Intercom data region; a workspace's token only works in its own region.
 Region = Literal["us", "eu", "au"]
@@ -25,7 +25,9 @@ REGION_URLS: Mapping[Region, str] = MappingProxyType(
 DEFAULT_REGION: Region = "us"
 
 #: Sent as the ``Intercom-Version`` header; the endpoints and shapes used are those of this version.
-DEFAULT_API_VERSION = "2.15"
+#: 2.16: the newest stable version (its bulk actions reach Fin for sales); Preview may change
+#: without notice, 2.15 lacks what 2.16 added (README, "API versions").
+DEFAULT_API_VERSION: Final = "2.16"
 #: Requests in flight at once, per client.
 DEFAULT_MAX_CONCURRENCY = 64
 #: Tries per request on 5xx answers, time-outs and dropped connections (429s do not count).

@@ -33,6 +33,9 @@ class ApiFeatures:
     #: Article responses name their parents in ``parent_ids`` only (2.16), without 2.15's
     #: ``parent_id`` and ``parent_type``.
     article_parent_ids: bool
+    #: The three availability flags in ``PUT /ai/external_pages/{id}`` (Preview, 2.17 docs); before,
+    #: that update knows only the deprecated ``fin_availability``.
+    availability_on_external_page_put: bool
 
     @property
     def fin_for_sales(self) -> bool:
@@ -49,6 +52,7 @@ API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
             external_page_lookup=False,
             article_availability=False,
             article_parent_ids=False,
+            availability_on_external_page_put=False,
         ),
         "2.16": ApiFeatures(
             "2.16",
@@ -57,6 +61,7 @@ API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
             external_page_lookup=False,
             article_availability=True,
             article_parent_ids=True,
+            availability_on_external_page_put=False,
         ),
         "Preview": ApiFeatures(
             "Preview",
@@ -65,6 +70,7 @@ API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
             external_page_lookup=True,
             article_availability=True,
             article_parent_ids=True,
+            availability_on_external_page_put=True,
         ),
     }
 )

@@ -13,7 +13,8 @@
         ├── RetryableApiError    429, 5xx, timeouts, dropped connections: worth retrying
         │   └── RateLimitedError 429 with the time the window refills
         └── RejectedError        any other 4xx: this request will never succeed as it is
-            └── NotFoundError    404: what the request names does not exist (any more)
+            ├── NotFoundError    404: what the request names does not exist (any more)
+            └── ListCapError     a list goes on past what Intercom lists (10,000 External Pages)
 
 aiohttp exceptions are translated into these inside ``ingest.intercom`` only.
 """
@@ -102,3 +103,8 @@ class RejectedError(ApiError):
 
 class NotFoundError(RejectedError):
     """404: what the request names does not exist (any more); deleting it again is done."""
+
+
+class ListCapError(RejectedError):
+    """A list goes on past the results Intercom lists (the External Page list stops at 10,000):
+    what was read is not all there is, so reading on, or acting as if it were all, would be wrong."""

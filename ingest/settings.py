@@ -22,6 +22,7 @@ from ingest.api_defaults import (
     REGION_URLS,
     Region,
 )
+from ingest.api_versions import SUPPORTED_API_VERSIONS, ApiVersion
 from ingest.connector import ConfigPath
 from ingest.source_url import source_url_problem
 from ingest.targets.articles.settings import ArticlesSettings
@@ -51,7 +52,10 @@ class IntercomSettings(_Section):
 
     region: Region = Field(DEFAULT_REGION, description="Intercom data region.")
     base_url: str | None = Field(None, description="Any API root (an emulator, a proxy); wins over region.")
-    api_version: str = Field(DEFAULT_API_VERSION, description="Sent as the Intercom-Version header.")
+    api_version: ApiVersion = Field(
+        DEFAULT_API_VERSION,
+        description="The Intercom API version spoken (sent as the Intercom-Version header).",
+    )
     max_concurrency: int = Field(
         DEFAULT_MAX_CONCURRENCY, ge=1, le=512, description="Requests in flight at once."
     )
@@ -74,6 +78,19 @@ class IntercomSettings(_Section):
         description="The share of each rate-limit window (X-RateLimit-Limit) fin-ingest takes; the "
         "rest is left to the workspace's other apps.",
     )
+
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _a_version_spoken(cls, value: object) -> object:
+        # TOML reads `api_version = 2.16` (no quotes) as a number; "preview" means Preview.
+        text = str(value) if isinstance(value, float | int) and not isinstance(value, bool) else value
+        for version in SUPPORTED_API_VERSIONS:
+            if isinstance(text, str) and text.strip().lower() == version.lower():
+                return version
+        supported = ", ".join(SUPPORTED_API_VERSIONS)
+        raise ValueError(
+            f"must be one of {supported} (the Intercom versions fin-ingest speaks), not {value!r}"
+        )
 
     @field_validator("base_url")
     @classmethod

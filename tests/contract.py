@@ -1,8 +1,11 @@
 """Check a request against Intercom's API description, the contract every request must keep.
 
-The description is ``tests/intercom_api/openapi-2.15-subset.yaml``: Intercom's published
-description (MIT), cut to the endpoints fin-ingest uses and kept in the repository so that
-every clone runs every contract test (``tests/intercom_api/README.md`` says where it came from).
+Each request is checked against the description of the version its ``Intercom-Version``
+header names: ``tests/intercom_api/openapi-2.15-subset.yaml``, ``-2.16-`` or ``-preview-``,
+Intercom's published descriptions (MIT), cut to the endpoints fin-ingest uses and kept in the
+repository so that every clone runs every contract test (``tests/intercom_api/README.md`` says
+where they came from). A request naming no version, or one with no description here, breaks
+the contract.
 
 Besides the OpenAPI description (paths, methods, path and query parameters, the
 ``Intercom-Version`` header, bearer auth, JSON request bodies), a request must follow the
@@ -28,14 +31,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest
 
 from ingest.emulator import RecordedRequest
 
 #: The published descriptions, one per API version, as kept in the repository.
 SPEC_DIR = Path(__file__).resolve().parent / "intercom_api"
-SPEC_PATH = SPEC_DIR / "openapi-2.15-subset.yaml"
+SPEC_PATHS: Mapping[str, Path] = {
+    "2.15": SPEC_DIR / "openapi-2.15-subset.yaml",
+    "2.16": SPEC_DIR / "openapi-2.16-subset.yaml",
+    "Preview": SPEC_DIR / "openapi-preview-subset.yaml",
+}
+#: The description of the oldest version fin-ingest speaks (its schemas that no later version
+#: changed, such as the error object, are those of every version).
+SPEC_PATH = SPEC_PATHS["2.15"]
 
 #: The description's servers are Intercom's hosts; requests are checked by path, whatever
 #: host (emulator, mock, proxy) they were sent to.
@@ -43,8 +53,15 @@ _SPEC_HOST = "https://api.intercom.io"
 
 
 @functools.cache
-def _openapi() -> OpenAPI:
-    return OpenAPI.from_file_path(str(SPEC_PATH))
+def openapi(version: str) -> OpenAPI:
+    """The description of ``version`` (one of :data:`SPEC_PATHS`), read once.
+
+    A body field the version's request schema does not describe breaks the contract: the API
+    ignores fields it does not know, so a client sending one believes it says something
+    (Fin for sales availability in a version that cannot set it) that Intercom never hears.
+    """
+    config = Config(additional_properties_default_policy="forbid")
+    return OpenAPI.from_file_path(str(SPEC_PATHS[version]), config=config)
 
 
 def validate_request(method: str, url: str, headers: Mapping[str, str], body: bytes | str | None) -> None:
@@ -57,6 +74,9 @@ def validate_request(method: str, url: str, headers: Mapping[str, str], body: by
     payload = body.encode("utf-8") if isinstance(body, str) else body
     lowered = {name.lower(): value for name, value in headers.items()}
     problems = list(_note_rules(method, parts.path, lowered, payload))
+    version = lowered.get("intercom-version")
+    if version is not None and version not in SPEC_PATHS:
+        problems.append(f"Intercom-Version {version!r} names no description here ({', '.join(SPEC_PATHS)})")
     request = MockRequest(
         _SPEC_HOST,
         method.lower(),
@@ -66,17 +86,26 @@ def validate_request(method: str, url: str, headers: Mapping[str, str], body: by
         data=payload,
         content_type=lowered.get("content-type", ""),
     )
-    problems.extend(_describe(error) for error in _openapi().iter_request_errors(request))
+    if version in SPEC_PATHS:
+        problems.extend(_describe(error) for error in openapi(version).iter_request_errors(request))
     if problems:
         shown = f"{method} {parts.path}" + (f"?{parts.query}" if parts.query else "")
         listed = "\n".join(f"  - {problem}" for problem in problems)
-        raise AssertionError(f"{shown} breaks the Intercom 2.15 contract:\n{listed}")
+        raise AssertionError(f"{shown} breaks the Intercom {version or 'API'} contract:\n{listed}")
 
 
-def validate_recorded(requests: Iterable[RecordedRequest]) -> None:
+def validate_recorded(requests: Iterable[RecordedRequest], *, version: str | None = None) -> int:
     """Validate requests as the emulator recorded them (it keeps no Authorization header,
-    so a placeholder bearer token stands in for it)."""
+    so a placeholder bearer token stands in for it); how many there were, so that a test can
+    say something was checked. With ``version``, each must also have been sent in that version
+    (a request naming another would be held to the wrong description)."""
+    count = 0
     for request in requests:
+        sent_in = next((v for k, v in request.headers.items() if k.lower() == "intercom-version"), None)
+        if version is not None and sent_in != version:
+            raise AssertionError(
+                f"{request.method} {request.path} was sent with Intercom-Version {sent_in!r}, not {version!r}"
+            )
         query = "&".join(f"{key}={value}" for key, value in request.query.items())
         validate_request(
             request.method,
@@ -84,6 +113,8 @@ def validate_recorded(requests: Iterable[RecordedRequest]) -> None:
             {**request.headers, "Authorization": "Bearer recorded"},
             json.dumps(request.body) if request.body is not None else None,
         )
+        count += 1
+    return count
 
 
 def _note_rules(method: str, path: str, headers: Mapping[str, str], body: bytes | None) -> Iterator[str]:

@@ -47,3 +47,12 @@ def test_reading_the_settings_does_not_load_the_http_client() -> None:
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
     assert shown.stdout.strip() == "[]"
+
+
+def test_the_default_version_is_one_fin_ingest_speaks_and_the_newest_stable() -> None:
+    """2.16 by default: stable (Preview may change without notice) and newer than 2.15."""
+    from ingest.api_defaults import DEFAULT_API_VERSION
+    from ingest.api_versions import SUPPORTED_API_VERSIONS
+
+    assert DEFAULT_API_VERSION in SUPPORTED_API_VERSIONS
+    assert DEFAULT_API_VERSION == "2.16"

@@ -87,7 +87,7 @@ RULES = (
         "the Intercom client is a library: it knows nothing of the engine, connectors, targets, "
         "the converter or state",
         importers=("ingest.intercom",),
-        may_import=(*FOUNDATION, "ingest.api_defaults"),
+        may_import=(*FOUNDATION, "ingest.api_defaults", "ingest.api_versions"),
     ),
     Rule(
         "the converter turns documents into HTML: it knows nothing of Intercom, targets, the engine or state",

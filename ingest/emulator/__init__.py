@@ -1,9 +1,11 @@
 """A local emulator of the Intercom REST API endpoints fin-ingest uses, over real HTTP.
 
-Faithful to the published 2.15 contract for ``/me``, ``/admins``, content import sources,
-external pages, the Help Center (help centers, nested collections, articles with
-translated content, article search) and internal articles: response shapes, ``error.list`` errors, pagination,
-rate limiting with ``X-RateLimit-*`` headers. It adds what tests and benchmarks need:
+Faithful to the published 2.15, 2.16 and Preview contracts for ``/me``, ``/admins``, content
+import sources, external pages, the Help Center (help centers, nested collections, articles with
+translated content, article search) and internal articles: each request answered in the version
+its ``Intercom-Version`` header names (:mod:`ingest.emulator.versions`), response shapes,
+``error.list`` errors, pagination and Intercom's list limits, rate limiting with
+``X-RateLimit-*`` headers. It adds what tests and benchmarks need:
 injected latency, failures, dropped connections and stalled answers, a request log, and a
 control API under ``/_emulator/``.
 

@@ -3,7 +3,8 @@
 A request to the API passes, outermost first: ``record`` (request id, the log),
 ``guard`` (any exception becomes an ``error.list``, never a traceback; persistence),
 ``authenticate`` (bearer token, rate limit and its headers), ``inject_faults`` (latency,
-dropped connections, failing statuses) and ``check_version`` (``Intercom-Version``).
+dropped connections, failing statuses) and ``check_version`` (``Intercom-Version``: the version
+the request is answered in, :mod:`ingest.emulator.versions`).
 A call is counted against the rate limit when it arrives, before the injected latency,
 as a real API counts it at its edge: the order in which ``X-RateLimit-Remaining`` falls is
 the order of arrival, not the order of the (randomly delayed) answers.
@@ -41,6 +42,7 @@ from ingest.emulator.errors import (
     problem_response,
 )
 from ingest.emulator.log import RecordedRequest
+from ingest.emulator.versions import settle_version
 from ingest.emulator.wire import parsed_body
 
 log = logging.getLogger(__name__)
@@ -48,10 +50,6 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 CONTROL_PREFIX = "/_emulator/"
-#: Versions the ``Intercom-Version`` header may name (from the descriptions' ``intercom_version``).
-INTERCOM_VERSIONS = frozenset(
-    ["1.0", "1.1", "1.2", "1.3", "1.4", *(f"2.{minor}" for minor in range(17)), "Unstable", "Preview"]
-)
 #: Largest request body accepted; big HTML pages must fit.
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
@@ -208,10 +206,9 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
 
 @web.middleware
 async def check_version(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """400 ``intercom_version_invalid`` for an ``Intercom-Version`` header naming no version."""
-    version = request.headers.get("Intercom-Version")
-    if version is not None and not _is_control(request) and version not in INTERCOM_VERSIONS:
-        raise ApiProblem(400, "intercom_version_invalid", "The requested version could not be found")
+    """The version the request is answered in; 400 ``intercom_version_invalid`` for a header naming none."""
+    if not _is_control(request):
+        settle_version(request, state_of(request).default_features)
     return await handler(request)
 
 

@@ -21,7 +21,7 @@ from aiohttp import web
 from ingest.emulator.bulk_queue import BulkAction
 from ingest.emulator.context import state_of
 from ingest.emulator.errors import ApiProblem, not_found
-from ingest.emulator.features import features_of_request
+from ingest.emulator.versions import version_of
 from ingest.emulator.wire import json_object
 
 routes = web.RouteTableDef()
@@ -148,7 +148,7 @@ def _tags(request: web.Request, body: Mapping[str, Any]) -> dict[str, list[int]]
 @routes.post(PATH)
 async def bulk_action(request: web.Request) -> web.Response:
     """Validate, drop the items the action does not take, queue the rest; 202 ``queued``."""
-    if not features_of_request(request).bulk_actions:
+    if not version_of(request).bulk_actions:
         raise not_found("Resource Not Found")
     body = await json_object(request)
     if "action" not in body or body["action"] is None:

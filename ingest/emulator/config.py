@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.api_defaults import DEFAULT_API_VERSION
+from ingest.api_versions import features_of
+
 #: The largest ``per_page`` a list endpoint honours; larger values are clamped to it.
 MAX_PER_PAGE = 150
+#: How far the External Page list reaches: a page whose ``page x per_page`` lies past it is a 400.
+MAX_LISTED_EXTERNAL_PAGES = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +64,9 @@ class EmulatorConfig:
     With ``data_file`` set, sources, pages, collections and articles survive restarts
     (JSON, rewritten after every write: meant for demos, not for benchmarks of thousands
     of pages). ``admins`` and ``help_centers`` are fixed workspace facts, not data: at
-    least one of each, ids unique; the first help center is the default one. ``tags`` are
+    least one of each, ids unique; the first help center is the default one. ``api_version``
+    is the emulated app's default version (2.15, 2.16 or Preview): a request without an
+    ``Intercom-Version`` header is answered in it, as Intercom answers in the app's own. ``tags`` are
     the workspace's tags when it starts (or is reset); the control API adds more.
     A bulk action is carried out ``bulk_action_delay_seconds`` after it was accepted; ``None``
     keeps it queued until the control API flushes the queue (deterministic tests).
@@ -78,6 +85,7 @@ class EmulatorConfig:
     data_file: Path | None = None
     admins: tuple[EmulatorAdmin, ...] = DEFAULT_ADMINS
     help_centers: tuple[EmulatorHelpCenter, ...] = DEFAULT_HELP_CENTERS
+    api_version: str = DEFAULT_API_VERSION
     allow_private_source_urls: bool = False
     tags: tuple[EmulatorTag, ...] = ()
     bulk_action_delay_seconds: float | None = 1.0
@@ -104,6 +112,7 @@ class EmulatorConfig:
             raise ValueError("latency_ms must be (min, max) with 0 <= min <= max")
         if not 0.0 <= self.fail_rate <= 1.0:
             raise ValueError("fail_rate must be between 0 and 1")
+        features_of(self.api_version)  # a ValueError naming the versions for any other
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
         for name, items in (("admins", self.admins), ("help_centers", self.help_centers)):

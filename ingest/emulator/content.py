@@ -1,4 +1,18 @@
-"""AI Content: content import sources and external pages (``/ai/...``)."""
+"""AI Content: content import sources and external pages (``/ai/...``).
+
+Per version (:mod:`ingest.emulator.versions`): Preview takes ``ai_sales_agent_availability`` on
+``POST /ai/external_pages``, and the three availability flags on ``PUT``, where 2.15 and 2.16
+know only ``fin_availability``; a field the request's version does not describe is ignored, as
+the API ignores what it does not know. In every version:
+
+* the source list's ``total_count`` and ``total_pages`` also count deleted sources, so its last
+  pages may be short or empty: only ``pages.next`` says where the list ends;
+* the External Page list stops at 10,000 results: a page ending past it (``page x per_page``)
+  is a 400, and it cannot be filtered by source;
+* (Preview) ``GET /ai/external_pages?source_id=S&external_id=E`` answers the one matching page,
+  or an empty list; one of the two without the other is a 400. Earlier versions ignore both
+  parameters, as unknown ones, and list every page.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +21,18 @@ from typing import Any
 
 from aiohttp import web
 
+from ingest.emulator.config import MAX_LISTED_EXTERNAL_PAGES
 from ingest.emulator.context import state_of
-from ingest.emulator.errors import invalid, not_found
-from ingest.emulator.features import features_of_request
+from ingest.emulator.errors import invalid, missing, not_found
 from ingest.emulator.store import ExternalPage, PageFields, Source
+from ingest.emulator.versions import version_of
 from ingest.emulator.wire import (
     integer_list,
     json_object,
+    list_body,
     one_of,
     optional,
+    page_params,
     paged_response,
     required,
 )
@@ -63,9 +80,10 @@ def _source_url(request: web.Request, body: Mapping[str, Any]) -> str:
 
 @routes.get("/ai/content_import_sources")
 async def list_sources(request: web.Request) -> web.Response:
-    """``content_import_sources_list``, oldest first."""
-    state = state_of(request)
-    return paged_response(request, state.config.per_page, state.store.sources, state.store.source_count())
+    """``content_import_sources_list``, oldest first; the totals count deleted sources too."""
+    store = state_of(request).store
+    total = store.source_count() + store.deleted_sources
+    return paged_response(request, state_of(request).config.per_page, store.sources, total)
 
 
 @routes.post("/ai/content_import_sources")
@@ -121,9 +139,31 @@ async def delete_source(request: web.Request) -> web.Response:
 
 @routes.get("/ai/external_pages")
 async def list_pages(request: web.Request) -> web.Response:
-    """``external_pages_list``, newest first."""
+    """``external_pages_list``, newest first, up to 10,000 results; (Preview) or the one page a
+    ``source_id`` and ``external_id`` name."""
     state = state_of(request)
-    return paged_response(request, state.config.per_page, state.store.pages, state.store.page_count())
+    if version_of(request).external_page_lookup and ({"source_id", "external_id"} & request.query.keys()):
+        return _lookup(request)
+    return paged_response(
+        request,
+        state.config.per_page,
+        state.store.pages,
+        state.store.page_count(),
+        reach=MAX_LISTED_EXTERNAL_PAGES,
+    )
+
+
+def _lookup(request: web.Request) -> web.Response:
+    for name in ("source_id", "external_id"):
+        if not request.query.get(name):
+            raise missing(name)
+    raw_source = request.query["source_id"]
+    if not raw_source.isascii() or not raw_source.isdigit():
+        raise invalid("source_id", "source_id must be an integer")
+    found = state_of(request).store.find_page(int(raw_source), request.query["external_id"])
+    _, per_page = page_params(request, state_of(request).config.per_page)
+    data = [] if found is None else [found.to_api()]
+    return web.json_response(list_body(request, data, page=1, per_page=per_page, total=len(data)))
 
 
 def _existing_source_id(request: web.Request, source_id: int) -> int:
@@ -146,7 +186,8 @@ async def upsert_page(request: web.Request) -> web.Response:
     fields.url = optional(body, "url", str)
     fields.ai_agent_availability = optional(body, "ai_agent_availability", bool)
     fields.ai_copilot_availability = optional(body, "ai_copilot_availability", bool)
-    fields.ai_sales_agent_availability = _sales_agent(request, body)
+    if version_of(request).sales_agent_on_external_pages:
+        fields.ai_sales_agent_availability = optional(body, "ai_sales_agent_availability", bool)
     page, _ = state_of(request).store.upsert_page(source_id, external_id, fields)
     return web.json_response(page.to_api())
 
@@ -159,7 +200,8 @@ async def get_page(request: web.Request) -> web.Response:
 
 @routes.put("/ai/external_pages/{page_id}")
 async def update_page(request: web.Request) -> web.Response:
-    """Update a page by id; ``url`` is required, ``fin_availability`` sets AI Agent availability."""
+    """Update a page by id; ``url`` is required, ``fin_availability`` sets AI Agent availability
+    (and in Preview the three availability flags, ``ai_agent_availability`` winning over it)."""
     page = _page(request)
     store = state_of(request).store
     body = await json_object(request)
@@ -177,22 +219,15 @@ async def update_page(request: web.Request) -> web.Response:
         other = store.find_page(source_id, _non_blank("external_id", external_id))
         if other is not None and other.id != page.id:
             raise invalid("external_id", "external_id is already used by another page of this source")
-    fin = optional(body, "fin_availability", bool)
-    agent = optional(body, "ai_agent_availability", bool)
-    fields.ai_agent_availability = fin if agent is None else agent
-    fields.ai_copilot_availability = optional(body, "ai_copilot_availability", bool)
-    fields.ai_sales_agent_availability = _sales_agent(request, body)
+    fields.ai_agent_availability = optional(body, "fin_availability", bool)
+    if version_of(request).availability_on_external_page_put:
+        agent = optional(body, "ai_agent_availability", bool)
+        if agent is not None:
+            fields.ai_agent_availability = agent
+        fields.ai_copilot_availability = optional(body, "ai_copilot_availability", bool)
+        fields.ai_sales_agent_availability = optional(body, "ai_sales_agent_availability", bool)
     store.update_page(page, fields, external_id)
     return web.json_response(page.to_api())
-
-
-def _sales_agent(request: web.Request, body: dict[str, object]) -> bool | None:
-    """``ai_sales_agent_availability`` where the version takes it in a page's request (Preview);
-    older versions ignore it, as the API ignores fields it does not know."""
-    if not features_of_request(request).sales_agent_on_external_pages:
-        return None
-    value: bool | None = optional(body, "ai_sales_agent_availability", bool)
-    return value
 
 
 @routes.delete("/ai/external_pages/{page_id}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from ingest.api_versions import ApiFeatures, features_of
 from ingest.emulator.bulk_queue import BulkQueue
 from ingest.emulator.config import EmulatorConfig
 from ingest.emulator.faults import Faults, FaultUpdate
@@ -49,6 +50,11 @@ class EmulatorState:
         """The workspace's tags as configured."""
         for tag in self.config.tags:
             self.store.tags.create(tag.name, archived=tag.archived, tag_id=tag.id)
+
+    @property
+    def default_features(self) -> ApiFeatures:
+        """The app's default version: requests without ``Intercom-Version`` are answered in it."""
+        return features_of(self.config.api_version)
 
     def persist(self) -> None:
         """Save the store if persistence is on and something changed."""

@@ -16,9 +16,13 @@ Rules where the spec is silent:
   keeps articles shown in that help center (a standalone article is in the default one).
   Results are most recently updated first and carry no highlights.
 * The body is stored as sent (Intercom rewrites HTML; the emulator does not).
-* From 2.16 the availability flags (``ai_chatbot_availability``, ``ai_copilot_availability``,
-  ``ai_sales_agent_availability``) set the default language's; the description names no
-  default, so they start false, as an internal article's do; an update leaving them out keeps them.
+* Per version (:mod:`ingest.emulator.versions`): 2.15 answers ``parent_id`` and ``parent_type``
+  beside ``parent_ids``; 2.16 and later ``parent_ids`` only, with the availability flags and
+  ``body_markdown`` their writes may set (:mod:`ingest.emulator.knowledge_fields`). The flags
+  are the default language's: the description names no default, so an article starts
+  available to Fin and Copilot, not to Fin for sales (as Help Center articles were before the
+  API could say), and an update leaving a flag out keeps it. The flags and ``body_markdown``
+  of a translation are not modelled.
 """
 
 from __future__ import annotations
@@ -31,10 +35,11 @@ from aiohttp import web
 
 from ingest.emulator.context import state_of
 from ingest.emulator.errors import ApiProblem, invalid, missing, not_found
-from ingest.emulator.features import availability_fields, shaped
 from ingest.emulator.help_center_shapes import DEFAULT_LOCALE, article_api
 from ingest.emulator.help_center_store import Article, Translations
 from ingest.emulator.help_center_wire import cursor_window, numeric_id, path_id, translated_content
+from ingest.emulator.knowledge_fields import written_fields
+from ingest.emulator.versions import article_shape, version_of
 from ingest.emulator.wire import json_object, one_of, optional
 
 routes = web.RouteTableDef()
@@ -53,7 +58,7 @@ def _article(request: web.Request) -> Article:
 
 
 def _render(request: web.Request, article: Article, *, full: bool = True) -> dict[str, Any]:
-    return shaped(request, article_api(state_of(request), article, full=full))
+    return article_shape(article_api(state_of(request), article, full=full), version_of(request))
 
 
 def _content(body: dict[str, Any]) -> tuple[dict[str, Any], Translations]:
@@ -128,6 +133,7 @@ async def create_article(request: web.Request) -> web.Response:
             field="author_id",
         )
     _checked(request, main)
+    extra = written_fields(body, version_of(request), html_given="body" in main)
     parent_id = optional(body, "parent_id", int)
     parent_type = optional(body, "parent_type", str)
     if parent_type is not None:
@@ -137,13 +143,13 @@ async def create_article(request: web.Request) -> web.Response:
     article = state_of(request).store.help_center.create_article(
         title=main["title"],
         description=main.get("description", ""),
-        body=main.get("body", ""),
+        body=extra.pop("body", main.get("body", "")),
         author_id=main["author_id"],
         state=main.get("state", "draft"),
         parent_id=parent_id,
         parent_type=None if parent_id is None else parent_type or "collection",
         translations=_translations(request, given, None, main["author_id"]),
-        availability=availability_fields(request, body),
+        extra=extra,
     )
     return web.json_response(_render(request, article))
 
@@ -186,6 +192,7 @@ async def update_article(request: web.Request) -> web.Response:
     body = await json_object(request)
     main, given = _content(body)
     changes = _checked(request, main)
+    changes.update(written_fields(body, version_of(request), html_given="body" in main))
     raw_parent = optional(body, "parent_id", str)
     parent_type = optional(body, "parent_type", str)
     if parent_type is not None:
@@ -196,7 +203,6 @@ async def update_article(request: web.Request) -> web.Response:
     elif parent_type is not None and article.parent_id is not None:
         changes["parent_type"] = parent_type
     translations = _translations(request, given, article, changes.get("author_id", article.author_id))
-    changes |= availability_fields(request, body)
     state_of(request).store.help_center.update_article(article, changes, translations)
     return web.json_response(_render(request, article))
 

@@ -3,7 +3,9 @@
 URLs are built from the configured help center's ``url``: ``{url}/en/collections/{id}-{slug}``
 and ``{url}/{locale}/articles/{id}-{slug}``. A draft has no URL (``null``; left out of a
 translation, whose ``url`` the spec does not let be null), as Intercom gives drafts none.
-An article's ``parent_ids`` are its collection's ancestry, top-level collection first.
+An article's ``parent_ids`` are the collections it is placed in ("the ids of the parent
+collections to place this article in", as the Preview description says of the same field in
+requests): here its one direct parent, never the ancestry above it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from ingest.emulator.config import EmulatorHelpCenter
 from ingest.emulator.context import EmulatorState
 from ingest.emulator.help_center_store import Article, Collection
+from ingest.emulator.knowledge_fields import markdown_of
 
 #: The help centers' default locale: its content is an article's main title and body.
 DEFAULT_LOCALE = "en"
@@ -72,7 +75,9 @@ def collection_api(state: EmulatorState, collection: Collection) -> dict[str, An
 
 
 def article_api(state: EmulatorState, article: Article, *, full: bool = True) -> dict[str, Any]:
-    """The ``article`` JSON object, or with ``full=False`` the ``article_list_item`` (no statistics)."""
+    """The ``article`` JSON object, or with ``full=False`` the ``article_list_item`` (no statistics),
+    with every field any version shows: :func:`~ingest.emulator.versions.article_shape` keeps
+    those of one version."""
     store = state.store.help_center
     root = _root(state, store.help_center_of(article, state.config.help_centers[0].id))
     body: dict[str, Any] = {
@@ -88,7 +93,7 @@ def article_api(state: EmulatorState, article: Article, *, full: bool = True) ->
         "updated_at": article.updated_at,
         "url": _article_url(root, DEFAULT_LOCALE, article.id, article.title, article.state),
         "parent_id": article.parent_id,
-        "parent_ids": [] if article.parent_id is None else store.path_to(article.parent_id),
+        "parent_ids": [] if article.parent_id is None else [article.parent_id],
         "parent_type": article.parent_type,
         "tags": {
             "type": "tag.list",
@@ -97,6 +102,7 @@ def article_api(state: EmulatorState, article: Article, *, full: bool = True) ->
         "ai_chatbot_availability": article.ai_chatbot_availability,
         "ai_copilot_availability": article.ai_copilot_availability,
         "ai_sales_agent_availability": article.ai_sales_agent_availability,
+        "body_markdown": markdown_of(article.body, article.body_markdown),
     }
     if article.translations:
         body["default_locale"] = DEFAULT_LOCALE

@@ -50,10 +50,13 @@ class Article:
     translations: Translations
     created_at: UnixTime
     updated_at: UnixTime
-    # 2.16: who may answer from its default language (a translation's flags are in its content).
-    ai_chatbot_availability: bool = False
-    ai_copilot_availability: bool = False
+    # 2.16: Fin and Copilot use a Help Center article unless told otherwise (as they did before
+    # the API could say), Fin for sales does not. Defaults, so data saved before them still loads.
+    ai_chatbot_availability: bool = True
+    ai_copilot_availability: bool = True
     ai_sales_agent_availability: bool = False
+    #: The Markdown the body was written in (2.16 ``body_markdown``); None when written as HTML.
+    body_markdown: str | None = None
 
 
 @dataclass
@@ -140,10 +143,10 @@ class HelpCenterStore:
         parent_id: int | None,
         parent_type: str | None,
         translations: Translations,
-        availability: dict[str, bool] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> Article:
-        """A new article with the next id; translations get the article's times; ``availability``
-        sets its flags by field name."""
+        """A new article with the next id; translations get the article's times. ``extra`` sets
+        fields later versions added (availability, ``body_markdown``)."""
         now = self.now()
         for content in translations.values():
             content["created_at"] = content["updated_at"] = now
@@ -159,8 +162,9 @@ class HelpCenterStore:
             translations,
             now,
             now,
-            **(availability or {}),
         )
+        for name, value in (extra or {}).items():
+            setattr(article, name, value)
         self.next_article_id += 1
         self._articles[article.id] = article
         self.on_change()

@@ -11,10 +11,10 @@ Rules where the spec is silent:
   defaults to empty. An author or owner that is not an admin (``GET /admins``) is a 400
   naming the field, as for articles.
 * ``PUT`` is partial: omitted fields keep their value.
-* Fields the request's version does not describe (``locale``; availability flags before 2.16)
-  are ignored, as the API ignores what it does not know. From 2.16 the availability flags
-  (``ai_chatbot_availability``, ``ai_copilot_availability``, ``ai_sales_agent_availability``)
-  default to false on create and keep their value when an update leaves them out.
+* Fields the request's version does not describe (``locale``; in 2.15 the availability flags
+  and ``body_markdown``) are ignored, as the API ignores what it does not know. 2.16 and later
+  take and answer the flags (false unless set) and ``body_markdown``
+  (:mod:`ingest.emulator.knowledge_fields`).
 * Search takes only ``folder_id`` in 2.15, and 2.15 files no internal article in a folder:
   without it every internal article is found, with it none.
 * Lists and search are newest ``updated_at`` first, in cursor pages.
@@ -29,9 +29,10 @@ from aiohttp import web
 
 from ingest.emulator.context import state_of
 from ingest.emulator.errors import ApiProblem, invalid, missing, not_found
-from ingest.emulator.features import availability_fields, shaped
 from ingest.emulator.help_center_wire import cursor_window, path_id
 from ingest.emulator.internal_articles_store import InternalArticle
+from ingest.emulator.knowledge_fields import written_fields
+from ingest.emulator.versions import internal_article_shape, version_of
 from ingest.emulator.wire import json_object, optional
 
 routes = web.RouteTableDef()
@@ -48,11 +49,17 @@ def _article(request: web.Request) -> InternalArticle:
     return article
 
 
+def _render(request: web.Request, article: InternalArticle) -> dict[str, Any]:
+    return internal_article_shape(article.to_api(), version_of(request))
+
+
 def _fields(request: web.Request, body: dict[str, Any]) -> dict[str, Any]:
-    """The known fields the body sets, typed, with a non-blank title and admins as author and owner."""
+    """The fields the body sets that its version knows, typed, with a non-blank title and admins
+    as author and owner."""
     fields = {
         name: value for name, kind in _FIELDS.items() if (value := optional(body, name, kind)) is not None
     }
+    fields.update(written_fields(body, version_of(request), html_given="body" in fields))
     if "title" in fields and not fields["title"].strip():
         raise invalid("title", "title must not be blank")
     known = {admin.id for admin in state_of(request).config.admins}
@@ -68,15 +75,14 @@ async def list_internal_articles(request: web.Request) -> web.Response:
     state = state_of(request)
     articles = state.store.internal_articles.all()
     window, pages = cursor_window(request, articles, state.config.per_page)
-    data = [shaped(request, article.to_api()) for article in window]
+    data = [_render(request, article) for article in window]
     return web.json_response({"type": "list", "pages": pages, "total_count": len(articles), "data": data})
 
 
 @routes.post(PATH)
 async def create_internal_article(request: web.Request) -> web.Response:
     """Create an internal article: ``title``, ``author_id`` and ``owner_id`` required."""
-    body = await json_object(request)
-    fields = _fields(request, body)
+    fields = _fields(request, await json_object(request))
     if "title" not in fields:
         raise missing("title")
     if "author_id" not in fields:
@@ -89,13 +95,13 @@ async def create_internal_article(request: web.Request) -> web.Response:
     if "owner_id" not in fields:
         raise missing("owner_id")
     article = state_of(request).store.internal_articles.create(
-        title=fields["title"],
-        body=fields.get("body", ""),
-        author_id=fields["author_id"],
-        owner_id=fields["owner_id"],
-        availability=availability_fields(request, body),
+        title=fields.pop("title"),
+        body=fields.pop("body", ""),
+        author_id=fields.pop("author_id"),
+        owner_id=fields.pop("owner_id"),
+        extra=fields,
     )
-    return web.json_response(shaped(request, article.to_api()))
+    return web.json_response(_render(request, article))
 
 
 @routes.get(f"{PATH}/search")
@@ -105,24 +111,23 @@ async def search_internal_articles(request: web.Request) -> web.Response:
     in_folder = request.query.get("folder_id")
     found = [] if in_folder is not None else state.store.internal_articles.all()
     window, pages = cursor_window(request, found, state.config.per_page)
-    data = {"internal_articles": [shaped(request, article.to_api()) for article in window]}
+    data = {"internal_articles": [_render(request, article) for article in window]}
     return web.json_response({"type": "list", "total_count": len(found), "data": data, "pages": pages})
 
 
 @routes.get(PATH + "/{internal_article_id}")
 async def get_internal_article(request: web.Request) -> web.Response:
     """One internal article by its id."""
-    return web.json_response(shaped(request, _article(request).to_api()))
+    return web.json_response(_render(request, _article(request)))
 
 
 @routes.put(PATH + "/{internal_article_id}")
 async def update_internal_article(request: web.Request) -> web.Response:
     """Partial update: omitted fields keep their value."""
     article = _article(request)
-    body = await json_object(request)
-    changes = _fields(request, body) | availability_fields(request, body)
+    changes = _fields(request, await json_object(request))
     state_of(request).store.internal_articles.update(article, changes)
-    return web.json_response(shaped(request, article.to_api()))
+    return web.json_response(_render(request, article))
 
 
 @routes.delete(PATH + "/{internal_article_id}")

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ingest.emulator.knowledge_fields import markdown_of
+
 #: Seconds since the UNIX epoch, as an integer: the API's timestamp type.
 UnixTime = int
 
@@ -30,13 +32,17 @@ class InternalArticle:
     owner_id: int
     created_at: UnixTime
     updated_at: UnixTime
-    # 2.16: who may answer from it, each false unless set (defaults: data files of before load).
+    # 2.16: each false unless a write says otherwise (the description's default). Defaults, so
+    # data saved before them still loads.
     ai_chatbot_availability: bool = False
     ai_copilot_availability: bool = False
     ai_sales_agent_availability: bool = False
+    #: The Markdown the body was written in (2.16 ``body_markdown``); None when written as HTML.
+    body_markdown: str | None = None
 
     def to_api(self) -> dict[str, Any]:
-        """The ``internal_article`` JSON object."""
+        """The ``internal_article`` JSON object with every field any version shows
+        (:func:`~ingest.emulator.versions.internal_article_shape` keeps one version's)."""
         return {
             "type": "internal_article",
             "id": str(self.id),
@@ -50,6 +56,7 @@ class InternalArticle:
             "ai_chatbot_availability": self.ai_chatbot_availability,
             "ai_copilot_availability": self.ai_copilot_availability,
             "ai_sales_agent_availability": self.ai_sales_agent_availability,
+            "body_markdown": markdown_of(self.body, self.body_markdown),
         }
 
 
@@ -63,19 +70,13 @@ class InternalArticleStore:
     _articles: dict[int, InternalArticle] = field(default_factory=dict)
 
     def create(
-        self,
-        *,
-        title: str,
-        body: str,
-        author_id: int,
-        owner_id: int,
-        availability: dict[str, bool] | None = None,
+        self, *, title: str, body: str, author_id: int, owner_id: int, extra: dict[str, Any] | None = None
     ) -> InternalArticle:
-        """A new internal article with the next id; ``availability`` sets its flags by field name."""
+        """A new internal article with the next id; ``extra`` sets fields later versions added."""
         now = self.now()
-        article = InternalArticle(
-            self.next_id, title, body, author_id, owner_id, now, now, **(availability or {})
-        )
+        article = InternalArticle(self.next_id, title, body, author_id, owner_id, now, now)
+        for name, value in (extra or {}).items():
+            setattr(article, name, value)
         self.next_id += 1
         self._articles[article.id] = article
         self.on_change()

@@ -60,11 +60,12 @@ class ExternalPage:
     created_at: UnixTime
     updated_at: UnixTime
     last_ingested_at: UnixTime
-    # Last, with a default: data files saved before Fin for sales load as they were.
+    #: Fin for sales; false unless a version that can set it did (a default, so data saved
+    #: before it existed still loads).
     ai_sales_agent_availability: bool = False
 
     def to_api(self) -> dict[str, Any]:
-        """The ``external_page`` JSON object."""
+        """The ``external_page`` JSON object (the same in every version)."""
         body: dict[str, Any] = {
             "type": "external_page",
             "id": self.id,
@@ -107,6 +108,8 @@ class Store:
     version: int = 0
     next_source_id: int = 1
     next_page_id: int = 1
+    #: Sources deleted so far: the source list's totals still count them, as Intercom's do.
+    deleted_sources: int = 0
     _sources: dict[int, Source] = field(default_factory=dict)
     # Insertion order is ascending id (ids only grow), so reversed() lists newest first.
     _pages: dict[str, ExternalPage] = field(default_factory=dict)
@@ -165,6 +168,7 @@ class Store:
             page = self._pages.pop(page_id)
             del self._by_external[(page.source_id, page.external_id)]
             self.tags.forget(("external_content", page_id))
+        self.deleted_sources += 1
         self._touch()
         return True
 
@@ -197,10 +201,10 @@ class Store:
             url=fields.url,
             ai_agent_availability=bool(fields.ai_agent_availability),
             ai_copilot_availability=bool(fields.ai_copilot_availability),
+            ai_sales_agent_availability=bool(fields.ai_sales_agent_availability),
             created_at=now,
             updated_at=now,
             last_ingested_at=now,
-            ai_sales_agent_availability=bool(fields.ai_sales_agent_availability),
         )
         self.next_page_id += 1
         self._add_page(page)
@@ -272,6 +276,7 @@ class Store:
     def clear(self) -> None:
         """Delete everything; ids keep increasing so stale ids never name new objects."""
         self._sources.clear()
+        self.deleted_sources = 0
         self._pages.clear()
         self._by_external.clear()
         self._by_source.clear()
@@ -287,6 +292,7 @@ class Store:
             "format": 1,
             "next_source_id": self.next_source_id,
             "next_page_id": self.next_page_id,
+            "deleted_sources": self.deleted_sources,
             "sources": [asdict(s) for s in self._sources.values()],
             "pages": [asdict(p) for p in self._pages.values()],
             "help_center": self.help_center.dump(),
@@ -322,6 +328,7 @@ class Store:
             self._add_page(page)
         self.next_source_id = max([int(data["next_source_id"]), *(s.id + 1 for s in sources)])
         self.next_page_id = max([int(data["next_page_id"]), *(int(p.id) + 1 for p in pages)])
+        self.deleted_sources = int(data.get("deleted_sources", 0))  # absent from older files
 
 
 def _window(items: Iterator[_T], offset: int, limit: int | None) -> list[_T]:

@@ -124,9 +124,21 @@ def paged_response(
     default_per_page: int,
     fetch: Callable[[int, int], Iterable[Any]],
     total: int,
+    *,
+    reach: int | None = None,
 ) -> web.Response:
-    """A page of a ``list``: ``fetch(offset, limit)`` gives the items (each with ``to_api()``)."""
+    """A page of a ``list``: ``fetch(offset, limit)`` gives the items (each with ``to_api()``).
+
+    ``total`` is what the answer's totals say (it may count what ``fetch`` no longer gives);
+    a list whose ``reach`` is set answers a page ending past it (``page x per_page``) with a 400.
+    """
     page, per_page = page_params(request, default_per_page)
+    if reach is not None and page * per_page > reach:
+        raise invalid(
+            "page",
+            f"This list stops at {reach:,} results: page x per_page must not exceed {reach} "
+            f"(page {page} of {per_page} ends at {page * per_page})",
+        )
     items = [item.to_api() for item in fetch((page - 1) * per_page, per_page)]
     return web.json_response(list_body(request, items, page=page, per_page=per_page, total=total))
 

@@ -1,4 +1,4 @@
-"""The Intercom REST API client fin-ingest syncs through (API version 2.15).
+"""The Intercom REST API client fin-ingest syncs through (API versions 2.15, 2.16 and Preview).
 
 Nothing outside this package imports aiohttp exceptions or reads HTTP statuses: failures
 arrive as :mod:`ingest.errors` (``AuthError``, ``RetryableApiError``, ``RejectedError``...).

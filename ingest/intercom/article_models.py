@@ -184,6 +184,7 @@ class Article(_ApiObject):
     url: str | None = None
     created_at: UnixTimestamp | None = None
     updated_at: UnixTimestamp | None = None
+    #: Availability (2.16 and later; ``None`` in 2.15, whose answers do not say).
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
@@ -201,6 +202,15 @@ class Article(_ApiObject):
     @classmethod
     def _no_parents(cls, value: Any) -> Any:
         return () if value is None else value
+
+    @property
+    def collection_ids(self) -> frozenset[str]:
+        """The collections the article is placed in: 2.15 names its one in ``parent_id``, 2.16 and
+        later only in ``parent_ids`` (the parent collections it is placed in), so read both."""
+        ids = {str(parent) for parent in self.parent_ids}
+        if self.parent_id is not None:
+            ids.add(str(self.parent_id))
+        return frozenset(ids)
 
 
 class Collection(_ApiObject):

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any, Literal
 
 from ingest.api_defaults import DEFAULT_API_VERSION, REGION_URLS
-from ingest.errors import ApiError
+from ingest.errors import ApiError, ConfigError
 from ingest.intercom.bulk_actions import BulkActionEndpoints
 from ingest.intercom.help_center import HelpCenterEndpoints
 from ingest.intercom.models import (
@@ -34,9 +34,16 @@ SourceStatus = Literal["active", "deactivated"]
 _SOURCES = "/ai/content_import_sources"
 _PAGES = "/ai/external_pages"
 
+#: How far the External Page list reaches: it refuses a page ending past 10,000 results.
+EXTERNAL_PAGE_LIST_REACH = 10_000
+#: Pages of the External Page list are read this many at a time: the largest size (at most 150)
+#: that divides the reach, so the list's every reachable result is read (150 would stop at 9,900).
+EXTERNAL_PAGE_LIST_PAGE_SIZE = 125
+
 
 class IntercomClient(HelpCenterEndpoints, BulkActionEndpoints, IntercomTransport):
-    """Typed access to Content Import Sources, External Pages and the Help Center (API 2.15).
+    """Typed access to Content Import Sources, External Pages and the Help Center, in API 2.15,
+    2.16 or Preview (``api_features`` says what the chosen one can do).
 
     The Help Center methods (admins, help centers, collections, articles) come from
     :class:`~ingest.intercom.help_center.HelpCenterEndpoints`; bulk actions on content (2.16,
@@ -116,9 +123,47 @@ class IntercomClient(HelpCenterEndpoints, BulkActionEndpoints, IntercomTransport
     # External Pages ---------------------------------------------------------------------
 
     async def list_external_pages(self) -> AsyncIterator[ExternalPage]:
-        """Every External Page of the workspace, page after page (``pages.next``)."""
-        async for item in self.paginate(_PAGES):
+        """Every External Page of the workspace, page after page (``pages.next``), newest first.
+
+        Intercom lists at most 10,000: past that this raises :class:`~ingest.errors.ListCapError`
+        (after yielding the first 10,000) rather than end as if there were no more. The list
+        cannot be filtered by source; :meth:`find_external_page` finds one page where the
+        version can (``api_features.external_page_lookup``).
+        """
+        params = {"per_page": EXTERNAL_PAGE_LIST_PAGE_SIZE}
+        async for item in self.paginate(_PAGES, params=params, reach=EXTERNAL_PAGE_LIST_REACH):
             yield parse_answer(ExternalPage, item, _PAGES)
+
+    async def find_external_page(self, source_id: int, external_id: str) -> ExternalPage | None:
+        """The External Page with this ``(source_id, external_id)``, or ``None`` when there is none:
+        one request, however many pages the workspace holds (Preview's look-up).
+
+        A version without the look-up would ignore its parameters and list every page, so asking
+        in one is a ConfigError saying which version has it; an answer holding anything but that
+        one page (an API that ignored them after all) is an ApiError, never a wrong page.
+        """
+        if not self.api_features.external_page_lookup:
+            raise ConfigError(
+                f"intercom.api_version: finding one External Page by its external_id needs "
+                f'"Preview"; {self.api_features.version} can only list every page of the workspace'
+            )
+        params: dict[str, str | int] = {"source_id": source_id, "external_id": external_id}
+        result = await self.request("GET", _PAGES, params=params)
+        data = result.get("data") if isinstance(result, dict) else None
+        if not isinstance(data, list):
+            raise ApiError(
+                f"Intercom's answer to the look-up of External Page {external_id!r} has no 'data' list"
+            )
+        found = [parse_answer(ExternalPage, item, _PAGES) for item in data]
+        if (
+            any((page.source_id, page.external_id) != (source_id, external_id) for page in found)
+            or len(found) > 1
+        ):
+            raise ApiError(
+                f"Intercom answered the look-up of External Page {external_id!r} of source {source_id} "
+                f"with {len(found)} page(s) that are not only that one: the look-up was not applied"
+            )
+        return found[0] if found else None
 
     async def upsert_external_page(self, request: ExternalPageRequest) -> ExternalPage:
         """Create the page, or update the one with the same ``(source_id, external_id)``.

@@ -93,6 +93,7 @@ class ExternalPage(_ApiObject):
     locale: str = "en"
     ai_agent_availability: bool | None = None
     ai_copilot_availability: bool | None = None
+    #: Fin for sales: in every version's answers, false unless set (Preview's request, bulk actions).
     ai_sales_agent_availability: bool | None = None
     created_at: UnixTimestamp | None = None
     updated_at: UnixTimestamp | None = None

@@ -14,6 +14,9 @@ Either way, a missing, null or empty ``next`` (or cursor) means this was the las
 The resolved URL is always put back on the client's own base URL: a link naming another
 host (the upstream API seen through a proxy or an emulator) keeps its path and query but
 never receives the access token.
+
+Some lists stop before their end (the External Page list at 10,000 results, refusing a page
+that ends past it): :func:`past_reach` says when the next page lies beyond.
 """
 
 from __future__ import annotations
@@ -47,6 +50,14 @@ def next_page_url(pages: object, *, current: URL, base: URL) -> URL | None:
             query["per_page"] = str(link["per_page"])
         return current.with_query(query)
     raise ApiError(f"Intercom sent a pages.next this client cannot follow: {link!r}")
+
+
+def past_reach(url: URL, *, read: int, reach: int) -> bool:
+    """Whether the page at ``url`` lies past a list's ``reach``, ``read`` items in: they were all
+    read already, or the page its query names ends past it (``page x per_page``)."""
+    page, per_page = url.query.get("page", ""), url.query.get("per_page", "")
+    ends_past = page.isdigit() and per_page.isdigit() and int(page) * int(per_page) > reach
+    return read >= reach or ends_past
 
 
 def _on_base(target: URL, base: URL) -> URL:

@@ -39,10 +39,11 @@ from ingest.api_defaults import (
     DEFAULT_REQUEST_TIMEOUT,
     REGION_URLS,
 )
-from ingest.errors import ApiError, ConfigError, RetryableApiError
+from ingest.api_versions import ApiFeatures, features_of
+from ingest.errors import ApiError, ConfigError, ListCapError, RetryableApiError
 from ingest.intercom import errors
 from ingest.intercom.models import encode_json
-from ingest.intercom.pagination import next_page_url
+from ingest.intercom.pagination import next_page_url, past_reach
 from ingest.intercom.ratelimit import MAX_RETRY_AFTER, RateLimiter, retry_after
 
 BACKOFF_BASE = 0.5
@@ -66,7 +67,8 @@ class IntercomTransport:
 
     Use as ``async with``: a session is created on entry (unless one was given, which the
     caller keeps owning) and closed on exit. ``sleep`` and ``clock`` (UNIX seconds) are
-    the seam for tests that wait without waiting.
+    the seam for tests that wait without waiting. ``api_version`` is one of the versions whose
+    shapes the client reads (2.15, 2.16, Preview); any other is a ValueError.
     """
 
     def __init__(
@@ -86,6 +88,7 @@ class IntercomTransport:
     ) -> None:
         if max_concurrency < 1 or max_attempts < 1 or request_timeout <= 0:
             raise ValueError("max_concurrency, max_attempts and request_timeout must be positive")
+        self._features = features_of(api_version)
         self._base = _checked_base_url(base_url)
         self._token = _checked_token(token)
         self._redact = errors.redacting(self._token.get_secret_value())
@@ -111,6 +114,16 @@ class IntercomTransport:
     def base_url(self) -> URL:
         """The URL every request path is appended to."""
         return self._base
+
+    @property
+    def api_features(self) -> ApiFeatures:
+        """What the API version this client speaks lets a request say and an answer show."""
+        return self._features
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests this client keeps in flight at once, at most."""
+        return self._max_concurrency
 
     @property
     def rate_limiter(self) -> RateLimiter:
@@ -160,11 +173,24 @@ class IntercomTransport:
         return await self._send(method.upper(), self._url(path, params), body, retry=retry)
 
     async def paginate(
-        self, path: str, *, params: Mapping[str, str | int] | None = None, items_key: str = "data"
+        self,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        items_key: str = "data",
+        reach: int | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
-        """Yield every item of a paginated list, following ``pages.next`` to the end."""
+        """Yield every item of a paginated list, following ``pages.next`` to the end.
+
+        Only ``pages.next`` says where a list ends, never its totals: Intercom's may count what
+        the list no longer holds (deleted sources), so its last pages may be short or empty.
+        A list that stops at ``reach`` results raises :class:`~ingest.errors.ListCapError`
+        instead of ending early, before asking for a page it would refuse: once ``reach`` items
+        were read and it names a next page, or when that page (``page x per_page``) ends past it.
+        """
         url: URL | None = self._url(path, params)
         seen: set[URL] = set()
+        read = 0
         while url is not None:
             if url in seen:
                 raise ApiError(f"Intercom's pagination of {path} leads back to {url.path_qs}")
@@ -174,8 +200,14 @@ class IntercomTransport:
             if not isinstance(items, list):
                 raise ApiError(f"Intercom's answer to GET {url.path_qs} has no {items_key!r} list")
             for item in items:
+                read += 1
                 yield item
             url = next_page_url(page.get("pages"), current=url, base=self._base)
+            if url is not None and reach is not None and past_reach(url, read=read, reach=reach):
+                raise ListCapError(
+                    f"Intercom lists at most {reach:,} results of GET {path}, and this list goes on "
+                    f"past the {read:,} read: the rest cannot be listed"
+                )
 
     def _url(self, path: str, params: Mapping[str, str | int] | None) -> URL:
         if URL(path).is_absolute():

@@ -16,6 +16,8 @@ from ingest.runner import run_sources
 
 TOKEN = "e2e-token-0123456789"
 SOURCE_URL = "https://docs.example.com"
+#: The API versions fin-ingest speaks: parametrize a test about them with these.
+VERSIONS = ("2.15", "2.16", "Preview")
 #: All a run with nothing to send asks of Intercom for a source with External Pages: one read of
 #: its Content Import Source (the truth checked on every run).
 SOURCE_READ = ["GET /ai/content_import_sources/{source_id}"]
@@ -41,7 +43,10 @@ def write_docs(root: Path, count: int) -> dict[str, str]:
     return titles
 
 
-def write_config(tmp_path: Path, base_url: str, **source_keys: Any) -> Path:
+def write_config(
+    tmp_path: Path, base_url: str, *, api_version: str | None = None, **source_keys: Any
+) -> Path:
+    """The config of one filesystem source ``docs``; ``api_version`` None leaves the default."""
     keys = {
         "connector": "filesystem",
         "path": "docs",
@@ -49,7 +54,10 @@ def write_config(tmp_path: Path, base_url: str, **source_keys: Any) -> Path:
         "url_template": "https://git.example.com/docs/blob/main/{path}",
         **source_keys,
     }
-    lines = ["[intercom]", f'base_url = "{base_url}"', "max_concurrency = 16", "", "[sources.docs]"]
+    lines = ["[intercom]", f'base_url = "{base_url}"', "max_concurrency = 16"]
+    if api_version is not None:
+        lines.append(f'api_version = "{api_version}"')
+    lines += ["", "[sources.docs]"]
     for key, value in keys.items():
         rendered = str(value).lower() if isinstance(value, bool) else repr(value).replace("'", '"')
         lines.append(f"{key} = {rendered}")
@@ -82,6 +90,11 @@ class SyncedProject:
         self.emulator.clear_requests()
         return await self.sync()
 
+    def forget_state(self) -> None:
+        """Delete the state file (and its WAL and lock files), as a lost disk would."""
+        for leftover in self.config.parent.glob("ingest.db*"):
+            leftover.unlink()
+
     def remote(self) -> dict[str, dict[str, Any]]:
         """The emulator's pages by external id (failing on a duplicate external id)."""
         pages = self.emulator.pages()
@@ -105,12 +118,21 @@ class Harness(SyncedProject):
         self.docs = tmp_path / "docs"
         self.docs.mkdir(exist_ok=True)
         self.emulator = emulator
+        #: The [intercom] api_version of the config; None leaves the default.
+        self.api_version: str | None = None
         self.config = write_config(tmp_path, emulator.base_url)
+
+    def use_version(self, version: str) -> None:
+        """Speak ``version`` from now on (the config rewritten with it)."""
+        self.api_version = version
+        self.config = write_config(self.tmp_path, self.emulator.base_url, api_version=version)
 
     def settings(self, **source_keys: Any) -> Settings:
         """The settings; with ``source_keys``, the config rewritten with them first."""
         if source_keys:
-            self.config = write_config(self.tmp_path, self.emulator.base_url, **source_keys)
+            self.config = write_config(
+                self.tmp_path, self.emulator.base_url, api_version=self.api_version, **source_keys
+            )
         return super().settings()
 
 

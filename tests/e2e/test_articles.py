@@ -20,7 +20,7 @@ from ingest.plan import Plan
 from ingest.runner import build_connector, make_client, run_sources, target_factory
 from ingest.state import StateStore
 from ingest.targets.external_pages.sending import ExternalPagesSender
-from tests.e2e.conftest import TOKEN, TOKEN_READ, endpoints
+from tests.e2e.conftest import TOKEN, TOKEN_READ, VERSIONS, endpoints
 
 AUTHOR = 1
 
@@ -38,13 +38,16 @@ class Project:
         self.tmp_path, self.emulator = tmp_path, emulator
         self.docs = tmp_path / "docs"
         self.docs.mkdir()
+        #: The [intercom] api_version written into the config; None leaves the default.
+        self.api_version: str | None = None
         self.configure()
 
     def configure(self, *, targets: str = '["articles"]', **articles: Any) -> None:
         options = {"author_id": AUTHOR, "collection": "Handbook", "state": "published", **articles}
         rendered = "\n".join(f"{key} = {json.dumps(value)}" for key, value in options.items())
+        version = "" if self.api_version is None else f'api_version = "{self.api_version}"\n'
         (self.tmp_path / "ingest.toml").write_text(
-            f'[intercom]\nbase_url = "{self.emulator.base_url}"\n\n'
+            f'[intercom]\nbase_url = "{self.emulator.base_url}"\n{version}\n'
             f'[sources.docs]\nconnector = "filesystem"\npath = "docs"\ntargets = {targets}\n'
             'url = "https://docs.example.com"\n'
             'url_template = "https://git.example.com/blob/main/{path}"\n\n'
@@ -99,6 +102,10 @@ class Project:
         by_title = {a["title"]: a for a in articles}
         assert len(by_title) == len(articles), "duplicate articles"
         return by_title
+
+    def forget_state(self) -> None:
+        for leftover in self.tmp_path.glob("ingest.db*"):
+            leftover.unlink()
 
     def article_writes(self) -> list[tuple[str, str]]:
         return [
@@ -254,8 +261,12 @@ async def test_unknown_author_is_refused_before_any_write(project: Project) -> N
     assert project.emulator.articles() == [] and project.emulator.collections() == []
 
 
-async def test_lost_state_adopts_every_article(project: Project) -> None:
-    """With the state file deleted, a rerun adopts every article and collection: nothing new is created."""
+@pytest.mark.parametrize("version", VERSIONS)
+async def test_lost_state_adopts_every_article(project: Project, version: str) -> None:
+    """With the state file deleted, a rerun adopts every article and collection: nothing new is
+    created, in every version (2.16 and later name an article's collection in parent_ids only)."""
+    project.api_version = version
+    project.configure()
     await project.sync()
     before = {title: a["id"] for title, a in project.articles().items()}
     collections_before = {path: c["id"] for path, c in project.collections().items()}
@@ -281,8 +292,11 @@ async def test_a_second_machine_adopts_too(project: Project, tmp_path: Path) -> 
     assert len(project.emulator.articles()) == 3 and len(project.emulator.collections()) == 4
 
 
-async def test_every_article_request_keeps_the_contract(project: Project) -> None:
-    """Every request of a create, update, translation and delete cycle validates against the spec."""
+@pytest.mark.parametrize("version", VERSIONS)
+async def test_every_article_request_keeps_the_contract(project: Project, version: str) -> None:
+    """Every request of a create, update, translation, delete and adoption cycle validates against
+    the description of its version."""
+    project.api_version = version
     project.configure(on_delete="delete")
     write(project.docs, "guides/guide.md", "# Guide\n\nHello.\n")
     write(project.docs, "guides/guide.fr.md", "# Guide (FR)\n\nBonjour.\n")
@@ -291,8 +305,11 @@ async def test_every_article_request_keeps_the_contract(project: Project) -> Non
     (project.docs / "getting-started/install.md").unlink()
     (project.docs / "guides/guide.fr.md").unlink()
     await project.sync()
+    project.forget_state()
+    await project.sync()
     requests = project.emulator.requests()
     assert {r.method for r in requests} >= {"GET", "POST", "PUT", "DELETE"}
+    assert {r.headers["Intercom-Version"] for r in requests} == {version}
     validate_recorded(requests)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from versioned_contract import validate_recorded_as
+from contract import validate_recorded
 
 from ingest.emulator import EmulatorConfig, RecordedRequest, RunningEmulator, start_emulator
 from ingest.runner import run_sources
@@ -63,7 +63,7 @@ class Project(SyncedProject):
 
     def validated(self) -> int:
         """Every request of the last sync checked against this version's description."""
-        return validate_recorded_as(self.api_version, self.emulator.requests())
+        return validate_recorded(self.emulator.requests(), version=self.api_version)
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from contract import validate_recorded
 from pydantic import SecretStr
-from versioned_contract import validate_recorded_as
 
 from ingest.config import load_settings
 from ingest.emulator import EmulatorConfig, RecordedRequest, RunningEmulator, start_emulator
@@ -92,7 +92,7 @@ async def test_internal_articles_are_for_copilot_only_unless_said_otherwise(
     assert project.held() == {"restart.md": (False, True, False), "billing.md": (True, True, False)}
     posts = [r.body for r in project.writes() if r.path == "/internal_articles"]
     assert all(isinstance(body, dict) and set(FLAGS) <= set(body) for body in posts) and len(posts) == 2
-    assert validate_recorded_as("2.16", emulator.requests()) >= 3
+    assert validate_recorded(emulator.requests(), version="2.16") >= 3
 
 
 async def test_a_change_of_an_internal_articles_availability_is_one_bulk_action_and_no_article(
@@ -112,7 +112,7 @@ async def test_a_change_of_an_internal_articles_availability_is_one_bulk_action_
     assert bulk.path == "/content/bulk_actions" and isinstance(bulk.body, dict)
     assert bulk.body["availability"] == {"copilot": False}
     assert [item["type"] for item in bulk.body["content_ids"]] == ["internal_article"]
-    assert validate_recorded_as("2.16", emulator.requests()) >= 1
+    assert validate_recorded(emulator.requests(), version="2.16") >= 1
     assert set(project.held().values()) == {(False, False, False)}
     again = await project.sync()
     assert again.counts.availability == 0 and project.writes() == []
@@ -144,7 +144,7 @@ async def test_articles_carry_the_sources_availability_and_a_change_updates_exac
     result = await project.sync()
     assert result.ok, result.failures
     assert project.held() == {"guide.md": (True, True, False), "pricing.md": (False, True, True)}
-    assert validate_recorded_as("2.16", emulator.requests()) >= 4
+    assert validate_recorded(emulator.requests(), version="2.16") >= 4
 
     project.configure(source={"ai_agent": False})
     result = await project.sync()
@@ -164,4 +164,4 @@ async def test_articles_at_2_15_carry_no_availability(tmp_path: Path, emulator: 
     assert (await project.sync()).ok
     creates = [r.body for r in project.writes() if r.path == "/articles"]
     assert creates and all(isinstance(body, dict) and not set(FLAGS) & set(body) for body in creates)
-    assert validate_recorded_as("2.15", emulator.requests()) >= 3
+    assert validate_recorded(emulator.requests(), version="2.15") >= 3

@@ -17,7 +17,7 @@ from ingest.emulator import EmulatorAdmin, EmulatorConfig, RunningEmulator
 from ingest.engine import SourceResult
 from ingest.runner import run_sources
 from ingest.state import StateStore, TargetStore
-from tests.e2e.conftest import TOKEN, TOKEN_READ, endpoints
+from tests.e2e.conftest import TOKEN, TOKEN_READ, VERSIONS, endpoints
 
 PATH = "/internal_articles"
 ADMINS = (EmulatorAdmin(1, "Ada", "ada@example.com"), EmulatorAdmin(2, "Bob", "bob@example.com"))
@@ -41,13 +41,16 @@ class Project:
         self.config = tmp_path / "ingest.toml"
         self.docs = tmp_path / "docs"
         self.docs.mkdir()
+        #: The [intercom] api_version written into the config; None leaves the default.
+        self.api_version: str | None = None
         self.configure()
 
     def configure(self, *, targets: str = '["internal_articles"]', **table: Any) -> None:
         options = {"author_id": 1, "owner_id": 2, **table}
         rendered = "\n".join(f"{key} = {json.dumps(value)}" for key, value in options.items())
+        version = "" if self.api_version is None else f'api_version = "{self.api_version}"\n'
         self.config.write_text(
-            f'[intercom]\nbase_url = "{self.emulator.base_url}"\nmax_concurrency = 8\n\n'
+            f'[intercom]\nbase_url = "{self.emulator.base_url}"\nmax_concurrency = 8\n{version}\n'
             f'[sources.docs]\nconnector = "filesystem"\npath = "docs"\ntargets = {targets}\n'
             'url = "https://docs.example.com"\n\n'
             f"[sources.docs.internal_articles]\n{rendered}\n",
@@ -231,7 +234,8 @@ async def test_write_faults_converge_in_one_rerun_without_a_duplicate(project: P
 
 
 async def test_documents_in_another_language_are_skipped_and_reported(project: Project) -> None:
-    """2.15 files every internal article in the workspace's language: a French one is left out, saying why."""
+    """Intercom files every internal article in the workspace's language: a French one is left out,
+    saying why."""
     write(project.docs, "restart.fr.md", "# Redémarrer\n\nLancez la commande.\n")
     result = await project.sync()
     assert result.ok and result.counts.created == 3
@@ -283,8 +287,12 @@ def test_an_unknown_author_or_owner_is_one_sentence_and_exit_2(
     assert expected in err and "(admins: 1 (Ada), 2 (Bob))" in err
 
 
-async def test_every_request_of_a_lifecycle_keeps_the_contract(project: Project) -> None:
-    """Create (with a retried 503), update, adopt, rename and delete, as sent, validate against 2.15."""
+@pytest.mark.parametrize("version", VERSIONS)
+async def test_every_request_of_a_lifecycle_keeps_the_contract(project: Project, version: str) -> None:
+    """Create (with a retried 503), update, adopt, rename and delete, as sent, validate against the
+    description of their version."""
+    project.api_version = version
+    project.configure()
     project.emulator.set_faults(fail_next=1, fail_path=f"POST {PATH}", fail_after=True)
     await project.sync()
     write(project.docs, "restart.md", "# Restart the worker\n\nChanged.\n")
@@ -294,4 +302,5 @@ async def test_every_request_of_a_lifecycle_keeps_the_contract(project: Project)
     await project.sync()
     requests = project.emulator.requests()
     assert {r.method for r in requests if r.path.startswith(PATH)} == {"GET", "POST", "PUT", "DELETE"}
+    assert {r.headers["Intercom-Version"] for r in requests} == {version}
     validate_recorded(requests)

@@ -24,7 +24,16 @@ from ingest.plan import Upsert
 from ingest.runner import build_connector, run_sources
 from ingest.targets.base import Sent
 from ingest.targets.external_pages.sending import ExternalPagesSender
-from tests.e2e.conftest import SOURCE_READ, SOURCE_URL, TOKEN, Harness, endpoints, write_config, write_docs
+from tests.e2e.conftest import (
+    SOURCE_READ,
+    SOURCE_URL,
+    TOKEN,
+    VERSIONS,
+    Harness,
+    endpoints,
+    write_config,
+    write_docs,
+)
 
 
 async def test_first_sync_creates_every_page_then_nothing_is_sent(harness: Harness) -> None:
@@ -110,13 +119,21 @@ async def test_missing_root_deletes_nothing(harness: Harness) -> None:
     assert harness.emulator.requests() == [] and len(harness.remote()) == 3
 
 
-async def test_changed_settings_resend_every_page(harness: Harness) -> None:
-    """Turning ai_copilot off re-sends every page with the new flag, though no file changed."""
+@pytest.mark.parametrize("version", VERSIONS)
+async def test_changed_settings_reach_every_page(harness: Harness, version: str) -> None:
+    """Turning ai_copilot off reaches every page, though no file changed: 2.15, whose only way to
+    say it is the page's own request, re-sends each page; 2.16 and Preview send no page again and
+    set the flag with one bulk action."""
+    harness.use_version(version)
     write_docs(harness.docs, 4)
     await harness.sync()
     harness.settings(ai_copilot=False)
-    result = await harness.sync()
-    assert result.counts.updated == 4
+    result = await harness.sync_fresh()
+    bulk = [r for r in harness.emulator.requests() if r.endpoint == "POST /content/bulk_actions"]
+    resent, in_bulk = (4, 0) if version == "2.15" else (0, 4)
+    assert (result.counts.updated, result.counts.availability) == (resent, in_bulk)
+    assert len(bulk) == (1 if in_bulk else 0)
+    harness.emulator.flush_bulk_actions()
     assert {page["ai_copilot_availability"] for page in harness.remote().values()} == {False}
 
 
@@ -163,21 +180,30 @@ async def test_a_second_run_on_the_same_source_is_refused(harness: Harness) -> N
         await harness.sync()
 
 
-async def test_every_request_of_a_full_lifecycle_keeps_the_contract(harness: Harness) -> None:
-    """Every request received over a create, update, rename and delete validates against the spec."""
+@pytest.mark.parametrize("version", VERSIONS)
+async def test_every_request_of_a_full_lifecycle_keeps_the_contract(harness: Harness, version: str) -> None:
+    """Every request received over a create, update, rename, delete and adoption after a lost
+    state file validates against the description of its version."""
+    harness.use_version(version)
     write_docs(harness.docs, 4)
     await harness.sync()
     (harness.docs / "section-0/page-000.md").write_text("# Page 0\n\nChanged.\n")
     shutil.move(harness.docs / "section-1/page-001.md", harness.docs / "section-1/moved.md")
     await harness.sync()
+    harness.forget_state()
+    assert (await harness.sync()).ok
     requests = harness.emulator.requests()
     assert {request.method for request in requests} == {"GET", "POST", "DELETE"}
+    assert {request.headers["Intercom-Version"] for request in requests} == {version}
     validate_recorded(requests)
 
 
-async def test_lost_state_adopts_remote_pages_without_duplicates(harness: Harness) -> None:
+@pytest.mark.parametrize("version", VERSIONS)
+async def test_lost_state_adopts_remote_pages_without_duplicates(harness: Harness, version: str) -> None:
     """With the state file deleted, a rerun adopts the remote pages: no duplicate page or source,
-    and a document deleted meanwhile is deleted remotely."""
+    and a document deleted meanwhile is deleted remotely (in every version, the workspace's list
+    reaching them all)."""
+    harness.use_version(version)
     titles = write_docs(harness.docs, 6)
     await harness.sync()
     ids_before = {key: page["id"] for key, page in harness.remote().items()}

@@ -10,6 +10,8 @@ import aiohttp
 from ingest.emulator import EmulatorConfig
 
 TOKEN = "test-token"
+#: The API versions the emulator speaks (and fin-ingest): parametrize a test with them.
+VERSIONS = ("2.15", "2.16", "Preview")
 
 #: Checks one answered request against the spec: (method, path, status, body bytes).
 SpecCheck = Callable[[str, str, int, bytes], None]

@@ -56,11 +56,13 @@ async def a_page(client: aiohttp.ClientSession, external_id: str = "a.md") -> di
     return page
 
 
-async def test_before_2_16_there_is_no_such_endpoint(client: aiohttp.ClientSession) -> None:
-    """The 2.15 client is answered 404, as for any path that does not exist."""
-    status, body = await bulk(
-        client, {"action": "set_availability", "content_ids": items("external_content", "1")}
-    )
+async def test_before_2_16_there_is_no_such_endpoint(emulator: RunningEmulator) -> None:
+    """A 2.15 request is answered 404, as for any path that does not exist."""
+    headers = {"Authorization": f"Bearer {TOKEN}", "Intercom-Version": "2.15", "Accept": "application/json"}
+    async with aiohttp.ClientSession(emulator.base_url, headers=headers) as v215:
+        status, body = await bulk(
+            v215, {"action": "set_availability", "content_ids": items("external_content", "1")}
+        )
     assert status == 404
     assert_error(body, "not_found")
 

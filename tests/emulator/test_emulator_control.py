@@ -9,7 +9,7 @@ from ingest.emulator import RunningEmulator
 
 
 async def test_requests_are_recorded_without_the_token(
-    client: aiohttp.ClientSession, emulator: RunningEmulator
+    client: aiohttp.ClientSession, emulator: RunningEmulator, api_version: str
 ) -> None:
     """Each API request is logged with method, path, query, headers minus Authorization, body and status."""
     source_id = await create_source(client)
@@ -25,7 +25,7 @@ async def test_requests_are_recorded_without_the_token(
         assert not any(name.lower() == "authorization" for name in entry.headers)
         assert TOKEN not in repr(entry)
         assert entry.received_at <= entry.answered_at
-        assert entry.headers["Intercom-Version"] == "2.15"
+        assert entry.headers["Intercom-Version"] == api_version
     assert [e.path for e in emulator.requests("/ai/content")] == ["/ai/content_import_sources"]
 
 

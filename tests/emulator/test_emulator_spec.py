@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import aiohttp
-from emulator_helpers import SpecCheck, create_source, page_body
+import pytest
+from emulator_helpers import VERSIONS, SpecCheck, create_source, page_body
 
 from ingest.emulator import RunningEmulator
 
@@ -17,6 +18,7 @@ async def _call(
         return body
 
 
+@pytest.mark.parametrize("api_version", VERSIONS)
 async def test_ai_content_answers_match_the_spec(
     client: aiohttp.ClientSession, spec_check: SpecCheck
 ) -> None:
@@ -37,11 +39,13 @@ async def test_ai_content_answers_match_the_spec(
     await _call(client, spec_check, "DELETE", source)
 
 
+@pytest.mark.parametrize("api_version", VERSIONS)
 async def test_me_matches_the_spec(client: aiohttp.ClientSession, spec_check: SpecCheck) -> None:
     """GET /me has the admin_with_app shape."""
     await _call(client, spec_check, "GET", "/me")
 
 
+@pytest.mark.parametrize("api_version", VERSIONS)
 async def test_errors_match_the_spec(
     client: aiohttp.ClientSession, emulator: RunningEmulator, spec_check: SpecCheck
 ) -> None:

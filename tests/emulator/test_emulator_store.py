@@ -40,6 +40,50 @@ def test_dump_loads_back_with_listing_order_and_counters() -> None:
     assert copy.create_source("https://y", "api", "active", []).id == source.id + 1
 
 
+def test_a_dump_keeps_what_later_versions_added_and_an_older_one_loads_with_defaults() -> None:
+    """Fin for sales and the count of deleted sources survive a dump; a dump written before they
+    existed (no such keys) loads with Fin for sales off and no source deleted."""
+    store = Store(clock=lambda: 1_700_000_000.0)
+    source = store.create_source("https://x", "api", "active", [])
+    gone = store.create_source("https://gone", "api", "active", [])
+    store.delete_source(gone.id)
+    fields = _fields()
+    fields.ai_sales_agent_availability = True
+    store.upsert_page(source.id, "a", fields)
+    article = store.help_center.create_article(
+        title="T",
+        description="",
+        body="",
+        author_id=1,
+        state="draft",
+        parent_id=None,
+        parent_type=None,
+        translations={},
+        extra={"ai_chatbot_availability": False, "body_markdown": "T"},
+    )
+    internal = store.internal_articles.create(
+        title="R", body="", author_id=1, owner_id=1, extra={"ai_copilot_availability": True}
+    )
+    copy = Store()
+    copy.load(store.dump())
+    assert (copy.deleted_sources, copy.pages()[0].ai_sales_agent_availability) == (1, True)
+    assert copy.help_center.get_article(article.id) == article
+    assert copy.internal_articles.get(internal.id) == internal
+    old = store.dump()
+    del old["deleted_sources"]
+    for page in old["pages"]:
+        del page["ai_sales_agent_availability"]
+    for record in (*old["help_center"]["articles"], *old["internal_articles"]["articles"]):
+        for name in ("ai_chatbot_availability", "ai_copilot_availability", "ai_sales_agent_availability"):
+            del record[name]
+        del record["body_markdown"]
+    copy.load(old)
+    assert (copy.deleted_sources, copy.pages()[0].ai_sales_agent_availability) == (0, False)
+    loaded_article, loaded_internal = copy.help_center.articles()[0], copy.internal_articles.all()[0]
+    assert (loaded_article.ai_chatbot_availability, loaded_article.body_markdown) == (True, None)
+    assert loaded_internal.ai_copilot_availability is False
+
+
 def test_load_refuses_a_page_of_an_unknown_source() -> None:
     """A dump whose page names a missing source is rejected."""
     store = Store()

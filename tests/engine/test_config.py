@@ -43,7 +43,7 @@ def test_minimal_config_is_read_with_defaults(tmp_path: Path) -> None:
     """A minimal file gives defaults for every other key and resolves paths against its folder."""
     settings = load_settings(write_config(tmp_path, MINIMAL))
     assert settings.intercom.api_url == "http://127.0.0.1:8111"
-    assert settings.intercom.api_version == "2.15"
+    assert settings.intercom.api_version == "2.16"
     assert settings.intercom.max_concurrency == 64
     assert settings.intercom.rate_limit_share == 0.5
     assert settings.state.path == tmp_path / "ingest.db"
@@ -53,6 +53,22 @@ def test_minimal_config_is_read_with_defaults(tmp_path: Path) -> None:
     assert source.settings.max_delete_share == 0.5
     assert isinstance(source.options, ConnectorOptions)
     assert source.options.path == tmp_path / "docs"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("written", "version"),
+    [
+        ('"2.15"', "2.15"),
+        ('"2.16"', "2.16"),
+        ('"Preview"', "Preview"),
+        ('"preview"', "Preview"),
+        ("2.16", "2.16"),
+    ],
+)
+def test_api_version_names_a_version_fin_ingest_speaks(tmp_path: Path, written: str, version: str) -> None:
+    """2.15, 2.16 and Preview (any case; a version written as a TOML number too) are read as such."""
+    text = MINIMAL.replace("[intercom]", f"[intercom]\napi_version = {written}")
+    assert load_settings(write_config(tmp_path, text)).intercom.api_version == version
 
 
 async def test_the_rate_limit_share_reaches_the_client(
@@ -146,6 +162,13 @@ def test_token_in_the_file_is_refused(tmp_path: Path) -> None:
         ),
         (("[intercom]", "[intercom]\ncolour = 1"), "intercom.colour: unknown key"),
         (("[intercom]", '[intercom]\nregion = "mars"'), "intercom.region:"),
+        (
+            ("[intercom]", '[intercom]\napi_version = "2.17"'),
+            "intercom.api_version: must be one of 2.15, 2.16, Preview (the Intercom versions fin-ingest "
+            "speaks), not '2.17'",
+        ),
+        (("[intercom]", "[intercom]\napi_version = 2.14"), "intercom.api_version: must be one of"),
+        (("[intercom]", '[intercom]\napi_version = "Unstable"'), "intercom.api_version: must be one of"),
         (("[intercom]", "[intercom]\nmax_concurrency = 0"), "intercom.max_concurrency:"),
         (
             ("[intercom]", "[intercom]\nrate_limit_share = 0"),

@@ -46,7 +46,7 @@ def test_fin_for_sales_with_2_15_is_one_sentence_naming_the_key_and_the_versions
     tmp_path: Path,
 ) -> None:
     """Refused before anything runs, rather than silently never set."""
-    assert refusal(config(tmp_path, source="ai_sales_agent = true\n")) == (
+    assert refusal(config(tmp_path, version="2.15", source="ai_sales_agent = true\n")) == (
         "sources.docs.ai_sales_agent: Intercom API 2.15 cannot make content available to Fin for sales; "
         "set intercom.api_version to 2.16 or Preview"
     )
@@ -55,7 +55,8 @@ def test_fin_for_sales_with_2_15_is_one_sentence_naming_the_key_and_the_versions
 def test_an_api_version_fin_ingest_does_not_speak_is_refused(tmp_path: Path) -> None:
     """One sentence naming the key and the versions it takes."""
     assert refusal(config(tmp_path, version="2.14")) == (
-        "intercom.api_version: must be one of 2.15, 2.16, Preview, not '2.14'"
+        "intercom.api_version: must be one of 2.15, 2.16, Preview (the Intercom versions fin-ingest "
+        "speaks), not '2.14'"
     )
 
 

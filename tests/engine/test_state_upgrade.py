@@ -1,7 +1,9 @@
-"""A state file written by release 0.1.0 upgrades in place, and nothing is sent again.
+"""A state file written by release 0.1.0 upgrades in place, and nothing is sent again for it.
 
 The fixture (``tests/fixtures/state_0_1_0``, see its README) is a real sync of a small
-corpus into both targets by the 0.1.0 code, with the emulator's data saved beside it.
+corpus into both targets by the 0.1.0 code, with the emulator's data saved beside it. 0.1.0
+spoke API 2.15 and recorded no availability: in 2.15 the upgrade sends nothing; the first run
+in 2.16, today's default, sets the availability once (the README's "Upgrading" says so).
 """
 
 from __future__ import annotations
@@ -36,6 +38,14 @@ MTIME_NS = 1_700_000_000 * 1_000_000_000
 class OldProject:
     folder: Path
     emulator: RunningEmulator
+
+    def speak(self, version: str) -> None:
+        """Write ``[intercom] api_version = version`` into the config (it names none: the default)."""
+        config = self.folder / "ingest.toml"
+        text = config.read_text(encoding="utf-8").replace(
+            "[intercom]\n", f'[intercom]\napi_version = "{version}"\n', 1
+        )
+        config.write_text(text, encoding="utf-8")
 
     async def sync(self) -> dict[str, SourceResult]:
         settings = load_settings(self.folder / "ingest.toml")
@@ -113,9 +123,10 @@ def test_the_fixture_is_a_file_of_release_0_1_0() -> None:
 
 
 async def test_a_0_1_0_state_file_upgrades_in_place_and_nothing_is_sent(old_project: OldProject) -> None:
-    """A sync with today's code sends no write, only the run's check of its Content Import Source:
-    every document converts to what was sent; the file now carries the latest schema and the
-    same records."""
+    """A sync with today's code in 2.15, the version 0.1.0 spoke, sends no write, only the run's
+    check of its Content Import Source: every document converts to what was sent; the file now
+    carries the latest schema and the same records."""
+    old_project.speak("2.15")
     state_file = old_project.folder / "ingest.db"
     before = records_as_written(state_file)
     results = await old_project.sync()
@@ -148,7 +159,9 @@ async def test_a_0_1_0_state_file_upgrades_in_place_and_nothing_is_sent(old_proj
 
 async def test_documents_read_again_hash_as_0_1_0_hashed_them(old_project: OldProject) -> None:
     """Every document touched, so each is read and converted again: the payloads hash as the
-    0.1.0 code hashed them, so nothing is written, only the new fingerprints are stored."""
+    0.1.0 code hashed them (in 2.15, whose requests 0.1.0 hashed), so nothing is written, only the
+    new fingerprints are stored."""
+    old_project.speak("2.15")
     state_file = old_project.folder / "ingest.db"
     before = records_as_written(state_file)
     for document in (old_project.folder / "docs").rglob("*.md"):
@@ -164,7 +177,8 @@ async def test_documents_read_again_hash_as_0_1_0_hashed_them(old_project: OldPr
 
 async def test_an_edit_after_the_upgrade_updates_in_place(old_project: OldProject) -> None:
     """After the upgrade, an edited document updates its page and article (no create), and its
-    translation stays in the same article."""
+    translation stays in the same article (in 2.15: what 2.16 adds once is the next test's)."""
+    old_project.speak("2.15")
     (old_project.folder / "docs" / "getting-started" / "install.md").write_text(
         "# Install\n\nDownload the app, then open it.\n", encoding="utf-8"
     )
@@ -174,3 +188,52 @@ async def test_an_edit_after_the_upgrade_updates_in_place(old_project: OldProjec
     with StateStore(old_project.folder / "ingest.db") as state:
         translation = state.target("docs", "articles").record("getting-started/install.fr.md")
     assert translation is not None and (translation.remote_id, translation.placement.locale) == ("1", "fr")
+
+
+async def test_the_first_run_in_2_16_sets_availability_once_then_nothing(old_project: OldProject) -> None:
+    """0.1.0 recorded no availability, so the first run in 2.16 (the default) costs exactly this,
+    once: one bulk action setting every page's flags (no page is sent again: their hashes stay
+    valid) and one update of each original article carrying its flags (they are part of an
+    article's request, and of its hash), nothing else written; the run after only checks."""
+    state_file = old_project.folder / "ingest.db"
+    before = records_as_written(state_file)
+    articles_before = old_project.emulator.articles()
+    results = await old_project.sync()
+    assert all(result.ok for result in results.values()), [(r.error, r.failures) for r in results.values()]
+    assert sorted(endpoints(old_project.emulator)) == sorted(
+        [
+            *SOURCE_READ,
+            "GET /admins",  # the articles target checks its author before writing
+            "GET /help_center/collections",  # and finds its collections
+            "POST /content/bulk_actions",
+            *3 * ["PUT /articles/{article_id}"],
+        ]
+    )
+    (bulk,) = [r.body for r in old_project.emulator.requests() if r.method == "POST"]
+    remembered = {record[3] for key, record in before.items() if key[0] == "external_pages"}
+    assert bulk["action"] == "set_availability"
+    assert bulk["availability"] == {"ai_agent": True, "copilot": True, "sales_agent": False}
+    assert {item["id"] for item in bulk["content_ids"]} == remembered and len(bulk["content_ids"]) == 3
+    updates = [r for r in old_project.emulator.requests() if r.method == "PUT"]
+    flags = ("ai_chatbot_availability", "ai_copilot_availability", "ai_sales_agent_availability")
+    assert all(tuple(r.body[flag] for flag in flags) == (True, True, False) for r in updates)
+    pages, articles = results["external_pages"].counts, results["articles"].counts
+    assert (pages.unchanged, pages.updated, pages.availability) == (3, 0, 3)
+    assert (articles.updated, articles.unchanged) == (3, 1)  # the French translation is left alone
+    unchanged = ("id", "title", "body", "parent_ids", "translated_content")
+
+    def shown(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(({k: a.get(k) for k in unchanged} for a in articles), key=lambda a: str(a["id"]))
+
+    assert shown(old_project.emulator.articles()) == shown(articles_before)
+    # What was sent and where is the same; only an original article's hash now holds its flags.
+    now = records_now(state_file, with_fingerprints=False)
+    for key, (locator, _, content_hash, remote_id, title, placement) in before.items():
+        assert now[key][0] == locator and now[key][3:] == (remote_id, title, placement)
+        hashed_anew = key[0] == "articles" and placement.locale is None
+        assert (now[key][2] != content_hash) is hashed_anew, key
+
+    old_project.emulator.clear_requests()
+    results = await old_project.sync()
+    assert all(result.ok for result in results.values())
+    assert endpoints(old_project.emulator) == SOURCE_READ

@@ -167,3 +167,15 @@ async def test_request_refuses_an_absolute_url(client: IntercomClient) -> None:
     """request() takes a path: an absolute URL (which would carry the token elsewhere) is a ValueError."""
     with pytest.raises(ValueError, match="path relative to the base URL"):
         await client.request("GET", "https://elsewhere.example/me")
+
+
+async def test_a_lookup_answered_with_another_page_is_an_error(mock_api: MockApi) -> None:
+    """An API that ignored the look-up's parameters answers with other pages: an ApiError, never
+    one of them taken for the page asked for."""
+    mock_api.get(
+        f"{PAGES}?external_id=guide.md&source_id=7",
+        payload={"type": "list", "data": [external_page("1", "other.md", 7)], "pages": {"type": "pages"}},
+    )
+    async with IntercomClient(base_url=BASE_URL, token="t0k3n", api_version="Preview") as client:
+        with pytest.raises(ApiError, match="not only that one"):
+            await client.find_external_page(7, "guide.md")

@@ -156,3 +156,39 @@ def test_collection_ids_are_strings() -> None:
     """A collection's id and parent_id are strings even when sent as numbers."""
     parsed = Collection.model_validate({"id": 160, "name": "S", "parent_id": 159, "help_center_id": None})
     assert (parsed.id, parsed.parent_id, parsed.help_center_id) == ("160", "159", None)
+
+
+@pytest.mark.parametrize(
+    ("answer", "collections"),
+    [
+        ({"parent_id": 145, "parent_type": "collection", "parent_ids": [145]}, {"145"}),
+        ({"parent_id": 145, "parent_type": "collection", "parent_ids": []}, {"145"}),
+        ({"parent_ids": [145]}, {"145"}),
+        ({"parent_ids": [18, 19]}, {"18", "19"}),
+        ({"parent_id": None, "parent_ids": []}, set()),
+        ({}, set()),
+    ],
+    ids=["2.15", "2.15-example", "2.16", "two-help-centers", "standalone", "bare"],
+)
+def test_an_articles_collections_are_read_from_either_versions_shape(
+    answer: dict[str, Any], collections: set[str]
+) -> None:
+    """2.15 names the collection in parent_id, 2.16 and Preview only in parent_ids: both are read."""
+    article = Article.model_validate({"id": "42", "title": "T", **answer})
+    assert article.collection_ids == collections
+
+
+def test_a_2_16_articles_availability_is_read() -> None:
+    """2.16 answers carry the three flags; 2.15 answers leave them unknown (None), not false."""
+    flags = {
+        "ai_chatbot_availability": True,
+        "ai_copilot_availability": False,
+        "ai_sales_agent_availability": True,
+    }
+    read = Article.model_validate({"id": "1", "title": "T", "parent_ids": [], **flags})
+    assert (read.ai_chatbot_availability, read.ai_copilot_availability, read.ai_sales_agent_availability) == (
+        True,
+        False,
+        True,
+    )
+    assert Article.model_validate({"id": "1", "title": "T"}).ai_chatbot_availability is None

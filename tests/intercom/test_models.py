@@ -82,10 +82,19 @@ def test_request_is_frozen() -> None:
         page_request().title = "Other"  # type: ignore[misc]
 
 
+@pytest.mark.parametrize("version", ["2.15", "2.16", "Preview"])
 @pytest.mark.parametrize("url", ["https://docs.example.com/guide", None])
-def test_request_body_keeps_the_contract(url: str | None) -> None:
-    """The body, with or without url, validates against the 2.15 description."""
-    validate_request("POST", "/ai/external_pages", HEADERS, page_request(url=url).to_json_bytes())
+def test_request_body_keeps_the_contract(url: str | None, version: str) -> None:
+    """The body, with or without url, validates against every version's description."""
+    headers = {**HEADERS, "Intercom-Version": version}
+    validate_request("POST", "/ai/external_pages", headers, page_request(url=url).to_json_bytes())
+
+
+def test_fin_for_sales_is_read_from_a_page() -> None:
+    """ai_sales_agent_availability, in every version's answers, is read; absent, it is None."""
+    shown = ExternalPage.model_validate({**external_page(), "ai_sales_agent_availability": True})
+    assert shown.ai_sales_agent_availability is True
+    assert ExternalPage.model_validate(external_page()).ai_sales_agent_availability is None
 
 
 def test_response_objects_tolerate_extra_and_missing_optional_fields() -> None:

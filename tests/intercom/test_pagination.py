@@ -7,13 +7,15 @@ from typing import Any
 import pytest
 from yarl import URL
 
-from ingest.errors import ApiError
+from ingest.errors import ApiError, ListCapError
 from ingest.intercom import IntercomClient
 from ingest.intercom.pagination import next_page_url
 
 from .fakes import BASE_URL, MockApi, content_import_source, external_page
 
 PAGES = f"{BASE_URL}/ai/external_pages"
+#: The first page of the External Page list as the client asks for it.
+FIRST = f"{PAGES}?per_page=125"
 
 
 def listing(items: list[dict[str, Any]], next_link: Any = None, page: int = 1) -> dict[str, Any]:
@@ -27,7 +29,7 @@ async def test_external_pages_follow_absolute_next_links_to_the_end(
     client: IntercomClient, mock_api: MockApi
 ) -> None:
     """Three pages linked by absolute `pages.next` URLs yield all five pages, in order, in 3 requests."""
-    mock_api.get(PAGES, payload=listing([external_page("1"), external_page("2")], f"{PAGES}?page=2"))
+    mock_api.get(FIRST, payload=listing([external_page("1"), external_page("2")], f"{PAGES}?page=2"))
     mock_api.get(
         f"{PAGES}?page=2", payload=listing([external_page("3"), external_page("4")], f"{PAGES}?page=3")
     )
@@ -62,7 +64,7 @@ async def test_next_link_to_another_host_is_fetched_from_the_base_url(
 ) -> None:
     """A next link naming another host keeps its path and query but goes to the client's base URL."""
     mock_api.get(
-        PAGES, payload=listing([external_page("1")], "https://elsewhere.example/ai/external_pages?page=2")
+        FIRST, payload=listing([external_page("1")], "https://elsewhere.example/ai/external_pages?page=2")
     )
     mock_api.get(f"{PAGES}?page=2", payload=listing([external_page("2")]))
 
@@ -91,8 +93,8 @@ async def test_a_link_back_to_a_page_already_read_is_an_error(
     client: IntercomClient, mock_api: MockApi
 ) -> None:
     """A server whose next link loops raises ApiError instead of paging forever."""
-    mock_api.get(PAGES, payload=listing([external_page("1")], f"{PAGES}?page=2"))
-    mock_api.get(f"{PAGES}?page=2", payload=listing([external_page("2")], PAGES))
+    mock_api.get(FIRST, payload=listing([external_page("1")], f"{PAGES}?page=2"))
+    mock_api.get(f"{PAGES}?page=2", payload=listing([external_page("2")], FIRST))
 
     with pytest.raises(ApiError, match="leads back"):
         _ = [page async for page in client.list_external_pages()]
@@ -100,10 +102,38 @@ async def test_a_link_back_to_a_page_already_read_is_an_error(
 
 async def test_a_list_without_data_is_an_error(client: IntercomClient, mock_api: MockApi) -> None:
     """An answer with no `data` list raises ApiError naming what is missing."""
-    mock_api.get(PAGES, payload={"type": "list"})
+    mock_api.get(FIRST, payload={"type": "list"})
 
     with pytest.raises(ApiError, match="'data'"):
         _ = [page async for page in client.list_external_pages()]
+
+
+async def test_a_page_ending_past_the_cap_is_never_asked_for(
+    client: IntercomClient, mock_api: MockApi
+) -> None:
+    """A next link to a page ending past 10,000 results (page 67 of 150: 10,050) raises ListCapError
+    once the pages before it are read, without sending the request the API would refuse."""
+    mock_api.get(FIRST, payload=listing([external_page("1")], f"{PAGES}?page=67&per_page=150"))
+
+    read: list[str] = []
+    with pytest.raises(ListCapError, match="10,000"):
+        async for page in client.list_external_pages():
+            read.append(page.id)
+
+    assert read == ["1"] and mock_api.count() == 1
+
+
+async def test_sources_follow_next_past_empty_pages(client: IntercomClient, mock_api: MockApi) -> None:
+    """Totals that count deleted sources give empty pages before the end: the client reads on to the
+    last page pages.next names, and no further, whatever total_pages says."""
+    url = f"{BASE_URL}/ai/content_import_sources"
+    mock_api.get(url, payload={**listing([content_import_source(1)], f"{url}?page=2"), "total_count": 40})
+    mock_api.get(f"{url}?page=2", payload=listing([], f"{url}?page=3", page=2))
+    mock_api.get(f"{url}?page=3", payload=listing([content_import_source(7)], None, page=3))
+
+    sources = await client.list_content_import_sources()
+
+    assert [s.id for s in sources] == [1, 7] and mock_api.count() == 3
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,9 @@ import aiohttp
 import pytest
 from aioresponses import CallbackResult
 from aioresponses_compat import CompatClientResponse, aioresponses
-from contract import validate_request
+from contract import validate_recorded, validate_request
+
+from ingest.emulator import RecordedRequest
 
 from .fakes import TOKEN
 
@@ -126,3 +128,98 @@ def test_contract_names_what_is_wrong(
 
     assert complaint in str(caught.value)
     assert str(caught.value).startswith(f"{method} ")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "field", "knows"),
+    [
+        ("POST", "/ai/external_pages", {"ai_sales_agent_availability": True}, {"Preview"}),
+        (
+            "PUT",
+            "/ai/external_pages/5",
+            {"url": "https://docs.example.com/g", "ai_copilot_availability": True},
+            {"Preview"},
+        ),
+    ],
+    ids=["sales-agent-on-upsert", "availability-on-put"],
+)
+@pytest.mark.parametrize("version", ["2.15", "2.16", "Preview"])
+def test_each_request_is_held_to_its_versions_description(
+    method: str, url: str, field: dict[str, Any], knows: set[str], version: str
+) -> None:
+    """The Intercom-Version header picks the description: a field only a later version describes
+    passes there and breaks the contract in the others, naming the field (the API would ignore it)."""
+    headers = {**JSON_HEADERS, "Intercom-Version": version}
+    body = json.dumps({**PAGE_BODY, **field})
+    if version in knows:
+        validate_request(method, url, headers, body)
+        return
+    with pytest.raises(AssertionError) as caught:
+        validate_request(method, url, headers, body)
+    assert f"breaks the Intercom {version} contract" in str(caught.value)
+    named = next(iter(field.keys() - {"url"}))
+    assert f"'{named}'" in str(caught.value) and "unexpected" in str(caught.value)
+
+
+@pytest.mark.parametrize("version", ["2.15", "2.16", "Preview"])
+def test_article_availability_is_a_2_16_field(version: str) -> None:
+    """POST /articles with ai_chatbot_availability keeps the 2.16 and Preview contracts, not 2.15's."""
+    headers = {**JSON_HEADERS, "Intercom-Version": version}
+    body = json.dumps({"title": "T", "author_id": 1, "ai_chatbot_availability": True})
+    if version == "2.15":
+        with pytest.raises(AssertionError, match="'ai_chatbot_availability' was unexpected"):
+            validate_request("POST", "/articles", headers, body)
+    else:
+        validate_request("POST", "/articles", headers, body)
+
+
+def test_a_request_without_a_version_breaks_the_contract() -> None:
+    """No Intercom-Version header: the API would answer in the app's default, whatever it is."""
+    headers = {k: v for k, v in HEADERS.items() if k != "Intercom-Version"}
+    with pytest.raises(AssertionError, match="no Intercom-Version header"):
+        validate_request("GET", "/ai/external_pages", headers, None)
+
+
+@pytest.mark.parametrize("version", ["2.16", "Preview"])
+def test_a_bulk_action_is_held_to_its_schema_nested_items_too(version: str) -> None:
+    """An item of ``content_ids`` with a property the description does not name breaks the contract
+    (the API would ignore it), as a top-level one does."""
+    headers = {**JSON_HEADERS, "Intercom-Version": version}
+    good = {"action": "set_availability", "content_ids": [{"type": "external_content", "id": "1"}]}
+    validate_request("POST", "/content/bulk_actions", headers, json.dumps(good))
+    bad = {**good, "content_ids": [{"type": "external_content", "id": "1", "x": 1}]}
+    with pytest.raises(AssertionError) as caught:
+        validate_request("POST", "/content/bulk_actions", headers, json.dumps(bad))
+    assert f"breaks the Intercom {version} contract" in str(caught.value)
+    assert "'x' was unexpected" in str(caught.value)
+
+
+def test_a_bulk_action_breaks_the_2_15_contract() -> None:
+    """2.15 has no ``/content/bulk_actions``: a client sending one there speaks the wrong version."""
+    good = {"action": "set_availability", "content_ids": [{"type": "external_content", "id": "1"}]}
+    with pytest.raises(AssertionError, match=r"breaks the Intercom 2\.15 contract"):
+        validate_request("POST", "/content/bulk_actions", JSON_HEADERS, json.dumps(good))
+
+
+def _recorded(version: str) -> RecordedRequest:
+    return RecordedRequest(
+        method="GET",
+        path="/ai/external_pages",
+        query={},
+        headers={"Intercom-Version": version, "Accept": "application/json"},
+        body=None,
+        status=200,
+        received_at=0.0,
+        answered_at=0.0,
+        request_id="r",
+        endpoint="GET /ai/external_pages",
+    )
+
+
+def test_recorded_requests_are_counted_and_held_to_the_version_asked_for() -> None:
+    """validate_recorded says how many requests it checked; with ``version``, one sent in another
+    version breaks it, though it keeps its own version's description."""
+    assert validate_recorded([_recorded("2.16"), _recorded("2.16")], version="2.16") == 2
+    assert validate_recorded([_recorded("2.15"), _recorded("Preview")]) == 2
+    with pytest.raises(AssertionError, match=r"Intercom-Version '2\.15', not '2\.16'"):
+        validate_recorded([_recorded("2.16"), _recorded("2.15")], version="2.16")

@@ -7,6 +7,7 @@ import socket
 import aiohttp
 import pytest
 
+from ingest.api_defaults import DEFAULT_API_VERSION
 from ingest.errors import ApiError, AuthError, ConfigError, NotFoundError, RejectedError, RetryableApiError
 from ingest.intercom import IntercomClient
 from ingest.intercom.ratelimit import MAX_RETRY_AFTER
@@ -248,21 +249,30 @@ async def test_every_request_carries_auth_version_and_accept(
     sent = {method: kwargs for method, _, kwargs in mock_api.sent()}
     for headers in (sent["GET"]["headers"], sent["POST"]["headers"]):
         assert headers["Authorization"] == f"Bearer {TOKEN}"
-        assert headers["Intercom-Version"] == "2.15"
+        assert headers["Intercom-Version"] == DEFAULT_API_VERSION
         assert headers["Accept"] == "application/json"
     assert "Content-Type" not in sent["GET"]["headers"]
     assert sent["POST"]["headers"]["Content-Type"] == "application/json"
     assert sent["GET"]["timeout"].total == 30.0
 
 
-async def test_api_version_is_configurable(mock_api: MockApi, fake_time: FakeTime) -> None:
+@pytest.mark.parametrize("version", ["2.15", "2.16", "Preview"])
+async def test_api_version_is_configurable(mock_api: MockApi, fake_time: FakeTime, version: str) -> None:
     """The Intercom-Version header is the api_version given to the constructor."""
     mock_api.get(ME, payload={"type": "admin"})
-    async with IntercomClient(base_url=BASE_URL, token=TOKEN, api_version="2.14") as client:
+    async with IntercomClient(base_url=BASE_URL, token=TOKEN, api_version=version) as client:
         await client.me()
 
     [(_, _, kwargs)] = mock_api.sent()
-    assert kwargs["headers"]["Intercom-Version"] == "2.14"
+    assert kwargs["headers"]["Intercom-Version"] == version
+
+
+@pytest.mark.parametrize("version", ["2.14", "2.17", "preview", ""])
+def test_a_version_the_client_does_not_speak_is_refused(version: str) -> None:
+    """The client reads the shapes of 2.15, 2.16 and Preview only: another version is a ValueError
+    naming them, before anything is sent."""
+    with pytest.raises(ValueError, match=r"one of 2\.15, 2\.16, Preview"):
+        IntercomClient(base_url=BASE_URL, token=TOKEN, api_version=version)
 
 
 async def test_given_session_is_used_and_left_open(mock_api: MockApi) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from ingest.api_versions import features_of
+from ingest.availability import UNSAID, Availability
 from ingest.emulator import RunningEmulator
 from ingest.errors import ConfigError, DocumentError
 from ingest.intercom import ArticleCreateRequest, IntercomClient
@@ -16,6 +18,7 @@ from ingest.targets.articles.planning import ArticlesPlanner
 from ingest.targets.articles.sending import ArticlesSender
 from ingest.targets.articles.settings import NAME, ArticlesSettings
 from ingest.targets.base import Sent
+from tests.targets.conftest import TOKEN
 from tests.targets.pages import create, page, update
 
 
@@ -77,17 +80,26 @@ async def test_prepare_makes_the_collections_the_plan_needs(
     assert store.book.intents() == []
 
 
+@pytest.mark.parametrize("version", ["2.15", "2.16", "Preview"])
 async def test_an_article_is_created_in_its_collection(
-    client: IntercomClient, store: TargetStore, emulator: RunningEmulator
+    store: TargetStore, emulator: RunningEmulator, version: str
 ) -> None:
-    """The article goes into the collection its folders name; its place is returned to be recorded
-    (and no availability: API 2.15 answers none)."""
-    sender = sender_for(client, store)
-    item = create(page("guides/setup.md", "Setup", "<p>Do this.</p>"))
-    await sender.prepare(plan_of(item))
-    sent = await sender.upsert(item)
+    """The article goes into the collection its folders name; its place is returned to be recorded,
+    with the availability its answer shows (the source's defaults, sent with it) from 2.16, and
+    none in 2.15, which answers none."""
+    async with IntercomClient(
+        base_url=emulator.base_url, token=TOKEN, max_attempts=1, api_version=version
+    ) as client:
+        planner = ArticlesPlanner(
+            ArticlesSettings(author_id=1, collection="Handbook"), features=features_of(version)
+        )
+        sender = ArticlesSender(planner, client, store)
+        item = create(page("guides/setup.md", "Setup", "<p>Do this.</p>"))
+        await sender.prepare(plan_of(item))
+        sent = await sender.upsert(item)
     (article,) = emulator.articles()
-    assert sent == Sent(str(article["id"]), Placement(collection=("Guides",)))
+    held = UNSAID if version == "2.15" else Availability(ai_agent=True, ai_copilot=True, ai_sales_agent=False)
+    assert sent == Sent(str(article["id"]), Placement(collection=("Guides",)), availability=held)
     assert names_by_id(emulator)[str(article["parent_id"])] == "Guides"
     assert (article["title"], article["description"]) == ("Setup", "Do this.")
     assert store.book.intents() == []

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from ingest.api_versions import features_of
 from ingest.plan import Action, Upsert
 from ingest.targets.external_pages.planning import ExternalPagesPlanner
 from tests.targets.pages import page
@@ -60,11 +61,14 @@ def test_the_hash_ignores_what_is_not_sent() -> None:
     assert PLANNER.request(original, 1).to_body() | {"source_id": 2} == PLANNER.request(original, 2).to_body()
 
 
-def test_availability_is_part_of_the_hash_and_of_the_settings_digest() -> None:
-    """Switching Fin or Copilot availability re-sends every page."""
-    other = ExternalPagesPlanner(url="https://docs.example.com", ai_agent=False)
-    assert other.payload_hash(page("guide.md")) != PLANNER.payload_hash(page("guide.md"))
-    assert other.settings_digest() != PLANNER.settings_digest()
+def test_in_2_15_availability_is_part_of_the_hash_and_of_the_settings_digest() -> None:
+    """In 2.15, whose only way to say it is the page's request, switching Fin or Copilot
+    availability re-sends every page (with bulk actions it does not: test_external_pages_availability)."""
+    features = features_of("2.15")
+    before = ExternalPagesPlanner(url="https://docs.example.com", features=features)
+    other = ExternalPagesPlanner(url="https://docs.example.com", ai_agent=False, features=features)
+    assert other.payload_hash(page("guide.md")) != before.payload_hash(page("guide.md"))
+    assert other.settings_digest() != before.settings_digest()
     moved = ExternalPagesPlanner(url="https://help.example.com")
     assert moved.settings_digest() != PLANNER.settings_digest()
     assert ExternalPagesPlanner(url="https://docs.example.com").settings_digest() == PLANNER.settings_digest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.api_versions import features_of
 from ingest.plan import Action, Upsert
 from ingest.targets.internal_articles.planning import InternalArticlesPlanner
 from ingest.targets.internal_articles.settings import InternalArticlesSettings
@@ -16,7 +17,7 @@ def with_settings(**changes: object) -> InternalArticlesPlanner:
 
 
 def test_documents_in_the_workspace_language_are_taken_others_skipped_with_the_reason() -> None:
-    """2.15 gives an internal article no locale of its own: a translation or a document in
+    """Intercom gives an internal article no locale of its own: a translation or a document in
     another language would be filed as English, so it is left out, saying why."""
     assert PLANNER.accepts(page("guide.md")) is None
     assert PLANNER.accepts(page("guide.fr.md")) == (
@@ -34,9 +35,18 @@ def test_default_locale_names_the_workspace_language() -> None:
 
 
 def test_the_request_is_the_page_with_author_and_owner() -> None:
-    """Title and HTML as converted; the owner is the author unless one is named; nothing else is sent."""
+    """Title and HTML as converted; the owner is the author unless one is named; from 2.16 (the
+    default) the table's availability too (Copilot only), and nothing else; in 2.15 nothing else."""
     request = PLANNER.request(page("guide.md", "Restart", "<p>Run it.</p>"))
-    assert request.to_body() == {"title": "Restart", "body": "<p>Run it.</p>", "author_id": 1, "owner_id": 1}
+    fields = {"title": "Restart", "body": "<p>Run it.</p>", "author_id": 1, "owner_id": 1}
+    assert request.to_body() == {
+        **fields,
+        "ai_chatbot_availability": False,
+        "ai_copilot_availability": True,
+        "ai_sales_agent_availability": False,
+    }
+    in_2_15 = InternalArticlesPlanner(SETTINGS, features_of("2.15"))
+    assert in_2_15.request(page("guide.md", "Restart", "<p>Run it.</p>")).to_body() == fields
     assert with_settings(owner_id=2).request(page("guide.md")).owner_id == 2
 
 

@@ -1,5 +1,5 @@
 """Internal articles, sending half: admins checked, one article per document however a create
-fails, updates by id, deletes as the policy says; every request within the 2.15 contract."""
+fails, updates by id, deletes as the policy says; every request within its version's contract."""
 
 from __future__ import annotations
 
@@ -271,7 +271,8 @@ async def test_deletes_follow_on_delete(
 async def test_every_request_keeps_the_contract(
     client: IntercomClient, store: TargetStore, emulator: RunningEmulator
 ) -> None:
-    """Admins, list, create, update and delete, as this target sends them, validate against 2.15."""
+    """Admins, list, create, update and delete, as this target sends them, validate against the
+    description of the version they are sent in (the default, 2.16)."""
     sender = sender_for(client, store, owner_id=2)
     await sender.prepare(Plan(source="docs", target=NAME))
     await existing(client, "Adopted", owner_id=2)

@@ -59,7 +59,7 @@ def test_the_table_is_read_by_its_model_with_its_defaults(tmp_path: Path) -> Non
         (
             'on_delete = "draft"',
             "sources.runbooks.internal_articles.on_delete: internal articles have no draft state in "
-            'Intercom API 2.15: "delete" the article or "keep" it',
+            'the Intercom API: "delete" the article or "keep" it',
         ),
         (
             "ai_copilot = true",
@@ -76,8 +76,10 @@ def test_the_table_is_read_by_its_model_with_its_defaults(tmp_path: Path) -> Non
     ],
 )
 def test_a_wrong_key_is_one_sentence_naming_it(tmp_path: Path, line: str, expected: str) -> None:
-    """What 2.15 cannot do (a draft, availability flags) says so; other mistakes name the key."""
-    assert error_for(tmp_path, CONFIG + line + "\n").startswith(expected)
+    """What the API cannot do says so (a draft in any version; availability flags in 2.15, spoken
+    here); other mistakes name the key."""
+    in_2_15 = CONFIG.replace("[intercom]\n", '[intercom]\napi_version = "2.15"\n', 1)
+    assert error_for(tmp_path, in_2_15 + line + "\n").startswith(expected)
 
 
 def test_the_target_needs_its_table(tmp_path: Path) -> None:

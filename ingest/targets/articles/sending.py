@@ -172,10 +172,10 @@ class ArticlesSender:
                 }
                 self._index = {}
                 async for article in self._api.list_articles():
-                    if article.id not in owned and article.parent_id is not None:
-                        self._index.setdefault((str(article.parent_id), article.title or ""), []).append(
-                            article.id
-                        )
+                    if article.id in owned:
+                        continue
+                    for collection_id in article.collection_ids:
+                        self._index.setdefault((collection_id, article.title or ""), []).append(article.id)
             # Documents may share a title in one collection: each adopts an article of its own.
             for found in self._index.get((parent_id, title), []):
                 if found not in self._claimed:

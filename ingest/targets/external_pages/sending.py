@@ -11,10 +11,11 @@ from ingest.availability import Availability
 from ingest.errors import NotFoundError
 from ingest.intercom import ContentImportSource, ExternalPage, IntercomClient
 from ingest.plan import AvailabilityChange, Deletion, Plan, Upsert
-from ingest.state import AdoptedPage, RememberedImportSource, TargetStore
+from ingest.state import RememberedImportSource, TargetStore
 from ingest.targets.access import prove_access
 from ingest.targets.availability import set_availability_request
 from ingest.targets.base import FindingKind, RemoteCheck, RemoteFinding, Sent
+from ingest.targets.external_pages.adoption import remote_pages
 from ingest.targets.external_pages.planning import ExternalPagesPlanner
 
 log = logging.getLogger("ingest.targets.external_pages")
@@ -167,15 +168,13 @@ class ExternalPagesSender:
         self._import_source_id, existed = await self._find_or_create(url)
         self._store.import_source.remember(self._import_source_id, url)
         if existed and self._store.count() == 0:
-            changed = await self._adopt_remote_pages() or changed
+            changed = await self._adopt_remote_pages(plan) or changed
         return changed
 
-    async def _adopt_remote_pages(self) -> bool:
-        adopted = [
-            AdoptedPage(page.external_id, page.id, page.title or page.external_id)
-            async for page in self._api.list_external_pages()
-            if page.source_id == self._import_source_id and page.external_id
-        ]
+    async def _adopt_remote_pages(self, plan: Plan) -> bool:
+        assert self._import_source_id is not None
+        planned = [item.page.external_id for item in plan.upserts]
+        adopted = await remote_pages(self._api, self._import_source_id, planned, source=self._source)
         if adopted:
             log.warning(
                 "source %s: state knows no page but Content Import Source %s holds %d; adopting them",

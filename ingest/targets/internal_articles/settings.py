@@ -1,13 +1,14 @@
 """``[sources.<name>.internal_articles]``: the internal articles target's own table.
 
-API 2.15 sets an internal article's title, body, author and owner, nothing else: no state
-(so no draft to retire an article into), no translations (each article is in the workspace's
-language), no availability. Intercom 2.16 adds ``ai_chatbot_availability`` (Fin, the AI
-Agent), ``ai_copilot_availability`` and ``ai_sales_agent_availability``, each *false* unless
-sent on create: they are this table's ``ai_agent``, ``ai_copilot`` and ``ai_sales_agent``,
-with defaults for knowledge customers never see (Copilot on, the customer-facing agent and Fin
-for sales off). With API 2.15 they are refused by name (:func:`check_version`),
-so nobody believes they were set.
+The Intercom API sets an internal article's title, body, author and owner and, from 2.16 (the
+default version), who may use it; nothing else in any version fin-ingest speaks: no state (so
+no draft to retire an article into), no translations (each article is in the workspace's
+language). 2.16's ``ai_chatbot_availability`` (Fin, the AI Agent), ``ai_copilot_availability``
+and ``ai_sales_agent_availability`` are each *false* unless sent on create: they are this
+table's ``ai_agent``, ``ai_copilot`` and ``ai_sales_agent``, with defaults for knowledge
+customers never see (Copilot on, the customer-facing agent and Fin for sales off). With API
+2.15, which cannot set them, they are refused by name (:func:`check_version`), so nobody
+believes they were set.
 """
 
 from __future__ import annotations
@@ -69,8 +70,7 @@ class InternalArticlesSettings(BaseModel):
     def _no_draft(cls, value: Any) -> Any:
         if value == "draft":
             raise ValueError(
-                "internal articles have no draft state in Intercom API 2.15: "
-                '"delete" the article or "keep" it'
+                'internal articles have no draft state in the Intercom API: "delete" the article or "keep" it'
             )
         return value
 
