@@ -322,3 +322,38 @@ async def test_docusaurus_a_field_shown_in_lists_edited_alone_updates_the_catego
     pages, sent, _ = await resynced(harness, {"docs/functions/split.md": edited})
     assert "split(text, sep)" in pages["docs/functions/index.md"]
     assert sent == {"docs/functions/split.md", "docs/functions/index.md"}
+
+
+async def test_mkdocs_a_snippet_in_a_post_s_excerpt_edited_alone_updates_the_blog_index(
+    harness: Harness,
+) -> None:
+    """The blog index shows the excerpt as the post's text writes it, its snippet included: the
+    snippet's new text reaches the index too."""
+    post = '---\ndate: 2024-05-01\n---\n# Hello\n\n--8<-- "notes/launch.md"\n\n<!-- more -->\n\nMore.\n'
+    files = {
+        "mkdocs.yml": BLOG["mkdocs.yml"] + "markdown_extensions:\n  - pymdownx.snippets\n",
+        "notes/launch.md": "We launched.\n",
+        "docs/blog/index.md": BLOG["docs/blog/index.md"],
+        "docs/blog/posts/hello.md": post,
+    }
+    before = await synced(harness, files)
+    assert "We launched." in before["docs/blog/index.md"]
+    pages, sent, _ = await resynced(harness, {"notes/launch.md": "We launched today.\n"})
+    assert "We launched today." in pages["docs/blog/index.md"]
+    assert sent == {"docs/blog/posts/hello.md", "docs/blog/index.md"}
+
+
+async def test_mkdocs_a_section_index_of_another_markdown_suffix_updates_its_list(harness: Harness) -> None:
+    """``index.markdown`` is its folder's index page as ``index.md`` is: its list shows the
+    child's new description."""
+    files = {
+        "mkdocs.yml": "site_name: Docs\nsite_url: https://docs.example.com/\n",
+        "docs/guide/index.markdown": "---\ntitle: Guide\n---\n",
+        "docs/guide/install.md": "---\ntitle: Install\ndescription: Get the binary.\n---\nDownload it.\n",
+    }
+    before = await synced(harness, files)
+    assert "Get the binary." in before["docs/guide/index.markdown"]
+    edited = files["docs/guide/install.md"].replace("the binary", "the signed binary")
+    pages, sent, _ = await resynced(harness, {"docs/guide/install.md": edited})
+    assert "Get the signed binary." in pages["docs/guide/index.markdown"]
+    assert sent == {"docs/guide/index.markdown"}
