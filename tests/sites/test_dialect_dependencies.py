@@ -181,6 +181,19 @@ async def test_mkdocs_the_blog_index_lists_every_post_wherever_post_dir_puts_the
     assert "docs/news/hello.md" not in site.listed_files("docs/guide/index.md")
 
 
+async def test_mkdocs_the_blog_index_shows_what_its_excerpts_include() -> None:
+    post = '---\ndate: 2024-05-01\n---\n# Hello\n\n--8<-- "notes/launch.md"\n'
+    files = {
+        **MKDOCS,
+        "mkdocs.yml": MKDOCS["mkdocs.yml"] + "markdown_extensions:\n  - pymdownx.snippets\n",
+        "notes/launch.md": "We launched.\n",
+        "docs/blog/posts/hello.md": post,
+    }
+    found = await reads(MkDocsDialect, files)
+    assert found.shows["docs/blog/index.md"] == {"notes/launch.md"}
+    assert found.shows["docs/blog/posts/hello.md"] == {"notes/launch.md"}
+
+
 async def test_mkdocs_pages_show_the_data_files_their_macros_read_and_the_snippets_appended() -> None:
     """A page rendering macros shows the plugin's and its own ``include_yaml`` files (a page
     without Jinja, or with ``render_macros: false``, none); ``auto_append`` files end every page."""

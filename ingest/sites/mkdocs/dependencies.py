@@ -2,7 +2,8 @@
 
 * From paths alone: a section's index page (``index.md``, ``README.md``) with no text of its
   own lists the pages below its folder with no other index page between (titles, descriptions);
-  the blog's index shows its posts' excerpts, wherever ``post_dir`` puts them.
+  the blog's index shows its posts' excerpts (and what they include), wherever ``post_dir``
+  puts them.
 * From the pages' text (:class:`ShownFiles`): a link reads its target's URL (a blog post's
   ``date``, ``slug``, ``categories``) and whether it is published; a snippet or include
   (``--8<--``, ``{!...!}``, ``{* ... *}`` and its variants, the ``auto_append`` files every page
@@ -27,7 +28,6 @@ from ingest.sites.mkdocs.config import MkDocsConfig
 from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
 from ingest.sites.mkdocs.links import PageAt
 from ingest.sites.mkdocs.macros import data_files, renders
-from ingest.sites.mkdocs.pages import front_matter
 
 #: Text that may include another file (pymdownx.snippets, markdown-include and its variants).
 MAY_INCLUDE = re.compile(r"-8<-|\{!|\{\*")
@@ -99,9 +99,9 @@ class ShownFiles:
         self._macros = macros
         self._refs = refs
 
-    async def of(self, path: str, text: str) -> Shown:
-        """What the page at ``path``, whose file holds ``text``, shows."""
-        front, body = front_matter(text)
+    async def of(self, path: str, front: Mapping[str, Any], body: str) -> Shown:
+        """What the page at ``path`` shows, its front matter ``front`` and its text ``body`` (the
+        blog index's with the excerpts it shows)."""
         files: set[str] = set()
         if self._macros is not None and renders(body, front, self._macros[1]):
             files.update(data_files(front, *self._macros))

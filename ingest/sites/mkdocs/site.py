@@ -34,7 +34,7 @@ from ingest.sites.mkdocs.autorefs import Autorefs
 from ingest.sites.mkdocs.blocks import BlockRewriter
 from ingest.sites.mkdocs.blog import Blog, post_date
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
-from ingest.sites.mkdocs.dependencies import SectionPages, Shown, ShownFiles, link_digest
+from ingest.sites.mkdocs.dependencies import SectionPages, ShownFiles, is_index, link_digest
 from ingest.sites.mkdocs.excerpts import excerpt
 from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
 from ingest.sites.mkdocs.layout import DocFile, Layout, canonical_locale, is_markdown, nav_titles
@@ -51,10 +51,11 @@ from ingest.sites.mkdocs.pages import (
 from ingest.sites.shown import listed_markdown
 from ingest.sites.slugs import github_slug, toc_slug, unique
 
-#: Bump when the dialect's output changes for the same input, so pages are read again.
-_VERSION = "mkdocs-2"
+#: Bump when the dialect's output changes for the same input, so pages are read again; with a
+#: reason, so that two branches bumping it at once conflict when merged rather than merge into
+#: one bump (as mkdocs-2 did: a site synced between the two merges kept the second's pages stale).
+_VERSION = "mkdocs-3: an index page of any Markdown suffix bounds its section"
 _GITHUB_SLUGIFIERS = ("pymdownx.slugs", "slugify_unicode", "uslugify", "gfm")
-_INDEXES = ("index.md", "README.md")
 
 
 class MkDocsSite:
@@ -99,7 +100,7 @@ class MkDocsSite:
     def listed_files(self, path: str) -> list[str]:
         """A section's index page: the pages it lists when it has no text of its own."""
         rel = self.layout.docs_relative(path)
-        if rel is None or posixpath.basename(rel) not in _INDEXES:
+        if rel is None or not is_index(rel):
             return []
         if self._sections is None:
             # Every Markdown file of docs_dir, excluded or not: listing one too many costs nothing.
@@ -121,8 +122,11 @@ class MkDocsSite:
         shows: dict[str, frozenset[str]] = {}
         digests: dict[str, str] = {}
         for path in sorted(links.pages):
-            text = await self._read_text(path)
-            shown = await shown_by.of(path, text) if text is not None else Shown()
+            text, doc = await self._read_text(path), self.layout.doc(path)
+            if text is None or doc is None:
+                continue
+            front, body = front_matter(text)
+            shown = await shown_by.of(path, front, await self._with_excerpts(doc, body))
             if shown.files:
                 shows[path] = shown.files
             if shown.references is not None:
@@ -144,8 +148,7 @@ class MkDocsSite:
         reason = self._unpublished(doc, front)
         if reason is not None:
             return NotAPage(reason)
-        if self.blog is not None and self.blog.is_index(doc.rel):
-            body = body.rstrip("\n") + "\n" + "".join(f"\n{item}" for item in await self._excerpts(doc))
+        body = await self._with_excerpts(doc, body)
         unknown: Counter[str] = Counter()
         if self._macros is not None:
             body = await expand_macros(body, front, self.config, self._macros, self._read_text, unknown)
@@ -215,6 +218,12 @@ class MkDocsSite:
             target = posixpath.relpath(child.rel, folder or ".")
             items.append(listed_page(title, target, description_of(front), shown))
         return "\n".join(items) or None
+
+    async def _with_excerpts(self, doc: DocFile, body: str) -> str:
+        """``body``, and when ``doc`` is the blog's index, the excerpts it shows below it."""
+        if self.blog is None or not self.blog.is_index(doc.rel):
+            return body
+        return body.rstrip("\n") + "\n" + "".join(f"\n{item}" for item in await self._excerpts(doc))
 
     async def _excerpts(self, index: DocFile) -> list[str]:
         """The excerpts the blog's index shows: one page of published posts, pinned first, newest first."""
