@@ -27,7 +27,7 @@ from ingest.sites.mkdocs.autorefs import Autorefs, references
 from ingest.sites.mkdocs.config import MkDocsConfig
 from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
 from ingest.sites.mkdocs.links import PageAt
-from ingest.sites.mkdocs.macros import data_files, renders
+from ingest.sites.mkdocs.macros import data_files, has_jinja, renders
 
 #: Text that may include another file (pymdownx.snippets, markdown-include and its variants).
 MAY_INCLUDE = re.compile(r"-8<-|\{!|\{\*")
@@ -98,6 +98,15 @@ class ShownFiles:
         self._exists = exists
         self._macros = macros
         self._refs = refs
+
+    def may_show(self, text: str) -> bool:
+        """Whether the page whose file holds ``text`` may show another file (cheap: nothing parsed)."""
+        return bool(
+            self._includes.auto_append
+            or MAY_INCLUDE.search(text)
+            or (self._macros is not None and has_jinja(text, self._macros[1]))
+            or (self._refs is not None and "][" in text)
+        )
 
     async def of(self, path: str, front: Mapping[str, Any], body: str) -> Shown:
         """What the page at ``path`` shows, its front matter ``front`` and its text ``body`` (the

@@ -83,7 +83,12 @@ def renders(body: str, front: Mapping[str, Any], options: Mapping[str, Any]) -> 
         options.get("render_by_default", True) is False and front.get("render_macros") is not True
     ):
         return False
-    return any(options.get(name, default) in body for name, default in _STARTS)
+    return has_jinja(body, options)
+
+
+def has_jinja(text: str, options: Mapping[str, Any]) -> bool:
+    """Whether ``text`` holds the start of a Jinja variable, block or comment."""
+    return any(options.get(name, default) in text for name, default in _STARTS)
 
 
 def data_files(front: Mapping[str, Any], config: MkDocsConfig, options: Mapping[str, Any]) -> list[str]:

@@ -122,11 +122,14 @@ class MkDocsSite:
         shows: dict[str, frozenset[str]] = {}
         digests: dict[str, str] = {}
         for path in sorted(links.pages):
-            text, doc = await self._read_text(path), self.layout.doc(path)
-            if text is None or doc is None:
+            text, rel = await self._read_text(path), self.layout.docs_relative(path)
+            on_blog_index = self.blog is not None and rel is not None and self.blog.is_index(rel)
+            # Most pages show nothing: they are told apart without parsing their front matter.
+            if text is None or not (on_blog_index or shown_by.may_show(text)):
                 continue
             front, body = front_matter(text)
-            shown = await shown_by.of(path, front, await self._with_excerpts(doc, body))
+            doc = self.layout.doc(path)
+            shown = await shown_by.of(path, front, await self._with_excerpts(doc, body) if doc else body)
             if shown.files:
                 shows[path] = shown.files
             if shown.references is not None:
