@@ -357,3 +357,32 @@ async def test_mkdocs_a_section_index_of_another_markdown_suffix_updates_its_lis
     pages, sent, _ = await resynced(harness, {"docs/guide/install.md": edited})
     assert "Get the signed binary." in pages["docs/guide/index.markdown"]
     assert sent == {"docs/guide/index.markdown"}
+
+
+# -- Confluence ---------------------------------------------------------------------------------
+
+CONFLUENCE = {
+    "DOCS/index.md": "Space Details:\n\nKey DOCS Name Product Docs Description Docs\n",
+    "DOCS/Home_10001.md": "# Product Docs : Home\n\nWelcome.\n",
+    "DOCS/Getting-Started_10002.md": (
+        "# Product Docs : Getting Started\n\n"
+        "Read [the news](Release-Notes_10004.html#ReleaseNotes-Version2).\n"
+    ),
+    "DOCS/Release-Notes_10004.md": "# Product Docs : Release Notes\n\n## Version 2\n\nFaster.\n",
+}
+
+
+async def test_confluence_a_heading_renamed_alone_updates_the_anchors_naming_it(harness: Harness) -> None:
+    """A link's Confluence anchor lands on the id the linked page's heading gets: the heading
+    renamed, the link keeps the anchor as written; the linked page's text edited otherwise, the
+    page linking to it is not read."""
+    before = await synced(harness, CONFLUENCE)
+    notes = f"{SITE_URL}DOCS/Release-Notes_10004.md"
+    assert f'href="{notes}#version-2"' in before["DOCS/Getting-Started_10002.md"]
+    edited = CONFLUENCE["DOCS/Release-Notes_10004.md"].replace("Faster.", "Much faster.")
+    _, sent, read = await resynced(harness, {"DOCS/Release-Notes_10004.md": edited})
+    assert (sent, read) == ({"DOCS/Release-Notes_10004.md"}, 1)
+    renamed = edited.replace("## Version 2", "## Second version")
+    pages, sent, _ = await resynced(harness, {"DOCS/Release-Notes_10004.md": renamed})
+    assert f'href="{notes}#ReleaseNotes-Version2"' in pages["DOCS/Getting-Started_10002.md"]
+    assert sent == {"DOCS/Release-Notes_10004.md", "DOCS/Getting-Started_10002.md"}
