@@ -132,7 +132,8 @@ MACROS = {
     "docs/about.md": "# About\n\nWho we are.\n",
     "docs/install.md": "# Install\n\nGet version {{ version }}.\n",
     "docs/limits.md": (
-        "---\ninclude_yaml:\n  - data/limits.yml\n---\n# Limits\n\nUp to {{ max_users }} users.\n"
+        "---\ninclude_yaml:\n  limits: data/limits.yml\n---\n"
+        "# Limits\n\nUp to {{ limits.max_users }} users.\n"
     ),
 }
 
