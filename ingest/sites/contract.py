@@ -201,6 +201,11 @@ class CrossPageReads:
     #: Pages that show other pages as only their text says and that cannot be told which (a
     #: shortcode listing the section it names, a card list): read again when any file changes.
     shows_any: frozenset[str] = frozenset()
+    #: Page by page, a digest of what it reads of other pages that no file's fingerprint says
+    #: exactly (which page holds the heading an autorefs reference names): it folds into its
+    #: fingerprint, so that the page is read again when that changes, and not on every edit of
+    #: the pages it might concern.
+    digests: Mapping[str, str] = field(default_factory=dict)
 
 
 @runtime_checkable

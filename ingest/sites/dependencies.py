@@ -8,10 +8,11 @@ front matter gives it, an include or embed shows another page's text. A site tha
 
 * the fingerprints of the files it lists, known from paths alone (its section's pages): at
   every scan, at no cost;
-* the site's link digest (every page's URL), the fingerprints of the files its text shows, and,
-  for a page showing other pages in a way its site cannot tell, a digest of every file: found
-  by reading the pages, which is done only when some file changed since the scan the connector
-  remembers (:class:`Remembered`, kept as its checkpoint). An unchanged source reads nothing;
+* the site's link digest (every page's URL), the fingerprints of the files its text shows, a
+  digest of what else it reads (where its autorefs references link), and, for a page showing
+  other pages in a way its site cannot tell, a digest of every file: found by reading the
+  pages, which is done only when some file changed since the scan the connector remembers
+  (:class:`Remembered`, kept as its checkpoint). An unchanged source reads nothing;
   a scan after a change reads what the run reads anyway to convert the changed pages.
 """
 
@@ -28,7 +29,9 @@ from ingest.sites.source import fold
 
 #: Bumped when what is remembered, how pages are folded, or what a dialect says its pages read
 #: of each other changes: a checkpoint of an older release is then found again, not trusted.
-_VERSION = "site-dependencies/1"
+#: Each bump names why, so that two branches bumping it at once conflict when merged instead of
+#: merging into one bump (a user who ran either would then not find the other's reads).
+_VERSION = "site-dependencies/2: digests; MkDocs blog posts, include_yaml, auto_append, autorefs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,7 @@ class Remembered:
                 "links": self.reads.links,
                 "shows": {page: sorted(shown) for page, shown in sorted(self.reads.shows.items())},
                 "shows_any": sorted(self.reads.shows_any),
+                "digests": dict(sorted(self.reads.digests.items())),
             },
             separators=(",", ":"),
         )
@@ -59,15 +63,20 @@ class Remembered:
             return None
         if not isinstance(value, dict) or value.get("version") != _VERSION:
             return None
-        files, links, shows, shows_any = (value.get(key) for key in ("files", "links", "shows", "shows_any"))
+        files, links, shows, shows_any, digests = (
+            value.get(key) for key in ("files", "links", "shows", "shows_any", "digests")
+        )
         if not (isinstance(files, str) and isinstance(links, str) and isinstance(shows, dict)):
             return None
         if not isinstance(shows_any, list) or not all(isinstance(item, list) for item in shows.values()):
+            return None
+        if not isinstance(digests, dict):
             return None
         reads = CrossPageReads(
             links=links,
             shows={str(page): frozenset(map(str, shown)) for page, shown in shows.items()},
             shows_any=frozenset(map(str, shows_any)),
+            digests={str(page): str(digest) for page, digest in digests.items()},
         )
         return cls(files, reads)
 
@@ -101,6 +110,8 @@ async def folded_page_refs(
     for path in pages:
         shown = sorted({*site.listed_files(path), *reads.shows.get(path, ())} - {path})
         parts = [structure, reads.links, *(f"{each}\0{fingerprints.get(each, '')}" for each in shown)]
+        if path in reads.digests:
+            parts.append(f"reads\0{reads.digests[path]}")
         if path in reads.shows_any:
             parts.append(files)
         refs.append(DocumentRef(path, fold(fingerprints[path], "\n".join(parts))))

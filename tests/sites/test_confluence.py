@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from ingest.sites import Dialect, NotAPage, PreparedPage, ResolvedLink, Role, Site, SiteFiles, SiteSettings
+from ingest.sites import (
+    Dialect,
+    NotAPage,
+    PreparedPage,
+    ResolvedLink,
+    Role,
+    Site,
+    SiteDependencies,
+    SiteFiles,
+    SiteSettings,
+)
 from ingest.sites.confluence import ConfluenceDialect, ConfluenceSite, page_id_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "confluence"
@@ -313,3 +323,21 @@ async def test_pandoc_attributes_are_kept_and_counted() -> None:
     page = await prepare(await open_site(), "DOCS/Getting-Started_10002.md", body)
     assert page.body == body
     assert dict(page.unknown) == {"pandoc:attributes": 2}
+
+
+async def test_a_page_s_anchored_links_fold_where_they_land() -> None:
+    """A page whose links name a Confluence anchor reads the linked page's heading ids: its digest
+    changes when the heading is renamed, not when the linked page's text changes otherwise; a
+    page without such links has none."""
+    notes, started = "DOCS/Release-Notes_10004.md", "DOCS/Getting-Started_10002.md"
+    text = (FIXTURE / notes).read_text(encoding="utf-8")
+
+    async def digests(edited: str) -> dict[str, str]:
+        site = await open_site(**{notes: edited})
+        assert isinstance(site, SiteDependencies)
+        return dict((await site.cross_page_reads()).digests)
+
+    found = await digests(text)
+    assert started in found and notes not in found
+    assert await digests(text.replace("these notes", "the notes")) == found
+    assert (await digests(text.replace("## Version 2", "## Second")))[started] != found[started]

@@ -166,6 +166,88 @@ async def test_mkdocs_pages_show_the_files_they_include_and_links_read_post_urls
     assert (await reads(MkDocsDialect, reworded)).links == found.links
 
 
+async def test_mkdocs_the_blog_index_lists_every_post_wherever_post_dir_puts_them() -> None:
+    """The posts' excerpts are on the blog index, also when ``post_dir`` is outside ``blog_dir``
+    or a folder between holds an index page of its own."""
+    site = await dependent(MkDocsDialect, {**MKDOCS, "docs/blog/posts/index.md": "# All posts\n"})
+    assert "docs/blog/posts/hello.md" in site.listed_files("docs/blog/index.md")
+    outside = {
+        **{path: text for path, text in MKDOCS.items() if "/posts/" not in path},
+        "mkdocs.yml": "site_name: Docs\nplugins:\n  - blog:\n      post_dir: news\n",
+        "docs/news/hello.md": MKDOCS["docs/blog/posts/hello.md"],
+    }
+    site = await dependent(MkDocsDialect, outside)
+    assert "docs/news/hello.md" in site.listed_files("docs/blog/index.md")
+    assert "docs/news/hello.md" not in site.listed_files("docs/guide/index.md")
+
+
+async def test_mkdocs_the_blog_index_shows_what_its_excerpts_include() -> None:
+    post = '---\ndate: 2024-05-01\n---\n# Hello\n\n--8<-- "notes/launch.md"\n'
+    files = {
+        **MKDOCS,
+        "mkdocs.yml": MKDOCS["mkdocs.yml"] + "markdown_extensions:\n  - pymdownx.snippets\n",
+        "notes/launch.md": "We launched.\n",
+        "docs/blog/posts/hello.md": post,
+    }
+    found = await reads(MkDocsDialect, files)
+    assert found.shows["docs/blog/index.md"] == {"notes/launch.md"}
+    assert found.shows["docs/blog/posts/hello.md"] == {"notes/launch.md"}
+
+
+async def test_mkdocs_pages_show_the_data_files_their_macros_read_and_the_snippets_appended() -> None:
+    """A page rendering macros shows the plugin's and its own ``include_yaml`` files (a page
+    without Jinja, or with ``render_macros: false``, none); ``auto_append`` files end every page."""
+    files = {
+        "mkdocs.yml": (
+            "site_name: Docs\nplugins:\n  - macros:\n      include_yaml:\n        - data/release.yml\n"
+            "markdown_extensions:\n  - pymdownx.snippets:\n      auto_append:\n        - notes/support.md\n"
+        ),
+        "data/release.yml": "version: 1\n",
+        "data/limits.yml": "users: 5\n",
+        "notes/support.md": "Write to us.\n",
+        "docs/install.md": "# Install\n\nVersion {{ version }}.\n",
+        "docs/limits.md": "---\ninclude_yaml:\n  - data/limits.yml\n---\n{{ users }} users.\n",
+        "docs/raw.md": "---\nrender_macros: false\n---\n{{ version }} as written.\n",
+        "docs/plain.md": "# Plain\n",
+    }
+    found = await reads(MkDocsDialect, files)
+    assert found.shows == {
+        "docs/install.md": {"data/release.yml", "notes/support.md"},
+        "docs/limits.md": {"data/release.yml", "data/limits.yml", "notes/support.md"},
+        "docs/raw.md": {"notes/support.md"},
+        "docs/plain.md": {"notes/support.md"},
+    }
+
+
+AUTOREFS = {
+    "mkdocs.yml": "site_name: Docs\nplugins:\n  - autorefs\n",
+    "docs/about.md": "# About\n",
+    "docs/api.md": "# API\n\n::: app.Client\n",
+    "docs/setup.md": "# Setup\n\n## Install it\n\nDownload it.\n",
+    "docs/usage.md": "# Usage\n\n[Install][install-it] a [client][app.Client.get].\n\n[own]: https://example.com\n",
+}
+
+
+async def test_mkdocs_autorefs_read_where_the_references_link_not_the_pages_text() -> None:
+    """A page's digest changes when a heading it names is renamed or an earlier page gains it,
+    not when the page holding it changes otherwise; pages making no reference have none."""
+    found = await reads(MkDocsDialect, AUTOREFS)
+    assert set(found.digests) == {"docs/usage.md"} and found.shows == {}
+    setup = AUTOREFS["docs/setup.md"]
+    for unchanged in (
+        {"docs/setup.md": setup.replace("Download it.", "Download it now.")},
+        {"docs/api.md": "# API\n\nThe client.\n\n::: app.Client\n"},
+        {"docs/about.md": "# About\n\n## Install\n"},
+    ):
+        assert (await reads(MkDocsDialect, {**AUTOREFS, **unchanged})).digests == found.digests
+    for moved in (
+        {"docs/setup.md": setup.replace("Install it", "Get it")},
+        {"docs/about.md": "# About\n\n## Install it\n"},
+        {"docs/about.md": "# About\n\n::: app.Client.get\n"},
+    ):
+        assert (await reads(MkDocsDialect, {**AUTOREFS, **moved})).digests != found.digests
+
+
 OBSIDIAN = {
     ".obsidian/app.json": "{}",
     "Welcome.md": "![[Guide]]\n\nSee [[Other#Setup]].\n",

@@ -332,6 +332,26 @@ async def test_an_empty_section_page_lists_its_pages_or_is_left_out() -> None:
     assert isinstance(result, NotAPage) and "no content of its own" in result.reason
 
 
+async def test_an_index_page_of_any_markdown_suffix_is_its_section_s_page() -> None:
+    """``index.markdown`` is its folder's page as ``index.md`` is: it lists the pages below it,
+    and the section above lists it, not them (MkDocs names every Markdown suffix's index so)."""
+    files = MemoryFiles(
+        {
+            "mkdocs.yml": "site_name: X\n",
+            "docs/guides/index.md": "# Guides\n",
+            "docs/guides/more/index.markdown": "# More\n",
+            "docs/guides/more/deep.md": "# Deep\n\nText.\n",
+        }
+    )
+    site = await open_site(files)
+    listed = await page(site, files, "docs/guides/index.md")
+    assert listed.body == "# Guides\n\n- [More](<more/index.markdown>)\n"
+    listed = await page(site, files, "docs/guides/more/index.markdown")
+    assert listed.body == "# More\n\n- [Deep](<deep.md>)\n"
+    assert site.listed_files("docs/guides/more/index.markdown") == ["docs/guides/more/deep.md"]
+    assert site.listed_files("docs/guides/index.md") == ["docs/guides/more/index.markdown"]
+
+
 async def test_a_redirect_page_is_not_a_page() -> None:
     files = MemoryFiles(
         {"mkdocs.yml": "site_name: X\n", "docs/old.md": "---\ntemplate: redirect.html\nlocation: new/\n---\n"}

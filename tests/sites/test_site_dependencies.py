@@ -32,6 +32,7 @@ class ListingSite:
 
     def __init__(self) -> None:
         self.urls = "a b"
+        self.where = "b.md#setup"
         self.asked = 0
 
     def role(self, path: str) -> Role:
@@ -57,7 +58,10 @@ class ListingSite:
     async def cross_page_reads(self) -> CrossPageReads:
         self.asked += 1
         return CrossPageReads(
-            links=self.urls, shows={"a.md": frozenset({"b.md"})}, shows_any=frozenset({"all.md"})
+            links=self.urls,
+            shows={"a.md": frozenset({"b.md"})},
+            shows_any=frozenset({"all.md"}),
+            digests={"guide/c.md": self.where},
         )
 
 
@@ -119,6 +123,16 @@ async def test_links_read_otherwise_change_every_page() -> None:
     assert changed(before, after) == {path for path in FILES if path.endswith(".md")}
 
 
+async def test_what_a_page_reads_otherwise_changes_that_page_alone() -> None:
+    """``guide/c.md``'s reference now links elsewhere (another page gained the heading it names):
+    it is read again, and the page that gained the heading; the others are not."""
+    site = ListingSite()
+    before = await folded(site, FILES)
+    site.where = "a.md#setup"
+    after = await folded(site, {**FILES, "a.md": "2"})
+    assert changed(before, after) == {"a.md", "guide/c.md", "index.md", "all.md"}
+
+
 async def test_what_was_remembered_is_not_found_again_while_no_file_changed() -> None:
     """Remembered from an unchanged source: the same fingerprints, nothing read; a file changed
     (or something else remembered): the pages are read again."""
@@ -142,10 +156,15 @@ async def test_what_was_remembered_is_not_found_again_while_no_file_changed() ->
 
 
 def test_what_is_remembered_reads_back_as_it_was() -> None:
-    reads = CrossPageReads("links", {"a.md": frozenset({"b.md", "c.md"})}, frozenset({"all.md"}))
+    reads = CrossPageReads(
+        "links", {"a.md": frozenset({"b.md", "c.md"})}, frozenset({"all.md"}), {"c.md": "digest"}
+    )
     remembered = Remembered("files", reads)
     assert Remembered.loads(remembered.dumps()) == remembered
     assert Remembered.loads('{"version": "site-dependencies/1", "files": 1}') is None
+    # What the release before digests remembered: found again, so that their pages are read once.
+    before_digests = '{"version":"site-dependencies/1","files":"f","links":"l","shows":{},"shows_any":[]}'
+    assert Remembered.loads(before_digests) is None
     assert Remembered.loads("[]") is None
 
 

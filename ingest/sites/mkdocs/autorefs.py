@@ -61,28 +61,50 @@ class Autorefs:
     def rewrite(self, text: str, page: str) -> str:
         """``text`` (of the page at the docs-relative ``page``) with its references to identifiers
         it does not define linked to where the site documents them."""
-        defined = {_label(match["label"]) for match in _DEFINITION.finditer(text)}
         if "][" not in text:
             return text
         folder = posixpath.dirname(page)
 
-        def link(text: str, written: str, whole: str) -> str:
-            identifier = written.strip() or _plain(text)
-            if _label(identifier) in defined:
-                return whole
+        def link(text: str, identifier: str, whole: str) -> str:
             target = self.page_of(identifier)
             if target is None:
                 return whole
             where = posixpath.relpath(target, folder or ".") if target != page else ""
             return f"[{text}](<{where}#{identifier}>)"
 
-        out = []
-        fence: Fence | None = None
-        for line in text.split("\n"):
-            was_fenced = fence is not None
-            fence = track_fence(line, fence)
-            out.append(line if was_fenced or fence is not None or "][" not in line else _linked(line, link))
-        return "\n".join(out)
+        return _with_references(text, link)
+
+
+def references(text: str) -> set[str]:
+    """The identifiers ``text`` refers to without defining them: those :meth:`Autorefs.rewrite`
+    looks up on other pages."""
+    found: set[str] = set()
+
+    def collect(text: str, identifier: str, whole: str) -> str:
+        found.add(identifier)
+        return whole
+
+    if "][" in text:
+        _with_references(text, collect)
+    return found
+
+
+def _with_references(text: str, link: Callable[[str, str, str], str]) -> str:
+    """``text`` with each reference to an identifier it does not define, outside fenced code,
+    replaced by what ``link(text, identifier, whole)`` says."""
+    defined = {_label(match["label"]) for match in _DEFINITION.finditer(text)}
+
+    def undefined(text: str, written: str, whole: str) -> str:
+        identifier = written.strip() or _plain(text)
+        return whole if _label(identifier) in defined else link(text, identifier, whole)
+
+    out = []
+    fence: Fence | None = None
+    for line in text.split("\n"):
+        was_fenced = fence is not None
+        fence = track_fence(line, fence)
+        out.append(line if was_fenced or fence is not None or "][" not in line else _linked(line, undefined))
+    return "\n".join(out)
 
 
 def _linked(line: str, link: Callable[[str, str, str], str]) -> str:

@@ -157,7 +157,9 @@ class Layout:
             parent = posixpath.dirname(parent)
         while parent != folder:
             if any(
-                self.source_path(posixpath.join(parent, f"{n}.md")) in self.paths for n in ("index", "README")
+                self.source_path(posixpath.join(parent, name + suffix)) in self.paths
+                for name in ("index", "README")
+                for suffix in MARKDOWN_SUFFIXES
             ):
                 return False
             parent = posixpath.dirname(parent)

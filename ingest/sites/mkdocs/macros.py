@@ -65,11 +65,7 @@ async def expand_macros(
     unknown: Counter[str],
 ) -> str:
     """``body`` (of a page with front matter ``front``) as the plugin renders it."""
-    if front.get("render_macros") is False or (
-        options.get("render_by_default", True) is False and front.get("render_macros") is not True
-    ):
-        return body
-    if not any(options.get(name, default) in body for name, default in _STARTS):
+    if not renders(body, front, options):
         return body
     extra = dict(config.extra)
     variables: dict[str, Any] = {**extra, "extra": extra, "config": dict(config.raw)}
@@ -78,6 +74,28 @@ async def expand_macros(
     variables.update(front)
     variables["page"] = {"meta": dict(front), "title": front.get("title")}
     return render(body, variables, unknown, options)
+
+
+def renders(body: str, front: Mapping[str, Any], options: Mapping[str, Any]) -> bool:
+    """Whether the plugin renders ``body`` (of a page with front matter ``front``) as a template
+    (it holds Jinja, and neither the page nor ``render_by_default`` turns rendering off)."""
+    if front.get("render_macros") is False or (
+        options.get("render_by_default", True) is False and front.get("render_macros") is not True
+    ):
+        return False
+    return has_jinja(body, options)
+
+
+def has_jinja(text: str, options: Mapping[str, Any]) -> bool:
+    """Whether ``text`` holds the start of a Jinja variable, block or comment."""
+    return any(options.get(name, default) in text for name, default in _STARTS)
+
+
+def data_files(front: Mapping[str, Any], config: MkDocsConfig, options: Mapping[str, Any]) -> list[str]:
+    """The source paths of the YAML files ``include_yaml`` names for a page with front matter
+    ``front`` (the plugin's and the page's): what the page's variables are read from."""
+    named = [*_named_files(options.get("include_yaml")), *_named_files(front.get("include_yaml"))]
+    return [config.path(path) for _, path in named]
 
 
 def render(
@@ -136,15 +154,8 @@ def _lenient(unknown: Counter[str]) -> type[jinja2.Undefined]:
 async def _yaml_data(include: Any, config: MkDocsConfig, read: Reader) -> dict[str, Any]:
     """The variables ``include_yaml`` makes: a mapping's files under its keys, a list's files'
     keys at the top; files missing or not a mapping of YAML give nothing."""
-    named: list[tuple[str | None, str]]
-    if isinstance(include, Mapping):
-        named = [(str(key), str(path)) for key, path in include.items()]
-    elif isinstance(include, list):
-        named = [(None, str(path)) for path in include]
-    else:
-        return {}
     data: dict[str, Any] = {}
-    for key, path in named:
+    for key, path in _named_files(include):
         text = await read(config.path(path))
         try:
             loaded = yaml.safe_load(text) if text is not None else None
@@ -157,6 +168,15 @@ async def _yaml_data(include: Any, config: MkDocsConfig, read: Reader) -> dict[s
         else:
             data[key] = loaded
     return data
+
+
+def _named_files(include: Any) -> list[tuple[str | None, str]]:
+    """``include_yaml``'s files: a mapping's with their keys, a list's with None."""
+    if isinstance(include, Mapping):
+        return [(str(key), str(path)) for key, path in include.items()]
+    if isinstance(include, list):
+        return [(None, str(path)) for path in include]
+    return []
 
 
 def reduce_macros(text: str, variables: Mapping[str, Any], unknown: Counter[str]) -> str:

@@ -65,6 +65,12 @@ def multimarkdown_meta(body: str) -> tuple[dict[str, Any], str]:
     return meta, "\n".join(lines[index:]).lstrip("\n")
 
 
+def front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """A page's front matter (YAML, else meta lines) and the body after it."""
+    front, body = yaml_front_matter(text)
+    return (front, body) if front else multimarkdown_meta(body)
+
+
 def has_content(text: str, title: str) -> bool:
     """Whether ``text`` shows anything beyond an opening ``# Heading`` saying ``title`` (HTML
     comments and link reference definitions, such as those ``auto_append`` adds, show nothing)."""

@@ -34,7 +34,7 @@ from ingest.sites.mkdocs.autorefs import Autorefs
 from ingest.sites.mkdocs.blocks import BlockRewriter
 from ingest.sites.mkdocs.blog import Blog, post_date
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
-from ingest.sites.mkdocs.dependencies import MAY_INCLUDE, SectionPages, link_digest
+from ingest.sites.mkdocs.dependencies import SectionPages, ShownFiles, is_index, link_digest
 from ingest.sites.mkdocs.excerpts import excerpt
 from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
 from ingest.sites.mkdocs.layout import DocFile, Layout, canonical_locale, is_markdown, nav_titles
@@ -43,18 +43,19 @@ from ingest.sites.mkdocs.macros import expand_macros, macros_options
 from ingest.sites.mkdocs.pages import (
     decode,
     first_heading,
+    front_matter,
     has_content,
     metadata,
     multimarkdown_meta,
-    yaml_front_matter,
 )
 from ingest.sites.shown import listed_markdown
 from ingest.sites.slugs import github_slug, toc_slug, unique
 
-#: Bump when the dialect's output changes for the same input, so pages are read again.
-_VERSION = "mkdocs-2"
+#: Bump when the dialect's output changes for the same input, so pages are read again; with a
+#: reason, so that two branches bumping it at once conflict when merged rather than merge into
+#: one bump (as mkdocs-2 did: a site synced between the two merges kept the second's pages stale).
+_VERSION = "mkdocs-3: an index page of any Markdown suffix bounds its section"
 _GITHUB_SLUGIFIERS = ("pymdownx.slugs", "slugify_unicode", "uslugify", "gfm")
-_INDEXES = ("index.md", "README.md")
 
 
 class MkDocsSite:
@@ -80,6 +81,7 @@ class MkDocsSite:
         self._autorefs_on = config.plugin("autorefs", "mkdocstrings") is not None
         self._refs: Autorefs | None = None
         self._sections: SectionPages | None = None
+        self._posts: list[str] = []
         critic = config.extension("pymdownx.critic") or {}
         self._critic_mode = str(critic.get("mode", "view"))
         self._callouts = config.extension("callouts", "markdown_callouts") is not None
@@ -98,31 +100,41 @@ class MkDocsSite:
     def listed_files(self, path: str) -> list[str]:
         """A section's index page: the pages it lists when it has no text of its own."""
         rel = self.layout.docs_relative(path)
-        if rel is None or posixpath.basename(rel) not in _INDEXES:
+        if rel is None or not is_index(rel):
             return []
         if self._sections is None:
             # Every Markdown file of docs_dir, excluded or not: listing one too many costs nothing.
             relatives = {each: self.layout.docs_relative(each) for each in sorted(self.layout.paths)}
             docs = {each: found for each, found in relatives.items() if found and is_markdown(found)}
             self._sections = SectionPages(docs)
-        return self._sections.of(path, rel)
+            self._posts = [each for each in docs if (doc := self.layout.doc(each)) and self._is_post(doc)]
+        listed = self._sections.of(path, rel)
+        if self.blog is not None and self.blog.is_index(rel):
+            return sorted({*listed, *self._posts})  # the excerpts it shows
+        return listed
 
     async def cross_page_reads(self) -> CrossPageReads:
         links = await self.links()
         assert isinstance(links, MkDocsLinks)
+        macros = (self.config, self._macros) if self._macros is not None else None
+        refs = await self._autorefs() if self._autorefs_on else None
+        shown_by = ShownFiles(self.includes, self._read_text, self._exists, macros, refs)
         shows: dict[str, frozenset[str]] = {}
+        digests: dict[str, str] = {}
         for path in sorted(links.pages):
-            text = await self._read_text(path)
-            if text is None or not MAY_INCLUDE.search(text):
+            text, rel = await self._read_text(path), self.layout.docs_relative(path)
+            on_blog_index = self.blog is not None and rel is not None and self.blog.is_index(rel)
+            # Most pages show nothing: they are told apart without parsing their front matter.
+            if text is None or not (on_blog_index or shown_by.may_show(text)):
                 continue
-            _, body = yaml_front_matter(text)
-            try:
-                expansion = await Includer(self.includes, self._read_text, self._exists, path).expand(body)
-            except IncludeProblem:
-                continue  # the page fails to prepare, whatever its includes hold
-            if expansion.included:
-                shows[path] = frozenset(expansion.included)
-        return CrossPageReads(links=link_digest(links.pages), shows=shows)
+            front, body = front_matter(text)
+            doc = self.layout.doc(path)
+            shown = await shown_by.of(path, front, await self._with_excerpts(doc, body) if doc else body)
+            if shown.files:
+                shows[path] = shown.files
+            if shown.references is not None:
+                digests[path] = shown.references
+        return CrossPageReads(links=link_digest(links.pages), shows=shows, digests=digests)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -139,8 +151,7 @@ class MkDocsSite:
         reason = self._unpublished(doc, front)
         if reason is not None:
             return NotAPage(reason)
-        if self.blog is not None and self.blog.is_index(doc.rel):
-            body = body.rstrip("\n") + "\n" + "".join(f"\n{item}" for item in await self._excerpts(doc))
+        body = await self._with_excerpts(doc, body)
         unknown: Counter[str] = Counter()
         if self._macros is not None:
             body = await expand_macros(body, front, self.config, self._macros, self._read_text, unknown)
@@ -211,6 +222,12 @@ class MkDocsSite:
             items.append(listed_page(title, target, description_of(front), shown))
         return "\n".join(items) or None
 
+    async def _with_excerpts(self, doc: DocFile, body: str) -> str:
+        """``body``, and when ``doc`` is the blog's index, the excerpts it shows below it."""
+        if self.blog is None or not self.blog.is_index(doc.rel):
+            return body
+        return body.rstrip("\n") + "\n" + "".join(f"\n{item}" for item in await self._excerpts(doc))
+
     async def _excerpts(self, index: DocFile) -> list[str]:
         """The excerpts the blog's index shows: one page of published posts, pinned first, newest first."""
         assert self.blog is not None
@@ -219,7 +236,7 @@ class MkDocsSite:
             doc = self.layout.doc(path)
             if doc is None or not self._is_post(doc):
                 continue
-            front, body = _front_matter(await self._read_text(doc.path) or "")
+            front, body = front_matter(await self._read_text(doc.path) or "")
             created = post_date(front.get("date"))
             if created is not None and self._unpublished(doc, front) is None:
                 posts.append((front.get("pin") is True, created, doc, front, body))
@@ -301,7 +318,7 @@ class MkDocsSite:
         return pages
 
     async def _front_and_title(self, doc: DocFile) -> tuple[Mapping[str, Any], str]:
-        front, body = _front_matter(await self._read_text(doc.path) or "")
+        front, body = front_matter(await self._read_text(doc.path) or "")
         return front, self._title(doc, front, body)
 
     async def _autorefs(self) -> Autorefs:
@@ -326,9 +343,3 @@ class MkDocsSite:
         if any(marker in name for marker in _GITHUB_SLUGIFIERS):
             return lambda text, taken: unique(github_slug(text), taken, separator="_")
         return toc_slug
-
-
-def _front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """A page's front matter (YAML, else meta lines) and the body after it."""
-    front, body = yaml_front_matter(text)
-    return (front, body) if front else multimarkdown_meta(body)
