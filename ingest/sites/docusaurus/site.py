@@ -54,6 +54,10 @@ _SETEXT_TITLE = re.compile(r"(?P<title>[^\n]+)\n=+[ \t]*(?:\n|$)")
 _HEADING_ID = re.compile(r"[ \t]*\{#[^}\s]+\}[ \t]*$")
 _FRONT = re.compile(r"---[ \t]*\n(?P<yaml>.*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|$)", re.DOTALL)
 
+#: Part of every page's fingerprint: a change of what pages read as says why, so two parallel
+#: bumps conflict rather than merge into one.
+_VERSION = "docusaurus-2: code-block titles, :emoji: codes, titles of a second docs plugin"
+
 
 class DocusaurusSite:
     """Implements :class:`ingest.sites.contract.Site` for one Docusaurus site."""
@@ -101,7 +105,7 @@ class DocusaurusSite:
         return Role.OTHER
 
     def structure_digest(self, fingerprints: Mapping[str, str]) -> str:
-        return structure_digest("docusaurus", self.settings, self.config_files, fingerprints, self.role)
+        return structure_digest(_VERSION, self.settings, self.config_files, fingerprints, self.role)
 
     def listed_files(self, path: str) -> list[str]:
         """A category index page's cards: the pages of its folder and its subfolders' index pages."""
