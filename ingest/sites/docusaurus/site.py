@@ -54,8 +54,8 @@ _SETEXT_TITLE = re.compile(r"(?P<title>[^\n]+)\n=+[ \t]*(?:\n|$)")
 _HEADING_ID = re.compile(r"[ \t]*\{#[^}\s]+\}[ \t]*$")
 _FRONT = re.compile(r"---[ \t]*\n(?P<yaml>.*?)\n?(?:---|\.\.\.)[ \t]*(?:\n|$)", re.DOTALL)
 
-#: Part of every page's fingerprint: a change of what pages read as says why, so two parallel
-#: bumps conflict rather than merge into one.
+#: Folded into every page's fingerprint: bump it, saying why, when the text pages read as changes
+#: (the reason makes two parallel bumps conflict in git rather than merge into one).
 _VERSION = "docusaurus-2: code-block titles, :emoji: codes, titles of a second docs plugin"
 
 
