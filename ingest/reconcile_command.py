@@ -96,7 +96,9 @@ def _total(run: ReconcileRun, *, fix: bool) -> str:
     if fix:
         repaired = sum(not finding.still_there for finding in findings)
         line += f"; repaired {repaired}, left {len(findings) - repaired}"
-    return line + (f"; drift left in {drifted}" if drifted else "; no drift left" if findings else "")
+    return line + (
+        f"; drift left in {drifted} target(s)" if drifted else "; no drift left" if findings else ""
+    )
 
 
 def _reads(count: int) -> str:

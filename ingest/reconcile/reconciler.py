@@ -187,5 +187,5 @@ async def reconcile_sources(
                     )
             if locked and len(locked) == len(sources):
                 raise locked[0]
-            run.reads = client.sent("GET")
+    run.reads = sum(report.reads for report in run.reports)
     return run
