@@ -3,12 +3,18 @@ only, repaired by --fix through an ordinary run, and nothing left for the next r
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from contract import validate_recorded
 
+from ingest.config import Source
+from ingest.connector import Connector
+from ingest.document import DocumentRef
+from ingest.errors import ConnectorError
 from ingest.reconcile import Outcome
+from ingest.runner import build_connector
 from ingest.targets.reconciling import Repair
 from tests.e2e.conftest import VERSIONS, Harness, write_docs
 from tests.e2e.reconcile_helpers import Someone, kinds, only, reconcile
@@ -186,3 +192,40 @@ async def test_deleting_unknown_pages_keeps_to_the_delete_guard(harness: Harness
     allowed = await reconcile(harness.settings(), fix=True, allow_mass_delete=True)
 
     assert allowed.ok and sorted(harness.remote()) == ["section-0/page-000.md", "section-1/page-001.md"]
+
+
+def unreadable(source: Source) -> Connector:
+    """The source's connector, whose scan fails as a repository out of reach does."""
+    connector = build_connector(source)
+
+    async def out_of_reach() -> AsyncIterator[DocumentRef]:
+        raise ConnectorError("cannot reach the repository")
+        yield  # pragma: no cover - makes this an async generator
+
+    connector.scan = out_of_reach  # type: ignore[method-assign]
+    return connector
+
+
+async def test_a_source_that_cannot_be_read_is_compared_but_not_repaired(harness: Harness) -> None:
+    """The source cannot be read: what state knows is still compared (a deleted page is found), an
+    unknown page cannot be told a document's from an orphan (left as it is), the source's error is
+    said, and --fix writes nothing."""
+    write_docs(harness.docs, 2)
+    assert (await harness.sync()).ok
+    pages = harness.remote()
+    someone = Someone(harness.emulator)
+    await someone.call("DELETE", f"{PAGES}/{pages['section-0/page-000.md']['id']}")
+    source_id = pages["section-1/page-001.md"]["source_id"]
+    orphan = {"title": "Old", "html": "<p>Old.</p>", "locale": "en", "source_id": source_id}
+    await someone.call("POST", PAGES, body(orphan, external_id="old.md"))
+    harness.emulator.clear_requests()
+
+    fixed = await reconcile(harness.settings(), fix=True, connector_factory=unreadable)
+
+    report = only(fixed, "external_pages")
+    assert not fixed.ok and report.error is not None
+    assert report.error.startswith("the source could not be read (cannot reach the repository)")
+    assert sorted(kinds(report)) == [("deleted", "section-0/page-000.md"), ("unknown", "old.md")]
+    assert [f.drift.repair for f in report.findings if f.drift.kind.value == "unknown"] == [Repair.NONE]
+    assert {f.outcome for f in report.findings} == {Outcome.LEFT} and report.fix is None
+    assert {r.method for r in harness.emulator.requests()} == {"GET"}
