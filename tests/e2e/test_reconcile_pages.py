@@ -12,7 +12,8 @@ from contract import validate_recorded
 from ingest.config import Source
 from ingest.connector import Connector
 from ingest.document import DocumentRef
-from ingest.errors import ConnectorError
+from ingest.errors import ConnectorError, LockedError
+from ingest.lock import source_locks
 from ingest.reconcile import Outcome
 from ingest.runner import build_connector
 from ingest.targets.reconciling import Repair
@@ -229,3 +230,15 @@ async def test_a_source_that_cannot_be_read_is_compared_but_not_repaired(harness
     assert [f.drift.repair for f in report.findings if f.drift.kind.value == "unknown"] == [Repair.NONE]
     assert {f.outcome for f in report.findings} == {Outcome.LEFT} and report.fix is None
     assert {r.method for r in harness.emulator.requests()} == {"GET"}
+
+
+async def test_a_source_being_synced_is_not_compared(harness: Harness) -> None:
+    """Reconcile holds each source's lock: while another ingest process syncs the source it waits up to
+    --lock-wait and then refuses (LockedError, exit 2), reading nothing meanwhile."""
+    write_docs(harness.docs, 2)
+    assert (await harness.sync()).ok
+    harness.emulator.clear_requests()
+    settings = harness.settings()
+    with source_locks(settings.state.path, ["docs"]), pytest.raises(LockedError, match="another ingest"):
+        await reconcile(settings, lock_wait=0.0)
+    assert harness.emulator.requests() == []
