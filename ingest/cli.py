@@ -189,6 +189,72 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) ->
 @cli.command()
 @config_option
 @source_option
+@click.option("--fix", is_flag=True, help="Repair what differs (an article edited by a person excepted).")
+@click.option(
+    "--overwrite-edits", is_flag=True, help="With --fix: write documents over articles people edited."
+)
+@click.option("--allow-mass-delete", is_flag=True, help="With --fix: delete past max_delete_share.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON instead of text.")
+@click.option(
+    "--report", "report_file", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON summary."
+)
+@click.option(
+    "--lock-wait",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for a source another ingest process (the watch daemon) is syncing.",
+)
+def reconcile(
+    config_file: Path | None,
+    source_names: tuple[str, ...],
+    fix: bool,
+    overwrite_edits: bool,
+    allow_mass_delete: bool,
+    as_json: bool,
+    report_file: Path | None,
+    lock_wait: float,
+) -> int:
+    """Compare what Intercom holds with state and the sources (default: every source).
+
+    Finds pages deleted or altered in Intercom, pages under your sources that state does not
+    know, availability that differs from the configuration and articles edited by a person.
+    Exits 1 when something differs. With --fix, repairs it through an ordinary run of the
+    source; an article edited by a person is left alone unless --overwrite-edits.
+    """
+    from ingest.reconcile_command import report_body, run_reconcile, write_report
+
+    if (overwrite_edits or allow_mass_delete) and not fix:
+        raise click.UsageError("--overwrite-edits and --allow-mass-delete only apply with --fix")
+    try:
+        settings = load_settings(config_file)
+        _require_sources(settings)
+        run_, code = run_reconcile(
+            _console(),
+            settings,
+            source_names,
+            fix=fix,
+            overwrite_edits=overwrite_edits,
+            allow_mass_delete=allow_mass_delete,
+            as_json=as_json,
+            lock_wait=lock_wait,
+        )
+    except IngestError as exc:
+        if report_file is not None:
+            write_report(
+                report_file, report_body(None, fix=fix, exit_code=_error_exit_code(exc), error=str(exc))
+            )
+        raise
+    # As for run: a report that cannot be written fails the command, whatever it found.
+    if report_file is not None and not write_report(report_file, report_body(run_, fix=fix, exit_code=code)):
+        return EXIT_FAILURES
+    return code
+
+
+@cli.command()
+@config_option
+@source_option
 def watch(config_file: Path | None, source_names: tuple[str, ...]) -> int:
     """Keep sources synced as they change: a daemon (default: every source).
 

@@ -135,6 +135,7 @@ class PlanExecution:
                 placement=sent.placement,
                 declared=item.declared,
                 availability=sent.availability,
+                remote_digest=sent.remote_digest,
             )
             if item.action is Action.CREATE:
                 self.tally.created += 1

@@ -100,7 +100,8 @@ class Plan:
         return self.creates + self.updates
 
 
-def _mass_delete_refusal(deleting: int, known: int, max_share: float) -> str | None:
+def mass_delete_refusal(deleting: int, known: int, max_share: float) -> str | None:
+    """Why deleting ``deleting`` of ``known`` pages is refused (more than ``max_share``), or None."""
     if known == 0 or deleting == 0 or deleting <= max_share * known:
         return None
     return (
@@ -141,7 +142,7 @@ def make_plan(
     deletes = _deletions(records, compared.present, {failure.locator for failure in failures_out})
     refusal = None
     if not allow_mass_delete:
-        refusal = _mass_delete_refusal(len(deletes), len(records), max_delete_share)
+        refusal = mass_delete_refusal(len(deletes), len(records), max_delete_share)
     return Plan(
         source=source,
         target=target,

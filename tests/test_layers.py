@@ -42,8 +42,15 @@ LEAVES = (
     "ingest.language_id",
     "ingest.source_url",
 )
-ENGINE = ("ingest.engine", "ingest.runner", "ingest.collect", "ingest.plan", "ingest.watch")
-FRONT_ENDS = ("ingest.cli", "ingest.demo", "ingest.report")
+ENGINE = (
+    "ingest.engine",
+    "ingest.runner",
+    "ingest.collect",
+    "ingest.plan",
+    "ingest.watch",
+    "ingest.reconcile",
+)
+FRONT_ENDS = ("ingest.cli", "ingest.demo", "ingest.report", "ingest.reconcile_command")
 
 #: Each target's settings module (its name, its table) and the registry that lists them.
 TARGET_DECLARATIONS = (
@@ -52,6 +59,10 @@ TARGET_DECLARATIONS = (
         f"ingest.targets.{path.parent.name}.settings"
         for path in (ROOT / "ingest/targets").glob("*/settings.py")
     ),
+)
+#: Each target's package (``ingest.targets.articles``...), which only the registry names.
+TARGET_PACKAGES = tuple(
+    f"ingest.targets.{path.parent.name}" for path in (ROOT / "ingest/targets").glob("*/settings.py")
 )
 #: Everything else of the targets: the planning and sending halves, which load the client.
 TARGET_HALVES = tuple(
@@ -107,8 +118,8 @@ RULES = (
         may_import=LEAVES,
     ),
     Rule(
-        "the report presents results to the front ends (cli, demo); the engine reports progress "
-        "through ingest.progress",
+        "the report presents results to the front ends (cli, demo, reconcile_command); the engine "
+        "reports progress through ingest.progress",
         importers=("ingest",),
         exempt=FRONT_ENDS,
         must_not_import=("ingest.report",),
@@ -123,6 +134,12 @@ RULES = (
         "collecting and planning come before the targets: they import no target, engine or front end",
         importers=("ingest.collect", "ingest.plan"),
         must_not_import=("ingest.targets", "ingest.engine", "ingest.runner", "ingest.watch", *FRONT_ENDS),
+    ),
+    Rule(
+        "the engine asks targets through their Protocols and optional capabilities (ChecksRemote, "
+        "Reconciles), knowing none by name",
+        importers=("ingest.engine", "ingest.execution", "ingest.remote_check", "ingest.reconcile"),
+        must_not_import=TARGET_PACKAGES,
     ),
 )
 

@@ -22,6 +22,7 @@ import asyncio
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
@@ -103,6 +104,7 @@ class IntercomTransport:
         self._rng = random.Random()
         self._slots = asyncio.Semaphore(max_concurrency)
         self._limiter = RateLimiter(sleep=sleep, clock=clock, share=rate_limit_share)
+        self._sent: Counter[str] = Counter()
 
     def __repr__(self) -> str:
         return (
@@ -129,6 +131,11 @@ class IntercomTransport:
     def rate_limiter(self) -> RateLimiter:
         """The limiter every request of this client shares."""
         return self._limiter
+
+    def sent(self, method: str | None = None) -> int:
+        """How many requests (of ``method``, else of any) this client has sent so far: each attempt
+        counts, a retry too, since each is one call of the rate budget."""
+        return self._sent[method.upper()] if method is not None else self._sent.total()
 
     async def __aenter__(self) -> Self:
         if self._session is None:
@@ -284,6 +291,7 @@ class IntercomTransport:
             raise RuntimeError("use the client as `async with IntercomClient(...) as client:`")
         async with self._slots:
             seq = await self._limiter.acquire()
+            self._sent[method] += 1
             started = time.perf_counter()
             try:
                 async with self._session.request(

@@ -23,7 +23,7 @@ from ingest.state.transaction import transaction
 
 _RECORD_COLUMNS = (
     "external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale, "
-    "declared, ai_agent, ai_copilot, ai_sales_agent"
+    "declared, ai_agent, ai_copilot, ai_sales_agent, remote_digest"
 )
 
 
@@ -44,6 +44,9 @@ class DocumentRecord:
     declared: Availability | None = None
     #: What the remote twin is known to hold (a flag is None when nobody knows).
     availability: Availability = UNSAID
+    #: A digest of what the remote twin held right after the last write to it (the target's, of
+    #: the answer); None when not known (written by an earlier release, adopted).
+    remote_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,7 @@ def _record(row: tuple[Any, ...]) -> DocumentRecord:
         placement,
         _decode(row[9]),
         _held_from(row[10], row[11], row[12]),
+        row[13],
     )
 
 
@@ -179,23 +183,25 @@ class TargetStore:
         placement: Placement = NO_PLACEMENT,
         declared: Availability = UNSAID,
         availability: Availability = UNSAID,
+        remote_digest: str | None = None,
     ) -> None:
         """Remember a successful create or update: what the document ``declared`` of its own
-        availability, and the ``availability`` the answer says the remote twin now holds (a
-        flag not said keeps what was known of it)."""
+        availability, the ``availability`` the answer says the remote twin now holds (a flag not
+        said keeps what was known of it), and the target's ``remote_digest`` of that answer."""
         collection = path_key(placement.collection) if placement.collection is not None else None
         self._db.execute(
             "INSERT INTO documents (source, target, external_id, locator, fingerprint, content_hash, "
             "remote_id, title, sent_html, synced_at, collection, locale, declared, ai_agent, ai_copilot, "
-            "ai_sales_agent) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ai_sales_agent, remote_digest) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (source, target, external_id) DO UPDATE SET locator = excluded.locator, "
             "fingerprint = excluded.fingerprint, content_hash = excluded.content_hash, "
             "remote_id = excluded.remote_id, title = excluded.title, sent_html = excluded.sent_html, "
             "synced_at = excluded.synced_at, collection = excluded.collection, locale = excluded.locale, "
             "declared = excluded.declared, ai_agent = COALESCE(excluded.ai_agent, ai_agent), "
             "ai_copilot = COALESCE(excluded.ai_copilot, ai_copilot), "
-            "ai_sales_agent = COALESCE(excluded.ai_sales_agent, ai_sales_agent)",
+            "ai_sales_agent = COALESCE(excluded.ai_sales_agent, ai_sales_agent), "
+            "remote_digest = excluded.remote_digest",
             (
                 *self._key(),
                 external_id,
@@ -210,8 +216,28 @@ class TargetStore:
                 placement.locale,
                 _encode(declared),
                 *_held(availability),
+                remote_digest,
             ),
         )
+
+    def record_remote_digests(self, digests: Iterable[tuple[str, str]]) -> None:
+        """Remember what remote twins hold now (external id, the target's digest), as found by a
+        reconcile that saw them unchanged since the last write: later ones compare with it."""
+        with transaction(self._db):
+            self._db.executemany(
+                "UPDATE documents SET remote_digest = ? WHERE source = ? AND target = ? AND external_id = ?",
+                [(digest, *self._key(), external_id) for external_id, digest in digests],
+            )
+
+    def mark_stale(self, external_ids: Iterable[str]) -> None:
+        """Forget what was sent for these documents, keeping their remote ids: the next run reads
+        them again and sends each as an update (its remote twin was changed in Intercom)."""
+        with transaction(self._db):
+            self._db.executemany(
+                "UPDATE documents SET fingerprint = '', content_hash = '', remote_digest = NULL "
+                "WHERE source = ? AND target = ? AND external_id = ?",
+                [(*self._key(), external_id) for external_id in external_ids],
+            )
 
     def record_availability(self, held: Iterable[tuple[str, Availability]]) -> None:
         """Remember what remote twins now hold (external id, the flags set), e.g. after a bulk action

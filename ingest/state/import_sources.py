@@ -33,5 +33,9 @@ class ImportSourceRecord:
             (self._source, remote_id, url),
         )
 
+    def every_remembered_id(self) -> set[int]:
+        """The Content Import Sources every source of this state file remembers (its own too)."""
+        return {int(row[0]) for row in self._db.execute("SELECT remote_id FROM import_sources")}
+
     def forget(self) -> None:
         self._db.execute("DELETE FROM import_sources WHERE source = ?", (self._source,))

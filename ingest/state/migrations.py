@@ -171,12 +171,20 @@ def _availability(db: sqlite3.Connection) -> None:
     )
 
 
+def _remote_digests(db: sqlite3.Connection) -> None:
+    """What each remote twin held right after fin-ingest's last write to it, as a digest of the
+    answer (NULL: not known, for twins written by an earlier release), so that ``ingest reconcile``
+    tells a change made in Intercom since from Intercom's own rewriting of what was sent."""
+    _run(db, "ALTER TABLE documents ADD COLUMN remote_digest TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the tables of release 0.1.0", _baseline),
     Migration(
         2, "typed placement columns; import sources, collections and intents per target", _typed_records
     ),
     Migration(3, "availability: declared by documents, held by remote twins, changed by runs", _availability),
+    Migration(4, "what each remote twin held after the last write, for reconcile", _remote_digests),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -21,6 +21,7 @@ from ingest.document import Page
 from ingest.plan import AvailabilityChange, Deletion, Plan, Upsert
 from ingest.state import DocumentRecord, Placement
 from ingest.state.placement import NO_PLACEMENT
+from ingest.targets.reconciling import Reconciles, ReconcileScope, Reconciliation
 
 #: The targets' name for :func:`ingest.canonical.digest` (one encoder for every hash).
 payload_digest = digest
@@ -35,6 +36,9 @@ class Sent:
     placement: Placement = NO_PLACEMENT
     #: The availability the answer says the remote twin now holds (flags it does not say: unknown).
     availability: Availability = UNSAID
+    #: The target's digest of what the answer says the twin now holds (None: the target keeps none),
+    #: which ``ingest reconcile`` compares the twin with later (:mod:`ingest.targets.reconciling`).
+    remote_digest: str | None = None
 
 
 class FindingKind(StrEnum):
@@ -205,6 +209,13 @@ class BoundTarget:
         if isinstance(sender, ChecksRemote):
             return await sender.check(must_read=must_read)
         return NOTHING_READ
+
+    async def reconcile(self, scope: ReconcileScope) -> Reconciliation:
+        """The sender's reconciliation (:class:`Reconciles`); a sender without one compares nothing."""
+        sender = self.sender
+        if isinstance(sender, Reconciles):
+            return await sender.reconcile(scope)
+        return Reconciliation(notes=[f"the {self.name} target cannot compare what Intercom holds"])
 
     def availability_changes(
         self, plan: Plan, records: Mapping[str, DocumentRecord]

@@ -293,3 +293,52 @@ def test_what_a_twin_holds_merges_flag_by_flag(tmp_path: Path) -> None:
         record = pages.records()["a.md"]
         assert record.availability == Availability(True, True, True)
         assert record.declared == Availability(ai_agent=False)
+
+
+def test_a_file_of_the_previous_release_keeps_its_records_and_knows_no_remote_digest(tmp_path: Path) -> None:
+    """A file at version 3 keeps its documents as they were (availability included); what each twin
+    held after the last write is not known (None) until the next write or a reconcile --fix."""
+    path = tmp_path / "v3.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    upgrade(db, MIGRATIONS[:3])
+    db.execute(
+        "INSERT INTO documents (source, target, external_id, locator, fingerprint, content_hash, remote_id, "
+        "title, sent_html, synced_at, declared, ai_agent, ai_copilot, ai_sales_agent) VALUES ('docs', "
+        "'articles', 'a.md', 'a.md', 'fp', 'hash', '11', 'A', NULL, 1.0, 'f--', 0, 1, 0)"
+    )
+    db.close()
+    with StateStore(path) as state:
+        (record,) = state.target("docs", "articles").records().values()
+    assert (record.fingerprint, record.content_hash, record.remote_id) == ("fp", "hash", "11")
+    assert record.declared == Availability(ai_agent=False)
+    assert record.availability == Availability(False, True, False)
+    assert record.remote_digest is None
+    assert user_version(path) == LATEST_VERSION
+
+
+def test_a_stale_record_keeps_its_remote_id_and_is_sent_again(tmp_path: Path) -> None:
+    """mark_stale forgets what was sent (fingerprint, hash, remote digest) and keeps the remote id, so
+    the next run reads the document and updates its twin; a baseline digest is recorded apart."""
+    with StateStore(tmp_path / "s.db") as state:
+        pages = state.target("docs", "external_pages")
+        pages.record_sent(
+            external_id="a.md",
+            locator="a.md",
+            fingerprint="fp",
+            content_hash="h",
+            remote_id="1",
+            title="A",
+            html="<p>A</p>",
+            remote_digest="d1",
+        )
+        assert pages.records()["a.md"].remote_digest == "d1"
+        pages.record_remote_digests([("a.md", "d2")])
+        assert pages.records()["a.md"].remote_digest == "d2"
+        pages.mark_stale(["a.md"])
+        record = pages.records()["a.md"]
+    assert (record.fingerprint, record.content_hash, record.remote_id, record.remote_digest) == (
+        "",
+        "",
+        "1",
+        None,
+    )

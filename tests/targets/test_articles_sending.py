@@ -11,10 +11,11 @@ from ingest.api_versions import features_of
 from ingest.availability import UNSAID, Availability
 from ingest.emulator import RunningEmulator
 from ingest.errors import ConfigError, DocumentError
-from ingest.intercom import ArticleCreateRequest, IntercomClient
+from ingest.intercom import Article, ArticleCreateRequest, IntercomClient
 from ingest.plan import Deletion, Plan, Upsert
 from ingest.state import Placement, StateStore, TargetStore
 from ingest.targets.articles.planning import ArticlesPlanner
+from ingest.targets.articles.reconcile import article_digest, translation_digest
 from ingest.targets.articles.sending import ArticlesSender
 from ingest.targets.articles.settings import NAME, ArticlesSettings
 from ingest.targets.base import Sent
@@ -99,7 +100,8 @@ async def test_an_article_is_created_in_its_collection(
         sent = await sender.upsert(item)
     (article,) = emulator.articles()
     held = UNSAID if version == "2.15" else Availability(ai_agent=True, ai_copilot=True, ai_sales_agent=False)
-    assert sent == Sent(str(article["id"]), Placement(collection=("Guides",)), availability=held)
+    digest = article_digest(Article.model_validate(article))  # what reconcile compares it with later
+    assert sent == Sent(str(article["id"]), Placement(collection=("Guides",)), held, digest)
     assert names_by_id(emulator)[str(article["parent_id"])] == "Guides"
     assert (article["title"], article["description"]) == ("Setup", "Do this.")
     assert store.book.intents() == []
@@ -132,8 +134,9 @@ async def test_a_translation_is_written_into_its_originals_article(
     await sender.prepare(plan_of(original, translation))
     article_id = (await send(sender, store, original)).remote_id
     sent = await sender.upsert(translation)
-    assert sent == Sent(article_id, Placement(locale="fr"))
     (article,) = emulator.articles()
+    digest = translation_digest(Article.model_validate(article), "fr")
+    assert digest is not None and sent == Sent(article_id, Placement(locale="fr"), remote_digest=digest)
     assert article["translated_content"]["fr"]["title"] == "Guide (FR)"
 
 

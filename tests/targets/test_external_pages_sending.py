@@ -6,7 +6,7 @@ import pytest
 
 from ingest.availability import Availability
 from ingest.emulator import RunningEmulator
-from ingest.intercom import IntercomClient
+from ingest.intercom import ExternalPage, IntercomClient
 from ingest.plan import Deletion, Plan
 from ingest.state import StateStore, TargetStore
 from ingest.targets.base import Sent
@@ -46,7 +46,9 @@ async def test_upsert_sends_the_page_under_the_source(
     await sender.prepare(PLAN)
     sent = await sender.upsert(create(page("guide.md", "Guide", "<p>Hi.</p>")))
     (remote,) = emulator.pages()
-    assert sent == Sent(remote["id"], availability=Availability(True, True, False))
+    held = Availability(True, True, False)
+    digest = ExternalPagesPlanner(url=URL).remote_hash(ExternalPage.model_validate(remote), held)
+    assert sent == Sent(remote["id"], availability=held, remote_digest=digest)
     assert (remote["external_id"], remote["title"], remote["source_id"]) == ("guide.md", "Guide", 1)
 
 

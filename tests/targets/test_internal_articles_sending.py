@@ -131,7 +131,9 @@ async def test_an_update_goes_by_id_and_one_deleted_meanwhile_is_created_again(
     assert first.remote_id is not None
     emulator.clear_requests()
     again = await send(sender, store, update(page("a.md", "Restart", "<p>v2</p>"), first.remote_id))
-    assert again == first and writes(emulator) == [("PUT", f"{PATH}/{first.remote_id}", 200)]
+    assert again.remote_id == first.remote_id and again.availability == first.availability
+    assert again.remote_digest != first.remote_digest  # the digest of what the answer holds: v2 now
+    assert writes(emulator) == [("PUT", f"{PATH}/{first.remote_id}", 200)]
     await InternalArticlesApi(client).delete(first.remote_id)
     emulator.clear_requests()
     recreated = await send(sender, store, update(page("a.md", "Restart", "<p>v3</p>"), first.remote_id))

@@ -14,7 +14,6 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from ingest.availability import Availability
 from ingest.document import Page
 from ingest.errors import ConfigError, DocumentError, NotFoundError
 from ingest.intercom import (
@@ -30,8 +29,15 @@ from ingest.state import Placement, TargetStore
 from ingest.targets.access import prove_access
 from ingest.targets.articles.collections import CollectionTree
 from ingest.targets.articles.planning import ArticlesPlanner
+from ingest.targets.articles.reconcile import (
+    ArticlesInspection,
+    article_digest,
+    held_by,
+    translation_digest,
+)
 from ingest.targets.availability import request_flags
 from ingest.targets.base import RemoteCheck, Sent
+from ingest.targets.reconciling import ReconcileScope, Reconciliation
 
 log = logging.getLogger("ingest.targets.articles")
 
@@ -53,6 +59,11 @@ class ArticlesSender:
     async def check(self, *, must_read: bool) -> RemoteCheck:
         """Nothing of its own to read (no container): ``GET /me`` when the source's token is unproven."""
         return await prove_access(self._api, must_read=must_read)
+
+    async def reconcile(self, scope: ReconcileScope) -> Reconciliation:
+        """Compare the source's articles with what Intercom holds, in reads only
+        (:mod:`ingest.targets.articles.reconcile`)."""
+        return await ArticlesInspection(self._planner, self._api, self._store).run()
 
     async def prepare(self, plan: Plan) -> bool:
         """Check the author (and help center) up front, then find or create the collections."""
@@ -95,12 +106,12 @@ class ArticlesSender:
         if item.action is Action.UPDATE and item.remote_id is not None:
             try:
                 updated = await self._update(item.remote_id, item.page, parent_id)
-                return Sent(item.remote_id, placement, held_by(updated))
+                return Sent(item.remote_id, placement, held_by(updated), article_digest(updated))
             except NotFoundError:
                 log.warning("article %s of %s is gone; creating it again", item.remote_id, item.page.locator)
                 self._forget_translations_in(item.remote_id)
         article = await self._create_or_adopt(item.page, parent_id)
-        return Sent(article.id, placement, held_by(article))
+        return Sent(article.id, placement, held_by(article), article_digest(article))
 
     def _forget_translations_in(self, article_id: str) -> None:
         """Forget the translations written into an article that is gone: the next run reads them
@@ -190,7 +201,7 @@ class ArticlesSender:
             raise DocumentError(f"translation of {original}, which has no article (yet)")
         request = ArticleUpdateRequest(translated_content={language.locale: self._planner.content(page)})
         try:
-            await self._api.update_article(article_id, request)
+            answer = await self._api.update_article(article_id, request)
         except NotFoundError:
             # Its original's article is gone (deleted in Intercom): forget it with the translations
             # written into it, so the next run reads the original, creates its article again and
@@ -204,7 +215,8 @@ class ArticlesSender:
                 if record.remote_id == article_id
             )
             raise
-        return Sent(article_id, Placement(locale=language.locale))
+        placement = Placement(locale=language.locale)
+        return Sent(article_id, placement, remote_digest=translation_digest(answer, language.locale))
 
     def _original_article(self, language: Language) -> str | None:
         for record in self._store.records().values():
@@ -249,10 +261,3 @@ class ArticlesSender:
         ]
         for path in await self._tree.prune(in_use):
             log.info("collection %s removed: it was empty", "/".join(path) or self._config.collection)
-
-
-def held_by(article: Article) -> Availability:
-    """The availability an answer says an article holds (flags it leaves out, as 2.15's: unknown)."""
-    return Availability(
-        article.ai_chatbot_availability, article.ai_copilot_availability, article.ai_sales_agent_availability
-    )

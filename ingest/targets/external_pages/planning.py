@@ -23,7 +23,7 @@ from ingest.api_defaults import DEFAULT_API_VERSION
 from ingest.api_versions import ApiFeatures, features_of
 from ingest.availability import Availability, declared_availability
 from ingest.document import Page
-from ingest.intercom import ExternalPageRequest
+from ingest.intercom import ExternalPage, ExternalPageRequest
 from ingest.locales import language_of
 from ingest.plan import AvailabilityChange, Plan, Upsert
 from ingest.state import DocumentRecord
@@ -116,6 +116,24 @@ class ExternalPagesPlanner:
         # and does not change while the Content Import Source stays the same.
         body = self.request(page, source_id=0).to_body()
         del body["source_id"]
+        return self._digest(body)
+
+    def remote_hash(self, twin: ExternalPage, flags: Availability) -> str:
+        """The hash :meth:`payload_hash` gives the page whose request says what ``twin`` holds, with
+        the availability ``flags`` its request carried: the recorded hash while nobody changed it."""
+        body: dict[str, object] = {
+            "title": twin.title,
+            "html": twin.html,
+            "url": twin.url,
+            "locale": twin.locale,
+            "external_id": twin.external_id,
+            "ai_agent_availability": flags.ai_agent,
+            "ai_copilot_availability": flags.ai_copilot,
+            "ai_sales_agent_availability": flags.ai_sales_agent if "ai_sales_agent" in self.posted else None,
+        }
+        return self._digest({key: value for key, value in body.items() if value is not None})
+
+    def _digest(self, body: dict[str, object]) -> str:
         if self.settles_apart:
             # Availability is settled apart: its flags stand at their defaults here, so that
             # hashes recorded by a release that sent them (with the defaults) stay valid.
@@ -135,3 +153,10 @@ class ExternalPagesPlanner:
 
     def availability_batches(self, changes: Sequence[AvailabilityChange]) -> list[list[AvailabilityChange]]:
         return bulk_batches(changes)
+
+
+def held_by(page: ExternalPage) -> Availability:
+    """The availability an answer says a page holds (a flag it leaves out: unknown)."""
+    return Availability(
+        page.ai_agent_availability, page.ai_copilot_availability, page.ai_sales_agent_availability
+    )

@@ -7,16 +7,17 @@ import contextlib
 import logging
 from collections.abc import Sequence
 
-from ingest.availability import Availability
 from ingest.errors import NotFoundError
-from ingest.intercom import ContentImportSource, ExternalPage, IntercomClient
+from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.plan import AvailabilityChange, Deletion, Plan, Upsert
 from ingest.state import RememberedImportSource, TargetStore
 from ingest.targets.access import prove_access
 from ingest.targets.availability import set_availability_request
 from ingest.targets.base import FindingKind, RemoteCheck, RemoteFinding, Sent
 from ingest.targets.external_pages.adoption import remote_pages
-from ingest.targets.external_pages.planning import ExternalPagesPlanner
+from ingest.targets.external_pages.planning import ExternalPagesPlanner, held_by
+from ingest.targets.external_pages.reconcile import PagesInspection
+from ingest.targets.reconciling import ReconcileScope, Reconciliation
 
 log = logging.getLogger("ingest.targets.external_pages")
 
@@ -76,6 +77,12 @@ class ExternalPagesSender:
             return self._forget(recreated)
         self._checked_id = remote.id
         return RemoteCheck(read=True, findings=tuple(self._drift(remote, url)))
+
+    async def reconcile(self, scope: ReconcileScope) -> Reconciliation:
+        """Compare the source's pages with what Intercom holds, in reads only
+        (:mod:`ingest.targets.external_pages.reconcile`)."""
+        inspection = PagesInspection(self._planner, self._api, self._store, container_drift=self._drift)
+        return await inspection.run(scope)
 
     def _forget(self, finding: RemoteFinding) -> RemoteCheck:
         """Forget the remembered source and every page recorded under it: the run sends them all."""
@@ -198,7 +205,8 @@ class ExternalPagesSender:
     async def upsert(self, item: Upsert) -> Sent:
         assert self._import_source_id is not None, "prepare() must run first"
         page = await self._api.upsert_external_page(self._planner.request(item.page, self._import_source_id))
-        return Sent(page.id, availability=held_by(page))
+        held = held_by(page)
+        return Sent(page.id, availability=held, remote_digest=self._planner.remote_hash(page, held))
 
     async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
         """One ``set_availability`` bulk action over ``batch`` (External Pages are ``external_content``)."""
@@ -212,10 +220,3 @@ class ExternalPagesSender:
 
     async def finish(self, plan: Plan) -> None:
         pass
-
-
-def held_by(page: ExternalPage) -> Availability:
-    """The availability an answer says a page holds (a flag it leaves out: unknown)."""
-    return Availability(
-        page.ai_agent_availability, page.ai_copilot_availability, page.ai_sales_agent_availability
-    )

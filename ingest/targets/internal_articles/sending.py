@@ -16,7 +16,6 @@ import logging
 from collections.abc import Sequence
 from typing import Final
 
-from ingest.availability import Availability
 from ingest.document import Page
 from ingest.errors import ConfigError, NotFoundError, RejectedError, RetryableApiError
 from ingest.intercom import IntercomClient
@@ -27,7 +26,13 @@ from ingest.targets.availability import set_availability_request
 from ingest.targets.base import RemoteCheck, Sent
 from ingest.targets.internal_articles.adoption import TwinFinder
 from ingest.targets.internal_articles.planning import InternalArticlesPlanner
+from ingest.targets.internal_articles.reconcile import (
+    InternalArticlesInspection,
+    held_by,
+    internal_article_digest,
+)
 from ingest.targets.internal_articles.wire import InternalArticle, InternalArticlesApi
+from ingest.targets.reconciling import ReconcileScope, Reconciliation
 
 log = logging.getLogger("ingest.targets.internal_articles")
 
@@ -53,6 +58,11 @@ class InternalArticlesSender:
         """Nothing of its own to read (no container): ``GET /me`` when the source's token is unproven."""
         return await prove_access(self._client, must_read=must_read)
 
+    async def reconcile(self, scope: ReconcileScope) -> Reconciliation:
+        """Compare the source's internal articles with what Intercom holds, in reads only
+        (:mod:`ingest.targets.internal_articles.reconcile`)."""
+        return await InternalArticlesInspection(self._planner, self._client, self._store).run()
+
     async def prepare(self, plan: Plan) -> bool:
         """Check author and owner against the workspace's admins before anything is written."""
         admins = {str(admin.id): admin.name for admin in await self._client.list_admins()}
@@ -69,13 +79,17 @@ class InternalArticlesSender:
         if item.action is Action.UPDATE and item.remote_id is not None:
             try:
                 updated = await self._api.update(item.remote_id, self._planner.request(item.page))
-                return Sent(item.remote_id, availability=held_by(updated))
+                return Sent(
+                    item.remote_id,
+                    availability=held_by(updated),
+                    remote_digest=internal_article_digest(updated),
+                )
             except NotFoundError:
                 log.warning(
                     "internal article %s of %s is gone; creating it again", item.remote_id, item.page.locator
                 )
         article = await self._create_or_adopt(item.page)
-        return Sent(article.id, availability=held_by(article))
+        return Sent(article.id, availability=held_by(article), remote_digest=internal_article_digest(article))
 
     async def _create_or_adopt(self, page: Page) -> InternalArticle:
         key = page.external_id
@@ -138,10 +152,3 @@ class InternalArticlesSender:
 
     async def finish(self, plan: Plan) -> None:
         pass
-
-
-def held_by(article: InternalArticle) -> Availability:
-    """The availability an answer says an internal article holds (2.15 says nothing: unknown)."""
-    return Availability(
-        article.ai_chatbot_availability, article.ai_copilot_availability, article.ai_sales_agent_availability
-    )

@@ -63,10 +63,11 @@ class InternalArticle(BaseModel):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
+    updated_at: int | None = None
 
 
 class InternalArticlesApi:
-    """``/internal_articles`` through one client: list, create, update, delete."""
+    """``/internal_articles`` through one client: list, get, create, update, delete."""
 
     def __init__(self, client: IntercomClient) -> None:
         self._client = client
@@ -75,6 +76,11 @@ class InternalArticlesApi:
         """Every internal article of the workspace, page after page (``pages.next``)."""
         async for item in self._client.paginate(PATH):
             yield parse_answer(InternalArticle, item, PATH)
+
+    async def get(self, article_id: str) -> InternalArticle:
+        """One internal article by its id (a NotFoundError when it is gone)."""
+        path = f"{PATH}/{id_segment(article_id)}"
+        return parse_answer(InternalArticle, await self._client.request("GET", path), path)
 
     async def create(self, request: InternalArticleRequest) -> InternalArticle:
         """Create an internal article.
