@@ -349,3 +349,27 @@ def test_a_tag_intercom_refuses_is_one_sentence_naming_the_key(
     assert main(["run", "--all", "--config", str(project.config)]) == 0
     assert "did create 0, update 0, delete 0, tag 2;" in capsys.readouterr().out
     assert [r.endpoint for r in threaded.requests()] == [*SOURCE_READ, f"POST {BULK}"]
+
+
+async def test_a_retired_article_keeps_the_tag_while_its_retirement_waits(project: Project) -> None:
+    """A run whose upload failed retires nothing (deletes wait for a run whose uploads all succeed), so
+    the article it would retire is still kept in step and keeps the tag; the next run takes it off."""
+    project.write("keep.md")
+    project.write("gone.md")
+    project.configure(targets=("articles",), tables={"articles": {"author_id": 1, "collection": "Docs"}})
+    await project.sync("articles")
+    (project.docs / "gone.md").unlink()
+    project.write("new.md")
+    project.emulator.set_faults(fail_next=1, fail_path="POST /articles", fail_status=400)
+    result = await project.sync_fresh("articles")
+    assert (result.counts.deleted, result.counts.tagged) == (0, 0)
+    assert project.tag_calls() == []
+    assert project.recorded_tags("articles") == {"keep.md": OWNER, "gone.md": OWNER}
+
+    result = await project.sync_fresh("articles")
+    assert result.ok and (result.counts.created, result.counts.deleted, result.counts.tagged) == (1, 1, 2)
+    assert sorted(str(tags_of(call)) for call in project.tag_calls()) == [
+        str({"add_tag_ids": [OWNER]}),
+        str({"remove_tag_ids": [OWNER]}),
+    ]
+    assert project.recorded_tags("articles") == {"keep.md": OWNER, "new.md": OWNER}
