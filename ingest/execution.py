@@ -29,7 +29,7 @@ from typing import TypeVar
 
 from ingest.document import Failure
 from ingest.errors import ApiError, AuthError, ConfigError, DocumentError, RetryableApiError
-from ingest.plan import Action, Deletion, Plan, TagChange, Upsert
+from ingest.plan import Action, Deletion, Plan, Upsert
 from ingest.progress import Progress
 from ingest.settling import ApartStep, Change, availability_step, tags_step
 from ingest.state import RunCounts, TargetStore
@@ -80,6 +80,8 @@ class PlanExecution:
         self._label = f"{plan.source} ({target.name})"
         #: Documents that failed before this step (to load, to convert, to plan) stay failures.
         self.tally = Tally(failures=list(plan.failures))
+        #: Whether an update found its twin gone and made a new one (which carries no tag yet).
+        self._made_anew = False
 
     async def run(self) -> Tally:
         """Every step; the tally holds what was done also when a fatal error ends it early."""
@@ -87,8 +89,13 @@ class PlanExecution:
         try:
             self._refresh_fingerprints()
             failed_uploads = await self._upload()
-            await self._settle_apart(availability_step(self._target, self._store), self._plan.availability)
-            await self._settle_apart(tags_step(self._target, self._store), self._tags_due(failed_uploads))
+            if self._plan.availability:
+                await self._settle_apart(
+                    availability_step(self._target, self._store), self._plan.availability
+                )
+            if self._plan.tags or self._made_anew:
+                tags = tags_step(self._target, self._store, self._plan, retiring=not failed_uploads)
+                await self._settle_apart(tags, self._plan.tags)
             if failed_uploads:
                 self._postpone_deletes(failed_uploads)
             else:
@@ -147,16 +154,15 @@ class PlanExecution:
                 self.tally.created += 1
             else:
                 self.tally.updated += 1
+                self._made_anew = self._made_anew or sent.remote_id != item.remote_id
         finally:
             self._progress.advance(self._label)
 
     async def _settle_apart(self, step: ApartStep[Change], planned: Sequence[Change]) -> None:
-        """Settle what of ``planned`` still differs once the uploads are done, in the target's
-        batches, each recorded at once."""
-        if not planned:
-            return
+        """Settle what the step finds still due once the uploads are done (``planned``, held against
+        state), in the target's batches, each recorded at once."""
         due = step.due(planned, self._store.records())
-        for _ in range(len(planned) - len(due)):
+        for _ in range(len(planned) - len(due)):  # none when more is due than planned (a twin made again)
             self._progress.advance(self._label)
 
         async def settle(batch: Sequence[Change]) -> None:
@@ -183,16 +189,6 @@ class PlanExecution:
         finally:
             for _ in batch:
                 self._progress.advance(self._label)
-
-    def _tags_due(self, failed_uploads: int) -> tuple[TagChange, ...]:
-        """The planned tag changes, less those of twins about to be retired while deletes wait for a
-        run whose uploads all succeed: they are still owned, so they keep the tag until then."""
-        if not failed_uploads:
-            return self._plan.tags
-        waiting = {deletion.external_id for deletion in self._plan.deletes}
-        for _ in (change for change in self._plan.tags if change.external_id in waiting):
-            self._progress.advance(self._label)
-        return tuple(change for change in self._plan.tags if change.external_id not in waiting)
 
     def _postpone_deletes(self, failed_uploads: int) -> None:
         uploads = f"{failed_uploads} upload{'s' * (failed_uploads != 1)}"

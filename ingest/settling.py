@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, Protocol, TypeVar
 
-from ingest.plan import AvailabilityChange, TagChange
+from ingest.plan import AvailabilityChange, Plan, TagChange
 from ingest.state import DocumentRecord, TargetStore
 from ingest.targets.availability import due_availability_changes
 from ingest.targets.base import Target
@@ -69,8 +69,18 @@ def availability_step(target: Target, store: TargetStore) -> ApartStep[Availabil
     )
 
 
-def tags_step(target: Target, store: TargetStore) -> ApartStep[TagChange]:
-    """Owner tags moved with bulk actions: ``update_tags``, the old tag removed, the new one added."""
+def tags_step(target: Target, store: TargetStore, plan: Plan, *, retiring: bool) -> ApartStep[TagChange]:
+    """Owner tags moved with bulk actions: ``update_tags``, the old tag removed, the new one added.
+
+    What is due is planned again against state once the upserts are done, not only checked: a twin
+    an upsert made again under a new id (deleted in Intercom meanwhile) carries no tag, and is tagged
+    in this run too. Unless ``retiring`` (deletes wait for a run whose uploads all succeed), the twins
+    about to be retired keep theirs: they are still kept in step until then."""
+    waiting = set() if retiring else {deletion.external_id for deletion in plan.deletes}
+
+    def due(planned: Sequence[TagChange], records: Mapping[str, DocumentRecord]) -> list[TagChange]:
+        now = [change for change in target.planned_tags(plan, records) if change.external_id not in waiting]
+        return due_tag_changes(now, records)
 
     def record(batch: Sequence[TagChange]) -> None:
         store.record_tags((change.external_id, change.add) for change in batch)
@@ -78,7 +88,7 @@ def tags_step(target: Target, store: TargetStore) -> ApartStep[TagChange]:
     return ApartStep(
         doing="tagging",
         counter="tagged",
-        due=due_tag_changes,
+        due=due,
         batches=target.tag_batches,
         send=target.update_tags,
         record=record,

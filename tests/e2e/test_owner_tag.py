@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from contract import validate_recorded
 from pydantic import SecretStr
@@ -373,3 +374,26 @@ async def test_a_retired_article_keeps_the_tag_while_its_retirement_waits(projec
         str({"remove_tag_ids": [OWNER]}),
     ]
     assert project.recorded_tags("articles") == {"keep.md": OWNER, "new.md": OWNER}
+
+
+async def test_a_page_deleted_in_intercom_and_sent_again_is_tagged_in_that_run(project: Project) -> None:
+    """A page someone deleted in Intercom is made again (a new id) when its document changes: that new
+    page carries no tag, and the same run tags it."""
+    project.write("a.md")
+    await project.sync()
+    (old,) = project.emulator.pages()
+    headers = {"Authorization": f"Bearer {TOKEN}", "Intercom-Version": "2.16"}
+    async with (
+        aiohttp.ClientSession(project.emulator.base_url, headers=headers) as session,
+        session.delete(f"/ai/external_pages/{old['id']}") as answer,
+    ):
+        assert answer.status == 200
+    project.write("a.md", "Edited.")
+    result = await project.sync_fresh()
+    assert result.ok and (result.counts.updated, result.counts.tagged) == (1, 1)
+    (new,) = project.emulator.pages()
+    assert new["id"] != old["id"]
+    (call,) = project.tag_calls()
+    assert items_of(call) == [("external_content", new["id"])]
+    assert project.tags_by_external_id() == {"a.md": [str(OWNER)]}
+    assert (await project.sync_fresh()).counts.tagged == 0
