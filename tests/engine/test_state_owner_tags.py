@@ -63,7 +63,7 @@ def test_a_file_of_the_previous_release_keeps_its_records_and_knows_no_tag(tmp_p
 
 
 def test_a_run_remembers_how_many_twins_it_tagged(tmp_path: Path) -> None:
-    """``ingest status`` reads it back."""
+    """The run log keeps the count beside the others."""
     with StateStore(tmp_path / "s.db") as state:
         run = state.runs.start("docs", "external_pages")
         state.runs.finish(run, RunOutcome.OK, RunCounts(created=2, tagged=2))
