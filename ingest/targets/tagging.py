@@ -60,9 +60,10 @@ def owner_tag_changes(
     for external_id, record in sorted(records.items()):
         if external_id in shared_twins:
             continue
-        wanted = None if external_id in gone else tag_id
-        if external_id in gone and not keeps_retired:
+        retired = external_id in gone
+        if retired and not keeps_retired:
             continue
+        wanted = None if retired else tag_id
         if record.owner_tag != wanted:
             changes.append(TagChange(external_id, record.locator, record.remote_id, wanted, record.owner_tag))
     if tag_id is not None:
