@@ -36,6 +36,13 @@ class ApiFeatures:
     #: The three availability flags in ``PUT /ai/external_pages/{id}`` (Preview, 2.17 docs); before,
     #: that update knows only the deprecated ``fin_availability``.
     availability_on_external_page_put: bool
+    #: ``update_tags`` in ``POST /content/bulk_actions`` puts existing tags on External Pages
+    #: (``external_content``), articles (``article``) and internal articles (2.16); no request of
+    #: 2.15 tags content.
+    content_tags: bool = False
+    #: Internal article answers carry their ``tags`` (Preview); article answers carry them in every
+    #: version, External Page answers in none.
+    internal_article_tags: bool = False
 
     @property
     def fin_for_sales(self) -> bool:
@@ -53,6 +60,8 @@ API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
             article_availability=False,
             article_parent_ids=False,
             availability_on_external_page_put=False,
+            content_tags=False,
+            internal_article_tags=False,
         ),
         "2.16": ApiFeatures(
             "2.16",
@@ -62,6 +71,8 @@ API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
             article_availability=True,
             article_parent_ids=True,
             availability_on_external_page_put=False,
+            content_tags=True,
+            internal_article_tags=False,
         ),
         "Preview": ApiFeatures(
             "Preview",
@@ -71,6 +82,8 @@ API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
             article_availability=True,
             article_parent_ids=True,
             availability_on_external_page_put=True,
+            content_tags=True,
+            internal_article_tags=True,
         ),
     }
 )

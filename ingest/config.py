@@ -272,6 +272,12 @@ def _refuse_shared_import_sources(sources: Mapping[str, Source]) -> None:
 def _refuse_what_the_version_cannot(intercom: IntercomSettings, sources: Mapping[str, Source]) -> None:
     """Keys that ask what the configured API version cannot do: refused before anything runs."""
     features = features_of(intercom.api_version)  # one the settings took (else refused there)
+    if intercom.owner_tag_id is not None and not features.content_tags:
+        raise ConfigError(
+            f"intercom.owner_tag_id: Intercom API {features.version} cannot tag content (tags are put on "
+            "pages and articles with bulk actions, from 2.16); set intercom.api_version to 2.16 or "
+            "Preview, or remove the key"
+        )
     for name, source in sources.items():
         if source.settings.ai_sales_agent and not features.fin_for_sales:
             raise ConfigError(

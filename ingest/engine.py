@@ -163,7 +163,11 @@ class Engine:
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
         )
-        plan = replace(plan, availability=target.availability_changes(plan, records))
+        plan = replace(
+            plan,
+            availability=target.availability_changes(plan, records),
+            tags=target.planned_tags(plan, records),
+        )
         return plan, [*remembered, *skips]
 
     async def check_source(self, source: Source) -> SourceCheck:

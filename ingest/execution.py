@@ -6,7 +6,9 @@ The steps, in the order they run:
 2. upload: creates and updates, batch by batch as the target orders them (an article before
    its translations), each batch concurrently;
 3. set the availability the uploads' requests could not, apart from them (a bulk action per
-   group of pages), on the pages whose availability still differs from what state knows;
+   group of pages), on the pages whose availability still differs from what state knows; then
+   move the owner tags the same way (:mod:`ingest.settling`), a twin about to be retired but
+   left in Intercom included, unless its delete waits (below);
 4. delete, only when every upload succeeded: a failed upload may be a renamed document's new
    home, so the old page stays until a run whose uploads all succeed;
 5. let the target tidy up (collections left empty); what the API will not let it tidy is left
@@ -22,13 +24,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ingest.document import Failure
 from ingest.errors import ApiError, AuthError, ConfigError, DocumentError, RetryableApiError
-from ingest.plan import Action, AvailabilityChange, Deletion, Plan, Upsert
+from ingest.plan import Action, Deletion, Plan, Upsert
 from ingest.progress import Progress
+from ingest.settling import ApartStep, Change, availability_step, tags_step
 from ingest.state import RunCounts, TargetStore
 from ingest.targets.base import Target
 
@@ -49,6 +52,8 @@ class Tally:
     deleted: int = 0
     #: Remote twins whose availability was set apart from their upserts.
     availability: int = 0
+    #: Remote twins whose owner tag was moved apart from their upserts.
+    tagged: int = 0
     failures: list[Failure] = field(default_factory=list)
 
     def counts(self, plan: Plan) -> RunCounts:
@@ -60,6 +65,7 @@ class Tally:
             skipped=len(plan.skipped),
             failed=len(self.failures),
             availability=self.availability,
+            tagged=self.tagged,
         )
 
 
@@ -74,6 +80,8 @@ class PlanExecution:
         self._label = f"{plan.source} ({target.name})"
         #: Documents that failed before this step (to load, to convert, to plan) stay failures.
         self.tally = Tally(failures=list(plan.failures))
+        #: Whether an update found its twin gone and made a new one (which carries no tag yet).
+        self._made_anew = False
 
     async def run(self) -> Tally:
         """Every step; the tally holds what was done also when a fatal error ends it early."""
@@ -81,7 +89,13 @@ class PlanExecution:
         try:
             self._refresh_fingerprints()
             failed_uploads = await self._upload()
-            await self._settle_availability()
+            if self._plan.availability:
+                await self._settle_apart(
+                    availability_step(self._target, self._store), self._plan.availability
+                )
+            if self._plan.tags or self._made_anew:
+                tags = tags_step(self._target, self._store, self._plan, retiring=not failed_uploads)
+                await self._settle_apart(tags, self._plan.tags)
             if failed_uploads:
                 self._postpone_deletes(failed_uploads)
             else:
@@ -141,43 +155,38 @@ class PlanExecution:
                 self.tally.created += 1
             else:
                 self.tally.updated += 1
+                self._made_anew = self._made_anew or sent.remote_id != item.remote_id
         finally:
             self._progress.advance(self._label)
 
-    async def _settle_availability(self) -> None:
-        """Set the planned availability where it still differs from what state knows the remote
-        twin holds once the uploads are done (an upsert's answer may hold it already; a page whose
-        create failed has nothing to set it on), in the target's batches, each recorded at once."""
-        if not self._plan.availability:
-            return
-        records = self._store.records()
-        due: list[AvailabilityChange] = []
-        for change in self._plan.availability:
-            record = records.get(change.external_id)
-            if record is not None and record.remote_id is not None:
-                flags = change.wanted.differences(record.availability)
-                if not flags.is_empty():
-                    due.append(replace(change, remote_id=record.remote_id, flags=flags))
-                    continue
+    async def _settle_apart(self, step: ApartStep[Change], planned: Sequence[Change]) -> None:
+        """Settle what the step finds still due once the uploads are done (``planned``, held against
+        state), in the target's batches, each recorded at once."""
+        due = step.due(planned, self._store.records())
+        for _ in range(len(planned) - len(due)):  # none when more is due than planned (a twin made again)
             self._progress.advance(self._label)
-        await _all_at_once(self._settle, self._target.availability_batches(due))
 
-    async def _settle(self, batch: Sequence[AvailabilityChange]) -> None:
+        async def settle(batch: Sequence[Change]) -> None:
+            await self._settle_batch(step, batch)
+
+        await _all_at_once(settle, step.batches(due))
+
+    async def _settle_batch(self, step: ApartStep[Change], batch: Sequence[Change]) -> None:
         try:
-            await self._target.set_availability(batch)
+            await step.send(batch)
         except FATAL:
             raise
         except ApiError as exc:
             for change in batch:
-                self._failed(change.locator, "setting availability", exc)
-        except Exception as exc:  # as for upserts: these pages' failure, not the run's
-            log.exception("%s: setting availability of %d pages failed unexpectedly", self._label, len(batch))
+                self._failed(change.locator, step.doing, exc)
+        except Exception as exc:  # as for upserts: these documents' failure, not the run's
+            log.exception("%s: %s %d documents failed unexpectedly", self._label, step.doing, len(batch))
             self.tally.failures.extend(
-                Failure(change.locator, f"setting availability failed: {exc!r}") for change in batch
+                Failure(change.locator, f"{step.doing} failed: {exc!r}") for change in batch
             )
         else:
-            self._store.record_availability((change.external_id, change.flags) for change in batch)
-            self.tally.availability += len(batch)
+            step.record(batch)
+            setattr(self.tally, step.counter, getattr(self.tally, step.counter) + len(batch))
         finally:
             for _ in batch:
                 self._progress.advance(self._label)

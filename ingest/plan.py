@@ -71,6 +71,19 @@ class AvailabilityChange:
     flags: Availability
 
 
+@dataclass(frozen=True, slots=True)
+class TagChange:
+    """Move a remote twin's owner tag (``[intercom] owner_tag_id``) from the one state knows it
+    carries to the configured one, without sending the twin again: ``add`` it, ``remove`` the
+    other (either may be None). ``remote_id`` is None for a twin this run creates."""
+
+    external_id: str
+    locator: str
+    remote_id: str | None
+    add: int | None
+    remove: int | None
+
+
 @dataclass(frozen=True)
 class Plan:
     """Everything one run will do for one source and target."""
@@ -90,10 +103,13 @@ class Plan:
     refusal: str | None = None
     #: Availability to set after the upserts, apart from them (a bulk action), by the target.
     availability: tuple[AvailabilityChange, ...] = ()
+    #: Owner tags to move after the upserts, apart from them (a bulk action), by the target.
+    tags: tuple[TagChange, ...] = ()
 
     @property
     def writes(self) -> int:
-        return len(self.creates) + len(self.updates) + len(self.deletes) + len(self.availability)
+        settled_apart = len(self.availability) + len(self.tags)
+        return len(self.creates) + len(self.updates) + len(self.deletes) + settled_apart
 
     @property
     def upserts(self) -> tuple[Upsert, ...]:

@@ -98,6 +98,16 @@ def _changes(result: SourceResult, *, dry_run: bool) -> list[dict[str, Any]]:
         for a in plan.availability
         if a.locator not in failed
     ]
+    changes += [
+        {
+            "action": "tag",
+            "document": t.locator,
+            "external_id": t.external_id,
+            "tag": {"add": t.add, "remove": t.remove},
+        }
+        for t in plan.tags
+        if t.locator not in failed
+    ]
     return changes
 
 
@@ -115,6 +125,7 @@ def result_as_dict(result: SourceResult, *, dry_run: bool = False) -> dict[str, 
         "skipped": counts.skipped,
         "failed": counts.failed,
         "availability": counts.availability,
+        "tagged": counts.tagged,
         "scanned": result.scanned,
         "converted": result.converted,
         "seconds": round(result.seconds, 3),
@@ -183,6 +194,7 @@ def summary_line(result: SourceResult, *, dry_run: bool = False) -> str:
     c = result.counts
     verb = "would" if dry_run else "did"
     availability = f", set availability {c.availability}" if c.availability else ""
+    availability += f", tag {c.tagged}" if c.tagged else ""
     line = (
         f"source {result.source} ({result.target}): {verb} create {c.created}, update {c.updated}, "
         f"delete {c.deleted}{availability}; unchanged {c.unchanged}, skipped {c.skipped}, failed {c.failed}"
@@ -206,6 +218,7 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
             "updated",
             "deleted",
             "availability",
+            "tagged",
             "unchanged",
             "skipped",
             "failed",
@@ -225,6 +238,7 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
                         c.updated,
                         c.deleted,
                         c.availability,
+                        c.tagged,
                         c.unchanged,
                         c.skipped,
                         c.failed,

@@ -31,6 +31,7 @@ from ingest.settings import EXTERNAL_PAGES
 from ingest.state import FailureRecord, PendingWork, RunCounts, RunRecord, StateStore
 from ingest.targets.base import BoundTarget, Target
 from ingest.targets.registry import target_halves
+from ingest.targets.tagging import OwnerTagging
 
 
 def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomClient:
@@ -56,14 +57,18 @@ def build_connector(source: Source) -> Connector:
 
 
 def target_factory(
-    client: IntercomClient | None, state: StateStore, *, api_version: str = DEFAULT_API_VERSION
+    client: IntercomClient | None,
+    state: StateStore,
+    *,
+    api_version: str = DEFAULT_API_VERSION,
+    owner_tag_id: int | None = None,
 ) -> TargetFactory:
-    """A source's targets for ``client`` speaking ``api_version``; without a client (planning)
-    they hash payloads but send nothing."""
+    """A source's targets for ``client`` speaking ``api_version``, keeping ``owner_tag_id`` on what
+    they own; without a client (planning) they hash payloads but send nothing."""
 
     def build(source: Source) -> list[Target]:
         return [
-            build_target(name, source, client, state, api_version=api_version)
+            build_target(name, source, client, state, api_version=api_version, owner_tag_id=owner_tag_id)
             for name in source.settings.targets
         ]
 
@@ -77,12 +82,21 @@ def build_target(
     state: StateStore,
     *,
     api_version: str = DEFAULT_API_VERSION,
+    owner_tag_id: int | None = None,
 ) -> Target:
-    """The target ``name`` of ``source`` for ``api_version``; without a client, one that can only plan."""
+    """The target ``name`` of ``source`` for ``api_version``; without a client, one that can only plan.
+    Where the version can tag, it keeps ``owner_tag_id`` (None: no tag) on what it owns."""
     halves = target_halves(name)
-    planner = halves.planner(source.settings, source.target_tables.get(name), features_of(api_version))
+    features = features_of(api_version)
+    planner = halves.planner(source.settings, source.target_tables.get(name), features)
     sender = halves.sender(planner, client, state.target(source.name, name)) if client is not None else None
-    return BoundTarget(planner, sender)
+    return BoundTarget(planner, sender, OwnerTagging(owner_tag_id) if features.content_tags else None)
+
+
+def targets_for(settings: Settings, client: IntercomClient | None, state: StateStore) -> TargetFactory:
+    """The configured sources' targets, speaking the configured API version and keeping its owner tag."""
+    intercom = settings.intercom
+    return target_factory(client, state, api_version=intercom.api_version, owner_tag_id=intercom.owner_tag_id)
 
 
 def result_from_plan(plan: Plan, collected: Collected) -> SourceResult:
@@ -98,6 +112,7 @@ def result_from_plan(plan: Plan, collected: Collected) -> SourceResult:
             skipped=len(plan.skipped),
             failed=len(plan.failures),
             availability=len(plan.availability),
+            tagged=len(plan.tags),
         ),
         failures=list(plan.failures),
         skipped=list(plan.skipped),
@@ -133,7 +148,7 @@ async def run_sources(
             engine = Engine(
                 state=state,
                 connector_factory=connector_factory,
-                target_factory=target_factory(None, state, api_version=settings.intercom.api_version),
+                target_factory=targets_for(settings, None, state),
             )
             for source in sources:
                 planned = await engine.plan_source(source)
@@ -143,7 +158,7 @@ async def run_sources(
             engine = Engine(
                 state=state,
                 connector_factory=connector_factory,
-                target_factory=target_factory(client, state, api_version=settings.intercom.api_version),
+                target_factory=targets_for(settings, client, state),
                 progress=progress or NullProgress(),
                 allow_mass_delete=allow_mass_delete,
             )
@@ -184,7 +199,7 @@ async def plan_sources(
         engine = Engine(
             state=state,
             connector_factory=connector_factory,
-            target_factory=target_factory(None, state, api_version=settings.intercom.api_version),
+            target_factory=targets_for(settings, None, state),
         )
         for source in sources:
             source_plan = await engine.plan_source(source)

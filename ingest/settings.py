@@ -78,6 +78,11 @@ class IntercomSettings(_Section):
         description="The share of each rate-limit window (X-RateLimit-Limit) fin-ingest takes; the "
         "rest is left to the workspace's other apps.",
     )
+    owner_tag_id: int | None = Field(
+        None,
+        description="The id of an existing tag put on every page, article and internal article fin-ingest "
+        "owns, so teammates can filter them in the Knowledge Hub (API 2.16 or Preview).",
+    )
 
     @field_validator("api_version", mode="before")
     @classmethod
@@ -91,6 +96,20 @@ class IntercomSettings(_Section):
         raise ValueError(
             f"must be one of {supported} (the Intercom versions fin-ingest speaks), not {value!r}"
         )
+
+    @field_validator("owner_tag_id", mode="before")
+    @classmethod
+    def _a_tag_id(cls, value: object) -> object:
+        # A tag is named by its id (as update_tags takes it); a name or 0 is a likely slip.
+        if value is None:
+            return value
+        text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
+        if text is None or not text.isdigit() or int(text) < 1:
+            raise ValueError(
+                "must be the id of an existing tag (a positive number, e.g. 123456; not its name), "
+                f"not {value!r}"
+            )
+        return int(text)
 
     @field_validator("base_url")
     @classmethod

@@ -35,7 +35,7 @@ from ingest.engine import ConnectorFactory, Engine
 from ingest.errors import ApiError, AuthError
 from ingest.intercom import IntercomClient
 from ingest.lock import watching_sources
-from ingest.runner import build_connector, make_client, target_factory
+from ingest.runner import build_connector, make_client, targets_for
 from ingest.state import PendingWork, StateStore
 from ingest.watching.choice import watch_for
 from ingest.watching.source import Notify, SourceWatch
@@ -109,9 +109,7 @@ class WatchDaemon:
                     engine = Engine(
                         state=state,
                         connector_factory=self._connector_factory,
-                        target_factory=target_factory(
-                            client, state, api_version=self._settings.intercom.api_version
-                        ),
+                        target_factory=targets_for(self._settings, client, state),
                     )
                     pending = PendingWork(state)
                     observer = Observer()

@@ -95,10 +95,7 @@ def article_api(state: EmulatorState, article: Article, *, full: bool = True) ->
         "parent_id": article.parent_id,
         "parent_ids": [] if article.parent_id is None else [article.parent_id],
         "parent_type": article.parent_type,
-        "tags": {
-            "type": "tag.list",
-            "tags": [tag.to_api() for tag in state.store.tags.tags_of(("article", str(article.id)))],
-        },
+        "tags": state.store.tags.tag_list(("article", str(article.id))),
         "ai_chatbot_availability": article.ai_chatbot_availability,
         "ai_copilot_availability": article.ai_copilot_availability,
         "ai_sales_agent_availability": article.ai_sales_agent_availability,

@@ -14,7 +14,8 @@ Rules where the spec is silent:
 * Fields the request's version does not describe (``locale``; in 2.15 the availability flags
   and ``body_markdown``) are ignored, as the API ignores what it does not know. 2.16 and later
   take and answer the flags (false unless set) and ``body_markdown``
-  (:mod:`ingest.emulator.knowledge_fields`).
+  (:mod:`ingest.emulator.knowledge_fields`); Preview answers also show the article's ``tags``
+  (which bulk ``update_tags`` puts on it).
 * Search takes only ``folder_id`` in 2.15, and 2.15 files no internal article in a folder:
   without it every internal article is found, with it none.
 * Lists and search are newest ``updated_at`` first, in cursor pages.
@@ -50,7 +51,11 @@ def _article(request: web.Request) -> InternalArticle:
 
 
 def _render(request: web.Request, article: InternalArticle) -> dict[str, Any]:
-    return internal_article_shape(article.to_api(), version_of(request))
+    features = version_of(request)
+    body = internal_article_shape(article.to_api(), features)
+    if features.internal_article_tags:
+        body["tags"] = state_of(request).store.tags.tag_list(("internal_article", str(article.id)))
+    return body
 
 
 def _fields(request: web.Request, body: dict[str, Any]) -> dict[str, Any]:

@@ -68,6 +68,10 @@ class TagStore:
         """The tags on one piece of content, by id."""
         return [self._tags[tag_id] for tag_id in sorted(self._applied.get(key, ())) if tag_id in self._tags]
 
+    def tag_list(self, key: ContentKey) -> dict[str, Any]:
+        """The ``tags`` object an answer shows of one piece of content (a ``tag.list``)."""
+        return {"type": "tag.list", "tags": [tag.to_api() for tag in self.tags_of(key)]}
+
     def forget(self, key: ContentKey) -> None:
         """Content that is gone carries no tags."""
         if self._applied.pop(key, None) is not None:

@@ -23,7 +23,7 @@ from ingest.state.transaction import transaction
 
 _RECORD_COLUMNS = (
     "external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale, "
-    "declared, ai_agent, ai_copilot, ai_sales_agent, remote_digest"
+    "declared, ai_agent, ai_copilot, ai_sales_agent, remote_digest, owner_tag"
 )
 
 
@@ -47,6 +47,9 @@ class DocumentRecord:
     #: A digest of what the remote twin held right after the last write to it (the target's, of
     #: the answer); None when not known (written by an earlier release, adopted).
     remote_digest: str | None = None
+    #: The owner tag (``[intercom] owner_tag_id``) the remote twin is known to carry; None: none
+    #: that fin-ingest put there (or none known, for a twin adopted or written by an earlier release).
+    owner_tag: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +86,8 @@ def _record(row: tuple[Any, ...]) -> DocumentRecord:
         placement,
         _decode(row[9]),
         _held_from(row[10], row[11], row[12]),
-        row[13],
+        remote_digest=row[13],
+        owner_tag=row[14],
     )
 
 
@@ -187,7 +191,9 @@ class TargetStore:
     ) -> None:
         """Remember a successful create or update: what the document ``declared`` of its own
         availability, the ``availability`` the answer says the remote twin now holds (a flag not
-        said keeps what was known of it), and the target's ``remote_digest`` of that answer."""
+        said keeps what was known of it), and the target's ``remote_digest`` of that answer. The
+        owner tag known on the twin stays, unless the twin is another one now (recreated after it
+        was deleted in Intercom): that one has none."""
         collection = path_key(placement.collection) if placement.collection is not None else None
         self._db.execute(
             "INSERT INTO documents (source, target, external_id, locator, fingerprint, content_hash, "
@@ -196,6 +202,7 @@ class TargetStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (source, target, external_id) DO UPDATE SET locator = excluded.locator, "
             "fingerprint = excluded.fingerprint, content_hash = excluded.content_hash, "
+            "owner_tag = CASE WHEN remote_id IS excluded.remote_id THEN owner_tag END, "
             "remote_id = excluded.remote_id, title = excluded.title, sent_html = excluded.sent_html, "
             "synced_at = excluded.synced_at, collection = excluded.collection, locale = excluded.locale, "
             "declared = excluded.declared, ai_agent = COALESCE(excluded.ai_agent, ai_agent), "
@@ -248,6 +255,15 @@ class TargetStore:
                 "ai_copilot = COALESCE(?, ai_copilot), ai_sales_agent = COALESCE(?, ai_sales_agent) "
                 "WHERE source = ? AND target = ? AND external_id = ?",
                 [(*_held(flags), *self._key(), external_id) for external_id, flags in held],
+            )
+
+    def record_tags(self, carried: Iterable[tuple[str, int | None]]) -> None:
+        """Remember the owner tag remote twins now carry (external id, tag; None: none), e.g. after an
+        ``update_tags`` bulk action was accepted."""
+        with transaction(self._db):
+            self._db.executemany(
+                "UPDATE documents SET owner_tag = ? WHERE source = ? AND target = ? AND external_id = ?",
+                [(tag, *self._key(), external_id) for external_id, tag in carried],
             )
 
     def adopt(self, pages: Iterable[AdoptedPage]) -> None:

@@ -178,6 +178,17 @@ def _remote_digests(db: sqlite3.Connection) -> None:
     _run(db, "ALTER TABLE documents ADD COLUMN remote_digest TEXT")
 
 
+def _owner_tags(db: sqlite3.Connection) -> None:
+    """The owner tag (``[intercom] owner_tag_id``) each document's remote twin is known to carry
+    (NULL: none known, as for every twin an earlier release wrote), and each run's count of
+    twins whose tag it moved."""
+    _run(
+        db,
+        "ALTER TABLE documents ADD COLUMN owner_tag INTEGER",
+        "ALTER TABLE runs ADD COLUMN tagged INTEGER NOT NULL DEFAULT 0",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the tables of release 0.1.0", _baseline),
     Migration(
@@ -185,6 +196,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(3, "availability: declared by documents, held by remote twins, changed by runs", _availability),
     Migration(4, "what each remote twin held after the last write, for reconcile", _remote_digests),
+    Migration(5, "owner tags: carried by remote twins, moved by runs", _owner_tags),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

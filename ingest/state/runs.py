@@ -40,6 +40,8 @@ class RunCounts:
     #: Remote twins whose availability (AI Agent, Copilot, Fin for sales) was set without
     #: sending them again (a bulk action).
     availability: int = 0
+    #: Remote twins whose owner tag was added, moved or removed (a bulk action).
+    tagged: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,7 @@ class RunLog:
     def finish(self, run_id: int, outcome: RunOutcome, counts: RunCounts) -> None:
         self._db.execute(
             "UPDATE runs SET finished_at = ?, outcome = ?, created = ?, updated = ?, deleted = ?, "
-            "unchanged = ?, skipped = ?, failed = ?, availability = ? WHERE id = ?",
+            "unchanged = ?, skipped = ?, failed = ?, availability = ?, tagged = ? WHERE id = ?",
             (
                 time.time(),
                 outcome.value,
@@ -86,6 +88,7 @@ class RunLog:
                 counts.skipped,
                 counts.failed,
                 counts.availability,
+                counts.tagged,
                 run_id,
             ),
         )
@@ -93,7 +96,7 @@ class RunLog:
     def last(self, source: str, target: str) -> RunRecord | None:
         row = self._db.execute(
             "SELECT source, started_at, finished_at, outcome, created, updated, deleted, unchanged, "
-            "skipped, failed, availability FROM runs WHERE source = ? AND target = ? "
+            "skipped, failed, availability, tagged FROM runs WHERE source = ? AND target = ? "
             "ORDER BY id DESC LIMIT 1",
             (source, target),
         ).fetchone()

@@ -10,6 +10,7 @@ that settle availability this way.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Final, TypedDict
 
 from ingest.availability import UNSAID, Availability
@@ -92,6 +93,22 @@ def pending_changes(
             wanted = item.declared.over(defaults)
             _add(changes, item.page.external_id, item.page.locator, None, wanted, _created(wanted, carried))
     return tuple(changes)
+
+
+def due_availability_changes(
+    planned: Sequence[AvailabilityChange], records: Mapping[str, DocumentRecord]
+) -> list[AvailabilityChange]:
+    """What of ``planned`` still differs from what state knows the remote twins hold once the upserts
+    are done (an upsert's answer may hold it already; a page whose create failed has nothing to set
+    it on), each naming its twin."""
+    due: list[AvailabilityChange] = []
+    for change in planned:
+        record = records.get(change.external_id)
+        if record is not None and record.remote_id is not None:
+            flags = change.wanted.differences(record.availability)
+            if not flags.is_empty():
+                due.append(replace(change, remote_id=record.remote_id, flags=flags))
+    return due
 
 
 def _created(wanted: Availability, carried: Collection[str]) -> Availability:

@@ -18,10 +18,11 @@ from typing import Protocol, runtime_checkable
 from ingest.availability import UNSAID, Availability
 from ingest.canonical import digest
 from ingest.document import Page
-from ingest.plan import AvailabilityChange, Deletion, Plan, Upsert
+from ingest.plan import AvailabilityChange, Deletion, Plan, TagChange, Upsert
 from ingest.state import DocumentRecord, Placement
 from ingest.state.placement import NO_PLACEMENT
 from ingest.targets.reconciling import Reconciles, ReconcileScope, Reconciliation
+from ingest.targets.tagging import OwnerTagging, tag_batches
 
 #: The targets' name for :func:`ingest.canonical.digest` (one encoder for every hash).
 payload_digest = digest
@@ -138,6 +139,14 @@ class TargetPlanner(Protocol):
         """``changes`` (each naming its remote id) in the groups one call sets at once."""
         ...
 
+    def tag_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord], tag_id: int | None
+    ) -> tuple[TagChange, ...]:
+        """The remote twins whose owner tag will differ from ``tag_id`` (None: no tag) once ``plan``'s
+        upserts are done, to be moved apart from them (:func:`ingest.targets.tagging.owner_tag_changes`,
+        with what the target knows: which twins it keeps when it retires them, which are shared)."""
+        ...
+
 
 class TargetSender(Protocol):
     """**Protocol**: the half of a target that sends, with a client and its own typed state."""
@@ -161,6 +170,11 @@ class TargetSender(Protocol):
         """Set the ``flags`` of every change of one of :meth:`TargetPlanner.availability_batches`."""
         ...
 
+    async def update_tags(self, batch: Sequence[TagChange]) -> None:
+        """Move the owner tag of every change of one of :func:`ingest.targets.tagging.tag_batches`
+        (one ``update_tags`` bulk action, :func:`ingest.targets.tagging.move_owner_tags`)."""
+        ...
+
     async def finish(self, plan: Plan) -> None:
         """Tidy up after ``plan`` was carried out (e.g. remove containers left empty)."""
         ...
@@ -173,13 +187,25 @@ class Target(TargetPlanner, TargetSender, Protocol):
     target only turns plan items into requests and reports the remote id.
     """
 
+    def planned_tags(self, plan: Plan, records: Mapping[str, DocumentRecord]) -> tuple[TagChange, ...]:
+        """The owner tags ``plan`` moves for the configured tag; () where the API version cannot tag."""
+        ...
+
+    def tag_batches(self, changes: Sequence[TagChange]) -> list[list[TagChange]]:
+        """``changes`` (each naming its remote id) in the groups one call moves at once."""
+        ...
+
 
 class BoundTarget:
     """A target's two halves as one :class:`Target`; without a sender it can only plan."""
 
-    def __init__(self, planner: TargetPlanner, sender: TargetSender | None) -> None:
+    def __init__(
+        self, planner: TargetPlanner, sender: TargetSender | None, tagging: OwnerTagging | None = None
+    ) -> None:
         self.planner = planner
         self._sender = sender
+        #: The owner tag the target keeps on what it owns; None where the API version cannot tag.
+        self.tagging = tagging
 
     @property
     def name(self) -> str:
@@ -227,6 +253,22 @@ class BoundTarget:
 
     async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
         await self.sender.set_availability(batch)
+
+    def tag_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord], tag_id: int | None
+    ) -> tuple[TagChange, ...]:
+        return self.planner.tag_changes(plan, records, tag_id)
+
+    def planned_tags(self, plan: Plan, records: Mapping[str, DocumentRecord]) -> tuple[TagChange, ...]:
+        if self.tagging is None:
+            return ()
+        return self.planner.tag_changes(plan, records, self.tagging.tag_id)
+
+    def tag_batches(self, changes: Sequence[TagChange]) -> list[list[TagChange]]:
+        return tag_batches(changes)
+
+    async def update_tags(self, batch: Sequence[TagChange]) -> None:
+        await self.sender.update_tags(batch)
 
     async def prepare(self, plan: Plan) -> bool:
         return await self.sender.prepare(plan)

@@ -54,6 +54,8 @@ class BatchReport:
     failed: int = 0
     #: Pages whose availability was set apart from their upserts (bulk actions).
     availability: int = 0
+    #: Remote twins whose owner tag was moved apart from their upserts (bulk actions).
+    tagged: int = 0
     pending: int = 0
     latency: float = 0.0
     retry_in: float | None = None
@@ -191,6 +193,7 @@ class SourceWorker:
             unchanged=sum(r.counts.unchanged for r in results),
             failed=sum(r.counts.failed for r in results),
             availability=sum(r.counts.availability for r in results),
+            tagged=sum(r.counts.tagged for r in results),
             pending=self._pending.counts().get(self.source.name, 0),
             latency=time.monotonic() - batch.first_change,
             retry_in=retry_in,
@@ -211,6 +214,7 @@ def _log_report(report: BatchReport) -> None:
         )
         return
     availability = f", set availability {report.availability}" if report.availability else ""
+    availability += f", tagged {report.tagged}" if report.tagged else ""
     counts = (
         f"created {report.created}, updated {report.updated}, deleted {report.deleted}{availability}, "
         f"failed {report.failed}"

@@ -14,7 +14,7 @@ from ingest.connector import Closeable, Connector, ConnectorOptions
 from ingest.document import BodyFormat, DocumentRef, Failure, Page, SkippedDocument, SourceDocument
 from ingest.engine import Engine
 from ingest.errors import ConnectorError
-from ingest.plan import AvailabilityChange, Plan
+from ingest.plan import AvailabilityChange, Plan, TagChange
 from ingest.state import StateStore
 
 NO_RECORDS = {"pages": TargetRecords(records={})}
@@ -116,6 +116,9 @@ class PlanOnlyTarget:
         return page.fingerprint
 
     def availability_changes(self, plan: Plan, records: object) -> tuple[AvailabilityChange, ...]:
+        return ()
+
+    def planned_tags(self, plan: Plan, records: object) -> tuple[TagChange, ...]:
         return ()
 
 

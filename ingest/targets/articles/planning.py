@@ -19,12 +19,13 @@ from ingest.availability import UNSAID, Availability, declared_availability
 from ingest.document import Page
 from ingest.intercom import ArticleContent
 from ingest.locales import Language, language_of
-from ingest.plan import AvailabilityChange, Plan, Upsert
+from ingest.plan import AvailabilityChange, Plan, TagChange, Upsert
 from ingest.state import CollectionPath, DocumentRecord
 from ingest.targets.articles.fields import collection_path, description_for
 from ingest.targets.articles.settings import NAME, ArticlesSettings
 from ingest.targets.availability import SOURCE_DEFAULTS, no_sales_before
 from ingest.targets.base import payload_digest
+from ingest.targets.tagging import owner_tag_changes
 
 if TYPE_CHECKING:
     from ingest.targets.source_keys import SourceKeys
@@ -115,3 +116,21 @@ class ArticlesPlanner:
 
     def availability_batches(self, changes: Sequence[AvailabilityChange]) -> list[list[AvailabilityChange]]:
         return []
+
+    def tag_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord], tag_id: int | None
+    ) -> tuple[TagChange, ...]:
+        """The articles whose owner tag differs (``update_tags`` names an article by its own id); a
+        translation is tagged with its original's article, and an article retired as a draft or
+        kept by ``on_delete`` loses the tag, being no longer kept in step."""
+        translations = {external_id for external_id, record in records.items() if record.placement.locale}
+        translations.update(
+            item.page.external_id for item in plan.upserts if self.language(item.page).is_translation
+        )
+        return owner_tag_changes(
+            plan,
+            records,
+            tag_id,
+            keeps_retired=self.settings.on_delete != "delete",
+            shared_twins=translations,
+        )

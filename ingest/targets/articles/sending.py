@@ -24,7 +24,7 @@ from ingest.intercom import (
     IntercomClient,
 )
 from ingest.locales import Language
-from ingest.plan import Action, AvailabilityChange, Deletion, Plan, Upsert
+from ingest.plan import Action, AvailabilityChange, Deletion, Plan, TagChange, Upsert
 from ingest.state import Placement, TargetStore
 from ingest.targets.access import prove_access
 from ingest.targets.articles.collections import CollectionTree
@@ -38,6 +38,7 @@ from ingest.targets.articles.reconcile import (
 from ingest.targets.availability import request_flags
 from ingest.targets.base import RemoteCheck, Sent
 from ingest.targets.reconciling import ReconcileScope, Reconciliation
+from ingest.targets.tagging import move_owner_tags
 
 log = logging.getLogger("ingest.targets.articles")
 
@@ -249,6 +250,10 @@ class ArticlesSender:
 
     async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
         raise NotImplementedError("articles carry their availability in their own requests")
+
+    async def update_tags(self, batch: Sequence[TagChange]) -> None:
+        """One ``update_tags`` bulk action over ``batch`` (items of type ``article``)."""
+        await move_owner_tags(self._api, "article", batch)
 
     async def finish(self, plan: Plan) -> None:
         """Remove the collections this tool created that its deletions left empty."""

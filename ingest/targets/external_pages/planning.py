@@ -25,11 +25,12 @@ from ingest.availability import Availability, declared_availability
 from ingest.document import Page
 from ingest.intercom import ExternalPage, ExternalPageRequest
 from ingest.locales import language_of
-from ingest.plan import AvailabilityChange, Plan, Upsert
+from ingest.plan import AvailabilityChange, Plan, TagChange, Upsert
 from ingest.state import DocumentRecord
 from ingest.targets.availability import bulk_batches, no_sales_before, pending_changes
 from ingest.targets.base import payload_digest
 from ingest.targets.external_pages.settings import NAME
+from ingest.targets.tagging import owner_tag_changes
 
 if TYPE_CHECKING:
     from ingest.targets.source_keys import SourceKeys
@@ -153,6 +154,11 @@ class ExternalPagesPlanner:
 
     def availability_batches(self, changes: Sequence[AvailabilityChange]) -> list[list[AvailabilityChange]]:
         return bulk_batches(changes)
+
+    def tag_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord], tag_id: int | None
+    ) -> tuple[TagChange, ...]:
+        return owner_tag_changes(plan, records, tag_id)  # a page retired is deleted, its tags with it
 
 
 def held_by(page: ExternalPage) -> Availability:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ingest.errors import NotFoundError
 from ingest.intercom import ContentImportSource, IntercomClient
-from ingest.plan import AvailabilityChange, Deletion, Plan, Upsert
+from ingest.plan import AvailabilityChange, Deletion, Plan, TagChange, Upsert
 from ingest.state import RememberedImportSource, TargetStore
 from ingest.targets.access import prove_access
 from ingest.targets.availability import set_availability_request
@@ -18,6 +18,7 @@ from ingest.targets.external_pages.adoption import remote_pages
 from ingest.targets.external_pages.planning import ExternalPagesPlanner, held_by
 from ingest.targets.external_pages.reconcile import PagesInspection
 from ingest.targets.reconciling import ReconcileScope, Reconciliation
+from ingest.targets.tagging import move_owner_tags
 
 log = logging.getLogger("ingest.targets.external_pages")
 
@@ -217,6 +218,10 @@ class ExternalPagesSender:
             return
         with contextlib.suppress(NotFoundError):  # already gone: as good as deleted
             await self._api.delete_external_page(item.remote_id)
+
+    async def update_tags(self, batch: Sequence[TagChange]) -> None:
+        """One ``update_tags`` bulk action over ``batch`` (items of type ``external_content``)."""
+        await move_owner_tags(self._api, "external_content", batch)
 
     async def finish(self, plan: Plan) -> None:
         pass

@@ -18,12 +18,13 @@ from ingest.api_versions import ApiFeatures, features_of
 from ingest.availability import UNSAID, Availability, declared_availability
 from ingest.document import Page
 from ingest.locales import language_of
-from ingest.plan import AvailabilityChange, Plan, Upsert
+from ingest.plan import AvailabilityChange, Plan, TagChange, Upsert
 from ingest.state import DocumentRecord
 from ingest.targets.availability import bulk_batches, no_sales_before, pending_changes, request_flags
 from ingest.targets.base import payload_digest
 from ingest.targets.internal_articles.settings import AVAILABILITY_KEYS, NAME, InternalArticlesSettings
 from ingest.targets.internal_articles.wire import InternalArticleRequest
+from ingest.targets.tagging import owner_tag_changes
 
 if TYPE_CHECKING:
     from ingest.targets.source_keys import SourceKeys
@@ -105,3 +106,9 @@ class InternalArticlesPlanner:
 
     def availability_batches(self, changes: Sequence[AvailabilityChange]) -> list[list[AvailabilityChange]]:
         return bulk_batches(changes)
+
+    def tag_changes(
+        self, plan: Plan, records: Mapping[str, DocumentRecord], tag_id: int | None
+    ) -> tuple[TagChange, ...]:
+        # An article kept by on_delete = "keep" is no longer kept in step: it loses the owner tag.
+        return owner_tag_changes(plan, records, tag_id, keeps_retired=self.settings.on_delete == "keep")

@@ -19,7 +19,7 @@ from typing import Final
 from ingest.document import Page
 from ingest.errors import ConfigError, NotFoundError, RejectedError, RetryableApiError
 from ingest.intercom import IntercomClient
-from ingest.plan import Action, AvailabilityChange, Deletion, Plan, Upsert
+from ingest.plan import Action, AvailabilityChange, Deletion, Plan, TagChange, Upsert
 from ingest.state import TargetStore
 from ingest.targets.access import prove_access
 from ingest.targets.availability import set_availability_request
@@ -33,6 +33,7 @@ from ingest.targets.internal_articles.reconcile import (
 )
 from ingest.targets.internal_articles.wire import InternalArticle, InternalArticlesApi
 from ingest.targets.reconciling import ReconcileScope, Reconciliation
+from ingest.targets.tagging import move_owner_tags
 
 log = logging.getLogger("ingest.targets.internal_articles")
 
@@ -149,6 +150,10 @@ class InternalArticlesSender:
     async def set_availability(self, batch: Sequence[AvailabilityChange]) -> None:
         """One ``set_availability`` bulk action over ``batch`` (items of type ``internal_article``)."""
         await self._client.bulk_content_action(set_availability_request("internal_article", batch))
+
+    async def update_tags(self, batch: Sequence[TagChange]) -> None:
+        """One ``update_tags`` bulk action over ``batch`` (items of type ``internal_article``)."""
+        await move_owner_tags(self._client, "internal_article", batch)
 
     async def finish(self, plan: Plan) -> None:
         pass

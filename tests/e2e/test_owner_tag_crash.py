@@ -1,0 +1,87 @@
+"""A run killed between its upserts and its tag call converges on the next run: the pages are not sent
+again, the owner tag is put on them, and the run after that writes nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ingest.emulator import EmulatorConfig, EmulatorTag, running_emulator
+from ingest.state import StateStore
+from tests.e2e.conftest import SOURCE_READ, TOKEN, endpoints, write_config
+from tests.waiting import wait_for
+
+DOCS = 30
+OWNER = 7
+
+
+def ingest_command(config: Path) -> list[str]:
+    return [sys.executable, "-m", "ingest.cli", "run", "--all", "--config", str(config)]
+
+
+def with_owner_tag(config: Path) -> Path:
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("[intercom]\n", f"[intercom]\nowner_tag_id = {OWNER}\n", 1))
+    return config
+
+
+@pytest.mark.parametrize("carried_out", [False, True], ids=["call-lost", "call-done-unheard"])
+def test_a_run_killed_before_its_tag_call_is_heard_converges(tmp_path: Path, carried_out: bool) -> None:
+    """SIGKILL while the ``update_tags`` call is on its way (Intercom queued it, the client has not
+    heard): whether Intercom then carries it out or not, the rerun sends the tag call again (adding a
+    tag twice is harmless), no page, and every page ends with the tag."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for index in range(DOCS):
+        (docs / f"page-{index:02d}.md").write_text(f"# Page {index}\n\nText.\n", encoding="utf-8")
+    env = {**os.environ, "INTERCOM_ACCESS_TOKEN": TOKEN}
+    config = EmulatorConfig(
+        token=TOKEN, bulk_action_delay_seconds=None, tags=(EmulatorTag(OWNER, "fin-ingest"),)
+    )
+    with running_emulator(config) as emulator:
+        ingest_toml = with_owner_tag(write_config(tmp_path, emulator.base_url))
+        emulator.set_faults(stall_next=1, stall_path="POST /content/bulk_actions", stall_seconds=60)
+        process = subprocess.Popen(  # noqa: S603 - our own command line, built above
+            ingest_command(ingest_toml), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            wait_for(
+                lambda: emulator.pending_bulk_actions() or process.poll() is not None, what="the tag call"
+            )
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.communicate()
+        assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+        assert len(emulator.pages()) == DOCS
+        with StateStore(tmp_path / "ingest.db") as state:
+            records = state.target("docs", "external_pages").records().values()
+        assert len(records) == DOCS
+        assert {record.owner_tag for record in records} == {None}
+        if carried_out:
+            emulator.flush_bulk_actions()
+        else:
+            emulator.drop_bulk_actions()
+
+        emulator.clear_requests()
+        rerun = subprocess.run(  # noqa: S603 - our own command line, built above
+            ingest_command(ingest_toml), env=env, capture_output=True, text=True, timeout=120
+        )
+        assert rerun.returncode == 0, rerun.stderr
+        writes = [(r.method, r.path) for r in emulator.requests() if r.method != "GET"]
+        assert writes == [("POST", "/content/bulk_actions")]
+        assert "tag 30" in rerun.stdout
+        emulator.flush_bulk_actions()
+        assert len(emulator.tagged()) == DOCS
+        assert {tuple(entry["tag_ids"]) for entry in emulator.tagged()} == {(str(OWNER),)}
+
+        emulator.clear_requests()
+        last = subprocess.run(  # noqa: S603 - our own command line, built above
+            ingest_command(ingest_toml), env=env, capture_output=True, text=True, timeout=120
+        )
+        assert last.returncode == 0, last.stderr
+        assert endpoints(emulator) == SOURCE_READ
