@@ -23,7 +23,7 @@ from ingest.lock import holding_source
 from ingest.plan import Plan
 from ingest.reconcile.findings import Finding, Outcome, TargetReport
 from ingest.reconcile.repairs import FixPolicy, settle, stage
-from ingest.runner import build_connector, make_client, target_factory
+from ingest.runner import build_connector, make_client, targets_for
 from ingest.state import DocumentRecord, StateStore
 from ingest.targets.base import Target
 from ingest.targets.reconciling import Reconciles, ReconcileScope, Reconciliation, SharedReads
@@ -169,7 +169,7 @@ async def reconcile_sources(
                 state=state,
                 client=client,
                 connector_factory=connector_factory,
-                target_factory=target_factory(client, state, api_version=settings.intercom.api_version),
+                target_factory=targets_for(settings, client, state),
                 fix=fix,
                 overwrite_edits=overwrite_edits,
                 allow_mass_delete=allow_mass_delete,
