@@ -9,6 +9,7 @@ source is synced once, as ``ingest run`` syncs it. The engine side knows no targ
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from ingest.intercom import IntercomClient
 from ingest.lock import holding_source
 from ingest.plan import Plan
 from ingest.reconcile.findings import Finding, Outcome, TargetReport
+from ingest.reconcile.pending import set_aside_pending
 from ingest.reconcile.repairs import FixPolicy, settle, stage
 from ingest.runner import build_connector, make_client, targets_for
 from ingest.state import DocumentRecord, StateStore
@@ -114,6 +116,8 @@ class Reconciler:
         else:
             report.findings = [Finding(drift) for drift in found.drift]
             report.checked, report.notes, report.baselines = found.checked, found.notes, found.baselines
+            last_run = self._state.runs.last(source.name, target.name)
+            set_aside_pending(report, records, last_run, time.time())
         finally:
             report.reads = self._client.sent("GET") - before
         return report
