@@ -188,6 +188,16 @@ class Article(_ApiObject):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
+    #: The ids of the tags the article carries (``None`` when the answer does not say).
+    tag_ids: frozenset[str] | None = Field(default=None, validation_alias="tags")
+
+    @field_validator("tag_ids", mode="before")
+    @classmethod
+    def _tag_list(cls, value: Any) -> Any:
+        """A ``tag.list`` object (``{"tags": [{"id": ...}]}``) as the ids it names."""
+        if isinstance(value, dict):
+            return frozenset(str(tag["id"]) for tag in value.get("tags") or () if isinstance(tag, dict))
+        return value
 
     @field_validator("translated_content", mode="before")
     @classmethod

@@ -57,8 +57,10 @@ class Reconciler:
         fix: bool = False,
         overwrite_edits: bool = False,
         allow_mass_delete: bool = False,
+        owner_tag: int | None = None,
     ) -> None:
         self._state = state
+        self._owner_tag = owner_tag
         self._client = client
         self._targets = target_factory
         self._engine = Engine(
@@ -101,6 +103,7 @@ class Reconciler:
             documents=None if plan is None else _documents(plan, records),
             complete=plan is not None and not plan.failures,
             shared=self._shared,
+            owner_tag=self._owner_tag,
         )
         before = self._client.sent("GET")
         try:
@@ -177,6 +180,7 @@ async def reconcile_sources(
                 fix=fix,
                 overwrite_edits=overwrite_edits,
                 allow_mass_delete=allow_mass_delete,
+                owner_tag=settings.intercom.owner_tag_id,
             )
             locked: list[LockedError] = []
             for source in sources:
