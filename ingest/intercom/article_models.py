@@ -194,10 +194,11 @@ class Article(_ApiObject):
     @field_validator("tag_ids", mode="before")
     @classmethod
     def _tag_list(cls, value: Any) -> Any:
-        """A ``tag.list`` object (``{"tags": [{"id": ...}]}``) as the ids it names."""
-        if isinstance(value, dict):
-            return frozenset(str(tag["id"]) for tag in value.get("tags") or () if isinstance(tag, dict))
-        return value
+        """A ``tag.list`` object (``{"tags": [{"id": ...}]}``) as the ids it names; another shape says
+        nothing (None), so that an answer is never refused for its tags."""
+        if not isinstance(value, dict) or not isinstance(value.get("tags"), list):
+            return None
+        return frozenset(str(tag["id"]) for tag in value["tags"] if isinstance(tag, dict) and "id" in tag)
 
     @field_validator("translated_content", mode="before")
     @classmethod
