@@ -188,6 +188,17 @@ class Article(_ApiObject):
     ai_chatbot_availability: bool | None = None
     ai_copilot_availability: bool | None = None
     ai_sales_agent_availability: bool | None = None
+    #: The ids of the tags the article carries (``None`` when the answer does not say).
+    tag_ids: frozenset[str] | None = Field(default=None, validation_alias="tags")
+
+    @field_validator("tag_ids", mode="before")
+    @classmethod
+    def _tag_list(cls, value: Any) -> Any:
+        """A ``tag.list`` object (``{"tags": [{"id": ...}]}``) as the ids it names; another shape says
+        nothing (None), so that an answer is never refused for its tags."""
+        if not isinstance(value, dict) or not isinstance(value.get("tags"), list):
+            return None
+        return frozenset(str(tag["id"]) for tag in value["tags"] if isinstance(tag, dict) and "id" in tag)
 
     @field_validator("translated_content", mode="before")
     @classmethod

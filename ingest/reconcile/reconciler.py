@@ -9,6 +9,7 @@ source is synced once, as ``ingest run`` syncs it. The engine side knows no targ
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -22,8 +23,9 @@ from ingest.intercom import IntercomClient
 from ingest.lock import holding_source
 from ingest.plan import Plan
 from ingest.reconcile.findings import Finding, Outcome, TargetReport
+from ingest.reconcile.pending import set_aside_pending
 from ingest.reconcile.repairs import FixPolicy, settle, stage
-from ingest.runner import build_connector, make_client, target_factory
+from ingest.runner import build_connector, make_client, targets_for
 from ingest.state import DocumentRecord, StateStore
 from ingest.targets.base import Target
 from ingest.targets.reconciling import Reconciles, ReconcileScope, Reconciliation, SharedReads
@@ -55,8 +57,10 @@ class Reconciler:
         fix: bool = False,
         overwrite_edits: bool = False,
         allow_mass_delete: bool = False,
+        owner_tag: int | None = None,
     ) -> None:
         self._state = state
+        self._owner_tag = owner_tag
         self._client = client
         self._targets = target_factory
         self._engine = Engine(
@@ -99,6 +103,7 @@ class Reconciler:
             documents=None if plan is None else _documents(plan, records),
             complete=plan is not None and not plan.failures,
             shared=self._shared,
+            owner_tag=self._owner_tag,
         )
         before = self._client.sent("GET")
         try:
@@ -114,6 +119,8 @@ class Reconciler:
         else:
             report.findings = [Finding(drift) for drift in found.drift]
             report.checked, report.notes, report.baselines = found.checked, found.notes, found.baselines
+            last_run = self._state.runs.last(source.name, target.name)
+            set_aside_pending(report, records, last_run, time.time())
         finally:
             report.reads = self._client.sent("GET") - before
         return report
@@ -169,10 +176,11 @@ async def reconcile_sources(
                 state=state,
                 client=client,
                 connector_factory=connector_factory,
-                target_factory=target_factory(client, state, api_version=settings.intercom.api_version),
+                target_factory=targets_for(settings, client, state),
                 fix=fix,
                 overwrite_edits=overwrite_edits,
                 allow_mass_delete=allow_mass_delete,
+                owner_tag=settings.intercom.owner_tag_id,
             )
             locked: list[LockedError] = []
             for source in sources:

@@ -90,6 +90,7 @@ def _apply(findings: Sequence[Finding], store: TargetStore) -> None:
         for finding in findings
         if finding.drift.repair in (Repair.ADOPT, Repair.DELETE) and finding.drift.page is not None
     )
+    store.record_tags((external_id, None) for external_id in documents(Repair.RETAG))
     store.record_availability(
         (external_id, finding.drift.held)
         for finding in findings

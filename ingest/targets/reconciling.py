@@ -42,6 +42,8 @@ class DriftKind(StrEnum):
     AVAILABILITY = "availability"
     #: The container itself (a Content Import Source) is gone, deactivated or has another url.
     CONTAINER = "container"
+    #: The owner tag (``[intercom] owner_tag_id``) is not on a twin state says carries it.
+    TAG = "tag"
 
 
 class Repair(StrEnum):
@@ -57,6 +59,8 @@ class Repair(StrEnum):
     DELETE = "delete"
     #: State learns what the twin holds: the run sets the flags that differ.
     SET_AVAILABILITY = "set_availability"
+    #: State forgets the owner tag the twin carried: the run tags it again.
+    RETAG = "retag"
     #: Nothing to change first: the run's own check of the truth repairs it.
     SYNC = "sync"
     #: Nothing fin-ingest can do: the message says what a person must.
@@ -129,6 +133,8 @@ class ReconcileScope:
     #: delete only then (one that could not be read may make it).
     complete: bool
     shared: SharedReads = field(default_factory=SharedReads)
+    #: The configured owner tag (None: none, or the API version cannot tag).
+    owner_tag: int | None = None
 
     def makes(self, external_id: str) -> bool | None:
         """Whether a current document has ``external_id`` (None: not known)."""

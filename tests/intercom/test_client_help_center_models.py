@@ -192,3 +192,21 @@ def test_a_2_16_articles_availability_is_read() -> None:
         True,
     )
     assert Article.model_validate({"id": "1", "title": "T"}).ai_chatbot_availability is None
+
+
+@pytest.mark.parametrize(
+    ("tags", "ids"),
+    [
+        ({"type": "tag.list", "tags": [{"type": "tag", "id": "7", "name": "docs"}, {"id": 8}]}, {"7", "8"}),
+        ({"type": "tag.list", "tags": []}, set()),
+        (None, None),
+        (["7"], None),
+        ({"type": "tag.list"}, None),
+    ],
+)
+def test_an_article_answer_says_its_tag_ids_or_nothing(tags: object, ids: set[str] | None) -> None:
+    """The ``tags`` tag.list of an article answer as the ids it names; a shape not expected says
+    nothing, and never refuses the answer."""
+    body = {"id": "1", "title": "Guide", **({} if tags is None else {"tags": tags})}
+    article = Article.model_validate(body)
+    assert article.tag_ids == (None if ids is None else frozenset(ids))

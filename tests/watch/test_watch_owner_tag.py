@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from ingest.emulator import EmulatorConfig, EmulatorTag, RunningEmulator, start_emulator
-from tests.watch.conftest import TOKEN, Project, wait_until
+from ingest.intercom import IntercomClient
+from tests.watch.conftest import TOKEN, Project, wait_until, write_config
 
 OWNER = 7
 
@@ -46,3 +47,25 @@ async def test_a_page_the_daemon_creates_is_tagged_in_its_batch(project: Project
     assert tag_calls(project) == [[ids["a.md"]], [ids["b.md"]]]
     project.emulator.flush_bulk_actions()
     assert {entry["id"] for entry in project.emulator.tagged()} == set(ids.values())
+
+
+async def test_pages_sent_again_after_the_periodic_check_finds_the_source_gone_are_tagged(
+    project: Project,
+) -> None:
+    """The periodic check finds the Content Import Source deleted in Intercom; the batch that sends
+    every page again under a new one tags them all."""
+    project.config = write_config(project.tmp_path, project.emulator.base_url, watch={"check_seconds": 0.3})
+    text = project.config.read_text(encoding="utf-8")
+    project.config.write_text(text.replace("[intercom]\n", f"[intercom]\nowner_tag_id = {OWNER}\n", 1))
+    for name in ("a", "b"):
+        project.write(f"{name}.md", f"# {name.upper()}\n\nText.\n")
+    async with project.daemon():
+        (source,) = project.emulator.sources()
+        async with IntercomClient(base_url=project.emulator.base_url, token=TOKEN) as client:
+            await client.delete_content_import_source(source["id"])
+        await wait_until(lambda: len(project.remote()) == 2, what="the pages sent again")
+        await wait_until(lambda: project.batches()[-1].created == 2, what="the batch that sent them")
+        assert project.batches()[-1].tagged == 2
+    ids = {page["id"] for page in project.remote().values()}
+    project.emulator.flush_bulk_actions()
+    assert {entry["id"] for entry in project.emulator.tagged()} == ids

@@ -58,10 +58,17 @@ def held_by(article: Article) -> Availability:
 class ArticlesInspection:
     """One source's articles against their twins; see the module docstring."""
 
-    def __init__(self, planner: ArticlesPlanner, client: IntercomClient, store: TargetStore) -> None:
+    def __init__(
+        self,
+        planner: ArticlesPlanner,
+        client: IntercomClient,
+        store: TargetStore,
+        owner_tag: int | None = None,
+    ) -> None:
         self._planner = planner
         self._api = client
         self._store = store
+        self._owner_tag = owner_tag
         self._found = Reconciliation()
 
     async def run(self) -> Reconciliation:
@@ -115,6 +122,7 @@ class ArticlesInspection:
             self._edited(record, f"article {twin.id} ({twin.title}) was edited in Intercom")
         elif record.remote_digest is None:
             self._found.baselines.append((record.external_id, now))
+        self._compare_tag(record, twin)
         if not self._planner.features.article_availability:
             return  # 2.15 answers carry no flags, and no request sets them
         wanted = (record.declared or UNSAID).over(self._planner.defaults)
@@ -134,6 +142,25 @@ class ArticlesInspection:
                     held=held,
                 )
             )
+
+    def _compare_tag(self, record: DocumentRecord, twin: Article) -> None:
+        """The owner tag state says the article carries, which its answer does not show: taken off in
+        Intercom (a translation has no tags of its own: its article carries them)."""
+        tag = self._owner_tag
+        if tag is None or record.owner_tag != tag or twin.tag_ids is None or str(tag) in twin.tag_ids:
+            return
+        self._found.drift.append(
+            Drift(
+                DriftKind.TAG,
+                f"article {twin.id} ({twin.title}) does not carry the owner tag {tag} in Intercom: "
+                "--fix tags it again",
+                Repair.RETAG,
+                record.locator,
+                record.external_id,
+                twin.id,
+                documents=(record.external_id,),
+            )
+        )
 
     def _compare_translation(self, record: DocumentRecord, twin: Article, locale: str) -> None:
         translation = twin.translated_content.get(locale)

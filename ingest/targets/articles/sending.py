@@ -64,7 +64,7 @@ class ArticlesSender:
     async def reconcile(self, scope: ReconcileScope) -> Reconciliation:
         """Compare the source's articles with what Intercom holds, in reads only
         (:mod:`ingest.targets.articles.reconcile`)."""
-        return await ArticlesInspection(self._planner, self._api, self._store).run()
+        return await ArticlesInspection(self._planner, self._api, self._store, scope.owner_tag).run()
 
     async def prepare(self, plan: Plan) -> bool:
         """Check the author (and help center) up front, then find or create the collections."""
