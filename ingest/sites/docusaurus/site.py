@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.contract import (
     CrossPageReads,
     NotAPage,
@@ -149,7 +150,7 @@ class DocusaurusSite:
         )
         try:
             markdown = await render_page(path, body, context)
-        except IncludeProblem as exc:
+        except (IncludeProblem, IncludesTooLarge) as exc:
             return PageProblem(str(exc))
         except RecursionError:
             return PageProblem(f"{path}: MDX nested too deeply to read")

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.contract import (
     CrossPageReads,
     NotAPage,
@@ -165,7 +166,7 @@ class HugoSite:
         renderer = Renderer(self, path, lowered_front, item.language)
         try:
             markdown = await renderer.render(body)
-        except IncludeProblem as exc:
+        except (IncludeProblem, IncludesTooLarge) as exc:
             return PageProblem(str(exc))
         if not markdown.strip() and item.kind != "page":
             listed = await self._section_list(item)

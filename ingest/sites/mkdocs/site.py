@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.contract import (
     CrossPageReads,
     NotAPage,
@@ -127,7 +128,7 @@ class MkDocsSite:
             _, body = yaml_front_matter(text)
             try:
                 expansion = await Includer(self.includes, self._read_text, self._exists, path).expand(body)
-            except IncludeProblem:
+            except (IncludeProblem, IncludesTooLarge):
                 continue  # the page fails to prepare, whatever its includes hold
             if expansion.included:
                 shows[path] = frozenset(expansion.included)
@@ -158,7 +159,7 @@ class MkDocsSite:
                     body, front, self.config, self._macros, self._read_text, unknown, self._macros_limits
                 )
             expansion = await includer.expand(body)
-        except (IncludeProblem, MacrosTooCostly) as exc:
+        except (IncludeProblem, IncludesTooLarge, MacrosTooCostly) as exc:
             return PageProblem(str(exc))
         rewriter = BlockRewriter(callouts=self._callouts, critic_mode=self._critic_mode, math=self._math)
         text = rewriter.rewrite(expansion.text)

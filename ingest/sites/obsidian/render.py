@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from ingest.sites.budget import IncludeBudget
 from ingest.sites.obsidian.lines import (
     block,
     code_lines,
@@ -96,6 +97,7 @@ class Renderer:
     #: What makes the page unpreparable (embed cycles, embedded notes that do not exist).
     problems: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
+    budget: IncludeBudget = field(default_factory=IncludeBudget)
 
     def page(self, lines: list[str]) -> str:
         rendered = self._blocks(lines, self.host, ((self.host, ""),))
@@ -223,6 +225,7 @@ class Renderer:
                 self.warnings.append(f"embeds {_named(*key)}, which {target} does not have: left out")
                 return []
             lines = lines[found[0] : found[1]]
+        self.budget.charge(target, "\n".join(lines))
         rendered = self._blocks(lines, target, (*stack, key))
         while rendered and not rendered[-1].strip():
             rendered.pop()

@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.contract import (
     CrossPageReads,
     NotAPage,
@@ -96,7 +97,10 @@ class ObsidianSite:
         notes: dict[str, Note | None] = {relative: Note(relative, lines, dict(front))}
         await self._load_embedded(vault, lines, relative, notes)
         renderer = Renderer(self._vault_files[vault.root], notes, relative)
-        text = renderer.page(lines)
+        try:
+            text = renderer.page(lines)
+        except IncludesTooLarge as exc:
+            return PageProblem(str(exc))
         if renderer.problems:
             return PageProblem(f"{path}: " + "; ".join(dict.fromkeys(renderer.problems)))
         title = _title(front, relative)
