@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ingest.sites.contract import PageProblem, SiteDependencies
 from ingest.sites.hugo.shortcodes import Code, Shortcode, parse, source_of
-from tests.sites.hugo_site import MemoryFiles, body_of, docs_files, open_site, page
+from tests.sites.hugo_site import MemoryFiles, body_of, docs_files, open_site, page, prepare
 
 
 def test_shortcode_arguments_are_read_as_hugo_reads_them() -> None:
@@ -469,3 +470,23 @@ async def test_editing_a_shortcode_template_rereads_the_pages() -> None:
         {**{path: "1" for path in files.paths()}, "layouts/_shortcodes/note.html": "2"}
     )
     assert before != edited
+
+
+async def test_shortcodes_nested_too_deeply_fail_the_page_and_not_the_scan() -> None:
+    """Thousands of shortcodes each inside the last fail that page in one sentence; the site's
+    other pages are listed and read (finding what pages show of each other does not crash)."""
+    nested = "{{< note >}}" * 3000 + "Deep." + "{{< /note >}}" * 3000
+    files = MemoryFiles(
+        {
+            "hugo.toml": 'baseURL = "https://example.org/"\n',
+            "content/deep.md": f"---\ntitle: Deep\n---\n{nested}\n",
+            "content/fine.md": "---\ntitle: Fine\n---\nFine text.\n",
+        }
+    )
+    site = await open_site(files, site_url="https://example.org/")
+    assert isinstance(site, SiteDependencies)
+    reads = await site.cross_page_reads()
+    assert "content/deep.md" not in reads.shows
+    result = await prepare(site, files, "content/deep.md")
+    assert result == PageProblem("shortcodes are nested more than 64 deep")
+    assert (await page(site, files, "content/fine.md")).body.strip() == "Fine text."

@@ -19,6 +19,12 @@ _NAME = re.compile(r"\s*(/?)\s*([A-Za-z0-9_][A-Za-z0-9_./-]*)")
 _BARE = re.compile(r"[^\s\"`=]+")
 _KEY = re.compile(r"([A-Za-z0-9_-]+)=")
 _TEMPLATE_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL)
+#: Shortcodes inside shortcodes: real pages nest a few; what reads the tree recurses.
+MAX_NESTING = 64
+
+
+class NestedTooDeeply(ValueError):
+    """Shortcodes nested more than :data:`MAX_NESTING` deep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +92,15 @@ def unescape_comments(text: str) -> str:
 
 
 def parse(text: str) -> list[Node]:
-    """The text as a tree of text, code and shortcode calls."""
+    """The text as a tree of text, code and shortcode calls; :class:`NestedTooDeeply` when tags
+    open inside each other more than :data:`MAX_NESTING` deep."""
     stack = [_Frame(None)]
     for token in _tokens(text):
         if isinstance(token, Tag) and token.closing:
             _close(stack, token)
         elif isinstance(token, Tag) and not token.self_closing:
+            if len(stack) > MAX_NESTING:
+                raise NestedTooDeeply(f"shortcodes are nested more than {MAX_NESTING} deep")
             stack.append(_Frame(token))
         elif isinstance(token, Tag):
             stack[-1].children.append(Shortcode(token))

@@ -41,7 +41,7 @@ from ingest.sites.hugo.frontmatter import FrontMatterError, decode, split_front_
 from ingest.sites.hugo.links import ContentKeys, HugoLinks, PageIndex, entries, join
 from ingest.sites.hugo.page import lowered, metadata, title_of, unpublished
 from ingest.sites.hugo.render import IncludeProblem, Renderer
-from ingest.sites.hugo.shortcodes import static_output
+from ingest.sites.hugo.shortcodes import NestedTooDeeply, static_output
 from ingest.sites.hugo.urls import absolute, page_path, permalink_rules
 from ingest.sites.listing import description_of, listed_page
 from ingest.sites.shown import listed_markdown, shown_markdown
@@ -166,7 +166,7 @@ class HugoSite:
         renderer = Renderer(self, path, lowered_front, item.language)
         try:
             markdown = await renderer.render(body)
-        except (IncludeProblem, IncludesTooLarge) as exc:
+        except (IncludeProblem, IncludesTooLarge, NestedTooDeeply) as exc:
             return PageProblem(str(exc))
         if not markdown.strip() and item.kind != "page":
             listed = await self._section_list(item)
