@@ -63,7 +63,20 @@ async def test_a_billion_laughs_in_include_yaml_fails_its_page() -> None:
     message = await problem(
         "---\ninclude_yaml: [data/laughs.yml]\n---\n# Page\n\n{{ a9 }}\n", {"data/laughs.yml": LAUGHS}
     )
-    assert "its macros (Jinja)" in message
+    assert message == (
+        "data/laughs.yml, which include_yaml names, cannot be read: its aliases expand to more than "
+        '1,000,000 values (a "billion laughs"?); the page is not sent'
+    )
+
+
+async def test_a_billion_laughs_in_the_config_printed_whole_fails_its_page() -> None:
+    """Within the limit of aliases, a config printed whole is bounded by the worker's memory or length."""
+    result = await prepared(
+        "# Page\n\n{% for i in range(100000) %}{{ config }}{% endfor %}\n",
+        limits=MacrosLimits(characters=1_000_000),
+    )
+    assert isinstance(result, PageProblem)
+    assert "its macros (Jinja)" in result.message
 
 
 async def test_a_loop_too_long_fails_its_page_when_time_is_up() -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from ingest.sites import safeyaml
 from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.contract import (
     CrossPageReads,
@@ -300,7 +301,7 @@ def read_front(text: str) -> dict[str, Any]:
     if match is None:
         return {}
     try:
-        loaded = yaml.safe_load(match["yaml"])
+        loaded = safeyaml.load(match["yaml"])
     except yaml.YAMLError:
         return {}
     return loaded if isinstance(loaded, dict) else {}

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from ingest.errors import ConnectorError
+from ingest.sites import safeyaml
 from ingest.sites.contract import SiteFiles
 from ingest.sites.hugo.frontmatter import decode
 
@@ -117,7 +118,10 @@ async def read_config(files: SiteFiles) -> HugoConfig:
         data = await files.read(path)
         if data is None:
             raise ConnectorError(f"The Hugo configuration {path} cannot be read.")
-        loaded = _lower_keys(_parse(path, decode(data)))
+        try:
+            loaded = _lower_keys(_parse(path, decode(data)))
+        except RecursionError:
+            raise ConnectorError(f"The Hugo configuration {path} is nested too deeply to read.") from None
         _merge(merged, _placed(path, loaded))
     return _interpret(tuple(names), merged)
 
@@ -129,7 +133,7 @@ def _parse(path: str, text: str) -> Config:
         elif path.endswith(".json"):
             loaded = json.loads(text) if text.strip() else {}
         else:
-            loaded = yaml.safe_load(text)
+            loaded = safeyaml.load(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConnectorError(f"The Hugo configuration {path} does not parse: {problem}.") from exc

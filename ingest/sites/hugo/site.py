@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from ingest.sites import safeyaml
 from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.contract import (
     CrossPageReads,
@@ -352,7 +353,7 @@ def _parse_data(suffix: str, raw: str) -> object:
             return tomllib.loads(raw)
         if suffix == ".json":
             return json.loads(raw)
-        return yaml.safe_load(raw)
+        return safeyaml.load(raw)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError):
         return None
 

@@ -19,6 +19,7 @@ import yaml
 
 from ingest.errors import ConnectorError
 from ingest.sites.contract import SiteFiles
+from ingest.sites.safeyaml import BoundedLoader
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 _MAX_INHERIT = 8
@@ -32,8 +33,8 @@ class PythonTag:
     value: Any = None
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """SafeLoader that reads MkDocs' own tags and any other tag as plain data."""
+class _ConfigLoader(BoundedLoader):
+    """A bounded SafeLoader that reads MkDocs' own tags and any other tag as plain data."""
 
 
 def _env(loader: _ConfigLoader, node: yaml.Node) -> Any:

@@ -28,6 +28,7 @@ import yaml
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from ingest.sites import safeyaml
 from ingest.sites.mkdocs.bounded import MacrosLimits, MacrosTooCostly, Rendered, render_in_worker
 from ingest.sites.mkdocs.config import MkDocsConfig
 
@@ -171,7 +172,11 @@ async def _yaml_data(include: Any, config: MkDocsConfig, read: Reader) -> dict[s
     for key, path in named:
         text = await read(config.path(path))
         try:
-            loaded = yaml.safe_load(text) if text is not None else None
+            loaded = safeyaml.load(text) if text is not None else None
+        except safeyaml.YAMLTooLarge as exc:
+            raise MacrosTooCostly(
+                f"{config.path(path)}, which include_yaml names, cannot be read: {exc}; the page is not sent"
+            ) from None
         except yaml.YAMLError:
             loaded = None
         if not isinstance(loaded, dict):
