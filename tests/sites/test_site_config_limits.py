@@ -9,10 +9,12 @@ from collections.abc import Collection, Mapping
 
 import pytest
 
+from ingest.document import SourceDocument
 from ingest.errors import ConnectorError
 from ingest.sites import safeyaml
 from ingest.sites.contract import SiteSettings
 from ingest.sites.registry import load_dialect
+from ingest.sites.source import load_page
 
 #: Nine levels of nine aliases to the level below: 9**9 values once expanded.
 LAUGHS = "a0: &a0 [ha, ha, ha, ha, ha, ha, ha, ha, ha]\n" + "".join(
@@ -109,3 +111,42 @@ def test_shared_settings_through_aliases_still_read() -> None:
         "en": {"theme": "dark", "lang": "en"},
         "fr": {"theme": "dark", "lang": "fr"},
     }
+
+
+DOUBLING = "const s0 = 'ha';\n" + "".join(f"const s{n} = s{n - 1} + s{n - 1};\n" for n in range(1, 64))
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        DOUBLING + "module.exports = {title: s63, url: 'https://docs.example.com', baseUrl: '/'};\n",
+        "const a = {b: a, c: a, ...a};\nconst t = `${t}${t}`;\n"
+        "module.exports = {title: t, url: 'https://docs.example.com', baseUrl: '/', presets: a};\n",
+    ],
+)
+async def test_a_docusaurus_config_whose_values_grow_without_end_is_refused(config: str) -> None:
+    """Constants doubling a string 63 times, or used in themselves, are refused in one sentence
+    (reading them hung the scan)."""
+    message = await refused("docusaurus", {"docusaurus.config.js": config})
+    assert message.startswith("docusaurus.config.js: the Docusaurus config's values are too costly to read")
+
+
+async def test_an_mdx_page_whose_exported_constants_grow_without_end_is_read() -> None:
+    """A page's ``export const`` past the bounds is a value the page cannot know, shown as such."""
+    files = MemoryFiles(
+        {
+            "docusaurus.config.js": "module.exports = {url: 'https://docs.example.com', baseUrl: '/', "
+            "presets: [['classic', {docs: {}}]]};\n",
+            "docs/page.mdx": "# Page\n\n"
+            + "".join(f"export {line}\n" for line in DOUBLING.splitlines())
+            + "\nText {s63}.\n",
+        }
+    )
+    site = await load_dialect("docusaurus").open(files, SiteSettings("https://docs.example.com/"))
+    started = time.monotonic()
+    result = await load_page(
+        site, files.files["docs/page.mdx"], path="docs/page.mdx", fingerprint="1", modified=None
+    )
+    assert time.monotonic() - started < 5
+    assert isinstance(result, SourceDocument), result
+    assert "Text" in result.body

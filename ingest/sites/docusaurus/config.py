@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ingest.errors import ConnectorError
-from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module
+from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module, ValuesTooCostly
 
 CONFIG_NAMES = tuple(f"docusaurus.config.{suffix}" for suffix in ("ts", "mts", "cts", "js", "mjs", "cjs"))
 _DEFAULT_DOCS_INCLUDE = ("**/*.{md,mdx}",)
@@ -97,7 +97,13 @@ def read_config(name: str, source: bytes | None, paths: Collection[str]) -> Site
     line = module.syntax_error_line()
     if line is not None:
         raise ConnectorError(f"{name}: the Docusaurus config is not valid JavaScript (line {line})")
-    return _Reader(name, paths).config(module.exported())
+    try:
+        exported = module.exported()
+    except ValuesTooCostly as exc:
+        raise ConnectorError(
+            f"{name}: the Docusaurus config's values are too costly to read: {exc}"
+        ) from None
+    return _Reader(name, paths).config(exported)
 
 
 class _Reader:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.sites.budget import IncludeBudget
-from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module, expression_value
+from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module, ValuesTooCostly, expression_value
 from ingest.sites.docusaurus.jsx import Expr
 from ingest.sites.docusaurus.mdxblocks import admonition, dedent, indent, literal, placed, plain, rebase_links
 from ingest.sites.docusaurus.mdxparse import (
@@ -347,7 +347,10 @@ def _constants(exports: list[str]) -> dict[str, Any]:
     for block in exports:
         module = Module(block.encode(), typescript=False)
         for name in re.findall(r"export\s+(?:const|let|var)\s+([\w$]+)", block):
-            value = module.constant(name)
+            try:
+                value = module.constant(name)
+            except ValuesTooCostly:
+                break  # this block's values cannot be known: the page shows them as unknown
             if isinstance(value, str | int | float) and not isinstance(value, bool):
                 found[name] = value
     return found
