@@ -9,6 +9,7 @@ case-insensitive, so every key is lower-cased once here.
 from __future__ import annotations
 
 import json
+import posixpath
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -123,7 +124,10 @@ async def read_config(files: SiteFiles) -> HugoConfig:
         except RecursionError:
             raise ConnectorError(f"The Hugo configuration {path} is nested too deeply to read.") from None
         _merge(merged, _placed(path, loaded))
-    return _interpret(tuple(names), merged)
+    try:
+        return _interpret(tuple(names), merged)
+    except _NotAFolder as exc:
+        raise ConnectorError(f"The Hugo configuration {', '.join(names)}: {exc}") from None
 
 
 def _parse(path: str, text: str) -> Config:
@@ -209,12 +213,12 @@ def _languages(value: object, default_language: str) -> tuple[Language, ...]:
             disabled.add(key)
             continue
         code = table.get("languagecode") or table.get("locale")
-        content_dir = table.get("contentdir")
+        content_dir = _content_dir(table.get("contentdir"), f"languages.{key}.contentDir")
         languages.append(
             Language(
                 key=key,
                 weight=int(table.get("weight") or 0),
-                content_dir=str(content_dir).strip("/") if content_dir else None,
+                content_dir=content_dir,
                 code=str(code) if code else None,
             )
         )
@@ -230,13 +234,31 @@ def _roots(values: Config, languages: tuple[Language, ...]) -> tuple[ContentRoot
     if content_mounts:
         # A mount for content replaces the default one (Hugo drops a component's default mount).
         return tuple(_mount_root(mount, languages) for mount in content_mounts if mount.get("source"))
-    content_dir = str(values.get("contentdir") or "content").strip("/")
+    content_dir = _content_dir(values.get("contentdir"), "contentDir") or "content"
     roots = [
         ContentRoot(language.content_dir, "", language.key) for language in languages if language.content_dir
     ]
     if not roots or any(language.content_dir is None for language in languages):
         roots.append(ContentRoot(content_dir, "", None))
     return tuple(roots)
+
+
+class _NotAFolder(ValueError):
+    """A contentDir that names no folder of the source."""
+
+
+def _content_dir(value: object, key: str) -> str | None:
+    """A ``contentDir`` as a source-relative folder (None when unset)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise _NotAFolder(f"{key} must be a folder name such as content, not {value!r}")
+    folder = posixpath.normpath(value.strip().replace("\\", "/"))
+    if posixpath.isabs(value.strip()) or folder == ".." or folder.startswith("../"):
+        raise _NotAFolder(
+            f"{key} {value!r} leads outside the source; it names a folder of the source, such as content"
+        )
+    return folder.strip("/")
 
 
 def _mount_root(mount: Config, languages: tuple[Language, ...]) -> ContentRoot:

@@ -233,10 +233,16 @@ def _interpret(raw: Mapping[str, Any], path: str, chain: tuple[str, ...]) -> MkD
     docs_dir = raw.get("docs_dir", "docs")
     if not isinstance(docs_dir, str) or not docs_dir.strip():
         raise ValueError(f"docs_dir must be a folder name, not {docs_dir!r}")
+    folder = normalise(posixpath.join(root, docs_dir))
+    if posixpath.isabs(docs_dir) or folder == ".." or folder.startswith("../"):
+        raise ConnectorError(
+            f"{path}: docs_dir {docs_dir!r} leads outside the source; it names the folder of the pages, "
+            "such as docs"
+        )
     return MkDocsConfig(
         files=chain,
         root=root,
-        docs_dir=normalise(posixpath.join(root, docs_dir)),
+        docs_dir=folder,
         site_url=site_url.strip() if isinstance(site_url, str) and site_url.strip() else None,
         use_directory_urls=raw.get("use_directory_urls", True) is not False,
         nav=raw.get("nav"),
