@@ -490,3 +490,13 @@ async def test_shortcodes_nested_too_deeply_fail_the_page_and_not_the_scan() -> 
     result = await prepare(site, files, "content/deep.md")
     assert result == PageProblem("shortcodes are nested more than 64 deep")
     assert (await page(site, files, "content/fine.md")).body.strip() == "Fine text."
+
+
+async def test_site_data_nested_thousands_deep_shows_nothing() -> None:
+    """A data file no one can read (JSON nested 100,000 deep) is data the page cannot show,
+    as a broken one is: the page is read, never failed with a RecursionError."""
+    prepared = await body_of(
+        'Text.\n\n{{< code-toggle config="a" />}}\n',
+        **{"data/docs.json": '{"config": ' + "[" * 100_000 + "]" * 100_000 + "}"},
+    )
+    assert prepared.body.startswith("Text.")

@@ -150,3 +150,11 @@ async def test_an_mdx_page_whose_exported_constants_grow_without_end_is_read() -
     assert time.monotonic() - started < 5
     assert isinstance(result, SourceDocument), result
     assert "Text" in result.body
+
+
+async def test_an_obsidian_config_nested_thousands_deep_is_refused_naming_the_file() -> None:
+    message = await refused(
+        "obsidian",
+        {".obsidian/templates.json": '{"folder": ' + "[" * 100_000 + "]" * 100_000 + "}", "Note.md": "Hi.\n"},
+    )
+    assert message == ".obsidian/templates.json: not valid JSON (nested too deeply)"

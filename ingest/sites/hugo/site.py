@@ -354,8 +354,8 @@ def _parse_data(suffix: str, raw: str) -> object:
         if suffix == ".json":
             return json.loads(raw)
         return safeyaml.load(raw)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError):
-        return None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError, RecursionError):
+        return None  # data nobody can read (broken, or nested thousands deep) shows nothing
 
 
 def _is_absolute(url: str | None) -> bool:
