@@ -553,3 +553,11 @@ async def test_the_digest_follows_notes_and_config_not_attachments_or_workspace_
     digest = vault.structure_digest(files)
     assert vault.structure_digest({**files, ".obsidian/workspace.json": "2"}) == digest
     assert vault.structure_digest({**files, ".obsidian/templates.json": "2"}) != digest
+
+
+async def test_callouts_nested_a_thousand_deep_fail_the_note_in_one_sentence() -> None:
+    nested = "".join("> " * depth + "[!note]\n" for depth in range(1, 1001)) + "> " * 1000 + "Deep.\n"
+    files = MemoryFiles({".obsidian/app.json": "{}", "Deep.md": nested})
+    assert await prepare(files, "Deep.md") == PageProblem(
+        "block quotes and callouts are nested more than 100 deep"
+    )

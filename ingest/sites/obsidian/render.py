@@ -84,6 +84,14 @@ def embedded_links(lines: list[str]) -> Iterator[Wikilink]:
                 yield Wikilink.parse(match["inner"])
 
 
+#: Block quotes and callouts inside each other (the converter reads no deeper either).
+MAX_QUOTES = 100
+
+
+class NestedTooDeeply(ValueError):
+    """Block quotes or callouts nested more than :data:`MAX_QUOTES` deep."""
+
+
 @dataclass
 class Renderer:
     """Renders the page at ``host`` (vault-relative) of a vault whose files are ``files``;
@@ -98,6 +106,7 @@ class Renderer:
     problems: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
     budget: IncludeBudget = field(default_factory=IncludeBudget)
+    _quotes: int = 0
 
     def page(self, lines: list[str]) -> str:
         rendered = self._blocks(lines, self.host, ((self.host, ""),))
@@ -136,6 +145,15 @@ class Renderer:
         return out
 
     def _quote(self, lines: list[str], note: str, stack: tuple[tuple[str, str], ...]) -> list[str]:
+        if self._quotes >= MAX_QUOTES:
+            raise NestedTooDeeply(f"block quotes and callouts are nested more than {MAX_QUOTES} deep")
+        self._quotes += 1
+        try:
+            return self._quoted(lines, note, stack)
+        finally:
+            self._quotes -= 1
+
+    def _quoted(self, lines: list[str], note: str, stack: tuple[tuple[str, str], ...]) -> list[str]:
         first = _QUOTE.match(lines[0])
         indent = first["indent"] if first else ""
         content = [_QUOTE.sub("", line, count=1) for line in lines]

@@ -24,7 +24,7 @@ from ingest.sites.obsidian.dependencies import embeds, link_digest
 from ingest.sites.obsidian.lines import strip_comments
 from ingest.sites.obsidian.links import ObsidianLinks
 from ingest.sites.obsidian.notes import Note, VaultFiles, is_published, read_note
-from ingest.sites.obsidian.render import Renderer, embedded_links
+from ingest.sites.obsidian.render import NestedTooDeeply, Renderer, embedded_links
 from ingest.sites.obsidian.vault import Layout, Vault
 
 #: Front matter worth keeping with a page (text or lists of text).
@@ -99,7 +99,7 @@ class ObsidianSite:
         renderer = Renderer(self._vault_files[vault.root], notes, relative)
         try:
             text = renderer.page(lines)
-        except IncludesTooLarge as exc:
+        except (IncludesTooLarge, NestedTooDeeply) as exc:
             return PageProblem(str(exc))
         if renderer.problems:
             return PageProblem(f"{path}: " + "; ".join(dict.fromkeys(renderer.problems)))
