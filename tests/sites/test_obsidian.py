@@ -411,13 +411,13 @@ async def test_an_embed_cycle_is_a_page_problem_naming_it() -> None:
     """A embeds B embeds A: the page cannot be prepared, and the problem names the chain."""
     files = MemoryFiles({".obsidian/app.json": "{}", "A.md": "![[B]]\n", "B.md": "![[A]]\n"})
     problem = await prepare(files, "A.md")
-    assert problem == PageProblem("A.md: embeds form a cycle: ![[A.md]] -> ![[B.md]] -> ![[A.md]]")
+    assert problem == PageProblem("embeds form a cycle: ![[A.md]] -> ![[B.md]] -> ![[A.md]]")
 
 
 async def test_an_embedded_note_that_does_not_exist_is_a_page_problem_naming_it() -> None:
     """![[Gone]] with no such note: the page cannot be prepared."""
     problem = await prepare(MemoryFiles({".obsidian/app.json": "{}", "A.md": "![[Gone]]\n"}), "A.md")
-    assert problem == PageProblem("A.md: embeds ![[Gone]], which is not a note of the vault")
+    assert problem == PageProblem("embeds ![[Gone]], which is not a note of the vault")
 
 
 async def test_a_missing_section_or_unpublished_note_is_left_out_with_a_warning() -> None:

@@ -169,3 +169,50 @@ async def test_a_page_including_a_few_files_is_read(dialect: str) -> None:
     result = await loaded(dialect, files, path)
     assert isinstance(result, SourceDocument), result
     assert result.body.count("Laugh.") == 2**6
+
+
+CYCLES = {
+    "hugo": (
+        {
+            "hugo.toml": "baseURL = 'https://docs.example.com/'\n",
+            "content/page.md": '---\ntitle: Page\n---\nText.\n\n{{% readfile file="/snippets/a.md" %}}\n',
+            "snippets/a.md": '{{% readfile file="/snippets/b.md" %}}\n',
+            "snippets/b.md": '{{% readfile file="/snippets/a.md" %}}\n',
+        },
+        "content/page.md",
+    ),
+    "docusaurus": (
+        {
+            "docusaurus.config.js": "module.exports = {url: 'https://docs.example.com', baseUrl: '/', "
+            "presets: [['classic', {docs: {}}]]};\n",
+            "docs/page.mdx": "# Page\n\nimport A from './_a.mdx';\n\nText.\n\n<A />\n",
+            "docs/_a.mdx": "import B from './_b.mdx';\n\n<B />\n",
+            "docs/_b.mdx": "import A from './_a.mdx';\n\n<A />\n",
+        },
+        "docs/page.mdx",
+    ),
+    "mkdocs": (
+        {
+            "mkdocs.yml": "site_name: Docs\nmarkdown_extensions:\n  - pymdownx.snippets\n",
+            "docs/page.md": '# Page\n\nText.\n\n--8<-- "snippets/a.md"\n',
+            "snippets/a.md": '--8<-- "snippets/b.md"\n',
+            "snippets/b.md": '--8<-- "snippets/a.md"\n',
+        },
+        "docs/page.md",
+    ),
+    "obsidian": (
+        {".obsidian/app.json": "{}", "Page.md": "Text.\n\n![[A]]\n", "A.md": "![[B]]\n", "B.md": "![[A]]\n"},
+        "Page.md",
+    ),
+}
+
+
+@pytest.mark.parametrize("dialect", sorted(CYCLES))
+async def test_a_page_that_cannot_be_prepared_is_named_once(dialect: str) -> None:
+    """The run's failure names the page, then says why (here: an include cycle), not the page twice."""
+    files, path = CYCLES[dialect]
+    result = await loaded(dialect, files, path)
+    assert isinstance(result, Failure), result
+    assert result.message.startswith(f"{path}: ")
+    assert not result.message.startswith(f"{path}: {path}"), result.message
+    assert "cycle" in result.message or "circle" in result.message

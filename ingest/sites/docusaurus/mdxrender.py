@@ -202,12 +202,10 @@ class _Renderer:
         target = import_path(self.path, source)
         if target in self.chain:
             cycle = " -> ".join((*self.chain[self.chain.index(target) :], target))
-            raise IncludeProblem(f"{self.page}: the includes go round in a circle: {cycle}")
+            raise IncludeProblem(f"the includes go round in a circle: {cycle}")
         text = await self.context.read(target)
         if text is None:
-            raise IncludeProblem(
-                f"{self.page}: {self.path} includes {source}, which does not exist ({target})"
-            )
+            raise IncludeProblem(f"{self.path} includes {source}, which does not exist ({target})")
         self.context.budget.charge(target, text)
         props = {name: value for name, value in node.attrs.items() if not isinstance(value, Expr)}
         props.update(

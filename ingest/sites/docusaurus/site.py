@@ -154,7 +154,7 @@ class DocusaurusSite:
         except (IncludeProblem, IncludesTooLarge) as exc:
             return PageProblem(str(exc))
         except RecursionError:
-            return PageProblem(f"{path}: MDX nested too deeply to read")
+            return PageProblem("MDX nested too deeply to read")
         title = self.title(place, front, body)
         if _is_empty(markdown, title):
             if not is_section(place) or self.settings.empty_sections == "skip":

@@ -158,11 +158,9 @@ class Includer:
         if found is None or text is None:
             return self._missing(f'the snippet "{path}"', required=self.settings.check_paths)
         if found in stack:
-            raise IncludeProblem(
-                f"{self.page}: snippets include each other in a cycle: {' -> '.join([*stack, found])}"
-            )
+            raise IncludeProblem(f"snippets include each other in a cycle: {' -> '.join([*stack, found])}")
         if len(stack) > _MAX_DEPTH:
-            raise IncludeProblem(f"{self.page}: snippets nested more than {_MAX_DEPTH} deep at {found}")
+            raise IncludeProblem(f"snippets nested more than {_MAX_DEPTH} deep at {found}")
         self.budget.charge(found, text)
         self.result.included.add(found)
         lines = text.split("\n")
@@ -178,7 +176,7 @@ class Includer:
 
     def _missing(self, what: str, *, required: bool) -> list[str]:
         if required:
-            raise IncludeProblem(f"{self.page}: {what} cannot be found (check_paths is on)")
+            raise IncludeProblem(f"{what} cannot be found (check_paths is on)")
         self.result.warnings.append(
             f"{self.page}: {what} cannot be found; the site shows the page without it"
         )
@@ -224,9 +222,7 @@ class Includer:
         if found is None or text is None:
             return "\n".join(self._missing(f'the include "{path}"', required=False))
         if found in stack:
-            raise IncludeProblem(
-                f"{self.page}: includes include each other in a cycle: {' -> '.join([*stack, found])}"
-            )
+            raise IncludeProblem(f"includes include each other in a cycle: {' -> '.join([*stack, found])}")
         self.budget.charge(found, text)
         self.result.included.add(found)
         return await self._includes(text.removesuffix("\n"), [*stack, found])

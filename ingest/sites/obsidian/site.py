@@ -102,7 +102,7 @@ class ObsidianSite:
         except (IncludesTooLarge, NestedTooDeeply) as exc:
             return PageProblem(str(exc))
         if renderer.problems:
-            return PageProblem(f"{path}: " + "; ".join(dict.fromkeys(renderer.problems)))
+            return PageProblem("; ".join(dict.fromkeys(renderer.problems)))
         title = _title(front, relative)
         text = _without_title_heading(text, title)
         if not text.strip():
