@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -500,3 +501,14 @@ async def test_site_data_nested_thousands_deep_shows_nothing() -> None:
         **{"data/docs.json": '{"config": ' + "[" * 100_000 + "]" * 100_000 + "}"},
     )
     assert prepared.body.startswith("Text.")
+
+
+@pytest.mark.parametrize("unit", ["Use `x` or `` y `` here. ", "a ` b ", "a `` b ` c "])
+def test_a_long_paragraph_of_code_spans_parses_in_linear_time(unit: str) -> None:
+    """A generated reference page of a megabyte, every line in one paragraph, full of code spans
+    (closed or not): each backtick once looked to the paragraph's end, a minute per megabyte."""
+    text = unit * (1_000_000 // len(unit))
+    started = time.monotonic()
+    nodes = parse(text)
+    assert time.monotonic() - started < 3
+    assert source_of(nodes) == text

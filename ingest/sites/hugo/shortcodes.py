@@ -18,6 +18,7 @@ _FENCE = re.compile(r"(?m)^([ \t>]*)(`{3,}|~{3,})[^\n]*$")
 _NAME = re.compile(r"\s*(/?)\s*([A-Za-z0-9_][A-Za-z0-9_./-]*)")
 _BARE = re.compile(r"[^\s\"`=]+")
 _KEY = re.compile(r"([A-Za-z0-9_-]+)=")
+_TICKS = re.compile(r"`+")
 _TEMPLATE_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL)
 #: Shortcodes inside shortcodes: real pages nest a few; what reads the tree recurses.
 MAX_NESTING = 64
@@ -156,6 +157,7 @@ def _tokens(text: str) -> list[str | Code | Tag]:
     tokens: list[str | Code | Tag] = []
     plain_start = position = 0
     length = len(text)
+    spans = _CodeSpans(text)
 
     def flush(until: int) -> None:
         if until > plain_start:
@@ -170,8 +172,8 @@ def _tokens(text: str) -> list[str | Code | Tag]:
             tokens.append(Code(unescape_comments(text[position:end])))
             position = plain_start = end
         elif char == "`":
-            run = len(text[position:]) - len(text[position:].lstrip("`"))
-            span_end = _span_end(text, position, run)
+            run = _end_of_ticks(text, position) - position
+            span_end = spans.end(position, run)
             if span_end is None:
                 position += run
                 continue
@@ -206,19 +208,43 @@ def _fence_end(text: str, fence: re.Match[str]) -> int:
     return len(text) if found is None else found.end()
 
 
-def _span_end(text: str, start: int, run: int) -> int | None:
-    position = start + run
-    limit = text.find("\n\n", position)
-    limit = len(text) if limit < 0 else limit
-    while position < limit:
-        found = text.find("`" * run, position, limit)
-        if found < 0:
+class _CodeSpans:
+    """Where inline code spans end, found in time linear in the text: a paragraph's end is looked
+    for once, and a run of backticks that nothing closes before it is remembered as such (each
+    backtick looking to the paragraph's end made a long paragraph's parse quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._paragraph_end = -1
+        self._unclosed: set[int] = set()
+
+    def end(self, start: int, run: int) -> int | None:
+        """The end of the code span that ``run`` backticks at ``start`` open, or None when no run
+        of as many closes it before the paragraph ends."""
+        text = self._text
+        position = start + run
+        if self._paragraph_end < position:
+            found = text.find("\n\n", position)
+            self._paragraph_end = len(text) if found < 0 else found
+            self._unclosed.clear()
+        if run in self._unclosed:
             return None
-        after = found + run
-        if (after >= len(text) or text[after] != "`") and text[found - 1] != "`":
-            return after
-        position = after + len(text[after:]) - len(text[after:].lstrip("`"))
-    return None
+        while position < self._paragraph_end:
+            found = text.find("`" * run, position, self._paragraph_end)
+            if found < 0:
+                break
+            after = found + run
+            if (after >= len(text) or text[after] != "`") and text[found - 1] != "`":
+                return after
+            position = _end_of_ticks(text, after)
+        self._unclosed.add(run)
+        return None
+
+
+def _end_of_ticks(text: str, position: int) -> int:
+    """The end of the run of backticks at ``position``."""
+    found = _TICKS.match(text, position)
+    return found.end() if found else position
 
 
 def _tag(text: str, start: int, delimiter: str) -> tuple[int | None, Tag | None]:
