@@ -14,7 +14,8 @@ from typing import Final
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
-#: Levels of lists, list items, block quotes and admonitions (a list level is two: the list and its item).
+#: Levels of lists, list items, block quotes, admonitions and content tabs (a list level is two:
+#: the list and its item).
 MAX_NESTING: Final = 100
 # A block rule opens a few levels before its content is parsed (a list opens the list and
 # its item); markdown-it's own limit stays above anything the guard lets through.
@@ -39,6 +40,6 @@ def _guard(state: StateBlock, _start_line: int, _end_line: int, _silent: bool) -
     if state.level > MAX_NESTING:
         raise NestingTooDeep(
             f"Markdown nested too deeply: more than {MAX_NESTING} levels of lists, list items, "
-            "block quotes and admonitions"
+            "block quotes, admonitions and content tabs"
         )
     return False

@@ -24,5 +24,6 @@ def test_one_level_past_the_limit_is_refused_with_a_reason() -> None:
     with pytest.raises(NestingTooDeep) as raised:
         parser().parse("> " * (MAX_NESTING + 1) + "deep\n")
     assert str(raised.value) == (
-        "Markdown nested too deeply: more than 100 levels of lists, list items, block quotes and admonitions"
+        "Markdown nested too deeply: more than 100 levels of lists, list items, block quotes, admonitions "
+        "and content tabs"
     )

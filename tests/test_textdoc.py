@@ -343,7 +343,7 @@ def test_markdown_nested_too_deeply_to_parse_is_a_failure() -> None:
     body = "".join("    " * level + f"- item {level}\n" for level in range(60)) + "\n# Later\n"
     assert failure(body) == (
         "guides/setup.md: Markdown nested too deeply: more than 100 levels of lists, list items, "
-        "block quotes and admonitions"
+        "block quotes, admonitions and content tabs"
     )
 
 

@@ -90,7 +90,9 @@ def content_tab(state: StateBlock, start_line: int, end_line: int, silent: bool)
 
     old_indent, old_line_max = state.blkIndent, state.lineMax
     state.blkIndent, state.lineMax = content_indent, next_line
+    state.level += 1  # a level of nesting, as a quote's content is: the nesting guard counts it
     state.md.block.tokenize(state, start_line + 1, next_line)
+    state.level -= 1
     state.blkIndent, state.lineMax = old_indent, old_line_max
     state.line = next_line
     return True

@@ -105,7 +105,7 @@ async def folded_page_refs(
         return FoldedPages([DocumentRef(path, fold(fingerprints[path], structure)) for path in pages], None)
     files = _files_digest(structure, fingerprints)
     known = Remembered.loads(remembered)
-    reads = known.reads if known is not None and known.files == files else await site.cross_page_reads()
+    reads = known.reads if known is not None and known.files == files else await _reads(site, files)
     refs = []
     for path in pages:
         shown = sorted({*site.listed_files(path), *reads.shows.get(path, ())} - {path})
@@ -116,6 +116,16 @@ async def folded_page_refs(
             parts.append(files)
         refs.append(DocumentRef(path, fold(fingerprints[path], "\n".join(parts))))
     return FoldedPages(refs, Remembered(files, reads).dumps())
+
+
+async def _reads(site: SiteDependencies, files: str) -> CrossPageReads:
+    """What the pages read of each other; when a page makes that impossible to find (a dialect's
+    bug, a page it cannot read), every page reads every file: each is read again on any change,
+    and fails or not on its own when it is loaded. One page never stops the scan."""
+    try:
+        return await site.cross_page_reads()
+    except Exception:  # any one page's problem: the conservative answer instead
+        return CrossPageReads(links=files)
 
 
 def _files_digest(structure: str, fingerprints: Mapping[str, str]) -> str:

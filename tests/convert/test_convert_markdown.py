@@ -252,6 +252,7 @@ def test_deeply_nested_quotes_keep_all_their_text(body: str) -> None:
         "- > " * 34 + "list, item and quote 34 times\n\nAfter.\n",
         "> " * 101 + "quoted\n\nAfter.\n",
         "> " * 1000 + "quoted\n\nAfter.\n",
+        "".join("    " * depth + '=== "Tab"\n\n' for depth in range(500)) + "    " * 500 + "tabbed\n",
     ],
 )
 def test_nesting_too_deep_to_parse_is_refused_not_cut_short(body: str) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ingest.sites.contract import PageProblem, SiteDependencies
 from ingest.sites.hugo.shortcodes import Code, Shortcode, parse, source_of
-from tests.sites.hugo_site import MemoryFiles, body_of, docs_files, open_site, page
+from tests.sites.hugo_site import MemoryFiles, body_of, docs_files, open_site, page, prepare
 
 
 def test_shortcode_arguments_are_read_as_hugo_reads_them() -> None:
@@ -469,3 +471,44 @@ async def test_editing_a_shortcode_template_rereads_the_pages() -> None:
         {**{path: "1" for path in files.paths()}, "layouts/_shortcodes/note.html": "2"}
     )
     assert before != edited
+
+
+async def test_shortcodes_nested_too_deeply_fail_the_page_and_not_the_scan() -> None:
+    """Thousands of shortcodes each inside the last fail that page in one sentence; the site's
+    other pages are listed and read (finding what pages show of each other does not crash)."""
+    nested = "{{< note >}}" * 3000 + "Deep." + "{{< /note >}}" * 3000
+    files = MemoryFiles(
+        {
+            "hugo.toml": 'baseURL = "https://example.org/"\n',
+            "content/deep.md": f"---\ntitle: Deep\n---\n{nested}\n",
+            "content/fine.md": "---\ntitle: Fine\n---\nFine text.\n",
+        }
+    )
+    site = await open_site(files, site_url="https://example.org/")
+    assert isinstance(site, SiteDependencies)
+    reads = await site.cross_page_reads()
+    assert "content/deep.md" not in reads.shows
+    result = await prepare(site, files, "content/deep.md")
+    assert result == PageProblem("shortcodes are nested more than 64 deep")
+    assert (await page(site, files, "content/fine.md")).body.strip() == "Fine text."
+
+
+async def test_site_data_nested_thousands_deep_shows_nothing() -> None:
+    """A data file no one can read (JSON nested 100,000 deep) is data the page cannot show,
+    as a broken one is: the page is read, never failed with a RecursionError."""
+    prepared = await body_of(
+        'Text.\n\n{{< code-toggle config="a" />}}\n',
+        **{"data/docs.json": '{"config": ' + "[" * 100_000 + "]" * 100_000 + "}"},
+    )
+    assert prepared.body.startswith("Text.")
+
+
+@pytest.mark.parametrize("unit", ["Use `x` or `` y `` here. ", "a ` b ", "a `` b ` c "])
+def test_a_long_paragraph_of_code_spans_parses_in_linear_time(unit: str) -> None:
+    """A generated reference page of a megabyte, every line in one paragraph, full of code spans
+    (closed or not): each backtick once looked to the paragraph's end, a minute per megabyte."""
+    text = unit * (1_000_000 // len(unit))
+    started = time.monotonic()
+    nodes = parse(text)
+    assert time.monotonic() - started < 3
+    assert source_of(nodes) == text

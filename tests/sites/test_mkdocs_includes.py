@@ -47,10 +47,7 @@ async def test_a_snippet_cycle_is_a_problem_naming_the_files() -> None:
     )
     result = await load(await open_site(files), files, "docs/page.md")
     assert isinstance(result, PageProblem)
-    assert (
-        result.message
-        == "docs/page.md: snippets include each other in a cycle: docs/page.md -> a.md -> b.md -> a.md"
-    )
+    assert result.message == "snippets include each other in a cycle: docs/page.md -> a.md -> b.md -> a.md"
 
 
 async def test_a_missing_snippet_is_a_warning_as_the_site_shows_the_page_without_it() -> None:
@@ -66,7 +63,7 @@ async def test_a_missing_snippet_with_check_paths_is_a_problem() -> None:
     files = MemoryFiles({"mkdocs.yml": config, "docs/page.md": '--8<-- "gone.md"\n'})
     result = await load(await open_site(files), files, "docs/page.md")
     assert isinstance(result, PageProblem)
-    assert result.message == 'docs/page.md: the snippet "gone.md" cannot be found (check_paths is on)'
+    assert result.message == 'the snippet "gone.md" cannot be found (check_paths is on)'
 
 
 async def test_a_missing_section_is_a_warning() -> None:

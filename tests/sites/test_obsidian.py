@@ -411,13 +411,13 @@ async def test_an_embed_cycle_is_a_page_problem_naming_it() -> None:
     """A embeds B embeds A: the page cannot be prepared, and the problem names the chain."""
     files = MemoryFiles({".obsidian/app.json": "{}", "A.md": "![[B]]\n", "B.md": "![[A]]\n"})
     problem = await prepare(files, "A.md")
-    assert problem == PageProblem("A.md: embeds form a cycle: ![[A.md]] -> ![[B.md]] -> ![[A.md]]")
+    assert problem == PageProblem("embeds form a cycle: ![[A.md]] -> ![[B.md]] -> ![[A.md]]")
 
 
 async def test_an_embedded_note_that_does_not_exist_is_a_page_problem_naming_it() -> None:
     """![[Gone]] with no such note: the page cannot be prepared."""
     problem = await prepare(MemoryFiles({".obsidian/app.json": "{}", "A.md": "![[Gone]]\n"}), "A.md")
-    assert problem == PageProblem("A.md: embeds ![[Gone]], which is not a note of the vault")
+    assert problem == PageProblem("embeds ![[Gone]], which is not a note of the vault")
 
 
 async def test_a_missing_section_or_unpublished_note_is_left_out_with_a_warning() -> None:
@@ -553,3 +553,11 @@ async def test_the_digest_follows_notes_and_config_not_attachments_or_workspace_
     digest = vault.structure_digest(files)
     assert vault.structure_digest({**files, ".obsidian/workspace.json": "2"}) == digest
     assert vault.structure_digest({**files, ".obsidian/templates.json": "2"}) != digest
+
+
+async def test_callouts_nested_a_thousand_deep_fail_the_note_in_one_sentence() -> None:
+    nested = "".join("> " * depth + "[!note]\n" for depth in range(1, 1001)) + "> " * 1000 + "Deep.\n"
+    files = MemoryFiles({".obsidian/app.json": "{}", "Deep.md": nested})
+    assert await prepare(files, "Deep.md") == PageProblem(
+        "block quotes and callouts are nested more than 100 deep"
+    )

@@ -202,3 +202,33 @@ async def test_showing_front_matter_keeps_the_site_s_dependencies() -> None:
     assert isinstance(shown, SiteDependencies)
     assert shown.listed_files("index.md") == site.listed_files("index.md")
     assert await shown.cross_page_reads() == await site.cross_page_reads()
+
+
+class BrokenReadsSite(ListingSite):
+    """A site whose pages cannot all be read for what they show of each other (a dialect's bug,
+    a page nested too deeply for it)."""
+
+    async def cross_page_reads(self) -> CrossPageReads:
+        self.asked += 1
+        raise RecursionError("maximum recursion depth exceeded")
+
+
+async def test_pages_whose_reads_of_each_other_fail_are_listed_and_read_again_on_any_change() -> None:
+    """What the pages read of each other cannot be found: the scan still lists every page (each
+    page then fails or not on its own when it is loaded), folded so that a change of any file
+    reads every page again."""
+    site = BrokenReadsSite()
+    first = await folded(site, FILES)
+    assert sorted(fingerprints(first)) == [
+        "a.md",
+        "all.md",
+        "b.md",
+        "guide/c.md",
+        "guide/index.md",
+        "index.md",
+    ]
+    changed = await folded(site, {**FILES, "logo.png": "2"}, remembered=first.remembered)
+    before, after = fingerprints(first), fingerprints(changed)
+    assert all(before[page] != after[page] for page in before)
+    again = await folded(site, FILES, remembered=first.remembered)
+    assert fingerprints(again) == before

@@ -10,13 +10,14 @@ builds falls back to Docusaurus' default; the keys that did are listed in
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ingest.errors import ConnectorError
-from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module
+from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module, ValuesTooCostly
 
 CONFIG_NAMES = tuple(f"docusaurus.config.{suffix}" for suffix in ("ts", "mts", "cts", "js", "mjs", "cjs"))
 _DEFAULT_DOCS_INCLUDE = ("**/*.{md,mdx}",)
@@ -97,7 +98,13 @@ def read_config(name: str, source: bytes | None, paths: Collection[str]) -> Site
     line = module.syntax_error_line()
     if line is not None:
         raise ConnectorError(f"{name}: the Docusaurus config is not valid JavaScript (line {line})")
-    return _Reader(name, paths).config(module.exported())
+    try:
+        exported = module.exported()
+    except ValuesTooCostly as exc:
+        raise ConnectorError(
+            f"{name}: the Docusaurus config's values are too costly to read: {exc}"
+        ) from None
+    return _Reader(name, paths).config(exported)
 
 
 class _Reader:
@@ -115,6 +122,17 @@ class _Reader:
         if value is not None:
             self.unread.append(where)
         return default
+
+    def folder(self, options: dict[str, Any], default: str, where: str) -> str:
+        """A plugin's ``path``: a folder of the source; ConnectorError when it leads outside."""
+        written = self.get(options, "path", str, default, where)
+        folder = _folder(written)
+        if written.startswith(("/", "\\")) or folder == ".." or folder.startswith("../"):
+            raise ConnectorError(
+                f"{self.name}: {where} {written!r} leads outside the source; it names a folder of the "
+                "source, such as docs"
+            )
+        return folder
 
     def strings(self, obj: Any, key: str, default: Any, where: str) -> Any:
         value = self.get(obj, key, list, None, where)
@@ -208,7 +226,7 @@ class _Reader:
         }
         return DocsOptions(
             plugin_id=self.get(options, "id", str, "default", f"{where}.id"),
-            path=_folder(self.get(options, "path", str, "docs", f"{where}.path")),
+            path=self.folder(options, "docs", f"{where}.path"),
             route_base_path=self.get(options, "routeBasePath", str, "docs", f"{where}.routeBasePath"),
             include_current_version=self.get(
                 options, "includeCurrentVersion", bool, True, f"{where}.includeCurrentVersion"
@@ -237,7 +255,7 @@ class _Reader:
         return ContentOptions(
             kind=kind,
             plugin_id=self.get(options, "id", str, "default", f"{where}.id"),
-            path=_folder(self.get(options, "path", str, path, f"{where}.path")),
+            path=self.folder(options, path, f"{where}.path"),
             route_base_path=self.get(options, "routeBasePath", str, route, f"{where}.routeBasePath"),
             include=self.strings(options, "include", ("**/*.{md,mdx}",), f"{where}.include"),
             exclude=self.strings(options, "exclude", _DEFAULT_EXCLUDE, f"{where}.exclude"),
@@ -260,7 +278,7 @@ def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 def _folder(path: str) -> str:
     """A site-relative folder as written in the config (``./docs/``) made ``docs``."""
     parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
-    return "/".join(parts)
+    return posixpath.normpath("/".join(parts)) if parts else ""
 
 
 def _slashed(base_url: str) -> str:

@@ -6,7 +6,8 @@ A Docusaurus config is a program: most of what matters is written as literals (`
 (strings, numbers, booleans, arrays, objects, template strings, ``+`` of strings, constants
 declared at the top of the module or of the function that returns the config, spreads of
 such objects, ``satisfies``/``as`` casts) and gives :data:`UNKNOWN` for the rest, so the
-caller can fall back to the defaults and say so.
+caller can fall back to the defaults and say so. Reading is bounded: a constant used twice in
+itself, or a string doubled sixty times, is :class:`ValuesTooCostly` rather than a hang.
 """
 
 from __future__ import annotations
@@ -33,6 +34,15 @@ UNKNOWN: Final = _Unknown()
 _JAVASCRIPT: Final = Language(tree_sitter_javascript.language())
 _TYPESCRIPT: Final = Language(tree_sitter_typescript.language_typescript())
 _MAX_DEPTH = 64
+#: Expressions evaluated for one module, all its values together; real configs take a few thousand.
+_MAX_STEPS = 100_000
+_MAX_STRING = 1_000_000
+
+
+class ValuesTooCostly(ValueError):
+    """A module whose literal values take too long to read, or make a string too long."""
+
+
 # Casts and wrappers whose value is their first named child.
 _TRANSPARENT = frozenset(
     {
@@ -59,6 +69,7 @@ class Module:
         parser = Parser(_TYPESCRIPT if typescript else _JAVASCRIPT)
         self._root = parser.parse(source).root_node
         self._scope: dict[str, Node] = dict(_declarations(self._root))
+        self._steps = 0
 
     def syntax_error_line(self) -> int | None:
         """The line (from 1) of the first syntax error, or None when the module parses."""
@@ -87,7 +98,13 @@ class Module:
         return UNKNOWN if node is None else self.value(node, self._scope)
 
     def value(self, node: Node, scope: Mapping[str, Node], depth: int = 0) -> Any:
-        """The literal value of expression ``node``, or :data:`UNKNOWN`."""
+        """The literal value of expression ``node``, or :data:`UNKNOWN`; :class:`ValuesTooCostly`
+        past the module's bounds."""
+        self._steps += 1
+        if self._steps > _MAX_STEPS:
+            raise ValuesTooCostly(
+                f"reading them takes more than {_MAX_STEPS:,} steps (a constant used in itself?)"
+            )
         if depth > _MAX_DEPTH:
             return UNKNOWN
         kind = node.type
@@ -137,7 +154,7 @@ class Module:
                 if not isinstance(value, str | int | float) or isinstance(value, bool):
                     return UNKNOWN
                 parts.append(str(value))
-        return "".join(parts)
+        return _bounded("".join(parts))
 
     def _object(self, node: Node, scope: Mapping[str, Node], depth: int) -> Any:
         result: dict[str, Any] = {}
@@ -177,7 +194,7 @@ class Module:
             return UNKNOWN
         left, right = self.value(left_node, scope, depth + 1), self.value(right_node, scope, depth + 1)
         if isinstance(left, str) and isinstance(right, str | int | float) and not isinstance(right, bool):
-            return left + str(right)
+            return _bounded(left + str(right))
         return UNKNOWN
 
     def _call(self, node: Node, scope: Mapping[str, Node], depth: int) -> Any:
@@ -205,6 +222,12 @@ class Module:
         return self.value(returns[-1].named_children[0], inner, depth + 1)
 
 
+def _bounded(text: str) -> str:
+    if len(text) > _MAX_STRING:
+        raise ValuesTooCostly(f"a string grows longer than {_MAX_STRING:,} characters")
+    return text
+
+
 def expression_value(source: str) -> Any:
     """The literal value of one JavaScript expression (a JSX attribute's ``{...}``), or UNKNOWN."""
     module = Module(f"({source});".encode(), typescript=False)
@@ -213,7 +236,10 @@ def expression_value(source: str) -> Any:
     statement = module._root.named_children[0] if module._root.named_children else None
     if statement is None or statement.type != "expression_statement" or not statement.named_children:
         return UNKNOWN
-    return module.value(statement.named_children[0], {})
+    try:
+        return module.value(statement.named_children[0], {})
+    except ValuesTooCostly:
+        return UNKNOWN
 
 
 def _walk(node: Node) -> Iterator[Node]:

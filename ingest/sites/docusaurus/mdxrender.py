@@ -24,7 +24,8 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module, expression_value
+from ingest.sites.budget import IncludeBudget
+from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module, ValuesTooCostly, expression_value
 from ingest.sites.docusaurus.jsx import Expr
 from ingest.sites.docusaurus.mdxblocks import admonition, dedent, indent, literal, placed, plain, rebase_links
 from ingest.sites.docusaurus.mdxparse import (
@@ -67,6 +68,7 @@ class Context:
     #: MDX 2 and later (Docusaurus 3) read braces in text as expressions; MDX 1 as text.
     text_expressions: bool = True
     unknown: Counter[str] = field(default_factory=Counter)
+    budget: IncludeBudget = field(default_factory=IncludeBudget)
 
 
 def split_front_matter(text: str) -> str:
@@ -200,12 +202,11 @@ class _Renderer:
         target = import_path(self.path, source)
         if target in self.chain:
             cycle = " -> ".join((*self.chain[self.chain.index(target) :], target))
-            raise IncludeProblem(f"{self.page}: the includes go round in a circle: {cycle}")
+            raise IncludeProblem(f"the includes go round in a circle: {cycle}")
         text = await self.context.read(target)
         if text is None:
-            raise IncludeProblem(
-                f"{self.page}: {self.path} includes {source}, which does not exist ({target})"
-            )
+            raise IncludeProblem(f"{self.path} includes {source}, which does not exist ({target})")
+        self.context.budget.charge(target, text)
         props = {name: value for name, value in node.attrs.items() if not isinstance(value, Expr)}
         props.update(
             {name: self.value(value.source) for name, value in node.attrs.items() if isinstance(value, Expr)}
@@ -262,9 +263,9 @@ class _Renderer:
             if isinstance(child, Expr):
                 raw = self.parsed.imports.get(child.source.strip(), "")
                 if raw.startswith("!!raw-loader!"):
-                    parts.append(
-                        await self.context.read(import_path(self.path, raw[len("!!raw-loader!") :])) or ""
-                    )
+                    loaded = import_path(self.path, raw[len("!!raw-loader!") :])
+                    parts.append(await self.context.read(loaded) or "")
+                    self.context.budget.charge(loaded, parts[-1])
                 else:
                     parts.append(
                         str(self.value(child.source)) if isinstance(self.value(child.source), str) else ""
@@ -344,7 +345,10 @@ def _constants(exports: list[str]) -> dict[str, Any]:
     for block in exports:
         module = Module(block.encode(), typescript=False)
         for name in re.findall(r"export\s+(?:const|let|var)\s+([\w$]+)", block):
-            value = module.constant(name)
+            try:
+                value = module.constant(name)
+            except ValuesTooCostly:
+                break  # this block's values cannot be known: the page shows them as unknown
             if isinstance(value, str | int | float) and not isinstance(value, bool):
                 found[name] = value
     return found

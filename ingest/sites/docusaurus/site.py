@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from ingest.sites import safeyaml
+from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.contract import (
     CrossPageReads,
     NotAPage,
@@ -153,10 +155,10 @@ class DocusaurusSite:
         )
         try:
             markdown = await render_page(path, body, context)
-        except IncludeProblem as exc:
+        except (IncludeProblem, IncludesTooLarge) as exc:
             return PageProblem(str(exc))
         except RecursionError:
-            return PageProblem(f"{path}: MDX nested too deeply to read")
+            return PageProblem("MDX nested too deeply to read")
         title = self.title(place, front, body)
         if _is_empty(markdown, title):
             if not is_section(place) or self.settings.empty_sections == "skip":
@@ -303,7 +305,7 @@ def read_front(text: str) -> dict[str, Any]:
     if match is None:
         return {}
     try:
-        loaded = yaml.safe_load(match["yaml"])
+        loaded = safeyaml.load(match["yaml"])
     except yaml.YAMLError:
         return {}
     return loaded if isinstance(loaded, dict) else {}

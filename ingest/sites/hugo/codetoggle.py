@@ -16,6 +16,7 @@ from typing import Any
 import tomli_w
 import yaml
 
+from ingest.sites import safeyaml
 from ingest.sites.hugo.blocks import fence
 
 _FRONT_MATTER_FENCES = {"toml": "+++", "yaml": "---"}
@@ -36,7 +37,7 @@ def parse_config(text: str) -> tuple[str, Mapping[str, Any]] | None:
     except tomllib.TOMLDecodeError:
         pass
     try:
-        loaded = yaml.safe_load(text)
+        loaded = safeyaml.load(text)
     except yaml.YAMLError:
         return None
     return ("yaml", loaded) if isinstance(loaded, dict) else None

@@ -9,6 +9,7 @@ case-insensitive, so every key is lower-cased once here.
 from __future__ import annotations
 
 import json
+import posixpath
 import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from ingest.errors import ConnectorError
+from ingest.sites import safeyaml
 from ingest.sites.contract import SiteFiles
 from ingest.sites.hugo.frontmatter import decode
 
@@ -117,9 +119,15 @@ async def read_config(files: SiteFiles) -> HugoConfig:
         data = await files.read(path)
         if data is None:
             raise ConnectorError(f"The Hugo configuration {path} cannot be read.")
-        loaded = _lower_keys(_parse(path, decode(data)))
+        try:
+            loaded = _lower_keys(_parse(path, decode(data)))
+        except RecursionError:
+            raise ConnectorError(f"The Hugo configuration {path} is nested too deeply to read.") from None
         _merge(merged, _placed(path, loaded))
-    return _interpret(tuple(names), merged)
+    try:
+        return _interpret(tuple(names), merged)
+    except _NotAFolder as exc:
+        raise ConnectorError(f"The Hugo configuration {', '.join(names)}: {exc}") from None
 
 
 def _parse(path: str, text: str) -> Config:
@@ -129,7 +137,7 @@ def _parse(path: str, text: str) -> Config:
         elif path.endswith(".json"):
             loaded = json.loads(text) if text.strip() else {}
         else:
-            loaded = yaml.safe_load(text)
+            loaded = safeyaml.load(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConnectorError(f"The Hugo configuration {path} does not parse: {problem}.") from exc
@@ -205,12 +213,12 @@ def _languages(value: object, default_language: str) -> tuple[Language, ...]:
             disabled.add(key)
             continue
         code = table.get("languagecode") or table.get("locale")
-        content_dir = table.get("contentdir")
+        content_dir = _content_dir(table.get("contentdir"), f"languages.{key}.contentDir")
         languages.append(
             Language(
                 key=key,
                 weight=int(table.get("weight") or 0),
-                content_dir=str(content_dir).strip("/") if content_dir else None,
+                content_dir=content_dir,
                 code=str(code) if code else None,
             )
         )
@@ -226,13 +234,31 @@ def _roots(values: Config, languages: tuple[Language, ...]) -> tuple[ContentRoot
     if content_mounts:
         # A mount for content replaces the default one (Hugo drops a component's default mount).
         return tuple(_mount_root(mount, languages) for mount in content_mounts if mount.get("source"))
-    content_dir = str(values.get("contentdir") or "content").strip("/")
+    content_dir = _content_dir(values.get("contentdir"), "contentDir") or "content"
     roots = [
         ContentRoot(language.content_dir, "", language.key) for language in languages if language.content_dir
     ]
     if not roots or any(language.content_dir is None for language in languages):
         roots.append(ContentRoot(content_dir, "", None))
     return tuple(roots)
+
+
+class _NotAFolder(ValueError):
+    """A contentDir that names no folder of the source."""
+
+
+def _content_dir(value: object, key: str) -> str | None:
+    """A ``contentDir`` as a source-relative folder (None when unset)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise _NotAFolder(f"{key} must be a folder name such as content, not {value!r}")
+    folder = posixpath.normpath(value.strip().replace("\\", "/"))
+    if posixpath.isabs(value.strip()) or folder == ".." or folder.startswith("../"):
+        raise _NotAFolder(
+            f"{key} {value!r} leads outside the source; it names a folder of the source, such as content"
+        )
+    return folder.strip("/")
 
 
 def _mount_root(mount: Config, languages: tuple[Language, ...]) -> ContentRoot:

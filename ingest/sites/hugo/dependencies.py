@@ -21,7 +21,7 @@ from ingest.sites.hugo.docs import SHOWING_OTHER_PAGES
 from ingest.sites.hugo.frontmatter import FrontMatterError, split_front_matter
 from ingest.sites.hugo.links import ContentKeys, PageIndex, parent_section
 from ingest.sites.hugo.render import INCLUDES, source_path
-from ingest.sites.hugo.shortcodes import Node, Shortcode, parse
+from ingest.sites.hugo.shortcodes import NestedTooDeeply, Node, Shortcode, parse
 
 #: Finds a content file by a ``GetPage`` path, seen from a file, in a language.
 Find = Callable[[str, str, str], ContentFile | None]
@@ -101,7 +101,11 @@ class ShownFiles:
     def _calls(self, path: str, body: str, language: str) -> tuple[frozenset[str], bool]:
         included: set[str] = set()
         any_page = False
-        for node in _shortcodes(parse(body)):
+        try:
+            nodes = parse(body)
+        except NestedTooDeeply:
+            return frozenset(), False  # the page fails when it is loaded, whatever it includes
+        for node in _shortcodes(nodes):
             name = node.tag.name.lower()
             if name in SHOWING_OTHER_PAGES:
                 any_page = True

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from ingest.sites import safeyaml
+
 _YAML = re.compile(r"\A---[ \t]*\n(.*?)^---[ \t]*(?:\n|\Z)", re.DOTALL | re.MULTILINE)
 _TOML = re.compile(r"\A\+\+\+[ \t]*\n(.*?)^\+\+\+[ \t]*(?:\n|\Z)", re.DOTALL | re.MULTILINE)
 
@@ -32,7 +34,7 @@ def split_front_matter(text: str) -> tuple[Mapping[str, Any], str]:
     """``(front matter, body)`` of a content file's text; ``({}, text)`` when it has none."""
     if match := _YAML.match(text):
         try:
-            loaded = yaml.safe_load(match.group(1))
+            loaded = safeyaml.load(match.group(1))
         except yaml.YAMLError as exc:
             raise FrontMatterError(f"its YAML front matter does not parse ({_first_line(exc)})") from exc
         return _mapping(loaded), text[match.end() :]

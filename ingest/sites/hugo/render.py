@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from ingest.sites.budget import IncludeBudget
 from ingest.sites.hugo import builtins, codetoggle, docs, text, themes
 from ingest.sites.hugo.blocks import block, dedent, dotted, fence, href
 from ingest.sites.hugo.content import ContentFile
@@ -44,6 +45,7 @@ class Renderer:
         self.unknown: Counter[str] = Counter()
         self.warnings: list[str] = []
         self._stack = [path]
+        self._budget = IncludeBudget()
 
     @property
     def current_path(self) -> str:
@@ -61,6 +63,7 @@ class Renderer:
         if item.path in self._stack:
             return ""
         raw = await self.pages.text(item.path) or ""
+        self._budget.charge(item.path, raw)
         try:
             _, body = split_front_matter(raw)
         except FrontMatterError:
@@ -150,6 +153,7 @@ class Renderer:
         if path in self._stack:
             chain = " -> ".join([*self._stack[self._stack.index(path) :], path])
             raise IncludeProblem(f"The include of {target} is a cycle ({chain}).")
+        self._budget.charge(path, raw)
         if found is None and not path.endswith((".md", ".markdown")):
             return fence(raw.strip("\n"), path.rpartition(".")[2] if "." in path.rpartition("/")[2] else "")
         try:

@@ -18,7 +18,14 @@ _FENCE = re.compile(r"(?m)^([ \t>]*)(`{3,}|~{3,})[^\n]*$")
 _NAME = re.compile(r"\s*(/?)\s*([A-Za-z0-9_][A-Za-z0-9_./-]*)")
 _BARE = re.compile(r"[^\s\"`=]+")
 _KEY = re.compile(r"([A-Za-z0-9_-]+)=")
+_TICKS = re.compile(r"`+")
 _TEMPLATE_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL)
+#: Shortcodes inside shortcodes: real pages nest a few; what reads the tree recurses.
+MAX_NESTING = 64
+
+
+class NestedTooDeeply(ValueError):
+    """Shortcodes nested more than :data:`MAX_NESTING` deep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +93,15 @@ def unescape_comments(text: str) -> str:
 
 
 def parse(text: str) -> list[Node]:
-    """The text as a tree of text, code and shortcode calls."""
+    """The text as a tree of text, code and shortcode calls; :class:`NestedTooDeeply` when tags
+    open inside each other more than :data:`MAX_NESTING` deep."""
     stack = [_Frame(None)]
     for token in _tokens(text):
         if isinstance(token, Tag) and token.closing:
             _close(stack, token)
         elif isinstance(token, Tag) and not token.self_closing:
+            if len(stack) > MAX_NESTING:
+                raise NestedTooDeeply(f"shortcodes are nested more than {MAX_NESTING} deep")
             stack.append(_Frame(token))
         elif isinstance(token, Tag):
             stack[-1].children.append(Shortcode(token))
@@ -147,6 +157,7 @@ def _tokens(text: str) -> list[str | Code | Tag]:
     tokens: list[str | Code | Tag] = []
     plain_start = position = 0
     length = len(text)
+    spans = _CodeSpans(text)
 
     def flush(until: int) -> None:
         if until > plain_start:
@@ -161,8 +172,8 @@ def _tokens(text: str) -> list[str | Code | Tag]:
             tokens.append(Code(unescape_comments(text[position:end])))
             position = plain_start = end
         elif char == "`":
-            run = len(text[position:]) - len(text[position:].lstrip("`"))
-            span_end = _span_end(text, position, run)
+            run = _end_of_ticks(text, position) - position
+            span_end = spans.end(position, run)
             if span_end is None:
                 position += run
                 continue
@@ -197,19 +208,43 @@ def _fence_end(text: str, fence: re.Match[str]) -> int:
     return len(text) if found is None else found.end()
 
 
-def _span_end(text: str, start: int, run: int) -> int | None:
-    position = start + run
-    limit = text.find("\n\n", position)
-    limit = len(text) if limit < 0 else limit
-    while position < limit:
-        found = text.find("`" * run, position, limit)
-        if found < 0:
+class _CodeSpans:
+    """Where inline code spans end, found in time linear in the text: a paragraph's end is looked
+    for once, and a run of backticks that nothing closes before it is remembered as such (each
+    backtick looking to the paragraph's end made a long paragraph's parse quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._paragraph_end = -1
+        self._unclosed: set[int] = set()
+
+    def end(self, start: int, run: int) -> int | None:
+        """The end of the code span that ``run`` backticks at ``start`` open, or None when no run
+        of as many closes it before the paragraph ends."""
+        text = self._text
+        position = start + run
+        if self._paragraph_end < position:
+            found = text.find("\n\n", position)
+            self._paragraph_end = len(text) if found < 0 else found
+            self._unclosed.clear()
+        if run in self._unclosed:
             return None
-        after = found + run
-        if (after >= len(text) or text[after] != "`") and text[found - 1] != "`":
-            return after
-        position = after + len(text[after:]) - len(text[after:].lstrip("`"))
-    return None
+        while position < self._paragraph_end:
+            found = text.find("`" * run, position, self._paragraph_end)
+            if found < 0:
+                break
+            after = found + run
+            if (after >= len(text) or text[after] != "`") and text[found - 1] != "`":
+                return after
+            position = _end_of_ticks(text, after)
+        self._unclosed.add(run)
+        return None
+
+
+def _end_of_ticks(text: str, position: int) -> int:
+    """The end of the run of backticks at ``position``."""
+    found = _TICKS.match(text, position)
+    return found.end() if found else position
 
 
 def _tag(text: str, start: int, delimiter: str) -> tuple[int | None, Tag | None]:

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from ingest.sites import safeyaml
+from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.contract import (
     CrossPageReads,
     NotAPage,
@@ -40,7 +42,7 @@ from ingest.sites.hugo.frontmatter import FrontMatterError, decode, split_front_
 from ingest.sites.hugo.links import ContentKeys, HugoLinks, PageIndex, entries, join
 from ingest.sites.hugo.page import lowered, metadata, title_of, unpublished
 from ingest.sites.hugo.render import IncludeProblem, Renderer
-from ingest.sites.hugo.shortcodes import static_output
+from ingest.sites.hugo.shortcodes import NestedTooDeeply, static_output
 from ingest.sites.hugo.urls import absolute, page_path, permalink_rules
 from ingest.sites.listing import description_of, listed_page
 from ingest.sites.shown import listed_markdown, shown_markdown
@@ -165,7 +167,7 @@ class HugoSite:
         renderer = Renderer(self, path, lowered_front, item.language)
         try:
             markdown = await renderer.render(body)
-        except IncludeProblem as exc:
+        except (IncludeProblem, IncludesTooLarge, NestedTooDeeply) as exc:
             return PageProblem(str(exc))
         if not markdown.strip() and item.kind != "page":
             listed = await self._section_list(item)
@@ -351,9 +353,9 @@ def _parse_data(suffix: str, raw: str) -> object:
             return tomllib.loads(raw)
         if suffix == ".json":
             return json.loads(raw)
-        return yaml.safe_load(raw)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError):
-        return None
+        return safeyaml.load(raw)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, yaml.YAMLError, RecursionError):
+        return None  # data nobody can read (broken, or nested thousands deep) shows nothing
 
 
 def _is_absolute(url: str | None) -> bool:

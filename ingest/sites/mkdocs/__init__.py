@@ -38,4 +38,11 @@ class MkDocsDialect:
         path = find_config(frozenset(files.paths()))
         if path is None:
             raise ConnectorError("no mkdocs.yml found: not an MkDocs site")
-        return MkDocsSite(files, settings, await read_config(files, path))
+        config = await read_config(files, path)
+        inside = config.docs_dir + "/" if config.docs_dir else ""
+        if not any(each.startswith(inside) for each in files.paths()):
+            raise ConnectorError(
+                f"{path}: docs_dir {config.raw.get('docs_dir', 'docs')!r} is no folder of the source "
+                "(MkDocs would stop too)"
+            )
+        return MkDocsSite(files, settings, config)

@@ -19,6 +19,7 @@ import yaml
 
 from ingest.errors import ConnectorError
 from ingest.sites.contract import SiteFiles
+from ingest.sites.safeyaml import BoundedLoader
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 _MAX_INHERIT = 8
@@ -32,8 +33,8 @@ class PythonTag:
     value: Any = None
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """SafeLoader that reads MkDocs' own tags and any other tag as plain data."""
+class _ConfigLoader(BoundedLoader):
+    """A bounded SafeLoader that reads MkDocs' own tags and any other tag as plain data."""
 
 
 def _env(loader: _ConfigLoader, node: yaml.Node) -> Any:
@@ -232,10 +233,16 @@ def _interpret(raw: Mapping[str, Any], path: str, chain: tuple[str, ...]) -> MkD
     docs_dir = raw.get("docs_dir", "docs")
     if not isinstance(docs_dir, str) or not docs_dir.strip():
         raise ValueError(f"docs_dir must be a folder name, not {docs_dir!r}")
+    folder = normalise(posixpath.join(root, docs_dir))
+    if posixpath.isabs(docs_dir) or folder == ".." or folder.startswith("../"):
+        raise ConnectorError(
+            f"{path}: docs_dir {docs_dir!r} leads outside the source; it names the folder of the pages, "
+            "such as docs"
+        )
     return MkDocsConfig(
         files=chain,
         root=root,
-        docs_dir=normalise(posixpath.join(root, docs_dir)),
+        docs_dir=folder,
         site_url=site_url.strip() if isinstance(site_url, str) and site_url.strip() else None,
         use_directory_urls=raw.get("use_directory_urls", True) is not False,
         nav=raw.get("nav"),

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.mkdocs.autorefs import Autorefs, references
 from ingest.sites.mkdocs.config import MkDocsConfig
 from ingest.sites.mkdocs.includes import IncludeProblem, Includer, IncludeSettings
@@ -117,7 +118,7 @@ class ShownFiles:
         if MAY_INCLUDE.search(body) or self._includes.auto_append:
             try:
                 expansion = await Includer(self._includes, self._read, self._exists, path).expand(body)
-            except IncludeProblem:
+            except (IncludeProblem, IncludesTooLarge):
                 return Shown()  # the page fails to prepare, whatever its files hold
             files.update(expansion.included)
             body = expansion.text

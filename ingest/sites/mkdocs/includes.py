@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from ingest.sites.budget import IncludeBudget
 from ingest.sites.mkdocs.config import MkDocsConfig, normalise
 from ingest.sites.mkdocs.variants import block as variant_block
 from ingest.sites.mkdocs.variants import variants
@@ -101,6 +102,7 @@ class Includer:
         self.exists = exists
         self.page = page
         self.result = Expansion("")
+        self.budget = IncludeBudget()
 
     async def expand(self, text: str) -> Expansion:
         lines = text.split("\n")
@@ -156,11 +158,10 @@ class Includer:
         if found is None or text is None:
             return self._missing(f'the snippet "{path}"', required=self.settings.check_paths)
         if found in stack:
-            raise IncludeProblem(
-                f"{self.page}: snippets include each other in a cycle: {' -> '.join([*stack, found])}"
-            )
+            raise IncludeProblem(f"snippets include each other in a cycle: {' -> '.join([*stack, found])}")
         if len(stack) > _MAX_DEPTH:
-            raise IncludeProblem(f"{self.page}: snippets nested more than {_MAX_DEPTH} deep at {found}")
+            raise IncludeProblem(f"snippets nested more than {_MAX_DEPTH} deep at {found}")
+        self.budget.charge(found, text)
         self.result.included.add(found)
         lines = text.split("\n")
         if lines and lines[-1] == "":
@@ -175,7 +176,7 @@ class Includer:
 
     def _missing(self, what: str, *, required: bool) -> list[str]:
         if required:
-            raise IncludeProblem(f"{self.page}: {what} cannot be found (check_paths is on)")
+            raise IncludeProblem(f"{what} cannot be found (check_paths is on)")
         self.result.warnings.append(
             f"{self.page}: {what} cannot be found; the site shows the page without it"
         )
@@ -221,16 +222,17 @@ class Includer:
         if found is None or text is None:
             return "\n".join(self._missing(f'the include "{path}"', required=False))
         if found in stack:
-            raise IncludeProblem(
-                f"{self.page}: includes include each other in a cycle: {' -> '.join([*stack, found])}"
-            )
+            raise IncludeProblem(f"includes include each other in a cycle: {' -> '.join([*stack, found])}")
+        self.budget.charge(found, text)
         self.result.included.add(found)
         return await self._includes(text.removesuffix("\n"), [*stack, found])
 
     async def _code_include(self, path: str, options: str, indent: str) -> list[str]:
         found = self._find(path, self.settings.include_bases, restrict=False)
-        if found is None or await self.read(found) is None:
+        text = await self.read(found) if found is not None else None
+        if found is None or text is None:
             return self._missing(f'the code file "{path}"', required=False)
+        self.budget.charge(found, text)
         shown = variants(found, self.exists)
         self.result.included.update(variant.path for variant in shown)
         self.result.included.add(found)

@@ -7,7 +7,9 @@ whose keys are at the top too) and the YAML files ``include_yaml`` names (in the
 options or the page's front matter; paths from the config's folder) as variables. Here it is
 rendered in Jinja's sandbox; the macros and filters a project defines in Python are never
 run: they, and variables nobody defines, render as nothing and are counted in ``unknown``
-(``{% include %}`` too). A page ``render_macros: false`` is left as it is.
+(``{% include %}`` and ``{% import %}`` too: they read no file). A page ``render_macros: false``
+is left as it is. Rendering runs in a worker process bounded in time and memory (:mod:`.bounded`):
+a page past a limit, or reaching for Python's internals (which the sandbox refuses), fails.
 
 A page Jinja refuses (a syntax error: Jinja-like text the author did not mean as Jinja) is
 reduced instead, as text: ``{{ name }}`` read from the variables, ``{% raw %}`` kept, other
@@ -18,13 +20,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 import jinja2
 import yaml
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from ingest.sites import safeyaml
+from ingest.sites.mkdocs.bounded import MacrosLimits, MacrosTooCostly, Rendered, render_in_worker
 from ingest.sites.mkdocs.config import MkDocsConfig
 
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(?P<text>.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
@@ -63,8 +68,10 @@ async def expand_macros(
     options: Mapping[str, Any],
     read: Reader,
     unknown: Counter[str],
+    limits: MacrosLimits,
 ) -> str:
-    """``body`` (of a page with front matter ``front``) as the plugin renders it."""
+    """``body`` (of a page with front matter ``front``) as the plugin renders it;
+    :class:`~.bounded.MacrosTooCostly` when it would exceed ``limits``."""
     if not renders(body, front, options):
         return body
     extra = dict(config.extra)
@@ -73,7 +80,9 @@ async def expand_macros(
         variables.update(await _yaml_data(include, config, read))
     variables.update(front)
     variables["page"] = {"meta": dict(front), "title": front.get("title")}
-    return render(body, variables, unknown, options)
+    text, counts = await render_in_worker(render, (body, variables, dict(options)), limits)
+    unknown.update(counts)
+    return text
 
 
 def renders(body: str, front: Mapping[str, Any], options: Mapping[str, Any]) -> bool:
@@ -98,26 +107,40 @@ def data_files(front: Mapping[str, Any], config: MkDocsConfig, options: Mapping[
     return [config.path(path) for _, path in named]
 
 
-def render(
-    text: str, variables: Mapping[str, Any], unknown: Counter[str], options: Mapping[str, Any] | None = None
-) -> str:
-    """``text`` rendered as a Jinja template in the sandbox; reduced when Jinja refuses it."""
-    delimiters = {
-        key: str(value) for key, name in _DELIMITERS.items() if (value := (options or {}).get(name))
-    }
+def render(text: str, variables: Mapping[str, Any], options: Mapping[str, Any], characters: int) -> Rendered:
+    """``text`` rendered as a Jinja template in the sandbox (reduced when Jinja refuses it), and
+    the names nobody defined, counted. Runs in the worker (:func:`~.bounded.render_in_worker`)."""
+    delimiters = {key: str(value) for key, name in _DELIMITERS.items() if (value := options.get(name))}
+    unknown: Counter[str] = Counter()
     environment = SandboxedEnvironment(
         undefined=_lenient(unknown),
         loader=jinja2.FunctionLoader(lambda name: _included(name, unknown)),
         keep_trailing_newline=True,
         **delimiters,
     )
-    counted = Counter(unknown)
     try:
-        return environment.from_string(text).render(variables)
-    except Exception:  # any error of the template (syntax, type, sandbox): reduce it instead
+        rendered = _capped(environment.from_string(text).generate(variables), characters)
+    except (MacrosTooCostly, MemoryError):
+        raise
+    except RecursionError:
+        raise MacrosTooCostly("its macros (Jinja) recurse without end (a macro that calls itself?)") from None
+    except (SecurityError, OverflowError) as exc:  # OverflowError: a range() the sandbox refuses
+        raise MacrosTooCostly(f"its macros (Jinja) do what the sandbox forbids: {exc}") from None
+    except Exception:  # any other error of the template (syntax, type): reduce it instead
         unknown.clear()
-        unknown.update(counted)
-        return reduce_macros(text, variables, unknown)
+        rendered = _capped(iter([reduce_macros(text, variables, unknown)]), characters)
+    return rendered, dict(unknown)
+
+
+def _capped(chunks: Iterator[str], characters: int) -> str:
+    out: list[str] = []
+    length = 0
+    for chunk in chunks:
+        length += len(chunk)
+        if length > characters:
+            raise MacrosTooCostly(f"its macros (Jinja) render more than {characters:,} characters")
+        out.append(chunk)
+    return "".join(out)
 
 
 def _included(name: str, unknown: Counter[str]) -> str:
@@ -131,6 +154,8 @@ def _lenient(unknown: Counter[str]) -> type[jinja2.Undefined]:
 
     class Lenient(jinja2.ChainableUndefined):
         def _count(self) -> None:
+            if self._undefined_exception is SecurityError:
+                raise SecurityError(self._undefined_message)
             name = self._undefined_name or "expression"
             if not self.__dict__.get("counted"):
                 unknown[f"macro:{name}"] += 1
@@ -158,7 +183,11 @@ async def _yaml_data(include: Any, config: MkDocsConfig, read: Reader) -> dict[s
     for key, path in _named_files(include):
         text = await read(config.path(path))
         try:
-            loaded = yaml.safe_load(text) if text is not None else None
+            loaded = safeyaml.load(text) if text is not None else None
+        except safeyaml.YAMLTooLarge as exc:
+            raise MacrosTooCostly(
+                f"{config.path(path)}, which include_yaml names, cannot be read: {exc}; the page is not sent"
+            ) from None
         except yaml.YAMLError:
             loaded = None
         if not isinstance(loaded, dict):

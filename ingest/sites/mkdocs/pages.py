@@ -11,6 +11,8 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 
+from ingest.sites import safeyaml
+
 _YAML_FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*(?:\n|$)", re.DOTALL)
 _META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _META_MORE = re.compile(r"^(?:[ ]{4}|\t)\s*(?P<value>.*)")
@@ -31,7 +33,7 @@ def yaml_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if match is None:
         return {}, text
     try:
-        loaded = yaml.safe_load(match[1])
+        loaded = safeyaml.load(match[1])
     except yaml.YAMLError:
         return {}, text
     return (loaded, text[match.end() :].lstrip("\n")) if isinstance(loaded, dict) else ({}, text)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.contract import (
     CrossPageReads,
     NotAPage,
@@ -33,6 +34,7 @@ from ingest.sites.mkdocs.arithmatex import Arithmatex
 from ingest.sites.mkdocs.autorefs import Autorefs
 from ingest.sites.mkdocs.blocks import BlockRewriter
 from ingest.sites.mkdocs.blog import Blog, post_date
+from ingest.sites.mkdocs.bounded import DEFAULT_LIMITS, MacrosLimits, MacrosTooCostly
 from ingest.sites.mkdocs.config import MkDocsConfig, PythonTag
 from ingest.sites.mkdocs.dependencies import SectionPages, ShownFiles, is_index, link_digest
 from ingest.sites.mkdocs.excerpts import excerpt
@@ -63,7 +65,14 @@ class MkDocsSite:
 
     dialect = "mkdocs"
 
-    def __init__(self, files: SiteFiles, settings: SiteSettings, config: MkDocsConfig) -> None:
+    def __init__(
+        self,
+        files: SiteFiles,
+        settings: SiteSettings,
+        config: MkDocsConfig,
+        *,
+        macros_limits: MacrosLimits = DEFAULT_LIMITS,
+    ) -> None:
         if settings.site_url:  # the user's word over the config's
             config = replace(config, site_url=settings.site_url)
         self.files = files
@@ -86,6 +95,7 @@ class MkDocsSite:
         self._critic_mode = str(critic.get("mode", "view"))
         self._callouts = config.extension("callouts", "markdown_callouts") is not None
         self._macros = macros_options(config)
+        self._macros_limits = macros_limits
         arithmatex = config.extension("pymdownx.arithmatex")
         self._math = Arithmatex(arithmatex) if arithmatex is not None else None
 
@@ -153,12 +163,14 @@ class MkDocsSite:
             return NotAPage(reason)
         body = await self._with_excerpts(doc, body)
         unknown: Counter[str] = Counter()
-        if self._macros is not None:
-            body = await expand_macros(body, front, self.config, self._macros, self._read_text, unknown)
         includer = Includer(self.includes, self._read_text, self._exists, path)
         try:
+            if self._macros is not None:
+                body = await expand_macros(
+                    body, front, self.config, self._macros, self._read_text, unknown, self._macros_limits
+                )
             expansion = await includer.expand(body)
-        except IncludeProblem as exc:
+        except (IncludeProblem, IncludesTooLarge, MacrosTooCostly) as exc:
             return PageProblem(str(exc))
         rewriter = BlockRewriter(callouts=self._callouts, critic_mode=self._critic_mode, math=self._math)
         text = rewriter.rewrite(expansion.text)

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from ingest.sites.budget import IncludeBudget
 from ingest.sites.obsidian.lines import (
     block,
     code_lines,
@@ -83,6 +84,14 @@ def embedded_links(lines: list[str]) -> Iterator[Wikilink]:
                 yield Wikilink.parse(match["inner"])
 
 
+#: Block quotes and callouts inside each other (the converter reads no deeper either).
+MAX_QUOTES = 100
+
+
+class NestedTooDeeply(ValueError):
+    """Block quotes or callouts nested more than :data:`MAX_QUOTES` deep."""
+
+
 @dataclass
 class Renderer:
     """Renders the page at ``host`` (vault-relative) of a vault whose files are ``files``;
@@ -96,6 +105,8 @@ class Renderer:
     #: What makes the page unpreparable (embed cycles, embedded notes that do not exist).
     problems: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
+    budget: IncludeBudget = field(default_factory=IncludeBudget)
+    _quotes: int = 0
 
     def page(self, lines: list[str]) -> str:
         rendered = self._blocks(lines, self.host, ((self.host, ""),))
@@ -134,6 +145,15 @@ class Renderer:
         return out
 
     def _quote(self, lines: list[str], note: str, stack: tuple[tuple[str, str], ...]) -> list[str]:
+        if self._quotes >= MAX_QUOTES:
+            raise NestedTooDeeply(f"block quotes and callouts are nested more than {MAX_QUOTES} deep")
+        self._quotes += 1
+        try:
+            return self._quoted(lines, note, stack)
+        finally:
+            self._quotes -= 1
+
+    def _quoted(self, lines: list[str], note: str, stack: tuple[tuple[str, str], ...]) -> list[str]:
         first = _QUOTE.match(lines[0])
         indent = first["indent"] if first else ""
         content = [_QUOTE.sub("", line, count=1) for line in lines]
@@ -223,6 +243,7 @@ class Renderer:
                 self.warnings.append(f"embeds {_named(*key)}, which {target} does not have: left out")
                 return []
             lines = lines[found[0] : found[1]]
+        self.budget.charge(target, "\n".join(lines))
         rendered = self._blocks(lines, target, (*stack, key))
         while rendered and not rendered[-1].strip():
             rendered.pop()

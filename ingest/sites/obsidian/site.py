@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ingest.sites.budget import IncludesTooLarge
 from ingest.sites.contract import (
     CrossPageReads,
     NotAPage,
@@ -23,7 +24,7 @@ from ingest.sites.obsidian.dependencies import embeds, link_digest
 from ingest.sites.obsidian.lines import strip_comments
 from ingest.sites.obsidian.links import ObsidianLinks
 from ingest.sites.obsidian.notes import Note, VaultFiles, is_published, read_note
-from ingest.sites.obsidian.render import Renderer, embedded_links
+from ingest.sites.obsidian.render import NestedTooDeeply, Renderer, embedded_links
 from ingest.sites.obsidian.vault import Layout, Vault
 
 #: Front matter worth keeping with a page (text or lists of text).
@@ -96,9 +97,12 @@ class ObsidianSite:
         notes: dict[str, Note | None] = {relative: Note(relative, lines, dict(front))}
         await self._load_embedded(vault, lines, relative, notes)
         renderer = Renderer(self._vault_files[vault.root], notes, relative)
-        text = renderer.page(lines)
+        try:
+            text = renderer.page(lines)
+        except (IncludesTooLarge, NestedTooDeeply) as exc:
+            return PageProblem(str(exc))
         if renderer.problems:
-            return PageProblem(f"{path}: " + "; ".join(dict.fromkeys(renderer.problems)))
+            return PageProblem("; ".join(dict.fromkeys(renderer.problems)))
         title = _title(front, relative)
         text = _without_title_heading(text, title)
         if not text.strip():

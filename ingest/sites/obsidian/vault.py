@@ -191,6 +191,8 @@ async def _read_json(files: SiteFiles, path: str) -> dict[str, Any]:
         loaded = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConnectorError(f"{path}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise ConnectorError(f"{path}: not valid JSON (nested too deeply)") from None
     if not isinstance(loaded, dict):
         raise ConnectorError(f"{path}: must be a JSON object, not {type(loaded).__name__}")
     return loaded
