@@ -503,10 +503,23 @@ async def test_site_data_nested_thousands_deep_shows_nothing() -> None:
     assert prepared.body.startswith("Text.")
 
 
-@pytest.mark.parametrize("unit", ["Use `x` or `` y `` here. ", "a ` b ", "a `` b ` c "])
-def test_a_long_paragraph_of_code_spans_parses_in_linear_time(unit: str) -> None:
-    """A generated reference page of a megabyte, every line in one paragraph, full of code spans
-    (closed or not): each backtick once looked to the paragraph's end, a minute per megabyte."""
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Use `x` or `` y `` here. ",
+        "a ` b ",
+        "a `` b ` c ",
+        '{{< a " ',
+        "{{< a b=",
+        "{{< a `",
+        "{{</* a ",
+        "{{< a\n",
+    ],
+)
+def test_a_long_text_of_code_spans_or_unclosed_tags_parses_in_linear_time(unit: str) -> None:
+    """A generated page of a megabyte full of code spans (closed or not) or of tags that never
+    close: each backtick looked to its paragraph's end, each tag to the text's end (a minute for
+    64 KB of unclosed quotes); a tag that does not close within a few thousand characters is text."""
     text = unit * (1_000_000 // len(unit))
     started = time.monotonic()
     nodes = parse(text)
