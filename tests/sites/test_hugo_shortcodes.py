@@ -525,3 +525,21 @@ def test_a_long_text_of_code_spans_or_unclosed_tags_parses_in_linear_time(unit: 
     nodes = parse(text)
     assert time.monotonic() - started < 3
     assert source_of(nodes) == text
+
+
+@pytest.mark.parametrize(
+    ("call", "warning"),
+    [
+        ("{{< x >}}", "The x shortcode names no post (it needs user and id): left out."),
+        (
+            '{{< tweet user="gohugoio" >}}',
+            "The tweet shortcode names no post (it needs user and id): left out.",
+        ),
+        ("{{< youtube >}}", "The youtube shortcode names no video or post (it needs id): left out."),
+    ],
+)
+async def test_an_embed_naming_nothing_is_left_out_with_a_warning(call: str, warning: str) -> None:
+    """Hugo stops at an embed missing its arguments; a link to https://x.com//status/ helps no reader."""
+    prepared = await body_of(f"Before {call} after.\n")
+    assert prepared.body.strip() == "Before  after."
+    assert prepared.warnings == (warning,)
