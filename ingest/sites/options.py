@@ -6,6 +6,7 @@ site's sources) take the same keys with the same checks and meaning.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -109,6 +110,19 @@ class SiteOptions(ConnectorOptions):
     def _installed(cls, value: str) -> str:
         if value != "auto" and (reason := unavailable(value)) is not None:
             raise ValueError(reason)
+        return value
+
+    @field_validator("shown_front_matter", mode="before")
+    @classmethod
+    def _list_of_fields(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(f"must be a list of fields, such as [{json.dumps(value)}]")
+        for item in value if isinstance(value, list | tuple) else ():
+            if not isinstance(item, str | dict):
+                raise ValueError(
+                    "each entry is a front matter field's name or a table such as "
+                    f'{{ field = "description", label = "Summary" }}, not {item!r}'
+                )
         return value
 
     @field_validator("site_url")

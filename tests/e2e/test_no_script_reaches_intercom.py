@@ -102,3 +102,54 @@ async def test_nothing_executable_reaches_the_api(tmp_path: Path, emulator: Runn
     assert "Safe text." in pages["hostile.html"]["html"] and "<h1>" not in pages["hostile.html"]["html"]
     # The link texts survive as text; only their targets went.
     assert "click" in pages["hostile.md"]["html"] and "spaced" in pages["hostile.md"]["html"]
+
+
+HOSTILE_FRONT_MATTER = """---
+title: Shown
+description: |
+  Lead <script>alert(20)</script> <img src=x onerror="alert(21)"> [go](javascript:alert(22))
+params:
+  signatures:
+    - "<script>alert(23)</script>"
+    - {nested: "<b onclick=alert(24)>x</b>"}
+    - 42
+    - 2024-05-01
+    -
+  returns: {a: 1}
+  aliases: []
+---
+Body text.
+"""
+
+
+async def test_front_matter_a_theme_shows_reaches_the_api_inert(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    """shown_front_matter (and what a section's list shows of each page, in_lists) holding
+    script, event handlers and javascript: links, and odd types (a mapping in a list, a number, a
+    date, an empty item, a mapping where a list is expected): text and numbers are shown, nothing
+    executable is sent."""
+    content = tmp_path / "site" / "content" / "functions"
+    content.mkdir(parents=True)
+    (tmp_path / "site" / "hugo.toml").write_text("baseURL = 'https://docs.example.com/'\n", encoding="utf-8")
+    (content / "_index.md").write_text("---\ntitle: Functions\n---\n", encoding="utf-8")
+    (content / "shown.md").write_text(HOSTILE_FRONT_MATTER, encoding="utf-8")
+    (tmp_path / "ingest.toml").write_text(
+        f'[intercom]\nbase_url = "{emulator.base_url}"\n\n'
+        '[sources.docs]\nconnector = "filesystem"\npath = "site"\nsite = "hugo"\n'
+        'url = "https://docs.example.com"\nshown_front_matter = ["description", '
+        '{ field = "params.signatures", label = "Syntax", style = "code", in_lists = "all" }, '
+        '{ field = "params.returns", label = "Returns" }, { field = "params.aliases", label = "Alias" }]\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(tmp_path / "ingest.toml")
+    results = await run_sources(settings, settings.select(None), token=SecretStr(TOKEN))
+    assert all(result.ok for result in results), results
+    pages = {page["external_id"]: page["html"] for page in emulator.pages()}
+    assert sorted(pages) == ["content/functions/_index.md", "content/functions/shown.md"]
+    for html in pages.values():
+        assert DANGEROUS.search(html) is None, html
+    shown = pages["content/functions/shown.md"]
+    assert "Lead" in shown and "go" in shown and "Body text." in shown
+    assert "42" in shown and "2024-05-01" in shown and "Returns" not in shown and "Alias" not in shown
+    assert "42" in pages["content/functions/_index.md"]

@@ -503,12 +503,43 @@ async def test_site_data_nested_thousands_deep_shows_nothing() -> None:
     assert prepared.body.startswith("Text.")
 
 
-@pytest.mark.parametrize("unit", ["Use `x` or `` y `` here. ", "a ` b ", "a `` b ` c "])
-def test_a_long_paragraph_of_code_spans_parses_in_linear_time(unit: str) -> None:
-    """A generated reference page of a megabyte, every line in one paragraph, full of code spans
-    (closed or not): each backtick once looked to the paragraph's end, a minute per megabyte."""
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Use `x` or `` y `` here. ",
+        "a ` b ",
+        "a `` b ` c ",
+        '{{< a " ',
+        "{{< a b=",
+        "{{< a `",
+        "{{</* a ",
+        "{{< a\n",
+    ],
+)
+def test_a_long_text_of_code_spans_or_unclosed_tags_parses_in_linear_time(unit: str) -> None:
+    """A generated page of a megabyte full of code spans (closed or not) or of tags that never
+    close: each backtick looked to its paragraph's end, each tag to the text's end (a minute for
+    64 KB of unclosed quotes); a tag that does not close within a few thousand characters is text."""
     text = unit * (1_000_000 // len(unit))
     started = time.monotonic()
     nodes = parse(text)
     assert time.monotonic() - started < 3
     assert source_of(nodes) == text
+
+
+@pytest.mark.parametrize(
+    ("call", "warning"),
+    [
+        ("{{< x >}}", "The x shortcode names no post (it needs user and id): left out."),
+        (
+            '{{< tweet user="gohugoio" >}}',
+            "The tweet shortcode names no post (it needs user and id): left out.",
+        ),
+        ("{{< youtube >}}", "The youtube shortcode names no video or post (it needs id): left out."),
+    ],
+)
+async def test_an_embed_naming_nothing_is_left_out_with_a_warning(call: str, warning: str) -> None:
+    """Hugo stops at an embed missing its arguments; a link to https://x.com//status/ helps no reader."""
+    prepared = await body_of(f"Before {call} after.\n")
+    assert prepared.body.strip() == "Before  after."
+    assert prepared.warnings == (warning,)

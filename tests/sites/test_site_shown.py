@@ -118,7 +118,12 @@ def test_the_option_takes_tables_or_names_and_reaches_the_dialect(tmp_path: Path
         ([{"field": "description", "style": "bold"}], "'markdown' or 'code'"),
         ([{"field": "description", "label": " "}], "label\n  Value error, must be some text"),
         ([{"field": "description", "kind": "code"}], "Extra inputs are not permitted"),
-        ("description", "Input should be a valid tuple"),
+        ("description", 'must be a list of fields, such as ["description"]'),
+        (
+            [5],
+            "each entry is a front matter field's name or a table such as "
+            '{ field = "description", label = "Summary" }, not 5',
+        ),
     ],
 )
 def test_bad_values_are_refused_in_one_sentence_naming_the_key(

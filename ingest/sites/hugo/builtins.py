@@ -40,11 +40,17 @@ async def media(ctx: Context, node: Shortcode, prefix: str | None) -> str:
     """An embedded video or post: a link to it."""
     title, url = _MEDIA[node.tag.name.lower()]
     ident = node.arg("id", 0) or ""
+    if not ident.strip():
+        ctx.warnings.append(f"The {node.tag.name} shortcode names no video or post (it needs id): left out.")
+        return ""
     return f"[{escape_text(node.arg('title') or title)}]({url.format(id=ident)})"
 
 
 async def x_post(ctx: Context, node: Shortcode, prefix: str | None) -> str:
     user, ident = node.arg("user", 0) or "", node.arg("id", 1) or ""
+    if not user.strip() or not ident.strip():
+        ctx.warnings.append(f"The {node.tag.name} shortcode names no post (it needs user and id): left out.")
+        return ""
     return f"[Post by @{user} on X](https://x.com/{user}/status/{ident})"
 
 

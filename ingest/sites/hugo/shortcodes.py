@@ -13,12 +13,15 @@ import re
 from dataclasses import dataclass, field
 
 _OPEN = re.compile(r"\{\{([<%])")
-_COMMENT = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.DOTALL)
+_COMMENT_OPEN = re.compile(r"\{\{[<%]/\*")
 _FENCE = re.compile(r"(?m)^([ \t>]*)(`{3,}|~{3,})[^\n]*$")
 _NAME = re.compile(r"\s*(/?)\s*([A-Za-z0-9_][A-Za-z0-9_./-]*)")
 _BARE = re.compile(r"[^\s\"`=]+")
 _KEY = re.compile(r"([A-Za-z0-9_-]+)=")
 _TICKS = re.compile(r"`+")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
+#: The longest tag read, its arguments included; real tags are a line or a few.
+_MAX_TAG = 4_000
 _TEMPLATE_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL)
 #: Shortcodes inside shortcodes: real pages nest a few; what reads the tree recurses.
 MAX_NESTING = 64
@@ -89,7 +92,30 @@ def static_output(template: str) -> str | None:
 
 def unescape_comments(text: str) -> str:
     """``{{</* name */>}}`` as the literal ``{{< name >}}`` it shows on the site."""
-    return _COMMENT.sub(lambda match: "{{" + match.group(1) + match.group(2) + match.group(3) + "}}", text)
+    if "/*" not in text:
+        return text
+    parts: list[str] = []
+    position = 0
+    while (opening := _COMMENT_OPEN.search(text, position)) is not None:
+        end = _comment_end(text, opening.start(), len(text))
+        if end is None:
+            break  # no later comment can close either
+        start = opening.start()
+        parts += [text[position:start], "{{", text[start + 2], text[start + 5 : end - 5], text[end - 3], "}}"]
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _comment_end(text: str, start: int, limit: int) -> int | None:
+    """The end of the comment form opening at ``start`` (``{{</*`` ... ``*/>}}``, either
+    delimiter on either side), closed before ``limit``; None when it is not closed."""
+    ends = [
+        end
+        for end in (text.find("*/>}}", start + 5, limit), text.find("*/%}}", start + 5, limit))
+        if end >= 0
+    ]
+    return min(ends) + 5 if ends else None
 
 
 def parse(text: str) -> list[Node]:
@@ -249,35 +275,37 @@ def _end_of_ticks(text: str, position: int) -> int:
 
 def _tag(text: str, start: int, delimiter: str) -> tuple[int | None, Tag | None]:
     """``(end, tag)`` of the tag at ``start``; ``(end, None)`` for a comment (literal text),
-    ``(None, None)`` when this is no tag."""
+    ``(None, None)`` when this is no tag (nor one that closes within :data:`_MAX_TAG` characters,
+    or whose bare argument opens another tag: looking to the text's end for each ``{{<`` that
+    never closes made a page of them quadratic)."""
     closer = ">}}" if delimiter == "<" else "%}}"
     position = start + 3
+    limit = min(len(text), start + _MAX_TAG)
     if text.startswith("/*", position):
-        found = _COMMENT.match(text, start)
-        return (found.end(), None) if found else (None, None)
-    name = _NAME.match(text, position)
+        return _comment_end(text, start, limit), None
+    name = _NAME.match(text, position, limit)
     if name is None:
         return None, None
     position = name.end()
     positional: list[str] = []
     named: dict[str, str] = {}
     while True:
-        while position < len(text) and text[position].isspace():
+        while position < limit and text[position].isspace():
             position += 1
-        if text.startswith(closer, position):
+        if text.startswith(closer, position, limit):
             self_closing = False
             break
-        if text.startswith("/" + closer, position):
+        if text.startswith("/" + closer, position, limit):
             self_closing = True
             position += 1
             break
-        if position >= len(text):
+        if position >= limit:
             return None, None
         key = None
-        if keyed := _KEY.match(text, position):
+        if keyed := _KEY.match(text, position, limit):
             key = keyed.group(1).lower()
             position = keyed.end()
-        value, position_after = _value(text, position)
+        value, position_after = _value(text, position, limit)
         if value is None:
             return None, None
         position = position_after
@@ -298,17 +326,17 @@ def _tag(text: str, start: int, delimiter: str) -> tuple[int | None, Tag | None]
     )
 
 
-def _value(text: str, position: int) -> tuple[str | None, int]:
+def _value(text: str, position: int, limit: int) -> tuple[str | None, int]:
     if text.startswith('"', position):
-        found = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL).match(text, position)
+        found = _QUOTED.match(text, position, limit)
         if found is None:
             return None, position
         return re.sub(r"\\(.)", r"\1", found.group(1)), found.end()
     if text.startswith("`", position):
-        end = text.find("`", position + 1)
+        end = text.find("`", position + 1, limit)
         return (None, position) if end < 0 else (text[position + 1 : end], end + 1)
-    found = _BARE.match(text, position)
-    if found is None:
+    found = _BARE.match(text, position, limit)
+    if found is None or found.group(0).startswith(("{{<", "{{%")):
         return None, position
     value = found.group(0)
     # ``/>}}`` closes a self-closing tag even without a space before it.
