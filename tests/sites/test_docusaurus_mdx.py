@@ -519,3 +519,11 @@ async def test_template_literals_nested_thousands_deep_fail_the_page_quickly() -
     )
     assert time.monotonic() - started < 5
     assert problem == PageProblem("MDX nested too deeply to read")
+
+
+@pytest.mark.parametrize("unit", ["<!-- a ", "{/* a ", "{` a ", "<A b={`${ `"])
+async def test_a_long_page_of_unclosed_comments_is_read_in_linear_time(unit: str) -> None:
+    started = time.monotonic()
+    prepared = await render("Intro.\n\n" + unit * (400_000 // len(unit)) + "\n")
+    assert time.monotonic() - started < 5
+    assert prepared.body.startswith("Intro.")

@@ -4,6 +4,7 @@ converter reads: admonitions, tabs, plain text; nothing of the site's syntax is 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -298,3 +299,12 @@ async def test_a_link_reference_to_a_script_is_a_reference_to_nothing() -> None:
         '# Buttons\n\n[Subscribe][Demo]{ .md-button }\n\n  [Demo]: javascript:alert$.next("Demo")\n'
     )
     assert body.strip().endswith("[Subscribe][Demo]\n\n  [Demo]: <>")
+
+
+@pytest.mark.parametrize("unit", ["<!-- a ", "<script a ", "<a b ", "    ", "\t{ "])
+async def test_a_long_page_of_unclosed_comments_or_spaces_is_read_in_linear_time(unit: str) -> None:
+    """Each unclosed ``<!--`` looked to the page's end for its ``-->``, each space of a long run
+    for a ``{`` after the run: 100 KB of either took seconds, a megabyte minutes."""
+    started = time.monotonic()
+    await body_of("Intro.\n\n" + unit * (400_000 // len(unit)) + "\n")
+    assert time.monotonic() - started < 5

@@ -106,6 +106,9 @@ class Braces:
         self.text = text
         self._ends: dict[int, int] = {}
         self._budget = budget if budget is not None else 20 * len(text) + 10_000
+        # Past these, no comment or template literal can close: no scan looks to the end for one.
+        self._last_comment_end = text.rfind("*/")
+        self._last_tick = text.rfind("`")
 
     def end(self, start: int) -> int:
         """The index after the ``}`` matching the ``{`` at ``start``, or -1 when it is never closed."""
@@ -143,7 +146,7 @@ class Braces:
                     break
                 continue
             elif text.startswith("/*", position):
-                close = text.find("*/", position + 2)
+                close = text.find("*/", position + 2) if position + 2 <= self._last_comment_end else -1
                 if close < 0:
                     break
                 position = close + 2
@@ -155,6 +158,8 @@ class Braces:
 
     def _template_end(self, start: int) -> int:
         text = self.text
+        if start >= self._last_tick:
+            return -1
         position = start + 1
         while position < len(text):
             char = text[position]
