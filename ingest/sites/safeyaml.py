@@ -6,8 +6,9 @@ of nine ``*a`` each) are a small file that expands to 9**9 values once anything 
 plain data, as lowering a config's keys or printing a variable does, and ``&a [*a]`` holds
 itself. :class:`BoundedLoader` allows aliases (configs use them for shared settings) as long as
 what they expand to stays under :data:`MAX_VALUES` values, refuses an alias inside the value it
-names, and nesting deeper than :data:`MAX_DEPTH`; each refusal is a :class:`yaml.YAMLError`,
-so whoever reads the file reports it as YAML it cannot read.
+names, nesting deeper than :data:`MAX_DEPTH`, and documents longer than :data:`MAX_CHARACTERS`
+(read at a few megabytes a second, a huge one would hold the scan for minutes); each refusal is
+a :class:`yaml.YAMLError`, so whoever reads the file reports it as YAML it cannot read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import yaml
 MAX_VALUES = 1_000_000
 #: Collections inside each other.
 MAX_DEPTH = 100
+#: Characters of one document: PyYAML reads a few megabytes a second.
+MAX_CHARACTERS = 10_000_000
 
 
 class YAMLTooLarge(yaml.YAMLError):
@@ -30,6 +33,11 @@ class BoundedLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` whose documents stay small once their aliases are expanded."""
 
     def __init__(self, stream: str | bytes) -> None:
+        if len(stream) > MAX_CHARACTERS:
+            raise YAMLTooLarge(
+                f"it is {len(stream):,} characters long, more than the {MAX_CHARACTERS:,} a site's "
+                "YAML may be"
+            )
         super().__init__(stream)
         self._depth = 0
         self._aliased = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 
 import pytest
 
@@ -498,3 +499,31 @@ async def test_cards_written_out_are_links_with_their_text() -> None:
     )
     assert prepared.body == "**[Official plugins](</apis>)**\n\nMaintained by the team.\n"
     assert prepared.unknown == {}
+
+
+@pytest.mark.parametrize("unit", ["{{ x ", "<A b={ ", "a { b } { ", "{'a' ", "{/* a "])
+async def test_a_long_page_of_braces_never_closed_is_read_in_linear_time(unit: str) -> None:
+    """Each ``{`` (an expression, or an attribute's) looked to the page's end for its ``}``: a
+    page of 100 KB of them took minutes. Now each brace is looked for once."""
+    started = time.monotonic()
+    prepared = await render("Intro.\n\n" + unit * (100_000 // len(unit)) + "\n")
+    assert time.monotonic() - started < 5
+    assert prepared.body.startswith("Intro.")
+
+
+async def test_template_literals_nested_thousands_deep_fail_the_page_quickly() -> None:
+    started = time.monotonic()
+    problem = await prepare(
+        await open_site(mini_site({"docs/page.mdx": "Intro.\n\n" + "<A b={`${ " * 20_000 + "\n"})),
+        "docs/page.mdx",
+    )
+    assert time.monotonic() - started < 5
+    assert problem == PageProblem("MDX nested too deeply to read")
+
+
+@pytest.mark.parametrize("unit", ["<!-- a ", "{/* a ", "{` a ", "<A b={`${ `"])
+async def test_a_long_page_of_unclosed_comments_is_read_in_linear_time(unit: str) -> None:
+    started = time.monotonic()
+    prepared = await render("Intro.\n\n" + unit * (400_000 // len(unit)) + "\n")
+    assert time.monotonic() - started < 5
+    assert prepared.body.startswith("Intro.")

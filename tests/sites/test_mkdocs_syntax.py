@@ -4,6 +4,7 @@ converter reads: admonitions, tabs, plain text; nothing of the site's syntax is 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -298,3 +299,35 @@ async def test_a_link_reference_to_a_script_is_a_reference_to_nothing() -> None:
         '# Buttons\n\n[Subscribe][Demo]{ .md-button }\n\n  [Demo]: javascript:alert$.next("Demo")\n'
     )
     assert body.strip().endswith("[Subscribe][Demo]\n\n  [Demo]: <>")
+
+
+@pytest.mark.parametrize("unit", ["<!-- a ", "<script a ", "<a b ", "    ", "\t{ "])
+async def test_a_long_page_of_unclosed_comments_or_spaces_is_read_in_linear_time(unit: str) -> None:
+    """Each unclosed ``<!--`` looked to the page's end for its ``-->``, each space of a long run
+    for a ``{`` after the run: 100 KB of either took seconds, a megabyte minutes."""
+    started = time.monotonic()
+    await body_of("Intro.\n\n" + unit * (400_000 // len(unit)) + "\n")
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("unit", ["==a ", "^^a ", "`` a ` ", "{++a ", "{~~a~>b ", "{==a ", "{>>a "])
+async def test_a_long_line_of_unclosed_inline_syntax_is_read_in_linear_time(unit: str) -> None:
+    """Marks, inserts, code spans and CriticMarkup that never close: each opener looked to the end
+    of the line for its closer, so 80 KB on one line took 14 s, 400 KB minutes."""
+    started = time.monotonic()
+    prepared = await body_of("Intro.\n\n" + unit * (400_000 // len(unit)) + "\n")
+    assert time.monotonic() - started < 5
+    assert prepared.body.startswith("Intro.")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("a ==b== c ==d==e== f", "a b c d==e f"),
+        ("`` a ` b `` and `c`", "`` a ` b `` and `c`"),
+        ("{++x++} {~~a~>b~~} {~~c~>d {==e==}", "x ~~a~~b {~~c~>d e"),
+        ("==a==b and ==c==", "a==b and ==c"),
+    ],
+)
+async def test_inline_syntax_reads_as_before_when_it_closes(source: str, expected: str) -> None:
+    assert (await rewritten(source + "\n")).strip() == expected

@@ -158,3 +158,12 @@ async def test_an_obsidian_config_nested_thousands_deep_is_refused_naming_the_fi
         {".obsidian/templates.json": '{"folder": ' + "[" * 100_000 + "]" * 100_000 + "}", "Note.md": "Hi.\n"},
     )
     assert message == ".obsidian/templates.json: not valid JSON (nested too deeply)"
+
+
+async def test_a_yaml_config_of_many_megabytes_is_refused_quickly_naming_the_file() -> None:
+    """YAML is read by pure Python at a few megabytes a second: a 30 MB config would hold the
+    scan for a minute. Past 10 MB it is refused, naming the file."""
+    huge = "site_name: Docs\nextra:\n" + "".join(f"  key{n}: value number {n}\n" for n in range(1_200_000))
+    message = await refused("mkdocs", {"mkdocs.yml": huge})
+    assert message.startswith("mkdocs.yml: the MkDocs config is not valid YAML")
+    assert "more than the 10,000,000 a site's YAML may be" in message

@@ -19,7 +19,7 @@ from typing import Any
 
 import emoji
 
-from ingest.sites.docusaurus.jsx import VOID, Expr, only_comments, parse_tag, scan_braces
+from ingest.sites.docusaurus.jsx import VOID, Braces, Expr, only_comments, parse_tag
 
 #: Marks a line of fenced code content, so that re-indenting keeps code as it was.
 CODE_LINE = "\x00"
@@ -40,6 +40,7 @@ _CODE_TITLE = re.compile(r"title=(?P<q>[\"'])(?P<title>.*?)(?P=q)")
 _EMOJI = re.compile(r":\+1:|:-1:|:[\w-]+:")
 _IMPORT = re.compile(r"import\s+(?P<clause>[^'\";]*?)\s*from\s*(?P<q>['\"])(?P<source>[^'\"]+)(?P=q)")
 _HEADING_LINE = re.compile(r"[ \t]{0,3}#{1,6}[ \t]")
+_NOT_BLANK = re.compile(r"\S")
 _HEADING_ID = re.compile(r"\{#[^}\s]+\}[ \t]*(?=\n|$)")
 _CLOSING_TAG = re.compile(r"</[ \t]*(?P<name>[A-Za-z][\w.:-]*)?[ \t]*>")
 _MAGIC_COMMENT = re.compile(
@@ -110,6 +111,10 @@ def parse(text: str, *, mdx: bool, text_expressions: bool = True) -> Parsed:
 class _Parser:
     def __init__(self, text: str, mdx: bool, text_expressions: bool) -> None:
         self.text = text
+        self.braces = Braces(text)
+        # Where the line of the last position asked about starts: the parse moves forward, so a
+        # line's start is looked for once (from each position, a megabyte's line made it quadratic).
+        self._asked = self._asked_line = 0
         self.mdx = mdx
         self.text_expressions = text_expressions
         self.pos = 0
@@ -126,7 +131,12 @@ class _Parser:
             return
         out = self.out
         if out and isinstance(out[-1], Text):
-            out[-1].text += text
+            # Taken out of the node first, the text is the string's only reference, which CPython
+            # extends in place: ``node.text += text`` copied it whole each time (quadratic).
+            node = out[-1]
+            joined, node.text = node.text, ""
+            joined += text
+            node.text = joined
         else:
             out.append(Text(text))
 
@@ -280,8 +290,18 @@ class _Parser:
         self.add(self.text[self.pos : closing.end()])
         self.pos = closing.end()
 
-    def _line_prefix(self, position: int) -> str:
-        return self.text[self.text.rfind("\n", 0, position) + 1 : position]
+    def _start_of_line(self, position: int) -> int:
+        if position < self._asked:
+            return self.text.rfind("\n", 0, position) + 1
+        newline = self.text.rfind("\n", self._asked, position)
+        if newline >= 0:
+            self._asked_line = newline + 1
+        self._asked = position
+        return self._asked_line
+
+    def _blank_before(self, position: int) -> bool:
+        """Whether only spaces stand between the start of its line and ``position``."""
+        return _NOT_BLANK.search(self.text, self._start_of_line(position), position) is None
 
     def _rest_of_line_blank(self, position: int) -> bool:
         return not self.text[position : self._line_end(position)].strip()
@@ -299,18 +319,20 @@ class _Parser:
         if closing is not None:
             self._close_element(closing["name"] or "", closing.end())
             return
-        parsed = parse_tag(text, start) if start + 1 < len(text) and text[start + 1] != " " else None
+        parsed = (
+            parse_tag(text, start, self.braces) if start + 1 < len(text) and text[start + 1] != " " else None
+        )
         if parsed is None:
             self.add("<")
             self.pos += 1
             return
         name, attrs, self_closing, end = parsed
-        prefix = self._line_prefix(start)
-        flow = not prefix.strip() and self._rest_of_line_blank(end)
+        flow = self._blank_before(start) and self._rest_of_line_blank(end)
+        indent = text[self._start_of_line(start) : start] if flow else ""
         if flow:
             self._trim_indent()
             end = min(self._line_end(end) + 1, len(text))
-        element = Element(name, attrs, flow=flow, indent=prefix if flow else "")
+        element = Element(name, attrs, flow=flow, indent=indent)
         self.out.append(element)
         self.pos = end
         if not self_closing and name not in VOID:  # <Link> is a component, <link> an HTML void element
@@ -320,11 +342,7 @@ class _Parser:
         for index in range(len(self.stack) - 1, -1, -1):
             open_one = self.stack[index]
             if isinstance(open_one, Element) and open_one.name == name:
-                if (
-                    open_one.flow
-                    and not self._line_prefix(self.pos).strip()
-                    and self._rest_of_line_blank(end)
-                ):
+                if open_one.flow and self._blank_before(self.pos) and self._rest_of_line_blank(end):
                     self._trim_indent()
                     end = min(self._line_end(end) + 1, len(self.text))
                 del self.stack[index:]
@@ -342,12 +360,12 @@ class _Parser:
 
     def _expression(self) -> None:
         text, start = self.text, self.pos
-        if _HEADING_LINE.match(self._line_prefix(start)) and _HEADING_ID.match(text, start):
+        if _HEADING_LINE.match(text, self._start_of_line(start), start) and _HEADING_ID.match(text, start):
             end = text.find("}", start) + 1
             self.add(text[start:end])
             self.pos = end
             return
-        end = scan_braces(text, start)
+        end = self.braces.end(start)
         if end < 0:
             self.add("{")
             self.pos += 1
@@ -355,7 +373,7 @@ class _Parser:
         source = text[start + 1 : end - 1]
         self.pos = end
         if only_comments(source):
-            if not self._line_prefix(start).strip() and self._rest_of_line_blank(end):
+            if self._blank_before(start) and self._rest_of_line_blank(end):
                 self._trim_indent()
                 self.pos = min(self._line_end(end) + 1, len(text))
             return

@@ -50,7 +50,11 @@ from ingest.sites.shown import listed_markdown
 
 _log = logging.getLogger(__name__)
 _METADATA_KEYS = ("description", "keywords", "tags", "authors", "date")
-_ESM_OR_COMMENT = re.compile(r"(?:import|export)\b[^\n]*(?:\n[^\n]+)*|\{/\*.*?\*/\}|<!--.*?-->", re.DOTALL)
+# An unclosed comment runs to the end, so that no later one looks to the end again (quadratic).
+_ESM_OR_COMMENT = re.compile(
+    r"(?:import|export)\b[^\n]*(?:\n[^\n]+)*|\{/\*(?:.*?\*/\}|.*)|<!--(?:.*?-->|.*)", re.DOTALL
+)
+_COMMENT = re.compile(r"<!--(?:.*?-->|.*)", re.DOTALL)
 _ATX_TITLE = re.compile(r"#[ \t]+(?P<title>[^\n]*?)(?:[ \t]+#+)?[ \t]*(?:\n|$)")
 _SETEXT_TITLE = re.compile(r"(?P<title>[^\n]+)\n=+[ \t]*(?:\n|$)")
 _HEADING_ID = re.compile(r"[ \t]*\{#[^}\s]+\}[ \t]*$")
@@ -319,7 +323,7 @@ def _text(value: Any) -> str | None:
 
 
 def _is_empty(markdown: str, title: str) -> bool:
-    stripped = re.sub(r"<!--.*?-->", "", markdown, flags=re.DOTALL).strip()
+    stripped = _COMMENT.sub("", markdown).strip()
     heading = _ATX_TITLE.fullmatch(stripped + "\n") if stripped.startswith("#") else None
     return not stripped or heading is not None
 

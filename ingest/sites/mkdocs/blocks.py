@@ -45,8 +45,9 @@ _ATTR_TOKENS = re.compile(
     r"^\{:?[ \t]*(?:(?:[#.][\w:.+-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+)|[\w-]+)[ \t]*)+\}$"
 )
 _ID = re.compile(r"(?:^|[\s{:])#(?P<id>[\w:.+-]+)")
+# Only from the start of a run of spaces: tried from each space of a long run, it was quadratic.
 _TRAILING_ATTRS = re.compile(
-    r"[ \t]+\{:?[ \t]*(?:(?:[#.][\w:.+-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+))[ \t]*)"
+    r"(?<![ \t])[ \t]+\{:?[ \t]*(?:(?:[#.][\w:.+-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+))[ \t]*)"
     r"(?:(?:[#.][\w:.+-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+)|[\w-]+)[ \t]*)*\}[ \t]*$"
 )
 _CODE_TITLE = re.compile(r"^[ \t]*(?:`{3,}|~{3,}).*?\btitle=(?:\"(?P<title>[^\"]+)\"|'(?P<alt>[^']+)')")

@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import emoji
 
-_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_TICKS = re.compile(r"`+")
 _PROTECTED = re.compile(
     r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)"  # a link's destination
     r"|<(?:https?://|mailto:)[^>\s]+>"  # an autolink
@@ -40,13 +40,13 @@ _SHORTCODE = re.compile(
 _ICON_SETS = frozenset({"material", "fontawesome", "octicons", "simple"})
 _KEYS = re.compile(r"(?<!\\)\+\+(?P<keys>(?:\"[^\"]*\"|[\w-]+)(?:\+(?:\"[^\"]*\"|[\w-]+))*)\+\+")
 _MARK = re.compile(r"(?<![=\w\\])==(?![=\s])(?P<text>.+?)(?<![=\s\\])==(?![=\w])")
+_MARK_END = re.compile(r"(?<![=\s\\])==(?![=\w])")
 _INSERT = re.compile(r"(?<![\^\w\\])\^\^(?![\^\s])(?P<text>.+?)(?<![\^\s\\])\^\^(?![\^\w])")
+_INSERT_END = re.compile(r"(?<![\^\s\\])\^\^(?![\^\w])")
 _SUP = re.compile(r"(?<![\^\[\\])\^(?![\^\s])(?P<text>[^\s\^\[\]]+?)(?<!\\)\^(?!\^)")
 _SUB = re.compile(r"(?<![~\\])~(?![~\s])(?P<text>[^\s~]+?)(?<!\\)~(?!~)")
-_CRITIC = re.compile(
-    r"\{\+\+(?P<add>.*?)\+\+\}|\{--(?P<delete>.*?)--\}|\{~~(?P<old>.*?)~>(?P<new>.*?)~~\}"
-    r"|\{>>(?P<comment>.*?)<<\}|\{==(?P<highlight>.*?)==\}"
-)
+_CRITIC_OPEN = re.compile(r"\{(\+\+|--|~~|>>|==)")
+_CRITIC_CLOSE = {"++": "++}", "--": "--}", "~~": "~~}", ">>": "<<}", "==": "==}"}
 _PROGRESS = re.compile(r"\[=(?P<value>\d+(?:\.\d+)?%?)(?:[ \t]+\"(?P<label>[^\"]*)\")?\](?:\{[^}]*\})?")
 _INLINEHILITE = re.compile(r"^(?:#!|:::)[\w+#.-]+[ \t]+")
 #: How pymdownx.keys names keys that are not a word capitalised.
@@ -79,15 +79,17 @@ class InlineRewriter:
             kept.append(value)
             return f"{marker}{len(kept) - 1}{marker}"
 
-        masked = _CODE_SPAN.sub(lambda m: keep("\x01", m[1] + _without_hilite(m[2], m[1]) + m[1]), text)
+        masked = _code_spans(
+            text, lambda ticks, code: keep("\x01", ticks + _without_hilite(code, ticks) + ticks)
+        )
         masked = _PROTECTED.sub(lambda m: keep("\x02", m[0]), masked)
         masked = _INLINE_ATTRS.sub("", masked)
-        masked = _CRITIC.sub(self._critic, masked)
+        masked = self._critic_marks(masked)
         masked = _PROGRESS.sub(lambda m: m["label"] if m["label"] is not None else m["value"], masked)
         masked = _KEYS.sub(lambda m: _keys(m["keys"]), masked)
         masked = _SHORTCODE.sub(self._shortcode, masked)
-        masked = _INSERT.sub(r"\g<text>", masked)
-        masked = _MARK.sub(r"\g<text>", masked)
+        masked = _sub_closed(_INSERT, _INSERT_END, masked)
+        masked = _sub_closed(_MARK, _MARK_END, masked)
         masked = _SUP.sub(r"<sup>\g<text></sup>", masked)
         masked = _SUB.sub(r"<sub>\g<text></sub>", masked)
         return _restore(masked, kept)
@@ -106,21 +108,83 @@ class InlineRewriter:
             self.unknown[f"icon:{icon_set}"] += 1
         return ""
 
-    def _critic(self, match: re.Match[str]) -> str:
+    def _critic_marks(self, text: str) -> str:
+        """CriticMarkup as ``critic_mode`` shows it. Each opener's closer is looked for once, and a
+        kind that no closer ends is remembered as such (a line of openers that never close was
+        quadratic as a regular expression)."""
+        parts: list[str] = []
+        position = 0
+        unclosed: set[str] = set()
+        for opening in _CRITIC_OPEN.finditer(text):
+            kind, start = opening[1], opening.start()
+            if start < position or kind in unclosed:
+                continue
+            body = opening.end()
+            middle = text.find("~>", body) if kind == "~~" else body
+            end = text.find(_CRITIC_CLOSE[kind], middle + 2 if kind == "~~" else body) if middle >= 0 else -1
+            if end < 0:
+                unclosed.add(kind)
+                continue
+            parts += [
+                text[position:start],
+                self._critic(kind, text[body:end], middle - body if kind == "~~" else -1),
+            ]
+            position = end + 3
+        parts.append(text[position:])
+        return "".join(parts)
+
+    def _critic(self, kind: str, inner: str, split: int) -> str:
         mode = self.critic_mode
-        if match["add"] is not None:
-            return "" if mode == "reject" else match["add"]
-        if match["delete"] is not None:
-            return (
-                match["delete"] if mode == "reject" else "" if mode == "accept" else f"~~{match['delete']}~~"
-            )
-        if match["old"] is not None:
-            return {"accept": match["new"], "reject": match["old"]}.get(
-                mode, f"~~{match['old']}~~{match['new']}"
-            )
-        if match["comment"] is not None:
-            return "" if mode in ("accept", "reject") else f"({match['comment'].strip()})"
-        return str(match["highlight"])
+        if kind == "++":
+            return "" if mode == "reject" else inner
+        if kind == "--":
+            return inner if mode == "reject" else "" if mode == "accept" else f"~~{inner}~~"
+        if kind == "~~":
+            old, new = inner[:split], inner[split + 2 :]
+            return {"accept": new, "reject": old}.get(mode, f"~~{old}~~{new}")
+        if kind == ">>":
+            return "" if mode in ("accept", "reject") else f"({inner.strip()})"
+        return inner
+
+
+def _code_spans(text: str, kept: Callable[[str, str], str]) -> str:
+    """``text`` with each code span replaced by ``kept(ticks, code)``: a run of backticks (not
+    after a backslash) closed by the next run as long. Found in one pass: a regular expression
+    tried each run against the rest of the line, quadratic for runs that never close."""
+    runs = [(found.start(), found.end()) for found in _TICKS.finditer(text)]
+    if len(runs) < 2:
+        return text
+    following: list[int | None] = [None] * len(runs)
+    last_of_length: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        following[index] = last_of_length.get(length)
+        last_of_length[length] = index
+    parts: list[str] = []
+    position = index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        closer = following[index]
+        if closer is None or (start > 0 and text[start - 1] == "\\"):
+            index += 1
+            continue
+        close_start, close_end = runs[closer]
+        parts += [text[position:start], kept(text[start:end], text[end:close_start])]
+        position = close_end
+        index = closer + 1
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _sub_closed(pattern: re.Pattern[str], closer: re.Pattern[str], text: str) -> str:
+    """``pattern`` (a span keeping its ``text`` group) replaced in ``text``, tried only up to where
+    its last possible ``closer`` ends (and one character more, for the closer's lookahead): past
+    it no span can close, and each start there looked to the line's end (quadratic)."""
+    ends = [found.end() for found in closer.finditer(text)]
+    if not ends:
+        return text
+    cut = ends[-1] + 1
+    return pattern.sub(r"\g<text>", text[:cut]) + text[cut:]
 
 
 def _may_hold_syntax(text: str) -> bool:

@@ -21,7 +21,11 @@ _SETEXT_H1 = re.compile(r"^[ ]{0,3}=+[ \t]*$")
 _HEADING_ID = re.compile(r"[ \t]*\{#[^}]*\}[ \t]*$")
 _MARKUP = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
 #: What of an HTML block shows no text: comments, scripts and styles, tags.
-_HTML_TEXT = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE)
+# An unclosed comment or script runs to the end (as HTML reads it), so that no later one looks to
+# the end again: each unclosed "<!--" scanning the rest of the page made a page of them quadratic.
+_HTML_TEXT = re.compile(
+    r"<!--(?:.*?-->|.*)|<(script|style)\b(?:.*?</\1\s*>|.*)|<[^>]*(?:>|$)", re.DOTALL | re.IGNORECASE
+)
 _BLOCKS = MarkdownIt("commonmark")
 _KEPT_METADATA = ("description", "tags", "keywords", "authors", "categories", "date", "summary", "subtitle")
 
