@@ -85,9 +85,8 @@ class ConfluenceExportOptions(ConnectorOptions):
     @field_validator("path")
     @classmethod
     def _folder_or_zip(cls, value: Path) -> Path:
-        if not value.exists():
-            raise ValueError(f"path {value} does not exist")
-        if not value.is_dir() and not zipfile.is_zipfile(value):
+        # A missing export is the source's failure when it is read (see the filesystem source).
+        if value.exists() and not value.is_dir() and not zipfile.is_zipfile(value):
             raise ValueError(f"path {value} is neither a folder nor a zip file")
         return value
 
