@@ -25,6 +25,7 @@ from ingest.engine import SourceResult
 from ingest.errors import AuthError, ConfigError, IngestError, LockedError
 from ingest.logs import setup_logging
 from ingest.report import BarProgress, print_summary, write_json_report
+from ingest.report_file import ReportPathError, check_report_path, report_write_problem
 
 EXIT_OK, EXIT_FAILURES, EXIT_CONFIG = 0, 1, 2
 
@@ -73,8 +74,8 @@ def _write_report(
     """Write the --report file; if it cannot be, say so in one line and return False."""
     try:
         write_json_report(path, results, exit_code=exit_code, dry_run=dry_run, error=error)
-    except OSError as exc:
-        _print_error(f"--report: cannot write {path}: {exc.strerror or exc}")
+    except (OSError, ReportPathError) as exc:
+        _print_error(report_write_problem(path, exc))
         return False
     return True
 
@@ -101,9 +102,7 @@ def cli(verbose: int, log_format: str) -> None:
 @click.option("--all", "all_sources", is_flag=True, help="Sync every configured source.")
 @click.option("--dry-run", is_flag=True, help="Plan and report, send and record nothing.")
 @click.option("--allow-mass-delete", is_flag=True, help="Allow deleting more than max_delete_share.")
-@click.option(
-    "--report", "report_file", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON summary."
-)
+@click.option("--report", "report_file", type=click.Path(path_type=Path), help="Write a JSON summary.")
 @click.option(
     "--lock-wait",
     type=click.FloatRange(min=0),
@@ -125,6 +124,8 @@ def run(
     from ingest.runner import run_sources
 
     console = _console()
+    if report_file is not None:
+        check_report_path(report_file)  # a device or a FIFO is refused before anything is synced
     try:
         settings = load_settings(config_file)
         sources = settings.select(_selected(settings, source_names, all_sources))
@@ -195,9 +196,7 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) ->
 )
 @click.option("--allow-mass-delete", is_flag=True, help="With --fix: delete past max_delete_share.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON instead of text.")
-@click.option(
-    "--report", "report_file", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON summary."
-)
+@click.option("--report", "report_file", type=click.Path(path_type=Path), help="Write a JSON summary.")
 @click.option(
     "--lock-wait",
     type=click.FloatRange(min=0),
@@ -227,6 +226,8 @@ def reconcile(
 
     if (overwrite_edits or allow_mass_delete) and not fix:
         raise click.UsageError("--overwrite-edits and --allow-mass-delete only apply with --fix")
+    if report_file is not None:
+        check_report_path(report_file)
     try:
         settings = load_settings(config_file)
         _require_sources(settings)
