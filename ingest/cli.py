@@ -1,7 +1,8 @@
 """The ``ingest`` command: ``main(argv) -> int``, one asyncio.run per command.
 
 Exit codes: 0 all good; 1 some documents or sources failed, a source drifted in Intercom
-(deactivated, its url changed), or the --report file could not be written; 2 a configuration,
+(deactivated, its url changed), or the --report file, the state file or a lock file could not be
+written (a full disk); 2 a configuration,
 authentication or locking problem (nothing was synced). A user mistake is one line, never a
 traceback.
 """
@@ -12,7 +13,8 @@ import asyncio
 import errno
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -22,7 +24,7 @@ from rich.markup import escape
 from ingest import __version__
 from ingest.config import Settings, load_settings
 from ingest.engine import SourceResult
-from ingest.errors import AuthError, ConfigError, IngestError, LockedError
+from ingest.errors import AuthError, ConfigError, IngestError, LockedError, ingest_error_in
 from ingest.logs import setup_logging
 from ingest.report import BarProgress, print_summary, write_json_report
 from ingest.report_file import ReportPathError, check_report_path, report_write_problem
@@ -39,6 +41,19 @@ config_option = click.option(
 source_option = click.option(
     "--source", "source_names", multiple=True, metavar="NAME", help="A configured source (repeatable)."
 )
+
+
+@contextmanager
+def _one_error() -> Iterator[None]:
+    """An IngestError raised inside a task group (a full disk under the state file while pages are
+    sent) raised alone, so that it is said in one line and written to the report."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        error = ingest_error_in(group)
+        if error is None:
+            raise
+        raise error from group
 
 
 def _console() -> Console:
@@ -130,16 +145,17 @@ def run(
         settings = load_settings(config_file)
         sources = settings.select(_selected(settings, source_names, all_sources))
         progress = BarProgress(console) if console.is_terminal else None
-        results = asyncio.run(
-            run_sources(
-                settings,
-                sources,
-                dry_run=dry_run,
-                allow_mass_delete=allow_mass_delete,
-                progress=progress,
-                lock_wait=lock_wait,
+        with _one_error():
+            results = asyncio.run(
+                run_sources(
+                    settings,
+                    sources,
+                    dry_run=dry_run,
+                    allow_mass_delete=allow_mass_delete,
+                    progress=progress,
+                    lock_wait=lock_wait,
+                )
             )
-        )
     except IngestError as exc:
         if report_file is not None:
             _write_report(report_file, [], exit_code=_error_exit_code(exc), dry_run=dry_run, error=str(exc))
@@ -231,16 +247,17 @@ def reconcile(
     try:
         settings = load_settings(config_file)
         _require_sources(settings)
-        run_, code = run_reconcile(
-            _console(),
-            settings,
-            source_names,
-            fix=fix,
-            overwrite_edits=overwrite_edits,
-            allow_mass_delete=allow_mass_delete,
-            as_json=as_json,
-            lock_wait=lock_wait,
-        )
+        with _one_error():
+            run_, code = run_reconcile(
+                _console(),
+                settings,
+                source_names,
+                fix=fix,
+                overwrite_edits=overwrite_edits,
+                allow_mass_delete=allow_mass_delete,
+                as_json=as_json,
+                lock_wait=lock_wait,
+            )
     except IngestError as exc:
         if report_file is not None:
             write_report(
@@ -453,6 +470,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error(str(exc))
         logging.getLogger("ingest").debug("details", exc_info=True)
         return _error_exit_code(exc)
+    except BaseExceptionGroup as group:
+        error = ingest_error_in(group)
+        if error is None:
+            raise
+        _print_error(str(error))
+        logging.getLogger("ingest").debug("details", exc_info=True)
+        return _error_exit_code(error)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
