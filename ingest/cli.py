@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ingest import __version__
-from ingest.config import Settings, load_settings
+from ingest.config import DEFAULT_CONFIG_FILE, Settings, load_settings
 from ingest.engine import SourceResult
 from ingest.errors import AuthError, ConfigError, IngestError, LockedError, ingest_error_in
 from ingest.logs import setup_logging
@@ -65,8 +65,17 @@ def _print_error(message: str) -> None:
 
 
 def _require_sources(settings: Settings) -> None:
-    if not settings.sources:
-        raise ConfigError("no sources configured: add a [sources.<name>] table to the config file")
+    if settings.sources:
+        return
+    if settings.config_file is None:  # no --config, and no ./ingest.toml: say where it looked
+        looked_for = Path.cwd() / DEFAULT_CONFIG_FILE
+        raise ConfigError(
+            f"no config file: {looked_for} does not exist; create it (see config.example.toml) "
+            "or pass --config PATH"
+        )
+    raise ConfigError(
+        f"no sources configured: add a [sources.<name>] table to the config file {settings.config_file}"
+    )
 
 
 def _selected(settings: Settings, names: Sequence[str], all_sources: bool) -> list[str] | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import ByteSize, Field, field_validator
 
 from ingest.connector import ConfigPath, ConnectorOptions
+from ingest.hrefs import lower_case_scheme
 from ingest.urltemplate import UrlTemplate
 
 #: Placeholders each URL template may use.
@@ -93,7 +94,7 @@ class ConfluenceExportOptions(ConnectorOptions):
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        value = value.strip()
+        value = lower_case_scheme(value)
         if not value.startswith(("http://", "https://")) or len(value) <= len("https://"):
             raise ValueError("must be an http(s) URL, e.g. https://wiki.example.com")
         return value.rstrip("/")

@@ -315,7 +315,9 @@ def test_plan_without_sources_says_so(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["plan", "--config", str(config)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == "error: no sources configured: add a [sources.<name>] table to the config file\n"
+    assert captured.err == (
+        f"error: no sources configured: add a [sources.<name>] table to the config file {config}\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -365,3 +367,19 @@ def test_watch_with_a_refused_token_from_token_file_names_the_file(
         "the token was read from the file intercom.token_file names: "
         "replace the token in that file with a valid one"
     ) in last
+
+
+@pytest.mark.parametrize("command", [["run", "--all"], ["plan"], ["reconcile"], ["watch"]])
+def test_no_config_file_says_which_file_was_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """Without --config and without ./ingest.toml: exit 2, one line naming the file looked for and
+    how to point at another, rather than "no sources configured"."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    assert main(command) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"error: no config file: {tmp_path / 'ingest.toml'} does not exist; create it (see "
+        "config.example.toml) or pass --config PATH\n"
+    )
