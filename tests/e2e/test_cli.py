@@ -383,3 +383,24 @@ def test_no_config_file_says_which_file_was_looked_for(
         f"error: no config file: {tmp_path / 'ingest.toml'} does not exist; create it (see "
         "config.example.toml) or pass --config PATH\n"
     )
+
+
+def test_an_upper_case_source_url_is_synced_under_its_lower_case_form(
+    tmp_path: Path,
+    emulator: RunningEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """url = "HTTPS://Docs.Example.COM" syncs (schemes and host names are case-insensitive) under a
+    Content Import Source whose url is the normalised https://docs.example.com; a rerun with the
+    lower-case spelling sends nothing: it is the same source."""
+    write_docs(tmp_path / "docs", 2)
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    config = write_config(tmp_path, emulator.base_url, url="HTTPS://Docs.Example.COM")
+    assert main(["run", "--all", "--config", str(config)]) == 0
+    assert [source["url"] for source in emulator.sources()] == ["https://docs.example.com"]
+    config = write_config(tmp_path, emulator.base_url, url="https://docs.example.com")
+    capsys.readouterr()
+    assert main(["run", "--all", "--config", str(config)]) == 0
+    assert "did create 0, update 0, delete 0; unchanged 2" in capsys.readouterr().out
+    assert len(emulator.sources()) == 1
