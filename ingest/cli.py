@@ -1,7 +1,8 @@
 """The ``ingest`` command: ``main(argv) -> int``, one asyncio.run per command.
 
 Exit codes: 0 all good; 1 some documents or sources failed, a source drifted in Intercom
-(deactivated, its url changed), or the --report file could not be written; 2 a configuration,
+(deactivated, its url changed), or the --report file, the state file or a lock file could not be
+written (a full disk); 2 a configuration,
 authentication or locking problem (nothing was synced). A user mistake is one line, never a
 traceback.
 """
@@ -12,7 +13,8 @@ import asyncio
 import errno
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -20,11 +22,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from ingest import __version__
-from ingest.config import Settings, load_settings
+from ingest.config import DEFAULT_CONFIG_FILE, Settings, load_settings
 from ingest.engine import SourceResult
-from ingest.errors import AuthError, ConfigError, IngestError, LockedError
+from ingest.errors import AuthError, ConfigError, IngestError, LockedError, ingest_error_in
 from ingest.logs import setup_logging
 from ingest.report import BarProgress, print_summary, write_json_report
+from ingest.report_file import ReportPathError, check_report_path, report_write_problem
 
 EXIT_OK, EXIT_FAILURES, EXIT_CONFIG = 0, 1, 2
 
@@ -40,6 +43,19 @@ source_option = click.option(
 )
 
 
+@contextmanager
+def _one_error() -> Iterator[None]:
+    """An IngestError raised inside a task group (a full disk under the state file while pages are
+    sent) raised alone, so that it is said in one line and written to the report."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        error = ingest_error_in(group)
+        if error is None:
+            raise
+        raise error from group
+
+
 def _console() -> Console:
     return Console(stderr=False, highlight=False)
 
@@ -49,8 +65,17 @@ def _print_error(message: str) -> None:
 
 
 def _require_sources(settings: Settings) -> None:
-    if not settings.sources:
-        raise ConfigError("no sources configured: add a [sources.<name>] table to the config file")
+    if settings.sources:
+        return
+    if settings.config_file is None:  # no --config, and no ./ingest.toml: say where it looked
+        looked_for = Path.cwd() / DEFAULT_CONFIG_FILE
+        raise ConfigError(
+            f"no config file: {looked_for} does not exist; create it (see config.example.toml) "
+            "or pass --config PATH"
+        )
+    raise ConfigError(
+        f"no sources configured: add a [sources.<name>] table to the config file {settings.config_file}"
+    )
 
 
 def _selected(settings: Settings, names: Sequence[str], all_sources: bool) -> list[str] | None:
@@ -73,8 +98,8 @@ def _write_report(
     """Write the --report file; if it cannot be, say so in one line and return False."""
     try:
         write_json_report(path, results, exit_code=exit_code, dry_run=dry_run, error=error)
-    except OSError as exc:
-        _print_error(f"--report: cannot write {path}: {exc.strerror or exc}")
+    except (OSError, ReportPathError) as exc:
+        _print_error(report_write_problem(path, exc))
         return False
     return True
 
@@ -101,9 +126,7 @@ def cli(verbose: int, log_format: str) -> None:
 @click.option("--all", "all_sources", is_flag=True, help="Sync every configured source.")
 @click.option("--dry-run", is_flag=True, help="Plan and report, send and record nothing.")
 @click.option("--allow-mass-delete", is_flag=True, help="Allow deleting more than max_delete_share.")
-@click.option(
-    "--report", "report_file", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON summary."
-)
+@click.option("--report", "report_file", type=click.Path(path_type=Path), help="Write a JSON summary.")
 @click.option(
     "--lock-wait",
     type=click.FloatRange(min=0),
@@ -125,20 +148,23 @@ def run(
     from ingest.runner import run_sources
 
     console = _console()
+    if report_file is not None:
+        check_report_path(report_file)  # a device or a FIFO is refused before anything is synced
     try:
         settings = load_settings(config_file)
         sources = settings.select(_selected(settings, source_names, all_sources))
         progress = BarProgress(console) if console.is_terminal else None
-        results = asyncio.run(
-            run_sources(
-                settings,
-                sources,
-                dry_run=dry_run,
-                allow_mass_delete=allow_mass_delete,
-                progress=progress,
-                lock_wait=lock_wait,
+        with _one_error():
+            results = asyncio.run(
+                run_sources(
+                    settings,
+                    sources,
+                    dry_run=dry_run,
+                    allow_mass_delete=allow_mass_delete,
+                    progress=progress,
+                    lock_wait=lock_wait,
+                )
             )
-        )
     except IngestError as exc:
         if report_file is not None:
             _write_report(report_file, [], exit_code=_error_exit_code(exc), dry_run=dry_run, error=str(exc))
@@ -195,9 +221,7 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) ->
 )
 @click.option("--allow-mass-delete", is_flag=True, help="With --fix: delete past max_delete_share.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON instead of text.")
-@click.option(
-    "--report", "report_file", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON summary."
-)
+@click.option("--report", "report_file", type=click.Path(path_type=Path), help="Write a JSON summary.")
 @click.option(
     "--lock-wait",
     type=click.FloatRange(min=0),
@@ -227,19 +251,22 @@ def reconcile(
 
     if (overwrite_edits or allow_mass_delete) and not fix:
         raise click.UsageError("--overwrite-edits and --allow-mass-delete only apply with --fix")
+    if report_file is not None:
+        check_report_path(report_file)
     try:
         settings = load_settings(config_file)
         _require_sources(settings)
-        run_, code = run_reconcile(
-            _console(),
-            settings,
-            source_names,
-            fix=fix,
-            overwrite_edits=overwrite_edits,
-            allow_mass_delete=allow_mass_delete,
-            as_json=as_json,
-            lock_wait=lock_wait,
-        )
+        with _one_error():
+            run_, code = run_reconcile(
+                _console(),
+                settings,
+                source_names,
+                fix=fix,
+                overwrite_edits=overwrite_edits,
+                allow_mass_delete=allow_mass_delete,
+                as_json=as_json,
+                lock_wait=lock_wait,
+            )
     except IngestError as exc:
         if report_file is not None:
             write_report(
@@ -452,6 +479,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error(str(exc))
         logging.getLogger("ingest").debug("details", exc_info=True)
         return _error_exit_code(exc)
+    except BaseExceptionGroup as group:
+        error = ingest_error_in(group)
+        if error is None:
+            raise
+        _print_error(str(error))
+        logging.getLogger("ingest").debug("details", exc_info=True)
+        return _error_exit_code(error)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:

@@ -31,6 +31,7 @@ from pydantic_settings import (
 
 from ingest.api_versions import features_of
 from ingest.config_env import env_parse_error
+from ingest.config_messages import plain_message
 from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
 from ingest.settings import (
@@ -187,7 +188,9 @@ def _format_validation_error(exc: ValidationError, prefix: str = "") -> str:
     first = exc.errors()[0]
     parts = [*(prefix.split(".") if prefix else []), *(str(part) for part in first["loc"])]
     location = ".".join(parts)
-    message = first["msg"].removeprefix("Value error, ")
+    # A model that hides its input (a git repo URL may hold a password) still hands it to
+    # errors(); only its printed form, which leaves input_value out, tells.
+    message = plain_message(first, show_input="input_value=" in str(exc))
     # A check across keys names its key first ("url: required for ..."): put it in the location.
     named = re.match(r"(\w+): (.+)", message) if first["type"] == "value_error" else None
     if named:

@@ -8,6 +8,7 @@
     ├── ConnectorError           a source cannot be read at all (exit 1 for that source)
     ├── DocumentError            one document cannot be sent as it is (a failure, the run goes on)
     ├── MassDeleteRefused        a run would delete too much; --allow-mass-delete (exit 1)
+    ├── StorageError             the state, a lock or the report cannot be written: a full disk (exit 1)
     └── ApiError                 Intercom answered with an error (carries code, message, request_id)
         ├── AuthError            401/403: the token is wrong or lacks a permission (exit 2)
         ├── RetryableApiError    429, 5xx, timeouts, dropped connections: worth retrying
@@ -44,6 +45,12 @@ class DocumentError(IngestError):
 
 class MassDeleteRefused(IngestError):
     """A run would delete more than the allowed share of a source's pages."""
+
+
+class StorageError(IngestError):
+    """A file fin-ingest keeps (the state file, a lock file, the report) cannot be written: a full
+    disk, a spent quota, an I/O error. Nothing is lost: what was recorded stays, the next run
+    resumes once there is room."""
 
 
 class ApiError(IngestError):
@@ -108,3 +115,12 @@ class NotFoundError(RejectedError):
 class ListCapError(RejectedError):
     """A list goes on past the results Intercom lists (the External Page list stops at 10,000):
     what was read is not all there is, so reading on, or acting as if it were all, would be wrong."""
+
+
+def ingest_error_in(group: BaseExceptionGroup[BaseException]) -> IngestError | None:
+    """The first IngestError among ``group``'s leaves (a task group ends with every error of its
+    tasks): the one a person is told, in one line, rather than a dump of the group."""
+    found: BaseException | None = group.subgroup(lambda exc: isinstance(exc, IngestError))
+    while isinstance(found, BaseExceptionGroup):
+        found = found.exceptions[0]
+    return found if isinstance(found, IngestError) else None

@@ -21,6 +21,12 @@ _EDGE_JUNK = "".join(chr(c) for c in range(0x21))
 _INNER_JUNK = re.compile(r"[\t\n\r]")
 
 
+def lower_case_scheme(url: str) -> str:
+    """``url`` (stripped) with its scheme in lower case: schemes are case-insensitive (RFC 3986,
+    3.1), so ``HTTPS://`` is ``https://``; the rest is left alone (it may hold placeholders)."""
+    return _SCHEME.sub(lambda match: match[0].lower(), url.strip(), count=1)
+
+
 def clean_url(href: str) -> str:
     """``href`` as a browser reads it: edge controls and spaces gone, tabs/newlines removed."""
     return _INNER_JUNK.sub("", href.strip(_EDGE_JUNK))

@@ -17,10 +17,23 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ingest.errors import LockedError
+from ingest.errors import LockedError, StorageError
+from ingest.storage import storage_problem
 
 #: How often a waiting process looks again whether the lock is free.
 _POLL_SECONDS = 0.05
+
+
+@contextmanager
+def _storage_errors(lock_file: str) -> Iterator[None]:
+    """A lock file that cannot be created or written (a full disk) is one sentence naming it."""
+    try:
+        yield
+    except Timeout:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise StorageError(storage_problem("create the lock file", Path(lock_file), reason)) from exc
 
 
 def lock_path(state_path: Path, source: str) -> Path:
@@ -41,11 +54,13 @@ class SourceLock:
         self._lock = FileLock(lock_path(state_path, source), thread_local=False)
 
     async def acquire(self, wait: float) -> bool:
-        """Take the lock, waiting up to ``wait`` seconds; False when another process kept it."""
+        """Take the lock, waiting up to ``wait`` seconds; False when another process kept it;
+        StorageError when its file cannot be created (a full disk)."""
         deadline = time.monotonic() + wait
         while True:
             try:
-                self._lock.acquire(blocking=False)
+                with _storage_errors(self._lock.lock_file):
+                    self._lock.acquire(blocking=False)
             except Timeout:
                 if time.monotonic() >= deadline:
                     return False
@@ -80,7 +95,8 @@ def source_locks(state_path: Path, sources: Iterable[str], *, wait: float = 0.0)
         for source in sorted(set(sources)):
             lock = FileLock(lock_path(state_path, source), timeout=wait)
             try:
-                stack.enter_context(lock)
+                with _storage_errors(lock.lock_file):
+                    stack.enter_context(lock)
             except Timeout as exc:
                 raise LockedError(
                     f"{locked_message(source)} (lock {lock.lock_file}); try again when it has finished"
@@ -96,7 +112,8 @@ def watching_sources(state_path: Path, sources: Iterable[str]) -> Iterator[None]
         for source in sorted(set(sources)):
             lock = FileLock(lock_path(state_path, source).with_suffix(".watch.lock"), timeout=0)
             try:
-                stack.enter_context(lock)
+                with _storage_errors(lock.lock_file):
+                    stack.enter_context(lock)
             except Timeout as exc:
                 raise LockedError(
                     f"source {source!r} is already watched by another ingest watch using "

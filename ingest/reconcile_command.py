@@ -22,6 +22,7 @@ from rich.markup import escape
 from ingest.config import Settings
 from ingest.reconcile import Finding, ReconcileRun, TargetReport, reconcile_sources
 from ingest.report import result_as_dict, summary_line
+from ingest.report_file import ReportPathError, report_write_problem, write_report_file
 
 EXIT_OK, EXIT_DRIFT = 0, 1
 
@@ -157,13 +158,10 @@ def _target_as_dict(report: TargetReport) -> dict[str, Any]:
 
 def write_report(path: Path, body: dict[str, Any]) -> bool:
     """Write ``body`` to ``path`` atomically; if it cannot be, say so in one line and return False."""
-    temporary = path.with_name(path.name + ".tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        temporary.replace(path)
-    except OSError as exc:
-        error = f"--report: cannot write {path}: {exc.strerror or exc}"
+        write_report_file(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    except (OSError, ReportPathError) as exc:
+        error = report_write_problem(path, exc)
         Console(stderr=True, highlight=False).print(f"[red]error:[/red] {escape(error)}", soft_wrap=True)
         return False
     return True

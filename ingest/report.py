@@ -21,6 +21,7 @@ from rich.progress import Progress as RichProgressBar
 from rich.table import Table
 
 from ingest.engine import SourceResult
+from ingest.report_file import write_report_file
 
 log = logging.getLogger("ingest")
 
@@ -174,7 +175,8 @@ def _ranked(counts: Counter[str]) -> list[tuple[str, int]]:
 def write_json_report(
     path: Path, results: Sequence[SourceResult], *, exit_code: int, dry_run: bool, error: str | None = None
 ) -> None:
-    """The machine-readable summary of a run (``--report FILE``), written atomically."""
+    """The machine-readable summary of a run (``--report FILE``), written atomically; never over
+    anything but a regular file (:mod:`ingest.report_file`)."""
     body = {
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "dry_run": dry_run,
@@ -183,10 +185,7 @@ def write_json_report(
         "sources": [result_as_dict(result, dry_run=dry_run) for result in results],
         "unknown_constructs": dict(_ranked(unknown_constructs(results))),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    write_report_file(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
 
 
 def summary_line(result: SourceResult, *, dry_run: bool = False) -> str:

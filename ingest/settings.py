@@ -24,7 +24,8 @@ from ingest.api_defaults import (
 )
 from ingest.api_versions import SUPPORTED_API_VERSIONS, ApiVersion
 from ingest.connector import ConfigPath
-from ingest.source_url import source_url_problem
+from ingest.hrefs import lower_case_scheme
+from ingest.source_url import normalised_source_url, source_url_problem
 from ingest.targets.articles.settings import ArticlesSettings
 from ingest.targets.external_pages.settings import NAME as EXTERNAL_PAGES
 from ingest.targets.registry import TARGETS, target_names
@@ -114,6 +115,7 @@ class IntercomSettings(_Section):
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
+        value = lower_case_scheme(value) if value is not None else None
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
@@ -219,11 +221,12 @@ class SourceSettings(BaseModel):
         problem = None if value is None else source_url_problem(value)
         if problem is not None:
             raise ValueError(problem)
-        return value
+        return None if value is None else normalised_source_url(value)
 
     @field_validator("url_template")
     @classmethod
     def _public_link(cls, value: str | None) -> str | None:
+        value = lower_case_scheme(value) if value is not None else None
         if value is not None and not _is_http_url(value):
             raise ValueError(
                 "must be an http(s) URL, e.g. https://host/blob/main/{path} (it is each page's public link)"

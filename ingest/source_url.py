@@ -16,12 +16,22 @@ from __future__ import annotations
 
 import ipaddress
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
 
 #: What to write instead, in every refusal.
 EXAMPLE = "https://docs.example.com"
+
+
+def normalised_source_url(url: str) -> str:
+    """A Content Import Source's ``url`` as it is stored and sent: scheme and host name in lower
+    case (both case-insensitive), so that one address never looks like two."""
+    parts = urlsplit(url.strip())  # which reads the scheme in lower case
+    userinfo, at, address = parts.netloc.rpartition("@")
+    host = parts.hostname or ""
+    port = address[len(host) :] if address.lower().startswith(host) else ""
+    return urlunsplit((parts.scheme, userinfo + at + host + port, parts.path, parts.query, parts.fragment))
 
 
 @cache

@@ -41,6 +41,7 @@ LEAVES = (
     "ingest.progress",
     "ingest.language_id",
     "ingest.source_url",
+    "ingest.storage",
 )
 ENGINE = (
     "ingest.engine",
@@ -50,7 +51,7 @@ ENGINE = (
     "ingest.watch",
     "ingest.reconcile",
 )
-FRONT_ENDS = ("ingest.cli", "ingest.demo", "ingest.report", "ingest.reconcile_command")
+FRONT_ENDS = ("ingest.cli", "ingest.demo", "ingest.report", "ingest.report_file", "ingest.reconcile_command")
 
 #: Each target's settings module (its name, its table) and the registry that lists them.
 TARGET_DECLARATIONS = (

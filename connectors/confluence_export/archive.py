@@ -97,6 +97,10 @@ def unsafe_entry_name(name: str) -> str | None:
     return None
 
 
+#: Bit 0 of a zip entry's general purpose flags: the entry is encrypted.
+_ENCRYPTED = 0x1
+
+
 def _is_bare_root(info: zipfile.ZipInfo) -> bool:
     # Confluence Server 7 writes a directory entry named "/": harmless, nothing lands there.
     return info.is_dir() and info.filename.replace("\\", "/").strip("/") in ("", ".")
@@ -199,6 +203,11 @@ class ZipExport:
         info = self._files.get(locator)
         if info is None:
             raise ExportReadError(f"{locator} is not in {self.name}")
+        if info.flag_bits & _ENCRYPTED:  # zipfile's own refusal would show a <ZipInfo ...> repr
+            raise ExportReadError(
+                f"cannot read {locator} from {self.name}: its entry {info.filename} is encrypted "
+                "(password-protected); export the space again without a password"
+            )
         try:
             with self._archive.open(info) as member:
                 # The directory was checked, but read no more than the bound whatever it said.

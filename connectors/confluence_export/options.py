@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import ByteSize, Field, field_validator
 
 from ingest.connector import ConfigPath, ConnectorOptions
+from ingest.hrefs import lower_case_scheme
 from ingest.urltemplate import UrlTemplate
 
 #: Placeholders each URL template may use.
@@ -85,16 +86,15 @@ class ConfluenceExportOptions(ConnectorOptions):
     @field_validator("path")
     @classmethod
     def _folder_or_zip(cls, value: Path) -> Path:
-        if not value.exists():
-            raise ValueError(f"path {value} does not exist")
-        if not value.is_dir() and not zipfile.is_zipfile(value):
+        # A missing export is the source's failure when it is read (see the filesystem source).
+        if value.exists() and not value.is_dir() and not zipfile.is_zipfile(value):
             raise ValueError(f"path {value} is neither a folder nor a zip file")
         return value
 
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        value = value.strip()
+        value = lower_case_scheme(value)
         if not value.startswith(("http://", "https://")) or len(value) <= len("https://"):
             raise ValueError("must be an http(s) URL, e.g. https://wiki.example.com")
         return value.rstrip("/")

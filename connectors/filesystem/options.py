@@ -24,8 +24,8 @@ class FilesystemOptions(SiteOptions):
     @field_validator("path")
     @classmethod
     def _must_be_a_folder(cls, value: Path) -> Path:
-        if not value.exists():
-            raise ValueError(f"path {value} does not exist")
-        if not value.is_dir():
+        # A folder missing now (unmounted, not yet checked out) is the source's failure when it is
+        # read, not a config mistake: the other sources still sync and the daemon waits for it.
+        if value.exists() and not value.is_dir():
             raise ValueError(f"path {value} is not a folder")
         return value

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ingest.connector import ConnectorOptions
+from ingest.hrefs import lower_case_scheme
 from ingest.sites.contract import ShownField, SiteSettings
 from ingest.sites.registry import unavailable
 
@@ -130,7 +131,7 @@ class SiteOptions(ConnectorOptions):
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = value.strip()
+        value = lower_case_scheme(value)
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise ValueError(

@@ -21,8 +21,9 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
         try:
             yield
         except BaseException:
-            db.execute("ROLLBACK TO nested")
-            db.execute("RELEASE nested")
+            if db.in_transaction:  # SQLite may have rolled it all back itself (SQLITE_FULL)
+                db.execute("ROLLBACK TO nested")
+                db.execute("RELEASE nested")
             raise
         db.execute("RELEASE nested")
         return
@@ -30,6 +31,9 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        db.execute("ROLLBACK")
+        # After some errors (a full disk, an I/O error) SQLite has already rolled the transaction
+        # back; a ROLLBACK then fails, and its error would hide the one that matters.
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ingest.config import Source
 from ingest.engine import Engine, SourceResult
-from ingest.errors import AuthError, ConfigError
+from ingest.errors import AuthError, ConfigError, StorageError, ingest_error_in
 from ingest.lock import SourceLock
 from ingest.settings import WatchSettings
 from ingest.state import PendingWork
@@ -89,6 +89,9 @@ class SourceWorker:
         self._failures = 0
         #: When what Intercom holds for the source was last checked (None: not yet).
         self._checked_at: float | None = None
+        #: Changes of batches whose pending work could not be saved (a full disk): the next batch
+        #: carries them, so none is lost while the disk is full.
+        self._unsaved = Batch()
 
     async def run(self) -> None:
         """Sync batches until the queue closes; raises only what must stop the daemon."""
@@ -98,6 +101,11 @@ class SourceWorker:
             except FATAL:
                 raise
             except Exception as exc:  # a bug must not end the watching; the work stays pending
+                storage = _storage_error(exc)
+                if storage is not None:  # a full disk: one line, retried (room may be made)
+                    self._keep_unsaved(batch)
+                    self._report(batch, "retry", error=str(storage))
+                    continue
                 log.exception("%s: batch failed unexpectedly", self.source.name)
                 self._report(batch, "retry", error=f"unexpected error: {exc}")
 
@@ -105,11 +113,20 @@ class SourceWorker:
         """Persist changes still waiting in the queue (at shutdown), for the next start."""
         batch = self.queue.drain()
         if batch is not None:
-            self._pending.add(self.source.name, batch.locators, whole=batch.whole)
+            self._keep_unsaved(batch)
+        if self._unsaved.locators or self._unsaved.whole:
+            self._pending.add(self.source.name, self._unsaved.locators, whole=self._unsaved.whole)
+
+    def _keep_unsaved(self, batch: Batch) -> None:
+        self._unsaved = Batch(
+            locators=self._unsaved.locators | batch.locators, whole=self._unsaved.whole or batch.whole
+        )
 
     async def _batch(self, batch: Batch) -> None:
         name = self.source.name
-        self._pending.add(name, batch.locators, whole=batch.whole)
+        self._keep_unsaved(batch)
+        self._pending.add(name, self._unsaved.locators, whole=self._unsaved.whole)
+        self._unsaved = Batch()
         work = self._pending.load(name)
         if work.empty:
             if batch.check:
@@ -233,6 +250,12 @@ def _log_report(report: BatchReport) -> None:
             f": {report.error}" if report.error else "",
             extra=extra,
         )
+
+
+def _storage_error(exc: Exception) -> StorageError | None:
+    """``exc`` as a StorageError, also when a task group of the batch raised it."""
+    found = ingest_error_in(exc) if isinstance(exc, ExceptionGroup) else exc
+    return found if isinstance(found, StorageError) else None
 
 
 def _outcome(results: Sequence[SourceResult]) -> tuple[str | None, set[str]]:

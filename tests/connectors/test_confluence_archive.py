@@ -254,3 +254,31 @@ async def test_missing_export_is_a_source_error(tmp_path: Path) -> None:
     path.unlink()
     with pytest.raises(ConnectorError, match="does not exist"):
         await scan(source)
+
+
+def mark_encrypted(path: Path, entry: str) -> None:
+    """Set the "encrypted" flag of ``entry`` in the zip's central directory (zipfile cannot write an
+    encrypted entry; it reads the flag from there and refuses the entry without a password)."""
+    data = bytearray(path.read_bytes())
+    header = data.index(b"PK\x01\x02")  # the first central directory entry
+    while data[header + 46 : header + 46 + len(entry)] != entry.encode():
+        header = data.index(b"PK\x01\x02", header + 4)
+    data[header + 8] |= 0x1  # general purpose flag bit 0: encrypted
+    path.write_bytes(bytes(data))
+
+
+async def test_an_encrypted_entry_is_a_failure_naming_it(tmp_path: Path) -> None:
+    """A password-protected page fails alone with a sentence naming its entry, never a Python
+    ``<ZipInfo ...>`` repr; the other pages are read."""
+    path = write_zip(small_space(), tmp_path / "export.zip")
+    mark_encrypted(path, "DOCS/Guide_11.html")
+    found = {item.locator: item for item in await scan(connector(path))}
+    guide = found["Guide_11.html"]
+    if isinstance(guide, DocumentRef):
+        guide = await connector(path).load(guide)
+    assert isinstance(guide, Failure)
+    assert guide.message == (
+        f"cannot read Guide_11.html from {path}: its entry DOCS/Guide_11.html is encrypted "
+        "(password-protected); export the space again without a password"
+    )
+    assert "ZipInfo" not in guide.message and isinstance(found["Home_10.html"], DocumentRef)

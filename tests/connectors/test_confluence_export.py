@@ -340,12 +340,12 @@ async def test_space_key_from_the_option_and_templates_that_need_it(tmp_path: Pa
 
 
 def test_options_are_validated_up_front(tmp_path: Path) -> None:
-    """Missing paths, non-zip files, bad URLs and unknown template placeholders are config errors."""
+    """Non-zip files, bad URLs and unknown template placeholders are config errors (a missing export
+    fails its source when read: tests/e2e/test_missing_sources.py)."""
     good = write_zip(make_space(), tmp_path / "export.zip")
     not_zip = tmp_path / "export.tar"
     not_zip.write_bytes(b"not a zip")
     cases = [
-        ({"path": str(tmp_path / "missing.zip")}, "does not exist"),
         ({"path": str(not_zip)}, "neither a folder nor a zip file"),
         ({"base_url": "wiki.example.com"}, r"must be an http\(s\) URL"),
         ({"page_url_template": "{base_url}/x/{title}"}, "unknown placeholder {title}"),

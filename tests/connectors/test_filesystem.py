@@ -322,10 +322,12 @@ async def test_missing_root_at_scan_raises_connector_error(orphaned: FilesystemC
         await scan(orphaned)
 
 
-def test_options_reject_a_missing_path(tmp_path: Path) -> None:
-    """Validation names a path that does not exist."""
-    with pytest.raises(ValidationError, match=f"path {tmp_path / 'nope'} does not exist"):
-        FilesystemOptions.model_validate({"path": str(tmp_path / "nope")})
+async def test_options_accept_a_missing_path_that_fails_the_scan(tmp_path: Path) -> None:
+    """A folder missing at validation (unmounted, not yet there) is no config mistake: the options
+    validate, and the scan fails the source naming the folder."""
+    options = FilesystemOptions.model_validate({"path": str(tmp_path / "nope")})
+    with pytest.raises(ConnectorError, match=f"source folder {tmp_path / 'nope'} does not exist"):
+        await scan(FilesystemConnector(options))
 
 
 def test_options_reject_a_file_as_root(tmp_path: Path) -> None:

@@ -315,7 +315,9 @@ def test_plan_without_sources_says_so(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["plan", "--config", str(config)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == "error: no sources configured: add a [sources.<name>] table to the config file\n"
+    assert captured.err == (
+        f"error: no sources configured: add a [sources.<name>] table to the config file {config}\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -365,3 +367,40 @@ def test_watch_with_a_refused_token_from_token_file_names_the_file(
         "the token was read from the file intercom.token_file names: "
         "replace the token in that file with a valid one"
     ) in last
+
+
+@pytest.mark.parametrize("command", [["run", "--all"], ["plan"], ["reconcile"], ["watch"]])
+def test_no_config_file_says_which_file_was_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """Without --config and without ./ingest.toml: exit 2, one line naming the file looked for and
+    how to point at another, rather than "no sources configured"."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    assert main(command) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"error: no config file: {tmp_path / 'ingest.toml'} does not exist; create it (see "
+        "config.example.toml) or pass --config PATH\n"
+    )
+
+
+def test_an_upper_case_source_url_is_synced_under_its_lower_case_form(
+    tmp_path: Path,
+    emulator: RunningEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """url = "HTTPS://Docs.Example.COM" syncs (schemes and host names are case-insensitive) under a
+    Content Import Source whose url is the normalised https://docs.example.com; a rerun with the
+    lower-case spelling sends nothing: it is the same source."""
+    write_docs(tmp_path / "docs", 2)
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    config = write_config(tmp_path, emulator.base_url, url="HTTPS://Docs.Example.COM")
+    assert main(["run", "--all", "--config", str(config)]) == 0
+    assert [source["url"] for source in emulator.sources()] == ["https://docs.example.com"]
+    config = write_config(tmp_path, emulator.base_url, url="https://docs.example.com")
+    capsys.readouterr()
+    assert main(["run", "--all", "--config", str(config)]) == 0
+    assert "did create 0, update 0, delete 0; unchanged 2" in capsys.readouterr().out
+    assert len(emulator.sources()) == 1

@@ -172,17 +172,17 @@ def test_token_in_the_file_is_refused(tmp_path: Path) -> None:
         (("[intercom]", "[intercom]\nmax_concurrency = 0"), "intercom.max_concurrency:"),
         (
             ("[intercom]", "[intercom]\nrate_limit_share = 0"),
-            "intercom.rate_limit_share: Input should be greater",
+            "intercom.rate_limit_share: must be more than 0, not 0",
         ),
         (
             ("[intercom]", "[intercom]\nrate_limit_share = 1.5"),
-            "intercom.rate_limit_share: Input should be less",
+            "intercom.rate_limit_share: must be at most 1, not 1.5",
         ),
         (
             ('connector = "filesystem"', 'connector = "ftp"'),
             "sources.docs.connector: unknown connector 'ftp'",
         ),
-        (('path = "docs"', 'path = "nowhere"'), "sources.docs.path:"),
+        (('path = "docs"', 'path = "ingest.toml"'), "sources.docs.path: path "),
         (('path = "docs"', 'path = "docs"\ncolour = 1'), "sources.docs.colour: unknown key"),
         (("[sources.docs]", "[sources.docs]\nmax_delete_share = 2"), "sources.docs.max_delete_share:"),
         (

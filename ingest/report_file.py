@@ -1,0 +1,97 @@
+"""Writing a ``--report`` file: only ever a regular file, through a symbolic link, atomically.
+
+A report replaces the previous one by a rename, so a reader (monitoring) sees the old report or
+the new one, whole, never half. A rename replaces whatever the path names, so before it the
+path is checked: a device (``/dev/full`` as root), a FIFO, a socket or a folder is refused, never
+replaced; a symbolic link is followed, and the file it leads to is replaced, the link kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from ingest.errors import ConfigError
+from ingest.storage import NO_SPACE_ERRNOS, storage_problem
+
+__all__ = ["ReportPathError", "check_report_path", "report_write_problem", "write_report_file"]
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class ReportPathError(ConfigError):
+    """The --report path names something that is not, and cannot become, a regular file."""
+
+
+def check_report_path(path: Path) -> Path:
+    """The file a report at ``path`` is written to (where its symbolic links lead);
+    ReportPathError, one sentence, when that is not a regular file or a name free for one."""
+    target = Path(os.path.realpath(path))
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return target  # a new file (a dangling link's target included)
+    except OSError:
+        return target  # the write says why (a folder that cannot be read, a name too long)
+    if stat.S_ISREG(mode):
+        return target
+    kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    where = f"{path} leads to {target}, which is" if target != Path(os.path.abspath(path)) else f"{path} is"
+    raise ReportPathError(f"--report: {where} {kind}, not a regular file; name a file for the report")
+
+
+def write_report_file(path: Path, text: str) -> None:
+    """Replace the regular file ``path`` leads to with ``text``: a temporary file beside it,
+    written and flushed to disk, renamed over it (keeping its permissions). ReportPathError when
+    ``path`` is not a regular file; OSError when it cannot be written (nothing is changed then)."""
+    target = check_report_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        kept_mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        kept_mode = None  # a new file: 0o666 less the umask, as any file the user creates
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            if kept_mode is not None:
+                os.fchmod(stream.fileno(), kept_mode)
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; a folder that cannot be opened for it (some network file
+    systems) still holds the new report."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def report_write_problem(path: Path, exc: OSError | ReportPathError) -> str:
+    """The one line saying why the report at ``path`` was not written."""
+    if isinstance(exc, ReportPathError):
+        return str(exc)
+    reason = exc.strerror or str(exc)
+    if exc.errno in NO_SPACE_ERRNOS:
+        return f"--report: {storage_problem('write', path, reason)}"
+    return f"--report: cannot write {path}: {reason}"
