@@ -232,7 +232,8 @@ class PlanExecution:
             log.warning("%s: could not tidy up, left as it is: %s", self._label, exc)
 
     def _failed(self, locator: str, verb: str, exc: ApiError | DocumentError) -> None:
-        retryable = isinstance(exc, RetryableApiError)
+        # A document failing because of a transient error elsewhere (its collection's) may pass too.
+        retryable = isinstance(exc, RetryableApiError) or isinstance(exc.__cause__, RetryableApiError)
         self.tally.failures.append(Failure(locator, f"{verb} failed: {exc}", retryable=retryable))
 
 

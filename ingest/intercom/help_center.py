@@ -3,13 +3,13 @@
 :class:`HelpCenterEndpoints` is a base of :class:`~ingest.intercom.client.IntercomClient`;
 use it through that class. Creating a collection or an article is not idempotent (the
 API has no external id to upsert by), so neither is retried after a failure that may have
-reached the server: the caller must look for what a lost answer may have created (by
-name in the parent collection, by title) before creating it again.
+reached the server unless the caller gives a ``look_up``: what a lost answer may have created
+(by name in the parent collection, by title), looked for before each new attempt.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, Literal
 
 from yarl import URL
@@ -72,11 +72,14 @@ class HelpCenterEndpoints(IntercomTransport):
         parent_id: str | None = None,
         help_center_id: int | None = None,
         description: str | None = None,
+        look_up: Callable[[], Awaitable[Collection | None]] | None = None,
     ) -> Collection:
         """Create a collection, top level or (with ``parent_id``) inside another one.
 
         ``help_center_id`` ``None`` means the default Help Center (or the parent's).
-        Not retried after an ambiguous failure: a retry could create a second collection.
+        After an ambiguous failure (a 5xx, a dropped connection) a retry could create a second
+        collection: it is retried only with ``look_up``, which finds the one the failed attempt
+        made (returned as created) or says None (sent again).
         """
         body: dict[str, Any] = {"name": name}
         if parent_id is not None:
@@ -85,8 +88,8 @@ class HelpCenterEndpoints(IntercomTransport):
             body["help_center_id"] = help_center_id
         if description is not None:
             body["description"] = description
-        result = await self.request("POST", _COLLECTIONS, json=body, retry=False)
-        return parse_answer(Collection, result, _COLLECTIONS)
+        result = await self.request("POST", _COLLECTIONS, json=body, retry=False, look_up=look_up)
+        return result if isinstance(result, Collection) else parse_answer(Collection, result, _COLLECTIONS)
 
     async def delete_collection(self, collection_id: str) -> None:
         """Delete a collection (one that still holds collections or articles may be refused)."""
@@ -127,14 +130,20 @@ class HelpCenterEndpoints(IntercomTransport):
         path = f"{_ARTICLES}/{id_segment(article_id)}"
         return parse_answer(Article, await self.request("GET", path), path)
 
-    async def create_article(self, request: ArticleCreateRequest) -> Article:
+    async def create_article(
+        self,
+        request: ArticleCreateRequest,
+        *,
+        look_up: Callable[[], Awaitable[Article | None]] | None = None,
+    ) -> Article:
         """Create an article.
 
-        Not retried after an ambiguous failure (a 5xx, a dropped connection): a retry
-        could create a second article, since articles carry no external id.
+        After an ambiguous failure (a 5xx, a dropped connection) a retry could create a second
+        article, since articles carry no external id: it is retried only with ``look_up``, which
+        finds the one the failed attempt made (returned as created) or says None (sent again).
         """
-        result = await self.request("POST", _ARTICLES, json=request.to_body(), retry=False)
-        return parse_answer(Article, result, _ARTICLES)
+        result = await self.request("POST", _ARTICLES, json=request.to_body(), retry=False, look_up=look_up)
+        return result if isinstance(result, Article) else parse_answer(Article, result, _ARTICLES)
 
     async def update_article(self, article_id: str, request: ArticleUpdateRequest) -> Article:
         """Update the fields the request sets; the others keep their value. Idempotent, so retried."""

@@ -11,7 +11,10 @@ Every call goes through :meth:`IntercomTransport.request`, which
 * on a 429 waits until ``X-RateLimit-Reset`` (on the server's clock), else for its
   ``Retry-After``, and tries again: those waits do not use up the attempts, but more than
   ``MAX_CONSECUTIVE_429`` in a row raise ``RateLimitedError``;
-* raises ``AuthError`` at once on 401/403 and ``RejectedError`` on any other 4xx.
+* raises ``AuthError`` at once on 401/403 and ``RejectedError`` on any other 4xx;
+* retries a call that must not run twice (a create) only with a ``look_up``: after a failure
+  that may have reached the server and the same back-off, it looks for what the call would
+  have made, and sends it again only when nothing is found.
 
 The typed endpoints live in :class:`ingest.intercom.client.IntercomClient`, built on this.
 """
@@ -56,6 +59,9 @@ _log = logging.getLogger("ingest.intercom")
 
 #: Status, reason, headers and body of one answer.
 _Answer = tuple[int, str, Mapping[str, str], bytes]
+#: What a call that must not run twice looks for after an answer that leaves open whether it ran:
+#: what the call would have returned when it did run, None when it did not.
+LookUp = Callable[[], Awaitable[Any]]
 
 
 def backoff_delay(failures: int, rng: random.Random) -> float:
@@ -163,6 +169,7 @@ class IntercomTransport:
         json: Any = None,
         params: Mapping[str, str | int] | None = None,
         retry: bool = True,
+        look_up: LookUp | None = None,
     ) -> Any:
         """Send one API call and return its JSON document (``None`` for an empty answer).
 
@@ -174,10 +181,12 @@ class IntercomTransport:
         External Page upsert (idempotent by ``source_id`` + ``external_id``). Calls that
         must not run twice (creating an article or a source) pass ``retry=False``: then
         only failures that certainly left the server untouched are retried (a 429, a
-        connection that could not be opened).
+        connection that could not be opened). With a ``look_up`` as well, the others are
+        retried too, with the same back-off and attempts, each after awaiting ``look_up()``:
+        what it finds (not None) is returned as the call's result, and the call is not sent again.
         """
         body = None if json is None else encode_json(json)
-        return await self._send(method.upper(), self._url(path, params), body, retry=retry)
+        return await self._send(method.upper(), self._url(path, params), body, retry=retry, look_up=look_up)
 
     async def paginate(
         self,
@@ -233,14 +242,18 @@ class IntercomTransport:
             headers["Content-Type"] = "application/json"
         return headers
 
-    async def _send(self, method: str, url: URL, body: bytes | None, *, retry: bool) -> Any:
+    async def _send(
+        self, method: str, url: URL, body: bytes | None, *, retry: bool, look_up: LookUp | None = None
+    ) -> Any:
         operation = f"{method} {url.path}"
         failures = limited = 0
+        retry = retry or look_up is not None
         while True:
             answer = await self._attempt(method, url, body, failures + limited + 1)
             if isinstance(answer, BaseException):
                 failures += 1
-                may_retry = errors.is_transient(answer) and (retry or errors.never_sent(answer))
+                unsent = errors.never_sent(answer)
+                may_retry = errors.is_transient(answer) and (retry or unsent)
                 if not may_retry or failures >= self._max_attempts:
                     # Raised outside any `except`, and not chained: aiohttp's exception keeps
                     # the request's headers, the token among them, and its repr shows them.
@@ -248,6 +261,10 @@ class IntercomTransport:
                         answer, operation=operation, attempts=failures, redact=self._redact
                     )
                 await self._back_off(operation, self._redact(str(answer) or type(answer).__name__), failures)
+                if look_up is not None and not unsent:
+                    found = await self._look_up(operation, look_up)
+                    if found is not None:
+                        return found
                 continue
             status, reason, headers, raw = answer
             if status < 300:
@@ -274,8 +291,19 @@ class IntercomTransport:
                 failures += 1
                 if failures < self._max_attempts:
                     await self._back_off(operation, f"HTTP {status}", failures, retry_after(headers))
+                    if look_up is not None:
+                        found = await self._look_up(operation, look_up)
+                        if found is not None:
+                            return found
                     continue
             raise error
+
+    async def _look_up(self, operation: str, look_up: LookUp) -> Any:
+        _log.info("%s: looking for what the failed attempt may have done before sending it again", operation)
+        found = await look_up()
+        if found is not None:
+            _log.info("%s: the failed attempt had been carried out; not sent again", operation)
+        return found
 
     async def _attempt(
         self, method: str, url: URL, body: bytes | None, attempt: int

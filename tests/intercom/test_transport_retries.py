@@ -9,7 +9,7 @@ import pytest
 
 from ingest.api_defaults import DEFAULT_API_VERSION
 from ingest.errors import ApiError, AuthError, ConfigError, NotFoundError, RejectedError, RetryableApiError
-from ingest.intercom import IntercomClient
+from ingest.intercom import Article, ArticleCreateRequest, IntercomClient
 from ingest.intercom.ratelimit import MAX_RETRY_AFTER
 from ingest.intercom.transport import BACKOFF_BASE, BACKOFF_CAP
 
@@ -321,4 +321,75 @@ async def test_redirect_is_not_followed_and_names_the_target(
 
     assert "https://login.example/" in str(caught.value)
     assert "check the base URL" in str(caught.value)
+    assert mock_api.count() == 1
+
+
+ARTICLES = f"{BASE_URL}/articles"
+ARTICLE = {"type": "article", "id": "42", "title": "Install", "author_id": 1}
+
+
+async def test_a_create_with_a_look_up_looks_after_each_ambiguous_failure_before_resending(
+    client: IntercomClient, mock_api: MockApi, fake_time: FakeTime
+) -> None:
+    """A 503 then a 200: after the back-off the look-up runs (finding nothing), then the create is
+    sent again; a 4xx is never looked up nor retried."""
+    mock_api.post(ARTICLES, status=503, payload=error_list("service_unavailable", "Try later"))
+    mock_api.post(ARTICLES, payload=ARTICLE)
+    looks: list[int] = []
+
+    async def look_up() -> Article | None:
+        looks.append(len(fake_time.sleeps))
+        return None
+
+    created = await client.create_article(ArticleCreateRequest(title="Install", author_id=1), look_up=look_up)
+
+    assert created.id == "42" and mock_api.count() == 2
+    assert looks == [1], "the look-up runs once, after the back-off"
+
+
+async def test_what_the_look_up_finds_is_the_result_and_nothing_is_sent_again(
+    client: IntercomClient, mock_api: MockApi, fake_time: FakeTime
+) -> None:
+    """The create happened though the answer was a 502: the article found is returned as created."""
+    mock_api.post(ARTICLES, status=502, payload=error_list("server_error", "Bad gateway"))
+    found = Article.model_validate(ARTICLE)
+
+    async def look_up() -> Article | None:
+        return found
+
+    created = await client.create_article(ArticleCreateRequest(title="Install", author_id=1), look_up=look_up)
+
+    assert created is found and mock_api.count() == 1 and len(fake_time.sleeps) == 1
+
+
+async def test_a_create_with_a_look_up_gives_up_after_max_attempts(
+    mock_api: MockApi, fake_time: FakeTime
+) -> None:
+    """Every attempt answered 503: max_attempts creates, a look-up between each two, then the error."""
+    mock_api.post(ARTICLES, status=503, payload=error_list("service_unavailable", "Try later"), repeat=True)
+    looks = 0
+
+    async def look_up() -> Article | None:
+        nonlocal looks
+        looks += 1
+        return None
+
+    async with IntercomClient(
+        base_url=BASE_URL, token=TOKEN, max_attempts=3, sleep=fake_time.sleep, clock=fake_time.clock
+    ) as client:
+        with pytest.raises(RetryableApiError, match="gave up after 3 attempts"):
+            await client.create_article(ArticleCreateRequest(title="Install", author_id=1), look_up=look_up)
+
+    assert mock_api.count() == 3 and looks == 2 and len(fake_time.sleeps) == 2
+
+
+async def test_a_refused_create_is_not_looked_up(client: IntercomClient, mock_api: MockApi) -> None:
+    """A 422 means nothing was created: raised at once, without a look-up."""
+    mock_api.post(ARTICLES, status=422, payload=error_list("parameter_invalid", "author_id is not an admin"))
+
+    async def look_up() -> Article | None:
+        raise AssertionError("looked up after a refusal")
+
+    with pytest.raises(RejectedError):
+        await client.create_article(ArticleCreateRequest(title="Install", author_id=1), look_up=look_up)
     assert mock_api.count() == 1

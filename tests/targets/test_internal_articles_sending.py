@@ -17,7 +17,7 @@ from ingest.plan import Deletion, Plan, Upsert
 from ingest.state import StateStore, TargetStore
 from ingest.targets.base import Sent
 from ingest.targets.internal_articles.planning import InternalArticlesPlanner
-from ingest.targets.internal_articles.sending import CREATE_ATTEMPTS, InternalArticlesSender
+from ingest.targets.internal_articles.sending import InternalArticlesSender
 from ingest.targets.internal_articles.settings import NAME, InternalArticlesSettings
 from ingest.targets.internal_articles.wire import InternalArticleRequest, InternalArticlesApi
 from tests.targets.conftest import TOKEN
@@ -66,6 +66,21 @@ async def existing(client: IntercomClient, title: str, owner_id: int = 1, body: 
 
 def writes(emulator: RunningEmulator) -> list[tuple[str, str, int | None]]:
     return [(r.method, r.path, r.status) for r in emulator.requests(PATH) if r.method != "GET"]
+
+
+#: Attempts of the client a test of retried creates uses.
+CREATE_ATTEMPTS = 3
+
+
+async def no_wait(seconds: float) -> None:
+    """The client's back-off, not waited for."""
+
+
+def retrying_client(emulator: RunningEmulator) -> IntercomClient:
+    """A client that retries as configured clients do (``CREATE_ATTEMPTS``), without waiting."""
+    return IntercomClient(
+        base_url=emulator.base_url, token=TOKEN, max_attempts=CREATE_ATTEMPTS, sleep=no_wait
+    )
 
 
 def by_title(emulator: RunningEmulator) -> dict[str, list[dict[str, Any]]]:
@@ -196,12 +211,13 @@ async def test_a_create_killed_under_an_old_title_is_adopted_under_the_new_one(
 
 @pytest.mark.parametrize("after", [False, True], ids=["before-the-write", "after-the-write"])
 async def test_a_5xx_on_create_is_looked_for_before_it_is_sent_again(
-    client: IntercomClient, store: TargetStore, emulator: RunningEmulator, after: bool
+    store: TargetStore, emulator: RunningEmulator, after: bool
 ) -> None:
     """A 503 that left the article uncreated is sent again; one that came after the create
     finds it instead. Either way: one article, recorded, no intent left."""
     emulator.set_faults(fail_next=1, fail_path=f"POST {PATH}", fail_after=after)
-    sent = await send(sender_for(client, store), store, create(page("a.md", "Restart")))
+    async with retrying_client(emulator) as client:
+        sent = await send(sender_for(client, store), store, create(page("a.md", "Restart")))
     (article,) = emulator.internal_articles()
     assert sent.remote_id == article["id"] and store.book.intents() == []
     expected = [("POST", PATH, 503), ("PUT", f"{PATH}/{article['id']}", 200)]
@@ -211,11 +227,12 @@ async def test_a_5xx_on_create_is_looked_for_before_it_is_sent_again(
 async def test_a_create_failing_every_time_keeps_its_intent_for_the_next_run(
     client: IntercomClient, store: TargetStore, emulator: RunningEmulator
 ) -> None:
-    """After the last try the error is the document's and the intent stays; when that last
-    answer was lost though the create happened, the next run's sender adopts the article."""
+    """After the client's last attempt the error is the document's and the intent stays; when that
+    last answer was lost though the create happened, the next run's sender adopts the article."""
     emulator.set_faults(fail_next=CREATE_ATTEMPTS, fail_path=f"POST {PATH}")
-    with pytest.raises(RetryableApiError):
-        await send(sender_for(client, store), store, create(page("a.md", "Restart")))
+    async with retrying_client(emulator) as retrying:
+        with pytest.raises(RetryableApiError):
+            await send(sender_for(retrying, store), store, create(page("a.md", "Restart")))
     assert [(i.kind, i.key, i.title) for i in store.book.intents()] == [("article", "a.md", "Restart")]
     assert [status for _, _, status in writes(emulator)] == [503] * CREATE_ATTEMPTS
     lost = await existing(client, "Restart")
@@ -235,7 +252,7 @@ async def test_a_refused_create_leaves_no_intent(
 
 
 async def test_concurrent_creates_of_one_title_under_faults_never_share_an_article(
-    client: IntercomClient, store: TargetStore, emulator: RunningEmulator
+    store: TargetStore, emulator: RunningEmulator
 ) -> None:
     """Two documents titled alike, created at once: the first create is answered 503 after it
     happened, the second's answer is held back after it happened. The look after the 503 must
@@ -248,9 +265,10 @@ async def test_concurrent_creates_of_one_title_under_faults_never_share_an_artic
         stall_path=f"POST {PATH}",
         stall_seconds=0.5,
     )
-    sender = sender_for(client, store)
     items = [create(page(f"faq-{n}.md", "FAQ", f"<p>{n}</p>")) for n in range(2)]
-    sent = await asyncio.gather(*(send(sender, store, item) for item in items))
+    async with retrying_client(emulator) as client:
+        sender = sender_for(client, store)
+        sent = await asyncio.gather(*(send(sender, store, item) for item in items))
     ids = [s.remote_id for s in sent]
     assert sorted(ids) == sorted(a["id"] for a in emulator.internal_articles()), "an article left orphaned"
     bodies = {a["id"]: a["body"] for a in emulator.internal_articles()}
@@ -270,11 +288,17 @@ async def test_deletes_follow_on_delete(
     await sender.delete(gone)  # again: a 404 is as good as deleted
 
 
-async def test_every_request_keeps_the_contract(
-    client: IntercomClient, store: TargetStore, emulator: RunningEmulator
-) -> None:
+async def test_every_request_keeps_the_contract(store: TargetStore, emulator: RunningEmulator) -> None:
     """Admins, list, create, update and delete, as this target sends them, validate against the
     description of the version they are sent in (the default, 2.16)."""
+    async with retrying_client(emulator) as client:
+        await send_every_request(client, store, emulator)
+    methods = {r.method for r in emulator.requests(PATH)}
+    assert methods == {"GET", "POST", "PUT", "DELETE"}
+    validate_recorded(emulator.requests())
+
+
+async def send_every_request(client: IntercomClient, store: TargetStore, emulator: RunningEmulator) -> None:
     sender = sender_for(client, store, owner_id=2)
     await sender.prepare(Plan(source="docs", target=NAME))
     await existing(client, "Adopted", owner_id=2)
@@ -286,6 +310,3 @@ async def test_every_request_keeps_the_contract(
     await sender.delete(
         Deletion(external_id="a.md", locator="a.md", title="Restart", remote_id=sent.remote_id)
     )
-    methods = {r.method for r in emulator.requests(PATH)}
-    assert methods == {"GET", "POST", "PUT", "DELETE"}
-    validate_recorded(emulator.requests())

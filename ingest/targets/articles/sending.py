@@ -5,7 +5,8 @@ name below the configured root. A translation (``guide.fr.md``, or front matter
 ``locale`` + ``translation_of``) fills the ``translated_content`` of its original's
 article. Articles have no external id: the mapping lives in state, creates are preceded
 by an intent, and a missing mapping adopts an article with the same title in the same
-collection instead of creating a second one.
+collection instead of creating a second one. A create answered 5xx (or not at all) may have
+happened: it is looked for the same way before the client sends it again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 
 from ingest.document import Page
 from ingest.errors import ConfigError, DocumentError, NotFoundError
@@ -55,7 +57,12 @@ class ArticlesSender:
         #: Articles no document owns, by (collection id, title): candidates for adoption.
         self._index: dict[tuple[str, str], list[str]] | None = None
         self._index_lock = asyncio.Lock()
+        #: Reads of the index begun so far: a look-up after a failure reuses one begun after it.
+        self._index_reads = 0
         self._claimed: set[str] = set()
+        #: One create or adoption at a time per (collection id, title): otherwise one document
+        #: could look while another's create is on its way, and adopt what that create made.
+        self._title_locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     async def check(self, *, must_read: bool) -> RemoteCheck:
         """Nothing of its own to read (no container): ``GET /me`` when the source's token is unproven."""
@@ -147,53 +154,81 @@ class ArticlesSender:
         key = page.external_id
         book = self._store.book
         # The title a crashed run was creating under, else today's: either may already exist.
-        titles = dict.fromkeys([book.intent("article", key) or page.title, page.title])
-        for title in titles:
-            adopted = await self._adoptable(parent_id, title)
-            if adopted is not None:
-                log.info("article %r: adopting the existing one (%s)", page.title, adopted)
-                updated = await self._update(adopted, page, parent_id)
-                book.clear_intent("article", key)
-                return updated
-        book.record_intent("article", key, page.title)
-        content = self._planner.content(page)
-        created = await self._api.create_article(
-            ArticleCreateRequest(
-                title=content.title,
-                description=content.description,
-                body=content.body,
-                author_id=content.author_id,
-                state=content.state,
-                parent_id=int(parent_id),
-                parent_type="collection",
-                **request_flags(self._planner.availability(page)),
-            )
-        )
+        titles = list(dict.fromkeys([book.intent("article", key) or page.title, page.title]))
+        async with AsyncExitStack() as stack:
+            for title in sorted(titles):  # one order for every caller: no deadlock
+                lock = self._title_locks.setdefault((parent_id, title), asyncio.Lock())
+                await stack.enter_async_context(lock)
+            for title in titles:
+                adopted = await self._adoptable(parent_id, title)
+                if adopted is not None:
+                    log.info("article %r: adopting the existing one (%s)", page.title, adopted)
+                    return await self._adopt(adopted, page, parent_id)
+            book.record_intent("article", key, page.title)
+            created = await self._create(page, parent_id)
         self._claimed.add(created.id)
         book.clear_intent("article", key)
         return created
 
-    async def _adoptable(self, parent_id: str, title: str) -> str | None:
-        """An existing article with this title in this collection that no document owns yet."""
+    async def _create(self, page: Page, parent_id: str) -> Article:
+        """Create the article; after an answer that leaves open whether it was created, the client
+        looks for it (by title in its collection) before sending it again."""
+
+        async def look_up() -> Article | None:
+            found = await self._adoptable(parent_id, page.title, fresh=True)
+            if found is None:
+                return None
+            log.info("article %r: the create had happened (%s)", page.title, found)
+            return await self._adopt(found, page, parent_id)
+
+        content = self._planner.content(page)
+        request = ArticleCreateRequest(
+            title=content.title,
+            description=content.description,
+            body=content.body,
+            author_id=content.author_id,
+            state=content.state,
+            parent_id=int(parent_id),
+            parent_type="collection",
+            **request_flags(self._planner.availability(page)),
+        )
+        return await self._api.create_article(request, look_up=look_up)
+
+    async def _adopt(self, article_id: str, page: Page, parent_id: str) -> Article:
+        """Make an adopted article hold what the document says now, and forget the intent."""
+        updated = await self._update(article_id, page, parent_id)
+        self._store.book.clear_intent("article", page.external_id)
+        return updated
+
+    async def _adoptable(self, parent_id: str, title: str, *, fresh: bool = False) -> str | None:
+        """An existing article with this title in this collection that no document owns yet,
+        claimed for the caller. ``fresh`` reads the articles again, unless a read begun since
+        the call already did (a create may have happened unheard of)."""
+        asked_at = self._index_reads
         async with self._index_lock:
-            if self._index is None:
-                owned = {
-                    record.remote_id
-                    for record in self._store.records().values()
-                    if record.remote_id and record.placement.locale is None
-                }
-                self._index = {}
-                async for article in self._api.list_articles():
-                    if article.id in owned:
-                        continue
-                    for collection_id in article.collection_ids:
-                        self._index.setdefault((collection_id, article.title or ""), []).append(article.id)
+            if self._index is None or (fresh and self._index_reads == asked_at):
+                self._index_reads += 1
+                self._index = await self._read_index()
             # Documents may share a title in one collection: each adopts an article of its own.
             for found in self._index.get((parent_id, title), []):
                 if found not in self._claimed:
                     self._claimed.add(found)
                     return found
             return None
+
+    async def _read_index(self) -> dict[tuple[str, str], list[str]]:
+        owned = {
+            record.remote_id
+            for record in self._store.records().values()
+            if record.remote_id and record.placement.locale is None
+        }
+        index: dict[tuple[str, str], list[str]] = {}
+        async for article in self._api.list_articles():
+            if article.id in owned:
+                continue
+            for collection_id in article.collection_ids:
+                index.setdefault((collection_id, article.title or ""), []).append(article.id)
+        return index
 
     async def _write_translation(self, page: Page, language: Language) -> Sent:
         article_id = self._original_article(language)

@@ -34,6 +34,8 @@ class TwinFinder:
         #: Articles this run created or adopted: never handed out (again).
         self._claimed: set[str] = set()
         self._read_lock = asyncio.Lock()
+        #: Reads begun so far: a fresh look reuses one begun after it was asked for.
+        self._reads = 0
         self._title_locks: dict[str, asyncio.Lock] = {}
 
     def claim(self, article_id: str) -> None:
@@ -50,9 +52,12 @@ class TwinFinder:
 
     async def take(self, title: str, *, fresh: bool = False) -> str | None:
         """An unowned article of this title and owner, claimed for the caller; None when there is
-        none. ``fresh`` reads the workspace again (a create may have happened unheard of)."""
+        none. ``fresh`` reads the workspace again (a create may have happened unheard of), unless
+        a read begun since the call already did."""
+        asked_at = self._reads
         async with self._read_lock:
-            if fresh or self._by_title is None:
+            if self._by_title is None or (fresh and self._reads == asked_at):
+                self._reads += 1
                 self._by_title = await self._read()
             for found in self._by_title.get(title, []):
                 if found not in self._claimed:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from ingest.document import Page
-from ingest.errors import ConfigError, NotFoundError, RejectedError, RetryableApiError
+from ingest.errors import ConfigError, NotFoundError, RejectedError
 from ingest.intercom import IntercomClient
 from ingest.plan import Action, AvailabilityChange, Deletion, Plan, TagChange, Upsert
 from ingest.state import TargetStore
@@ -37,8 +37,6 @@ from ingest.targets.tagging import move_owner_tags
 
 log = logging.getLogger("ingest.targets.internal_articles")
 
-#: Tries of one create whose answer says it may not have happened (each after looking for it).
-CREATE_ATTEMPTS: Final = 3
 #: The kind its intents are recorded under in its own book (keyed by external id).
 _INTENT: Final = "article"
 
@@ -107,32 +105,23 @@ class InternalArticlesSender:
 
     async def _create(self, page: Page) -> InternalArticle:
         """Create the article (its intent recorded); after an answer that leaves open whether it
-        happened, look for it before sending it again."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                created = await self._api.create(self._planner.request(page))
-            except RejectedError:
-                self._book.clear_intent(_INTENT, page.external_id)  # refused: nothing was created
-                raise
-            except RetryableApiError as exc:
-                if attempt >= CREATE_ATTEMPTS:
-                    raise  # the intent stays: the next run looks for the article first
-                log.warning(
-                    "internal article %r: the create may have happened (%s); looking for it before "
-                    "sending it again",
-                    page.title,
-                    exc,
-                )
-                found = await self._twins.take(page.title, fresh=True)
-                if found is not None:
-                    log.info("internal article %r: the create had happened (%s)", page.title, found)
-                    return await self._adopt(found, page)
-                continue
-            self._twins.claim(created.id)
-            self._book.clear_intent(_INTENT, page.external_id)
-            return created
+        happened, the client looks for it before sending it again."""
+
+        async def look_up() -> InternalArticle | None:
+            found = await self._twins.take(page.title, fresh=True)
+            if found is None:
+                return None
+            log.info("internal article %r: the create had happened (%s)", page.title, found)
+            return await self._adopt(found, page)
+
+        try:
+            created = await self._api.create(self._planner.request(page), look_up=look_up)
+        except RejectedError:
+            self._book.clear_intent(_INTENT, page.external_id)  # refused: nothing was created
+            raise
+        self._twins.claim(created.id)
+        self._book.clear_intent(_INTENT, page.external_id)
+        return created
 
     async def _adopt(self, article_id: str, page: Page) -> InternalArticle:
         """Make an adopted article hold what the document says now, and forget the intent."""

@@ -10,7 +10,7 @@ second user of these endpoints appear, they move into the client unchanged.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -82,14 +82,22 @@ class InternalArticlesApi:
         path = f"{PATH}/{id_segment(article_id)}"
         return parse_answer(InternalArticle, await self._client.request("GET", path), path)
 
-    async def create(self, request: InternalArticleRequest) -> InternalArticle:
+    async def create(
+        self,
+        request: InternalArticleRequest,
+        *,
+        look_up: Callable[[], Awaitable[InternalArticle | None]] | None = None,
+    ) -> InternalArticle:
         """Create an internal article.
 
-        Not retried after an ambiguous failure (a 5xx, a dropped connection): it carries no
-        external id, so a retry could create a second one. The caller looks first.
+        It carries no external id, so after an ambiguous failure (a 5xx, a dropped connection) a
+        retry could create a second one: it is retried only with ``look_up``, which finds the one
+        the failed attempt made (returned as created) or says None (sent again).
         """
-        result = await self._client.request("POST", PATH, json=request.to_body(), retry=False)
-        return parse_answer(InternalArticle, result, PATH)
+        result = await self._client.request(
+            "POST", PATH, json=request.to_body(), retry=False, look_up=look_up
+        )
+        return result if isinstance(result, InternalArticle) else parse_answer(InternalArticle, result, PATH)
 
     async def update(self, article_id: str, request: InternalArticleRequest) -> InternalArticle:
         """Overwrite an internal article's fields; idempotent, so retried like a read."""
