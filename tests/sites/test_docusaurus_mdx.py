@@ -6,6 +6,7 @@ import textwrap
 import time
 
 import pytest
+from bounds import STALLED_AFTER_SECONDS
 
 from ingest.convert.markdown import parse_tokens
 from ingest.sites.contract import PageProblem, PreparedPage
@@ -507,7 +508,7 @@ async def test_a_long_page_of_braces_never_closed_is_read_in_linear_time(unit: s
     page of 100 KB of them took minutes. Now each brace is looked for once."""
     started = time.monotonic()
     prepared = await render("Intro.\n\n" + unit * (100_000 // len(unit)) + "\n")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < STALLED_AFTER_SECONDS
     assert prepared.body.startswith("Intro.")
 
 
@@ -517,7 +518,7 @@ async def test_template_literals_nested_thousands_deep_fail_the_page_quickly() -
         await open_site(mini_site({"docs/page.mdx": "Intro.\n\n" + "<A b={`${ " * 20_000 + "\n"})),
         "docs/page.mdx",
     )
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < STALLED_AFTER_SECONDS
     assert problem == PageProblem("MDX nested too deeply to read")
 
 
@@ -525,5 +526,5 @@ async def test_template_literals_nested_thousands_deep_fail_the_page_quickly() -
 async def test_a_long_page_of_unclosed_comments_is_read_in_linear_time(unit: str) -> None:
     started = time.monotonic()
     prepared = await render("Intro.\n\n" + unit * (400_000 // len(unit)) + "\n")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < STALLED_AFTER_SECONDS
     assert prepared.body.startswith("Intro.")
