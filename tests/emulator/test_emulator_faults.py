@@ -179,7 +179,9 @@ async def test_a_stall_can_wait_for_the_nth_matching_request(
 ) -> None:
     """stall_skip=2: the first two matching requests are answered, the third is carried out and its
     answer withheld; ``stalled_answers`` counts it once it was carried out (the moment to kill a client)."""
-    emulator.set_faults(stall_next=1, stall_skip=2, stall_path="POST /ai/content_import_sources", stall_seconds=5)
+    emulator.set_faults(
+        stall_next=1, stall_skip=2, stall_path="POST /ai/content_import_sources", stall_seconds=5
+    )
     for index in range(2):
         body = {"sync_behavior": "api", "url": f"https://answered-{index}.example.com"}
         async with client.get("/me") as other:
