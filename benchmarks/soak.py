@@ -6,8 +6,8 @@ over one filesystem source synced to all three targets (External Pages, Help Cen
 ``on_delete = "delete"``, internal articles). For the whole run the docs folder is changed at random
 (edits, creates, renames, deletes: about one a second), the emulator is given 5xx bursts (30% of
 requests failing, sometimes after the write was carried out) and 429 storms (10 calls per 2-second
-window), and the daemon is restarted twice: killed (SIGKILL) at a fifth of the run, stopped
-(SIGTERM) at two fifths, started again each time.
+window, and 30% of requests answered 429 besides), and the daemon is restarted twice: killed
+(SIGKILL) at a fifth of the run, stopped (SIGTERM) at two fifths, started again each time.
 
 At the end the faults stop and the soak waits for quiet (remote == source, with no request for
 three seconds), stops the daemon (SIGTERM, exit 0 expected) and checks: remote == source for every
@@ -153,7 +153,9 @@ class Faults:
             )
         else:
             self.counts["429 storm"] += 1
-            control(self.base_url, "POST", "faults", {"rate_limit": 10, "rate_window_seconds": 2.0})
+            # A limit far under the client's share, and 429s its headers did not announce.
+            body = {"rate_limit": 10, "rate_window_seconds": 2.0, "fail_rate": 0.3, "fail_status": 429}
+            control(self.base_url, "POST", "faults", body)
 
     def maybe_stop(self, now: float) -> None:
         if self.until and now >= self.until:
@@ -161,7 +163,13 @@ class Faults:
 
     def stop(self) -> None:
         self.until = 0.0
-        body = {"fail_rate": 0.0, "fail_after": False, "rate_limit": RATE_LIMIT, "rate_window_seconds": 10.0}
+        body = {
+            "fail_rate": 0.0,
+            "fail_status": 503,
+            "fail_after": False,
+            "rate_limit": RATE_LIMIT,
+            "rate_window_seconds": 10.0,
+        }
         control(self.base_url, "POST", "faults", body)
 
 

@@ -102,6 +102,20 @@ def remove(paths: tuple[str, ...]) -> Callable[[Project, dict[str, str]], dict[s
     return prepare
 
 
+def edit(paths: tuple[str, ...]) -> Callable[[Project, dict[str, str]], dict[str, str]]:
+    """A preparation: sync everything, then give ``paths`` a new title and text; the titles now."""
+
+    def prepare(project: Project, titles: dict[str, str]) -> dict[str, str]:
+        project.sync()
+        edited = dict(titles)
+        for path in paths:
+            edited[path] = f"{titles[path]} (edited)"
+            (project.docs / path).write_text(f"# {edited[path]}\n\nNew text.\n", encoding="utf-8")
+        return edited
+
+    return prepare
+
+
 #: Three documents of one folder (a third of the source: under ``max_delete_share``).
 SECTION_1 = ("section-1/page-001.md", "section-1/page-004.md", "section-1/page-007.md")
 
@@ -137,16 +151,19 @@ class Step:
 STEPS = (
     Step("external_pages", "source-created", "POST /ai/content_import_sources"),
     Step("external_pages", "page-created", "POST /ai/external_pages", skip=3),
+    Step("external_pages", "page-updated", "POST /ai/external_pages", skip=1, prepare=edit(SECTION_1)),
     Step("external_pages", "page-deleted", "DELETE /ai/external_pages/", skip=1, prepare=remove(SECTION_1)),
     Step("external_pages", "availability-set", "POST /content/bulk_actions"),
     Step("external_pages", "tags-moved", "POST /content/bulk_actions", skip=1),
     Step("articles", "root-collection-created", "POST /help_center/collections"),
     Step("articles", "collection-created", "POST /help_center/collections", skip=2),
     Step("articles", "article-created", "POST /articles", skip=3),
+    Step("articles", "article-updated", "PUT /articles/", skip=1, prepare=edit(SECTION_1)),
     Step("articles", "article-deleted", "DELETE /articles/", skip=1, prepare=remove(SECTION_1)),
     Step("articles", "collection-deleted", "DELETE /help_center/collections/", prepare=remove(SECTION_1)),
     Step("articles", "tags-moved", "POST /content/bulk_actions"),
     Step("internal_articles", "article-created", "POST /internal_articles", skip=3),
+    Step("internal_articles", "article-updated", "PUT /internal_articles/", skip=1, prepare=edit(SECTION_1)),
     Step(
         "internal_articles",
         "article-deleted",
