@@ -4,8 +4,8 @@ Run ``python -m benchmarks.soak [--minutes 30] [--docs 120] [--seed 1]``. The em
 own process (answering in 20-80 ms) and the daemon (a real ``ingest watch``, JSON logs) in another,
 over one filesystem source synced to all three targets (External Pages, Help Center articles with
 ``on_delete = "delete"``, internal articles). For the whole run the docs folder is changed at random
-(edits, creates, renames, deletes: about one a second), the emulator is given 5xx bursts (30% of
-requests failing, sometimes after the write was carried out) and 429 storms (10 calls per 2-second
+(edits, creates, renames, deletes: about one a second), the emulator is given, in turns, 5xx bursts (30%
+of requests failing, half the time after the write was carried out) and 429 storms (10 calls per 2-second
 window, and 30% of requests answered 429 besides), and the daemon is restarted twice: killed
 (SIGKILL) at a fifth of the run, stopped (SIGTERM) at two fifths, started again each time.
 
@@ -134,32 +134,38 @@ class Daemon:
 
 @dataclass
 class Faults:
-    """The emulator's fault injection, turned on for a while and off again."""
+    """The emulator's fault injection: a fault of 5-15 s every 15-45 s, 5xx bursts and 429 storms
+    taking turns (so a short soak sees both)."""
 
     base_url: str
     rng: random.Random
     until: float = 0.0
+    next_at: float = 10.0
     counts: Counter[str] = field(default_factory=Counter)
 
     def maybe_start(self, now: float) -> None:
-        if now < self.until or self.rng.random() > 0.03:  # about one fault every ~30 changes
+        if self.until or now < self.next_at:
             return
         self.until = now + self.rng.uniform(5.0, 15.0)
-        if self.rng.random() < 0.5:
-            after = self.rng.random() < 0.5
+        if sum(self.counts.values()) % 2 == 0:
             self.counts["5xx burst"] += 1
-            control(
-                self.base_url, "POST", "faults", {"fail_rate": 0.3, "fail_status": 503, "fail_after": after}
-            )
+            # Half the bursts carry the write out before failing: a create the client cannot tell
+            # from a lost one.
+            body: dict[str, Any] = {
+                "fail_rate": 0.3,
+                "fail_status": 503,
+                "fail_after": self.rng.random() < 0.5,
+            }
         else:
             self.counts["429 storm"] += 1
             # A limit far under the client's share, and 429s its headers did not announce.
             body = {"rate_limit": 10, "rate_window_seconds": 2.0, "fail_rate": 0.3, "fail_status": 429}
-            control(self.base_url, "POST", "faults", body)
+        control(self.base_url, "POST", "faults", body)
 
     def maybe_stop(self, now: float) -> None:
         if self.until and now >= self.until:
             self.stop()
+            self.next_at = now + self.rng.uniform(15.0, 45.0)
 
     def stop(self) -> None:
         self.until = 0.0
