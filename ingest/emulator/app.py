@@ -170,6 +170,7 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
     stall = faults.take_stall(request.method, request.path)
     response = await handler(request)
     if stall > 0:
+        faults.stalled_answers += 1
         await asyncio.sleep(stall)  # carried out, but the client does not hear of it yet
     return response
 

@@ -30,7 +30,8 @@ class FaultUpdate(BaseModel):
     ``stall_next`` requests whose ``"METHOD /path"`` starts with ``stall_path`` (e.g.
     ``"POST /articles"``; any request when unset) are carried out as usual, then their
     answer is withheld for ``stall_seconds``: the write happened, the client has not heard
-    of it (to kill a client at exactly that point).
+    of it (to kill a client at exactly that point). ``stall_skip`` matching requests are answered
+    as usual first, so a stall can fall on the third create rather than the first.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -46,6 +47,7 @@ class FaultUpdate(BaseModel):
     stall_next: int | None = Field(default=None, ge=0)
     stall_path: str | None = None
     stall_seconds: float | None = Field(default=None, ge=0)
+    stall_skip: int | None = Field(default=None, ge=0)
     rate_limit: int | None = Field(default=None, ge=1)
     rate_window_seconds: float | None = Field(default=None, gt=0)
     seed: int | None = None
@@ -81,6 +83,9 @@ class Faults:
         self.stall_next = 0
         self.stall_path = ""
         self.stall_seconds = 30.0
+        self.stall_skip = 0
+        #: Answers withheld so far, counted once their request was carried out.
+        self.stalled_answers = 0
         self._reseed(config.seed)
 
     def _reseed(self, seed: int) -> None:
@@ -108,6 +113,7 @@ class Faults:
             "stall_next",
             "stall_path",
             "stall_seconds",
+            "stall_skip",
         ):
             value = getattr(change, name)
             if value is not None:
@@ -138,6 +144,9 @@ class Faults:
     def take_stall(self, method: str, path: str) -> float:
         """Seconds to withhold the answer to ``method path`` after carrying it out."""
         if self.stall_next > 0 and f"{method} {path}".startswith(self.stall_path):
+            if self.stall_skip > 0:
+                self.stall_skip -= 1
+                return 0.0
             self.stall_next -= 1
             return self.stall_seconds
         return 0.0
@@ -156,5 +165,7 @@ class Faults:
             "stall_next": self.stall_next,
             "stall_path": self.stall_path,
             "stall_seconds": self.stall_seconds,
+            "stall_skip": self.stall_skip,
+            "stalled_answers": self.stalled_answers,
             "seed": self.seed,
         }

@@ -115,6 +115,11 @@ class RunningEmulator:
 
         self._call(add)
 
+    def stalled_answers(self) -> int:
+        """How many answers a stall has withheld so far, each counted once its request was carried
+        out: the moment to kill the client that waits for it."""
+        return self._call(lambda: self._state.faults.stalled_answers)
+
     def pending_bulk_actions(self) -> list[dict[str, Any]]:
         """The bulk actions accepted and not carried out yet, oldest first (as sent, items dropped)."""
         return self._call(lambda: [action.to_json() for action in self._state.bulk.pending()])

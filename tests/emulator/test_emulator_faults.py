@@ -171,3 +171,31 @@ async def test_a_failure_after_the_write_leaves_the_write_done(
     assert [source["url"] for source in emulator.sources()] == ["https://x.example.com"]
     async with client.post("/ai/content_import_sources", json={}) as r:
         assert r.status == 400, "only the next matching request fails"
+
+
+@pytest.mark.parametrize("emulator_config", [make_config()])
+async def test_a_stall_can_wait_for_the_nth_matching_request(
+    emulator: RunningEmulator, client: aiohttp.ClientSession
+) -> None:
+    """stall_skip=2: the first two matching requests are answered, the third is carried out and its
+    answer withheld; ``stalled_answers`` counts it once it was carried out (the moment to kill a client)."""
+    emulator.set_faults(
+        stall_next=1, stall_skip=2, stall_path="POST /ai/content_import_sources", stall_seconds=5
+    )
+    for index in range(2):
+        body = {"sync_behavior": "api", "url": f"https://answered-{index}.example.com"}
+        async with client.get("/me") as other:
+            assert other.status == 200, "a request of another path is not counted"
+        async with client.post("/ai/content_import_sources", json=body) as response:
+            assert response.status == 200
+    assert emulator.stalled_answers() == 0
+    body = {"sync_behavior": "api", "url": "https://stalled.example.com"}
+    post = asyncio.ensure_future(client.post("/ai/content_import_sources", json=body))
+    deadline = time.monotonic() + 5
+    while not emulator.stalled_answers():
+        assert time.monotonic() < deadline, "the third create was never stalled"
+        await asyncio.sleep(0.01)  # poll interval, not a stand-in for the condition
+    assert not post.done()
+    post.cancel()
+    assert [source["url"] for source in emulator.sources()][-1] == "https://stalled.example.com"
+    assert emulator.set_faults()["stall_skip"] == 0
