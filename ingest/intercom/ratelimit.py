@@ -14,7 +14,10 @@ and ``X-RateLimit-Reset``, the UNIX time at which the window refills. The
   jitter so that held requests do not all land in the same millisecond) instead of being
   sent into a certain 429, or into the other apps' part of the window;
 * once the reset time has passed, the new window is taken to be fresh: up to a budget of
-  permits go out before an answer from it reports its count (more wait for that answer);
+  permits go out before an answer from it reports its count (more wait for that answer;
+  while probing for a refill that came later than its reset said, one permit);
+* while what is known of the refill is loose, a spent window's last call wanted by several
+  requests goes between its bounds to narrow them (:meth:`_narrowing_hold`);
 * with no rate-limit headers at all (a proxy that strips them), it never holds anything.
 
 "Calls left" is the lowest ``remaining`` reported in the window, minus the part of the
@@ -240,10 +243,11 @@ class RateLimiter:
                 date=server_date(headers), sent_at=sent_at, received_at=self._clock()
             ):
                 self._refill.forget()  # its bounds were measured with the clock as it was
-            if info.remaining is not None and info.reset_at is not None and self._plausible(info.reset_at):
-                self._learn_refill(info.remaining, info.reset_at, sent_at, headers)
-        if info.remaining is not None and info.reset_at is not None:
+        if info.remaining is not None and info.reset_at is not None and self._plausible(info.reset_at):
+            previous_reset = self._reset_at
             self._count(info.remaining, info.reset_at)
+            if sent_at is not None:
+                self._learn_refill(info.remaining, info.reset_at, sent_at, previous_reset, headers)
         self._answered.set()
 
     def release(self, seq: int) -> None:
@@ -274,11 +278,17 @@ class RateLimiter:
         return self._local_time(reset_at) - self._clock() <= MAX_RESET_WAIT  # no sane window reaches further
 
     def _learn_refill(
-        self, remaining: int, reset_at: UnixTime, sent_at: UnixTime, headers: Mapping[str, str]
+        self,
+        remaining: int,
+        reset_at: UnixTime,
+        sent_at: UnixTime,
+        previous_reset: UnixTime | None,
+        headers: Mapping[str, str],
     ) -> None:
-        """What one answer to a request granted at ``sent_at`` says of when windows refill."""
-        if self._reset_at is not None and reset_at > self._reset_at:
-            self._refill.refilled_by(self._reset_at, received_at=self._clock())
+        """What one answer to a request granted at ``sent_at`` says of when windows refill
+        (``previous_reset``: the latest window heard from before it)."""
+        if previous_reset is not None and reset_at > previous_reset:
+            self._refill.refilled_by(previous_reset, received_at=self._clock())
         taken_for_refilled = sent_at >= self._local_time(reset_at)
         late = taken_for_refilled and remaining <= self._left_to_others()
         self._refill.counted_in(reset_at, sent_at=sent_at, late=late)
@@ -287,8 +297,6 @@ class RateLimiter:
             self._hold(REFILL_PROBE_INTERVAL if asked is None else min(asked, MAX_RETRY_AFTER))
 
     def _count(self, remaining: int, reset_at: UnixTime) -> None:
-        if not self._plausible(reset_at):
-            return
         if self._reset_at is None or self._remaining is None or reset_at > self._reset_at:
             self._reset_at, self._remaining, self._lost, self._hold_until = reset_at, remaining, 0, None
         elif reset_at == self._reset_at:

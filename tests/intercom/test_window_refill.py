@@ -96,22 +96,62 @@ async def test_a_lone_last_call_is_not_held_to_narrow_the_refill(fake_time: Fake
     assert fake_time.now - started <= NARROWING_COMPANY_WAIT
 
 
-async def test_a_last_call_wanted_by_several_narrows_the_refill_and_never_meets_a_429(
-    fake_time: FakeTime,
-) -> None:
+class ManualTime:
+    """A clock that moves only when the test says; sleepers wake when it passes their deadline."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+        self._sleepers: list[tuple[float, asyncio.Future[None]]] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._sleepers.append((self.now + seconds, woken))
+        await woken
+
+    async def advance_to(self, moment: float) -> None:
+        self.now = moment
+        due = [woken for deadline, woken in self._sleepers if deadline <= moment]
+        self._sleepers = [(deadline, woken) for deadline, woken in self._sleepers if deadline > moment]
+        for woken in due:
+            woken.set_result(None)
+        for _ in range(10):  # let the woken tasks run up to their next wait
+            await asyncio.sleep(0)
+
+
+async def test_a_last_call_wanted_by_several_narrows_the_refill_and_never_meets_a_429() -> None:
     """With two requests waiting, the window's last call goes halfway between the bounds
     (START+20 - 0.2 s); still counted in the old window, it raises the lower bound; the other
     request waits for the proved refill."""
-    limiter = await _proved_limiter(fake_time)
-    first = asyncio.create_task(limiter.acquire())
-    second = asyncio.create_task(limiter.acquire())
-    done, _ = await asyncio.wait({first, second}, return_when=asyncio.FIRST_COMPLETED)
-    narrowing = done.pop()
+    manual = ManualTime(START)
+    limiter = RateLimiter(sleep=manual.sleep, clock=manual.clock, rng=random.Random(3))
+    # The history of _proved_limiter, on a clock that moves only when told.
+    for sent, received, remaining, reset in ((9.0, 9.0, 0, 10), (10.6, 10.6, 2, 20), (10.6, 10.6, 1, 20)):
+        await manual.advance_to(START + sent)
+        permit = await limiter.acquire()
+        await manual.advance_to(START + received)
+        limiter.observe(permit, _answer(remaining, START + reset))
+    waiting = [asyncio.create_task(limiter.acquire()) for _ in range(2)]
+    await manual.advance_to(START + 10.6)
 
-    assert fake_time.now == pytest.approx(START + 20 - 0.2)
-    headers = {"X-RateLimit-Limit": "3", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(START + 20)}
-    limiter.observe(narrowing.result(), headers)
-    await asyncio.gather(first, second)
+    await manual.advance_to(START + 10.6 + NARROWING_COMPANY_WAIT)
+    assert not any(task.done() for task in waiting)  # together, they wait for the narrowing point
+    await manual.advance_to(START + 20 - 0.2)
+    [narrowing] = [task for task in waiting if task.done()]
+    limiter.observe(narrowing.result(), _answer(0, START + 20))  # counted in the old window
 
     assert limiter.refill.narrowing_point(0.0) == pytest.approx((-0.2 + 0.6) / 2)
-    assert START + 20.6 <= fake_time.now <= START + 20.6 + 0.1  # the proved refill, plus jitter
+    await manual.advance_to(START + 20.6)
+    assert not all(task.done() for task in waiting)  # the other waits for the proved refill, plus jitter
+    await manual.advance_to(START + 20.6 + 0.1)
+    assert all(task.done() for task in waiting)
+
+
+def _answer(remaining: int, reset: float) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": "3",
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(reset),
+    }
