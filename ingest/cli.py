@@ -346,7 +346,9 @@ def _window_phase(_ctx: click.Context, _param: click.Parameter, value: str) -> f
     except ValueError:
         raise click.BadParameter(f"{value!r} is neither a number of seconds nor 'random'") from None
     if not 0 <= phase < 10:
-        raise click.BadParameter(f"{phase:g} is not between 0 and 10 (excluded)")
+        raise click.BadParameter(
+            f"{value} s is outside the 10-second window (from 0 up to, not including, 10)"
+        )
     return phase
 
 

@@ -304,3 +304,24 @@ async def test_retry_after_without_reset_sets_the_wait_and_holds_new_requests(fa
     capped = limiter.wait_after_429({"Retry-After": "86400"})
     assert capped is not None
     assert MAX_RETRY_AFTER <= capped <= MAX_RETRY_AFTER + RESET_JITTER
+
+
+async def test_a_window_found_spent_after_its_reset_waits_for_its_retry_after(fake_time: FakeTime) -> None:
+    """A 429 from a window whose reset was taken for passed (rounded down) that says Retry-After:
+    the retry and every new request wait that long, then one request at a time probes the refill."""
+    limiter = limiter_for(fake_time)
+    limiter.observe(await limiter.acquire(), headers(remaining=0, reset_in=1))
+    late = await limiter.acquire()  # held until the reset
+    assert fake_time.now >= START + 1
+
+    spent = {**headers(remaining=0, reset_in=1), "Retry-After": "2"}
+    limiter.observe(late, spent)
+    wait = limiter.wait_after_429(spent)
+    sent = fake_time.now
+    await limiter.acquire()
+
+    assert limiter.refill.probing
+    assert wait is not None
+    assert 2 <= wait <= 2 + RESET_JITTER
+    assert 2 <= fake_time.now - sent <= 2 + RESET_JITTER
+    assert limiter.calls_left() == 0  # the probe is out: the next waits for its answer
