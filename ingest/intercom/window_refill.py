@@ -12,18 +12,20 @@ windows are whole seconds long and start at the same point of a second (Intercom
 * an answer counted in a later window, read at local time ``r``, proves window ``R`` had
   refilled by ``r``: the correction is at most ``r - R``.
 
-Once the upper bound is known (a window was seen to turn over), the refill is taken to be
-``R`` plus it: never early. The bound is only as close as the request that proved it, and
-requests held until it can never prove a closer one; so while the two bounds are further
-apart than a round trip allows to narrow, the limiter sends each spent window's last call at the
-middle of them: counted in the old window it raises the lower bound, in the new one it lowers
-the upper, and it is never a 429 (the old window kept a call for it). The gap halves with
-every window down to about two round trips. Before that, the guess is
-the header on the server's clock (the ``Date`` offset) or later if a lower bound says so; a
-window found spent past the guess (a reset rounded down) puts the limiter into *probing*:
-one request at a time until an answer comes from the next window, so that the refill is
-learnt in one window from a few 429s rather than from a burst of them. Bounds that
-contradict each other (a clock was stepped, the windows moved) start the estimate over.
+Before a window has been seen to turn over, the refill is guessed: the header on the server's
+clock (the ``Date`` offset), or later if a lower bound says so. A window found spent past the
+guess (a reset rounded down) puts the limiter into *probing*: one request at a time until an
+answer comes from the next window, so that the refill is learnt in one window from a few 429s
+rather than from a burst of them.
+
+Once the upper bound is known, the refill is taken to be ``R`` plus it: never early. The
+bound is only as close as the request that proved it, and requests held until it can never
+prove a closer one; so while the two bounds are further apart than a round trip can narrow,
+the limiter sends a spent window's last call at their middle: counted in the old window it
+raises the lower bound, in the new one it lowers the upper, and it is never a 429 (the old
+window kept a call for it). The gap halves with every such call, down to about two round
+trips. Bounds that contradict each other (a clock was stepped, the windows moved) start the
+estimate over.
 """
 
 from __future__ import annotations
