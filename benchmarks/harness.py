@@ -31,13 +31,20 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def emulator_process(
-    *, latency_ms: tuple[float, float] = (0.0, 0.0), rate_limit: int = 1666
+    *,
+    latency_ms: tuple[float, float] = (0.0, 0.0),
+    rate_limit: int = 1666,
+    window_phase: str = "0",
+    reset_rounding: str = "up",
 ) -> Iterator[str]:
-    """``ingest emulator`` in a child process; yields its base URL and stops it afterwards."""
+    """``ingest emulator`` in a child process; yields its base URL and stops it afterwards.
+    ``window_phase`` and ``reset_rounding`` are its ``--rate-window-phase`` and
+    ``--rate-reset-rounding``."""
     port = free_port()
     command = [
         sys.executable, "-m", "ingest.cli", "emulator", "--port", str(port), "--token", TOKEN,
         "--latency-ms", str(latency_ms[0]), str(latency_ms[1]), "--rate-limit", str(rate_limit),
+        "--rate-window-phase", window_phase, "--rate-reset-rounding", reset_rounding,
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
     base_url = f"http://127.0.0.1:{port}"

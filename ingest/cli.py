@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import click
 from rich.console import Console
@@ -364,6 +365,20 @@ def _ordered_range(
     return value
 
 
+def _window_phase(_ctx: click.Context, _param: click.Parameter, value: str) -> float | Literal["random"]:
+    if value == "random":
+        return "random"
+    try:
+        phase = float(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is neither a number of seconds nor 'random'") from None
+    if not 0 <= phase < 10:
+        raise click.BadParameter(
+            f"{value} s is outside the 10-second window (from 0 up to, not including, 10)"
+        )
+    return phase
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -395,6 +410,22 @@ def _ordered_range(
     help="Calls per 10-second window.",
 )
 @click.option(
+    "--rate-window-phase",
+    default="0",
+    show_default=True,
+    callback=_window_phase,
+    help="Seconds past a multiple of 10 at which each rate-limit window starts (0 to 9.999), "
+    "or 'random' (drawn once per run).",
+)
+@click.option(
+    "--rate-reset-rounding",
+    type=click.Choice(["down", "up", "exact"]),
+    default="up",
+    show_default=True,
+    help="How X-RateLimit-Reset reports a window's refill: whole seconds rounded down or up, or "
+    "exact (milliseconds).",
+)
+@click.option(
     "--fail-rate",
     type=click.FloatRange(0.0, 1.0),
     default=0.0,
@@ -416,6 +447,8 @@ def emulator(
     token: str,
     latency_ms: tuple[float, float],
     rate_limit: int,
+    rate_window_phase: float | Literal["random"],
+    rate_reset_rounding: Literal["down", "up", "exact"],
     fail_rate: float,
     data_file: Path | None,
     allow_private_source_urls: bool,
@@ -427,6 +460,8 @@ def emulator(
         config = EmulatorConfig(
             token=token,
             rate_limit=rate_limit,
+            rate_window_phase=rate_window_phase,
+            rate_reset_rounding=rate_reset_rounding,
             latency_ms=latency_ms,
             fail_rate=fail_rate,
             data_file=data_file,

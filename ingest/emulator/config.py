@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from ingest.api_defaults import DEFAULT_API_VERSION
 from ingest.api_versions import features_of
+from ingest.emulator.limits import RESET_ROUNDINGS, ResetRounding
 
 #: The largest ``per_page`` a list endpoint honours; larger values are clamped to it.
 MAX_PER_PAGE = 150
@@ -57,7 +59,12 @@ class EmulatorConfig:
 
     ``token`` is the only bearer token accepted (a fake, not a secret). ``rate_limit``
     calls are allowed per ``rate_window_seconds`` window and per token, like Intercom's
-    10,000 calls a minute enforced in 10-second windows. ``latency_ms`` is a uniform
+    10,000 calls a minute enforced in 10-second windows. Windows start ``rate_window_phase``
+    seconds after a multiple of the window (0 <= phase < window; ``"random"``: a phase drawn
+    once per app from ``seed``), and ``X-RateLimit-Reset`` reports the refill rounded
+    ``rate_reset_rounding`` to the whole second (``"down"``, ``"up"``) or ``"exact"``
+    (milliseconds): Intercom does not document where its windows start, so a client must not
+    depend on it (phase 0 with 10-second windows: every reset is exact). ``latency_ms`` is a uniform
     ``(min, max)`` range added to every API request (``(100, 100)`` for a fixed value);
     ``fail_rate`` is the share of API requests answered 503 at random; ``seed`` makes
     both reproducible. ``per_page`` is the default page size of list endpoints.
@@ -78,6 +85,8 @@ class EmulatorConfig:
     token: str = "demo-token"  # noqa: S105 - a fake token for a local emulator, printed on purpose
     rate_limit: int = 1666
     rate_window_seconds: float = 10.0
+    rate_window_phase: float | Literal["random"] = 0.0
+    rate_reset_rounding: ResetRounding = "up"
     latency_ms: tuple[float, float] = (0.0, 0.0)
     fail_rate: float = 0.0
     seed: int = 0
@@ -108,6 +117,13 @@ class EmulatorConfig:
             raise ValueError("rate_limit must be at least 1")
         if self.rate_window_seconds <= 0:
             raise ValueError("rate_window_seconds must be positive")
+        phase = self.rate_window_phase
+        if phase != "random" and not (
+            isinstance(phase, int | float) and 0 <= phase < self.rate_window_seconds
+        ):
+            raise ValueError("rate_window_phase must be 'random' or at least 0 and below rate_window_seconds")
+        if self.rate_reset_rounding not in RESET_ROUNDINGS:
+            raise ValueError(f"rate_reset_rounding must be one of {', '.join(RESET_ROUNDINGS)}")
         if not 0 <= low <= high:
             raise ValueError("latency_ms must be (min, max) with 0 <= min <= max")
         if not 0.0 <= self.fail_rate <= 1.0:

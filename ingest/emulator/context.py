@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass, field
 
@@ -35,9 +36,15 @@ class EmulatorState:
     data_file: DataFile | None = field(init=False, default=None)
     #: When this instance started (UNIX seconds); the ``created_at`` of its app in ``/me``.
     started_at: int = field(default_factory=lambda: int(time.time()))
+    #: Where this app's rate-limit windows start, past a multiple of the window (seconds).
+    rate_window_phase: float = field(init=False)
 
     def __post_init__(self) -> None:
-        self.limiter = RateLimiter(self.config.rate_limit, self.config.rate_window_seconds)
+        phase = self.config.rate_window_phase
+        if phase == "random":
+            phase = random.Random(self.config.seed).uniform(0, self.config.rate_window_seconds)
+        self.rate_window_phase = phase
+        self.limiter = self._new_limiter()
         self.faults = Faults(self.config)
         self.bulk = BulkQueue(self.store, self.config.bulk_action_delay_seconds, after=self.persist)
         if self.config.data_file is not None:
@@ -74,6 +81,8 @@ class EmulatorState:
             **self.faults.describe(),
             "rate_limit": self.limiter.limit,
             "rate_window_seconds": self.limiter.window_seconds,
+            "rate_window_phase": self.limiter.phase,
+            "rate_reset_rounding": self.limiter.rounding,
         }
 
     def reset(self) -> None:
@@ -83,8 +92,16 @@ class EmulatorState:
         self.seed_tags()
         self.log.clear()
         self.faults = Faults(self.config)
-        self.limiter = RateLimiter(self.config.rate_limit, self.config.rate_window_seconds)
+        self.limiter = self._new_limiter()
         self.persist()
+
+    def _new_limiter(self) -> RateLimiter:
+        return RateLimiter(
+            self.config.rate_limit,
+            self.config.rate_window_seconds,
+            phase=self.rate_window_phase,
+            rounding=self.config.rate_reset_rounding,
+        )
 
 
 STATE = web.AppKey("emulator_state", EmulatorState)

@@ -6,6 +6,12 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
+
+#: How ``X-RateLimit-Reset`` reports the moment a window refills: rounded down or up to the
+#: whole second (as a UNIX time header usually is), or exact (with milliseconds).
+ResetRounding = Literal["down", "up", "exact"]
+RESET_ROUNDINGS: tuple[ResetRounding, ...] = ("down", "up", "exact")
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,14 +21,15 @@ class RateDecision:
     allowed: bool
     limit: int
     remaining: int
-    reset_at: int
+    reset_at: float
 
     def headers(self) -> dict[str, str]:
         """The three ``X-RateLimit-*`` headers."""
+        reset = str(int(self.reset_at)) if self.reset_at.is_integer() else f"{self.reset_at:.3f}"
         return {
             "X-RateLimit-Limit": str(self.limit),
             "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset_at),
+            "X-RateLimit-Reset": reset,
         }
 
 
@@ -33,21 +40,33 @@ class _Window:
 
 
 class RateLimiter:
-    """``limit`` calls per ``window_seconds``, in fixed windows aligned to the clock.
+    """``limit`` calls per ``window_seconds``, in fixed windows starting ``phase`` seconds after
+    a multiple of the window.
 
-    Window ``k`` covers UNIX times ``[k * window_seconds, (k + 1) * window_seconds)``, so with
-    Intercom's 10-second windows every ``X-RateLimit-Reset`` is an exact whole second, the
-    moment the window refills. (A window that started at a client's first call would end
-    between two whole seconds, and the header, rounded up, would overstate the wait.)
-    For windows that are not whole seconds (tests), ``reset_at`` is rounded up, so a client
-    that waits until then always finds a fresh window.
+    Window ``k`` covers UNIX times ``[phase + k * window_seconds, phase + (k + 1) * window_seconds)``.
+    With the default phase 0 and Intercom's 10-second windows every window ends on a whole
+    second, so ``X-RateLimit-Reset`` is the exact moment it refills. Intercom does not document
+    where its windows start: with a phase that is not a whole second, the whole-second header is
+    up to a second early (``rounding="down"``) or late (``"up"``); ``"exact"`` reports the refill
+    with milliseconds. ``"up"`` is the default: a client that waits until then always finds a
+    fresh window (which is why windows shorter than a second, in tests, report the next second).
     """
 
-    def __init__(self, limit: int, window_seconds: float, *, wall: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        limit: int,
+        window_seconds: float,
+        *,
+        phase: float = 0.0,
+        rounding: ResetRounding = "up",
+        wall: Callable[[], float] = time.time,
+    ) -> None:
         self._wall = wall
         self._windows: dict[str, _Window] = {}
         self.limit = limit
         self.window_seconds = window_seconds
+        self.phase = phase
+        self.rounding: ResetRounding = rounding
 
     def configure(self, limit: int | None = None, window_seconds: float | None = None) -> None:
         """Change the limit or window; every current window ends now."""
@@ -59,7 +78,7 @@ class RateLimiter:
 
     def hit(self, key: str) -> RateDecision:
         """Count one call for ``key`` (a token) and say whether it is within the limit."""
-        index = math.floor(self._wall() / self.window_seconds)
+        index = math.floor((self._wall() - self.phase) / self.window_seconds)
         window = self._windows.get(key)
         if window is None or window.index != index:
             window = self._windows[key] = _Window(index=index, used=0)
@@ -68,5 +87,14 @@ class RateLimiter:
             allowed=window.used <= self.limit,
             limit=self.limit,
             remaining=max(0, self.limit - window.used),
-            reset_at=math.ceil((index + 1) * self.window_seconds),
+            reset_at=self._reported(self.phase + (index + 1) * self.window_seconds),
         )
+
+    def _reported(self, refill: float) -> float:
+        if self.rounding == "exact":
+            return round(refill, 3)
+        # The epsilon keeps a refill computed as 1000.0000000001 from being reported as 1001.
+        nearest = round(refill)
+        if abs(refill - nearest) < 1e-6:
+            return float(nearest)
+        return float(math.floor(refill) if self.rounding == "down" else math.ceil(refill))

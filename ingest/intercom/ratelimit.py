@@ -14,7 +14,10 @@ and ``X-RateLimit-Reset``, the UNIX time at which the window refills. The
   jitter so that held requests do not all land in the same millisecond) instead of being
   sent into a certain 429, or into the other apps' part of the window;
 * once the reset time has passed, the new window is taken to be fresh: up to a budget of
-  permits go out before an answer from it reports its count (more wait for that answer);
+  permits go out before an answer from it reports its count (more wait for that answer;
+  while probing for a refill that came later than its reset said, one permit);
+* while what is known of the refill is loose, a spent window's last call wanted by several
+  requests goes between its bounds to narrow them (:meth:`_narrowing_hold`);
 * with no rate-limit headers at all (a proxy that strips them), it never holds anything.
 
 "Calls left" is the lowest ``remaining`` reported in the window, minus the part of the
@@ -24,11 +27,15 @@ down, so the lowest report is the latest the server made, and whatever is still 
 may have arrived after it: the estimate never exceeds what the budget allows, whatever
 order the answers come back in, and wherever in the server's window the client started.
 
-The reset is a time on the server's clock. :class:`ServerClock` bounds how far this host's
-clock is from it, from the ``Date`` header and the resets of the answers, so that a local
-clock a fraction of a second ahead does not release held requests before the window has
-refilled. Without a ``Date`` header, an answer saying the window is spent although its reset
-looks past holds new requests briefly (:data:`SPENT_WINDOW_HOLD`) instead of being ignored.
+The reset is a whole second on the server's clock, and Intercom does not say where its
+windows start nor how the header is rounded. :class:`~ingest.intercom.server_clock.ServerClock`
+bounds how far this host's clock is from the server's (from ``Date``), and
+:class:`~ingest.intercom.window_refill.RefillEstimate` learns when, on this host's clock, a
+window really refills: a reset rounded down (up to a second early) costs 429s in one window,
+from which the refill is learnt, and none after; a reset rounded up costs no 429 (held
+requests wait until it). An answer saying the window is spent although it was taken for
+refilled holds new requests briefly (:data:`REFILL_PROBE_INTERVAL`) and lets one request at a
+time probe until the next window answers.
 """
 
 from __future__ import annotations
@@ -39,8 +46,9 @@ import math
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC
-from email.utils import parsedate_to_datetime
+
+from ingest.intercom.server_clock import ServerClock, server_date
+from ingest.intercom.window_refill import RefillEstimate
 
 #: UNIX time in seconds, the unit of ``X-RateLimit-Reset``.
 UnixTime = float
@@ -54,11 +62,13 @@ RESET_JITTER: Seconds = 0.1
 MAX_RESET_WAIT: Seconds = 120.0
 #: The longest ``Retry-After`` honoured; a longer one is waited for this long.
 MAX_RETRY_AFTER: Seconds = 120.0
-#: How long new requests are held after the server said its window is spent while its
-#: reset already looks past by this host's clock (which may be ahead of the server's).
-SPENT_WINDOW_HOLD: Seconds = 1.0
-#: ``Date`` has whole seconds, rounded down: the server's time was up to this much later.
-DATE_RESOLUTION: Seconds = 1.0
+#: How long new requests are held after the server said its window is spent although it was
+#: taken for refilled (its reset rounded down, or this host's clock ahead): then one request
+#: probes whether it has refilled. Short, as a reset is at most a second early.
+REFILL_PROBE_INTERVAL: Seconds = 0.05
+#: How long a window's last call waits for another request to want a permit before it goes at
+#: once rather than narrowing down the refill: held alone, it could be a run's last request.
+NARROWING_COMPANY_WAIT: Seconds = 0.05
 
 _log = logging.getLogger("ingest.intercom")
 
@@ -87,20 +97,6 @@ def retry_after(headers: Mapping[str, str]) -> Seconds | None:
     return None if seconds is None else max(0.0, seconds)
 
 
-def server_date(headers: Mapping[str, str]) -> UnixTime | None:
-    """The ``Date`` header as UNIX time, if present and valid."""
-    value = headers.get("Date")
-    if value is None:
-        return None
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)  # HTTP dates are always GMT
-    return moment.timestamp()
-
-
 def _number(value: str | None) -> float | None:
     if value is None:
         return None
@@ -113,73 +109,6 @@ def _number(value: str | None) -> float | None:
 
 def _as_int(value: float | None) -> int | None:
     return None if value is None else int(value)
-
-
-class ServerClock:
-    """Bounds on the offset of this host's clock from the server's (local minus server).
-
-    An answer was made between the moment its request was granted (``sent_at``) and the
-    moment it was read (``received_at``), both local times. If its ``Date`` reads ``D``
-    (rounded down to the second), the server's time was in ``[D, D + 1)`` then, so the
-    offset is at most ``received_at - D`` and more than ``sent_at - D - 1``. An answer with
-    reset ``R`` was made before ``R``, so the offset is more than ``sent_at - R``.
-
-    The offset in use is the upper bound, the tightest ever seen: a reset is never taken
-    for passed before it has passed on the server. Without any ``Date`` it is what resets
-    proved, at least 0. Bounds that contradict each other mean a clock was stepped, or the
-    ``Date`` comes from another clock than the rate limit: the estimate starts over.
-    """
-
-    def __init__(self) -> None:
-        self._upper: Seconds | None = None
-        self._lower: Seconds | None = None
-
-    def __repr__(self) -> str:
-        return f"ServerClock(lower={self._lower}, upper={self._upper})"
-
-    @property
-    def known(self) -> bool:
-        """Whether the offset is bounded from above (by a ``Date`` that agrees with the resets)."""
-        return self._upper is not None
-
-    def offset(self) -> Seconds:
-        """Seconds to add to a server time to get the local time by which it has surely passed."""
-        if self._upper is not None:
-            return self._upper
-        return max(0.0, self._lower) if self._lower is not None else 0.0
-
-    def learn(
-        self, *, date: UnixTime | None, reset: UnixTime | None, sent_at: UnixTime, received_at: UnixTime
-    ) -> None:
-        """Take in what one answer says about the server's time."""
-        upper, lower = _sample_bounds(date, reset, sent_at, received_at)
-        merged_upper = _pick(min, self._upper, upper)
-        merged_lower = _pick(max, self._lower, lower)
-        if _contradict(merged_lower, merged_upper):
-            _log.debug("Intercom's clock moved against this host's: estimating its offset afresh")
-            merged_upper, merged_lower = upper, lower
-            if _contradict(lower, upper):
-                merged_upper = None  # this Date disagrees with this reset: trust the reset
-        self._upper, self._lower = merged_upper, merged_lower
-
-
-def _sample_bounds(
-    date: UnixTime | None, reset: UnixTime | None, sent_at: UnixTime, received_at: UnixTime
-) -> tuple[Seconds | None, Seconds | None]:
-    upper = None if date is None else received_at - date
-    lower_from_date = None if date is None else sent_at - date - DATE_RESOLUTION
-    lower_from_reset = None if reset is None else sent_at - reset
-    return upper, _pick(max, lower_from_date, lower_from_reset)
-
-
-def _pick(choose: Callable[[float, float], float], old: float | None, new: float | None) -> float | None:
-    if old is None or new is None:
-        return new if old is None else old
-    return choose(old, new)
-
-
-def _contradict(lower: Seconds | None, upper: Seconds | None) -> bool:
-    return lower is not None and upper is not None and lower >= upper
 
 
 #: A share of the window: 0 < share <= 1.
@@ -227,6 +156,10 @@ class RateLimiter:
         #: first answer of a new window waits for.
         self._answered = asyncio.Event()
         self._server_clock = ServerClock()
+        self._refill = RefillEstimate()
+        self._round_trip: Seconds = 0.0  # a moving average of the time answers took
+        self._waiting = 0  # requests in acquire()
+        self._alone_since: tuple[UnixTime, UnixTime] | None = None  # (window's reset, local time)
         self._issued = 0
         self._in_flight: dict[int, UnixTime] = {}  # permit -> local time it was granted
         self._reset_at: UnixTime | None = None  # on the server's clock
@@ -239,7 +172,7 @@ class RateLimiter:
     def __repr__(self) -> str:
         return (
             f"RateLimiter(limit={self._limit}, share={self._share}, calls_left={self.calls_left()}, "
-            f"reset_at={self._reset_at}, {self._server_clock!r})"
+            f"reset_at={self._reset_at}, {self._server_clock!r}, {self._refill!r})"
         )
 
     @property
@@ -256,31 +189,43 @@ class RateLimiter:
         """What this limiter knows of the server's clock."""
         return self._server_clock
 
+    @property
+    def refill(self) -> RefillEstimate:
+        """What this limiter learnt of when a window refills on this host's clock."""
+        return self._refill
+
     def calls_left(self) -> int | None:
         """Calls this limiter's share of the current window still allows; ``None`` if unknown.
 
         After a reset, before the new window has answered, the window is taken to be fresh:
-        its budget less the requests in flight."""
+        its budget less the requests in flight; or, while probing for a refill found later
+        than it looked, one request less those in flight."""
         if self._in_window():
             return self._uncommitted()
         budget = self.budget()
-        return None if budget is None else budget - len(self._in_flight)
+        if budget is None:
+            return None
+        return (1 if self._refill.probing else budget) - len(self._in_flight)
 
     async def acquire(self) -> int:
         """Wait, if the share of the window is spent, until it resets (or, for a window not heard
         from yet, until an answer says how much of it is left); return this permit's number."""
-        while True:
-            delay = self._hold_for()
-            if delay > 0:
-                self._log_hold(delay)
-                await self._sleep(delay)
-            elif self._awaiting_new_window():
-                # A budget of permits is out in a window nobody has heard from: the next answer
-                # (or a permit ending without one) says how much more it allows.
-                self._answered.clear()
-                await self._answered.wait()
-            else:
-                break
+        self._waiting += 1
+        try:
+            while True:
+                delay = self._hold_for()
+                if delay > 0:
+                    self._log_hold(delay)
+                    await self._sleep(delay)
+                elif self._awaiting_new_window():
+                    # A budget of permits is out in a window nobody has heard from: the next answer
+                    # (or a permit ending without one) says how much more it allows.
+                    self._answered.clear()
+                    await self._answered.wait()
+                else:
+                    break
+        finally:
+            self._waiting -= 1
         self._issued += 1
         self._in_flight[self._issued] = self._clock()
         return self._issued
@@ -289,14 +234,20 @@ class RateLimiter:
         """Take in the headers of the answer to permit ``seq``; it is no longer in flight."""
         sent_at = self._in_flight.pop(seq, None)
         info = RateLimitInfo.from_headers(headers)
-        if sent_at is not None:
-            self._server_clock.learn(
-                date=server_date(headers), reset=info.reset_at, sent_at=sent_at, received_at=self._clock()
-            )
         if info.limit is not None:
             self._limit = info.limit
-        if info.remaining is not None and info.reset_at is not None:
+        if sent_at is not None:
+            took = self._clock() - sent_at
+            self._round_trip = took if not self._round_trip else 0.8 * self._round_trip + 0.2 * took
+            if self._server_clock.learn(
+                date=server_date(headers), sent_at=sent_at, received_at=self._clock()
+            ):
+                self._refill.forget()  # its bounds were measured with the clock as it was
+        if info.remaining is not None and info.reset_at is not None and self._plausible(info.reset_at):
+            previous_reset = self._reset_at
             self._count(info.remaining, info.reset_at)
+            if sent_at is not None:
+                self._learn_refill(info.remaining, info.reset_at, sent_at, previous_reset, headers)
         self._answered.set()
 
     def release(self, seq: int) -> None:
@@ -309,8 +260,9 @@ class RateLimiter:
         """Seconds to wait after a 429 that carried these headers, or ``None`` if they do not say.
 
         Until ``X-RateLimit-Reset`` when it is ahead; else ``Retry-After``; else, when the
-        reset looks past (this host's clock may be ahead of the server's), a short hold.
-        The last two hold every new request too, as the window's calls are spent for all.
+        reset looks past (rounded down, or this host's clock ahead of the server's), until the
+        next probe of the refill. The last two hold every new request too, as the window's calls
+        are spent for all.
         """
         reset_at = RateLimitInfo.from_headers(headers).reset_at
         if reset_at is not None:
@@ -320,19 +272,37 @@ class RateLimiter:
         asked = retry_after(headers)
         if asked is not None:
             return self._hold(min(asked, MAX_RETRY_AFTER))
-        return None if reset_at is None else self._hold(SPENT_WINDOW_HOLD)
+        return None if reset_at is None else self._hold(REFILL_PROBE_INTERVAL)
+
+    def _plausible(self, reset_at: UnixTime) -> bool:
+        return self._local_time(reset_at) - self._clock() <= MAX_RESET_WAIT  # no sane window reaches further
+
+    def _learn_refill(
+        self,
+        remaining: int,
+        reset_at: UnixTime,
+        sent_at: UnixTime,
+        previous_reset: UnixTime | None,
+        headers: Mapping[str, str],
+    ) -> None:
+        """What one answer to a request granted at ``sent_at`` says of when windows refill
+        (``previous_reset``: the latest window heard from before it)."""
+        if previous_reset is not None and reset_at > previous_reset:
+            self._refill.refilled_by(previous_reset, received_at=self._clock())
+        taken_for_refilled = sent_at >= self._local_time(reset_at)
+        late = taken_for_refilled and remaining <= self._left_to_others()
+        self._refill.counted_in(reset_at, sent_at=sent_at, late=late)
+        if late:
+            asked = retry_after(headers)
+            self._hold(REFILL_PROBE_INTERVAL if asked is None else min(asked, MAX_RETRY_AFTER))
 
     def _count(self, remaining: int, reset_at: UnixTime) -> None:
-        if self._local_time(reset_at) - self._clock() > MAX_RESET_WAIT:
-            return  # no sane window reaches so far
         if self._reset_at is None or self._remaining is None or reset_at > self._reset_at:
             self._reset_at, self._remaining, self._lost, self._hold_until = reset_at, remaining, 0, None
         elif reset_at == self._reset_at:
             self._remaining = min(self._remaining, remaining)
         else:
             return  # the answer to an older request, from a window that has since been replaced
-        if self._passed(reset_at) and self._uncommitted() <= 0 and not self._server_clock.known:
-            self._hold(SPENT_WINDOW_HOLD)
 
     def _uncommitted(self) -> int:
         remaining = self._remaining if self._remaining is not None else 0
@@ -351,11 +321,12 @@ class RateLimiter:
         left = self.calls_left()
         return left is not None and left <= 0 and not self._in_window() and bool(self._in_flight)
 
-    def _local_time(self, server_time: UnixTime) -> UnixTime:
-        return server_time + self._server_clock.offset()
+    def _local_time(self, reset_at: UnixTime) -> UnixTime:
+        """The local time by which the window whose reset reads ``reset_at`` has refilled."""
+        return reset_at + self._refill.correction(self._server_clock.offset())
 
-    def _passed(self, server_time: UnixTime) -> bool:
-        return self._clock() >= self._local_time(server_time)
+    def _passed(self, reset_at: UnixTime) -> bool:
+        return self._clock() >= self._local_time(reset_at)
 
     def _hold(self, seconds: Seconds) -> Seconds:
         until = self._clock() + seconds
@@ -367,9 +338,27 @@ class RateLimiter:
         if self._hold_until is not None and now < self._hold_until:
             return self._hold_until - now + self._jitter()
         left = self.calls_left()
-        if left is None or left > 0 or self._reset_at is None or not self._in_window():
+        if left is None or self._reset_at is None or not self._in_window():
             return 0.0
+        if left > 0:
+            return self._narrowing_hold(self._reset_at, now) if left == 1 else 0.0
         return self._local_time(self._reset_at) - now + self._jitter()
+
+    def _narrowing_hold(self, reset_at: UnixTime, now: UnixTime) -> Seconds:
+        """How long to hold the window's last call so that it narrows down when windows refill.
+
+        Sent between the bounds of the refill, it either still counts in this window or shows the
+        next had begun: a tighter bound either way, never a 429. Only while other requests want
+        permits too (they would wait for the refill anyway), so that a run's last request is not
+        held back for it."""
+        narrowing = self._refill.narrowing_point(self._round_trip)
+        if narrowing is None:
+            return 0.0
+        if self._waiting < 2:
+            if self._alone_since is None or self._alone_since[0] != reset_at:
+                self._alone_since = (reset_at, now)
+            return max(0.0, self._alone_since[1] + NARROWING_COMPANY_WAIT - now)
+        return max(0.0, reset_at + narrowing - now)
 
     def _jitter(self) -> Seconds:
         return self._rng.uniform(0, RESET_JITTER)

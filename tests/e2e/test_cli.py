@@ -328,6 +328,19 @@ def test_plan_without_sources_says_so(tmp_path: Path, capsys: pytest.CaptureFixt
         (["--rate-limit", "0"], "Invalid value for '--rate-limit': 0 is not in the range x>=1."),
         (["--latency-ms", "5", "1"], "Invalid value for '--latency-ms': MIN 5 is above MAX 1"),
         (["--token", ""], "Invalid value for '--token': must not be empty"),
+        (
+            ["--rate-window-phase", "10"],
+            "Invalid value for '--rate-window-phase': 10 s is outside the 10-second window "
+            "(from 0 up to, not including, 10)",
+        ),
+        (
+            ["--rate-window-phase", "soon"],
+            "Invalid value for '--rate-window-phase': 'soon' is neither a number of seconds nor 'random'",
+        ),
+        (
+            ["--rate-reset-rounding", "sideways"],
+            "Invalid value for '--rate-reset-rounding': 'sideways' is not one of 'down', 'up', 'exact'.",
+        ),
     ],
 )
 def test_emulator_option_mistakes_exit_2(

@@ -12,12 +12,12 @@ import pytest
 from ingest.intercom.ratelimit import (
     MAX_RESET_WAIT,
     MAX_RETRY_AFTER,
+    REFILL_PROBE_INTERVAL,
     RESET_JITTER,
-    SPENT_WINDOW_HOLD,
     RateLimiter,
     RateLimitInfo,
-    ServerClock,
 )
+from ingest.intercom.server_clock import ServerClock
 
 from .fakes import START, FakeTime
 
@@ -224,41 +224,36 @@ def test_server_clock_keeps_the_tightest_bounds() -> None:
     skew = 0.3
     for server_time in (100.7, 101.4, 102.05, 103.5):  # answered at once: sent = received
         local = server_time + skew
-        clock.learn(date=math.floor(server_time), reset=110.0, sent_at=local, received_at=local)
+        clock.learn(date=math.floor(server_time), sent_at=local, received_at=local)
 
     assert clock.known
     assert clock.offset() == pytest.approx(skew + 0.05)  # the answer made 0.05 s into a second
 
 
-def test_server_clock_without_date_uses_what_resets_prove() -> None:
-    """Without Date, an answer made before its reset R, to a request sent at local time t, proves
-    the local clock is more than t - R ahead; never less than 0 is assumed."""
+def test_server_clock_starts_over_when_a_date_contradicts_its_bounds() -> None:
+    """A Date promising at most 0.1 s of offset, then one proving more than 0.5 s (this host's
+    clock was stepped), start the estimate over instead of trusting the stale bound."""
     clock = ServerClock()
-    clock.learn(date=None, reset=100.0, sent_at=95.0, received_at=95.1)
-    assert clock.offset() == 0.0
-
-    clock.learn(date=None, reset=100.0, sent_at=100.15, received_at=100.2)
-
-    assert not clock.known
-    assert clock.offset() == pytest.approx(0.15)
-
-
-def test_server_clock_starts_over_when_resets_contradict_the_date() -> None:
-    """A Date promising at most 0.1 s of offset, then an answer proving more than 0.5 s (a clock
-    was stepped), start the estimate over instead of trusting the stale bound."""
-    clock = ServerClock()
-    clock.learn(date=100.0, reset=110.0, sent_at=100.0, received_at=100.1)
+    assert not clock.learn(date=100.0, sent_at=100.0, received_at=100.1)
     assert clock.offset() == pytest.approx(0.1)
 
-    clock.learn(date=None, reset=110.0, sent_at=110.5, received_at=110.6)
+    assert clock.learn(date=105.0, sent_at=106.5, received_at=106.6)
 
+    assert clock.offset() == pytest.approx(1.6)
+
+
+def test_server_clock_takes_nothing_from_resets() -> None:
+    """A reset says when a window refills, not what time it is on the server (it may be rounded
+    either way): without Date the offset stays 0."""
+    clock = ServerClock()
+    assert not clock.learn(date=None, sent_at=100.15, received_at=100.2)
     assert not clock.known
-    assert clock.offset() == pytest.approx(0.5)
+    assert clock.offset() == 0.0
 
 
 async def test_429_whose_reset_looks_past_holds_new_requests_briefly(fake_time: FakeTime) -> None:
     """The local clock 0.2 s ahead and no Date: a 429 whose reset looks past still means the
-    window is spent. The retry and every new request wait SPENT_WINDOW_HOLD, not a back-off."""
+    window is spent. The retry and every new request wait REFILL_PROBE_INTERVAL, not a back-off."""
     limiter = limiter_for(fake_time)
     fake_time.now = START + 0.2
     spent = headers(remaining=0, reset_in=0)
@@ -267,22 +262,24 @@ async def test_429_whose_reset_looks_past_holds_new_requests_briefly(fake_time: 
     wait = limiter.wait_after_429(spent)
 
     assert wait is not None
-    assert SPENT_WINDOW_HOLD <= wait <= SPENT_WINDOW_HOLD + RESET_JITTER
+    assert REFILL_PROBE_INTERVAL <= wait <= REFILL_PROBE_INTERVAL + RESET_JITTER
     await limiter.acquire()
     [held] = fake_time.sleeps
-    assert SPENT_WINDOW_HOLD <= held <= SPENT_WINDOW_HOLD + RESET_JITTER
+    assert REFILL_PROBE_INTERVAL <= held <= REFILL_PROBE_INTERVAL + RESET_JITTER
 
 
 async def test_spent_answer_whose_reset_looks_past_holds_until_the_next_window(fake_time: FakeTime) -> None:
     """Without Date, a 200 reporting 0 remaining with a reset already past locally holds new
-    requests; an answer from the next window lifts the hold at once."""
+    requests: the window refills later than it said, so one request at a time probes it, and
+    with one in flight the next waits; an answer from the next window lifts the hold at once."""
     limiter = limiter_for(fake_time)
     first, second = await limiter.acquire(), await limiter.acquire()
     fake_time.now = START + 0.1
     limiter.observe(first, headers(remaining=0, reset_in=0))
-    # The window is over by the local clock, so a fresh one is presumed (its limit, less the
-    # request in flight)...
-    assert limiter.calls_left() == 1665
+    # The window is over by the local clock, but it was found spent after that: one probe at
+    # a time, and one is in flight...
+    assert limiter.refill.probing
+    assert limiter.calls_left() == 0
 
     held = asyncio.create_task(limiter.acquire())
     await asyncio.sleep(0)
@@ -307,3 +304,24 @@ async def test_retry_after_without_reset_sets_the_wait_and_holds_new_requests(fa
     capped = limiter.wait_after_429({"Retry-After": "86400"})
     assert capped is not None
     assert MAX_RETRY_AFTER <= capped <= MAX_RETRY_AFTER + RESET_JITTER
+
+
+async def test_a_window_found_spent_after_its_reset_waits_for_its_retry_after(fake_time: FakeTime) -> None:
+    """A 429 from a window whose reset was taken for passed (rounded down) that says Retry-After:
+    the retry and every new request wait that long, then one request at a time probes the refill."""
+    limiter = limiter_for(fake_time)
+    limiter.observe(await limiter.acquire(), headers(remaining=0, reset_in=1))
+    late = await limiter.acquire()  # held until the reset
+    assert fake_time.now >= START + 1
+
+    spent = {**headers(remaining=0, reset_in=1), "Retry-After": "2"}
+    limiter.observe(late, spent)
+    wait = limiter.wait_after_429(spent)
+    sent = fake_time.now
+    await limiter.acquire()
+
+    assert limiter.refill.probing
+    assert wait is not None
+    assert 2 <= wait <= 2 + RESET_JITTER
+    assert 2 <= fake_time.now - sent <= 2 + RESET_JITTER
+    assert limiter.calls_left() == 0  # the probe is out: the next waits for its answer

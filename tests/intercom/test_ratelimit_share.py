@@ -86,23 +86,33 @@ async def test_after_a_reset_only_a_budget_goes_out_before_the_new_window_answer
 
 
 class SimulatedIntercom:
-    """Intercom's rate limit: ``limit`` calls per window, windows aligned to the clock, each call
-    counted when it arrives (as the emulator counts them)."""
+    """Intercom's rate limit: ``limit`` calls per window, windows starting ``phase`` seconds after
+    a multiple of the window, each call counted when it arrives (as the emulator counts them), the
+    reset rounded ``rounding`` to the whole second ("down", "up") or given in milliseconds."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, *, phase: float = 0.0, rounding: str = "up") -> None:
         self.limit = limit
+        self.phase = phase
+        self.rounding = rounding
         self.used: Counter[int] = Counter()
         self.rejected: Counter[int] = Counter()
 
+    def window(self, at: float) -> int:
+        return math.floor((at - self.phase) / WINDOW)
+
     def arrive(self, at: float) -> dict[str, str]:
-        window = math.floor(at / WINDOW)
+        window = self.window(at)
         self.used[window] += 1
         if self.used[window] > self.limit:
             self.rejected[window] += 1
+        refill = self.phase + (window + 1) * WINDOW
+        reset = {"down": str(math.floor(refill)), "up": str(math.ceil(refill))}.get(
+            self.rounding, f"{refill:.3f}"
+        )
         return {
             "X-RateLimit-Limit": str(self.limit),
             "X-RateLimit-Remaining": str(max(0, self.limit - self.used[window])),
-            "X-RateLimit-Reset": str(math.ceil((window + 1) * WINDOW)),
+            "X-RateLimit-Reset": reset,
             "Date": formatdate(at, usegmt=True),
         }
 
@@ -137,13 +147,19 @@ class Timeline:
 
 
 async def simulate(
-    *, share: float, offset: float, limit: int = 1666, concurrency: int = 64, windows: int = 6
+    *,
+    share: float,
+    offset: float,
+    limit: int = 1666,
+    concurrency: int = 64,
+    windows: int = 6,
+    server: SimulatedIntercom | None = None,
 ) -> tuple[SimulatedIntercom, int]:
     """A client keeping ``concurrency`` requests in flight (the API answering in 100-300 ms) for
     ``windows`` windows, starting ``offset`` seconds into a window; the server and the first
     window's index."""
-    timeline = Timeline(ALIGNED + offset)
-    server = SimulatedIntercom(limit)
+    server = server or SimulatedIntercom(limit)
+    timeline = Timeline(ALIGNED + server.phase + offset)
     limiter = RateLimiter(sleep=timeline.sleep, clock=timeline.clock, rng=random.Random(5), share=share)
     latency = random.Random(11)
     in_flight = 0
@@ -164,8 +180,8 @@ async def simulate(
 
         timeline.at(timeline.now + took / 2, arrive)
 
-    first_window = math.floor(timeline.now / WINDOW)
-    end = (first_window + windows) * WINDOW
+    first_window = server.window(timeline.now)
+    end = server.phase + (first_window + windows) * WINDOW
     while timeline.now < end:
         if in_flight >= concurrency:
             timeline.step()  # the semaphore: wait for an answer
@@ -202,3 +218,21 @@ async def test_a_budget_smaller_than_the_concurrency_is_kept_too(offset: float) 
     later = [server.used[window] for window in range(first + 1, first + 6)]
     assert later == [30] * 5
     assert sum(server.rejected.values()) == 0
+
+
+@pytest.mark.parametrize("rounding", ["down", "up", "exact"])
+@pytest.mark.parametrize("phase", [0.0, 0.3, 0.85, 6.5])
+@pytest.mark.parametrize("share", [0.5, 1.0])
+async def test_windows_off_whole_seconds_meet_no_429_after_the_first_and_keep_the_share(
+    share: float, phase: float, rounding: str
+) -> None:
+    """Windows starting ``phase`` seconds past whole multiples of 10 s, their whole-second reset
+    rounded down (up to 0.85 s early), up (up to 0.7 s late) or exact: after the first window no
+    429, and every later window carries 95-100% of the share's budget."""
+    server = SimulatedIntercom(1666, phase=phase, rounding=rounding)
+    _, first = await simulate(share=share, offset=4.2, server=server)
+    budget = window_budget(1666, share)
+
+    later = [server.used[window] for window in range(first + 1, first + 6)]
+    assert all(0.95 * budget <= used <= budget for used in later), (budget, later)
+    assert [server.rejected[window] for window in range(first + 1, first + 6)] == [0] * 5
