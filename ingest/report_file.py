@@ -27,6 +27,9 @@ _KINDS = {
     stat.S_IFSOCK: "a socket",
 }
 
+#: Links followed at most on the way to a report (Linux's own limit): a loop ends there.
+_MAX_LINKS = 40
+
 
 class ReportPathError(ConfigError):
     """The --report path names something that is not, and cannot become, a regular file."""
@@ -34,7 +37,9 @@ class ReportPathError(ConfigError):
 
 def check_report_path(path: Path) -> Path:
     """The file a report at ``path`` is written to (where its symbolic links lead);
-    ReportPathError, one sentence, when that is not a regular file or a name free for one."""
+    ReportPathError, one sentence, when that is not a regular file or a name free for one, or
+    when a link on the way is one the kernel would not follow (see :func:`_refuse_planted`)."""
+    _refuse_planted(path)
     target = Path(os.path.realpath(path))
     try:
         mode = os.lstat(target).st_mode
@@ -47,6 +52,39 @@ def check_report_path(path: Path) -> Path:
     kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
     where = f"{path} leads to {target}, which is" if target != Path(os.path.abspath(path)) else f"{path} is"
     raise ReportPathError(f"--report: {where} {kind}, not a regular file; name a file for the report")
+
+
+def _refuse_planted(path: Path) -> None:
+    """Refuse a link on the way to ``path`` that another user put in a sticky world-writable folder
+    (/tmp): the kernel does not follow one (``fs.protected_symlinks``), but realpath() reads links
+    itself, and the rename would then replace whatever the link names (as root, /etc/shadow)."""
+    pending = list(Path(os.path.abspath(path)).parts)
+    current, hops = Path(pending.pop(0)), 0
+    while pending and hops <= _MAX_LINKS:
+        part = pending.pop(0)
+        if part == "..":
+            current = current.parent
+            continue
+        candidate = current / part
+        try:
+            info = os.lstat(candidate)
+            if not stat.S_ISLNK(info.st_mode):
+                current = candidate
+                continue
+            folder = os.stat(current)
+            link = os.readlink(candidate)
+        except OSError:
+            return  # nothing more to follow: the write says why, if anything is wrong
+        shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+        if shared and info.st_uid not in (os.geteuid(), folder.st_uid):
+            raise ReportPathError(
+                f"--report: {candidate} is a link owned by another user in a folder anyone may write "
+                f"to, which is not followed; name a file of your own for the report"
+            )
+        hops += 1
+        pending[:0] = Path(link).parts
+        if os.path.isabs(link):
+            current = Path(pending.pop(0))
 
 
 def write_report_file(path: Path, text: str) -> None:
