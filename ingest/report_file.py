@@ -89,22 +89,27 @@ def _refuse_planted(path: Path) -> None:
 
 def write_report_file(path: Path, text: str) -> None:
     """Replace the regular file ``path`` leads to with ``text``: a temporary file beside it,
-    written and flushed to disk, renamed over it (keeping its permissions). ReportPathError when
-    ``path`` is not a regular file; OSError when it cannot be written (nothing is changed then)."""
+    written and flushed to disk, renamed over it (keeping its permissions, and its owner and group
+    as far as this user may give them). ReportPathError when ``path`` is not a regular file;
+    OSError when it cannot be written (nothing is changed then)."""
     target = check_report_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        kept_mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+        kept: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
-        kept_mode = None  # a new file: 0o666 less the umask, as any file the user creates
+        kept = None  # a new file: 0o666 less the umask, as any file the user creates
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
-            if kept_mode is not None:
-                os.fchmod(stream.fileno(), kept_mode)
+            if kept is not None:
+                # Owner and group first (who may read it: root:monitoring 0640), as far as this
+                # user may give them; then the permissions, which a chown may have cleared.
+                with contextlib.suppress(OSError):
+                    os.fchown(stream.fileno(), kept.st_uid, kept.st_gid)
+                os.fchmod(stream.fileno(), stat.S_IMODE(kept.st_mode))
             os.fsync(stream.fileno())
         os.replace(temporary, target)
     except BaseException:

@@ -158,3 +158,17 @@ def test_a_link_another_user_planted_in_a_shared_folder_is_not_followed(
     err = capsys.readouterr().err
     assert err.startswith(f"error: --report: {link} is a link owned by another user") and err.count("\n") == 1
     assert victim.read_text(encoding="utf-8") == "root:secret\n" and emulator.requests() == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a file away")
+def test_a_replaced_report_keeps_its_owner_and_group(project: Path, tmp_path: Path) -> None:
+    """A report another user or group reads (monitoring: root:monitoring, 0640) keeps its owner and
+    group when it is replaced, as well as its permissions: 0640 under root's own group would lock
+    the reader out."""
+    report = tmp_path / "report.json"
+    report.write_text("old\n", encoding="utf-8")
+    report.chmod(0o640)
+    os.chown(report, 4242, 4343)
+    assert main(["run", "--all", "--config", str(project), "--report", str(report)]) == 0
+    info = report.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (4242, 4343, 0o640)
