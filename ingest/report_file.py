@@ -27,6 +27,9 @@ _KINDS = {
     stat.S_IFSOCK: "a socket",
 }
 
+#: Links followed at most on the way to a report (Linux's own limit): a loop ends there.
+_MAX_LINKS = 40
+
 
 class ReportPathError(ConfigError):
     """The --report path names something that is not, and cannot become, a regular file."""
@@ -34,7 +37,9 @@ class ReportPathError(ConfigError):
 
 def check_report_path(path: Path) -> Path:
     """The file a report at ``path`` is written to (where its symbolic links lead);
-    ReportPathError, one sentence, when that is not a regular file or a name free for one."""
+    ReportPathError, one sentence, when that is not a regular file or a name free for one, or
+    when a link on the way is one the kernel would not follow (see :func:`_refuse_planted`)."""
+    _refuse_planted(path)
     target = Path(os.path.realpath(path))
     try:
         mode = os.lstat(target).st_mode
@@ -49,24 +54,62 @@ def check_report_path(path: Path) -> Path:
     raise ReportPathError(f"--report: {where} {kind}, not a regular file; name a file for the report")
 
 
+def _refuse_planted(path: Path) -> None:
+    """Refuse a link on the way to ``path`` that another user put in a sticky world-writable folder
+    (/tmp): the kernel does not follow one (``fs.protected_symlinks``), but realpath() reads links
+    itself, and the rename would then replace whatever the link names (as root, /etc/shadow)."""
+    pending = list(Path(os.path.abspath(path)).parts)
+    current, hops = Path(pending.pop(0)), 0
+    while pending and hops <= _MAX_LINKS:
+        part = pending.pop(0)
+        if part == "..":
+            current = current.parent
+            continue
+        candidate = current / part
+        try:
+            info = os.lstat(candidate)
+            if not stat.S_ISLNK(info.st_mode):
+                current = candidate
+                continue
+            folder = os.stat(current)
+            link = os.readlink(candidate)
+        except OSError:
+            return  # nothing more to follow: the write says why, if anything is wrong
+        shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+        if shared and info.st_uid not in (os.geteuid(), folder.st_uid):
+            raise ReportPathError(
+                f"--report: {candidate} is a link owned by another user in a folder anyone may write "
+                f"to, which is not followed; name a file of your own for the report"
+            )
+        hops += 1
+        pending[:0] = Path(link).parts
+        if os.path.isabs(link):
+            current = Path(pending.pop(0))
+
+
 def write_report_file(path: Path, text: str) -> None:
     """Replace the regular file ``path`` leads to with ``text``: a temporary file beside it,
-    written and flushed to disk, renamed over it (keeping its permissions). ReportPathError when
-    ``path`` is not a regular file; OSError when it cannot be written (nothing is changed then)."""
+    written and flushed to disk, renamed over it (keeping its permissions, and its owner and group
+    as far as this user may give them). ReportPathError when ``path`` is not a regular file;
+    OSError when it cannot be written (nothing is changed then)."""
     target = check_report_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        kept_mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+        kept: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
-        kept_mode = None  # a new file: 0o666 less the umask, as any file the user creates
+        kept = None  # a new file: 0o666 less the umask, as any file the user creates
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
-            if kept_mode is not None:
-                os.fchmod(stream.fileno(), kept_mode)
+            if kept is not None:
+                # Owner and group first (who may read it: root:monitoring 0640), as far as this
+                # user may give them; then the permissions, which a chown may have cleared.
+                with contextlib.suppress(OSError):
+                    os.fchown(stream.fileno(), kept.st_uid, kept.st_gid)
+                os.fchmod(stream.fileno(), stat.S_IMODE(kept.st_mode))
             os.fsync(stream.fileno())
         os.replace(temporary, target)
     except BaseException:

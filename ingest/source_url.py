@@ -34,6 +34,13 @@ def normalised_source_url(url: str) -> str:
     return urlunsplit((parts.scheme, userinfo + at + host + port, parts.path, parts.query, parts.fragment))
 
 
+def same_source_url(one: str, other: str) -> bool:
+    """Whether two spellings name one Content Import Source: an earlier release kept the url as the
+    config wrote it (``https://Docs.Example.com``), in state and in Intercom, and that source is
+    still the one of the url read in lower case now, never a reason to make a second one."""
+    return normalised_source_url(one) == normalised_source_url(other)
+
+
 @cache
 def _suffixes() -> PublicSuffixList:
     # Built on first use (30 ms): reading a config without a url never pays for it.

@@ -68,13 +68,16 @@ class Export(Protocol):
 
 def open_export(path: Path, limits: ZipLimits) -> Export:
     """The export at ``path``; :class:`ConnectorError` when it cannot be read or is refused."""
-    if path.is_dir():
+    # os.path, not Path: a path stat() answers with an error (an unmounted disk) is said by the open.
+    if os.path.isdir(path):
         return FolderExport(path, limits.max_entry_size)
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError as exc:
         raise ConnectorError(f"export {path} does not exist") from exc
-    except (OSError, zipfile.BadZipFile) as exc:
+    except OSError as exc:  # an unmounted disk, a file not to be read: said as the system says it
+        raise ConnectorError(f"export {path} cannot be read: {exc.strerror or exc}") from exc
+    except zipfile.BadZipFile as exc:
         raise ConnectorError(f"export {path} cannot be read as a zip: {exc}") from exc
     try:
         return ZipExport(archive, str(path), limits)

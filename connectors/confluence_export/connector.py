@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import hashlib
+import os
 import re
 import threading
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -91,7 +92,7 @@ class ConfluenceExportConnector:
         """The unpacked export folder, recursively; else the zip, which must stop growing before
         it is read (a copy still being written is not an export yet)."""
         path = self.options.path
-        if path.is_dir():
+        if os.path.isdir(path):  # not Path.is_dir: an unmounted disk's stat() error must not raise
             return (WatchedFolder(path),)
         return (WatchedFile(path, settles=True),)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -87,7 +88,9 @@ class ConfluenceExportOptions(ConnectorOptions):
     @classmethod
     def _folder_or_zip(cls, value: Path) -> Path:
         # A missing export is the source's failure when it is read (see the filesystem source).
-        if value.exists() and not value.is_dir() and not zipfile.is_zipfile(value):
+        # os.path, not Path: a path stat() answers with an error (an unmounted disk) is no mistake
+        # of the configuration either, and must not raise out of it.
+        if os.path.exists(value) and not os.path.isdir(value) and not zipfile.is_zipfile(value):
             raise ValueError(f"path {value} is neither a folder nor a zip file")
         return value
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -26,6 +27,8 @@ class FilesystemOptions(SiteOptions):
     def _must_be_a_folder(cls, value: Path) -> Path:
         # A folder missing now (unmounted, not yet checked out) is the source's failure when it is
         # read, not a config mistake: the other sources still sync and the daemon waits for it.
-        if value.exists() and not value.is_dir():
+        # os.path, not Path: a path stat() answers with an error (an unmounted FUSE disk's ENOTCONN,
+        # a stale NFS handle) must not raise out of the configuration either.
+        if os.path.exists(value) and not os.path.isdir(value):
             raise ValueError(f"path {value} is not a folder")
         return value

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -36,7 +37,13 @@ async def open_repository(git: Git, cache_root: Path) -> None:
 async def _open_local(git: Git) -> None:
     location = git.location
     assert location.local_path is not None
-    if not await asyncio.to_thread(location.local_path.is_dir):
+    try:
+        found = await asyncio.to_thread(location.local_path.stat)
+    except (FileNotFoundError, NotADirectoryError):
+        found = None
+    except OSError as exc:  # an unmounted disk (ENOTCONN, ESTALE, EIO), a folder not to be entered
+        raise ConnectorError(f"repository {location.display} cannot be read: {exc.strerror or exc}") from exc
+    if found is None or not stat.S_ISDIR(found.st_mode):
         raise ConnectorError(f"repository {location.display} not found: no such folder")
     out = await git.run("-C", str(location.local_path), "rev-parse", "--absolute-git-dir", "--show-prefix")
     git_dir, prefix = [*out.decode("utf-8", "surrogateescape").splitlines(), ""][:2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import socket
@@ -14,6 +15,8 @@ import pytest
 
 from ingest.cli import main
 from ingest.emulator import EmulatorConfig, RunningEmulator, running_emulator
+from ingest.intercom import IntercomClient
+from ingest.state import StateStore
 from tests.e2e.conftest import TOKEN, write_config, write_docs
 
 
@@ -417,3 +420,36 @@ def test_an_upper_case_source_url_is_synced_under_its_lower_case_form(
     assert main(["run", "--all", "--config", str(config)]) == 0
     assert "did create 0, update 0, delete 0; unchanged 2" in capsys.readouterr().out
     assert len(emulator.sources()) == 1
+
+
+@pytest.mark.parametrize("state_remembers_it", [True, False], ids=["upgraded-state", "lost-state"])
+def test_a_source_made_under_a_mixed_case_host_is_still_its_source(
+    tmp_path: Path,
+    emulator: RunningEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    state_remembers_it: bool,
+) -> None:
+    """A Content Import Source an earlier release made for url = "https://Docs.Example.com" (kept as
+    written, in Intercom and in state) is the source of that url once it is read in lower case: no
+    second source with every page sent again, no drift; a rerun sends nothing."""
+    written = "https://Docs.Example.com"
+
+    async def make_source() -> int:
+        async with IntercomClient(base_url=emulator.base_url, token=TOKEN) as client:
+            return (await client.create_content_import_source(written)).id
+
+    source_id = asyncio.run(make_source())
+    write_docs(tmp_path / "docs", 2)
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    config = write_config(tmp_path, emulator.base_url, url=written)
+    if state_remembers_it:
+        state = StateStore(tmp_path / "ingest.db")
+        state.target("docs", "external_pages").import_source.remember(source_id, written)
+        state.close()
+    assert main(["run", "--all", "--config", str(config)]) == 0
+    assert [source["id"] for source in emulator.sources()] == [source_id]
+    assert {page["source_id"] for page in emulator.pages()} == {source_id}
+    capsys.readouterr()
+    assert main(["run", "--all", "--config", str(config)]) == 0
+    assert "did create 0, update 0, delete 0; unchanged 2" in capsys.readouterr().out

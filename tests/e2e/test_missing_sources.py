@@ -117,3 +117,34 @@ def test_a_git_repository_path_that_goes_missing_fails_the_source(
     assert main(["run", "--all", "--config", str(config)]) == 1
     assert f"repository {tmp_path / 'repo'} not found" in capsys.readouterr().out
     assert [r for r in emulator.requests() if r.method == "DELETE"] == [] and len(emulator.pages()) == 4
+
+
+#: A path stat() refuses for another reason than absence. A name too long stands in for what an
+#: unmounted disk answers in the field: a FUSE mount whose daemon died (ENOTCONN), a stale NFS
+#: handle (ESTALE), an I/O error (EIO), a folder the service user may not enter (EACCES).
+UNREADABLE = "x" * 300
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_source_whose_path_cannot_be_looked_at_fails_alone(
+    kind: str,
+    tmp_path: Path,
+    emulator: RunningEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """run --all with one source's path answering stat() with an error (not "no such file"): that
+    source fails in one line naming its path, the other source syncs, exit 1; no traceback, and
+    the configuration is not refused as a whole (the daemon would stay down)."""
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    isolate_git(monkeypatch, tmp_path)
+    keys = {
+        key: value.replace("gone", UNREADABLE) if key in ("path", "repo") else value
+        for key, value in KINDS[kind][0].items()
+    }
+    config = write_two_sources(tmp_path, emulator.base_url, keys)
+    assert main(["run", "--all", "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert "source docs (external_pages): did create 3" in out
+    (line,) = [line for line in out.splitlines() if line.startswith("source other ")]
+    assert UNREADABLE in line and "Traceback" not in out

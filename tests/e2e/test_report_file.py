@@ -123,3 +123,52 @@ def test_a_regular_report_is_replaced_atomically(project: Path, tmp_path: Path) 
     assert json.loads(report.read_text(encoding="utf-8"))["exit_code"] == 0
     assert report.stat().st_ino != before and stat.S_IMODE(report.stat().st_mode) == 0o600
     assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".report")) == []
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to own a link as another user"
+)
+@pytest.mark.parametrize("command", COMMANDS, ids=["run", "reconcile"])
+@pytest.mark.parametrize("through", ["file", "folder"])
+def test_a_link_another_user_planted_in_a_shared_folder_is_not_followed(
+    project: Path,
+    tmp_path: Path,
+    emulator: RunningEmulator,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    through: str,
+) -> None:
+    """As root with --report in a sticky world-writable folder (/tmp), a link another user put
+    there (report.json -> a system file, or a folder -> /etc) is refused as the kernel refuses to
+    follow it (fs.protected_symlinks), before the sync: the file it leads to is untouched."""
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    victim = tmp_path / "etc" / "shadow"
+    victim.parent.mkdir()
+    victim.write_text("root:secret\n", encoding="utf-8")
+    if through == "file":
+        link, report = shared / "report.json", shared / "report.json"
+        link.symlink_to(victim)
+    else:
+        link, report = shared / "reports", shared / "reports" / "shadow"
+        link.symlink_to(victim.parent)
+    os.lchown(link, 4242, 4242)  # another user's link
+    assert main([*command, "--config", str(project), "--report", str(report)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --report: {link} is a link owned by another user") and err.count("\n") == 1
+    assert victim.read_text(encoding="utf-8") == "root:secret\n" and emulator.requests() == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a file away")
+def test_a_replaced_report_keeps_its_owner_and_group(project: Path, tmp_path: Path) -> None:
+    """A report another user or group reads (monitoring: root:monitoring, 0640) keeps its owner and
+    group when it is replaced, as well as its permissions: 0640 under root's own group would lock
+    the reader out."""
+    report = tmp_path / "report.json"
+    report.write_text("old\n", encoding="utf-8")
+    report.chmod(0o640)
+    os.chown(report, 4242, 4343)
+    assert main(["run", "--all", "--config", str(project), "--report", str(report)]) == 0
+    info = report.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (4242, 4343, 0o640)

@@ -106,3 +106,23 @@ def test_ingest_watch_started_with_a_source_missing_keeps_running(tmp_path: Path
         finally:
             daemon.kill()
             daemon.wait()
+
+
+async def test_a_source_whose_folder_cannot_be_looked_at_does_not_stop_the_daemon(
+    project: Project,
+) -> None:
+    """A source folder stat() answers with an error other than "no such file" (a name too long here,
+    standing in for an unmounted FUSE disk's ENOTCONN or a stale NFS handle): the daemon starts,
+    ``docs`` syncs, and the source's batch fails naming its folder instead of the whole
+    configuration being refused."""
+    unreadable = "x" * 300
+    config = write_two_sources(project.tmp_path, project.emulator.base_url)
+    config.write_text(config.read_text().replace('path = "more"', f'path = "{unreadable}"'))
+    project.config = config
+    project.write("a.md", "# A\n\nText.\n")
+    async with project.daemon():
+        await wait_until(lambda: external_ids(project.emulator) == {"a.md"}, what="the docs page")
+        failed = await wait_until(
+            lambda: [r for r in project.batches("retry") if r.source == "more"], what="more's failure"
+        )
+        assert failed[0].error is not None and unreadable in failed[0].error

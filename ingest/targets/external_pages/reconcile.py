@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from ingest.availability import UNSAID
 from ingest.errors import ListCapError, NotFoundError
 from ingest.intercom import ContentImportSource, ExternalPage, IntercomClient
+from ingest.source_url import same_source_url
 from ingest.state import AdoptedPage, DocumentRecord, TargetStore
 from ingest.targets.base import RemoteFinding
 from ingest.targets.external_pages.planning import ExternalPagesPlanner, held_by
@@ -83,7 +84,7 @@ class PagesInspection:
         url = self._planner.url
         remembered = self._store.import_source.get()
         records = self._store.records()
-        if remembered is None or remembered.url != url:
+        if remembered is None or not same_source_url(remembered.url, url):
             self._found.notes.append(
                 f"no Content Import Source of {url} is known yet (never synced, or the url changed): "
                 "the next run finds or creates it; nothing to compare"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from ingest.errors import NotFoundError
 from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.plan import AvailabilityChange, Deletion, Plan, TagChange, Upsert
+from ingest.source_url import same_source_url
 from ingest.state import RememberedImportSource, TargetStore
 from ingest.targets.access import prove_access
 from ingest.targets.availability import set_availability_request
@@ -60,9 +61,10 @@ class ExternalPagesSender:
             )
         except NotFoundError:
             remote = None
-        if remembered.url != url and remote is not None and remote.url == url:
+        moved = not same_source_url(remembered.url, url)
+        if moved and remote is not None and same_source_url(remote.url, url):
             self._store.import_source.remember(remote.id, url)  # the configuration followed Intercom
-        elif remembered.url != url:
+        elif moved:
             return self._forget(self._moved(remembered, url, still_there=remote is not None))
         elif remote is None:
             log.warning(
@@ -114,7 +116,7 @@ class ExternalPagesSender:
     def _drift(self, remote: ContentImportSource, url: str) -> list[RemoteFinding]:
         """How the remote twin differs from the configuration, in sentences saying what to do."""
         found = []
-        if remote.url != url:
+        if not same_source_url(remote.url, url):
             found.append(
                 RemoteFinding(
                     FindingKind.URL_CHANGED,
@@ -146,10 +148,11 @@ class ExternalPagesSender:
         """
         url = self._planner.url
         remembered = self._store.import_source.get()
-        if remembered is not None and remembered.url == url and remembered.remote_id == self._checked_id:
+        same = remembered is not None and same_source_url(remembered.url, url)
+        if remembered is not None and same and remembered.remote_id == self._checked_id:
             self._import_source_id = remembered.remote_id  # read by this run's check already
             return False
-        if remembered is not None and remembered.url == url:
+        if remembered is not None and same:
             try:
                 await self._api.get_content_import_source(remembered.remote_id)
             except NotFoundError:
@@ -196,7 +199,7 @@ class ExternalPagesSender:
     async def _find_or_create(self, url: str) -> tuple[int, bool]:
         """The id of the Content Import Source with ``url``, and whether it existed already."""
         for existing in await self._api.list_content_import_sources():
-            if existing.url == url:
+            if same_source_url(existing.url, url):
                 log.info("source %s: using Content Import Source %s (%s)", self._source, existing.id, url)
                 return existing.id, True
         created = await self._api.create_content_import_source(url)
