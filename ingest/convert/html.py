@@ -16,8 +16,10 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
 
 from ingest.checkboxes import checkbox_text
+from ingest.convert.depth import CHECK_EVERY, bound_depth
 from ingest.convert.links import LinkBuilder
 from ingest.convert.sanitize import sanitize, tidy
+from ingest.document_limits import Budget, unlimited
 
 # Removed with everything inside them. ``head`` only holds metadata, styles and
 # scripts; its ``<title>`` is the page title, which Intercom shows by itself; ``nav``
@@ -41,6 +43,8 @@ _BLOCKS = (
     "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "ul",
 )  # fmt: skip
 _BLOCK_SET = frozenset(_BLOCKS)
+_CONTAINER_SET = frozenset(_CONTAINERS)
+_DROPPED_SET = frozenset(DROPPED_TAGS)
 
 # Obsolete preformatted elements. The parser reads their content as raw text, which a
 # ``<pre>`` says as well as they do; left as they are, the sanitiser would unwrap them
@@ -66,11 +70,19 @@ def same_title(heading_text: str, title: str | None) -> bool:
 
 
 def clean_html(
-    html: str, *, path: str, title: str | None, links: LinkBuilder, warnings: list[str] | None = None
+    html: str,
+    *,
+    path: str,
+    title: str | None,
+    links: LinkBuilder,
+    warnings: list[str] | None = None,
+    budget: Budget | None = None,
 ) -> str:
     """Cleaned, sanitised and tidied HTML for the document at ``path``; deterministic. A heading
     without an id gets the site's (else GitHub's); links the site says lead nowhere add their
-    warning to ``warnings``."""
+    warning to ``warnings``. Markup nested too deeply is flattened or refused
+    (:mod:`ingest.convert.depth`); ``budget`` is checked as the passes go."""
+    budget = budget or unlimited()
     # XML declarations say nothing the output needs, and markup without a tag is text;
     # leaving either to BeautifulSoup only earns a warning that it looks like XML or
     # like a file name.
@@ -78,37 +90,55 @@ def clean_html(
     if "<" not in html:
         return tidy(sanitize(f"<p>{html.strip()}</p>"))
     soup = BeautifulSoup(html, "lxml")
-    # One walk sorts the nodes by what happens to them: BeautifulSoup's find_all
-    # costs a tree walk with a slow filter per call.
+    budget.check()
+    bound_depth(soup, wrappers=_CONTAINER_SET, dropped=_DROPPED_SET, budget=budget, warnings=warnings)
+    found, specials = _sort(soup, budget)
+    for element in found["drop"]:
+        element.decompose()
+    for special in specials:
+        special.extract()
+    for element in found["pre"]:
+        element.name = "pre"
+    _replace_inputs(found["input"])
+    _rewrite_links(found["a"], path, links, warnings)
+    _rewrite_images(found["img"], path, links, warnings)
+    _heading_ids(found["heading"], links)
+    for element in found["html"] + found["body"]:
+        element.unwrap()
+    gone = _drop_leading_title(soup, title)
+    budget.check()
+    _flatten_containers(soup, [element for element in found["box"] if id(element) not in gone], budget)
+    budget.check()
+    return tidy(sanitize(soup.decode()))
+
+
+def _sort(soup: BeautifulSoup, budget: Budget) -> tuple[dict[str, list[Tag]], list[PreformattedString]]:
+    """The elements of ``soup`` by what happens to them, in document order, and its comments,
+    CDATA and doctypes; nothing inside an element that is dropped with its content."""
+    # One walk: BeautifulSoup's find_all costs a tree walk with a slow filter per call.
     found: dict[str, list[Tag]] = {
         name: [] for name in ("drop", "input", "a", "img", "html", "body", "box", "pre", "heading")
     }
     specials: list[PreformattedString] = []
-    for node in soup.descendants:
+    stack = [iter(soup.contents)]
+    seen = 0
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        seen += 1
+        if seen % CHECK_EVERY == 0:
+            budget.check()
         if isinstance(node, Tag):
             key = _SORT.get(node.name)
             if key is not None:
                 found[key].append(node)
+            if key != "drop":
+                stack.append(iter(node.contents))
         elif isinstance(node, PreformattedString):
-            specials.append(node)  # comments, CDATA, doctype, processing instructions
-    for element in found["drop"]:
-        if not element.decomposed:
-            element.decompose()
-    for special in specials:
-        if not special.decomposed:
-            special.extract()
-    live = {key: [node for node in nodes if not node.decomposed] for key, nodes in found.items()}
-    for element in live["pre"]:
-        element.name = "pre"
-    _replace_inputs(live["input"])
-    _rewrite_links(live["a"], path, links, warnings)
-    _rewrite_images(live["img"], path, links, warnings)
-    _heading_ids(live["heading"], links)
-    for element in live["html"] + live["body"]:
-        element.unwrap()
-    _drop_leading_title(soup, title)
-    _flatten_containers(soup, [element for element in live["box"] if not element.decomposed])
-    return tidy(sanitize(soup.decode()))
+            specials.append(node)
+    return found, specials
 
 
 def _replace_inputs(inputs: list[Tag]) -> None:
@@ -162,17 +192,21 @@ def _title_attr(element: Tag) -> dict[str, str]:
     return {"title": title} if isinstance(title, str) and title else {}
 
 
-def _drop_leading_title(soup: BeautifulSoup, title: str | None) -> None:
+def _drop_leading_title(soup: BeautifulSoup, title: str | None) -> set[int]:
+    """Drop a leading ``<h1>`` saying the title; the ids of the containers that went with it."""
     # Exports often wrap the whole page (``<div id="main"><h1>...``): look inside wrappers.
     parent: Tag = soup
     while (first := _first_content(parent)) is not None:
         if first.name == "h1":
-            if same_title(first.get_text(), title):
-                first.decompose()
-            return
-        if first.name not in _CONTAINERS:
-            return
+            if not same_title(first.get_text(), title):
+                return set()
+            gone = {id(element) for element in first.find_all(_CONTAINERS)}
+            first.decompose()
+            return gone
+        if first.name not in _CONTAINER_SET:
+            return set()
         parent = first
+    return set()
 
 
 def _first_content(parent: Tag) -> Tag | None:
@@ -184,21 +218,39 @@ def _first_content(parent: Tag) -> Tag | None:
     return None
 
 
-def _flatten_containers(soup: BeautifulSoup, containers: list[Tag]) -> None:
+def _flatten_containers(soup: BeautifulSoup, containers: list[Tag], budget: Budget) -> None:
+    showing = _showing_content(soup)
     # Innermost first (reverse document order), so a container's decision sees its
     # children already settled.
-    for element in reversed(containers):
+    for index, element in enumerate(reversed(containers)):
+        if index % CHECK_EVERY == 0:
+            budget.check()
         holds_blocks = any(isinstance(child, Tag) and child.name in _BLOCK_SET for child in element.children)
         if holds_blocks:
             _wrap_inline_runs(soup, element)
             element.unwrap()
-        elif element.get_text().strip() or element.find("img"):
+        elif id(element) in showing:
             element.name = "p"
             element.attrs = {}
             _strip_edges(element)
         else:
             element.decompose()
     _wrap_inline_runs(soup, soup)
+
+
+def _showing_content(soup: BeautifulSoup) -> set[int]:
+    """The ids of the elements holding some text or an image, found in one walk: each string
+    or image marks its ancestors up to the first one already marked."""
+    showing: set[int] = set()
+    for node in soup.descendants:
+        shows = node.name == "img" if isinstance(node, Tag) else bool(node.get_text().strip())
+        if not shows:
+            continue
+        parent = node.parent
+        while parent is not None and id(parent) not in showing:
+            showing.add(id(parent))
+            parent = parent.parent
+    return showing
 
 
 def _wrap_inline_runs(soup: BeautifulSoup, parent: Tag) -> None:
