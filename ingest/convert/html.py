@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
 
 from ingest.checkboxes import checkbox_text
+from ingest.convert.containers import CONTAINERS, flatten_containers
 from ingest.convert.depth import CHECK_EVERY, bound_depth
 from ingest.convert.links import LinkBuilder
 from ingest.convert.sanitize import sanitize, tidy
@@ -30,20 +31,6 @@ DROPPED_TAGS = (
     "template", "title", "canvas", "audio", "video", "dialog",
 )  # fmt: skip
 
-# Containers Intercom does not render: kept as a paragraph when they hold only inline
-# content, unwrapped otherwise (with their loose text in paragraphs). Without this,
-# ``<div>a</div><div>b</div>`` would reach Intercom as the single word "ab".
-_CONTAINERS = (
-    "div", "section", "article", "aside", "header", "footer", "main", "figure",
-    "figcaption", "details", "summary", "center", "address", "hgroup", "fieldset",
-)  # fmt: skip
-_BLOCKS = (
-    "address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "ul",
-)  # fmt: skip
-_BLOCK_SET = frozenset(_BLOCKS)
-_CONTAINER_SET = frozenset(_CONTAINERS)
 _DROPPED_SET = frozenset(DROPPED_TAGS)
 
 # Obsolete preformatted elements. The parser reads their content as raw text, which a
@@ -55,7 +42,7 @@ _XML_DECLARATION = re.compile(r"<\?xml[^>]*>", re.IGNORECASE)
 
 _SORT: dict[str, str] = {
     **dict.fromkeys(DROPPED_TAGS, "drop"),
-    **dict.fromkeys(_CONTAINERS, "box"),
+    **dict.fromkeys(CONTAINERS, "box"),
     **dict.fromkeys(_OLD_PREFORMATTED, "pre"),
     **{name: name for name in ("input", "a", "img", "html", "body")},
     **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "heading"),
@@ -91,7 +78,7 @@ def clean_html(
         return tidy(sanitize(f"<p>{html.strip()}</p>"))
     soup = BeautifulSoup(html, "lxml")
     budget.check()
-    bound_depth(soup, wrappers=_CONTAINER_SET, dropped=_DROPPED_SET, budget=budget, warnings=warnings)
+    bound_depth(soup, wrappers=CONTAINERS, dropped=_DROPPED_SET, budget=budget, warnings=warnings)
     found, specials = _sort(soup, budget)
     for element in found["drop"]:
         element.decompose()
@@ -107,7 +94,7 @@ def clean_html(
         element.unwrap()
     gone = _drop_leading_title(soup, title)
     budget.check()
-    _flatten_containers(soup, [element for element in found["box"] if id(element) not in gone], budget)
+    flatten_containers(soup, [element for element in found["box"] if id(element) not in gone], budget)
     budget.check()
     return tidy(sanitize(soup.decode()))
 
@@ -200,10 +187,10 @@ def _drop_leading_title(soup: BeautifulSoup, title: str | None) -> set[int]:
         if first.name == "h1":
             if not same_title(first.get_text(), title):
                 return set()
-            gone = {id(element) for element in first.find_all(_CONTAINERS)}
+            gone = {id(element) for element in first.find_all(CONTAINERS)}
             first.decompose()
             return gone
-        if first.name not in _CONTAINER_SET:
+        if first.name not in CONTAINERS:
             return set()
         parent = first
     return set()
@@ -216,79 +203,3 @@ def _first_content(parent: Tag) -> Tag | None:
         if str(child).strip():
             return None
     return None
-
-
-def _flatten_containers(soup: BeautifulSoup, containers: list[Tag], budget: Budget) -> None:
-    showing = _showing_content(soup)
-    # Innermost first (reverse document order), so a container's decision sees its
-    # children already settled.
-    for index, element in enumerate(reversed(containers)):
-        if index % CHECK_EVERY == 0:
-            budget.check()
-        holds_blocks = any(isinstance(child, Tag) and child.name in _BLOCK_SET for child in element.children)
-        if holds_blocks:
-            _wrap_inline_runs(soup, element)
-            element.unwrap()
-        elif id(element) in showing:
-            element.name = "p"
-            element.attrs = {}
-            _strip_edges(element)
-        else:
-            element.decompose()
-    _wrap_inline_runs(soup, soup)
-
-
-def _showing_content(soup: BeautifulSoup) -> set[int]:
-    """The ids of the elements holding some text or an image, found in one walk: each string
-    or image marks its ancestors up to the first one already marked."""
-    showing: set[int] = set()
-    for node in soup.descendants:
-        shows = node.name == "img" if isinstance(node, Tag) else bool(node.get_text().strip())
-        if not shows:
-            continue
-        parent = node.parent
-        while parent is not None and id(parent) not in showing:
-            showing.add(id(parent))
-            parent = parent.parent
-    return showing
-
-
-def _wrap_inline_runs(soup: BeautifulSoup, parent: Tag) -> None:
-    """Give text and inline elements that sit between blocks a paragraph of their own."""
-    run: list[NavigableString | Tag] = []
-    for child in list(parent.children):
-        if isinstance(child, Tag) and child.name in _BLOCK_SET:
-            _wrap_run(soup, run)
-            run = []
-        elif isinstance(child, NavigableString | Tag):
-            run.append(child)
-    _wrap_run(soup, run)
-
-
-def _wrap_run(soup: BeautifulSoup, run: list[NavigableString | Tag]) -> None:
-    # Line breaks at the edges of a run only spaced blocks apart: blocks do that already.
-    for edge in (0, -1):
-        while run and (_is_blank(run[edge]) or (isinstance(run[edge], Tag) and run[edge].name == "br")):
-            node = run.pop(edge)
-            if isinstance(node, Tag):
-                node.decompose()
-    if not run:
-        return
-    paragraph = soup.new_tag("p")
-    run[0].insert_before(paragraph)
-    for node in run:
-        paragraph.append(node.extract())
-    _strip_edges(paragraph)
-
-
-def _is_blank(node: NavigableString | Tag) -> bool:
-    return isinstance(node, NavigableString) and not node.strip()
-
-
-def _strip_edges(element: Tag) -> None:
-    first = element.contents[0]
-    if isinstance(first, NavigableString):
-        first.replace_with(NavigableString(first.lstrip()))
-    last = element.contents[-1]
-    if isinstance(last, NavigableString):
-        last.replace_with(NavigableString(last.rstrip()))
