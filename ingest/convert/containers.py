@@ -113,6 +113,18 @@ def _wrapped(soup: BeautifulSoup, run: list[PageElement]) -> list[PageElement]:
     return [*before, paragraph, *after]
 
 
+def unwrap(element: Tag) -> None:
+    """Replace ``element`` by its children, in time linear in their number (BeautifulSoup's own
+    ``unwrap`` searches the element's children for each one it moves)."""
+    parent = element.parent
+    if parent is None:
+        return
+    position = parent.index(element)
+    children = _detach_children(element)
+    element.extract(_self_index=position)
+    parent.insert(position, *children)
+
+
 def _detach_children(element: Tag) -> list[PageElement]:
     """``element``'s children, taken out of it, in order."""
     children = list(element.contents)

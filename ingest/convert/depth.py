@@ -73,7 +73,7 @@ def bound_depth(
                 budget.check()
             child_depth = depth + 1
             if child_depth > MAX_HTML_DEPTH:
-                raise _too_deep()
+                raise too_deep()
             if child.name in wrappers:
                 stack.append((child, child_depth, shown, structure))
             elif child.name in STRUCTURE:
@@ -96,7 +96,7 @@ def _holds_elements(element: Tag) -> bool:
     return any(isinstance(child, Tag) for child in element.contents)
 
 
-def _too_deep() -> NestedTooDeeply:
+def too_deep() -> NestedTooDeeply:
     return NestedTooDeeply(f"HTML nested too deeply: more than {MAX_HTML_DEPTH} elements inside one another")
 
 
@@ -157,7 +157,7 @@ def _flat_nodes(element: Tag, depth: int, dropped: frozenset[str], budget: Budge
                 yield child
                 continue
             if depth + (len(stack) + 1) // 2 > MAX_HTML_DEPTH:  # an iterator and a marker a level
-                raise _too_deep()
+                raise too_deep()
             stack.append(None)
             stack.append(iter(child.contents))
         elif not isinstance(child, PreformattedString):  # comments, CDATA, doctypes say nothing

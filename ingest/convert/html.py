@@ -16,9 +16,10 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
 
 from ingest.checkboxes import checkbox_text
-from ingest.convert.containers import CONTAINERS, flatten_containers
+from ingest.convert.containers import CONTAINERS, flatten_containers, unwrap
 from ingest.convert.depth import CHECK_EVERY, bound_depth
 from ingest.convert.links import LinkBuilder
+from ingest.convert.parsing import parse_html
 from ingest.convert.sanitize import sanitize, tidy
 from ingest.document_limits import Budget, unlimited
 
@@ -76,8 +77,7 @@ def clean_html(
     html = _XML_DECLARATION.sub("", html)
     if "<" not in html:
         return tidy(sanitize(f"<p>{html.strip()}</p>"))
-    soup = BeautifulSoup(html, "lxml")
-    budget.check()
+    soup = parse_html(html, budget)
     bound_depth(soup, wrappers=CONTAINERS, dropped=_DROPPED_SET, budget=budget, warnings=warnings)
     found, specials = _sort(soup, budget)
     for element in found["drop"]:
@@ -91,7 +91,7 @@ def clean_html(
     _rewrite_images(found["img"], path, links, warnings)
     _heading_ids(found["heading"], links)
     for element in found["html"] + found["body"]:
-        element.unwrap()
+        unwrap(element)
     gone = _drop_leading_title(soup, title)
     budget.check()
     flatten_containers(soup, [element for element in found["box"] if id(element) not in gone], budget)
@@ -155,7 +155,7 @@ def _rewrite_links(anchors: list[Tag], path: str, links: LinkBuilder, warnings: 
         href = anchor.get("href")
         target = links.resolve(href, path, warnings) if isinstance(href, str) else None
         if target is None:
-            anchor.unwrap()
+            unwrap(anchor)
         else:
             anchor.attrs = {"href": target, **_title_attr(anchor)}
 
