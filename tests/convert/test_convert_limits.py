@@ -47,11 +47,15 @@ def document(body: str, fmt: BodyFormat = BodyFormat.HTML) -> SourceDocument:
     )
 
 
-def test_deep_wrappers_keep_every_paragraph() -> None:
-    """260 nested divs, a paragraph at each level (a Confluence page's macros in macros): all 260 kept."""
-    body = "".join(f"<div><p>level {level}</p>" for level in range(260)) + "</div>" * 260 + "<p>after</p>"
+@pytest.mark.parametrize("levels", [260, MAX_HTML_DEPTH - 10])
+def test_deep_wrappers_keep_every_paragraph(levels: int) -> None:
+    """Nested divs, a paragraph at each level (a Confluence page's macros in macros), past where
+    libxml2 stops by default (256) and up to the limit: every paragraph kept, and the one after."""
+    body = (
+        "".join(f"<div><p>level {level}</p>" for level in range(levels)) + "</div>" * levels + "<p>after</p>"
+    )
     out = html(body)
-    assert out == "".join([*(f"<p>level {level}</p>" for level in range(260)), "<p>after</p>"])
+    assert out == "".join([*(f"<p>level {level}</p>" for level in range(levels)), "<p>after</p>"])
 
 
 def test_wrappers_nested_to_the_limit_convert_in_linear_time() -> None:
