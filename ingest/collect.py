@@ -16,6 +16,7 @@ from ingest.canonical import digest
 from ingest.connector import Connector, ProvidesLinks, ProvidesSiteLinks, Resumable
 from ingest.convert import LinkBuilder, render_page
 from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument, SourceDocument
+from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
 from ingest.locales import with_detected_locale
 from ingest.sites.contract import SiteLinks
@@ -95,6 +96,7 @@ async def collect(
     path_filter: PathFilter,
     url_template: str | None,
     only: Collection[str] | None = None,
+    limits: DocumentLimits | None = None,
 ) -> Collected:
     """Scan ``connector``; read and convert only documents that changed for some target.
 
@@ -104,7 +106,7 @@ async def collect(
     for the others by its payload hash. ``only``, when given, limits
     reading to those locators (the watcher's changed files); every other scanned document
     counts as present and unchanged. A :class:`~ingest.connector.Resumable` connector must
-    have been told its checkpoint.
+    have been told its checkpoint. A document past ``limits`` (size, time, nesting) fails alone.
     """
     result = Collected(
         unchanged_ids={name: set() for name in targets}, remembered_skips={name: [] for name in targets}
@@ -118,7 +120,7 @@ async def collect(
     to_read = _decide_what_to_read(fingerprints, targets, only, result)
     if to_read:
         links = links.with_site(await _site_links(connector))
-    await _load_and_convert(connector, to_read, links, result)
+    await _load_and_convert(connector, to_read, links, limits or DocumentLimits(), result)
     return result
 
 
@@ -208,13 +210,17 @@ def _as_it_was(
 
 
 async def _load_and_convert(
-    connector: Connector, to_read: list[_Fingerprinted], links: LinkBuilder, result: Collected
+    connector: Connector,
+    to_read: list[_Fingerprinted],
+    links: LinkBuilder,
+    limits: DocumentLimits,
+    result: Collected,
 ) -> None:
     for start in range(0, len(to_read), _LOAD_BATCH):
         batch = to_read[start : start + _LOAD_BATCH]
         loaded = await asyncio.gather(*(_load(connector, ref) for ref, _ in batch))
         for (ref, fingerprint), document in zip(batch, loaded, strict=True):
-            _record_loaded(document, ref, fingerprint, links, result)
+            _record_loaded(document, ref, fingerprint, links, limits, result)
         await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal) breathe between batches
 
 
@@ -230,11 +236,12 @@ def _record_loaded(
     ref: DocumentRef,
     fingerprint: str,
     links: LinkBuilder,
+    limits: DocumentLimits,
     result: Collected,
 ) -> None:
     """Add one loaded document to ``result``: converted to a page, skipped, or failed."""
     if isinstance(document, SourceDocument):
-        page = _convert(document, ref.locator, fingerprint, links)
+        page = _convert(document, ref.locator, fingerprint, links, limits)
         if isinstance(page, Failure):
             result.failures.append(page)
         else:
@@ -250,9 +257,13 @@ def _record_loaded(
         result.failures.append(document)
 
 
-def _convert(document: SourceDocument, locator: str, fingerprint: str, links: LinkBuilder) -> Page | Failure:
+def _convert(
+    document: SourceDocument, locator: str, fingerprint: str, links: LinkBuilder, limits: DocumentLimits
+) -> Page | Failure:
     try:
-        page = with_detected_locale(render_page(document, links))
+        page = with_detected_locale(render_page(document, links, limits))
+    except RecursionError:  # a library's recursion on a tree the depth bounds let through
+        return Failure(locator, "conversion failed: the document nests too deeply to convert")
     except Exception as exc:  # a converter bug must not stop the other documents
         return Failure(locator, f"conversion failed: {exc}")
     return replace(page, locator=locator, fingerprint=fingerprint)

@@ -122,6 +122,7 @@ class Engine:
                 path_filter=PathFilter(source.settings.include, source.settings.exclude),
                 url_template=source.settings.url_template,
                 only=only,
+                limits=source.settings.document_limits,
             )
         finally:
             if isinstance(connector, Closeable):

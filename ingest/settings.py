@@ -24,6 +24,7 @@ from ingest.api_defaults import (
 )
 from ingest.api_versions import SUPPORTED_API_VERSIONS, ApiVersion
 from ingest.connector import ConfigPath
+from ingest.document_limits import DEFAULT_MAX_CONVERT_SECONDS, DEFAULT_MAX_DOCUMENT_BYTES, DocumentLimits
 from ingest.hrefs import lower_case_scheme
 from ingest.source_url import normalised_source_url, source_url_problem
 from ingest.targets.articles.settings import ArticlesSettings
@@ -214,6 +215,24 @@ class SourceSettings(BaseModel):
     max_delete_share: float = Field(
         0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
     )
+    max_document_bytes: int = Field(
+        DEFAULT_MAX_DOCUMENT_BYTES,
+        ge=1024,
+        le=64 * 1024 * 1024,
+        description="Largest document, and largest HTML it may convert to, in bytes (UTF-8); a larger "
+        "one fails alone.",
+    )
+    max_convert_seconds: float = Field(
+        DEFAULT_MAX_CONVERT_SECONDS,
+        gt=0,
+        le=3_600,
+        description="Seconds one document may take to convert; a slower one fails alone.",
+    )
+
+    @property
+    def document_limits(self) -> DocumentLimits:
+        """What one document of this source may cost to convert."""
+        return DocumentLimits(self.max_document_bytes, self.max_convert_seconds)
 
     @field_validator("url")
     @classmethod

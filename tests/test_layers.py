@@ -29,8 +29,9 @@ SDK = ("ingest.connector", "ingest.document", "ingest.textdoc", "ingest.frontmat
 #: headings (plain objects and Protocols, importing nothing but leaves).
 SITE_CONTRACT = ("ingest.sites.contract", "ingest.sites.slugs")
 #: Rules the SDK (and so the connectors) and the converter both follow, one leaf module each:
-#: which links need no resolving, how a checkbox reads as text, how deep Markdown may nest.
-SHARED = ("ingest.hrefs", "ingest.checkboxes", "ingest.markdown_nesting")
+#: which links need no resolving, how a checkbox reads as text, how deep Markdown may nest,
+#: what one document may cost to convert.
+SHARED = ("ingest.hrefs", "ingest.checkboxes", "ingest.markdown_nesting", "ingest.document_limits")
 #: Imported by layers that must stay light, so they import nothing of the project either.
 LEAVES = (
     *FOUNDATION,

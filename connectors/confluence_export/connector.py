@@ -14,6 +14,7 @@ import fnmatch
 import hashlib
 import os
 import re
+import sys
 import threading
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
@@ -181,7 +182,14 @@ class ConfluenceExportConnector:
         assert self._site is not None  # set by _open
         links = PageLinks(self._site, page.attachments)
         listings = Listings(page.page_id, self._space_tree, self._site, links)
-        main = MacroMapper(links, listings).map(page.main)
+        try:
+            main = MacroMapper(links, listings).map(page.main)
+        except RecursionError:  # the mapper follows the page's nesting; Python's stack is shorter
+            return Failure(
+                locator,
+                f"{locator}: nested too deeply for its macros to be read (more than about "
+                f"{sys.getrecursionlimit()} levels); nothing of it is sent",
+            )
         if self.options.skip_empty and not has_content(main):
             return SkippedDocument(locator, f"{page.title!r} has no content of its own (skip_empty)")
         body = etree.tostring(main, encoding="unicode", method="html")

@@ -18,6 +18,7 @@ from lxml import etree
 from connectors.confluence_export.dates import parse_date
 from connectors.confluence_export.encoding import UndecodableError, to_utf8
 from connectors.confluence_export.tree import Element
+from ingest.document_limits import MAX_HTML_DEPTH
 
 # Server names a page file "Title_123456.html" (or "123456.html" when the title is not
 # ASCII); Cloud exports use either form.
@@ -25,6 +26,9 @@ _PAGE_FILE = re.compile(r"(?:^|_)(\d+)\.html$", re.IGNORECASE)
 # id() looks elements up in libxml2's table of ids instead of walking the whole page.
 _CHROME = "id('title-text') | id('breadcrumbs') | id('main-content') | id('attachments')"
 _METADATA = '//div[contains(concat(" ", normalize-space(@class), " "), " page-metadata ")]'
+
+_RESOURCE_LIMIT = etree.ErrorTypes.ERR_RESOURCE_LIMIT
+
 
 _WIKI_CONTENT = '//div[contains(concat(" ", normalize-space(@class), " "), " wiki-content ")]'
 
@@ -60,7 +64,9 @@ def _parser() -> etree.HTMLParser:
     # lxml parsers must not be shared between threads; loads run in a thread pool.
     parser: etree.HTMLParser | None = getattr(_local, "parser", None)
     if parser is None:
-        parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+        # huge_tree: without it libxml2 stops reading at 256 levels of nesting (and at a text of
+        # 10 MB) and hands back what it read so far as if it were the page.
+        parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
         _local.parser = parser
     return parser
 
@@ -84,10 +90,17 @@ def parse_document(raw: bytes, locator: str) -> Element:
         raise PageError(f"{locator}: cannot be decoded: {exc}") from exc
     if not data.strip():
         raise PageError(f"{locator}: the file is empty")
+    parser = _parser()
     try:
-        document = etree.fromstring(data, parser=_parser())
+        document = etree.fromstring(data, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise PageError(f"{locator}: not HTML: {exc}") from exc
+    if any(error.type == _RESOURCE_LIMIT for error in parser.error_log):
+        # Even with huge_tree libxml2 reads 2,048 levels at most, then stops without a word.
+        raise PageError(
+            f"{locator}: nested more than {MAX_HTML_DEPTH} elements deep, deeper than the export's HTML can "
+            "be read whole; nothing of it is sent"
+        )
     if document is None:
         raise PageError(f"{locator}: holds no HTML element")
     return document

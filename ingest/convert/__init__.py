@@ -20,6 +20,7 @@ from ingest.convert.markdown import markdown_to_html
 from ingest.convert.preview import html_to_markdown
 from ingest.convert.text import text_to_html
 from ingest.document import BodyFormat, Page, SourceDocument
+from ingest.document_limits import Budget, DocumentLimits
 
 __all__ = [
     "CONVERTER_VERSION",
@@ -62,17 +63,19 @@ def to_html(
     title: str | None,
     links: LinkBuilder,
     warnings: list[str] | None = None,
+    budget: Budget | None = None,
 ) -> str:
     """The HTML to send for ``body`` written in ``fmt``, found at ``path`` in its source.
 
     Relative links and images are resolved through ``links`` (or unlinked; a link the site says
     leads nowhere adds its warning to ``warnings``); a leading ``<h1>`` equal to ``title`` is
-    dropped because Intercom shows the title itself; every heading gets an id.
+    dropped because Intercom shows the title itself; every heading gets an id. ``budget`` (none:
+    no time limit) raises :class:`~ingest.document_limits.ConversionTooSlow` once spent.
     """
     if fmt is BodyFormat.MARKDOWN:
-        return markdown_to_html(body, path=path, title=title, links=links, warnings=warnings)
+        return markdown_to_html(body, path=path, title=title, links=links, warnings=warnings, budget=budget)
     if fmt is BodyFormat.HTML:
-        return clean_html(body, path=path, title=title, links=links, warnings=warnings)
+        return clean_html(body, path=path, title=title, links=links, warnings=warnings, budget=budget)
     if fmt is BodyFormat.TEXT:
         return text_to_html(body)
     raise ValueError(f"no converter for body format {fmt!r}")
@@ -88,8 +91,12 @@ def document_variables(values: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def render_page(doc: SourceDocument, links: LinkBuilder) -> Page:
+def render_page(doc: SourceDocument, links: LinkBuilder, limits: DocumentLimits | None = None) -> Page:
     """``doc`` converted: its HTML, and its URL (front matter ``url`` first, else the template).
+
+    ``limits`` (default: the defaults of ``max_document_bytes`` and ``max_convert_seconds``)
+    bound its body, its HTML and the time converting takes: past one, a
+    :class:`~ingest.document_limits.DocumentLimitExceeded` names it.
 
     The page's ``locator`` is the document's ``path``, the key its connector loads it by. Its
     ``warnings`` are those its connector gave (``metadata["warnings"]``, a docs site's) and the
@@ -99,7 +106,13 @@ def render_page(doc: SourceDocument, links: LinkBuilder) -> Page:
     metadata = dict(doc.metadata)
     warnings = _texts(metadata.pop("warnings", None))
     unknown = _counts(metadata.pop("unknown", None))
-    html = to_html(doc.body, doc.format, path=doc.path, title=doc.title, links=links, warnings=warnings)
+    limits = limits or DocumentLimits()
+    limits.check_size(doc.body, "the document")
+    budget = limits.budget()
+    html = to_html(
+        doc.body, doc.format, path=doc.path, title=doc.title, links=links, warnings=warnings, budget=budget
+    )
+    limits.check_size(html, "its HTML")
     return Page(
         external_id=doc.external_id,
         title=doc.title,

@@ -16,8 +16,12 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PreformattedString, Tag
 
 from ingest.checkboxes import checkbox_text
+from ingest.convert.containers import CONTAINERS, flatten_containers, unwrap
+from ingest.convert.depth import CHECK_EVERY, bound_depth
 from ingest.convert.links import LinkBuilder
+from ingest.convert.parsing import parse_html
 from ingest.convert.sanitize import sanitize, tidy
+from ingest.document_limits import Budget, unlimited
 
 # Removed with everything inside them. ``head`` only holds metadata, styles and
 # scripts; its ``<title>`` is the page title, which Intercom shows by itself; ``nav``
@@ -28,19 +32,7 @@ DROPPED_TAGS = (
     "template", "title", "canvas", "audio", "video", "dialog",
 )  # fmt: skip
 
-# Containers Intercom does not render: kept as a paragraph when they hold only inline
-# content, unwrapped otherwise (with their loose text in paragraphs). Without this,
-# ``<div>a</div><div>b</div>`` would reach Intercom as the single word "ab".
-_CONTAINERS = (
-    "div", "section", "article", "aside", "header", "footer", "main", "figure",
-    "figcaption", "details", "summary", "center", "address", "hgroup", "fieldset",
-)  # fmt: skip
-_BLOCKS = (
-    "address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "ul",
-)  # fmt: skip
-_BLOCK_SET = frozenset(_BLOCKS)
+_DROPPED_SET = frozenset(DROPPED_TAGS)
 
 # Obsolete preformatted elements. The parser reads their content as raw text, which a
 # ``<pre>`` says as well as they do; left as they are, the sanitiser would unwrap them
@@ -51,7 +43,7 @@ _XML_DECLARATION = re.compile(r"<\?xml[^>]*>", re.IGNORECASE)
 
 _SORT: dict[str, str] = {
     **dict.fromkeys(DROPPED_TAGS, "drop"),
-    **dict.fromkeys(_CONTAINERS, "box"),
+    **dict.fromkeys(CONTAINERS, "box"),
     **dict.fromkeys(_OLD_PREFORMATTED, "pre"),
     **{name: name for name in ("input", "a", "img", "html", "body")},
     **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "heading"),
@@ -66,49 +58,74 @@ def same_title(heading_text: str, title: str | None) -> bool:
 
 
 def clean_html(
-    html: str, *, path: str, title: str | None, links: LinkBuilder, warnings: list[str] | None = None
+    html: str,
+    *,
+    path: str,
+    title: str | None,
+    links: LinkBuilder,
+    warnings: list[str] | None = None,
+    budget: Budget | None = None,
 ) -> str:
     """Cleaned, sanitised and tidied HTML for the document at ``path``; deterministic. A heading
     without an id gets the site's (else GitHub's); links the site says lead nowhere add their
-    warning to ``warnings``."""
+    warning to ``warnings``. Markup nested too deeply is flattened or refused
+    (:mod:`ingest.convert.depth`); ``budget`` is checked as the passes go."""
+    budget = budget or unlimited()
     # XML declarations say nothing the output needs, and markup without a tag is text;
     # leaving either to BeautifulSoup only earns a warning that it looks like XML or
     # like a file name.
     html = _XML_DECLARATION.sub("", html)
     if "<" not in html:
         return tidy(sanitize(f"<p>{html.strip()}</p>"))
-    soup = BeautifulSoup(html, "lxml")
-    # One walk sorts the nodes by what happens to them: BeautifulSoup's find_all
-    # costs a tree walk with a slow filter per call.
+    soup = parse_html(html, budget)
+    bound_depth(soup, wrappers=CONTAINERS, dropped=_DROPPED_SET, budget=budget, warnings=warnings)
+    found, specials = _sort(soup, budget)
+    for element in found["drop"]:
+        element.decompose()
+    for special in specials:
+        special.extract()
+    for element in found["pre"]:
+        element.name = "pre"
+    _replace_inputs(found["input"])
+    _rewrite_links(found["a"], path, links, warnings)
+    _rewrite_images(found["img"], path, links, warnings)
+    _heading_ids(found["heading"], links)
+    for element in found["html"] + found["body"]:
+        unwrap(element)
+    gone = _drop_leading_title(soup, title)
+    budget.check()
+    flatten_containers(soup, [element for element in found["box"] if id(element) not in gone], budget)
+    budget.check()
+    return tidy(sanitize(soup.decode()))
+
+
+def _sort(soup: BeautifulSoup, budget: Budget) -> tuple[dict[str, list[Tag]], list[PreformattedString]]:
+    """The elements of ``soup`` by what happens to them, in document order, and its comments,
+    CDATA and doctypes; nothing inside an element that is dropped with its content."""
+    # One walk: BeautifulSoup's find_all costs a tree walk with a slow filter per call.
     found: dict[str, list[Tag]] = {
         name: [] for name in ("drop", "input", "a", "img", "html", "body", "box", "pre", "heading")
     }
     specials: list[PreformattedString] = []
-    for node in soup.descendants:
+    stack = [iter(soup.contents)]
+    seen = 0
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        seen += 1
+        if seen % CHECK_EVERY == 0:
+            budget.check()
         if isinstance(node, Tag):
             key = _SORT.get(node.name)
             if key is not None:
                 found[key].append(node)
+            if key != "drop":
+                stack.append(iter(node.contents))
         elif isinstance(node, PreformattedString):
-            specials.append(node)  # comments, CDATA, doctype, processing instructions
-    for element in found["drop"]:
-        if not element.decomposed:
-            element.decompose()
-    for special in specials:
-        if not special.decomposed:
-            special.extract()
-    live = {key: [node for node in nodes if not node.decomposed] for key, nodes in found.items()}
-    for element in live["pre"]:
-        element.name = "pre"
-    _replace_inputs(live["input"])
-    _rewrite_links(live["a"], path, links, warnings)
-    _rewrite_images(live["img"], path, links, warnings)
-    _heading_ids(live["heading"], links)
-    for element in live["html"] + live["body"]:
-        element.unwrap()
-    _drop_leading_title(soup, title)
-    _flatten_containers(soup, [element for element in live["box"] if not element.decomposed])
-    return tidy(sanitize(soup.decode()))
+            specials.append(node)
+    return found, specials
 
 
 def _replace_inputs(inputs: list[Tag]) -> None:
@@ -138,7 +155,7 @@ def _rewrite_links(anchors: list[Tag], path: str, links: LinkBuilder, warnings: 
         href = anchor.get("href")
         target = links.resolve(href, path, warnings) if isinstance(href, str) else None
         if target is None:
-            anchor.unwrap()
+            unwrap(anchor)
         else:
             anchor.attrs = {"href": target, **_title_attr(anchor)}
 
@@ -162,17 +179,21 @@ def _title_attr(element: Tag) -> dict[str, str]:
     return {"title": title} if isinstance(title, str) and title else {}
 
 
-def _drop_leading_title(soup: BeautifulSoup, title: str | None) -> None:
+def _drop_leading_title(soup: BeautifulSoup, title: str | None) -> set[int]:
+    """Drop a leading ``<h1>`` saying the title; the ids of the containers that went with it."""
     # Exports often wrap the whole page (``<div id="main"><h1>...``): look inside wrappers.
     parent: Tag = soup
     while (first := _first_content(parent)) is not None:
         if first.name == "h1":
-            if same_title(first.get_text(), title):
-                first.decompose()
-            return
-        if first.name not in _CONTAINERS:
-            return
+            if not same_title(first.get_text(), title):
+                return set()
+            gone = {id(element) for element in first.find_all(CONTAINERS)}
+            first.decompose()
+            return gone
+        if first.name not in CONTAINERS:
+            return set()
         parent = first
+    return set()
 
 
 def _first_content(parent: Tag) -> Tag | None:
@@ -182,61 +203,3 @@ def _first_content(parent: Tag) -> Tag | None:
         if str(child).strip():
             return None
     return None
-
-
-def _flatten_containers(soup: BeautifulSoup, containers: list[Tag]) -> None:
-    # Innermost first (reverse document order), so a container's decision sees its
-    # children already settled.
-    for element in reversed(containers):
-        holds_blocks = any(isinstance(child, Tag) and child.name in _BLOCK_SET for child in element.children)
-        if holds_blocks:
-            _wrap_inline_runs(soup, element)
-            element.unwrap()
-        elif element.get_text().strip() or element.find("img"):
-            element.name = "p"
-            element.attrs = {}
-            _strip_edges(element)
-        else:
-            element.decompose()
-    _wrap_inline_runs(soup, soup)
-
-
-def _wrap_inline_runs(soup: BeautifulSoup, parent: Tag) -> None:
-    """Give text and inline elements that sit between blocks a paragraph of their own."""
-    run: list[NavigableString | Tag] = []
-    for child in list(parent.children):
-        if isinstance(child, Tag) and child.name in _BLOCK_SET:
-            _wrap_run(soup, run)
-            run = []
-        elif isinstance(child, NavigableString | Tag):
-            run.append(child)
-    _wrap_run(soup, run)
-
-
-def _wrap_run(soup: BeautifulSoup, run: list[NavigableString | Tag]) -> None:
-    # Line breaks at the edges of a run only spaced blocks apart: blocks do that already.
-    for edge in (0, -1):
-        while run and (_is_blank(run[edge]) or (isinstance(run[edge], Tag) and run[edge].name == "br")):
-            node = run.pop(edge)
-            if isinstance(node, Tag):
-                node.decompose()
-    if not run:
-        return
-    paragraph = soup.new_tag("p")
-    run[0].insert_before(paragraph)
-    for node in run:
-        paragraph.append(node.extract())
-    _strip_edges(paragraph)
-
-
-def _is_blank(node: NavigableString | Tag) -> bool:
-    return isinstance(node, NavigableString) and not node.strip()
-
-
-def _strip_edges(element: Tag) -> None:
-    first = element.contents[0]
-    if isinstance(first, NavigableString):
-        first.replace_with(NavigableString(first.lstrip()))
-    last = element.contents[-1]
-    if isinstance(last, NavigableString):
-        last.replace_with(NavigableString(last.rstrip()))

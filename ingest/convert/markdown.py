@@ -16,6 +16,8 @@ import re
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.deflist import deflist_plugin
@@ -23,20 +25,39 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from ingest.convert.blocks import use_plain_blocks
+from ingest.convert.depth import CHECK_EVERY
 from ingest.convert.headings import assign_markdown_ids, plain_text
 from ingest.convert.html import clean_html, same_title
 from ingest.convert.links import LinkBuilder
 from ingest.convert.sanitize import sanitize, tidy
+from ingest.document_limits import Budget
 from ingest.markdown_nesting import limit_nesting
 
 _COMMENT_ONLY = re.compile(r"\s*<!--(?:(?!-->).)*-->\s*", re.DOTALL)
+
+
+_BUDGET = "ingest_budget"
+_CHECKS = "ingest_checks"
+
+
+def _checkpoint(state: StateBlock | StateInline, *_rest: Any) -> bool:
+    """A rule that matches nothing: it looks at the document's time budget every so often."""
+    env = state.env
+    env[_CHECKS] = checks = env.get(_CHECKS, 0) + 1
+    if checks % CHECK_EVERY == 0 and isinstance(budget := env.get(_BUDGET), Budget):
+        budget.check()
+    return False
 
 
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(tasklists_plugin).use(footnote_plugin).use(admon_plugin).use(deflist_plugin)
     use_plain_blocks(md)
-    return limit_nesting(md)
+    limit_nesting(md)
+    # Checkpoints where markdown-it loops: once per block and once per inline token tried.
+    md.block.ruler.before(md.block.ruler.get_all_rules()[0], "budget_checkpoint", _checkpoint)
+    md.inline.ruler.before(md.inline.ruler.get_all_rules()[0], "budget_checkpoint", _checkpoint)
+    return md
 
 
 _PARSER = _build_parser()
@@ -48,7 +69,13 @@ def parse_tokens(body: str) -> list[Token]:
 
 
 def markdown_to_html(
-    body: str, *, path: str, title: str | None, links: LinkBuilder, warnings: list[str] | None = None
+    body: str,
+    *,
+    path: str,
+    title: str | None,
+    links: LinkBuilder,
+    warnings: list[str] | None = None,
+    budget: Budget | None = None,
 ) -> str:
     """Clean, sanitised HTML for a Markdown ``body`` found at ``path``; deterministic.
 
@@ -56,14 +83,16 @@ def markdown_to_html(
     dropped, since Intercom shows the title above the page. Every heading gets an id
     (see :mod:`ingest.convert.headings`). Links the site says lead nowhere add their
     warning to ``warnings``. Lists and quotes nested too deeply to parse raise
-    :class:`~ingest.markdown_nesting.NestingTooDeep`.
+    :class:`~ingest.markdown_nesting.NestingTooDeep`; ``budget`` is checked as the parser goes.
     """
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {_BUDGET: budget}
     tokens = _PARSER.parse(body, env)
+    if budget is not None:
+        budget.check()
     assign_markdown_ids(tokens, links)
     if _has_raw_html(tokens):
         rendered = _PARSER.renderer.render(tokens, _PARSER.options, env)
-        return clean_html(rendered, path=path, title=title, links=links, warnings=warnings)
+        return clean_html(rendered, path=path, title=title, links=links, warnings=warnings, budget=budget)
     if (
         len(tokens) >= 3
         and tokens[0].type == "heading_open"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import Tag
+from bs4 import BeautifulSoup, Tag
 from markdownify import ATX, MarkdownConverter
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -34,9 +34,15 @@ def html_to_markdown(html: str) -> str:
     """A readable Markdown rendering of ``html``; the same input always gives the same text.
 
     Trailing spaces and runs of blank lines are normalised so a diff shows content
-    changes only; a ``<br>`` becomes a trailing backslash, which survives that.
+    changes only; a ``<br>`` becomes a trailing backslash, which survives that. HTML nested
+    too deeply to render is shown as its text.
     """
-    text = _CONVERTER.convert(html)
+    try:
+        text = _CONVERTER.convert(html)
+    except RecursionError:
+        # markdownify recurses once per element: HTML nested deeper than Python's stack (sent by
+        # an older converter, which did not bound nesting) is shown as its text, a line a block.
+        text = BeautifulSoup(html, "lxml").get_text("\n")
     text = _TRAILING_SPACE.sub("", text)
     text = _BLANK_RUNS.sub("\n\n", text)
     return text.strip() + "\n" if text.strip() else ""

@@ -503,3 +503,58 @@ def test_real_server7_recently_updated_and_contributors() -> None:
         f'<li><a href="{view}17338790">获取</a></li><li><a href="{view}8391329">详情接口</a></li></ul>'
     ) in body
     assert "contributors" not in body and "张三" not in body and "view change" not in body
+
+
+def nested_body(levels: int) -> str:
+    """``levels`` sections nested in one another, a paragraph at each, then one after them all."""
+    opening = "".join(f"<div><p>level {level}</p>" for level in range(levels))
+    return opening + "</div>" * levels + "<p>after the nest</p>"
+
+
+def deep_space(levels: int) -> Space:
+    """Home, and under it Deep, nested ``levels`` levels deep."""
+    deep = Page(101, "Deep", nested_body(levels), parent=100)
+    return Space(pages=[Page(100, "Home", "<p>Welcome.</p>"), deep])
+
+
+async def test_deeply_nested_page_keeps_every_paragraph(tmp_path: Path) -> None:
+    """A page nested 260 levels deep (libxml2 stops at 256 unless told otherwise) loads whole:
+    every paragraph, and the one after the nest."""
+    space = deep_space(260)
+    loaded = await documents(connector(write_zip(space, tmp_path / "export.zip")))
+    body = loaded["101"].body
+    assert all(f"level {level}</p>" in body for level in range(260))
+    assert "after the nest" in body
+
+
+async def test_page_nested_past_what_the_parser_reads_fails_naming_why(tmp_path: Path) -> None:
+    """A page nested deeper than libxml2 reads at all is a Failure saying so, never a page cut
+    short; the others load."""
+    space = deep_space(3000)
+    source = connector(write_zip(space, tmp_path / "export.zip"))
+    found = await scan(source)
+    deep = found["Deep_101.html"]
+    if isinstance(deep, DocumentRef):
+        deep = await source.load(deep)
+    assert isinstance(deep, Failure), "a page cut short was loaded as if whole"
+    assert deep.message == (
+        "Deep_101.html: nested more than 2048 elements deep, deeper than the export's HTML can be read "
+        "whole; nothing of it is sent"
+    )
+    home = found["Home_100.html"]
+    assert isinstance(home, DocumentRef)
+    assert isinstance(await source.load(home), SourceDocument)
+
+
+async def test_page_nested_deeper_than_its_macros_can_be_read_fails_naming_why(tmp_path: Path) -> None:
+    """1,500 levels parse, but mapping macros follows the nesting further than Python's stack:
+    the page fails saying so (never a traceback, never a page cut short); the others load."""
+    space = deep_space(1500)
+    source = connector(write_zip(space, tmp_path / "export.zip"))
+    found = await scan(source)
+    deep = found["Deep_101.html"]
+    if isinstance(deep, DocumentRef):
+        deep = await source.load(deep)
+    assert isinstance(deep, Failure)
+    assert deep.message.startswith("Deep_101.html: nested too deeply for its macros to be read")
+    assert isinstance(await source.load(found["Home_100.html"]), SourceDocument)  # type: ignore[arg-type]

@@ -30,3 +30,8 @@ def test_is_deterministic() -> None:
     """The same HTML gives the same text every time."""
     html = "<p>a</p>\n\n\n<p>b  </p>"
     assert html_to_markdown(html) == html_to_markdown(html) == "a\n\nb\n"
+
+
+def test_html_nested_too_deeply_to_render_shows_its_text() -> None:
+    """400 nested lists (what an older converter may have sent) give their text, not a RecursionError."""
+    assert html_to_markdown("<ul><li>" * 400 + "deep words" + "</li></ul>" * 400) == "deep words\n"

@@ -5,6 +5,7 @@ contract throughout."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,18 @@ async def test_every_request_of_an_export_lifecycle_keeps_the_contract(harness: 
     requests = harness.emulator.requests()
     assert {request.method for request in requests} >= {"POST", "DELETE"}
     validate_recorded(requests)
+
+
+async def test_a_page_nested_260_levels_deep_is_sent_whole(harness: ExportHarness) -> None:
+    """260 nested sections, a paragraph in each (libxml2 used to stop reading at 256 and the run
+    sent only the first paragraph, exit 0): every paragraph reaches Intercom, and the text after."""
+    levels = 260
+    nested = "".join(f"<div><p>level {level}</p>" for level in range(levels)) + "</div>" * levels
+    space = Space(
+        pages=[Page(100, "Home", "<p>Welcome.</p>"), Page(101, "Deep", nested + "<p>the end</p>", parent=100)]
+    )
+    write_zip(space, harness.export)
+    result = await harness.sync()
+    assert (result.counts.failed, result.ok) == (0, True)
+    html = harness.remote()["101"]["html"]
+    assert [f"level {level}" for level in range(levels)] + ["the end"] == re.findall(r"<p>([^<]*)</p>", html)

@@ -186,6 +186,14 @@ def test_token_in_the_file_is_refused(tmp_path: Path) -> None:
         (('path = "docs"', 'path = "docs"\ncolour = 1'), "sources.docs.colour: unknown key"),
         (("[sources.docs]", "[sources.docs]\nmax_delete_share = 2"), "sources.docs.max_delete_share:"),
         (
+            ("[sources.docs]", "[sources.docs]\nmax_document_bytes = 10"),
+            "sources.docs.max_document_bytes: Input should be greater than or equal to 1024",
+        ),
+        (
+            ("[sources.docs]", "[sources.docs]\nmax_convert_seconds = 0"),
+            "sources.docs.max_convert_seconds: Input should be greater than 0",
+        ),
+        (
             ("[sources.docs]", '[sources.docs]\nurl_template = "https://x/{nope}"'),
             "sources.docs.url_template:",
         ),

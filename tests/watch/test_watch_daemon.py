@@ -221,3 +221,20 @@ async def test_a_second_daemon_on_the_same_source_is_refused(project: Project) -
             await second.run()
     async with project.daemon():  # the first one's lock went with it
         pass
+
+
+async def test_a_hostile_document_fails_alone_and_the_daemon_goes_on(project: Project) -> None:
+    """A file nested 100,000 deep (which used to hold the daemon at 100% CPU for minutes) fails
+    by name in its batch, and is not retried until it changes; the next file syncs as usual."""
+    project.write("keep.md", "# Keep\n\nStays.\n")
+    async with project.daemon():
+        depth = 100_000
+        project.write("deep.html", "<div>" * depth + "deep" + "</div>" * depth)
+        failed = await wait_until(
+            lambda: [report for report in project.batches() if report.failed], what="the failure"
+        )
+        assert (failed[0].outcome, failed[0].failed) == ("ok", 1)
+
+        project.write("later.md", "# Later\n\nAfter the hostile file.\n")
+        await wait_until(lambda: "later.md" in project.remote(), what="the next file")
+    assert set(project.remote()) == {"keep.md", "later.md"}
