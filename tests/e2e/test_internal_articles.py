@@ -201,8 +201,8 @@ async def test_write_faults_converge_in_one_rerun_without_a_duplicate(project: P
     at the same faults with the default attempts, ends clean, with exactly one internal article
     per document, each recorded, and nothing left to send."""
     await project.sync()
-    titles = {f"Runbook {n}" for n in range(12)}
-    for n in range(12):
+    titles = {f"Runbook {n}" for n in range(40)}
+    for n in range(40):
         write(project.docs, f"runbooks/r{n:02d}.md", f"# Runbook {n}\n\nStep {n}.\n")
     write(project.docs, "billing/refunds.md", "# Refunds\n\nAsk finance, then credit.\n")
     (project.docs / "billing/escalate.md").unlink()
@@ -223,11 +223,13 @@ async def test_write_faults_converge_in_one_rerun_without_a_duplicate(project: P
     assert set(articles) == titles | {"Restart the worker", "Refunds"}
     assert "then credit" in articles["Refunds"]["body"]
     statuses = [r.status for r in project.emulator.requests(PATH) if r.method != "GET"]
+    # 40-odd writes at 20%: which of them fail depends on the order they arrive in, but fewer
+    # than two failing is a one-in-ten-thousand draw.
     assert statuses.count(503) >= 2, "hardly a fault was injected"
     validate_recorded(project.emulator.requests())
     project.emulator.set_faults(fail_rate=0.0)
     project.emulator.clear_requests()
-    assert (await project.sync()).counts.unchanged == 14 and project.writes() == []
+    assert (await project.sync()).counts.unchanged == 42 and project.writes() == []
     with StateStore(project.tmp_path / "ingest.db") as state:
         store = state.target("docs", "internal_articles")
         assert store.book.intents() == []
