@@ -1,13 +1,13 @@
 """The watch daemon's latency: from saving a file to the emulator receiving its upsert.
 
-Run ``python -m benchmarks.bench_watch [--docs 2000] [--saves 40]``. An emulator runs in
-its own process, and ``ingest watch`` (default ``[watch]`` settings) in another, over a
+Run ``python -m benchmarks.bench_watch [--docs 2000] [--saves 40] [--latency-ms MIN MAX]``. An
+emulator runs in its own process, and ``ingest watch`` (default ``[watch]`` settings) in another, over a
 corpus already synced. Then single files are saved one at a time, alternating a plain
 write and an editor's save (write a temporary file, rename it over the document), each
 after the previous one arrived and a pause. A save's latency runs from just before the
 write to the moment the emulator received the POST, both placed on the wall clock (the
 emulator's ``/_emulator/clock`` gives its offset). Twice: an emulator answering at once,
-and one answering in 100-300 ms, like Intercom.
+and one answering in 100-300 ms, like Intercom (``--latency-ms``: one scenario of your own).
 """
 
 from __future__ import annotations
@@ -122,10 +122,23 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=2_000, help="documents in the watched folder")
     parser.add_argument("--saves", type=int, default=40, help="single-file saves per scenario")
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between two saves")
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        nargs=2,
+        metavar=("MIN", "MAX"),
+        help="one scenario only: the emulator answering in MIN-MAX ms (150 150: a steady 150 ms)",
+    )
     args = parser.parse_args()
     debounce = WatchSettings().debounce_ms
     rows = []
-    scenarios = (("emulator answering at once", (0.0, 0.0)), ("API latency 100-300 ms", (100.0, 300.0)))
+    scenarios: tuple[tuple[str, tuple[float, float]], ...] = (
+        ("emulator answering at once", (0.0, 0.0)),
+        ("API latency 100-300 ms", (100.0, 300.0)),
+    )
+    if args.latency_ms is not None:
+        low, high = args.latency_ms
+        scenarios = ((f"API latency {low:g}-{high:g} ms", (low, high)),)
     for label, latency_ms in scenarios:
         latencies = [1000 * value for value in measure(args.docs, args.saves, args.pause, latency_ms)]
         rows.append(

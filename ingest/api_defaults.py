@@ -24,6 +24,9 @@ REGION_URLS: Mapping[Region, str] = MappingProxyType(
 )
 DEFAULT_REGION: Region = "us"
 
+#: The environment variable holding the access token (the logs blank its value wherever it shows).
+TOKEN_ENV: Final = "INTERCOM_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a token
+
 #: Sent as the ``Intercom-Version`` header; the endpoints and shapes used are those of this version.
 #: 2.16: the newest stable version (its bulk actions reach Fin for sales); Preview may change
 #: without notice, 2.15 lacks what 2.16 added (README, "API versions").
