@@ -45,6 +45,8 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
         max_concurrency=settings.intercom.max_concurrency,
         max_attempts=settings.intercom.max_attempts,
         request_timeout=settings.intercom.request_timeout,
+        connect_timeout=settings.intercom.connect_timeout,
+        read_timeout=settings.intercom.read_timeout,
         token_fix=fix,
         rate_limit_share=settings.intercom.rate_limit_share,
     )
