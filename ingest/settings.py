@@ -181,7 +181,8 @@ class WatchSettings(_Section):
         gt=0,
         le=86_400,
         description="How often sources without file events are checked: a git ref fetched and compared; "
-        "another connector's source synced incrementally.",
+        "another connector's source synced incrementally. Also how often a batch reads its Content "
+        "Import Source before writing (and after any failure).",
     )
     retry_min_seconds: float = Field(
         1.0, gt=0, le=3_600, description="First wait before retrying a batch that failed (doubles each time)."
