@@ -53,6 +53,8 @@ def test_the_sync_path_loads_no_converter_until_it_converts() -> None:
     never pays for markdown-it, BeautifulSoup or markdownify; the first conversion loads them."""
     engine = loaded_by("import ingest.runner, ingest.watch")
     assert under(engine, ("bs4", "markdown_it", "markdownify", "lxml")) == []
+    dialects = tuple(f"ingest.sites.{name}" for name in ("hugo", "docusaurus", "mkdocs", "obsidian"))
+    assert under(engine, dialects) == []
     converting = loaded_by(
         "from ingest.convert import LinkBuilder, to_html\n"
         "from ingest.document import BodyFormat\n"
