@@ -44,7 +44,7 @@ def main() -> None:
     # The commands run in a temporary folder: PYTHONPATH decides which tree they import.
     trees = {"": env}
     if args.baseline is not None:
-        trees = {" [this tree]": env, " [baseline]": {**env, "PYTHONPATH": str(args.baseline.resolve())}}
+        trees = {" (this tree)": env, " (baseline)": {**env, "PYTHONPATH": str(args.baseline.resolve())}}
     rows = []
     with tempfile.TemporaryDirectory() as temp, emulator_process(rate_limit=1_000_000) as url:
         folder = Path(temp)
