@@ -24,6 +24,9 @@ REGION_URLS: Mapping[Region, str] = MappingProxyType(
 )
 DEFAULT_REGION: Region = "us"
 
+#: The environment variable holding the access token (the logs blank its value wherever it shows).
+TOKEN_ENV: Final = "INTERCOM_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a token
+
 #: Sent as the ``Intercom-Version`` header; the endpoints and shapes used are those of this version.
 #: 2.16: the newest stable version (its bulk actions reach Fin for sales); Preview may change
 #: without notice, 2.15 lacks what 2.16 added (README, "API versions").
@@ -34,6 +37,13 @@ DEFAULT_MAX_CONCURRENCY = 64
 DEFAULT_MAX_ATTEMPTS = 6
 #: Seconds one request may take, from sending to the last byte of the answer.
 DEFAULT_REQUEST_TIMEOUT = 30.0
+#: Seconds to open a connection (TCP and TLS); the attempt is then retried. Intercom's hosts take
+#: well under a second: a connection lost on the way fails in seconds, not at the whole timeout.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+#: Seconds an answer may stay silent (until its first byte, and between two reads); the attempt is
+#: then retried. Intercom answers in 0.1-2 s; one stalled connection costs this, not the whole
+#: ``DEFAULT_REQUEST_TIMEOUT``, so it adds no 30-second tail to a run.
+DEFAULT_READ_TIMEOUT = 10.0
 #: The share of each rate-limit window (``X-RateLimit-Limit``) fin-ingest takes. The 25,000
 #: calls a minute of a workspace's private apps are one pool: half of one app's 10,000 is
 #: 5,000 a minute, a fifth of the pool, so the customer's other integrations keep the rest

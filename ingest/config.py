@@ -29,6 +29,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from ingest.api_defaults import TOKEN_ENV
 from ingest.api_versions import features_of
 from ingest.config_env import env_parse_error
 from ingest.config_messages import plain_message
@@ -56,7 +57,6 @@ __all__ = [
 ]
 
 DEFAULT_CONFIG_FILE = "ingest.toml"
-TOKEN_ENV = "INTERCOM_ACCESS_TOKEN"  # noqa: S105 - the variable name, not a token
 TOKEN_FILE_KEY = "intercom.token_file"  # noqa: S105 - a key name, not a token
 #: Keys that would put the secret in the file; refused with a pointer to the right place.
 _TOKEN_KEYS = ("token", "access_token", "intercom_access_token")

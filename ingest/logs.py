@@ -13,9 +13,7 @@ import os
 import sys
 import time
 
-from rich.logging import RichHandler
-
-from ingest.config import TOKEN_ENV
+from ingest.api_defaults import TOKEN_ENV
 
 REDACTED = "[redacted]"
 
@@ -100,6 +98,8 @@ def setup_logging(*, verbose: int = 0, json_format: bool = False) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
     elif sys.stderr.isatty():
+        from rich.logging import RichHandler  # only on a terminal: cron and systemd never load it
+
         handler = RichHandler(show_path=False, markup=False, rich_tracebacks=False)
     else:
         handler = logging.StreamHandler(sys.stderr)

@@ -9,10 +9,11 @@ so a document the converter would refuse is refused already when it is read.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock
+if TYPE_CHECKING:  # only the parser a caller built is touched: importing this loads no parser
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
 
 #: Levels of lists, list items, block quotes, admonitions and content tabs (a list level is two:
 #: the list and its item).

@@ -27,8 +27,7 @@ from ingest.logs import redactor
 from ingest.plan import Plan
 from ingest.progress import NullProgress, Progress
 from ingest.registry import load_connector
-from ingest.settings import EXTERNAL_PAGES
-from ingest.state import FailureRecord, PendingWork, RunCounts, RunRecord, StateStore
+from ingest.state import RunCounts, StateStore
 from ingest.targets.base import BoundTarget, Target
 from ingest.targets.registry import target_halves
 from ingest.targets.tagging import OwnerTagging
@@ -46,6 +45,8 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
         max_concurrency=settings.intercom.max_concurrency,
         max_attempts=settings.intercom.max_attempts,
         request_timeout=settings.intercom.request_timeout,
+        connect_timeout=settings.intercom.connect_timeout,
+        read_timeout=settings.intercom.read_timeout,
         token_fix=fix,
         rate_limit_share=settings.intercom.rate_limit_share,
     )
@@ -217,44 +218,6 @@ def markdown_diff(old_html: str, new_html: str, name: str) -> str:
     old = html_to_markdown(old_html).splitlines(keepends=True)
     new = html_to_markdown(new_html).splitlines(keepends=True)
     return "".join(difflib.unified_diff(old, new, fromfile=f"{name} (sent)", tofile=f"{name} (now)"))
-
-
-@dataclass(frozen=True)
-class SourceStatus:
-    """One source and target as state knows them."""
-
-    name: str
-    target: str
-    configured: bool
-    documents: int
-    last_run: RunRecord | None
-    failures: list[FailureRecord]
-    #: Documents the watch daemon has yet to sync (kept through an outage or a restart).
-    pending: int = 0
-
-
-def source_statuses(settings: Settings) -> list[SourceStatus]:
-    """Per source and target, from state alone (no request): documents, last run, failures."""
-    with StateStore(settings.state.path) as state:
-        names = sorted(set(settings.sources) | set(state.known_sources()))
-        pending = PendingWork(state).counts()
-        statuses: list[SourceStatus] = []
-        for name in names:
-            configured = settings.sources.get(name)
-            targets = configured.settings.targets if configured else (EXTERNAL_PAGES,)
-            statuses.extend(
-                SourceStatus(
-                    name=name,
-                    target=target,
-                    configured=configured is not None,
-                    documents=state.target(name, target).count(),
-                    last_run=state.runs.last(name, target),
-                    failures=state.runs.failures(name),
-                    pending=pending.get(name, 0),
-                )
-                for target in targets
-            )
-        return statuses
 
 
 async def remote_sources(settings: Settings) -> list[tuple[ContentImportSource, str | None]]:

@@ -14,9 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ingest.api_defaults import (
     DEFAULT_API_VERSION,
+    DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_RATE_LIMIT_SHARE,
+    DEFAULT_READ_TIMEOUT,
     DEFAULT_REGION,
     DEFAULT_REQUEST_TIMEOUT,
     REGION_URLS,
@@ -70,6 +72,19 @@ class IntercomSettings(_Section):
     request_timeout: float = Field(
         DEFAULT_REQUEST_TIMEOUT, gt=0, le=600, description="Seconds one request may take."
     )
+    connect_timeout: float = Field(
+        DEFAULT_CONNECT_TIMEOUT,
+        gt=0,
+        le=600,
+        description="Seconds to open a connection to the API; past them the attempt is retried.",
+    )
+    read_timeout: float = Field(
+        DEFAULT_READ_TIMEOUT,
+        gt=0,
+        le=600,
+        description="Seconds an answer may stay silent (before its first byte, or between two reads); "
+        "past them the attempt is retried.",
+    )
     token_file: ConfigPath | None = Field(
         None, description="A file holding the access token (used when INTERCOM_ACCESS_TOKEN is unset)."
     )
@@ -121,6 +136,16 @@ class IntercomSettings(_Section):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
 
+    @model_validator(mode="after")
+    def _timeouts_within_the_request(self) -> IntercomSettings:
+        for key in ("connect_timeout", "read_timeout"):
+            if getattr(self, key) > self.request_timeout:
+                raise ValueError(
+                    f"{key}: {getattr(self, key):g} s is above request_timeout ({self.request_timeout:g} s), "
+                    "which bounds the whole request: lower it, or raise request_timeout"
+                )
+        return self
+
     @property
     def api_url(self) -> str:
         return self.base_url or REGION_URLS[self.region]
@@ -157,7 +182,8 @@ class WatchSettings(_Section):
         gt=0,
         le=86_400,
         description="How often sources without file events are checked: a git ref fetched and compared; "
-        "another connector's source synced incrementally.",
+        "another connector's source synced incrementally. Also how often a batch reads its Content "
+        "Import Source before writing (and after any failure).",
     )
     retry_min_seconds: float = Field(
         1.0, gt=0, le=3_600, description="First wait before retrying a batch that failed (doubles each time)."

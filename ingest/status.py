@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from ingest.intercom import ContentImportSource
-from ingest.runner import SourceStatus
+from ingest.source_status import SourceStatus
+
+if TYPE_CHECKING:
+    from ingest.intercom import ContentImportSource
 
 
 def _when(timestamp: float | None) -> str:

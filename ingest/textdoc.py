@@ -12,18 +12,19 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from itertools import pairwise
 from pathlib import PurePosixPath
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
-
-from bs4 import BeautifulSoup, SoupStrainer  # type: ignore[attr-defined]  # exported, not in __all__
-from markdown_it import MarkdownIt
 
 from ingest.document import BodyFormat, Failure, RelativePath, SkippedDocument, SourceDocument
 from ingest.frontmatter import ALL_FORMATS, FrontMatterError, FrontMatterFormat, kind, split
 from ingest.markdown_nesting import NestingTooDeep, limit_nesting
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 #: File suffixes (lower case) read as documents, and the format each one means.
 SUPPORTED_SUFFIXES: Final[Mapping[str, BodyFormat]] = MappingProxyType(
@@ -49,9 +50,23 @@ _LINE_BREAK = re.compile(r"\r\n?")
 _LEADING_ATX_H1 = re.compile(r"(?:[ \t]*\n)* {0,3}#(?:[ \t]+(?P<text>[^\n]*))?(?:\n|$)")
 _ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 
-# Block rules only: headings and code blocks are found without parsing every paragraph's inline markup.
-_MD_BLOCKS: Final = limit_nesting(MarkdownIt("commonmark").disable(["inline", "text_join"]))
-_MD_INLINE: Final = MarkdownIt("commonmark")
+
+# The parsers are built on first use: loading a connector (as reading the configuration does)
+# or a run whose documents are all unchanged needs neither markdown-it nor BeautifulSoup.
+@cache
+def _markdown_blocks() -> MarkdownIt:
+    """Block rules only: headings and code blocks are found without parsing every paragraph's
+    inline markup."""
+    from markdown_it import MarkdownIt
+
+    return limit_nesting(MarkdownIt("commonmark").disable(["inline", "text_join"]))
+
+
+@cache
+def _markdown_inline() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 class _Invalid(Exception):
@@ -261,7 +276,7 @@ def _markdown_title(body: str) -> str | None:
     leading = _LEADING_ATX_H1.match(body)
     if leading is not None and (title := _inline_text(_ATX_CLOSING.sub("", leading["text"] or ""))):
         return title
-    tokens = _MD_BLOCKS.parse(body)
+    tokens = _markdown_blocks().parse(body)
     for opening, inline in pairwise(tokens):
         if opening.type == "heading_open" and opening.tag == "h1" and (title := _inline_text(inline.content)):
             return title
@@ -273,7 +288,7 @@ def _inline_text(markdown: str) -> str:
     if not markdown.strip():
         return ""
     parts: list[str] = []
-    for block in _MD_INLINE.parseInline(markdown):
+    for block in _markdown_inline().parseInline(markdown):
         for token in block.children or ():
             if token.type in ("text", "code_inline", "image"):
                 parts.append(token.content)
@@ -283,6 +298,8 @@ def _inline_text(markdown: str) -> str:
 
 
 def _html_title(body: str) -> str | None:
+    from bs4 import BeautifulSoup, SoupStrainer  # type: ignore[attr-defined]  # exported, not in __all__
+
     soup = BeautifulSoup(body, "lxml", parse_only=SoupStrainer(["h1", "title"]))
     for name in ("h1", "title"):
         for element in soup.find_all(name):

@@ -38,6 +38,7 @@ from ingest.lock import watching_sources
 from ingest.runner import build_connector, make_client, targets_for
 from ingest.state import PendingWork, StateStore
 from ingest.watching.choice import watch_for
+from ingest.watching.reads import SourceReads
 from ingest.watching.source import Notify, SourceWatch
 from ingest.watching.worker import FATAL, BatchReport, SourceWorker
 
@@ -106,15 +107,16 @@ class WatchDaemon:
                 async with make_client(self._settings, self._token) as client:
                     if not await self._unless_stopped(_check_token(client)):
                         return  # stopped while the API kept the check waiting: nothing started yet
+                    reads = SourceReads(self._settings.watch.poll_seconds)
                     engine = Engine(
                         state=state,
                         connector_factory=self._connector_factory,
-                        target_factory=targets_for(self._settings, client, state),
+                        target_factory=reads.targets(targets_for(self._settings, client, state)),
                     )
                     pending = PendingWork(state)
                     observer = Observer()
                     self._workers = [
-                        self._worker(source, engine, pending, observer) for source in self._sources
+                        self._worker(source, engine, pending, observer, reads) for source in self._sources
                     ]
                     await self._watch(self._workers, observer)
         except FATAL as exc:
@@ -141,7 +143,7 @@ class WatchDaemon:
         return True
 
     def _worker(
-        self, source: Source, engine: Engine, pending: PendingWork, observer: BaseObserver
+        self, source: Source, engine: Engine, pending: PendingWork, observer: BaseObserver, reads: SourceReads
     ) -> SourceWorker:
         settings = self._settings.watch
         return SourceWorker(
@@ -152,6 +154,7 @@ class WatchDaemon:
             state_path=self._settings.state.path,
             settings=settings,
             on_batch=self._record,
+            reads=reads,
         )
 
     async def _watch(self, workers: Sequence[SourceWorker], observer: BaseObserver) -> None:

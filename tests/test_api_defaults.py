@@ -13,7 +13,14 @@ from ingest.api_defaults import DEFAULT_REGION, REGION_URLS, Region
 from ingest.intercom import IntercomClient, IntercomTransport
 from ingest.settings import IntercomSettings
 
-SHARED = ["api_version", "max_concurrency", "max_attempts", "request_timeout"]
+SHARED = [
+    "api_version",
+    "max_concurrency",
+    "max_attempts",
+    "request_timeout",
+    "connect_timeout",
+    "read_timeout",
+]
 
 
 @pytest.mark.parametrize("name", SHARED)

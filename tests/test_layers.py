@@ -52,7 +52,14 @@ ENGINE = (
     "ingest.watch",
     "ingest.reconcile",
 )
-FRONT_ENDS = ("ingest.cli", "ingest.demo", "ingest.report", "ingest.report_file", "ingest.reconcile_command")
+FRONT_ENDS = (
+    "ingest.cli",
+    "ingest.commands",
+    "ingest.demo",
+    "ingest.report",
+    "ingest.report_file",
+    "ingest.reconcile_command",
+)
 
 #: Each target's settings module (its name, its table) and the registry that lists them.
 TARGET_DECLARATIONS = (

@@ -4,6 +4,9 @@
 ends in the same nh3 allow-list and whitespace tidy, so the output is safe and
 byte-identical for the same input on any machine. ``render_page`` turns a whole
 :class:`~ingest.document.SourceDocument` into a :class:`~ingest.document.Page`.
+
+Each converter's module (and its parser: markdown-it, BeautifulSoup, markdownify) is imported
+on its first use, so a run that converts nothing (every document unchanged) never loads them.
 """
 
 from __future__ import annotations
@@ -14,11 +17,7 @@ from importlib import metadata
 from typing import Any
 from urllib.parse import quote
 
-from ingest.convert.html import clean_html
 from ingest.convert.links import LinkBuilder
-from ingest.convert.markdown import markdown_to_html
-from ingest.convert.preview import html_to_markdown
-from ingest.convert.text import text_to_html
 from ingest.document import BodyFormat, Page, SourceDocument
 from ingest.document_limits import Budget, DocumentLimits
 
@@ -73,12 +72,25 @@ def to_html(
     no time limit) raises :class:`~ingest.document_limits.ConversionTooSlow` once spent.
     """
     if fmt is BodyFormat.MARKDOWN:
+        from ingest.convert.markdown import markdown_to_html
+
         return markdown_to_html(body, path=path, title=title, links=links, warnings=warnings, budget=budget)
     if fmt is BodyFormat.HTML:
+        from ingest.convert.html import clean_html
+
         return clean_html(body, path=path, title=title, links=links, warnings=warnings, budget=budget)
     if fmt is BodyFormat.TEXT:
+        from ingest.convert.text import text_to_html
+
         return text_to_html(body)
     raise ValueError(f"no converter for body format {fmt!r}")
+
+
+def html_to_markdown(html: str) -> str:
+    """``html`` as Markdown a person can read (``plan --diff``): see :mod:`ingest.convert.preview`."""
+    from ingest.convert.preview import html_to_markdown as to_markdown
+
+    return to_markdown(html)
 
 
 def document_variables(values: Mapping[str, Any]) -> dict[str, str]:

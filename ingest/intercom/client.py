@@ -54,6 +54,7 @@ class IntercomClient(HelpCenterEndpoints, BulkActionEndpoints, IntercomTransport
         IntercomClient(*, base_url, token, api_version=DEFAULT_API_VERSION,
                        max_concurrency=DEFAULT_MAX_CONCURRENCY, session=None,
                        max_attempts=DEFAULT_MAX_ATTEMPTS, request_timeout=DEFAULT_REQUEST_TIMEOUT,
+                       connect_timeout=DEFAULT_CONNECT_TIMEOUT, read_timeout=DEFAULT_READ_TIMEOUT,
                        sleep=asyncio.sleep, clock=time.time, token_fix=...,
                        rate_limit_share=DEFAULT_RATE_LIMIT_SHARE)
 

@@ -5,6 +5,9 @@ Every call goes through :meth:`IntercomTransport.request`, which
 * holds one of ``max_concurrency`` slots (an :class:`asyncio.Semaphore`) while a request
   is on the wire, and asks the shared :class:`~ingest.intercom.ratelimit.RateLimiter`
   for a permit before sending it (it takes ``rate_limit_share`` of each window);
+* gives up an attempt whose connection is not open within ``connect_timeout``, whose answer
+  stays silent for ``read_timeout`` (before its first byte or between two reads) or is not
+  complete within ``request_timeout``: a lost connection costs seconds, not the whole request;
 * retries 5xx answers, timeouts and dropped connections with exponential back-off and
   full jitter (at least the ``Retry-After`` of a 5xx), up to ``max_attempts`` attempts,
   then raises ``RetryableApiError``;
@@ -37,9 +40,11 @@ from yarl import URL
 from ingest import __version__
 from ingest.api_defaults import (
     DEFAULT_API_VERSION,
+    DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_RATE_LIMIT_SHARE,
+    DEFAULT_READ_TIMEOUT,
     DEFAULT_REQUEST_TIMEOUT,
     REGION_URLS,
 )
@@ -74,7 +79,9 @@ class IntercomTransport:
 
     Use as ``async with``: a session is created on entry (unless one was given, which the
     caller keeps owning) and closed on exit. ``sleep`` and ``clock`` (UNIX seconds) are
-    the seam for tests that wait without waiting. ``api_version`` is one of the versions whose
+    the seam for tests that wait without waiting. ``connect_timeout`` and ``read_timeout`` (at
+    most ``request_timeout``, which bounds the whole attempt) end an attempt stuck on a lost
+    connection early. ``api_version`` is one of the versions whose
     shapes the client reads (2.15, 2.16, Preview); any other is a ValueError.
     """
 
@@ -88,13 +95,15 @@ class IntercomTransport:
         session: aiohttp.ClientSession | None = None,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
         token_fix: str = errors.DEFAULT_TOKEN_FIX,
         rate_limit_share: float = DEFAULT_RATE_LIMIT_SHARE,
     ) -> None:
-        if max_concurrency < 1 or max_attempts < 1 or request_timeout <= 0:
-            raise ValueError("max_concurrency, max_attempts and request_timeout must be positive")
+        if min(max_concurrency, max_attempts) < 1 or min(request_timeout, connect_timeout, read_timeout) <= 0:
+            raise ValueError("max_concurrency, max_attempts and the timeouts must be positive")
         self._features = features_of(api_version)
         self._base = _checked_base_url(base_url)
         self._token = _checked_token(token)
@@ -105,7 +114,11 @@ class IntercomTransport:
         self._owns_session = session is None
         self._max_concurrency = max_concurrency
         self._max_attempts = max_attempts
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout, sock_connect=min(request_timeout, 10.0))
+        self._timeout = aiohttp.ClientTimeout(
+            total=request_timeout,
+            sock_connect=min(connect_timeout, request_timeout),
+            sock_read=min(read_timeout, request_timeout),
+        )
         self._sleep = sleep
         self._rng = random.Random()
         self._slots = asyncio.Semaphore(max_concurrency)

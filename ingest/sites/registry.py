@@ -1,19 +1,22 @@
 """Which dialects there are, found by name and imported only when a source uses one.
 
 Like connectors, a dialect is named by ``module:Class`` and imported on use, so a source
-reading plain Markdown loads none of them. A dialect whose module is not installed is passed
-over by ``site = "auto"`` and refused, in one sentence, when a source names it.
+reading plain Markdown loads none of them: ``site = "auto"`` tells a dialect's sources by their
+paths through :mod:`ingest.sites.recognition` and imports only the dialect it finds. A dialect
+whose module is not installed is passed over by ``site = "auto"`` and refused, in one sentence,
+when a source names it.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 from typing import cast
 
 from ingest.errors import ConnectorError
+from ingest.sites import recognition
 from ingest.sites.contract import Dialect
 
 #: Every dialect by name: ``module:Class``.
@@ -33,6 +36,17 @@ DIALECTS: Mapping[str, str] = MappingProxyType(
 HIDDEN_CONFIGS: tuple[str, ...] = (
     ".obsidian/templates.json",
     ".obsidian/plugins/templater-obsidian/data.json",
+)
+
+#: How a dialect's sources are told without importing it: the same function as its ``recognises``.
+#: A dialect not listed is imported to be asked.
+RECOGNISERS: Mapping[str, Callable[[Collection[str]], bool]] = MappingProxyType(
+    {
+        "hugo": recognition.is_hugo_site,
+        "docusaurus": recognition.is_docusaurus_site,
+        "mkdocs": recognition.is_mkdocs_site,
+        "obsidian": recognition.is_obsidian_vault,
+    }
 )
 
 #: The order ``site = "auto"`` asks the dialects in; plain, which takes anything, comes last.
@@ -84,13 +98,13 @@ def detect(paths: Collection[str]) -> type[Dialect]:
     for name in AUTO_ORDER:
         if name == "plain" or not installed(name):
             continue
-        dialect = load_dialect(name)
+        recognises = RECOGNISERS.get(name) or load_dialect(name).recognises
         try:
-            recognised = dialect.recognises(paths)
+            recognised = recognises(paths)
         except Exception as exc:
             raise ConnectorError(
                 f"the {name!r} site dialect failed to look at the source: {type(exc).__name__}: {exc}"
             ) from exc
         if recognised:
-            return dialect
+            return load_dialect(name)
     return load_dialect("plain")

@@ -17,9 +17,8 @@ import hashlib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
-
-from markdown_it import MarkdownIt
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from ingest.document import BodyFormat
 from ingest.sites.contract import (
@@ -35,11 +34,27 @@ from ingest.sites.contract import (
 )
 from ingest.textdoc import format_for
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#!|~])")
 _BACKTICKS = re.compile(r"`+")
 _LEADING_HTML_H1 = re.compile(r"\A\s*<h1\b.*?</h1\s*>", re.IGNORECASE | re.DOTALL)
-_FIRST_BLOCK_PARSER = MarkdownIt("commonmark")
-_HTML_RENDERER = MarkdownIt("commonmark")
+
+
+# Built on first use, so that loading a connector (reading the configuration) loads no parser.
+@cache
+def _first_block_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
+@cache
+def _html_renderer() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 def shown_markdown(front: Mapping[str, Any], fields: Sequence[ShownField]) -> str:
@@ -81,7 +96,7 @@ def with_shown(body: str, shown: str, fmt: BodyFormat) -> str:
     if not shown:
         return body
     if fmt is BodyFormat.HTML:
-        html = _HTML_RENDERER.render(shown)
+        html = _html_renderer().render(shown)
         heading = _LEADING_HTML_H1.match(body)
         cut = heading.end() if heading is not None else 0
         return f"{body[:cut]}\n{html}{body[cut:]}"
@@ -182,7 +197,7 @@ def _leading_h1_end(lines: list[str]) -> int:
     """The line after the ``# Title`` (or setext title) ``lines`` open with; 0 when they open otherwise."""
     start = next((index for index, line in enumerate(lines) if line.strip()), len(lines))
     end = next((index for index in range(start, len(lines)) if not lines[index].strip()), len(lines))
-    tokens = _FIRST_BLOCK_PARSER.parse("\n".join(lines[start:end]))
+    tokens = _first_block_parser().parse("\n".join(lines[start:end]))
     if tokens and tokens[0].type == "heading_open" and tokens[0].tag == "h1" and tokens[0].map:
         return start + tokens[0].map[1]
     return 0

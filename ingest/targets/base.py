@@ -196,6 +196,17 @@ class Target(TargetPlanner, TargetSender, Protocol):
         ...
 
 
+@runtime_checkable
+class TrustsRemembered(Protocol):
+    """**Protocol** (optional, for a sending half): reads the container state remembers (a Content
+    Import Source) before its first write of a run, unless told the caller read it a moment ago."""
+
+    def trust_remembered(self) -> None:
+        """Write to the remembered container without reading it first: the caller (the watch
+        daemon, between two polls) read it recently, and a write's error sends it to read again."""
+        ...
+
+
 class BoundTarget:
     """A target's two halves as one :class:`Target`; without a sender it can only plan."""
 
@@ -235,6 +246,11 @@ class BoundTarget:
         if isinstance(sender, ChecksRemote):
             return await sender.check(must_read=must_read)
         return NOTHING_READ
+
+    def trust_remembered(self) -> None:
+        """Pass the word on to the sender (:class:`TrustsRemembered`); another reads nothing to skip."""
+        if isinstance(self._sender, TrustsRemembered):
+            self._sender.trust_remembered()
 
     async def reconcile(self, scope: ReconcileScope) -> Reconciliation:
         """The sender's reconciliation (:class:`Reconciles`); a sender without one compares nothing."""

@@ -7,7 +7,8 @@ that every target synced. When the API is away (the source failed, or documents 
 the way to the API) the work stays pending and the batch is retried with exponential
 back-off; new changes still start their own batches, each of which carries everything
 pending. Documents the connector could not read are reported and not retried: their next
-edit starts a batch again.
+edit starts a batch again. The source's Content Import Source is read before writing at most
+once per ``poll_seconds`` (:mod:`ingest.watching.reads`), and again after any failure.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ingest.lock import SourceLock
 from ingest.settings import WatchSettings
 from ingest.state import PendingWork
 from ingest.watching.batches import Batch, ChangeQueue
+from ingest.watching.reads import SourceReads
 from ingest.watching.source import SourceWatch
 
 log = logging.getLogger("ingest.watch")
@@ -75,6 +77,7 @@ class SourceWorker:
         state_path: Path,
         settings: WatchSettings,
         on_batch: Callable[[BatchReport], None],
+        reads: SourceReads,
     ) -> None:
         self.source = source
         self.watch = watch
@@ -85,6 +88,8 @@ class SourceWorker:
         self._pending = pending
         self._settings = settings
         self._on_batch = on_batch
+        #: When the source's containers were last read: a batch within poll_seconds skips the read.
+        self._reads = reads
         self._lock = SourceLock(state_path, source.name)
         self._failures = 0
         #: When what Intercom holds for the source was last checked (None: not yet).
@@ -107,6 +112,7 @@ class SourceWorker:
                     self._report(batch, "retry", error=str(storage))
                     continue
                 log.exception("%s: batch failed unexpectedly", self.source.name)
+                self._reads.forget(self.source.name)
                 self._report(batch, "retry", error=f"unexpected error: {exc}")
 
     def keep_unsent(self) -> None:
@@ -137,12 +143,14 @@ class SourceWorker:
             self._report(batch, "locked", documents=len(work.locators), whole=work.whole)
             return
         check = batch.check or self._check_due()
+        trusted = not self._reads.due(name)
         try:
             only = None if work.whole else work.locators
             results = await self._engine.sync_source(self.source, only=only, check=check)
         finally:
             self._lock.release()
         error, keep = _outcome(results)
+        self._note_reads(results, error=error, keep=keep, read=check or not trusted)
         if check and error is None:  # a source that failed may not have reached its check
             self._checked()
         if error is None:
@@ -156,6 +164,22 @@ class SourceWorker:
         self._report(
             batch, outcome, documents=len(work.locators), whole=work.whole, results=results, error=error
         )
+
+    def _note_reads(
+        self, results: Sequence[SourceResult], *, error: str | None, keep: set[str], read: bool
+    ) -> None:
+        """Remember a clean batch that read the source's containers; forget the read after a failure,
+        so that the next batch reads again. A batch that wrote without reading and had a write
+        refused for good (a source deleted in Intercom refuses every upsert) is followed by a check
+        at once: nothing else would retry it."""
+        name = self.source.name
+        if error is None and not any(result.failures for result in results):
+            if read:
+                self._reads.read(name)
+            return
+        self._reads.forget(name)
+        if not read and error is None and not keep:
+            self.queue.check_in(0)
 
     def _check_due(self) -> bool:
         return self._checked_at is None or time.monotonic() - self._checked_at >= self._settings.check_seconds
@@ -175,6 +199,10 @@ class SourceWorker:
             finally:
                 self._lock.release()
             self._checked_at = time.monotonic()
+            if checked.errors:
+                self._reads.forget(self.source.name)
+            else:
+                self._reads.read(self.source.name)
         finally:
             self.queue.check_in(self._settings.check_seconds)
         for target, error in checked.errors.items():

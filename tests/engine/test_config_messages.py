@@ -44,6 +44,19 @@ def load(tmp_path: Path, *, intercom: str = "", watch: str = "", source: str = "
         ("intercom", "max_concurrency = 0", "intercom.max_concurrency: must be at least 1, not 0"),
         ("intercom", 'max_attempts = "many"', 'intercom.max_attempts: must be a whole number, not "many"'),
         ("intercom", 'region = "mars"', 'intercom.region: must be "us", "eu" or "au", not "mars"'),
+        ("intercom", "read_timeout = 0", "intercom.read_timeout: must be more than 0, not 0"),
+        (
+            "intercom",
+            "read_timeout = 45",
+            "intercom.read_timeout: 45 s is above request_timeout (30 s), which bounds the whole request: "
+            "lower it, or raise request_timeout",
+        ),
+        (
+            "intercom",
+            "request_timeout = 5",
+            "intercom.connect_timeout: 10 s is above request_timeout (5 s), which bounds the whole "
+            "request: lower it, or raise request_timeout",
+        ),
         ("watch", "debounce_ms = -5", "watch.debounce_ms: must be at least 0, not -5"),
         ("source", 'ai_agent = "maybe"', 'sources.docs.ai_agent: must be true or false, not "maybe"'),
         ("source", 'include = "*.md"', 'sources.docs.include: must be a list, e.g. ["a", "b"], not "*.md"'),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from types import MappingProxyType
 
 import pytest
@@ -75,3 +78,35 @@ def test_a_dialect_that_fails_to_load_is_named(ghost: None) -> None:
         registry.load_dialect("crashing")
     with pytest.raises(ConnectorError, match=r"tests\.sites\.fakesite has no NoSuchClass"):
         registry.load_dialect("nameless")
+
+
+@pytest.mark.parametrize("name", sorted(registry.RECOGNISERS))
+def test_a_dialect_told_without_importing_it_is_told_by_its_own_recognises(name: str) -> None:
+    """The function the registry asks first is the dialect's ``recognises`` itself, so ``site =
+    "auto"`` decides exactly as the dialect would."""
+    assert registry.load_dialect(name).recognises is registry.RECOGNISERS[name]
+
+
+@pytest.mark.parametrize(
+    ("paths", "loaded"),
+    [
+        (["index.md", "guide/setup.md"], []),
+        (["mkdocs.yml", "docs/index.md"], ["ingest.sites.mkdocs"]),
+        (["hugo.toml", "content/_index.md"], ["ingest.sites.hugo"]),
+    ],
+)
+def test_auto_imports_only_the_dialect_it_finds(paths: list[str], loaded: list[str]) -> None:
+    """Detecting a plain Markdown source imports no dialect package (the one-module confluence
+    dialect aside, which is asked by import); an MkDocs or Hugo site imports that one alone.
+    A fresh interpreter, since this test run has imported them all."""
+    code = (
+        "import json, sys\n"
+        "from ingest.sites.registry import detect\n"
+        "detect(json.loads(sys.argv[1]))\n"
+        "names = [f'ingest.sites.{p}' for p in ('hugo', 'docusaurus', 'mkdocs', 'obsidian')]\n"
+        "print(json.dumps(sorted(name for name in names if name in sys.modules)))\n"
+    )
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code, json.dumps(paths)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == loaded

@@ -29,8 +29,9 @@ async def delete_the_source(project: Project) -> int:
 
 async def test_batches_between_checks_read_only_before_they_write(project: Project) -> None:
     """Between checks, a batch with nothing to send (a file saved unchanged) sends no request, and
-    an edit reads its Content Import Source once before writing (so that no batch writes into a
-    source deleted meanwhile), then one POST."""
+    an edit more than ``poll_seconds`` (0.2 s, below the 0.3 s debounce) after the last read reads
+    its Content Import Source once before writing, then one POST (test_watch_reads: within a poll,
+    the POST alone)."""
     project.config = write_config(project.tmp_path, project.emulator.base_url, watch={"check_seconds": 3600})
     project.write("a.md", "# A\n\nText.\n")
     async with project.daemon():

@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Collection
 from typing import ClassVar
 
 from ingest.errors import ConnectorError
 from ingest.sites.contract import Site, SiteFiles, SiteSettings
-from ingest.sites.docusaurus.config import find_config, read_config
+from ingest.sites.docusaurus.config import read_config
 from ingest.sites.docusaurus.layout import Layout, versions_file
 from ingest.sites.docusaurus.site import DocusaurusSite
+from ingest.sites.recognition import docusaurus_config, is_docusaurus_site
 
 __all__ = ["DocusaurusDialect", "DocusaurusSite"]
 
@@ -33,14 +33,13 @@ class DocusaurusDialect:
 
     name: ClassVar[str] = "docusaurus"
 
-    @staticmethod
-    def recognises(paths: Collection[str]) -> bool:
-        return find_config(paths) is not None
+    #: ``docusaurus.config.*`` at the root (told without importing this).
+    recognises = staticmethod(is_docusaurus_site)
 
     @staticmethod
     async def open(files: SiteFiles, settings: SiteSettings) -> Site:
         paths = frozenset(files.paths())
-        name = find_config(paths)
+        name = docusaurus_config(paths)
         if name is None:
             raise ConnectorError("no docusaurus.config.js, .ts, .mjs or .cjs at the root of the source")
         config = read_config(name, await files.read(name), paths)

@@ -19,7 +19,6 @@ from typing import Any, Literal
 from ingest.errors import ConnectorError
 from ingest.sites.docusaurus.jsvalues import UNKNOWN, Module, ValuesTooCostly
 
-CONFIG_NAMES = tuple(f"docusaurus.config.{suffix}" for suffix in ("ts", "mts", "cts", "js", "mjs", "cjs"))
 _DEFAULT_DOCS_INCLUDE = ("**/*.{md,mdx}",)
 _DEFAULT_EXCLUDE = (
     "**/_*.{js,jsx,ts,tsx,md,mdx}",
@@ -78,11 +77,6 @@ class SiteConfig:
     content: tuple[ContentOptions, ...] = ()
     #: Keys whose value is computed when the site builds: their defaults were used.
     unread: tuple[str, ...] = ()
-
-
-def find_config(paths: Collection[str]) -> str | None:
-    """The config file at the root of a source holding ``paths``, or None."""
-    return next((name for name in CONFIG_NAMES if name in paths), None)
 
 
 def read_config(name: str, source: bytes | None, paths: Collection[str]) -> SiteConfig:

@@ -9,12 +9,12 @@ language), :mod:`.urls` (where Hugo publishes a page), :mod:`.shortcodes` and :m
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import ClassVar
 
 from ingest.sites.contract import Site, SiteFiles, SiteSettings
-from ingest.sites.hugo.config import has_config, read_config
+from ingest.sites.hugo.config import read_config
 from ingest.sites.hugo.site import HugoSite
+from ingest.sites.recognition import is_hugo_site
 
 __all__ = ["HugoDialect", "HugoSite"]
 
@@ -24,21 +24,8 @@ class HugoDialect:
 
     name: ClassVar[str] = "hugo"
 
-    @staticmethod
-    def recognises(paths: Collection[str]) -> bool:
-        """A Hugo configuration at the root and a ``content/`` folder; a bare ``config.toml``
-        counts only without the ``templates/`` folder of a Zola site."""
-        listed = set(paths)
-        has_content = any(path.startswith("content/") for path in listed)
-        if not has_content or not has_config(listed):
-            return False
-        if any(name in listed for name in ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")):
-            return True
-        if any(path.startswith("config/_default/") for path in listed):
-            return True
-        hugo_folders = ("layouts/", "archetypes/", "themes/", "assets/", "static/")
-        zola = any(path.startswith("templates/") for path in listed)
-        return not zola or any(path.startswith(hugo_folders) for path in listed)
+    #: A Hugo configuration at the root and a ``content/`` folder (told without importing this).
+    recognises = staticmethod(is_hugo_site)
 
     @staticmethod
     async def open(files: SiteFiles, settings: SiteSettings) -> Site:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import posixpath
 import tomllib
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -22,10 +22,7 @@ from ingest.errors import ConnectorError
 from ingest.sites import safeyaml
 from ingest.sites.contract import SiteFiles
 from ingest.sites.hugo.frontmatter import decode
-
-_FORMATS = (".toml", ".yaml", ".yml", ".json")
-_ROOT_NAMES = tuple(f"{stem}{suffix}" for stem in ("hugo", "config") for suffix in _FORMATS)
-_CONFIG_DIRS = ("config/_default/", "config/production/")
+from ingest.sites.recognition import hugo_config_paths
 
 Config = Mapping[str, Any]
 
@@ -89,31 +86,9 @@ class HugoConfig:
         return bool(self.ugly_urls.get(section.lower(), False))
 
 
-def config_paths(paths: Collection[str]) -> list[str]:
-    """The configuration files of the site in ``paths``, in the order they are merged."""
-    present = set(paths)
-    root = next((name for name in _ROOT_NAMES if name in present), None)
-    found: list[str] = []
-    for directory in _CONFIG_DIRS:
-        in_directory = sorted(
-            path
-            for path in present
-            if path.startswith(directory) and "/" not in path[len(directory) :] and path.endswith(_FORMATS)
-        )
-        # hugo.* / config.* of a directory first: the files named after keys refine it.
-        found.extend(
-            sorted(in_directory, key=lambda path: PurePosixPath(path).stem not in ("hugo", "config"))
-        )
-    return [*found, root] if root else found
-
-
-def has_config(paths: Collection[str]) -> bool:
-    return bool(config_paths(paths))
-
-
 async def read_config(files: SiteFiles) -> HugoConfig:
     """The site's configuration, merged; a file that cannot be read is a ConnectorError."""
-    names = config_paths(files.paths())
+    names = hugo_config_paths(files.paths())
     merged: dict[str, Any] = {}
     for path in names:
         data = await files.read(path)

@@ -11,13 +11,13 @@ resolves links, and :mod:`.site` puts them together as a :class:`~ingest.sites.c
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import ClassVar
 
 from ingest.errors import ConnectorError
 from ingest.sites.contract import Site, SiteFiles, SiteSettings
-from ingest.sites.mkdocs.config import find_config, read_config
+from ingest.sites.mkdocs.config import read_config
 from ingest.sites.mkdocs.site import MkDocsSite
+from ingest.sites.recognition import is_mkdocs_site, mkdocs_config
 
 __all__ = ["MkDocsDialect", "MkDocsSite"]
 
@@ -27,15 +27,13 @@ class MkDocsDialect:
 
     name: ClassVar[str] = "mkdocs"
 
-    @staticmethod
-    def recognises(paths: Collection[str]) -> bool:
-        """``mkdocs.yml`` (or ``.yaml``) at the root, or one config a few folders down
-        (``docs/mkdocs.yml``; with one per language, ``docs/en/mkdocs.yml``)."""
-        return find_config(frozenset(paths)) is not None
+    #: ``mkdocs.yml`` (or ``.yaml``) at the root, or one config a few folders down
+    #: (``docs/mkdocs.yml``; with one per language, ``docs/en/mkdocs.yml``); told without importing this.
+    recognises = staticmethod(is_mkdocs_site)
 
     @staticmethod
     async def open(files: SiteFiles, settings: SiteSettings) -> Site:
-        path = find_config(frozenset(files.paths()))
+        path = mkdocs_config(frozenset(files.paths()))
         if path is None:
             raise ConnectorError("no mkdocs.yml found: not an MkDocs site")
         config = await read_config(files, path)

@@ -11,7 +11,7 @@ which is all the dialect needs (which ``slugify`` the toc extension uses).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,6 @@ from ingest.errors import ConnectorError
 from ingest.sites.contract import SiteFiles
 from ingest.sites.safeyaml import BoundedLoader
 
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 _MAX_INHERIT = 8
 
 
@@ -119,27 +118,6 @@ def normalise(path: str) -> str:
     """A POSIX path without ``.``/``..``/empty segments ("" for the root; may start with ``..``)."""
     cleaned = posixpath.normpath(path or ".")
     return "" if cleaned == "." else cleaned
-
-
-def find_config(paths: Sequence[str] | frozenset[str] | set[str]) -> str | None:
-    """The config of the site held in ``paths``: ``mkdocs.yml`` at the root; else the only config
-    at the shallowest depth (three folders at most); else, among configs in sibling language
-    folders (``docs/en/mkdocs.yml``, ``docs/hi/mkdocs.yml``), the English one."""
-    for name in CONFIG_NAMES:
-        if name in paths:
-            return name
-    found: dict[int, list[str]] = {}
-    for path in paths:
-        parts = path.split("/")
-        if parts[-1] in CONFIG_NAMES and len(parts) <= 4:
-            found.setdefault(len(parts), []).append(path)
-    if not found:
-        return None
-    shallowest = sorted(found[min(found)])
-    if len(shallowest) == 1:
-        return shallowest[0]
-    english = [path for path in shallowest if path.split("/")[-2].lower() == "en"]
-    return english[0] if len(english) == 1 else None
 
 
 async def read_config(files: SiteFiles, path: str) -> MkDocsConfig:

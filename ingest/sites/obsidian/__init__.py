@@ -10,12 +10,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import ClassVar
 
 from ingest.sites.contract import Site, SiteFiles, SiteSettings
 from ingest.sites.obsidian.site import ObsidianSite
-from ingest.sites.obsidian.vault import find_vault_markers, read_layout
+from ingest.sites.obsidian.vault import read_layout
+from ingest.sites.recognition import is_obsidian_vault
 
 __all__ = ["ObsidianDialect", "ObsidianSite"]
 
@@ -26,9 +26,8 @@ class ObsidianDialect:
 
     name: ClassVar[str] = "obsidian"
 
-    @staticmethod
-    def recognises(paths: Collection[str]) -> bool:
-        return find_vault_markers(paths)
+    #: ``.obsidian/`` or ``publish.css`` at the root or in a top-level folder (told without importing this).
+    recognises = staticmethod(is_obsidian_vault)
 
     @staticmethod
     async def open(files: SiteFiles, settings: SiteSettings) -> Site:

@@ -21,11 +21,12 @@ import langcodes
 
 from ingest.errors import ConnectorError
 from ingest.sites.contract import Role, SiteFiles, SiteSettings
+from ingest.sites.recognition import (
+    OBSIDIAN_CONFIG_FOLDER,
+    OBSIDIAN_PUBLISH_CSS,
+    is_obsidian_marker,
+)
 
-#: What makes a folder a vault: Obsidian Publish's site stylesheet at its root, or Obsidian's
-#: own config folder (which git repositories often ignore).
-_PUBLISH_CSS = "publish.css"
-_CONFIG_FOLDER = ".obsidian/"
 #: Config files (vault-relative) naming the folder of templates, and the key that holds it.
 TEMPLATE_CONFIGS = {
     ".obsidian/templates.json": "folder",
@@ -59,32 +60,18 @@ def find_vault_roots(paths: Collection[str]) -> tuple[str, ...]:
     when it has one, else the top-level folders that have one; else ``.obsidian/`` at the root,
     else in top-level folders; else the root.
     """
-    for marker in (_PUBLISH_CSS, _CONFIG_FOLDER):
-        if any(_is_marker(path, marker) for path in paths):
+    for marker in (OBSIDIAN_PUBLISH_CSS, OBSIDIAN_CONFIG_FOLDER):
+        if any(is_obsidian_marker(path, marker) for path in paths):
             return ("",)
         nested = {
             top + "/"
             for path in paths
             if (top := path.partition("/")[0]) and not top.startswith(".")
-            if _is_marker(path.partition("/")[2], marker)
+            if is_obsidian_marker(path.partition("/")[2], marker)
         }
         if nested:
             return tuple(sorted(nested))
     return ("",)
-
-
-def find_vault_markers(paths: Collection[str]) -> bool:
-    """Whether the source's root or one of its top-level folders is marked as a vault."""
-    return any(
-        _is_marker(candidate, marker)
-        for path in paths
-        for candidate in (path, path.partition("/")[2])
-        for marker in (_PUBLISH_CSS, _CONFIG_FOLDER)
-    )
-
-
-def _is_marker(path: str, marker: str) -> bool:
-    return path.startswith(marker) if marker.endswith("/") else path == marker
 
 
 @dataclass(frozen=True, slots=True)

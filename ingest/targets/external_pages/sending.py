@@ -36,6 +36,14 @@ class ExternalPagesSender:
         #: The remembered Content Import Source this run's check found in Intercom (no need to
         #: read it again before writing).
         self._checked_id: int | None = None
+        #: The caller read the remembered source a moment ago (:meth:`trust_remembered`).
+        self._trusted = False
+
+    def trust_remembered(self) -> None:
+        """Upsert under the remembered Content Import Source without reading it first (the watch
+        daemon read it within its poll interval). A source deleted meanwhile refuses the upserts,
+        and the daemon then checks it; a configured url that differs is still never trusted."""
+        self._trusted = True
 
     async def check(self, *, must_read: bool) -> RemoteCheck:
         """Read the remembered Content Import Source by its id, once, and act on what Intercom says:
@@ -149,8 +157,8 @@ class ExternalPagesSender:
         url = self._planner.url
         remembered = self._store.import_source.get()
         same = remembered is not None and same_source_url(remembered.url, url)
-        if remembered is not None and same and remembered.remote_id == self._checked_id:
-            self._import_source_id = remembered.remote_id  # read by this run's check already
+        if remembered is not None and same and (self._trusted or remembered.remote_id == self._checked_id):
+            self._import_source_id = remembered.remote_id  # read by this run's check, or just before
             return False
         if remembered is not None and same:
             try:

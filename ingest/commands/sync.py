@@ -1,0 +1,141 @@
+"""``ingest run`` and ``ingest plan``: sync sources into Intercom, or show what a sync would do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ingest.commands.common import (
+    EXIT_FAILURES,
+    config_option,
+    console,
+    error_exit_code,
+    exit_code,
+    lock_wait_option,
+    one_error,
+    print_error,
+    require_sources,
+    selected,
+    source_option,
+)
+from ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    from ingest.engine import SourceResult
+
+
+@click.command()
+@config_option
+@source_option
+@click.option("--all", "all_sources", is_flag=True, help="Sync every configured source.")
+@click.option("--dry-run", is_flag=True, help="Plan and report, send and record nothing.")
+@click.option("--allow-mass-delete", is_flag=True, help="Allow deleting more than max_delete_share.")
+@click.option("--report", "report_file", type=click.Path(path_type=Path), help="Write a JSON summary.")
+@lock_wait_option
+def run(
+    config_file: Path | None,
+    source_names: tuple[str, ...],
+    all_sources: bool,
+    dry_run: bool,
+    allow_mass_delete: bool,
+    report_file: Path | None,
+    lock_wait: float,
+) -> int:
+    """Sync sources into Intercom, into every target their configuration lists."""
+    import asyncio
+
+    from ingest.config import load_settings
+    from ingest.report import BarProgress, print_summary
+    from ingest.report_file import check_report_path
+    from ingest.runner import run_sources
+
+    out = console()
+    if report_file is not None:
+        check_report_path(report_file)  # a device or a FIFO is refused before anything is synced
+    try:
+        settings = load_settings(config_file)
+        sources = settings.select(selected(settings, source_names, all_sources))
+        progress = BarProgress(out) if out.is_terminal else None
+        with one_error():
+            results = asyncio.run(
+                run_sources(
+                    settings,
+                    sources,
+                    dry_run=dry_run,
+                    allow_mass_delete=allow_mass_delete,
+                    progress=progress,
+                    lock_wait=lock_wait,
+                )
+            )
+    except IngestError as exc:
+        if report_file is not None:
+            _write_report(report_file, [], exit_code=error_exit_code(exc), dry_run=dry_run, error=str(exc))
+        raise
+    print_summary(out, results, dry_run=dry_run)
+    code = exit_code(results)
+    # A report that cannot be written fails the run even when the sync went well: cron and
+    # monitoring reading the (stale) report would otherwise take it for a success.
+    if report_file is not None and not _write_report(report_file, results, exit_code=code, dry_run=dry_run):
+        return EXIT_FAILURES
+    return code
+
+
+def _write_report(
+    path: Path,
+    results: Sequence[SourceResult],
+    *,
+    exit_code: int,
+    dry_run: bool,
+    error: str | None = None,
+) -> bool:
+    """Write the --report file; if it cannot be, say so in one line and return False."""
+    from ingest.report import write_json_report
+    from ingest.report_file import ReportPathError, report_write_problem
+
+    try:
+        write_json_report(path, results, exit_code=exit_code, dry_run=dry_run, error=error)
+    except (OSError, ReportPathError) as exc:
+        print_error(report_write_problem(path, exc))
+        return False
+    return True
+
+
+@click.command()
+@config_option
+@source_option
+@click.option("--diff", is_flag=True, help="Show a Markdown diff of every update.")
+def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) -> int:
+    """Show what a run would do, per source, without sending anything."""
+    import asyncio
+
+    from ingest.config import load_settings
+    from ingest.report import print_summary
+    from ingest.runner import plan_sources
+
+    out = console()
+    settings = load_settings(config_file)
+    require_sources(settings)
+    sources = settings.select(list(source_names) or None)
+    planned = asyncio.run(plan_sources(settings, sources, diff=diff))
+    for item in planned:
+        plan_ = item.result.plan
+        assert plan_ is not None
+        for verb, entries in (
+            ("create", [u.page.locator for u in plan_.creates]),
+            ("update", [u.page.locator for u in plan_.updates]),
+            ("delete", [d.locator for d in plan_.deletes]),
+        ):
+            for locator in entries:
+                out.print(
+                    f"{item.result.source} ({item.result.target}): {verb} {locator}",
+                    highlight=False,
+                    markup=False,
+                    soft_wrap=True,
+                )
+        for patch in item.diffs.values():
+            out.print(patch, highlight=False, markup=False, soft_wrap=True, end="")
+    print_summary(out, [item.result for item in planned], dry_run=True)
+    return exit_code([item.result for item in planned])
