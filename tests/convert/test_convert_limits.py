@@ -94,6 +94,31 @@ def test_deep_blocks_below_the_limit_keep_their_words_apart() -> None:
     assert html(body, []).endswith(f"<p>one two three four{IMAGE}</p>")
 
 
+@pytest.mark.parametrize(
+    ("inner", "text"),
+    [
+        ("alpha<div>beta</div>gamma", "alpha beta gamma"),
+        ("one<p>two</p>three", "one two three"),
+        ("a<h2>Head</h2>b", "a Head b"),
+        ("x<ul><li>a</li><li>b</li></ul>y", "x a b y"),
+        ("cell<table><tr><td>1</td><td>2</td></tr></table>z", "cell 1 2 z"),
+        ("un<b>believ</b>able", "unbelievable"),
+        ('H<sub>2</sub>O is <a href="https://x.test">water</a>.', "H2O is water."),
+    ],
+)
+def test_flattening_spaces_blocks_and_only_blocks(inner: str, text: str) -> None:
+    """Below the limit a block is a word boundary on both sides (text before it does not run into
+    it), and inline markup is none (a word split by emphasis, a subscript or a link stays whole)."""
+    body = "<p>" + "<span>" * 120 + inner + "</span>" * 120 + "</p>"
+    assert html(body) == f"<p>{text}</p>"
+
+
+def test_a_checkbox_in_a_flattened_part_stays_visible() -> None:
+    """A task-list checkbox below the limit still shows as the box the clean-up writes for it."""
+    body = "<p>" + "<span>" * 120 + '<input type="checkbox" checked> done' + "</span>" * 120 + "</p>"
+    assert html(body) == html('<p><input type="checkbox" checked> done</p>')
+
+
 def test_deep_lists_fail_the_document_as_markdown_does() -> None:
     """Lists nested more than MAX_NESTING levels fail with the reason: flattening them would
     change what they say."""
