@@ -238,3 +238,15 @@ def test_cutting_long_texts_changes_no_output() -> None:
     out = html(f"<p>{text}</p><pre>{text}</pre>")
     shown = "Tom &amp; Jerry&nbsp;&lt;3 café " * 3_000
     assert out == f"<p>{shown}</p><pre>{shown}</pre>"
+
+
+def test_an_element_of_many_attributes_converts_in_linear_time() -> None:
+    """A paragraph and its code of 150,000 attributes each (5 MB): the sanitiser's parser compares
+    each attribute with those before it (over a minute here, out of any time budget's reach).
+    Attributes no pass reads go when the page is parsed: about 1 s; the bound is the suite's for
+    a stall. What the page shows is unchanged."""
+    attributes = " ".join(f'data-a{index}="{index}"' for index in range(150_000))
+    started = time.perf_counter()
+    out = html(f'<p {attributes}><code {attributes} class="language-py">code</code></p>')
+    assert time.perf_counter() - started < STALLED_AFTER_SECONDS
+    assert out == '<p><code class="language-py">code</code></p>'
