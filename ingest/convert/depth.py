@@ -34,8 +34,17 @@ STRUCTURE = frozenset(
         "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
     }
 )  # fmt: skip
-#: Elements kept as they are when a deep part is flattened.
-_KEPT_LEAVES = frozenset({"img", "br"})
+#: Elements kept as they are when a deep part is flattened (a checkbox becomes its box later).
+_KEPT_LEAVES = frozenset({"img", "br", "input"})
+#: Elements whose edges are word boundaries when a deep part is flattened: blocks. Inline markup
+#: (emphasis, links, subscripts) is none: ``un<b>believ</b>able`` is one word.
+_SPACED = STRUCTURE | frozenset(
+    {
+        "address", "article", "aside", "center", "details", "div", "fieldset", "figcaption", "figure",
+        "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "main", "p", "pre",
+        "section", "summary",
+    }
+)  # fmt: skip
 _SPACES = re.compile(r"\s+")
 #: How many nodes pass between two looks at the clock.
 CHECK_EVERY = 512
@@ -114,7 +123,9 @@ def _flatten(soup: BeautifulSoup, element: Tag, depth: int, dropped: frozenset[s
         flat.append(_copy_leaf(soup, node))
     if text:
         flat.append(_collapsed(text))
-    # The ends of the elements that were there: no text of the document.
+    # The edges of the blocks that were there: no text of the document.
+    if flat and isinstance(flat[0], NavigableString):
+        flat[0] = NavigableString(flat[0].lstrip())
     if flat and isinstance(flat[-1], NavigableString):
         flat[-1] = NavigableString(flat[-1].rstrip())
     element.clear()
@@ -133,15 +144,17 @@ def _collapsed(pieces: list[str]) -> NavigableString:
 
 
 def _flat_nodes(element: Tag, depth: int, dropped: frozenset[str], budget: Budget) -> Iterator[Tag | str]:
-    """The text, images and line breaks under ``element``, a space where an element ends (so that
-    the words of two blocks never run together; the clean-up collapses runs of spaces)."""
-    stack: list[Iterator[PageElement] | None] = [iter(element.contents)]
+    """The text, images and line breaks under ``element``, a space where a block starts or ends (so
+    that the words of two blocks never run together; the clean-up collapses runs of spaces)."""
+    # An iterator per open element, under it whether the element is a block (a space at its end).
+    stack: list[Iterator[PageElement] | bool] = [iter(element.contents)]
     seen = 0
     while stack:
         children = stack[-1]
-        if children is None:  # an element ended
+        if isinstance(children, bool):  # an element ended
             stack.pop()
-            yield " "
+            if children:
+                yield " "
             continue
         child = next(children, None)
         if child is None:
@@ -158,7 +171,10 @@ def _flat_nodes(element: Tag, depth: int, dropped: frozenset[str], budget: Budge
                 continue
             if depth + (len(stack) + 1) // 2 > MAX_HTML_DEPTH:  # an iterator and a marker a level
                 raise too_deep()
-            stack.append(None)
+            block = child.name in _SPACED
+            if block:
+                yield " "
+            stack.append(block)
             stack.append(iter(child.contents))
         elif not isinstance(child, PreformattedString):  # comments, CDATA, doctypes say nothing
             yield str(child)

@@ -14,9 +14,15 @@ from bs4 import BeautifulSoup
 from bs4.builder._lxml import LXMLTreeBuilder  # the class "lxml" names; typed only where it is defined
 
 from ingest.convert.depth import CHECK_EVERY, too_deep
+from ingest.convert.sanitize import ALLOWED_ATTRIBUTES
 from ingest.document_limits import MAX_HTML_DEPTH, Budget
 
 _NO_NAMESPACES: dict[str, str] = {}  # never changed: the default the base class gives
+#: More attributes than this on one element and only those some pass reads are kept: the
+#: sanitiser's parser compares each attribute with those before it (an element of 150,000 took
+#: a minute), and drops all but these anyway.
+MANY_ATTRIBUTES = 64
+_READ_ATTRIBUTES = frozenset().union(*ALLOWED_ATTRIBUTES.values(), {"type", "checked"})
 
 
 class _BoundedBuilder(LXMLTreeBuilder):
@@ -35,6 +41,8 @@ class _BoundedBuilder(LXMLTreeBuilder):
         self._depth += 1
         if self._depth > MAX_HTML_DEPTH:
             raise too_deep()
+        if len(attrib) > MANY_ATTRIBUTES:
+            attrib = {name: value for name, value in attrib.items() if name in _READ_ATTRIBUTES}
         super().start(tag, attrib, nsmap)
 
     def end(self, tag: str | bytes) -> None:
