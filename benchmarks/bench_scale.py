@@ -24,9 +24,7 @@ import argparse
 import itertools
 import json
 import math
-import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -35,7 +33,7 @@ from pathlib import Path
 
 from benchmarks.docgen import write_realistic_corpus
 from benchmarks.harness import TOKEN, control, emulator_child, print_table
-from benchmarks.outside import ChildUsage, CpuReading, run_child
+from benchmarks.outside import ChildUsage, CpuReading, run_ingest
 
 #: An emulator rate limit no run reaches: the benchmark measures fin-ingest, not the limit.
 UNLIMITED = 1_000_000_000
@@ -70,14 +68,6 @@ def log_limit_argument(value: str) -> int | None:
     return int(value)
 
 
-def ingest_command() -> list[str]:
-    """The ``ingest`` console script installed beside this Python (what a user runs)."""
-    script = Path(sys.executable).with_name("ingest")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "ingest.cli"]
-
-
 def write_config(folder: Path, base_url: str) -> Path:
     config = folder / "ingest.toml"
     config.write_text(
@@ -93,14 +83,10 @@ def write_config(folder: Path, base_url: str) -> Path:
 def measured_run(size: int, what: str, folder: Path, config: Path, url: str, emulator_pid: int) -> RunFigures:
     control(url, "DELETE", "requests")
     report = folder / f"report-{what}.json"
-    command = [*ingest_command(), "run", "--all", "--config", str(config), "--report", str(report)]
-    env = {**os.environ, "INTERCOM_ACCESS_TOKEN": TOKEN}
+    command = ["run", "--all", "--config", str(config), "--report", str(report)]
     before = CpuReading.of(emulator_pid)
-    usage = run_child(command, env=env, output=folder / f"output-{what}.txt")
+    usage = run_ingest(command, token=TOKEN, output=folder / f"output-{what}.txt")
     after = CpuReading.of(emulator_pid)
-    if usage.exit_code != 0:
-        output = (folder / f"output-{what}.txt").read_text(encoding="utf-8", errors="replace")
-        raise SystemExit(f"{what} at {size:,} documents exited {usage.exit_code}:\n{output[-3000:]}")
     counters = control(url, "GET", "requests")["counters"]
     (result,) = json.loads(report.read_text(encoding="utf-8"))["sources"]
     return RunFigures(

@@ -49,11 +49,15 @@ def emulator_process(
 
 
 @contextlib.contextmanager
-def emulator_child(options: Sequence[str] = ()) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``ingest emulator`` with more command-line ``options``, in a child process: yields its base
-    URL and the process (to measure it from outside), and stops it afterwards."""
+def emulator_child(
+    options: Sequence[str] = (), *, python_options: Sequence[str] = ()
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``ingest emulator`` with more command-line ``options`` (and ``python_options`` for the
+    interpreter, e.g. ``-m cProfile -o FILE``), in a child process: yields its base URL and the
+    process (to measure it from outside), and stops it afterwards."""
     port = free_port()
-    command = [sys.executable, "-m", "ingest.cli", "emulator", "--port", str(port), "--token", TOKEN]
+    command = [sys.executable, *python_options, "-m", "ingest.cli", "emulator", "--port", str(port)]
+    command += ["--token", TOKEN]
     command += options
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
     base_url = f"http://127.0.0.1:{port}"

@@ -1,16 +1,22 @@
 """A command run as a child process and measured from outside: wall time, CPU and peak memory.
 
-The child's CPU time and peak RSS come from the kernel when it is reaped (``os.wait4``), so
-no in-process counter is involved: ``ru_maxrss`` is the high-water mark of the child (or of the
-largest of its own children, a worker pool's). Its whole process tree is also sampled with
-psutil while it runs, whose largest sum is the memory the tree held at once (a pool of
-workers adds up; a sample can miss a short spike, which ``ru_maxrss`` cannot).
-A process measured alongside (the emulator) is read with psutil before and after.
+The child's CPU time and peak RSS come from the kernel when it is reaped, read by GNU
+``time`` (``/usr/bin/time``), so no in-process counter is involved: ``ru_maxrss`` is the
+high-water mark of the child (or of the largest of its own children, a worker pool's). The
+child is started by ``time``, not by this process: Linux carries the high-water mark of the
+address space a process replaces at ``exec`` into its ``ru_maxrss``, so a child forked or
+spawned straight from a large benchmark process would report at least the benchmark's own
+size (measured: 513 MB for ``python -c pass`` spawned by a 500 MB process, 13 MB under
+``time``). Its whole process tree is also sampled with psutil while it runs, whose largest
+sum is the memory the tree held at once (a pool of workers adds up; a sample can miss a short
+spike, which ``ru_maxrss`` cannot). A process measured alongside (the emulator) is read with
+psutil before and after.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -19,6 +25,8 @@ from pathlib import Path
 
 import psutil
 
+#: GNU time, which reports a child's ``ru_maxrss`` (``%M``) and CPU times.
+TIME = "/usr/bin/time"
 #: How often the child's process tree is sampled, in seconds.
 SAMPLE_SECONDS = 0.05
 
@@ -53,28 +61,55 @@ class CpuReading:
         return CpuReading(times.user + times.system, process.memory_info().rss)
 
 
+def ingest_command() -> list[str]:
+    """The ``ingest`` console script installed beside this Python (what a user runs)."""
+    script = Path(sys.executable).with_name("ingest")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "ingest.cli"]
+
+
+def run_ingest(args: Sequence[str], *, token: str, output: Path) -> ChildUsage:
+    """``ingest ARGS`` as its own process with ``INTERCOM_ACCESS_TOKEN`` set, measured from outside;
+    a non-zero exit raises with the end of what it printed."""
+    usage = run_child(
+        [*ingest_command(), *args], env={**os.environ, "INTERCOM_ACCESS_TOKEN": token}, output=output
+    )
+    if usage.exit_code != 0:
+        printed = output.read_text(encoding="utf-8", errors="replace")
+        raise RuntimeError(f"ingest {' '.join(args)} exited {usage.exit_code}:\n{printed[-3000:]}")
+    return usage
+
+
 def run_child(argv: Sequence[str], *, env: Mapping[str, str], output: Path) -> ChildUsage:
-    """Run ``argv`` (its stdout and stderr to ``output``) to its end, measured from outside."""
+    """Run ``argv`` (its stdout and stderr to ``output``) to its end under ``/usr/bin/time``,
+    measured from outside."""
+    if not Path(TIME).exists():
+        raise RuntimeError(f"{TIME} (GNU time) is needed to measure a child's peak memory; install it")
+    usage_file = output.with_name(output.name + ".usage")
+    command = [TIME, "--format", "%x %e %U %S %M", "--output", str(usage_file), *argv]
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         actions = [(os.POSIX_SPAWN_DUP2, fd, 1), (os.POSIX_SPAWN_DUP2, fd, 2)]
         started = time.monotonic()
-        pid = os.posix_spawn(argv[0], list(argv), dict(env), file_actions=actions)
+        pid = os.posix_spawn(TIME, command, dict(env), file_actions=actions)
     finally:
         os.close(fd)
     sampler = _TreeSampler(pid)
     sampler.start()
     try:
-        _, status, usage = os.wait4(pid, 0)
+        os.waitpid(pid, 0)
     finally:
         sampler.stop()
-    wall = time.monotonic() - started
+    wall = time.monotonic() - started  # time's own %e has only two decimals
+    # The last line: GNU time writes "Command exited with non-zero status N" above it when it did.
+    exit_code, _, user, system, peak_kb = usage_file.read_text(encoding="utf-8").split("\n")[-2].split()
     return ChildUsage(
-        exit_code=os.waitstatus_to_exitcode(status),
+        exit_code=int(exit_code),
         wall_seconds=wall,
-        user_seconds=usage.ru_utime,
-        system_seconds=usage.ru_stime,
-        peak_rss_bytes=usage.ru_maxrss * 1024,  # Linux reports kilobytes
+        user_seconds=float(user),
+        system_seconds=float(system),
+        peak_rss_bytes=int(peak_kb) * 1024,
         tree_peak_rss_bytes=sampler.peak,
     )
 
