@@ -1,11 +1,15 @@
 """A nightly run over an unchanged corpus: wall time, reads and writes sent, documents converted.
 
-Run ``python -m benchmarks.bench_noop [--docs 10000] [--site hugo] [--owner-tag]``. The first sync
-(not timed) puts every document in the emulator; then the same sync runs again with nothing changed,
-three ways: the engine in this process, the whole ``ingest run --all`` command (Python
-start-up and imports included), and after ``touch``-ing every file (fingerprints change,
-content does not: every document is read and converted again, still with no write). Each
-run reads its one source's Content Import Source once: the truth checked on every run.
+Run ``python -m benchmarks.bench_noop [--docs 10000] [--site hugo] [--owner-tag] [--doc-size
+realistic|small]``. The first sync (not timed) puts every document in the emulator; then the same
+sync runs again with nothing changed, and after ``touch``-ing every file (fingerprints change,
+content does not: every document is read and converted again, still with no write). Every run
+is timed twice, in the same situation: the engine in this process, and the whole ``ingest run
+--all`` command a user runs (Python start-up and imports included: about half a second the
+engine's figure leaves out), with its peak RSS read from outside; both must send the same
+requests. Each run reads its one source's Content Import Source once: the truth checked on
+every run. Plain documents are realistic (:mod:`benchmarks.docgen`, about 4.8 KB) unless
+``--doc-size small`` (the ~250-byte documents used before).
 With ``--site``, the corpus is a docs site of that dialect (:mod:`benchmarks.sitecorpus`), and
 one page's description is edited last: what is read again is that page and the section page
 listing it. With ``--owner-tag``, ``[intercom] owner_tag_id`` names a tag of the emulator's
@@ -18,19 +22,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
-import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from benchmarks.docgen import write_realistic_corpus
 from benchmarks.harness import TOKEN, control, emulator_process, print_table, write_config, write_corpus
+from benchmarks.outside import run_ingest
 from benchmarks.sitecorpus import SITES, edit_description, write_site_corpus
 from ingest.config import load_settings
 from ingest.engine import SourceResult
 from ingest.runner import run_sources
+
+MB = 1024 * 1024
 
 
 def sync(config: Path) -> tuple[float, SourceResult]:
@@ -46,8 +53,52 @@ def reads_and_writes(url: str) -> tuple[int, int]:
     return reads, len(methods) - reads
 
 
-def row(what: str, docs: int, seconds: float, url: str, converted: int) -> tuple[object, ...]:
-    return (what, docs, f"{seconds:.3f}", *reads_and_writes(url), converted)
+class Runs:
+    """Each scenario measured twice: the engine in this process, then ``ingest run --all`` as its
+    own process (start-up and imports included, peak RSS from outside), after ``again()`` has
+    put the corpus back in the same situation."""
+
+    def __init__(self, folder: Path, config: Path, url: str, docs: int) -> None:
+        self.folder, self.config, self.url, self.docs = folder, config, url, docs
+        self.rows: list[tuple[object, ...]] = []
+
+    def measure(
+        self, what: str, again: Callable[[], None] | None = None, *, converted: int | None = None
+    ) -> None:
+        control(self.url, "DELETE", "requests")
+        seconds, result = sync(self.config)
+        assert result.failures == [] and result.error is None, result
+        if converted is not None:
+            assert result.converted == converted, result
+        reads, writes = reads_and_writes(self.url)
+        if again is not None:
+            again()
+        control(self.url, "DELETE", "requests")
+        usage = run_ingest(
+            ["run", "--all", "--config", str(self.config)], token=TOKEN, output=self.folder / "output.txt"
+        )
+        process_io = reads_and_writes(self.url)
+        assert process_io == (reads, writes), (what, process_io, (reads, writes))
+        peak = f"{usage.peak_rss_bytes / MB:,.0f}"
+        row = (
+            what,
+            self.docs,
+            f"{seconds:.3f}",
+            f"{usage.wall_seconds:.3f}",
+            peak,
+            reads,
+            writes,
+            result.converted,
+        )
+        self.rows.append(row)
+
+
+def touch_all(folder: Path) -> Callable[[], None]:
+    def touch() -> None:
+        for path in folder.rglob("*.md"):
+            os.utime(path)
+
+    return touch
 
 
 def main() -> None:
@@ -55,15 +106,24 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--site", choices=("plain", *SITES), default="plain")
     parser.add_argument("--owner-tag", action="store_true", help="set [intercom] owner_tag_id")
+    parser.add_argument(
+        "--doc-size",
+        choices=["realistic", "small"],
+        default="realistic",
+        help="plain documents: ~4.8 KB or ~250 B",
+    )
     args = parser.parse_args()
-    rows: list[tuple[object, ...]] = []
     with tempfile.TemporaryDirectory() as temp, emulator_process(rate_limit=1_000_000) as url:
         folder = Path(temp)
+        docs = folder / "docs"
         if args.site == "plain":
-            write_corpus(folder / "docs", args.docs)
+            if args.doc_size == "small":
+                write_corpus(docs, args.docs)
+            else:
+                write_realistic_corpus(docs, args.docs)
             config = write_config(folder, url, max_concurrency=64)
         else:
-            write_site_corpus(folder / "docs", args.docs, args.site)
+            write_site_corpus(docs, args.docs, args.site)
             keys = f'site = "{args.site}"\nsite_url = "https://docs.example.com/"\n'
             config = write_config(folder, url, max_concurrency=64, source_keys=keys)
         if args.owner_tag:
@@ -72,42 +132,37 @@ def main() -> None:
             config.write_text(text.replace("[intercom]\n", f"[intercom]\nowner_tag_id = {tag['id']}\n", 1))
         seconds, result = sync(config)
         assert result.failures == [] and result.error is None, result
-        rows.append(
-            ("first sync (setup)", args.docs, f"{seconds:.2f}", *reads_and_writes(url), result.converted)
+        first = (
+            "first sync (setup)",
+            args.docs,
+            f"{seconds:.2f}",
+            "-",
+            "-",
+            *reads_and_writes(url),
+            result.converted,
         )
-
-        control(url, "DELETE", "requests")
-        seconds, result = sync(config)
-        assert result.converted == 0, result
-        rows.append(row("unchanged, engine in-process", args.docs, seconds, url, result.converted))
-
-        control(url, "DELETE", "requests")
-        env = {**os.environ, "INTERCOM_ACCESS_TOKEN": TOKEN}
-        started = time.monotonic()
-        subprocess.run(  # noqa: S603 - our own command line
-            [sys.executable, "-m", "ingest.cli", "run", "--all", "--config", str(config)],
-            env=env, check=True, capture_output=True,
-        )  # fmt: skip
-        seconds = time.monotonic() - started
-        rows.append(row("unchanged, `ingest run --all` process", args.docs, seconds, url, 0))
-
-        for path in (folder / "docs").rglob("*.md"):
-            os.utime(path)
-        control(url, "DELETE", "requests")
-        seconds, result = sync(config)
-        rows.append(row("every file touched, content same", args.docs, seconds, url, result.converted))
-        control(url, "DELETE", "requests")
-        seconds, result = sync(config)
-        rows.append(row("unchanged again after the touch", args.docs, seconds, url, result.converted))
+        runs = Runs(folder, config, url, args.docs)
+        runs.measure("unchanged", converted=0)
+        touch_all(docs)()
+        runs.measure("every file touched, content same", touch_all(docs))
+        runs.measure("unchanged again after the touch", converted=0)
         if args.site != "plain":
-            edit_description(folder / "docs", args.site)
-            control(url, "DELETE", "requests")
-            seconds, result = sync(config)
-            rows.append(row("one page's description edited", args.docs, seconds, url, result.converted))
+            saved = {path: path.read_bytes() for path in docs.rglob("*.md")}
+            edit_description(docs, args.site)
+            edited = {
+                path: path.read_bytes() for path in docs.rglob("*.md") if saved[path] != path.read_bytes()
+            }
+
+            def undo_edit() -> None:  # the same pages change back: the same work again
+                for path in edited:
+                    path.write_bytes(saved[path])
+
+            runs.measure("one page's description edited", undo_edit)
     print_table(
-        "No-op nightly run (goal: under 1 s, 0 writes, at most 1 read per source, 0 conversions)",
-        ["run", "documents", "seconds", "reads", "writes", "converted"],
-        rows,
+        "No-op nightly run (goal: under 1 s, 0 writes, at most 1 read per source, 0 conversions); each run "
+        "timed in the engine and as the whole `ingest run --all` process (start-up and imports included)",
+        ["run", "documents", "engine s", "process s", "process peak RSS MB", "reads", "writes", "converted"],
+        [first, *runs.rows],
     )
 
 

@@ -2,8 +2,14 @@
 one-request-at-a-time.
 
 Run ``python -m benchmarks.bench_upload [--docs 5000] [--baseline-docs 100] [--share S]
-[--phase P] [--rounding R]`` (each of the last three repeatable; default: the configured
-default share, ``rate_limit_share = 0.5``, windows starting on whole seconds, resets rounded up).
+[--phase P] [--rounding R] [--doc-size realistic|small]`` (each of ``--share``, ``--phase`` and
+``--rounding`` repeatable; default: the configured default share, ``rate_limit_share = 0.5``,
+windows starting on whole seconds, resets rounded up).
+
+The documents are realistic (:mod:`benchmarks.docgen`: front matter, headings, lists, code,
+tables, links; about 4.8 KB each), so converting them costs what it costs on real docs;
+``--doc-size small`` uses the ~250-byte documents this benchmark used before, for comparison
+(their conversion time all but disappears).
 
 The emulator answers in 100-300 ms (uniform) and enforces Intercom's real limit:
 1,666 calls per 10-second window (~166 calls/s, the ceiling of one app). ``--phase`` (seconds,
@@ -35,6 +41,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from benchmarks.docgen import write_realistic_corpus
 from benchmarks.harness import TOKEN, control, emulator_process, print_table, write_config, write_corpus
 from ingest.api_defaults import DEFAULT_RATE_LIMIT_SHARE
 from ingest.config import load_settings
@@ -52,6 +59,13 @@ def sync(config: Path) -> tuple[float, int]:
     elapsed = time.monotonic() - started
     assert result.ok, result.failures[:3] or result.error
     return elapsed, result.counts.created
+
+
+def write_documents(folder: Path, count: int, size: str) -> None:
+    if size == "small":
+        write_corpus(folder, count)
+    else:
+        write_realistic_corpus(folder, count)
 
 
 def window_of(wall_time: float, phase: float) -> int:
@@ -101,6 +115,12 @@ def main() -> None:
     parser.add_argument("--share", type=float, action="append", help="rate_limit_share (repeatable)")
     parser.add_argument("--phase", type=phase_argument, action="append", help="window phase, s (repeatable)")
     parser.add_argument("--rounding", choices=["down", "up", "exact"], action="append", help="(repeatable)")
+    parser.add_argument(
+        "--doc-size",
+        choices=["realistic", "small"],
+        default="realistic",
+        help="~4.8 KB documents or ~250 bytes",
+    )
     args = parser.parse_args()
     shares = args.share or [DEFAULT_RATE_LIMIT_SHARE]
     combinations = list(itertools.product(args.phase or ["0"], args.rounding or ["up"]))
@@ -110,7 +130,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         for number, (phase, rounding) in enumerate(combinations):
             folder = Path(temp) / f"emulator-{number}"
-            write_corpus(folder / "docs", args.docs)
+            write_documents(folder / "docs", args.docs, args.doc_size)
             emulator = emulator_process(
                 latency_ms=(100, 300), rate_limit=LIMIT, window_phase=phase, reset_rounding=rounding
             )
@@ -123,7 +143,7 @@ def main() -> None:
                 if baseline is None and args.baseline_docs:
                     # Let the window refill so the baseline is not throttled by the runs before it.
                     time.sleep(WINDOW)
-                    write_corpus(folder / "baseline", args.baseline_docs)
+                    write_documents(folder / "baseline", args.baseline_docs, args.doc_size)
                     baseline = baseline_row(folder, url)
     columns = ["run", "pages", "requests", "429s", "after 1st window", "seconds", "pages/s", "budget/s",
                "of budget", "of ceiling", "windows"]  # fmt: skip
@@ -133,7 +153,8 @@ def main() -> None:
         rows = [(*row, f"{rate / baseline_rate:.0f}x") for row, rate in zip(rows, rates, strict=True)]
         rows.append((*baseline_columns, ""))
     limit = f"limit {LIMIT} calls / {WINDOW:.0f} s (ceiling ~{CEILING:.0f}/s)"
-    print_table(f"Upload: new pages, API latency 100-300 ms, {limit}", columns, rows)
+    documents = "realistic ~4.8 KB documents" if args.doc_size == "realistic" else "~250-byte documents"
+    print_table(f"Upload: new pages ({documents}), API latency 100-300 ms, {limit}", columns, rows)
 
 
 def upload_row(

@@ -40,12 +40,25 @@ def emulator_process(
     """``ingest emulator`` in a child process; yields its base URL and stops it afterwards.
     ``window_phase`` and ``reset_rounding`` are its ``--rate-window-phase`` and
     ``--rate-reset-rounding``."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "ingest.cli", "emulator", "--port", str(port), "--token", TOKEN,
+    options = (
         "--latency-ms", str(latency_ms[0]), str(latency_ms[1]), "--rate-limit", str(rate_limit),
         "--rate-window-phase", window_phase, "--rate-reset-rounding", reset_rounding,
-    ]  # fmt: skip
+    )  # fmt: skip
+    with emulator_child(options) as (base_url, _):
+        yield base_url
+
+
+@contextlib.contextmanager
+def emulator_child(
+    options: Sequence[str] = (), *, python_options: Sequence[str] = ()
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``ingest emulator`` with more command-line ``options`` (and ``python_options`` for the
+    interpreter, e.g. ``-m cProfile -o FILE``), in a child process: yields its base URL and the
+    process (to measure it from outside), and stops it afterwards."""
+    port = free_port()
+    command = [sys.executable, *python_options, "-m", "ingest.cli", "emulator", "--port", str(port)]
+    command += ["--token", TOKEN]
+    command += options
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -58,7 +71,7 @@ def emulator_process(
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the emulator did not start") from None
                 time.sleep(0.05)
-        yield base_url
+        yield base_url, process
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -102,6 +102,12 @@ def _window_phase(_ctx: click.Context, _param: click.Parameter, value: str) -> f
     help="Accept Content Import Source urls Intercom refuses (localhost, IP addresses, internal "
     "host names), for loopback test setups.",
 )
+@click.option(
+    "--request-log-limit",
+    type=click.IntRange(min=0),
+    help="Keep only the latest N requests in the control API's request log (the counters count "
+    "every request); default: all of them.",
+)
 def emulator(
     host: str,
     port: int,
@@ -113,6 +119,7 @@ def emulator(
     fail_rate: float,
     data_file: Path | None,
     allow_private_source_urls: bool,
+    request_log_limit: int | None,
 ) -> int:
     """Serve a local stand-in of the Intercom API endpoints fin-ingest uses."""
     from ingest.emulator import EmulatorConfig, serve
@@ -127,6 +134,7 @@ def emulator(
             fail_rate=fail_rate,
             data_file=data_file,
             allow_private_source_urls=allow_private_source_urls,
+            request_log_limit=request_log_limit,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc

@@ -80,6 +80,8 @@ class EmulatorConfig:
     A Content Import Source's ``url`` must be http(s) on a public domain name, as Intercom
     requires (a 400 naming ``url`` otherwise); ``allow_private_source_urls`` lifts that rule
     for test setups that point sources at loopback or internal hosts.
+    ``request_log_limit`` keeps only that many of the latest requests in the request log (its
+    counters still count every request): a benchmark of 200,000 pages must not measure the log.
     """
 
     token: str = "demo-token"  # noqa: S105 - a fake token for a local emulator, printed on purpose
@@ -98,6 +100,7 @@ class EmulatorConfig:
     allow_private_source_urls: bool = False
     tags: tuple[EmulatorTag, ...] = ()
     bulk_action_delay_seconds: float | None = 1.0
+    request_log_limit: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "admins", tuple(self.admins))
@@ -105,6 +108,8 @@ class EmulatorConfig:
         object.__setattr__(self, "tags", tuple(self.tags))
         if self.bulk_action_delay_seconds is not None and self.bulk_action_delay_seconds < 0:
             raise ValueError("bulk_action_delay_seconds must be None or at least 0")
+        if self.request_log_limit is not None and self.request_log_limit < 0:
+            raise ValueError("request_log_limit must be None or at least 0")
         if len({tag.id for tag in self.tags}) != len(self.tags) or any(tag.id < 1 for tag in self.tags):
             raise ValueError("tags must have unique positive ids")
         low, high = self.latency_ms

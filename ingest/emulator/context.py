@@ -28,7 +28,7 @@ class EmulatorState:
 
     config: EmulatorConfig
     store: Store = field(default_factory=Store)
-    log: RequestLog = field(default_factory=RequestLog)
+    log: RequestLog = field(init=False)
     limiter: RateLimiter = field(init=False)
     faults: Faults = field(init=False)
     #: Bulk actions accepted and not carried out yet.
@@ -44,6 +44,7 @@ class EmulatorState:
         if phase == "random":
             phase = random.Random(self.config.seed).uniform(0, self.config.rate_window_seconds)
         self.rate_window_phase = phase
+        self.log = RequestLog(self.config.request_log_limit)
         self.limiter = self._new_limiter()
         self.faults = Faults(self.config)
         self.bulk = BulkQueue(self.store, self.config.bulk_action_delay_seconds, after=self.persist)

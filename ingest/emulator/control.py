@@ -1,6 +1,7 @@
 """The test control API under ``/_emulator/``: no auth, never logged, never faulted.
 
-``GET /_emulator/requests[?path_prefix=...]`` the request log and per-endpoint counters;
+``GET /_emulator/requests[?path_prefix=...]`` the request log, per-endpoint counters and how many
+requests a bounded log forgot;
 ``DELETE /_emulator/requests`` clears both; ``GET /_emulator/state`` every source, page,
 collection, article and internal article;
 ``GET|POST /_emulator/faults`` reads or changes latency, failures, drops and the rate limit
@@ -30,10 +31,17 @@ routes = web.RouteTableDef()
 
 @routes.get("/_emulator/requests")
 async def get_requests(request: web.Request) -> web.Response:
-    """The recorded requests, optionally filtered by path prefix, and the counters."""
+    """The recorded requests, optionally filtered by path prefix, the counters, and how many
+    requests were counted but no longer recorded (``request_log_limit``)."""
     state = state_of(request)
     entries = state.log.entries(request.query.get("path_prefix"))
-    return web.json_response({"requests": [e.to_json() for e in entries], "counters": state.log.counters()})
+    return web.json_response(
+        {
+            "requests": [e.to_json() for e in entries],
+            "counters": state.log.counters(),
+            "forgotten": state.log.forgotten(),
+        }
+    )
 
 
 @routes.delete("/_emulator/requests")

@@ -1,8 +1,13 @@
-"""The record of every API request the emulator received, and per-endpoint counters."""
+"""The record of the API requests the emulator received, and per-endpoint counters.
+
+The record keeps every request unless it was given a limit: then only the latest ``limit``
+are kept (a first sync of 200,000 pages would otherwise hold every page's body), while the
+counters still count every request and :meth:`RequestLog.forgotten` says how many were dropped.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -37,14 +42,20 @@ class RecordedRequest:
 
 
 class RequestLog:
-    """Recorded requests in arrival-of-answer order, plus counts by endpoint."""
+    """Recorded requests in arrival-of-answer order (the latest ``limit`` of them when ``limit``
+    is set), plus counts by endpoint of every request."""
 
-    def __init__(self) -> None:
-        self._entries: list[RecordedRequest] = []
+    def __init__(self, limit: int | None = None) -> None:
+        if limit is not None and limit < 0:
+            raise ValueError("limit must be None or at least 0")
+        self._entries: deque[RecordedRequest] = deque(maxlen=limit)
         self._counts: Counter[str] = Counter()
+        self._forgotten = 0
 
     def add(self, entry: RecordedRequest) -> None:
-        """Record one answered (or dropped) request."""
+        """Record one answered (or dropped) request, forgetting the oldest when the log is full."""
+        if len(self._entries) == self._entries.maxlen:
+            self._forgotten += 1
         self._entries.append(entry)
         self._counts[entry.endpoint] += 1
 
@@ -58,7 +69,12 @@ class RequestLog:
         """How many requests each endpoint received since the last clear."""
         return dict(self._counts)
 
+    def forgotten(self) -> int:
+        """How many requests since the last clear were counted but dropped from the record."""
+        return self._forgotten
+
     def clear(self) -> None:
         """Forget every recorded request and reset the counters."""
         self._entries.clear()
         self._counts.clear()
+        self._forgotten = 0

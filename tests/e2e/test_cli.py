@@ -329,6 +329,10 @@ def test_plan_without_sources_says_so(tmp_path: Path, capsys: pytest.CaptureFixt
         (["--port", "99999"], "Invalid value for '--port': 99999 is not in the range 0<=x<=65535."),
         (["--fail-rate", "2"], "Invalid value for '--fail-rate': 2.0 is not in the range 0.0<=x<=1.0."),
         (["--rate-limit", "0"], "Invalid value for '--rate-limit': 0 is not in the range x>=1."),
+        (
+            ["--request-log-limit", "-1"],
+            "Invalid value for '--request-log-limit': -1 is not in the range x>=0.",
+        ),
         (["--latency-ms", "5", "1"], "Invalid value for '--latency-ms': MIN 5 is above MAX 1"),
         (["--token", ""], "Invalid value for '--token': must not be empty"),
         (
