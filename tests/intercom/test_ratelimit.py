@@ -325,3 +325,20 @@ async def test_a_window_found_spent_after_its_reset_waits_for_its_retry_after(fa
     assert 2 <= wait <= 2 + RESET_JITTER
     assert 2 <= fake_time.now - sent <= 2 + RESET_JITTER
     assert limiter.calls_left() == 0  # the probe is out: the next waits for its answer
+
+
+async def test_a_retry_after_longer_than_the_wait_for_the_reset_is_honoured(fake_time: FakeTime) -> None:
+    """A 429 whose reset is 2 s ahead but whose Retry-After asks for 7: the retry and every new
+    request wait the longer of the two; a Retry-After shorter than the reset changes nothing."""
+    limiter = limiter_for(fake_time)
+
+    wait = limiter.wait_after_429({**headers(remaining=0, reset_in=2), "Retry-After": "7"})
+    await limiter.acquire()
+
+    assert wait is not None
+    assert 7 <= wait <= 7 + RESET_JITTER
+    assert fake_time.now >= START + 7
+    shorter = limiter.wait_after_429({**headers(remaining=0, reset_in=12), "Retry-After": "1"})
+    assert shorter is not None
+    assert 12 - 7 <= shorter <= 12 - 7 + RESET_JITTER
+
