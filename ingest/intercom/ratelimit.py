@@ -135,7 +135,9 @@ class RateLimiter:
             limiter.release(seq)
 
     ``share`` (0 < share <= 1) is the part of each window it takes. ``sleep`` and ``clock``
-    are injectable so that tests can wait without waiting.
+    are injectable so that tests can wait without waiting; ``clock`` must not step (the
+    client's is :func:`~ingest.intercom.server_clock.host_clock`): stepped forward mid-window,
+    it would make a spent window look refilled.
     """
 
     def __init__(
