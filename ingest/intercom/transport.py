@@ -12,8 +12,8 @@ Every call goes through :meth:`IntercomTransport.request`, which
   full jitter (at least the ``Retry-After`` of a 5xx), up to ``max_attempts`` attempts,
   then raises ``RetryableApiError``;
 * on a 429 waits until ``X-RateLimit-Reset`` (on the server's clock) or for its
-  ``Retry-After``, whichever is longer, and tries again: those waits do not use up the attempts, but more than
-  ``MAX_CONSECUTIVE_429`` in a row raise ``RateLimitedError``;
+  ``Retry-After``, whichever is longer, and tries again: those waits do not use up the
+  attempts, but more than ``MAX_CONSECUTIVE_429`` in a row raise ``RateLimitedError``;
 * raises ``AuthError`` at once on 401/403 and ``RejectedError`` on any other 4xx;
 * retries a call that must not run twice (a create) only with a ``look_up``: after a failure
   that may have reached the server and the same back-off, it looks for what the call would
