@@ -55,7 +55,7 @@ class IntercomClient(HelpCenterEndpoints, BulkActionEndpoints, IntercomTransport
                        max_concurrency=DEFAULT_MAX_CONCURRENCY, session=None,
                        max_attempts=DEFAULT_MAX_ATTEMPTS, request_timeout=DEFAULT_REQUEST_TIMEOUT,
                        connect_timeout=DEFAULT_CONNECT_TIMEOUT, read_timeout=DEFAULT_READ_TIMEOUT,
-                       sleep=asyncio.sleep, clock=time.time, token_fix=...,
+                       sleep=asyncio.sleep, clock=host_clock(), token_fix=...,
                        rate_limit_share=DEFAULT_RATE_LIMIT_SHARE)
 
     (the defaults are those of :mod:`ingest.api_defaults`).

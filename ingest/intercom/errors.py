@@ -50,9 +50,15 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, TRANSIENT_EXCEPTIONS) and not isinstance(exc, aiohttp.ClientSSLError)
 
 
+#: Raised before a request is written: the connection was refused, or not open in time (aiohttp
+#: raises ConnectionTimeoutError for any time-out while connecting, only then; a time-out while
+#: reading is a SocketTimeoutError, after the request may have run).
+_NEVER_SENT: tuple[type[BaseException], ...] = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+
+
 def never_sent(exc: BaseException) -> bool:
     """Whether the request certainly never reached the server (safe to retry anything)."""
-    return isinstance(exc, aiohttp.ClientConnectorError) and not isinstance(exc, aiohttp.ClientSSLError)
+    return isinstance(exc, _NEVER_SENT) and not isinstance(exc, aiohttp.ClientSSLError)
 
 
 def parse_error_body(status: int, reason: str, headers: Mapping[str, str], body: bytes) -> ErrorDetails:

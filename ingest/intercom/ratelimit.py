@@ -135,7 +135,9 @@ class RateLimiter:
             limiter.release(seq)
 
     ``share`` (0 < share <= 1) is the part of each window it takes. ``sleep`` and ``clock``
-    are injectable so that tests can wait without waiting.
+    are injectable so that tests can wait without waiting; ``clock`` must not step (the
+    client's is :func:`~ingest.intercom.server_clock.host_clock`): stepped forward mid-window,
+    it would make a spent window look refilled.
     """
 
     def __init__(
@@ -259,19 +261,21 @@ class RateLimiter:
     def wait_after_429(self, headers: Mapping[str, str]) -> Seconds | None:
         """Seconds to wait after a 429 that carried these headers, or ``None`` if they do not say.
 
-        Until ``X-RateLimit-Reset`` when it is ahead; else ``Retry-After``; else, when the
-        reset looks past (rounded down, or this host's clock ahead of the server's), until the
-        next probe of the refill. The last two hold every new request too, as the window's calls
-        are spent for all.
+        Until ``X-RateLimit-Reset`` when it is ahead, or for ``Retry-After`` when that asks for
+        longer; else, when the reset looks past (rounded down, or this host's clock ahead of the
+        server's), until the next probe of the refill. All but the first hold every new request
+        too, as the window's calls are spent for all.
         """
         reset_at = RateLimitInfo.from_headers(headers).reset_at
-        if reset_at is not None:
-            wait = self._local_time(reset_at) - self._clock()
-            if 0 < wait <= MAX_RESET_WAIT:
-                return wait + self._jitter()
         asked = retry_after(headers)
         if asked is not None:
-            return self._hold(min(asked, MAX_RETRY_AFTER))
+            asked = min(asked, MAX_RETRY_AFTER)
+        if reset_at is not None:
+            wait = self._local_time(reset_at) - self._clock()
+            if 0 < wait <= MAX_RESET_WAIT and (asked is None or asked <= wait):
+                return wait + self._jitter()
+        if asked is not None:
+            return self._hold(asked)
         return None if reset_at is None else self._hold(REFILL_PROBE_INTERVAL)
 
     def _plausible(self, reset_at: UnixTime) -> bool:

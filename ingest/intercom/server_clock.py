@@ -1,9 +1,11 @@
-"""How far this host's clock is from the server's, from the ``Date`` header of its answers."""
+"""How far this host's clock is from the server's, from the ``Date`` header of its answers, and a
+clock of this host that never steps."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
@@ -16,6 +18,23 @@ Seconds = float
 DATE_RESOLUTION: Seconds = 1.0
 
 _log = logging.getLogger("ingest.intercom")
+
+
+def host_clock(
+    wall: Callable[[], UnixTime] = time.time, monotonic: Callable[[], Seconds] = time.monotonic
+) -> Callable[[], UnixTime]:
+    """This host's UNIX time that never steps: ``wall`` when made, then advanced by ``monotonic``.
+
+    The rate limiter times windows with it: a wall clock stepped forward mid-window (an NTP step)
+    would make a spent window look refilled, and a budget of requests would go into it before any
+    ``Date`` showed the step. Drift from the server's clock is what ``Date`` headers correct.
+    """
+    origin_wall, origin_monotonic = wall(), monotonic()
+
+    def now() -> UnixTime:
+        return origin_wall + (monotonic() - origin_monotonic)
+
+    return now
 
 
 def server_date(headers: Mapping[str, str]) -> UnixTime | None:

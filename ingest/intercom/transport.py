@@ -11,9 +11,9 @@ Every call goes through :meth:`IntercomTransport.request`, which
 * retries 5xx answers, timeouts and dropped connections with exponential back-off and
   full jitter (at least the ``Retry-After`` of a 5xx), up to ``max_attempts`` attempts,
   then raises ``RetryableApiError``;
-* on a 429 waits until ``X-RateLimit-Reset`` (on the server's clock), else for its
-  ``Retry-After``, and tries again: those waits do not use up the attempts, but more than
-  ``MAX_CONSECUTIVE_429`` in a row raise ``RateLimitedError``;
+* on a 429 waits until ``X-RateLimit-Reset`` (on the server's clock) or for its
+  ``Retry-After``, whichever is longer, and tries again: those waits do not use up the
+  attempts, but more than ``MAX_CONSECUTIVE_429`` in a row raise ``RateLimitedError``;
 * raises ``AuthError`` at once on 401/403 and ``RejectedError`` on any other 4xx;
 * retries a call that must not run twice (a create) only with a ``look_up``: after a failure
   that may have reached the server and the same back-off, it looks for what the call would
@@ -54,6 +54,7 @@ from ingest.intercom import errors
 from ingest.intercom.models import encode_json
 from ingest.intercom.pagination import next_page_url, past_reach
 from ingest.intercom.ratelimit import MAX_RETRY_AFTER, RateLimiter, retry_after
+from ingest.intercom.server_clock import host_clock
 
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
@@ -78,8 +79,9 @@ class IntercomTransport:
     """Authenticated, retried, rate-limited requests to one Intercom workspace.
 
     Use as ``async with``: a session is created on entry (unless one was given, which the
-    caller keeps owning) and closed on exit. ``sleep`` and ``clock`` (UNIX seconds) are
-    the seam for tests that wait without waiting. ``connect_timeout`` and ``read_timeout`` (at
+    caller keeps owning) and closed on exit. ``sleep`` and ``clock`` (UNIX seconds; by default
+    :func:`~ingest.intercom.server_clock.host_clock`, which a step of the system clock does not
+    move) are the seam for tests that wait without waiting. ``connect_timeout`` and ``read_timeout`` (at
     most ``request_timeout``, which bounds the whole attempt) end an attempt stuck on a lost
     connection early. ``api_version`` is one of the versions whose
     shapes the client reads (2.15, 2.16, Preview); any other is a ValueError.
@@ -98,7 +100,7 @@ class IntercomTransport:
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         read_timeout: float = DEFAULT_READ_TIMEOUT,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         token_fix: str = errors.DEFAULT_TOKEN_FIX,
         rate_limit_share: float = DEFAULT_RATE_LIMIT_SHARE,
     ) -> None:
@@ -122,7 +124,7 @@ class IntercomTransport:
         self._sleep = sleep
         self._rng = random.Random()
         self._slots = asyncio.Semaphore(max_concurrency)
-        self._limiter = RateLimiter(sleep=sleep, clock=clock, share=rate_limit_share)
+        self._limiter = RateLimiter(sleep=sleep, clock=clock or host_clock(), share=rate_limit_share)
         self._sent: Counter[str] = Counter()
 
     def __repr__(self) -> str:

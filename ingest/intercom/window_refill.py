@@ -26,6 +26,13 @@ raises the lower bound, in the new one it lowers the upper, and it is never a 42
 window kept a call for it). The gap halves with every such call, down to about two round
 trips. Bounds that contradict each other (a clock was stepped, the windows moved) start the
 estimate over.
+
+Windows that move *later* contradict the upper bound at once (a window found unrefilled past
+it). Windows that move *earlier* (a restart of the server can move where they start)
+contradict nothing, since requests held until the upper bound cannot show an earlier refill:
+so every :data:`RELEARN_WINDOWS` windows the lower bound is let down :data:`RELEARN_SPAN`
+(as far as a whole-second reset can move), and the narrowing calls look there again, at no
+cost in throughput and no risk of a 429: each is the old window's last call.
 """
 
 from __future__ import annotations
@@ -37,6 +44,11 @@ Seconds = float
 
 #: How close the bounds on the refill must be (beyond two round trips) to stop narrowing them.
 REFILL_PRECISION: Seconds = 0.05
+#: Every this many windows seen turning over, the lower bound is let down to look for a refill that
+#: moved earlier (5 minutes of Intercom's 10-second windows).
+RELEARN_WINDOWS = 30
+#: How far below the upper bound the lower one is let down then.
+RELEARN_SPAN: Seconds = 1.0
 
 
 class RefillEstimate:
@@ -46,6 +58,7 @@ class RefillEstimate:
         self._after: Seconds | None = None  # the correction is more than this
         self._by: Seconds | None = None  # the correction is at most this
         self._probing = False
+        self._turnovers = 0  # windows seen turning over since the lower bound was last let down
 
     def __repr__(self) -> str:
         return f"RefillEstimate(after={self._after}, by={self._by}, probing={self._probing})"
@@ -95,6 +108,10 @@ class RefillEstimate:
             self._after = None  # refilled earlier than proved impossible: a clock moved
         self._by = bound if self._by is None else min(self._by, bound)
         self._probing = False
+        self._turnovers += 1
+        if self._turnovers >= RELEARN_WINDOWS:
+            self._turnovers = 0
+            self._after = self._by - RELEARN_SPAN
 
     def forget(self) -> None:
         """Start over (this host's clock was stepped)."""

@@ -17,7 +17,7 @@ from ingest.intercom.ratelimit import (
     RateLimiter,
     RateLimitInfo,
 )
-from ingest.intercom.server_clock import ServerClock
+from ingest.intercom.server_clock import ServerClock, host_clock
 
 from .fakes import START, FakeTime
 
@@ -325,3 +325,54 @@ async def test_a_window_found_spent_after_its_reset_waits_for_its_retry_after(fa
     assert 2 <= wait <= 2 + RESET_JITTER
     assert 2 <= fake_time.now - sent <= 2 + RESET_JITTER
     assert limiter.calls_left() == 0  # the probe is out: the next waits for its answer
+
+
+async def test_a_retry_after_longer_than_the_wait_for_the_reset_is_honoured(fake_time: FakeTime) -> None:
+    """A 429 whose reset is 2 s ahead but whose Retry-After asks for 7: the retry and every new
+    request wait the longer of the two; a Retry-After shorter than the reset changes nothing."""
+    limiter = limiter_for(fake_time)
+
+    wait = limiter.wait_after_429({**headers(remaining=0, reset_in=2), "Retry-After": "7"})
+    await limiter.acquire()
+
+    assert wait is not None
+    assert 7 <= wait <= 7 + RESET_JITTER
+    assert fake_time.now >= START + 7
+    shorter = limiter.wait_after_429({**headers(remaining=0, reset_in=12), "Retry-After": "1"})
+    assert shorter is not None
+    assert 12 - 7 <= shorter <= 12 - 7 + RESET_JITTER
+
+
+async def test_a_step_of_the_host_clock_mid_window_sends_nothing_into_the_spent_window(
+    fake_time: FakeTime,
+) -> None:
+    """This host's clock stepped 30 s forward (an NTP step) while a window's budget is spent and no
+    Date header has shown it: the window is not taken for refilled, every request waits until it
+    really refills (6 s on), and none is sent into it."""
+    step = 0.0
+
+    def wall() -> float:
+        return fake_time.now + step
+
+    clock = host_clock(wall=wall, monotonic=fake_time.clock)  # the client's
+    limiter = RateLimiter(sleep=fake_time.sleep, clock=clock, rng=random.Random(7))
+    limiter.observe(await limiter.acquire(), headers(remaining=0, reset_in=6, limit=10))
+    step = 30.0
+
+    held = [asyncio.create_task(limiter.acquire()) for _ in range(10)]
+    await asyncio.sleep(0)
+
+    assert not any(task.done() for task in held)
+    await asyncio.gather(*held)
+    assert fake_time.now >= START + 6
+
+
+def test_the_host_clock_follows_the_wall_clock_without_its_steps() -> None:
+    """host_clock starts at the wall time and moves only as the monotonic clock does."""
+    wall, monotonic = [START], [50.0]
+    clock = host_clock(wall=lambda: wall[0], monotonic=lambda: monotonic[0])
+
+    monotonic[0] += 2.5
+    wall[0] += 3600.0  # stepped an hour forward
+
+    assert clock() == START + 2.5

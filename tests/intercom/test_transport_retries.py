@@ -9,7 +9,7 @@ import pytest
 
 from ingest.api_defaults import DEFAULT_API_VERSION
 from ingest.errors import ApiError, AuthError, ConfigError, NotFoundError, RejectedError, RetryableApiError
-from ingest.intercom import Article, ArticleCreateRequest, IntercomClient
+from ingest.intercom import Article, ArticleCreateRequest, IntercomClient, errors
 from ingest.intercom.ratelimit import MAX_RETRY_AFTER
 from ingest.intercom.transport import BACKOFF_BASE, BACKOFF_CAP
 
@@ -234,6 +234,59 @@ async def test_request_without_retry_still_retries_a_refused_connection(fake_tim
 
     assert "ClientConnectorError" in str(caught.value)
     assert len(fake_time.sleeps) == 2
+
+
+async def test_request_without_retry_retries_a_connection_that_timed_out_opening(fake_time: FakeTime) -> None:
+    """With retry=False, a connection that timed out while opening (aiohttp's ConnectionTimeoutError:
+    the request never left) is retried like a refused one, without a look-up."""
+    with socket.socket() as full:  # listening, never accepting, its backlog filled: a connect hangs
+        full.bind(("127.0.0.1", 0))
+        full.listen(0)
+        port = full.getsockname()[1]
+        queued = []
+        for _ in range(4):
+            waiting = socket.socket()
+            waiting.setblocking(False)
+            waiting.connect_ex(("127.0.0.1", port))
+            queued.append(waiting)
+        looked_up = 0
+
+        async def look_up() -> None:
+            nonlocal looked_up
+            looked_up += 1
+
+        try:
+            async with IntercomClient(
+                base_url=f"http://127.0.0.1:{port}",
+                token=TOKEN,
+                max_attempts=2,
+                connect_timeout=0.2,
+                sleep=fake_time.sleep,
+                clock=fake_time.clock,
+            ) as client:
+                with pytest.raises(RetryableApiError) as caught:
+                    await client.request("POST", "/ai/content_import_sources", json={}, retry=False)
+                sent_alone = client.sent()
+                with pytest.raises(RetryableApiError):
+                    await client.request(
+                        "POST", "/ai/content_import_sources", json={}, retry=False, look_up=look_up
+                    )
+                sent = client.sent() - sent_alone
+        finally:
+            for waiting in queued:
+                waiting.close()
+
+    assert "ConnectionTimeoutError" in str(caught.value)
+    assert (sent_alone, sent) == (2, 2)
+    assert looked_up == 0
+
+
+def test_only_a_time_out_while_connecting_counts_as_never_sent() -> None:
+    """A connect time-out means the request never left; a read time-out does not (it may have run)."""
+    assert errors.never_sent(aiohttp.ConnectionTimeoutError("Connection timeout to host"))
+    assert not errors.never_sent(aiohttp.SocketTimeoutError("Timeout on reading data from socket"))
+    assert not errors.never_sent(aiohttp.ServerTimeoutError("Timeout on reading data from socket"))
+    assert not errors.never_sent(TimeoutError())
 
 
 async def test_every_request_carries_auth_version_and_accept(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 
 import pytest
@@ -111,6 +112,9 @@ class ManualTime:
         self._sleepers.append((self.now + seconds, woken))
         await woken
 
+    def next_deadline(self) -> float | None:
+        return min((deadline for deadline, _ in self._sleepers), default=None)
+
     async def advance_to(self, moment: float) -> None:
         self.now = moment
         due = [woken for deadline, woken in self._sleepers if deadline <= moment]
@@ -155,3 +159,83 @@ def _answer(remaining: int, reset: float) -> dict[str, str]:
         "X-RateLimit-Remaining": str(remaining),
         "X-RateLimit-Reset": str(reset),
     }
+
+
+class PhasedServer:
+    """Windows of 10 s refilling ``phase`` past multiples of 10 (on this host's clock), their
+    whole-second reset rounded down; ``restart`` moves the phase and forgets the counts."""
+
+    WINDOW = 10.0
+
+    def __init__(self, limit: int, phase: float) -> None:
+        self.limit, self.phase = limit, phase
+        self.counts: dict[int, int] = {}
+        self.first_arrival: dict[int, float] = {}
+        self.limited = 0
+
+    def restart(self, phase: float) -> None:
+        self.phase, self.counts, self.first_arrival = phase, {}, {}
+
+    def refill_of(self, window: int) -> float:
+        return window * self.WINDOW + self.phase
+
+    def answer(self, at: float) -> dict[str, str]:
+        window = math.floor((at - self.phase) / self.WINDOW)
+        self.counts[window] = self.counts.get(window, 0) + 1
+        self.first_arrival.setdefault(window, at)
+        if self.counts[window] > self.limit:
+            self.limited += 1
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(0, self.limit - self.counts[window])),
+            "X-RateLimit-Reset": str(math.floor(self.refill_of(window + 1))),
+        }
+
+
+async def _saturate(limiter: RateLimiter, manual: ManualTime, server: PhasedServer, until: float) -> None:
+    """Four workers keep the limiter busy until ``until``; each answer takes 50 ms and is counted
+    by the server halfway."""
+    round_trip = 0.05
+
+    async def worker() -> None:
+        while manual.now < until:
+            permit = await limiter.acquire()
+            sent = manual.now
+            await manual.sleep(round_trip)
+            limiter.observe(permit, server.answer(sent + round_trip / 2))
+            limiter.release(permit)
+
+    workers = [asyncio.create_task(worker()) for _ in range(4)]
+    idle = 0
+    while not all(task.done() for task in workers):
+        for _ in range(50):  # let every woken task reach its next wait
+            await asyncio.sleep(0)
+        deadline = manual.next_deadline()
+        if deadline is None:
+            idle += 1
+            assert idle < 100, "the limiter holds requests with nothing to wake them"
+            continue
+        idle = 0
+        await manual.advance_to(max(manual.now, deadline))
+    for task in workers:
+        task.result()
+
+
+async def test_a_refill_found_earlier_after_the_windows_moved_is_relearnt_without_a_429() -> None:
+    """Windows refilling 0.9 s past the whole-second reset, then (a restart of the server) 0.1 s
+    past it: within a few minutes the limiter sends again within a fraction of a second of each
+    refill, not 0.8 s late for ever, and meets no 429 after the first window."""
+    manual = ManualTime(START)
+    limiter = RateLimiter(sleep=manual.sleep, clock=manual.clock, rng=random.Random(5))
+    server = PhasedServer(limit=20, phase=0.9)
+    await _saturate(limiter, manual, server, until=START + 100)
+    assert limiter.refill.correction(0.0) == pytest.approx(0.9, abs=0.2)
+    learning = server.limited  # the 429s of the first window, from which the refill was learnt
+
+    server.restart(phase=0.1)
+    await _saturate(limiter, manual, server, until=START + 100 + 600)
+
+    assert server.limited == learning
+    last = sorted(server.first_arrival)[-10:-1]
+    late = [server.first_arrival[window] - server.refill_of(window) for window in last]
+    assert max(late) < 0.4, late
