@@ -26,7 +26,10 @@ _MARKUP = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
 _HTML_TEXT = re.compile(
     r"<!--(?:.*?-->|.*)|<(script|style)\b(?:.*?</\1\s*>|.*)|<[^>]*(?:>|$)", re.DOTALL | re.IGNORECASE
 )
+# Blocks only: whether a page shows anything is decided at the block level, and parsing every
+# paragraph's inline content too doubled what this look at each page cost.
 _BLOCKS = MarkdownIt("commonmark")
+_BLOCKS.core.ruler.disable(["inline", "text_join"])
 _KEPT_METADATA = ("description", "tags", "keywords", "authors", "categories", "date", "summary", "subtitle")
 
 
