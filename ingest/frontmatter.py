@@ -15,6 +15,9 @@ from collections.abc import Collection
 from typing import Any, Final, Literal, NoReturn
 
 import yaml
+from yaml.composer import Composer
+
+from ingest.sites import yamlparser
 
 #: How a page's front matter is written.
 FrontMatterFormat = Literal["yaml", "toml", "json"]
@@ -41,21 +44,21 @@ class _Refused(yaml.MarkedYAMLError):
     """Valid YAML that front matter does not allow."""
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` without aliases and with bounded nesting.
+class _FrontMatterBounds(yamlparser.BoundedComposer):
+    """Composing without aliases and with bounded nesting.
 
     Front matter never needs aliases, and they are the YAML bombs: ``&a [*a]`` refers to
     itself, and a few nested aliases expand to gigabytes once copied out as plain data.
     """
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+    def __init__(self) -> None:
+        Composer.__init__(self)  # by name: in the pure-Python loader, super() is the whole SafeLoader
         self._depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        # check_event peeks at the node's first event, which is then the current_event.
+        # check_event peeks at the node's first event, which peek_event then returns.
         if self.check_event(yaml.AliasEvent):
-            self._refuse(f"aliases such as *{self.current_event.anchor} are not allowed; write the value out")
+            self._refuse(f"aliases such as *{self.peek_event().anchor} are not allowed; write the value out")
         if self._depth >= MAX_DEPTH:
             self._refuse(f"nested more than {MAX_DEPTH} levels deep")
         self._depth += 1
@@ -65,7 +68,19 @@ class _FrontMatterLoader(yaml.SafeLoader):
             self._depth -= 1
 
     def _refuse(self, problem: str) -> NoReturn:
-        raise _Refused(problem=problem, problem_mark=self.current_event.start_mark)
+        raise _Refused(problem=problem, problem_mark=self.peek_event().start_mark)
+
+
+class _FrontMatterLoader(_FrontMatterBounds, yaml.SafeLoader):
+    """``yaml.SafeLoader`` without aliases and with bounded nesting, in pure Python."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        _FrontMatterBounds.__init__(self)
+
+
+#: The same loader on libyaml's parser, where PyYAML has it.
+_CFrontMatterLoader = yamlparser.c_loader(_FrontMatterBounds, "_CFrontMatterLoader")
 
 
 def split(
@@ -94,9 +109,8 @@ def _delimited(text: str, start: int, closing_line: re.Pattern[str], fence: str)
 
 
 def _load_yaml(source: str) -> Any:
-    loader = _FrontMatterLoader(source)
     try:
-        return loader.get_single_data()
+        return yamlparser.load(source, _FrontMatterLoader, _CFrontMatterLoader)
     except _Refused as exc:
         raise FrontMatterError(f"front matter{_line_of(exc)}: {exc.problem}") from None
     except yaml.MarkedYAMLError as exc:
@@ -105,8 +119,6 @@ def _load_yaml(source: str) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"front matter is not valid YAML: {exc}") from None
-    finally:
-        loader.dispose()
 
 
 def _line_of(exc: yaml.MarkedYAMLError) -> str:

@@ -16,6 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+
+from ingest.sites import yamlparser
 
 #: Values a document may hold once its aliases are expanded.
 MAX_VALUES = 1_000_000
@@ -29,16 +32,11 @@ class YAMLTooLarge(yaml.YAMLError):
     """YAML whose aliases expand too far, refer to themselves, or that nests too deep."""
 
 
-class BoundedLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` whose documents stay small once their aliases are expanded."""
+class _Bounds(yamlparser.BoundedComposer):
+    """Composing whose documents stay small once their aliases are expanded."""
 
-    def __init__(self, stream: str | bytes) -> None:
-        if len(stream) > MAX_CHARACTERS:
-            raise YAMLTooLarge(
-                f"it is {len(stream):,} characters long, more than the {MAX_CHARACTERS:,} a site's "
-                "YAML may be"
-            )
-        super().__init__(stream)
+    def __init__(self) -> None:
+        Composer.__init__(self)  # by name: in the pure-Python loader, super() is the whole SafeLoader
         self._depth = 0
         self._aliased = False
 
@@ -60,10 +58,33 @@ class BoundedLoader(yaml.SafeLoader):
         return node
 
 
+class BoundedLoader(_Bounds, yaml.SafeLoader):
+    """``yaml.SafeLoader`` whose documents stay small once their aliases are expanded."""
+
+    def __init__(self, stream: str | bytes) -> None:
+        _check_length(stream)
+        yaml.SafeLoader.__init__(self, stream)
+        _Bounds.__init__(self)
+
+
+#: The same loader on libyaml's parser, where PyYAML has it.
+_CBoundedLoader = yamlparser.c_loader(_Bounds, "_CBoundedLoader")
+
+
+def _check_length(stream: str | bytes) -> None:
+    if len(stream) > MAX_CHARACTERS:
+        raise YAMLTooLarge(
+            f"it is {len(stream):,} characters long, more than the {MAX_CHARACTERS:,} a site's YAML may be"
+        )
+
+
 def load(text: str | bytes) -> Any:
     """The YAML document ``text`` as data (:class:`YAMLTooLarge`, a ``yaml.YAMLError``, when it
     is too large once expanded)."""
-    return yaml.load(text, Loader=BoundedLoader)  # noqa: S506  # a SafeLoader subclass
+    if isinstance(text, bytes):
+        return yaml.load(text, Loader=BoundedLoader)  # noqa: S506  # a SafeLoader subclass
+    _check_length(text)
+    return yamlparser.load(text, BoundedLoader, _CBoundedLoader)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -93,6 +93,7 @@ class PageIndex:
     ) -> None:
         self.config = config
         self.keys = keys
+        self._by_parent: dict[str | None, list[Entry]] | None = None
         self.paths = frozenset(paths)
         self.content = content
         self.by_path = {entry.item.path: entry for entry in entries}
@@ -111,13 +112,18 @@ class PageIndex:
 
     def children(self, section: ContentFile) -> list[Entry]:
         """The pages a section lists: its pages and subsections, in Hugo's default order."""
-        found = []
-        for entry in self.by_path.values():
-            item = entry.item
-            if entry.hidden or item.language != section.language or item.path == section.path:
-                continue
-            if parent_section(item, self.keys) == section.key:
-                found.append(entry)
+        if self._by_parent is None:
+            # Grouped once: finding each section's pages among all pages made listing every
+            # section cost the number of sections times the number of pages.
+            self._by_parent = {}
+            for entry in self.by_path.values():
+                if not entry.hidden:
+                    self._by_parent.setdefault(parent_section(entry.item, self.keys), []).append(entry)
+        found = [
+            entry
+            for entry in self._by_parent.get(section.key, [])
+            if entry.item.language == section.language and entry.item.path != section.path
+        ]
         return sorted(found, key=lambda entry: (entry.weight <= 0, entry.weight, entry.link_title.lower()))
 
 

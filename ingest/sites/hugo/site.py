@@ -81,6 +81,7 @@ class HugoSite:
         self.shaping: set[str] = set()
         self._hidden: dict[str, str] = {}
         self._texts: dict[str, str | None] = {}
+        self._fronts: dict[str, Mapping[str, Any]] = {}
         self._data: dict[str, object] = {}
         self._glossaries: dict[str, tuple[ContentFile, dict[str, ContentFile]] | None] = {}
         self._links: HugoLinks | None = None
@@ -328,11 +329,15 @@ class HugoSite:
         return entry.path if entry is not None else "/" + item.key
 
     async def _front(self, path: str) -> Mapping[str, Any]:
-        raw = await self.text(path)
-        try:
-            return split_front_matter(raw or "")[0]
-        except FrontMatterError:
-            return {}
+        """The front matter of the file at ``path``, read once: a page's is asked for by its
+        build rules, its section's listing and its links (callers copy it, never change it)."""
+        if path not in self._fronts:
+            raw = await self.text(path)
+            try:
+                self._fronts[path] = split_front_matter(raw or "")[0]
+            except FrontMatterError:
+                self._fronts[path] = {}
+        return self._fronts[path]
 
 
 def _shortcode_templates(name: str) -> list[str]:

@@ -4,12 +4,14 @@ says anything at all, and the front matter worth keeping as metadata."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from datetime import date, datetime
 from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
 
 from ingest.sites import safeyaml
 
@@ -26,8 +28,41 @@ _MARKUP = re.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
 _HTML_TEXT = re.compile(
     r"<!--(?:.*?-->|.*)|<(script|style)\b(?:.*?</\1\s*>|.*)|<[^>]*(?:>|$)", re.DOTALL | re.IGNORECASE
 )
-_BLOCKS = MarkdownIt("commonmark")
 _KEPT_METADATA = ("description", "tags", "keywords", "authors", "categories", "date", "summary", "subtitle")
+
+
+class _Shows(Exception):
+    """A block that shows something was found: the rest of the page need not be parsed."""
+
+
+def _stop_at_content(state: StateBlock, *_rest: Any) -> bool:
+    """A block rule that matches nothing: it raises :class:`_Shows` once a block that shows
+    something has been parsed (blocks are only ever added, so it shows in the whole page too)."""
+    _look(state.tokens, state.env)
+    return False
+
+
+def _look(tokens: list[Token], env: MutableMapping[str, Any]) -> None:
+    index = env["seen"]
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token.type == "html_block" and not _HTML_TEXT.sub("", token.content).strip():
+            continue
+        if not env["first_seen"]:
+            env["first_seen"] = True
+            if token.tag == "h1" and env["title_heading"]():
+                index += 2  # its text and its end, pushed with it
+                continue
+        raise _Shows
+    env["seen"] = index
+
+
+# Blocks only (whether a page shows anything is decided at the block level), stopping at the first
+# block that shows something: a page with content costs its first blocks, not two parses.
+_BLOCKS = MarkdownIt("commonmark")
+_BLOCKS.core.ruler.disable(["inline", "text_join"])
+_BLOCKS.block.ruler.before(_BLOCKS.block.ruler.get_all_rules()[0], "stop_at_content", _stop_at_content)
 
 
 def yaml_front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -80,14 +115,16 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
 def has_content(text: str, title: str) -> bool:
     """Whether ``text`` shows anything beyond an opening ``# Heading`` saying ``title`` (HTML
     comments and link reference definitions, such as those ``auto_append`` adds, show nothing)."""
-    tokens = [
-        token
-        for token in _BLOCKS.parse(text)
-        if not (token.type == "html_block" and not _HTML_TEXT.sub("", token.content).strip())
-    ]
-    if len(tokens) >= 3 and tokens[0].tag == "h1" and first_heading(text) == title:
-        tokens = tokens[3:]
-    return bool(tokens)
+    env: dict[str, Any] = {
+        "seen": 0,
+        "first_seen": False,
+        "title_heading": lambda: first_heading(text) == title,
+    }
+    try:
+        _look(_BLOCKS.parse(text, env), env)
+    except _Shows:
+        return True
+    return False
 
 
 def first_heading(text: str) -> str | None:
