@@ -42,6 +42,13 @@ config_option = click.option(
 source_option = click.option(
     "--source", "source_names", multiple=True, metavar="NAME", help="A configured source (repeatable)."
 )
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=256),
+    default=None,
+    metavar="N",
+    help="Processes converting documents at once (default: [run] jobs, else the CPU count).",
+)
 
 
 @contextmanager
@@ -136,6 +143,7 @@ def cli(verbose: int, log_format: str) -> None:
     metavar="SECONDS",
     help="How long to wait for a source another ingest process (the watch daemon) is syncing.",
 )
+@jobs_option
 def run(
     config_file: Path | None,
     source_names: tuple[str, ...],
@@ -144,6 +152,7 @@ def run(
     allow_mass_delete: bool,
     report_file: Path | None,
     lock_wait: float,
+    jobs: int | None,
 ) -> int:
     """Sync sources into Intercom, into every target their configuration lists."""
     from ingest.runner import run_sources
@@ -152,7 +161,7 @@ def run(
     if report_file is not None:
         check_report_path(report_file)  # a device or a FIFO is refused before anything is synced
     try:
-        settings = load_settings(config_file)
+        settings = load_settings(config_file).with_jobs(jobs)
         sources = settings.select(_selected(settings, source_names, all_sources))
         progress = BarProgress(console) if console.is_terminal else None
         with _one_error():
@@ -183,12 +192,13 @@ def run(
 @config_option
 @source_option
 @click.option("--diff", is_flag=True, help="Show a Markdown diff of every update.")
-def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) -> int:
+@jobs_option
+def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool, jobs: int | None) -> int:
     """Show what a run would do, per source, without sending anything."""
     from ingest.runner import plan_sources
 
     console = _console()
-    settings = load_settings(config_file)
+    settings = load_settings(config_file).with_jobs(jobs)
     _require_sources(settings)
     sources = settings.select(list(source_names) or None)
     planned = asyncio.run(plan_sources(settings, sources, diff=diff))
@@ -283,7 +293,8 @@ def reconcile(
 @cli.command()
 @config_option
 @source_option
-def watch(config_file: Path | None, source_names: tuple[str, ...]) -> int:
+@jobs_option
+def watch(config_file: Path | None, source_names: tuple[str, ...], jobs: int | None) -> int:
     """Keep sources synced as they change: a daemon (default: every source).
 
     Syncs each source at start, then watches folders and exports for changes and polls
@@ -293,7 +304,7 @@ def watch(config_file: Path | None, source_names: tuple[str, ...]) -> int:
     """
     from ingest.watch import run_watch
 
-    settings = load_settings(config_file)
+    settings = load_settings(config_file).with_jobs(jobs)
     _require_sources(settings)
     sources = settings.select(list(source_names) or None)
     settings.access_token()  # a missing token is a config error before the daemon starts

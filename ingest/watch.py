@@ -110,6 +110,7 @@ class WatchDaemon:
                         state=state,
                         connector_factory=self._connector_factory,
                         target_factory=targets_for(self._settings, client, state),
+                        jobs=self._settings.run.jobs,
                     )
                     pending = PendingWork(state)
                     observer = Observer()

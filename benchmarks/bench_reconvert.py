@@ -1,0 +1,114 @@
+"""A re-conversion after a converter upgrade, on one core and on all: wall time, CPU, writes.
+
+Run ``python -m benchmarks.bench_reconvert [--docs 50000] [--jobs 1 --jobs 2]``. It writes
+``--docs`` realistic Markdown documents (``bench_convert``'s generator: tables, code, admonitions,
+raw HTML; 0.5-20 KB), syncs them into an emulator without a rate limit (the setup, with the
+default jobs), then for each ``--jobs`` value starts again from that state with the converter's
+identity changed, as an upgrade does: every document is read and converted again, and since
+its HTML is the same, nothing is sent (0 writes; 1 read, the source's check). CPU is this
+process's and its finished children's (the conversion workers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from unittest import mock
+
+from pydantic import SecretStr
+
+from benchmarks.bench_convert import generate
+from benchmarks.harness import TOKEN, control, emulator_process, print_table, write_config
+from ingest import engine
+from ingest.config import load_settings
+from ingest.convert import converter_identity
+from ingest.engine import SourceResult
+from ingest.runner import run_sources
+
+
+def write_documents(root: Path, count: int) -> int:
+    """``count`` generated Markdown documents under ``root``; their total size in bytes."""
+    size = 0
+    for doc in generate(count, seed=7):
+        path = root / doc.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = f"---\ntitle: {Path(doc.path).stem}\n---\n{doc.body}"
+        path.write_text(text, encoding="utf-8")
+        size += len(text.encode())
+    return size
+
+
+def cpu_seconds() -> float:
+    """CPU used so far by this process and its children that ended (the workers, once joined)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def sync(config: Path, jobs: int | None, identity: Callable[[], str]) -> tuple[float, float, SourceResult]:
+    settings = load_settings(config).with_jobs(jobs)
+    started, cpu = time.monotonic(), cpu_seconds()
+    with mock.patch.object(engine, "converter_identity", identity):
+        (result,) = asyncio.run(run_sources(settings, settings.select(None), token=SecretStr(TOKEN)))
+    return time.monotonic() - started, cpu_seconds() - cpu, result
+
+
+def requests(url: str) -> tuple[int, int]:
+    methods = [request["method"] for request in control(url, "GET", "requests")["requests"]]
+    control(url, "DELETE", "requests")
+    return methods.count("GET"), len(methods) - methods.count("GET")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=50_000)
+    parser.add_argument("--jobs", type=int, action="append", help="repeatable (default: 1 and 2)")
+    args = parser.parse_args()
+    rows: list[tuple[object, ...]] = []
+    with tempfile.TemporaryDirectory() as temp, emulator_process(rate_limit=1_000_000) as url:
+        folder = Path(temp)
+        size = write_documents(folder / "docs", args.docs)
+        config = write_config(folder, url, max_concurrency=64)
+        state = folder / "state-64.db"
+        seconds, cpu, result = sync(config, None, converter_identity)
+        assert result.failures == [] and result.error is None, result.error
+        rows.append(
+            (
+                "first sync (setup), default jobs",
+                f"{seconds:.1f}",
+                f"{cpu:.1f}",
+                *requests(url),
+                result.converted,
+            )
+        )
+        shutil.copyfile(state, folder / "synced.db")
+        for jobs in args.jobs or [1, 2]:
+            shutil.copyfile(folder / "synced.db", state)
+            seconds, cpu, result = sync(config, jobs, lambda: converter_identity() + ";upgraded")
+            assert result.failures == [] and result.error is None, result.error
+            reads, writes = requests(url)
+            rows.append(
+                (
+                    f"re-conversion, --jobs {jobs}",
+                    f"{seconds:.1f}",
+                    f"{cpu:.1f}",
+                    reads,
+                    writes,
+                    result.converted,
+                )
+            )
+    print_table(
+        f"Re-conversion of {args.docs:,} unchanged documents ({size / 1e6:.0f} MB of Markdown) "
+        "after a converter upgrade",
+        ["run", "seconds", "CPU seconds", "reads", "writes", "converted"],
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()
