@@ -32,3 +32,16 @@ def descendants(pid: int) -> set[int]:
 def running(pids: set[int]) -> set[int]:
     """Those of ``pids`` still running (not ended, not a zombie)."""
     return pids & set(_parents())
+
+
+def command_line(pid: int) -> str:
+    """How ``pid`` was started, its arguments joined by spaces ("" once it ended)."""
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_text().replace("\0", " ").strip()
+    except OSError:
+        return ""
+
+
+def children(pid: int) -> set[int]:
+    """The running processes ``pid`` started itself."""
+    return {child for child, parent in _parents().items() if parent == pid}
