@@ -106,15 +106,19 @@ class StartingPool:
 
     def __init__(self, jobs: int, links: LinkBuilder, limits: DocumentLimits, convert: ConvertOne) -> None:
         self.links = links
-        self._pool = ConversionPool(jobs, links, limits, convert)
+        self._pool: ConversionPool | None = None
         self._ready = False
-        self._thread = threading.Thread(target=self._start, name="conversion-pool-start", daemon=True)
+        starting = (jobs, links, limits, convert)
+        self._thread = threading.Thread(
+            target=self._start, args=starting, name="conversion-pool-start", daemon=True
+        )
         self._thread.start()
 
-    def _start(self) -> None:
+    def _start(self, jobs: int, links: LinkBuilder, limits: DocumentLimits, convert: ConvertOne) -> None:
         try:
+            self._pool = ConversionPool(jobs, links, limits, convert)
             self._pool.started()
-        except Exception as exc:  # no processes to be had here (a sandbox, no shared memory)
+        except Exception as exc:  # no processes to be had here (no fork server, no shared memory)
             log.warning("documents convert in this process only: no worker could be started (%s)", exc)
         else:
             self._ready = True
@@ -130,4 +134,5 @@ class StartingPool:
     def close(self) -> None:
         """Stop the workers (once they are started, if they are being started)."""
         self.wait()
-        self._pool.close()
+        if self._pool is not None:
+            self._pool.close()

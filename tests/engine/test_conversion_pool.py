@@ -10,6 +10,7 @@ import pytest
 from pool_hooks import CRASH_EXIT, SiteLinks, crash_on_crash_md, hang_on_hang_md
 from processes import descendants
 
+from ingest import conversion_pool
 from ingest.conversion import BatchConverter, default_jobs
 from ingest.conversion_pool import StartingPool
 from ingest.conversion_task import ToConvert, convert_one
@@ -163,3 +164,25 @@ def test_the_default_is_the_cpus_this_process_may_use() -> None:
     if hasattr(os, "sched_getaffinity"):
         assert default_jobs() == len(os.sched_getaffinity(0))
     assert default_jobs() >= 1
+
+
+@pytest.mark.usefixtures("workers_first")
+async def test_where_no_worker_can_start_documents_convert_in_this_process(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A platform without a fork server (or without the shared memory a pool needs): one warning,
+    and every document converts as with one job."""
+
+    def no_fork_server() -> None:
+        raise ValueError("cannot find context for 'forkserver'")
+
+    monkeypatch.setattr(conversion_pool, "_context", no_fork_server)
+    items = mixed(30)
+    links = LinkBuilder("https://docs.example.com/{path}")
+    serial, _ = await convert(items, links, jobs=1)
+    pooled, in_workers = await convert(items, links, jobs=2, threshold=0)
+    assert pooled == serial and in_workers == 0
+    assert [record.getMessage() for record in caplog.records if record.name == "ingest.conversion"] == [
+        "documents convert in this process only: no worker could be started "
+        "(cannot find context for 'forkserver')"
+    ]
