@@ -54,7 +54,7 @@ def cpu_seconds() -> float:
 
 
 class DescendantsCpu:
-    """The CPU seconds this process's descendants (the fork server, the workers) use while it
+    """The CPU seconds this process's conversion workers (and their fork server) use while it
     runs, sampled from /proc every 0.2 s."""
 
     def __init__(self) -> None:
@@ -98,7 +98,16 @@ class DescendantsCpu:
         while frontier:
             frontier = {pid for pid, parent in parents.items() if parent in frontier} - ours
             ours |= frontier
-        return {pid: cpu[pid] for pid in ours}
+        return {pid: cpu[pid] for pid in ours if _forked_by_fork_server(pid)}
+
+
+def _forked_by_fork_server(pid: int) -> bool:
+    """Whether ``pid`` is Python's fork server or a worker forked by it (which keeps its command
+    line), not the emulator."""
+    try:
+        return b"multiprocessing.forkserver" in (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def sync(
