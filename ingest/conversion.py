@@ -25,9 +25,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ingest.conversion")
 
-#: Fewest documents a run converts on a pool: below it, starting the workers costs more than
-#: the second core saves (measured: starting two workers takes about 0.3 s on a busy 2-core
-#: machine, where one core converts 300-800 documents/s; see ``benchmarks/bench_reconvert.py``).
+#: Fewest documents a run converts on a pool. The first pool of a process waits for Python's
+#: fork server to import the converter and load the language model (0.6 s of it): 4 s on the
+#: shared 2-core machine at load 11, each pool after it 0.1 s. 500 documents are 0.6-0.8 s of
+#: one core at the 660-840 documents/s a quiet core converts: fewer cannot pay for that start.
 #: A no-op run and a watch batch of a few files never start one.
 POOL_THRESHOLD: Final = 500
 
