@@ -8,22 +8,26 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from wcmatch import glob
 
 from ingest.canonical import digest
 from ingest.connector import Connector, ProvidesLinks, ProvidesSiteLinks, Resumable
-from ingest.convert import LinkBuilder, render_page
+from ingest.conversion import BatchConverter
+from ingest.conversion_task import ToConvert
+from ingest.convert import LinkBuilder
 from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument, SourceDocument
 from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
-from ingest.locales import with_detected_locale
 from ingest.sites.contract import SiteLinks
 from ingest.state import DocumentRecord, RememberedSkip
 
 #: Documents loaded at once; loading is I/O (files, git), conversion is CPU.
 _LOAD_BATCH = 32
+#: Documents loaded at once when they convert on worker processes: enough that the workers
+#: are seldom idle while the next batch loads.
+_POOL_BATCH = 256
 _GLOB_FLAGS = glob.GLOBSTAR | glob.DOTGLOB | glob.NEGATE | glob.BRACE
 
 
@@ -97,6 +101,7 @@ async def collect(
     url_template: str | None,
     only: Collection[str] | None = None,
     limits: DocumentLimits | None = None,
+    jobs: int = 1,
 ) -> Collected:
     """Scan ``connector``; read and convert only documents that changed for some target.
 
@@ -107,6 +112,7 @@ async def collect(
     reading to those locators (the watcher's changed files); every other scanned document
     counts as present and unchanged. A :class:`~ingest.connector.Resumable` connector must
     have been told its checkpoint. A document past ``limits`` (size, time, nesting) fails alone.
+    With ``jobs`` above 1, a large collection converts on that many worker processes.
     """
     result = Collected(
         unchanged_ids={name: set() for name in targets}, remembered_skips={name: [] for name in targets}
@@ -120,7 +126,8 @@ async def collect(
     to_read = _decide_what_to_read(fingerprints, targets, only, result)
     if to_read:
         links = links.with_site(await _site_links(connector))
-    await _load_and_convert(connector, to_read, links, limits or DocumentLimits(), result)
+    with BatchConverter(limits or DocumentLimits(), jobs=jobs, expected=len(to_read)) as converter:
+        await _load_and_convert(connector, to_read, links, converter, result)
     return result
 
 
@@ -213,14 +220,23 @@ async def _load_and_convert(
     connector: Connector,
     to_read: list[_Fingerprinted],
     links: LinkBuilder,
-    limits: DocumentLimits,
+    converter: BatchConverter,
     result: Collected,
 ) -> None:
-    for start in range(0, len(to_read), _LOAD_BATCH):
-        batch = to_read[start : start + _LOAD_BATCH]
+    batch_size = _POOL_BATCH if converter.pooled else _LOAD_BATCH
+    for start in range(0, len(to_read), batch_size):
+        batch = to_read[start : start + batch_size]
         loaded = await asyncio.gather(*(_load(connector, ref) for ref, _ in batch))
-        for (ref, fingerprint), document in zip(batch, loaded, strict=True):
-            _record_loaded(document, ref, fingerprint, links, limits, result)
+        documents = [
+            ToConvert(document, ref.locator, fingerprint)
+            for (ref, fingerprint), document in zip(batch, loaded, strict=True)
+            if isinstance(document, SourceDocument)
+        ]
+        converted = iter(await converter.convert_batch(documents, links))
+        for (_, fingerprint), document in zip(batch, loaded, strict=True):
+            _record_loaded(
+                next(converted) if isinstance(document, SourceDocument) else document, fingerprint, result
+            )
         await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal) breathe between batches
 
 
@@ -232,38 +248,19 @@ async def _load(connector: Connector, ref: DocumentRef) -> SourceDocument | Skip
 
 
 def _record_loaded(
-    document: SourceDocument | SkippedDocument | Failure,
-    ref: DocumentRef,
+    outcome: Page | SkippedDocument | Failure,
     fingerprint: str,
-    links: LinkBuilder,
-    limits: DocumentLimits,
     result: Collected,
 ) -> None:
-    """Add one loaded document to ``result``: converted to a page, skipped, or failed."""
-    if isinstance(document, SourceDocument):
-        page = _convert(document, ref.locator, fingerprint, links, limits)
-        if isinstance(page, Failure):
-            result.failures.append(page)
-        else:
-            result.pages.append(page)
-            result.converted += 1
-            result.warnings += [DocumentWarning(page.locator, warning) for warning in page.warnings]
-            if page.unknown:
-                result.unknown[page.locator] = dict(page.unknown)
-    elif isinstance(document, SkippedDocument):
-        result.skipped.append(document)
-        result.skipped_fingerprints[document.locator] = fingerprint
+    """Add one loaded document to ``result``: its page, its skip, or its failure."""
+    if isinstance(outcome, Page):
+        result.pages.append(outcome)
+        result.converted += 1
+        result.warnings += [DocumentWarning(outcome.locator, warning) for warning in outcome.warnings]
+        if outcome.unknown:
+            result.unknown[outcome.locator] = dict(outcome.unknown)
+    elif isinstance(outcome, SkippedDocument):
+        result.skipped.append(outcome)
+        result.skipped_fingerprints[outcome.locator] = fingerprint
     else:
-        result.failures.append(document)
-
-
-def _convert(
-    document: SourceDocument, locator: str, fingerprint: str, links: LinkBuilder, limits: DocumentLimits
-) -> Page | Failure:
-    try:
-        page = with_detected_locale(render_page(document, links, limits))
-    except RecursionError:  # a library's recursion on a tree the depth bounds let through
-        return Failure(locator, "conversion failed: the document nests too deeply to convert")
-    except Exception as exc:  # a converter bug must not stop the other documents
-        return Failure(locator, f"conversion failed: {exc}")
-    return replace(page, locator=locator, fingerprint=fingerprint)
+        result.failures.append(outcome)

@@ -15,7 +15,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from ingest.settings import (
     EXTERNAL_PAGES,
     ArticlesSettings,
     IntercomSettings,
+    RunSettings,
     SourceSettings,
     StateSettings,
     WatchSettings,
@@ -48,6 +49,7 @@ from ingest.targets.registry import TARGETS, target_spec
 __all__ = [
     "ArticlesSettings",
     "IntercomSettings",
+    "RunSettings",
     "Settings",
     "Source",
     "SourceSettings",
@@ -92,6 +94,7 @@ class _FileSettings(BaseSettings):
 
     intercom: IntercomSettings = IntercomSettings()
     state: StateSettings = StateSettings()
+    run: RunSettings = RunSettings()
     watch: WatchSettings = WatchSettings()
     sources: dict[str, SourceSettings] = Field(default_factory=dict)
 
@@ -128,6 +131,7 @@ class Settings:
     sources: Mapping[str, Source]
     config_file: Path | None
     watch: WatchSettings = field(default_factory=WatchSettings)
+    run: RunSettings = field(default_factory=RunSettings)
 
     def access_token(self) -> SecretStr:
         """The token from the environment, else from ``intercom.token_file``."""
@@ -140,6 +144,10 @@ class Settings:
                 f"no access token: set {TOKEN_ENV} or intercom.token_file (a file holding the token)"
             )
         return SecretStr(_read_token_file(token_file))
+
+    def with_jobs(self, jobs: int | None) -> Settings:
+        """These settings with ``[run] jobs`` given on the command line (None: as configured)."""
+        return self if jobs is None else replace(self, run=self.run.model_copy(update={"jobs": jobs}))
 
     def select(self, names: list[str] | None) -> list[Source]:
         """The named sources in the given order, or all of them (sorted) when ``names`` is None."""
@@ -328,4 +336,5 @@ def load_settings(config_file: Path | None = None) -> Settings:
         sources=sources,
         config_file=path.resolve() if path.exists() else None,
         watch=merged.watch,
+        run=merged.run,
     )

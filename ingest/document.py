@@ -7,7 +7,7 @@ Every object here is frozen: a stage never changes what an earlier stage produce
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
@@ -27,6 +27,13 @@ class BodyFormat(StrEnum):
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
+
+
+def _picklable_fields(instance: Any) -> tuple[Any, ...]:
+    """``instance``'s field values, in order, its frozen mappings as dicts: a read-only view
+    cannot be pickled, and ``__post_init__`` freezes them again on the other side."""
+    values = (getattr(instance, item.name) for item in fields(instance))
+    return tuple(dict(value) if isinstance(value, MappingProxyType) else value for value in values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,9 @@ class SourceDocument:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metadata", _frozen(self.metadata))
+
+    def __reduce__(self) -> tuple[type[SourceDocument], tuple[Any, ...]]:
+        return type(self), _picklable_fields(self)  # to a conversion worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +128,9 @@ class Page:
     def __post_init__(self) -> None:
         object.__setattr__(self, "metadata", _frozen(self.metadata))
         object.__setattr__(self, "unknown", _frozen(self.unknown))
+
+    def __reduce__(self) -> tuple[type[Page], tuple[Any, ...]]:
+        return type(self), _picklable_fields(self)  # back from a conversion worker
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,11 @@ class DocumentLimits:
                 "max_document_bytes allows"
             )
 
+    def too_slow(self) -> ConversionTooSlow:
+        """The error of a conversion past ``max_convert_seconds`` (a budget that ran out, a
+        worker process killed at it)."""
+        return too_slow(self.max_convert_seconds)
+
     def budget(self, clock: Clock = time.monotonic) -> Budget:
         """A time budget of ``max_convert_seconds`` starting now."""
         return Budget(self.max_convert_seconds, clock)
@@ -85,9 +90,12 @@ class Budget:
     def check(self) -> None:
         """Raise :class:`ConversionTooSlow` once the budget is spent."""
         if self.clock() > self._deadline:
-            raise ConversionTooSlow(
-                f"converting took longer than the {self.seconds:g} s max_convert_seconds allows"
-            )
+            raise too_slow(self.seconds)
+
+
+def too_slow(seconds: float) -> ConversionTooSlow:
+    """The error of a conversion that took longer than ``seconds``, naming the key that sets it."""
+    return ConversionTooSlow(f"converting took longer than the {seconds:g} s max_convert_seconds allows")
 
 
 #: A budget that never runs out, for callers that convert without limits (previews, tests).

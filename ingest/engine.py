@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.config import Source
 from ingest.connector import Closeable, Connector, Resumable
+from ingest.conversion import default_jobs
 from ingest.convert import converter_identity
 from ingest.document import DocumentWarning, Failure, SkippedDocument
 from ingest.errors import ApiError, ConnectorError
@@ -88,8 +89,11 @@ class Engine:
         target_factory: TargetFactory,
         progress: Progress | None = None,
         allow_mass_delete: bool = False,
+        jobs: int | None = None,
     ) -> None:
+        """``jobs``: processes converting a large collection (default: the CPUs this process may use)."""
         self._state = state
+        self._jobs = jobs
         self._connector_factory = connector_factory
         self._target_factory = target_factory
         self._progress = progress or NullProgress()
@@ -123,6 +127,7 @@ class Engine:
                 url_template=source.settings.url_template,
                 only=only,
                 limits=source.settings.document_limits,
+                jobs=self._jobs or default_jobs(),
             )
         finally:
             if isinstance(connector, Closeable):

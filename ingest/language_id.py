@@ -55,6 +55,11 @@ def identify(text: str) -> tuple[str, float] | None:
     return best, 1.0 - english
 
 
+def load_model() -> None:
+    """Load the model now rather than on the first page (a fork server does, for its workers)."""
+    _model()
+
+
 def _model() -> Any:
     global _identifier
     with _lock:

@@ -150,6 +150,7 @@ async def run_sources(
                 state=state,
                 connector_factory=connector_factory,
                 target_factory=targets_for(settings, None, state),
+                jobs=settings.run.jobs,
             )
             for source in sources:
                 planned = await engine.plan_source(source)
@@ -162,6 +163,7 @@ async def run_sources(
                 target_factory=targets_for(settings, client, state),
                 progress=progress or NullProgress(),
                 allow_mass_delete=allow_mass_delete,
+                jobs=settings.run.jobs,
             )
             locked: list[LockedError] = []
             for source in sources:
@@ -201,6 +203,7 @@ async def plan_sources(
             state=state,
             connector_factory=connector_factory,
             target_factory=targets_for(settings, None, state),
+            jobs=settings.run.jobs,
         )
         for source in sources:
             source_plan = await engine.plan_source(source)

@@ -37,6 +37,7 @@ __all__ = [
     "EXTERNAL_PAGES",
     "ArticlesSettings",
     "IntercomSettings",
+    "RunSettings",
     "SourceSettings",
     "StateSettings",
     "TargetName",
@@ -163,6 +164,17 @@ class StateSettings(_Section):
         if value.is_absolute():
             _check_state_file(value)
         return value
+
+
+class RunSettings(_Section):
+    """``[run]``: how a run (``run``, ``plan``, ``watch``) uses the machine."""
+
+    jobs: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="Processes converting documents at once (default: the CPUs this process may use).",
+    )
 
 
 class WatchSettings(_Section):

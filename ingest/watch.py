@@ -112,6 +112,7 @@ class WatchDaemon:
                         state=state,
                         connector_factory=self._connector_factory,
                         target_factory=reads.targets(targets_for(self._settings, client, state)),
+                        jobs=self._settings.run.jobs,
                     )
                     pending = PendingWork(state)
                     observer = Observer()

@@ -141,7 +141,14 @@ RULES = (
     ),
     Rule(
         "collecting and planning come before the targets: they import no target, engine or front end",
-        importers=("ingest.collect", "ingest.plan"),
+        importers=(
+            "ingest.collect",
+            "ingest.plan",
+            "ingest.conversion",
+            "ingest.conversion_task",
+            "ingest.conversion_pool",
+            "ingest.conversion_preload",
+        ),
         must_not_import=("ingest.targets", "ingest.engine", "ingest.runner", "ingest.watch", *FRONT_ENDS),
     ),
     Rule(

@@ -29,6 +29,13 @@ config_option = click.option(
 source_option = click.option(
     "--source", "source_names", multiple=True, metavar="NAME", help="A configured source (repeatable)."
 )
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=256),
+    default=None,
+    metavar="N",
+    help="Processes converting documents at once (default: [run] jobs, else the CPU count).",
+)
 lock_wait_option = click.option(
     "--lock-wait",
     type=click.FloatRange(min=0),

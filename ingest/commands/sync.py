@@ -14,6 +14,7 @@ from ingest.commands.common import (
     console,
     error_exit_code,
     exit_code,
+    jobs_option,
     lock_wait_option,
     one_error,
     print_error,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 @click.option("--allow-mass-delete", is_flag=True, help="Allow deleting more than max_delete_share.")
 @click.option("--report", "report_file", type=click.Path(path_type=Path), help="Write a JSON summary.")
 @lock_wait_option
+@jobs_option
 def run(
     config_file: Path | None,
     source_names: tuple[str, ...],
@@ -43,6 +45,7 @@ def run(
     allow_mass_delete: bool,
     report_file: Path | None,
     lock_wait: float,
+    jobs: int | None,
 ) -> int:
     """Sync sources into Intercom, into every target their configuration lists."""
     import asyncio
@@ -56,7 +59,7 @@ def run(
     if report_file is not None:
         check_report_path(report_file)  # a device or a FIFO is refused before anything is synced
     try:
-        settings = load_settings(config_file)
+        settings = load_settings(config_file).with_jobs(jobs)
         sources = settings.select(selected(settings, source_names, all_sources))
         progress = BarProgress(out) if out.is_terminal else None
         with one_error():
@@ -107,7 +110,8 @@ def _write_report(
 @config_option
 @source_option
 @click.option("--diff", is_flag=True, help="Show a Markdown diff of every update.")
-def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) -> int:
+@jobs_option
+def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool, jobs: int | None) -> int:
     """Show what a run would do, per source, without sending anything."""
     import asyncio
 
@@ -116,7 +120,7 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool) ->
     from ingest.runner import plan_sources
 
     out = console()
-    settings = load_settings(config_file)
+    settings = load_settings(config_file).with_jobs(jobs)
     require_sources(settings)
     sources = settings.select(list(source_names) or None)
     planned = asyncio.run(plan_sources(settings, sources, diff=diff))

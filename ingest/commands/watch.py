@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from ingest.commands.common import EXIT_CONFIG, config_option, require_sources, source_option
+from ingest.commands.common import EXIT_CONFIG, config_option, jobs_option, require_sources, source_option
 
 
 @click.command()
 @config_option
 @source_option
-def watch(config_file: Path | None, source_names: tuple[str, ...]) -> int:
+@jobs_option
+def watch(config_file: Path | None, source_names: tuple[str, ...], jobs: int | None) -> int:
     """Keep sources synced as they change: a daemon (default: every source).
 
     Syncs each source at start, then watches folders and exports for changes and polls
@@ -27,7 +28,7 @@ def watch(config_file: Path | None, source_names: tuple[str, ...]) -> int:
     from ingest.errors import AuthError, ConfigError
     from ingest.watch import run_watch
 
-    settings = load_settings(config_file)
+    settings = load_settings(config_file).with_jobs(jobs)
     require_sources(settings)
     sources = settings.select(list(source_names) or None)
     settings.access_token()  # a missing token is a config error before the daemon starts

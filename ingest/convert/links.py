@@ -58,6 +58,10 @@ class LinkBuilder:
         self.site = site
         self._template = _parse_template(url_template) if url_template is not None else None
 
+    def __reduce__(self) -> tuple[type[LinkBuilder], tuple[str | None, dict[str, str], SiteLinks | None]]:
+        # To each conversion worker once; a read-only view of the variables cannot be pickled.
+        return type(self), (self.url_template, dict(self.variables), self.site)
+
     def with_site(self, site: SiteLinks | None) -> LinkBuilder:
         """The same builder, asking ``site`` about links and headings."""
         return LinkBuilder(self.url_template, self.variables, site)

@@ -1,0 +1,8 @@
+"""What a conversion worker needs, loaded once in the fork server its workers are forked from:
+the converter and its libraries, and the language identifier's model (0.6 s to load), so that
+no worker, also one started to replace a worker killed at its time budget, loads them again."""
+
+from ingest import conversion_pool  # noqa: F401 - imported for the fork server to hold
+from ingest.language_id import load_model
+
+load_model()

@@ -1,0 +1,42 @@
+"""Conversions for the process pool's tests: each runs in a worker, so it lives in a module the
+worker can import (tests/ is on the path)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from ingest.conversion_task import ToConvert, convert_one
+from ingest.convert import LinkBuilder
+from ingest.document import Failure, Page
+from ingest.document_limits import DocumentLimits
+
+#: The exit code of a worker killed by :func:`crash_on_crash_md`.
+CRASH_EXIT = 3
+
+
+def hang_on_hang_md(item: ToConvert, links: LinkBuilder, limits: DocumentLimits) -> Page | Failure:
+    """Converts as usual, except ``hang.md``, which blocks for ever and never reaches a checkpoint
+    of the time budget (as a C library stuck in a loop would)."""
+    if item.locator == "hang.md":
+        threading.Event().wait()
+    return convert_one(item, links, limits)
+
+
+def crash_on_crash_md(item: ToConvert, links: LinkBuilder, limits: DocumentLimits) -> Page | Failure:
+    """Converts as usual, except ``crash.md``, which ends its process at once (as a segfault would)."""
+    if item.locator == "crash.md":
+        os._exit(CRASH_EXIT)
+    return convert_one(item, links, limits)
+
+
+class SiteLinks:
+    """A docs site's links, as a dialect gives them: headings named the site's way, one page gone."""
+
+    def resolve(self, href: str, from_path: str) -> object:
+        from ingest.sites import ResolvedLink
+
+        return ResolvedLink(None, f"link to {href}, which is not a page") if href == "gone.md" else None
+
+    def heading_id(self, text: str, taken: object) -> str:
+        return "site-" + "-".join(text.lower().split())
