@@ -7,24 +7,27 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import AsyncIterator, Collection, Mapping
+from dataclasses import dataclass, field
 
 from wcmatch import glob
 
 from ingest.canonical import digest
 from ingest.connector import Connector, ProvidesLinks, ProvidesSiteLinks, Resumable
-from ingest.convert import LinkBuilder, render_page
+from ingest.conversion import Loaded, convert_batch
+from ingest.convert import LinkBuilder
 from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument, SourceDocument
 from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
-from ingest.locales import with_detected_locale
 from ingest.sites.contract import SiteLinks
 from ingest.state import DocumentRecord, RememberedSkip
 
-#: Documents loaded at once; loading is I/O (files, git), conversion is CPU.
-_LOAD_BATCH = 32
+#: Documents loaded (and converted) at once; loading is I/O (files, git), conversion is CPU.
+LOAD_BATCH = 32
 _GLOB_FLAGS = glob.GLOBSTAR | glob.DOTGLOB | glob.NEGATE | glob.BRACE
+
+#: A scanned document and its effective fingerprint.
+_Fingerprinted = tuple[DocumentRef, str]
 
 
 @dataclass
@@ -49,6 +52,16 @@ class Collected:
     converted: int = 0
     #: What a resumable connector would start from next time, if this run ends without failure.
     checkpoint: str | None = None
+
+    def absorb(self, batch: Collected) -> None:
+        """Add what reading one batch found (:func:`read`) to what the scan decided."""
+        self.pages += batch.pages
+        self.skipped += batch.skipped
+        self.skipped_fingerprints |= batch.skipped_fingerprints
+        self.failures += batch.failures
+        self.warnings += batch.warnings
+        self.unknown |= batch.unknown
+        self.converted += batch.converted
 
 
 def effective_fingerprint(connector_fingerprint: str, settings_digest: str) -> str:
@@ -88,6 +101,21 @@ class TargetRecords:
     skips: Mapping[str, RememberedSkip] = field(default_factory=dict)
 
 
+@dataclass
+class Scanned:
+    """What a scan found, before any document is read: references and ids, never a body.
+
+    ``collected`` holds what the scan alone decides (documents unchanged or left out as they
+    were, the scan's failures and skips, the checkpoint); reading ``to_read`` adds the rest."""
+
+    collected: Collected
+    #: The documents some target needs read, with their effective fingerprints, in locator order.
+    to_read: list[_Fingerprinted]
+    #: Every locator the scan listed (past the path filter), read or not.
+    locators: frozenset[str]
+    links: LinkBuilder
+
+
 async def collect(
     connector: Connector,
     *,
@@ -108,6 +136,32 @@ async def collect(
     counts as present and unchanged. A :class:`~ingest.connector.Resumable` connector must
     have been told its checkpoint. A document past ``limits`` (size, time, nesting) fails alone.
     """
+    scanned = await scan(
+        connector,
+        targets=targets,
+        settings_digest=settings_digest,
+        path_filter=path_filter,
+        url_template=url_template,
+        only=only,
+    )
+    result = scanned.collected
+    async for batch in read(connector, scanned, limits=limits):
+        result.absorb(batch)
+    return result
+
+
+async def scan(
+    connector: Connector,
+    *,
+    targets: Mapping[str, TargetRecords],
+    settings_digest: str,
+    path_filter: PathFilter,
+    url_template: str | None,
+    only: Collection[str] | None = None,
+) -> Scanned:
+    """The first half of :func:`collect`: scan ``connector`` and decide what must be read. The
+    site's links are asked for here, once, when something is to be read: they are built before
+    any document is converted."""
     result = Collected(
         unchanged_ids={name: set() for name in targets}, remembered_skips={name: [] for name in targets}
     )
@@ -120,8 +174,42 @@ async def collect(
     to_read = _decide_what_to_read(fingerprints, targets, only, result)
     if to_read:
         links = links.with_site(await _site_links(connector))
-    await _load_and_convert(connector, to_read, links, limits or DocumentLimits(), result)
-    return result
+    # Read in locator order: the planner takes pages in that order, batch after batch.
+    to_read.sort(key=lambda item: item[0].locator)
+    return Scanned(result, to_read, frozenset(ref.locator for ref in found), links)
+
+
+async def read(
+    connector: Connector,
+    scanned: Scanned,
+    *,
+    limits: DocumentLimits | None = None,
+    batch_size: int = LOAD_BATCH,
+) -> AsyncIterator[Collected]:
+    """The second half of :func:`collect`: ``scanned.to_read`` loaded and converted
+    ``batch_size`` documents at a time, in order, each batch's pages, skips and failures as a
+    :class:`Collected` of its own (what the scan decided is not repeated in it)."""
+    bounds = limits or DocumentLimits()
+    to_read = scanned.to_read
+    for start in range(0, len(to_read), batch_size):
+        batch = to_read[start : start + batch_size]
+        loaded = await asyncio.gather(*(_load(connector, ref) for ref, _ in batch))
+        result = Collected()
+        documents: list[Loaded] = []
+        for (ref, fingerprint), document in zip(batch, loaded, strict=True):
+            if isinstance(document, SourceDocument):
+                documents.append(Loaded(document, ref.locator, fingerprint))
+            elif isinstance(document, SkippedDocument):
+                result.skipped.append(document)
+                result.skipped_fingerprints[document.locator] = fingerprint
+            else:
+                result.failures.append(document)
+        del loaded
+        for converted in convert_batch(documents, scanned.links, limits=bounds):
+            _record_converted(converted, result)
+        del documents
+        yield result
+        await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal, uploads) breathe between batches
 
 
 async def _site_links(connector: Connector) -> SiteLinks | None:
@@ -134,10 +222,6 @@ async def _site_links(connector: Connector) -> SiteLinks | None:
         raise
     except Exception as exc:  # a dialect's bug: the source cannot be read as its site shows it
         raise ConnectorError(f"the site's links could not be read: {type(exc).__name__}: {exc}") from exc
-
-
-#: A scanned document and its effective fingerprint.
-_Fingerprinted = tuple[DocumentRef, str]
 
 
 async def _scan(connector: Connector, result: Collected) -> list[DocumentRef]:
@@ -209,21 +293,6 @@ def _as_it_was(
     return None
 
 
-async def _load_and_convert(
-    connector: Connector,
-    to_read: list[_Fingerprinted],
-    links: LinkBuilder,
-    limits: DocumentLimits,
-    result: Collected,
-) -> None:
-    for start in range(0, len(to_read), _LOAD_BATCH):
-        batch = to_read[start : start + _LOAD_BATCH]
-        loaded = await asyncio.gather(*(_load(connector, ref) for ref, _ in batch))
-        for (ref, fingerprint), document in zip(batch, loaded, strict=True):
-            _record_loaded(document, ref, fingerprint, links, limits, result)
-        await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal) breathe between batches
-
-
 async def _load(connector: Connector, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
     try:
         return await connector.load(ref)
@@ -231,39 +300,12 @@ async def _load(connector: Connector, ref: DocumentRef) -> SourceDocument | Skip
         return Failure(ref.locator, f"could not be read: {exc}")
 
 
-def _record_loaded(
-    document: SourceDocument | SkippedDocument | Failure,
-    ref: DocumentRef,
-    fingerprint: str,
-    links: LinkBuilder,
-    limits: DocumentLimits,
-    result: Collected,
-) -> None:
-    """Add one loaded document to ``result``: converted to a page, skipped, or failed."""
-    if isinstance(document, SourceDocument):
-        page = _convert(document, ref.locator, fingerprint, links, limits)
-        if isinstance(page, Failure):
-            result.failures.append(page)
-        else:
-            result.pages.append(page)
-            result.converted += 1
-            result.warnings += [DocumentWarning(page.locator, warning) for warning in page.warnings]
-            if page.unknown:
-                result.unknown[page.locator] = dict(page.unknown)
-    elif isinstance(document, SkippedDocument):
-        result.skipped.append(document)
-        result.skipped_fingerprints[document.locator] = fingerprint
-    else:
-        result.failures.append(document)
-
-
-def _convert(
-    document: SourceDocument, locator: str, fingerprint: str, links: LinkBuilder, limits: DocumentLimits
-) -> Page | Failure:
-    try:
-        page = with_detected_locale(render_page(document, links, limits))
-    except RecursionError:  # a library's recursion on a tree the depth bounds let through
-        return Failure(locator, "conversion failed: the document nests too deeply to convert")
-    except Exception as exc:  # a converter bug must not stop the other documents
-        return Failure(locator, f"conversion failed: {exc}")
-    return replace(page, locator=locator, fingerprint=fingerprint)
+def _record_converted(converted: Page | Failure, result: Collected) -> None:
+    if isinstance(converted, Failure):
+        result.failures.append(converted)
+        return
+    result.pages.append(converted)
+    result.converted += 1
+    result.warnings += [DocumentWarning(converted.locator, warning) for warning in converted.warnings]
+    if converted.unknown:
+        result.unknown[converted.locator] = dict(converted.unknown)

@@ -48,6 +48,7 @@ ENGINE = (
     "ingest.engine",
     "ingest.runner",
     "ingest.collect",
+    "ingest.conversion",
     "ingest.plan",
     "ingest.watch",
     "ingest.reconcile",
@@ -134,7 +135,7 @@ RULES = (
     ),
     Rule(
         "collecting and planning come before the targets: they import no target, engine or front end",
-        importers=("ingest.collect", "ingest.plan"),
+        importers=("ingest.collect", "ingest.conversion", "ingest.plan"),
         must_not_import=("ingest.targets", "ingest.engine", "ingest.runner", "ingest.watch", *FRONT_ENDS),
     ),
     Rule(

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Collection, Mapping
 
 import pytest
 
-from ingest import collect as collect_module
+from ingest import conversion as conversion_module
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.document import BodyFormat, DocumentRef, DocumentWarning, Failure, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
@@ -77,9 +77,9 @@ async def test_an_unchanged_run_asks_for_no_links_and_detects_no_language(
 ) -> None:
     """An unchanged run never builds the site's links nor runs the language identifier."""
     detected: list[str] = []
-    real = collect_module.with_detected_locale
+    real = conversion_module.with_detected_locale
     monkeypatch.setattr(
-        collect_module, "with_detected_locale", lambda page: detected.append(page.locator) or real(page)
+        conversion_module, "with_detected_locale", lambda page: detected.append(page.locator) or real(page)
     )
     source = SiteSource({"a.md": "# A\n"})
     first = await gather(source)
