@@ -105,6 +105,9 @@ class Plan:
     availability: tuple[AvailabilityChange, ...] = ()
     #: Owner tags to move after the upserts, apart from them (a bulk action), by the target.
     tags: tuple[TagChange, ...] = ()
+    #: Whether this is the outline a streamed run gets ready from: what the scan alone decides
+    #: (deletes it shows, what is settled apart), before any document is read; no upsert is known.
+    outline: bool = False
 
     @property
     def writes(self) -> int:
@@ -114,6 +117,12 @@ class Plan:
     @property
     def upserts(self) -> tuple[Upsert, ...]:
         return self.creates + self.updates
+
+
+class WholePlanNeeded(Exception):
+    """Raised by a target getting ready from an outline (:attr:`Plan.outline`) when it cannot do so
+    without knowing every upsert first (adopting the pages a lost state file left needs their
+    external ids): nothing was sent or recorded, and the engine plans the source whole instead."""
 
 
 def mass_delete_refusal(deleting: int, known: int, max_share: float) -> str | None:
@@ -280,20 +289,20 @@ class PlanBuilder:
         return change
 
 
-def certain_deletions(
+def deletions_by_scan(
     records: Mapping[str, DocumentRecord],
     *,
     scanned: Collection[str],
     unchanged_ids: Collection[str],
     failed: Collection[str],
-) -> int:
-    """How many recorded pages a scan alone shows gone: neither unchanged nor listed under their
+) -> tuple[Deletion, ...]:
+    """The recorded pages a scan alone shows gone: neither unchanged nor listed under their
     locator (``scanned``), nor protected by a failure of the scan. Reading the listed documents
-    can only add deletes (drafts, pages a target refuses), unless a page moves to another locator
-    under the same external id: the mass-delete guard asks this before anything is sent."""
-    return sum(
-        1
-        for external_id, record in records.items()
+    can only add deletes (drafts, pages a target refuses), unless a document moved to another
+    locator under the same external id: the mass-delete guard asks this before anything is sent."""
+    return tuple(
+        Deletion(record.external_id, record.locator, record.title, record.remote_id)
+        for external_id, record in sorted(records.items())
         if external_id not in unchanged_ids
         and record.locator not in scanned
         and not _protected(record.locator, failed)

@@ -161,6 +161,7 @@ async def run_sources(
                 target_factory=targets_for(settings, client, state),
                 progress=progress or NullProgress(),
                 allow_mass_delete=allow_mass_delete,
+                senders=settings.intercom.max_concurrency,
             )
             locked: list[LockedError] = []
             for source in sources:

@@ -110,6 +110,7 @@ class WatchDaemon:
                         state=state,
                         connector_factory=self._connector_factory,
                         target_factory=targets_for(self._settings, client, state),
+                        senders=self._settings.intercom.max_concurrency,
                     )
                     pending = PendingWork(state)
                     observer = Observer()

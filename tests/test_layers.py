@@ -46,6 +46,8 @@ LEAVES = (
 )
 ENGINE = (
     "ingest.engine",
+    "ingest.results",
+    "ingest.streaming",
     "ingest.runner",
     "ingest.collect",
     "ingest.conversion",
@@ -141,7 +143,13 @@ RULES = (
     Rule(
         "the engine asks targets through their Protocols and optional capabilities (ChecksRemote, "
         "Reconciles), knowing none by name",
-        importers=("ingest.engine", "ingest.execution", "ingest.remote_check", "ingest.reconcile"),
+        importers=(
+            "ingest.engine",
+            "ingest.execution",
+            "ingest.streaming",
+            "ingest.remote_check",
+            "ingest.reconcile",
+        ),
         must_not_import=TARGET_PACKAGES,
     ),
 )
