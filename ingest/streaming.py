@@ -60,12 +60,25 @@ class _Stream:
     """One target's half of a streamed run: its plan being built, its senders, its skips."""
 
     target: Target
-    records: Mapping[str, DocumentRecord]
+    outline: _Outline
     builder: PlanBuilder
     execution: PlanExecution
     feed: Feed[Upsert]
+    #: Whether the target got ready (or tried), once a run: only once it has something to write.
+    ready: bool
     skipped: list[SkippedDocument] = field(default_factory=list)
     skips: list[RememberedSkip] = field(default_factory=list)
+    #: Why the target could not get ready; nothing more is sent to it.
+    unprepared: str | None = None
+
+    @property
+    def records(self) -> Mapping[str, DocumentRecord]:
+        return self.outline.records
+
+
+class _ScanAgain(Exception):
+    """A target changed what state records while getting ready (a container gone): nothing was
+    sent to it yet, and the source is scanned again from what state now says."""
 
 
 class SourceStream:
@@ -128,7 +141,6 @@ class SourceStream:
                     if found.forgot:  # every page of a container created again, not just the batch's
                         only = None
                         continue
-                replan = False
                 for target in targets:
                     outline = outlines[target.name]
                     result = results[target.name]
@@ -138,25 +150,17 @@ class SourceStream:
                         result.error, outcomes[target.name] = unprepared[target.name], RunOutcome.FAILED
                     elif outline.plan.refusal:
                         result.error, outcomes[target.name] = outline.plan.refusal, RunOutcome.REFUSED
-                    elif (scanned.to_read or outline.may_write) and target.name not in prepared:
-                        prepared.add(target.name)
-                        try:
-                            replan = await target.prepare(outline.plan) or replan
-                        except FATAL:
-                            raise
-                        except WholePlanNeeded as exc:
-                            log.info("%s: planning the whole source first", exc)
-                            return None
-                        except ApiError as exc:
-                            unprepared[target.name] = f"could not prepare {target.name}: {exc}"
-                            result.error = unprepared[target.name]
-                            outcomes[target.name] = RunOutcome.FAILED
-                if replan:  # a target changed what state records: scan again from it
-                    only = None
-                    continue
                 active = [target for target in targets if outcomes[target.name] is RunOutcome.ABORTED]
                 if active:
-                    await self._stream(source, connector, scanned, active, views, results, outcomes, only)
+                    streams = [self._open(source, t, outlines[t.name], scanned, prepared) for t in active]
+                    try:
+                        await self._stream(source, connector, scanned, streams, results, outcomes, only)
+                    except WholePlanNeeded as exc:
+                        log.info("%s: planning the whole source first", exc)
+                        return None
+                    except _ScanAgain:  # a target changed what state records: scan again from it
+                        only = None
+                        continue
                 return scanned.collected
             finally:
                 if isinstance(connector, Closeable):
@@ -221,13 +225,11 @@ class SourceStream:
         source: Source,
         connector: Connector,
         scanned: Scanned,
-        active: Sequence[Target],
-        views: Mapping[str, TargetRecords],
+        streams: Sequence[_Stream],
         results: Mapping[str, SourceResult],
         outcomes: dict[str, RunOutcome],
         only: Collection[str] | None,
     ) -> None:
-        streams = [self._open(source, target, views[target.name].records, scanned) for target in active]
         for stream in streams:
             self._progress.start(stream.execution.label, len(scanned.to_read))
         try:
@@ -236,7 +238,7 @@ class SourceStream:
                     for stream in streams:
                         group.create_task(stream.execution.send(stream.feed))
                     group.create_task(self._read_and_plan(connector, source, scanned, streams))
-            except* FATAL as errors:
+            except* Exception as errors:  # as itself: an AuthError ends the run, a bug shows where it is
                 raise errors.exceptions[0] from None
             for stream in streams:
                 self._progress.finish(stream.execution.label)
@@ -255,14 +257,14 @@ class SourceStream:
                     result.counts = stream.execution.tally.counts(result.plan)
 
     def _open(
-        self, source: Source, target: Target, records: Mapping[str, DocumentRecord], scanned: Scanned
+        self, source: Source, target: Target, outline: _Outline, scanned: Scanned, prepared: set[str]
     ) -> _Stream:
         store = self._state.target(source.name, target.name)
         builder = PlanBuilder(
             source=source.name,
             target=target.name,
             unchanged_ids=scanned.collected.unchanged_ids[target.name],
-            records=records,
+            records=outline.records,
             payload_hash=target.payload_hash,
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
@@ -270,7 +272,24 @@ class SourceStream:
         execution = PlanExecution(
             Plan(source=source.name, target=target.name), target, store, self._progress, senders=self._senders
         )
-        return _Stream(target, records, builder, execution, Feed(self._batch_size * _FEED_BATCHES))
+        ready = target.name in prepared
+        prepared.add(target.name)
+        return _Stream(target, outline, builder, execution, Feed(self._batch_size * _FEED_BATCHES), ready)
+
+    async def _get_ready(self, stream: _Stream) -> None:
+        """Let the target get ready from the outline, once, when it first has something to write."""
+        if stream.ready:
+            return
+        stream.ready = True
+        try:
+            changed = await stream.target.prepare(stream.outline.plan)
+        except FATAL:
+            raise
+        except ApiError as exc:
+            stream.unprepared = f"could not prepare {stream.target.name}: {exc}"
+            return
+        if changed:
+            raise _ScanAgain
 
     async def _read_and_plan(
         self, connector: Connector, source: Source, scanned: Scanned, streams: Sequence[_Stream]
@@ -299,10 +318,14 @@ class SourceStream:
                             stream.skips.append(RememberedSkip(page.locator, page.fingerprint, reason))
                     planned = stream.builder.add(accepted)
                     del accepted
-                    stream.execution.refresh(planned.refreshes)
-                    for _ in range(documents - len(planned.upserts)):
+                    if planned.upserts:
+                        await self._get_ready(stream)
+                    sending = stream.unprepared is None
+                    if sending:
+                        stream.execution.refresh(planned.refreshes)
+                    for _ in range(documents - len(planned.upserts) * sending):
                         self._progress.advance(stream.execution.label)
-                    for upsert in planned.upserts:
+                    for upsert in planned.upserts if sending else ():
                         await stream.feed.put(upsert)
                     del planned
                 del pages, batch
@@ -349,6 +372,12 @@ class SourceStream:
         store.replace_skips(skips, within=only)
         execution, result = stream.execution, results[target.name]
         execution.tally.failures[:0] = plan.failures
+        if plan.writes and not plan.refusal:
+            await self._get_ready(stream)
+        if stream.unprepared is not None:
+            result.plan, result.error = plan, stream.unprepared
+            outcomes[target.name] = RunOutcome.FAILED
+            return
         if plan.refusal:
             # The upserts are done (recorded, so none is sent again); nothing is deleted or settled.
             result.plan = replace(plan, deletes=(), availability=(), tags=(), refusal=None)
