@@ -266,26 +266,30 @@ class PlanExecution:
 
 class Feed(Generic[Item]):
     """A bounded queue between whoever makes work and a fixed set of workers: :meth:`put` waits
-    while it is full, so what is made waits for what is done; :meth:`close` ends the workers once
-    they have taken everything."""
+    while ``size`` items wait, so what is made waits for what is done; :meth:`close` (which never
+    waits, so it is safe in a ``finally`` of a cancelled task) ends the workers once they have
+    taken everything."""
 
     def __init__(self, size: int) -> None:
-        self._queue: asyncio.Queue[Item | _Closed] = asyncio.Queue(size)
+        self._queue: asyncio.Queue[Item | _Closed] = asyncio.Queue()
+        self._room = asyncio.Semaphore(size)
 
     async def put(self, item: Item) -> None:
-        await self._queue.put(item)
+        await self._room.acquire()
+        self._queue.put_nowait(item)
 
-    async def close(self) -> None:
-        await self._queue.put(_CLOSED)
+    def close(self) -> None:
+        self._queue.put_nowait(_CLOSED)
 
     async def drain(self, work: Callable[[Item], Coroutine[object, object, None]], workers: int) -> None:
         """Run ``work`` on every item by ``workers`` tasks, until the feed is closed."""
 
         async def worker() -> None:
             while not isinstance(item := await self._queue.get(), _Closed):
+                self._room.release()
                 await work(item)
                 del item  # a page's HTML is let go as soon as its request is done
-            self._queue.put_nowait(_CLOSED)  # for the next worker: the queue has room, one was taken
+            self._queue.put_nowait(_CLOSED)  # for the next worker
 
         async with asyncio.TaskGroup() as group:
             for _ in range(workers):

@@ -331,7 +331,7 @@ class SourceStream:
                 del pages, batch
         finally:
             for stream in streams:
-                await stream.feed.close()
+                stream.feed.close()
 
     async def _conclude(
         self,

@@ -3,6 +3,7 @@ result is the one the whole plan gives, request for request and record for recor
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import weakref
@@ -23,6 +24,7 @@ from ingest.document import Failure, Page
 from ingest.document_limits import DocumentLimits
 from ingest.emulator import EmulatorConfig, RunningEmulator, running_emulator, start_emulator
 from ingest.engine import Engine, SourceResult
+from ingest.errors import AuthError
 from ingest.runner import build_connector, make_client, targets_for
 from ingest.state import StateStore
 from tests.e2e.conftest import TOKEN, write_config, write_docs
@@ -327,3 +329,19 @@ def test_a_run_killed_at_a_batch_boundary_resumes_without_loss_or_duplicates(
         }
         assert resent.isdisjoint(recorded), "pages recorded before the kill were sent again"
         assert resent | recorded == set(titles)
+
+
+async def test_a_token_refused_mid_stream_ends_the_run_with_the_auth_error(tmp_path: Path) -> None:
+    """Every upload answered 401 while reading is ahead of the senders (a full feed): the run ends
+    with the AuthError itself, not a hang; the bound (60 s, some 100 times what it takes) only
+    turns a deadlock into a failure."""
+    write_first_corpus(tmp_path / "docs", 40)
+    async with start_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        write_config(tmp_path, emulator.base_url)
+        emulator.set_faults(
+            fail_rate=1.0, fail_status=401, fail_path="/ai/external_pages", fail_methods=["POST"]
+        )
+        with pytest.raises(AuthError):
+            async with asyncio.timeout(60):
+                await sync(tmp_path, batch_size=2)
+        assert records(tmp_path)["records"] == {}
