@@ -187,11 +187,11 @@ def test_token_in_the_file_is_refused(tmp_path: Path) -> None:
         (("[sources.docs]", "[sources.docs]\nmax_delete_share = 2"), "sources.docs.max_delete_share:"),
         (
             ("[sources.docs]", "[sources.docs]\nmax_document_bytes = 10"),
-            "sources.docs.max_document_bytes: Input should be greater than or equal to 1024",
+            "sources.docs.max_document_bytes: must be at least 1024, not 10",
         ),
         (
             ("[sources.docs]", "[sources.docs]\nmax_convert_seconds = 0"),
-            "sources.docs.max_convert_seconds: Input should be greater than 0",
+            "sources.docs.max_convert_seconds: must be more than 0, not 0",
         ),
         (
             ("[sources.docs]", '[sources.docs]\nurl_template = "https://x/{nope}"'),
