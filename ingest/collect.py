@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Collection, Mapping
+from collections.abc import AsyncGenerator, Collection, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass, field
 
 from wcmatch import glob
 
 from ingest.canonical import digest
 from ingest.connector import Connector, ProvidesLinks, ProvidesSiteLinks, Resumable
-from ingest.conversion import BatchConverter
+from ingest.conversion import POOL_THRESHOLD, BatchConverter
 from ingest.conversion_task import ToConvert
 from ingest.convert import LinkBuilder
 from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument, SourceDocument
@@ -23,12 +24,15 @@ from ingest.errors import ConnectorError
 from ingest.sites.contract import SiteLinks
 from ingest.state import DocumentRecord, RememberedSkip
 
-#: Documents loaded at once; loading is I/O (files, git), conversion is CPU.
-_LOAD_BATCH = 32
+#: Documents loaded (and converted) at once; loading is I/O (files, git), conversion is CPU.
+LOAD_BATCH = 32
 #: Documents loaded at once when they convert on worker processes: enough that the workers
 #: are seldom idle while the next batch loads.
-_POOL_BATCH = 256
+POOL_BATCH = 256
 _GLOB_FLAGS = glob.GLOBSTAR | glob.DOTGLOB | glob.NEGATE | glob.BRACE
+
+#: A scanned document and its effective fingerprint.
+_Fingerprinted = tuple[DocumentRef, str]
 
 
 @dataclass
@@ -53,6 +57,16 @@ class Collected:
     converted: int = 0
     #: What a resumable connector would start from next time, if this run ends without failure.
     checkpoint: str | None = None
+
+    def absorb(self, batch: Collected) -> None:
+        """Add what reading one batch found (:func:`read`) to what the scan decided."""
+        self.pages += batch.pages
+        self.skipped += batch.skipped
+        self.skipped_fingerprints |= batch.skipped_fingerprints
+        self.failures += batch.failures
+        self.warnings += batch.warnings
+        self.unknown |= batch.unknown
+        self.converted += batch.converted
 
 
 def effective_fingerprint(connector_fingerprint: str, settings_digest: str) -> str:
@@ -92,6 +106,21 @@ class TargetRecords:
     skips: Mapping[str, RememberedSkip] = field(default_factory=dict)
 
 
+@dataclass
+class Scanned:
+    """What a scan found, before any document is read: references and ids, never a body.
+
+    ``collected`` holds what the scan alone decides (documents unchanged or left out as they
+    were, the scan's failures and skips, the checkpoint); reading ``to_read`` adds the rest."""
+
+    collected: Collected
+    #: The documents some target needs read, with their effective fingerprints, in locator order.
+    to_read: list[_Fingerprinted]
+    #: Every locator the scan listed (past the path filter), read or not.
+    locators: frozenset[str]
+    links: LinkBuilder
+
+
 async def collect(
     connector: Connector,
     *,
@@ -114,6 +143,33 @@ async def collect(
     have been told its checkpoint. A document past ``limits`` (size, time, nesting) fails alone.
     With ``jobs`` above 1, a large collection converts on that many worker processes.
     """
+    scanned = await scan(
+        connector,
+        targets=targets,
+        settings_digest=settings_digest,
+        path_filter=path_filter,
+        url_template=url_template,
+        only=only,
+    )
+    result = scanned.collected
+    async with aclosing(read(connector, scanned, limits=limits, jobs=jobs)) as batches:
+        async for batch in batches:
+            result.absorb(batch)
+    return result
+
+
+async def scan(
+    connector: Connector,
+    *,
+    targets: Mapping[str, TargetRecords],
+    settings_digest: str,
+    path_filter: PathFilter,
+    url_template: str | None,
+    only: Collection[str] | None = None,
+) -> Scanned:
+    """The first half of :func:`collect`: scan ``connector`` and decide what must be read. The
+    site's links are asked for here, once, when something is to be read: they are built before
+    any document is converted."""
     result = Collected(
         unchanged_ids={name: set() for name in targets}, remembered_skips={name: [] for name in targets}
     )
@@ -126,9 +182,53 @@ async def collect(
     to_read = _decide_what_to_read(fingerprints, targets, only, result)
     if to_read:
         links = links.with_site(await _site_links(connector))
+    # Read in locator order: the planner takes pages in that order, batch after batch.
+    to_read.sort(key=lambda item: item[0].locator)
+    return Scanned(result, to_read, frozenset(ref.locator for ref in found), links)
+
+
+def batch_size_for(jobs: int, expected: int) -> int:
+    """Documents read at once when ``expected`` documents convert with ``jobs`` processes: more
+    when they go to worker processes, so that the workers are seldom idle."""
+    return POOL_BATCH if jobs > 1 and expected >= POOL_THRESHOLD else LOAD_BATCH
+
+
+async def read(
+    connector: Connector,
+    scanned: Scanned,
+    *,
+    limits: DocumentLimits | None = None,
+    jobs: int = 1,
+    batch_size: int | None = None,
+) -> AsyncGenerator[Collected, None]:
+    """The second half of :func:`collect`: ``scanned.to_read`` loaded and converted
+    ``batch_size`` documents at a time (default :func:`batch_size_for`), in order, each batch's
+    pages, skips and failures as a :class:`Collected` of its own (what the scan decided is not
+    repeated in it). With ``jobs`` above 1 and enough documents, the batches convert on worker
+    processes, stopped when reading ends (also when the reader is closed or cancelled: iterate
+    it under :func:`contextlib.aclosing`)."""
+    to_read = scanned.to_read
+    size = batch_size or batch_size_for(jobs, len(to_read))
     with BatchConverter(limits or DocumentLimits(), jobs=jobs, expected=len(to_read)) as converter:
-        await _load_and_convert(connector, to_read, links, converter, result)
-    return result
+        for start in range(0, len(to_read), size):
+            batch = to_read[start : start + size]
+            loaded = await asyncio.gather(*(_load(connector, ref) for ref, _ in batch))
+            result = Collected()
+            documents: list[ToConvert] = []
+            for (ref, fingerprint), document in zip(batch, loaded, strict=True):
+                if isinstance(document, SourceDocument):
+                    documents.append(ToConvert(document, ref.locator, fingerprint))
+                elif isinstance(document, SkippedDocument):
+                    result.skipped.append(document)
+                    result.skipped_fingerprints[document.locator] = fingerprint
+                else:
+                    result.failures.append(document)
+            del loaded
+            for converted in await converter.convert_batch(documents, scanned.links):
+                _record_converted(converted, result)
+            del documents
+            yield result
+            await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal, uploads) breathe between batches
 
 
 async def _site_links(connector: Connector) -> SiteLinks | None:
@@ -141,10 +241,6 @@ async def _site_links(connector: Connector) -> SiteLinks | None:
         raise
     except Exception as exc:  # a dialect's bug: the source cannot be read as its site shows it
         raise ConnectorError(f"the site's links could not be read: {type(exc).__name__}: {exc}") from exc
-
-
-#: A scanned document and its effective fingerprint.
-_Fingerprinted = tuple[DocumentRef, str]
 
 
 async def _scan(connector: Connector, result: Collected) -> list[DocumentRef]:
@@ -216,30 +312,6 @@ def _as_it_was(
     return None
 
 
-async def _load_and_convert(
-    connector: Connector,
-    to_read: list[_Fingerprinted],
-    links: LinkBuilder,
-    converter: BatchConverter,
-    result: Collected,
-) -> None:
-    batch_size = _POOL_BATCH if converter.pooled else _LOAD_BATCH
-    for start in range(0, len(to_read), batch_size):
-        batch = to_read[start : start + batch_size]
-        loaded = await asyncio.gather(*(_load(connector, ref) for ref, _ in batch))
-        documents = [
-            ToConvert(document, ref.locator, fingerprint)
-            for (ref, fingerprint), document in zip(batch, loaded, strict=True)
-            if isinstance(document, SourceDocument)
-        ]
-        converted = iter(await converter.convert_batch(documents, links))
-        for (_, fingerprint), document in zip(batch, loaded, strict=True):
-            _record_loaded(
-                next(converted) if isinstance(document, SourceDocument) else document, fingerprint, result
-            )
-        await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal) breathe between batches
-
-
 async def _load(connector: Connector, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
     try:
         return await connector.load(ref)
@@ -247,20 +319,12 @@ async def _load(connector: Connector, ref: DocumentRef) -> SourceDocument | Skip
         return Failure(ref.locator, f"could not be read: {exc}")
 
 
-def _record_loaded(
-    outcome: Page | SkippedDocument | Failure,
-    fingerprint: str,
-    result: Collected,
-) -> None:
-    """Add one loaded document to ``result``: its page, its skip, or its failure."""
-    if isinstance(outcome, Page):
-        result.pages.append(outcome)
-        result.converted += 1
-        result.warnings += [DocumentWarning(outcome.locator, warning) for warning in outcome.warnings]
-        if outcome.unknown:
-            result.unknown[outcome.locator] = dict(outcome.unknown)
-    elif isinstance(outcome, SkippedDocument):
-        result.skipped.append(outcome)
-        result.skipped_fingerprints[outcome.locator] = fingerprint
-    else:
-        result.failures.append(outcome)
+def _record_converted(converted: Page | Failure, result: Collected) -> None:
+    if isinstance(converted, Failure):
+        result.failures.append(converted)
+        return
+    result.pages.append(converted)
+    result.converted += 1
+    result.warnings += [DocumentWarning(converted.locator, warning) for warning in converted.warnings]
+    if converted.unknown:
+        result.unknown[converted.locator] = dict(converted.unknown)

@@ -4,7 +4,8 @@
 (``convert_batch(documents, links)``, results in order). With ``jobs`` above 1 and enough
 documents to pay for it, the batch converts on a pool of worker processes
 (:mod:`ingest.conversion_pool`) while the event loop goes on; otherwise in this process, as
-one document after another. Both give the same pages, byte for byte.
+one document after another. Both give the same pages, byte for byte. Whatever converts, the
+answer keeps the batch's order, one page or failure per document.
 """
 
 from __future__ import annotations

@@ -103,7 +103,7 @@ class Failure:
     retryable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Page:
     """A converted document, ready for a target to turn into a request.
 
@@ -114,7 +114,8 @@ class Page:
 
     external_id: str
     title: str
-    html: str
+    #: Left out of the repr: a run's results (and whatever prints them) never carry a page's HTML.
+    html: str = field(repr=False)
     url: str | None
     locator: RelativePath
     fingerprint: str

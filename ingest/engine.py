@@ -11,19 +11,24 @@ import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from ingest.api_defaults import DEFAULT_MAX_CONCURRENCY
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.config import Source
 from ingest.connector import Closeable, Connector, Resumable
 from ingest.conversion import default_jobs
 from ingest.convert import converter_identity
-from ingest.document import DocumentWarning, Failure, SkippedDocument
+from ingest.document import SkippedDocument
 from ingest.errors import ApiError, ConnectorError
 from ingest.execution import FATAL, PlanExecution
 from ingest.plan import Plan, make_plan
 from ingest.progress import NullProgress, Progress
 from ingest.remote_check import SourceCheck, check_targets
-from ingest.state import DocumentRecord, RememberedSkip, RunCounts, RunOutcome, StateStore
-from ingest.targets.base import RemoteFinding, Target
+from ingest.results import SourceResult, start_result
+from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, StateStore
+from ingest.streaming import SourceStream
+from ingest.targets.base import Streamed, Target
+
+__all__ = ["ConnectorFactory", "Engine", "SourcePlan", "SourceResult", "TargetFactory"]
 
 log = logging.getLogger("ingest.engine")
 
@@ -31,38 +36,6 @@ log = logging.getLogger("ingest.engine")
 TargetFactory = Callable[[Source], Sequence[Target]]
 #: Builds the connector of a source (``ingest.runner.build_connector`` finds it by entry point).
 ConnectorFactory = Callable[[Source], Connector]
-
-
-@dataclass
-class SourceResult:
-    """What one run did for one source and target: the numbers a user reads in the summary."""
-
-    source: str
-    target: str
-    counts: RunCounts = field(default_factory=RunCounts)
-    failures: list[Failure] = field(default_factory=list)
-    skipped: list[SkippedDocument] = field(default_factory=list)
-    error: str | None = None
-    scanned: int = 0
-    converted: int = 0
-    seconds: float = 0.0
-    plan: Plan | None = None
-    #: What the documents read in this run warned about (a docs site's); never a failure.
-    warnings: list[DocumentWarning] = field(default_factory=list)
-    #: Per document read, the site constructs its dialect did not know, counted by name.
-    unknown: dict[str, dict[str, int]] = field(default_factory=dict)
-    #: What this run's check of the remote truth found (a container recreated, drift).
-    remote: list[RemoteFinding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """Whether everything was synced (drift found remotely aside: see :attr:`drifted`)."""
-        return self.error is None and not self.failures
-
-    @property
-    def drifted(self) -> bool:
-        """Whether Intercom holds the target's container otherwise than configured (a person must act)."""
-        return any(finding.drift for finding in self.remote)
 
 
 @dataclass
@@ -90,14 +63,32 @@ class Engine:
         progress: Progress | None = None,
         allow_mass_delete: bool = False,
         jobs: int | None = None,
+        senders: int = DEFAULT_MAX_CONCURRENCY,
+        batch_size: int | None = None,
+        streaming: bool = True,
     ) -> None:
-        """``jobs``: processes converting a large collection (default: the CPUs this process may use)."""
+        """``jobs``: processes converting a large collection (default: the CPUs this process may use);
+        ``senders``: upserts and deletes in flight at once (the client's ``max_concurrency``);
+        ``batch_size``: documents read, converted and planned at once in a streamed run (default:
+        :data:`~ingest.collect.LOAD_BATCH`, :data:`~ingest.collect.POOL_BATCH` when converting on
+        worker processes); ``streaming``: whether a source whose targets all can is synced as a
+        stream (:mod:`ingest.streaming`) rather than collected and planned whole first."""
         self._state = state
         self._jobs = jobs
         self._connector_factory = connector_factory
         self._target_factory = target_factory
         self._progress = progress or NullProgress()
         self._allow_mass_delete = allow_mass_delete
+        self._senders = senders
+        self._streaming = streaming
+        self._stream = SourceStream(
+            state=state,
+            progress=self._progress,
+            allow_mass_delete=allow_mass_delete,
+            senders=senders,
+            batch_size=batch_size,
+            jobs=jobs,
+        )
 
     async def plan_source(self, source: Source, *, only: Collection[str] | None = None) -> SourcePlan:
         """Everything a sync of ``source`` would do, without sending or recording anything."""
@@ -202,32 +193,26 @@ class Engine:
         outcomes = dict.fromkeys(run_ids, RunOutcome.ABORTED)
         try:
             try:
-                planned = await self._collect_and_plan(source, targets, only=only)
-                checked = await self._check(planned) if check else SourceCheck()
-                for name, findings in checked.findings.items():
-                    results[name].remote = list(findings)
-                if checked.forgot:  # every page of a container created again, not just the batch's
-                    planned = await self._collect_and_plan(source, targets, only=None)
-                planned = await self._prepare(planned, results, outcomes, unprepared=dict(checked.errors))
+                collected = None
+                if (
+                    self._streaming
+                    and targets
+                    and all(isinstance(t, Streamed) and t.streams for t in targets)
+                ):
+                    collected = await self._stream.sync(
+                        source, self._connector_factory, targets, results, outcomes, only=only, check=check
+                    )
+                if collected is None:
+                    collected = await self._sync_whole(
+                        source, targets, results, outcomes, only=only, check=check
+                    )
             except ConnectorError as exc:  # the source could not be read: nothing is sent or deleted
                 for name, result in results.items():
                     result.error, outcomes[name] = str(exc), RunOutcome.FAILED
                 return list(results.values())
-            for target, _ in planned.plans:
-                skips = planned.skips[target.name]
-                self._state.target(source.name, target.name).replace_skips(skips, within=planned.only)
-            for target, plan in planned.plans:
-                result = results[target.name]
-                if outcomes[target.name] is not RunOutcome.ABORTED:
-                    continue  # refused or failed while preparing
-                result.plan = plan
-                await self._execute(plan, target, result)
-                outcomes[target.name] = RunOutcome.OK if result.ok else RunOutcome.FAILED
-                if result.ok:
-                    self._state.target(source.name, target.name).set_settings_digest(target.settings_digest())
             # A checkpoint saves reading only when everything before it is known to be synced.
             clean = all(result.ok for result in results.values())
-            self._state.set_checkpoint(source.name, planned.collected.checkpoint if clean else None)
+            self._state.set_checkpoint(source.name, collected.checkpoint if clean else None)
             return list(results.values())
         finally:
             for name, result in results.items():
@@ -235,6 +220,39 @@ class Engine:
                 self._state.runs.finish(run_ids[name], outcomes[name], result.counts)
             failures = {(f.locator, f.message) for r in results.values() for f in r.failures}
             self._state.runs.replace_failures(source.name, sorted(failures))
+
+    async def _sync_whole(
+        self,
+        source: Source,
+        targets: Sequence[Target],
+        results: dict[str, SourceResult],
+        outcomes: dict[str, RunOutcome],
+        *,
+        only: Collection[str] | None,
+        check: bool,
+    ) -> Collected:
+        """The source collected and planned whole, then carried out target by target (a target
+        whose upserts must go in an order, such as articles before their translations)."""
+        planned = await self._collect_and_plan(source, targets, only=only)
+        checked = await self._check(planned) if check else SourceCheck()
+        for name, findings in checked.findings.items():
+            results[name].remote = list(findings)
+        if checked.forgot:  # every page of a container created again, not just the batch's
+            planned = await self._collect_and_plan(source, targets, only=None)
+        planned = await self._prepare(planned, results, outcomes, unprepared=dict(checked.errors))
+        for target, _ in planned.plans:
+            skips = planned.skips[target.name]
+            self._state.target(source.name, target.name).replace_skips(skips, within=planned.only)
+        for target, plan in planned.plans:
+            result = results[target.name]
+            if outcomes[target.name] is not RunOutcome.ABORTED:
+                continue  # refused or failed while preparing
+            result.plan = plan
+            await self._execute(plan, target, result)
+            outcomes[target.name] = RunOutcome.OK if result.ok else RunOutcome.FAILED
+            if result.ok:
+                self._state.target(source.name, target.name).set_settings_digest(target.settings_digest())
+        return planned.collected
 
     async def _check(self, planned: SourcePlan) -> SourceCheck:
         """The remote truth of the planned targets; a target about to write proves the token."""
@@ -258,14 +276,8 @@ class Engine:
             replan = False
             for target, plan in planned.plans:
                 result = results[target.name]
-                result.scanned, result.converted = planned.collected.scanned, planned.collected.converted
-                result.warnings = list(planned.collected.warnings)
-                result.unknown = dict(planned.collected.unknown)
-                result.plan, result.skipped, result.failures = plan, list(plan.skipped), list(plan.failures)
-                result.counts = RunCounts(
-                    unchanged=plan.unchanged, skipped=len(plan.skipped), failed=len(plan.failures)
-                )
-                result.error, outcomes[target.name] = None, RunOutcome.ABORTED
+                start_result(result, planned.collected, plan)
+                outcomes[target.name] = RunOutcome.ABORTED
                 if target.name in unprepared:
                     result.error, outcomes[target.name] = unprepared[target.name], RunOutcome.FAILED
                 elif plan.refusal:
@@ -287,7 +299,7 @@ class Engine:
     async def _execute(self, plan: Plan, target: Target, result: SourceResult) -> None:
         """Carry out ``plan``; ``result`` holds what was done, also when a fatal error ends it."""
         store = self._state.target(plan.source, target.name)
-        execution = PlanExecution(plan, target, store, self._progress)
+        execution = PlanExecution(plan, target, store, self._progress, senders=self._senders)
         try:
             await execution.run()
         finally:

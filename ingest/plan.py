@@ -8,7 +8,7 @@ with plain values.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from ingest.availability import UNSAID, Availability, declared_availability
@@ -105,6 +105,9 @@ class Plan:
     availability: tuple[AvailabilityChange, ...] = ()
     #: Owner tags to move after the upserts, apart from them (a bulk action), by the target.
     tags: tuple[TagChange, ...] = ()
+    #: Whether this is the outline a streamed run gets ready from: what the scan alone decides
+    #: (deletes it shows, what is settled apart), before any document is read; no upsert is known.
+    outline: bool = False
 
     @property
     def writes(self) -> int:
@@ -114,6 +117,12 @@ class Plan:
     @property
     def upserts(self) -> tuple[Upsert, ...]:
         return self.creates + self.updates
+
+
+class WholePlanNeeded(Exception):
+    """Raised by a target getting ready from an outline (:attr:`Plan.outline`) when it cannot do so
+    without knowing every upsert first (adopting the pages a lost state file left needs their
+    external ids): nothing was sent or recorded, and the engine plans the source whole instead."""
 
 
 def mass_delete_refusal(deleting: int, known: int, max_share: float) -> str | None:
@@ -153,25 +162,166 @@ def make_plan(
     A document that failed to load keeps its remote page: only documents that are really
     gone (or skipped on purpose) are deleted.
     """
-    compared = _compare_pages(pages, unchanged_ids, records, payload_hash, target)
-    failures_out = (*failures, *compared.failures)
-    deletes = _deletions(records, compared.present, {failure.locator for failure in failures_out})
-    refusal = None
-    if not allow_mass_delete:
-        refusal = mass_delete_refusal(len(deletes), len(records), max_delete_share)
-    return Plan(
+    builder = PlanBuilder(
         source=source,
         target=target,
-        creates=tuple(compared.creates),
-        updates=tuple(compared.updates),
-        deletes=deletes,
-        refreshes=tuple(compared.refreshes),
-        unchanged=compared.unchanged,
-        skipped=tuple(skipped),
-        failures=failures_out,
-        known=len(records),
-        refusal=refusal,
+        unchanged_ids=unchanged_ids,
+        records=records,
+        payload_hash=payload_hash,
+        max_delete_share=max_delete_share,
+        allow_mass_delete=allow_mass_delete,
+        keep_html=True,
     )
+    builder.add(pages)
+    return builder.finish(skipped=skipped, failures=failures)
+
+
+@dataclass(frozen=True)
+class PlannedBatch:
+    """What one batch of converted pages needs: its upserts (each holding its page whole, to be
+    sent now), the records to refresh, and the pages that cannot be planned."""
+
+    upserts: tuple[Upsert, ...]
+    refreshes: tuple[Refresh, ...]
+    failures: tuple[Failure, ...]
+
+
+class PlanBuilder:
+    """A plan made batch by batch, as documents are converted: each batch's upserts are handed
+    back whole to be sent at once, while the plan keeps of them only what its deletes, its
+    report and what is settled after the upserts need (never the HTML, unless ``keep_html``).
+
+    Batches must come in locator order (a page whose external id another page took first fails,
+    as in one sorted pass); the deletes and the mass-delete guard are decided in :meth:`finish`,
+    from the records and the ids the batches and the scan left present.
+    """
+
+    def __init__(
+        self,
+        *,
+        source: str,
+        target: str,
+        unchanged_ids: Collection[str],
+        records: Mapping[str, DocumentRecord],
+        payload_hash: Callable[[Page], str],
+        max_delete_share: float,
+        allow_mass_delete: bool = False,
+        keep_html: bool = False,
+    ) -> None:
+        self._source, self._target = source, target
+        self._records = records
+        self._payload_hash = payload_hash
+        self._max_delete_share = max_delete_share
+        self._allow_mass_delete = allow_mass_delete
+        self._keep_html = keep_html
+        present = set(unchanged_ids)
+        self._compared = _Comparison(present=present, unchanged=len(present))
+        self._owner_of: dict[str, str] | None = None
+
+    def add(self, pages: Iterable[Page]) -> PlannedBatch:
+        """Plan ``pages`` (one batch, after every batch before it)."""
+        compared = self._compared
+        refreshed, failed = len(compared.refreshes), len(compared.failures)
+        upserts: list[Upsert] = []
+        for page in sorted(pages, key=lambda page: page.locator):
+            change = self._compare(page)
+            if isinstance(change, Upsert):
+                upserts.append(change)
+                kept = change if self._keep_html else _without_html(change)
+                (compared.creates if change.action is Action.CREATE else compared.updates).append(kept)
+        return PlannedBatch(
+            upserts=tuple(upserts),
+            refreshes=tuple(compared.refreshes[refreshed:]),
+            failures=tuple(compared.failures[failed:]),
+        )
+
+    def finish(self, *, skipped: Iterable[SkippedDocument], failures: Iterable[Failure]) -> Plan:
+        """The whole plan: every batch's, the deletes, and the guard's refusal if it refuses.
+        ``failures`` are those before planning (to read, to convert), which protect their pages."""
+        compared = self._compared
+        failures_out = (*failures, *compared.failures)
+        deletes = _deletions(self._records, compared.present, {failure.locator for failure in failures_out})
+        refusal = None
+        if not self._allow_mass_delete:
+            refusal = mass_delete_refusal(len(deletes), len(self._records), self._max_delete_share)
+        return Plan(
+            source=self._source,
+            target=self._target,
+            creates=tuple(compared.creates),
+            updates=tuple(compared.updates),
+            deletes=deletes,
+            refreshes=tuple(compared.refreshes),
+            unchanged=compared.unchanged,
+            skipped=tuple(skipped),
+            failures=failures_out,
+            known=len(self._records),
+            refusal=refusal,
+        )
+
+    def _compare(self, page: Page) -> Upsert | Refresh | None:
+        """What ``page`` needs; a page whose external id is taken or whose request cannot be built
+        is a failure (kept in the comparison, None returned)."""
+        compared = self._compared
+        if page.external_id in compared.present:
+            if self._owner_of is None:
+                self._owner_of = {record.external_id: record.locator for record in self._records.values()}
+            other = self._owner_of.get(page.external_id, "another document")
+            compared.failures.append(
+                Failure(page.locator, f"external_id {page.external_id!r} is already used by {other}")
+            )
+            return None
+        compared.present.add(page.external_id)
+        try:
+            declared = declared_availability(page.metadata)
+        except ValueError as exc:
+            compared.failures.append(Failure(page.locator, str(exc)))
+            return None
+        try:
+            content_hash = self._payload_hash(page)
+        except ValueError as exc:  # the target cannot express this page (pydantic's errors are ValueErrors)
+            compared.failures.append(Failure(page.locator, f"cannot build the {self._target} request: {exc}"))
+            return None
+        change = _change_for(page, content_hash, self._records.get(page.external_id), declared)
+        if not isinstance(change, Upsert):
+            compared.unchanged += 1
+            if change is not None:
+                compared.refreshes.append(change)
+        return change
+
+
+def deletions_by_scan(
+    records: Mapping[str, DocumentRecord],
+    *,
+    scanned: Collection[str],
+    unchanged_ids: Collection[str],
+    failed: Collection[str],
+) -> tuple[Deletion, ...]:
+    """The recorded pages a scan alone shows gone: neither unchanged nor listed under their
+    locator (``scanned``), nor protected by a failure of the scan. Reading the listed documents
+    can only add deletes (drafts, pages a target refuses), unless a document moved to another
+    locator under the same external id: the mass-delete guard asks this before anything is sent."""
+    return tuple(
+        Deletion(record.external_id, record.locator, record.title, record.remote_id)
+        for external_id, record in sorted(records.items())
+        if external_id not in unchanged_ids
+        and record.locator not in scanned
+        and not _protected(record.locator, failed)
+    )
+
+
+def _without_html(upsert: Upsert) -> Upsert:
+    """``upsert`` keeping of its page what the report and the steps after the upserts read."""
+    page = upsert.page
+    light = Page(
+        external_id=page.external_id,
+        title=page.title,
+        html="",
+        url=page.url,
+        locator=page.locator,
+        fingerprint=page.fingerprint,
+        metadata={key: value for key, value in page.metadata.items() if isinstance(value, str | int | float)},
+    )
+    return replace(upsert, page=light)
 
 
 @dataclass
@@ -185,46 +335,6 @@ class _Comparison:
     updates: list[Upsert] = field(default_factory=list)
     refreshes: list[Refresh] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-
-
-def _compare_pages(
-    pages: Iterable[Page],
-    unchanged_ids: Collection[str],
-    records: Mapping[str, DocumentRecord],
-    payload_hash: Callable[[Page], str],
-    target: str,
-) -> _Comparison:
-    """What each converted page needs, in locator order; a page whose external id is taken
-    or whose request cannot be built is a failure."""
-    present = set(unchanged_ids)
-    compared = _Comparison(present=present, unchanged=len(present))
-    owner_of = {record.external_id: record.locator for record in records.values()}
-    for page in sorted(pages, key=lambda page: page.locator):
-        if page.external_id in compared.present:
-            other = owner_of.get(page.external_id, "another document")
-            compared.failures.append(
-                Failure(page.locator, f"external_id {page.external_id!r} is already used by {other}")
-            )
-            continue
-        compared.present.add(page.external_id)
-        try:
-            declared = declared_availability(page.metadata)
-        except ValueError as exc:
-            compared.failures.append(Failure(page.locator, str(exc)))
-            continue
-        try:
-            content_hash = payload_hash(page)
-        except ValueError as exc:  # the target cannot express this page (pydantic's errors are ValueErrors)
-            compared.failures.append(Failure(page.locator, f"cannot build the {target} request: {exc}"))
-            continue
-        change = _change_for(page, content_hash, records.get(page.external_id), declared)
-        if isinstance(change, Upsert):
-            (compared.creates if change.action is Action.CREATE else compared.updates).append(change)
-            continue
-        compared.unchanged += 1
-        if change is not None:
-            compared.refreshes.append(change)
-    return compared
 
 
 def _change_for(

@@ -164,6 +164,7 @@ async def run_sources(
                 progress=progress or NullProgress(),
                 allow_mass_delete=allow_mass_delete,
                 jobs=settings.run.jobs,
+                senders=settings.intercom.max_concurrency,
             )
             locked: list[LockedError] = []
             for source in sources:

@@ -113,6 +113,7 @@ class WatchDaemon:
                         connector_factory=self._connector_factory,
                         target_factory=reads.targets(targets_for(self._settings, client, state)),
                         jobs=self._settings.run.jobs,
+                        senders=self._settings.intercom.max_concurrency,
                     )
                     pending = PendingWork(state)
                     observer = Observer()

@@ -46,8 +46,14 @@ LEAVES = (
 )
 ENGINE = (
     "ingest.engine",
+    "ingest.results",
+    "ingest.streaming",
     "ingest.runner",
     "ingest.collect",
+    "ingest.conversion",
+    "ingest.conversion_task",
+    "ingest.conversion_pool",
+    "ingest.conversion_preload",
     "ingest.plan",
     "ingest.watch",
     "ingest.reconcile",
@@ -154,7 +160,13 @@ RULES = (
     Rule(
         "the engine asks targets through their Protocols and optional capabilities (ChecksRemote, "
         "Reconciles), knowing none by name",
-        importers=("ingest.engine", "ingest.execution", "ingest.remote_check", "ingest.reconcile"),
+        importers=(
+            "ingest.engine",
+            "ingest.execution",
+            "ingest.streaming",
+            "ingest.remote_check",
+            "ingest.reconcile",
+        ),
         must_not_import=TARGET_PACKAGES,
     ),
 )

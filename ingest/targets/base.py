@@ -101,6 +101,24 @@ class ChecksRemote(Protocol):
         ...
 
 
+@runtime_checkable
+class StreamsUpserts(Protocol):
+    """**Protocol** (optional, for a planning half): its upserts may be sent in any order, a batch at
+    a time while the source is still being read (one batch in :meth:`TargetPlanner.batches`), and its
+    sending half gets ready from the plan's outline (what the scan alone decides, no page). A run of
+    such a target holds a batch of pages at a time, whatever the size of the source."""
+
+    streams_upserts: bool
+
+
+@runtime_checkable
+class Streamed(Protocol):
+    """**Protocol**: a target the engine may sync as a stream (:mod:`ingest.streaming`)."""
+
+    @property
+    def streams(self) -> bool: ...
+
+
 class TargetPlanner(Protocol):
     """**Protocol**: the pure half of a target, built from settings alone."""
 
@@ -221,6 +239,11 @@ class BoundTarget:
     @property
     def name(self) -> str:
         return self.planner.name
+
+    @property
+    def streams(self) -> bool:
+        """Whether the planner lets its upserts be sent batch by batch (:class:`StreamsUpserts`)."""
+        return isinstance(self.planner, StreamsUpserts) and self.planner.streams_upserts
 
     @property
     def sender(self) -> TargetSender:

@@ -84,8 +84,7 @@ def test_gone_document_is_deleted_with_its_remote_id() -> None:
 
 def test_touched_file_with_same_payload_refreshes_fingerprint_only() -> None:
     """A file whose fingerprint changed but payload did not is unchanged, with a fingerprint refresh."""
-    moved = page("a")
-    moved = Page(**{**{f: getattr(moved, f) for f in moved.__slots__}, "fingerprint": "fp-new"})
+    moved = replace(page("a"), fingerprint="fp-new")
     plan = plan_for([moved], [record("a")])
     assert plan.writes == 0 and plan.unchanged == 1
     assert [(r.external_id, r.fingerprint) for r in plan.refreshes] == [("a", "fp-new")]

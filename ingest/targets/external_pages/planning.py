@@ -43,6 +43,8 @@ class ExternalPagesPlanner:
     """Pages under one Content Import Source: English only, one request per page."""
 
     name = NAME
+    #: One request per page, in any order, under a container found before the first: streamed.
+    streams_upserts = True
 
     def __init__(
         self,

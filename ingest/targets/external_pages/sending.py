@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ingest.errors import NotFoundError
 from ingest.intercom import ContentImportSource, IntercomClient
-from ingest.plan import AvailabilityChange, Deletion, Plan, TagChange, Upsert
+from ingest.plan import AvailabilityChange, Deletion, Plan, TagChange, Upsert, WholePlanNeeded
 from ingest.source_url import same_source_url
 from ingest.state import RememberedImportSource, TargetStore
 from ingest.targets.access import prove_access
@@ -184,7 +184,12 @@ class ExternalPagesSender:
         if changed:
             self._store.forget()
             self._store.import_source.forget()
-        self._import_source_id, existed = await self._find_or_create(url)
+        import_source_id, existed = await self._find_or_create(url)
+        if existed and self._store.count() == 0 and plan.outline:
+            raise WholePlanNeeded(
+                f"source {self._source}: adopting the pages under Content Import Source {import_source_id}"
+            )
+        self._import_source_id = import_source_id
         self._store.import_source.remember(self._import_source_id, url)
         if existed and self._store.count() == 0:
             changed = await self._adopt_remote_pages(plan) or changed

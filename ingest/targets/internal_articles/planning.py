@@ -34,6 +34,8 @@ class InternalArticlesPlanner:
     """One internal article per document, in the workspace's one language."""
 
     name = NAME
+    #: One request per article, in any order, after a check of the admins: streamed.
+    streams_upserts = True
 
     def __init__(self, settings: InternalArticlesSettings, features: ApiFeatures | None = None) -> None:
         self.settings = settings
