@@ -19,7 +19,7 @@ from ingest.config import Settings, Source, token_fix
 from ingest.connector import Connector
 from ingest.convert import html_to_markdown
 from ingest.engine import ConnectorFactory, Engine, SourceResult, TargetFactory
-from ingest.errors import LockedError
+from ingest.errors import ConnectorError, LockedError
 from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.intercom.errors import DEFAULT_TOKEN_FIX
 from ingest.lock import holding_source
@@ -200,14 +200,21 @@ async def plan_sources(
     """What a run would do per source and target; with ``diff``, a Markdown diff of each update."""
     planned: list[PlannedTarget] = []
     with StateStore(settings.state.path) as state:
+        target_factory = targets_for(settings, None, state)
         engine = Engine(
             state=state,
             connector_factory=connector_factory,
-            target_factory=targets_for(settings, None, state),
+            target_factory=target_factory,
             jobs=settings.run.jobs,
         )
         for source in sources:
-            source_plan = await engine.plan_source(source)
+            try:
+                source_plan = await engine.plan_source(source)
+            except ConnectorError as exc:  # a source that cannot be read fails alone, as in a run
+                for target in target_factory(source):
+                    result = SourceResult(source=source.name, target=target.name, error=str(exc))
+                    planned.append(PlannedTarget(result, {}))
+                continue
             for target, plan in source_plan.plans:
                 diffs: dict[str, str] = {}
                 for update in plan.updates if diff else ():

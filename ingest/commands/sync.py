@@ -126,7 +126,8 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool, jo
     planned = asyncio.run(plan_sources(settings, sources, diff=diff))
     for item in planned:
         plan_ = item.result.plan
-        assert plan_ is not None
+        if plan_ is None:  # the source could not be read: its error is in the summary
+            continue
         for verb, entries in (
             ("create", [u.page.locator for u in plan_.creates]),
             ("update", [u.page.locator for u in plan_.updates]),

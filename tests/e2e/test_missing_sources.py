@@ -148,3 +148,24 @@ def test_a_source_whose_path_cannot_be_looked_at_fails_alone(
     assert "source docs (external_pages): did create 3" in out
     (line,) = [line for line in out.splitlines() if line.startswith("source other ")]
     assert UNREADABLE in line and "Traceback" not in out
+
+
+@pytest.mark.parametrize("kind", ["filesystem", "git"])
+def test_plan_with_a_missing_source_plans_the_others(
+    kind: str,
+    tmp_path: Path,
+    emulator: RunningEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``ingest plan`` as ``run --all``: the missing source is one line naming its path, the other
+    source's plan is shown, exit 1, and nothing is sent."""
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    keys, path = KINDS[kind]
+    config = write_two_sources(tmp_path, emulator.base_url, keys)
+    assert main(["plan", "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert "docs (external_pages): create section-0/page-000.md" in out
+    (line,) = [line for line in out.splitlines() if line.startswith("source other ")]
+    assert str(tmp_path / path) in line and "Traceback" not in out
+    assert emulator.pages() == []
