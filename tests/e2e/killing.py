@@ -23,9 +23,10 @@ STALL_SECONDS = 60.0
 RUN_TIMEOUT_SECONDS = 120
 
 
-def ingest_command(config: Path) -> list[str]:
-    """``ingest run --all`` with ``config``, as the CLI's module (the installed script's code)."""
-    return [sys.executable, "-m", "ingest.cli", "run", "--all", "--config", str(config)]
+def ingest_command(config: Path, *extra: str) -> list[str]:
+    """``ingest run --all`` with ``config`` (and ``extra`` arguments), as the CLI's module (the
+    installed script's code)."""
+    return [sys.executable, "-m", "ingest.cli", "run", "--all", "--config", str(config), *extra]
 
 
 def run_ingest(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,10 @@ import pytest
 from ingest.emulator import EmulatorConfig, running_emulator
 from ingest.state import StateStore
 from tests.e2e.conftest import TOKEN, write_config, write_docs
+from tests.e2e.killing import ingest_command
 from tests.waiting import wait_for
 
 DOCS = 120
-
-
-def ingest_command(config: Path) -> list[str]:
-    return [sys.executable, "-m", "ingest.cli", "run", "--all", "--config", str(config)]
 
 
 @pytest.mark.parametrize("kill_after", [1, 40, 100])

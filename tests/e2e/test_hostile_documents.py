@@ -10,26 +10,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from ingest.emulator import EmulatorConfig, running_emulator
 from tests.e2e.conftest import TOKEN, write_config, write_docs
+from tests.e2e.killing import ingest_command
 
 
 def run_all(config: Path, report: Path) -> subprocess.CompletedProcess[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "ingest.cli",
-        "run",
-        "--all",
-        "--config",
-        str(config),
-        "--report",
-        str(report),
-    ]
+    command = ingest_command(config, "--report", str(report))
     env = {**os.environ, "INTERCOM_ACCESS_TOKEN": TOKEN}
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)  # noqa: S603
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 from ingest.emulator import EmulatorConfig, running_emulator
 from ingest.state import StateStore
 from tests.e2e.conftest import TOKEN
+from tests.e2e.killing import ingest_command
 from tests.waiting import wait_for
-
-
-def ingest_command(config: Path) -> list[str]:
-    return [sys.executable, "-m", "ingest.cli", "run", "--all", "--config", str(config)]
 
 
 def test_kill_after_the_post_before_the_id_is_saved(tmp_path: Path) -> None:

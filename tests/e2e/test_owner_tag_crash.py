@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,11 @@ import pytest
 from ingest.emulator import EmulatorConfig, EmulatorTag, running_emulator
 from ingest.state import StateStore
 from tests.e2e.conftest import SOURCE_READ, TOKEN, endpoints, write_config
+from tests.e2e.killing import ingest_command
 from tests.waiting import wait_for
 
 DOCS = 30
 OWNER = 7
-
-
-def ingest_command(config: Path) -> list[str]:
-    return [sys.executable, "-m", "ingest.cli", "run", "--all", "--config", str(config)]
 
 
 def with_owner_tag(config: Path) -> Path:

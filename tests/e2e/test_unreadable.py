@@ -10,29 +10,19 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from ingest.emulator import EmulatorConfig, running_emulator
 from tests.e2e.conftest import TOKEN, write_config, write_docs
+from tests.e2e.killing import ingest_command as run_all_command
 
 _DROP = "-dac_override,-dac_read_search"
 
 
 def ingest_command(config: Path, report: Path) -> list[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "ingest.cli",
-        "run",
-        "--all",
-        "--config",
-        str(config),
-        "--report",
-        str(report),
-    ]
+    command = run_all_command(config, "--report", str(report))
     if os.geteuid() != 0:
         return command
     setpriv = shutil.which("setpriv")
