@@ -21,6 +21,7 @@ from ingest.convert import LinkBuilder
 from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument, SourceDocument
 from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
+from ingest.gc_pause import collector_paused
 from ingest.sites.contract import SiteLinks
 from ingest.state import DocumentRecord, RememberedSkip
 
@@ -173,13 +174,14 @@ async def scan(
     result = Collected(
         unchanged_ids={name: set() for name in targets}, remembered_skips={name: [] for name in targets}
     )
-    found = [ref for ref in await _scan(connector, result) if path_filter(ref.locator)]
-    result.scanned = len(found)
-    if isinstance(connector, Resumable):
-        result.checkpoint = connector.checkpoint()
-    links = links_for(connector, url_template)
-    fingerprints = _fingerprints(found, _shaping_digest(settings_digest, links))
-    to_read = _decide_what_to_read(fingerprints, targets, only, result)
+    with collector_paused():
+        found = [ref for ref in await _scan(connector, result) if path_filter(ref.locator)]
+        result.scanned = len(found)
+        if isinstance(connector, Resumable):
+            result.checkpoint = connector.checkpoint()
+        links = links_for(connector, url_template)
+        fingerprints = _fingerprints(found, _shaping_digest(settings_digest, links))
+        to_read = _decide_what_to_read(fingerprints, targets, only, result)
     if to_read:
         links = links.with_site(await _site_links(connector))
     # Read in locator order: the planner takes pages in that order, batch after batch.
