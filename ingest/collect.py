@@ -299,18 +299,19 @@ def _decide_what_to_read(
     for ref in found:
         fingerprint = effective_fingerprint(ref.fingerprint, shaping_digest)
         kept = only is not None and ref.locator not in only  # counts as it was, unread
-        as_it_was = [
-            (name, _as_it_was(view, by_locator[name].get(ref.locator), ref.locator, fingerprint, kept=kept))
-            for name, view in targets.items()
-        ]
-        if any(state is None for _, state in as_it_was):
-            to_read.append((ref, fingerprint))
-            continue
-        for name, state in as_it_was:
-            if isinstance(state, RememberedSkip):
-                result.remembered_skips[name].append(state)
-            elif state is not None:
-                result.unchanged_ids[name].add(state.external_id)
+        as_it_was: list[tuple[str, DocumentRecord | RememberedSkip]] = []
+        for name, view in targets.items():
+            state = _as_it_was(view, by_locator[name].get(ref.locator), ref.locator, fingerprint, kept=kept)
+            if state is None:  # this target needs it read: then every target takes it as read
+                to_read.append((ref, fingerprint))
+                break
+            as_it_was.append((name, state))
+        else:
+            for name, state in as_it_was:
+                if isinstance(state, RememberedSkip):
+                    result.remembered_skips[name].append(state)
+                else:
+                    result.unchanged_ids[name].add(state.external_id)
     return to_read
 
 
