@@ -386,11 +386,15 @@ class SourceStream:
             *stream.skipped,
         ]
         plan = stream.builder.finish(skipped=skipped, failures=collected.failures)
-        plan = replace(
-            plan,
-            availability=target.availability_changes(plan, records),
-            tags=target.planned_tags(plan, records),
-        )
+        outline = stream.outline.plan
+        if plan.upserts or plan.refreshes or plan.deletes != outline.deletes:
+            plan = replace(
+                plan,
+                availability=target.availability_changes(plan, records),
+                tags=target.planned_tags(plan, records),
+            )
+        else:  # what the outline found from the same records: nothing since changes it (a no-op run)
+            plan = replace(plan, availability=outline.availability, tags=outline.tags)
         store = self._state.target(source.name, target.name)
         store.replace_skips(skips, within=only)
         execution, result = stream.execution, results[target.name]
