@@ -1,6 +1,6 @@
 """A first sync and a no-op run at growing corpus sizes, measured from outside the process.
 
-Run ``python -m benchmarks.bench_scale [--sizes 1000,10000,50000] [--keep DIR]``.
+Run ``python -m benchmarks.bench_scale [--sizes 1000,10000,50000] [--keep DIR] [--noop-runs N]``.
 
 For each size, a corpus of realistic generated documents (:mod:`benchmarks.docgen`: front
 matter, headings, lists, code, tables, links; about 4.8 KB each) is synced by ``ingest run
@@ -11,7 +11,9 @@ of the ``ingest`` process and, beside it, of the emulator over the same run, the
 ``ingest`` from the kernel (``ru_maxrss`` of the reaped child) and the largest RSS of its
 process tree sampled from outside, the documents it converted (its ``--report``), and the
 requests the emulator received (its counters). A second table gives how each figure grows
-for every 10x more documents (1.0: flat; 10: linear).
+for every 10x more documents (1.0: flat; 10: linear). With ``--noop-runs N``, the no-op runs N
+times after one first sync (on a shared machine one run says little); the table shows the run of
+median CPU, and each run's wall time, CPU and peak RSS are printed as they end.
 
 The emulator keeps only the last ``--emulator-log-limit`` requests in full (its counters count
 every one), so that its own memory does not grow with the corpus (``all``: every request, as
@@ -100,8 +102,11 @@ def measured_run(size: int, what: str, folder: Path, config: Path, url: str, emu
     )
 
 
-def measure_size(size: int, root: Path, log_limit: int | None) -> tuple[RunFigures, RunFigures, float]:
-    """The first sync and the no-op run at ``size`` documents, and the seconds writing the corpus took."""
+def measure_size(
+    size: int, root: Path, log_limit: int | None, noop_runs: int = 1
+) -> tuple[RunFigures, RunFigures, float]:
+    """The first sync and the no-op run (of ``noop_runs``, the one of median CPU) at ``size``
+    documents, and the seconds writing the corpus took."""
     folder = root / f"size-{size}"
     started = time.monotonic()
     write_realistic_corpus(folder / "docs", size)
@@ -112,7 +117,16 @@ def measure_size(size: int, root: Path, log_limit: int | None) -> tuple[RunFigur
     with emulator_child(options) as (url, emulator):
         config = write_config(folder, url)
         first = measured_run(size, "first sync", folder, config, url, emulator.pid)
-        noop = measured_run(size, "no-op", folder, config, url, emulator.pid)
+        noops = []
+        for _ in range(noop_runs):
+            noops.append(measured_run(size, "no-op", folder, config, url, emulator.pid))
+            usage = noops[-1].usage
+            print(
+                f"{size:,} documents, no-op: {usage.wall_seconds:.2f} s wall, {usage.cpu_seconds:.2f} s CPU, "
+                f"{usage.peak_rss_bytes / MB:,.0f} MB",
+                flush=True,
+            )
+    noop = sorted(noops, key=lambda figures: figures.usage.cpu_seconds)[len(noops) // 2]
     return first, noop, written
 
 
@@ -161,12 +175,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="requests it keeps in full, or 'all'",
     )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (corpora, state, reports)")
+    parser.add_argument(
+        "--noop-runs", type=int, default=1, help="no-op runs after each first sync (the median is shown)"
+    )
     args = parser.parse_args(argv)
     root = Path(tempfile.mkdtemp(prefix="bench-scale-")) if args.keep is None else args.keep
     runs: list[RunFigures] = []
     try:
         for size in args.sizes:
-            first, noop, written = measure_size(size, root, args.emulator_log_limit)
+            first, noop, written = measure_size(size, root, args.emulator_log_limit, max(1, args.noop_runs))
             runs += [first, noop]
             print(
                 f"{size:,} documents (written in {written:.1f} s): "

@@ -21,6 +21,7 @@ from ingest.convert import LinkBuilder
 from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument, SourceDocument
 from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
+from ingest.gc_pause import collector_paused
 from ingest.sites.contract import SiteLinks
 from ingest.state import DocumentRecord, RememberedSkip
 
@@ -82,9 +83,24 @@ class PathFilter:
         # Compiled once: matching 10,000 paths one globmatch call at a time costs 5x more.
         self._include = glob.compile(list(include) or ["**"], flags=_GLOB_FLAGS)
         self._exclude = glob.compile(list(exclude), flags=_GLOB_FLAGS) if exclude else None
+        # The default (every path) needs no matcher: 2 µs a path, 0.1 s of a no-op run at 50,000.
+        self._everything = list(include) in ([], ["**"]) and not exclude
 
     def __call__(self, path: str) -> bool:
+        if self._everything:
+            return not _has_dot_segment(path)  # the one thing ``**`` does not match
         return self._include.match(path) and not (self._exclude is not None and self._exclude.match(path))
+
+
+def _has_dot_segment(path: str) -> bool:
+    """Whether a segment of ``path`` is ``.`` or ``..``."""
+    return (
+        path in (".", "..")
+        or path.startswith(("./", "../"))
+        or path.endswith(("/.", "/.."))
+        or "/./" in path
+        or "/../" in path
+    )
 
 
 def links_for(connector: Connector, url_template: str | None) -> LinkBuilder:
@@ -173,18 +189,20 @@ async def scan(
     result = Collected(
         unchanged_ids={name: set() for name in targets}, remembered_skips={name: [] for name in targets}
     )
-    found = [ref for ref in await _scan(connector, result) if path_filter(ref.locator)]
-    result.scanned = len(found)
-    if isinstance(connector, Resumable):
-        result.checkpoint = connector.checkpoint()
-    links = links_for(connector, url_template)
-    fingerprints = _fingerprints(found, _shaping_digest(settings_digest, links))
-    to_read = _decide_what_to_read(fingerprints, targets, only, result)
+    with collector_paused():
+        found = [ref for ref in await _scan(connector, result) if path_filter(ref.locator)]
+        result.scanned = len(found)
+        if isinstance(connector, Resumable):
+            result.checkpoint = connector.checkpoint()
+        links = links_for(connector, url_template)
+        to_read = _decide_what_to_read(found, _shaping_digest(settings_digest, links), targets, only, result)
+        locators = frozenset(ref.locator for ref in found)
+        del found  # the references of unchanged documents: only their locators are kept
     if to_read:
         links = links.with_site(await _site_links(connector))
     # Read in locator order: the planner takes pages in that order, batch after batch.
     to_read.sort(key=lambda item: item[0].locator)
-    return Scanned(result, to_read, frozenset(ref.locator for ref in found), links)
+    return Scanned(result, to_read, locators, links)
 
 
 def batch_size_for(jobs: int, expected: int) -> int:
@@ -264,36 +282,36 @@ def _shaping_digest(settings_digest: str, links: LinkBuilder) -> str:
     return digest([settings_digest, links.url_template, used])
 
 
-def _fingerprints(found: list[DocumentRef], shaping_digest: str) -> list[_Fingerprinted]:
-    return [(ref, effective_fingerprint(ref.fingerprint, shaping_digest)) for ref in found]
-
-
 def _decide_what_to_read(
-    fingerprints: list[_Fingerprinted],
+    found: list[DocumentRef],
+    shaping_digest: str,
     targets: Mapping[str, TargetRecords],
     only: Collection[str] | None,
     result: Collected,
 ) -> list[_Fingerprinted]:
-    """The documents some target needs read. Every other one is recorded in ``result`` as it
-    was: unchanged where it was sent, left out again where it was left out."""
+    """The documents some target needs read, with their effective fingerprints. Every other one
+    is recorded in ``result`` as it was: unchanged where it was sent, left out again where it was
+    left out. An unchanged document leaves nothing behind but its external id."""
     by_locator = {
         name: {record.locator: record for record in view.records.values()} for name, view in targets.items()
     }
     to_read: list[_Fingerprinted] = []
-    for ref, fingerprint in fingerprints:
+    for ref in found:
+        fingerprint = effective_fingerprint(ref.fingerprint, shaping_digest)
         kept = only is not None and ref.locator not in only  # counts as it was, unread
-        as_it_was = {
-            name: _as_it_was(view, by_locator[name].get(ref.locator), ref.locator, fingerprint, kept=kept)
-            for name, view in targets.items()
-        }
-        if any(state is None for state in as_it_was.values()):
-            to_read.append((ref, fingerprint))
-            continue
-        for name, state in as_it_was.items():
-            if isinstance(state, RememberedSkip):
-                result.remembered_skips[name].append(state)
-            elif state is not None:
-                result.unchanged_ids[name].add(state.external_id)
+        as_it_was: list[tuple[str, DocumentRecord | RememberedSkip]] = []
+        for name, view in targets.items():
+            state = _as_it_was(view, by_locator[name].get(ref.locator), ref.locator, fingerprint, kept=kept)
+            if state is None:  # this target needs it read: then every target takes it as read
+                to_read.append((ref, fingerprint))
+                break
+            as_it_was.append((name, state))
+        else:
+            for name, state in as_it_was:
+                if isinstance(state, RememberedSkip):
+                    result.remembered_skips[name].append(state)
+                else:
+                    result.unchanged_ids[name].add(state.external_id)
     return to_read
 
 

@@ -20,6 +20,7 @@ from ingest.convert import converter_identity
 from ingest.document import SkippedDocument
 from ingest.errors import ApiError, ConnectorError
 from ingest.execution import FATAL, PlanExecution
+from ingest.gc_pause import collector_paused
 from ingest.plan import Plan, make_plan
 from ingest.progress import NullProgress, Progress
 from ingest.remote_check import SourceCheck, check_targets
@@ -101,14 +102,15 @@ class Engine:
         if isinstance(connector, Resumable):
             connector.resume_from(self._state.checkpoint(source.name))
         stores = {target.name: self._state.target(source.name, target.name) for target in targets}
-        views = {
-            target.name: TargetRecords(
-                records=stores[target.name].records(),
-                settings_changed=stores[target.name].settings_digest() != target.settings_digest(),
-                skips=stores[target.name].skips(),
-            )
-            for target in targets
-        }
+        with collector_paused():
+            views = {
+                target.name: TargetRecords(
+                    records=stores[target.name].records(),
+                    settings_changed=stores[target.name].settings_digest() != target.settings_digest(),
+                    skips=stores[target.name].skips(),
+                )
+                for target in targets
+            }
         try:
             collected = await collect(
                 connector,

@@ -32,6 +32,7 @@ from ingest.convert import converter_identity
 from ingest.document import SkippedDocument
 from ingest.errors import ApiError
 from ingest.execution import FATAL, Feed, PlanExecution
+from ingest.gc_pause import collector_paused
 from ingest.plan import Plan, PlanBuilder, Upsert, WholePlanNeeded, deletions_by_scan, mass_delete_refusal
 from ingest.progress import Progress
 from ingest.remote_check import SourceCheck, check_targets
@@ -129,16 +130,19 @@ class SourceStream:
             try:
                 if isinstance(connector, Resumable):
                     connector.resume_from(self._state.checkpoint(source.name))
-                views = self._views(source, targets)
-                scanned = await scan(
-                    connector,
-                    targets=views,
-                    settings_digest=converter_identity(),
-                    path_filter=PathFilter(source.settings.include, source.settings.exclude),
-                    url_template=source.settings.url_template,
-                    only=only,
-                )
-                outlines = {t.name: self._outline(source, t, scanned, views[t.name].records) for t in targets}
+                with collector_paused():
+                    views = self._views(source, targets)
+                    scanned = await scan(
+                        connector,
+                        targets=views,
+                        settings_digest=converter_identity(),
+                        path_filter=PathFilter(source.settings.include, source.settings.exclude),
+                        url_template=source.settings.url_template,
+                        only=only,
+                    )
+                    outlines = {
+                        t.name: self._outline(source, t, scanned, views[t.name].records) for t in targets
+                    }
                 if not checked:
                     checked = True
                     found = await self._check(targets, scanned, outlines)
@@ -382,11 +386,15 @@ class SourceStream:
             *stream.skipped,
         ]
         plan = stream.builder.finish(skipped=skipped, failures=collected.failures)
-        plan = replace(
-            plan,
-            availability=target.availability_changes(plan, records),
-            tags=target.planned_tags(plan, records),
-        )
+        outline = stream.outline.plan
+        if plan.upserts or plan.refreshes or plan.deletes != outline.deletes:
+            plan = replace(
+                plan,
+                availability=target.availability_changes(plan, records),
+                tags=target.planned_tags(plan, records),
+            )
+        else:  # what the outline found from the same records: nothing since changes it (a no-op run)
+            plan = replace(plan, availability=outline.availability, tags=outline.tags)
         store = self._state.target(source.name, target.name)
         store.replace_skips(skips, within=only)
         execution, result = stream.execution, results[target.name]

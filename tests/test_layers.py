@@ -39,6 +39,7 @@ LEAVES = (
     "ingest.api_defaults",
     "ingest.api_versions",
     "ingest.availability",
+    "ingest.gc_pause",
     "ingest.progress",
     "ingest.language_id",
     "ingest.source_url",

@@ -62,7 +62,8 @@ class FilesystemConnector:
         self._site = site
         self._watched_site.know(site, {ref.locator for ref in pages})
         others = [item for item in found if not isinstance(item, DocumentRef)]
-        for item in sorted([*pages, *others], key=lambda item: item.locator):
+        # The pages come in path order already: only the scan's skips and failures need placing.
+        for item in sorted([*pages, *others], key=lambda item: item.locator) if others else pages:
             yield item
 
     async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:

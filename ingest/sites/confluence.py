@@ -143,13 +143,16 @@ class ConfluenceDialect:
         or more of its Markdown files."""
         pages: dict[str, int] = {}
         markdown: dict[str, int] = {}
+        indexed: set[str] = set()
+        # One pass, splitting each path once: it looks at every path of the source on every scan.
         for path in paths:
-            if _is_markdown(path):
-                folder = posixpath.dirname(path)
+            folder, _, name = path.rpartition("/")
+            if name in _INDEXES:
+                indexed.add(folder)
+            if name.lower().endswith(_MARKDOWN):
                 markdown[folder] = markdown.get(folder, 0) + 1
-                if page_id_of(path) is not None:
+                if _PAGE_FILE.search(name) is not None:
                     pages[folder] = pages.get(folder, 0) + 1
-        indexed = {posixpath.dirname(path) for path in paths if posixpath.basename(path) in _INDEXES}
         return any(
             folder in indexed and count >= _MIN_PAGES and 2 * count >= markdown[folder]
             for folder, count in pages.items()

@@ -75,9 +75,13 @@ def _record(row: tuple[Any, ...]) -> DocumentRecord:
     placement = NO_PLACEMENT
     if collection is not None or locale is not None:
         placement = Placement(None if collection is None else path_from_key(collection), locale)
+    remote_digest = row[13]
+    # Equal strings held once: a document's external id is most often its path, and a page's
+    # digest of what its twin holds most often the hash of what was sent (at 50,000 records,
+    # 9 MB of a no-op run's peak).
     return DocumentRecord(
         external_id,
-        locator,
+        external_id if locator == external_id else locator,
         fingerprint,
         content_hash,
         remote_id,
@@ -86,7 +90,7 @@ def _record(row: tuple[Any, ...]) -> DocumentRecord:
         placement,
         _decode(row[9]),
         _held_from(row[10], row[11], row[12]),
-        remote_digest=row[13],
+        remote_digest=content_hash if remote_digest == content_hash else remote_digest,
         owner_tag=row[14],
     )
 
