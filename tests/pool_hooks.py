@@ -4,6 +4,7 @@ worker can import (tests/ is on the path)."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 from ingest.conversion_task import ToConvert, convert_one
@@ -40,3 +41,17 @@ class SiteLinks:
 
     def heading_id(self, text: str, taken: object) -> str:
         return "site-" + "-".join(text.lower().split())
+
+
+#: What converting a Markdown, HTML or text document imports: the fork server holds them.
+CONVERTER_MODULES = ("ingest.convert.markdown", "ingest.convert.html", "ingest.convert.text", "bs4", "nh3")
+
+
+def fail_unless_preloaded(item: ToConvert, links: LinkBuilder, limits: DocumentLimits) -> Page | Failure:
+    """Fails a document whose worker had not imported the converter before it came (the fork
+    server's preload), so that a fresh worker's first document does not pay for the imports
+    inside its time budget; converts as usual otherwise."""
+    missing = [name for name in CONVERTER_MODULES if name not in sys.modules]
+    if missing:
+        return Failure(item.locator, f"not preloaded: {', '.join(missing)}")
+    return convert_one(item, links, limits)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from pool_hooks import CRASH_EXIT, SiteLinks, crash_on_crash_md, hang_on_hang_md
+from pool_hooks import CRASH_EXIT, SiteLinks, crash_on_crash_md, fail_unless_preloaded, hang_on_hang_md
 from processes import descendants
 
 from ingest import conversion_pool
@@ -144,6 +144,20 @@ async def test_a_worker_that_dies_fails_only_its_document() -> None:
         f"conversion failed: the process converting it ended unexpectedly (exit code {CRASH_EXIT})",
     )
     assert results[:12] + results[13:] == expected[:12] + expected[13:]
+
+
+@pytest.mark.usefixtures("workers_first")
+async def test_a_fresh_worker_has_the_converter_loaded_before_its_first_document() -> None:
+    """Each worker (also one started to replace a worker killed at the budget) is forked from a
+    server that imported the converter, so no document pays for those imports within its
+    ``max_convert_seconds``: every worker's first document finds them already loaded."""
+    items = [document(f"page-{n}.md", markdown(n)) for n in range(4)]
+    items += [document("doc.html", html(1), BodyFormat.HTML), document("notes.txt", "text", BodyFormat.TEXT)]
+    results, in_workers = await convert(
+        items, LinkBuilder(None), jobs=2, threshold=0, convert=fail_unless_preloaded
+    )
+    assert in_workers == len(items)
+    assert [item for item in results if isinstance(item, Failure)] == []
 
 
 @pytest.mark.parametrize(("jobs", "expected", "threshold"), [(1, 5000, 0), (4, 10, 500), (2, 0, None)])
