@@ -7,15 +7,22 @@ from __future__ import annotations
 import os
 
 import pytest
-from pool_hooks import CRASH_EXIT, SiteLinks, crash_on_crash_md, fail_unless_preloaded, hang_on_hang_md
+from pool_hooks import (
+    CRASH_EXIT,
+    BodiesLoader,
+    SiteLinks,
+    crash_on_crash_md,
+    fail_unless_preloaded,
+    hang_on_hang_md,
+)
 from processes import descendants
 
 from ingest import conversion_pool
 from ingest.conversion import BatchConverter, default_jobs
 from ingest.conversion_pool import StartingPool
-from ingest.conversion_task import ToConvert, convert_one
+from ingest.conversion_task import ToConvert, ToRead, convert_one, read_one
 from ingest.convert import LinkBuilder
-from ingest.document import BodyFormat, Failure, Page, SourceDocument
+from ingest.document import BodyFormat, DocumentRef, Failure, Page, SkippedDocument, SourceDocument
 from ingest.document_limits import DocumentLimits
 
 LIMITS = DocumentLimits(max_document_bytes=60_000)
@@ -158,6 +165,46 @@ async def test_a_fresh_worker_has_the_converter_loaded_before_its_first_document
     )
     assert in_workers == len(items)
     assert [item for item in results if isinstance(item, Failure)] == []
+
+
+@pytest.mark.usefixtures("workers_first")
+async def test_workers_that_load_their_documents_fail_each_alone() -> None:
+    """With a loader, the workers load what they convert, in order: a document left out stays a
+    skip, one that cannot be read a failure; one whose loading hangs is killed at the budget
+    (what ends this test: without the kill it would never come back), one whose loading ends
+    its process fails saying so; every other page is the one this process gives."""
+    bodies = {f"page-{n}.md": markdown(n) for n in range(24)}
+    limits = DocumentLimits(max_convert_seconds=0.5)
+    loader = BodiesLoader(bodies)
+    locators = [*bodies]
+    locators[5:5] = ["hang.md", "draft.md", "gone.md"]
+    locators[15:15] = ["crash.md"]
+    items = [ToRead(DocumentRef(locator, "scanned"), f"fp-{locator}") for locator in locators]
+    links = LinkBuilder(None)
+    with BatchConverter(limits, jobs=2, expected=len(items), threshold=0, loader=loader) as converter:
+        read = await converter.read_batch(items, connector=NeverLoads(), links=links)
+        assert converter.in_workers == len(items) - 1  # all but the skip
+    by_locator = dict(zip(locators, read, strict=True))
+    assert by_locator.pop("hang.md") == Failure("hang.md", f"conversion failed: {limits.too_slow()}")
+    assert by_locator.pop("crash.md") == Failure(
+        "crash.md",
+        f"conversion failed: the process converting it ended unexpectedly (exit code {CRASH_EXIT})",
+    )
+    assert by_locator.pop("draft.md") == SkippedDocument("draft.md", "front matter says skip")
+    assert by_locator.pop("gone.md") == Failure("gone.md", "cannot read gone.md: gone")
+    here = [await read_one(item, loader, links, limits) for item in items if item.ref.locator in bodies]
+    assert list(by_locator.values()) == here
+    assert all(isinstance(page, Page) for page in here)
+
+
+class NeverLoads:
+    """A connector whose own ``load`` must not be called: its loader does the loading."""
+
+    async def scan(self) -> object:
+        raise AssertionError("not scanned here")
+
+    async def load(self, ref: DocumentRef) -> object:
+        raise AssertionError(f"{ref.locator} was loaded by this process")
 
 
 @pytest.mark.parametrize(("jobs", "expected", "threshold"), [(1, 5000, 0), (4, 10, 500), (2, 0, None)])
