@@ -23,15 +23,20 @@ def connector(root: Path, **options: object) -> FilesystemConnector:
     return FilesystemConnector(FilesystemOptions.model_validate({"path": str(root), **options}))
 
 
-async def scanned_loader(source: FilesystemConnector) -> tuple[dict[str, DocumentRef], FolderLoader]:
-    """The scan's references, and the loader a worker would get: pickled and unpickled."""
-    refs = {item.locator: item async for item in source.scan() if isinstance(item, DocumentRef)}
+def worker_copy(source: FilesystemConnector) -> FolderLoader:
+    """The connector's loader as a worker gets it: pickled and unpickled."""
     assert isinstance(source, LoadsElsewhere)
     loader = source.loader()
     assert loader is not None
     copied = pickle.loads(pickle.dumps(loader))  # noqa: S301 - our own bytes, as a worker gets them
     assert isinstance(copied, FolderLoader) and isinstance(copied, DocumentLoader)
-    return refs, copied
+    return copied
+
+
+async def scanned_loader(source: FilesystemConnector) -> tuple[dict[str, DocumentRef], FolderLoader]:
+    """The scan's references, and the loader a worker would get."""
+    refs = {item.locator: item async for item in source.scan() if isinstance(item, DocumentRef)}
+    return refs, worker_copy(source)
 
 
 @pytest.fixture
@@ -107,8 +112,26 @@ async def test_a_named_pipe_made_after_the_scan_fails_without_blocking(root: Pat
     )
 
 
+SITES = Path(__file__).parent.parent / "sites" / "fixtures"
+
+
+@pytest.mark.parametrize(("folder", "dialect"), [("hugo/docs", "hugo"), ("docusaurus/site", "docusaurus")])
+async def test_a_docs_sites_pages_load_the_same_in_any_order_from_any_copy(folder: str, dialect: str) -> None:
+    """Every page of the fixture site, loaded in reverse order by two copies of the loader taking
+    turns (as two workers share a run), equals what the connector loads, in order, itself."""
+    source = connector(SITES / folder, site=dialect, site_url="https://docs.example.com/")
+    refs = {item.locator: item async for item in source.scan() if isinstance(item, DocumentRef)}
+    assert source.site is not None and source.site.dialect == dialect
+    await source.site_links()  # as a run asks before the workers start
+    copies = [worker_copy(source), worker_copy(source)]
+    here = {locator: await source.load(ref) for locator, ref in refs.items()}
+    there = {ref.locator: await copies[n % 2].load(ref) for n, ref in enumerate(reversed(refs.values()))}
+    assert there == here
+    assert sum(isinstance(document, SourceDocument) for document in here.values()) >= 10
+
+
 async def test_a_docs_site_dialect_is_loaded_by_the_connector_itself(tmp_path: Path) -> None:
-    """A dialect's opened site holds caches (and MkDocs helpers of its own): no loader for it."""
+    """MkDocs' site runs macros in processes of its own: no loader for it."""
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Home\n")
     (tmp_path / "mkdocs.yml").write_text("site_name: Docs\n")
