@@ -132,9 +132,13 @@ def requests(url: str) -> tuple[int, int]:
     return methods.count("GET"), len(methods) - methods.count("GET")
 
 
-def row(what: str, timed: tuple[float, float, float, SourceResult], url: str) -> tuple[object, ...]:
+def row(
+    what: str, timed: tuple[float, float, float, SourceResult], url: str, *, converted: int
+) -> tuple[object, ...]:
     seconds, cpu, workers, result = timed
     assert result.failures == [] and result.error is None, result.error
+    # A run that converts nothing (an identity change that did not reach the scan) measures nothing.
+    assert result.converted == converted, f"{what}: converted {result.converted} of {converted}"
     return (what, f"{seconds:.1f}", f"{cpu:.1f}", f"{workers:.1f}", *requests(url), result.converted)
 
 
@@ -149,12 +153,13 @@ def main() -> None:
         size = write_documents(folder / "docs", args.docs)
         config = write_config(folder, url, max_concurrency=64)
         state = folder / "state-64.db"
-        rows.append(row("first sync (setup), default jobs", sync(config, None, converter_identity), url))
+        setup = sync(config, None, converter_identity)
+        rows.append(row("first sync (setup), default jobs", setup, url, converted=args.docs))
         shutil.copyfile(state, folder / "synced.db")
         for jobs in args.jobs or [1, 2]:
             shutil.copyfile(folder / "synced.db", state)
             upgraded = sync(config, jobs, lambda: converter_identity() + ";upgraded")
-            rows.append(row(f"re-conversion, --jobs {jobs}", upgraded, url))
+            rows.append(row(f"re-conversion, --jobs {jobs}", upgraded, url, converted=args.docs))
     print_table(
         f"Re-conversion of {args.docs:,} unchanged documents ({size / 1e6:.0f} MB of Markdown) "
         "after a converter upgrade",
