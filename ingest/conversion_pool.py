@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import pickle
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -82,6 +83,19 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def _sendable(loader: DocumentLoader | None) -> DocumentLoader | None:
+    """``loader`` if it can go to a worker; else None, and this process loads the documents (a
+    worker that cannot be given its initializer's arguments would never start)."""
+    if loader is None:
+        return None
+    try:
+        pickle.dumps(loader)
+    except Exception as exc:  # whatever the site holds that does not pickle (a lock, a process)
+        log.info("documents load in this process: their loader cannot go to a worker (%s)", exc)
+        return None
+    return loader
+
+
 class ConversionPool:
     """``jobs`` worker processes converting with ``links`` and ``limits``; :meth:`close` ends them."""
 
@@ -94,9 +108,9 @@ class ConversionPool:
         loader: DocumentLoader | None = None,
     ) -> None:
         self.links = links
-        self.loader = loader
+        self.loader = _sendable(loader)
         self._limits = limits
-        site = _Site(links, limits, convert, loader)
+        site = _Site(links, limits, convert, self.loader)
         self._pool = ProcessPool(
             max_workers=jobs, initializer=_start_worker, initargs=(site,), context=_context()
         )

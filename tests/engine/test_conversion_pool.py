@@ -4,7 +4,9 @@ or a small collection."""
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 
 import pytest
 from pool_hooks import (
@@ -174,7 +176,7 @@ async def test_workers_that_load_their_documents_fail_each_alone() -> None:
     (what ends this test: without the kill it would never come back), one whose loading ends
     its process fails saying so; every other page is the one this process gives."""
     bodies = {f"page-{n}.md": markdown(n) for n in range(24)}
-    limits = DocumentLimits(max_convert_seconds=0.5)
+    limits = DocumentLimits(max_convert_seconds=2)  # 400 times what a page takes here
     loader = BodiesLoader(bodies)
     locators = [*bodies]
     locators[5:5] = ["hang.md", "draft.md", "gone.md"]
@@ -195,6 +197,35 @@ async def test_workers_that_load_their_documents_fail_each_alone() -> None:
     here = [await read_one(item, loader, links, limits) for item in items if item.ref.locator in bodies]
     assert list(by_locator.values()) == here
     assert all(isinstance(page, Page) for page in here)
+
+
+class LockedLoader(BodiesLoader):
+    """A loader holding what cannot go to another process (a lock), as a site might."""
+
+    def __init__(self, bodies: dict[str, str]) -> None:
+        super().__init__(bodies)
+        self.lock = threading.Lock()
+
+
+@pytest.mark.usefixtures("workers_first")
+async def test_a_loader_that_cannot_go_to_a_worker_leaves_the_loading_to_this_process(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The workers start without it (a worker whose initializer cannot be sent never starts):
+    the connector loads every document here, the workers convert them, the pages are the same."""
+    caplog.set_level(logging.INFO, logger="ingest.conversion")
+    bodies = {f"page-{n}.md": markdown(n) for n in range(12)}
+    items = [ToRead(DocumentRef(locator, "scanned"), f"fp-{locator}") for locator in [*bodies, "draft.md"]]
+    links = LinkBuilder(None)
+    connector = BodiesLoader(bodies)  # as a connector: its own load
+    with BatchConverter(
+        LIMITS, jobs=2, expected=len(items), threshold=0, loader=LockedLoader(bodies)
+    ) as converter:
+        read = await converter.read_batch(items, connector=connector, links=links)  # type: ignore[arg-type]
+        assert converter.in_workers == len(bodies)
+    assert read == [await read_one(item, connector, links, LIMITS) for item in items]
+    assert read[-1] == SkippedDocument("draft.md", "front matter says skip")
+    assert any("their loader cannot go to a worker" in record.getMessage() for record in caplog.records)
 
 
 class NeverLoads:
