@@ -28,7 +28,7 @@ from pydantic import SecretStr
 
 from benchmarks.bench_convert import generate
 from benchmarks.harness import TOKEN, control, emulator_process, print_table, write_config
-from ingest import engine
+from ingest import engine, streaming
 from ingest.config import load_settings
 from ingest.convert import converter_identity
 from ingest.engine import SourceResult
@@ -116,7 +116,12 @@ def sync(
     """Wall seconds, this process's CPU seconds, its workers' CPU seconds, and the result."""
     settings = load_settings(config).with_jobs(jobs)
     started, cpu = time.monotonic(), cpu_seconds()
-    with mock.patch.object(engine, "converter_identity", identity), DescendantsCpu() as workers:
+    # Both the whole-plan path and the streamed one fingerprint with the converter's identity.
+    with (
+        mock.patch.object(engine, "converter_identity", identity),
+        mock.patch.object(streaming, "converter_identity", identity),
+        DescendantsCpu() as workers,
+    ):
         (result,) = asyncio.run(run_sources(settings, settings.select(None), token=SecretStr(TOKEN)))
     return time.monotonic() - started, cpu_seconds() - cpu, workers.seconds, result
 
@@ -127,9 +132,13 @@ def requests(url: str) -> tuple[int, int]:
     return methods.count("GET"), len(methods) - methods.count("GET")
 
 
-def row(what: str, timed: tuple[float, float, float, SourceResult], url: str) -> tuple[object, ...]:
+def row(
+    what: str, timed: tuple[float, float, float, SourceResult], url: str, *, converted: int
+) -> tuple[object, ...]:
     seconds, cpu, workers, result = timed
     assert result.failures == [] and result.error is None, result.error
+    # A run that converts nothing (an identity change that did not reach the scan) measures nothing.
+    assert result.converted == converted, f"{what}: converted {result.converted} of {converted}"
     return (what, f"{seconds:.1f}", f"{cpu:.1f}", f"{workers:.1f}", *requests(url), result.converted)
 
 
@@ -144,12 +153,13 @@ def main() -> None:
         size = write_documents(folder / "docs", args.docs)
         config = write_config(folder, url, max_concurrency=64)
         state = folder / "state-64.db"
-        rows.append(row("first sync (setup), default jobs", sync(config, None, converter_identity), url))
+        setup = sync(config, None, converter_identity)
+        rows.append(row("first sync (setup), default jobs", setup, url, converted=args.docs))
         shutil.copyfile(state, folder / "synced.db")
         for jobs in args.jobs or [1, 2]:
             shutil.copyfile(folder / "synced.db", state)
             upgraded = sync(config, jobs, lambda: converter_identity() + ";upgraded")
-            rows.append(row(f"re-conversion, --jobs {jobs}", upgraded, url))
+            rows.append(row(f"re-conversion, --jobs {jobs}", upgraded, url, converted=args.docs))
     print_table(
         f"Re-conversion of {args.docs:,} unchanged documents ({size / 1e6:.0f} MB of Markdown) "
         "after a converter upgrade",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections import deque
 from collections.abc import AsyncGenerator, Collection, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass, field
@@ -14,11 +15,11 @@ from dataclasses import dataclass, field
 from wcmatch import glob
 
 from ingest.canonical import digest
-from ingest.connector import Connector, ProvidesLinks, ProvidesSiteLinks, Resumable
+from ingest.connector import Connector, LoadsElsewhere, ProvidesLinks, ProvidesSiteLinks, Resumable
 from ingest.conversion import POOL_THRESHOLD, BatchConverter
-from ingest.conversion_task import ToConvert
+from ingest.conversion_task import Read, ToRead
 from ingest.convert import LinkBuilder
-from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument, SourceDocument
+from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument
 from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
 from ingest.gc_pause import collector_paused
@@ -27,9 +28,10 @@ from ingest.state import DocumentRecord, RememberedSkip
 
 #: Documents loaded (and converted) at once; loading is I/O (files, git), conversion is CPU.
 LOAD_BATCH = 32
-#: Documents loaded at once when they convert on worker processes: enough that the workers
-#: are seldom idle while the next batch loads.
-POOL_BATCH = 256
+#: Documents read at once when they convert on worker processes, and how many such batches are
+#: read at a time: the workers convert the next ones while this process plans and sends one.
+POOL_BATCH = 128
+POOL_DEPTH = 3
 _GLOB_FLAGS = glob.GLOBSTAR | glob.DOTGLOB | glob.NEGATE | glob.BRACE
 
 #: A scanned document and its effective fingerprint.
@@ -227,26 +229,44 @@ async def read(
     it under :func:`contextlib.aclosing`)."""
     to_read = scanned.to_read
     size = batch_size or batch_size_for(jobs, len(to_read))
-    with BatchConverter(limits or DocumentLimits(), jobs=jobs, expected=len(to_read)) as converter:
-        for start in range(0, len(to_read), size):
-            batch = to_read[start : start + size]
-            loaded = await asyncio.gather(*(_load(connector, ref) for ref, _ in batch))
-            result = Collected()
-            documents: list[ToConvert] = []
-            for (ref, fingerprint), document in zip(batch, loaded, strict=True):
-                if isinstance(document, SourceDocument):
-                    documents.append(ToConvert(document, ref.locator, fingerprint))
-                elif isinstance(document, SkippedDocument):
-                    result.skipped.append(document)
-                    result.skipped_fingerprints[document.locator] = fingerprint
-                else:
-                    result.failures.append(document)
-            del loaded
-            for converted in await converter.convert_batch(documents, scanned.links):
-                _record_converted(converted, result)
-            del documents
-            yield result
-            await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal, uploads) breathe between batches
+    loader = connector.loader() if isinstance(connector, LoadsElsewhere) else None
+    converter = BatchConverter(limits or DocumentLimits(), jobs=jobs, expected=len(to_read), loader=loader)
+    # Batches being read ahead of the one handed on: with workers, the next ones are queued in
+    # them while this one is planned and sent, so they never wait on this process.
+    in_flight: deque[tuple[list[_Fingerprinted], asyncio.Task[list[Read]]]] = deque()
+    depth = POOL_DEPTH if converter.pooled else 1
+    with converter:
+        try:
+            for start in range(0, len(to_read), size):
+                batch = to_read[start : start + size]
+                documents = [ToRead(ref, fingerprint) for ref, fingerprint in batch]
+                in_flight.append(
+                    (batch, asyncio.create_task(converter.read_batch(documents, connector, scanned.links)))
+                )
+                del documents
+                if len(in_flight) >= depth:
+                    yield await _collected(*in_flight.popleft())
+                    await asyncio.sleep(0)  # let in-flight I/O (a watcher, a signal, uploads) breathe
+            while in_flight:
+                yield await _collected(*in_flight.popleft())
+                await asyncio.sleep(0)
+        finally:
+            for _, task in in_flight:
+                task.cancel()
+            # A batch cancelled mid-read has ended before its workers are stopped.
+            await asyncio.gather(*(task for _, task in in_flight), return_exceptions=True)
+
+
+async def _collected(batch: list[_Fingerprinted], reading: asyncio.Task[list[Read]]) -> Collected:
+    """One batch's pages, skips and failures, in the batch's order."""
+    result = Collected()
+    for (_, fingerprint), read in zip(batch, await reading, strict=True):
+        if isinstance(read, SkippedDocument):
+            result.skipped.append(read)
+            result.skipped_fingerprints[read.locator] = fingerprint
+        else:
+            _record_converted(read, result)
+    return result
 
 
 async def _site_links(connector: Connector) -> SiteLinks | None:
@@ -328,13 +348,6 @@ def _as_it_was(
     if skip is not None and (skip.fingerprint == fingerprint or kept):
         return skip
     return None
-
-
-async def _load(connector: Connector, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
-    try:
-        return await connector.load(ref)
-    except Exception as exc:  # a connector bug on one document is that document's failure
-        return Failure(ref.locator, f"could not be read: {exc}")
 
 
 def _record_converted(converted: Page | Failure, result: Collected) -> None:

@@ -108,6 +108,31 @@ class Resumable(Protocol):
 
 
 @runtime_checkable
+class DocumentLoader(Protocol):
+    """**Protocol**: what loads a connector's documents in another process (see
+    :class:`LoadsElsewhere`). It is pickled once for each worker process, so it holds only plain
+    data (the options, the opened site), never an open file, a lock or a thread."""
+
+    async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
+        """Exactly what the connector's own ``load`` gives for ``ref``."""
+        ...
+
+
+@runtime_checkable
+class LoadsElsewhere(Protocol):
+    """**Protocol** (optional): a connector whose documents a conversion worker can load itself,
+    so that reading, front matter and the site's preparation run on every core, not only in the
+    process that plans and sends.
+
+    ``loader`` (valid after ``scan``) gives a picklable :class:`DocumentLoader`, or None when this
+    source cannot be loaded elsewhere (its site keeps state only this process has); the engine
+    then loads each document with ``load``.
+    """
+
+    def loader(self) -> DocumentLoader | None: ...
+
+
+@runtime_checkable
 class Closeable(Protocol):
     """**Protocol** (optional): a connector that holds something open (a zip file, say).
 

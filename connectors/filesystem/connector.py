@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import os
-import stat
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import ClassVar
 
 from connectors.filesystem.files import FolderFiles
+from connectors.filesystem.loading import LOADS_IN_WORKERS, FolderLoader, read_file, source_root
 from connectors.filesystem.options import FilesystemOptions
 from connectors.filesystem.sitewatch import SiteView
-from connectors.filesystem.tree import Found, Walker, find_on_disk, fingerprint, inside, reason, unique
+from connectors.filesystem.tree import Found, Walker, unique
 from connectors.filesystem.watching import ChangeMap
 from ingest.connector import Affected, WatchedFolder, WatchedPath
-from ingest.document import DocumentRef, Failure, RelativePath, SkippedDocument, SourceDocument
+from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.errors import ConnectorError
 from ingest.sites import Site, SiteLinks
 from ingest.sites.dependencies import folded_page_refs
-from ingest.sites.source import load_page, open_site, reads_every_file, refold
+from ingest.sites.source import open_site, reads_every_file
 
 
 class FilesystemConnector:
@@ -69,22 +68,21 @@ class FilesystemConnector:
     async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
         """Read the page at ``ref.locator`` and prepare it as its site shows it; any problem is a
         :class:`Failure`."""
-        read = await asyncio.to_thread(self._read, ref.locator)
+        read = await asyncio.to_thread(read_file, self.options, ref.locator)
         if isinstance(read, Failure):
             return read
-        raw, info = read
         try:
             site = self._site or await self._open_site()
         except ConnectorError as exc:
             return Failure(ref.locator, f"{ref.locator}: {exc}")
-        return await load_page(
-            site,
-            raw,
-            path=ref.locator,
-            fingerprint=refold(fingerprint(info), ref.fingerprint),
-            modified=datetime.fromtimestamp(info.st_mtime_ns / 1e9, tz=UTC),
-            locale=self.options.locale,
-        )
+        return await FolderLoader(self.options, site).prepare(ref, *read)
+
+    def loader(self) -> FolderLoader | None:
+        """What loads this folder's pages in a conversion worker (after a scan): for a site that
+        holds nothing but its settings (:data:`LOADS_IN_WORKERS`), else None."""
+        if self._site is None or self._site.dialect not in LOADS_IN_WORKERS:
+            return None
+        return FolderLoader(self.options, self._site).elsewhere()
 
     @property
     def site(self) -> Site | None:
@@ -113,16 +111,7 @@ class FilesystemConnector:
         return self._watched_site.affected_by(path, folder=folder)
 
     def _root(self) -> str:
-        root = self.options.path
-        try:
-            real = os.path.realpath(root, strict=True)
-        except FileNotFoundError as exc:
-            raise ConnectorError(f"source folder {root} does not exist") from exc
-        except OSError as exc:
-            raise ConnectorError(f"source folder {root} cannot be read: {reason(exc)}") from exc
-        if not os.path.isdir(real):
-            raise ConnectorError(f"source folder {root} is not a folder")
-        return real
+        return source_root(self.options)
 
     def _scan_all(self) -> tuple[str, list[Found], set[str]]:
         """The root, what the walk found, and the hidden names it saw (see :class:`Walker`)."""
@@ -137,28 +126,3 @@ class FilesystemConnector:
         files = [item.locator for item in found if isinstance(item, DocumentRef)]
         self._site = await open_site(self.options, FolderFiles(root, files, hidden))
         return self._site
-
-    def _read(self, locator: RelativePath) -> tuple[bytes, os.stat_result] | Failure:
-        if not locator or PurePosixPath(locator).is_absolute() or "\0" in locator:
-            return Failure(locator, f"{locator}: not a path relative to the source folder")
-        try:
-            root = self._root()
-        except ConnectorError as exc:
-            return Failure(locator, f"{locator}: {exc}")
-        on_disk = find_on_disk(root, locator)
-        real = os.path.realpath(on_disk)
-        if not inside(root, real):
-            return Failure(locator, f"{locator}: resolves outside the source folder")
-        if not self.options.follow_symlinks and real != os.path.normpath(on_disk):
-            return Failure(locator, f"{locator}: goes through a symlink and follow_symlinks is false")
-        try:
-            # O_NONBLOCK: a FIFO named like a document must not block this thread in open().
-            with open(os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
-                # fstat before reading: an edit during the read then shows in the next scan.
-                info = os.fstat(file.fileno())
-                if not stat.S_ISREG(info.st_mode):
-                    return Failure(locator, f"cannot read {locator}: not a regular file")
-                raw = file.read()
-        except OSError as exc:
-            return Failure(locator, f"cannot read {locator}: {reason(exc)}")
-        return raw, info

@@ -17,8 +17,10 @@ import pytest
 from processes import descendants, running
 from waiting import wait_for
 
+from connectors.filesystem import FilesystemConnector
 from ingest import conversion
 from ingest.conversion_pool import StartingPool
+from ingest.document import DocumentRef
 from ingest.emulator import EmulatorConfig, start_emulator
 from ingest.state import StateStore
 from tests.e2e.conftest import TOKEN, Harness, write_config
@@ -99,6 +101,74 @@ async def test_two_jobs_send_and_record_what_one_does(
     assert any(f'href=\\"{SITE_URL}extra/page-2/\\"' in body for body in bodies)  # the site's links
     (line,) = [record.getMessage() for record in caplog.records if record.name == "ingest.conversion"]
     assert line == f"{converted + len(failures)} documents converted on 2 worker processes"
+
+
+def write_plain_folder(docs: Path) -> None:
+    """A plain Markdown folder of 120 documents: front matter, tables, code, raw HTML, links, a
+    Chinese page, HTML and text files, a draft (``skip: true``), front matter that cannot be
+    read, and one page too large to send."""
+    chinese = "这是一个关于如何配置账户的说明文档。请先登录管理后台然后在设置页面中选择团队成员。" * 3
+    for index in range(112):
+        folder = docs / f"part-{index % 3}"
+        folder.mkdir(parents=True, exist_ok=True)
+        table = "".join(f"| seat {n} | {n * index} |\n" for n in range(3))
+        (folder / f"page-{index:03d}.md").write_text(
+            f"---\ntitle: Page {index}\ntags: [a, b]\n---\n## Set up {index}\n\n"
+            f"See [the next](page-{index + 1:03d}.md#set-up).\n\n| a | b |\n|---|--:|\n{table}\n"
+            f'```python\nprint({index})\n```\n\n<div class="note">Raw <kbd>{index}</kbd></div>\n'
+        )
+    (docs / "zh.md").write_text(f"# 指南\n\n{chinese}\n")
+    (docs / "page.html").write_text("<h1>HTML</h1><p>text<script>x()</script></p>")
+    (docs / "notes.txt").write_text("Plain text\n\nline two")
+    (docs / "draft.md").write_text("---\ntitle: Draft\nskip: true\n---\nNot yet.\n")
+    (docs / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n")
+    (docs / "big.md").write_text("---\ntitle: Big\n---\n" + "word " * 20_000)
+
+
+async def sync_plain(
+    tmp_path: Path, jobs: int
+) -> tuple[list[str], list[tuple[Any, ...]], list[Any], list[Any]]:
+    async with start_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        harness = Harness(tmp_path, emulator)
+        write_plain_folder(harness.docs)
+        settings = harness.settings(max_document_bytes=60_000)
+        harness.settings = lambda **_: settings.with_jobs(jobs)  # type: ignore[method-assign]
+        result = await harness.sync()
+        assert result.error is None and result.converted == 115
+        failures = sorted(result.failures, key=str)
+        return page_bodies(harness), recorded(harness), failures, sorted(result.skipped, key=str)
+
+
+async def test_two_jobs_load_a_plain_folder_in_the_workers_and_send_what_one_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A plain Markdown folder's documents are read, their front matter parsed and converted by
+    the workers, never loaded by this process (the connector's ``load`` is not called once the
+    workers are up): the same page bodies, state records, failures and skips as with one job."""
+    monkeypatch.setattr(conversion, "POOL_THRESHOLD", 1)
+    ready = StartingPool.ready
+    monkeypatch.setattr(StartingPool, "ready", lambda pool: (pool.wait(), ready(pool))[1])
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    one = await sync_plain(tmp_path / "one", jobs=1)
+    loaded_here: list[str] = []
+    load = FilesystemConnector.load
+
+    async def noting(connector: FilesystemConnector, ref: DocumentRef) -> object:
+        loaded_here.append(ref.locator)
+        return await load(connector, ref)
+
+    monkeypatch.setattr(FilesystemConnector, "load", noting)
+    caplog.set_level(logging.DEBUG, logger="ingest.conversion")
+    two = await sync_plain(tmp_path / "two", jobs=2)
+    assert one == two
+    assert loaded_here == []
+    _, _, failures, skipped = two
+    assert {failure.locator for failure in failures} == {"big.md", "broken.md"}
+    # The draft by its front matter; the Chinese page by the target, which takes one language.
+    assert [item.locator for item in skipped] == ["draft.md", "zh.md"]
+    (line,) = [record.getMessage() for record in caplog.records if record.name == "ingest.conversion"]
+    assert line == "117 documents converted on 2 worker processes"  # all but the draft
 
 
 def write_slow_corpus(docs: Path, count: int) -> None:

@@ -17,10 +17,11 @@ from pydantic import SecretStr
 
 from ingest.collect import LOAD_BATCH
 from ingest.config import load_settings
+from ingest.connector import Connector
 from ingest.conversion import BatchConverter
-from ingest.conversion_task import ToConvert
+from ingest.conversion_task import Read, ToRead
 from ingest.convert import LinkBuilder
-from ingest.document import Failure, Page
+from ingest.document import Page
 from ingest.emulator import EmulatorConfig, RunningEmulator, running_emulator, start_emulator
 from ingest.engine import Engine, SourceResult
 from ingest.errors import AuthError
@@ -174,16 +175,16 @@ class LivePages:
         self.most = 0
         self.steps = 0
 
-        convert_batch = BatchConverter.convert_batch
+        read_batch = BatchConverter.read_batch
 
         async def counting(
-            converter: BatchConverter, documents: Sequence[ToConvert], links: LinkBuilder
-        ) -> list[Page | Failure]:
-            converted = await convert_batch(converter, documents, links)
+            converter: BatchConverter, documents: Sequence[ToRead], connector: Connector, links: LinkBuilder
+        ) -> list[Read]:
+            converted = await read_batch(converter, documents, connector, links)
             self.refs += [weakref.ref(page) for page in converted if isinstance(page, Page)]
             return converted
 
-        monkeypatch.setattr(BatchConverter, "convert_batch", counting)
+        monkeypatch.setattr(BatchConverter, "read_batch", counting)
 
     def start(self, source: str, total: int) -> None:
         pass
@@ -231,15 +232,15 @@ async def test_uploads_start_while_documents_are_still_being_converted(
         write_config(tmp_path, emulator.base_url)
         arrived: list[int] = []
 
-        convert_batch = BatchConverter.convert_batch
+        read_batch = BatchConverter.read_batch
 
         async def noting(
-            converter: BatchConverter, documents: Sequence[ToConvert], links: LinkBuilder
-        ) -> list[Page | Failure]:
+            converter: BatchConverter, documents: Sequence[ToRead], connector: Connector, links: LinkBuilder
+        ) -> list[Read]:
             arrived.append(len(emulator.pages()))
-            return await convert_batch(converter, documents, links)
+            return await read_batch(converter, documents, connector, links)
 
-        monkeypatch.setattr(BatchConverter, "convert_batch", noting)
+        monkeypatch.setattr(BatchConverter, "read_batch", noting)
         result = await sync(tmp_path, batch_size=5)
         assert result.counts.created == 60
         assert len(arrived) == 12

@@ -4,18 +4,27 @@ or a small collection."""
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 
 import pytest
-from pool_hooks import CRASH_EXIT, SiteLinks, crash_on_crash_md, hang_on_hang_md
+from pool_hooks import (
+    CRASH_EXIT,
+    BodiesLoader,
+    SiteLinks,
+    crash_on_crash_md,
+    fail_unless_preloaded,
+    hang_on_hang_md,
+)
 from processes import descendants
 
 from ingest import conversion_pool
 from ingest.conversion import BatchConverter, default_jobs
 from ingest.conversion_pool import StartingPool
-from ingest.conversion_task import ToConvert, convert_one
+from ingest.conversion_task import ToConvert, ToRead, convert_one, read_one
 from ingest.convert import LinkBuilder
-from ingest.document import BodyFormat, Failure, Page, SourceDocument
+from ingest.document import BodyFormat, DocumentRef, Failure, Page, SkippedDocument, SourceDocument
 from ingest.document_limits import DocumentLimits
 
 LIMITS = DocumentLimits(max_document_bytes=60_000)
@@ -144,6 +153,89 @@ async def test_a_worker_that_dies_fails_only_its_document() -> None:
         f"conversion failed: the process converting it ended unexpectedly (exit code {CRASH_EXIT})",
     )
     assert results[:12] + results[13:] == expected[:12] + expected[13:]
+
+
+@pytest.mark.usefixtures("workers_first")
+async def test_a_fresh_worker_has_the_converter_loaded_before_its_first_document() -> None:
+    """Each worker (also one started to replace a worker killed at the budget) is forked from a
+    server that imported the converter, so no document pays for those imports within its
+    ``max_convert_seconds``: every worker's first document finds them already loaded."""
+    items = [document(f"page-{n}.md", markdown(n)) for n in range(4)]
+    items += [document("doc.html", html(1), BodyFormat.HTML), document("notes.txt", "text", BodyFormat.TEXT)]
+    results, in_workers = await convert(
+        items, LinkBuilder(None), jobs=2, threshold=0, convert=fail_unless_preloaded
+    )
+    assert in_workers == len(items)
+    assert [item for item in results if isinstance(item, Failure)] == []
+
+
+@pytest.mark.usefixtures("workers_first")
+async def test_workers_that_load_their_documents_fail_each_alone() -> None:
+    """With a loader, the workers load what they convert, in order: a document left out stays a
+    skip, one that cannot be read a failure; one whose loading hangs is killed at the budget
+    (what ends this test: without the kill it would never come back), one whose loading ends
+    its process fails saying so; every other page is the one this process gives."""
+    bodies = {f"page-{n}.md": markdown(n) for n in range(24)}
+    limits = DocumentLimits(max_convert_seconds=2)  # 400 times what a page takes here
+    loader = BodiesLoader(bodies)
+    locators = [*bodies]
+    locators[5:5] = ["hang.md", "draft.md", "gone.md"]
+    locators[15:15] = ["crash.md"]
+    items = [ToRead(DocumentRef(locator, "scanned"), f"fp-{locator}") for locator in locators]
+    links = LinkBuilder(None)
+    with BatchConverter(limits, jobs=2, expected=len(items), threshold=0, loader=loader) as converter:
+        read = await converter.read_batch(items, connector=NeverLoads(), links=links)
+        assert converter.in_workers == len(items) - 1  # all but the skip
+    by_locator = dict(zip(locators, read, strict=True))
+    assert by_locator.pop("hang.md") == Failure("hang.md", f"conversion failed: {limits.too_slow()}")
+    assert by_locator.pop("crash.md") == Failure(
+        "crash.md",
+        f"conversion failed: the process converting it ended unexpectedly (exit code {CRASH_EXIT})",
+    )
+    assert by_locator.pop("draft.md") == SkippedDocument("draft.md", "front matter says skip")
+    assert by_locator.pop("gone.md") == Failure("gone.md", "cannot read gone.md: gone")
+    here = [await read_one(item, loader, links, limits) for item in items if item.ref.locator in bodies]
+    assert list(by_locator.values()) == here
+    assert all(isinstance(page, Page) for page in here)
+
+
+class LockedLoader(BodiesLoader):
+    """A loader holding what cannot go to another process (a lock), as a site might."""
+
+    def __init__(self, bodies: dict[str, str]) -> None:
+        super().__init__(bodies)
+        self.lock = threading.Lock()
+
+
+@pytest.mark.usefixtures("workers_first")
+async def test_a_loader_that_cannot_go_to_a_worker_leaves_the_loading_to_this_process(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The workers start without it (a worker whose initializer cannot be sent never starts):
+    the connector loads every document here, the workers convert them, the pages are the same."""
+    caplog.set_level(logging.INFO, logger="ingest.conversion")
+    bodies = {f"page-{n}.md": markdown(n) for n in range(12)}
+    items = [ToRead(DocumentRef(locator, "scanned"), f"fp-{locator}") for locator in [*bodies, "draft.md"]]
+    links = LinkBuilder(None)
+    connector = BodiesLoader(bodies)  # as a connector: its own load
+    with BatchConverter(
+        LIMITS, jobs=2, expected=len(items), threshold=0, loader=LockedLoader(bodies)
+    ) as converter:
+        read = await converter.read_batch(items, connector=connector, links=links)  # type: ignore[arg-type]
+        assert converter.in_workers == len(bodies)
+    assert read == [await read_one(item, connector, links, LIMITS) for item in items]
+    assert read[-1] == SkippedDocument("draft.md", "front matter says skip")
+    assert any("their loader cannot go to a worker" in record.getMessage() for record in caplog.records)
+
+
+class NeverLoads:
+    """A connector whose own ``load`` must not be called: its loader does the loading."""
+
+    async def scan(self) -> object:
+        raise AssertionError("not scanned here")
+
+    async def load(self, ref: DocumentRef) -> object:
+        raise AssertionError(f"{ref.locator} was loaded by this process")
 
 
 @pytest.mark.parametrize(("jobs", "expected", "threshold"), [(1, 5000, 0), (4, 10, 500), (2, 0, None)])
