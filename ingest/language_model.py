@@ -51,14 +51,17 @@ def mapped_identifier(packed: Path, cache: Path) -> Any:
     ``packed``, its arrays mapped from an unpacked copy under ``cache``."""
     digest = _sha256(packed)
     folder = cache / f"py3langid-{LAYOUT}-{digest[:32]}"
-    if not folder.is_dir():
+    if folder.is_dir():
         try:
-            unpack_into(packed, folder)
-        except OSError:  # a read-only or missing home: a copy for this process alone
-            scratch = tempfile.TemporaryDirectory(prefix="fin-ingest-langid-", ignore_cleanup_errors=True)
-            with scratch as unpacked:
-                return _identifier_from(unpack_into(packed, Path(unpacked) / "model"))
-    return _identifier_from(folder)
+            return _identifier_from(folder)
+        except (OSError, ValueError, EOFError):  # damaged since (a crash before it reached the disk)
+            shutil.rmtree(folder, ignore_errors=True)
+    try:
+        return _identifier_from(unpack_into(packed, folder))
+    except (OSError, ValueError, EOFError):  # a read-only or missing home: a copy for this process alone
+        scratch = tempfile.TemporaryDirectory(prefix="fin-ingest-langid-", ignore_cleanup_errors=True)
+        with scratch as unpacked:
+            return _identifier_from(unpack_into(packed, Path(unpacked) / "model"))
 
 
 def _sha256(path: Path) -> str:

@@ -95,3 +95,21 @@ def test_a_cache_path_taken_by_a_file_still_gives_the_model(
 
     assert mapped.rank(TEXTS[2]) == packed_identifier.rank(TEXTS[2])
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "emptied"])
+def test_a_damaged_copy_is_unpacked_again(
+    tmp_path: Path, packed_identifier: LanguageIdentifier, damage: str
+) -> None:
+    """A copy whose file was cut short (a crash before it reached the disk) is unpacked again,
+    not mapped, and gives the same verdicts."""
+    mapped_identifier(PACKED, tmp_path)
+    (folder,) = tmp_path.iterdir()
+    damaged = folder / "ptc.npy"
+    with damaged.open("r+b") as npy:
+        npy.truncate(1000 if damage == "truncated" else 0)
+
+    mapped = mapped_identifier(PACKED, tmp_path)
+
+    assert mapped.rank(TEXTS[3]) == packed_identifier.rank(TEXTS[3])
+    assert damaged.stat().st_size > 1_000_000
