@@ -2,8 +2,8 @@
 
 py3langid (langid.py's naive Bayes model over byte n-grams, bundled, offline and deterministic)
 reads the page's prose; code is left out, since keywords and identifiers read as English (or
-as anything). The model loads on first use (about half a second), so a run that converts
-nothing never pays for it.
+as anything). The model is mapped on first use (:mod:`ingest.language_model`: only what the
+pages read becomes resident), so a run that converts nothing never pays for it.
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ def _model() -> Any:
     global _identifier
     with _lock:
         if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier  # type: ignore[import-untyped]
+            from py3langid.langid import MODEL_DIR, MODEL_FILE  # type: ignore[import-untyped]
 
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            from ingest.language_model import cache_root, mapped_identifier
+
+            _identifier = mapped_identifier(MODEL_DIR / MODEL_FILE, cache_root())
         return _identifier

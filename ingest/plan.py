@@ -310,15 +310,17 @@ def deletions_by_scan(
 
 
 def _without_html(upsert: Upsert) -> Upsert:
-    """``upsert`` keeping of its page what the report and the steps after the upserts read."""
+    """``upsert`` keeping of its page what the report and the steps after the upserts read (its
+    ids, title and scalar metadata): one is kept per document to the end of a run, so not its
+    URL or fingerprint either, which only its request and its record (both done by then) read."""
     page = upsert.page
     light = Page(
         external_id=page.external_id,
         title=page.title,
         html="",
-        url=page.url,
+        url=None,
         locator=page.locator,
-        fingerprint=page.fingerprint,
+        fingerprint="",
         metadata={key: value for key, value in page.metadata.items() if isinstance(value, str | int | float)},
     )
     return replace(upsert, page=light)

@@ -6,11 +6,11 @@ gets plain log lines, one per source, that read well in a mail or a log file.
 
 from __future__ import annotations
 
-import json
+import itertools
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from rich.progress import Progress as RichProgressBar
 from rich.table import Table
 
 from ingest.engine import SourceResult
+from ingest.json_stream import StreamedList, json_chunks
 from ingest.report_file import write_report_file
 
 log = logging.getLogger("ingest")
@@ -59,14 +60,13 @@ class BarProgress:
             self._bar.stop()
 
 
-def _changes(result: SourceResult, *, dry_run: bool) -> list[dict[str, Any]]:
+def _changes(result: SourceResult, *, dry_run: bool) -> Iterator[dict[str, Any]]:
     """Every document the run created, updated or deleted (with --dry-run: would have), with
-    the details its connector gave (a git file's last commit and author, say)."""
+    the details its connector gave (a git file's last commit and author, say), one at a time."""
     plan = result.plan
     if plan is None or (plan.refusal and not dry_run):
-        return []
+        return
     failed = {failure.locator for failure in result.failures}
-    changes: list[dict[str, Any]] = []
     for item in plan.upserts:
         if item.page.locator in failed:
             continue
@@ -75,44 +75,39 @@ def _changes(result: SourceResult, *, dry_run: bool) -> list[dict[str, Any]]:
             for key, value in item.page.metadata.items()
             if isinstance(value, str | int | float | bool)
         }
-        changes.append(
-            {
-                "action": item.action.value,
-                "document": item.page.locator,
-                "external_id": item.page.external_id,
-                "title": item.page.title,
-                **({"details": details} if details else {}),
+        yield {
+            "action": item.action.value,
+            "document": item.page.locator,
+            "external_id": item.page.external_id,
+            "title": item.page.title,
+            **({"details": details} if details else {}),
+        }
+    for d in plan.deletes:
+        if d.locator not in failed:
+            yield {"action": "delete", "document": d.locator, "external_id": d.external_id, "title": d.title}
+    for a in plan.availability:
+        if a.locator not in failed:
+            yield {
+                "action": "set availability",
+                "document": a.locator,
+                "external_id": a.external_id,
+                "availability": a.wanted.said(),
             }
-        )
-    changes += [
-        {"action": "delete", "document": d.locator, "external_id": d.external_id, "title": d.title}
-        for d in plan.deletes
-        if d.locator not in failed
-    ]
-    changes += [
-        {
-            "action": "set availability",
-            "document": a.locator,
-            "external_id": a.external_id,
-            "availability": a.wanted.said(),
-        }
-        for a in plan.availability
-        if a.locator not in failed
-    ]
-    changes += [
-        {
-            "action": "tag",
-            "document": t.locator,
-            "external_id": t.external_id,
-            "tag": {"add": t.add, "remove": t.remove},
-        }
-        for t in plan.tags
-        if t.locator not in failed
-    ]
-    return changes
+    for t in plan.tags:
+        if t.locator not in failed:
+            yield {
+                "action": "tag",
+                "document": t.locator,
+                "external_id": t.external_id,
+                "tag": {"add": t.add, "remove": t.remove},
+            }
 
 
 def result_as_dict(result: SourceResult, *, dry_run: bool = False) -> dict[str, Any]:
+    return _result_dict(result, list(_changes(result, dry_run=dry_run)))
+
+
+def _result_dict(result: SourceResult, changes: list[dict[str, Any]] | StreamedList) -> dict[str, Any]:
     counts = result.counts
     return {
         "source": result.source,
@@ -136,7 +131,7 @@ def result_as_dict(result: SourceResult, *, dry_run: bool = False) -> dict[str, 
         "unknown": {
             locator: dict(sorted(counts.items())) for locator, counts in sorted(result.unknown.items())
         },
-        "changes": _changes(result, dry_run=dry_run),
+        "changes": changes,
         "drift": result.drifted,
         "remote": [
             {"kind": finding.kind.value, "message": finding.message, "drift": finding.drift}
@@ -182,10 +177,15 @@ def write_json_report(
         "dry_run": dry_run,
         "exit_code": exit_code,
         "error": error,
-        "sources": [result_as_dict(result, dry_run=dry_run) for result in results],
+        "sources": [_result_dict(result, _streamed_changes(result, dry_run=dry_run)) for result in results],
         "unknown_constructs": dict(_ranked(unknown_constructs(results))),
     }
-    write_report_file(path, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    # The changes are written as they are listed, never held whole (a line each, 50,000 at a time).
+    write_report_file(path, itertools.chain(json_chunks(body), "\n"))
+
+
+def _streamed_changes(result: SourceResult, *, dry_run: bool) -> StreamedList:
+    return StreamedList(lambda: _changes(result, dry_run=dry_run))
 
 
 def summary_line(result: SourceResult, *, dry_run: bool = False) -> str:

@@ -12,6 +12,7 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.errors import ConfigError
@@ -87,8 +88,9 @@ def _refuse_planted(path: Path) -> None:
             current = Path(pending.pop(0))
 
 
-def write_report_file(path: Path, text: str) -> None:
-    """Replace the regular file ``path`` leads to with ``text``: a temporary file beside it,
+def write_report_file(path: Path, text: str | Iterable[str]) -> None:
+    """Replace the regular file ``path`` leads to with ``text`` (or its pieces, in order, as they
+    are produced): a temporary file beside it,
     written and flushed to disk, renamed over it (keeping its permissions, and its owner and group
     as far as this user may give them). ReportPathError when ``path`` is not a regular file;
     OSError when it cannot be written (nothing is changed then)."""
@@ -102,7 +104,7 @@ def write_report_file(path: Path, text: str) -> None:
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+            stream.writelines([text] if isinstance(text, str) else text)
             stream.flush()
             if kept is not None:
                 # Owner and group first (who may read it: root:monitoring 0640), as far as this

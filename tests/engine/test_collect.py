@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Mapping
+from contextlib import aclosing
 
 import pytest
 
-from ingest.collect import Collected, PathFilter, TargetRecords, collect
+from ingest.collect import Collected, PathFilter, TargetRecords, collect, read, scan
 from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.state import DocumentRecord, RememberedSkip
 
@@ -155,3 +156,24 @@ async def test_every_document_is_read_across_load_batches(count: int) -> None:
     folder = Folder({f"d{n:03}.md": str(n) for n in range(count)})
     collected = await gather(folder, {"pages": TargetRecords(records={})})
     assert sorted(folder.loaded) == sorted(folder.fingerprints) and len(collected.pages) == count
+
+
+async def test_reading_lets_go_of_each_reference_once_its_batch_is_read() -> None:
+    """The scan's list of documents to read shrinks batch by batch as they are read, so a large
+    first sync does not keep every reference to the end; every document is still read once."""
+    folder = Folder({f"d{n:03}.md": str(n) for n in range(70)})
+    scanned = await scan(
+        folder,
+        targets={"pages": TargetRecords(records={})},
+        settings_digest="d",
+        path_filter=PathFilter(["**"], ()),
+        url_template=TEMPLATE,
+        only=None,
+    )
+    left: list[int] = []
+    async with aclosing(read(folder, scanned, batch_size=32)) as batches:
+        async for batch in batches:
+            left.append(len(scanned.to_read))
+            assert len(batch.pages) == min(32, 70 - 32 * (len(left) - 1))
+    assert left == [38, 6, 0]
+    assert sorted(folder.loaded) == sorted(folder.fingerprints)
