@@ -53,9 +53,12 @@ def github_alerts(state: StateCore) -> None:
     tokens = state.tokens
     index = 0
     while index + 3 < len(tokens):
-        opening, paragraph, inline = tokens[index], tokens[index + 1], tokens[index + 2]
+        if tokens[index].type != "blockquote_open":
+            index += 1
+            continue
+        paragraph, inline = tokens[index + 1], tokens[index + 2]
         match = _ALERT_MARKER.match(inline.content) if inline.type == "inline" else None
-        if opening.type == "blockquote_open" and paragraph.type == "paragraph_open" and match:
+        if paragraph.type == "paragraph_open" and match:
             label = Token("alert_title", "p", 0, block=True, meta={"kind": match["kind"]})
             inline.content = inline.content[match.end() :]
             if inline.content.strip():
@@ -70,6 +73,8 @@ def content_tab(state: StateBlock, start_line: int, end_line: int, silent: bool)
     if state.sCount[start_line] - state.blkIndent >= _TAB_INDENT:
         return False  # an indented code block
     start = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("===", start):
+        return False
     match = _TAB_MARKER.fullmatch(state.src, start, state.eMarks[start_line])
     if match is None:
         return False

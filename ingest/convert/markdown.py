@@ -108,10 +108,12 @@ def markdown_to_html(
 
 def _has_raw_html(tokens: list[Token]) -> bool:
     """Whether any raw HTML is left once comments (which never reach Intercom) are dropped."""
-    tokens[:] = [token for token in tokens if not _is_comment(token)]
+    if any(_is_comment(token) for token in tokens):
+        tokens[:] = [token for token in tokens if not _is_comment(token)]
     found = False
     for token in tokens:
-        if token.children:
+        # Lists are rebuilt only where HTML is: most inline tokens hold none.
+        if token.children and any(child.type == "html_inline" for child in token.children):
             token.children = [child for child in token.children if not _is_comment(child)]
             found = found or any(child.type == "html_inline" for child in token.children)
         found = found or token.type == "html_block"

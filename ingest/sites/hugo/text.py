@@ -61,12 +61,16 @@ def tidy(body: str, config: HugoConfig, glossary_href: Callable[[str], str | Non
             fence = opening.group(1)
             if attributed := _FENCE_ATTRIBUTES.fullmatch(line):
                 line = _captioned_fence(attributed)
-        elif config.block_attributes and _BLOCK_ATTRIBUTES.fullmatch(line):
+        elif config.block_attributes and "{" in line and _BLOCK_ATTRIBUTES.fullmatch(line):
             continue
-        elif heading := _HEADING.fullmatch(line):
+        elif "{" in line and (heading := _HEADING.fullmatch(line)):
             identifier = _ID.search(heading.group("attributes"))
             line = heading.group("head") + (f" {{#{identifier.group(1)}}}" if identifier else "")
-        elif (alert := _ALERT.fullmatch(line)) and not (lines and lines[-1].lstrip().startswith(">")):
+        elif (
+            "[!" in line
+            and (alert := _ALERT.fullmatch(line))
+            and not (lines and lines[-1].lstrip().startswith(">"))
+        ):
             line = _alert(alert)
         if "](g)" in line:
             line = _GLOSSARY_LINK.sub(glossary, line)

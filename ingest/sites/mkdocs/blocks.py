@@ -167,9 +167,13 @@ class BlockRewriter:
                 previous_blank = False
                 continue
             stripped = line.strip()
-            if _ATTR_TOKENS.match(stripped) or _ABBREVIATION.match(line) or stripped == "[TOC]":
+            if (
+                (stripped.startswith("{") and _ATTR_TOKENS.match(stripped))
+                or ("*[" in line and _ABBREVIATION.match(line))
+                or stripped == "[TOC]"
+            ):
                 continue
-            autodoc = _AUTODOC.match(line)
+            autodoc = _AUTODOC.match(line) if ":::" in line else None
             if autodoc:
                 target = autodoc["target"]
                 self.unknown["mkdocs-click" if target == "mkdocs-click" else "mkdocstrings"] += 1
@@ -183,7 +187,7 @@ class BlockRewriter:
                 ):
                     index += 1
                 continue
-            callout = _CALLOUT.match(line) if self.callouts and previous_blank else None
+            callout = _CALLOUT.match(line) if self.callouts and previous_blank and ":" in line else None
             if callout and callout["kind"] in _CALLOUT_KINDS:
                 yield f"{callout['indent']}!!! {callout['kind'].lower()}"
                 yield f"{callout['indent']}    {self.inline.line(callout['rest'])}"
@@ -197,13 +201,14 @@ class BlockRewriter:
     def _line(self, line: str) -> str:
         if "<!--" in line and "md:" in line:
             line = material_badges(line, self.unknown, self.references)
-        heading = _HEADING.match(line)
-        if heading and _ATTR_TOKENS.match(heading["attrs"]):
-            found = _ID.search(heading["attrs"])
-            head = self.inline.line(heading["head"])
-            return f"{head} {{#{found['id']}}}" if found else head
-        line = _TRAILING_ATTRS.sub("", line)
-        script = _SCRIPT_REFERENCE.match(line)
+        if "{" in line:  # an attribute list may close a heading or a block
+            heading = _HEADING.match(line)
+            if heading and _ATTR_TOKENS.match(heading["attrs"]):
+                found = _ID.search(heading["attrs"])
+                head = self.inline.line(heading["head"])
+                return f"{head} {{#{found['id']}}}" if found else head
+            line = _TRAILING_ATTRS.sub("", line)
+        script = _SCRIPT_REFERENCE.match(line) if "]:" in line else None
         if script:
             return f"{script['label']} <>"  # an empty destination: its links read as their text
         return self.inline.line(line)

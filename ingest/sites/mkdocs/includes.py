@@ -120,11 +120,12 @@ class Includer:
         out: list[str] = []
         in_block = False
         for line in lines:
-            match = _SNIPPET_LINE.match(line)
+            marked = "8<-" in line  # both patterns need the scissors: most lines have none
+            match = _SNIPPET_LINE.match(line) if marked else None
             if match and match["escape"]:
                 out.append(line.replace(";", "", 1))
                 continue
-            section = SECTION_MARKER.match(line)
+            section = SECTION_MARKER.match(line) if marked else None
             if section:
                 if section["escape"]:
                     out.append(line.replace(";", "", 1))

@@ -48,6 +48,7 @@ _SUB = re.compile(r"(?<![~\\])~(?![~\s])(?P<text>[^\s~]+?)(?<!\\)~(?!~)")
 _CRITIC_OPEN = re.compile(r"\{(\+\+|--|~~|>>|==)")
 _CRITIC_CLOSE = {"++": "++}", "--": "--}", "~~": "~~}", ">>": "<<}", "==": "==}"}
 _PROGRESS = re.compile(r"\[=(?P<value>\d+(?:\.\d+)?%?)(?:[ \t]+\"(?P<label>[^\"]*)\")?\](?:\{[^}]*\})?")
+_MARKER = re.compile(r"([\x01\x02])(\d+)\1")  # a span set aside while the others are rewritten
 _INLINEHILITE = re.compile(r"^(?:#!|:::)[\w+#.-]+[ \t]+")
 #: How pymdownx.keys names keys that are not a word capitalised.
 _KEY_NAMES = {
@@ -79,19 +80,30 @@ class InlineRewriter:
             kept.append(value)
             return f"{marker}{len(kept) - 1}{marker}"
 
-        masked = _code_spans(
-            text, lambda ticks, code: keep("\x01", ticks + _without_hilite(code, ticks) + ticks)
-        )
-        masked = _PROTECTED.sub(lambda m: keep("\x02", m[0]), masked)
-        masked = _INLINE_ATTRS.sub("", masked)
-        masked = self._critic_marks(masked)
-        masked = _PROGRESS.sub(lambda m: m["label"] if m["label"] is not None else m["value"], masked)
-        masked = _KEYS.sub(lambda m: _keys(m["keys"]), masked)
-        masked = _SHORTCODE.sub(self._shortcode, masked)
-        masked = _sub_closed(_INSERT, _INSERT_END, masked)
-        masked = _sub_closed(_MARK, _MARK_END, masked)
-        masked = _SUP.sub(r"<sup>\g<text></sup>", masked)
-        masked = _SUB.sub(r"<sub>\g<text></sub>", masked)
+        # Each pattern is tried only when the text holds a character it needs: most lines hold none.
+        masked = text
+        if "`" in masked:
+            masked = _code_spans(
+                masked, lambda ticks, code: keep("\x01", ticks + _without_hilite(code, ticks) + ticks)
+            )
+        if "](" in masked or "<" in masked or "http" in masked:
+            masked = _PROTECTED.sub(lambda m: keep("\x02", m[0]), masked)
+        if "{" in masked:
+            masked = self._critic_marks(_INLINE_ATTRS.sub("", masked))
+        if "[=" in masked:
+            masked = _PROGRESS.sub(lambda m: m["label"] if m["label"] is not None else m["value"], masked)
+        if "++" in masked:
+            masked = _KEYS.sub(lambda m: _keys(m["keys"]), masked)
+        if ":" in masked:
+            masked = _SHORTCODE.sub(self._shortcode, masked)
+        if "^" in masked:
+            masked = _sub_closed(_INSERT, _INSERT_END, masked)
+        if "==" in masked:
+            masked = _sub_closed(_MARK, _MARK_END, masked)
+        if "^" in masked:
+            masked = _SUP.sub(r"<sup>\g<text></sup>", masked)
+        if "~" in masked:
+            masked = _SUB.sub(r"<sub>\g<text></sub>", masked)
         return _restore(masked, kept)
 
     def _shortcode(self, match: re.Match[str]) -> str:
@@ -198,11 +210,10 @@ def _without_hilite(code: str, ticks: str) -> str:
 
 def _restore(text: str, kept: list[str]) -> str:
     restore: Callable[[re.Match[str]], str] = lambda m: kept[int(m[2])]  # noqa: E731
-    pattern = re.compile(r"([\x01\x02])(\d+)\1")
     # Protected spans may nest (a code span inside link text is kept, then the link's
     # destination); restore until no marker is left.
-    while pattern.search(text):
-        text = pattern.sub(restore, text)
+    while _MARKER.search(text):
+        text = _MARKER.sub(restore, text)
     return text
 
 

@@ -14,7 +14,7 @@ def track_fence(line: str, fence: Fence | None) -> Fence | None:
 
     A fence closes with a run of its character at least as long, indented less than four
     spaces past the opening (deeper, it is text of the code, as in CommonMark)."""
-    match = _FENCE.match(line)
+    match = _FENCE.match(line) if "```" in line or "~~~" in line else None
     if fence is None:
         if match and not (match["fence"][0] == "`" and "`" in match["info"]):
             return match["fence"], len(match["indent"].expandtabs(4))

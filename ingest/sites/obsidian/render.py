@@ -180,6 +180,8 @@ class Renderer:
 
     def _text_line(self, line: str, note: str, stack: tuple[tuple[str, str], ...]) -> list[str]:
         """A line of text; a note embedded in it becomes its own lines."""
+        if "![[" not in line:
+            return [self._inline(line, note)]
         spans = code_spans(line)
         out: list[str] = []
         lead = _LEAD.match(line)
@@ -252,12 +254,17 @@ class Renderer:
         return rendered
 
     def _inline(self, text: str, note: str) -> str:
-        text = sub_outside_code(WIKILINK, lambda match: self._link(match, note), text)
-        text = sub_outside_code(_UNCLOSED, lambda match: self._unclosed(match, note), text)
-        text = sub_outside_code(_HIGHLIGHT, lambda match: match["text"], text)
-        text = sub_outside_code(_MATH, lambda match: _code(match["tex"]), text)
-        text = sub_outside_code(_INLINE_FOOTNOTE, self._footnote, text)
-        return drop_block_id(text)
+        # Each pattern is tried only when the text holds the characters it needs: most hold none.
+        if "[[" in text:
+            text = sub_outside_code(WIKILINK, lambda match: self._link(match, note), text)
+            text = sub_outside_code(_UNCLOSED, lambda match: self._unclosed(match, note), text)
+        if "==" in text:
+            text = sub_outside_code(_HIGHLIGHT, lambda match: match["text"], text)
+        if "$" in text:
+            text = sub_outside_code(_MATH, lambda match: _code(match["tex"]), text)
+        if "^[" in text:
+            text = sub_outside_code(_INLINE_FOOTNOTE, self._footnote, text)
+        return drop_block_id(text) if "^" in text else text
 
     def _unclosed(self, match: re.Match[str], note: str) -> str:
         """An unclosed ``[[``: Obsidian shows it as written, so the converter must read no link."""
