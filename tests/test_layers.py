@@ -23,8 +23,15 @@ PACKAGES = ("ingest", "connectors")
 FOUNDATION = ("ingest.errors", "ingest.canonical", "ingest.urltemplate")
 #: What connectors use of ingest today besides FOUNDATION: the Connector protocol and its
 #: options, the document types, the text-document reader (front matter, formats) and the
-#: docs-site dialects.
-SDK = ("ingest.connector", "ingest.document", "ingest.textdoc", "ingest.frontmatter", "ingest.sites")
+#: docs-site dialects, and the zip checks the export connectors share.
+SDK = (
+    "ingest.connector",
+    "ingest.document",
+    "ingest.textdoc",
+    "ingest.frontmatter",
+    "ingest.sites",
+    "ingest.zipsafety",
+)
 #: What the converter reads of the dialects' contract: how a site resolves links and names
 #: headings (plain objects and Protocols, importing nothing but leaves).
 SITE_CONTRACT = ("ingest.sites.contract", "ingest.sites.slugs")
