@@ -1,0 +1,285 @@
+"""The ``notion_export`` connector: one document per page of a Notion export, HTML or Markdown & CSV.
+
+A page's ``external_id`` is the Notion page id its file name ends with, so a page renamed or
+moved between two exports stays the same External Page. Its fingerprint hashes what the page
+says once mapped (title, place in the tree, body), never a file's date or the export's name:
+Notion rewrites every file of every export, and an unchanged re-export costs no conversion and
+no request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import sys
+import threading
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from connectors.notion_export.archive import ExportReadError, NotionExport, open_export
+from connectors.notion_export.blocks import BlockMapper, Element, new, serialize
+from connectors.notion_export.database import Table, TableError, read_table, table_element
+from connectors.notion_export.links import PageLinks, SiteLinks
+from connectors.notion_export.options import NotionExportOptions
+from connectors.notion_export.pages import PageError, ParsedPage, parse_html_page, parse_markdown_page
+from connectors.notion_export.tree import Entry, ancestors, catalog
+from ingest.connector import Affected, WatchedFile, WatchedFolder, WatchedPath
+from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
+from ingest.zipsafety import ZipLimits
+
+#: Changes whenever the body built for the same page changes, so every page is built again.
+MAPPING_VERSION = "1"
+
+Found = DocumentRef | SkippedDocument | Failure
+Built = SourceDocument | SkippedDocument | Failure
+
+
+@dataclass(slots=True)
+class _Read:
+    """What the export holds, read once per scan."""
+
+    entries: dict[str, Entry]
+    pages: dict[str, ParsedPage | Failure]
+    tables: dict[str, Table | Failure]
+    files: frozenset[str]
+
+
+class NotionExportConnector:
+    """Pages of a Notion export, zipped or unpacked; see the module docstring.
+    Satisfies the Connector, Closeable and Watchable protocols of :mod:`ingest.connector`."""
+
+    options_model: ClassVar[type[NotionExportOptions]] = NotionExportOptions
+    url_variables: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, options: NotionExportOptions) -> None:
+        self.options = options
+        self._lock = threading.Lock()
+        self._built: dict[str, Built] = {}
+
+    async def scan(self) -> AsyncIterator[Found]:
+        """Every page and database, sorted by path, with a fingerprint of its mapped content.
+
+        Raises :class:`ConnectorError` when the export cannot be read or a zip is refused.
+        """
+        found = await asyncio.to_thread(self._scan_all)
+        for item in found:
+            yield item
+
+    async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
+        """The page at ``ref.locator``, its body mapped; any problem is a :class:`Failure`."""
+        with self._lock:
+            built = self._built.get(ref.locator)
+        if built is None or (isinstance(built, SourceDocument) and built.fingerprint != ref.fingerprint):
+            try:
+                await asyncio.to_thread(self._scan_all)
+            except Exception as exc:  # the export went away or turned hostile since the scan
+                return Failure(ref.locator, str(exc))
+            with self._lock:
+                built = self._built.get(ref.locator)
+        return (
+            built if built is not None else Failure(ref.locator, f"{ref.locator} is no longer in the export")
+        )
+
+    def watched_paths(self) -> Sequence[WatchedPath]:
+        """The unpacked export folder, recursively; else the zip, which must stop growing before
+        it is read (a copy still being written is not an export yet)."""
+        path = self.options.path
+        if os.path.isdir(path):  # not Path.is_dir: an unmounted disk's stat() error must not raise
+            return (WatchedFolder(path),)
+        return (WatchedFile(path, settles=True),)
+
+    def affected_by(self, path: Path, *, folder: bool) -> Affected:
+        """Any change affects the whole source: every export rewrites every file, and page
+        fingerprints make the pages that did not change free."""
+        return Affected(whole=True)
+
+    def close(self) -> None:
+        """Drop the pages kept between scan and load."""
+        with self._lock:
+            self._built = {}
+
+    def _scan_all(self) -> list[Found]:
+        options = self.options
+        limits = ZipLimits(
+            max_entries=options.max_entries,
+            max_total_size=int(options.max_total_size),
+            max_entry_size=int(options.max_entry_size),
+            max_compression_ratio=options.max_compression_ratio,
+        )
+        export = open_export(options.path, limits)
+        try:
+            read = _read_export(export)
+        finally:
+            export.close()
+        built = _Builder(options, read).build_all()
+        with self._lock:
+            self._built = built
+        return [
+            DocumentRef(locator, item.fingerprint) if isinstance(item, SourceDocument) else item
+            for locator, item in sorted(built.items())
+        ]
+
+
+def _read_export(export: NotionExport) -> _Read:
+    entries = catalog(export.files())
+    tables: dict[str, Table | Failure] = {}
+    for entry in entries.values():
+        if entry.table is not None:
+            try:
+                tables[entry.page_id] = read_table(export.read(entry.table), entry.table)
+            except (ExportReadError, TableError) as exc:
+                tables[entry.page_id] = Failure(entry.table, str(exc))
+    pages: dict[str, ParsedPage | Failure] = {}
+    for entry in entries.values():
+        if entry.path is None:
+            continue
+        parent_table = tables.get(entry.parent) if entry.parent is not None else None
+        columns = parent_table.header[1:] if isinstance(parent_table, Table) else ()
+        try:
+            data = export.read(entry.path)
+            if entry.path.lower().endswith(".md"):
+                pages[entry.page_id] = parse_markdown_page(data, entry.path, columns)
+            else:
+                pages[entry.page_id] = parse_html_page(data, entry.path)
+        except (ExportReadError, PageError) as exc:
+            pages[entry.page_id] = Failure(entry.path, str(exc))
+        except RecursionError:
+            pages[entry.page_id] = Failure(entry.path, f"{entry.path}: nested too deeply to be read")
+    return _Read(entries, pages, tables, frozenset(export.files()))
+
+
+class _Builder:
+    """Builds every document of one export read."""
+
+    def __init__(self, options: NotionExportOptions, read: _Read) -> None:
+        self._options = options
+        self._read = read
+        self._titles = {page_id: self._title(page_id) for page_id in read.entries}
+        self._site = SiteLinks(options.page_url_template, options.attachment_url_template, self._titles)
+        self._databases = {
+            page_id
+            for page_id, entry in read.entries.items()
+            if entry.table is not None
+            or (isinstance(page := read.pages.get(page_id), ParsedPage) and page.database)
+        }
+        self._bodyless = frozenset(
+            page_id
+            for page_id, entry in read.entries.items()
+            if entry.parent in self._databases and not self._has_body(page_id)
+        )
+        self._unlinked = frozenset() if options.rows_without_body_as_pages else self._bodyless
+        self._digest = _digest([MAPPING_VERSION, repr(self._site), options.rows_without_body_as_pages])
+
+    def build_all(self) -> dict[str, Built]:
+        built: dict[str, Built] = {}
+        for page_id, entry in self._read.entries.items():
+            try:
+                built[entry.locator] = self._build(page_id, entry)
+            except RecursionError:
+                built[entry.locator] = Failure(
+                    entry.locator,
+                    f"{entry.locator}: nested too deeply to be mapped (more than about "
+                    f"{sys.getrecursionlimit()} levels); nothing of it is sent",
+                )
+        return built
+
+    def _title(self, page_id: str) -> str:
+        page = self._read.pages.get(page_id)
+        title = page.title if isinstance(page, ParsedPage) else ""
+        return title or self._read.entries[page_id].name_title or "Untitled"
+
+    def _has_body(self, page_id: str) -> bool:
+        page = self._read.pages.get(page_id)
+        if not isinstance(page, ParsedPage):
+            return page is not None  # a page that fails says so on its own
+        body = page.body
+        return bool(body.text_content().strip()) or any(
+            True for element in body.iter("img", "table", "hr", "pre") if element is not body
+        )
+
+    def _build(self, page_id: str, entry: Entry) -> Built:
+        locator = entry.locator
+        page = self._read.pages.get(page_id)
+        if isinstance(page, Failure):
+            return page
+        table = self._read.tables.get(page_id)
+        if isinstance(table, Failure) and page is None:
+            return table
+        title = self._titles[page_id]
+        if page_id in self._bodyless and not self._options.rows_without_body_as_pages:
+            return SkippedDocument(
+                locator, f"{title!r} is a row of its database with no body (rows_without_body_as_pages)"
+            )
+        body = new("div")
+        if page is not None:
+            if page.properties:
+                body.append(_properties_table(page.properties))
+            if page.body.text:
+                body.append(new("p", page.body.text.strip()))
+            for child in list(page.body):
+                body.append(child)
+        if isinstance(table, Table) and not (page is not None and page.database):
+            body.append(table_element(table, self._row_link(page_id)))
+        links = PageLinks(self._site, locator, page_id, self._read.files, self._unlinked)
+        html = serialize(BlockMapper(links).map(body))
+        if not html:
+            return SkippedDocument(locator, f"{title!r} has nothing to read")
+        above = ancestors(page_id, self._read.entries)
+        titles = [self._titles[ancestor] for ancestor in above]
+        warnings = list(dict.fromkeys(links.dropped))
+        metadata: dict[str, Any] = {"page_id": page_id, "ancestors": titles, "ancestor_ids": above}
+        if entry.parent in self._databases:
+            metadata["database"] = self._titles[entry.parent] if entry.parent else None
+        if warnings:
+            metadata["warnings"] = warnings
+        return SourceDocument(
+            external_id=page_id,
+            title=title,
+            body=html,
+            format=BodyFormat.HTML,
+            path=locator,
+            fingerprint=_digest([self._digest, title, titles, above, html, warnings]),
+            url=self._site.page_url(page_id),
+            metadata=metadata,
+        )
+
+    def _row_link(self, database_id: str) -> Any:
+        rows: dict[str, list[str]] = {}
+        for page_id, entry in sorted(self._read.entries.items(), key=lambda item: item[1].locator):
+            if entry.parent == database_id and page_id not in self._unlinked:
+                rows.setdefault(self._titles[page_id], []).append(page_id)
+
+        def link(title: str) -> str | None:
+            waiting = rows.get(title)
+            return self._site.page_url(waiting.pop(0)) if waiting else None
+
+        return link
+
+
+def _properties_table(properties: list[tuple[str, Element]]) -> Element:
+    table = new("table")
+    body = new("tbody")
+    for name, cell in properties:
+        if not cell.text_content().strip() and not len(cell):
+            continue
+        row = new("tr")
+        row.append(new("th", name))
+        value = new("td")
+        value.text = cell.text
+        for child in list(cell):
+            value.append(child)
+        row.append(value)
+        body.append(row)
+    table.append(body)
+    return table
+
+
+def _digest(parts: list[Any]) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(repr(part).encode("utf-8", "surrogatepass"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()[:40]
