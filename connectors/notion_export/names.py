@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass
 
 _NAMED = re.compile(r"^(?P<title>.*?)\s*(?P<id>[0-9a-f]{32})(?P<all>_all)?$")
+_ID_IN_TEXT = re.compile(
+    r"(?<![0-9a-f])([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![0-9a-f])"
+)
 PAGE_SUFFIXES = (".html", ".md")
 TABLE_SUFFIX = ".csv"
 
@@ -44,8 +47,8 @@ def read_name(name: str) -> Name:
 
 def id_in(text: str) -> str | None:
     """The last page id in a Notion URL or path (``Title-<id>``, ``<id>?pvs=4``, dashed or not)."""
-    found = re.findall(r"[0-9a-f]{32}", text.replace("-", "").lower())
-    return found[-1] if found else None
+    found = _ID_IN_TEXT.findall(text.lower())
+    return found[-1].replace("-", "") if found else None
 
 
 def dashed(page_id: str) -> str:

@@ -1,0 +1,111 @@
+"""A Notion export read in place: nested zips, the unpacked folder, and every hostile zip refused by name."""
+
+from __future__ import annotations
+
+import io
+import random
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from connectors.notion_export.archive import open_export
+from ingest.errors import ConnectorError
+from ingest.zipsafety import ZipLimits
+from tests.connectors.notion_builder import export_files, page_id, write_folder, write_zip
+from tests.connectors.notion_workspace import make_workspace
+from tests.connectors.test_notion_export import connector, scan
+
+LIMITS = ZipLimits(max_entries=1000, max_total_size=10 * 1024**2, max_entry_size=4 * 1024**2, max_compression_ratio=50)
+
+
+def zipped(files: dict[str, bytes], symlink: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+        if symlink is not None:
+            info = zipfile.ZipInfo(symlink)
+            info.create_system = 3
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            archive.writestr(info, "/etc/passwd")
+    return buffer.getvalue()
+
+
+def nested(inner: bytes, tmp_path: Path) -> Path:
+    """An Export-<uuid>.zip holding one part zip, as Notion delivers it."""
+    path = tmp_path / "Export-1.zip"
+    path.write_bytes(zipped({"Export-1-Part-1.zip": inner}))
+    return path
+
+
+def test_parts_of_a_nested_zip_read_as_one_export(tmp_path: Path) -> None:
+    """Every part's files, under no wrapper folder, as the unpacked folder names them."""
+    workspace = make_workspace()
+    export = open_export(write_zip(workspace, tmp_path / "export.zip", "html", parts=3), LIMITS)
+    assert export.files() == sorted(export_files(workspace, "html"))
+    single = open_export(write_zip(workspace, tmp_path / "one.zip", "html", parts=1), LIMITS)
+    assert single.files() == export.files()
+    folder = open_export(write_folder(workspace, tmp_path / "folder", "html"), LIMITS)
+    assert folder.files() == export.files()
+    name = f"Handbook {page_id(1)}.html"
+    assert export.read(name) == folder.read(name) == single.read(name)
+
+
+def test_a_folder_holding_the_part_zips_is_read_through_them(tmp_path: Path) -> None:
+    """The outer zip unpacked by hand leaves the part zips: they are read in place."""
+    files = export_files(make_workspace(), "markdown")
+    (tmp_path / "export").mkdir()
+    (tmp_path / "export" / "Export-1-Part-1.zip").write_bytes(zipped(files))
+    assert open_export(tmp_path / "export", LIMITS).files() == sorted(files)
+
+
+@pytest.mark.parametrize(
+    ("inner", "message"),
+    [
+        (zipped({"../../evil.html": b"x"}), "entry '../../evil.html' climbs out of the export with '..' (zip-slip)"),
+        (zipped({"/etc/evil.html": b"x"}), "entry '/etc/evil.html' is an absolute path"),
+        (zipped({}, symlink="link.html"), "entry 'link.html' is a symlink"),
+        (zipped({f"p{n}.md": b"x" for n in range(1001)}), "1001 entries, more than max_entries (1000)"),
+        (zipped({"big.md": b"\0" * (5 * 1024**2)}), "more than max_entry_size"),
+        (zipped({"bomb.md": b"\0" * (3 * 1024**2)}), "a zip bomb?"),
+        (b"PK\x03\x04 not really a zip", "cannot be read as a zip"),
+        (zipped({"Export-2.zip": zipped({"Export-3.zip": zipped({"a.md": b"x"})})}), "zips nested more than 3 deep"),
+    ],
+    ids=["slip", "absolute", "symlink", "entries", "entry-size", "ratio", "garbage", "depth"],
+)
+def test_a_hostile_inner_zip_refuses_the_export_naming_the_entry(tmp_path: Path, inner: bytes, message: str) -> None:
+    """Every level is checked as the outer one is; the message names the inner zip and the entry."""
+    with pytest.raises(ConnectorError, match="Export-1-Part-1.zip") as raised:
+        open_export(nested(inner, tmp_path), LIMITS)
+    assert message in str(raised.value) and "refused" in str(raised.value)
+
+
+def test_sizes_add_up_across_the_levels(tmp_path: Path) -> None:
+    """Parts that each keep max_total_size but together pass it are refused."""
+    part = zipped({f"p{n}.md": random.Random(n).randbytes(1024**2) for n in range(3)})  # incompressible
+    path = tmp_path / "Export-1.zip"
+    path.write_bytes(zipped({f"Export-1-Part-{n}.zip": part for n in range(1, 5)}))
+    with pytest.raises(ConnectorError, match=r"more than max_total_size \(10485760 bytes\)"):
+        open_export(path, LIMITS)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda path: None, "export {path} does not exist"),
+        (lambda path: path.write_bytes(zipped({"a.md": b"x"})[:30]), "export {path} cannot be read as a zip"),
+    ],
+    ids=["missing", "truncated"],
+)
+async def test_a_bad_export_is_one_sentence(tmp_path: Path, make: object, message: str) -> None:
+    """A missing export or one that is no zip fails the scan in one sentence naming it."""
+    path = tmp_path / "export.zip"
+    source = connector(tmp_path / "placeholder")
+    source.options = source.options.model_copy(update={"path": path})
+    make(path)  # type: ignore[operator]
+    with pytest.raises(ConnectorError) as raised:
+        await scan(source)
+    assert str(raised.value).startswith(message.format(path=path))
+    assert "\n" not in str(raised.value)
