@@ -468,7 +468,9 @@ def _zip_bytes(files: dict[str, bytes], run: int) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
-            archive.writestr(zipfile.ZipInfo(name, (2024, 1, min(run, 28), 10, run % 60, 0)), data)
+            info = zipfile.ZipInfo(name, (2024, 1, min(run, 28), 10, run % 60, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 

@@ -1,0 +1,150 @@
+"""A Notion export synced into the emulator over loopback through ``ingest run``: both formats, the
+external_pages and articles targets, an unchanged re-export, and bad exports said in one sentence."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from contract import validate_recorded
+
+from ingest.cli import main
+from ingest.emulator import EmulatorConfig, RunningEmulator, running_emulator
+from tests.connectors.notion_builder import Format, page_id, write_zip
+from tests.connectors.notion_workspace import ABS, make_workspace
+from tests.e2e.conftest import SOURCE_READ, SOURCE_URL, TOKEN, endpoints
+
+FORMATS: list[Format] = ["html", "markdown"]
+
+
+def url(number: int) -> str:
+    return f"https://www.notion.so/{page_id(number)}"
+
+
+@pytest.fixture
+def emulator() -> Iterator[RunningEmulator]:  # type: ignore[override]
+    with running_emulator(EmulatorConfig(token=TOKEN)) as running:
+        yield running
+
+
+class Project:
+    """An export, a config naming it, the emulator; ``run`` is ``ingest run --all --report``."""
+
+    def __init__(self, tmp_path: Path, emulator: RunningEmulator, *, articles: bool = False) -> None:
+        self.tmp_path, self.emulator = tmp_path, emulator
+        self.export = tmp_path / "Export-notion.zip"
+        self.config = tmp_path / "ingest.toml"
+        lines = [
+            "[intercom]",
+            f'base_url = "{emulator.base_url}"',
+            "",
+            "[sources.notion]",
+            'connector = "notion_export"',
+            f'url = "{SOURCE_URL}"',
+            'path = "Export-notion.zip"',
+        ]
+        if articles:
+            lines += ['targets = ["articles"]', "", "[sources.notion.articles]", "author_id = 1", 'collection = "Notion"']
+        self.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def run(self) -> tuple[int, dict[str, Any]]:
+        report = self.tmp_path / "report.json"
+        code = main(["run", "--all", "--config", str(self.config), "--report", str(report)])
+        (source,) = json.loads(report.read_text(encoding="utf-8"))["sources"]
+        return code, source
+
+    def remote(self) -> dict[str, dict[str, Any]]:
+        return {page["external_id"]: page for page in self.emulator.pages()}
+
+
+@pytest.fixture(autouse=True)
+def token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_export_syncs_then_an_unchanged_re_export_sends_nothing(
+    tmp_path: Path, emulator: RunningEmulator, fmt: Format
+) -> None:
+    """First run: one External Page per page with a body (index.html, body-less rows: none), bodies
+    without chrome, TeX kept, links at notion.so page URLs, a row's properties on top. The next night's
+    export (new names, timestamps, every file rewritten) converts nothing and writes nothing."""
+    project = Project(tmp_path, emulator)
+    write_zip(make_workspace(1), project.export, fmt)
+    code, first = project.run()
+    assert code == 0 and (first["created"], first["failed"]) == (7, 0)
+    assert [skipped["reason"] for skipped in first["skipped_documents"]] == [
+        "'Buy chairs' is a row of its database with no body (rows_without_body_as_pages)"
+    ]
+    remote = project.remote()
+    assert set(remote) == {page_id(n) for n in (1, 2, 3, 4, 5, 10, 11)}
+    handbook = remote[page_id(1)]
+    assert (handbook["title"], handbook["url"]) == ("Handbook", url(1))
+    html = handbook["html"]
+    for chrome in ("Export-", "page-title", "katex", "<style", "\U0001f4d8", ".html", ".md"):
+        assert chrome not in html
+    assert ABS.replace("&", "&amp;").replace("<", "&lt;") in html
+    assert r"<code>\sqrt{a^2+b^2}</code>" in html
+    assert f'<a href="{url(2)}">the setup guide</a>' in html
+    assert remote[page_id(11)]["html"].startswith(
+        "<table><tbody><tr><th>Status</th><td>Done</td></tr><tr><th>Tags</th><td>home office, coffee</td></tr>"
+    )
+    assert f'<a href="{url(11)}">Order coffee</a>' in remote[page_id(10)]["html"]
+    assert [warning["message"] for warning in first["warnings"]] == [
+        f"Handbook {page_id(1)}/diagram.png is not sent: set attachment_url_template to link the export's files"
+    ]
+    validate_recorded(emulator.requests())
+
+    emulator.clear_requests()
+    write_zip(make_workspace(2), project.export, fmt, parts=3)
+    code, again = project.run()
+    assert code == 0 and (again["unchanged"], again["converted"], again["created"], again["updated"]) == (7, 0, 0, 0)
+    assert endpoints(emulator) == SOURCE_READ
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_page_tree_becomes_nested_collections(tmp_path: Path, emulator: RunningEmulator, fmt: Format) -> None:
+    """As articles: each page in the collections of the pages above it, as Confluence ancestors are."""
+    project = Project(tmp_path, emulator, articles=True)
+    write_zip(make_workspace(), project.export, fmt)
+    code, result = project.run()
+    assert code == 0 and result["failed"] == 0
+    by_id = {str(collection["id"]): collection for collection in emulator.collections()}
+
+    def place(article: dict[str, Any]) -> tuple[str, ...]:
+        names: list[str] = []
+        parent = article.get("parent_id")
+        while parent is not None:
+            collection = by_id[str(parent)]
+            names.insert(0, collection["name"])
+            parent = collection.get("parent_id")
+        return tuple(names)
+
+    articles = {article["title"]: article for article in emulator.articles()}
+    assert place(articles["Order coffee"]) == ("Notion", "Handbook", "Tasks")
+    assert place(articles["Setup"]) == ("Notion", "Handbook")
+    assert place(articles["Handbook"]) == ("Notion",)
+
+
+def test_bad_exports_are_one_sentence(
+    tmp_path: Path, emulator: RunningEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing export and a zip bomb each fail the source in one line naming the export; a file that
+    is no zip is refused by the configuration, naming the key."""
+    project = Project(tmp_path, emulator)
+    code, missing = project.run()
+    assert code == 1 and missing["error"] == f"export {project.export} does not exist"
+
+    write_zip(make_workspace(), project.export, "html", parts=1, extra={"bomb.md": b"\0" * (64 * 1024**2)})
+    code, refused = project.run()
+    assert code == 1 and "'Export-" in refused["error"] and "a zip bomb? the export is refused" in refused["error"]
+    assert emulator.pages() == []
+
+    project.export.write_text("not a zip", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["run", "--all", "--config", str(project.config)]) == 2
+    err = capsys.readouterr().err
+    assert "is neither a folder nor a zip file" in err and len(err.strip().splitlines()) == 1
