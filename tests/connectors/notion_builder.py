@@ -187,7 +187,8 @@ def _inline_html(parts: list[Text], source: str, paths: dict[int, str]) -> str:
         if part.tex is not None:
             out.append(
                 '<span data-token-index="0" contenteditable="false" class="notion-text-equation-token" '
-                f'style="user-select:all"><span></span><span>{_katex(part.tex, False)}</span>\ufeff<span></span></span>'
+                f'style="user-select:all"><span></span><span>{_katex(part.tex, False)}</span>'
+                "\ufeff<span></span></span>"
             )
         elif part.link is not None:
             out.append(f'<a href="{_href(source, paths[part.link.number])}">{escape(part.text)}</a>')
@@ -210,7 +211,8 @@ def _block_html(block: Block, number: int, source: str, paths: dict[int, str]) -
     if kind == "callout":
         return (
             f'<figure class="block-color-gray_background callout" style="white-space:pre-wrap;display:flex" '
-            f'id="{block_id}"><div style="font-size:1.5em"><span class="icon">{block.extra["icon"]}</span></div>'
+            f'id="{block_id}"><div style="font-size:1.5em">'
+            f'<span class="icon">{block.extra["icon"]}</span></div>'
             f'<div style="width:100%">{text}</div></figure>'
         )
     if kind == "toggle":
@@ -269,7 +271,8 @@ def _block_html(block: Block, number: int, source: str, paths: dict[int, str]) -
         )
     if kind == "link_to_page":
         return (
-            f'<figure id="{block_id}" class="link-to-page"><a href="{_href(source, paths[block.parts[0].link.number])}">'  # type: ignore[union-attr]
+            f'<figure id="{block_id}" class="link-to-page">'
+            f'<a href="{_href(source, paths[block.parts[0].link.number])}">'  # type: ignore[union-attr]
             f'<span class="icon">\U0001f4c4</span>{escape(block.parts[0].text)}</a></figure>'
         )
     raise ValueError(kind)
@@ -293,14 +296,16 @@ def _html_page(page: NotionPage, parent: NotionPage | None, paths: dict[int, str
     if parent is not None and parent.columns is not None:
         rows = "".join(
             f'<tr class="property-row property-row-{"multi_select" if isinstance(value, list) else "text"}">'
-            f'<th><span class="icon property-icon"><svg role="graphics-symbol"></svg></span>{escape(name)}</th>'
+            '<th><span class="icon property-icon"><svg role="graphics-symbol"></svg></span>'
+            f"{escape(name)}</th>"
             f"<td>{_value_html(value)}</td></tr>"
             for name, value in page.properties.items()
         )
         properties = f'<table class="properties"><tbody>{rows}</tbody></table>'
     header = (
         f'<header><div class="page-header-icon undefined"><span class="icon">\U0001f4d8</span></div>'
-        f'<h1 class="page-title">{escape(page.title)}</h1><p class="page-description"></p>{properties}</header>'
+        f'<h1 class="page-title">{escape(page.title)}</h1><p class="page-description"></p>'
+        f"{properties}</header>"
     )
     if page.columns is not None:
         content = _collection_html(page, paths)
@@ -330,7 +335,8 @@ def _collection_html(database: NotionPage, paths: dict[int, str]) -> str:
     rows = []
     for row in database.children:
         cells = [
-            f'<td class="cell-title"><a href="{_href(source, paths[row.number])}">{escape(row.title)}</a></td>'
+            '<td class="cell-title">'
+            f'<a href="{_href(source, paths[row.number])}">{escape(row.title)}</a></td>'
         ]
         cells += [
             f'<td class="cell-x">{_value_html(row.properties.get(name, ""))}</td>'
@@ -338,7 +344,8 @@ def _collection_html(database: NotionPage, paths: dict[int, str]) -> str:
         ]
         rows.append(f'<tr id="{row.page_id}">{"".join(cells)}</tr>')
     return (
-        f'<table class="collection-content"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<table class="collection-content"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
         "<br/><br/>"
     )
 
@@ -454,7 +461,8 @@ def export_files(workspace: Workspace, fmt: Format) -> dict[str, bytes]:
         )
         files["index.html"] = (
             f"<html><head><title>Export-{_export_uuid(workspace)}</title>{CHROME_STYLE}</head><body>"
-            f'<article class="page"><header><h1 class="page-title">Export-{_export_uuid(workspace)}</h1></header>'
+            '<article class="page"><header>'
+            f'<h1 class="page-title">Export-{_export_uuid(workspace)}</h1></header>'
             f'<div class="page-body"><ul>{listed}</ul></div></article></body></html>'
         ).encode()
     return files

@@ -38,10 +38,18 @@ def make_workspace(run: int = 1) -> Workspace:
     )
     bodyless = NotionPage(12, "Buy chairs", [], properties={"Status": "Open", "Tags": ["office"]})
     tasks = NotionPage(10, "Tasks", columns=["Name", "Status", "Tags"], children=[with_body, bodyless])
-    handbook = NotionPage(1, "Handbook", children=[setup, tasks], files={"diagram.png": b"\x89PNG\r\n\x1a\n0"})
+    handbook = NotionPage(
+        1, "Handbook", children=[setup, tasks], files={"diagram.png": b"\x89PNG\r\n\x1a\n0"}
+    )
     handbook.blocks = [
         heading(2, "Overview", HEADING_ID),
-        para("Read ", Text("the setup guide", link=setup), " first; see ", Text("Overview", anchor=HEADING_ID), "."),
+        para(
+            "Read ",
+            Text("the setup guide", link=setup),
+            " first; see ",
+            Text("Overview", anchor=HEADING_ID),
+            ".",
+        ),
         para("The norm is ", Text("", tex=r"\sqrt{a^2+b^2}"), " here."),
         equation(ABS),
         callout("\U0001f4a1", "Back up first."),

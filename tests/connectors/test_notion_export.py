@@ -14,7 +14,15 @@ from connectors.notion_export.tree import ancestors, catalog
 from ingest.connector import Affected, Connector, WatchedFile, WatchedFolder
 from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.registry import load_connector
-from tests.connectors.notion_builder import Format, NotionPage, Workspace, page_id, para, write_folder, write_zip
+from tests.connectors.notion_builder import (
+    Format,
+    NotionPage,
+    Workspace,
+    page_id,
+    para,
+    write_folder,
+    write_zip,
+)
 from tests.connectors.notion_workspace import ABS, HEADING_ID, make_workspace
 
 Found = DocumentRef | SkippedDocument | Failure
@@ -97,16 +105,15 @@ async def test_one_document_per_page_with_id_title_url_and_tree(tmp_path: Path, 
     assert row.metadata["ancestor_ids"] == [page_id(1), page_id(10)]
     assert row.metadata["database"] == "Tasks"
     assert row.body.startswith(
-        "<table><tbody><tr><th>Status</th><td>Done</td></tr><tr><th>Tags</th><td>home office, coffee</td></tr>"
+        "<table><tbody><tr><th>Status</th><td>Done</td></tr>"
+        "<tr><th>Tags</th><td>home office, coffee</td></tr>"
         "</tbody></table>"
     )
     assert "Call the roaster on Mondays." in row.body
 
 
 def handbook_html(fmt: Format) -> str:
-    anchor = (
-        f'<h2 id="{HEADING_ID}">Overview</h2>' if fmt == "html" else "<h2>Overview</h2>"
-    )
+    anchor = f'<h2 id="{HEADING_ID}">Overview</h2>' if fmt == "html" else "<h2>Overview</h2>"
     see = f'<a href="#{HEADING_ID}">Overview</a>' if fmt == "html" else "Overview"
     return "".join(
         [
@@ -135,7 +142,7 @@ async def test_every_block_kind_is_mapped(tmp_path: Path, fmt: Format) -> None:
         "<p>Use the bundle.</p>",
         "\u2611 Write docs",
         "\u2610 Ship it",
-        '<pre><code class="language-python">print(\'hi\')',
+        "<pre><code class=\"language-python\">print('hi')",
         "<th>Plan</th>",
         "<td>10</td>",
         "<p>Left column.</p><p>Right column.</p>",
@@ -146,7 +153,8 @@ async def test_every_block_kind_is_mapped(tmp_path: Path, fmt: Format) -> None:
     for chrome in ("page-title", "Export-", "<style", "katex", "\U0001f4d8", "svg", "diagram.png"):
         assert chrome not in body
     assert handbook.metadata["warnings"] == [
-        f"Handbook {page_id(1)}/diagram.png is not sent: set attachment_url_template to link the export's files"
+        f"Handbook {page_id(1)}/diagram.png is not sent: "
+        "set attachment_url_template to link the export's files"
     ]
 
 
@@ -240,7 +248,9 @@ def test_registered_and_watchable(tmp_path: Path) -> None:
         ({"page_url_template": "www.notion.so/{page_id}"}, "must start with http:// or https://"),
     ],
 )  # fmt: skip
-def test_bad_templates_are_refused_in_one_sentence(tmp_path: Path, options: dict[str, str], message: str) -> None:
+def test_bad_templates_are_refused_in_one_sentence(
+    tmp_path: Path, options: dict[str, str], message: str
+) -> None:
     """A template naming an unknown placeholder says which ones exist."""
     with pytest.raises(ValidationError, match=re.escape(message)):
         NotionExportOptions.model_validate({"path": str(tmp_path), **options})

@@ -47,7 +47,13 @@ class Project:
             'path = "Export-notion.zip"',
         ]
         if articles:
-            lines += ['targets = ["articles"]', "", "[sources.notion.articles]", "author_id = 1", 'collection = "Notion"']
+            lines += [
+                'targets = ["articles"]',
+                "",
+                "[sources.notion.articles]",
+                "author_id = 1",
+                'collection = "Notion"',
+            ]
         self.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def run(self) -> tuple[int, dict[str, Any]]:
@@ -90,23 +96,32 @@ def test_an_export_syncs_then_an_unchanged_re_export_sends_nothing(
     assert r"<code>\sqrt{a^2+b^2}</code>" in html
     assert f'<a href="{url(2)}">the setup guide</a>' in html
     assert remote[page_id(11)]["html"].startswith(
-        "<table><tbody><tr><th>Status</th><td>Done</td></tr><tr><th>Tags</th><td>home office, coffee</td></tr>"
+        "<table><tbody><tr><th>Status</th><td>Done</td></tr>"
+        "<tr><th>Tags</th><td>home office, coffee</td></tr>"
     )
     assert f'<a href="{url(11)}">Order coffee</a>' in remote[page_id(10)]["html"]
     assert [warning["message"] for warning in first["warnings"]] == [
-        f"Handbook {page_id(1)}/diagram.png is not sent: set attachment_url_template to link the export's files"
+        f"Handbook {page_id(1)}/diagram.png is not sent: "
+        "set attachment_url_template to link the export's files"
     ]
     validate_recorded(emulator.requests())
 
     emulator.clear_requests()
     write_zip(make_workspace(2), project.export, fmt, parts=3)
     code, again = project.run()
-    assert code == 0 and (again["unchanged"], again["converted"], again["created"], again["updated"]) == (7, 0, 0, 0)
+    assert code == 0 and (again["unchanged"], again["converted"], again["created"], again["updated"]) == (
+        7,
+        0,
+        0,
+        0,
+    )
     assert endpoints(emulator) == SOURCE_READ
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_the_page_tree_becomes_nested_collections(tmp_path: Path, emulator: RunningEmulator, fmt: Format) -> None:
+def test_the_page_tree_becomes_nested_collections(
+    tmp_path: Path, emulator: RunningEmulator, fmt: Format
+) -> None:
     """As articles: each page in the collections of the pages above it, as Confluence ancestors are."""
     project = Project(tmp_path, emulator, articles=True)
     write_zip(make_workspace(), project.export, fmt)
@@ -140,7 +155,11 @@ def test_bad_exports_are_one_sentence(
 
     write_zip(make_workspace(), project.export, "html", parts=1, extra={"bomb.md": b"\0" * (64 * 1024**2)})
     code, refused = project.run()
-    assert code == 1 and "'Export-" in refused["error"] and "a zip bomb? the export is refused" in refused["error"]
+    assert (
+        code == 1
+        and "'Export-" in refused["error"]
+        and "a zip bomb? the export is refused" in refused["error"]
+    )
     assert emulator.pages() == []
 
     project.export.write_text("not a zip", encoding="utf-8")
