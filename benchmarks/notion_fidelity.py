@@ -54,7 +54,14 @@ from tests.connectors.notion_builder import (
     write_zip,
 )
 
-WORDS = []
+# fmt: off
+WORDS = [
+    "account", "billing", "invoice", "refund", "seat", "plan", "admin", "workspace", "export", "import",
+    "token", "webhook", "latency", "region", "backup", "restore", "audit", "policy", "escalation",
+    "shift", "roster", "onboarding", "checklist", "vendor", "contract", "renewal", "quota", "dashboard",
+    "metric", "alert", "incident", "review", "release", "rollout", "migration", "schema", "index",
+]
+# fmt: on
 TEXES = [r"\frac{a}{b}", r"\sum_{k=0}^{n} k^2", r"e^{i\pi} + 1 = 0", r"\sqrt{x^2 + y^2}", r"|x| \le 1"]
 
 
