@@ -96,8 +96,9 @@ class BlockMapper:
         self._values(body)
         for columns in by_class(body, "div", "column-list") + by_class(body, "div", "column"):
             unwrap(columns)
-        for time in body.iter("time"):
+        for time in list(body.iter("time")):
             time.text = (time.text or "").lstrip("@")
+            unwrap(time)
         self._links_and_images(body)
         _merge_lists(body)
         _tidy_attributes(body)

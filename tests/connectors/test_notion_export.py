@@ -261,3 +261,33 @@ def test_a_file_that_is_not_a_zip_is_refused(tmp_path: Path) -> None:
     (tmp_path / "export.zip").write_text("not a zip", encoding="utf-8")
     with pytest.raises(ValidationError, match="is neither a folder nor a zip file"):
         NotionExportOptions.model_validate({"path": str(tmp_path / "export.zip")})
+
+
+async def test_rarer_html_blocks_read_as_text(tmp_path: Path) -> None:
+    """A toggle heading keeps its level, a bookmark is a link with its description, a file is a link
+    to it, a mention and a date read as text; a link to an unknown anchor is unlinked."""
+    body = (
+        '<ul class="toggle"><li><details open=""><summary style="font-weight:600;font-size:1.5em">'
+        "Limits</summary><p>Ten per hour.</p></details></li></ul>"
+        '<figure><a href="https://example.com/blog" class="bookmark source"><div class="bookmark-info">'
+        '<div class="bookmark-text"><div class="bookmark-title">Our blog</div>'
+        '<div class="bookmark-description">News and notes</div></div></div></a></figure>'
+        f'<figure><div class="source"><a href="Rare%20{page_id(1)}/terms.pdf">terms.pdf</a></div></figure>'
+        '<p>Ask <span class="user"><img src="x.png"/>Jane Doe</span> by <time>@May 1, 2024</time>; '
+        '<a href="#nowhere">see</a>.</p>'
+    )
+    page = (
+        '<html><head><style>body{}</style></head><body><article class="page"><header>'
+        '<h1 class="page-title">Rare</h1></header>'
+        f'<div class="page-body">{body}</div></article></body></html>'
+    )
+    (tmp_path / "export" / f"Rare {page_id(1)}").mkdir(parents=True)
+    (tmp_path / "export" / f"Rare {page_id(1)}.html").write_text(page, encoding="utf-8")
+    (tmp_path / "export" / f"Rare {page_id(1)}" / "terms.pdf").write_bytes(b"%PDF")
+    source = connector(tmp_path / "export", attachment_url_template="https://files.example.com/{filename}")
+    sent = (await documents(source))[page_id(1)].body
+    assert sent == (
+        '<h2>Limits</h2><p>Ten per hour.</p><p><a href="https://example.com/blog">Our blog</a>: '
+        'News and notes</p><p><a href="https://files.example.com/terms.pdf">terms.pdf</a></p>'
+        "<p>Ask Jane Doe by May 1, 2024; see.</p>"
+    )
