@@ -125,6 +125,8 @@ def _add_zip(
         if info.is_dir():
             continue
         posix = info.filename.replace("\\", "/").lstrip("/")
+        if _not_exported(posix):
+            continue
         if "/" not in posix and posix.lower().endswith(".zip"):
             spent = _add_inner(archive, info, name, limits, depth, spent, entries, archives)
             continue
@@ -175,7 +177,7 @@ def _open_folder(path: Path, limits: ZipLimits) -> NotionExport:
     try:
         for folder, dirs, names in os.walk(top, onerror=_raise_unreadable):
             dirs[:] = sorted(
-                d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d))
+                d for d in dirs if not _not_exported(d) and not os.path.islink(os.path.join(folder, d))
             )
             relative = os.path.relpath(folder, top).replace(os.sep, "/")
             for file_name in sorted(names):
@@ -229,6 +231,13 @@ def _read_file(real: str, path: str, max_size: int) -> bytes:
     if len(data) > max_size:
         raise ExportReadError(f"{path} is larger than max_entry_size ({max_size} bytes)")
     return data
+
+
+def _not_exported(path: str) -> bool:
+    """A file or folder Notion never writes: hidden ones (``.DS_Store``) and what a Mac adds when
+    it zips a folder again (``__MACOSX/``, whose ``._<page>`` twins carry a page's name)."""
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
 
 
 def _wrapper(paths: list[str]) -> str:

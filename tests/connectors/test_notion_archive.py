@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from connectors.notion_export.archive import open_export
+from ingest.document import Failure
 from ingest.errors import ConnectorError
 from ingest.zipsafety import ZipLimits
 from tests.connectors.notion_builder import export_files, page_id, write_folder, write_zip
@@ -119,3 +120,27 @@ async def test_a_bad_export_is_one_sentence(tmp_path: Path, make: object, messag
         await scan(source)
     assert str(raised.value).startswith(message.format(path=path))
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+async def test_a_zip_made_on_a_mac_is_read_without_its_resource_forks(tmp_path: Path, fmt: str) -> None:
+    """A Finder-made zip's ``__MACOSX/._<page>`` twins (same name, binary) and ``.DS_Store`` are no
+    pages: the real page of each id is read, nothing fails."""
+    files = {f"project/{name}": data for name, data in export_files(make_workspace(), fmt).items()}  # type: ignore[arg-type]
+    fork = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02\xb0\x00"
+    mac = dict(files)
+    for name in files:
+        folder, _, base = name.rpartition("/")
+        mac[f"__MACOSX/{folder}/._{base}"] = fork
+    mac["project/.DS_Store"] = fork
+    path = tmp_path / "Export-mac.zip"
+    path.write_bytes(zipped(mac))
+    assert open_export(path, LIMITS).files() == open_export(nested(zipped(files), tmp_path), LIMITS).files()
+    found = await scan(connector(path))
+    assert not [item for item in found.values() if isinstance(item, Failure)]
+    assert not any("__MACOSX" in locator for locator in found)
+    unpacked = tmp_path / "unpacked"
+    for name, data in mac.items():
+        (unpacked / name).parent.mkdir(parents=True, exist_ok=True)
+        (unpacked / name).write_bytes(data)
+    assert open_export(unpacked, LIMITS).files() == open_export(path, LIMITS).files()
