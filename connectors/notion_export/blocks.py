@@ -263,9 +263,14 @@ class BlockMapper:
                     value.tail = ", " + (value.tail or "")
                 for value in values:
                     unwrap(value)
-        for user in by_class(body, "span", "user"):
-            for image in user.iter("img"):
-                remove(image)
+        users = by_class(body, "span", "user")
+        for user in users:
+            # The avatar: a picture, or the user's initial as text ("G" before "Grace Hopper").
+            for avatar in [*user.iter("img"), *by_class(user, "span", "user-icon")]:
+                remove(avatar)
+            following = user.getnext()
+            if following is not None and following in users and not (user.tail or "").strip():
+                user.tail = ", "
             unwrap(user)
 
     def _links_and_images(self, body: Element) -> None:

@@ -215,8 +215,9 @@ class _Builder:
             )
         body = new("div")
         if page is not None:
-            if page.properties:
-                body.append(_properties_table(page.properties))
+            properties = _properties_table(page.properties)
+            if len(properties[0]):  # a row whose every property is empty shows no table
+                body.append(properties)
             if page.body.text:
                 body.append(new("p", page.body.text.strip()))
             for child in list(page.body):

@@ -68,7 +68,9 @@ def parse_html_page(data: bytes, path: str) -> ParsedPage:
     else:
         for table in article.xpath('./table[contains(concat(" ", @class, " "), " collection-content ")]'):
             body.append(table)
-            page.database = True
+    # Newer exports put a database's table straight in the article, older ones (2022) in its
+    # page-body; either way the page is the database, and its rows the pages under it.
+    page.database = bool(body.xpath('./table[contains(concat(" ", @class, " "), " collection-content ")]'))
     return page
 
 
