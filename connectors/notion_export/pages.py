@@ -22,6 +22,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from connectors.notion_export.blocks import Element, by_class, new
+from connectors.notion_export.database import relations
 
 _PROPERTY_LINE = re.compile(r"^(?P<name>[^:\n]+?): (?P<value>.*)$")
 
@@ -106,7 +107,11 @@ def parse_markdown_page(data: bytes, path: str, columns: Collection[str] = ()) -
         if match is None or match["name"] not in columns:
             break
         cell = new("td")
-        _append_html(cell, _MARKDOWN.renderInline(match["value"]))
+        value = "".join(
+            part if isinstance(part, str) else f"[{part[0]}](<{part[1]}>)"
+            for part in relations(match["value"])
+        )
+        _append_html(cell, _MARKDOWN.renderInline(value))
         page.properties.append((match["name"], cell))
         position += 1
     body = "\n".join(_asides_as_quotes(lines[position:]))

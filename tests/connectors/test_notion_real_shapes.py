@@ -79,3 +79,40 @@ async def test_people_in_a_cell_read_apart_without_their_initials(tmp_path: Path
     """Two users are 'Ada Lovelace, Grace Hopper', not 'Ada LovelaceGGrace Hopper'."""
     sent = await documents(connector(html_2022_export(tmp_path)))
     assert "<td>Ada Lovelace, Grace Hopper</td>" in sent[DB].body
+
+
+PROJECTS = "58b8977d6e4444a98ec4d64176a071e5"
+LAUNCH = "6d28c38ede8641c1bbd241cea82810c9"
+STUDY = "e445ee1fb7ff4591be2de17d906df97e"
+
+
+def markdown_relations_export(tmp_path: Path) -> Path:
+    """A Markdown & CSV database whose relation column Notion writes as ``Title (path.md)``, in the
+    row's property lines (path relative to the row) and in the CSV (path from the export's top)."""
+    study_path = f"Projects%20{PROJECTS}/Study%20(phase%201)%20{STUDY}.md"
+    csv_text = (
+        f'\ufeffName,Status,Blocked By\nLaunch,Open,"Study (phase 1) ({study_path})"\nStudy (phase 1),Done,\n'
+    )
+    files = {
+        f"Projects {PROJECTS}.csv": csv_text.encode(),
+        f"Projects {PROJECTS}/Launch {LAUNCH}.md": (
+            "# Launch\n\nStatus: Open\n"
+            f"Blocked By: Study (phase 1) (Study%20(phase%201)%20{STUDY}.md)\n\nShip it.\n"
+        ).encode(),
+        f"Projects {PROJECTS}/Study (phase 1) {STUDY}.md": b"# Study (phase 1)\n\nStatus: Done\n\nAsk.\n",
+    }
+    path = tmp_path / "Export-relations.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+async def test_relations_link_to_the_related_page_not_its_file(tmp_path: Path) -> None:
+    """'Blocked By: Study (Study%20<id>.md)' reads as a link titled 'Study', in the row's properties
+    and in its database's table; no file path shows."""
+    sent = await documents(connector(markdown_relations_export(tmp_path)))
+    link = f'<a href="https://www.notion.so/{STUDY}">Study (phase 1)</a>'
+    for page in (LAUNCH, PROJECTS):
+        assert link in sent[page].body, sent[page].body
+        assert ".md" not in sent[page].body and "%20" not in sent[page].body
