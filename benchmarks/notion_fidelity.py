@@ -1,6 +1,7 @@
 """How faithfully a Notion export reaches Fin, in both export formats.
 
     python -m benchmarks.notion_fidelity [--pages 300] [--seed 14]
+    python -m benchmarks.notion_fidelity --export PATH [--export PATH ...]
 
 Writes a Notion export of a model workspace (``--pages`` pages: nested pages, databases whose rows
 have a body or none, every block kind, links between pages, inline and block equations) in each
@@ -15,6 +16,9 @@ real converter on it, as a run does. Against what the model knows, it measures p
 - equations: of the model's TeX (inline and block), the share found verbatim in the page sent;
 - databases as tables: databases sent as one table holding every row's title;
 - the next night's export (every file rewritten, new names and timestamps): documents converted again.
+
+With ``--export``, real exports are measured instead, against their own visible text
+(:mod:`benchmarks.notion_export_measure`).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from benchmarks.harness import print_table
+from benchmarks.notion_export_measure import COLUMNS, measure_export
 from connectors.notion_export import NotionExportConnector, NotionExportOptions
 from ingest.convert import LinkBuilder, render_page
 from ingest.document import DocumentRef, Page, SourceDocument
@@ -237,7 +242,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--export", type=Path, action="append", help="a real export (.zip or folder) to measure instead"
+    )
     args = parser.parse_args(argv)
+    if args.export:
+        rows = [measure_export(path) for path in args.export]
+        print_table("Notion export fidelity on real exports, against their own visible text", COLUMNS, rows)
+        return 0
     model = build_model(args.pages, args.seed)
     with tempfile.TemporaryDirectory() as folder:
         rows = [measure(model, fmt, Path(folder)) for fmt in ("html", "markdown")]
