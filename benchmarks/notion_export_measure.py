@@ -7,8 +7,9 @@ Notion page sees is read from the export itself, independently of the connector'
 
 - HTML: the article's properties, description and body, with each equation as its TeX source
   (the ``annotation`` KaTeX keeps) instead of the rendered glyphs, and without the chrome (style,
-  icons, cover, the page title, which is sent as the title, and avatars' initials);
-- Markdown: the lines after the ``# Title``, with link and image targets left out;
+  icons, cover, the page title, which is sent as the title, avatars' initials, properties left
+  empty);
+- Markdown: the lines after the ``# Title``, with link targets and images left out;
 - a database's CSV: every cell, which the reader sees as the database's table.
 
 Then the real connector and converter run on the export, as a run does, and per export:
@@ -54,6 +55,7 @@ _LIMITS = ZipLimits(
     max_entries=200_000, max_total_size=8 * 1024**3, max_entry_size=256 * 1024**2, max_compression_ratio=200
 )
 _MD_TARGET = re.compile(r"\]\([^)\n]*\)")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _MD_PATH_IN_TEXT = re.compile(r"\((?:[^()\s]|%20)*\.(?:md|csv|html)\)")
 _MD_LINK = re.compile(r"\]\(([^)\s]+)\)")
 _MD_TEX = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)", re.DOTALL)
@@ -84,10 +86,14 @@ def _html_seen(data: bytes, path: str, ids: dict[str, str]) -> Seen:
     article = soup.find("article")
     if not isinstance(article, Tag):
         return seen
-    for chrome in article.select(
-        "style, svg, .page-header-icon, .page-cover-image, h1.page-title, .user-icon"
-    ):
-        chrome.decompose()
+    # A bookmark's URL, shown under its title, is kept as the link itself; page icons are chrome.
+    chrome = "style, svg, .page-header-icon, .page-cover-image, h1.page-title, .user-icon, .bookmark-href"
+    for element in article.select(f"{chrome}, span.icon"):
+        element.decompose()
+    for row in article.select("table.properties tr"):
+        value = row.find("td")
+        if isinstance(value, Tag) and not value.get_text().strip() and not value.find("img"):
+            row.decompose()  # a property left empty: the connector rightly shows nothing of it
     for katex in article.select(".katex"):
         annotation = katex.find("annotation")
         tex = annotation.get_text() if isinstance(annotation, Tag) else ""
@@ -117,7 +123,7 @@ def _markdown_seen(data: bytes, path: str, ids: dict[str, str]) -> Seen:
         if target is not None:
             seen.links.add(target)
     seen.texes = [(match[1] or match[2]).strip() for match in _MD_TEX.finditer(body)]
-    visible = _MD_PATH_IN_TEXT.sub(" ", _MD_TARGET.sub("]", body)).replace("<aside>", " ")
+    visible = _MD_PATH_IN_TEXT.sub(" ", _MD_TARGET.sub("]", _MD_IMAGE.sub(" ", body))).replace("<aside>", " ")
     seen.words.update(tokens(visible.replace("</aside>", " ")))
     return seen
 
