@@ -225,7 +225,9 @@ def _read_file(real: str, path: str, max_size: int) -> bytes:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode):
                 raise ExportReadError(f"{path} is not a regular file")
-            data = file.read(max_size + 1)
+            # At most the file's size: read(n) allocates n bytes first, and n = max_size + 1 was
+            # a 256 MiB allocation for every page of an unpacked export.
+            data = file.read(min(info.st_size, max_size) + 1)
     except OSError as exc:
         raise ExportReadError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from exc
     if len(data) > max_size:

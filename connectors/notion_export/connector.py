@@ -5,6 +5,11 @@ moved between two exports stays the same External Page. Its fingerprint hashes w
 says once mapped (title, place in the tree, body), never a file's date or the export's name:
 Notion rewrites every file of every export, and an unchanged re-export costs no conversion and
 no request.
+
+The scan reads every page twice, one at a time: once for what other pages need of it (its
+title, whether it has a body), once to build it; it keeps up to ``kept_body_chars`` of bodies
+for the loads that follow, as the Confluence connector does, and a load of any other page builds
+that page alone again. Memory thus grows with the number of pages, not with their size.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ import os
 import sys
 import threading
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,8 +28,8 @@ from connectors.notion_export.blocks import BlockMapper, Element, new, serialize
 from connectors.notion_export.database import Table, TableError, read_table, table_element
 from connectors.notion_export.links import PageLinks, SiteLinks
 from connectors.notion_export.options import NotionExportOptions
-from connectors.notion_export.pages import PageError, ParsedPage, parse_html_page, parse_markdown_page
-from connectors.notion_export.tree import Entry, ancestors, catalog
+from connectors.notion_export.survey import Summary, Survey, parse_entry, survey
+from connectors.notion_export.tree import Entry, ancestors
 from ingest.connector import Affected, WatchedFile, WatchedFolder, WatchedPath
 from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
 from ingest.zipsafety import ZipLimits
@@ -37,16 +41,6 @@ Found = DocumentRef | SkippedDocument | Failure
 Built = SourceDocument | SkippedDocument | Failure
 
 
-@dataclass(slots=True)
-class _Read:
-    """What the export holds, read once per scan."""
-
-    entries: dict[str, Entry]
-    pages: dict[str, ParsedPage | Failure]
-    tables: dict[str, Table | Failure]
-    files: frozenset[str]
-
-
 class NotionExportConnector:
     """Pages of a Notion export, zipped or unpacked; see the module docstring.
     Satisfies the Connector, Closeable and Watchable protocols of :mod:`ingest.connector`."""
@@ -54,10 +48,18 @@ class NotionExportConnector:
     options_model: ClassVar[type[NotionExportOptions]] = NotionExportOptions
     url_variables: ClassVar[frozenset[str]] = frozenset()
 
+    #: Characters of bodies the scan keeps for the loads that follow (a first sync loads every
+    #: page); a page past it is built again when loaded.
+    kept_body_chars: ClassVar[int] = 64 * 1024 * 1024
+
     def __init__(self, options: NotionExportOptions) -> None:
         self.options = options
         self._lock = threading.Lock()
-        self._built: dict[str, Built] = {}
+        self._build_lock = threading.Lock()
+        self._kept: dict[str, SourceDocument] = {}
+        #: The export and its builder, open from a scan until close(), for the pages not kept.
+        self._export: NotionExport | None = None
+        self._builder: _Builder | None = None
 
     async def scan(self) -> AsyncIterator[Found]:
         """Every page and database, sorted by path, with a fingerprint of its mapped content.
@@ -71,17 +73,10 @@ class NotionExportConnector:
     async def load(self, ref: DocumentRef) -> SourceDocument | SkippedDocument | Failure:
         """The page at ``ref.locator``, its body mapped; any problem is a :class:`Failure`."""
         with self._lock:
-            built = self._built.get(ref.locator)
-        if built is None or (isinstance(built, SourceDocument) and built.fingerprint != ref.fingerprint):
-            try:
-                await asyncio.to_thread(self._scan_all)
-            except Exception as exc:  # the export went away or turned hostile since the scan
-                return Failure(ref.locator, str(exc))
-            with self._lock:
-                built = self._built.get(ref.locator)
-        return (
-            built if built is not None else Failure(ref.locator, f"{ref.locator} is no longer in the export")
-        )
+            kept = self._kept.pop(ref.locator, None)
+        if kept is not None and kept.fingerprint == ref.fingerprint:
+            return kept
+        return await asyncio.to_thread(self._load, ref)
 
     def watched_paths(self) -> Sequence[WatchedPath]:
         """The unpacked export folder, recursively; else the zip, which must stop growing before
@@ -97,9 +92,30 @@ class NotionExportConnector:
         return Affected(whole=True)
 
     def close(self) -> None:
-        """Drop the pages kept between scan and load."""
+        """Drop the pages kept between scan and load, and close the export."""
+        with self._build_lock, self._lock:
+            self._kept = {}
+            export, self._export, self._builder = self._export, None, None
+        if export is not None:
+            export.close()
+
+    def _load(self, ref: DocumentRef) -> Built:
         with self._lock:
-            self._built = {}
+            opened = self._export is not None
+        if not opened:  # closed since the scan: survey the export again
+            try:
+                self._scan_all()
+            except Exception as exc:  # the export went away or turned hostile since the scan
+                return Failure(ref.locator, str(exc))
+        # One build at a time: the export's zips are read through shared file objects.
+        with self._build_lock:
+            export, builder = self._export, self._builder
+            if export is None or builder is None:
+                return Failure(ref.locator, f"{ref.locator}: the export was closed while it was read")
+            page_id = builder.page_at(ref.locator)
+            if page_id is None:
+                return Failure(ref.locator, f"{ref.locator} is no longer in the export")
+            return builder.build(page_id, export)
 
     def _scan_all(self) -> list[Found]:
         options = self.options
@@ -109,61 +125,44 @@ class NotionExportConnector:
             max_entry_size=int(options.max_entry_size),
             max_compression_ratio=options.max_compression_ratio,
         )
+        self.close()
         export = open_export(options.path, limits)
         try:
-            read = _read_export(export)
-        finally:
+            builder = _Builder(options, survey(export))
+            found: list[Found] = []
+            kept: dict[str, SourceDocument] = {}
+            kept_chars = 0
+            for locator, page_id in sorted(builder.locators.items()):
+                item = builder.build(page_id, export)
+                if not isinstance(item, SourceDocument):
+                    found.append(item)
+                    continue
+                found.append(DocumentRef(locator, item.fingerprint))
+                if kept_chars + len(item.body) <= self.kept_body_chars:
+                    kept[locator] = item
+                    kept_chars += len(item.body)
+        except BaseException:
             export.close()
-        built = _Builder(options, read).build_all()
+            raise
         with self._lock:
-            self._built = built
-        return [
-            DocumentRef(locator, item.fingerprint) if isinstance(item, SourceDocument) else item
-            for locator, item in sorted(built.items())
-        ]
-
-
-def _read_export(export: NotionExport) -> _Read:
-    entries = catalog(export.files())
-    tables: dict[str, Table | Failure] = {}
-    for entry in entries.values():
-        if entry.table is not None:
-            try:
-                tables[entry.page_id] = read_table(export.read(entry.table), entry.table)
-            except (ExportReadError, TableError) as exc:
-                tables[entry.page_id] = Failure(entry.table, str(exc))
-    pages: dict[str, ParsedPage | Failure] = {}
-    for entry in entries.values():
-        if entry.path is None:
-            continue
-        parent_table = tables.get(entry.parent) if entry.parent is not None else None
-        columns = parent_table.header[1:] if isinstance(parent_table, Table) else ()
-        try:
-            data = export.read(entry.path)
-            if entry.path.lower().endswith(".md"):
-                pages[entry.page_id] = parse_markdown_page(data, entry.path, columns)
-            else:
-                pages[entry.page_id] = parse_html_page(data, entry.path)
-        except (ExportReadError, PageError) as exc:
-            pages[entry.page_id] = Failure(entry.path, str(exc))
-        except RecursionError:
-            pages[entry.page_id] = Failure(entry.path, f"{entry.path}: nested too deeply to be read")
-    return _Read(entries, pages, tables, frozenset(export.files()))
+            self._kept, self._export, self._builder = kept, export, builder
+        return found
 
 
 class _Builder:
-    """Builds every document of one export read."""
+    """Builds any document of one export surveyed, one at a time."""
 
-    def __init__(self, options: NotionExportOptions, read: _Read) -> None:
+    def __init__(self, options: NotionExportOptions, read: Survey) -> None:
         self._options = options
         self._read = read
+        self.locators = {entry.locator: page_id for page_id, entry in read.entries.items()}
         self._titles = {page_id: self._title(page_id) for page_id in read.entries}
         self._site = SiteLinks(options.page_url_template, options.attachment_url_template, self._titles)
         self._databases = {
             page_id
             for page_id, entry in read.entries.items()
             if entry.table is not None
-            or (isinstance(page := read.pages.get(page_id), ParsedPage) and page.database)
+            or (isinstance(page := read.pages.get(page_id), Summary) and page.database)
         }
         self._bodyless = frozenset(
             page_id
@@ -173,39 +172,45 @@ class _Builder:
         self._unlinked = frozenset() if options.rows_without_body_as_pages else self._bodyless
         self._digest = _digest([MAPPING_VERSION, repr(self._site), options.rows_without_body_as_pages])
 
-    def build_all(self) -> dict[str, Built]:
-        built: dict[str, Built] = {}
-        for page_id, entry in self._read.entries.items():
-            try:
-                built[entry.locator] = self._build(page_id, entry)
-            except RecursionError:
-                built[entry.locator] = Failure(
-                    entry.locator,
-                    f"{entry.locator}: nested too deeply to be mapped (more than about "
-                    f"{sys.getrecursionlimit()} levels); nothing of it is sent",
-                )
-        return built
+    def page_at(self, locator: str) -> str | None:
+        return self.locators.get(locator)
+
+    def build(self, page_id: str, export: NotionExport) -> Built:
+        entry = self._read.entries[page_id]
+        try:
+            return self._build(page_id, entry, export)
+        except RecursionError:
+            return Failure(
+                entry.locator,
+                f"{entry.locator}: nested too deeply to be mapped (more than about "
+                f"{sys.getrecursionlimit()} levels); nothing of it is sent",
+            )
 
     def _title(self, page_id: str) -> str:
         page = self._read.pages.get(page_id)
-        title = page.title if isinstance(page, ParsedPage) else ""
+        title = page.title if isinstance(page, Summary) else ""
         return title or self._read.entries[page_id].name_title or "Untitled"
 
     def _has_body(self, page_id: str) -> bool:
         page = self._read.pages.get(page_id)
-        if not isinstance(page, ParsedPage):
+        if not isinstance(page, Summary):
             return page is not None  # a page that fails says so on its own
-        body = page.body
-        return bool(body.text_content().strip()) or any(
-            True for element in body.iter("img", "table", "hr", "pre") if element is not body
-        )
+        return page.has_body
 
-    def _build(self, page_id: str, entry: Entry) -> Built:
+    def _table(self, entry: Entry, export: NotionExport) -> Table | Failure | None:
+        if entry.table is None:
+            return None
+        try:
+            return read_table(export.read(entry.table), entry.table)
+        except (ExportReadError, TableError) as exc:
+            return Failure(entry.table, str(exc))
+
+    def _build(self, page_id: str, entry: Entry, export: NotionExport) -> Built:
         locator = entry.locator
-        page = self._read.pages.get(page_id)
+        page = parse_entry(export, entry, self._read.headers)
         if isinstance(page, Failure):
             return page
-        table = self._read.tables.get(page_id)
+        table = self._table(entry, export)
         if isinstance(table, Failure) and page is None:
             return table
         title = self._titles[page_id]

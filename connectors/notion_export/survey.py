@@ -1,0 +1,82 @@
+"""The export surveyed: every page read once, for what building the others needs of it.
+
+A page's link text and URL need every page's title, and a database row without a body is no
+page to link to; so before any page is built, each is read for its title and whether it has a
+body, and its parsed body is let go. Building a page reads it again (:func:`parse_entry`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connectors.notion_export.archive import ExportReadError, NotionExport
+from connectors.notion_export.database import TableError, read_table
+from connectors.notion_export.pages import PageError, ParsedPage, parse_html_page, parse_markdown_page
+from connectors.notion_export.tree import Entry, catalog
+from ingest.document import Failure
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What building other pages needs to know of one page."""
+
+    title: str
+    has_body: bool
+    #: The page is a database's own page (its table is the database).
+    database: bool
+
+
+@dataclass(slots=True)
+class Survey:
+    """What the export holds, surveyed once per scan: no page's body is kept."""
+
+    entries: dict[str, Entry]
+    pages: dict[str, Summary | Failure]
+    #: Each database's column names, from its CSV.
+    headers: dict[str, list[str] | Failure]
+    files: frozenset[str]
+
+
+def survey(export: NotionExport) -> Survey:
+    entries = catalog(export.files())
+    headers: dict[str, list[str] | Failure] = {}
+    for entry in entries.values():
+        if entry.table is not None:
+            try:
+                headers[entry.page_id] = read_table(export.read(entry.table), entry.table).header
+            except (ExportReadError, TableError) as exc:
+                headers[entry.page_id] = Failure(entry.table, str(exc))
+    pages: dict[str, Summary | Failure] = {}
+    for entry in entries.values():
+        page = parse_entry(export, entry, headers)
+        if isinstance(page, ParsedPage):
+            pages[entry.page_id] = Summary(page.title, has_body(page), page.database)
+        elif page is not None:
+            pages[entry.page_id] = page
+    return Survey(entries, pages, headers, frozenset(export.files()))
+
+
+def parse_entry(
+    export: NotionExport, entry: Entry, headers: dict[str, list[str] | Failure]
+) -> ParsedPage | Failure | None:
+    """The page file of ``entry`` read, None when it has none (a database known by its CSV)."""
+    if entry.path is None:
+        return None
+    header = headers.get(entry.parent) if entry.parent is not None else None
+    columns = header[1:] if isinstance(header, list) else ()
+    try:
+        data = export.read(entry.path)
+        if entry.path.lower().endswith(".md"):
+            return parse_markdown_page(data, entry.path, columns)
+        return parse_html_page(data, entry.path)
+    except (ExportReadError, PageError) as exc:
+        return Failure(entry.path, str(exc))
+    except RecursionError:
+        return Failure(entry.path, f"{entry.path}: nested too deeply to be read")
+
+
+def has_body(page: ParsedPage) -> bool:
+    body = page.body
+    return bool(body.text_content().strip()) or any(
+        True for element in body.iter("img", "table", "hr", "pre") if element is not body
+    )
