@@ -52,7 +52,11 @@ COLUMNS = [
 ]  # fmt: skip
 
 _LIMITS = ZipLimits(
-    max_entries=200_000, max_total_size=8 * 1024**3, max_entry_size=256 * 1024**2, max_compression_ratio=200
+    max_entries=200_000,
+    max_total_size=32 * 1024**3,
+    max_entry_size=256 * 1024**2,
+    max_compression_ratio=200,
+    max_nested_zip_size=8 * 1024**3,
 )
 _MD_TARGET = re.compile(r"\]\([^)\n]*\)")
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")

@@ -37,8 +37,15 @@ SDK = (
 SITE_CONTRACT = ("ingest.sites.contract", "ingest.sites.slugs")
 #: Rules the SDK (and so the connectors) and the converter both follow, one leaf module each:
 #: which links need no resolving, how a checkbox reads as text, how deep Markdown may nest,
-#: what one document may cost to convert.
-SHARED = ("ingest.hrefs", "ingest.checkboxes", "ingest.markdown_nesting", "ingest.document_limits")
+#: what one document may cost to convert, how a full disk is said (a connector spooling a part
+#: zip says it as the engine does).
+SHARED = (
+    "ingest.hrefs",
+    "ingest.checkboxes",
+    "ingest.markdown_nesting",
+    "ingest.document_limits",
+    "ingest.storage",
+)
 #: Imported by layers that must stay light, so they import nothing of the project either.
 LEAVES = (
     *FOUNDATION,
@@ -49,7 +56,6 @@ LEAVES = (
     "ingest.progress",
     "ingest.language_id",
     "ingest.source_url",
-    "ingest.storage",
 )
 ENGINE = (
     "ingest.engine",

@@ -1,9 +1,11 @@
 """A Notion export read in place: the ``.zip`` Notion delivers, or the folder it unpacks to.
 
-Nothing is extracted to disk. Notion delivers a large export as a zip of zips
-(``Export-<uuid>.zip`` holding ``Export-<uuid>-Part-1.zip``, ...): a ``.zip`` at the top of the
-export (never one attached to a page, which lives in a page's folder) is opened in memory and
-its files join the export's, each level checked by :mod:`ingest.zipsafety` against one total.
+No page is extracted to disk. Notion delivers a large export as a zip of zips
+(``Export-<uuid>.zip`` holding ``Export-<uuid>-Part-1.zip``, ...; a part may be several GB): a
+``.zip`` at the top of the export (never one attached to a page, which lives in a page's folder)
+is spooled to a temporary file (never held in memory, bounded by ``max_nested_zip_size``, not by
+what a page may be), opened from there, and its files join the export's, each level checked by
+:mod:`ingest.zipsafety` against one total. The spools go when the export is closed or refused.
 An unpacked folder is read the same way, its top-level zips included. The wrapper folders
 Notion puts around the pages (``Export-<uuid>/``) are not part of any file's path, so two
 exports of the same pages name every file alike.
@@ -11,19 +13,23 @@ exports of the same pages name every file alike.
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from connectors.notion_export.names import PAGE_SUFFIXES, TABLE_SUFFIX, read_name
 from ingest.errors import ConnectorError
-from ingest.zipsafety import MemberReadError, ZipLimits, check_zip, read_member
+from ingest.storage import storage_problem
+from ingest.zipsafety import MemberReadError, SpoolError, ZipLimits, check_zip, read_member, spool_member
 
 #: How deep zips may nest: Notion nests one level; more is not an export.
 MAX_NESTING = 3
+
+#: What an open export must close: its zips and the temporary files its parts are spooled to.
+Opened = zipfile.ZipFile | IO[bytes]
 
 
 class ExportReadError(Exception):
@@ -48,7 +54,7 @@ class NotionExport:
     def __init__(self, name: str, entries: dict[str, _ZipEntry | _FileEntry], max_size: int) -> None:
         self.name = name
         self._max_size = max_size
-        self._archives: list[zipfile.ZipFile] = []
+        self._archives: list[Opened] = []
         prefix = _wrapper(list(entries))
         self._entries = {
             (path[len(prefix) :] if path.startswith(prefix) else path): entry
@@ -74,11 +80,11 @@ class NotionExport:
                 raise ExportReadError(str(exc)) from exc
         return _read_file(entry.real, path, self._max_size)
 
-    def keep_open(self, archives: list[zipfile.ZipFile]) -> None:
+    def keep_open(self, archives: list[Opened]) -> None:
         self._archives = archives
 
     def close(self) -> None:
-        for archive in self._archives:
+        for archive in reversed(self._archives):  # each zip before the spool it is read from
             archive.close()
         self._archives = []
 
@@ -97,12 +103,12 @@ def open_export(path: Path, limits: ZipLimits) -> NotionExport:
         raise ConnectorError(f"export {path} cannot be read: {exc.strerror or exc}") from exc
     except zipfile.BadZipFile as exc:
         raise ConnectorError(f"export {path} cannot be read as a zip: {exc}") from exc
-    archives = [archive]
+    archives: list[Opened] = [archive]
     entries: dict[str, _ZipEntry | _FileEntry] = {}
     try:
         _add_zip(archive, str(path), limits, 0, 0, entries, archives)
     except BaseException:
-        for opened in archives:
+        for opened in reversed(archives):
             opened.close()
         raise
     export = NotionExport(str(path), entries, limits.max_entry_size)
@@ -117,17 +123,17 @@ def _add_zip(
     depth: int,
     spent: int,
     entries: dict[str, _ZipEntry | _FileEntry],
-    archives: list[zipfile.ZipFile],
+    archives: list[Opened],
 ) -> int:
     infos = archive.infolist()
-    spent = check_zip(infos, name, limits, spent)
+    spent = check_zip(infos, name, limits, spent, nested=_is_part)
     for info in infos:
         if info.is_dir():
             continue
         posix = info.filename.replace("\\", "/").lstrip("/")
         if _not_exported(posix):
             continue
-        if "/" not in posix and posix.lower().endswith(".zip"):
+        if _is_part(info):
             spent = _add_inner(archive, info, name, limits, depth, spent, entries, archives)
             continue
         _put(entries, posix, _ZipEntry(archive, info, name), name)
@@ -142,20 +148,34 @@ def _add_inner(
     depth: int,
     spent: int,
     entries: dict[str, _ZipEntry | _FileEntry],
-    archives: list[zipfile.ZipFile],
+    archives: list[Opened],
 ) -> int:
     inner_name = f"{name}!{info.filename}"
     if depth + 1 >= MAX_NESTING:
         raise ConnectorError(f"{inner_name}: zips nested more than {MAX_NESTING} deep; the export is refused")
+    bound = limits.max_entry_size if limits.max_nested_zip_size is None else limits.max_nested_zip_size
     try:
-        data = read_member(archive, info, name, limits.max_entry_size)
-        inner = zipfile.ZipFile(io.BytesIO(data))
+        spool = spool_member(archive, info, name, bound)
     except MemberReadError as exc:
         raise ConnectorError(f"{exc}; the export is refused") from exc
+    except SpoolError as exc:  # one sentence naming the export, the folder and the space left
+        reason = exc.error.strerror or str(exc.error)
+        raise ConnectorError(
+            f"{name}: {storage_problem(f'spool {exc.entry} to', exc.folder, reason)}; the export is refused"
+        ) from exc
+    archives.append(spool)  # closed with the export, or by open_export when it is refused
+    try:
+        inner = zipfile.ZipFile(spool)
     except zipfile.BadZipFile as exc:
         raise ConnectorError(f"{inner_name} cannot be read as a zip: {exc}; the export is refused") from exc
     archives.append(inner)
     return _add_zip(inner, inner_name, limits, depth + 1, spent, entries, archives)
+
+
+def _is_part(info: zipfile.ZipInfo) -> bool:
+    """A zip at the top of a zip: a part of the export, read through."""
+    posix = info.filename.replace("\\", "/").lstrip("/")
+    return "/" not in posix and posix.lower().endswith(".zip") and not _not_exported(posix)
 
 
 def _put(
@@ -172,7 +192,7 @@ def _open_folder(path: Path, limits: ZipLimits) -> NotionExport:
     except OSError as exc:
         raise ConnectorError(f"export folder {path} cannot be read: {exc.strerror or exc}") from exc
     entries: dict[str, _ZipEntry | _FileEntry] = {}
-    archives: list[zipfile.ZipFile] = []
+    archives: list[Opened] = []
     spent = 0
     try:
         for folder, dirs, names in os.walk(top, onerror=_raise_unreadable):
@@ -190,7 +210,7 @@ def _open_folder(path: Path, limits: ZipLimits) -> NotionExport:
                 else:
                     _put(entries, posix, _FileEntry(real), str(path))
     except BaseException:
-        for opened in archives:
+        for opened in reversed(archives):
             opened.close()
         raise
     export = NotionExport(str(path), entries, limits.max_entry_size)
@@ -204,7 +224,7 @@ def _add_folder_zip(
     limits: ZipLimits,
     spent: int,
     entries: dict[str, _ZipEntry | _FileEntry],
-    archives: list[zipfile.ZipFile],
+    archives: list[Opened],
 ) -> int:
     try:
         archive = zipfile.ZipFile(real)

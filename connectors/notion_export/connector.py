@@ -124,6 +124,7 @@ class NotionExportConnector:
             max_total_size=int(options.max_total_size),
             max_entry_size=int(options.max_entry_size),
             max_compression_ratio=options.max_compression_ratio,
+            max_nested_zip_size=int(options.max_nested_zip_size),
         )
         self.close()
         export = open_export(options.path, limits)

@@ -54,14 +54,21 @@ class NotionExportOptions(ConnectorOptions):
         default=200_000, ge=1, description="A zip with more entries than this is refused (zip bomb)."
     )
     max_total_size: ByteSize = Field(
-        default=ByteSize(8 * 1024**3),
+        default=ByteSize(32 * 1024**3),
         description="Zips (with the zips inside them) whose entries add up to more than this, "
-        "uncompressed, are refused (zip bomb).",
+        "uncompressed, are refused (zip bomb); a part zip counts once spooled and again for its "
+        "files.",
     )
     max_entry_size: ByteSize = Field(
         default=ByteSize(256 * 1024**2),
         description="A zip entry larger than this, uncompressed, is refused; a page file larger than "
         "this in a folder is a failure.",
+    )
+    max_nested_zip_size: ByteSize = Field(
+        default=ByteSize(8 * 1024**3),
+        description="A zip inside the export's zip (a part, Export-<uuid>-Part-N.zip) larger than "
+        "this, uncompressed, is refused; it is spooled to the system temporary folder, not held in "
+        "memory, while the export is read.",
     )
     max_compression_ratio: float = Field(
         default=200.0,
