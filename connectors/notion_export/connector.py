@@ -171,6 +171,10 @@ class _Builder:
             if entry.parent in self._databases and not self._has_body(page_id)
         )
         self._unlinked = frozenset() if options.rows_without_body_as_pages else self._bodyless
+        #: Each row that is no page, to its database's page, where links to it go.
+        self._moved = {
+            row: parent for row in self._unlinked if (parent := read.entries[row].parent) is not None
+        }
         self._digest = _digest([MAPPING_VERSION, repr(self._site), options.rows_without_body_as_pages])
 
     def page_at(self, locator: str) -> str | None:
@@ -230,7 +234,7 @@ class _Builder:
                 body.append(child)
         if isinstance(table, Table) and not (page is not None and page.database):
             body.append(table_element(table, self._row_link(page_id)))
-        links = PageLinks(self._site, locator, page_id, self._read.files, self._unlinked)
+        links = PageLinks(self._site, locator, page_id, self._read.files, self._moved)
         html = serialize(BlockMapper(links).map(body))
         if not html:
             return SkippedDocument(locator, f"{title!r} has nothing to read")

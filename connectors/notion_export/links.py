@@ -3,8 +3,10 @@
 Inside the export, pages link to each other by relative file path (``Other%20Page%20<id>.html``,
 ``../Tasks%20<id>.csv``), and Notion's own links carry the page id (``https://www.notion.so/
 Other-<id>?pvs=21``). Either becomes the page's public URL (``page_url_template``), its
-fragment (a block's id) kept. A file of the export (an image, a PDF) becomes its URL under
-``attachment_url_template``, or is dropped and reported when there is none.
+fragment (a block's id) kept. A database row with no body is no page: a link to it points at its
+database's page, where the row is (Intercom keeps no anchor on a table row). A file of the
+export (an image, a PDF) becomes its URL under ``attachment_url_template``, or is dropped and
+reported when there is none.
 """
 
 from __future__ import annotations
@@ -67,11 +69,12 @@ class PageLinks:
     """Resolves the links and images of the page at ``path`` (its id ``page_id``)."""
 
     def __init__(
-        self, site: SiteLinks, path: str, page_id: str, files: frozenset[str], unlinked: frozenset[str]
+        self, site: SiteLinks, path: str, page_id: str, files: frozenset[str], moved: Mapping[str, str]
     ) -> None:
         self._site = site
-        #: Pages of the export that are no page in Intercom (database rows without a body).
-        self._unlinked = unlinked
+        #: Pages of the export that are no page in Intercom (database rows without a body), each to
+        #: the page it lives on (its database's).
+        self._moved = moved
         self._folder = posixpath.dirname(path)
         self._page_id = page_id
         self._files = files
@@ -92,14 +95,19 @@ class PageLinks:
             return None
         return target
 
-    def _notion_url(self, href: str) -> str:
+    def _notion_url(self, href: str) -> str | None:
         parts = urlsplit(href)
         host = (parts.hostname or "").lower()
         page_id = id_in(parts.path)
         if page_id is None or not (host in _NOTION_HOSTS or host.endswith(".notion.site")):
             return href
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return self._site.page_url(page_id) + fragment
+        return self._page_url(page_id, parts.fragment)
+
+    def _page_url(self, page_id: str, fragment: str) -> str | None:
+        home = self._moved.get(page_id)
+        if home is not None:  # the row's block ids are no anchors on its database's page
+            return None if home == self._page_id else self._site.page_url(home)
+        return self._site.page_url(page_id) + (f"#{fragment}" if fragment else "")
 
     def _relative(self, href: str) -> str | None:
         parts = urlsplit(href)
@@ -108,10 +116,7 @@ class PageLinks:
         path = posixpath.normpath(posixpath.join(self._folder, unquote(parts.path)))
         name = read_name(path.rsplit("/", 1)[-1])
         if name.suffix and name.page_id is not None:
-            if name.page_id in self._unlinked:
-                return None
-            fragment = f"#{parts.fragment}" if parts.fragment else ""
-            return self._site.page_url(name.page_id) + fragment
+            return self._page_url(name.page_id, parts.fragment)
         if path.startswith("../") or path not in self._files:
             return None
         url = self._site.attachment_url(path, self._page_id)
