@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 from connectors.notion_export.archive import ExportReadError, NotionExport, open_export
 from connectors.notion_export.blocks import BlockMapper, Element, new, serialize
-from connectors.notion_export.database import Table, TableError, read_table, table_element
+from connectors.notion_export.database import Table, TableError, link_files, read_table, table_element
 from connectors.notion_export.links import PageLinks, SiteLinks
 from connectors.notion_export.options import NotionExportOptions
 from connectors.notion_export.survey import Summary, Survey, parse_entry, survey
@@ -223,9 +223,10 @@ class _Builder:
             return SkippedDocument(
                 locator, f"{title!r} is a row of its database with no body (rows_without_body_as_pages)"
             )
+        links = PageLinks(self._site, locator, page_id, self._read.files, self._moved)
         body = new("div")
         if page is not None:
-            properties = _properties_table(page.properties)
+            properties = _properties_table(page.properties, links)
             if len(properties[0]):  # a row whose every property is empty shows no table
                 body.append(properties)
             if page.body.text:
@@ -233,8 +234,10 @@ class _Builder:
             for child in list(page.body):
                 body.append(child)
         if isinstance(table, Table) and not (page is not None and page.database):
-            body.append(table_element(table, self._row_link(page_id)))
-        links = PageLinks(self._site, locator, page_id, self._read.files, self._moved)
+            body.append(table_element(table, self._row_link(page_id), links))
+        if page is not None and page.database:
+            for cell in body.xpath('./table[contains(concat(" ", @class, " "), " collection-content ")]//td'):
+                link_files(cell, links)
         html = serialize(BlockMapper(links).map(body))
         if not html:
             return SkippedDocument(locator, f"{title!r} has nothing to read")
@@ -270,10 +273,11 @@ class _Builder:
         return link
 
 
-def _properties_table(properties: list[tuple[str, Element]]) -> Element:
+def _properties_table(properties: list[tuple[str, Element]], links: PageLinks) -> Element:
     table = new("table")
     body = new("tbody")
     for name, cell in properties:
+        link_files(cell, links)
         if not cell.text_content().strip() and not len(cell):
             continue
         row = new("tr")

@@ -4,17 +4,22 @@ The CSV starts with a UTF-8 byte order mark; its first column is the rows' title
 page has a body links to that page; a row with nothing but its properties is only a row. A
 relation (in the CSV and in a Markdown row's property lines) is written ``Title (path%20<id>.md)``,
 items apart by ", ": each becomes a link titled ``Title`` to that path, which links map to the page.
+A "Files & media" value (Markdown: its files' paths, apart by ", ", from the row's folder or, in
+the CSV, from the export's top; HTML: links named by each file) links each file under the
+attachment template, named by the file, or is dropped with the same report as a body's file.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from connectors.notion_export.blocks import Element, new
+from connectors.notion_export.blocks import Element, new, remove
+from connectors.notion_export.links import PageLinks
 
 _RELATION = re.compile(
     r"(?:^|(?<=, ))(?P<title>[^,]*?) \((?P<path>\S*?[0-9a-f]{32}\.(?:md|html|csv))\)(?=, |$)"
@@ -50,6 +55,44 @@ def fill_cell(cell: Element, value: str) -> None:
             cell.append(last)
 
 
+def link_files(cell: Element, links: PageLinks, *, from_top: bool = False) -> None:
+    """The files of a "Files & media" value in ``cell`` linked under the attachment template, each
+    named by its file, or dropped (reported by ``links``); anything else in the cell is left."""
+    if not len(cell) and cell.text and cell.text.strip():
+        items = cell.text.strip().split(", ")
+        paths = [links.export_file(item, from_top=from_top) for item in items]
+        if not all(paths):
+            return
+        cell.text = None
+        shown: list[Element] = []
+        for path in paths:
+            assert path is not None
+            url = links.file_url(path)
+            if url is not None:
+                shown.append(new("a", posixpath.basename(path), href=url))
+        for anchor in shown:
+            if len(cell):
+                cell[-1].tail = ", "
+            cell.append(anchor)
+        return
+    for anchor in list(cell.iter("a")):
+        path = links.export_file(anchor.get("href") or "", from_top=from_top)
+        if path is None:
+            continue
+        url = links.file_url(path)
+        if url is None:
+            holder = anchor.getparent()
+            remove(anchor)
+            if holder is not None and holder is not cell and not holder.text_content().strip():
+                remove(holder)  # the span Notion wraps each file in
+        else:
+            anchor.attrib.clear()
+            anchor.set("href", url)
+            anchor.text = posixpath.basename(path)
+            for child in list(anchor):
+                remove(child)
+
+
 class TableError(Exception):
     """A CSV that cannot be read as a database's table; the message says why."""
 
@@ -76,8 +119,11 @@ def read_table(data: bytes, path: str) -> Table:
     return Table(lines[0], lines[1:])
 
 
-def table_element(table: Table, row_link: Callable[[str], str | None]) -> Element:
-    """The rows as an HTML table, each title linked where ``row_link`` gives a URL for it."""
+def table_element(
+    table: Table, row_link: Callable[[str], str | None], links: PageLinks | None = None
+) -> Element:
+    """The rows as an HTML table, each title linked where ``row_link`` gives a URL for it, files
+    linked or dropped by ``links``."""
     element = new("table")
     head = new("thead")
     heading_row = new("tr")
@@ -95,6 +141,8 @@ def table_element(table: Table, row_link: Callable[[str], str | None]) -> Elemen
                 cell.append(new("a", value, href=url))
             else:
                 fill_cell(cell, value)
+                if links is not None and index:
+                    link_files(cell, links, from_top=True)
             line.append(cell)
         body.append(line)
     element.append(body)

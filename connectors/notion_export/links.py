@@ -119,6 +119,24 @@ class PageLinks:
             return self._page_url(name.page_id, parts.fragment)
         if path.startswith("../") or path not in self._files:
             return None
+        return self.file_url(path)
+
+    def export_file(self, href: str, *, from_top: bool = False) -> str | None:
+        """The file of the export (an image, a PDF: no page) ``href`` names, by its path in the
+        export, or None; ``from_top``: the path may start at the export's top, as in a CSV."""
+        if not href or href.startswith("#") or url_scheme(href):
+            return None
+        raw = unquote(urlsplit(href).path)
+        candidates = [posixpath.normpath(raw)] if from_top else []
+        candidates.append(posixpath.normpath(posixpath.join(self._folder, raw)))
+        for path in candidates:
+            if path in self._files and not read_name(path.rsplit("/", 1)[-1]).suffix:
+                return path
+        return None
+
+    def file_url(self, path: str) -> str | None:
+        """The URL of the export's file at ``path``; None (and a line in ``dropped``) without an
+        attachment_url_template."""
         url = self._site.attachment_url(path, self._page_id)
         if url is None:
             self.dropped.append(f"{path} is not sent: set attachment_url_template to link the export's files")

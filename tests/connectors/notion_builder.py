@@ -105,6 +105,15 @@ def link_to(page: NotionPage) -> Block:
     return Block("link_to_page", [Text(page.title, link=page)])
 
 
+@dataclass(frozen=True)
+class FileValue:
+    """A "Files & media" property's file, by its path within the export. The Markdown export writes
+    it as a path from the row's folder (``../photo.png``), its CSV from the export's top
+    (``Plan%20<id>/photo.png``), the HTML export as a link named by the file."""
+
+    path: str
+
+
 # --- pages ------------------------------------------------------------------------------------
 
 
@@ -117,7 +126,7 @@ class NotionPage:
     #: A database: its property names (the title column first); its children are its rows.
     columns: list[str] | None = None
     #: A row's properties (a multi-select as a list).
-    properties: dict[str, str | list[str]] = field(default_factory=dict)
+    properties: dict[str, str | list[str] | FileValue] = field(default_factory=dict)
     #: Files beside the page (images, PDFs), by name.
     files: dict[str, bytes] = field(default_factory=dict)
     #: A file name other than the title (Notion shortens long titles).
@@ -278,7 +287,12 @@ def _block_html(block: Block, number: int, source: str, paths: dict[int, str]) -
     raise ValueError(kind)
 
 
-def _value_html(value: str | list[str]) -> str:
+def _value_html(value: str | list[str] | FileValue, source: str = "") -> str:
+    if isinstance(value, FileValue):
+        name = posixpath.basename(value.path)
+        return (
+            f'<span style="margin-right:6px"><a href="{_href(source, value.path)}">{escape(name)}</a></span>'
+        )
     if isinstance(value, list):
         return "".join(
             f'<span class="selected-value select-value-color-gray">{escape(item)}</span>' for item in value
@@ -286,7 +300,9 @@ def _value_html(value: str | list[str]) -> str:
     return escape(value)
 
 
-def _value_text(value: str | list[str]) -> str:
+def _value_text(value: str | list[str] | FileValue, source: str | None = None) -> str:
+    if isinstance(value, FileValue):  # from the row's file, or from the export's top (the CSV)
+        return _href(source, value.path) if source is not None else quote(value.path)
     return ", ".join(value) if isinstance(value, list) else value
 
 
@@ -298,7 +314,7 @@ def _html_page(page: NotionPage, parent: NotionPage | None, paths: dict[int, str
             f'<tr class="property-row property-row-{"multi_select" if isinstance(value, list) else "text"}">'
             '<th><span class="icon property-icon"><svg role="graphics-symbol"></svg></span>'
             f"{escape(name)}</th>"
-            f"<td>{_value_html(value)}</td></tr>"
+            f"<td>{_value_html(value, source)}</td></tr>"
             for name, value in page.properties.items()
         )
         properties = f'<table class="properties"><tbody>{rows}</tbody></table>'
@@ -339,7 +355,7 @@ def _collection_html(database: NotionPage, paths: dict[int, str]) -> str:
             f'<a href="{_href(source, paths[row.number])}">{escape(row.title)}</a></td>'
         ]
         cells += [
-            f'<td class="cell-x">{_value_html(row.properties.get(name, ""))}</td>'
+            f'<td class="cell-x">{_value_html(row.properties.get(name, ""), source)}</td>'
             for name in database.columns[1:]
         ]
         rows.append(f'<tr id="{row.page_id}">{"".join(cells)}</tr>')
@@ -407,7 +423,7 @@ def _markdown_page(page: NotionPage, parent: NotionPage | None, paths: dict[int,
     source = paths[page.number]
     lines = [f"# {page.title}", ""]
     if parent is not None and parent.columns is not None:
-        lines += [f"{name}: {_value_text(value)}" for name, value in page.properties.items()]
+        lines += [f"{name}: {_value_text(value, source)}" for name, value in page.properties.items()]
         lines.append("")
     blocks = [_block_md(block, source, paths) for block in page.blocks]
     blocks += [

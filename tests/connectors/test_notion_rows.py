@@ -6,7 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.connectors.notion_builder import Format, NotionPage, Text, Workspace, para, write_zip
+from tests.connectors.notion_builder import (
+    PNG,
+    FileValue,
+    Format,
+    NotionPage,
+    Text,
+    Workspace,
+    page_id,
+    para,
+    write_zip,
+)
 from tests.connectors.test_notion_export import FORMATS, connector, documents, url
 
 
@@ -32,3 +42,48 @@ async def test_a_link_to_a_row_without_a_body_points_at_its_database(tmp_path: P
     body = sent[NotionPage(1, "").page_id].body
     assert f'<a href="{url(10)}">Buy chairs</a>' in body, body
     assert f'<a href="{url(11)}">Order coffee</a>' in body, body
+
+
+def files_property() -> Workspace:
+    """Tasks, whose row has a "Files & media" property holding a picture kept beside the database,
+    as Notion stores it."""
+    plan_folder = f"Plan {page_id(1)}"
+    row = NotionPage(
+        11,
+        "Order coffee",
+        [para("Call the roaster.")],
+        properties={"Status": "Done", "Files & media": FileValue(f"{plan_folder}/appflowy_2x.png")},
+    )
+    tasks = NotionPage(10, "Tasks", columns=["Name", "Status", "Files & media"], children=[row])
+    return Workspace(
+        [NotionPage(1, "Plan", [para("Plans.")], children=[tasks], files={"appflowy_2x.png": PNG})]
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_a_files_property_links_its_file_under_the_attachment_template(
+    tmp_path: Path, fmt: Format
+) -> None:
+    """The file links as the body's files do, in the row's properties and in its database's table,
+    named by the file, never its path in the export ("../appflowy_2x.png")."""
+    path = write_zip(files_property(), tmp_path / "e.zip", fmt)
+    sent = await documents(connector(path, attachment_url_template="https://files.example.com/{path}"))
+    href = f"https://files.example.com/Plan%20{page_id(1)}/appflowy_2x.png"
+    for number in (11, 10):
+        body = sent[page_id(number)].body
+        assert f'<a href="{href}">appflowy_2x.png</a>' in body, body
+        assert "../" not in body and "%20" not in body.replace(href, ""), body
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_a_files_property_without_the_template_is_dropped_and_reported(
+    tmp_path: Path, fmt: Format
+) -> None:
+    """No attachment_url_template: the file is dropped from the properties and the table, with the
+    report a body's file gets; the path is not shown."""
+    sent = await documents(connector(write_zip(files_property(), tmp_path / "e.zip", fmt)))
+    for number in (11, 10):
+        document = sent[page_id(number)]
+        assert "appflowy_2x" not in document.body, document.body
+        assert any("appflowy_2x.png is not sent" in warning for warning in document.metadata["warnings"])
+    assert "Files &amp; media" not in sent[page_id(11)].body  # its only value gone, so is the line
