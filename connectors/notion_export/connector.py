@@ -176,6 +176,12 @@ class _Builder:
             row: parent for row in self._unlinked if (parent := read.entries[row].parent) is not None
         }
         self._digest = _digest([MAPPING_VERSION, repr(self._site), options.rows_without_body_as_pages])
+        #: Each database's rows that are pages, in path order, indexed once: walking every entry
+        #: for each database cost pages x databases.
+        self._rows: dict[str, list[str]] = {}
+        for row_id, entry in sorted(read.entries.items(), key=lambda item: item[1].locator):
+            if entry.parent in self._databases and row_id not in self._unlinked:
+                self._rows.setdefault(entry.parent, []).append(row_id)
 
     def page_at(self, locator: str) -> str | None:
         return self.locators.get(locator)
@@ -262,9 +268,8 @@ class _Builder:
 
     def _row_link(self, database_id: str) -> Any:
         rows: dict[str, list[str]] = {}
-        for page_id, entry in sorted(self._read.entries.items(), key=lambda item: item[1].locator):
-            if entry.parent == database_id and page_id not in self._unlinked:
-                rows.setdefault(self._titles[page_id], []).append(page_id)
+        for page_id in self._rows.get(database_id, []):
+            rows.setdefault(self._titles[page_id], []).append(page_id)
 
         def link(title: str) -> str | None:
             waiting = rows.get(title)

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from connectors.notion_export import NotionExportOptions
+from connectors.notion_export.archive import open_export
+from connectors.notion_export.connector import _Builder
+from connectors.notion_export.survey import survey
+from connectors.notion_export.tree import Entry
+from ingest.document import Failure
 from tests.connectors.notion_builder import (
     PNG,
     FileValue,
@@ -17,6 +24,7 @@ from tests.connectors.notion_builder import (
     para,
     write_zip,
 )
+from tests.connectors.test_notion_archive import LIMITS
 from tests.connectors.test_notion_export import FORMATS, connector, documents, url
 
 
@@ -87,3 +95,46 @@ async def test_a_files_property_without_the_template_is_dropped_and_reported(
         assert "appflowy_2x" not in document.body, document.body
         assert any("appflowy_2x.png is not sent" in warning for warning in document.metadata["warnings"])
     assert "Files &amp; media" not in sent[page_id(11)].body  # its only value gone, so is the line
+
+
+class CountingEntries(dict[str, Entry]):
+    """The survey's entries, counting how often they are walked whole."""
+
+    walks = 0
+
+    def items(self) -> Any:
+        CountingEntries.walks += 1
+        return super().items()
+
+
+def test_database_rows_are_indexed_once_not_walked_per_database(tmp_path: Path) -> None:
+    """Building every database walks the export's entries a fixed number of times, not once per
+    database (pages x databases: a large export's scan grew with the square of its size)."""
+    databases = [
+        NotionPage(
+            100 + number,
+            f"Tasks {number}",
+            columns=["Name", "Status"],
+            children=[
+                NotionPage(1000 + number, f"Row {number}", [para("Body.")], properties={"Status": "x"})
+            ],
+        )
+        for number in range(30)
+    ]
+    path = write_zip(
+        Workspace([NotionPage(1, "Plan", [para("Plans.")], children=databases)]),
+        tmp_path / "e.zip",
+        "markdown",
+    )
+    export = open_export(path, LIMITS)
+    try:
+        surveyed = survey(export)
+        surveyed.entries = CountingEntries(surveyed.entries)
+        CountingEntries.walks = 0
+        builder = _Builder(NotionExportOptions.model_validate({"path": str(path)}), surveyed)
+        for page_id in list(surveyed.entries):
+            built = builder.build(page_id, export)
+            assert not isinstance(built, Failure), built
+    finally:
+        export.close()
+    assert CountingEntries.walks < 10, CountingEntries.walks
