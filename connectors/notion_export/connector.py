@@ -200,7 +200,12 @@ class _Builder:
     def _title(self, page_id: str) -> str:
         page = self._read.pages.get(page_id)
         title = page.title if isinstance(page, Summary) else ""
-        return title or self._read.entries[page_id].name_title or "Untitled"
+        entry = self._read.entries[page_id]
+        if not title and entry.path is None and entry.parent is not None:
+            # A database known by its CSV: its file name cuts a long title, its parent's link does not.
+            parent = self._read.pages.get(entry.parent)
+            title = parent.link_titles.get(page_id, "") if isinstance(parent, Summary) else ""
+        return title or entry.name_title or "Untitled"
 
     def _has_body(self, page_id: str) -> bool:
         page = self._read.pages.get(page_id)

@@ -7,10 +7,13 @@ body, and its parsed body is let go. Building a page reads it again (:func:`pars
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import posixpath
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
 from connectors.notion_export.archive import ExportReadError, NotionExport
 from connectors.notion_export.database import TableError, read_table
+from connectors.notion_export.names import read_name
 from connectors.notion_export.pages import PageError, ParsedPage, parse_html_page, parse_markdown_page
 from connectors.notion_export.tree import Entry, catalog
 from ingest.document import Failure
@@ -24,6 +27,9 @@ class Summary:
     has_body: bool
     #: The page is a database's own page (its table is the database).
     database: bool
+    #: The text of this page's links to databases known only by their CSV, by their id: their full
+    #: title, where their file name cuts it.
+    link_titles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -47,10 +53,13 @@ def survey(export: NotionExport) -> Survey:
             except (ExportReadError, TableError) as exc:
                 headers[entry.page_id] = Failure(entry.table, str(exc))
     pages: dict[str, Summary | Failure] = {}
+    #: Databases with no page file: their title is only in their (cut) file name.
+    titleless = {page_id for page_id, entry in entries.items() if entry.path is None}
     for entry in entries.values():
         page = parse_entry(export, entry, headers)
         if isinstance(page, ParsedPage):
-            pages[entry.page_id] = Summary(page.title, has_body(page), page.database)
+            titles = _link_titles(page, titleless) if titleless else {}
+            pages[entry.page_id] = Summary(page.title, has_body(page), page.database, titles)
         elif page is not None:
             pages[entry.page_id] = page
     return Survey(entries, pages, headers, frozenset(export.files()))
@@ -73,6 +82,17 @@ def parse_entry(
         return Failure(entry.path, str(exc))
     except RecursionError:
         return Failure(entry.path, f"{entry.path}: nested too deeply to be read")
+
+
+def _link_titles(page: ParsedPage, wanted: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for anchor in page.body.iter("a"):
+        href = anchor.get("href") or ""
+        name = read_name(posixpath.basename(unquote(urlsplit(href).path)))
+        text = " ".join(anchor.text_content().split())
+        if name.page_id in wanted and name.suffix and text:
+            found.setdefault(name.page_id, text)
+    return found
 
 
 def has_body(page: ParsedPage) -> bool:

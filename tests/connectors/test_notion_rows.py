@@ -138,3 +138,24 @@ def test_database_rows_are_indexed_once_not_walked_per_database(tmp_path: Path) 
     finally:
         export.close()
     assert CountingEntries.walks < 10, CountingEntries.walks
+
+
+LONG_TITLE = "Quarterly customer onboarding experiments and their outcomes, by region"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_a_database_known_by_its_csv_takes_its_full_title_from_its_parents_link(
+    tmp_path: Path, fmt: Format
+) -> None:
+    """Notion cuts a long title in file names (about 50 characters): a database with no page file
+    (the Markdown export's) is titled by the link its parent page shows, not by the cut name."""
+    row = NotionPage(11, "Sweden", [para("Went well.")], properties={"Status": "Done"})
+    database = NotionPage(
+        10, LONG_TITLE, columns=["Name", "Status"], children=[row], file_title=LONG_TITLE[:50].rstrip()
+    )
+    path = write_zip(
+        Workspace([NotionPage(1, "Plan", [para("Plans.")], children=[database])]), tmp_path / "e.zip", fmt
+    )
+    sent = await documents(connector(path))
+    assert sent[page_id(10)].title == LONG_TITLE
+    assert sent[page_id(11)].metadata["ancestors"] == ["Plan", LONG_TITLE]
