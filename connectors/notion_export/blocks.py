@@ -87,6 +87,13 @@ class BlockMapper:
                 remove(element)
         for icon in by_class(body, "span", "property-icon"):
             remove(icon)
+        # A page's icon where the export links the page (a database's title cell, a mention):
+        # the icon is no part of its title ("🎨Font family standardization").
+        for icon in [*by_class(body, "span", "icon"), *by_class(body, "img", "icon")]:
+            if icon.getparent() is not None and any(
+                ancestor.tag == "a" or has_class(ancestor, "cell-title") for ancestor in icon.iterancestors()
+            ):
+                remove(icon)
         self._equations(body)
         self._callouts(body)
         self._toggles(body)

@@ -131,6 +131,8 @@ class NotionPage:
     files: dict[str, bytes] = field(default_factory=dict)
     #: A file name other than the title (Notion shortens long titles).
     file_title: str | None = None
+    #: The page's icon (an emoji), shown before its title where Notion links it from a table.
+    icon: str | None = None
 
     @property
     def page_id(self) -> str:
@@ -350,9 +352,10 @@ def _collection_html(database: NotionPage, paths: dict[int, str]) -> str:
     )
     rows = []
     for row in database.children:
+        icon = f'<span class="icon">{row.icon}</span>' if row.icon else ""
         cells = [
             '<td class="cell-title">'
-            f'<a href="{_href(source, paths[row.number])}">{escape(row.title)}</a></td>'
+            f'<a href="{_href(source, paths[row.number])}">{icon}{escape(row.title)}</a></td>'
         ]
         cells += [
             f'<td class="cell-x">{_value_html(row.properties.get(name, ""), source)}</td>'

@@ -159,3 +159,21 @@ async def test_a_database_known_by_its_csv_takes_its_full_title_from_its_parents
     sent = await documents(connector(path))
     assert sent[page_id(10)].title == LONG_TITLE
     assert sent[page_id(11)].metadata["ancestors"] == ["Plan", LONG_TITLE]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_a_rows_icon_is_not_part_of_its_title_in_the_table(tmp_path: Path, fmt: Format) -> None:
+    """The HTML export puts a row's icon inside its title cell's link ("🎨Font family
+    standardization"): the icon is left out, the title reads alone."""
+    rows = [
+        NotionPage(
+            11, "Font family standardization", [para("Use Inter.")], properties={"Status": "Done"}, icon="🎨"
+        ),
+        NotionPage(12, "Colour tokens", [], properties={"Status": "Open"}, icon="🌈"),
+    ]
+    notes = NotionPage(10, "Meeting Notes", columns=["Name", "Status"], children=rows)
+    sent = await documents(connector(write_zip(Workspace([notes]), tmp_path / "e.zip", fmt)))
+    body = sent[page_id(10)].body
+    assert f'<a href="{url(11)}">Font family standardization</a>' in body, body
+    assert "<td>Colour tokens</td>" in body, body
+    assert "🎨" not in body and "🌈" not in body
