@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 from connectors.notion_export.archive import ExportReadError, NotionExport, open_export
 from connectors.notion_export.blocks import BlockMapper, Element, new, serialize
-from connectors.notion_export.database import Table, TableError, link_files, read_table, table_element
+from connectors.notion_export.database import Rows, Table, TableError, link_files, read_table, table_element
 from connectors.notion_export.links import PageLinks, SiteLinks
 from connectors.notion_export.options import NotionExportOptions
 from connectors.notion_export.survey import Summary, Survey, parse_entry, survey
@@ -176,11 +176,11 @@ class _Builder:
             row: parent for row in self._unlinked if (parent := read.entries[row].parent) is not None
         }
         self._digest = _digest([MAPPING_VERSION, repr(self._site), options.rows_without_body_as_pages])
-        #: Each database's rows that are pages, in path order, indexed once: walking every entry
-        #: for each database cost pages x databases.
+        #: Each database's rows, in path order, indexed once: walking every entry for each
+        #: database cost pages x databases.
         self._rows: dict[str, list[str]] = {}
         for row_id, entry in sorted(read.entries.items(), key=lambda item: item[1].locator):
-            if entry.parent in self._databases and row_id not in self._unlinked:
+            if entry.parent is not None and entry.parent in self._databases:
                 self._rows.setdefault(entry.parent, []).append(row_id)
 
     def page_at(self, locator: str) -> str | None:
@@ -245,7 +245,7 @@ class _Builder:
             for child in list(page.body):
                 body.append(child)
         if isinstance(table, Table) and not (page is not None and page.database):
-            body.append(table_element(table, self._row_link(page_id), links))
+            body.append(table_element(table, self._table_rows(page_id), links))
         if page is not None and page.database:
             for cell in body.xpath('./table[contains(concat(" ", @class, " "), " collection-content ")]//td'):
                 link_files(cell, links)
@@ -271,16 +271,23 @@ class _Builder:
             metadata=metadata,
         )
 
-    def _row_link(self, database_id: str) -> Any:
-        rows: dict[str, list[str]] = {}
+    def _table_rows(self, database_id: str) -> Rows:
+        waiting: dict[str, list[str]] = {}
         for page_id in self._rows.get(database_id, []):
-            rows.setdefault(self._titles[page_id], []).append(page_id)
+            waiting.setdefault(self._titles[page_id], []).append(page_id)
 
-        def link(title: str) -> str | None:
-            waiting = rows.get(title)
-            return self._site.page_url(waiting.pop(0)) if waiting else None
+        def row_of(title: str) -> str | None:
+            queue = waiting.get(title)
+            return queue.pop(0) if queue else None
 
-        return link
+        def url(page_id: str) -> str | None:
+            return None if page_id in self._unlinked else self._site.page_url(page_id)
+
+        def shown(page_id: str, column: str) -> list[tuple[str, str]]:
+            page = self._read.pages.get(page_id)
+            return page.property_links.get(column, []) if isinstance(page, Summary) else []
+
+        return Rows(row_of, url, shown)
 
 
 def _properties_table(properties: list[tuple[str, Element]], links: PageLinks) -> Element:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from connectors.notion_export.blocks import Element, new, remove
 from connectors.notion_export.links import PageLinks
 
+_URL = re.compile(r"^https?://\S+$")
 _RELATION = re.compile(
     r"(?:^|(?<=, ))(?P<title>[^,]*?) \((?P<path>\S*?[0-9a-f]{32}\.(?:md|html|csv))\)(?=, |$)"
 )
@@ -119,11 +120,35 @@ def read_table(data: bytes, path: str) -> Table:
     return Table(lines[0], lines[1:])
 
 
-def table_element(
-    table: Table, row_link: Callable[[str], str | None], links: PageLinks | None = None
-) -> Element:
-    """The rows as an HTML table, each title linked where ``row_link`` gives a URL for it, files
-    linked or dropped by ``links``."""
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """What a database's table needs of its rows' pages."""
+
+    #: The id of the next row of this title (a title may repeat: one row each, in order).
+    row_of: Callable[[str], str | None]
+    #: The URL of a row's page, None for a row that is no page.
+    url: Callable[[str], str | None]
+    #: A row's linked values of a property as its page shows them, ``(text, href)``.
+    shown: Callable[[str, str], list[tuple[str, str]]]
+
+
+def _urls_with_text(cell: Element, value: str, shown: list[tuple[str, str]]) -> None:
+    """A value of URLs alone (the CSV keeps only a link's URL) as links: with the text the row's
+    page shows for it, else the URL itself."""
+    urls = value.split()
+    if not urls or not all(_URL.match(url) for url in urls):
+        return
+    texts = {href: text for text, href in shown}
+    cell.text = None
+    for url in urls:
+        if len(cell):
+            cell[-1].tail = ", "
+        cell.append(new("a", texts.get(url, url), href=url))
+
+
+def table_element(table: Table, rows: Rows, links: PageLinks | None = None) -> Element:
+    """The rows as an HTML table, each title linked to its row's page where it is one, URLs
+    linked with the text the rows' pages show, files linked or dropped by ``links``."""
     element = new("table")
     head = new("thead")
     heading_row = new("tr")
@@ -134,15 +159,20 @@ def table_element(
     body = new("tbody")
     for row in table.rows:
         line = new("tr")
+        row_id = rows.row_of(row[0]) if row else None
         for index, value in enumerate(row):
             cell = new("td")
-            url = row_link(value) if index == 0 else None
+            url = rows.url(row_id) if index == 0 and row_id is not None else None
             if url is not None:
                 cell.append(new("a", value, href=url))
-            else:
-                fill_cell(cell, value)
-                if links is not None and index:
-                    link_files(cell, links, from_top=True)
+                line.append(cell)
+                continue
+            fill_cell(cell, value)
+            if index and not len(cell):
+                column = table.header[index] if index < len(table.header) else ""
+                _urls_with_text(cell, value, rows.shown(row_id, column) if row_id is not None else [])
+            if links is not None and index:
+                link_files(cell, links, from_top=True)
             line.append(cell)
         body.append(line)
     element.append(body)

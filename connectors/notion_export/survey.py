@@ -30,6 +30,9 @@ class Summary:
     #: The text of this page's links to databases known only by their CSV, by their id: their full
     #: title, where their file name cuts it.
     link_titles: dict[str, str] = field(default_factory=dict)
+    #: A row's linked property values as its page shows them, ``(text, href)`` by property: its
+    #: database's CSV keeps only the URL.
+    property_links: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -59,7 +62,8 @@ def survey(export: NotionExport) -> Survey:
         page = parse_entry(export, entry, headers)
         if isinstance(page, ParsedPage):
             titles = _link_titles(page, titleless) if titleless else {}
-            pages[entry.page_id] = Summary(page.title, has_body(page), page.database, titles)
+            shown = _property_links(page) if entry.parent in headers else {}
+            pages[entry.page_id] = Summary(page.title, has_body(page), page.database, titles, shown)
         elif page is not None:
             pages[entry.page_id] = page
     return Survey(entries, pages, headers, frozenset(export.files()))
@@ -92,6 +96,16 @@ def _link_titles(page: ParsedPage, wanted: set[str]) -> dict[str, str]:
         text = " ".join(anchor.text_content().split())
         if name.page_id in wanted and name.suffix and text:
             found.setdefault(name.page_id, text)
+    return found
+
+
+def _property_links(page: ParsedPage) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for name, cell in page.properties:
+        for anchor in cell.iter("a"):
+            href, text = anchor.get("href") or "", " ".join(anchor.text_content().split())
+            if href and text:
+                found.setdefault(name, []).append((text, href))
     return found
 
 

@@ -114,6 +114,15 @@ class FileValue:
     path: str
 
 
+@dataclass(frozen=True)
+class LinkValue:
+    """A property's link with its text (a URL property, a "Ref"): the HTML export shows the text
+    linked, the CSV and the Markdown export only the URL."""
+
+    text: str
+    url: str
+
+
 # --- pages ------------------------------------------------------------------------------------
 
 
@@ -126,13 +135,15 @@ class NotionPage:
     #: A database: its property names (the title column first); its children are its rows.
     columns: list[str] | None = None
     #: A row's properties (a multi-select as a list).
-    properties: dict[str, str | list[str] | FileValue] = field(default_factory=dict)
+    properties: dict[str, str | list[str] | FileValue | LinkValue] = field(default_factory=dict)
     #: Files beside the page (images, PDFs), by name.
     files: dict[str, bytes] = field(default_factory=dict)
     #: A file name other than the title (Notion shortens long titles).
     file_title: str | None = None
     #: The page's icon (an emoji), shown before its title where Notion links it from a table.
     icon: str | None = None
+    #: A database the HTML export writes as its CSV alone, no page (as some workspaces' are).
+    csv_only: bool = False
 
     @property
     def page_id(self) -> str:
@@ -161,7 +172,7 @@ class Workspace:
             stem = f"{page.file_title or page.title} {page.page_id}"
             suffix = (
                 ".csv"
-                if page.columns is not None and fmt == "markdown"
+                if page.columns is not None and (fmt == "markdown" or page.csv_only)
                 else (".md" if fmt == "markdown" else ".html")
             )
             found[page.number] = f"{folder}{stem}{suffix}"
@@ -289,7 +300,9 @@ def _block_html(block: Block, number: int, source: str, paths: dict[int, str]) -
     raise ValueError(kind)
 
 
-def _value_html(value: str | list[str] | FileValue, source: str = "") -> str:
+def _value_html(value: str | list[str] | FileValue | LinkValue, source: str = "") -> str:
+    if isinstance(value, LinkValue):
+        return f'<a href="{escape(value.url)}">{escape(value.text)}</a>'
     if isinstance(value, FileValue):
         name = posixpath.basename(value.path)
         return (
@@ -302,7 +315,9 @@ def _value_html(value: str | list[str] | FileValue, source: str = "") -> str:
     return escape(value)
 
 
-def _value_text(value: str | list[str] | FileValue, source: str | None = None) -> str:
+def _value_text(value: str | list[str] | FileValue | LinkValue, source: str | None = None) -> str:
+    if isinstance(value, LinkValue):
+        return value.url
     if isinstance(value, FileValue):  # from the row's file, or from the export's top (the CSV)
         return _href(source, value.path) if source is not None else quote(value.path)
     return ", ".join(value) if isinstance(value, list) else value
@@ -460,7 +475,9 @@ def export_files(workspace: Workspace, fmt: Format) -> dict[str, bytes]:
     def visit(page: NotionPage, parent: NotionPage | None) -> None:
         path = paths[page.number]
         folder = path.rsplit(".", 1)[0]
-        if fmt == "html":
+        if fmt == "html" and page.csv_only and page.columns is not None:
+            files[path] = _csv(page)
+        elif fmt == "html":
             files[path] = _html_page(page, parent, paths).encode("utf-8")
         elif page.columns is not None:
             files[path] = _csv(page)

@@ -17,6 +17,7 @@ from tests.connectors.notion_builder import (
     PNG,
     FileValue,
     Format,
+    LinkValue,
     NotionPage,
     Text,
     Workspace,
@@ -177,3 +178,35 @@ async def test_a_rows_icon_is_not_part_of_its_title_in_the_table(tmp_path: Path,
     assert f'<a href="{url(11)}">Font family standardization</a>' in body, body
     assert "<td>Colour tokens</td>" in body, body
     assert "🎨" not in body and "🌈" not in body
+
+
+async def test_a_bodyless_rows_link_keeps_its_text_in_a_table_from_the_csv(tmp_path: Path) -> None:
+    """An HTML export whose database is its CSV alone: the CSV keeps only a linked value's URL, the
+    row's page shows its text; the table shows the link with that text, and a URL whose text the
+    export does not show is still a link."""
+    who = "https://www.who.int/publications/i/item/9789240034228"
+    rows = [
+        NotionPage(11, "Air quality", [], properties={"Ref": LinkValue("WHO air quality guidelines", who)}),
+        NotionPage(
+            12,
+            "Gender ratio",
+            [para("Census.")],
+            properties={"Ref": LinkValue("Census 2021", "https://ons.gov.uk/c")},
+        ),
+    ]
+    toolbox = NotionPage(10, "Toolbox", columns=["Name", "Ref"], children=rows, csv_only=True)
+    path = write_zip(
+        Workspace([NotionPage(1, "Guide", [para("Tools.")], children=[toolbox])]), tmp_path / "e.zip", "html"
+    )
+    sent = await documents(connector(path))
+    body = sent[page_id(10)].body
+    assert f'<td><a href="{who}">WHO air quality guidelines</a></td>' in body, body
+    assert '<td><a href="https://ons.gov.uk/c">Census 2021</a></td>' in body, body
+    (tmp_path / "md").mkdir()
+    markdown = write_zip(
+        Workspace([NotionPage(1, "Guide", [para("Tools.")], children=[toolbox])]),
+        tmp_path / "md" / "e.zip",
+        "markdown",
+    )
+    shown = (await documents(connector(markdown)))[page_id(10)].body
+    assert f'<td><a href="{who}">{who}</a></td>' in shown, shown
