@@ -10,7 +10,10 @@ Notion page sees is read from the export itself, independently of the connector'
   icons, cover, the page title, which is sent as the title, avatars' initials, properties left
   empty);
 - Markdown: the lines after the ``# Title``, with link targets and images left out;
-- a database's CSV: every cell, which the reader sees as the database's table.
+- a database's CSV: every cell, which the reader sees as the database's table, but for URLs and
+  files' paths: the CSV keeps a linked value's URL where the page shows its text, and a "Files &
+  media" value's path where the page shows the file (which is an attachment, left out as images
+  are; so is that path in a Markdown row's property line).
 
 Then the real connector and converter run on the export, as a run does, and per export:
 
@@ -61,6 +64,12 @@ _LIMITS = ZipLimits(
 _MD_TARGET = re.compile(r"\]\([^)\n]*\)")
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _MD_PATH_IN_TEXT = re.compile(r"\((?:[^()\s]|%20)*\.(?:md|csv|html)\)")
+#: A Markdown row's property line holding only files' paths ("Files & media: ../photo.png").
+_MD_FILE_PROPERTY = re.compile(
+    r"^[^:\n]+: (?:\.\./)*[^\s:,]*\.[A-Za-z0-9]{2,5}(?:, (?:\.\./)*[^\s:,]*\.[A-Za-z0-9]{2,5})*$", re.M
+)
+#: A URL, or a file's path within the export (a slash in it, an extension at its end), in a cell.
+_URL_OR_FILE = re.compile(r"https?://\S+|[^\s,()]*/[^\s,()/]+\.[A-Za-z0-9]{2,5}(?=[\s,]|$)")
 _MD_LINK = re.compile(r"\]\(([^)\s]+)\)")
 _MD_TEX = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(?!\d)", re.DOTALL)
 
@@ -128,6 +137,7 @@ def _markdown_seen(data: bytes, path: str, ids: dict[str, str]) -> Seen:
             seen.links.add(target)
     seen.texes = [(match[1] or match[2]).strip() for match in _MD_TEX.finditer(body)]
     visible = _MD_PATH_IN_TEXT.sub(" ", _MD_TARGET.sub("]", _MD_IMAGE.sub(" ", body))).replace("<aside>", " ")
+    visible = _MD_FILE_PROPERTY.sub(" ", visible)
     seen.words.update(tokens(visible.replace("</aside>", " ")))
     return seen
 
@@ -140,7 +150,7 @@ def _csv_seen(data: bytes) -> Seen:
             seen.rows.append(row[0])
     for row in rows:
         for cell in row:
-            seen.words.update(tokens(_MD_PATH_IN_TEXT.sub(" ", cell)))
+            seen.words.update(tokens(_URL_OR_FILE.sub(" ", _MD_PATH_IN_TEXT.sub(" ", cell))))
     return seen
 
 
