@@ -20,6 +20,7 @@ import os
 import sys
 import threading
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -189,13 +190,16 @@ class _Builder:
     def build(self, page_id: str, export: NotionExport) -> Built:
         entry = self._read.entries[page_id]
         try:
-            return self._build(page_id, entry, export)
+            built = self._build(page_id, entry, export)
         except RecursionError:
-            return Failure(
+            built = Failure(
                 entry.locator,
                 f"{entry.locator}: nested too deeply to be mapped (more than about "
                 f"{sys.getrecursionlimit()} levels); nothing of it is sent",
             )
+        # The page's id, for the planner: a page renamed or moved since the last run is recorded
+        # at its old path, and must keep its External Page when it fails at the new one.
+        return replace(built, external_id=page_id) if isinstance(built, Failure) else built
 
     def _title(self, page_id: str) -> str:
         page = self._read.pages.get(page_id)

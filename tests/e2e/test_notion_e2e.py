@@ -167,3 +167,26 @@ def test_bad_exports_are_one_sentence(
     assert main(["run", "--all", "--config", str(project.config)]) == 2
     err = capsys.readouterr().err
     assert "is neither a folder nor a zip file" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_renamed_page_that_fails_to_read_is_not_deleted(
+    tmp_path: Path, emulator: RunningEmulator, fmt: Format
+) -> None:
+    """A page renamed (so at a new path) whose file cannot be read in the new export is a failure
+    that keeps its External Page, as one at its old path is: its id is in its file name."""
+    project = Project(tmp_path, emulator)
+    write_zip(make_workspace(1), project.export, fmt)
+    code, _ = project.run()
+    assert code == 0 and page_id(2) in project.remote()
+
+    renamed = make_workspace(2)
+    (setup,) = [page for page in renamed.walk() if page.number == 2]
+    setup.title = "Setup guide"
+    path = renamed.paths(fmt)[2]
+    broken = b"<html><body><p>no article</p></body></html>" if fmt == "html" else b"# Setup\n\xff\xfe"
+    write_zip(renamed, project.export, fmt, extra={path: broken})
+    code, again = project.run()
+    assert [failure["document"] for failure in again["failures"]] == [path]
+    assert again["deleted"] == 0
+    assert page_id(2) in project.remote()
