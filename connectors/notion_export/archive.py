@@ -13,6 +13,7 @@ exports of the same pages name every file alike.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import zipfile
@@ -46,6 +47,9 @@ class _ZipEntry:
 @dataclass(frozen=True, slots=True)
 class _FileEntry:
     real: str
+    #: The file the walk found (device, inode): a file swapped since, for a link out of the export
+    #: or through a linked folder, is another file and is not read.
+    identity: tuple[int, int]
 
 
 class NotionExport:
@@ -78,7 +82,7 @@ class NotionExport:
                 return read_member(entry.archive, entry.info, entry.container, self._max_size)
             except MemberReadError as exc:
                 raise ExportReadError(str(exc)) from exc
-        return _read_file(entry.real, path, self._max_size)
+        return _read_file(entry, path, self._max_size)
 
     def keep_open(self, archives: list[Opened]) -> None:
         self._archives = archives
@@ -202,13 +206,16 @@ def _open_folder(path: Path, limits: ZipLimits) -> NotionExport:
             relative = os.path.relpath(folder, top).replace(os.sep, "/")
             for file_name in sorted(names):
                 real = os.path.join(folder, file_name)
-                if file_name.startswith(".") or os.path.islink(real):
+                if file_name.startswith("."):
+                    continue
+                found = _lstat(real)
+                if found is None or stat.S_ISLNK(found.st_mode):
                     continue
                 posix = file_name if relative == "." else f"{relative}/{file_name}"
                 if relative == "." and file_name.lower().endswith(".zip"):
                     spent = _add_folder_zip(real, posix, limits, spent, entries, archives)
                 else:
-                    _put(entries, posix, _FileEntry(real), str(path))
+                    _put(entries, posix, _FileEntry(real, (found.st_dev, found.st_ino)), str(path))
     except BaseException:
         for opened in reversed(archives):
             opened.close()
@@ -238,17 +245,37 @@ def _raise_unreadable(error: OSError) -> None:
     raise ConnectorError(f"export folder {error.filename} cannot be read: {error.strerror or error}")
 
 
-def _read_file(real: str, path: str, max_size: int) -> bytes:
+def _lstat(real: str) -> os.stat_result | None:
     try:
-        # O_NONBLOCK: a FIFO named like a page must not block this thread in open().
-        with open(os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as file:
+        return os.lstat(real)
+    except FileNotFoundError:  # gone since the folder was listed: not part of the export
+        return None
+    except OSError as exc:
+        raise ConnectorError(f"export file {real} cannot be read: {exc.strerror or exc}") from exc
+
+
+def _read_file(entry: _FileEntry, path: str, max_size: int) -> bytes:
+    # O_NONBLOCK: a FIFO named like a page must not block this thread in open(); O_NOFOLLOW: a
+    # symlink put in the file's place since the scan is not followed out of the export.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        with open(os.open(entry.real, flags), "rb") as file:
             info = os.fstat(file.fileno())
+            if (info.st_dev, info.st_ino) != entry.identity:
+                raise ExportReadError(
+                    f"{path} was replaced since the export was scanned (by another file, or through "
+                    "a link); it is read again at the next sync"
+                )
             if not stat.S_ISREG(info.st_mode):
                 raise ExportReadError(f"{path} is not a regular file")
             # At most the file's size: read(n) allocates n bytes first, and n = max_size + 1 was
             # a 256 MiB allocation for every page of an unpacked export.
             data = file.read(min(info.st_size, max_size) + 1)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ExportReadError(
+                f"{path} was replaced by a symlink since the export was scanned; it is not followed"
+            ) from exc
         raise ExportReadError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from exc
     if len(data) > max_size:
         raise ExportReadError(f"{path} is larger than max_entry_size ({max_size} bytes)")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.notion_export.archive import open_export
+from connectors.notion_export.archive import ExportReadError, open_export
 from ingest.document import Failure
 from ingest.errors import ConnectorError
 from ingest.zipsafety import ZipLimits
@@ -144,3 +144,26 @@ async def test_a_zip_made_on_a_mac_is_read_without_its_resource_forks(tmp_path: 
         (unpacked / name).parent.mkdir(parents=True, exist_ok=True)
         (unpacked / name).write_bytes(data)
     assert open_export(unpacked, LIMITS).files() == open_export(path, LIMITS).files()
+
+
+def test_a_file_swapped_for_a_link_after_the_scan_is_not_read(tmp_path: Path) -> None:
+    """An unpacked export's file replaced, between scan and load, by a symlink pointing outside
+    the export (or its folder by a link to another folder) is a read error naming the file, never
+    the outside file's bytes."""
+    folder = write_folder(make_workspace(), tmp_path / "export", "html")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = b"<article class='page'>secret</article>"
+    top, sub = f"Handbook {page_id(1)}.html", f"Setup {page_id(2)}.html"
+    (outside / top).write_bytes(secret)
+    (outside / sub).write_bytes(secret)
+    export = open_export(folder, LIMITS)
+    (folder / top).unlink()
+    (folder / top).symlink_to(outside / top)
+    handbook = folder / f"Handbook {page_id(1)}"
+    handbook.rename(tmp_path / "moved")
+    handbook.symlink_to(outside)
+    for path in (top, f"{handbook.name}/{sub}"):
+        with pytest.raises(ExportReadError) as raised:
+            export.read(path)
+        assert str(raised.value).startswith(path) and "replaced" in str(raised.value)
