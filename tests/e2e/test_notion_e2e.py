@@ -190,3 +190,60 @@ def test_a_renamed_page_that_fails_to_read_is_not_deleted(
     assert [failure["document"] for failure in again["failures"]] == [path]
     assert again["deleted"] == 0
     assert page_id(2) in project.remote()
+
+
+HOSTILE_BODY = (
+    '<script>alert(1)</script><style>p{}</style><p onclick="alert(2)" style="color:red">Safe text.</p>'
+    '<p><a href="javascript:alert(3)">js</a> <a href=" JaVa\tScRiPt:alert(4)">spaced</a>'
+    ' <a href="data:text/html,&lt;script&gt;alert(5)&lt;/script&gt;">data</a></p>'
+    '<figure class="image"><a href="data:image/svg+xml,x"><img src="data:image/svg+xml,&lt;svg onload=alert(6)&gt;"></a></figure>'
+    '<figure class="bookmark"><a class="bookmark" href="javascript:alert(7)"><div class="bookmark-title">bm</div></a></figure>'
+    '<iframe src="https://evil.example.com"></iframe><svg><script>alert(8)</script></svg>'
+    '<form action="https://evil.example.com"><input name="x"><button onclick="alert(9)">b</button></form>'
+    '<div class="math">x</div><img src="we%22ird%20%3Cname%3E%3F%23.png" alt="a&quot;&gt;&lt;b">'
+)
+HOSTILE_MARKDOWN = (
+    '# Hostile\n\n<script>alert(11)</script>\n\n<img src=x onerror="alert(12)">\n\n'
+    "[click](javascript:alert(13)) [data](data:text/html,x)\n\n"
+    "![pic](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)\n\n"
+    '<div style="background:url(javascript:alert(14))" onclick="alert(15)">Safe text.</div>\n\n'
+    '![weird](we%22ird%20%3Cname%3E%3F%23.png "t\\" onerror=x")\n'
+)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_nothing_executable_in_a_page_reaches_intercom(
+    tmp_path: Path, emulator: RunningEmulator, fmt: Format
+) -> None:
+    """A page holding scripts, event handlers, styles, javascript: and data: links, images and
+    bookmarks reaches the API inert, its text kept; a file whose name holds quotes, brackets, ?
+    and # is linked under attachment_url_template with each URL-encoded."""
+    from tests.e2e.test_no_script_reaches_intercom import DANGEROUS
+
+    project = Project(tmp_path, emulator)
+    with project.config.open("a", encoding="utf-8") as config:
+        config.write('attachment_url_template = "https://files.example.com/{path}"\n')
+    name = f"Hostile {page_id(90)}"
+    if fmt == "html":
+        page = (
+            f'<html><head><script>alert(0)</script></head><body><article class="page">'
+            f'<header><h1 class="page-title">Hostile</h1></header><div class="page-body">{HOSTILE_BODY}</div>'
+            "</article></body></html>"
+        ).encode()
+    else:
+        page = HOSTILE_MARKDOWN.encode()
+    extra = {f"{name}.{'html' if fmt == 'html' else 'md'}": page, 'we"ird <name>?#.png': b"\x89PNG"}
+    write_zip(make_workspace(1), project.export, fmt, extra=extra)
+    code, result = project.run()
+    assert code == 0 and result["failed"] == 0
+    sent = [
+        str(request.body["html"])
+        for request in emulator.requests()
+        if isinstance(request.body, dict) and "html" in request.body
+    ]
+    assert sent
+    for html in sent:
+        assert DANGEROUS.search(html) is None, html
+    hostile = project.remote()[page_id(90)]["html"]
+    assert "Safe text." in hostile
+    assert "https://files.example.com/we%22ird%20%3Cname%3E%3F%23.png" in hostile
