@@ -23,8 +23,10 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from connectors.notion_export.blocks import Element, by_class, new
 from connectors.notion_export.database import relations
+from ingest.document_limits import MAX_HTML_DEPTH
 
 _PROPERTY_LINE = re.compile(r"^(?P<name>[^:\n]+?): (?P<value>.*)$")
+_RESOURCE_LIMIT = etree.ErrorTypes.ERR_RESOURCE_LIMIT
 
 
 class PageError(Exception):
@@ -42,11 +44,29 @@ class ParsedPage:
     database: bool = False
 
 
+def _parser(encoding: str | None = None) -> html.HTMLParser:
+    # huge_tree: without it libxml2 stops reading at 256 levels of nesting. One parser per page:
+    # lxml parsers must not be shared between threads, and its error log is the page's.
+    return html.HTMLParser(encoding=encoding, huge_tree=True)
+
+
+def _read_whole(parser: html.HTMLParser, path: str) -> None:
+    """PageError when libxml2 stopped reading the page part way, which it does without a word (even
+    with huge_tree, past 2,048 levels of nesting): the rest of the page would be lost."""
+    if any(error.type == _RESOURCE_LIMIT for error in parser.error_log):
+        raise PageError(
+            f"{path}: nested more than {MAX_HTML_DEPTH} elements deep, deeper than HTML can be read "
+            "whole; nothing of it is sent"
+        )
+
+
 def parse_html_page(data: bytes, path: str) -> ParsedPage:
+    parser = _parser("utf-8")
     try:
-        document = html.document_fromstring(data, parser=html.HTMLParser(encoding="utf-8", huge_tree=True))
+        document = html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise PageError(f"{path} cannot be read as HTML: {exc}") from exc
+    _read_whole(parser, path)
     articles = by_class(document, "article", "page")
     if not articles:
         raise PageError(f"{path} is not a page of a Notion export (no article.page)")
@@ -111,11 +131,11 @@ def parse_markdown_page(data: bytes, path: str, columns: Collection[str] = ()) -
             part if isinstance(part, str) else f"[{part[0]}](<{part[1]}>)"
             for part in relations(match["value"])
         )
-        _append_html(cell, _MARKDOWN.renderInline(value))
+        _append_html(cell, _MARKDOWN.renderInline(value), path)
         page.properties.append((match["name"], cell))
         position += 1
     body = "\n".join(_asides_as_quotes(lines[position:]))
-    _append_html(page.body, _MARKDOWN.render(body))
+    _append_html(page.body, _MARKDOWN.render(body), path)
     return page
 
 
@@ -141,10 +161,12 @@ def _asides_as_quotes(lines: list[str]) -> list[str]:
     return out
 
 
-def _append_html(parent: Element, markup: str) -> None:
+def _append_html(parent: Element, markup: str, path: str) -> None:
     if not markup.strip():
         return
-    holder = html.fragment_fromstring(markup, create_parent="div")
+    parser = _parser()
+    holder = html.fragment_fromstring(markup, create_parent="div", parser=parser)
+    _read_whole(parser, path)
     if holder.text:
         parent.text = (parent.text or "") + holder.text
     for child in list(holder):

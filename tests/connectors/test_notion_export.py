@@ -291,3 +291,25 @@ async def test_rarer_html_blocks_read_as_text(tmp_path: Path) -> None:
         'News and notes</p><p><a href="https://files.example.com/terms.pdf">terms.pdf</a></p>'
         "<p>Ask Jane Doe by May 1, 2024; see.</p>"
     )
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md"])
+def test_a_page_nested_deep_is_read_whole_or_fails(suffix: str) -> None:
+    """Nesting libxml2 reads whole (1,000 levels: past the 256 it reads without huge_tree) keeps
+    every word; past what it reads at all, the page fails by name instead of losing its end."""
+    from connectors.notion_export.pages import PageError, parse_html_page, parse_markdown_page
+
+    def parse(levels: int) -> str:
+        deep = "<div>" * levels + "deep" + "</div>" * levels
+        if suffix == ".md":
+            return str(
+                parse_markdown_page(f"# Deep\n\n{deep}\n".encode(), f"Deep{suffix}").body.text_content()
+            )
+        page = (
+            f'<html><body><article class="page"><div class="page-body">{deep}</div></article></body></html>'
+        )
+        return str(parse_html_page(page.encode(), f"Deep{suffix}").body.text_content())
+
+    assert parse(1000).strip() == "deep"
+    with pytest.raises(PageError, match=rf"^Deep\{suffix}: nested more than 2048 elements deep"):
+        parse(3000)

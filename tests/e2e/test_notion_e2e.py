@@ -196,8 +196,10 @@ HOSTILE_BODY = (
     '<script>alert(1)</script><style>p{}</style><p onclick="alert(2)" style="color:red">Safe text.</p>'
     '<p><a href="javascript:alert(3)">js</a> <a href=" JaVa\tScRiPt:alert(4)">spaced</a>'
     ' <a href="data:text/html,&lt;script&gt;alert(5)&lt;/script&gt;">data</a></p>'
-    '<figure class="image"><a href="data:image/svg+xml,x"><img src="data:image/svg+xml,&lt;svg onload=alert(6)&gt;"></a></figure>'
-    '<figure class="bookmark"><a class="bookmark" href="javascript:alert(7)"><div class="bookmark-title">bm</div></a></figure>'
+    '<figure class="image"><a href="data:image/svg+xml,x">'
+    '<img src="data:image/svg+xml,&lt;svg onload=alert(6)&gt;"></a></figure>'
+    '<figure class="bookmark"><a class="bookmark" href="javascript:alert(7)">'
+    '<div class="bookmark-title">bm</div></a></figure>'
     '<iframe src="https://evil.example.com"></iframe><svg><script>alert(8)</script></svg>'
     '<form action="https://evil.example.com"><input name="x"><button onclick="alert(9)">b</button></form>'
     '<div class="math">x</div><img src="we%22ird%20%3Cname%3E%3F%23.png" alt="a&quot;&gt;&lt;b">'
@@ -247,3 +249,36 @@ def test_nothing_executable_in_a_page_reaches_intercom(
     hostile = project.remote()[page_id(90)]["html"]
     assert "Safe text." in hostile
     assert "https://files.example.com/we%22ird%20%3Cname%3E%3F%23.png" in hostile
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_page_past_the_document_limits_fails_alone(
+    tmp_path: Path, emulator: RunningEmulator, fmt: Format
+) -> None:
+    """A database whose table is larger than max_document_bytes, and a page nested far deeper than
+    HTML is read, each fail alone naming the limit; the other pages sync."""
+    project = Project(tmp_path, emulator)
+    with project.config.open("a", encoding="utf-8") as config:
+        config.write("max_document_bytes = 200000\n")
+    big = f"Big {page_id(91)}.csv"
+    rows = "".join(f"Row {n},{'x' * 100}\n" for n in range(4000))
+    deep = "<div>" * 5000 + "deep" + "</div>" * 5000
+    if fmt == "html":
+        nested = (
+            f'<html><body><article class="page"><header><h1 class="page-title">Deep</h1></header>'
+            f'<div class="page-body">{deep}</div></article></body></html>'
+        ).encode()
+    else:
+        nested = f"# Deep\n\n{deep}\n".encode()
+    extra = {
+        big: ("\ufeffName,Notes\n" + rows).encode(),
+        f"Deep {page_id(92)}.{'html' if fmt == 'html' else 'md'}": nested,
+    }
+    write_zip(make_workspace(1), project.export, fmt, extra=extra)
+    code, result = project.run()
+    failures = {failure["document"]: failure["message"] for failure in result["failures"]}
+    assert code == 1 and result["created"] == 7, failures
+    assert set(failures) == {big, f"Deep {page_id(92)}.{'html' if fmt == 'html' else 'md'}"}
+    assert "max_document_bytes" in failures[big]
+    for message in failures.values():
+        assert "\n" not in message and "Traceback" not in message
