@@ -56,10 +56,11 @@ def catalog(files: list[str]) -> dict[str, Entry]:
 
 
 def ancestors(page_id: str, entries: dict[str, Entry]) -> list[str]:
-    """The ids above a page, the top one first."""
+    """The ids above a page, the top one first; where a hostile export's folders loop, the chain
+    stops before it comes back to the page or to a page already in it."""
     chain: list[str] = []
     parent = entries[page_id].parent
-    while parent is not None and parent not in chain:
+    while parent is not None and parent != page_id and parent not in chain:
         chain.append(parent)
         parent = entries[parent].parent
     return chain[::-1]

@@ -313,3 +313,11 @@ def test_a_page_nested_deep_is_read_whole_or_fails(suffix: str) -> None:
     assert parse(1000).strip() == "deep"
     with pytest.raises(PageError, match=rf"^Deep\{suffix}: nested more than 2048 elements deep"):
         parse(3000)
+
+
+def test_folders_that_nest_in_a_loop_give_no_page_itself_as_ancestor() -> None:
+    """A hostile export whose folders make two pages each other's parent: each page's ancestors
+    end before the page itself (its collections never hold it)."""
+    a, b = page_id(1), page_id(2)
+    entries = catalog([f"B {b}/A {a}.html", f"A {a}/B {b}.html"])
+    assert ancestors(a, entries) == [b] and ancestors(b, entries) == [a]
