@@ -231,8 +231,10 @@ class _Builder:
         if isinstance(page, Failure):
             return page
         table = self._table(entry, export)
-        if isinstance(table, Failure) and page is None:
-            return table
+        if isinstance(table, Failure) and not (page is not None and page.database):
+            # The rows are only in the CSV (an HTML database's page holds its own table): the page
+            # is not sent without them.
+            return Failure(locator, table.message)
         title = self._titles[page_id]
         if page_id in self._bodyless and not self._options.rows_without_body_as_pages:
             return SkippedDocument(

@@ -321,3 +321,19 @@ def test_folders_that_nest_in_a_loop_give_no_page_itself_as_ancestor() -> None:
     a, b = page_id(1), page_id(2)
     entries = catalog([f"B {b}/A {a}.html", f"A {a}/B {b}.html"])
     assert ancestors(a, entries) == [b] and ancestors(b, entries) == [a]
+
+
+async def test_a_database_page_whose_table_cannot_be_read_fails(tmp_path: Path) -> None:
+    """A Markdown database with a page of its own (``Tasks <id>.md`` beside its CSV) whose CSV is
+    not UTF-8 fails by name, with its id; it is not sent without its rows."""
+    folder = f"Handbook {page_id(1)}"
+    bad = b"\xff\xfeName,Status\n"
+    extra = {
+        f"{folder}/Tasks {page_id(10)}.md": b"# Tasks\n\nEvery task of the team.\n",
+        f"{folder}/Tasks {page_id(10)}.csv": bad,
+        f"{folder}/Tasks {page_id(10)}_all.csv": bad,
+    }
+    found = await scan(connector(write_folder(make_workspace(), tmp_path / "export", "markdown", extra)))
+    failure = found[f"{folder}/Tasks {page_id(10)}.md"]
+    assert isinstance(failure, Failure) and failure.external_id == page_id(10)
+    assert failure.message.startswith(f"{folder}/Tasks {page_id(10)}_all.csv is not UTF-8 text")
