@@ -31,6 +31,9 @@ _TEX = './/annotation[@encoding="application/x-tex"]'
 #: A toggle heading's summary is styled with the heading's size (heading 1, 2, 3).
 _SUMMARY_SIZES = {"1.875em": "h1", "1.5em": "h2", "1.25em": "h3"}
 _KEPT_ATTRIBUTES = {"href", "src", "alt", "colspan", "rowspan", "start"}
+#: What HTML (and lxml) cannot hold: C0 controls but tab and line breaks, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML_BYTES = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
 def has_class(element: Element, name: str) -> bool:
@@ -50,9 +53,21 @@ def tex_of(element: Element) -> str | None:
     return "".join(annotations[0].itertext()).strip() if annotations else None
 
 
+def xml_text(text: str) -> str:
+    """``text`` with each character HTML cannot hold (a vertical tab pasted from Word, U+FFFF) as a
+    space: lxml refuses to hold them, and one of them failed the whole scan."""
+    return _NOT_XML.sub(" ", text)
+
+
+def xml_bytes(data: bytes) -> bytes:
+    """UTF-8 ``data`` with each character HTML cannot hold as a space (see :func:`xml_text`); a
+    control character is one byte, never part of another character's bytes."""
+    return _NOT_XML_BYTES.sub(b" ", data)
+
+
 def new(tag: str, text: str | None = None, **attributes: str) -> Element:
-    element: Element = html.Element(tag, attributes)
-    element.text = text
+    element: Element = html.Element(tag, {name: xml_text(value) for name, value in attributes.items()})
+    element.text = None if text is None else xml_text(text)
     return element
 
 

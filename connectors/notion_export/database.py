@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from connectors.notion_export.blocks import Element, new, remove
+from connectors.notion_export.blocks import Element, new, remove, xml_text
 from connectors.notion_export.links import PageLinks
 
 _URL = re.compile(r"^https?://\S+$")
@@ -106,7 +106,7 @@ class Table:
 
 def read_table(data: bytes, path: str) -> Table:
     try:
-        text = data.decode("utf-8-sig")
+        text = xml_text(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise TableError(f"{path} is not UTF-8 text: {exc}") from exc
     try:

@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from connectors.notion_export.blocks import Element, by_class, new
+from connectors.notion_export.blocks import Element, by_class, new, xml_bytes, xml_text
 from connectors.notion_export.database import relations
 from ingest.document_limits import MAX_HTML_DEPTH
 
@@ -63,7 +63,7 @@ def _read_whole(parser: html.HTMLParser, path: str) -> None:
 def parse_html_page(data: bytes, path: str) -> ParsedPage:
     parser = _parser("utf-8")
     try:
-        document = html.document_fromstring(data, parser=parser)
+        document = html.document_fromstring(xml_bytes(data), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise PageError(f"{path} cannot be read as HTML: {exc}") from exc
     _read_whole(parser, path)
@@ -112,7 +112,7 @@ def parse_markdown_page(data: bytes, path: str, columns: Collection[str] = ()) -
     """A Markdown page; ``columns``: the properties its database names, read from the lines after the
     title (a page of no database has none)."""
     try:
-        text = data.decode("utf-8-sig")
+        text = xml_text(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise PageError(f"{path} is not UTF-8 text: {exc}") from exc
     lines = text.replace("\r\n", "\n").split("\n")

@@ -337,3 +337,24 @@ async def test_a_database_page_whose_table_cannot_be_read_fails(tmp_path: Path) 
     failure = found[f"{folder}/Tasks {page_id(10)}.md"]
     assert isinstance(failure, Failure) and failure.external_id == page_id(10)
     assert failure.message.startswith(f"{folder}/Tasks {page_id(10)}_all.csv is not UTF-8 text")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_control_characters_in_a_page_or_a_cell_read_as_spaces(tmp_path: Path, fmt: Format) -> None:
+    """A vertical tab (text pasted from Word), other C0 controls and U+FFFF, which HTML cannot hold,
+    in a database's cell or a page's title, description or body read as a space: they failed the
+    whole scan (lxml refuses them)."""
+    page = (
+        b"# T\x0bitle\n\nbody\x01text \xef\xbf\xbf end\n"
+        if fmt == "markdown"
+        else b'<html><body><article class="page"><header><h1 class="page-title">T\x0bitle</h1>'
+        b'<p class="page-description">de\x01scribed</p></header>'
+        b'<div class="page-body">body\x01text \xef\xbf\xbf end</div></article></body></html>'
+    )
+    extra = {
+        f"Ctl {page_id(93)}.csv": "\ufeffName,Notes\nRow\x0bone,va\x01lue\n".encode(),
+        f"Pg {page_id(94)}.{'md' if fmt == 'markdown' else 'html'}": page,
+    }
+    loaded = await documents(connector(write_folder(make_workspace(), tmp_path / "export", fmt, extra)))
+    assert "<td>Row one</td><td>va lue</td>" in loaded[page_id(93)].body
+    assert "body text" in loaded[page_id(94)].body and "\x01" not in loaded[page_id(94)].body
