@@ -10,8 +10,10 @@ from __future__ import annotations
 from connectors.confluence_export import ConfluenceExportConnector, ConfluenceExportOptions
 from connectors.filesystem import FilesystemConnector, FilesystemOptions
 from connectors.git import GitOptions, GitRepoConnector
+from connectors.notion_export import NotionExportConnector, NotionExportOptions
 from ingest.connector import ConnectorFactory
 
 filesystem: ConnectorFactory[FilesystemOptions] = FilesystemConnector
 confluence_export: ConnectorFactory[ConfluenceExportOptions] = ConfluenceExportConnector
 git: ConnectorFactory[GitOptions] = GitRepoConnector
+notion_export: ConnectorFactory[NotionExportOptions] = NotionExportConnector

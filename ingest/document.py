@@ -96,11 +96,16 @@ class Failure:
     ``retryable`` is True when sending failed for a reason that may pass (the API was
     unreachable, answered 5xx or kept rate-limiting): the watch daemon retries those, and
     only those, on its own.
+
+    ``external_id`` is the failed document's id when the connector knows it: a document that
+    moved to another locator since the last run (a renamed Notion page) and failed there keeps
+    its remote page by that id, as one failing at its recorded locator does.
     """
 
     locator: RelativePath
     message: str
     retryable: bool = False
+    external_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)

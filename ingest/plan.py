@@ -135,9 +135,22 @@ def mass_delete_refusal(deleting: int, known: int, max_share: float) -> str | No
     )
 
 
-def _protected(locator: str, failed: Collection[str]) -> bool:
-    """A failure on a document, or on a folder above it (one that could not be listed)."""
-    if locator in failed:
+def failed_keys(failures: Iterable[Failure]) -> frozenset[str]:
+    """What ``failures`` protect from deletion: their locators, and their external ids (each as
+    ``\\0id:<external id>``, which no locator is) where the connector gave one."""
+    keys: set[str] = set()
+    for failure in failures:
+        keys.add(failure.locator)
+        if failure.external_id is not None:
+            keys.add(f"\0id:{failure.external_id}")
+    return frozenset(keys)
+
+
+def _protected(record: DocumentRecord, failed: Collection[str]) -> bool:
+    """A failure on a document (at its recorded locator, or by its external id wherever it moved),
+    or on a folder above it (one that could not be listed)."""
+    locator = record.locator
+    if locator in failed or f"\0id:{record.external_id}" in failed:
         return True
     parts = locator.split("/")
     return any("/".join(parts[:depth]) in failed for depth in range(1, len(parts)))
@@ -240,7 +253,7 @@ class PlanBuilder:
         ``failures`` are those before planning (to read, to convert), which protect their pages."""
         compared = self._compared
         failures_out = (*failures, *compared.failures)
-        deletes = _deletions(self._records, compared.present, {failure.locator for failure in failures_out})
+        deletes = _deletions(self._records, compared.present, failed_keys(failures_out))
         refusal = None
         if not self._allow_mass_delete:
             refusal = mass_delete_refusal(len(deletes), len(self._records), self._max_delete_share)
@@ -305,7 +318,7 @@ def deletions_by_scan(
         for external_id, record in sorted(records.items())
         if external_id not in unchanged_ids
         and record.locator not in scanned
-        and not _protected(record.locator, failed)
+        and not _protected(record, failed)
     )
 
 
@@ -365,5 +378,5 @@ def _deletions(
     return tuple(
         Deletion(record.external_id, record.locator, record.title, record.remote_id)
         for external_id, record in sorted(records.items())
-        if external_id not in present and not _protected(record.locator, failed)
+        if external_id not in present and not _protected(record, failed)
     )

@@ -33,7 +33,15 @@ from ingest.document import SkippedDocument
 from ingest.errors import ApiError
 from ingest.execution import FATAL, Feed, PlanExecution
 from ingest.gc_pause import collector_paused
-from ingest.plan import Plan, PlanBuilder, Upsert, WholePlanNeeded, deletions_by_scan, mass_delete_refusal
+from ingest.plan import (
+    Plan,
+    PlanBuilder,
+    Upsert,
+    WholePlanNeeded,
+    deletions_by_scan,
+    failed_keys,
+    mass_delete_refusal,
+)
 from ingest.progress import Progress
 from ingest.remote_check import SourceCheck, check_targets
 from ingest.results import SourceResult, start_result
@@ -199,7 +207,7 @@ class SourceStream:
             records,
             scanned=scanned.locators,
             unchanged_ids=unchanged,
-            failed={failure.locator for failure in collected.failures},
+            failed=failed_keys(collected.failures),
         )
         refusal = None
         if not self._allow_mass_delete:

@@ -23,15 +23,29 @@ PACKAGES = ("ingest", "connectors")
 FOUNDATION = ("ingest.errors", "ingest.canonical", "ingest.urltemplate")
 #: What connectors use of ingest today besides FOUNDATION: the Connector protocol and its
 #: options, the document types, the text-document reader (front matter, formats) and the
-#: docs-site dialects.
-SDK = ("ingest.connector", "ingest.document", "ingest.textdoc", "ingest.frontmatter", "ingest.sites")
+#: docs-site dialects, and the zip checks the export connectors share.
+SDK = (
+    "ingest.connector",
+    "ingest.document",
+    "ingest.textdoc",
+    "ingest.frontmatter",
+    "ingest.sites",
+    "ingest.zipsafety",
+)
 #: What the converter reads of the dialects' contract: how a site resolves links and names
 #: headings (plain objects and Protocols, importing nothing but leaves).
 SITE_CONTRACT = ("ingest.sites.contract", "ingest.sites.slugs")
 #: Rules the SDK (and so the connectors) and the converter both follow, one leaf module each:
 #: which links need no resolving, how a checkbox reads as text, how deep Markdown may nest,
-#: what one document may cost to convert.
-SHARED = ("ingest.hrefs", "ingest.checkboxes", "ingest.markdown_nesting", "ingest.document_limits")
+#: what one document may cost to convert, how a full disk is said (a connector spooling a part
+#: zip says it as the engine does).
+SHARED = (
+    "ingest.hrefs",
+    "ingest.checkboxes",
+    "ingest.markdown_nesting",
+    "ingest.document_limits",
+    "ingest.storage",
+)
 #: Imported by layers that must stay light, so they import nothing of the project either.
 LEAVES = (
     *FOUNDATION,
@@ -44,7 +58,6 @@ LEAVES = (
     "ingest.language_id",
     "ingest.language_model",
     "ingest.source_url",
-    "ingest.storage",
 )
 ENGINE = (
     "ingest.engine",

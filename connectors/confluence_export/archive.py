@@ -1,11 +1,8 @@
 """A Confluence HTML space export read in place: a ``.zip`` or the folder it unpacks to.
 
-Nothing is extracted to disk. Before a zip is read its whole directory is checked, and
-the export is refused (a :class:`ConnectorError` naming the entry) when an entry would
-land outside the export (``../``, an absolute path, a drive letter: zip-slip), is a
-symlink, or when the entries are too many, too large, or expand suspiciously well (a zip
-bomb). Directory entries, including the bare ``/`` some Confluence versions write, are
-tolerated.
+Nothing is extracted to disk. Before a zip is read its whole directory is checked by
+:mod:`ingest.zipsafety` (zip-slip, symlinks, entry count, sizes, compression ratio), which
+the Notion export connector shares.
 
 The export's root is the folder holding ``index.html`` (the export itself, or the one
 folder named after the space inside it). Pages are the other ``.html`` files directly in
@@ -16,33 +13,32 @@ is its file name, so the zip and the unpacked folder of one export name pages al
 from __future__ import annotations
 
 import os
-import re
 import stat
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from ingest.errors import ConnectorError
+from ingest.zipsafety import ZipLimits, check_zip, unsafe_entry_name
+
+__all__ = [
+    "INDEX",
+    "Export",
+    "ExportReadError",
+    "FolderExport",
+    "ZipExport",
+    "ZipLimits",
+    "check_zip",
+    "find_root",
+    "open_export",
+    "unsafe_entry_name",
+]
 
 INDEX = "index.html"
-#: Entries smaller than this cannot be bombs worth the name: their ratio is not checked.
-RATIO_FLOOR = 1024 * 1024
-_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 class ExportReadError(Exception):
     """One file of the export could not be read; the message says which and why."""
-
-
-@dataclass(frozen=True, slots=True)
-class ZipLimits:
-    """Bounds a zip must keep to be read at all."""
-
-    max_entries: int
-    max_total_size: int
-    max_entry_size: int
-    max_compression_ratio: float
 
 
 class Export(Protocol):
@@ -86,73 +82,8 @@ def open_export(path: Path, limits: ZipLimits) -> Export:
         raise
 
 
-def unsafe_entry_name(name: str) -> str | None:
-    """Why a zip entry name must not be used, or None when it is safe."""
-    if "\0" in name:
-        return "has a NUL byte in its name"
-    posix = name.replace("\\", "/")
-    if posix.startswith("/"):
-        return "is an absolute path"
-    if _DRIVE.match(posix):
-        return "names a drive (an absolute Windows path)"
-    if ".." in posix.split("/"):
-        return "climbs out of the export with '..' (zip-slip)"
-    return None
-
-
 #: Bit 0 of a zip entry's general purpose flags: the entry is encrypted.
 _ENCRYPTED = 0x1
-
-
-def _is_bare_root(info: zipfile.ZipInfo) -> bool:
-    # Confluence Server 7 writes a directory entry named "/": harmless, nothing lands there.
-    return info.is_dir() and info.filename.replace("\\", "/").strip("/") in ("", ".")
-
-
-def _is_symlink(info: zipfile.ZipInfo) -> bool:
-    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
-
-
-def check_zip(infos: list[zipfile.ZipInfo], name: str, limits: ZipLimits) -> None:
-    """Refuse the zip (ConnectorError naming the entry) unless every entry keeps the limits."""
-    if len(infos) > limits.max_entries:
-        raise ConnectorError(
-            f"{name}: {len(infos)} entries, more than max_entries ({limits.max_entries}); "
-            "the export is refused"
-        )
-    total = 0
-    seen: set[str] = set()
-    for info in infos:
-        entry = info.filename
-        if _is_bare_root(info):
-            continue
-        problem = unsafe_entry_name(entry) or ("is a symlink" if _is_symlink(info) else None)
-        if problem is not None:
-            raise ConnectorError(f"{name}: entry {entry!r} {problem}; the export is refused")
-        if info.is_dir():
-            continue
-        posix = entry.replace("\\", "/")
-        if posix in seen:
-            raise ConnectorError(f"{name}: entry {entry!r} appears twice; the export is refused")
-        seen.add(posix)
-        size = info.file_size
-        if size > limits.max_entry_size:
-            raise ConnectorError(
-                f"{name}: entry {entry!r} expands to {size} bytes, more than max_entry_size "
-                f"({limits.max_entry_size}); the export is refused"
-            )
-        if size >= RATIO_FLOOR and size > limits.max_compression_ratio * max(info.compress_size, 1):
-            ratio = size / max(info.compress_size, 1)
-            raise ConnectorError(
-                f"{name}: entry {entry!r} expands {ratio:.0f} times, more than max_compression_ratio "
-                f"({limits.max_compression_ratio:g}): a zip bomb? the export is refused"
-            )
-        total += size
-        if total > limits.max_total_size:
-            raise ConnectorError(
-                f"{name}: entries up to {entry!r} expand to more than max_total_size "
-                f"({limits.max_total_size} bytes); the export is refused"
-            )
 
 
 def find_root(files: list[str], name: str) -> str:

@@ -1,4 +1,4 @@
-"""The three built-in connectors keep the connector contract, checked by the conformance kit."""
+"""The built-in connectors keep the connector contract, checked by the conformance kit."""
 
 from __future__ import annotations
 
@@ -10,10 +10,16 @@ import pytest
 from connectors.confluence_export import ConfluenceExportConnector
 from connectors.filesystem import FilesystemConnector
 from connectors.git import GitRepoConnector
+from connectors.notion_export import NotionExportConnector
 from ingest.document import DocumentRef
 from ingest.testing import assert_conforms
 from tests.connectors.confluence_builder import Page, Space, write_folder, write_zip
 from tests.connectors.gitrepo_helpers import docs_repo, isolate_git
+from tests.connectors.notion_builder import Format as NotionFormat
+from tests.connectors.notion_builder import NotionPage, para
+from tests.connectors.notion_builder import write_folder as write_notion_folder
+from tests.connectors.notion_builder import write_zip as write_notion_zip
+from tests.connectors.notion_workspace import make_workspace
 
 
 async def test_filesystem_keeps_the_contract(tmp_path: Path) -> None:
@@ -100,6 +106,49 @@ async def test_confluence_export_keeps_the_contract(tmp_path: Path, packed: bool
     await assert_conforms(
         ConfluenceExportConnector,
         {"path": str(export), "base_url": "https://wiki.example.com"},
+        edit_document=edit,
+        break_document=garble,
+        break_source=remove,
+        scan_reads_bodies=True,
+    )
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["folder", "zip"])
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+async def test_notion_export_keeps_the_contract(tmp_path: Path, packed: bool, fmt: NotionFormat) -> None:
+    """A Notion export of either format, unpacked or as nested zips: its fingerprints hash each page's
+    mapped content, so its scan reads bodies."""
+    workspace = make_workspace()
+    export = tmp_path / ("Export-1.zip" if packed else "export")
+
+    def write(extra: dict[str, bytes] | None = None) -> None:
+        if packed:
+            write_notion_zip(workspace, export, fmt, extra=extra)
+        else:
+            write_notion_folder(workspace, export, fmt, extra)
+
+    def page_of(ref: DocumentRef) -> NotionPage:
+        return next(page for page in workspace.walk() if page.page_id in ref.locator.rsplit("/", 1)[-1])
+
+    def edit(ref: DocumentRef) -> None:
+        page = page_of(ref)
+        page.blocks = [para("Edited: a paragraph that was not there.")]
+        page.columns, page.children = None, []
+        write()
+
+    def garble(ref: DocumentRef) -> None:
+        write({ref.locator: b"\xff\xfe\0 not a page"})
+
+    def remove() -> None:
+        if packed:
+            export.unlink()
+        else:
+            shutil.rmtree(export)
+
+    write()
+    await assert_conforms(
+        NotionExportConnector,
+        {"path": str(export)},
         edit_document=edit,
         break_document=garble,
         break_source=remove,

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.availability import UNSAID, Availability
 from ingest.document import Failure, Page, SkippedDocument
-from ingest.plan import Action, Refresh, Upsert, _change_for, make_plan
+from ingest.plan import Action, Refresh, Upsert, _change_for, deletions_by_scan, failed_keys, make_plan
 from ingest.state import DocumentRecord
 
 
@@ -94,6 +94,20 @@ def test_failed_document_keeps_its_page() -> None:
     """A document that could not be read is not deleted remotely."""
     plan = plan_for([], [record("a"), record("b")], unchanged={"a"}, failures=[Failure("b", "unreadable")])
     assert plan.deletes == () and [f.locator for f in plan.failures] == ["b"]
+
+
+def test_a_document_failing_at_a_new_locator_keeps_its_page_by_id() -> None:
+    """A document moved since the last run (a renamed Notion page) that fails at its new locator
+    keeps its page when the failure names its external id, in a whole plan and a scan's outline;
+    an id no record has protects nothing else."""
+    records = [record("a"), record("b", locator="old/b"), record("c")]
+    failures = [Failure("new/b", "unreadable", external_id="b"), Failure("new/z", "x", external_id="z")]
+    plan = plan_for([], records, unchanged={"a"}, failures=failures)
+    assert [d.external_id for d in plan.deletes] == ["c"]
+    outline = deletions_by_scan(
+        {r.external_id: r for r in records}, scanned=set(), unchanged_ids={"a"}, failed=failed_keys(failures)
+    )
+    assert [d.external_id for d in outline] == ["c"]
 
 
 def test_unlistable_folder_keeps_the_pages_below_it() -> None:

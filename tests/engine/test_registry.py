@@ -176,7 +176,7 @@ def test_url_variables_default_to_none() -> None:
 def test_the_factories_module_names_every_built_in_entry_point() -> None:
     """connectors/factories.py (mypy checks it against ConnectorFactory) covers each built-in entry point."""
     built_in = {ep.name for ep in installed() if ep.dist is not None and ep.dist.name == "fin-ingest"}
-    assert built_in == {"filesystem", "confluence_export", "git"}
+    assert built_in == {"filesystem", "confluence_export", "git", "notion_export"}
     for name in built_in:
         assert getattr(factories, name) is load_connector(name)
 

@@ -1,5 +1,5 @@
-"""The daemon on the other connectors: a Confluence export zip dropped or rewritten in its folder, and
-a git repository whose branch moves."""
+"""The daemon on the other connectors: a Confluence export zip dropped or rewritten in its folder, a
+Notion export zip replaced by the next export, and a git repository whose branch moves."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import pytest
 from ingest.emulator import RunningEmulator
 from tests.connectors.confluence_builder import Page, Space, write_folder, write_zip
 from tests.connectors.gitrepo_helpers import docs_repo, isolate_git
+from tests.connectors.notion_builder import NotionPage, Workspace, para
+from tests.connectors.notion_builder import write_zip as write_notion_zip
 from tests.watch.conftest import SOURCE_URL, Project, page_posts, wait_until, write_config
 
 
@@ -114,3 +116,28 @@ async def test_an_export_link_moved_to_a_new_zip_syncs_the_source(
         os.replace(tmp_path / "exports" / "next", export)
         await wait_until(lambda: "Migrate" in project.titles().values(), what="the page of the zip beside it")
     assert sorted(project.titles().values()) == ["Home", "Install", "Migrate", "Upgrade"]
+
+
+def notion(*titles: str, run: int = 1) -> Workspace:
+    home = NotionPage(1, "Home", [para("Welcome.")])
+    pages = [NotionPage(2 + index, title, [para(f"About {title}.")]) for index, title in enumerate(titles)]
+    return Workspace([home, *pages], run=run)
+
+
+async def test_a_new_notion_export_zip_replacing_the_old_syncs_the_source(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    """The next Notion export (a new nested zip, new export ids) moved over the configured one: only
+    the page that changed is sent again."""
+    export = tmp_path / "exports" / "notion.zip"
+    write_notion_zip(notion("Install", "Configure"), export, "html")
+    source = {"connector": "notion_export", "path": "exports/notion.zip", "url": SOURCE_URL}
+    project = Project(tmp_path, emulator)
+    project.config = write_config(tmp_path, emulator.base_url, source=source, name="notion")
+    async with project.daemon():
+        assert sorted(project.titles().values()) == ["Configure", "Home", "Install"]
+        write_notion_zip(notion("Install", "Set up", run=2), export.with_name("Export-2.zip"), "html")
+        os.replace(export.with_name("Export-2.zip"), export)
+        await wait_until(lambda: "Set up" in project.titles().values(), what="the page of the new export")
+    assert sorted(project.titles().values()) == ["Home", "Install", "Set up"]
+    assert sorted(page_posts(emulator).values()) == [1, 1, 2]  # only the renamed page was sent twice
