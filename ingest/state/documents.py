@@ -13,7 +13,7 @@ import time
 import zlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ingest.availability import UNSAID, Availability
 from ingest.state.article_book import ArticleBook
@@ -21,7 +21,10 @@ from ingest.state.import_sources import ImportSourceRecord
 from ingest.state.placement import NO_PLACEMENT, Placement, path_from_key, path_key
 from ingest.state.transaction import transaction
 
-_RECORD_COLUMNS = (
+if TYPE_CHECKING:
+    from ingest.state.run_records import RunRecords
+
+RECORD_COLUMNS = (
     "external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale, "
     "declared, ai_agent, ai_copilot, ai_sales_agent, remote_digest, owner_tag"
 )
@@ -70,7 +73,7 @@ class AdoptedPage(NamedTuple):
     title: str
 
 
-def _record(row: tuple[Any, ...]) -> DocumentRecord:
+def record_from_row(row: tuple[Any, ...]) -> DocumentRecord:
     external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale = row[:9]
     placement = NO_PLACEMENT
     if collection is not None or locale is not None:
@@ -88,8 +91,8 @@ def _record(row: tuple[Any, ...]) -> DocumentRecord:
         title,
         synced_at,
         placement,
-        _decode(row[9]),
-        _held_from(row[10], row[11], row[12]),
+        stored_declared(row[9]),
+        held_from(row[10], row[11], row[12]),
         remote_digest=content_hash if remote_digest == content_hash else remote_digest,
         owner_tag=row[14],
     )
@@ -102,14 +105,14 @@ def _encode(availability: Availability) -> str:
 
 # There are 27 of each: one shared value apiece keeps reading 10,000 records as cheap as before.
 @functools.cache
-def _decode(stored: str | None) -> Availability | None:
+def stored_declared(stored: str | None) -> Availability | None:
     if stored is None:
         return None
     return Availability(*(None if char == "-" else char == "t" for char in stored.ljust(3, "-")[:3]))
 
 
 @functools.cache
-def _held_from(ai_agent: int | None, ai_copilot: int | None, ai_sales_agent: int | None) -> Availability:
+def held_from(ai_agent: int | None, ai_copilot: int | None, ai_sales_agent: int | None) -> Availability:
     return Availability(
         *(None if flag is None else bool(flag) for flag in (ai_agent, ai_copilot, ai_sales_agent))
     )
@@ -139,18 +142,25 @@ class TargetStore:
     def records(self) -> dict[str, DocumentRecord]:
         """Every document recorded, by external id."""
         rows = self._db.execute(
-            f"SELECT {_RECORD_COLUMNS} FROM documents WHERE source = ? AND target = ?",  # noqa: S608 - constant
+            f"SELECT {RECORD_COLUMNS} FROM documents WHERE source = ? AND target = ?",  # noqa: S608 - constant
             self._key(),
         )
-        return {row[0]: _record(row) for row in rows}
+        return {row[0]: record_from_row(row) for row in rows}
+
+    def run_records(self) -> RunRecords:
+        """Every document recorded, by external id, as a run sees them: built only once the scan
+        has said which are unchanged (see :mod:`ingest.state.run_records`)."""
+        from ingest.state.run_records import RunRecords  # it builds records the way this module does
+
+        return RunRecords(self._db, self.source, self.target)
 
     def record(self, external_id: str) -> DocumentRecord | None:
         row = self._db.execute(
-            f"SELECT {_RECORD_COLUMNS} FROM documents "  # noqa: S608 - constant
+            f"SELECT {RECORD_COLUMNS} FROM documents "  # noqa: S608 - constant
             "WHERE source = ? AND target = ? AND external_id = ?",
             (*self._key(), external_id),
         ).fetchone()
-        return _record(row) if row is not None else None
+        return record_from_row(row) if row is not None else None
 
     def remote_ids_elsewhere(self) -> set[str]:
         """The remote ids other sources recorded in this target. A target whose remote content

@@ -1,0 +1,178 @@
+"""One target's records as a run sees them: those it may touch built as objects, the rest left in
+the file.
+
+A nightly run over an unchanged corpus compares every document the scan lists with what was
+last sent. Building every record as an object for that costs more than the rest of the run
+(about 34 MB and 0.3 s at 50,000 documents), so the comparison happens in SQLite
+(:meth:`RunRecords.unchanged_at`), and only the records of documents not found unchanged are
+built (:meth:`RunRecords.load_all_but`). What is settled apart from the upserts (availability,
+owner tags) is asked of the records left in the file per distinct :class:`RecordKind`, not per
+record (:meth:`RunRecords.untouched_where`).
+
+The functions at the bottom take any mapping of records: a plain dict (a test, a whole plan)
+counts as every record touched.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import NamedTuple
+
+from ingest.availability import Availability
+from ingest.state.documents import RECORD_COLUMNS, DocumentRecord, held_from, record_from_row, stored_declared
+
+
+class RecordKind(NamedTuple):
+    """What decides whether a record left untouched by a run has anything settled apart for it."""
+
+    #: What the document declared of its availability when it was last read.
+    declared: Availability | None
+    #: What its remote twin is known to hold.
+    availability: Availability
+    #: The owner tag its remote twin is known to carry.
+    owner_tag: int | None
+    #: Whether it is a translation (written into its original's twin).
+    translation: bool
+
+
+#: The columns a kind is made of, as stored (see :func:`_kind`).
+_KIND_COLUMNS = "declared, ai_agent, ai_copilot, ai_sales_agent, owner_tag, locale IS NOT NULL"
+
+
+def _kind(stored: tuple[str | None, int | None, int | None, int | None, int | None, int]) -> RecordKind:
+    declared, ai_agent, ai_copilot, ai_sales_agent, owner_tag, translation = stored
+    held = held_from(ai_agent, ai_copilot, ai_sales_agent)
+    return RecordKind(stored_declared(declared), held, owner_tag, bool(translation))
+
+
+class RunRecords(Mapping[str, DocumentRecord]):
+    """Every record of one source in one target, by external id, as a mapping; until
+    :meth:`load_all_but` is told which documents the scan found unchanged, the first look at it
+    builds them all."""
+
+    def __init__(self, db: sqlite3.Connection, source: str, target: str) -> None:
+        self._db = db
+        self._key = (source, target)
+        self._touched: dict[str, DocumentRecord] | None = None
+        self._untouched: Collection[str] = frozenset()
+
+    # The scan ---------------------------------------------------------------------
+
+    def unchanged_at(self, scanned: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+        """Of the documents scanned (locator, effective fingerprint; None: any fingerprint), those
+        recorded at that locator with that fingerprint: their external ids, by locator."""
+        rows = self._db.execute(
+            "SELECT d.locator, NULLIF(d.external_id, d.locator) FROM json_each(?) AS s "
+            "JOIN documents AS d ON d.source = ? AND d.target = ? AND d.locator = s.value ->> 0 "
+            "WHERE s.value ->> 1 IS NULL OR s.value ->> 1 = d.fingerprint ORDER BY d.rowid",
+            (json.dumps(list(scanned)), *self._key),
+        )
+        # Most external ids are their locator: the one string is held for both.
+        return {locator: locator if other is None else other for locator, other in rows}
+
+    def load_all_but(self, untouched: Collection[str]) -> None:
+        """Build every record but those of ``untouched`` (external ids the scan found unchanged,
+        which the run neither upserts, refreshes nor deletes); ``untouched`` is kept, not copied."""
+        if not untouched:
+            self._touched, self._untouched = None, frozenset()
+            self._load()
+            return
+        rows = self._db.execute(
+            f"SELECT {RECORD_COLUMNS} FROM documents WHERE source = ? AND target = ? "  # noqa: S608 - constant
+            "AND external_id NOT IN (SELECT value FROM json_each(?))",
+            (*self._key, json.dumps(list(untouched))),
+        )
+        self._touched = {row[0]: record_from_row(row) for row in rows}
+        self._untouched = untouched
+
+    # What a run may touch, and the rest by kind ------------------------------------
+
+    def touched(self) -> Mapping[str, DocumentRecord]:
+        """The records built: all but those the scan found unchanged."""
+        return self._load()
+
+    def untouched_where(self, wanted: Callable[[RecordKind], bool]) -> list[DocumentRecord]:
+        """The records left in the file whose kind is ``wanted`` (asked once per distinct kind)."""
+        if not self._untouched:
+            return []
+        kinds = self._db.execute(
+            f"SELECT DISTINCT {_KIND_COLUMNS} FROM documents WHERE source = ? AND target = ?",  # noqa: S608 - constant
+            self._key,
+        ).fetchall()
+        touched = self._load()
+        found: list[DocumentRecord] = []
+        for stored in kinds:
+            if not wanted(_kind(stored)):
+                continue
+            rows = self._db.execute(
+                f"SELECT {RECORD_COLUMNS} FROM documents WHERE source = ? AND target = ? "  # noqa: S608 - constant
+                "AND declared IS ? AND ai_agent IS ? AND ai_copilot IS ? AND ai_sales_agent IS ? "
+                "AND owner_tag IS ? AND (locale IS NOT NULL) = ?",
+                (*self._key, *stored),
+            )
+            found += (record_from_row(row) for row in rows if row[0] not in touched)
+        return found
+
+    # The mapping ------------------------------------------------------------------
+
+    def __getitem__(self, external_id: str) -> DocumentRecord:
+        touched = self._load()
+        if external_id in touched:
+            return touched[external_id]
+        if external_id in self._untouched:
+            row = self._db.execute(
+                f"SELECT {RECORD_COLUMNS} FROM documents "  # noqa: S608 - constant
+                "WHERE source = ? AND target = ? AND external_id = ?",
+                (*self._key, external_id),
+            ).fetchone()
+            if row is not None:
+                return record_from_row(row)
+        raise KeyError(external_id)
+
+    def __contains__(self, external_id: object) -> bool:
+        return external_id in self._load() or external_id in self._untouched
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._load()
+        yield from self._untouched
+
+    def __len__(self) -> int:
+        return len(self._load()) + len(self._untouched)
+
+    def _load(self) -> dict[str, DocumentRecord]:
+        if self._touched is None:
+            rows = self._db.execute(
+                f"SELECT {RECORD_COLUMNS} FROM documents WHERE source = ? AND target = ?",  # noqa: S608 - constant
+                self._key,
+            )
+            self._touched = {row[0]: record_from_row(row) for row in rows}
+        return self._touched
+
+
+def touched_records(records: Mapping[str, DocumentRecord]) -> Mapping[str, DocumentRecord]:
+    """The records a run may touch: all of a plain mapping, the built ones of :class:`RunRecords`."""
+    return records.touched() if isinstance(records, RunRecords) else records
+
+
+def untouched_records_where(
+    records: Mapping[str, DocumentRecord], wanted: Callable[[RecordKind], bool]
+) -> list[DocumentRecord]:
+    """The records left untouched by a run (none of a plain mapping) whose kind is ``wanted``."""
+    return records.untouched_where(wanted) if isinstance(records, RunRecords) else []
+
+
+def unchanged_at(
+    records: Mapping[str, DocumentRecord], scanned: Iterable[tuple[str, str | None]]
+) -> dict[str, str]:
+    """:meth:`RunRecords.unchanged_at` of any mapping of records (a plain one compared here)."""
+    if isinstance(records, RunRecords):
+        return records.unchanged_at(scanned)
+    by_locator = {record.locator: record for record in records.values()}
+    unchanged: dict[str, str] = {}
+    for locator, fingerprint in scanned:
+        record = by_locator.get(locator)
+        if record is not None and (fingerprint is None or record.fingerprint == fingerprint):
+            unchanged[locator] = record.external_id
+    return unchanged
