@@ -11,10 +11,11 @@ pending work have stores of their own.
 from __future__ import annotations
 
 from ingest.state.article_book import ArticleBook, Intent, IntentKind, KnownCollection
-from ingest.state.documents import AdoptedPage, DocumentRecord, RememberedSkip, TargetStore
+from ingest.state.documents import AdoptedPage, RememberedSkip, TargetStore
 from ingest.state.import_sources import ImportSourceRecord, RememberedImportSource
 from ingest.state.pending import Pending, PendingWork
 from ingest.state.placement import CollectionPath, Placement
+from ingest.state.records import DocumentRecord
 from ingest.state.run_records import (
     RecordKind,
     RunRecords,

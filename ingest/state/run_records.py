@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from ingest.availability import Availability
-from ingest.state.documents import RECORD_COLUMNS, DocumentRecord, held_from, record_from_row, stored_declared
+from ingest.state.records import RECORD_COLUMNS, DocumentRecord, held_from, record_from_row, stored_declared
 
 
 class RecordKind(NamedTuple):
