@@ -299,16 +299,16 @@ def _decide_what_to_read(
         for ref, fingerprint in zip(found, fingerprints, strict=True)
     ]
     unchanged = {
-        name: {} if view.settings_changed else unchanged_at(view.records, scanned)
+        name: [None] * len(scanned) if view.settings_changed else unchanged_at(view.records, scanned)
         for name, view in targets.items()
     }
     del scanned
     to_read: list[_Fingerprinted] = []
-    for ref, fingerprint in zip(found, fingerprints, strict=True):
+    for position, (ref, fingerprint) in enumerate(zip(found, fingerprints, strict=True)):
         kept = only is not None and ref.locator not in only  # counts as it was, unread
         as_it_was: list[tuple[str, str | RememberedSkip]] = []
         for name, view in targets.items():
-            state = _as_it_was(view, unchanged[name].get(ref.locator), ref.locator, fingerprint, kept=kept)
+            state = _as_it_was(view, unchanged[name][position], ref.locator, fingerprint, kept=kept)
             if state is None:  # this target needs it read: then every target takes it as read
                 to_read.append((ref, fingerprint))
                 break

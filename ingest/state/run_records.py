@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from ingest.availability import Availability
@@ -57,20 +57,26 @@ class RunRecords(Mapping[str, DocumentRecord]):
         self._key = (source, target)
         self._touched: dict[str, DocumentRecord] | None = None
         self._untouched: Collection[str] = frozenset()
+        self._kinds: list[tuple[str | None, int | None, int | None, int | None, int | None, int]] | None = (
+            None
+        )
 
     # The scan ---------------------------------------------------------------------
 
-    def unchanged_at(self, scanned: Iterable[tuple[str, str | None]]) -> dict[str, str]:
-        """Of the documents scanned (locator, effective fingerprint; None: any fingerprint), those
-        recorded at that locator with that fingerprint: their external ids, by locator."""
+    def unchanged_at(self, scanned: Sequence[tuple[str, str | None]]) -> list[str | None]:
+        """For each document scanned (locator, effective fingerprint; None: any fingerprint), the
+        external id it is recorded under at that locator with that fingerprint, or None."""
         rows = self._db.execute(
-            "SELECT d.locator, NULLIF(d.external_id, d.locator) FROM json_each(?) AS s "
+            "SELECT s.key, NULLIF(d.external_id, d.locator) FROM json_each(?) AS s "
             "JOIN documents AS d ON d.source = ? AND d.target = ? AND d.locator = s.value ->> 0 "
             "WHERE s.value ->> 1 IS NULL OR s.value ->> 1 = d.fingerprint ORDER BY d.rowid",
-            (json.dumps(list(scanned)), *self._key),
+            (json.dumps(scanned), *self._key),
         )
-        # Most external ids are their locator: the one string is held for both.
-        return {locator: locator if other is None else other for locator, other in rows}
+        unchanged: list[str | None] = [None] * len(scanned)
+        for position, other in rows:
+            # Most external ids are their locator: the scan's string is held for both.
+            unchanged[position] = scanned[position][0] if other is None else other
+        return unchanged
 
     def load_all_but(self, untouched: Collection[str]) -> None:
         """Build every record but those of ``untouched`` (external ids the scan found unchanged,
@@ -79,13 +85,19 @@ class RunRecords(Mapping[str, DocumentRecord]):
             self._touched, self._untouched = None, frozenset()
             self._load()
             return
+        self._untouched = untouched
+        (recorded,) = self._db.execute(
+            "SELECT COUNT(*) FROM documents WHERE source = ? AND target = ?", self._key
+        ).fetchone()
+        if recorded == len(untouched):  # every record unchanged (``untouched`` are recorded ids)
+            self._touched = {}
+            return
         rows = self._db.execute(
             f"SELECT {RECORD_COLUMNS} FROM documents WHERE source = ? AND target = ? "  # noqa: S608 - constant
             "AND external_id NOT IN (SELECT value FROM json_each(?))",
             (*self._key, json.dumps(list(untouched))),
         )
         self._touched = {row[0]: record_from_row(row) for row in rows}
-        self._untouched = untouched
 
     # What a run may touch, and the rest by kind ------------------------------------
 
@@ -97,13 +109,14 @@ class RunRecords(Mapping[str, DocumentRecord]):
         """The records left in the file whose kind is ``wanted`` (asked once per distinct kind)."""
         if not self._untouched:
             return []
-        kinds = self._db.execute(
-            f"SELECT DISTINCT {_KIND_COLUMNS} FROM documents WHERE source = ? AND target = ?",  # noqa: S608 - constant
-            self._key,
-        ).fetchall()
+        if self._kinds is None:  # a run leaves untouched records as they are: asked once
+            self._kinds = self._db.execute(
+                f"SELECT DISTINCT {_KIND_COLUMNS} FROM documents WHERE source = ? AND target = ?",  # noqa: S608 - constant
+                self._key,
+            ).fetchall()
         touched = self._load()
         found: list[DocumentRecord] = []
-        for stored in kinds:
+        for stored in self._kinds:
             if not wanted(_kind(stored)):
                 continue
             rows = self._db.execute(
@@ -164,15 +177,15 @@ def untouched_records_where(
 
 
 def unchanged_at(
-    records: Mapping[str, DocumentRecord], scanned: Iterable[tuple[str, str | None]]
-) -> dict[str, str]:
+    records: Mapping[str, DocumentRecord], scanned: Sequence[tuple[str, str | None]]
+) -> list[str | None]:
     """:meth:`RunRecords.unchanged_at` of any mapping of records (a plain one compared here)."""
     if isinstance(records, RunRecords):
         return records.unchanged_at(scanned)
     by_locator = {record.locator: record for record in records.values()}
-    unchanged: dict[str, str] = {}
+    unchanged: list[str | None] = []
     for locator, fingerprint in scanned:
         record = by_locator.get(locator)
-        if record is not None and (fingerprint is None or record.fingerprint == fingerprint):
-            unchanged[locator] = record.external_id
+        matches = record is not None and (fingerprint is None or record.fingerprint == fingerprint)
+        unchanged.append(record.external_id if record is not None and matches else None)
     return unchanged

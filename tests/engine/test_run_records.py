@@ -13,7 +13,7 @@ from ingest.availability import UNSAID, Availability
 from ingest.collect import PathFilter, Scanned, TargetRecords, read, scan
 from ingest.document import Page
 from ingest.plan import Action, Deletion, Plan, PlanBuilder, deletions_by_scan
-from ingest.state import AdoptedPage, RecordKind, RunRecords, StateStore, TargetStore
+from ingest.state import AdoptedPage, RecordKind, RunRecords, StateStore, TargetStore, unchanged_at
 from ingest.state.placement import Placement
 from ingest.targets.availability import SOURCE_DEFAULTS, pending_changes
 from ingest.targets.tagging import owner_tag_changes
@@ -63,9 +63,10 @@ def test_the_scan_is_matched_by_locator_and_fingerprint(state: StateStore) -> No
     records = pages.run_records()
 
     scanned = [("a.md", "fp-a"), ("b.md", "fp-b"), ("c.md", "fp-new"), ("d.md", "fp-a")]
-    assert records.unchanged_at(scanned) == {"a.md": "a.md", "b.md": "guide-b"}
-    assert records.unchanged_at([("c.md", None), ("d.md", None)]) == {"c.md": "c.md"}
-    assert state.target("docs", "articles").run_records().unchanged_at(scanned) == {}
+    assert records.unchanged_at(scanned) == ["a.md", "guide-b", None, None]
+    assert records.unchanged_at([("c.md", None), ("d.md", None)]) == ["c.md", None]
+    assert state.target("docs", "articles").run_records().unchanged_at(scanned) == [None] * 4
+    assert unchanged_at(pages.records(), scanned) == records.unchanged_at(scanned)  # a plain mapping alike
 
 
 def test_only_the_records_not_found_unchanged_are_built(state: StateStore) -> None:
@@ -85,6 +86,18 @@ def test_only_the_records_not_found_unchanged_are_built(state: StateStore) -> No
     assert dict(records.items()) == pages.records()
     with pytest.raises(KeyError):
         records["z.md"]
+
+
+def test_every_record_unchanged_builds_none(state: StateStore) -> None:
+    pages = state.target("docs", "external_pages")
+    send(pages, "a.md", "a.md", "fp-a")
+    send(pages, "b.md", "b.md", "fp-b")
+    records = pages.run_records()
+
+    records.load_all_but({"a.md", "b.md"})
+
+    assert dict(records.touched()) == {} and len(records) == 2
+    assert dict(records.items()) == pages.records()
 
 
 def test_not_told_what_is_unchanged_every_record_is_built(state: StateStore) -> None:
