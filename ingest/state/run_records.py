@@ -121,7 +121,7 @@ class RunRecords(Mapping[str, DocumentRecord]):
                 f"SELECT DISTINCT {_KIND_COLUMNS} FROM documents WHERE source = ? AND target = ?",  # noqa: S608 - constant
                 self._key,
             ).fetchall()
-        touched = self._load()
+        untouched = self._untouched
         found: list[DocumentRecord] = []
         for stored in self._kinds:
             if not wanted(_kind(stored)):
@@ -132,7 +132,8 @@ class RunRecords(Mapping[str, DocumentRecord]):
                 "AND owner_tag IS ? AND (locale IS NOT NULL) = ?",
                 (*self._key, *stored),
             )
-            found += (record_from_row(row) for row in rows if row[0] not in touched)
+            # Not "not touched": a record the run wrote since (a page it created) is neither.
+            found += (record_from_row(row) for row in rows if row[0] in untouched)
         return found
 
     # The mapping ------------------------------------------------------------------

@@ -238,3 +238,17 @@ def test_what_is_settled_apart_is_the_same_as_over_every_record_built(state: Sta
         tags = owner_tag_changes(plan, records, tag_id, keeps_retired=True, shared_twins={"005.md"})
         assert tags == owner_tag_changes(plan, every, tag_id, keeps_retired=True, shared_twins={"005.md"})
         assert tags
+
+
+def test_a_record_written_after_the_scan_is_not_taken_for_an_untouched_one(state: StateStore) -> None:
+    """A page the run creates is recorded while its plan's records are in use: looking over the
+    untouched records for what to settle apart must not count it (the plan's creates do)."""
+    pages = state.target("docs", "external_pages")
+    send(pages, "a.md", "a.md", "fp-a", declared=OFF)
+    records = pages.run_records()
+    records.load_all_but({"a.md"})
+
+    send(pages, "new.md", "new.md", "fp-new", declared=OFF)
+
+    assert [record.external_id for record in records.untouched_where(lambda kind: True)] == ["a.md"]
+    assert "new.md" not in records and len(records) == 1
