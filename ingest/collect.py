@@ -24,7 +24,7 @@ from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
 from ingest.gc_pause import collector_paused
 from ingest.sites.contract import SiteLinks
-from ingest.state import DocumentRecord, RememberedSkip
+from ingest.state import DocumentRecord, RememberedSkip, unchanged_at
 
 #: Documents loaded (and converted) at once; loading is I/O (files, git), conversion is CPU.
 LOAD_BATCH = 32
@@ -314,16 +314,23 @@ def _decide_what_to_read(
     """The documents some target needs read, with their effective fingerprints. Every other one
     is recorded in ``result`` as it was: unchanged where it was sent, left out again where it was
     left out. An unchanged document leaves nothing behind but its external id."""
-    by_locator = {
-        name: {record.locator: record for record in view.records.values()} for name, view in targets.items()
+    fingerprints = [effective_fingerprint(ref.fingerprint, shaping_digest) for ref in found]
+    # A document kept (not among ``only``) counts as it was whatever its fingerprint: None matches any.
+    scanned = [
+        (ref.locator, None if only is not None and ref.locator not in only else fingerprint)
+        for ref, fingerprint in zip(found, fingerprints, strict=True)
+    ]
+    unchanged = {
+        name: [None] * len(scanned) if view.settings_changed else unchanged_at(view.records, scanned)
+        for name, view in targets.items()
     }
+    del scanned
     to_read: list[_Fingerprinted] = []
-    for ref in found:
-        fingerprint = effective_fingerprint(ref.fingerprint, shaping_digest)
+    for position, (ref, fingerprint) in enumerate(zip(found, fingerprints, strict=True)):
         kept = only is not None and ref.locator not in only  # counts as it was, unread
-        as_it_was: list[tuple[str, DocumentRecord | RememberedSkip]] = []
+        as_it_was: list[tuple[str, str | RememberedSkip]] = []
         for name, view in targets.items():
-            state = _as_it_was(view, by_locator[name].get(ref.locator), ref.locator, fingerprint, kept=kept)
+            state = _as_it_was(view, unchanged[name][position], ref.locator, fingerprint, kept=kept)
             if state is None:  # this target needs it read: then every target takes it as read
                 to_read.append((ref, fingerprint))
                 break
@@ -333,19 +340,20 @@ def _decide_what_to_read(
                 if isinstance(state, RememberedSkip):
                     result.remembered_skips[name].append(state)
                 else:
-                    result.unchanged_ids[name].add(state.external_id)
+                    result.unchanged_ids[name].add(state)
     return to_read
 
 
 def _as_it_was(
-    view: TargetRecords, record: DocumentRecord | None, locator: str, fingerprint: str, *, kept: bool
-) -> DocumentRecord | RememberedSkip | None:
-    """What one target still holds for a document it need not read: the record of what was
-    sent, or the skip that left it out; None when the target needs the document read."""
+    view: TargetRecords, unchanged_id: str | None, locator: str, fingerprint: str, *, kept: bool
+) -> str | RememberedSkip | None:
+    """What one target still holds for a document it need not read: the external id of what was
+    sent unchanged (``unchanged_id``, found by the state's comparison), or the skip that left it
+    out; None when the target needs the document read."""
     if view.settings_changed:
         return None
-    if record is not None and (record.fingerprint == fingerprint or kept):
-        return record
+    if unchanged_id is not None:
+        return unchanged_id
     skip = view.skips.get(locator)
     if skip is not None and (skip.fingerprint == fingerprint or kept):
         return skip

@@ -102,10 +102,12 @@ class Engine:
         if isinstance(connector, Resumable):
             connector.resume_from(self._state.checkpoint(source.name))
         stores = {target.name: self._state.target(source.name, target.name) for target in targets}
+        # Built once the scan has said which documents are unchanged: only the others.
+        records = {name: store.run_records() for name, store in stores.items()}
         with collector_paused():
             views = {
                 target.name: TargetRecords(
-                    records=stores[target.name].records(),
+                    records=records[target.name],
                     settings_changed=stores[target.name].settings_digest() != target.settings_digest(),
                     skips=stores[target.name].skips(),
                 )
@@ -127,8 +129,8 @@ class Engine:
                 connector.close()
         planned = SourcePlan(source, collected, [], only=only)
         for target in targets:
-            records = views[target.name].records
-            plan, planned.skips[target.name] = self._plan(source, target, collected, records)
+            records[target.name].load_all_but(collected.unchanged_ids[target.name])
+            plan, planned.skips[target.name] = self._plan(source, target, collected, records[target.name])
             planned.plans.append((target, plan))
         return planned
 

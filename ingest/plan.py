@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from ingest.availability import UNSAID, Availability, declared_availability
 from ingest.document import Failure, Page, SkippedDocument
-from ingest.state import DocumentRecord
+from ingest.state import DocumentRecord, touched_records
 
 
 class Action(StrEnum):
@@ -229,7 +229,6 @@ class PlanBuilder:
         self._keep_html = keep_html
         present = set(unchanged_ids)
         self._compared = _Comparison(present=present, unchanged=len(present))
-        self._owner_of: dict[str, str] | None = None
 
     def add(self, pages: Iterable[Page]) -> PlannedBatch:
         """Plan ``pages`` (one batch, after every batch before it)."""
@@ -276,9 +275,8 @@ class PlanBuilder:
         is a failure (kept in the comparison, None returned)."""
         compared = self._compared
         if page.external_id in compared.present:
-            if self._owner_of is None:
-                self._owner_of = {record.external_id: record.locator for record in self._records.values()}
-            other = self._owner_of.get(page.external_id, "another document")
+            owner = self._records.get(page.external_id)
+            other = "another document" if owner is None else owner.locator
             compared.failures.append(
                 Failure(page.locator, f"external_id {page.external_id!r} is already used by {other}")
             )
@@ -315,7 +313,7 @@ def deletions_by_scan(
     locator under the same external id: the mass-delete guard asks this before anything is sent."""
     return tuple(
         Deletion(record.external_id, record.locator, record.title, record.remote_id)
-        for external_id, record in sorted(records.items())
+        for external_id, record in sorted(touched_records(records).items())
         if external_id not in unchanged_ids
         and record.locator not in scanned
         and not _protected(record, failed)
@@ -374,9 +372,10 @@ def _change_for(
 def _deletions(
     records: Mapping[str, DocumentRecord], present: Collection[str], failed: Collection[str]
 ) -> tuple[Deletion, ...]:
-    """The recorded pages whose document is gone, by external id, except those a failure protects."""
+    """The recorded pages whose document is gone, by external id, except those a failure protects
+    (``present`` holds every id the scan found unchanged: those records need not be built)."""
     return tuple(
         Deletion(record.external_id, record.locator, record.title, record.remote_id)
-        for external_id, record in sorted(records.items())
+        for external_id, record in sorted(touched_records(records).items())
         if external_id not in present and not _protected(record, failed)
     )

@@ -45,7 +45,7 @@ from ingest.plan import (
 from ingest.progress import Progress
 from ingest.remote_check import SourceCheck, check_targets
 from ingest.results import SourceResult, start_result
-from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, StateStore
+from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, RunRecords, StateStore
 from ingest.targets.base import Target
 
 log = logging.getLogger("ingest.engine")
@@ -139,7 +139,8 @@ class SourceStream:
                 if isinstance(connector, Resumable):
                     connector.resume_from(self._state.checkpoint(source.name))
                 with collector_paused():
-                    views = self._views(source, targets)
+                    records = {t.name: self._state.target(source.name, t.name).run_records() for t in targets}
+                    views = self._views(source, targets, records)
                     scanned = await scan(
                         connector,
                         targets=views,
@@ -148,6 +149,8 @@ class SourceStream:
                         url_template=source.settings.url_template,
                         only=only,
                     )
+                    for name, run_records in records.items():
+                        run_records.load_all_but(scanned.collected.unchanged_ids[name])
                     outlines = {
                         t.name: self._outline(source, t, scanned, views[t.name].records) for t in targets
                     }
@@ -185,12 +188,16 @@ class SourceStream:
                 if isinstance(connector, Closeable):
                     connector.close()
 
-    def _views(self, source: Source, targets: Sequence[Target]) -> dict[str, TargetRecords]:
+    def _views(
+        self, source: Source, targets: Sequence[Target], records: Mapping[str, RunRecords]
+    ) -> dict[str, TargetRecords]:
+        """What the scan compares with; ``records`` are built once it has (only those of documents
+        not found unchanged, see :class:`~ingest.state.RunRecords`)."""
         views: dict[str, TargetRecords] = {}
         for target in targets:
             store = self._state.target(source.name, target.name)
             views[target.name] = TargetRecords(
-                records=store.records(),
+                records=records[target.name],
                 settings_changed=store.settings_digest() != target.settings_digest(),
                 skips=store.skips(),
             )

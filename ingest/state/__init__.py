@@ -11,10 +11,18 @@ pending work have stores of their own.
 from __future__ import annotations
 
 from ingest.state.article_book import ArticleBook, Intent, IntentKind, KnownCollection
-from ingest.state.documents import AdoptedPage, DocumentRecord, RememberedSkip, TargetStore
+from ingest.state.documents import AdoptedPage, RememberedSkip, TargetStore
 from ingest.state.import_sources import ImportSourceRecord, RememberedImportSource
 from ingest.state.pending import Pending, PendingWork
 from ingest.state.placement import CollectionPath, Placement
+from ingest.state.records import DocumentRecord
+from ingest.state.run_records import (
+    RecordKind,
+    RunRecords,
+    touched_records,
+    unchanged_at,
+    untouched_records_where,
+)
 from ingest.state.runs import FailureRecord, RunCounts, RunLog, RunOutcome, RunRecord
 from ingest.state.store import StateStore
 
@@ -31,12 +39,17 @@ __all__ = [
     "Pending",
     "PendingWork",
     "Placement",
+    "RecordKind",
     "RememberedImportSource",
     "RememberedSkip",
     "RunCounts",
     "RunLog",
     "RunOutcome",
     "RunRecord",
+    "RunRecords",
     "StateStore",
     "TargetStore",
+    "touched_records",
+    "unchanged_at",
+    "untouched_records_where",
 ]

@@ -7,49 +7,20 @@ the next run sees what was finished and redoes only the rest.
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 import time
 import zlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from ingest.availability import UNSAID, Availability
 from ingest.state.article_book import ArticleBook
 from ingest.state.import_sources import ImportSourceRecord
-from ingest.state.placement import NO_PLACEMENT, Placement, path_from_key, path_key
+from ingest.state.placement import NO_PLACEMENT, Placement, path_key
+from ingest.state.records import RECORD_COLUMNS, DocumentRecord, record_from_row
+from ingest.state.run_records import RunRecords
 from ingest.state.transaction import transaction
-
-_RECORD_COLUMNS = (
-    "external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale, "
-    "declared, ai_agent, ai_copilot, ai_sales_agent, remote_digest, owner_tag"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentRecord:
-    """What was last sent for one document to one target."""
-
-    external_id: str
-    locator: str
-    fingerprint: str
-    content_hash: str
-    remote_id: str | None
-    title: str
-    synced_at: float
-    placement: Placement = NO_PLACEMENT
-    #: What the document's front matter said of its availability when it was last read; None
-    #: when that is not known (a record of an earlier release, an adopted page).
-    declared: Availability | None = None
-    #: What the remote twin is known to hold (a flag is None when nobody knows).
-    availability: Availability = UNSAID
-    #: A digest of what the remote twin held right after the last write to it (the target's, of
-    #: the answer); None when not known (written by an earlier release, adopted).
-    remote_digest: str | None = None
-    #: The owner tag (``[intercom] owner_tag_id``) the remote twin is known to carry; None: none
-    #: that fin-ingest put there (or none known, for a twin adopted or written by an earlier release).
-    owner_tag: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,49 +41,9 @@ class AdoptedPage(NamedTuple):
     title: str
 
 
-def _record(row: tuple[Any, ...]) -> DocumentRecord:
-    external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale = row[:9]
-    placement = NO_PLACEMENT
-    if collection is not None or locale is not None:
-        placement = Placement(None if collection is None else path_from_key(collection), locale)
-    remote_digest = row[13]
-    # Equal strings held once: a document's external id is most often its path, and a page's
-    # digest of what its twin holds most often the hash of what was sent (at 50,000 records,
-    # 9 MB of a no-op run's peak).
-    return DocumentRecord(
-        external_id,
-        external_id if locator == external_id else locator,
-        fingerprint,
-        content_hash,
-        remote_id,
-        title,
-        synced_at,
-        placement,
-        _decode(row[9]),
-        _held_from(row[10], row[11], row[12]),
-        remote_digest=content_hash if remote_digest == content_hash else remote_digest,
-        owner_tag=row[14],
-    )
-
-
 def _encode(availability: Availability) -> str:
     """A declared availability as stored: ``t``, ``f`` or ``-`` (not said) per flag."""
     return "".join("-" if flag is None else "tf"[not flag] for flag in availability.as_tuple())
-
-
-# There are 27 of each: one shared value apiece keeps reading 10,000 records as cheap as before.
-@functools.cache
-def _decode(stored: str | None) -> Availability | None:
-    if stored is None:
-        return None
-    return Availability(*(None if char == "-" else char == "t" for char in stored.ljust(3, "-")[:3]))
-
-
-@functools.cache
-def _held_from(ai_agent: int | None, ai_copilot: int | None, ai_sales_agent: int | None) -> Availability:
-    return Availability(
-        *(None if flag is None else bool(flag) for flag in (ai_agent, ai_copilot, ai_sales_agent))
-    )
 
 
 def _held(availability: Availability) -> tuple[int | None, ...]:
@@ -139,18 +70,23 @@ class TargetStore:
     def records(self) -> dict[str, DocumentRecord]:
         """Every document recorded, by external id."""
         rows = self._db.execute(
-            f"SELECT {_RECORD_COLUMNS} FROM documents WHERE source = ? AND target = ?",  # noqa: S608 - constant
+            f"SELECT {RECORD_COLUMNS} FROM documents WHERE source = ? AND target = ?",  # noqa: S608 - constant
             self._key(),
         )
-        return {row[0]: _record(row) for row in rows}
+        return {row[0]: record_from_row(row) for row in rows}
+
+    def run_records(self) -> RunRecords:
+        """Every document recorded, by external id, as a run sees them: built only once the scan
+        has said which are unchanged (see :mod:`ingest.state.run_records`)."""
+        return RunRecords(self._db, self.source, self.target)
 
     def record(self, external_id: str) -> DocumentRecord | None:
         row = self._db.execute(
-            f"SELECT {_RECORD_COLUMNS} FROM documents "  # noqa: S608 - constant
+            f"SELECT {RECORD_COLUMNS} FROM documents "  # noqa: S608 - constant
             "WHERE source = ? AND target = ? AND external_id = ?",
             (*self._key(), external_id),
         ).fetchone()
-        return _record(row) if row is not None else None
+        return record_from_row(row) if row is not None else None
 
     def remote_ids_elsewhere(self) -> set[str]:
         """The remote ids other sources recorded in this target. A target whose remote content

@@ -17,7 +17,7 @@ from ingest.availability import UNSAID, Availability
 from ingest.intercom import BulkAvailability, ContentBulkActionRequest, ContentItem
 from ingest.intercom.bulk_actions import ContentType
 from ingest.plan import AvailabilityChange, Plan
-from ingest.state import DocumentRecord
+from ingest.state import DocumentRecord, touched_records, untouched_records_where
 
 #: The most items Intercom takes in one bulk action.
 BULK_LIMIT: Final = 1000
@@ -68,6 +68,8 @@ def pending_changes(
     ``defaults``) against what its remote twin holds (as recorded, or as the upsert will leave it).
 
     A flag state does not know the remote value of counts as differing, so it is set once.
+    Records a run leaves untouched (found unchanged by the scan: not upserted, refreshed or
+    deleted) are looked over by kind, and built only where their kind differs.
     """
     upserted = {item.page.external_id: item for item in plan.upserts}
     declared = {external_id: item.declared for external_id, item in upserted.items()}
@@ -75,12 +77,19 @@ def pending_changes(
     gone = {deletion.external_id for deletion in plan.deletes}
     # Documents declare one of a few availabilities: each is resolved once, not once per record.
     resolved: dict[Availability, Availability] = {}
+
+    def wanted_for(said: Availability) -> Availability:
+        return resolved.get(said) or resolved.setdefault(said, said.over(defaults))
+
+    untouched = untouched_records_where(
+        records, lambda kind: wanted_for(kind.declared or UNSAID) != kind.availability
+    )
+    looked_over = [*touched_records(records).items(), *((record.external_id, record) for record in untouched)]
     changes: list[AvailabilityChange] = []
-    for external_id, record in sorted(records.items()):
+    for external_id, record in sorted(looked_over):
         if external_id in gone:
             continue
-        said = declared.get(external_id, record.declared or UNSAID)
-        wanted = resolved.get(said) or resolved.setdefault(said, said.over(defaults))
+        wanted = wanted_for(declared.get(external_id, record.declared or UNSAID))
         held = (
             wanted.only(*carried).over(record.availability)
             if external_id in upserted

@@ -24,7 +24,7 @@ from ingest.errors import ConfigError, RejectedError
 from ingest.intercom import BulkTags, ContentBulkActionRequest, ContentItem, IntercomClient
 from ingest.intercom.bulk_actions import ContentType
 from ingest.plan import Plan, TagChange
-from ingest.state import DocumentRecord
+from ingest.state import DocumentRecord, touched_records, untouched_records_where
 from ingest.targets.availability import BULK_LIMIT
 
 log = logging.getLogger("ingest.targets.tagging")
@@ -54,10 +54,13 @@ def owner_tag_changes(
     ``plan`` creates. A document ``plan`` deletes is left out, unless the target ``keeps_retired``
     twins in Intercom: then the tag it carries is removed. ``shared_twins`` (external ids) are
     written into another document's twin (a translation into its original's article) and carry no
-    tag of their own."""
+    tag of their own. Records a run leaves untouched (found unchanged by the scan) are looked over
+    by kind, and built only where their kind carries another tag."""
     gone = {deletion.external_id for deletion in plan.deletes}
+    untouched = untouched_records_where(records, lambda kind: kind.owner_tag != tag_id)
+    looked_over = [*touched_records(records).items(), *((record.external_id, record) for record in untouched)]
     changes: list[TagChange] = []
-    for external_id, record in sorted(records.items()):
+    for external_id, record in sorted(looked_over):
         if external_id in shared_twins:
             continue
         retired = external_id in gone

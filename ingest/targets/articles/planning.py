@@ -20,7 +20,7 @@ from ingest.document import Page
 from ingest.intercom import ArticleContent
 from ingest.locales import Language, language_of
 from ingest.plan import AvailabilityChange, Plan, TagChange, Upsert
-from ingest.state import CollectionPath, DocumentRecord
+from ingest.state import CollectionPath, DocumentRecord, touched_records, untouched_records_where
 from ingest.targets.articles.fields import collection_path, description_for
 from ingest.targets.articles.settings import NAME, ArticlesSettings
 from ingest.targets.availability import SOURCE_DEFAULTS, no_sales_before
@@ -123,7 +123,15 @@ class ArticlesPlanner:
         """The articles whose owner tag differs (``update_tags`` names an article by its own id); a
         translation is tagged with its original's article, and an article retired as a draft or
         kept by ``on_delete`` loses the tag, being no longer kept in step."""
-        translations = {external_id for external_id, record in records.items() if record.placement.locale}
+        # Of the records a run leaves untouched, only translations carrying another tag could be
+        # looked over by owner_tag_changes.
+        untouched = untouched_records_where(
+            records, lambda kind: kind.translation and kind.owner_tag != tag_id
+        )
+        translations = {
+            external_id for external_id, record in touched_records(records).items() if record.placement.locale
+        }
+        translations.update(record.external_id for record in untouched)
         translations.update(
             item.page.external_id for item in plan.upserts if self.language(item.page).is_translation
         )
