@@ -50,3 +50,45 @@ def test_what_intercom_refuses_is_one_sentence_saying_why(url: str, reason: str)
     problem = source_url_problem(url)
     assert problem is not None and reason in problem
     assert "https://docs.example.com" in problem and "\n" not in problem
+
+
+def _domains_under_every_icann_rule() -> list[str]:
+    """For each ICANN rule of the list (wildcards and exceptions included), the suffix itself, a
+    name of its own below it and one further below, in Unicode and, for internationalised ones,
+    as the punycode a config may write."""
+    from ingest.source_url import _icann_rules
+
+    domains: list[str] = []
+    for line in _icann_rules():
+        rule = line.partition(" ")[0].strip().lower()
+        if not rule or rule.startswith("//"):
+            continue
+        name = rule.lstrip("!").replace("*", "wild")
+        for domain in (name, f"example.{name}", f"docs.example.{name}"):
+            domains.append(domain)
+            try:
+                encoded = domain.encode("idna").decode("ascii")
+            except UnicodeError:
+                continue
+            if encoded != domain:
+                domains.append(encoded)
+    return domains
+
+
+def test_the_rules_under_a_domains_tld_judge_it_as_the_whole_list_does() -> None:
+    """Built of the rules that end in a domain's top-level domain, the list finds the same public
+    and private suffix for it as the whole ICANN list, for names under every rule it holds (and
+    top-level domains it does not know)."""
+    from publicsuffixlist import PublicSuffixList
+
+    from ingest.source_url import _suffixes
+
+    whole = PublicSuffixList(only_icann=True, accept_unknown=False)
+    domains = [*_domains_under_every_icann_rule(), "docs.internal", "wiki.corp", "a.b.local"]
+    assert len(domains) > 20_000
+    for domain in domains:
+        under_tld = _suffixes(domain.rpartition(".")[2].lower())
+        assert (under_tld.publicsuffix(domain), under_tld.privatesuffix(domain)) == (
+            whole.publicsuffix(domain),
+            whole.privatesuffix(domain),
+        ), domain

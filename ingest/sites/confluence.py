@@ -75,17 +75,21 @@ from ingest.sites.contract import (
     SiteFiles,
     SiteSettings,
 )
+from ingest.sites.recognition import (
+    CONFLUENCE_INDEXES,
+    CONFLUENCE_MARKDOWN,
+    CONFLUENCE_PAGE_FILE,
+    is_confluence_export,
+)
 from ingest.sites.slugs import github_slug
 
 _VERSION = "confluence-1"
 # "Title_123.md", or "Title_123.html.md" when a tool appended ".md" to the export's file name.
-_PAGE_FILE = re.compile(r"(?:^|_)(\d{4,})(?:\.html?)?\.(?:md|html?)$", re.IGNORECASE)
-_MARKDOWN = (".md", ".markdown")
+_PAGE_FILE = CONFLUENCE_PAGE_FILE
+_MARKDOWN = CONFLUENCE_MARKDOWN
 _SUFFIX = re.compile(r"(?:\.html?)?\.(?:md|markdown)$", re.IGNORECASE)
-#: The space overview the export writes as index.html, as converters name it.
-_INDEXES = ("index.md", "index.html.md")
+_INDEXES = CONFLUENCE_INDEXES
 _NOT_PAGES = frozenset({"attachments", "images", "styles"})
-_MIN_PAGES = 3
 
 _BLANK = re.compile(r"^\s*$")
 _TAG = re.compile(r"<[^>]+>")
@@ -137,26 +141,9 @@ class ConfluenceDialect:
 
     name: ClassVar[str] = "confluence"
 
-    @staticmethod
-    def recognises(paths: Collection[str]) -> bool:
-        """Whether some folder holds an ``index.md`` and at least three export page files, half
-        or more of its Markdown files."""
-        pages: dict[str, int] = {}
-        markdown: dict[str, int] = {}
-        indexed: set[str] = set()
-        # One pass, splitting each path once: it looks at every path of the source on every scan.
-        for path in paths:
-            folder, _, name = path.rpartition("/")
-            if name in _INDEXES:
-                indexed.add(folder)
-            if name.lower().endswith(_MARKDOWN):
-                markdown[folder] = markdown.get(folder, 0) + 1
-                if _PAGE_FILE.search(name) is not None:
-                    pages[folder] = pages.get(folder, 0) + 1
-        return any(
-            folder in indexed and count >= _MIN_PAGES and 2 * count >= markdown[folder]
-            for folder, count in pages.items()
-        )
+    #: Whether some folder holds an ``index.md`` and at least three export page files, half or more
+    #: of its Markdown files (told by :mod:`ingest.sites.recognition` without this module).
+    recognises = staticmethod(is_confluence_export)
 
     @staticmethod
     async def open(files: SiteFiles, settings: SiteSettings) -> ConfluenceSite:

@@ -90,18 +90,29 @@ class FoldedPages:
     remembered: str | None
 
 
+def every_path(path: str) -> bool:
+    """What :func:`folded_page_refs` wants unless told otherwise: every page (not asked per path)."""
+    return True
+
+
 async def folded_page_refs(
     site: Site,
     fingerprints: Mapping[str, str],
-    wanted: Callable[[str], bool] = lambda path: True,
+    wanted: Callable[[str], bool] = every_path,
     remembered: str | None = None,
 ) -> FoldedPages:
     """The site's pages among ``fingerprints`` (every file of the source, by path) that are
     ``wanted``, in path order, each fingerprint folded with the structure digest and, when the
     site states them, with its dependencies; ``remembered``: what the last scan remembered."""
     structure = site.structure_digest(fingerprints)
-    pages = [path for path in sorted(fingerprints) if wanted(path) and site.role(path) is Role.PAGE]
+    paths = sorted(fingerprints)
+    if wanted is not every_path:
+        paths = [path for path in paths if wanted(path)]
+    pages = [path for path in paths if site.role(path) is Role.PAGE]
+    del paths
     if not isinstance(site, SiteDependencies):
+        if not structure:  # plain Markdown: the files' own fingerprints (what fold leaves them)
+            return FoldedPages([DocumentRef(path, fingerprints[path]) for path in pages], None)
         return FoldedPages([DocumentRef(path, fold(fingerprints[path], structure)) for path in pages], None)
     files = _files_digest(structure, fingerprints)
     known = Remembered.loads(remembered)

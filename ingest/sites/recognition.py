@@ -4,11 +4,19 @@ A dialect's package loads its whole reader (config parsers, MDX, tree-sitter, it
 recognising a source needs none of it. The registry asks these functions first and imports the
 one dialect that recognises the source, so a plain Markdown source loads no dialect at all. Each
 dialect's ``recognises`` is the same function.
+
+Each one looks for what marks its sources (a config's name, a folder) in the paths joined into one
+text before it looks at any path: a source that is not a site (plain Markdown, asked of every
+dialect on every scan) then costs a few substring searches in C rather than a loop per dialect
+over every path (0.05-0.07 s of CPU at 50,000 paths). A marker found in the text is only a
+candidate: the path-by-path test decides, as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Iterator
+from functools import cached_property
 from pathlib import PurePosixPath
 
 _HUGO_FORMATS = (".toml", ".yaml", ".yml", ".json")
@@ -23,6 +31,44 @@ MKDOCS_CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 #: Obsidian's own config folder (which git repositories often ignore).
 OBSIDIAN_PUBLISH_CSS = "publish.css"
 OBSIDIAN_CONFIG_FOLDER = ".obsidian/"
+
+
+#: A page file of a Confluence export: ``Title_123456.md`` (the page id, four digits or more).
+CONFLUENCE_PAGE_FILE = re.compile(r"(?:^|_)(\d{4,})(?:\.html?)?\.(?:md|html?)$", re.IGNORECASE)
+CONFLUENCE_MARKDOWN = (".md", ".markdown")
+#: The space overview the export writes as index.html, as converters name it.
+CONFLUENCE_INDEXES = ("index.md", "index.html.md")
+CONFLUENCE_MIN_PAGES = 3
+
+
+class Listing(Collection[str]):
+    """A source's paths, with the text :func:`marked` searches built once for every dialect."""
+
+    def __init__(self, paths: Collection[str]) -> None:
+        self._paths = paths
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._set
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    @cached_property
+    def text(self) -> str:
+        return "\n".join(self._paths)
+
+    @cached_property
+    def _set(self) -> frozenset[str]:
+        return frozenset(self._paths)
+
+
+def marked(paths: Collection[str], *markers: str) -> bool:
+    """Whether some path holds one of ``markers`` (a necessary condition, not the test)."""
+    text = paths.text if isinstance(paths, Listing) else "\n".join(paths)
+    return any(marker in text for marker in markers)
 
 
 def hugo_config_paths(paths: Collection[str]) -> list[str]:
@@ -48,6 +94,8 @@ def hugo_config_paths(paths: Collection[str]) -> list[str]:
 def is_hugo_site(paths: Collection[str]) -> bool:
     """A Hugo configuration at the root and a ``content/`` folder; a bare ``config.toml``
     counts only without the ``templates/`` folder of a Zola site."""
+    if not marked(paths, "content/"):
+        return False
     listed = set(paths)
     has_content = any(path.startswith("content/") for path in listed)
     if not has_content or not hugo_config_paths(listed):
@@ -67,7 +115,7 @@ def docusaurus_config(paths: Collection[str]) -> str | None:
 
 
 def is_docusaurus_site(paths: Collection[str]) -> bool:
-    return docusaurus_config(paths) is not None
+    return marked(paths, "docusaurus.config.") and docusaurus_config(paths) is not None
 
 
 def mkdocs_config(paths: Collection[str]) -> str | None:
@@ -92,7 +140,7 @@ def mkdocs_config(paths: Collection[str]) -> str | None:
 
 
 def is_mkdocs_site(paths: Collection[str]) -> bool:
-    return mkdocs_config(frozenset(paths)) is not None
+    return marked(paths, "mkdocs.y") and mkdocs_config(frozenset(paths)) is not None
 
 
 def is_obsidian_marker(path: str, marker: str) -> bool:
@@ -102,6 +150,8 @@ def is_obsidian_marker(path: str, marker: str) -> bool:
 
 def is_obsidian_vault(paths: Collection[str]) -> bool:
     """Whether the source's root or one of its top-level folders is marked as a vault."""
+    if not marked(paths, OBSIDIAN_PUBLISH_CSS, OBSIDIAN_CONFIG_FOLDER):
+        return False
     # One pass of string methods, not a generator per marker: it looks at every path of the
     # source on every scan (0.1 s of CPU at 50,000 paths the other way).
     for path in paths:
@@ -114,3 +164,26 @@ def is_obsidian_vault(paths: Collection[str]) -> bool:
         ):
             return True
     return False
+
+
+def is_confluence_export(paths: Collection[str]) -> bool:
+    """Whether some folder holds an ``index.md`` and at least three export page files, half or
+    more of its Markdown files."""
+    if not marked(paths, *CONFLUENCE_INDEXES):
+        return False
+    pages: dict[str, int] = {}
+    markdown: dict[str, int] = {}
+    indexed: set[str] = set()
+    # One pass, splitting each path once.
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        if name in CONFLUENCE_INDEXES:
+            indexed.add(folder)
+        if name.lower().endswith(CONFLUENCE_MARKDOWN):
+            markdown[folder] = markdown.get(folder, 0) + 1
+            if CONFLUENCE_PAGE_FILE.search(name) is not None:
+                pages[folder] = pages.get(folder, 0) + 1
+    return any(
+        folder in indexed and count >= CONFLUENCE_MIN_PAGES and 2 * count >= markdown[folder]
+        for folder, count in pages.items()
+    )

@@ -46,6 +46,7 @@ RECOGNISERS: Mapping[str, Callable[[Collection[str]], bool]] = MappingProxyType(
         "docusaurus": recognition.is_docusaurus_site,
         "mkdocs": recognition.is_mkdocs_site,
         "obsidian": recognition.is_obsidian_vault,
+        "confluence": recognition.is_confluence_export,
     }
 )
 
@@ -95,6 +96,7 @@ def load_dialect(name: str) -> type[Dialect]:
 def detect(paths: Collection[str]) -> type[Dialect]:
     """The first installed dialect (in :data:`AUTO_ORDER`) that recognises a source holding
     ``paths``; plain when no other does."""
+    paths = recognition.Listing(paths)  # the text every recogniser searches, joined once
     for name in AUTO_ORDER:
         if name == "plain" or not installed(name):
             continue

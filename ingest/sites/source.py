@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from ingest.document import BodyFormat, DocumentRef, Failure, RelativePath, SkippedDocument, SourceDocument
@@ -64,7 +65,13 @@ def fold(fingerprint: str, structure_digest: str) -> str:
     Markdown) leaves it as it is, so plain sources fingerprint as they always have."""
     if not structure_digest:
         return fingerprint
-    return f"{fingerprint}+{hashlib.sha256(structure_digest.encode()).hexdigest()[:16]}"
+    return f"{fingerprint}+{_digest_of(structure_digest)}"
+
+
+@lru_cache(maxsize=8)
+def _digest_of(structure_digest: str) -> str:
+    # A site's pages mostly share one structure digest: hashed once, not once per page.
+    return hashlib.sha256(structure_digest.encode()).hexdigest()[:16]
 
 
 def own_fingerprint(fingerprint: str) -> str:

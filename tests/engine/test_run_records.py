@@ -4,16 +4,22 @@ for by kind."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.availability import UNSAID, Availability
 from ingest.collect import PathFilter, Scanned, TargetRecords, read, scan
 from ingest.document import Page
 from ingest.plan import Action, Deletion, Plan, PlanBuilder, deletions_by_scan
 from ingest.state import AdoptedPage, RecordKind, RunRecords, StateStore, TargetStore, unchanged_at
+from ingest.state import run_records as run_records_module
 from ingest.state.placement import Placement
 from ingest.targets.availability import SOURCE_DEFAULTS, pending_changes
 from ingest.targets.tagging import owner_tag_changes
@@ -67,6 +73,56 @@ def test_the_scan_is_matched_by_locator_and_fingerprint(state: StateStore) -> No
     assert records.unchanged_at([("c.md", None), ("d.md", None)]) == ["c.md", None]
     assert state.target("docs", "articles").run_records().unchanged_at(scanned) == [None] * 4
     assert unchanged_at(pages.records(), scanned) == records.unchanged_at(scanned)  # a plain mapping alike
+
+
+def _compared_in_one_statement(
+    records: RunRecords, source: str, target: str, scanned: Sequence[tuple[str, str | None]]
+) -> list[str | None]:
+    """The comparison as it was made before the slices were read in locator order: every scanned
+    document joined with ``documents`` in SQL, the last matching record by rowid winning."""
+    unchanged: list[str | None] = [None] * len(scanned)
+    rows = records._db.execute(
+        "SELECT s.key, d.external_id FROM json_each(?) AS s "
+        "JOIN documents AS d ON d.source = ? AND d.target = ? AND d.locator = s.value ->> 0 "
+        "WHERE s.value ->> 1 IS NULL OR s.value ->> 1 = d.fingerprint ORDER BY d.rowid",
+        (json.dumps(list(scanned)), source, target),
+    )
+    for position, external_id in rows:
+        unchanged[position] = external_id
+    return unchanged
+
+
+_LOCATORS = st.sampled_from(["a.md", "b.md", "b/c.md", "c.md", "d.md", "é.md", "z.md"])
+_FINGERPRINTS = st.sampled_from(["fp-1", "fp-2", "fp-3"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    recorded=st.lists(
+        st.tuples(st.sampled_from(["a.md", "b.md", "c.md", "pinned", "other"]), _LOCATORS, _FINGERPRINTS),
+        max_size=8,
+    ),
+    scanned=st.lists(st.tuples(_LOCATORS, st.none() | _FINGERPRINTS), max_size=12),
+    in_order=st.booleans(),
+)
+def test_the_scan_read_in_slices_answers_as_one_statement(
+    recorded: list[tuple[str, str, str]], scanned: list[tuple[str, str | None]], in_order: bool
+) -> None:
+    """Slices of 3 (so that a scan spans several), in or out of locator order, with locators
+    scanned twice, recorded twice (under two external ids), or not at all, external ids other
+    than the locator, and fingerprints that match or not: the answer is the one-statement
+    comparison's, position by position."""
+    if in_order:
+        scanned = sorted(scanned, key=lambda item: item[0])
+    with tempfile.TemporaryDirectory() as folder, StateStore(Path(folder) / "state.db") as store:
+        pages = store.target("docs", "external_pages")
+        for external_id, locator, fingerprint in recorded:
+            send(pages, external_id, locator, fingerprint)
+        records = pages.run_records()
+        with mock.patch.object(run_records_module, "_COMPARED_AT_ONCE", 3):
+            assert records.unchanged_at(scanned) == _compared_in_one_statement(
+                records, "docs", "external_pages", scanned
+            )
 
 
 def test_only_the_records_not_found_unchanged_are_built(state: StateStore) -> None:
