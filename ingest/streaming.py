@@ -34,6 +34,7 @@ from ingest.errors import ApiError
 from ingest.execution import FATAL, Feed, PlanExecution
 from ingest.gc_pause import collector_paused
 from ingest.plan import Plan, PlanBuilder, Upsert, WholePlanNeeded, deletions_by_scan, mass_delete_refusal
+from ingest.plan_spill import SpilledUpserts
 from ingest.progress import Progress
 from ingest.remote_check import SourceCheck, check_targets
 from ingest.results import SourceResult, start_result
@@ -279,6 +280,7 @@ class SourceStream:
             payload_hash=target.payload_hash,
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
+            kept=SpilledUpserts(self._state.path.resolve().parent),
         )
         execution = PlanExecution(
             Plan(source=source.name, target=target.name), target, store, self._progress, senders=self._senders
