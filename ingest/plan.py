@@ -150,6 +150,28 @@ class _Joined(Sequence[Upsert]):
         yield from self._second
 
 
+class IdSet(Protocol):
+    """A growing set of external ids (:class:`ingest.state.seen_ids.SeenIds`: on disk)."""
+
+    def add(self, external_id: str, /) -> object: ...
+
+    def __contains__(self, external_id: object, /) -> bool: ...
+
+
+class _Present:
+    """External ids the source still has: unchanged by fingerprint (the scan's set, not copied)
+    or planned now."""
+
+    def __init__(self, unchanged: Collection[str], converted: IdSet) -> None:
+        self._unchanged, self._converted = unchanged, converted
+
+    def __contains__(self, external_id: str) -> bool:
+        return external_id in self._unchanged or external_id in self._converted
+
+    def add(self, external_id: str) -> None:
+        self._converted.add(external_id)
+
+
 class KeptUpserts(Protocol):
     """Where a :class:`PlanBuilder` keeps each upsert's light record to the end of a run
     (:class:`ingest.plan_spill.SpilledUpserts`: on disk), read back as its plan's creates and updates."""
@@ -250,8 +272,10 @@ class PlanBuilder:
         allow_mass_delete: bool = False,
         keep_html: bool = False,
         kept: KeptUpserts | None = None,
+        converted_ids: IdSet | None = None,
     ) -> None:
-        """``kept``: where each upsert's light record is kept (None: in memory)."""
+        """``kept``: where each upsert's light record is kept (None: in memory); ``converted_ids``:
+        where the external ids of the pages planned are kept (None: a set in memory)."""
         self._source, self._target = source, target
         self._records = records
         self._payload_hash = payload_hash
@@ -259,8 +283,9 @@ class PlanBuilder:
         self._allow_mass_delete = allow_mass_delete
         self._keep_html = keep_html
         self._kept = kept
-        present = set(unchanged_ids)
-        self._compared = _Comparison(present=present, unchanged=len(present))
+        unchanged = unchanged_ids if isinstance(unchanged_ids, set | frozenset) else set(unchanged_ids)
+        present = _Present(unchanged, set() if converted_ids is None else converted_ids)
+        self._compared = _Comparison(present=present, unchanged=len(unchanged))
         self._owner_of: dict[str, str] | None = None
 
     def add(self, pages: Iterable[Page]) -> PlannedBatch:
@@ -379,7 +404,7 @@ class _Comparison:
     """Converted pages held against the records of the last sends."""
 
     #: External ids the source still has: converted now, or unchanged by fingerprint.
-    present: set[str]
+    present: _Present
     unchanged: int
     creates: list[Upsert] = field(default_factory=list)
     updates: list[Upsert] = field(default_factory=list)
@@ -407,7 +432,7 @@ def _change_for(
 
 
 def _deletions(
-    records: Mapping[str, DocumentRecord], present: Collection[str], failed: Collection[str]
+    records: Mapping[str, DocumentRecord], present: _Present, failed: Collection[str]
 ) -> tuple[Deletion, ...]:
     """The recorded pages whose document is gone, by external id, except those a failure protects."""
     return tuple(

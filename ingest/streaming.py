@@ -39,6 +39,7 @@ from ingest.progress import Progress
 from ingest.remote_check import SourceCheck, check_targets
 from ingest.results import SourceResult, start_result
 from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, StateStore
+from ingest.state.seen_ids import SeenIds
 from ingest.targets.base import Target
 
 log = logging.getLogger("ingest.engine")
@@ -281,6 +282,7 @@ class SourceStream:
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
             kept=SpilledUpserts(self._state.path.resolve().parent),
+            converted_ids=SeenIds(),
         )
         execution = PlanExecution(
             Plan(source=source.name, target=target.name), target, store, self._progress, senders=self._senders

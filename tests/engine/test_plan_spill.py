@@ -12,6 +12,7 @@ from ingest.document import Page
 from ingest.plan import Action, PlanBuilder, Upsert, _without_html
 from ingest.plan_spill import SpilledUpserts
 from ingest.state import DocumentRecord
+from ingest.state.seen_ids import SeenIds
 
 
 def page(external_id: str, html: str = "<p>x</p>", metadata: dict[str, object] | None = None) -> Page:
@@ -101,3 +102,45 @@ def test_appends_after_a_read_go_to_the_end(tmp_path: Path) -> None:
     spill.append(Upsert(Action.CREATE, page("c"), "h3"))
     assert [u.page.external_id for u in spill.creates()] == ["a", "c"]
     assert list(spill.updates()) == [_without_html(Upsert(Action.UPDATE, page("b"), "h2", "remote-b"))]
+
+
+def test_ids_planned_kept_on_disk_still_find_a_duplicate_and_the_deletes(tmp_path: Path) -> None:
+    """With the planned ids in a SeenIds, a second document taking an id fails as with a set, and
+    a recorded document neither unchanged nor planned is deleted; one unchanged is not."""
+    records = {name: record(name) for name in ("gone", "same", "b")}
+    on_disk = PlanBuilder(
+        source="docs",
+        target="external_pages",
+        unchanged_ids={"same"},
+        records=records,
+        payload_hash=lambda p: f"hash-{p.html}",
+        max_delete_share=1.0,
+        kept=SpilledUpserts(tmp_path),
+        converted_ids=SeenIds(),
+    )
+    with_set = PlanBuilder(
+        source="docs",
+        target="external_pages",
+        unchanged_ids={"same"},
+        records=records,
+        payload_hash=lambda p: f"hash-{p.html}",
+        max_delete_share=1.0,
+    )
+    twin = Page(external_id="a", title="A again", html="<p>y</p>", url=None, locator="z.md", fingerprint="f")
+    for planner in (with_set, on_disk):
+        planner.add([page("a"), page("b", html="<p>new</p>")])
+        planner.add([twin])
+    expected, plan = with_set.finish(skipped=(), failures=()), on_disk.finish(skipped=(), failures=())
+    assert plan.failures == expected.failures
+    assert [failure.locator for failure in plan.failures] == ["z.md"]
+    assert "already used" in plan.failures[0].message
+    assert plan.deletes == expected.deletes
+    assert [deletion.external_id for deletion in plan.deletes] == ["gone"]
+    assert plan.unchanged == expected.unchanged == 1
+
+
+def test_seen_ids_say_which_id_is_new() -> None:
+    seen = SeenIds()
+    assert [seen.add(name) for name in ("a", "b", "a", "é/ü", "b")] == [True, True, False, True, False]
+    assert "a" in seen and "é/ü" in seen and "c" not in seen
+    assert len(seen) == 3
