@@ -19,7 +19,8 @@ class SeenIds:
     """A set of strings that grows on disk: ``add`` says whether the id is new."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("")
+        # One user at a time, but not always the thread that made it (a plan is let go anywhere).
+        self._db = sqlite3.connect("", check_same_thread=False)
         self._db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY) WITHOUT ROWID")
         self._count = 0
         weakref.finalize(self, self._db.close)  # the plan holding it may outlive the run

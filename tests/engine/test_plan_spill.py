@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -144,3 +147,18 @@ def test_seen_ids_say_which_id_is_new() -> None:
     assert [seen.add(name) for name in ("a", "b", "a", "é/ü", "b")] == [True, True, False, True, False]
     assert "a" in seen and "é/ü" in seen and "c" not in seen
     assert len(seen) == 3
+
+
+def test_ids_made_on_one_thread_are_let_go_on_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run on a thread of its own (the watch daemon's) leaves its plan to be collected anywhere:
+    closing the ids' database then is no error."""
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    made: list[SeenIds] = []
+    maker = threading.Thread(target=lambda: made.append(SeenIds()))
+    maker.start()
+    maker.join()
+    made[0].add("a")
+    made.clear()
+    gc.collect()
+    assert unraisable == []
