@@ -23,6 +23,7 @@ from ingest.document import DocumentRef, DocumentWarning, Failure, Page, Skipped
 from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
 from ingest.gc_pause import collector_paused
+from ingest.read_queue import Fingerprinted, ReadQueue
 from ingest.sites.contract import SiteLinks
 from ingest.state import DocumentRecord, RememberedSkip, unchanged_at
 
@@ -34,8 +35,7 @@ POOL_BATCH = 128
 POOL_DEPTH = 3
 _GLOB_FLAGS = glob.GLOBSTAR | glob.DOTGLOB | glob.NEGATE | glob.BRACE
 
-#: A scanned document and its effective fingerprint.
-_Fingerprinted = tuple[DocumentRef, str]
+_Fingerprinted = Fingerprinted
 
 
 @dataclass
@@ -132,10 +132,12 @@ class Scanned:
     were, the scan's failures and skips, the checkpoint); reading ``to_read`` adds the rest."""
 
     collected: Collected
-    #: The documents some target needs read, with their effective fingerprints, in locator order;
-    #: :func:`read` takes them off as it reads them (a reference is not kept past its batch).
-    to_read: list[_Fingerprinted]
-    #: Every locator the scan listed (past the path filter), read or not.
+    #: The documents some target needs read, with their effective fingerprints, in locator order,
+    #: packed; :func:`read` takes them off as it reads them (a reference is not kept past its batch).
+    to_read: ReadQueue
+    #: Every locator the scan listed (past the path filter), read or not, as far as anything is to be
+    #: looked up in it: only a recorded document's locator is ever asked for, so with no record
+    #: (a first sync) it is empty rather than one string per document held for the whole run.
     locators: frozenset[str]
     links: LinkBuilder
 
@@ -199,12 +201,13 @@ async def scan(
             result.checkpoint = connector.checkpoint()
         links = links_for(connector, url_template)
         to_read = _decide_what_to_read(found, _shaping_digest(settings_digest, links), targets, only, result)
-        locators = frozenset(ref.locator for ref in found)
+        recorded = any(view.records for view in targets.values())
+        locators = frozenset(ref.locator for ref in found) if recorded else frozenset()
         del found  # the references of unchanged documents: only their locators are kept
     if to_read:
         links = links.with_site(await _site_links(connector))
     # Read in locator order: the planner takes pages in that order, batch after batch.
-    to_read.sort(key=lambda item: item[0].locator)
+    to_read.sort()
     return Scanned(result, to_read, locators, links)
 
 
@@ -239,8 +242,7 @@ async def read(
     with converter:
         try:
             while to_read:
-                batch = to_read[:size]
-                del to_read[:size]  # at 200,000 documents the references alone are about 60 MB
+                batch = to_read.take(size)
                 documents = [ToRead(ref, fingerprint) for ref, fingerprint in batch]
                 in_flight.append(
                     (batch, asyncio.create_task(converter.read_batch(documents, connector, scanned.links)))
@@ -310,7 +312,7 @@ def _decide_what_to_read(
     targets: Mapping[str, TargetRecords],
     only: Collection[str] | None,
     result: Collected,
-) -> list[_Fingerprinted]:
+) -> ReadQueue:
     """The documents some target needs read, with their effective fingerprints. Every other one
     is recorded in ``result`` as it was: unchanged where it was sent, left out again where it was
     left out. An unchanged document leaves nothing behind but its external id."""
@@ -325,14 +327,14 @@ def _decide_what_to_read(
         for name, view in targets.items()
     }
     del scanned
-    to_read: list[_Fingerprinted] = []
+    to_read = ReadQueue()
     for position, (ref, fingerprint) in enumerate(zip(found, fingerprints, strict=True)):
         kept = only is not None and ref.locator not in only  # counts as it was, unread
         as_it_was: list[tuple[str, str | RememberedSkip]] = []
         for name, view in targets.items():
             state = _as_it_was(view, unchanged[name][position], ref.locator, fingerprint, kept=kept)
             if state is None:  # this target needs it read: then every target takes it as read
-                to_read.append((ref, fingerprint))
+                to_read.append(ref, fingerprint)
                 break
             as_it_was.append((name, state))
         else:

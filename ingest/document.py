@@ -26,7 +26,12 @@ class BodyFormat(StrEnum):
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping or {}))
+    if not mapping:
+        return _EMPTY  # most pages have no unknown constructs: one shared view, not one each
+    return MappingProxyType(dict(mapping))
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def _picklable_fields(instance: Any) -> tuple[Any, ...]:

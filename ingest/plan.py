@@ -7,9 +7,10 @@ with plain values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Protocol, overload
 
 from ingest.availability import UNSAID, Availability, declared_availability
 from ingest.document import Failure, Page, SkippedDocument
@@ -90,8 +91,9 @@ class Plan:
 
     source: str
     target: str
-    creates: tuple[Upsert, ...] = ()
-    updates: tuple[Upsert, ...] = ()
+    #: Tuples, or (a streamed run's) records kept on disk and read back one at a time.
+    creates: Sequence[Upsert] = ()
+    updates: Sequence[Upsert] = ()
     deletes: tuple[Deletion, ...] = ()
     refreshes: tuple[Refresh, ...] = ()
     unchanged: int = 0
@@ -115,8 +117,70 @@ class Plan:
         return len(self.creates) + len(self.updates) + len(self.deletes) + settled_apart
 
     @property
-    def upserts(self) -> tuple[Upsert, ...]:
-        return self.creates + self.updates
+    def upserts(self) -> Sequence[Upsert]:
+        if isinstance(self.creates, tuple) and isinstance(self.updates, tuple):
+            return self.creates + self.updates
+        return _Joined(self.creates, self.updates)
+
+
+class _Joined(Sequence[Upsert]):
+    """Creates then updates, read through without copying either (they may be kept on disk)."""
+
+    def __init__(self, first: Sequence[Upsert], second: Sequence[Upsert]) -> None:
+        self._first, self._second = first, second
+
+    def __len__(self) -> int:
+        return len(self._first) + len(self._second)
+
+    @overload
+    def __getitem__(self, index: int) -> Upsert: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Upsert]: ...
+    def __getitem__(self, index: int | slice) -> Upsert | Sequence[Upsert]:
+        if isinstance(index, slice):
+            return tuple(self[position] for position in range(*index.indices(len(self))))
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        first = len(self._first)
+        return self._first[position] if position < first else self._second[position - first]
+
+    def __iter__(self) -> Iterator[Upsert]:
+        yield from self._first
+        yield from self._second
+
+
+class IdSet(Protocol):
+    """A growing set of external ids (:class:`ingest.state.seen_ids.SeenIds`: on disk)."""
+
+    def add(self, external_id: str, /) -> object: ...
+
+    def __contains__(self, external_id: object, /) -> bool: ...
+
+
+class _Present:
+    """External ids the source still has: unchanged by fingerprint (the scan's set, not copied)
+    or planned now."""
+
+    def __init__(self, unchanged: Collection[str], converted: IdSet) -> None:
+        self._unchanged, self._converted = unchanged, converted
+
+    def __contains__(self, external_id: str) -> bool:
+        return external_id in self._unchanged or external_id in self._converted
+
+    def add(self, external_id: str) -> None:
+        self._converted.add(external_id)
+
+
+class KeptUpserts(Protocol):
+    """Where a :class:`PlanBuilder` keeps each upsert's light record to the end of a run
+    (:class:`ingest.plan_spill.SpilledUpserts`: on disk), read back as its plan's creates and updates."""
+
+    def append(self, upsert: Upsert) -> None: ...
+
+    def creates(self) -> Sequence[Upsert]: ...
+
+    def updates(self) -> Sequence[Upsert]: ...
 
 
 class WholePlanNeeded(Exception):
@@ -220,15 +284,22 @@ class PlanBuilder:
         max_delete_share: float,
         allow_mass_delete: bool = False,
         keep_html: bool = False,
+        kept: KeptUpserts | None = None,
+        converted_ids: IdSet | None = None,
     ) -> None:
+        """``kept``: where each upsert's light record is kept (None: in memory); ``converted_ids``:
+        where the external ids of the pages planned are kept (None: a set in memory)."""
         self._source, self._target = source, target
         self._records = records
         self._payload_hash = payload_hash
         self._max_delete_share = max_delete_share
         self._allow_mass_delete = allow_mass_delete
         self._keep_html = keep_html
-        present = set(unchanged_ids)
-        self._compared = _Comparison(present=present, unchanged=len(present))
+        self._kept = kept
+        unchanged = unchanged_ids if isinstance(unchanged_ids, set | frozenset) else set(unchanged_ids)
+        present = _Present(unchanged, set() if converted_ids is None else converted_ids)
+        self._compared = _Comparison(present=present, unchanged=len(unchanged))
+        self._owner_of: dict[str, str] | None = None
 
     def add(self, pages: Iterable[Page]) -> PlannedBatch:
         """Plan ``pages`` (one batch, after every batch before it)."""
@@ -239,6 +310,9 @@ class PlanBuilder:
             change = self._compare(page)
             if isinstance(change, Upsert):
                 upserts.append(change)
+                if self._kept is not None:
+                    self._kept.append(change)
+                    continue
                 kept = change if self._keep_html else _without_html(change)
                 (compared.creates if change.action is Action.CREATE else compared.updates).append(kept)
         return PlannedBatch(
@@ -259,8 +333,8 @@ class PlanBuilder:
         return Plan(
             source=self._source,
             target=self._target,
-            creates=tuple(compared.creates),
-            updates=tuple(compared.updates),
+            creates=tuple(compared.creates) if self._kept is None else self._kept.creates(),
+            updates=tuple(compared.updates) if self._kept is None else self._kept.updates(),
             deletes=deletes,
             refreshes=tuple(compared.refreshes),
             unchanged=compared.unchanged,
@@ -342,7 +416,7 @@ class _Comparison:
     """Converted pages held against the records of the last sends."""
 
     #: External ids the source still has: converted now, or unchanged by fingerprint.
-    present: set[str]
+    present: _Present
     unchanged: int
     creates: list[Upsert] = field(default_factory=list)
     updates: list[Upsert] = field(default_factory=list)
@@ -370,7 +444,7 @@ def _change_for(
 
 
 def _deletions(
-    records: Mapping[str, DocumentRecord], present: Collection[str], failed: Collection[str]
+    records: Mapping[str, DocumentRecord], present: _Present, failed: Collection[str]
 ) -> tuple[Deletion, ...]:
     """The recorded pages whose document is gone, by external id, except those a failure protects
     (``present`` holds every id the scan found unchanged: those records need not be built)."""

@@ -42,10 +42,12 @@ from ingest.plan import (
     failed_keys,
     mass_delete_refusal,
 )
+from ingest.plan_spill import SpilledUpserts
 from ingest.progress import Progress
 from ingest.remote_check import SourceCheck, check_targets
 from ingest.results import SourceResult, start_result
 from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, RunRecords, StateStore
+from ingest.state.seen_ids import SeenIds
 from ingest.targets.base import Target
 
 log = logging.getLogger("ingest.engine")
@@ -294,6 +296,8 @@ class SourceStream:
             payload_hash=target.payload_hash,
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
+            kept=SpilledUpserts(self._state.path.resolve().parent),
+            converted_ids=SeenIds(),
         )
         execution = PlanExecution(
             Plan(source=source.name, target=target.name), target, store, self._progress, senders=self._senders

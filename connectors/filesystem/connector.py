@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -53,7 +54,9 @@ class FilesystemConnector:
         Raises :class:`ConnectorError` when the root itself cannot be listed, or the site's
         config cannot be read.
         """
-        root, found, hidden = await asyncio.to_thread(self._scan_all)
+        walked = await asyncio.to_thread(self._scan_all)
+        root, found, hidden = walked.root, walked.found, walked.hidden
+        walked.found = []  # the finished thread's future outlives the scan: it keeps nothing per file
         files = {item.locator: item.fingerprint for item in found if isinstance(item, DocumentRef)}
         site = await open_site(self.options, FolderFiles(root, files, hidden))
         folded = await folded_page_refs(site, files, remembered=self._remembered)
@@ -113,16 +116,27 @@ class FilesystemConnector:
     def _root(self) -> str:
         return source_root(self.options)
 
-    def _scan_all(self) -> tuple[str, list[Found], set[str]]:
+    def _scan_all(self) -> _Walked:
         """The root, what the walk found, and the hidden names it saw (see :class:`Walker`)."""
         root = self._root()
         walker = Walker(root, self.options.follow_symlinks, every_file=reads_every_file(self.options))
         found = sorted(walker.walk(), key=lambda item: item.locator)
-        return root, list(unique(found)), walker.hidden
+        return _Walked(root, list(unique(found)), walker.hidden)
 
     async def _open_site(self) -> Site:
         """The site, for a load without a scan before it (the scan opens it otherwise)."""
-        root, found, hidden = await asyncio.to_thread(self._scan_all)
+        walked = await asyncio.to_thread(self._scan_all)
+        root, found, hidden = walked.root, walked.found, walked.hidden
+        walked.found = []
         files = [item.locator for item in found if isinstance(item, DocumentRef)]
         self._site = await open_site(self.options, FolderFiles(root, files, hidden))
         return self._site
+
+
+@dataclass
+class _Walked:
+    """What :meth:`FilesystemConnector._scan_all` found; ``found`` is emptied once taken."""
+
+    root: str
+    found: list[Found]
+    hidden: set[str]

@@ -50,8 +50,10 @@ class SiteView:
 
     def know(self, site: Site, pages: set[str]) -> None:
         """What a scan found (the connector that scans knows its site already)."""
+        # Plain Markdown never asks which pages there are (see affected_by): no set of every path.
+        kept = set(pages) if site.dialect != "plain" else set()
         with self._lock:
-            self._site, self._pages, self._unreadable = site, set(pages), False
+            self._site, self._pages, self._unreadable = site, kept, False
 
     def read(self, root: str) -> None:
         """List every file under ``root`` and open the site, as a scan would."""

@@ -71,8 +71,11 @@ def pending_changes(
     Records a run leaves untouched (found unchanged by the scan: not upserted, refreshed or
     deleted) are looked over by kind, and built only where their kind differs.
     """
-    upserted = {item.page.external_id: item for item in plan.upserts}
-    declared = {external_id: item.declared for external_id, item in upserted.items()}
+    # Only recorded twins are looked up: a first sync's creates are read through once, not held.
+    upserted = {
+        item.page.external_id: item.declared for item in plan.upserts if item.page.external_id in records
+    }
+    declared = dict(upserted)
     declared |= {refresh.external_id: refresh.declared for refresh in plan.refreshes}
     gone = {deletion.external_id for deletion in plan.deletes}
     # Documents declare one of a few availabilities: each is resolved once, not once per record.

@@ -177,3 +177,19 @@ async def test_reading_lets_go_of_each_reference_once_its_batch_is_read() -> Non
             assert len(batch.pages) == min(32, 70 - 32 * (len(left) - 1))
     assert left == [38, 6, 0]
     assert sorted(folder.loaded) == sorted(folder.fingerprints)
+
+
+async def test_a_first_sync_scan_keeps_no_locator_per_document() -> None:
+    """Only a recorded document's locator is ever looked up in the scan's set (to find it gone):
+    with no record, the scan keeps none, and every document is still to be read."""
+    folder = Folder({f"d{n:03}.md": str(n) for n in range(5)})
+    scanned = await scan(
+        folder,
+        targets={"pages": TargetRecords(records={})},
+        settings_digest="d",
+        path_filter=PathFilter(["**"], ()),
+        url_template=TEMPLATE,
+        only=None,
+    )
+    assert scanned.locators == frozenset()
+    assert [ref.locator for ref, _ in scanned.to_read.take(10)] == [f"d{n:03}.md" for n in range(5)]

@@ -1,0 +1,124 @@
+"""A streamed plan's record of each upload, kept on disk instead of in memory.
+
+A first sync keeps, for every document it sends, what the report and the steps after the
+upserts read of it (action, ids, title, front matter scalars, hash, remote id, declared
+availability): about 1 KB a document as Python objects, held to the end of the run. Here each
+is one ``marshal`` record appended to an anonymous temporary file in the state's folder, and
+memory holds only its offset and length (12 bytes). The file has no name once created (the
+operating system removes it when it is closed or the process ends, a crash included), so no
+run leaves one behind for the next to clean up.
+
+The records are read back in a stream, in the order they were kept, as the light upserts
+:class:`~ingest.plan.PlanBuilder` kept in memory before (no HTML, URL or fingerprint).
+"""
+
+from __future__ import annotations
+
+import marshal
+import tempfile
+import weakref
+from array import array
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, overload
+
+from ingest.availability import Availability
+from ingest.document import Page
+from ingest.plan import Action, Upsert
+
+#: Marshal's format version 4, the newest every supported Python reads and writes.
+_VERSION = 4
+
+
+class SpilledUpserts:
+    """Upserts appended to a temporary file, read back as two sequences: creates and updates."""
+
+    def __init__(self, folder: Path) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix=".ingest-plan-", dir=folder)  # noqa: SIM115 (closed by the finalizer)
+        # A plan outlives the run that made it (the report reads it): the file goes with the last reader.
+        weakref.finalize(self, self._file.close)
+        self._end = 0
+        self._written = True
+        self._offsets = {Action.CREATE: array("Q"), Action.UPDATE: array("Q")}
+        self._lengths = {Action.CREATE: array("L"), Action.UPDATE: array("L")}
+
+    def append(self, upsert: Upsert) -> None:
+        """Keep ``upsert``'s light record (its page's ids, title and scalar metadata)."""
+        page = upsert.page
+        record = marshal.dumps(
+            (
+                upsert.action.value,
+                page.external_id,
+                page.title,
+                page.locator,
+                {key: value for key, value in page.metadata.items() if isinstance(value, str | int | float)},
+                upsert.content_hash,
+                upsert.remote_id,
+                upsert.declared.as_tuple(),
+            ),
+            _VERSION,
+        )
+        if not self._written:
+            self._file.seek(self._end)
+            self._written = True
+        self._file.write(record)
+        self._offsets[upsert.action].append(self._end)
+        self._lengths[upsert.action].append(len(record))
+        self._end += len(record)
+
+    def creates(self) -> Sequence[Upsert]:
+        return _Kept(self, Action.CREATE)
+
+    def updates(self) -> Sequence[Upsert]:
+        return _Kept(self, Action.UPDATE)
+
+    def count(self, action: Action) -> int:
+        return len(self._offsets[action])
+
+    def read(self, action: Action, index: int) -> Upsert:
+        if self._written:
+            self._file.flush()
+            self._written = False
+        self._file.seek(self._offsets[action][index])
+        # Bytes this process wrote to a file no other can open (it has no name): not untrusted input.
+        return _upsert(marshal.loads(self._file.read(self._lengths[action][index])))  # noqa: S302
+
+
+class _Kept(Sequence[Upsert]):
+    """The creates (or updates) of a :class:`SpilledUpserts`, each read from disk when asked for."""
+
+    def __init__(self, spill: SpilledUpserts, action: Action) -> None:
+        self._spill, self._action = spill, action
+
+    def __len__(self) -> int:
+        return self._spill.count(self._action)
+
+    @overload
+    def __getitem__(self, index: int) -> Upsert: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Upsert]: ...
+    def __getitem__(self, index: int | slice) -> Upsert | Sequence[Upsert]:
+        if isinstance(index, slice):
+            return tuple(self[position] for position in range(*index.indices(len(self))))
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        return self._spill.read(self._action, position)
+
+    def __iter__(self) -> Iterator[Upsert]:
+        for position in range(len(self)):
+            yield self._spill.read(self._action, position)
+
+
+def _upsert(record: tuple[Any, ...]) -> Upsert:
+    action, external_id, title, locator, metadata, content_hash, remote_id, declared = record
+    page = Page(
+        external_id=external_id,
+        title=title,
+        html="",
+        url=None,
+        locator=locator,
+        fingerprint="",
+        metadata=metadata,
+    )
+    return Upsert(Action(action), page, content_hash, remote_id, Availability(*declared))
