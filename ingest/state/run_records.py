@@ -174,6 +174,16 @@ class RunRecords(Mapping[str, DocumentRecord]):
     def __len__(self) -> int:
         return len(self._load()) + len(self._untouched)
 
+    def __bool__(self) -> bool:
+        """Whether the target holds any record, asked of the file until the records are built (a
+        scan asks before it knows which are unchanged: building them all would undo the point)."""
+        if self._touched is not None:
+            return bool(self._touched) or bool(self._untouched)
+        held = self._db.execute(
+            "SELECT 1 FROM documents WHERE source = ? AND target = ? LIMIT 1", self._key
+        ).fetchone()
+        return held is not None
+
     def _load(self) -> dict[str, DocumentRecord]:
         if self._touched is None:
             rows = self._db.execute(

@@ -310,3 +310,29 @@ def test_a_record_written_after_the_scan_is_not_taken_for_an_untouched_one(state
 
     assert [record.external_id for record in records.untouched_where(lambda kind: True)] == ["a.md"]
     assert "new.md" not in records and len(records) == 1
+
+
+async def test_a_scan_of_unchanged_documents_builds_no_record(
+    state: StateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan asks whether a target holds any record (a first sync keeps no locators); asking
+    must not build every record (at 50,000 documents that cost a no-op run 0.25 s and 26 MB),
+    and neither must the records' truth: an empty source holds none, a recorded one some."""
+    names = [f"docs/page-{n:03}.md" for n in range(300)]
+    folder = Folder(dict.fromkeys(names, "v1"))
+    pages = state.target("docs", "external_pages")
+    assert not pages.run_records()
+    first = await scan_with(folder, pages.run_records())
+    to_read = first.to_read.take(len(first.to_read))
+    pages.adopt(AdoptedPage(name, f"r-{name}", name) for name in names)
+    pages.refresh_fingerprints((ref.locator, ref.locator, fp, UNSAID) for ref, fp in to_read)
+    built = mock.Mock(wraps=run_records_module.record_from_row)
+    monkeypatch.setattr(run_records_module, "record_from_row", built)
+
+    records = pages.run_records()
+    assert records
+    scanned = await scan_with(folder, records)
+    records.load_all_but(scanned.collected.unchanged_ids["external_pages"])
+
+    assert len(scanned.to_read) == 0 and len(scanned.collected.unchanged_ids["external_pages"]) == 300
+    assert built.call_count == 0
