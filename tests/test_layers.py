@@ -31,6 +31,7 @@ SDK = (
     "ingest.frontmatter",
     "ingest.sites",
     "ingest.zipsafety",
+    "ingest.export_options",
 )
 #: What the converter reads of the dialects' contract: how a site resolves links and names
 #: headings (plain objects and Protocols, importing nothing but leaves).

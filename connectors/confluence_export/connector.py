@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
-from connectors.confluence_export.archive import INDEX, Export, ExportReadError, ZipLimits, open_export
+from connectors.confluence_export.archive import INDEX, Export, ExportReadError, open_export
 from connectors.confluence_export.links import PageLinks, SiteLinks
 from connectors.confluence_export.listings import Listings
 from connectors.confluence_export.macros import MacroMapper, has_content
@@ -115,13 +115,7 @@ class ConfluenceExportConnector:
             if self._export is not None and not fresh:
                 return self._export
             options = self.options
-            limits = ZipLimits(
-                max_entries=options.max_entries,
-                max_total_size=int(options.max_total_size),
-                max_entry_size=int(options.max_entry_size),
-                max_compression_ratio=options.max_compression_ratio,
-            )
-            export = open_export(options.path, limits)
+            export = open_export(options.path, options.zip_limits())
             space = _space_info(export, options.space_key)
             templates = template_fields(options.page_url_template) | template_fields(
                 options.attachment_url_template

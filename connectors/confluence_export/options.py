@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import zipfile
-from pathlib import Path
+from pydantic import Field, field_validator
 
-from pydantic import ByteSize, Field, field_validator
-
-from ingest.connector import ConfigPath, ConnectorOptions
+from ingest.connector import ConfigPath
+from ingest.export_options import ExportOptions
 from ingest.hrefs import lower_case_scheme
 from ingest.urltemplate import UrlTemplate
 
@@ -30,7 +27,7 @@ def _check_template(template: str, allowed: frozenset[str]) -> str:
     return template
 
 
-class ConfluenceExportOptions(ConnectorOptions):
+class ConfluenceExportOptions(ExportOptions):
     """Options of a ``confluence_export`` source: one HTML space export, zipped or unpacked."""
 
     path: ConfigPath = Field(
@@ -66,33 +63,6 @@ class ConfluenceExportOptions(ConnectorOptions):
         description="Leave out pages with nothing to read once macros are mapped (nothing, or only a "
         "table of contents); a page listing its child pages is kept, as that list.",
     )
-    max_entries: int = Field(
-        default=200_000, ge=1, description="A zip with more entries than this is refused (zip bomb)."
-    )
-    max_total_size: ByteSize = Field(
-        default=ByteSize(8 * 1024**3),
-        description="A zip whose entries add up to more than this, uncompressed, is refused (zip bomb).",
-    )
-    max_entry_size: ByteSize = Field(
-        default=ByteSize(256 * 1024**2),
-        description="A zip entry larger than this, uncompressed, is refused; a page file larger than "
-        "this in a folder is a failure.",
-    )
-    max_compression_ratio: float = Field(
-        default=200.0,
-        gt=1.0,
-        description="A zip entry of 1 MiB or more that expands more than this many times is refused.",
-    )
-
-    @field_validator("path")
-    @classmethod
-    def _folder_or_zip(cls, value: Path) -> Path:
-        # A missing export is the source's failure when it is read (see the filesystem source).
-        # os.path, not Path: a path stat() answers with an error (an unmounted disk) is no mistake
-        # of the configuration either, and must not raise out of it.
-        if os.path.exists(value) and not os.path.isdir(value) and not zipfile.is_zipfile(value):
-            raise ValueError(f"path {value} is neither a folder nor a zip file")
-        return value
 
     @field_validator("base_url")
     @classmethod

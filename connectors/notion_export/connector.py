@@ -33,7 +33,6 @@ from connectors.notion_export.survey import Summary, Survey, parse_entry, survey
 from connectors.notion_export.tree import Entry, ancestors
 from ingest.connector import Affected, WatchedFile, WatchedFolder, WatchedPath
 from ingest.document import BodyFormat, DocumentRef, Failure, SkippedDocument, SourceDocument
-from ingest.zipsafety import ZipLimits
 
 #: Changes whenever the body built for the same page changes, so every page is built again.
 MAPPING_VERSION = "1"
@@ -120,13 +119,7 @@ class NotionExportConnector:
 
     def _scan_all(self) -> list[Found]:
         options = self.options
-        limits = ZipLimits(
-            max_entries=options.max_entries,
-            max_total_size=int(options.max_total_size),
-            max_entry_size=int(options.max_entry_size),
-            max_compression_ratio=options.max_compression_ratio,
-            max_nested_zip_size=int(options.max_nested_zip_size),
-        )
+        limits = options.zip_limits()
         self.close()
         export = open_export(options.path, limits)
         try:

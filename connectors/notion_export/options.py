@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import zipfile
-from pathlib import Path
+from dataclasses import replace
 
 from pydantic import ByteSize, Field, field_validator
 
-from ingest.connector import ConfigPath, ConnectorOptions
+from ingest.connector import ConfigPath
+from ingest.export_options import ExportOptions
 from ingest.urltemplate import UrlTemplate
+from ingest.zipsafety import ZipLimits
 
 #: Placeholders each URL template may use.
 PAGE_URL_FIELDS = frozenset({"page_id", "page_id_without_dashes", "title_slug"})
@@ -26,7 +26,7 @@ def _check_template(template: str, allowed: frozenset[str]) -> str:
     return template
 
 
-class NotionExportOptions(ConnectorOptions):
+class NotionExportOptions(ExportOptions):
     """Options of a ``notion_export`` source: one Notion export (HTML, or Markdown & CSV)."""
 
     path: ConfigPath = Field(
@@ -50,19 +50,11 @@ class NotionExportOptions(ConnectorOptions):
         description="Send a database row with nothing but its properties as a page of its own; by "
         "default it is only a row of its database's table.",
     )
-    max_entries: int = Field(
-        default=200_000, ge=1, description="A zip with more entries than this is refused (zip bomb)."
-    )
     max_total_size: ByteSize = Field(
         default=ByteSize(32 * 1024**3),
         description="Zips (with the zips inside them) whose entries add up to more than this, "
         "uncompressed, are refused (zip bomb); a part zip counts once spooled and again for its "
         "files.",
-    )
-    max_entry_size: ByteSize = Field(
-        default=ByteSize(256 * 1024**2),
-        description="A zip entry larger than this, uncompressed, is refused; a page file larger than "
-        "this in a folder is a failure.",
     )
     max_nested_zip_size: ByteSize = Field(
         default=ByteSize(8 * 1024**3),
@@ -70,19 +62,6 @@ class NotionExportOptions(ConnectorOptions):
         "this, uncompressed, is refused; it is spooled to the system temporary folder, not held in "
         "memory, while the export is read.",
     )
-    max_compression_ratio: float = Field(
-        default=200.0,
-        gt=1.0,
-        description="A zip entry of 1 MiB or more that expands more than this many times is refused.",
-    )
-
-    @field_validator("path")
-    @classmethod
-    def _folder_or_zip(cls, value: Path) -> Path:
-        # A missing export is the source's failure when it is read, as for the other sources.
-        if os.path.exists(value) and not os.path.isdir(value) and not zipfile.is_zipfile(value):
-            raise ValueError(f"path {value} is neither a folder nor a zip file")
-        return value
 
     @field_validator("page_url_template")
     @classmethod
@@ -93,3 +72,7 @@ class NotionExportOptions(ConnectorOptions):
     @classmethod
     def _attachment_template(cls, value: str | None) -> str | None:
         return None if value is None else _check_template(value, ATTACHMENT_URL_FIELDS)
+
+    def zip_limits(self) -> ZipLimits:
+        """The shared limits, and how large a part zip inside the export may be."""
+        return replace(super().zip_limits(), max_nested_zip_size=int(self.max_nested_zip_size))
