@@ -7,6 +7,7 @@ with plain values.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -123,7 +124,28 @@ class Plan:
         return _Joined(self.creates, self.updates)
 
 
-class _Joined(Sequence[Upsert]):
+class UpsertsByPosition(Sequence[Upsert]):
+    """Upserts read by position where they are kept (a subclass gives :meth:`_at`); a slice is a
+    tuple of the upserts it covers."""
+
+    @abstractmethod
+    def _at(self, position: int) -> Upsert:
+        """The upsert at ``position`` (0 <= position < len(self))."""
+
+    @overload
+    def __getitem__(self, index: int) -> Upsert: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Upsert]: ...
+    def __getitem__(self, index: int | slice) -> Upsert | Sequence[Upsert]:
+        if isinstance(index, slice):
+            return tuple(self._at(position) for position in range(*index.indices(len(self))))
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        return self._at(position)
+
+
+class _Joined(UpsertsByPosition):
     """Creates then updates, read through without copying either (they may be kept on disk)."""
 
     def __init__(self, first: Sequence[Upsert], second: Sequence[Upsert]) -> None:
@@ -132,16 +154,7 @@ class _Joined(Sequence[Upsert]):
     def __len__(self) -> int:
         return len(self._first) + len(self._second)
 
-    @overload
-    def __getitem__(self, index: int) -> Upsert: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Upsert]: ...
-    def __getitem__(self, index: int | slice) -> Upsert | Sequence[Upsert]:
-        if isinstance(index, slice):
-            return tuple(self[position] for position in range(*index.indices(len(self))))
-        position = index + len(self) if index < 0 else index
-        if not 0 <= position < len(self):
-            raise IndexError(index)
+    def _at(self, position: int) -> Upsert:
         first = len(self._first)
         return self._first[position] if position < first else self._second[position - first]
 

@@ -20,11 +20,11 @@ import weakref
 from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, overload
+from typing import IO, Any
 
 from ingest.availability import Availability
 from ingest.document import Page
-from ingest.plan import Action, Upsert
+from ingest.plan import Action, Upsert, UpsertsByPosition
 
 #: Marshal's format version 4, the newest every supported Python reads and writes.
 _VERSION = 4
@@ -84,7 +84,7 @@ class SpilledUpserts:
         return _upsert(marshal.loads(self._file.read(self._lengths[action][index])))  # noqa: S302
 
 
-class _Kept(Sequence[Upsert]):
+class _Kept(UpsertsByPosition):
     """The creates (or updates) of a :class:`SpilledUpserts`, each read from disk when asked for."""
 
     def __init__(self, spill: SpilledUpserts, action: Action) -> None:
@@ -93,16 +93,7 @@ class _Kept(Sequence[Upsert]):
     def __len__(self) -> int:
         return self._spill.count(self._action)
 
-    @overload
-    def __getitem__(self, index: int) -> Upsert: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Upsert]: ...
-    def __getitem__(self, index: int | slice) -> Upsert | Sequence[Upsert]:
-        if isinstance(index, slice):
-            return tuple(self[position] for position in range(*index.indices(len(self))))
-        position = index + len(self) if index < 0 else index
-        if not 0 <= position < len(self):
-            raise IndexError(index)
+    def _at(self, position: int) -> Upsert:
         return self._spill.read(self._action, position)
 
     def __iter__(self) -> Iterator[Upsert]:
