@@ -24,7 +24,9 @@ from typing import IO, Any
 
 from ingest.availability import Availability
 from ingest.document import Page
+from ingest.errors import StorageError
 from ingest.plan import Action, Upsert, UpsertsByPosition
+from ingest.storage import storage_problem
 
 #: Marshal's format version 4, the newest every supported Python reads and writes.
 _VERSION = 4
@@ -34,7 +36,11 @@ class SpilledUpserts:
     """Upserts appended to a temporary file, read back as two sequences: creates and updates."""
 
     def __init__(self, folder: Path) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix=".ingest-plan-", dir=folder)  # noqa: SIM115 (closed by the finalizer)
+        self._folder = folder
+        try:
+            self._file: IO[bytes] = tempfile.TemporaryFile(prefix=".ingest-plan-", dir=folder)  # noqa: SIM115 (closed by the finalizer)
+        except OSError as exc:
+            raise self._storage_error(exc) from exc
         # A plan outlives the run that made it (the report reads it): the file goes with the last reader.
         weakref.finalize(self, self._file.close)
         self._end = 0
@@ -58,10 +64,13 @@ class SpilledUpserts:
             ),
             _VERSION,
         )
-        if not self._written:
-            self._file.seek(self._end)
-            self._written = True
-        self._file.write(record)
+        try:
+            if not self._written:
+                self._file.seek(self._end)
+                self._written = True
+            self._file.write(record)
+        except OSError as exc:  # a full disk: one sentence, as for the state file beside it
+            raise self._storage_error(exc) from exc
         self._offsets[upsert.action].append(self._end)
         self._lengths[upsert.action].append(len(record))
         self._end += len(record)
@@ -77,11 +86,17 @@ class SpilledUpserts:
 
     def read(self, action: Action, index: int) -> Upsert:
         if self._written:
-            self._file.flush()
+            try:
+                self._file.flush()
+            except OSError as exc:
+                raise self._storage_error(exc) from exc
             self._written = False
         self._file.seek(self._offsets[action][index])
         # Bytes this process wrote to a file no other can open (it has no name): not untrusted input.
         return _upsert(marshal.loads(self._file.read(self._lengths[action][index])))  # noqa: S302
+
+    def _storage_error(self, exc: OSError) -> StorageError:
+        return StorageError(storage_problem("keep the run's plan in", self._folder, exc.strerror or str(exc)))
 
 
 class _Kept(UpsertsByPosition):
