@@ -54,10 +54,14 @@ class SpilledUpserts:
         record = marshal.dumps(
             (
                 upsert.action.value,
-                page.external_id,
-                page.title,
-                page.locator,
-                {key: value for key, value in page.metadata.items() if isinstance(value, str | int | float)},
+                _exact(page.external_id),
+                _exact(page.title),
+                _exact(page.locator),
+                {
+                    key: _exact(value)
+                    for key, value in page.metadata.items()
+                    if isinstance(value, str | int | float)
+                },
                 upsert.content_hash,
                 upsert.remote_id,
                 upsert.declared.as_tuple(),
@@ -114,6 +118,17 @@ class _Kept(UpsertsByPosition):
     def __iter__(self) -> Iterator[Upsert]:
         for position in range(len(self)):
             yield self._spill.read(self._action, position)
+
+
+def _exact(value: str | int | float) -> str | int | float:
+    """``value`` as marshal takes it: a connector's own kind of str, int or float (an enum, a str
+    subclass; the SDK takes any) as the plain value it stands for, equal to it."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    return int.__int__(value) if isinstance(value, int) else float.__float__(value)
 
 
 def _upsert(record: tuple[Any, ...]) -> Upsert:
