@@ -24,7 +24,9 @@ from typing import IO, Any
 
 from ingest.availability import Availability
 from ingest.document import Page
+from ingest.errors import StorageError
 from ingest.plan import Action, Upsert, UpsertsByPosition
+from ingest.storage import storage_problem
 
 #: Marshal's format version 4, the newest every supported Python reads and writes.
 _VERSION = 4
@@ -34,7 +36,11 @@ class SpilledUpserts:
     """Upserts appended to a temporary file, read back as two sequences: creates and updates."""
 
     def __init__(self, folder: Path) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix=".ingest-plan-", dir=folder)  # noqa: SIM115 (closed by the finalizer)
+        self._folder = folder
+        try:
+            self._file: IO[bytes] = tempfile.TemporaryFile(prefix=".ingest-plan-", dir=folder)  # noqa: SIM115 (closed by the finalizer)
+        except OSError as exc:
+            raise self._storage_error(exc) from exc
         # A plan outlives the run that made it (the report reads it): the file goes with the last reader.
         weakref.finalize(self, self._file.close)
         self._end = 0
@@ -48,20 +54,27 @@ class SpilledUpserts:
         record = marshal.dumps(
             (
                 upsert.action.value,
-                page.external_id,
-                page.title,
-                page.locator,
-                {key: value for key, value in page.metadata.items() if isinstance(value, str | int | float)},
+                _exact(page.external_id),
+                _exact(page.title),
+                _exact(page.locator),
+                {
+                    key: _exact(value)
+                    for key, value in page.metadata.items()
+                    if isinstance(value, str | int | float)
+                },
                 upsert.content_hash,
                 upsert.remote_id,
                 upsert.declared.as_tuple(),
             ),
             _VERSION,
         )
-        if not self._written:
-            self._file.seek(self._end)
-            self._written = True
-        self._file.write(record)
+        try:
+            if not self._written:
+                self._file.seek(self._end)
+                self._written = True
+            self._file.write(record)
+        except OSError as exc:  # a full disk: one sentence, as for the state file beside it
+            raise self._storage_error(exc) from exc
         self._offsets[upsert.action].append(self._end)
         self._lengths[upsert.action].append(len(record))
         self._end += len(record)
@@ -77,11 +90,17 @@ class SpilledUpserts:
 
     def read(self, action: Action, index: int) -> Upsert:
         if self._written:
-            self._file.flush()
+            try:
+                self._file.flush()
+            except OSError as exc:
+                raise self._storage_error(exc) from exc
             self._written = False
         self._file.seek(self._offsets[action][index])
         # Bytes this process wrote to a file no other can open (it has no name): not untrusted input.
         return _upsert(marshal.loads(self._file.read(self._lengths[action][index])))  # noqa: S302
+
+    def _storage_error(self, exc: OSError) -> StorageError:
+        return StorageError(storage_problem("keep the run's plan in", self._folder, exc.strerror or str(exc)))
 
 
 class _Kept(UpsertsByPosition):
@@ -99,6 +118,17 @@ class _Kept(UpsertsByPosition):
     def __iter__(self) -> Iterator[Upsert]:
         for position in range(len(self)):
             yield self._spill.read(self._action, position)
+
+
+def _exact(value: str | int | float) -> str | int | float:
+    """``value`` as marshal takes it: a connector's own kind of str, int or float (an enum, a str
+    subclass; the SDK takes any) as the plain value it stands for, equal to it."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    return int.__int__(value) if isinstance(value, int) else float.__float__(value)
 
 
 def _upsert(record: tuple[Any, ...]) -> Upsert:

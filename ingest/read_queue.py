@@ -40,7 +40,12 @@ class ReadQueue:
     def append(self, ref: DocumentRef, fingerprint: str) -> None:
         if type(ref) is not DocumentRef:
             self._whole[len(self._ends)] = ref
-        self._data += marshal.dumps((ref.locator, ref.fingerprint, fingerprint), _VERSION)
+        locator, connector_fingerprint = ref.locator, ref.fingerprint
+        if type(locator) is not str or type(connector_fingerprint) is not str or type(fingerprint) is not str:
+            # A connector's own kind of str (the SDK takes any): marshal takes only str itself.
+            locator, connector_fingerprint = str.__str__(locator), str.__str__(connector_fingerprint)
+            fingerprint = str.__str__(fingerprint)
+        self._data += marshal.dumps((locator, connector_fingerprint, fingerprint), _VERSION)
         self._ends.append(len(self._data))
         self._in_order = self._in_order and self._last <= ref.locator
         self._last = ref.locator

@@ -167,3 +167,62 @@ def test_a_report_that_cannot_be_flushed_is_one_line_exit_1_and_the_old_one_stay
     assert re.fullmatch(expected, captured.err)
     assert report.read_text(encoding="utf-8") == '{"previous": true}\n'
     assert [path.name for path in report.parent.iterdir()] == ["last.json"]
+
+
+class _SpillOnAFullDisk:
+    """A plan's spill file whose disk fills after ``room`` bytes: each write past it raises ENOSPC."""
+
+    def __init__(self, real: Any, room: int) -> None:
+        self._real, self._room = real, room
+
+    def write(self, data: bytes) -> int:
+        if len(data) > self._room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._room -= len(data)
+        return int(self._real.write(data))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def test_a_full_disk_under_the_spilled_plan_is_one_line_exit_1_and_the_next_run_recovers(
+    project: Path,
+    tmp_path: Path,
+    emulator: RunningEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A first sync's plan kept in the state's folder (ingest.plan_spill) when that disk fills:
+    exit 1, one line naming the folder and the space left, no traceback; state holds only pages
+    sent, and a rerun sends the rest (each page once more at most), without duplicates."""
+    import tempfile
+
+    from ingest import plan_spill
+
+    assert main(["run", "--all", "--config", str(project)]) == 0
+    expected = write_long_docs(tmp_path / "docs", 300) | set(write_docs(tmp_path / "docs", 2))
+    real_temporary_file = tempfile.TemporaryFile
+
+    def spill_filling_up(*args: Any, **kwargs: Any) -> Any:
+        return _SpillOnAFullDisk(real_temporary_file(*args, **kwargs), room=20_000)
+
+    with monkeypatch.context() as full:
+        full.setattr(plan_spill.tempfile, "TemporaryFile", spill_filling_up)
+        capsys.readouterr()
+        assert main(["run", "--all", "--config", str(project)]) == 1
+    err = capsys.readouterr().err
+    folder = re.escape(str(tmp_path))
+    expected_line = f"error: cannot keep the run's plan in {folder}: No space left on device {FREE}\n"
+    assert re.fullmatch(expected_line, err), err
+    sent_while_full = posts(emulator)
+    assert len(sent_while_full) < len(expected)
+    with sqlite3.connect(tmp_path / "ingest.db") as db:
+        recorded = {row[0] for row in db.execute("SELECT external_id FROM documents")}
+    assert recorded <= set(sent_while_full)  # what state holds was sent
+
+    assert main(["run", "--all", "--config", str(project)]) == 0
+    assert sorted(page["external_id"] for page in emulator.pages()) == sorted(expected)
+    resent = posts(emulator) - sent_while_full
+    assert all(count == 1 for count in resent.values())
+    assert main(["run", "--all", "--config", str(project)]) == 0
+    assert posts(emulator) == sent_while_full + resent

@@ -6,6 +6,7 @@ import gc
 import os
 import sys
 import threading
+from enum import IntEnum, StrEnum
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,40 @@ def test_ids_made_on_one_thread_are_let_go_on_another(monkeypatch: pytest.Monkey
     made.clear()
     gc.collect()
     assert unraisable == []
+
+
+class Status(StrEnum):
+    PUBLISHED = "published"
+
+
+class Level(IntEnum):
+    BEGINNER = 1
+
+
+class Title(str):
+    """A connector's own kind of text (the SDK takes any str)."""
+
+
+def test_a_connectors_own_str_and_int_kinds_are_kept_as_memory_kept_them(tmp_path: Path) -> None:
+    """A connector (the SDK's own) may give an enum or a str subclass as metadata, a title or an
+    id: marshal refuses them, and the first such page failed the whole run with ValueError
+    (unmarshallable object). They read back as the text and numbers memory kept."""
+    odd = Page(
+        external_id=Title("odd"),
+        title=Title("An odd title"),
+        html="<p>x</p>",
+        url=None,
+        locator=Title("odd.md"),
+        fingerprint="f",
+        metadata={"status": Status.PUBLISHED, "level": Level.BEGINNER, "owner": Title("ann")},
+    )
+    in_memory, spilled = builder({}, None), builder({}, SpilledUpserts(tmp_path))
+    in_memory.add([odd])
+    spilled.add([odd])
+    (expected,), (kept,) = (
+        in_memory.finish(skipped=(), failures=()).creates,
+        spilled.finish(skipped=(), failures=()).creates,
+    )
+    assert kept == expected
+    assert dict(kept.page.metadata) == {"status": "published", "level": 1, "owner": "ann"}
+    assert (kept.page.external_id, kept.page.title, kept.page.locator) == ("odd", "An odd title", "odd.md")

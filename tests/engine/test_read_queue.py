@@ -65,3 +65,17 @@ def test_a_connector_own_reference_type_comes_back_whole() -> None:
     (first, effective), (second, _) = queue.take(2)
     assert first is ref and effective == "e1"
     assert type(second) is DocumentRef
+
+
+class Locator(str):
+    """A connector's own kind of text (the SDK takes any str)."""
+
+
+def test_a_connectors_own_kind_of_text_is_read_back_as_text() -> None:
+    """A locator or fingerprint of a str subclass: marshal refuses it, and the scan failed the
+    whole run with ValueError (unmarshallable object)."""
+    queue = queue_of(
+        [(DocumentRef(Locator("b.md"), Locator("fp-b")), "e2"), (DocumentRef("a.md", "fp-a"), "e1")]
+    )
+    queue.sort()
+    assert queue.take(2) == [(DocumentRef("a.md", "fp-a"), "e1"), (DocumentRef("b.md", "fp-b"), "e2")]
