@@ -55,6 +55,7 @@ class SpilledUpserts:
                 upsert.content_hash,
                 upsert.remote_id,
                 upsert.declared.as_tuple(),
+                upsert.restore,
             ),
             _VERSION,
         )
@@ -102,7 +103,7 @@ class _Kept(UpsertsByPosition):
 
 
 def _upsert(record: tuple[Any, ...]) -> Upsert:
-    action, external_id, title, locator, metadata, content_hash, remote_id, declared = record
+    action, external_id, title, locator, metadata, content_hash, remote_id, declared, restore = record
     page = Page(
         external_id=external_id,
         title=title,
@@ -112,4 +113,4 @@ def _upsert(record: tuple[Any, ...]) -> Upsert:
         fingerprint="",
         metadata=metadata,
     )
-    return Upsert(Action(action), page, content_hash, remote_id, Availability(*declared))
+    return Upsert(Action(action), page, content_hash, remote_id, Availability(*declared), restore)
