@@ -102,7 +102,11 @@ class Project:
 
 
 def flags(page: dict[str, Any]) -> tuple[bool, bool, bool]:
-    return (page["ai_agent_availability"], page["ai_copilot_availability"], page["ai_sales_agent_availability"])
+    return (
+        page["ai_agent_availability"],
+        page["ai_copilot_availability"],
+        page["ai_sales_agent_availability"],
+    )
 
 
 @pytest.fixture
@@ -268,7 +272,9 @@ async def test_no_withdrawal_while_an_upload_failed(tmp_path: Path, emulator: Ru
     assert (await project.sync()).counts.withdrawn == 1
 
 
-async def test_no_withdrawal_for_a_source_that_cannot_be_read(tmp_path: Path, emulator: RunningEmulator) -> None:
+async def test_no_withdrawal_for_a_source_that_cannot_be_read(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
     project = Project(tmp_path, emulator, "2.16")
     project.write("a.md")
     assert (await project.sync()).ok
@@ -317,6 +323,8 @@ def test_the_report_file_counts_withdrawn_restored_and_expired(tmp_path: Path) -
     from ingest.report import write_json_report
 
     report = tmp_path / "report.json"
-    write_json_report(report, [SourceResult(source="docs", target="external_pages")], exit_code=0, dry_run=False)
+    write_json_report(
+        report, [SourceResult(source="docs", target="external_pages")], exit_code=0, dry_run=False
+    )
     (source,) = json.loads(report.read_text(encoding="utf-8"))["sources"]
     assert (source["withdrawn"], source["restored"], source["expired"]) == (0, 0, 0)
