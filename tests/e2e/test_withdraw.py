@@ -16,10 +16,10 @@ from pydantic import SecretStr
 
 from ingest.config import load_settings
 from ingest.emulator import EmulatorConfig, RecordedRequest, RunningEmulator, start_emulator
-from ingest.engine import SourceResult
+from ingest.engine import Engine, SourceResult
 from ingest.errors import ConfigError
 from ingest.report import result_as_dict, summary_line
-from ingest.runner import run_sources
+from ingest.runner import build_connector, make_client, run_sources, targets_for
 from ingest.state import DocumentRecord, StateStore
 from tests.e2e.conftest import SOURCE_READ, TOKEN, write_config
 from tests.e2e.reconcile_helpers import reconcile
@@ -328,3 +328,72 @@ def test_the_report_file_counts_withdrawn_restored_and_expired(tmp_path: Path) -
     )
     (source,) = json.loads(report.read_text(encoding="utf-8"))["sources"]
     assert (source["withdrawn"], source["restored"], source["expired"]) == (0, 0, 0)
+
+
+async def soft_delete_runs(tmp_path: Path, *, streaming: bool) -> list[tuple[Any, ...]]:
+    """Three runs through the engine (withdraw; restore one, wait for the other; expire it), each
+    with what it sent (bulk actions by the external ids they name), its counts and the records."""
+    clock = Clock()
+    docs = tmp_path / "docs"
+    docs.mkdir(parents=True)
+    for index in range(6):
+        (docs / f"p{index}.md").write_text(f"# P{index}\n\nText {index}.\n", encoding="utf-8")
+    steps: list[tuple[Any, ...]] = []
+    async with start_emulator(EmulatorConfig(token=TOKEN, bulk_action_delay_seconds=0)) as emulator:
+        write_config(tmp_path, emulator.base_url, api_version="2.16", on_delete="withdraw", withdraw_days=7)
+        settings = load_settings(tmp_path / "ingest.toml")
+
+        async def run() -> None:
+            emulator.clear_requests()
+            with StateStore(settings.state.path) as state:
+                async with make_client(settings, SecretStr(TOKEN)) as client:
+                    engine = Engine(
+                        state=state,
+                        connector_factory=build_connector,
+                        target_factory=targets_for(settings, client, state),
+                        batch_size=2,
+                        streaming=streaming,
+                        clock=clock,
+                    )
+                    (result,) = await engine.sync_source(settings.sources["docs"])
+                    known = state.target("docs", "external_pages").records().values()
+                    by_id = {record.remote_id: record.external_id for record in known}
+            sent = []
+            for request in emulator.requests():
+                if request.method == "GET":
+                    continue
+                body = dict(request.body or {})
+                if "content_ids" in body:
+                    body["content_ids"] = sorted(by_id.get(item["id"], "?") for item in body["content_ids"])
+                sent.append((request.endpoint, json.dumps(body, sort_keys=True)))
+            records = {
+                external_id: (record.withdrawn_at, record.availability, record.fingerprint == "")
+                for external_id, record in state_records(tmp_path).items()
+            }
+            steps.append((result.ok, result.counts, sorted(sent), records))
+
+        await run()
+        (docs / "p1.md").unlink()
+        (docs / "p2.md").unlink()
+        await run()
+        clock.advance(3)
+        (docs / "p1.md").write_text("# P1\n\nBack, changed.\n", encoding="utf-8")
+        await run()
+        clock.advance(5)
+        await run()
+    return steps
+
+
+def state_records(tmp_path: Path) -> dict[str, DocumentRecord]:
+    with StateStore(tmp_path / "ingest.db") as state:
+        return state.target("docs", "external_pages").records()
+
+
+async def test_a_streamed_run_withdraws_restores_and_expires_as_the_whole_plan_does(tmp_path: Path) -> None:
+    streamed = await soft_delete_runs(tmp_path / "streamed", streaming=True)
+    whole = await soft_delete_runs(tmp_path / "whole", streaming=False)
+    assert streamed == whole
+    counts = [step[1] for step in streamed]
+    assert (counts[1].withdrawn, counts[2].restored, counts[3].expired) == (2, 1, 1)
+    assert all(step[0] for step in streamed)
+    assert sorted(streamed[3][3]) == ["p0.md", "p1.md", "p3.md", "p4.md", "p5.md"]
