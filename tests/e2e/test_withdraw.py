@@ -18,11 +18,12 @@ from ingest.config import load_settings
 from ingest.emulator import EmulatorConfig, RecordedRequest, RunningEmulator, start_emulator
 from ingest.engine import Engine, SourceResult
 from ingest.errors import ConfigError
+from ingest.reconcile import Outcome
 from ingest.report import result_as_dict, summary_line
 from ingest.runner import build_connector, make_client, run_sources, targets_for
 from ingest.state import DocumentRecord, StateStore
 from tests.e2e.conftest import SOURCE_READ, TOKEN, write_config
-from tests.e2e.reconcile_helpers import reconcile
+from tests.e2e.reconcile_helpers import Someone, reconcile
 
 BULK = "/content/bulk_actions"
 PAGES = "/ai/external_pages"
@@ -397,3 +398,28 @@ async def test_a_streamed_run_withdraws_restores_and_expires_as_the_whole_plan_d
     assert (counts[1].withdrawn, counts[2].restored, counts[3].expired) == (2, 1, 1)
     assert all(step[0] for step in streamed)
     assert sorted(streamed[3][3]) == ["p0.md", "p1.md", "p3.md", "p4.md", "p5.md"]
+
+
+async def test_reconcile_fix_counts_the_withdrawals_due_with_the_orphans_it_would_delete(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    """--fix deletes pages no document makes within max_delete_share, counting the source's own
+    withdrawals due in the same run, against the pages still available: 1 withdrawal and 1 orphan
+    of 5 pages is 40%, past a 30% share (the orphan alone would be 20%)."""
+    project = Project(tmp_path, emulator, "2.16")
+    project.configure(max_delete_share=0.3)
+    for name in ("a.md", "b.md", "c.md", "d.md"):
+        project.write(name)
+    assert (await project.sync()).ok
+    source_id = project.remote()["a.md"]["source_id"]
+    orphan = {"title": "Old", "html": "<p>Old.</p>", "locale": "en", "source_id": source_id}
+    await Someone(emulator).call("POST", PAGES, {**orphan, "external_id": "old.md"})
+    (project.docs / "d.md").unlink()
+
+    refused = await reconcile(load_settings(project.config), fix=True)
+
+    (report,) = refused.reports
+    (finding,) = [f for f in report.findings if f.drift.kind.value == "unknown"]
+    assert finding.outcome is Outcome.REFUSED
+    assert "refusing to delete 2 of 5 pages" in (finding.why or "")
+    assert "old.md" in project.remote() and flags(project.remote()["d.md"]) == (True, True, False)
