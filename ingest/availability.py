@@ -63,6 +63,8 @@ class Availability:
 
 #: Nothing said.
 UNSAID: Final = Availability()
+#: What a withdrawn page holds (``on_delete = "withdraw"``): no Fin surface may use it.
+WITHDRAWN: Final = Availability(ai_agent=False, ai_copilot=False, ai_sales_agent=False)
 
 
 def declared_availability(metadata: Mapping[str, object]) -> Availability:

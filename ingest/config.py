@@ -295,6 +295,13 @@ def _refuse_what_the_version_cannot(intercom: IntercomSettings, sources: Mapping
                 f"sources.{name}.ai_sales_agent: Intercom API {features.version} cannot make content "
                 "available to Fin for sales; set intercom.api_version to 2.16 or Preview"
             )
+        if source.settings.on_delete == "withdraw" and not features.bulk_actions:
+            raise ConfigError(
+                f'sources.{name}.on_delete: "withdraw" needs a bulk action to make a page unavailable, '
+                f"which Intercom API {features.version} lacks (and a page can be changed there only by "
+                "sending its whole html again, which a document gone no longer has); set "
+                'intercom.api_version to 2.16 or Preview, or on_delete = "delete"'
+            )
         for target, table in source.target_tables.items():
             problem = target_spec(target).check_version(source.settings, table, features)
             if problem:

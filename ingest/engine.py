@@ -25,6 +25,7 @@ from ingest.plan import Plan, make_plan
 from ingest.progress import NullProgress, Progress
 from ingest.remote_check import SourceCheck, check_targets
 from ingest.results import SourceResult, start_result
+from ingest.soft_delete import soft_delete_of
 from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, StateStore
 from ingest.streaming import SourceStream
 from ingest.targets.base import Streamed, Target
@@ -67,13 +68,16 @@ class Engine:
         senders: int = DEFAULT_MAX_CONCURRENCY,
         batch_size: int | None = None,
         streaming: bool = True,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         """``jobs``: processes converting a large collection (default: the CPUs this process may use);
         ``senders``: upserts and deletes in flight at once (the client's ``max_concurrency``);
         ``batch_size``: documents read, converted and planned at once in a streamed run (default:
         :data:`~ingest.collect.LOAD_BATCH`, :data:`~ingest.collect.POOL_BATCH` when converting on
         worker processes); ``streaming``: whether a source whose targets all can is synced as a
-        stream (:mod:`ingest.streaming`) rather than collected and planned whole first."""
+        stream (:mod:`ingest.streaming`) rather than collected and planned whole first; ``clock``: the
+        time of a run (when twins are withdrawn, and whether their grace period is over)."""
+        self._clock = clock
         self._state = state
         self._jobs = jobs
         self._connector_factory = connector_factory
@@ -89,6 +93,7 @@ class Engine:
             senders=senders,
             batch_size=batch_size,
             jobs=jobs,
+            clock=clock,
         )
 
     async def plan_source(self, source: Source, *, only: Collection[str] | None = None) -> SourcePlan:
@@ -163,6 +168,7 @@ class Engine:
             payload_hash=target.payload_hash,
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
+            soft_delete=soft_delete_of(source, self._clock),
         )
         plan = replace(
             plan,

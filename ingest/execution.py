@@ -33,7 +33,7 @@ from ingest.document import Failure
 from ingest.errors import ApiError, AuthError, ConfigError, DocumentError, RetryableApiError
 from ingest.plan import Action, Deletion, Plan, Refresh, Upsert
 from ingest.progress import Progress
-from ingest.settling import ApartStep, Change, availability_step, tags_step
+from ingest.settling import ApartStep, Change, availability_step, tags_step, withdrawal_step, withdrawing
 from ingest.state import RunCounts, TargetStore
 from ingest.targets.base import Target
 
@@ -56,6 +56,10 @@ class Tally:
     availability: int = 0
     #: Remote twins whose owner tag was moved apart from their upserts.
     tagged: int = 0
+    #: Remote twins withdrawn (``on_delete = "withdraw"``), restored, and deleted once expired.
+    withdrawn: int = 0
+    restored: int = 0
+    expired: int = 0
     failures: list[Failure] = field(default_factory=list)
 
     def counts(self, plan: Plan) -> RunCounts:
@@ -68,6 +72,9 @@ class Tally:
             failed=len(self.failures),
             availability=self.availability,
             tagged=self.tagged,
+            withdrawn=self.withdrawn,
+            restored=self.restored,
+            expired=self.expired,
         )
 
 
@@ -127,6 +134,8 @@ class PlanExecution:
         if failed_uploads:
             self._postpone_deletes(failed_uploads)
         else:
+            if plan.withdrawals:
+                await self._withdraw(plan)
             await self._delete()
         if plan.writes:
             await self._tidy_up()
@@ -180,6 +189,8 @@ class PlanExecution:
             )
             if item.action is Action.CREATE:
                 self.tally.created += 1
+            elif item.restore:
+                self.tally.restored += 1
             else:
                 self.tally.updated += 1
                 self._made_anew = self._made_anew or sent.remote_id != item.remote_id
@@ -189,7 +200,7 @@ class PlanExecution:
     async def _settle_apart(self, step: ApartStep[Change], planned: Sequence[Change]) -> None:
         """Settle what the step finds still due once the uploads are done (``planned``, held against
         state), in the target's batches, each recorded at once."""
-        due = step.due(planned, self._store.records())
+        due = step.due(planned, self._store.records() if step.needs_records else {})
         for _ in range(len(planned) - len(due)):  # none when more is due than planned (a twin made again)
             self._progress.advance(self.label)
 
@@ -220,16 +231,31 @@ class PlanExecution:
 
     def _postpone_deletes(self, failed_uploads: int) -> None:
         uploads = f"{failed_uploads} upload{'s' * (failed_uploads != 1)}"
-        for deletion in self._plan.deletes:
+        waiting = [("deleted", item.locator) for item in self._plan.deletes]
+        waiting += [("withdrawn", item.locator) for item in self._plan.withdrawals]
+        for done, locator in waiting:
             self.tally.failures.append(
                 Failure(
-                    deletion.locator,
-                    f"not deleted yet: {uploads} of this run failed, "
+                    locator,
+                    f"not {done} yet: {uploads} of this run failed, "
                     "and deletes wait for a run whose uploads all succeed",
                     retryable=True,
                 )
             )
             self._progress.advance(self.label)
+
+    async def _withdraw(self, plan: Plan) -> None:
+        """Withdraw the twins of documents gone (bulk actions), each accepted call recorded at once
+        with the run's time; a twin state knows no remote id of has nothing to withdraw in Intercom."""
+        assert plan.soft_delete is not None, "only a soft delete plans withdrawals"
+        unsent = [item.external_id for item in plan.withdrawals if item.remote_id is None]
+        if unsent:
+            self._store.record_withdrawn(unsent, at=plan.soft_delete.now)
+            self.tally.withdrawn += len(unsent)
+            for _ in unsent:
+                self._progress.advance(self.label)
+        step = withdrawal_step(self._target, self._store, at=plan.soft_delete.now)
+        await self._settle_apart(step, [withdrawing(item) for item in plan.withdrawals if item.remote_id])
 
     async def _delete(self) -> None:
         await _pooled(self._delete_one, self._plan.deletes, self._senders)
@@ -246,7 +272,10 @@ class PlanExecution:
             self.tally.failures.append(Failure(item.locator, f"delete failed: {exc!r}"))
         else:
             self._store.record_deleted(item.external_id)
-            self.tally.deleted += 1
+            if item.expired:
+                self.tally.expired += 1
+            else:
+                self.tally.deleted += 1
         finally:
             self._progress.advance(self.label)
 

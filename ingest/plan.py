@@ -34,6 +34,9 @@ class Upsert:
     remote_id: str | None = None
     #: What the document's front matter says of its own availability (``ai_agent: false``).
     declared: Availability = UNSAID
+    #: Whether this update restores a withdrawn twin (its document came back): the same page, sent
+    #: again with the availability its document wants.
+    restore: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,33 @@ class Deletion:
     locator: str
     title: str
     remote_id: str | None
+    #: Whether the twin was withdrawn before (``on_delete = "withdraw"``) and its grace period is
+    #: over: users saw it go then, so the mass-delete guard does not count it again.
+    expired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """Make the remote twin of a document gone from the source unavailable to every Fin surface,
+    keeping it (and its record) so that the document may come back to it (``on_delete = "withdraw"``)."""
+
+    external_id: str
+    locator: str
+    title: str
+    remote_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SoftDelete:
+    """``on_delete = "withdraw"``: a document gone from the source has its twin withdrawn first, and
+    deleted once it has stayed gone ``grace_seconds`` (``withdraw_days``), as of ``now``."""
+
+    grace_seconds: float
+    #: The time of the run (a Unix time; injected, so that tests control it).
+    now: float
+
+    def expired(self, withdrawn_at: float) -> bool:
+        return self.now - withdrawn_at >= self.grace_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +141,27 @@ class Plan:
     #: Whether this is the outline a streamed run gets ready from: what the scan alone decides
     #: (deletes it shows, what is settled apart), before any document is read; no upsert is known.
     outline: bool = False
+    #: Twins to withdraw (``on_delete = "withdraw"``), after the upserts, in bulk actions.
+    withdrawals: tuple[Withdrawal, ...] = ()
+    #: Twins withdrawn earlier whose document is still gone and whose grace period is not over.
+    still_withdrawn: int = 0
+    #: The source's soft delete, when it withdraws rather than deletes (its clock included).
+    soft_delete: SoftDelete | None = None
 
     @property
     def writes(self) -> int:
-        settled_apart = len(self.availability) + len(self.tags)
+        settled_apart = len(self.availability) + len(self.tags) + len(self.withdrawals)
         return len(self.creates) + len(self.updates) + len(self.deletes) + settled_apart
+
+    @property
+    def expiries(self) -> int:
+        """The deletes of twins withdrawn before whose grace period is over."""
+        return sum(deletion.expired for deletion in self.deletes)
+
+    @property
+    def restores(self) -> int:
+        """The updates that bring back a withdrawn twin (read through: a streamed plan's are on disk)."""
+        return sum(update.restore for update in self.updates)
 
     @property
     def upserts(self) -> Sequence[Upsert]:
@@ -202,14 +248,69 @@ class WholePlanNeeded(Exception):
     external ids): nothing was sent or recorded, and the engine plans the source whole instead."""
 
 
-def mass_delete_refusal(deleting: int, known: int, max_share: float) -> str | None:
-    """Why deleting ``deleting`` of ``known`` pages is refused (more than ``max_share``), or None."""
+def mass_delete_refusal(deleting: int, known: int, max_share: float, *, verb: str = "delete") -> str | None:
+    """Why deleting (``verb``: or withdrawing) ``deleting`` of ``known`` pages is refused (more than
+    ``max_share``), or None."""
     if known == 0 or deleting == 0 or deleting <= max_share * known:
         return None
     return (
-        f"refusing to delete {deleting} of {known} pages ({deleting / known:.0%}, limit {max_share:.0%}): "
+        f"refusing to {verb} {deleting} of {known} pages ({deleting / known:.0%}, limit {max_share:.0%}): "
         "check that the source is complete, then rerun with --allow-mass-delete"
     )
+
+
+@dataclass(frozen=True)
+class Retired:
+    """What becomes of the twins of documents gone from the source, and the guard's word on it."""
+
+    deletes: tuple[Deletion, ...]
+    withdrawals: tuple[Withdrawal, ...]
+    still_withdrawn: int
+    refusal: str | None
+
+
+def retire(
+    gone: Iterable[Deletion],
+    records: Mapping[str, DocumentRecord],
+    soft_delete: SoftDelete | None,
+    *,
+    max_share: float,
+    allow_mass_delete: bool,
+) -> Retired:
+    """Split the twins of ``gone`` documents into deletes and withdrawals, and ask the guard.
+
+    Without ``soft_delete`` every one is deleted; with it, a twin not withdrawn yet is withdrawn,
+    and a twin withdrawn earlier is deleted once its grace period is over (else left as it is). A
+    twin withdrawn earlier is deleted at once when the source deletes (it was withdrawn under
+    ``on_delete = "withdraw"``, set back since). The guard counts what users see go in this run
+    (deletes of twins still available, withdrawals) against the twins still available: a twin
+    withdrawn earlier was counted when it was withdrawn.
+    """
+    deletes: list[Deletion] = []
+    withdrawals: list[Withdrawal] = []
+    waiting = 0
+    for deletion in gone:
+        record = records[deletion.external_id]
+        if record.withdrawn_at is not None:
+            if soft_delete is None or soft_delete.expired(record.withdrawn_at):
+                deletes.append(replace(deletion, expired=True))
+            else:
+                waiting += 1
+        elif soft_delete is not None:
+            withdrawals.append(
+                Withdrawal(deletion.external_id, deletion.locator, deletion.title, deletion.remote_id)
+            )
+        else:
+            deletes.append(deletion)
+    refusal = None
+    if not allow_mass_delete:
+        # Every withdrawn twin is a record the run may touch: its document is gone (not scanned
+        # unchanged) or back (its fingerprint was forgotten, so it is read).
+        withdrawn = sum(record.withdrawn_at is not None for record in touched_records(records).values())
+        going = len(withdrawals) + sum(not deletion.expired for deletion in deletes)
+        verb = "delete" if soft_delete is None else "withdraw"
+        refusal = mass_delete_refusal(going, len(records) - withdrawn, max_share, verb=verb)
+    return Retired(tuple(deletes), tuple(withdrawals), waiting, refusal)
 
 
 def failed_keys(failures: Iterable[Failure]) -> frozenset[str]:
@@ -245,6 +346,7 @@ def make_plan(
     payload_hash: Callable[[Page], str],
     max_delete_share: float,
     allow_mass_delete: bool = False,
+    soft_delete: SoftDelete | None = None,
 ) -> Plan:
     """Compare converted ``pages`` (documents whose fingerprint changed) and ``unchanged_ids``
     (documents skipped by fingerprint) with the ``records`` of the last successful sends.
@@ -261,6 +363,7 @@ def make_plan(
         max_delete_share=max_delete_share,
         allow_mass_delete=allow_mass_delete,
         keep_html=True,
+        soft_delete=soft_delete,
     )
     builder.add(pages)
     return builder.finish(skipped=skipped, failures=failures)
@@ -299,9 +402,12 @@ class PlanBuilder:
         keep_html: bool = False,
         kept: KeptUpserts | None = None,
         converted_ids: IdSet | None = None,
+        soft_delete: SoftDelete | None = None,
     ) -> None:
         """``kept``: where each upsert's light record is kept (None: in memory); ``converted_ids``:
-        where the external ids of the pages planned are kept (None: a set in memory)."""
+        where the external ids of the pages planned are kept (None: a set in memory);
+        ``soft_delete``: withdraw the twins of documents gone rather than delete them."""
+        self._soft_delete = soft_delete
         self._source, self._target = source, target
         self._records = records
         self._payload_hash = payload_hash
@@ -339,22 +445,28 @@ class PlanBuilder:
         ``failures`` are those before planning (to read, to convert), which protect their pages."""
         compared = self._compared
         failures_out = (*failures, *compared.failures)
-        deletes = _deletions(self._records, compared.present, failed_keys(failures_out))
-        refusal = None
-        if not self._allow_mass_delete:
-            refusal = mass_delete_refusal(len(deletes), len(self._records), self._max_delete_share)
+        retired = retire(
+            _deletions(self._records, compared.present, failed_keys(failures_out)),
+            self._records,
+            self._soft_delete,
+            max_share=self._max_delete_share,
+            allow_mass_delete=self._allow_mass_delete,
+        )
         return Plan(
             source=self._source,
             target=self._target,
             creates=tuple(compared.creates) if self._kept is None else self._kept.creates(),
             updates=tuple(compared.updates) if self._kept is None else self._kept.updates(),
-            deletes=deletes,
+            deletes=retired.deletes,
             refreshes=tuple(compared.refreshes),
             unchanged=compared.unchanged,
             skipped=tuple(skipped),
             failures=failures_out,
             known=len(self._records),
-            refusal=refusal,
+            refusal=retired.refusal,
+            withdrawals=retired.withdrawals,
+            still_withdrawn=retired.still_withdrawn,
+            soft_delete=self._soft_delete,
         )
 
     def _compare(self, page: Page) -> Upsert | Refresh | None:
@@ -440,11 +552,13 @@ class _Comparison:
 def _change_for(
     page: Page, content_hash: str, record: DocumentRecord | None, declared: Availability
 ) -> Upsert | Refresh | None:
-    """A create for a new page, an update for a changed payload, a refresh of the record for
-    a page whose payload is the same but whose file moved or changed (or whose front matter
-    says another availability); None for no change."""
+    """A create for a new page, an update for a changed payload or a withdrawn twin whose document
+    came back, a refresh of the record for a page whose payload is the same but whose file moved or
+    changed (or whose front matter says another availability); None for no change."""
     if record is None:
         return Upsert(Action.CREATE, page, content_hash, declared=declared)
+    if record.withdrawn_at is not None:  # back: the same twin, sent again with its availability
+        return Upsert(Action.UPDATE, page, content_hash, record.remote_id, declared, restore=True)
     if record.content_hash != content_hash:
         return Upsert(Action.UPDATE, page, content_hash, record.remote_id, declared)
     if (

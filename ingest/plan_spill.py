@@ -65,6 +65,7 @@ class SpilledUpserts:
                 upsert.content_hash,
                 upsert.remote_id,
                 upsert.declared.as_tuple(),
+                upsert.restore,
             ),
             _VERSION,
         )
@@ -132,7 +133,7 @@ def _exact(value: str | int | float) -> str | int | float:
 
 
 def _upsert(record: tuple[Any, ...]) -> Upsert:
-    action, external_id, title, locator, metadata, content_hash, remote_id, declared = record
+    action, external_id, title, locator, metadata, content_hash, remote_id, declared, restore = record
     page = Page(
         external_id=external_id,
         title=title,
@@ -142,4 +143,4 @@ def _upsert(record: tuple[Any, ...]) -> Upsert:
         fingerprint="",
         metadata=metadata,
     )
-    return Upsert(Action(action), page, content_hash, remote_id, Availability(*declared))
+    return Upsert(Action(action), page, content_hash, remote_id, Availability(*declared), restore)

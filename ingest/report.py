@@ -76,7 +76,7 @@ def _changes(result: SourceResult, *, dry_run: bool) -> Iterator[dict[str, Any]]
             if isinstance(value, str | int | float | bool)
         }
         yield {
-            "action": item.action.value,
+            "action": "restore" if item.restore else item.action.value,
             "document": item.page.locator,
             "external_id": item.page.external_id,
             "title": item.page.title,
@@ -84,7 +84,16 @@ def _changes(result: SourceResult, *, dry_run: bool) -> Iterator[dict[str, Any]]
         }
     for d in plan.deletes:
         if d.locator not in failed:
-            yield {"action": "delete", "document": d.locator, "external_id": d.external_id, "title": d.title}
+            action = "expire" if d.expired else "delete"
+            yield {"action": action, "document": d.locator, "external_id": d.external_id, "title": d.title}
+    for w in plan.withdrawals:
+        if w.locator not in failed:
+            yield {
+                "action": "withdraw",
+                "document": w.locator,
+                "external_id": w.external_id,
+                "title": w.title,
+            }
     for a in plan.availability:
         if a.locator not in failed:
             yield {
@@ -122,6 +131,9 @@ def _result_dict(result: SourceResult, changes: list[dict[str, Any]] | StreamedL
         "failed": counts.failed,
         "availability": counts.availability,
         "tagged": counts.tagged,
+        "withdrawn": counts.withdrawn,
+        "restored": counts.restored,
+        "expired": counts.expired,
         "scanned": result.scanned,
         "converted": result.converted,
         "seconds": round(result.seconds, 3),
@@ -194,6 +206,9 @@ def summary_line(result: SourceResult, *, dry_run: bool = False) -> str:
     verb = "would" if dry_run else "did"
     availability = f", set availability {c.availability}" if c.availability else ""
     availability += f", tag {c.tagged}" if c.tagged else ""
+    availability += f", withdraw {c.withdrawn}" if c.withdrawn else ""
+    availability += f", restore {c.restored}" if c.restored else ""
+    availability += f", expire {c.expired}" if c.expired else ""
     line = (
         f"source {result.source} ({result.target}): {verb} create {c.created}, update {c.updated}, "
         f"delete {c.deleted}{availability}; unchanged {c.unchanged}, skipped {c.skipped}, failed {c.failed}"
@@ -210,12 +225,15 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
     if console.is_terminal:
         title = "Dry run: nothing was sent" if dry_run else "Sync summary"
         table = Table(title=title)
+        # The soft delete's columns only when a source withdrew, restored or expired a page.
+        soft = any(r.counts.withdrawn or r.counts.restored or r.counts.expired for r in results)
         columns = (
             "source",
             "target",
             "created",
             "updated",
             "deleted",
+            *(("withdrawn", "restored", "expired") if soft else ()),
             "availability",
             "tagged",
             "unchanged",
@@ -236,6 +254,7 @@ def print_summary(console: Console, results: Sequence[SourceResult], *, dry_run:
                         c.created,
                         c.updated,
                         c.deleted,
+                        *((c.withdrawn, c.restored, c.expired) if soft else ()),
                         c.availability,
                         c.tagged,
                         c.unchanged,

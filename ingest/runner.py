@@ -7,7 +7,8 @@ engine. Tests call these functions directly.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pydantic import SecretStr
@@ -102,18 +103,22 @@ def targets_for(settings: Settings, client: IntercomClient | None, state: StateS
 
 def result_from_plan(plan: Plan, collected: Collected) -> SourceResult:
     """What a run would do, in the shape of what a run did (for --dry-run and ``plan``)."""
+    restores, expiries = plan.restores, plan.expiries
     return SourceResult(
         source=plan.source,
         target=plan.target,
         counts=RunCounts(
             created=len(plan.creates),
-            updated=len(plan.updates),
-            deleted=len(plan.deletes),
+            updated=len(plan.updates) - restores,
+            deleted=len(plan.deletes) - expiries,
             unchanged=plan.unchanged,
             skipped=len(plan.skipped),
             failed=len(plan.failures),
             availability=len(plan.availability),
             tagged=len(plan.tags),
+            withdrawn=len(plan.withdrawals),
+            restored=restores,
+            expired=expiries,
         ),
         failures=list(plan.failures),
         skipped=list(plan.skipped),
@@ -136,6 +141,7 @@ async def run_sources(
     token: SecretStr | None = None,
     lock_wait: float = 0.0,
     connector_factory: ConnectorFactory = build_connector,
+    clock: Callable[[], float] = time.time,
 ) -> list[SourceResult]:
     """Sync (or, with ``dry_run``, only plan) ``sources`` one after the other.
 
@@ -151,6 +157,7 @@ async def run_sources(
                 connector_factory=connector_factory,
                 target_factory=targets_for(settings, None, state),
                 jobs=settings.run.jobs,
+                clock=clock,
             )
             for source in sources:
                 planned = await engine.plan_source(source)
@@ -165,6 +172,7 @@ async def run_sources(
                 allow_mass_delete=allow_mass_delete,
                 jobs=settings.run.jobs,
                 senders=settings.intercom.max_concurrency,
+                clock=clock,
             )
             locked: list[LockedError] = []
             for source in sources:

@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -253,6 +254,16 @@ class SourceSettings(BaseModel):
     max_delete_share: float = Field(
         0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
     )
+    on_delete: Literal["delete", "withdraw"] = Field(
+        "delete",
+        description='What becomes of the page of a document gone from the source: "delete" it, or '
+        '"withdraw" it (unavailable to every Fin surface, deleted after withdraw_days, the same page '
+        "back if the document returns; External Pages, API 2.16 or Preview).",
+    )
+    withdraw_days: float = Field(
+        30.0,
+        description='Days a withdrawn page stays in Intercom before it is deleted (on_delete = "withdraw").',
+    )
     max_document_bytes: int = Field(
         DEFAULT_MAX_DOCUMENT_BYTES,
         ge=1024,
@@ -296,6 +307,37 @@ class SourceSettings(BaseModel):
         for pattern in value:
             _check_glob(pattern)
         return value
+
+    @field_validator("on_delete", mode="before")
+    @classmethod
+    def _a_way_to_delete(cls, value: object) -> object:
+        if value not in ("delete", "withdraw"):
+            raise ValueError(f'must be "delete" or "withdraw", not {value!r}')
+        return value
+
+    @field_validator("withdraw_days", mode="before")
+    @classmethod
+    def _a_positive_number_of_days(cls, value: object) -> object:
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if number is None or not math.isfinite(number) or number <= 0:
+            raise ValueError(
+                f"must be a positive number of days (e.g. 30, or 0.5 for twelve hours), not {value!r}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _withdraw_where_it_can(self) -> SourceSettings:
+        if self.on_delete == "withdraw":
+            others = [name for name in self.targets if name != EXTERNAL_PAGES]
+            if others:
+                raise ValueError(
+                    f'on_delete: "withdraw" keeps the pages of the {EXTERNAL_PAGES} target only, and targets '
+                    f'also lists "{others[0]}"; set on_delete = "delete", or sync that target from a source '
+                    "of its own"
+                )
+        elif "withdraw_days" in self.model_fields_set:
+            raise ValueError('withdraw_days: set, but on_delete is "delete" (set on_delete = "withdraw")')
+        return self
 
     @field_validator("targets")
     @classmethod

@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, Protocol, TypeVar
 
-from ingest.plan import AvailabilityChange, Plan, TagChange
+from ingest.availability import WITHDRAWN
+from ingest.plan import AvailabilityChange, Plan, TagChange, Withdrawal
 from ingest.state import DocumentRecord, TargetStore
 from ingest.targets.availability import due_availability_changes
 from ingest.targets.base import Target
@@ -42,7 +43,7 @@ class ApartStep(Generic[Change]):
     #: What it does, as a failure says it ("tagging failed: ...").
     doing: str
     #: The count of the run it adds to.
-    counter: Literal["availability", "tagged"]
+    counter: Literal["availability", "tagged", "withdrawn"]
     #: The planned changes still due once the upserts are done, against what state records.
     due: Callable[[Sequence[Change], Mapping[str, DocumentRecord]], list[Change]]
     #: The due changes in the groups one call settles.
@@ -51,6 +52,8 @@ class ApartStep(Generic[Change]):
     send: Callable[[Sequence[Change]], Awaitable[None]]
     #: Remember in state what an accepted call settled.
     record: Callable[[Sequence[Change]], None]
+    #: Whether :attr:`due` looks at the records (built for it only then).
+    needs_records: bool = True
 
 
 def availability_step(target: Target, store: TargetStore) -> ApartStep[AvailabilityChange]:
@@ -66,6 +69,31 @@ def availability_step(target: Target, store: TargetStore) -> ApartStep[Availabil
         batches=target.availability_batches,
         send=target.set_availability,
         record=record,
+    )
+
+
+def withdrawing(item: Withdrawal) -> AvailabilityChange:
+    """The availability change that withdraws ``item``'s twin: every flag off."""
+    return AvailabilityChange(item.external_id, item.locator, item.remote_id, WITHDRAWN, WITHDRAWN)
+
+
+def withdrawal_step(target: Target, store: TargetStore, *, at: float) -> ApartStep[AvailabilityChange]:
+    """Twins of documents gone withdrawn with bulk actions (``set_availability``, every flag off),
+    each accepted call recorded with the time of the run ``at``. Every planned one is due: a run
+    killed after Intercom accepted the call but before it was recorded withdraws them again on the
+    next run (setting the same flags twice is harmless), and records them then."""
+
+    def record(batch: Sequence[AvailabilityChange]) -> None:
+        store.record_withdrawn((change.external_id for change in batch), at=at)
+
+    return ApartStep(
+        doing="withdrawing",
+        counter="withdrawn",
+        due=lambda planned, records: list(planned),
+        batches=target.availability_batches,
+        send=target.set_availability,
+        record=record,
+        needs_records=False,
     )
 
 

@@ -21,6 +21,9 @@ class SourceStatus:
     failures: list[FailureRecord]
     #: Documents the watch daemon has yet to sync (kept through an outage or a restart).
     pending: int = 0
+    #: Pages withdrawn (``on_delete = "withdraw"``), kept until they expire or their document returns;
+    #: not among ``documents``.
+    withdrawn: int = 0
 
 
 def source_statuses(settings: Settings) -> list[SourceStatus]:
@@ -32,16 +35,19 @@ def source_statuses(settings: Settings) -> list[SourceStatus]:
         for name in names:
             configured = settings.sources.get(name)
             targets = configured.settings.targets if configured else (EXTERNAL_PAGES,)
-            statuses.extend(
-                SourceStatus(
-                    name=name,
-                    target=target,
-                    configured=configured is not None,
-                    documents=state.target(name, target).count(),
-                    last_run=state.runs.last(name, target),
-                    failures=state.runs.failures(name),
-                    pending=pending.get(name, 0),
+            for target in targets:
+                store = state.target(name, target)
+                withdrawn = store.withdrawn_count()
+                statuses.append(
+                    SourceStatus(
+                        name=name,
+                        target=target,
+                        configured=configured is not None,
+                        documents=store.count() - withdrawn,
+                        last_run=state.runs.last(name, target),
+                        failures=state.runs.failures(name),
+                        pending=pending.get(name, 0),
+                        withdrawn=withdrawn,
+                    )
                 )
-                for target in targets
-            )
         return statuses

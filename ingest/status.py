@@ -39,10 +39,15 @@ def _status_row(status: SourceStatus) -> tuple[str, ...]:
     if run is not None:
         c = run.counts
         counts = f"+{c.created} ~{c.updated} -{c.deleted} ={c.unchanged}"
+        soft = (("withdrawn", c.withdrawn), ("restored", c.restored), ("expired", c.expired))
+        counts += "".join(f" {word} {number}" for word, number in soft if number)
+    documents = str(status.documents)
+    if status.withdrawn:
+        documents += f" ({status.withdrawn} withdrawn)"
     return (
         status.name + ("" if status.configured else " (not configured)"),
         status.target,
-        str(status.documents),
+        documents,
         _when(run.started_at if run else None),
         run.outcome if run else "never run",
         counts,

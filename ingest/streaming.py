@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
@@ -40,12 +41,13 @@ from ingest.plan import (
     WholePlanNeeded,
     deletions_by_scan,
     failed_keys,
-    mass_delete_refusal,
+    retire,
 )
 from ingest.plan_spill import SpilledUpserts
 from ingest.progress import Progress
 from ingest.remote_check import SourceCheck, check_targets
 from ingest.results import SourceResult, start_result
+from ingest.soft_delete import soft_delete_of
 from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, RunRecords, StateStore
 from ingest.state.seen_ids import SeenIds
 from ingest.targets.base import Target
@@ -106,10 +108,13 @@ class SourceStream:
         senders: int,
         batch_size: int | None,
         jobs: int | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         """``batch_size``: documents read at once (None: as many as
         :func:`~ingest.collect.batch_size_for` finds worth the run's ``jobs``); ``jobs``: processes
-        converting (None: the CPUs this process may use)."""
+        converting (None: the CPUs this process may use); ``clock``: the time of a run (when twins
+        are withdrawn, and whether their grace period is over)."""
+        self._clock = clock
         self._state = state
         self._progress = progress
         self._allow_mass_delete = allow_mass_delete
@@ -212,24 +217,32 @@ class SourceStream:
         only add to), the guard's word on them, and what is settled apart for the documents kept."""
         collected = scanned.collected
         unchanged = collected.unchanged_ids[target.name]
-        deletes = deletions_by_scan(
+        gone = deletions_by_scan(
             records,
             scanned=scanned.locators,
             unchanged_ids=unchanged,
             failed=failed_keys(collected.failures),
         )
-        refusal = None
-        if not self._allow_mass_delete:
-            refusal = mass_delete_refusal(len(deletes), len(records), source.settings.max_delete_share)
+        soft_delete = soft_delete_of(source, self._clock)
+        retired = retire(
+            gone,
+            records,
+            soft_delete,
+            max_share=source.settings.max_delete_share,
+            allow_mass_delete=self._allow_mass_delete,
+        )
         plan = Plan(
             source=source.name,
             target=target.name,
-            deletes=deletes,
+            deletes=retired.deletes,
             unchanged=len(unchanged),
             failures=tuple(collected.failures),
             known=len(records),
-            refusal=refusal,
+            refusal=retired.refusal,
             outline=True,
+            withdrawals=retired.withdrawals,
+            still_withdrawn=retired.still_withdrawn,
+            soft_delete=soft_delete,
         )
         plan = replace(
             plan,
@@ -298,6 +311,7 @@ class SourceStream:
             allow_mass_delete=self._allow_mass_delete,
             kept=SpilledUpserts(self._state.path.resolve().parent),
             converted_ids=SeenIds(),
+            soft_delete=outline.plan.soft_delete,
         )
         execution = PlanExecution(
             Plan(source=source.name, target=target.name), target, store, self._progress, senders=self._senders
@@ -406,7 +420,8 @@ class SourceStream:
         ]
         plan = stream.builder.finish(skipped=skipped, failures=collected.failures)
         outline = stream.outline.plan
-        if plan.upserts or plan.refreshes or plan.deletes != outline.deletes:
+        gone = (plan.deletes, plan.withdrawals)
+        if plan.upserts or plan.refreshes or gone != (outline.deletes, outline.withdrawals):
             plan = replace(
                 plan,
                 availability=target.availability_changes(plan, records),
@@ -426,12 +441,14 @@ class SourceStream:
             return
         if plan.refusal:
             # The upserts are done (recorded, so none is sent again); nothing is deleted or settled.
-            result.plan = replace(plan, deletes=(), availability=(), tags=(), refusal=None)
+            result.plan = replace(plan, deletes=(), withdrawals=(), availability=(), tags=(), refusal=None)
             result.error, outcomes[target.name] = plan.refusal, RunOutcome.REFUSED
             return
         result.plan = plan
         label = execution.label
-        self._progress.start(label, len(plan.deletes) + len(plan.availability) + len(plan.tags))
+        self._progress.start(
+            label, len(plan.deletes) + len(plan.withdrawals) + len(plan.availability) + len(plan.tags)
+        )
         await execution.conclude(plan)
         ok = not execution.tally.failures and result.error is None
         outcomes[target.name] = RunOutcome.OK if ok else RunOutcome.FAILED

@@ -73,6 +73,7 @@ ENGINE = (
     "ingest.plan",
     "ingest.watch",
     "ingest.reconcile",
+    "ingest.soft_delete",
 )
 FRONT_ENDS = (
     "ingest.cli",
@@ -182,6 +183,7 @@ RULES = (
             "ingest.streaming",
             "ingest.remote_check",
             "ingest.reconcile",
+            "ingest.soft_delete",
         ),
         must_not_import=TARGET_PACKAGES,
     ),

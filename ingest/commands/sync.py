@@ -130,8 +130,11 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool, jo
             continue
         for verb, entries in (
             ("create", [u.page.locator for u in plan_.creates]),
-            ("update", [u.page.locator for u in plan_.updates]),
-            ("delete", [d.locator for d in plan_.deletes]),
+            ("update", [u.page.locator for u in plan_.updates if not u.restore]),
+            ("restore", [u.page.locator for u in plan_.updates if u.restore]),
+            ("delete", [d.locator for d in plan_.deletes if not d.expired]),
+            ("withdraw", [w.locator for w in plan_.withdrawals]),
+            ("expire", [d.locator for d in plan_.deletes if d.expired]),
         ):
             for locator in entries:
                 out.print(

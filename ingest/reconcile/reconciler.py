@@ -134,7 +134,9 @@ class Reconciler:
                     finding.settle(Outcome.LEFT, f"not repaired: {report.error}")
                 continue
             store = self._state.target(source.name, report.target)
-            staged[report.target] = stage(report, store, policy, pending_deletes=len(plan.deletes))
+            # What users see go in the run: deletes and withdrawals (an expiry was counted when withdrawn).
+            going = len(plan.deletes) - plan.expiries + len(plan.withdrawals)
+            staged[report.target] = stage(report, store, policy, pending_deletes=going)
         if not any(staged.values()):
             return
         results = {result.target: result for result in await self._engine.sync_source(source)}

@@ -39,7 +39,7 @@ def stage(
 ) -> list[Finding]:
     """Change what ``store`` knows so that the next run of the source repairs each finding it may;
     settle the others (left as they are, refused) and return those staged. ``pending_deletes``:
-    how many deletes the source's own plan holds already (the guard counts them too)."""
+    how many deletes (and withdrawals) the source's own plan holds already (the guard counts them too)."""
     kept = {
         external_id
         for finding in report.findings
@@ -60,7 +60,7 @@ def stage(
             staged.append(finding)
     _apply(staged, store)
     if orphans:
-        known = store.count() + len(orphans)
+        known = store.count() - store.withdrawn_count() + len(orphans)  # the pages still available
         refusal = None
         if not policy.allow_mass_delete:
             refusal = mass_delete_refusal(pending_deletes + len(orphans), known, policy.max_delete_share)

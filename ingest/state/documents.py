@@ -133,7 +133,7 @@ class TargetStore:
         availability, the ``availability`` the answer says the remote twin now holds (a flag not
         said keeps what was known of it), and the target's ``remote_digest`` of that answer. The
         owner tag known on the twin stays, unless the twin is another one now (recreated after it
-        was deleted in Intercom): that one has none."""
+        was deleted in Intercom): that one has none. A twin sent is no longer withdrawn."""
         collection = path_key(placement.collection) if placement.collection is not None else None
         self._db.execute(
             "INSERT INTO documents (source, target, external_id, locator, fingerprint, content_hash, "
@@ -148,7 +148,7 @@ class TargetStore:
             "declared = excluded.declared, ai_agent = COALESCE(excluded.ai_agent, ai_agent), "
             "ai_copilot = COALESCE(excluded.ai_copilot, ai_copilot), "
             "ai_sales_agent = COALESCE(excluded.ai_sales_agent, ai_sales_agent), "
-            "remote_digest = excluded.remote_digest",
+            "remote_digest = excluded.remote_digest, withdrawn_at = NULL",
             (
                 *self._key(),
                 external_id,
@@ -196,6 +196,26 @@ class TargetStore:
                 "WHERE source = ? AND target = ? AND external_id = ?",
                 [(*_held(flags), *self._key(), external_id) for external_id, flags in held],
             )
+
+    def record_withdrawn(self, external_ids: Iterable[str], *, at: float) -> None:
+        """Remember that these documents' remote twins were withdrawn ``at`` (a Unix time): unavailable
+        to every Fin surface, as an accepted bulk action left them. Their fingerprints are forgotten,
+        so a document that comes back is read and sent again (its twin restored), never skipped as
+        unchanged."""
+        with transaction(self._db):
+            self._db.executemany(
+                "UPDATE documents SET withdrawn_at = ?, fingerprint = '', ai_agent = 0, ai_copilot = 0, "
+                "ai_sales_agent = 0 WHERE source = ? AND target = ? AND external_id = ?",
+                [(at, *self._key(), external_id) for external_id in external_ids],
+            )
+
+    def withdrawn_count(self) -> int:
+        """How many documents' remote twins are withdrawn (kept until they expire or come back)."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM documents WHERE source = ? AND target = ? AND withdrawn_at IS NOT NULL",
+            self._key(),
+        ).fetchone()
+        return int(row[0])
 
     def record_tags(self, carried: Iterable[tuple[str, int | None]]) -> None:
         """Remember the owner tag remote twins now carry (external id, tag; None: none), e.g. after an

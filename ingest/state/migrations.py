@@ -189,6 +189,20 @@ def _owner_tags(db: sqlite3.Connection) -> None:
     )
 
 
+def _withdrawals(db: sqlite3.Connection) -> None:
+    """When each document's remote twin was withdrawn (``on_delete = "withdraw"``: made unavailable to
+    every Fin surface when its document left the source, deleted once it stayed gone long enough;
+    NULL: not withdrawn, as every twin an earlier release wrote), and each run's count of twins it
+    withdrew, restored and deleted once their grace period ran out."""
+    _run(
+        db,
+        "ALTER TABLE documents ADD COLUMN withdrawn_at REAL",
+        "ALTER TABLE runs ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE runs ADD COLUMN restored INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE runs ADD COLUMN expired INTEGER NOT NULL DEFAULT 0",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the tables of release 0.1.0", _baseline),
     Migration(
@@ -197,6 +211,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "availability: declared by documents, held by remote twins, changed by runs", _availability),
     Migration(4, "what each remote twin held after the last write, for reconcile", _remote_digests),
     Migration(5, "owner tags: carried by remote twins, moved by runs", _owner_tags),
+    Migration(6, "soft delete: when each remote twin was withdrawn, and what runs withdrew", _withdrawals),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -42,6 +42,12 @@ class RunCounts:
     availability: int = 0
     #: Remote twins whose owner tag was added, moved or removed (a bulk action).
     tagged: int = 0
+    #: Remote twins withdrawn (made unavailable to every Fin surface: ``on_delete = "withdraw"``).
+    withdrawn: int = 0
+    #: Withdrawn twins whose document came back, sent again and available as it wants.
+    restored: int = 0
+    #: Withdrawn twins deleted once their document stayed gone for ``withdraw_days``.
+    expired: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +83,8 @@ class RunLog:
     def finish(self, run_id: int, outcome: RunOutcome, counts: RunCounts) -> None:
         self._db.execute(
             "UPDATE runs SET finished_at = ?, outcome = ?, created = ?, updated = ?, deleted = ?, "
-            "unchanged = ?, skipped = ?, failed = ?, availability = ?, tagged = ? WHERE id = ?",
+            "unchanged = ?, skipped = ?, failed = ?, availability = ?, tagged = ?, withdrawn = ?, "
+            "restored = ?, expired = ? WHERE id = ?",
             (
                 time.time(),
                 outcome.value,
@@ -89,6 +96,9 @@ class RunLog:
                 counts.failed,
                 counts.availability,
                 counts.tagged,
+                counts.withdrawn,
+                counts.restored,
+                counts.expired,
                 run_id,
             ),
         )
@@ -96,7 +106,8 @@ class RunLog:
     def last(self, source: str, target: str) -> RunRecord | None:
         row = self._db.execute(
             "SELECT source, started_at, finished_at, outcome, created, updated, deleted, unchanged, "
-            "skipped, failed, availability, tagged FROM runs WHERE source = ? AND target = ? "
+            "skipped, failed, availability, tagged, withdrawn, restored, expired FROM runs "
+            "WHERE source = ? AND target = ? "
             "ORDER BY id DESC LIMIT 1",
             (source, target),
         ).fetchone()

@@ -78,6 +78,7 @@ def pending_changes(
     declared = dict(upserted)
     declared |= {refresh.external_id: refresh.declared for refresh in plan.refreshes}
     gone = {deletion.external_id for deletion in plan.deletes}
+    gone |= {withdrawal.external_id for withdrawal in plan.withdrawals}
     # Documents declare one of a few availabilities: each is resolved once, not once per record.
     resolved: dict[Availability, Availability] = {}
 
@@ -90,8 +91,8 @@ def pending_changes(
     looked_over = [*touched_records(records).items(), *((record.external_id, record) for record in untouched)]
     changes: list[AvailabilityChange] = []
     for external_id, record in sorted(looked_over):
-        if external_id in gone:
-            continue
+        if external_id in gone or (record.withdrawn_at is not None and external_id not in upserted):
+            continue  # a withdrawn twin stays unavailable until its document comes back (an upsert)
         wanted = wanted_for(declared.get(external_id, record.declared or UNSAID))
         held = (
             wanted.only(*carried).over(record.availability)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from ingest.availability import UNSAID
+from ingest.availability import UNSAID, WITHDRAWN
 from ingest.errors import ListCapError, NotFoundError
 from ingest.intercom import ContentImportSource, ExternalPage, IntercomClient
 from ingest.source_url import same_source_url
@@ -173,6 +173,8 @@ class PagesInspection:
                 )
             )
         wanted = (record.declared or UNSAID).over(self._planner.defaults)
+        if record.withdrawn_at is not None:  # its document is gone: unavailable is what it should be
+            wanted = WITHDRAWN
         differs = contradicted(wanted, held)
         if differs.is_empty():
             return
