@@ -29,7 +29,7 @@ from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, StateStore
 from ingest.streaming import SourceStream
 from ingest.targets.base import Streamed, Target
 
-__all__ = ["ConnectorFactory", "Engine", "SourcePlan", "SourceResult", "TargetFactory"]
+__all__ = ["ConnectorFactory", "Engine", "PlanGate", "SourcePlan", "SourceResult", "TargetFactory"]
 
 log = logging.getLogger("ingest.engine")
 
@@ -52,6 +52,22 @@ class SourcePlan:
     skips: dict[str, list[RememberedSkip]] = field(default_factory=dict)
 
 
+#: Says why a plan about to be carried out must not be (None: carry it out); see ``sync_source``.
+PlanGate = Callable[[SourcePlan], str | None]
+
+
+def _refused_by(
+    gate: PlanGate, planned: SourcePlan, results: dict[str, SourceResult], outcomes: dict[str, RunOutcome]
+) -> bool:
+    """Ask ``gate`` of ``planned``; when it refuses, every target's result says why."""
+    reason = gate(planned)
+    if reason is None:
+        return False
+    for name, result in results.items():
+        result.error, outcomes[name] = reason, RunOutcome.REFUSED
+    return True
+
+
 class Engine:
     """Syncs configured sources into their targets, with one state store and one client."""
 
@@ -67,13 +83,15 @@ class Engine:
         senders: int = DEFAULT_MAX_CONCURRENCY,
         batch_size: int | None = None,
         streaming: bool = True,
+        digest_scan: bool = False,
     ) -> None:
         """``jobs``: processes converting a large collection (default: the CPUs this process may use);
         ``senders``: upserts and deletes in flight at once (the client's ``max_concurrency``);
         ``batch_size``: documents read, converted and planned at once in a streamed run (default:
         :data:`~ingest.collect.LOAD_BATCH`, :data:`~ingest.collect.POOL_BATCH` when converting on
         worker processes); ``streaming``: whether a source whose targets all can is synced as a
-        stream (:mod:`ingest.streaming`) rather than collected and planned whole first."""
+        stream (:mod:`ingest.streaming`) rather than collected and planned whole first;
+        ``digest_scan``: whether a plan's collection holds a digest of its scan (a saved plan's)."""
         self._state = state
         self._jobs = jobs
         self._connector_factory = connector_factory
@@ -82,6 +100,7 @@ class Engine:
         self._allow_mass_delete = allow_mass_delete
         self._senders = senders
         self._streaming = streaming
+        self._digest_scan = digest_scan
         self._stream = SourceStream(
             state=state,
             progress=self._progress,
@@ -123,6 +142,7 @@ class Engine:
                 only=only,
                 limits=source.settings.document_limits,
                 jobs=self._jobs or default_jobs(),
+                digest_scan=self._digest_scan,
             )
         finally:
             if isinstance(connector, Closeable):
@@ -177,7 +197,13 @@ class Engine:
         return await check_targets(self._target_factory(source))
 
     async def sync_source(
-        self, source: Source, *, only: Collection[str] | None = None, check: bool = True
+        self,
+        source: Source,
+        *,
+        only: Collection[str] | None = None,
+        check: bool = True,
+        planned: SourcePlan | None = None,
+        gate: PlanGate | None = None,
     ) -> list[SourceResult]:
         """Plan and carry out one source, target by target; a result per target.
 
@@ -189,6 +215,12 @@ class Engine:
         Per-document problems become failures in the results; a source that cannot be read
         is an error in every result; an AuthError (or a ConfigError found on the way, such
         as an unknown article author) ends the whole run and is raised.
+
+        ``planned`` (from :meth:`plan_source` with this engine's targets) is carried out as it is,
+        whole, rather than collected again (``ingest apply``, once the plan is proved to be the
+        reviewed one); ``gate`` is asked of every plan about to be carried out, also one made again
+        on the way (a container deleted in Intercom, pages adopted): when it says why not, nothing
+        of the source is sent and every result holds the reason, refused.
         """
         started = time.monotonic()
         targets = list(self._target_factory(source))
@@ -199,7 +231,9 @@ class Engine:
             try:
                 collected = None
                 if (
-                    self._streaming
+                    planned is None
+                    and gate is None
+                    and self._streaming
                     and targets
                     and all(isinstance(t, Streamed) and t.streams for t in targets)
                 ):
@@ -208,7 +242,7 @@ class Engine:
                     )
                 if collected is None:
                     collected = await self._sync_whole(
-                        source, targets, results, outcomes, only=only, check=check
+                        source, targets, results, outcomes, only=only, check=check, planned=planned, gate=gate
                     )
             except ConnectorError as exc:  # the source could not be read: nothing is sent or deleted
                 for name, result in results.items():
@@ -234,16 +268,25 @@ class Engine:
         *,
         only: Collection[str] | None,
         check: bool,
+        planned: SourcePlan | None = None,
+        gate: PlanGate | None = None,
     ) -> Collected:
-        """The source collected and planned whole, then carried out target by target (a target
-        whose upserts must go in an order, such as articles before their translations)."""
-        planned = await self._collect_and_plan(source, targets, only=only)
+        """The source collected and planned whole (unless ``planned`` already), then carried out
+        target by target (a target whose upserts must go in an order, such as articles before
+        their translations); what ``gate`` refuses is not carried out."""
+        if planned is None:
+            planned = await self._collect_and_plan(source, targets, only=only)
+        if gate is not None and _refused_by(gate, planned, results, outcomes):
+            return planned.collected
         checked = await self._check(planned) if check else SourceCheck()
         for name, findings in checked.findings.items():
             results[name].remote = list(findings)
+        gated = planned
         if checked.forgot:  # every page of a container created again, not just the batch's
             planned = await self._collect_and_plan(source, targets, only=None)
         planned = await self._prepare(planned, results, outcomes, unprepared=dict(checked.errors))
+        if gate is not None and planned is not gated and _refused_by(gate, planned, results, outcomes):
+            return planned.collected
         for target, _ in planned.plans:
             skips = planned.skips[target.name]
             self._state.target(source.name, target.name).replace_skips(skips, within=planned.only)

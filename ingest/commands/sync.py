@@ -111,8 +111,23 @@ def _write_report(
 @source_option
 @click.option("--diff", is_flag=True, help="Show a Markdown diff of every update.")
 @jobs_option
-def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool, jobs: int | None) -> int:
-    """Show what a run would do, per source, without sending anything."""
+@click.option(
+    "--out", "out_file", type=click.Path(path_type=Path), help="Save the plan for 'ingest apply' (JSON)."
+)
+@click.option(
+    "--markdown", "markdown_file", type=click.Path(path_type=Path), help="Write a summary for a pull request."
+)
+@click.option("--allow-mass-delete", is_flag=True, help="Plan as a run allowing more than max_delete_share.")
+def plan(
+    config_file: Path | None,
+    source_names: tuple[str, ...],
+    diff: bool,
+    jobs: int | None,
+    out_file: Path | None,
+    markdown_file: Path | None,
+    allow_mass_delete: bool,
+) -> int:
+    """Show what a run would do, per source, without sending anything; save it with --out."""
     import asyncio
 
     from ingest.config import load_settings
@@ -123,7 +138,19 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool, jo
     settings = load_settings(config_file).with_jobs(jobs)
     require_sources(settings)
     sources = settings.select(list(source_names) or None)
-    planned = asyncio.run(plan_sources(settings, sources, diff=diff))
+    if out_file is not None or markdown_file is not None:
+        from ingest.commands.reviewed import save_plan_files
+
+        planned = save_plan_files(
+            settings,
+            sources,
+            diff=diff,
+            allow_mass_delete=allow_mass_delete,
+            out=out_file,
+            markdown=markdown_file,
+        )
+    else:
+        planned = asyncio.run(plan_sources(settings, sources, diff=diff, allow_mass_delete=allow_mass_delete))
     for item in planned:
         plan_ = item.result.plan
         if plan_ is None:  # the source could not be read: its error is in the summary
