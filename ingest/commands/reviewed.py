@@ -85,8 +85,8 @@ def apply(config_file: Path | None, plan_file: Path, report_file: Path | None, l
             _write_report(report_file, [], exit_code=error_exit_code(exc), dry_run=False, error=str(exc))
         raise
     if applied.refusals:
-        for source, reason in applied.refusals.items():
-            print_error(f"not applied: source {source}: {reason}")
+        for reason in applied.refusals.values():
+            print_error(f"not applied: {reason}")
         refusal = "; ".join(applied.refusals.values())
         if report_file is not None:
             _write_report(report_file, applied.results, exit_code=EXIT_CONFIG, dry_run=False, error=refusal)
