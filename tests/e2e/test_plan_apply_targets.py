@@ -18,7 +18,7 @@ from tests.e2e.conftest import TOKEN, write_docs
 
 TABLES = {
     "articles": {"author_id": 1, "collection": "Handbook", "state": "published"},
-    "internal_articles": {"author_id": 1, "owner_id": 2},
+    "internal_articles": {"author_id": 1, "owner_id": 1},
 }
 
 
