@@ -73,6 +73,7 @@ ENGINE = (
     "ingest.plan",
     "ingest.watch",
     "ingest.reconcile",
+    "ingest.planfile",
 )
 FRONT_ENDS = (
     "ingest.cli",

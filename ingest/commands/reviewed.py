@@ -19,6 +19,7 @@ from ingest.commands.common import (
     lock_wait_option,
     one_error,
     print_error,
+    write_run_report,
 )
 from ingest.errors import IngestError
 
@@ -64,7 +65,6 @@ def apply(config_file: Path | None, plan_file: Path, report_file: Path | None, l
     """Carry out a plan saved by 'ingest plan --out', refused if anything moved since."""
     import asyncio
 
-    from ingest.commands.sync import _write_report
     from ingest.config import load_settings
     from ingest.planfile.applying import apply_plan
     from ingest.planfile.model import read_plan_file
@@ -82,18 +82,20 @@ def apply(config_file: Path | None, plan_file: Path, report_file: Path | None, l
             applied = asyncio.run(apply_plan(settings, saved, progress=progress, lock_wait=lock_wait))
     except IngestError as exc:
         if report_file is not None:
-            _write_report(report_file, [], exit_code=error_exit_code(exc), dry_run=False, error=str(exc))
+            write_run_report(report_file, [], exit_code=error_exit_code(exc), dry_run=False, error=str(exc))
         raise
     if applied.refusals:
         for reason in applied.refusals.values():
             print_error(f"not applied: {reason}")
         refusal = "; ".join(applied.refusals.values())
         if report_file is not None:
-            _write_report(report_file, applied.results, exit_code=EXIT_CONFIG, dry_run=False, error=refusal)
+            write_run_report(
+                report_file, applied.results, exit_code=EXIT_CONFIG, dry_run=False, error=refusal
+            )
         return EXIT_CONFIG
     print_summary(out, applied.results, dry_run=False)
     code = exit_code(applied.results)
-    if report_file is not None and not _write_report(
+    if report_file is not None and not write_run_report(
         report_file, applied.results, exit_code=code, dry_run=False
     ):
         return EXIT_FAILURES

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -17,15 +15,12 @@ from ingest.commands.common import (
     jobs_option,
     lock_wait_option,
     one_error,
-    print_error,
     require_sources,
     selected,
     source_option,
+    write_run_report,
 )
 from ingest.errors import IngestError
-
-if TYPE_CHECKING:
-    from ingest.engine import SourceResult
 
 
 @click.command()
@@ -75,35 +70,17 @@ def run(
             )
     except IngestError as exc:
         if report_file is not None:
-            _write_report(report_file, [], exit_code=error_exit_code(exc), dry_run=dry_run, error=str(exc))
+            write_run_report(report_file, [], exit_code=error_exit_code(exc), dry_run=dry_run, error=str(exc))
         raise
     print_summary(out, results, dry_run=dry_run)
     code = exit_code(results)
     # A report that cannot be written fails the run even when the sync went well: cron and
     # monitoring reading the (stale) report would otherwise take it for a success.
-    if report_file is not None and not _write_report(report_file, results, exit_code=code, dry_run=dry_run):
+    if report_file is not None and not write_run_report(
+        report_file, results, exit_code=code, dry_run=dry_run
+    ):
         return EXIT_FAILURES
     return code
-
-
-def _write_report(
-    path: Path,
-    results: Sequence[SourceResult],
-    *,
-    exit_code: int,
-    dry_run: bool,
-    error: str | None = None,
-) -> bool:
-    """Write the --report file; if it cannot be, say so in one line and return False."""
-    from ingest.report import write_json_report
-    from ingest.report_file import ReportPathError, report_write_problem
-
-    try:
-        write_json_report(path, results, exit_code=exit_code, dry_run=dry_run, error=error)
-    except (OSError, ReportPathError) as exc:
-        print_error(report_write_problem(path, exc))
-        return False
-    return True
 
 
 @click.command()
