@@ -40,7 +40,7 @@ def plan_markdown(plan: PlanFile, *, limit: int = COMMENT_LIMIT) -> str:
     out = _Bounded(limit - _RESERVE)
     out.add("## fin-ingest plan\n\n")
     guard = "; the mass-delete guard lifted (--allow-mass-delete)" if plan.allow_mass_delete else ""
-    out.add(f"Made {text(plan.created_at)} by fin-ingest {text(plan.fin_ingest)}{guard}.\n\n")
+    out.add(f"Made {code(plan.created_at)} by fin-ingest {code(plan.fin_ingest)}{guard}.\n\n")
     columns = ("source", "target", "create", "update", "delete", "availability", "tags", "unchanged")
     out.add("| " + " | ".join((*columns, "skipped", "failed")) + " |\n")
     out.add("|---|---|" + "--:|" * 8 + "\n")

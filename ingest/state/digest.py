@@ -20,13 +20,14 @@ _TABLES: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...] = (
     ("collections", ("source", "target"), frozenset()),
     ("intents", ("source", "target"), frozenset({"at"})),
     ("import_sources", ("source",), frozenset()),
+    ("sources", ("name",), frozenset()),  # where a resumable connector's scan starts
 )
 
 
 def target_state_digest(db: sqlite3.Connection, source: str, target: str) -> str:
     """The SHA-256 (hex) of what state holds for ``source`` in ``target``, in a stable order."""
     hashed = hashlib.sha256()
-    key = {"source": source, "target": target}
+    key = {"source": source, "target": target, "name": source}
     for table, scope, left_out in _TABLES:
         columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]  # constant names
         taken = [column for column in columns if column not in left_out and column not in scope]

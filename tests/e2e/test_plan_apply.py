@@ -240,3 +240,36 @@ def test_a_plan_for_another_configuration_is_one_sentence(
     err = capsys.readouterr().err
     assert "the plan is for source wiki, which the configuration" in err and "another configuration" in err
     assert emulator.requests() == []
+
+
+def test_one_source_moved_refuses_the_whole_plan(
+    project: Path, emulator: RunningEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plan over two sources where one moved: nothing is sent for either, each result says why."""
+    wiki = project.parent / "wiki"
+    write_docs(wiki, 2)
+    with project.open("a") as config:
+        config.write(
+            '\n[sources.wiki]\nconnector = "filesystem"\npath = "wiki"\nurl = "https://wiki.example.com"\n'
+        )
+    (project.parent / "docs" / "section-0" / "page-000.md").write_text("# Page 0\n\nReviewed.\n")
+    saved = make_plan(project)
+    assert [entry["source"] for entry in saved["sources"]] == ["docs", "wiki"]
+    (wiki / "section-1" / "page-001.md").write_text("# Late\n")
+    report = project.parent / "report.json"
+    capsys.readouterr()
+    assert (
+        main(["apply", str(project.parent / "plan.json"), "--config", str(project), "--report", str(report)])
+        == 2
+    )
+    assert capsys.readouterr().err.strip() == (
+        "error: not applied: 1 document of source wiki changed since the plan: section-1/page-001.md"
+    )
+    assert emulator.requests() == []
+    body = json.loads(report.read_text())
+    assert body["exit_code"] == 2
+    errors = {entry["source"]: entry["error"] for entry in body["sources"]}
+    assert errors == {
+        "docs": "not applied: another source of the plan moved",
+        "wiki": "1 document of source wiki changed since the plan: section-1/page-001.md",
+    }
