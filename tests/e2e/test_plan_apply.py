@@ -273,3 +273,21 @@ def test_one_source_moved_refuses_the_whole_plan(
         "docs": "not applied: another source of the plan moved",
         "wiki": "1 document of source wiki changed since the plan: section-1/page-001.md",
     }
+
+
+def test_a_source_unreadable_when_planned(
+    project: Path, emulator: RunningEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A source that could not be read is planned as such: applied while it still cannot be read, it
+    fails as in a run (exit 1, nothing sent); once it can be read again, the plan is refused."""
+    docs = project.parent / "docs"
+    docs.rename(project.parent / "unmounted")
+    saved = make_plan(project, code=1)
+    assert saved["sources"][0]["error"] is not None and saved["sources"][0]["targets"] == []
+    assert main(["apply", str(project.parent / "plan.json"), "--config", str(project)]) == 1
+    assert emulator.requests() == []
+    (project.parent / "unmounted").rename(docs)
+    capsys.readouterr()
+    assert main(["apply", str(project.parent / "plan.json"), "--config", str(project)]) == 2
+    assert "source docs could not be read when the plan was made and can now" in capsys.readouterr().err
+    assert emulator.requests() == []
