@@ -281,9 +281,11 @@ class Engine:
         checked = await self._check(planned) if check else SourceCheck()
         for name, findings in checked.findings.items():
             results[name].remote = list(findings)
-        gated = planned
         if checked.forgot:  # every page of a container created again, not just the batch's
             planned = await self._collect_and_plan(source, targets, only=None)
+            if gate is not None and _refused_by(gate, planned, results, outcomes):
+                return planned.collected  # before a target gets ready: nothing is written
+        gated = planned
         planned = await self._prepare(planned, results, outcomes, unprepared=dict(checked.errors))
         if gate is not None and planned is not gated and _refused_by(gate, planned, results, outcomes):
             return planned.collected

@@ -15,6 +15,7 @@ from ingest.cli import main
 from ingest.emulator import EmulatorConfig, RunningEmulator, running_emulator
 from ingest.planfile.model import SCHEMA_PATH
 from tests.e2e.conftest import TOKEN, write_config, write_docs
+from tests.e2e.test_truth import change_source
 
 WRITES = {"POST", "PUT", "DELETE"}
 
@@ -291,3 +292,19 @@ def test_a_source_unreadable_when_planned(
     assert main(["apply", str(project.parent / "plan.json"), "--config", str(project)]) == 2
     assert "source docs could not be read when the plan was made and can now" in capsys.readouterr().err
     assert emulator.requests() == []
+
+
+def test_a_source_deleted_in_intercom_after_the_plan_refuses_the_plan_made_again(
+    project: Path, emulator: RunningEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The plan proved unchanged, the check of what Intercom holds finds its Content Import Source
+    deleted meanwhile: the source would be sent again whole, which is not the reviewed plan, so
+    nothing is written and apply exits 2."""
+    (project.parent / "docs" / "section-1" / "page-001.md").write_text("# Page 1\n\nReviewed.\n")
+    make_plan(project)
+    change_source(emulator)
+    emulator.clear_requests()
+    capsys.readouterr()
+    assert main(["apply", str(project.parent / "plan.json"), "--config", str(project)]) == 2
+    assert "state moved since the plan" in capsys.readouterr().err
+    assert writes(emulator) == []
