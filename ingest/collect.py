@@ -60,6 +60,9 @@ class Collected:
     converted: int = 0
     #: What a resumable connector would start from next time, if this run ends without failure.
     checkpoint: str | None = None
+    #: When asked for (a saved plan): a digest of the scan, every locator with its effective
+    #: fingerprint and every failure of the scan, so that ``ingest apply`` sees a source move.
+    scan_digest: str | None = None
 
     def absorb(self, batch: Collected) -> None:
         """Add what reading one batch found (:func:`read`) to what the scan decided."""
@@ -152,6 +155,7 @@ async def collect(
     only: Collection[str] | None = None,
     limits: DocumentLimits | None = None,
     jobs: int = 1,
+    digest_scan: bool = False,
 ) -> Collected:
     """Scan ``connector``; read and convert only documents that changed for some target.
 
@@ -162,7 +166,8 @@ async def collect(
     reading to those locators (the watcher's changed files); every other scanned document
     counts as present and unchanged. A :class:`~ingest.connector.Resumable` connector must
     have been told its checkpoint. A document past ``limits`` (size, time, nesting) fails alone.
-    With ``jobs`` above 1, a large collection converts on that many worker processes.
+    With ``jobs`` above 1, a large collection converts on that many worker processes. With
+    ``digest_scan``, the result holds :attr:`Collected.scan_digest`.
     """
     scanned = await scan(
         connector,
@@ -171,6 +176,7 @@ async def collect(
         path_filter=path_filter,
         url_template=url_template,
         only=only,
+        digest_scan=digest_scan,
     )
     result = scanned.collected
     async with aclosing(read(connector, scanned, limits=limits, jobs=jobs)) as batches:
@@ -187,6 +193,7 @@ async def scan(
     path_filter: PathFilter,
     url_template: str | None,
     only: Collection[str] | None = None,
+    digest_scan: bool = False,
 ) -> Scanned:
     """The first half of :func:`collect`: scan ``connector`` and decide what must be read. The
     site's links are asked for here, once, when something is to be read: they are built before
@@ -200,6 +207,8 @@ async def scan(
         if isinstance(connector, Resumable):
             result.checkpoint = connector.checkpoint()
         links = links_for(connector, url_template)
+        if digest_scan:  # only for a saved plan: a run's scan (the no-op path) pays nothing for it
+            result.scan_digest = _scan_digest(found, _shaping_digest(settings_digest, links), result)
         to_read = _decide_what_to_read(found, _shaping_digest(settings_digest, links), targets, only, result)
         recorded = any(view.records for view in targets.values())
         locators = frozenset(ref.locator for ref in found) if recorded else frozenset()
@@ -296,6 +305,24 @@ async def _scan(connector: Connector, result: Collected) -> list[DocumentRef]:
         else:
             found.append(item)
     return found
+
+
+def _scan_digest(found: list[DocumentRef], shaping_digest: str, result: Collected) -> str:
+    """The digest of what the scan listed (each locator and effective fingerprint, in locator
+    order) and of what it could not list or left out, hashed in a stream."""
+    hashed = hashlib.sha256(shaping_digest.encode())
+    for ref in sorted(found, key=lambda ref: ref.locator):
+        fingerprint = effective_fingerprint(ref.fingerprint, shaping_digest)
+        hashed.update(f"\x1e{ref.locator}\x1f{fingerprint}".encode("utf-8", "surrogatepass"))
+    for failure in sorted(result.failures, key=lambda failure: failure.locator):
+        hashed.update(
+            f"\x1dfailed\x1f{failure.locator}\x1f{failure.message}".encode("utf-8", "surrogatepass")
+        )
+    for skipped in sorted(result.skipped, key=lambda skipped: skipped.locator):
+        hashed.update(
+            f"\x1dskipped\x1f{skipped.locator}\x1f{skipped.reason}".encode("utf-8", "surrogatepass")
+        )
+    return hashed.hexdigest()
 
 
 def _shaping_digest(settings_digest: str, links: LinkBuilder) -> str:

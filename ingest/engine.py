@@ -30,7 +30,7 @@ from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, StateStore
 from ingest.streaming import SourceStream
 from ingest.targets.base import Streamed, Target
 
-__all__ = ["ConnectorFactory", "Engine", "SourcePlan", "SourceResult", "TargetFactory"]
+__all__ = ["ConnectorFactory", "Engine", "PlanGate", "SourcePlan", "SourceResult", "TargetFactory"]
 
 log = logging.getLogger("ingest.engine")
 
@@ -53,6 +53,22 @@ class SourcePlan:
     skips: dict[str, list[RememberedSkip]] = field(default_factory=dict)
 
 
+#: Says why a plan about to be carried out must not be (None: carry it out); see ``sync_source``.
+PlanGate = Callable[[SourcePlan], str | None]
+
+
+def _refused_by(
+    gate: PlanGate, planned: SourcePlan, results: dict[str, SourceResult], outcomes: dict[str, RunOutcome]
+) -> bool:
+    """Ask ``gate`` of ``planned``; when it refuses, every target's result says why."""
+    reason = gate(planned)
+    if reason is None:
+        return False
+    for name, result in results.items():
+        result.error, outcomes[name] = reason, RunOutcome.REFUSED
+    return True
+
+
 class Engine:
     """Syncs configured sources into their targets, with one state store and one client."""
 
@@ -69,6 +85,7 @@ class Engine:
         batch_size: int | None = None,
         streaming: bool = True,
         clock: Callable[[], float] = time.time,
+        digest_scan: bool = False,
     ) -> None:
         """``jobs``: processes converting a large collection (default: the CPUs this process may use);
         ``senders``: upserts and deletes in flight at once (the client's ``max_concurrency``);
@@ -76,7 +93,8 @@ class Engine:
         :data:`~ingest.collect.LOAD_BATCH`, :data:`~ingest.collect.POOL_BATCH` when converting on
         worker processes); ``streaming``: whether a source whose targets all can is synced as a
         stream (:mod:`ingest.streaming`) rather than collected and planned whole first; ``clock``: the
-        time of a run (when twins are withdrawn, and whether their grace period is over)."""
+        time of a run (when twins are withdrawn, and whether their grace period is over);
+        ``digest_scan``: whether a plan's collection holds a digest of its scan (a saved plan's)."""
         self._clock = clock
         self._state = state
         self._jobs = jobs
@@ -86,6 +104,7 @@ class Engine:
         self._allow_mass_delete = allow_mass_delete
         self._senders = senders
         self._streaming = streaming
+        self._digest_scan = digest_scan
         self._stream = SourceStream(
             state=state,
             progress=self._progress,
@@ -128,6 +147,7 @@ class Engine:
                 only=only,
                 limits=source.settings.document_limits,
                 jobs=self._jobs or default_jobs(),
+                digest_scan=self._digest_scan,
             )
         finally:
             if isinstance(connector, Closeable):
@@ -183,7 +203,13 @@ class Engine:
         return await check_targets(self._target_factory(source))
 
     async def sync_source(
-        self, source: Source, *, only: Collection[str] | None = None, check: bool = True
+        self,
+        source: Source,
+        *,
+        only: Collection[str] | None = None,
+        check: bool = True,
+        planned: SourcePlan | None = None,
+        gate: PlanGate | None = None,
     ) -> list[SourceResult]:
         """Plan and carry out one source, target by target; a result per target.
 
@@ -195,6 +221,12 @@ class Engine:
         Per-document problems become failures in the results; a source that cannot be read
         is an error in every result; an AuthError (or a ConfigError found on the way, such
         as an unknown article author) ends the whole run and is raised.
+
+        ``planned`` (from :meth:`plan_source` with this engine's targets) is carried out as it is,
+        whole, rather than collected again (``ingest apply``, once the plan is proved to be the
+        reviewed one); ``gate`` is asked of every plan about to be carried out, also one made again
+        on the way (a container deleted in Intercom, pages adopted): when it says why not, nothing
+        of the source is sent and every result holds the reason, refused.
         """
         started = time.monotonic()
         targets = list(self._target_factory(source))
@@ -205,7 +237,9 @@ class Engine:
             try:
                 collected = None
                 if (
-                    self._streaming
+                    planned is None
+                    and gate is None
+                    and self._streaming
                     and targets
                     and all(isinstance(t, Streamed) and t.streams for t in targets)
                 ):
@@ -214,7 +248,7 @@ class Engine:
                     )
                 if collected is None:
                     collected = await self._sync_whole(
-                        source, targets, results, outcomes, only=only, check=check
+                        source, targets, results, outcomes, only=only, check=check, planned=planned, gate=gate
                     )
             except ConnectorError as exc:  # the source could not be read: nothing is sent or deleted
                 for name, result in results.items():
@@ -240,16 +274,27 @@ class Engine:
         *,
         only: Collection[str] | None,
         check: bool,
+        planned: SourcePlan | None = None,
+        gate: PlanGate | None = None,
     ) -> Collected:
-        """The source collected and planned whole, then carried out target by target (a target
-        whose upserts must go in an order, such as articles before their translations)."""
-        planned = await self._collect_and_plan(source, targets, only=only)
+        """The source collected and planned whole (unless ``planned`` already), then carried out
+        target by target (a target whose upserts must go in an order, such as articles before
+        their translations); what ``gate`` refuses is not carried out."""
+        if planned is None:
+            planned = await self._collect_and_plan(source, targets, only=only)
+        if gate is not None and _refused_by(gate, planned, results, outcomes):
+            return planned.collected
         checked = await self._check(planned) if check else SourceCheck()
         for name, findings in checked.findings.items():
             results[name].remote = list(findings)
         if checked.forgot:  # every page of a container created again, not just the batch's
             planned = await self._collect_and_plan(source, targets, only=None)
+            if gate is not None and _refused_by(gate, planned, results, outcomes):
+                return planned.collected  # before a target gets ready: nothing is written
+        gated = planned
         planned = await self._prepare(planned, results, outcomes, unprepared=dict(checked.errors))
+        if gate is not None and planned is not gated and _refused_by(gate, planned, results, outcomes):
+            return planned.collected
         for target, _ in planned.plans:
             skips = planned.skips[target.name]
             self._state.target(source.name, target.name).replace_skips(skips, within=planned.only)

@@ -19,7 +19,7 @@ from ingest.collect import Collected
 from ingest.config import Settings, Source, token_fix
 from ingest.connector import Connector
 from ingest.convert import html_to_markdown
-from ingest.engine import ConnectorFactory, Engine, SourceResult, TargetFactory
+from ingest.engine import ConnectorFactory, Engine, SourcePlan, SourceResult, TargetFactory
 from ingest.errors import ConnectorError, LockedError
 from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.intercom.errors import DEFAULT_TOKEN_FIX
@@ -198,14 +198,23 @@ class PlannedTarget:
     diffs: dict[str, str]
 
 
+#: Handed each source's plan (or why the source could not be read) with the state it was made
+#: against, as :func:`plan_sources` makes it (``ingest plan --out`` saves it).
+PlanKeeper = Callable[[Source, SourcePlan | ConnectorError, StateStore], None]
+
+
 async def plan_sources(
     settings: Settings,
     sources: Sequence[Source],
     *,
     diff: bool,
     connector_factory: ConnectorFactory = build_connector,
+    allow_mass_delete: bool = False,
+    keep: PlanKeeper | None = None,
 ) -> list[PlannedTarget]:
-    """What a run would do per source and target; with ``diff``, a Markdown diff of each update."""
+    """What a run would do per source and target; with ``diff``, a Markdown diff of each update;
+    with ``allow_mass_delete``, as a run lifting the delete guard would; ``keep`` is handed each
+    source's plan, its scan digested."""
     planned: list[PlannedTarget] = []
     with StateStore(settings.state.path) as state:
         target_factory = targets_for(settings, None, state)
@@ -214,15 +223,21 @@ async def plan_sources(
             connector_factory=connector_factory,
             target_factory=target_factory,
             jobs=settings.run.jobs,
+            allow_mass_delete=allow_mass_delete,
+            digest_scan=keep is not None,
         )
         for source in sources:
             try:
                 source_plan = await engine.plan_source(source)
             except ConnectorError as exc:  # a source that cannot be read fails alone, as in a run
+                if keep is not None:
+                    keep(source, exc, state)
                 for target in target_factory(source):
                     result = SourceResult(source=source.name, target=target.name, error=str(exc))
                     planned.append(PlannedTarget(result, {}))
                 continue
+            if keep is not None:
+                keep(source, source_plan, state)
             for target, plan in source_plan.plans:
                 diffs: dict[str, str] = {}
                 for update in plan.updates if diff else ():

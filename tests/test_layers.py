@@ -74,6 +74,7 @@ ENGINE = (
     "ingest.watch",
     "ingest.reconcile",
     "ingest.soft_delete",
+    "ingest.planfile",
 )
 FRONT_ENDS = (
     "ingest.cli",

@@ -107,3 +107,23 @@ def exit_code(results: Sequence[SourceResult]) -> int:
 
 def error_exit_code(exc: IngestError) -> int:
     return EXIT_CONFIG if isinstance(exc, ConfigError | AuthError | LockedError) else EXIT_FAILURES
+
+
+def write_run_report(
+    path: Path,
+    results: Sequence[SourceResult],
+    *,
+    exit_code: int,
+    dry_run: bool,
+    error: str | None = None,
+) -> bool:
+    """Write the --report file; if it cannot be, say so in one line and return False."""
+    from ingest.report import write_json_report
+    from ingest.report_file import ReportPathError, report_write_problem
+
+    try:
+        write_json_report(path, results, exit_code=exit_code, dry_run=dry_run, error=error)
+    except (OSError, ReportPathError) as exc:
+        print_error(report_write_problem(path, exc))
+        return False
+    return True

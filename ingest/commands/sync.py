@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -17,15 +15,12 @@ from ingest.commands.common import (
     jobs_option,
     lock_wait_option,
     one_error,
-    print_error,
     require_sources,
     selected,
     source_option,
+    write_run_report,
 )
 from ingest.errors import IngestError
-
-if TYPE_CHECKING:
-    from ingest.engine import SourceResult
 
 
 @click.command()
@@ -75,35 +70,17 @@ def run(
             )
     except IngestError as exc:
         if report_file is not None:
-            _write_report(report_file, [], exit_code=error_exit_code(exc), dry_run=dry_run, error=str(exc))
+            write_run_report(report_file, [], exit_code=error_exit_code(exc), dry_run=dry_run, error=str(exc))
         raise
     print_summary(out, results, dry_run=dry_run)
     code = exit_code(results)
     # A report that cannot be written fails the run even when the sync went well: cron and
     # monitoring reading the (stale) report would otherwise take it for a success.
-    if report_file is not None and not _write_report(report_file, results, exit_code=code, dry_run=dry_run):
+    if report_file is not None and not write_run_report(
+        report_file, results, exit_code=code, dry_run=dry_run
+    ):
         return EXIT_FAILURES
     return code
-
-
-def _write_report(
-    path: Path,
-    results: Sequence[SourceResult],
-    *,
-    exit_code: int,
-    dry_run: bool,
-    error: str | None = None,
-) -> bool:
-    """Write the --report file; if it cannot be, say so in one line and return False."""
-    from ingest.report import write_json_report
-    from ingest.report_file import ReportPathError, report_write_problem
-
-    try:
-        write_json_report(path, results, exit_code=exit_code, dry_run=dry_run, error=error)
-    except (OSError, ReportPathError) as exc:
-        print_error(report_write_problem(path, exc))
-        return False
-    return True
 
 
 @click.command()
@@ -111,8 +88,23 @@ def _write_report(
 @source_option
 @click.option("--diff", is_flag=True, help="Show a Markdown diff of every update.")
 @jobs_option
-def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool, jobs: int | None) -> int:
-    """Show what a run would do, per source, without sending anything."""
+@click.option(
+    "--out", "out_file", type=click.Path(path_type=Path), help="Save the plan for 'ingest apply' (JSON)."
+)
+@click.option(
+    "--markdown", "markdown_file", type=click.Path(path_type=Path), help="Write a summary for a pull request."
+)
+@click.option("--allow-mass-delete", is_flag=True, help="Plan as a run allowing more than max_delete_share.")
+def plan(
+    config_file: Path | None,
+    source_names: tuple[str, ...],
+    diff: bool,
+    jobs: int | None,
+    out_file: Path | None,
+    markdown_file: Path | None,
+    allow_mass_delete: bool,
+) -> int:
+    """Show what a run would do, per source, without sending anything; save it with --out."""
     import asyncio
 
     from ingest.config import load_settings
@@ -123,7 +115,19 @@ def plan(config_file: Path | None, source_names: tuple[str, ...], diff: bool, jo
     settings = load_settings(config_file).with_jobs(jobs)
     require_sources(settings)
     sources = settings.select(list(source_names) or None)
-    planned = asyncio.run(plan_sources(settings, sources, diff=diff))
+    if out_file is not None or markdown_file is not None:
+        from ingest.commands.reviewed import save_plan_files
+
+        planned = save_plan_files(
+            settings,
+            sources,
+            diff=diff,
+            allow_mass_delete=allow_mass_delete,
+            out=out_file,
+            markdown=markdown_file,
+        )
+    else:
+        planned = asyncio.run(plan_sources(settings, sources, diff=diff, allow_mass_delete=allow_mass_delete))
     for item in planned:
         plan_ = item.result.plan
         if plan_ is None:  # the source could not be read: its error is in the summary

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from ingest.availability import UNSAID, Availability
 from ingest.state.article_book import ArticleBook
+from ingest.state.digest import target_state_digest
 from ingest.state.import_sources import ImportSourceRecord
 from ingest.state.placement import NO_PLACEMENT, Placement, path_key
 from ingest.state.records import RECORD_COLUMNS, DocumentRecord, record_from_row
@@ -274,6 +275,11 @@ class TargetStore:
             for table in ("documents", "target_settings", "skips"):
                 self._db.execute(f"DELETE FROM {table} WHERE source = ? AND target = ?", self._key())  # noqa: S608 - constant
             self._db.execute("UPDATE sources SET checkpoint = NULL WHERE name = ?", (self.source,))
+
+    def state_digest(self) -> str:
+        """A digest of everything state holds for this source and target that a plan is made
+        against (:mod:`ingest.state.digest`): equal digests, equal plans from equal documents."""
+        return target_state_digest(self._db, self.source, self.target)
 
     # Settings ---------------------------------------------------------------------
 

@@ -135,7 +135,7 @@ def test_config_mistake_is_one_line_exit_2(tmp_path: Path, capsys: pytest.Captur
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["run"], ["plan"], ["status"], ["sources"], ["emulator"], ["demo"], ["watch"]]
+    "command", [[], ["run"], ["plan"], ["apply"], ["status"], ["sources"], ["emulator"], ["demo"], ["watch"]]
 )
 def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     """--help works on every command and exits 0."""

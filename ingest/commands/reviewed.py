@@ -1,0 +1,102 @@
+"""Reviewed changes: ``ingest plan --out`` saves a plan (and its Markdown summary), ``ingest apply``
+carries it out only while nothing it was made from moved (see :mod:`ingest.planfile`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ingest.commands.common import (
+    EXIT_CONFIG,
+    EXIT_FAILURES,
+    config_option,
+    console,
+    error_exit_code,
+    exit_code,
+    lock_wait_option,
+    one_error,
+    print_error,
+    write_run_report,
+)
+from ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    from ingest.config import Settings, Source
+    from ingest.runner import PlannedTarget
+
+
+def save_plan_files(
+    settings: Settings,
+    sources: Sequence[Source],
+    *,
+    diff: bool,
+    allow_mass_delete: bool,
+    out: Path | None,
+    markdown: Path | None,
+) -> list[PlannedTarget]:
+    """Plan ``sources``, write the plan file and its summary where asked; what ``plan`` shows."""
+    import asyncio
+
+    from ingest.planfile.making import save_plan
+    from ingest.planfile.markdown import plan_markdown
+    from ingest.planfile.model import plan_file_text
+    from ingest.report_file import check_report_path, write_report_file
+
+    for path in (out, markdown):
+        if path is not None:
+            check_report_path(path)  # a device or a FIFO is refused before anything is planned
+    saved, shown = asyncio.run(save_plan(settings, sources, diff=diff, allow_mass_delete=allow_mass_delete))
+    if out is not None:
+        write_report_file(out, plan_file_text(saved))
+    if markdown is not None:
+        write_report_file(markdown, plan_markdown(saved))
+    return shown
+
+
+@click.command()
+@click.argument("plan_file", type=click.Path(path_type=Path, dir_okay=False))
+@config_option
+@click.option("--report", "report_file", type=click.Path(path_type=Path), help="Write a JSON summary.")
+@lock_wait_option
+def apply(config_file: Path | None, plan_file: Path, report_file: Path | None, lock_wait: float) -> int:
+    """Carry out a plan saved by 'ingest plan --out', refused if anything moved since."""
+    import asyncio
+
+    from ingest.config import load_settings
+    from ingest.planfile.applying import apply_plan
+    from ingest.planfile.model import read_plan_file
+    from ingest.report import BarProgress, print_summary
+    from ingest.report_file import check_report_path
+
+    out = console()
+    if report_file is not None:
+        check_report_path(report_file)
+    try:
+        saved = read_plan_file(plan_file)
+        settings = load_settings(config_file)
+        progress = BarProgress(out) if out.is_terminal else None
+        with one_error():
+            applied = asyncio.run(apply_plan(settings, saved, progress=progress, lock_wait=lock_wait))
+    except IngestError as exc:
+        if report_file is not None:
+            write_run_report(report_file, [], exit_code=error_exit_code(exc), dry_run=False, error=str(exc))
+        raise
+    if applied.refusals:
+        for reason in applied.refusals.values():
+            print_error(f"not applied: {reason}")
+        refusal = "; ".join(applied.refusals.values())
+        if report_file is not None:
+            write_run_report(
+                report_file, applied.results, exit_code=EXIT_CONFIG, dry_run=False, error=refusal
+            )
+        return EXIT_CONFIG
+    print_summary(out, applied.results, dry_run=False)
+    code = exit_code(applied.results)
+    if report_file is not None and not write_run_report(
+        report_file, applied.results, exit_code=code, dry_run=False
+    ):
+        return EXIT_FAILURES
+    return code
