@@ -109,7 +109,7 @@ def site_syntax(page: CheckedPage, context: PageContext) -> Iterator[Finding | N
         )
     if page.unknown:
         return  # what the dialect counted is said; the text's own syntax would say it again
-    leaked = sorted({match.group().strip() for match in _LEAKED.finditer(prose_of(page.html))})
+    leaked = list(dict.fromkeys(match.group().strip() for match in _LEAKED.finditer(prose_of(page.html))))
     if leaked:
         shown = ", ".join(leaked[:5]) + (", ..." if len(leaked) > 5 else "")
         yield context.finding(
