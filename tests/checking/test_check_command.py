@@ -22,7 +22,9 @@ def found(report: dict[str, Any]) -> set[tuple[str, str, str, str, int | None]]:
     return {(f["rule"], f["severity"], f["source"], f["path"], f["line"]) for f in report["findings"]}
 
 
-def test_each_rule_finds_what_it_is_for_where_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_each_rule_finds_what_it_is_for_where_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Every document of the project trips its rule, at its file's line when one is known."""
     code, report = check_json(write_project(tmp_path), "--severity", "note", capsys=capsys)
     assert code == 1
@@ -114,13 +116,18 @@ def test_text_output_lists_each_finding_and_each_source(
     assert main(["check", "--source", "docs", "--config", str(config)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert "error: docs:empty.md: the page has no text [empty-page]" in out
-    assert "warning: docs:links.md:5: links to missing.md, but the source holds no missing.md [broken-link]" in out
+    assert (
+        "warning: docs:links.md:5: links to missing.md, but the source holds no missing.md [broken-link]"
+        in out
+    )
     assert out[-2].startswith("source docs: checked 9 of 10 documents (1 failed, 0 skipped) in ")
     assert out[-1] == "9 findings: 2 errors, 7 warnings, 0 notes"
     assert not any("handbook" in line for line in out)
 
 
-def test_output_goes_to_a_file_and_a_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_goes_to_a_file_and_a_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = write_project(tmp_path)
     out = tmp_path / "out" / "findings.json"
     assert main(["check", "--all", "--config", str(config), "--format", "json", "--output", str(out)]) == 1
