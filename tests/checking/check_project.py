@@ -64,3 +64,17 @@ def write_project(tmp_path: Path, *, check_table: str = "") -> Path:
         encoding="utf-8",
     )
     return config
+
+
+def write_hostile(docs: Path) -> tuple[str, str]:
+    """A document whose path, title and body try to break out of a report's HTML; returns its
+    path and title."""
+    path = 'x"><img src=x onerror=alert(3)>.md'
+    write(
+        docs,
+        path,
+        f"---\ntitle: '{HOSTILE}'\n---\n\n{ENGLISH}\n\n<script>alert(5)</script>\n\n"
+        f"Shown as text: {HOSTILE.replace('<', '&lt;')}\n\n"
+        '<a href="javascript:alert(6)">a link</a> <img src="https://tracker.example.com/pixel.png">\n',
+    )
+    return path, HOSTILE
