@@ -82,7 +82,9 @@ def test_a_rule_set_off_is_not_reported(tmp_path: Path, capsys: pytest.CaptureFi
     """``off`` silences a rule; the thresholds of [check] move what is near-empty and oversize."""
     config = write_project(
         tmp_path,
-        check_table='near_empty_chars = 5\nseverity = { "duplicate-title" = "off", "no-citation-url" = "note" }\n',
+        check_table=(
+            'near_empty_chars = 5\nseverity = { "duplicate-title" = "off", "no-citation-url" = "note" }\n'
+        ),
     )
     _, report = check_json(config, "--severity", "note", capsys=capsys)
     rules = {(f["rule"], f["severity"]) for f in report["findings"]}
