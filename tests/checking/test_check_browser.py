@@ -77,18 +77,18 @@ def test_the_report_reads_in_chromium_without_script_or_network(
     width, height = int.from_bytes(image[16:20], "big"), int.from_bytes(image[20:24], "big")
     assert (width, height) == (1400, 1000)
 
-    findings = page.locator("#findings").inner_text()
+    findings = page.locator("#ingest-check-findings").inner_text()
     assert "docs:empty.md: the page has no text" in findings
     assert "docs:links.md:5: links to missing.md, but the source holds no missing.md" in findings
     assert "handbook:intro.md: the page has no URL" in findings
-    assert page.locator("#totals").inner_text().startswith("11 findings: 2 errors, 9 warnings, 0 notes")
+    assert page.locator("#ingest-check-totals").inner_text().startswith("11 findings: 2 errors, 9 warnings, 0 notes")
 
     # Each page's preview is rendered: the frame's body is the page as Fin is sent it.
     articles = page.locator("article.page")
     assert articles.count() == 11
-    previews = [frame for frame in page.frames if frame.url == "about:srcdoc"]
-    assert len(previews) == 11
-    rendered = [frame.locator("body").inner_text() for frame in previews]
+    previews = page.locator("div.preview")
+    assert previews.count() == 11
+    rendered = previews.all_inner_texts()
     assert sum("This guide explains how to set up your workspace" in text for text in rendered) == 8
     assert any(text.startswith("Démarrage") or "Ce guide explique" in text for text in rendered)
 
@@ -99,7 +99,9 @@ def test_the_report_reads_in_chromium_without_script_or_network(
     hostile.screenshot(path=str(tmp_path / "hostile.png"))
     assert (tmp_path / "hostile.png").read_bytes().startswith(PNG_SIGNATURE)
     assert dialogs == []
-    assert page.locator("img").count() == 0 and page.locator("script").count() == 0
+    assert page.locator("script").count() == 0 and page.locator("iframe").count() == 0
+    # The hostile page's image is in its preview, as Fin is sent it, and never fetched (the CSP).
+    assert page.locator("img").count() == 1
 
     assert requested and all(url.startswith("file:") for url in requested), requested
     context.close()
