@@ -81,7 +81,8 @@ def test_the_report_reads_in_chromium_without_script_or_network(
     assert "docs:empty.md: the page has no text" in findings
     assert "docs:links.md:5: links to missing.md, but the source holds no missing.md" in findings
     assert "handbook:intro.md: the page has no URL" in findings
-    assert page.locator("#ingest-check-totals").inner_text().startswith("11 findings: 2 errors, 9 warnings, 0 notes")
+    totals = page.locator("#ingest-check-totals").inner_text()
+    assert totals.startswith("11 findings: 2 errors, 9 warnings, 0 notes")
 
     # Each page's preview is rendered: the frame's body is the page as Fin is sent it.
     articles = page.locator("article.page")
