@@ -142,3 +142,21 @@ def test_output_goes_to_a_file_and_a_folder_is_refused(
 def test_neither_source_nor_all_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--config", str(write_project(tmp_path))]) == 2
     assert "--source NAME (repeatable) or --all" in capsys.readouterr().err
+
+
+def test_a_source_that_cannot_be_read_is_an_error_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing folder is one ``unreadable-source`` error; the other sources are still checked."""
+    config = write_project(tmp_path)
+    config.write_text(
+        config.read_text().replace(str(tmp_path / "repo" / "handbook"), str(tmp_path / "gone")),
+        encoding="utf-8",
+    )
+    code, report = check_json(config, capsys=capsys)
+    assert code == 1
+    (unreadable,) = [f for f in report["findings"] if f["rule"] == "unreadable-source"]
+    assert (unreadable["severity"], unreadable["source"], unreadable["path"]) == ("error", "handbook", "")
+    assert str(tmp_path / "gone") in unreadable["message"]
+    tallies = {s["source"]: s for s in report["sources"]}
+    assert tallies["handbook"]["error"] == unreadable["message"] and tallies["docs"]["converted"] == 9
