@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import click
 
 from ingest import __version__
+from ingest.commands.check import check
 from ingest.commands.common import EXIT_CONFIG, EXIT_FAILURES, EXIT_OK, error_exit_code, print_error
 from ingest.commands.emulator import demo, emulator
 from ingest.commands.listing import connectors, sources, status
@@ -42,7 +43,7 @@ def cli(verbose: int, log_format: str) -> None:
     setup_logging(verbose=verbose, json_format=log_format == "json")
 
 
-for command in (run, plan, apply, reconcile, watch, status, sources, connectors, emulator, demo):
+for command in (run, plan, apply, check, reconcile, watch, status, sources, connectors, emulator, demo):
     cli.add_command(command)
 
 

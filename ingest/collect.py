@@ -17,7 +17,7 @@ from wcmatch import glob
 from ingest.canonical import digest
 from ingest.connector import Connector, LoadsElsewhere, ProvidesLinks, ProvidesSiteLinks, Resumable
 from ingest.conversion import POOL_THRESHOLD, BatchConverter
-from ingest.conversion_task import Read, ToRead
+from ingest.conversion_task import ConvertOne, Read, ToRead, convert_one
 from ingest.convert import LinkBuilder
 from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument
 from ingest.document_limits import DocumentLimits
@@ -233,17 +233,21 @@ async def read(
     limits: DocumentLimits | None = None,
     jobs: int = 1,
     batch_size: int | None = None,
+    convert: ConvertOne = convert_one,
 ) -> AsyncGenerator[Collected, None]:
     """The second half of :func:`collect`: ``scanned.to_read`` taken off, loaded and converted
     ``batch_size`` documents at a time (default :func:`batch_size_for`), in order, each batch's
     pages, skips and failures as a :class:`Collected` of its own (what the scan decided is not
     repeated in it). With ``jobs`` above 1 and enough documents, the batches convert on worker
     processes, stopped when reading ends (also when the reader is closed or cancelled: iterate
-    it under :func:`contextlib.aclosing`)."""
+    it under :func:`contextlib.aclosing`). ``convert`` converts each loaded document (``ingest check``
+    gives one that keeps what it checks beside the page)."""
     to_read = scanned.to_read
     size = batch_size or batch_size_for(jobs, len(to_read))
     loader = connector.loader() if isinstance(connector, LoadsElsewhere) else None
-    converter = BatchConverter(limits or DocumentLimits(), jobs=jobs, expected=len(to_read), loader=loader)
+    converter = BatchConverter(
+        limits or DocumentLimits(), jobs=jobs, expected=len(to_read), loader=loader, convert=convert
+    )
     # Batches being read ahead of the one handed on: with workers, the next ones are queued in
     # them while this one is planned and sent, so they never wait on this process.
     in_flight: deque[tuple[list[_Fingerprinted], asyncio.Task[list[Read]]]] = deque()

@@ -38,6 +38,7 @@ from ingest.errors import ConfigError
 from ingest.settings import (
     EXTERNAL_PAGES,
     ArticlesSettings,
+    CheckSettings,
     IntercomSettings,
     RunSettings,
     SourceSettings,
@@ -48,6 +49,7 @@ from ingest.targets.registry import TARGETS, target_spec
 
 __all__ = [
     "ArticlesSettings",
+    "CheckSettings",
     "IntercomSettings",
     "RunSettings",
     "Settings",
@@ -96,6 +98,7 @@ class _FileSettings(BaseSettings):
     state: StateSettings = StateSettings()
     run: RunSettings = RunSettings()
     watch: WatchSettings = WatchSettings()
+    check: CheckSettings = CheckSettings()
     sources: dict[str, SourceSettings] = Field(default_factory=dict)
 
     @classmethod
@@ -132,6 +135,7 @@ class Settings:
     config_file: Path | None
     watch: WatchSettings = field(default_factory=WatchSettings)
     run: RunSettings = field(default_factory=RunSettings)
+    check: CheckSettings = field(default_factory=CheckSettings)
 
     def access_token(self) -> SecretStr:
         """The token from the environment, else from ``intercom.token_file``."""
@@ -344,4 +348,5 @@ def load_settings(config_file: Path | None = None) -> Settings:
         config_file=path.resolve() if path.exists() else None,
         watch=merged.watch,
         run=merged.run,
+        check=merged.check,
     )

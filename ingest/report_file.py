@@ -36,11 +36,12 @@ class ReportPathError(ConfigError):
     """The --report path names something that is not, and cannot become, a regular file."""
 
 
-def check_report_path(path: Path) -> Path:
+def check_report_path(path: Path, option: str = "--report") -> Path:
     """The file a report at ``path`` is written to (where its symbolic links lead);
     ReportPathError, one sentence, when that is not a regular file or a name free for one, or
-    when a link on the way is one the kernel would not follow (see :func:`_refuse_planted`)."""
-    _refuse_planted(path)
+    when a link on the way is one the kernel would not follow (see :func:`_refuse_planted`). The
+    sentence starts with ``option``, the command-line option that named the file."""
+    _refuse_planted(path, option)
     target = Path(os.path.realpath(path))
     try:
         mode = os.lstat(target).st_mode
@@ -52,10 +53,10 @@ def check_report_path(path: Path) -> Path:
         return target
     kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
     where = f"{path} leads to {target}, which is" if target != Path(os.path.abspath(path)) else f"{path} is"
-    raise ReportPathError(f"--report: {where} {kind}, not a regular file; name a file for the report")
+    raise ReportPathError(f"{option}: {where} {kind}, not a regular file; name a file for the report")
 
 
-def _refuse_planted(path: Path) -> None:
+def _refuse_planted(path: Path, option: str) -> None:
     """Refuse a link on the way to ``path`` that another user put in a sticky world-writable folder
     (/tmp): the kernel does not follow one (``fs.protected_symlinks``), but realpath() reads links
     itself, and the rename would then replace whatever the link names (as root, /etc/shadow)."""
@@ -79,7 +80,7 @@ def _refuse_planted(path: Path) -> None:
         shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
         if shared and info.st_uid not in (os.geteuid(), folder.st_uid):
             raise ReportPathError(
-                f"--report: {candidate} is a link owned by another user in a folder anyone may write "
+                f"{option}: {candidate} is a link owned by another user in a folder anyone may write "
                 f"to, which is not followed; name a file of your own for the report"
             )
         hops += 1
@@ -88,13 +89,13 @@ def _refuse_planted(path: Path) -> None:
             current = Path(pending.pop(0))
 
 
-def write_report_file(path: Path, text: str | Iterable[str]) -> None:
+def write_report_file(path: Path, text: str | Iterable[str], option: str = "--report") -> None:
     """Replace the regular file ``path`` leads to with ``text`` (or its pieces, in order, as they
     are produced): a temporary file beside it,
     written and flushed to disk, renamed over it (keeping its permissions, and its owner and group
     as far as this user may give them). ReportPathError when ``path`` is not a regular file;
     OSError when it cannot be written (nothing is changed then)."""
-    target = check_report_path(path)
+    target = check_report_path(path, option)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         kept: os.stat_result | None = os.stat(target)
@@ -132,11 +133,11 @@ def _sync_folder(folder: Path) -> None:
             os.close(descriptor)
 
 
-def report_write_problem(path: Path, exc: OSError | ReportPathError) -> str:
+def report_write_problem(path: Path, exc: OSError | ReportPathError, option: str = "--report") -> str:
     """The one line saying why the report at ``path`` was not written."""
     if isinstance(exc, ReportPathError):
         return str(exc)
     reason = exc.strerror or str(exc)
     if exc.errno in NO_SPACE_ERRNOS:
-        return f"--report: {storage_problem('write', path, reason)}"
-    return f"--report: cannot write {path}: {reason}"
+        return f"{option}: {storage_problem('write', path, reason)}"
+    return f"{option}: cannot write {path}: {reason}"

@@ -26,6 +26,7 @@ from ingest.api_defaults import (
     Region,
 )
 from ingest.api_versions import SUPPORTED_API_VERSIONS, ApiVersion
+from ingest.check_rules import OFF, RULES, Severity
 from ingest.connector import ConfigPath
 from ingest.document_limits import DEFAULT_MAX_CONVERT_SECONDS, DEFAULT_MAX_DOCUMENT_BYTES, DocumentLimits
 from ingest.hrefs import lower_case_scheme
@@ -176,6 +177,38 @@ class RunSettings(_Section):
         le=256,
         description="Processes converting documents at once (default: the CPUs this process may use).",
     )
+
+
+class CheckSettings(_Section):
+    """``[check]``: what ``ingest check`` reports: its thresholds, and each rule's severity."""
+
+    near_empty_chars: int = Field(
+        200,
+        ge=1,
+        le=100_000,
+        description="A page with text but fewer characters than this is near-empty (a stub).",
+    )
+    max_page_bytes: int = Field(
+        200_000,
+        ge=1_000,
+        le=64 * 1024 * 1024,
+        description="A page whose HTML (UTF-8) is larger than this is oversize.",
+    )
+    severity: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per rule id, the severity its findings get (error, warning, note) or off.",
+    )
+
+    @field_validator("severity")
+    @classmethod
+    def _known_rules(cls, value: dict[str, str]) -> dict[str, str]:
+        levels = [*(level.value for level in Severity), OFF]
+        for rule, level in value.items():
+            if rule not in RULES:
+                raise ValueError(f"{rule!r} is no rule of ingest check (rules: {', '.join(RULES)})")
+            if level not in levels:
+                raise ValueError(f"{rule!r} = {level!r} is not a severity: use {', '.join(levels)}")
+        return value
 
 
 class WatchSettings(_Section):

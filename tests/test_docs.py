@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from ingest.config import IntercomSettings, RunSettings, SourceSettings, StateSettings, WatchSettings
+from ingest.config import (
+    CheckSettings,
+    IntercomSettings,
+    RunSettings,
+    SourceSettings,
+    StateSettings,
+    WatchSettings,
+)
 from ingest.registry import GROUP, available, load_connector
 from ingest.targets.registry import TARGETS
 
@@ -37,6 +44,7 @@ ENGINE_KEYS = [
     *(f"state.{key}" for key in keys(StateSettings)),
     *(f"watch.{key}" for key in keys(WatchSettings)),
     *(f"run.{key}" for key in keys(RunSettings)),
+    *(f"check.{key}" for key in keys(CheckSettings)),
     *(f"sources.{key}" for key in keys(SourceSettings)),
     # Each target's own [sources.<name>.<target>] table, and every key in it.
     *(f"sources.{spec.name}" for spec in TARGETS if spec.settings_model),

@@ -59,6 +59,7 @@ LEAVES = (
     "ingest.language_id",
     "ingest.language_model",
     "ingest.source_url",
+    "ingest.check_rules",
 )
 ENGINE = (
     "ingest.engine",
@@ -174,6 +175,22 @@ RULES = (
             "ingest.conversion_preload",
         ),
         must_not_import=("ingest.targets", "ingest.engine", "ingest.runner", "ingest.watch", *FRONT_ENDS),
+    ),
+    Rule(
+        "ingest check reads and converts as a run does and sends nothing: no client, state, target, "
+        "engine or front end",
+        importers=("ingest.checking",),
+        must_not_import=(
+            "ingest.intercom",
+            "ingest.state",
+            "ingest.targets",
+            "ingest.engine",
+            "ingest.runner",
+            "ingest.streaming",
+            "ingest.execution",
+            "ingest.watch",
+            *FRONT_ENDS,
+        ),
     ),
     Rule(
         "the engine asks targets through their Protocols and optional capabilities (ChecksRemote, "
