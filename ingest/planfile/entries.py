@@ -70,6 +70,9 @@ def target_entry(plan: Plan, store: TargetStore) -> TargetEntry:
             delete=len(plan.deletes),
             availability=len(plan.availability),
             tags=len(plan.tags),
+            withdraw=len(plan.withdrawals),
+            restore=plan.restores,
+            expire=plan.expiries,
             unchanged=plan.unchanged,
             skip=len(plan.skipped),
             failure=len(plan.failures),
@@ -105,7 +108,7 @@ def plan_items(plan: Plan, store: TargetStore) -> Iterator[PlanItem]:
     for upsert in plan.updates:
         page = upsert.page
         yield PlanItem(
-            kind="update",
+            kind="restore" if upsert.restore else "update",
             locator=page.locator,
             external_id=page.external_id,
             title=page.title,
@@ -114,11 +117,20 @@ def plan_items(plan: Plan, store: TargetStore) -> Iterator[PlanItem]:
         )
     for deletion in plan.deletes:
         yield PlanItem(
-            kind="delete",
+            kind="expire" if deletion.expired else "delete",
             locator=deletion.locator,
             external_id=deletion.external_id,
             title=deletion.title,
             previous_digest=_sent_digest(store, deletion.external_id),
+        )
+    for withdrawal in plan.withdrawals:
+        yield PlanItem(
+            kind="withdraw",
+            locator=withdrawal.locator,
+            external_id=withdrawal.external_id,
+            title=withdrawal.title,
+            previous_digest=_sent_digest(store, withdrawal.external_id),
+            detail="made unavailable to every Fin surface until it comes back or its grace period ends",
         )
     for change in plan.availability:
         yield PlanItem(

@@ -28,6 +28,9 @@ _HEADINGS = (
     ("delete", "deletes"),
     ("availability", "availability changes"),
     ("tags", "tag changes"),
+    ("withdraw", "withdrawals"),
+    ("restore", "restores"),
+    ("expire", "expiries"),
     ("failure", "failures"),
     ("skip", "skipped"),
 )
@@ -41,15 +44,35 @@ def plan_markdown(plan: PlanFile, *, limit: int = COMMENT_LIMIT) -> str:
     out.add("## fin-ingest plan\n\n")
     guard = "; the mass-delete guard lifted (--allow-mass-delete)" if plan.allow_mass_delete else ""
     out.add(f"Made {code(plan.created_at)} by fin-ingest {code(plan.fin_ingest)}{guard}.\n\n")
-    columns = ("source", "target", "create", "update", "delete", "availability", "tags", "unchanged")
+    columns = (
+        "source",
+        "target",
+        "create",
+        "update",
+        "delete",
+        "withdraw",
+        "availability",
+        "tags",
+        "unchanged",
+    )
     out.add("| " + " | ".join((*columns, "skipped", "failed")) + " |\n")
-    out.add("|---|---|" + "--:|" * 8 + "\n")
+    out.add("|---|---|" + "--:|" * 9 + "\n")
     for source in plan.sources:
         if source.error is not None:
-            out.add(f"| {cell(source.source)} | (not read) | | | | | | | | |\n")
+            out.add(f"| {cell(source.source)} | (not read) |" + " |" * 9 + "\n")
         for target in source.targets:
             c = target.counts
-            numbers = (c.create, c.update, c.delete, c.availability, c.tags, c.unchanged, c.skip, c.failure)
+            numbers = (
+                c.create,
+                c.update,
+                c.delete,
+                c.withdraw,
+                c.availability,
+                c.tags,
+                c.unchanged,
+                c.skip,
+                c.failure,
+            )
             out.add(
                 f"| {cell(source.source)} | {cell(target.target)} | " + " | ".join(map(str, numbers)) + " |\n"
             )

@@ -21,10 +21,23 @@ VERSION: Literal[1] = 1
 SCHEMA_PATH = Path(__file__).with_name("plan.schema.json")
 
 #: What an item asks: send a new page, send a changed one, delete one, set its availability or
-#: tags apart from it; or what the run cannot do (a failure) or leaves out (a skip).
-ItemKind = Literal["create", "update", "delete", "availability", "tags", "failure", "skip"]
+#: tags apart from it; with ``on_delete = "withdraw"``, withdraw the page of a document gone, restore
+#: one whose document came back, or delete one whose grace period is over (expire); or what the run
+#: cannot do (a failure) or leaves out (a skip).
+ItemKind = Literal[
+    "create", "update", "delete", "availability", "tags", "withdraw", "restore", "expire", "failure", "skip"
+]
 #: Kinds that change something in Intercom (a failure or a skip changes nothing).
-CHANGE_KINDS: tuple[ItemKind, ...] = ("create", "update", "delete", "availability", "tags")
+CHANGE_KINDS: tuple[ItemKind, ...] = (
+    "create",
+    "update",
+    "delete",
+    "availability",
+    "tags",
+    "withdraw",
+    "restore",
+    "expire",
+)
 
 
 class _Entry(BaseModel):
@@ -52,6 +65,9 @@ class Counts(_Entry):
     delete: int = 0
     availability: int = 0
     tags: int = 0
+    withdraw: int = 0
+    restore: int = 0
+    expire: int = 0
     unchanged: int = 0
     skip: int = 0
     failure: int = 0

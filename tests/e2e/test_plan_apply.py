@@ -308,3 +308,47 @@ def test_a_source_deleted_in_intercom_after_the_plan_refuses_the_plan_made_again
     assert main(["apply", str(project.parent / "plan.json"), "--config", str(project)]) == 2
     assert "state moved since the plan" in capsys.readouterr().err
     assert writes(emulator) == []
+
+
+def test_a_withdrawal_and_a_restore_are_planned_and_applied_as_such(
+    tmp_path: Path, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``on_delete = "withdraw"`` a document gone is a ``withdraw`` item (not a delete) that
+    apply carries out as one bulk action, and the document come back is a ``restore`` item that
+    apply sends to the same page; the saved plans validate against the schema."""
+    docs = tmp_path / "docs"
+    write_docs(docs, 3)
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    config = write_config(
+        tmp_path, emulator.base_url, api_version="2.16", on_delete="withdraw", max_delete_share=1.0
+    )
+    assert main(["run", "--all", "--config", str(config)]) == 0
+    gone = docs / "section-1" / "page-001.md"
+    text = gone.read_text()
+    page_id = recorded_hashes(config)["section-1/page-001.md"][1]
+    gone.unlink()
+    emulator.clear_requests()
+
+    saved = make_plan(config)
+    jsonschema.validate(saved, json.loads(SCHEMA_PATH.read_text()))
+    (withdraw,) = items(saved, "withdraw")
+    assert withdraw["locator"] == "section-1/page-001.md"
+    assert items(saved, "delete") == []
+    assert saved["sources"][0]["targets"][0]["counts"]["withdraw"] == 1
+    assert main(["apply", str(config.parent / "plan.json"), "--config", str(config)]) == 0
+    (bulk,) = writes(emulator)
+    assert (bulk.path, bulk.body["action"]) == ("/content/bulk_actions", "set_availability")
+    assert bulk.body["content_ids"] == [{"type": "external_content", "id": page_id}]
+    assert bulk.body["availability"] == {"ai_agent": False, "copilot": False, "sales_agent": False}
+
+    gone.write_text(text)
+    emulator.clear_requests()
+    saved = make_plan(config)
+    jsonschema.validate(saved, json.loads(SCHEMA_PATH.read_text()))
+    (restore,) = items(saved, "restore")
+    assert restore["locator"] == "section-1/page-001.md"
+    assert saved["sources"][0]["targets"][0]["counts"]["restore"] == 1
+    assert main(["apply", str(config.parent / "plan.json"), "--config", str(config)]) == 0
+    posts = [request for request in writes(emulator) if request.path == "/ai/external_pages"]
+    assert [request.body["external_id"] for request in posts] == ["section-1/page-001.md"]
+    assert recorded_hashes(config)["section-1/page-001.md"][1] == page_id

@@ -11,7 +11,7 @@ import pytest
 
 from ingest.collect import PathFilter, collect
 from ingest.document import DocumentRef
-from ingest.planfile.model import SCHEMA_PATH
+from ingest.planfile.model import SCHEMA_PATH, Counts
 from ingest.state import RememberedSkip, StateStore
 from tests.engine.test_state import record
 
@@ -84,9 +84,7 @@ def test_the_schema_refuses_what_is_not_a_plan() -> None:
     digest = "0" * 64
     item = {"kind": "create", "locator": "a.md", "external_id": "a.md", "title": "A", "digest": digest}
     item |= {"previous_digest": None, "detail": None}
-    counts = dict.fromkeys(
-        ("create", "update", "delete", "availability", "tags", "unchanged", "skip", "failure"), 0
-    )
+    counts = Counts().model_dump()
     target = {"target": "external_pages", "state_digest": digest, "items_digest": digest, "refusal": None}
     target |= {"counts": counts, "items": [item]}
     source = {
