@@ -17,13 +17,14 @@ from wcmatch import glob
 from ingest.canonical import digest
 from ingest.connector import Connector, LoadsElsewhere, ProvidesLinks, ProvidesSiteLinks, Resumable
 from ingest.conversion import POOL_THRESHOLD, BatchConverter
-from ingest.conversion_task import Read, ToRead
+from ingest.conversion_task import ConvertOne, Read, ToRead, convert_one
 from ingest.convert import LinkBuilder
 from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument
 from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
 from ingest.gc_pause import collector_paused
 from ingest.read_queue import Fingerprinted, ReadQueue
+from ingest.secret_scan.policy import ScanPolicy
 from ingest.sites.contract import SiteLinks
 from ingest.state import DocumentRecord, RememberedSkip, unchanged_at
 
@@ -152,6 +153,7 @@ async def collect(
     only: Collection[str] | None = None,
     limits: DocumentLimits | None = None,
     jobs: int = 1,
+    secrets: ScanPolicy | None = None,
 ) -> Collected:
     """Scan ``connector``; read and convert only documents that changed for some target.
 
@@ -162,7 +164,8 @@ async def collect(
     reading to those locators (the watcher's changed files); every other scanned document
     counts as present and unchanged. A :class:`~ingest.connector.Resumable` connector must
     have been told its checkpoint. A document past ``limits`` (size, time, nesting) fails alone.
-    With ``jobs`` above 1, a large collection converts on that many worker processes.
+    With ``jobs`` above 1, a large collection converts on that many worker processes. Under
+    ``secrets`` (a source's scan policy), a converted document carrying a secret is a failure.
     """
     scanned = await scan(
         connector,
@@ -173,7 +176,7 @@ async def collect(
         only=only,
     )
     result = scanned.collected
-    async with aclosing(read(connector, scanned, limits=limits, jobs=jobs)) as batches:
+    async with aclosing(read(connector, scanned, limits=limits, jobs=jobs, secrets=secrets)) as batches:
         async for batch in batches:
             result.absorb(batch)
     return result
@@ -224,17 +227,28 @@ async def read(
     limits: DocumentLimits | None = None,
     jobs: int = 1,
     batch_size: int | None = None,
+    secrets: ScanPolicy | None = None,
 ) -> AsyncGenerator[Collected, None]:
     """The second half of :func:`collect`: ``scanned.to_read`` taken off, loaded and converted
     ``batch_size`` documents at a time (default :func:`batch_size_for`), in order, each batch's
     pages, skips and failures as a :class:`Collected` of its own (what the scan decided is not
     repeated in it). With ``jobs`` above 1 and enough documents, the batches convert on worker
     processes, stopped when reading ends (also when the reader is closed or cancelled: iterate
-    it under :func:`contextlib.aclosing`)."""
+    it under :func:`contextlib.aclosing`). Under ``secrets``, each converted document is scanned
+    where it converts (:class:`~ingest.secret_gate.ScanThenConvert`), the source's baseline read
+    once first, only when there is something to read."""
     to_read = scanned.to_read
     size = batch_size or batch_size_for(jobs, len(to_read))
     loader = connector.loader() if isinstance(connector, LoadsElsewhere) else None
-    converter = BatchConverter(limits or DocumentLimits(), jobs=jobs, expected=len(to_read), loader=loader)
+    convert: ConvertOne = convert_one
+    if secrets is not None and secrets.enabled and to_read:
+        # detect-secrets loads only when something is converted: a no-op run never imports it.
+        from ingest.secret_gate import ScanThenConvert, read_baseline
+
+        convert = ScanThenConvert(await read_baseline(connector, secrets))
+    converter = BatchConverter(
+        limits or DocumentLimits(), jobs=jobs, expected=len(to_read), loader=loader, convert=convert
+    )
     # Batches being read ahead of the one handed on: with workers, the next ones are queued in
     # them while this one is planned and sent, so they never wait on this process.
     in_flight: deque[tuple[list[_Fingerprinted], asyncio.Task[list[Read]]]] = deque()

@@ -122,6 +122,7 @@ class Engine:
                 url_template=source.settings.url_template,
                 only=only,
                 limits=source.settings.document_limits,
+                secrets=source.settings.scan_policy,
                 jobs=self._jobs or default_jobs(),
             )
         finally:
