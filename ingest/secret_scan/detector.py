@@ -14,12 +14,16 @@ from typing import Final
 
 from detect_secrets.core.scan import _process_line_based_plugins
 from detect_secrets.filters.allowlist import is_line_allowlisted
-from detect_secrets.settings import cache_bust, configure_settings_from_baseline, get_settings
+from detect_secrets.settings import cache_bust, configure_settings_from_baseline, get_filters, get_settings
 from detect_secrets.util.code_snippet import get_code_snippet
 
 from ingest.secret_scan import catalog
 
 _PLUGINS_FILE: Final = Path(__file__).with_name("plugins.py")
+_FILTERS: Final = tuple(
+    f"{Path(__file__).with_name('filters.py').as_uri()}::{name}"
+    for name in ("is_placeholder_credential", "is_private_key_without_material")
+)
 _PRAGMA_FILTER: Final = "detect_secrets.filters.allowlist.is_line_allowlisted"
 
 #: The plugins a source uses unless it says otherwise.
@@ -51,8 +55,11 @@ def use_plugins(names: frozenset[str]) -> None:
         for name in sorted(names)
     ]
     configure_settings_from_baseline({"plugins_used": plugins})
+    settings = get_settings()
     # The pragma is read here (a finding it allows still tells what an included copy may show).
-    get_settings().disable_filters(_PRAGMA_FILTER)
+    settings.disable_filters(_PRAGMA_FILTER)
+    settings.filters.update({path: {} for path in _FILTERS})
+    get_filters.cache_clear()
     _configured = names
 
 

@@ -72,7 +72,11 @@ def seeded_secrets(seed: int = 15) -> list[Seeded]:
             "DefaultEndpointsProtocol=https;AccountName=docs;{};EndpointSuffix=core.windows.net",
         ),
         ("Basic Auth Credentials", f"https://deploy:{pick(_ALNUM, 18)}@ci.example.com/hook", "Webhook: {}"),
-        ("Private Key", "-----BEGIN RSA PRIVATE KEY-----", "{}"),
+        (
+            "Private Key",  # a GCP service account's key file, as pasted
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + pick(_ALNUM, 64),
+            '"private_key": "-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\\n",',
+        ),
         (
             "JSON Web Token",
             "eyJhbGciOiJIUzI1NiJ9."

@@ -143,3 +143,27 @@ def test_generic_plugins_are_off_by_default_and_can_be_turned_on() -> None:
     on = policy_of(enabled=True, off=frozenset(), on=frozenset({"KeywordDetector"}), baseline_path=None)
     (finding,) = findings_in(document, page, on)
     assert finding.detector == "Secret Keyword"
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        "https-proxy=https://use%21r:pas%2As@proxy.example.com",
+        "`postgres://user:pass@localhost/db`",
+        "mongodb://admin:<password>@cluster0.example.net",
+        "redis://:${REDIS_PASSWORD}@cache:6379",
+        "https://me:xxxxxxxx@git.example.com",
+        'key="-----BEGIN PRIVATE KEY-----\\nXXXX\\nXXXX\\n-----END PRIVATE KEY-----"',
+    ],
+)
+def test_placeholders_docs_write_are_not_findings(example: str) -> None:
+    """Example credentials and a key's header with no key under it (the false positives measured)."""
+    assert findings_in(*_document(example + "\n"), ScanPolicy()) == ()
+
+
+def test_a_real_looking_password_in_a_url_and_a_key_under_its_header_are_findings() -> None:
+    source = "postgres://app:Xk2jd8Hq1zLw@db.example.com/app\n-----BEGIN RSA PRIVATE KEY-----\n" + (
+        "MIIEowIBAAKCAQEA7bq98S7VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGe\n"
+    )
+    lines = {finding.line for finding in findings_in(*_document(source), ScanPolicy())}
+    assert lines == {1, 2}
