@@ -22,7 +22,7 @@ from ingest.secret_scan import catalog
 _PLUGINS_FILE: Final = Path(__file__).with_name("plugins.py")
 _FILTERS: Final = tuple(
     f"{Path(__file__).with_name('filters.py').as_uri()}::{name}"
-    for name in ("is_placeholder_credential", "is_private_key_without_material")
+    for name in ("is_placeholder_credential", "is_private_key_without_material", "is_example_jwt")
 )
 _PRAGMA_FILTER: Final = "detect_secrets.filters.allowlist.is_line_allowlisted"
 

@@ -70,3 +70,51 @@ def test_an_unknown_plugin_is_one_sentence_naming_the_key(
     assert main(["run", "--all", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert "sources.docs.secrets_plugins_off" in err and "'AwsDetector' is no secret scanning plugin" in err
+
+
+def test_scan_checks_every_document_without_token_request_or_state(
+    project: Path,
+    emulator: RunningEmulator,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``ingest scan``: exit 1 on a finding, text and JSON; the emulator hears nothing, no state file."""
+    monkeypatch.delenv("INTERCOM_ACCESS_TOKEN")
+    assert main(["scan", "--all", "--config", str(project)]) == 1
+    out = capsys.readouterr().out
+    assert "source docs: scanned 2, findings 1, not scanned 0" in out
+    assert "runbook.md: line 5: AWS Access Key (fingerprint " in out and AWS.secret not in out
+    assert main(["scan", "--source", "docs", "--format", "json", "--config", str(project)]) == 1
+    (source,) = json.loads(capsys.readouterr().out)["sources"]
+    assert [(f["file"], f["line"], f["detector"]) for f in source["findings"]] == [
+        ("runbook.md", 5, "AWS Access Key")
+    ]
+    assert emulator.requests() == []
+    assert not list(project.parent.glob("ingest.db*"))
+
+
+def test_scan_of_files_as_pre_commit_passes_them(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Files of a source scan through it (front matter allow-list included); others as plain
+    documents; exit 0 when clean."""
+    docs = tmp_path / "docs"
+    assert main(["scan", "--config", str(project), str(docs / "clean.md")]) == 0
+    assert main(["scan", "--config", str(project), str(docs / "runbook.md")]) == 1
+    capsys.readouterr()
+    loose = tmp_path / "notes.md"
+    loose.write_text(f"# Notes\n\n{GOOGLE.line}\n", encoding="utf-8")
+    assert main(["scan", "--config", str(project), str(loose)]) == 1
+    assert "(files in no source)" in capsys.readouterr().out
+    assert main(["scan", "--config", str(project), "--format", "json", str(docs / "runbook.md")]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["sources"][0]["findings"]
+    (docs / "runbook.md").write_text(
+        f"---\nsecrets_allow: [{finding['fingerprint']}]\n---\n# Runbook\n\n{AWS.line}\n", encoding="utf-8"
+    )
+    assert main(["scan", "--config", str(project), str(docs / "runbook.md")]) == 0
+
+
+def test_scan_lists_its_plugins(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", "--plugins"]) == 0
+    out = capsys.readouterr().out
+    assert "IntercomTokenDetector\n" in out and "KeywordDetector  (off by default)" in out

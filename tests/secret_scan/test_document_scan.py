@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -13,6 +14,15 @@ from ingest.secret_scan.document_scan import AllowListError, findings_in
 from ingest.secret_scan.policy import ScanPolicy, policy_of
 from tests.secret_scan.seeded import seeded_secrets
 
+
+def _jwt(claims: dict[str, object]) -> str:
+    encoded = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.{encoded}.c2lnbmF0dXJlLW9mLXRoZS10b2tlbi1oZXJl"
+
+
+#: jwt.io's sample claims, and a token that expired in 2001: no one's credential.
+SAMPLE_JWT = _jwt({"sub": "1234567890", "name": "John Doe", "iat": 1516239022})
+EXPIRED_JWT = _jwt({"sub": "svc-deploy", "exp": 1_000_000_000})
 SEEDED = {item.detector: item for item in seeded_secrets()}
 AWS = SEEDED["AWS Access Key"]
 GOOGLE = SEEDED["Google API Key"]
@@ -154,6 +164,8 @@ def test_generic_plugins_are_off_by_default_and_can_be_turned_on() -> None:
         "redis://:${REDIS_PASSWORD}@cache:6379",
         "https://me:xxxxxxxx@git.example.com",
         'key="-----BEGIN PRIVATE KEY-----\\nXXXX\\nXXXX\\n-----END PRIVATE KEY-----"',
+        "Bearer " + SAMPLE_JWT,
+        "Bearer " + EXPIRED_JWT,
     ],
 )
 def test_placeholders_docs_write_are_not_findings(example: str) -> None:
@@ -167,3 +179,9 @@ def test_a_real_looking_password_in_a_url_and_a_key_under_its_header_are_finding
     )
     lines = {finding.line for finding in findings_in(*_document(source), ScanPolicy())}
     assert lines == {1, 2}
+
+
+def test_a_live_looking_jwt_is_a_finding() -> None:
+    live = _jwt({"sub": "svc-deploy", "exp": 4_102_444_800})  # 2100
+    (finding,) = findings_in(*_document(f"Bearer {live}\n"), ScanPolicy())
+    assert finding.detector == "JSON Web Token"
