@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from ingest.emulator import RunningEmulator
-from tests.e2e.conftest import Harness
+import pytest
+
+from ingest import conversion
+from ingest.conversion_pool import StartingPool
+from ingest.emulator import EmulatorConfig, RunningEmulator, start_emulator
+from tests.e2e.conftest import TOKEN, Harness
 from tests.secret_scan.seeded import seeded_secrets
 
 SEEDED = seeded_secrets()
@@ -130,3 +135,31 @@ async def test_scanning_can_be_turned_off_for_a_source(harness: Harness) -> None
     (harness.docs / "a.md").write_text(f"# A\n\n{aws.line}\n", encoding="utf-8")
     harness.settings(scan_secrets=False)
     assert (await harness.sync()).ok
+
+
+async def test_documents_converted_in_worker_processes_are_scanned_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two jobs the workers load, convert and scan: the same findings as in one process, and
+    nothing seeded sent."""
+    monkeypatch.setattr(conversion, "POOL_THRESHOLD", 1)
+    ready = StartingPool.ready
+    monkeypatch.setattr(StartingPool, "ready", lambda pool: (pool.wait(), ready(pool))[1])
+
+    async def sync_with(jobs: int, folder: Path) -> tuple[list[Any], int]:
+        async with start_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+            harness = Harness(folder, emulator)
+            write_seeded_docs(harness.docs)
+            for index in range(20):
+                (harness.docs / f"page-{index}.md").write_text(f"# Page {index}\n\nText.\n", encoding="utf-8")
+            settings = harness.settings()
+            harness.settings = lambda **_: settings.with_jobs(jobs)  # type: ignore[method-assign]
+            result = await harness.sync()
+            assert_no_seeded_secret_sent(emulator)
+            return sorted((f.locator, f.secrets) for f in result.failures), len(harness.remote())
+
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    one = await sync_with(1, tmp_path / "one")
+    two = await sync_with(2, tmp_path / "two")
+    assert one == two and one[1] == 21 and [locator for locator, _ in one[0]] == ["page.html", "runbook.md"]
