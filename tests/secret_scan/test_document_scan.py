@@ -185,3 +185,14 @@ def test_a_live_looking_jwt_is_a_finding() -> None:
     live = _jwt({"sub": "svc-deploy", "exp": 4_102_444_800})  # 2100
     (finding,) = findings_in(*_document(f"Bearer {live}\n"), ScanPolicy())
     assert finding.detector == "JSON Web Token"
+
+
+def test_a_scan_that_raises_keeps_the_document_back() -> None:
+    """Fail closed: the gate turns a scan it cannot trust into a failure naming the external id."""
+    from ingest.document import Failure
+    from ingest.secret_gate import gate
+
+    document, page = _document("Plain text.\n", metadata={"secrets_allow": True})
+    kept = gate(document, page, ScanPolicy())
+    assert isinstance(kept, Failure) and kept.external_id == "guide.md" and "secret scan failed" in kept.message
+    assert gate(*_document("Plain text.\n"), ScanPolicy()) == page
