@@ -20,6 +20,10 @@ from ingest.secret_scan.policy import ALLOW_KEY, ScanPolicy
 
 # Tags start a line of their own: a plugin then reads an attribute apart from the text around it.
 _TAG_START: Final = re.compile(r"(?=<[A-Za-z/])")
+# What a secret cannot span: whitespace, quotes, brackets and the marks around Markdown links.
+_TOKEN_BREAK: Final = re.compile(r"""[\s"'<>()\[\]{}`|*]+""")
+# A tag's name and its attributes' names: markup the converter wrote, never a secret.
+_MARKUP: Final = re.compile(r"</?[A-Za-z][\w:-]*|\s[\w:-]+=|/?>")
 
 
 class AllowListError(ValueError):
@@ -44,7 +48,7 @@ def findings_in(document: SourceDocument, page: Page, policy: ScanPolicy) -> tup
         if item.pragma or policy.baseline.accepts(document.path, item.hashed_secret):
             continue
         _add(findings, document, item.line, item.detector, item.hashed_secret, allowed)
-    for item in detector.detect(_page_lines(page), document.path):
+    for item in detector.detect(_shown_beyond(source, _page_lines(page)), document.path):
         if item.hashed_secret in shown_in_source or item.pragma:
             continue  # reported at its line, or allowed there
         if policy.baseline.accepts(None, item.hashed_secret):
@@ -66,6 +70,14 @@ def _add(
         return
     # Two plugins finding one secret on one line (a URL's password) are one finding.
     findings.setdefault((line, hashed_secret), SecretFinding(document.path, line, detector_name, fingerprint))
+
+
+def _shown_beyond(source: str, page_lines: list[str]) -> list[str]:
+    """The page's lines that hold a token the source text does not: what it includes from other
+    files, links it built, text its converter unescaped. A line whose every token is the source's
+    shows nothing the scan of the source missed, and scanning it again doubled the scan's cost."""
+    known = set(_TOKEN_BREAK.split(source))
+    return [line for line in page_lines if not known.issuperset(_TOKEN_BREAK.split(_MARKUP.sub(" ", line)))]
 
 
 def _page_lines(page: Page) -> list[str]:
