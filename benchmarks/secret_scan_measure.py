@@ -187,8 +187,8 @@ def main() -> None:
     if not arguments.no_seeded:
         seeded_table()
     print("## False positives on real docs (every finding on these corpora is one)\n")
-    print("| corpus | pages | pages flagged (default) | share | every plugin on, first 200 pages: flagged by detector "
-          "| docs/s convert | docs/s convert+scan | load |")  # fmt: skip
+    print("| corpus | pages | pages flagged (default) | share | every plugin on, first 200 pages: "
+          "flagged by detector | docs/s convert | docs/s convert+scan | load |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|")
     details: list[str] = []
     total_pages = total_flagged = 0
