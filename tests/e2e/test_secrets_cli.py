@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,3 +120,19 @@ def test_scan_lists_its_plugins(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", "--plugins"]) == 0
     out = capsys.readouterr().out
     assert "IntercomTokenDetector\n" in out and "KeywordDetector  (off by default)" in out
+
+
+def test_a_no_op_run_never_loads_the_scanner(project: Path) -> None:
+    """Nothing changed, nothing read: the run after a sync does not even import detect-secrets."""
+    assert main(["run", "--all", "--config", str(project)]) == 1  # the runbook's secret
+    (project.parent / "docs" / "runbook.md").write_text("# Runbook\n\nStep one.\n", encoding="utf-8")
+    assert main(["run", "--all", "--config", str(project)]) == 0
+    script = (
+        "import sys\nfrom ingest.cli import main\n"
+        f"code = main(['run', '--all', '--config', {str(project)!r}])\n"
+        "print(code, 'detect_secrets' in sys.modules)\n"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, a script of the test's own
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split()[-2:] == ["0", "False"]
