@@ -25,6 +25,7 @@ from ingest.commands.emulator import demo, emulator
 from ingest.commands.listing import connectors, sources, status
 from ingest.commands.reconcile import reconcile
 from ingest.commands.reviewed import apply
+from ingest.commands.scan import scan
 from ingest.commands.sync import plan, run
 from ingest.commands.watch import watch
 from ingest.errors import IngestError, ingest_error_in
@@ -43,7 +44,7 @@ def cli(verbose: int, log_format: str) -> None:
     setup_logging(verbose=verbose, json_format=log_format == "json")
 
 
-for command in (run, plan, apply, check, reconcile, watch, status, sources, connectors, emulator, demo):
+for command in (run, plan, apply, check, scan, reconcile, watch, status, sources, connectors, emulator, demo):
     cli.add_command(command)
 
 

@@ -24,6 +24,7 @@ from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
 from ingest.gc_pause import collector_paused
 from ingest.read_queue import Fingerprinted, ReadQueue
+from ingest.secret_scan.policy import ScanPolicy
 from ingest.sites.contract import SiteLinks
 from ingest.state import DocumentRecord, RememberedSkip, unchanged_at
 
@@ -156,6 +157,7 @@ async def collect(
     limits: DocumentLimits | None = None,
     jobs: int = 1,
     digest_scan: bool = False,
+    secrets: ScanPolicy | None = None,
 ) -> Collected:
     """Scan ``connector``; read and convert only documents that changed for some target.
 
@@ -167,7 +169,8 @@ async def collect(
     counts as present and unchanged. A :class:`~ingest.connector.Resumable` connector must
     have been told its checkpoint. A document past ``limits`` (size, time, nesting) fails alone.
     With ``jobs`` above 1, a large collection converts on that many worker processes. With
-    ``digest_scan``, the result holds :attr:`Collected.scan_digest`.
+    ``digest_scan``, the result holds :attr:`Collected.scan_digest`. Under ``secrets`` (a source's
+    scan policy), a converted document carrying a secret is a failure.
     """
     scanned = await scan(
         connector,
@@ -179,7 +182,7 @@ async def collect(
         digest_scan=digest_scan,
     )
     result = scanned.collected
-    async with aclosing(read(connector, scanned, limits=limits, jobs=jobs)) as batches:
+    async with aclosing(read(connector, scanned, limits=limits, jobs=jobs, secrets=secrets)) as batches:
         async for batch in batches:
             result.absorb(batch)
     return result
@@ -234,6 +237,7 @@ async def read(
     jobs: int = 1,
     batch_size: int | None = None,
     convert: ConvertOne = convert_one,
+    secrets: ScanPolicy | None = None,
 ) -> AsyncGenerator[Collected, None]:
     """The second half of :func:`collect`: ``scanned.to_read`` taken off, loaded and converted
     ``batch_size`` documents at a time (default :func:`batch_size_for`), in order, each batch's
@@ -241,10 +245,17 @@ async def read(
     repeated in it). With ``jobs`` above 1 and enough documents, the batches convert on worker
     processes, stopped when reading ends (also when the reader is closed or cancelled: iterate
     it under :func:`contextlib.aclosing`). ``convert`` converts each loaded document (``ingest check``
-    gives one that keeps what it checks beside the page)."""
+    gives one that keeps what it checks beside the page). Under ``secrets``, each converted document
+    is scanned where it converts (:class:`~ingest.secret_gate.ScanThenConvert`), the source's
+    baseline read once first, only when there is something to read."""
     to_read = scanned.to_read
     size = batch_size or batch_size_for(jobs, len(to_read))
     loader = connector.loader() if isinstance(connector, LoadsElsewhere) else None
+    if secrets is not None and secrets.enabled and to_read:
+        # detect-secrets loads only when something is converted: a no-op run never imports it.
+        from ingest.secret_gate import ScanThenConvert, read_baseline
+
+        convert = ScanThenConvert(await read_baseline(connector, secrets), convert)
     converter = BatchConverter(
         limits or DocumentLimits(), jobs=jobs, expected=len(to_read), loader=loader, convert=convert
     )

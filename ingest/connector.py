@@ -133,6 +133,20 @@ class LoadsElsewhere(Protocol):
 
 
 @runtime_checkable
+class ReadsSourceFiles(Protocol):
+    """**Protocol** (optional): a connector whose source is files, which reads one by path.
+
+    The secret scan reads a source's baseline (``secrets_baseline``) this way, once per run and
+    only when something is to be converted, after ``scan``: a git source reads it at the commit
+    it scanned. Returns None when there is no such file; raises
+    :class:`~ingest.errors.ConnectorError` when it cannot be read, or ``path`` leads outside the
+    source.
+    """
+
+    async def read_source_file(self, path: str) -> bytes | None: ...
+
+
+@runtime_checkable
 class Closeable(Protocol):
     """**Protocol** (optional): a connector that holds something open (a zip file, say).
 

@@ -9,5 +9,8 @@ from ingest import conversion_pool  # noqa: F401 - imported for the fork server 
 # nothing does not load them); here, before any worker is forked.
 from ingest.convert import html, markdown, text  # noqa: F401
 from ingest.language_id import load_model
+from ingest.secret_scan import detector
 
 load_model()
+# detect-secrets and its plugins (ours imported by path): a worker's first scan configures them only.
+detector.use_plugins(detector.DEFAULT_PLUGINS)

@@ -13,6 +13,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from ingest.secret_scan.finding import SecretFinding
+
 #: A source-relative POSIX path, e.g. ``guides/setup.md``. Never absolute, never ``..``.
 RelativePath = str
 
@@ -78,6 +80,9 @@ class SourceDocument:
     modified: datetime | None = None
     url: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    #: The file's text as read (front matter included), when the document is one text file: the
+    #: secret scan counts its lines there. None: ``body`` stands for it (an export's page).
+    source: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metadata", _frozen(self.metadata))
@@ -111,6 +116,8 @@ class Failure:
     message: str
     retryable: bool = False
     external_id: str | None = None
+    #: The secrets that kept the document from being sent (never the secrets themselves).
+    secrets: tuple[SecretFinding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)

@@ -146,6 +146,7 @@ class Engine:
                 url_template=source.settings.url_template,
                 only=only,
                 limits=source.settings.document_limits,
+                secrets=source.settings.scan_policy,
                 jobs=self._jobs or default_jobs(),
                 digest_scan=self._digest_scan,
             )

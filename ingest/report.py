@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, Tim
 from rich.progress import Progress as RichProgressBar
 from rich.table import Table
 
+from ingest.document import Failure
 from ingest.engine import SourceResult
 from ingest.json_stream import StreamedList, json_chunks
 from ingest.report_file import write_report_file
@@ -116,6 +117,17 @@ def result_as_dict(result: SourceResult, *, dry_run: bool = False) -> dict[str, 
     return _result_dict(result, list(_changes(result, dry_run=dry_run)))
 
 
+def _failure_dict(failure: Failure) -> dict[str, Any]:
+    """A failure for the JSON report; one kept back by secrets lists each (never the secret)."""
+    described: dict[str, Any] = {"document": failure.locator, "message": failure.message}
+    if failure.secrets:
+        described["secrets"] = [
+            {"file": f.locator, "line": f.line, "detector": f.detector, "fingerprint": f.fingerprint}
+            for f in failure.secrets
+        ]
+    return described
+
+
 def _result_dict(result: SourceResult, changes: list[dict[str, Any]] | StreamedList) -> dict[str, Any]:
     counts = result.counts
     return {
@@ -137,7 +149,7 @@ def _result_dict(result: SourceResult, changes: list[dict[str, Any]] | StreamedL
         "scanned": result.scanned,
         "converted": result.converted,
         "seconds": round(result.seconds, 3),
-        "failures": [{"document": f.locator, "message": f.message} for f in result.failures],
+        "failures": [_failure_dict(f) for f in result.failures],
         "skipped_documents": [{"document": s.locator, "reason": s.reason} for s in result.skipped],
         "warnings": [{"document": w.locator, "message": w.message} for w in result.warnings],
         "unknown": {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -30,6 +30,8 @@ from ingest.check_rules import OFF, RULES, Severity
 from ingest.connector import ConfigPath
 from ingest.document_limits import DEFAULT_MAX_CONVERT_SECONDS, DEFAULT_MAX_DOCUMENT_BYTES, DocumentLimits
 from ingest.hrefs import lower_case_scheme
+from ingest.secret_scan import catalog as secret_plugins
+from ingest.secret_scan.policy import ScanPolicy, policy_of
 from ingest.source_url import normalised_source_url, source_url_problem
 from ingest.targets.articles.settings import ArticlesSettings
 from ingest.targets.external_pages.settings import NAME as EXTERNAL_PAGES
@@ -311,10 +313,56 @@ class SourceSettings(BaseModel):
         description="Seconds one document may take to convert; a slower one fails alone.",
     )
 
+    scan_secrets: bool = Field(
+        True, description="Scan every converted document for secrets; one with a finding is not sent."
+    )
+    secrets_plugins_off: tuple[str, ...] = Field(
+        (), description="detect-secrets plugins (class names) this source's scan leaves out."
+    )
+    secrets_plugins_on: tuple[str, ...] = Field(
+        (), description="Plugins off by default (the generic ones) this source's scan uses."
+    )
+    secrets_baseline: str | None = Field(
+        None,
+        description="A detect-secrets baseline in the source (relative path) whose secrets are accepted.",
+    )
+
     @property
     def document_limits(self) -> DocumentLimits:
         """What one document of this source may cost to convert."""
         return DocumentLimits(self.max_document_bytes, self.max_convert_seconds)
+
+    @property
+    def scan_policy(self) -> ScanPolicy:
+        """How this source's documents are scanned for secrets (its baseline not read yet)."""
+        return policy_of(
+            enabled=self.scan_secrets,
+            off=frozenset(self.secrets_plugins_off),
+            on=frozenset(self.secrets_plugins_on),
+            baseline_path=self.secrets_baseline,
+        )
+
+    @field_validator("secrets_plugins_off", "secrets_plugins_on")
+    @classmethod
+    def _known_plugins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [name for name in value if name not in secret_plugins.ALL]
+        if unknown:
+            raise ValueError(
+                f"{unknown[0]!r} is no secret scanning plugin; `ingest scan --plugins` lists them"
+            )
+        return value
+
+    @field_validator("secrets_baseline")
+    @classmethod
+    def _baseline_inside(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        path = PurePosixPath(value.replace("\\", "/"))
+        if not value.strip() or path.is_absolute() or ".." in path.parts:
+            raise ValueError(
+                "must be a path relative to the source's root that stays inside it, e.g. .secrets.baseline"
+            )
+        return str(path)
 
     @field_validator("url")
     @classmethod

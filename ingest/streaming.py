@@ -355,6 +355,7 @@ class SourceStream:
                 connector,
                 scanned,
                 limits=source.settings.document_limits,
+                secrets=source.settings.scan_policy,
                 jobs=self._jobs_now(),
                 batch_size=self._read_size(scanned),
             )

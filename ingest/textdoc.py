@@ -100,7 +100,10 @@ def read_text_document(
     if fmt is None:
         return Failure(path, f"{path}: not a supported document type ({', '.join(SUPPORTED_SUFFIXES)})")
     formats: tuple[FrontMatterFormat, ...] = ("yaml",) if fmt is BodyFormat.MARKDOWN else ()
-    split_up = split_front_matter(raw, path, formats=formats)
+    text = decode_document(raw, path)
+    if isinstance(text, Failure):
+        return text
+    split_up = split_front_matter(text, path, formats=formats)
     if isinstance(split_up, Failure):
         return split_up
     front, body, _ = split_up
@@ -121,7 +124,17 @@ def read_text_document(
         modified=modified,
         url=fields.url,
         metadata=metadata_of(front, fields),
+        source=text,
     )
+
+
+def decode_document(raw: bytes | str, path: RelativePath) -> str | Failure:
+    """A document's text as :func:`split_front_matter` reads it (UTF-8, BOM dropped, LF line
+    ends): what the secret scan counts lines in. Undecodable bytes are a :class:`Failure`."""
+    try:
+        return _decode(raw, path) if isinstance(raw, bytes) else _LINE_BREAK.sub("\n", raw)
+    except _Invalid as exc:
+        return Failure(path, str(exc))
 
 
 def split_front_matter(

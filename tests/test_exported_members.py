@@ -24,6 +24,7 @@ SDK = {
     "ProvidesSiteLinks",
     "Resumable",
     "Closeable",
+    "ReadsSourceFiles",
     # Watching (ingest watch): ingest.connector
     "Watchable",
     "Revisioned",

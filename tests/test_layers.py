@@ -46,6 +46,8 @@ SHARED = (
     "ingest.markdown_nesting",
     "ingest.document_limits",
     "ingest.storage",
+    # What keeps a document from being sent for a secret, carried by its Failure.
+    "ingest.secret_scan.finding",
 )
 #: Imported by layers that must stay light, so they import nothing of the project either.
 LEAVES = (
@@ -147,6 +149,12 @@ RULES = (
     ),
     Rule("a leaf module imports nothing of the project", importers=LEAVES, may_import=()),
     Rule(
+        "the secret scan sits below the converter: it reads documents and pages (and detect-secrets), "
+        "nothing of the converter, Intercom, targets, the engine or state",
+        importers=("ingest.secret_scan",),
+        may_import=(*FOUNDATION, *SHARED, "ingest.document", "ingest.secret_scan"),
+    ),
+    Rule(
         "state owns the SQLite file and knows nothing above it: no plan, target, client or engine",
         importers=("ingest.state",),
         may_import=LEAVES,
@@ -173,6 +181,8 @@ RULES = (
             "ingest.conversion_task",
             "ingest.conversion_pool",
             "ingest.conversion_preload",
+            "ingest.secret_gate",
+            "ingest.secret_check",
         ),
         must_not_import=("ingest.targets", "ingest.engine", "ingest.runner", "ingest.watch", *FRONT_ENDS),
     ),

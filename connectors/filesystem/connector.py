@@ -80,6 +80,16 @@ class FilesystemConnector:
             return Failure(ref.locator, f"{ref.locator}: {exc}")
         return await FolderLoader(self.options, site).prepare(ref, *read)
 
+    async def read_source_file(self, path: str) -> bytes | None:
+        """The file at ``path`` under the folder, with the checks a document gets (inside the
+        root, symlinks, a regular file); None when there is none."""
+        if not await asyncio.to_thread(os.path.lexists, os.path.join(self._root(), path)):
+            return None
+        read = await asyncio.to_thread(read_file, self.options, path)
+        if isinstance(read, Failure):
+            raise ConnectorError(read.message)
+        return read[0]
+
     def loader(self) -> FolderLoader | None:
         """What loads this folder's pages in a conversion worker (after a scan): for a site that
         holds nothing but its settings (:data:`LOADS_IN_WORKERS`), else None."""

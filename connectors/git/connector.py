@@ -26,6 +26,7 @@ from connectors.git.history import LastChange, LastChanges
 from connectors.git.options import GitOptions
 from connectors.git.repository import Repository, Resolved, TreeEntry
 from ingest.document import DocumentRef, Failure, SkippedDocument, SourceDocument
+from ingest.errors import ConnectorError
 from ingest.sites import Site, SiteLinks
 from ingest.sites.dependencies import folded_page_refs
 from ingest.sites.source import load_page, open_site, own_fingerprint, reads_every_file
@@ -136,6 +137,22 @@ class GitRepoConnector:
     async def load(self, ref: DocumentRef) -> Loaded:
         """Read the document ``ref`` names (its blob) with its last-change metadata."""
         return await self._loads.submit(ref)
+
+    async def read_source_file(self, path: str) -> bytes | None:
+        """The file at ``path`` in the commit the last scan read; None when it has none."""
+        if self._resolved is None:
+            raise ConnectorError(f"{path}: read before the repository was scanned")
+        commit = self._resolved.commit
+        wanted = path.encode("utf-8")
+        listed = await self.repository.list_files(commit, (path,))
+        entries = [entry for entry in listed if entry.path == wanted]
+        if not entries or entries[0].kind != "blob":
+            return None
+        try:
+            blobs = await self.repository.read_blobs(commit, [entries[0].oid])
+        except GitError as exc:
+            raise ConnectorError(str(explain(exc, self.location, "reading"))) from None
+        return blobs.get(entries[0].oid)
 
     def _wanted(self, locator: str) -> bool:
         """Whether ``locator`` is under the configured ``paths`` (all of it when none)."""

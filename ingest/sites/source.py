@@ -23,6 +23,7 @@ from ingest.sites.registry import detect, load_dialect
 from ingest.sites.shown import show_front_matter
 from ingest.textdoc import (
     FrontFields,
+    decode_document,
     format_for,
     front_fields,
     jsonable,
@@ -117,7 +118,10 @@ async def load_page(
     front matter pins it. Nothing raises: problems are values.
     """
     fmt = format_for(path) or BodyFormat.MARKDOWN
-    split_up = split_front_matter(raw, path, formats=_front_formats(site, fmt))
+    text = decode_document(raw, path)
+    if isinstance(text, Failure):
+        return text
+    split_up = split_front_matter(text, path, formats=_front_formats(site, fmt))
     if isinstance(split_up, Failure):
         return split_up
     front, body, _ = split_up
@@ -145,6 +149,7 @@ async def load_page(
         url=prepared.url,
         metadata=_metadata(front, fields, prepared.url, prepared.metadata, prepared.locale or None, locale)
         | _report(prepared.warnings, prepared.unknown),
+        source=text,
     )
 
 

@@ -1,0 +1,35 @@
+"""What a source's scan uses: whether it scans, its plugins, and its baseline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.secret_scan import catalog
+from ingest.secret_scan.baseline import NO_BASELINE, Baseline
+
+#: The front matter key that allows findings in one document, by fingerprint.
+ALLOW_KEY = "secrets_allow"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanPolicy:
+    """A source's secret scanning, as configured (``scan_secrets``, ``secrets_plugins_off``,
+    ``secrets_plugins_on``, ``secrets_baseline``), with its baseline once read."""
+
+    enabled: bool = True
+    plugins: frozenset[str] = field(default_factory=lambda: catalog.DEFAULT_ON)
+    #: Where the baseline is, relative to the source (None: no baseline).
+    baseline_path: str | None = None
+    baseline: Baseline = NO_BASELINE
+
+    def with_baseline(self, baseline: Baseline) -> ScanPolicy:
+        """This policy with its baseline read."""
+        return ScanPolicy(self.enabled, self.plugins, self.baseline_path, baseline)
+
+
+def policy_of(
+    *, enabled: bool, off: frozenset[str], on: frozenset[str], baseline_path: str | None
+) -> ScanPolicy:
+    """The policy configured by a source's keys (names already checked against the catalog)."""
+    plugins = (catalog.ALL - catalog.OFF_BY_DEFAULT - off) | on
+    return ScanPolicy(enabled, frozenset(plugins), baseline_path)

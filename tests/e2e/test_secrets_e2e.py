@@ -1,0 +1,165 @@
+"""Secrets end to end: a document carrying one is never sent, through every connector, and says why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest import conversion
+from ingest.conversion_pool import StartingPool
+from ingest.emulator import EmulatorConfig, RunningEmulator, start_emulator
+from tests.e2e.conftest import TOKEN, Harness
+from tests.secret_scan.seeded import seeded_secrets
+
+SEEDED = seeded_secrets()
+BY_KIND = {item.detector: item for item in SEEDED}
+
+
+def received_text(emulator: RunningEmulator) -> str:
+    """Every request the emulator received, path and body, as one text to search."""
+    return "\n".join(
+        f"{request.method} {request.path} {json.dumps(request.body)}" for request in emulator.requests()
+    )
+
+
+def assert_no_seeded_secret_sent(emulator: RunningEmulator) -> None:
+    text = received_text(emulator)
+    for item in SEEDED:
+        assert item.secret not in text, item.detector
+
+
+def write_seeded_docs(docs: Path) -> None:
+    """One clean page, one Markdown page holding every seeded secret, one HTML page with some."""
+    (docs / "clean.md").write_text("# Clean\n\nNothing to hide.\n", encoding="utf-8")
+    lines = "\n\n".join(item.line for item in SEEDED)
+    (docs / "runbook.md").write_text(f"# Runbook\n\n{lines}\n", encoding="utf-8")
+    aws, google = BY_KIND["AWS Access Key"], BY_KIND["Google API Key"]
+    (docs / "page.html").write_text(
+        f"<html><body><h1>Page</h1><p>{aws.line}</p>"
+        f'<a href="https://maps.example.com/?key={google.secret}">map</a></body></html>',
+        encoding="utf-8",
+    )
+
+
+async def test_documents_with_secrets_are_not_sent_and_the_run_says_where(harness: Harness) -> None:
+    """Filesystem Markdown and HTML: only the clean page is created; the others fail with file,
+    line, detector and fingerprint; no seeded value reaches the emulator; state holds the clean one."""
+    write_seeded_docs(harness.docs)
+    result = await harness.sync()
+    assert set(harness.remote()) == {"clean.md"}
+    assert not result.ok and result.counts.created == 1
+    failed = {failure.locator: failure for failure in result.failures}
+    assert set(failed) == {"runbook.md", "page.html"}
+    runbook = failed["runbook.md"]
+    assert len(runbook.secrets) >= 30 and runbook.external_id == "runbook.md"
+    aws_line = next(f for f in runbook.secrets if f.detector == "AWS Access Key")
+    assert aws_line.line == 3 and aws_line.locator == "runbook.md"
+    html_findings = {(f.line, f.detector) for f in failed["page.html"].secrets}
+    assert (1, "AWS Access Key") in html_findings and (1, "Google API Key") in html_findings
+    assert_no_seeded_secret_sent(harness.emulator)
+    for failure in result.failures:
+        for item in SEEDED:
+            assert item.secret not in failure.message
+    # Not recorded as sent: the next run scans them again (and finds them again), sending nothing.
+    again = await harness.sync_fresh()
+    assert {failure.locator for failure in again.failures} == {"runbook.md", "page.html"}
+    assert harness.writes() == []
+
+
+async def test_a_changed_document_with_a_secret_keeps_its_page_as_it_was(harness: Harness) -> None:
+    """The page sent before stays, unchanged and undeleted; once the secret goes, the update is sent."""
+    (harness.docs / "guide.md").write_text("# Guide\n\nFirst version.\n", encoding="utf-8")
+    assert (await harness.sync()).ok
+    before = harness.remote()["guide.md"]
+    aws = BY_KIND["AWS Access Key"]
+    (harness.docs / "guide.md").write_text(f"# Guide\n\nSecond version: {aws.line}\n", encoding="utf-8")
+    result = await harness.sync_fresh()
+    assert [f.locator for f in result.failures] == ["guide.md"] and result.counts.deleted == 0
+    assert harness.writes() == []
+    assert harness.remote()["guide.md"] == before
+    (harness.docs / "guide.md").write_text("# Guide\n\nSecond version, key removed.\n", encoding="utf-8")
+    fixed = await harness.sync_fresh()
+    assert fixed.ok and fixed.counts.updated == 1
+    assert "key removed" in harness.remote()["guide.md"]["html"]
+
+
+async def test_a_secret_in_a_renamed_document_does_not_delete_its_old_page(harness: Harness) -> None:
+    """The failure names the document's external id: its recorded page is not deleted either."""
+    (harness.docs / "guide.md").write_text(
+        "---\nexternal_id: guide\n---\n# Guide\n\nText.\n", encoding="utf-8"
+    )
+    assert (await harness.sync()).ok
+    (harness.docs / "guide.md").unlink()
+    aws = BY_KIND["AWS Access Key"]
+    (harness.docs / "moved.md").write_text(
+        f"---\nexternal_id: guide\n---\n# Guide\n\n{aws.line}\n", encoding="utf-8"
+    )
+    result = await harness.sync_fresh()
+    assert result.counts.deleted == 0 and "guide" in harness.remote()
+    assert_no_seeded_secret_sent(harness.emulator)
+
+
+async def test_each_allow_list_lets_its_document_through(harness: Harness) -> None:
+    """The inline pragma, front matter by fingerprint, and a detect-secrets baseline in the source."""
+    aws, google, slack = BY_KIND["AWS Access Key"], BY_KIND["Google API Key"], BY_KIND["Slack Token"]
+    (harness.docs / "pragma.md").write_text(
+        f"# Pragma\n\nExample: {aws.secret} <!-- pragma: allowlist secret -->\n", encoding="utf-8"
+    )
+    (harness.docs / "front.md").write_text(f"# Front\n\n{google.line}\n", encoding="utf-8")
+    (harness.docs / "base.md").write_text(f"# Base\n\n{slack.line}\n", encoding="utf-8")
+    first = await harness.sync()
+    fingerprints = {f.locator: f.secrets[0].fingerprint for f in first.failures}
+    assert set(fingerprints) == {"front.md", "base.md"}
+    (harness.docs / "front.md").write_text(
+        f"---\nsecrets_allow: [{fingerprints['front.md']}]\n---\n# Front\n\n{google.line}\n", encoding="utf-8"
+    )
+    from detect_secrets.core.potential_secret import PotentialSecret
+
+    baseline = {
+        "version": "1.5.0",
+        "results": {"base.md": [{"type": "Slack Token", "filename": "base.md", "hashed_secret":
+                                 PotentialSecret.hash_secret(slack.secret), "line_number": 3}]},
+    }  # fmt: skip
+    (harness.docs / ".secrets.baseline").write_text(json.dumps(baseline), encoding="utf-8")
+    harness.settings(secrets_baseline=".secrets.baseline")
+    result = await harness.sync()
+    assert result.ok, result.failures
+    assert set(harness.remote()) == {"pragma.md", "front.md", "base.md"}
+
+
+async def test_scanning_can_be_turned_off_for_a_source(harness: Harness) -> None:
+    aws = BY_KIND["AWS Access Key"]
+    (harness.docs / "a.md").write_text(f"# A\n\n{aws.line}\n", encoding="utf-8")
+    harness.settings(scan_secrets=False)
+    assert (await harness.sync()).ok
+
+
+async def test_documents_converted_in_worker_processes_are_scanned_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two jobs the workers load, convert and scan: the same findings as in one process, and
+    nothing seeded sent."""
+    monkeypatch.setattr(conversion, "POOL_THRESHOLD", 1)
+    ready = StartingPool.ready
+    monkeypatch.setattr(StartingPool, "ready", lambda pool: (pool.wait(), ready(pool))[1])
+
+    async def sync_with(jobs: int, folder: Path) -> tuple[list[Any], int]:
+        async with start_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+            harness = Harness(folder, emulator)
+            write_seeded_docs(harness.docs)
+            for index in range(20):
+                (harness.docs / f"page-{index}.md").write_text(f"# Page {index}\n\nText.\n", encoding="utf-8")
+            settings = harness.settings()
+            harness.settings = lambda **_: settings.with_jobs(jobs)  # type: ignore[method-assign]
+            result = await harness.sync()
+            assert_no_seeded_secret_sent(emulator)
+            return sorted((f.locator, f.secrets) for f in result.failures), len(harness.remote())
+
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    one = await sync_with(1, tmp_path / "one")
+    two = await sync_with(2, tmp_path / "two")
+    assert one == two and one[1] == 21 and [locator for locator, _ in one[0]] == ["page.html", "runbook.md"]
