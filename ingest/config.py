@@ -295,6 +295,13 @@ def _refuse_what_the_version_cannot(intercom: IntercomSettings, sources: Mapping
                 f"sources.{name}.ai_sales_agent: Intercom API {features.version} cannot make content "
                 "available to Fin for sales; set intercom.api_version to 2.16 or Preview"
             )
+        for position, rule in enumerate(source.settings.availability, start=1):
+            if rule.ai_sales_agent and not features.fin_for_sales:
+                raise ConfigError(
+                    f"sources.{name}.availability[{position}].ai_sales_agent: Intercom API "
+                    f"{features.version} cannot make content available to Fin for sales; set "
+                    "intercom.api_version to 2.16 or Preview"
+                )
         for target, table in source.target_tables.items():
             problem = target_spec(target).check_version(source.settings, table, features)
             if problem:

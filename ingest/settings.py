@@ -25,6 +25,8 @@ from ingest.api_defaults import (
     Region,
 )
 from ingest.api_versions import SUPPORTED_API_VERSIONS, ApiVersion
+from ingest.availability import Availability
+from ingest.availability_rules import AvailabilityRule, AvailabilityRules, comparable
 from ingest.connector import ConfigPath
 from ingest.document_limits import DEFAULT_MAX_CONVERT_SECONDS, DEFAULT_MAX_DOCUMENT_BYTES, DocumentLimits
 from ingest.hrefs import lower_case_scheme
@@ -36,6 +38,7 @@ from ingest.targets.registry import TARGETS, target_names
 __all__ = [
     "EXTERNAL_PAGES",
     "ArticlesSettings",
+    "AvailabilityRuleSettings",
     "IntercomSettings",
     "RunSettings",
     "SourceSettings",
@@ -224,6 +227,50 @@ class WatchSettings(_Section):
         return self
 
 
+#: What a rule may compare a front matter key with: a value, or a list of values (any of them).
+FrontMatterValue = str | int | float | bool | list[str | int | float | bool]
+
+
+class AvailabilityRuleSettings(_Section):
+    """One ``[[sources.<name>.availability]]`` table: which documents, and which Fin surfaces may use them."""
+
+    paths: tuple[str, ...] = Field(
+        (), description="Globs of document paths the rule matches (any of them); none: every path."
+    )
+    front_matter: dict[str, FrontMatterValue] = Field(
+        {}, description="Front matter keys and the value each must have (a list: any of them)."
+    )
+    ai_agent: bool | None = Field(None, description="Whether Fin (AI Agent) may use the documents matched.")
+    ai_copilot: bool | None = Field(None, description="Whether Copilot may use the documents matched.")
+    ai_sales_agent: bool | None = Field(
+        None, description="Whether Fin for sales may use the documents matched (API 2.16 or Preview)."
+    )
+
+    @field_validator("paths")
+    @classmethod
+    def _relative_globs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            if pattern.startswith("!"):
+                raise ValueError(f'"{pattern}" cannot be negated here; write a later rule for the exception')
+            _check_glob(pattern)
+        return value
+
+    @model_validator(mode="after")
+    def _says_something(self) -> AvailabilityRuleSettings:
+        if not self.paths and not self.front_matter:
+            raise ValueError("a rule needs paths, front_matter or both, to say which documents it matches")
+        if self.ai_agent is None and self.ai_copilot is None and self.ai_sales_agent is None:
+            raise ValueError("a rule needs at least one of ai_agent, ai_copilot and ai_sales_agent")
+        return self
+
+    def rule(self) -> AvailabilityRule:
+        return AvailabilityRule(
+            paths=self.paths,
+            front_matter=tuple((key, comparable(value)) for key, value in self.front_matter.items()),
+            sets=Availability(self.ai_agent, self.ai_copilot, self.ai_sales_agent),
+        )
+
+
 class SourceSettings(BaseModel):
     """``[sources.<name>]``: the keys every source has; the rest belong to its connector."""
 
@@ -250,6 +297,11 @@ class SourceSettings(BaseModel):
     ai_sales_agent: bool = Field(
         False, description="Fin for sales may answer from these pages (API 2.16 or Preview)."
     )
+    availability: tuple[AvailabilityRuleSettings, ...] = Field(
+        (),
+        description="Rules by path glob or front matter over ai_agent, ai_copilot and ai_sales_agent; "
+        "later rules win, and rules win over a document's own front matter.",
+    )
     max_delete_share: float = Field(
         0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
     )
@@ -271,6 +323,10 @@ class SourceSettings(BaseModel):
     def document_limits(self) -> DocumentLimits:
         """What one document of this source may cost to convert."""
         return DocumentLimits(self.max_document_bytes, self.max_convert_seconds)
+
+    def availability_rules(self) -> AvailabilityRules:
+        """The ``availability`` rules, in order."""
+        return AvailabilityRules([rule.rule() for rule in self.availability])
 
     @field_validator("url")
     @classmethod

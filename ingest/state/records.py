@@ -15,7 +15,7 @@ from ingest.state.placement import NO_PLACEMENT, Placement, path_from_key
 
 RECORD_COLUMNS = (
     "external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale, "
-    "declared, ai_agent, ai_copilot, ai_sales_agent, remote_digest, owner_tag"
+    "declared, ai_agent, ai_copilot, ai_sales_agent, remote_digest, owner_tag, rule_facts"
 )
 
 
@@ -42,6 +42,9 @@ class DocumentRecord:
     #: The owner tag (``[intercom] owner_tag_id``) the remote twin is known to carry; None: none
     #: that fin-ingest put there (or none known, for a twin adopted or written by an earlier release).
     owner_tag: int | None = None
+    #: What the source's availability rules gave the document and the front matter values they
+    #: looked at, as :mod:`ingest.availability_rules` records them; None: read without rules.
+    rule_facts: str | None = None
 
 
 def record_from_row(row: tuple[Any, ...]) -> DocumentRecord:
@@ -66,6 +69,7 @@ def record_from_row(row: tuple[Any, ...]) -> DocumentRecord:
         held_from(row[10], row[11], row[12]),
         remote_digest=content_hash if remote_digest == content_hash else remote_digest,
         owner_tag=row[14],
+        rule_facts=row[15],
     )
 
 

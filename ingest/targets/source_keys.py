@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ingest.availability_rules import AvailabilityRules
+
 
 class SourceKeys(Protocol):
     """**Protocol**: the keys of ``[sources.<name>]`` that shape what a target sends."""
@@ -30,4 +32,8 @@ class SourceKeys(Protocol):
     @property
     def ai_sales_agent(self) -> bool:
         """Whether Fin for sales may answer from the source's content."""
+        ...
+
+    def availability_rules(self) -> AvailabilityRules:
+        """The source's availability rules (``[[sources.<name>.availability]]``), in order."""
         ...
