@@ -255,6 +255,19 @@ class AvailabilityRuleSettings(_Section):
             _check_glob(pattern)
         return value
 
+    @field_validator("front_matter", mode="before")
+    @classmethod
+    def _plain_values(cls, value: object) -> object:
+        if isinstance(value, dict):
+            for key, wanted in value.items():
+                items = wanted if isinstance(wanted, list) else [wanted]
+                if not items or not all(isinstance(item, str | int | float | bool) for item in items):
+                    raise ValueError(
+                        f"{key}: must be a value (text, a number, true or false) or a list of them, "
+                        f"not {wanted!r}"
+                    )
+        return value
+
     @model_validator(mode="after")
     def _says_something(self) -> AvailabilityRuleSettings:
         if not self.paths and not self.front_matter:
