@@ -307,6 +307,12 @@ def _refuse_what_the_version_cannot(intercom: IntercomSettings, sources: Mapping
                 f"sources.{name}.ai_sales_agent: Intercom API {features.version} cannot make content "
                 "available to Fin for sales; set intercom.api_version to 2.16 or Preview"
             )
+        if source.settings.audiences is not None and not features.audiences:
+            raise ConfigError(
+                f"sources.{name}.audiences: Intercom API {features.version} cannot look audiences up by "
+                "name (it has no /audiences); set intercom.api_version to Preview, or name them by id "
+                "with audience_ids"
+            )
         for position, rule in enumerate(source.settings.availability, start=1):
             if rule.ai_sales_agent and not features.fin_for_sales:
                 raise ConfigError(

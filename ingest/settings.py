@@ -315,6 +315,17 @@ class SourceSettings(BaseModel):
         description="Rules by path glob or front matter over ai_agent, ai_copilot and ai_sales_agent; "
         "later rules win, and rules win over a document's own front matter.",
     )
+    audiences: tuple[str, ...] | None = Field(
+        None,
+        description="Names of the audiences the Content Import Source's pages are shown to (API Preview); "
+        "absent: left as they are in Intercom, empty: none.",
+    )
+    audience_ids: tuple[int, ...] | None = Field(
+        None, description="The same by id, in any API version; absent: left as they are in Intercom."
+    )
+    create_audiences: bool = Field(
+        False, description="Create an audience named in audiences that is missing."
+    )
     max_delete_share: float = Field(
         0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
     )
@@ -365,6 +376,27 @@ class SourceSettings(BaseModel):
         for pattern in value:
             _check_glob(pattern)
         return value
+
+    @field_validator("audiences")
+    @classmethod
+    def _audience_names(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None and any(not name.strip() for name in value):
+            raise ValueError("an audience name cannot be empty")
+        return None if value is None else tuple(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _audiences_of_pages(self) -> SourceSettings:
+        if self.audiences is not None and self.audience_ids is not None:
+            raise ValueError("audience_ids: set, as is audiences; name the audiences one way")
+        for key in ("audiences", "audience_ids"):
+            if getattr(self, key) is not None and EXTERNAL_PAGES not in self.targets:
+                raise ValueError(
+                    f"{key}: audiences are those of the Content Import Source of External Pages, "
+                    f'and targets does not include "{EXTERNAL_PAGES}"'
+                )
+        if self.create_audiences and self.audiences is None:
+            raise ValueError("create_audiences: set, but audiences names none")
+        return self
 
     @field_validator("targets")
     @classmethod

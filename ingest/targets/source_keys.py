@@ -37,3 +37,18 @@ class SourceKeys(Protocol):
     def availability_rules(self) -> AvailabilityRules:
         """The source's availability rules (``[[sources.<name>.availability]]``), in order."""
         ...
+
+    @property
+    def audiences(self) -> tuple[str, ...] | None:
+        """Names of the audiences the Content Import Source's pages are for (None: not managed)."""
+        ...
+
+    @property
+    def audience_ids(self) -> tuple[int, ...] | None:
+        """The same by id (None: not managed)."""
+        ...
+
+    @property
+    def create_audiences(self) -> bool:
+        """Whether an audience named in ``audiences`` that is missing is created."""
+        ...

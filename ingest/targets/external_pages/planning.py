@@ -30,6 +30,7 @@ from ingest.plan import AvailabilityChange, Plan, TagChange, Upsert
 from ingest.state import DocumentRecord
 from ingest.targets.availability import bulk_batches, no_sales_before, pending_changes
 from ingest.targets.base import payload_digest
+from ingest.targets.external_pages.audiences import AudienceSetting
 from ingest.targets.external_pages.settings import NAME
 from ingest.targets.tagging import owner_tag_changes
 
@@ -56,8 +57,11 @@ class ExternalPagesPlanner:
         ai_sales_agent: bool = False,
         features: ApiFeatures | None = None,
         rules: AvailabilityRules | None = None,
+        audiences: AudienceSetting | None = None,
     ) -> None:
         self.url = url
+        #: The audiences its Content Import Source is for (:mod:`.audiences`).
+        self.audiences = audiences or AudienceSetting()
         self.defaults = Availability(ai_agent, ai_copilot, ai_sales_agent)
         self.rules = rules or AvailabilityRules()
         self.features = features or features_of(DEFAULT_API_VERSION)
@@ -75,6 +79,7 @@ class ExternalPagesPlanner:
             ai_sales_agent=settings.ai_sales_agent,
             features=features,
             rules=settings.availability_rules(),
+            audiences=AudienceSetting(settings.audiences, settings.audience_ids, settings.create_audiences),
         )
 
     @property
