@@ -86,3 +86,36 @@ def test_a_rule_asking_fin_for_sales_of_2_15_names_the_rule_and_the_versions_tha
         "sources.docs.availability[2].ai_sales_agent: Intercom API 2.15 cannot make content available "
         "to Fin for sales; set intercom.api_version to 2.16 or Preview"
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            'audiences = ["VIP"]\naudience_ids = [1]\n',
+            "sources.docs.audience_ids: set, as is audiences; name the audiences one way",
+        ),
+        ("create_audiences = true\n", "sources.docs.create_audiences: set, but audiences names none"),
+        ('audiences = [" "]\n', "sources.docs.audiences: an audience name cannot be empty"),
+        (
+            'targets = ["internal_articles"]\naudience_ids = [1]\n',
+            "sources.docs.audience_ids: audiences are those of the Content Import Source of External "
+            'Pages, and targets does not include "external_pages"',
+        ),
+    ],
+)
+def test_audience_keys_are_checked_in_one_sentence_naming_the_key(
+    tmp_path: Path, source: str, message: str
+) -> None:
+    tables = "[sources.docs.internal_articles]\nauthor_id = 1\nowner_id = 1\n" if "internal" in source else ""
+    assert refusal(config(tmp_path, version="Preview", source=source, tables=tables)) == message
+
+
+def test_audiences_are_read_as_named_once_each(tmp_path: Path) -> None:
+    path = config(tmp_path, version="Preview", source='audiences = ["VIP", "Partners", "VIP"]\n')
+    settings = load_settings(path).sources["docs"].settings
+    assert (settings.audiences, settings.audience_ids, settings.create_audiences) == (
+        ("VIP", "Partners"),
+        None,
+        False,
+    )

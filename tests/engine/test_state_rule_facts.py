@@ -27,6 +27,7 @@ def test_a_file_from_before_the_rules_keeps_its_records_and_knows_no_rules(tmp_p
         "'external_pages', 'a.md', 'a.md', 'fp', 'hash', '11', 'A', NULL, 1.0, 'f--', 0, 1, 0)"
     )
     db.execute("INSERT INTO target_settings VALUES ('docs', 'external_pages', 'digest')")
+    db.execute("INSERT INTO import_sources VALUES ('docs', 7, 'https://docs.example.com')")
     db.close()
     with StateStore(path) as state:
         pages = state.target("docs", "external_pages")
@@ -35,6 +36,9 @@ def test_a_file_from_before_the_rules_keeps_its_records_and_knows_no_rules(tmp_p
         assert record.declared == Availability(ai_agent=False)
         assert record.rule_facts is None and pages.rule_facts() == [("a.md", None)]
         assert pages.settings_digest() == "digest" and pages.rules_digest() is None
+        remembered = pages.import_source.get()
+        assert remembered is not None and remembered.remote_id == 7
+        assert pages.import_source.applied_audiences() is None
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone() == (LATEST_VERSION,)
     db.close()
@@ -63,3 +67,15 @@ def test_facts_are_written_with_a_send_and_a_refresh_and_the_rules_digest_with_t
         assert pages.rules_digest() == "rules"
         pages.set_rules_digest(None)
         assert pages.rules_digest() is None
+
+
+def test_audiences_applied_are_kept_while_the_content_import_source_stays_the_same(tmp_path: Path) -> None:
+    """Another Content Import Source (recreated, or of a new url) has had no audiences applied yet."""
+    with StateStore(tmp_path / "s.db") as state:
+        record = state.target("docs", "external_pages").import_source
+        record.remember(7, "https://docs.example.com")
+        record.record_audiences(["VIP Customers"])
+        record.remember(7, "https://docs.example.com/")
+        assert record.applied_audiences() == ["VIP Customers"]
+        record.remember(8, "https://docs.example.com/")
+        assert record.applied_audiences() is None
