@@ -280,3 +280,36 @@ async def test_removing_the_rules_gives_the_pages_back_the_source_keys(
     assert at.bulk_items() == [({"ai_agent": True}, ["internal/deep/keys.md", "internal/runbook.md"])]
     assert (await at.sync_fresh()).converted == 0
     assert endpoints(at.emulator) == SOURCE_READ
+
+
+async def test_rules_apply_to_help_center_articles_planned_whole(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    """Articles are planned whole, not streamed: a rule gives an article its flags in its own request
+    (2.16), and its change updates exactly that article, once, carrying them."""
+    from tests.e2e.test_availability_articles import Project as Articles
+
+    articles = Articles(tmp_path, emulator, "articles")
+    rule = '\n[[sources.docs.availability]]\npaths = ["internal*"]\nai_agent = false\n'
+
+    def configure(paths: str) -> None:
+        articles.configure()
+        articles.config.write_text(
+            articles.config.read_text(encoding="utf-8").replace(
+                "\n[sources.docs.articles]", rule.replace('"internal*"', paths) + "\n[sources.docs.articles]"
+            ),
+            encoding="utf-8",
+        )
+
+    articles.write("internal.md")
+    articles.write("guide.md")
+    configure('"internal*"')
+    assert (await articles.sync()).ok
+    assert articles.held() == {"internal.md": (False, True, False), "guide.md": (True, True, False)}
+    configure('"nothing*"')
+    changed = await articles.sync()
+    assert changed.ok and (changed.converted, changed.counts.updated) == (1, 1), changed.failures
+    assert [r.method for r in articles.writes()] == ["PUT"]
+    assert articles.held()["internal.md"] == (True, True, False)
+    again = await articles.sync()
+    assert (again.converted, again.counts.updated, articles.writes()) == (0, 0, [])
