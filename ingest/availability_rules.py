@@ -167,11 +167,11 @@ class AvailabilityRules:
         return given
 
     def unmatched(self, matched: Iterable[int]) -> list[str]:
-        """A warning for each rule that matched no document, naming it."""
+        """A warning for each rule that matched no document, naming it as a configuration error
+        would (``availability.0``: the first)."""
         seen = set(matched)
         return [
-            f"availability rule {index + 1} ({canonical_json(rule.described())}) matches no document "
-            "of the source"
+            f"availability.{index} ({canonical_json(rule.described())}) matches no document of the source"
             for index, rule in enumerate(self.rules)
             if index not in seen
         ]

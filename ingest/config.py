@@ -194,7 +194,7 @@ def _read_token_file(path: Path) -> str:
 
 def _format_validation_error(exc: ValidationError, prefix: str = "") -> str:
     first = exc.errors()[0]
-    parts = [*(prefix.split(".") if prefix else []), *_located(first["loc"])]
+    parts = [*(prefix.split(".") if prefix else []), *(str(part) for part in first["loc"])]
     location = ".".join(parts)
     # A model that hides its input (a git repo URL may hold a password) still hands it to
     # errors(); only its printed form, which leaves input_value out, tells.
@@ -209,18 +209,6 @@ def _format_validation_error(exc: ValidationError, prefix: str = "") -> str:
     elif first["type"] == "missing":
         message = "required key is missing"
     return f"{location}: {message}" if location else message
-
-
-def _located(loc: tuple[int | str, ...]) -> list[str]:
-    """pydantic's location as a person counts in a file: the first of a list (an array of tables
-    such as ``[[sources.docs.availability]]``) is ``availability[1]``, not ``availability.0``."""
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int) and parts:
-            parts[-1] += f"[{part + 1}]"
-        else:
-            parts.append(str(part))
-    return parts
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -313,10 +301,10 @@ def _refuse_what_the_version_cannot(intercom: IntercomSettings, sources: Mapping
                 "name (it has no /audiences); set intercom.api_version to Preview, or name them by id "
                 "with audience_ids"
             )
-        for position, rule in enumerate(source.settings.availability, start=1):
+        for position, rule in enumerate(source.settings.availability):
             if rule.ai_sales_agent and not features.fin_for_sales:
                 raise ConfigError(
-                    f"sources.{name}.availability[{position}].ai_sales_agent: Intercom API "
+                    f"sources.{name}.availability.{position}.ai_sales_agent: Intercom API "
                     f"{features.version} cannot make content available to Fin for sales; set "
                     "intercom.api_version to 2.16 or Preview"
                 )

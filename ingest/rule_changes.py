@@ -32,5 +32,5 @@ def unmatched_rules(
     if not made:
         return []
     matched = {index for check in made for index in check.matched} | set(read)
-    where = f"sources.{source}.availability"
+    where = f"sources.{source}"
     return [DocumentWarning(where, warning) for warning in rules.unmatched(matched)]

@@ -79,6 +79,4 @@ def test_a_change_of_rules_names_exactly_the_recorded_documents_it_declares_othe
 def test_a_rule_that_matches_nothing_is_named_in_a_warning() -> None:
     rules = AvailabilityRules([INTERNAL, SALES])
     (warning,) = rules.unmatched({1})
-    assert warning.startswith(
-        'availability rule 1 ({"ai_agent":false,"front_matter":{},"paths":["internal/**"]})'
-    )
+    assert warning.startswith('availability.0 ({"ai_agent":false,"front_matter":{},"paths":["internal/**"]})')

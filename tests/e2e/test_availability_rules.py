@@ -258,9 +258,9 @@ async def test_a_rule_matching_no_document_is_a_warning_naming_it(
     messages = [(w.locator, w.message) for w in result.warnings]
     assert messages == [
         (
-            "sources.docs.availability",
-            'availability rule 2 ({"ai_copilot":false,"front_matter":{},"paths":["intrenal/**"]}) '
-            "matches no document of the source",
+            "sources.docs",
+            'availability.1 ({"ai_copilot":false,"front_matter":{},"paths":["intrenal/**"]}) matches no '
+            "document of the source",
         )
     ]
     assert (await at.sync_fresh()).warnings == []  # said when the rules change, not every night

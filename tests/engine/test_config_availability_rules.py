@@ -45,28 +45,28 @@ def test_no_rules_have_no_digest_so_state_records_nothing_for_them(tmp_path: Pat
     [
         (
             'paths = ["/internal/**"]\nai_agent = false',
-            'sources.docs.availability[1].paths: "/internal/**" never matches: document paths are '
+            'sources.docs.availability.0.paths: "/internal/**" never matches: document paths are '
             'relative to the source, with no leading "/" (write "internal/**")',
         ),
         (
             'paths = ["!internal/**"]\nai_agent = false',
-            'sources.docs.availability[1].paths: "!internal/**" cannot be negated here; write a later '
+            'sources.docs.availability.0.paths: "!internal/**" cannot be negated here; write a later '
             "rule for the exception",
         ),
         (
             'paths = ["internal/**"]',
-            "sources.docs.availability[1]: a rule needs at least one of ai_agent, ai_copilot and "
+            "sources.docs.availability.0: a rule needs at least one of ai_agent, ai_copilot and "
             "ai_sales_agent",
         ),
         (
             "ai_agent = false",
-            "sources.docs.availability[1]: a rule needs paths, front_matter or both, to say which "
+            "sources.docs.availability.0: a rule needs paths, front_matter or both, to say which "
             "documents it matches",
         ),
-        ('paths = ["a/**"]\nai_agent = false\nfin = true', "sources.docs.availability[1].fin: unknown key"),
+        ('paths = ["a/**"]\nai_agent = false\nfin = true', "sources.docs.availability.0.fin: unknown key"),
         (
             "front_matter = { team = { name = 1 } }\nai_agent = false",
-            "sources.docs.availability[1].front_matter.team: must be a value (text, a number, true or "
+            "sources.docs.availability.0.front_matter.team: must be a value (text, a number, true or "
             "false) or a list of them, not {'name': 1}",
         ),
     ],
@@ -83,7 +83,7 @@ def test_a_rule_asking_fin_for_sales_of_2_15_names_the_rule_and_the_versions_tha
         version="2.15",
     )
     assert refusal(path) == (
-        "sources.docs.availability[2].ai_sales_agent: Intercom API 2.15 cannot make content available "
+        "sources.docs.availability.1.ai_sales_agent: Intercom API 2.15 cannot make content available "
         "to Fin for sales; set intercom.api_version to 2.16 or Preview"
     )
 
