@@ -14,7 +14,10 @@ With ``--site``, the corpus is a docs site of that dialect (:mod:`benchmarks.sit
 one page's description is edited last: what is read again is that page and the section page
 listing it. With ``--owner-tag``, ``[intercom] owner_tag_id`` names a tag of the emulator's
 workspace: the first sync also tags every page (a bulk action per 1,000), the runs after it
-send nothing more than without it.
+send nothing more than without it. With ``--rules``, the source has two availability rules (a path
+rule on one folder, a front matter rule on a tag): the no-op runs must cost what they cost without
+them; then one rule is widened to a second folder (measured in the engine only, once: the change
+is applied by that run), which reads and sets exactly that folder's documents.
 """
 
 from __future__ import annotations
@@ -101,6 +104,18 @@ def touch_all(folder: Path) -> Callable[[], None]:
     return touch
 
 
+#: Two rules: Fin off for a folder, Fin for sales on for a tag (front matter ``tags: [...]``).
+_RULES = """
+[[sources.docs.availability]]
+paths = [{paths}]
+ai_agent = false
+
+[[sources.docs.availability]]
+front_matter = {{ tags = "security" }}
+ai_sales_agent = true
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
@@ -112,6 +127,7 @@ def main() -> None:
         default="realistic",
         help="plain documents: ~4.8 KB or ~250 B",
     )
+    parser.add_argument("--rules", action="store_true", help="[[sources.docs.availability]] rules")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp, emulator_process(rate_limit=1_000_000) as url:
         folder = Path(temp)
@@ -130,6 +146,8 @@ def main() -> None:
             tag = control(url, "POST", "tags", {"name": "fin-ingest"})
             text = config.read_text(encoding="utf-8")
             config.write_text(text.replace("[intercom]\n", f"[intercom]\nowner_tag_id = {tag['id']}\n", 1))
+        if args.rules:
+            config.write_text(config.read_text(encoding="utf-8") + _RULES.format(paths='"area-01/**"'))
         seconds, result = sync(config)
         assert result.failures == [] and result.error is None, result
         first = (
@@ -158,6 +176,14 @@ def main() -> None:
                     path.write_bytes(saved[path])
 
             runs.measure("one page's description edited", undo_edit)
+        if args.rules:
+            text = config.read_text(encoding="utf-8")
+            config.write_text(text.replace('"area-01/**"', '"area-01/**", "area-02/**"'))
+            control(url, "DELETE", "requests")
+            seconds, result = sync(config)
+            assert result.failures == [] and result.error is None, result
+            widened = ("path rule widened to a 2nd folder", args.docs, f"{seconds:.3f}", "-", "-")
+            runs.rows.append((*widened, *reads_and_writes(url), result.converted))
     print_table(
         "No-op nightly run (goal: under 1 s, 0 writes, at most 1 read per source, 0 conversions); each run "
         "timed in the engine and as the whole `ingest run --all` process (start-up and imports included)",

@@ -43,6 +43,10 @@ class ApiFeatures:
     #: Internal article answers carry their ``tags`` (Preview); article answers carry them in every
     #: version, External Page answers in none.
     internal_article_tags: bool = False
+    #: ``/audiences``: list, create, retrieve and update audiences, so that they can be named in
+    #: configuration and found by name (Preview; neither the 2.15 nor the 2.16 description has it).
+    #: A Content Import Source's ``audience_ids`` are in every version.
+    audiences: bool = False
 
     @property
     def fin_for_sales(self) -> bool:
@@ -62,6 +66,7 @@ API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
             availability_on_external_page_put=False,
             content_tags=False,
             internal_article_tags=False,
+            audiences=False,
         ),
         "2.16": ApiFeatures(
             "2.16",
@@ -73,6 +78,7 @@ API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
             availability_on_external_page_put=False,
             content_tags=True,
             internal_article_tags=False,
+            audiences=False,
         ),
         "Preview": ApiFeatures(
             "Preview",
@@ -84,6 +90,7 @@ API_FEATURES: Mapping[ApiVersion, ApiFeatures] = MappingProxyType(
             availability_on_external_page_put=True,
             content_tags=True,
             internal_article_tags=True,
+            audiences=True,
         ),
     }
 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from wcmatch import glob
 
+from ingest.availability_rules import RuleCheck
 from ingest.canonical import digest
 from ingest.connector import Connector, LoadsElsewhere, ProvidesLinks, ProvidesSiteLinks, Resumable
 from ingest.conversion import POOL_THRESHOLD, BatchConverter
@@ -126,6 +127,14 @@ class TargetRecords:
     records: Mapping[str, DocumentRecord]
     settings_changed: bool = False
     skips: Mapping[str, RememberedSkip] = field(default_factory=dict)
+    #: What a change of the source's availability rules changes among the recorded documents
+    #: (:mod:`ingest.rule_changes`; None: the rules are those last applied): those it names are
+    #: read again whatever their fingerprint.
+    rule_check: RuleCheck | None = None
+
+    @property
+    def reread(self) -> Collection[str]:
+        return () if self.rule_check is None else self.rule_check.reread
 
 
 @dataclass
@@ -397,7 +406,7 @@ def _as_it_was(
     if view.settings_changed:
         return None
     if unchanged_id is not None:
-        return unchanged_id
+        return None if locator in view.reread else unchanged_id
     skip = view.skips.get(locator)
     if skip is not None and (skip.fingerprint == fingerprint or kept):
         return skip

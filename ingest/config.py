@@ -306,6 +306,19 @@ def _refuse_what_the_version_cannot(intercom: IntercomSettings, sources: Mapping
                 "sending its whole html again, which a document gone no longer has); set "
                 'intercom.api_version to 2.16 or Preview, or on_delete = "delete"'
             )
+        if source.settings.audiences is not None and not features.audiences:
+            raise ConfigError(
+                f"sources.{name}.audiences: Intercom API {features.version} cannot look audiences up by "
+                "name (it has no /audiences); set intercom.api_version to Preview, or name them by id "
+                "with audience_ids"
+            )
+        for position, rule in enumerate(source.settings.availability):
+            if rule.ai_sales_agent and not features.fin_for_sales:
+                raise ConfigError(
+                    f"sources.{name}.availability.{position}.ai_sales_agent: Intercom API "
+                    f"{features.version} cannot make content available to Fin for sales; set "
+                    "intercom.api_version to 2.16 or Preview"
+                )
         for target, table in source.target_tables.items():
             problem = target_spec(target).check_version(source.settings, table, features)
             if problem:

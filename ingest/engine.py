@@ -12,12 +12,13 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.api_defaults import DEFAULT_MAX_CONCURRENCY
+from ingest.availability_rules import AvailabilityRules
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.config import Source
 from ingest.connector import Closeable, Connector, Resumable
 from ingest.conversion import default_jobs
 from ingest.convert import converter_identity
-from ingest.document import SkippedDocument
+from ingest.document import Page, SkippedDocument
 from ingest.errors import ApiError, ConnectorError
 from ingest.execution import FATAL, PlanExecution
 from ingest.gc_pause import collector_paused
@@ -25,6 +26,7 @@ from ingest.plan import Plan, make_plan
 from ingest.progress import NullProgress, Progress
 from ingest.remote_check import SourceCheck, check_targets
 from ingest.results import SourceResult, start_result
+from ingest.rule_changes import rule_check, unmatched_rules
 from ingest.soft_delete import soft_delete_of
 from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, StateStore
 from ingest.streaming import SourceStream
@@ -128,12 +130,16 @@ class Engine:
         stores = {target.name: self._state.target(source.name, target.name) for target in targets}
         # Built once the scan has said which documents are unchanged: only the others.
         records = {name: store.run_records() for name, store in stores.items()}
+        rules = source.settings.availability_rules()
+        # A watch batch (``only``) reads only its documents: a change of rules waits for a whole run.
+        checks = {name: rule_check(store, rules) if only is None else None for name, store in stores.items()}
         with collector_paused():
             views = {
                 target.name: TargetRecords(
                     records=records[target.name],
                     settings_changed=stores[target.name].settings_digest() != target.settings_digest(),
                     skips=stores[target.name].skips(),
+                    rule_check=checks[target.name],
                 )
                 for target in targets
             }
@@ -153,6 +159,8 @@ class Engine:
         finally:
             if isinstance(connector, Closeable):
                 connector.close()
+        read = (index for page in collected.pages for index in _rules_matched(rules, page))
+        collected.warnings += unmatched_rules(source.name, rules, checks.values(), read)
         planned = SourcePlan(source, collected, [], only=only)
         for target in targets:
             records[target.name].load_all_but(collected.unchanged_ids[target.name])
@@ -190,6 +198,7 @@ class Engine:
             max_delete_share=source.settings.max_delete_share,
             allow_mass_delete=self._allow_mass_delete,
             soft_delete=soft_delete_of(source, self._clock),
+            rules=source.settings.availability_rules(),
         )
         plan = replace(
             plan,
@@ -307,7 +316,10 @@ class Engine:
             await self._execute(plan, target, result)
             outcomes[target.name] = RunOutcome.OK if result.ok else RunOutcome.FAILED
             if result.ok:
-                self._state.target(source.name, target.name).set_settings_digest(target.settings_digest())
+                store = self._state.target(source.name, target.name)
+                store.set_settings_digest(target.settings_digest())
+                if only is None:
+                    store.set_rules_digest(source.settings.availability_rules().digest)
         return planned.collected
 
     async def _check(self, planned: SourcePlan) -> SourceCheck:
@@ -362,3 +374,11 @@ class Engine:
             result.failures = list(execution.tally.failures)
             result.skipped = list(plan.skipped)
             result.counts = execution.tally.counts(plan)
+
+
+def _rules_matched(rules: AvailabilityRules, page: Page) -> tuple[int, ...]:
+    """Positions of the rules a page read matched (none for one whose front matter fails it)."""
+    try:
+        return rules.declared(page.locator, page.metadata).matched
+    except ValueError:
+        return ()

@@ -145,7 +145,13 @@ class PlanExecution:
         if refreshes:
             self._store.refresh_fingerprints(
                 [
-                    (refresh.external_id, refresh.locator, refresh.fingerprint, refresh.declared)
+                    (
+                        refresh.external_id,
+                        refresh.locator,
+                        refresh.fingerprint,
+                        refresh.declared,
+                        refresh.rule_facts,
+                    )
                     for refresh in refreshes
                 ]
             )
@@ -186,6 +192,7 @@ class PlanExecution:
                 declared=item.declared,
                 availability=sent.availability,
                 remote_digest=sent.remote_digest,
+                rule_facts=item.rule_facts,
             )
             if item.action is Action.CREATE:
                 self.tally.created += 1

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol, overload
 
-from ingest.availability import UNSAID, Availability, declared_availability
+from ingest.availability import FRONT_MATTER_KEYS, UNSAID, Availability
+from ingest.availability_rules import AvailabilityRules
 from ingest.document import Failure, Page, SkippedDocument
 from ingest.state import DocumentRecord, touched_records
 
@@ -32,11 +33,13 @@ class Upsert:
     page: Page
     content_hash: str
     remote_id: str | None = None
-    #: What the document's front matter says of its own availability (``ai_agent: false``).
+    #: What the document says of its own availability (``ai_agent: false``) under its source's rules.
     declared: Availability = UNSAID
     #: Whether this update restores a withdrawn twin (its document came back): the same page, sent
     #: again with the availability its document wants.
     restore: bool = False
+    #: What the source's availability rules looked at and gave (None: it has none).
+    rule_facts: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,7 @@ class Refresh:
     locator: str
     fingerprint: str
     declared: Availability = UNSAID
+    rule_facts: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +102,28 @@ class AvailabilityChange:
     external_id: str
     locator: str
     remote_id: str | None
-    #: Every flag, as the source's settings and the document's front matter say.
+    #: Every flag, as the source's settings and rules and the document's front matter say.
     wanted: Availability
     flags: Availability
+    #: What the remote twin holds before (as state knows it; a flag None: not known).
+    held: Availability = UNSAID
+
+    def moves(self) -> list[tuple[str, bool | None, bool]]:
+        """Each flag set: its name, what the twin holds before (None: not known) and after."""
+        before, after = self.held.as_tuple(), self.flags.as_tuple()
+        return [
+            (name, was, now)
+            for name, was, now in zip(FRONT_MATTER_KEYS, before, after, strict=True)
+            if now is not None
+        ]
+
+    def described(self) -> str:
+        """The flags set, as ``ai_agent true -> false, ai_sales_agent unknown -> true``."""
+        return ", ".join(f"{name} {_said(was)} -> {_said(now)}" for name, was, now in self.moves())
+
+
+def _said(flag: bool | None) -> str:
+    return "unknown" if flag is None else str(flag).lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +370,7 @@ def make_plan(
     max_delete_share: float,
     allow_mass_delete: bool = False,
     soft_delete: SoftDelete | None = None,
+    rules: AvailabilityRules | None = None,
 ) -> Plan:
     """Compare converted ``pages`` (documents whose fingerprint changed) and ``unchanged_ids``
     (documents skipped by fingerprint) with the ``records`` of the last successful sends.
@@ -364,6 +388,7 @@ def make_plan(
         allow_mass_delete=allow_mass_delete,
         keep_html=True,
         soft_delete=soft_delete,
+        rules=rules,
     )
     builder.add(pages)
     return builder.finish(skipped=skipped, failures=failures)
@@ -403,10 +428,12 @@ class PlanBuilder:
         kept: KeptUpserts | None = None,
         converted_ids: IdSet | None = None,
         soft_delete: SoftDelete | None = None,
+        rules: AvailabilityRules | None = None,
     ) -> None:
         """``kept``: where each upsert's light record is kept (None: in memory); ``converted_ids``:
         where the external ids of the pages planned are kept (None: a set in memory);
-        ``soft_delete``: withdraw the twins of documents gone rather than delete them."""
+        ``soft_delete``: withdraw the twins of documents gone rather than delete them; ``rules``: the
+        source's availability rules (None: none)."""
         self._soft_delete = soft_delete
         self._source, self._target = source, target
         self._records = records
@@ -419,6 +446,9 @@ class PlanBuilder:
         present = _Present(unchanged, set() if converted_ids is None else converted_ids)
         self._compared = _Comparison(present=present, unchanged=len(unchanged))
         self._owner_of: dict[str, str] | None = None
+        self._rules = rules or AvailabilityRules()
+        #: Positions of the availability rules a page planned matched.
+        self.rules_matched: set[int] = set()
 
     def add(self, pages: Iterable[Page]) -> PlannedBatch:
         """Plan ``pages`` (one batch, after every batch before it)."""
@@ -482,16 +512,18 @@ class PlanBuilder:
             return None
         compared.present.add(page.external_id)
         try:
-            declared = declared_availability(page.metadata)
+            declared = self._rules.declared(page.locator, page.metadata)
         except ValueError as exc:
             compared.failures.append(Failure(page.locator, str(exc)))
             return None
+        self.rules_matched.update(declared.matched)
         try:
             content_hash = self._payload_hash(page)
         except ValueError as exc:  # the target cannot express this page (pydantic's errors are ValueErrors)
             compared.failures.append(Failure(page.locator, f"cannot build the {self._target} request: {exc}"))
             return None
-        change = _change_for(page, content_hash, self._records.get(page.external_id), declared)
+        record = self._records.get(page.external_id)
+        change = _change_for(page, content_hash, record, declared.availability, declared.facts)
         if not isinstance(change, Upsert):
             compared.unchanged += 1
             if change is not None:
@@ -550,23 +582,26 @@ class _Comparison:
 
 
 def _change_for(
-    page: Page, content_hash: str, record: DocumentRecord | None, declared: Availability
+    page: Page, content_hash: str, record: DocumentRecord | None, said: Availability, facts: str | None = None
 ) -> Upsert | Refresh | None:
     """A create for a new page, an update for a changed payload or a withdrawn twin whose document
     came back, a refresh of the record for a page whose payload is the same but whose file moved or
-    changed (or whose front matter says another availability); None for no change."""
+    changed (or whose front matter or rules say another availability); None for no change."""
     if record is None:
-        return Upsert(Action.CREATE, page, content_hash, declared=declared)
+        return Upsert(Action.CREATE, page, content_hash, declared=said, rule_facts=facts)
     if record.withdrawn_at is not None:  # back: the same twin, sent again with its availability
-        return Upsert(Action.UPDATE, page, content_hash, record.remote_id, declared, restore=True)
+        return Upsert(
+            Action.UPDATE, page, content_hash, record.remote_id, said, restore=True, rule_facts=facts
+        )
     if record.content_hash != content_hash:
-        return Upsert(Action.UPDATE, page, content_hash, record.remote_id, declared)
+        return Upsert(Action.UPDATE, page, content_hash, record.remote_id, said, rule_facts=facts)
     if (
         record.fingerprint != page.fingerprint
         or record.locator != page.locator
-        or record.declared != declared
+        or record.declared != said
+        or record.rule_facts != facts
     ):
-        return Refresh(page.external_id, page.locator, page.fingerprint, declared)
+        return Refresh(page.external_id, page.locator, page.fingerprint, said, facts)
     return None
 
 

@@ -102,6 +102,7 @@ def _changes(result: SourceResult, *, dry_run: bool) -> Iterator[dict[str, Any]]
                 "document": a.locator,
                 "external_id": a.external_id,
                 "availability": a.wanted.said(),
+                "changes": {name: {"from": was, "to": now} for name, was, now in a.moves()},
             }
     for t in plan.tags:
         if t.locator not in failed:

@@ -26,6 +26,8 @@ from ingest.api_defaults import (
     Region,
 )
 from ingest.api_versions import SUPPORTED_API_VERSIONS, ApiVersion
+from ingest.availability import Availability
+from ingest.availability_rules import AvailabilityRule, AvailabilityRules, comparable
 from ingest.check_rules import OFF, RULES, Severity
 from ingest.connector import ConfigPath
 from ingest.document_limits import DEFAULT_MAX_CONVERT_SECONDS, DEFAULT_MAX_DOCUMENT_BYTES, DocumentLimits
@@ -40,6 +42,7 @@ from ingest.targets.registry import TARGETS, target_names
 __all__ = [
     "EXTERNAL_PAGES",
     "ArticlesSettings",
+    "AvailabilityRuleSettings",
     "IntercomSettings",
     "RunSettings",
     "SourceSettings",
@@ -260,6 +263,63 @@ class WatchSettings(_Section):
         return self
 
 
+#: What a rule may compare a front matter key with: a value, or a list of values (any of them).
+FrontMatterValue = str | int | float | bool | list[str | int | float | bool]
+
+
+class AvailabilityRuleSettings(_Section):
+    """One ``[[sources.<name>.availability]]`` table: which documents, and which Fin surfaces may use them."""
+
+    paths: tuple[str, ...] = Field(
+        (), description="Globs of document paths the rule matches (any of them); none: every path."
+    )
+    front_matter: dict[str, FrontMatterValue] = Field(
+        {}, description="Front matter keys and the value each must have (a list: any of them)."
+    )
+    ai_agent: bool | None = Field(None, description="Whether Fin (AI Agent) may use the documents matched.")
+    ai_copilot: bool | None = Field(None, description="Whether Copilot may use the documents matched.")
+    ai_sales_agent: bool | None = Field(
+        None, description="Whether Fin for sales may use the documents matched (API 2.16 or Preview)."
+    )
+
+    @field_validator("paths")
+    @classmethod
+    def _relative_globs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            if pattern.startswith("!"):
+                raise ValueError(f'"{pattern}" cannot be negated here; write a later rule for the exception')
+            _check_glob(pattern)
+        return value
+
+    @field_validator("front_matter", mode="before")
+    @classmethod
+    def _plain_values(cls, value: object) -> object:
+        if isinstance(value, dict):
+            for key, wanted in value.items():
+                items = wanted if isinstance(wanted, list) else [wanted]
+                if not items or not all(isinstance(item, str | int | float | bool) for item in items):
+                    raise ValueError(
+                        f"{key}: must be a value (text, a number, true or false) or a list of them, "
+                        f"not {wanted!r}"
+                    )
+        return value
+
+    @model_validator(mode="after")
+    def _says_something(self) -> AvailabilityRuleSettings:
+        if not self.paths and not self.front_matter:
+            raise ValueError("a rule needs paths, front_matter or both, to say which documents it matches")
+        if self.ai_agent is None and self.ai_copilot is None and self.ai_sales_agent is None:
+            raise ValueError("a rule needs at least one of ai_agent, ai_copilot and ai_sales_agent")
+        return self
+
+    def rule(self) -> AvailabilityRule:
+        return AvailabilityRule(
+            paths=self.paths,
+            front_matter=tuple((key, comparable(value)) for key, value in self.front_matter.items()),
+            sets=Availability(self.ai_agent, self.ai_copilot, self.ai_sales_agent),
+        )
+
+
 class SourceSettings(BaseModel):
     """``[sources.<name>]``: the keys every source has; the rest belong to its connector."""
 
@@ -285,6 +345,22 @@ class SourceSettings(BaseModel):
     ai_copilot: bool = Field(True, description="Copilot may answer from these pages.")
     ai_sales_agent: bool = Field(
         False, description="Fin for sales may answer from these pages (API 2.16 or Preview)."
+    )
+    availability: tuple[AvailabilityRuleSettings, ...] = Field(
+        (),
+        description="Rules by path glob or front matter over ai_agent, ai_copilot and ai_sales_agent; "
+        "later rules win, and rules win over a document's own front matter.",
+    )
+    audiences: tuple[str, ...] | None = Field(
+        None,
+        description="Names of the audiences the Content Import Source's pages are shown to (API Preview); "
+        "absent: left as they are in Intercom, empty: none.",
+    )
+    audience_ids: tuple[int, ...] | None = Field(
+        None, description="The same by id, in any API version; absent: left as they are in Intercom."
+    )
+    create_audiences: bool = Field(
+        False, description="Create an audience named in audiences that is missing."
     )
     max_delete_share: float = Field(
         0.5, ge=0.0, le=1.0, description="Largest share of a source's pages one run may delete."
@@ -364,6 +440,10 @@ class SourceSettings(BaseModel):
             )
         return str(path)
 
+    def availability_rules(self) -> AvailabilityRules:
+        """The ``availability`` rules, in order."""
+        return AvailabilityRules([rule.rule() for rule in self.availability])
+
     @field_validator("url")
     @classmethod
     def _source_url(cls, value: str | None) -> str | None:
@@ -418,6 +498,27 @@ class SourceSettings(BaseModel):
                 )
         elif "withdraw_days" in self.model_fields_set:
             raise ValueError('withdraw_days: set, but on_delete is "delete" (set on_delete = "withdraw")')
+        return self
+
+    @field_validator("audiences")
+    @classmethod
+    def _audience_names(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is not None and any(not name.strip() for name in value):
+            raise ValueError("an audience name cannot be empty")
+        return None if value is None else tuple(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _audiences_of_pages(self) -> SourceSettings:
+        if self.audiences is not None and self.audience_ids is not None:
+            raise ValueError("audience_ids: set, as is audiences; name the audiences one way")
+        for key in ("audiences", "audience_ids"):
+            if getattr(self, key) is not None and EXTERNAL_PAGES not in self.targets:
+                raise ValueError(
+                    f"{key}: audiences are those of the Content Import Source of External Pages, "
+                    f'and targets does not include "{EXTERNAL_PAGES}"'
+                )
+        if self.create_audiences and self.audiences is None:
+            raise ValueError("create_audiences: set, but audiences names none")
         return self
 
     @field_validator("targets")

@@ -47,6 +47,7 @@ from ingest.plan_spill import SpilledUpserts
 from ingest.progress import Progress
 from ingest.remote_check import SourceCheck, check_targets
 from ingest.results import SourceResult, start_result
+from ingest.rule_changes import rule_check, unmatched_rules
 from ingest.soft_delete import soft_delete_of
 from ingest.state import DocumentRecord, RememberedSkip, RunOutcome, RunRecords, StateStore
 from ingest.state.seen_ids import SeenIds
@@ -147,7 +148,7 @@ class SourceStream:
                     connector.resume_from(self._state.checkpoint(source.name))
                 with collector_paused():
                     records = {t.name: self._state.target(source.name, t.name).run_records() for t in targets}
-                    views = self._views(source, targets, records)
+                    views = self._views(source, targets, records, only=only)
                     scanned = await scan(
                         connector,
                         targets=views,
@@ -183,7 +184,9 @@ class SourceStream:
                 if active:
                     streams = [self._open(source, t, outlines[t.name], scanned, prepared) for t in active]
                     try:
-                        await self._stream(source, connector, scanned, streams, results, outcomes, only)
+                        await self._stream(
+                            source, connector, scanned, streams, results, outcomes, only, views
+                        )
                     except WholePlanNeeded as exc:
                         log.info("%s: planning the whole source first", exc)
                         return None
@@ -196,17 +199,25 @@ class SourceStream:
                     connector.close()
 
     def _views(
-        self, source: Source, targets: Sequence[Target], records: Mapping[str, RunRecords]
+        self,
+        source: Source,
+        targets: Sequence[Target],
+        records: Mapping[str, RunRecords],
+        *,
+        only: Collection[str] | None,
     ) -> dict[str, TargetRecords]:
         """What the scan compares with; ``records`` are built once it has (only those of documents
-        not found unchanged, see :class:`~ingest.state.RunRecords`)."""
+        not found unchanged, see :class:`~ingest.state.RunRecords`); a watch batch (``only``) makes no
+        check of changed availability rules: it reads only its documents."""
         views: dict[str, TargetRecords] = {}
+        rules = source.settings.availability_rules()
         for target in targets:
             store = self._state.target(source.name, target.name)
             views[target.name] = TargetRecords(
                 records=records[target.name],
                 settings_changed=store.settings_digest() != target.settings_digest(),
                 skips=store.skips(),
+                rule_check=None if only is not None else rule_check(store, rules),
             )
         return views
 
@@ -270,6 +281,7 @@ class SourceStream:
         results: Mapping[str, SourceResult],
         outcomes: dict[str, RunOutcome],
         only: Collection[str] | None,
+        views: Mapping[str, TargetRecords],
     ) -> None:
         for stream in streams:
             self._progress.start(stream.execution.label, len(scanned.to_read))
@@ -281,6 +293,10 @@ class SourceStream:
                     group.create_task(self._read_and_plan(connector, source, scanned, streams))
             except* Exception as errors:  # as itself: an AuthError ends the run, a bug shows where it is
                 raise errors.exceptions[0] from None
+            read = (index for stream in streams for index in stream.builder.rules_matched)
+            rules = source.settings.availability_rules()
+            checks = (view.rule_check for view in views.values())
+            scanned.collected.warnings += unmatched_rules(source.name, rules, checks, read)
             for stream in streams:
                 self._progress.finish(stream.execution.label)
                 await self._conclude(source, scanned.collected, stream, results, outcomes, only)
@@ -312,6 +328,7 @@ class SourceStream:
             kept=SpilledUpserts(self._state.path.resolve().parent),
             converted_ids=SeenIds(),
             soft_delete=outline.plan.soft_delete,
+            rules=source.settings.availability_rules(),
         )
         execution = PlanExecution(
             Plan(source=source.name, target=target.name), target, store, self._progress, senders=self._senders
@@ -455,3 +472,5 @@ class SourceStream:
         outcomes[target.name] = RunOutcome.OK if ok else RunOutcome.FAILED
         if ok:
             store.set_settings_digest(target.settings_digest())
+            if only is None:
+                store.set_rules_digest(source.settings.availability_rules().digest)

@@ -147,6 +147,14 @@ def plan(
                     markup=False,
                     soft_wrap=True,
                 )
+        for change in plan_.availability:
+            out.print(
+                f"{item.result.source} ({item.result.target}): availability {change.locator}: "
+                f"{change.described()}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
         for patch in item.diffs.values():
             out.print(patch, highlight=False, markup=False, soft_wrap=True, end="")
     print_summary(out, [item.result for item in planned], dry_run=True)

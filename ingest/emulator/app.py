@@ -24,6 +24,7 @@ from aiohttp import web
 
 from ingest.emulator import (
     admins,
+    audiences,
     bulk_actions,
     content,
     control,
@@ -227,6 +228,7 @@ def create_app(config: EmulatorConfig) -> web.Application:
     app[STATE] = EmulatorState(config)
     for module in (
         admins,
+        audiences,
         content,
         help_center,
         help_center_articles,

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
 
+from ingest.emulator.audiences_store import AudienceStore
 from ingest.emulator.help_center_store import HelpCenterStore
 from ingest.emulator.internal_articles_store import InternalArticleStore
 from ingest.emulator.tags import SegmentStore, TagStore
@@ -119,12 +120,14 @@ class Store:
     internal_articles: InternalArticleStore = field(init=False)
     tags: TagStore = field(init=False)
     segments: SegmentStore = field(init=False)
+    audiences: AudienceStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.help_center = HelpCenterStore(now=self._now, on_change=self._touch)
         self.internal_articles = InternalArticleStore(now=self._now, on_change=self._touch)
         self.tags = TagStore(on_change=self._touch)
         self.segments = SegmentStore(on_change=self._touch)
+        self.audiences = AudienceStore(on_change=self._touch)
 
     def _now(self) -> UnixTime:
         return int(self.clock())
@@ -284,6 +287,7 @@ class Store:
         self.internal_articles.clear()
         self.tags.clear()
         self.segments.clear()
+        self.audiences.clear()
         self._touch()
 
     def dump(self) -> dict[str, Any]:
@@ -299,6 +303,7 @@ class Store:
             "internal_articles": self.internal_articles.dump(),
             "tags": self.tags.dump(),
             "segments": self.segments.dump(),
+            "audiences": self.audiences.dump(),
         }
 
     def load(self, data: dict[str, Any]) -> None:
@@ -319,6 +324,8 @@ class Store:
         self.clear()
         self.help_center, self.internal_articles, self.tags = help_center, internal_articles, tags
         self.segments.load(data.get("segments", []))  # absent from files saved before them
+        if "audiences" in data:  # absent from files saved before audiences
+            self.audiences.load(data["audiences"])
         for source in sources:
             self._sources[source.id] = source
             self._by_source[source.id] = set()

@@ -18,6 +18,7 @@ from ingest.intercom.article_models import (
     Collection,
     HelpCenter,
 )
+from ingest.intercom.audiences import Audience
 from ingest.intercom.bulk_actions import (
     MAX_BULK_ITEMS,
     BulkAvailability,
@@ -42,6 +43,7 @@ __all__ = [
     "ArticleCreateRequest",
     "ArticleTranslation",
     "ArticleUpdateRequest",
+    "Audience",
     "BulkAvailability",
     "BulkTags",
     "Collection",

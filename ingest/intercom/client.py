@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ingest.api_defaults import DEFAULT_API_VERSION, REGION_URLS
 from ingest.errors import ApiError, ConfigError
+from ingest.intercom.audiences import AudienceEndpoints
 from ingest.intercom.bulk_actions import BulkActionEndpoints
 from ingest.intercom.help_center import HelpCenterEndpoints
 from ingest.intercom.models import (
@@ -41,13 +42,14 @@ EXTERNAL_PAGE_LIST_REACH = 10_000
 EXTERNAL_PAGE_LIST_PAGE_SIZE = 125
 
 
-class IntercomClient(HelpCenterEndpoints, BulkActionEndpoints, IntercomTransport):
+class IntercomClient(HelpCenterEndpoints, BulkActionEndpoints, AudienceEndpoints, IntercomTransport):
     """Typed access to Content Import Sources, External Pages and the Help Center, in API 2.15,
     2.16 or Preview (``api_features`` says what the chosen one can do).
 
     The Help Center methods (admins, help centers, collections, articles) come from
     :class:`~ingest.intercom.help_center.HelpCenterEndpoints`; bulk actions on content (2.16,
-    Preview) from :class:`~ingest.intercom.bulk_actions.BulkActionEndpoints`.
+    Preview) from :class:`~ingest.intercom.bulk_actions.BulkActionEndpoints`; audiences (Preview)
+    from :class:`~ingest.intercom.audiences.AudienceEndpoints`.
 
     Constructor and lifecycle are those of :class:`IntercomTransport`::
 

@@ -129,6 +129,7 @@ class TargetStore:
         declared: Availability = UNSAID,
         availability: Availability = UNSAID,
         remote_digest: str | None = None,
+        rule_facts: str | None = None,
     ) -> None:
         """Remember a successful create or update: what the document ``declared`` of its own
         availability, the ``availability`` the answer says the remote twin now holds (a flag not
@@ -139,8 +140,8 @@ class TargetStore:
         self._db.execute(
             "INSERT INTO documents (source, target, external_id, locator, fingerprint, content_hash, "
             "remote_id, title, sent_html, synced_at, collection, locale, declared, ai_agent, ai_copilot, "
-            "ai_sales_agent, remote_digest) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ai_sales_agent, remote_digest, rule_facts) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (source, target, external_id) DO UPDATE SET locator = excluded.locator, "
             "fingerprint = excluded.fingerprint, content_hash = excluded.content_hash, "
             "owner_tag = CASE WHEN remote_id IS excluded.remote_id THEN owner_tag END, "
@@ -149,7 +150,7 @@ class TargetStore:
             "declared = excluded.declared, ai_agent = COALESCE(excluded.ai_agent, ai_agent), "
             "ai_copilot = COALESCE(excluded.ai_copilot, ai_copilot), "
             "ai_sales_agent = COALESCE(excluded.ai_sales_agent, ai_sales_agent), "
-            "remote_digest = excluded.remote_digest, withdrawn_at = NULL",
+            "remote_digest = excluded.remote_digest, withdrawn_at = NULL, rule_facts = excluded.rule_facts",
             (
                 *self._key(),
                 external_id,
@@ -165,6 +166,7 @@ class TargetStore:
                 _encode(declared),
                 *_held(availability),
                 remote_digest,
+                rule_facts,
             ),
         )
 
@@ -242,19 +244,38 @@ class TargetStore:
                 ],
             )
 
-    def refresh_fingerprints(self, updates: Iterable[tuple[str, str, str, Availability]]) -> None:
+    def refresh_fingerprints(self, updates: Iterable[tuple[str, str, str, Availability, str | None]]) -> None:
         """Store new fingerprints (external_id, locator, fingerprint, what the document declares of
-        its availability) of documents whose payload did not change, so the next run skips them
-        without reading them."""
+        its availability, the facts its source's availability rules looked at) of
+        documents whose payload did not change, so the next run skips them without reading them."""
         with transaction(self._db):
             self._db.executemany(
-                "UPDATE documents SET fingerprint = ?, locator = ?, declared = ? "
+                "UPDATE documents SET fingerprint = ?, locator = ?, declared = ?, rule_facts = ? "
                 "WHERE source = ? AND target = ? AND external_id = ?",
                 [
-                    (fingerprint, locator, _encode(declared), *self._key(), external_id)
-                    for external_id, locator, fingerprint, declared in updates
+                    (fingerprint, locator, _encode(declared), facts, *self._key(), external_id)
+                    for external_id, locator, fingerprint, declared, facts in updates
                 ],
             )
+
+    def rule_facts(self) -> list[tuple[str, str | None]]:
+        """Every recorded document's locator and the facts its source's availability rules looked at."""
+        return self._db.execute(
+            "SELECT locator, rule_facts FROM documents WHERE source = ? AND target = ?", self._key()
+        ).fetchall()
+
+    def rules_digest(self) -> str | None:
+        """The digest of the availability rules the last clean run applied (None: none)."""
+        row = self._db.execute(
+            "SELECT rules FROM target_settings WHERE source = ? AND target = ?", self._key()
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    def set_rules_digest(self, digest: str | None) -> None:
+        """Remember the rules a clean run applied (after :meth:`set_settings_digest`, which makes the row)."""
+        self._db.execute(
+            "UPDATE target_settings SET rules = ? WHERE source = ? AND target = ?", (digest, *self._key())
+        )
 
     def record_deleted(self, external_id: str) -> None:
         """Forget a document whose remote twin was deleted (or is gone)."""

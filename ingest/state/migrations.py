@@ -203,6 +203,20 @@ def _withdrawals(db: sqlite3.Connection) -> None:
     )
 
 
+def _availability_rules(db: sqlite3.Connection) -> None:
+    """Availability as code: per document, what the source's rules gave it and the front matter
+    values they looked at (NULL: read while its source had no rules, as every document an earlier
+    release read), per target the digest of the rules the last clean run applied, and per Content
+    Import Source the audiences applied to it (NULL: none by fin-ingest). Nothing is read or sent
+    again: without rules, a document declares what its own front matter says, as before."""
+    _run(
+        db,
+        "ALTER TABLE documents ADD COLUMN rule_facts TEXT",
+        "ALTER TABLE target_settings ADD COLUMN rules TEXT",
+        "ALTER TABLE import_sources ADD COLUMN audiences TEXT",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the tables of release 0.1.0", _baseline),
     Migration(
@@ -212,6 +226,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "what each remote twin held after the last write, for reconcile", _remote_digests),
     Migration(5, "owner tags: carried by remote twins, moved by runs", _owner_tags),
     Migration(6, "soft delete: when each remote twin was withdrawn, and what runs withdrew", _withdrawals),
+    Migration(7, "availability and audiences as code: rules and audiences applied", _availability_rules),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

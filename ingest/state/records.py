@@ -15,7 +15,7 @@ from ingest.state.placement import NO_PLACEMENT, Placement, path_from_key
 
 RECORD_COLUMNS = (
     "external_id, locator, fingerprint, content_hash, remote_id, title, synced_at, collection, locale, "
-    "declared, ai_agent, ai_copilot, ai_sales_agent, remote_digest, owner_tag, withdrawn_at"
+    "declared, ai_agent, ai_copilot, ai_sales_agent, remote_digest, owner_tag, withdrawn_at, rule_facts"
 )
 
 
@@ -45,6 +45,9 @@ class DocumentRecord:
     #: When the remote twin was withdrawn (made unavailable to every Fin surface, its document gone
     #: from the source, ``on_delete = "withdraw"``), as a Unix time; None: it is not.
     withdrawn_at: float | None = None
+    #: What the source's availability rules gave the document and the front matter values they
+    #: looked at, as :mod:`ingest.availability_rules` records them; None: read without rules.
+    rule_facts: str | None = None
 
 
 def record_from_row(row: tuple[Any, ...]) -> DocumentRecord:
@@ -70,6 +73,7 @@ def record_from_row(row: tuple[Any, ...]) -> DocumentRecord:
         remote_digest=content_hash if remote_digest == content_hash else remote_digest,
         owner_tag=row[14],
         withdrawn_at=row[15],
+        rule_facts=row[16],
     )
 
 

@@ -120,7 +120,7 @@ def due_availability_changes(
         if record is not None and record.remote_id is not None:
             flags = change.wanted.differences(record.availability)
             if not flags.is_empty():
-                due.append(replace(change, remote_id=record.remote_id, flags=flags))
+                due.append(replace(change, remote_id=record.remote_id, flags=flags, held=record.availability))
     return due
 
 
@@ -138,7 +138,7 @@ def _add(
 ) -> None:
     flags = wanted.differences(held)
     if not flags.is_empty():
-        changes.append(AvailabilityChange(external_id, locator, remote_id, wanted, flags))
+        changes.append(AvailabilityChange(external_id, locator, remote_id, wanted, flags, held))
 
 
 def bulk_batches(

@@ -55,6 +55,8 @@ class FindingKind(StrEnum):
     #: The configuration names another container (a new ``url``): every document is sent to it,
     #: the old one left as it is.
     MOVED = "moved"
+    #: The container was given the audiences the configuration names (they had changed).
+    AUDIENCES = "audiences"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ingest.availability_rules import AvailabilityRules
+
 
 class SourceKeys(Protocol):
     """**Protocol**: the keys of ``[sources.<name>]`` that shape what a target sends."""
@@ -30,4 +32,23 @@ class SourceKeys(Protocol):
     @property
     def ai_sales_agent(self) -> bool:
         """Whether Fin for sales may answer from the source's content."""
+        ...
+
+    def availability_rules(self) -> AvailabilityRules:
+        """The source's availability rules (``[[sources.<name>.availability]]``), in order."""
+        ...
+
+    @property
+    def audiences(self) -> tuple[str, ...] | None:
+        """Names of the audiences the Content Import Source's pages are for (None: not managed)."""
+        ...
+
+    @property
+    def audience_ids(self) -> tuple[int, ...] | None:
+        """The same by id (None: not managed)."""
+        ...
+
+    @property
+    def create_audiences(self) -> bool:
+        """Whether an audience named in ``audiences`` that is missing is created."""
         ...

@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import aiohttp
 import pytest
 import yaml
-from contract import SPEC_PATHS
+from contract import spec_path
 from emulator_helpers import TOKEN, SpecCheck, make_config
 
 from ingest.api_defaults import DEFAULT_API_VERSION
@@ -64,12 +65,14 @@ def spec_checks() -> Callable[[str], SpecCheck]:
     from openapi_schema_validator import OAS30Validator
 
     @functools.cache
-    def checker(version: str) -> SpecCheck:
-        path = SPEC_PATHS[version]
-        api = OpenAPI.from_file_path(str(path))
-        error_schema = yaml.safe_load(path.read_text(encoding="utf-8"))["components"]["schemas"]["error"]
+    def described(spec: Path) -> tuple[OpenAPI, dict[str, object]]:
+        error_schema = yaml.safe_load(spec.read_text(encoding="utf-8"))["components"]["schemas"]["error"]
+        return OpenAPI.from_file_path(str(spec)), error_schema
 
+    @functools.cache
+    def checker(version: str) -> SpecCheck:
         def check(method: str, path: str, status: int, body: bytes) -> None:
+            api, error_schema = described(spec_path(version, path))
             request = MockRequest("https://api.intercom.io", method.lower(), path)
             content_type = "application/json" if body else None
             response = MockResponse(body, status_code=status, content_type=content_type)  # type: ignore[arg-type]

@@ -59,4 +59,5 @@ def test_the_json_report_counts_and_lists_each_page_whose_availability_was_set(t
         "document": "p0.md",
         "external_id": "p0.md",
         "availability": {"ai_agent": True, "ai_copilot": True, "ai_sales_agent": True},
+        "changes": {"ai_sales_agent": {"from": None, "to": True}},
     }

@@ -215,7 +215,7 @@ async def test_a_change_an_addition_and_a_deletion_among_10000_unchanged_documen
     assert len(first.to_read) == 10_000
     pages.adopt(AdoptedPage(name, f"r-{name}", name) for name in names)
     to_read = first.to_read.take(len(first.to_read))
-    pages.refresh_fingerprints((ref.locator, ref.locator, fp, UNSAID) for ref, fp in to_read)
+    pages.refresh_fingerprints((ref.locator, ref.locator, fp, UNSAID, None) for ref, fp in to_read)
 
     changed, deleted, added = names[4_321], names[9_999], "docs/page-new.md"
     folder.fingerprints[changed] = "v2"
@@ -325,7 +325,7 @@ async def test_a_scan_of_unchanged_documents_builds_no_record(
     first = await scan_with(folder, pages.run_records())
     to_read = first.to_read.take(len(first.to_read))
     pages.adopt(AdoptedPage(name, f"r-{name}", name) for name in names)
-    pages.refresh_fingerprints((ref.locator, ref.locator, fp, UNSAID) for ref, fp in to_read)
+    pages.refresh_fingerprints((ref.locator, ref.locator, fp, UNSAID, None) for ref, fp in to_read)
     built = mock.Mock(wraps=run_records_module.record_from_row)
     monkeypatch.setattr(run_records_module, "record_from_row", built)
 

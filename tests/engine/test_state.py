@@ -87,7 +87,7 @@ def test_delete_refresh_and_forget(tmp_path: Path) -> None:
         record(store, "a")
         record(store, "b")
         pages.record_deleted("a")
-        pages.refresh_fingerprints([("b", "moved/b.md", "fp2", Availability(ai_agent=False))])
+        pages.refresh_fingerprints([("b", "moved/b.md", "fp2", Availability(ai_agent=False), None)])
         (only,) = pages.records().values()
         assert (only.external_id, only.locator, only.fingerprint, only.content_hash) == (
             "b",

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from ingest.api_defaults import DEFAULT_API_VERSION
 from ingest.api_versions import ApiFeatures, features_of
-from ingest.availability import UNSAID, Availability, declared_availability
+from ingest.availability import UNSAID, Availability
+from ingest.availability_rules import AvailabilityRules
 from ingest.document import Page
 from ingest.intercom import ArticleContent
 from ingest.locales import Language, language_of
@@ -43,21 +44,23 @@ class ArticlesPlanner:
         *,
         defaults: Availability = SOURCE_DEFAULTS,
         features: ApiFeatures | None = None,
+        rules: AvailabilityRules | None = None,
     ) -> None:
         self.settings = settings
         self.defaults = defaults
         self.features = features or features_of(DEFAULT_API_VERSION)
+        self.rules = rules or AvailabilityRules()
 
     @classmethod
     def from_settings(
         cls, source: SourceKeys, table: ArticlesSettings, features: ApiFeatures
     ) -> ArticlesPlanner:
         defaults = Availability(source.ai_agent, source.ai_copilot, source.ai_sales_agent)
-        return cls(table, defaults=defaults, features=features)
+        return cls(table, defaults=defaults, features=features, rules=source.availability_rules())
 
     def availability(self, page: Page) -> Availability:
         """The availability an original's create and update carry (nothing before 2.16)."""
-        wanted = declared_availability(page.metadata).over(self.defaults)
+        wanted = self.rules.declared(page.locator, page.metadata).availability.over(self.defaults)
         if not self.features.article_availability:
             no_sales_before(self.features.version, wanted, "an article")
             return UNSAID

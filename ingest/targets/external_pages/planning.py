@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Final
 
 from ingest.api_defaults import DEFAULT_API_VERSION
 from ingest.api_versions import ApiFeatures, features_of
-from ingest.availability import Availability, declared_availability
+from ingest.availability import Availability
+from ingest.availability_rules import AvailabilityRules
 from ingest.document import Page
 from ingest.intercom import ExternalPage, ExternalPageRequest
 from ingest.locales import language_of
@@ -29,6 +30,7 @@ from ingest.plan import AvailabilityChange, Plan, TagChange, Upsert
 from ingest.state import DocumentRecord
 from ingest.targets.availability import bulk_batches, no_sales_before, pending_changes
 from ingest.targets.base import payload_digest
+from ingest.targets.external_pages.audiences import AudienceSetting
 from ingest.targets.external_pages.settings import NAME
 from ingest.targets.tagging import owner_tag_changes
 
@@ -54,9 +56,14 @@ class ExternalPagesPlanner:
         ai_copilot: bool = True,
         ai_sales_agent: bool = False,
         features: ApiFeatures | None = None,
+        rules: AvailabilityRules | None = None,
+        audiences: AudienceSetting | None = None,
     ) -> None:
         self.url = url
+        #: The audiences its Content Import Source is for (:mod:`.audiences`).
+        self.audiences = audiences or AudienceSetting()
         self.defaults = Availability(ai_agent, ai_copilot, ai_sales_agent)
+        self.rules = rules or AvailabilityRules()
         self.features = features or features_of(DEFAULT_API_VERSION)
         #: The flags the POST carries in this version; the others are set by bulk actions.
         self.posted = (*_POSTED, "ai_sales_agent") if self.features.sales_agent_on_external_pages else _POSTED
@@ -71,6 +78,8 @@ class ExternalPagesPlanner:
             ai_copilot=settings.ai_copilot,
             ai_sales_agent=settings.ai_sales_agent,
             features=features,
+            rules=settings.availability_rules(),
+            audiences=AudienceSetting(settings.audiences, settings.audience_ids, settings.create_audiences),
         )
 
     @property
@@ -79,8 +88,8 @@ class ExternalPagesPlanner:
         return self.features.bulk_actions
 
     def wanted(self, page: Page) -> Availability:
-        """The page's availability: its front matter's, else the source's."""
-        return declared_availability(page.metadata).over(self.defaults)
+        """The page's availability: the source's rules', else its front matter's, else the source's."""
+        return self.rules.declared(page.locator, page.metadata).availability.over(self.defaults)
 
     def request(self, page: Page, source_id: int) -> ExternalPageRequest:
         """What is sent for ``page`` under the Content Import Source ``source_id``."""

@@ -16,6 +16,7 @@ from ingest.targets.access import prove_access
 from ingest.targets.availability import set_availability_request
 from ingest.targets.base import FindingKind, RemoteCheck, RemoteFinding, Sent
 from ingest.targets.external_pages.adoption import remote_pages
+from ingest.targets.external_pages.audiences import settle_audiences
 from ingest.targets.external_pages.planning import ExternalPagesPlanner, held_by
 from ingest.targets.external_pages.reconcile import PagesInspection
 from ingest.targets.reconciling import ReconcileScope, Reconciliation
@@ -87,7 +88,11 @@ class ExternalPagesSender:
             )
             return self._forget(recreated)
         self._checked_id = remote.id
-        return RemoteCheck(read=True, findings=tuple(self._drift(remote, url)))
+        findings = self._drift(remote, url)
+        applied = await settle_audiences(
+            self._api, self._store, self._planner.audiences, import_source_id=remote.id, url=remote.url
+        )
+        return RemoteCheck(read=True, findings=(*findings, *([applied] if applied else ())))
 
     async def reconcile(self, scope: ReconcileScope) -> Reconciliation:
         """Compare the source's pages with what Intercom holds, in reads only
@@ -191,6 +196,11 @@ class ExternalPagesSender:
             )
         self._import_source_id = import_source_id
         self._store.import_source.remember(self._import_source_id, url)
+        applied = await settle_audiences(
+            self._api, self._store, self._planner.audiences, import_source_id=import_source_id, url=url
+        )
+        if applied is not None:
+            log.info("source %s: %s", self._source, applied.message)
         if existed and self._store.count() == 0:
             changed = await self._adopt_remote_pages(plan) or changed
         return changed

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from ingest.api_defaults import DEFAULT_API_VERSION
 from ingest.api_versions import ApiFeatures, features_of
-from ingest.availability import UNSAID, Availability, declared_availability
+from ingest.availability import UNSAID, Availability
+from ingest.availability_rules import AvailabilityRules
 from ingest.document import Page
 from ingest.locales import language_of
 from ingest.plan import AvailabilityChange, Plan, TagChange, Upsert
@@ -37,16 +38,22 @@ class InternalArticlesPlanner:
     #: One request per article, in any order, after a check of the admins: streamed.
     streams_upserts = True
 
-    def __init__(self, settings: InternalArticlesSettings, features: ApiFeatures | None = None) -> None:
+    def __init__(
+        self,
+        settings: InternalArticlesSettings,
+        features: ApiFeatures | None = None,
+        rules: AvailabilityRules | None = None,
+    ) -> None:
         self.settings = settings
         self.features = features or features_of(DEFAULT_API_VERSION)
         self.defaults = Availability(settings.ai_agent, settings.ai_copilot, settings.ai_sales_agent)
+        self.rules = rules or AvailabilityRules()
 
     @classmethod
     def from_settings(
         cls, source: SourceKeys, table: InternalArticlesSettings, features: ApiFeatures
     ) -> InternalArticlesPlanner:
-        return cls(table, features)
+        return cls(table, features, source.availability_rules())
 
     @property
     def settles_apart(self) -> bool:
@@ -56,7 +63,7 @@ class InternalArticlesPlanner:
     def availability(self, page: Page) -> Availability:
         """What ``page``'s article is to be available to: its front matter over the table's defaults
         (nothing before 2.16, which cannot say it)."""
-        wanted = declared_availability(page.metadata).over(self.defaults)
+        wanted = self.rules.declared(page.locator, page.metadata).availability.over(self.defaults)
         if not self.settles_apart:
             no_sales_before(self.features.version, wanted, "an internal article")
             return UNSAID
