@@ -44,6 +44,14 @@ class RuleInfo:
 
 _ALL = (
     RuleInfo(
+        "secret",
+        Severity.ERROR,
+        "The document holds a secret.",
+        "A run refuses to send this document (its page stays as it was). Remove the secret and rotate "
+        "it; if it is not one (an example key), allow it: `pragma: allowlist secret` on its line, "
+        "its fingerprint in front matter secrets_allow, or the source's secrets_baseline.",
+    ),
+    RuleInfo(
         "conversion-failed",
         Severity.ERROR,
         "The document could not be read or converted.",

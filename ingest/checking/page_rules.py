@@ -14,6 +14,7 @@ from ingest.checking.findings import Finding, Severities
 from ingest.checking.source_files import Lines
 from ingest.language_id import THRESHOLD, identify, prose_of
 from ingest.locales import detected_locale, foreign_language, language_of
+from ingest.secret_scan.policy import ScanPolicy
 from ingest.settings import CheckSettings
 
 _TAG = re.compile(r"<[^>]*>")
@@ -33,6 +34,8 @@ class PageContext:
     default_locale: str
     lines: Lines
     file: str | None
+    #: The source's secret scan, its baseline read (None: the source does not scan).
+    secrets: ScanPolicy | None = None
 
     def finding(self, rule: str, page: CheckedPage, message: str, line: int | None = None) -> Finding | None:
         """A finding of ``rule`` about ``page`` at its configured severity; None when the rule is off."""
@@ -145,8 +148,30 @@ def _primary(locale: str) -> str:
     return locale.replace("_", "-").split("-")[0].lower()
 
 
+def secrets(page: CheckedPage, context: PageContext) -> Iterator[Finding | None]:
+    """What a run's secret scan would refuse the page for (the same scan, the same allow-lists)."""
+    if context.secrets is None or not context.secrets.enabled or page.document is None:
+        return
+    from ingest.secret_scan.document_scan import AllowListError, findings_in
+
+    try:
+        found = findings_in(page.document, page, context.secrets)
+    except AllowListError as exc:
+        yield context.finding("secret", page, f"the secret scan cannot be trusted: {exc}")
+        return
+    for secret in found:
+        yield context.finding(
+            "secret",
+            page,
+            f"{secret.detector} (fingerprint {secret.fingerprint})"
+            + ("" if secret.line is not None else " in what the page includes"),
+            secret.line,
+        )
+
+
 #: Every rule over one page, in the order their findings are listed.
 PAGE_RULES: tuple[PageRule, ...] = (
+    secrets,
     empty_pages,
     oversize_pages,
     citation_urls,

@@ -23,6 +23,7 @@ from ingest.conversion import default_jobs
 from ingest.document import Failure
 from ingest.errors import ConnectorError
 from ingest.registry import load_connector
+from ingest.secret_scan.policy import ScanPolicy
 
 #: The one pretend target of a check: it has sent nothing, so every document is read.
 _EVERYTHING = {"check": TargetRecords(records={}, settings_changed=True)}
@@ -113,6 +114,7 @@ class _SourceCheck:
         self.findings: list[Finding] = []
         self.summaries: list[PageSummary] = []
         self.previews: list[Preview] = []
+        self._secrets: ScanPolicy | None = None
 
     async def run(self, connector: Connector) -> SourceTally:
         source = self._source
@@ -136,6 +138,12 @@ class _SourceCheck:
                 self._failed(failure)
             failed += len(collected.failures)
             skipped += len(collected.skipped)
+            policy = source.settings.scan_policy
+            if policy.enabled and scanned.to_read:
+                # A baseline that cannot be read fails the source, as it fails a run.
+                from ingest.secret_gate import read_baseline
+
+                self._secrets = await read_baseline(connector, policy)
             jobs = self._settings.run.jobs or default_jobs()
             limits = source.settings.document_limits
             own_pages: list[PageSummary] = []
@@ -168,7 +176,13 @@ class _SourceCheck:
         lines = Lines(text)
         file = self._files.repository_path(page.locator)
         context = PageContext(
-            self._source.name, self._settings.check, self._severities, self._default_locale, lines, file
+            self._source.name,
+            self._settings.check,
+            self._severities,
+            self._default_locale,
+            lines,
+            file,
+            self._secrets,
         )
         self.findings += check_page(page, context)
         if self._keep_previews:

@@ -33,7 +33,7 @@ def test_state_digest_moves_with_what_a_plan_reads_and_only_that(tmp_path: Path)
         )
         store.target("docs", "articles").set_settings_digest("other")
         assert docs.state_digest() == sent
-        docs.refresh_fingerprints([("a", "a.md", "fp2", docs.record("a").declared)])  # type: ignore[union-attr]
+        docs.refresh_fingerprints([("a", "a.md", "fp2", docs.record("a").declared, None)])  # type: ignore[union-attr]
         refreshed = docs.state_digest()
         assert refreshed != sent
         docs.replace_skips([RememberedSkip("draft.md", "f", "draft: true")], within=None)

@@ -1,0 +1,69 @@
+"""``ingest check`` holds every page to the run's secret scan: a secret a run would refuse to send
+is an error finding at its line (never the secret itself), allowed the ways a run allows it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.cli import main
+from tests.checking.check_project import ENGLISH, write, write_project
+from tests.secret_scan.seeded import seeded_secrets
+
+
+def test_a_secret_is_an_error_at_its_line_and_the_report_never_holds_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_project(tmp_path)
+    docs = tmp_path / "repo" / "docs"
+    aws, github = seeded_secrets()[:2]
+    write(docs, "runbook.md", f"# Runbook\n\n{ENGLISH}\n\n{aws.line.format(aws.secret)}\n")
+    write(
+        docs,
+        "allowed.md",
+        f"# Example\n\n{ENGLISH}\n\n{github.line.format(github.secret)}  <!-- pragma: allowlist secret -->\n",
+    )
+    code = main(["check", "--source", "docs", "--config", str(config), "--format", "json"])
+    out = capsys.readouterr().out
+    assert code == 1
+    report = json.loads(out)
+    secrets = [f for f in report["findings"] if f["rule"] == "secret"]
+    assert [(f["path"], f["line"], f["severity"]) for f in secrets] == [("runbook.md", 5, "error")]
+    assert secrets[0]["message"].startswith(f"{aws.detector} (fingerprint ")
+    assert aws.secret not in out and github.secret not in out
+
+    sarif_file = tmp_path / "check.sarif"
+    main(
+        [
+            "check",
+            "--source",
+            "docs",
+            "--config",
+            str(config),
+            "--format",
+            "sarif",
+            "--output",
+            str(sarif_file),
+        ]
+    )
+    sarif = sarif_file.read_text()
+    assert aws.secret not in sarif
+    results = [r for r in json.loads(sarif)["runs"][0]["results"] if r["ruleId"] == "secret"]
+    assert [r["level"] for r in results] == ["error"]
+
+
+def test_a_source_that_does_not_scan_has_no_secret_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_project(tmp_path)
+    text = config.read_text().replace("[sources.handbook]", "scan_secrets = false\n\n[sources.handbook]")
+    config.write_text(text)
+    aws = seeded_secrets()[0]
+    write(
+        tmp_path / "repo" / "docs", "runbook.md", f"# Runbook\n\n{ENGLISH}\n\n{aws.line.format(aws.secret)}\n"
+    )
+    main(["check", "--source", "docs", "--config", str(config), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert [f for f in report["findings"] if f["rule"] == "secret"] == []
