@@ -20,11 +20,17 @@ DOCS = 120
 
 @pytest.mark.parametrize("kill_after", [1, 40, 100])
 def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path, kill_after: int) -> None:
-    """SIGKILL after N pages arrived; the rerun sends only what was not recorded, and remote == source."""
+    """SIGKILL after N pages arrived; the rerun sends only what was not recorded, and remote == source.
+
+    The answer to the N-th page is withheld, so a fast run cannot finish before the kill lands
+    (the kill then falls anywhere from the N-th page to every other page sent and recorded)."""
     titles = write_docs(tmp_path / "docs", DOCS)
     env = {**os.environ, "INTERCOM_ACCESS_TOKEN": TOKEN}
     with running_emulator(EmulatorConfig(token=TOKEN, latency_ms=(5.0, 15.0), seed=kill_after)) as emulator:
         config = write_config(tmp_path, emulator.base_url)
+        emulator.set_faults(
+            stall_next=1, stall_skip=kill_after - 1, stall_path="POST /ai/external_pages", stall_seconds=60
+        )
         process = subprocess.Popen(  # noqa: S603 - our own command line, built above
             ingest_command(config), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
@@ -33,6 +39,7 @@ def test_killed_run_resumes_without_loss_or_duplicates(tmp_path: Path, kill_afte
         finally:
             process.send_signal(signal.SIGKILL)
             process.communicate()
+            emulator.set_faults(stall_next=0, stall_skip=0)
         assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
 
         with StateStore(tmp_path / "ingest.db") as state:
