@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.checking.checked_page import CheckedPage, convert_for_check
 from ingest.checking.corpus_rules import LinkOut, PageSummary, duplicate_titles, missing_link_targets
 from ingest.checking.findings import Finding, Severities, ordered
-from ingest.checking.page_rules import PageContext, check_page
+from ingest.checking.page_rules import PageContext, check_page, holds_secret
 from ingest.checking.source_files import Lines, SourceFiles
 from ingest.collect import PathFilter, TargetRecords, read, scan
 from ingest.config import Settings, Source
@@ -39,6 +39,8 @@ class Preview:
     url: str | None
     html: str
     source_text: str
+    #: The page holds a secret: the report shows its findings, never its title, URL, HTML or text.
+    withheld: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,12 +186,20 @@ class _SourceCheck:
             file,
             self._secrets,
         )
-        self.findings += check_page(page, context)
+        found = check_page(page, context)
+        self.findings += found
         if self._keep_previews:
-            body = text if text is not None else (page.document.body if page.document is not None else "")
-            self.previews.append(
-                Preview(self._source.name, page.locator, page.title, page.url, page.html, body)
-            )
+            if any(finding.rule == "secret" for finding in found) or (
+                self._severities.of("secret") is None and holds_secret(page, context)
+            ):
+                self.previews.append(
+                    Preview(self._source.name, page.locator, "", None, "", "", withheld=True)
+                )
+            else:
+                body = text if text is not None else (page.document.body if page.document is not None else "")
+                self.previews.append(
+                    Preview(self._source.name, page.locator, page.title, page.url, page.html, body)
+                )
         links = tuple(
             LinkOut(link.href, link.target, lines.line_of(f"({link.href}", link.href))
             for link in page.relative_links

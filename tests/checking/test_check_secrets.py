@@ -95,7 +95,9 @@ def test_the_html_report_withholds_a_secret_page_also_with_the_secret_rule_off(
 ) -> None:
     config = write_project(tmp_path, check_table='severity = { "secret" = "off" }\n')
     aws = seeded_secrets()[0]
-    write(tmp_path / "repo" / "docs", "runbook.md", f"# Runbook\n\n{ENGLISH}\n\n{aws.line.format(aws.secret)}\n")
+    write(
+        tmp_path / "repo" / "docs", "runbook.md", f"# Runbook\n\n{ENGLISH}\n\n{aws.line.format(aws.secret)}\n"
+    )
     report = tmp_path / "report.html"
     main(["check", "--source", "docs", "--config", str(config), "--html", str(report)])
     capsys.readouterr()
