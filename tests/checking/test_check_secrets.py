@@ -104,3 +104,24 @@ def test_the_html_report_withholds_a_secret_page_also_with_the_secret_rule_off(
     html = report.read_text()
     assert aws.secret not in html
     assert html.count("<h3>(withheld: the page holds a secret)</h3>") == 1
+
+
+def test_no_finding_of_any_rule_quotes_a_secret(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken link's href, a leaked construct, a duplicate title: a finding quoting what the page
+    holds must not quote its secret, in any output."""
+    config = write_project(tmp_path)
+    docs = tmp_path / "repo" / "docs"
+    secrets = seeded_secrets()
+    github, slack = secrets[1], secrets[3]
+    write(docs, "setup.md", f"# Setup\n\n{ENGLISH}\n\nRead [the guide](missing.md?token={github.secret}).\n")
+    write(docs, "one/deploy.md", f"---\ntitle: Deploy {slack.secret}\n---\n\n{ENGLISH}\n")
+    write(docs, "two/deploy.md", f"---\ntitle: Deploy {slack.secret}\n---\n\n{ENGLISH} Again.\n")
+    outputs = []
+    for kind in ("text", "json", "sarif"):
+        main(["check", "--source", "docs", "--config", str(config), "--format", kind])
+        outputs.append(capsys.readouterr().out)
+    report = json.loads(outputs[1])
+    rules = {(f["path"], f["rule"]) for f in report["findings"]}
+    assert {("setup.md", "secret"), ("setup.md", "broken-link"), ("one/deploy.md", "duplicate-title")} <= rules
+    for out in outputs:
+        assert github.secret not in out and slack.secret not in out
