@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +164,25 @@ async def test_documents_converted_in_worker_processes_are_scanned_there(
     one = await sync_with(1, tmp_path / "one")
     two = await sync_with(2, tmp_path / "two")
     assert one == two and one[1] == 21 and [locator for locator, _ in one[0]] == ["page.html", "runbook.md"]
+
+
+def rendered_text(html: str) -> str:
+    """What a reader (and Fin) reads of ``html``: its text, inline markup gone."""
+    return re.sub(r"<[^>]*>", "", html)
+
+
+async def test_a_secret_split_by_inline_markup_is_found(harness: Harness) -> None:
+    """Emphasis or a link in the middle of a key hides it from a scan of the source's lines and of
+    the HTML's tags apart, yet the page reads it whole: ``AKIA**NA7C...**`` is sent as
+    ``AKIA<strong>NA7C...</strong>``, which renders ``AKIANA7C...``."""
+    aws, github = BY_KIND["AWS Access Key"], BY_KIND["GitHub Token"]
+    (harness.docs / "bold.md").write_text(
+        f"# Bold\n\nKey: {aws.secret[:4]}**{aws.secret[4:]}**\n", encoding="utf-8"
+    )
+    (harness.docs / "link.md").write_text(
+        f"# Link\n\nToken: {github.secret[:4]}[{github.secret[4:]}](https://example.com/)\n", encoding="utf-8"
+    )
+    result = await harness.sync()
+    assert {failure.locator for failure in result.failures} == {"bold.md", "link.md"}
+    sent = rendered_text(received_text(harness.emulator))
+    assert aws.secret not in sent and github.secret not in sent
