@@ -22,6 +22,13 @@ from ingest.secret_scan.policy import ALLOW_KEY, ScanPolicy
 _TAG_START: Final = re.compile(r"(?=<[A-Za-z/])")
 # What a secret cannot span: whitespace, quotes, brackets and the marks around Markdown links.
 _TOKEN_BREAK: Final = re.compile(r"""[\s"'<>()\[\]{}`|*]+""")
+# Inline markup a reader reads through: a secret it splits (``AKIA**...**``) is whole in the text.
+_INLINE_TAG: Final = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub"
+    r"|sup|time|u|var|wbr)\b[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG: Final = re.compile(r"<[^>]*>")
 # A tag's name and its attributes' names: markup the converter wrote, never a secret.
 _MARKUP: Final = re.compile(r"</?[A-Za-z][\w:-]*|\s[\w:-]+=|/?>")
 
@@ -82,7 +89,10 @@ def _shown_beyond(source: str, page_lines: list[str]) -> list[str]:
 
 def _page_lines(page: Page) -> list[str]:
     text = "\n".join(part for part in (page.title, page.url or "", page.html) if part)
-    return [line for chunk in _TAG_START.split(html.unescape(text)) for line in chunk.split("\n") if line]
+    tagged = [line for chunk in _TAG_START.split(html.unescape(text)) for line in chunk.split("\n") if line]
+    # The text as read, each block on lines of its own: what inline markup split is joined again.
+    read = html.unescape(_ANY_TAG.sub("\n", _INLINE_TAG.sub("", page.html)))
+    return tagged + [line for line in read.split("\n") if line]
 
 
 def _front_matter_allows(document: SourceDocument) -> frozenset[str]:
