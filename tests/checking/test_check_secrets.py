@@ -122,6 +122,7 @@ def test_no_finding_of_any_rule_quotes_a_secret(tmp_path: Path, capsys: pytest.C
         outputs.append(capsys.readouterr().out)
     report = json.loads(outputs[1])
     rules = {(f["path"], f["rule"]) for f in report["findings"]}
-    assert {("setup.md", "secret"), ("setup.md", "broken-link"), ("one/deploy.md", "duplicate-title")} <= rules
+    wanted = {("setup.md", "secret"), ("setup.md", "broken-link"), ("one/deploy.md", "duplicate-title")}
+    assert wanted <= rules
     for out in outputs:
         assert github.secret not in out and slack.secret not in out
