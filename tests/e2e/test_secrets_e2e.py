@@ -186,3 +186,22 @@ async def test_a_secret_split_by_inline_markup_is_found(harness: Harness) -> Non
     assert {failure.locator for failure in result.failures} == {"bold.md", "link.md"}
     sent = rendered_text(received_text(harness.emulator))
     assert aws.secret not in sent and github.secret not in sent
+
+
+async def test_a_secret_in_a_folder_name_is_found(harness: Harness) -> None:
+    """A document's path is sent as its page's external_id (and an article's collections): a folder
+    named with a key keeps its documents back, though no url_template puts the path in a URL."""
+    aws = BY_KIND["AWS Access Key"]
+    harness.settings()
+    config = harness.config.read_text(encoding="utf-8").splitlines()
+    harness.config.write_text(
+        "\n".join(line for line in config if not line.startswith("url_template")) + "\n", encoding="utf-8"
+    )
+    folder = harness.docs / f"keys-{aws.secret}"
+    folder.mkdir()
+    (folder / "guide.md").write_text("# Guide\n\nClean text.\n", encoding="utf-8")
+    (harness.docs / "clean.md").write_text("# Clean\n\nNothing here.\n", encoding="utf-8")
+    result = await harness.sync()
+    assert [failure.locator for failure in result.failures] == [f"keys-{aws.secret}/guide.md"]
+    assert set(harness.remote()) == {"clean.md"}
+    assert_no_seeded_secret_sent(harness.emulator)
