@@ -205,3 +205,18 @@ async def test_a_secret_in_a_folder_name_is_found(harness: Harness) -> None:
     assert [failure.locator for failure in result.failures] == [f"keys-{aws.secret}/guide.md"]
     assert set(harness.remote()) == {"clean.md"}
     assert_no_seeded_secret_sent(harness.emulator)
+
+
+async def test_a_document_failing_before_its_scan_is_not_reported_with_its_secret(harness: Harness) -> None:
+    """A document whose front matter is refused fails before it is scanned: the failure, which the
+    summary, the --report and a saved plan carry, must not quote the secret it holds."""
+    github = BY_KIND["GitHub Token"]
+    (harness.docs / "mirror.md").write_text(
+        f"---\nurl: ftp://files.example.com/docs/?token={github.secret}\n---\n# Mirror\n\nText.\n",
+        encoding="utf-8",
+    )
+    result = await harness.sync()
+    assert [failure.locator for failure in result.failures] == ["mirror.md"]
+    (failure,) = result.failures
+    assert "front matter url must be an absolute http(s) URL" in failure.message
+    assert github.secret not in failure.message
