@@ -244,8 +244,21 @@ def _front_url(front: Mapping[str, Any], path: str) -> tuple[str | None, str | N
         if cleaned and not parts.scheme and not parts.netloc:
             return None, _unicode(cleaned, "url", path)
     raise _Invalid(
-        f"{path}: front matter url must be an absolute http(s) URL or a path on the site, got {value!r}"
+        f"{path}: front matter url must be an absolute http(s) URL or a path on the site, "
+        f"got {_url_kind(value)}"
     )
+
+
+def _url_kind(value: object) -> str:
+    """What a refused ``url`` is, never the value: it fails before the secret scan sees it."""
+    if not isinstance(value, str):
+        return _kind(value)
+    parts = urlsplit(value.strip())
+    if not value.strip():
+        return "nothing"
+    if parts.scheme in ("http", "https"):
+        return f"an {parts.scheme}: URL without a host"
+    return f"a {parts.scheme}: URL" if parts.scheme.isascii() and parts.scheme.isalnum() else "neither"
 
 
 def _unicode(value: str, key: str, path: str) -> str:

@@ -65,6 +65,7 @@ class _ShownPage:
     preview: Markup
     source_text: str
     findings: list[_ShownFinding]
+    withheld: bool
 
 
 def _environment() -> jinja2.Environment:
@@ -136,4 +137,5 @@ def _page(
         preview=Markup(sanitize(preview.html)),  # noqa: S704 - sanitised: the allow-list the converter sends
         source_text=preview.source_text,
         findings=by_page.get(key, []),
+        withheld=preview.withheld,
     )

@@ -169,6 +169,19 @@ def secrets(page: CheckedPage, context: PageContext) -> Iterator[Finding | None]
         )
 
 
+def holds_secret(page: CheckedPage, context: PageContext) -> bool:
+    """Whether a run's scan would refuse ``page`` (also when the scan cannot be trusted), whatever
+    the severity of the ``secret`` rule: the HTML report then shows nothing of the page's text."""
+    if context.secrets is None or not context.secrets.enabled or page.document is None:
+        return False
+    from ingest.secret_scan.document_scan import AllowListError, findings_in
+
+    try:
+        return bool(findings_in(page.document, page, context.secrets))
+    except AllowListError:
+        return True
+
+
 #: Every rule over one page, in the order their findings are listed.
 PAGE_RULES: tuple[PageRule, ...] = (
     secrets,

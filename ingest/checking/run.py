@@ -6,7 +6,7 @@ over the whole set. Nothing is sent, nothing recorded, no token needed."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.checking.checked_page import CheckedPage, convert_for_check
 from ingest.checking.corpus_rules import LinkOut, PageSummary, duplicate_titles, missing_link_targets
 from ingest.checking.findings import Finding, Severities, ordered
-from ingest.checking.page_rules import PageContext, check_page
+from ingest.checking.page_rules import PageContext, check_page, holds_secret
 from ingest.checking.source_files import Lines, SourceFiles
 from ingest.collect import PathFilter, TargetRecords, read, scan
 from ingest.config import Settings, Source
@@ -23,6 +23,7 @@ from ingest.conversion import default_jobs
 from ingest.document import Failure
 from ingest.errors import ConnectorError
 from ingest.registry import load_connector
+from ingest.secret_scan.finding import FINGERPRINT_LENGTH
 from ingest.secret_scan.policy import ScanPolicy
 
 #: The one pretend target of a check: it has sent nothing, so every document is read.
@@ -39,6 +40,8 @@ class Preview:
     url: str | None
     html: str
     source_text: str
+    #: The page holds a secret: the report shows its findings, never its title, URL, HTML or text.
+    withheld: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +100,30 @@ async def check_sources(
         outcome.previews += checker.previews
         summaries += checker.summaries
     outcome.findings += duplicate_titles(summaries, severities)
-    outcome.findings = ordered(outcome.findings)
+    policies = {source.name: source.settings.scan_policy for source in sources}
+    outcome.findings = ordered(_quoting_no_secret(outcome.findings, policies))
     return outcome
+
+
+def _quoting_no_secret(findings: Sequence[Finding], policies: Mapping[str, ScanPolicy]) -> list[Finding]:
+    """``findings``, each message that quotes a secret from the page (a link's href, a title, a
+    construct shown as written) said again without it: outputs are shared where the page is not."""
+    kept: list[Finding] = []
+    for finding in findings:
+        policy = policies.get(finding.source)
+        if finding.rule != "secret" and policy is not None and policy.enabled:
+            from ingest.secret_scan import detector
+
+            detector.use_plugins(policy.plugins)
+            quoted = next(detector.detect([finding.message], finding.path), None)
+            if quoted is not None:
+                finding = replace(
+                    finding,
+                    message=f"(the {finding.rule} finding's message is withheld: it quotes a secret, "
+                    f"{quoted.detector} fingerprint {quoted.hashed_secret[:FINGERPRINT_LENGTH]})",
+                )
+        kept.append(finding)
+    return kept
 
 
 class _SourceCheck:
@@ -184,12 +209,20 @@ class _SourceCheck:
             file,
             self._secrets,
         )
-        self.findings += check_page(page, context)
+        found = check_page(page, context)
+        self.findings += found
         if self._keep_previews:
-            body = text if text is not None else (page.document.body if page.document is not None else "")
-            self.previews.append(
-                Preview(self._source.name, page.locator, page.title, page.url, page.html, body)
-            )
+            if any(finding.rule == "secret" for finding in found) or (
+                self._severities.of("secret") is None and holds_secret(page, context)
+            ):
+                self.previews.append(
+                    Preview(self._source.name, page.locator, "", None, "", "", withheld=True)
+                )
+            else:
+                body = text if text is not None else (page.document.body if page.document is not None else "")
+                self.previews.append(
+                    Preview(self._source.name, page.locator, page.title, page.url, page.html, body)
+                )
         links = tuple(
             LinkOut(link.href, link.target, lines.line_of(f"({link.href}", link.href))
             for link in page.relative_links

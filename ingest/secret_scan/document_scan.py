@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from ingest.document import Page, SourceDocument
@@ -22,6 +22,13 @@ from ingest.secret_scan.policy import ALLOW_KEY, ScanPolicy
 _TAG_START: Final = re.compile(r"(?=<[A-Za-z/])")
 # What a secret cannot span: whitespace, quotes, brackets and the marks around Markdown links.
 _TOKEN_BREAK: Final = re.compile(r"""[\s"'<>()\[\]{}`|*]+""")
+# Inline markup a reader reads through: a secret it splits (``AKIA**...**``) is whole in the text.
+_INLINE_TAG: Final = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub"
+    r"|sup|time|u|var|wbr)\b[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG: Final = re.compile(r"<[^>]*>")
 # A tag's name and its attributes' names: markup the converter wrote, never a secret.
 _MARKUP: Final = re.compile(r"</?[A-Za-z][\w:-]*|\s[\w:-]+=|/?>")
 
@@ -48,7 +55,7 @@ def findings_in(document: SourceDocument, page: Page, policy: ScanPolicy) -> tup
         if item.pragma or policy.baseline.accepts(document.path, item.hashed_secret):
             continue
         _add(findings, document, item.line, item.detector, item.hashed_secret, allowed)
-    for item in detector.detect(_shown_beyond(source, _page_lines(page)), document.path):
+    for item in detector.detect(_shown_beyond(source, _page_lines(document, page)), document.path):
         if item.hashed_secret in shown_in_source or item.pragma:
             continue  # reported at its line, or allowed there
         if policy.baseline.accepts(None, item.hashed_secret):
@@ -80,9 +87,24 @@ def _shown_beyond(source: str, page_lines: list[str]) -> list[str]:
     return [line for line in page_lines if not known.issuperset(_TOKEN_BREAK.split(_MARKUP.sub(" ", line)))]
 
 
-def _page_lines(page: Page) -> list[str]:
-    text = "\n".join(part for part in (page.title, page.url or "", page.html) if part)
-    return [line for chunk in _TAG_START.split(html.unescape(text)) for line in chunk.split("\n") if line]
+def _page_lines(document: SourceDocument, page: Page) -> list[str]:
+    # What a request carries besides the page: its external_id and an article's collections are
+    # the document's path (or an export's ancestors), its description may be the connector's.
+    named = [document.path, page.external_id, *_metadata_text(page.metadata)]
+    text = "\n".join(part for part in (*named, page.title, page.url or "", page.html) if part)
+    tagged = [line for chunk in _TAG_START.split(html.unescape(text)) for line in chunk.split("\n") if line]
+    # The text as read, each block on lines of its own: what inline markup split is joined again.
+    read = html.unescape(_ANY_TAG.sub("\n", _INLINE_TAG.sub("", page.html)))
+    return tagged + [line for line in read.split("\n") if line]
+
+
+def _metadata_text(metadata: Mapping[str, object]) -> Iterable[str]:
+    for key in ("ancestors", "description"):
+        value = metadata.get(key)
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list | tuple):
+            yield from (str(item) for item in value)
 
 
 def _front_matter_allows(document: SourceDocument) -> frozenset[str]:

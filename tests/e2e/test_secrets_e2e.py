@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +164,59 @@ async def test_documents_converted_in_worker_processes_are_scanned_there(
     one = await sync_with(1, tmp_path / "one")
     two = await sync_with(2, tmp_path / "two")
     assert one == two and one[1] == 21 and [locator for locator, _ in one[0]] == ["page.html", "runbook.md"]
+
+
+def rendered_text(html: str) -> str:
+    """What a reader (and Fin) reads of ``html``: its text, inline markup gone."""
+    return re.sub(r"<[^>]*>", "", html)
+
+
+async def test_a_secret_split_by_inline_markup_is_found(harness: Harness) -> None:
+    """Emphasis or a link in the middle of a key hides it from a scan of the source's lines and of
+    the HTML's tags apart, yet the page reads it whole: ``AKIA**NA7C...**`` is sent as
+    ``AKIA<strong>NA7C...</strong>``, which renders ``AKIANA7C...``."""
+    aws, github = BY_KIND["AWS Access Key"], BY_KIND["GitHub Token"]
+    (harness.docs / "bold.md").write_text(
+        f"# Bold\n\nKey: {aws.secret[:4]}**{aws.secret[4:]}**\n", encoding="utf-8"
+    )
+    (harness.docs / "link.md").write_text(
+        f"# Link\n\nToken: {github.secret[:4]}[{github.secret[4:]}](https://example.com/)\n", encoding="utf-8"
+    )
+    result = await harness.sync()
+    assert {failure.locator for failure in result.failures} == {"bold.md", "link.md"}
+    sent = rendered_text(received_text(harness.emulator))
+    assert aws.secret not in sent and github.secret not in sent
+
+
+async def test_a_secret_in_a_folder_name_is_found(harness: Harness) -> None:
+    """A document's path is sent as its page's external_id (and an article's collections): a folder
+    named with a key keeps its documents back, though no url_template puts the path in a URL."""
+    aws = BY_KIND["AWS Access Key"]
+    harness.settings()
+    config = harness.config.read_text(encoding="utf-8").splitlines()
+    harness.config.write_text(
+        "\n".join(line for line in config if not line.startswith("url_template")) + "\n", encoding="utf-8"
+    )
+    folder = harness.docs / f"keys-{aws.secret}"
+    folder.mkdir()
+    (folder / "guide.md").write_text("# Guide\n\nClean text.\n", encoding="utf-8")
+    (harness.docs / "clean.md").write_text("# Clean\n\nNothing here.\n", encoding="utf-8")
+    result = await harness.sync()
+    assert [failure.locator for failure in result.failures] == [f"keys-{aws.secret}/guide.md"]
+    assert set(harness.remote()) == {"clean.md"}
+    assert_no_seeded_secret_sent(harness.emulator)
+
+
+async def test_a_document_failing_before_its_scan_is_not_reported_with_its_secret(harness: Harness) -> None:
+    """A document whose front matter is refused fails before it is scanned: the failure, which the
+    summary, the --report and a saved plan carry, must not quote the secret it holds."""
+    github = BY_KIND["GitHub Token"]
+    (harness.docs / "mirror.md").write_text(
+        f"---\nurl: ftp://files.example.com/docs/?token={github.secret}\n---\n# Mirror\n\nText.\n",
+        encoding="utf-8",
+    )
+    result = await harness.sync()
+    assert [failure.locator for failure in result.failures] == ["mirror.md"]
+    (failure,) = result.failures
+    assert "front matter url must be an absolute http(s) URL" in failure.message
+    assert github.secret not in failure.message
