@@ -152,7 +152,7 @@ class SourceStream:
                     scanned = await scan(
                         connector,
                         targets=views,
-                        settings_digest=converter_identity(),
+                        settings_digest=f"{converter_identity()};{source.settings.scan_policy.identity()}",
                         path_filter=PathFilter(source.settings.include, source.settings.exclude),
                         url_template=source.settings.url_template,
                         only=only,

@@ -220,3 +220,29 @@ async def test_a_document_failing_before_its_scan_is_not_reported_with_its_secre
     (failure,) = result.failures
     assert "front matter url must be an absolute http(s) URL" in failure.message
     assert github.secret not in failure.message
+
+
+async def test_turning_the_scan_on_scans_what_was_sent_before_once(harness: Harness) -> None:
+    """Pages sent while a source did not scan (as before an upgrade) are read and scanned once when
+    it does: the page holding a secret is named (exit 1) and nothing is sent; the clean pages are
+    not read again by the run after, the one holding the secret is, until it is fixed."""
+    (harness.docs / "clean.md").write_text("# Clean\n\nNothing to hide.\n", encoding="utf-8")
+    aws = BY_KIND["AWS Access Key"]
+    (harness.docs / "runbook.md").write_text(f"# Runbook\n\n{aws.line}\n", encoding="utf-8")
+    harness.settings(scan_secrets=False)
+    first = await harness.sync()
+    assert first.ok and first.counts.created == 2
+
+    harness.settings(scan_secrets=True)
+    scanned = await harness.sync_fresh()
+    # Both read: the clean one converted (the same payload: unchanged), the other one refused.
+    assert (scanned.converted, scanned.counts.unchanged) == (1, 1)
+    assert [failure.locator for failure in scanned.failures] == ["runbook.md"]
+    assert not scanned.ok and harness.writes() == []
+
+    again = await harness.sync_fresh()
+    assert again.converted == 0 and [failure.locator for failure in again.failures] == ["runbook.md"]
+    (harness.docs / "runbook.md").write_text("# Runbook\n\nThe key is in the vault now.\n", encoding="utf-8")
+    fixed = await harness.sync_fresh()
+    assert fixed.ok and fixed.counts.updated == 1
+    assert "vault" in harness.remote()["runbook.md"]["html"]
