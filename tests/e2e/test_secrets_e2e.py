@@ -163,3 +163,21 @@ async def test_documents_converted_in_worker_processes_are_scanned_there(
     one = await sync_with(1, tmp_path / "one")
     two = await sync_with(2, tmp_path / "two")
     assert one == two and one[1] == 21 and [locator for locator, _ in one[0]] == ["page.html", "runbook.md"]
+
+
+async def test_a_secret_from_the_first_sync_on_does_not_make_every_run_read_the_whole_source(
+    harness: Harness,
+) -> None:
+    """A document failing on every run (a secret left in place) keeps only itself being read: the
+    runs after the first convert it alone, and the other documents cost nothing."""
+    for name in ("a", "b", "c"):
+        (harness.docs / f"{name}.md").write_text(f"# {name}\n\nClean text.\n", encoding="utf-8")
+    aws = BY_KIND["AWS Access Key"]
+    (harness.docs / "runbook.md").write_text(f"# Runbook\n\n{aws.line}\n", encoding="utf-8")
+    first = await harness.sync()
+    assert [f.locator for f in first.failures] == ["runbook.md"] and first.counts.created == 3
+    for _ in range(2):
+        again = await harness.sync_fresh()
+        assert [f.locator for f in again.failures] == ["runbook.md"]
+        assert (again.converted, again.counts.unchanged) == (1, 3)
+        assert harness.writes() == []
