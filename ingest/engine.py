@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.api_defaults import DEFAULT_MAX_CONCURRENCY
+from ingest.applied_settings import record_applied
 from ingest.availability_rules import AvailabilityRules
 from ingest.collect import Collected, PathFilter, TargetRecords, collect
 from ingest.config import Source
@@ -315,11 +316,14 @@ class Engine:
             result.plan = plan
             await self._execute(plan, target, result)
             outcomes[target.name] = RunOutcome.OK if result.ok else RunOutcome.FAILED
-            if result.ok:
-                store = self._state.target(source.name, target.name)
-                store.set_settings_digest(target.settings_digest())
-                if only is None:
-                    store.set_rules_digest(source.settings.availability_rules().digest)
+            if result.error is None and len(result.failures) == len(plan.failures):  # all sent
+                record_applied(
+                    self._state.target(source.name, target.name),
+                    plan,
+                    settings_digest=target.settings_digest(),
+                    rules=source.settings.availability_rules(),
+                    only=only,
+                )
         return planned.collected
 
     async def _check(self, planned: SourcePlan) -> SourceCheck:

@@ -347,6 +347,12 @@ def failed_keys(failures: Iterable[Failure]) -> frozenset[str]:
     return frozenset(keys)
 
 
+def protected_ids(records: Mapping[str, DocumentRecord], failures: Iterable[Failure]) -> list[str]:
+    """The external ids of the records ``failures`` keep as they were (see :func:`failed_keys`)."""
+    failed = failed_keys(failures)
+    return [external_id for external_id, record in records.items() if _protected(record, failed)]
+
+
 def _protected(record: DocumentRecord, failed: Collection[str]) -> bool:
     """A failure on a document (at its recorded locator, or by its external id wherever it moved),
     or on a folder above it (one that could not be listed)."""

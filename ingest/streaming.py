@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 
+from ingest.applied_settings import record_applied
 from ingest.collect import Collected, PathFilter, Scanned, TargetRecords, batch_size_for, read, scan
 from ingest.config import Source
 from ingest.connector import Closeable, Connector, Resumable
@@ -470,7 +471,11 @@ class SourceStream:
         await execution.conclude(plan)
         ok = not execution.tally.failures and result.error is None
         outcomes[target.name] = RunOutcome.OK if ok else RunOutcome.FAILED
-        if ok:
-            store.set_settings_digest(target.settings_digest())
-            if only is None:
-                store.set_rules_digest(source.settings.availability_rules().digest)
+        if result.error is None and len(execution.tally.failures) == len(plan.failures):  # all sent
+            record_applied(
+                store,
+                plan,
+                settings_digest=target.settings_digest(),
+                rules=source.settings.availability_rules(),
+                only=only,
+            )

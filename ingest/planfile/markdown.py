@@ -51,22 +51,27 @@ def plan_markdown(plan: PlanFile, *, limit: int = COMMENT_LIMIT) -> str:
         "update",
         "delete",
         "withdraw",
+        "restore",
+        "expire",
         "availability",
         "tags",
         "unchanged",
     )
     out.add("| " + " | ".join((*columns, "skipped", "failed")) + " |\n")
-    out.add("|---|---|" + "--:|" * 9 + "\n")
+    out.add("|---|---|" + "--:|" * len(columns) + "\n")
     for source in plan.sources:
         if source.error is not None:
-            out.add(f"| {cell(source.source)} | (not read) |" + " |" * 9 + "\n")
+            out.add(f"| {cell(source.source)} | (not read) |" + " |" * len(columns) + "\n")
         for target in source.targets:
             c = target.counts
+            # The plan counts a restore as an update and an expiry as a delete: shown apart here.
             numbers = (
                 c.create,
-                c.update,
-                c.delete,
+                c.update - c.restore,
+                c.delete - c.expire,
                 c.withdraw,
+                c.restore,
+                c.expire,
                 c.availability,
                 c.tags,
                 c.unchanged,

@@ -189,6 +189,15 @@ class TargetStore:
                 [(*self._key(), external_id) for external_id in external_ids],
             )
 
+    def forget_fingerprints(self, external_ids: Iterable[str]) -> None:
+        """Forget the fingerprints of these documents, keeping what was sent: the next run reads them
+        again and sends each only if its payload changed."""
+        with transaction(self._db):
+            self._db.executemany(
+                "UPDATE documents SET fingerprint = '' WHERE source = ? AND target = ? AND external_id = ?",
+                [(*self._key(), external_id) for external_id in external_ids],
+            )
+
     def record_availability(self, held: Iterable[tuple[str, Availability]]) -> None:
         """Remember what remote twins now hold (external id, the flags set), e.g. after a bulk action
         was accepted; flags not said keep what was known of them."""

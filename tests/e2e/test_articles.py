@@ -548,3 +548,21 @@ async def test_a_root_found_after_a_change_is_never_removed(project: Project) ->
     remaining = project.collections()
     assert ("Docs",) in remaining
     assert ("Docs", "Getting started") not in remaining and ("Docs", "Guides") not in remaining
+
+
+async def test_an_article_left_failing_keeps_only_itself_being_read(project: Project) -> None:
+    """Articles are planned whole (not streamed): a document failing on every run (a secret left
+    in place) is read again alone; the other documents cost nothing and nothing is written."""
+    from tests.secret_scan.seeded import seeded_secrets
+
+    aws = next(item for item in seeded_secrets() if item.detector == "AWS Access Key")
+    write(project.docs, "guide.md", "# Guide\n\nClean text.\n")
+    write(project.docs, "runbook.md", f"# Runbook\n\n{aws.line}\n")
+    first = await project.sync_articles()
+    assert [f.locator for f in first.failures] == ["runbook.md"] and "Guide" in project.articles()
+    for _ in range(2):
+        project.emulator.clear_requests()
+        again = await project.sync_articles()
+        assert [f.locator for f in again.failures] == ["runbook.md"]
+        assert again.converted == 0
+        assert project.article_writes() == []

@@ -352,3 +352,42 @@ def test_a_withdrawal_and_a_restore_are_planned_and_applied_as_such(
     posts = [request for request in writes(emulator) if request.path == "/ai/external_pages"]
     assert [request.body["external_id"] for request in posts] == ["section-1/page-001.md"]
     assert recorded_hashes(config)["section-1/page-001.md"][1] == page_id
+
+
+def test_apply_refuses_once_a_withdrawn_page_falls_due_between_plan_and_apply(
+    tmp_path: Path,
+    emulator: RunningEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A page withdrawn and waiting when the plan was made, whose grace period ends before apply:
+    the run now would delete it, which nobody reviewed, so apply sends nothing and says so."""
+    import functools
+    import time
+
+    from ingest.planfile import applying
+
+    docs = tmp_path / "docs"
+    write_docs(docs, 3)
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    config = write_config(
+        tmp_path,
+        emulator.base_url,
+        api_version="2.16",
+        on_delete="withdraw",
+        withdraw_days=1,
+        max_delete_share=1.0,
+    )
+    assert main(["run", "--all", "--config", str(config)]) == 0
+    (docs / "section-1" / "page-001.md").unlink()
+    assert main(["run", "--all", "--config", str(config)]) == 0
+    saved = make_plan(config)
+    assert [items(saved, kind) for kind in ("withdraw", "expire", "delete")] == [[], [], []]
+    two_days_on = functools.partial(applying.Engine, clock=lambda: time.time() + 2 * 86_400)
+    monkeypatch.setattr(applying, "Engine", two_days_on)
+    emulator.clear_requests()
+    capsys.readouterr()
+    assert main(["apply", str(config.parent / "plan.json"), "--config", str(config)]) == 2
+    assert "section-1/page-001.md" in capsys.readouterr().err
+    assert writes(emulator) == []
+    assert "section-1/page-001.md" in {page["external_id"] for page in emulator.pages()}

@@ -246,3 +246,43 @@ async def test_turning_the_scan_on_scans_what_was_sent_before_once(harness: Harn
     fixed = await harness.sync_fresh()
     assert fixed.ok and fixed.counts.updated == 1
     assert "vault" in harness.remote()["runbook.md"]["html"]
+
+
+async def test_a_secret_from_the_first_sync_on_does_not_make_every_run_read_the_whole_source(
+    harness: Harness,
+) -> None:
+    """A document failing on every run (a secret left in place) keeps only itself being read: the
+    runs after the first read it alone (a failure, not counted as converted), and the other
+    documents cost nothing."""
+    for name in ("a", "b", "c"):
+        (harness.docs / f"{name}.md").write_text(f"# {name}\n\nClean text.\n", encoding="utf-8")
+    aws = BY_KIND["AWS Access Key"]
+    (harness.docs / "runbook.md").write_text(f"# Runbook\n\n{aws.line}\n", encoding="utf-8")
+    first = await harness.sync()
+    assert [f.locator for f in first.failures] == ["runbook.md"] and first.counts.created == 3
+    for _ in range(2):
+        again = await harness.sync_fresh()
+        assert [f.locator for f in again.failures] == ["runbook.md"]
+        assert (again.converted, again.counts.unchanged) == (0, 3)
+        assert harness.writes() == []
+
+
+async def test_a_document_failing_under_new_settings_is_read_again_by_the_next_run(harness: Harness) -> None:
+    """The settings a run applied are recorded though a document failed, but that document is not
+    taken as unchanged by the next run: once it passes, its page gets the new settings."""
+    harness.use_version("2.15")
+    aws = BY_KIND["AWS Access Key"]
+    (harness.docs / "clean.md").write_text("# Clean\n\nText.\n", encoding="utf-8")
+    (harness.docs / "runbook.md").write_text(f"# Runbook\n\n{aws.line}\n", encoding="utf-8")
+    harness.settings(scan_secrets=False)
+    assert (await harness.sync()).ok
+    harness.settings(scan_secrets=True, ai_agent=False)
+    changed = await harness.sync_fresh()
+    assert [f.locator for f in changed.failures] == ["runbook.md"] and changed.counts.updated == 1
+    assert harness.remote()["runbook.md"]["ai_agent_availability"] is True
+    harness.settings(scan_secrets=False, ai_agent=False)
+    passed = await harness.sync_fresh()
+    # Turning the scan off reads every document once (the scan's identity is in each fingerprint):
+    # the clean one unchanged, the one that failed updated with the new settings.
+    assert passed.ok and (passed.converted, passed.counts.updated, passed.counts.unchanged) == (2, 1, 1)
+    assert harness.remote()["runbook.md"]["ai_agent_availability"] is False

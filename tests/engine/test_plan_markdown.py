@@ -109,3 +109,44 @@ def test_code_span_and_text_helpers() -> None:
     assert code("a`b") == "``a`b``"
     assert code("`x`") == "`` `x` ``"
     assert text("<b>*x*</b>") == "&lt;b&gt;\\*x\\*&lt;/b&gt;"
+
+
+def test_the_table_counts_restores_and_expiries_apart_as_the_lists_and_the_run_do() -> None:
+    """A restore is an update and an expiry a delete in the plan's counts; the table gives each its
+    own column, so its update and delete columns agree with the lists below it."""
+    items = [
+        PlanItem(kind="update", locator="b.md", external_id="b.md", title="Beta", digest=DIGEST),
+        PlanItem(kind="restore", locator="back.md", external_id="back.md", title="Back", digest=DIGEST),
+        PlanItem(kind="delete", locator="gone.md", external_id="gone.md", title="Gone"),
+        PlanItem(kind="expire", locator="old.md", external_id="old.md", title="Old"),
+        PlanItem(kind="withdraw", locator="away.md", external_id="away.md", title="Away"),
+    ]
+    plan = plan_of(items)
+    target = (
+        plan.sources[0]
+        .targets[0]
+        .model_copy(update={"counts": Counts(update=2, delete=2, withdraw=1, restore=1, expire=1)})
+    )
+    source = plan.sources[0].model_copy(update={"targets": [target]})
+    markdown = plan_markdown(plan.model_copy(update={"sources": [source]}))
+    header = next(line for line in markdown.splitlines() if line.startswith("| source"))
+    row = next(line for line in markdown.splitlines() if line.startswith("| docs"))
+    columns = [name.strip() for name in header.strip("|").split("|")]
+    numbers = [value.strip() for value in row.strip("|").split("|")]
+    assert dict(zip(columns, numbers, strict=True)) | {"target": ""} == {
+        "source": "docs",
+        "target": "",
+        "create": "0",
+        "update": "1",
+        "delete": "1",
+        "withdraw": "1",
+        "restore": "1",
+        "expire": "1",
+        "availability": "0",
+        "tags": "0",
+        "unchanged": "0",
+        "skipped": "0",
+        "failed": "0",
+    }
+    assert "<details><summary>docs (external_pages): 1 updates</summary>" in markdown
+    assert "<details><summary>docs (external_pages): 1 restores</summary>" in markdown
