@@ -19,8 +19,8 @@ class Workspace:
 
 
 def workspace_from(me: dict[str, Any]) -> Workspace:
-    app = me.get("app") if isinstance(me.get("app"), dict) else {}
-    assert isinstance(app, dict)
+    found = me.get("app")
+    app: dict[str, Any] = found if isinstance(found, dict) else {}
     region = app.get("region")
     email = me.get("email")
     return Workspace(

@@ -72,7 +72,7 @@ def config_text(starter: Starter) -> str:
         "# in a repository, list it in .gitignore.",
         'path = "ingest.db"',
         "",
-        f"[sources.{_value(name) if not name.replace('_', '').replace('-', '').isalnum() else name}]",
+        f"[sources.{name}]",  # a name of letters, digits, - and _ (checked): a bare key
         f"# Found: {_SITE_NAMES.get(starter.site, starter.site)}.",
         f"connector = {_value(starter.connector)}",
     ]
