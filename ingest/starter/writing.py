@@ -66,13 +66,16 @@ def write_starter(
         )
     text = config_text(starter)
     staged = target.with_name(f".{target.name}.init")
-    staged.write_text(text, encoding="utf-8")
     try:
+        staged.write_text(text, encoding="utf-8")
         load_settings(staged)  # what is written must pass `ingest config check`
-    except ConfigError:
-        staged.unlink()
+        os.replace(staged, target)
+    except OSError as exc:
+        staged.unlink(missing_ok=True)
+        raise ConfigError(f"{target} cannot be written: {exc.strerror or type(exc).__name__}") from exc
+    except BaseException:
+        staged.unlink(missing_ok=True)
         raise
-    os.replace(staged, target)
     lines = [
         f"wrote {target}: source {starter.source_name!r}, {found.kind} at {found.folder}, "
         f"connector {starter.connector}"

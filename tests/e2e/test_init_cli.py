@@ -191,3 +191,17 @@ def test_with_a_refused_token_the_file_stays_and_it_exits_2(
     assert "wrote " in captured.out and "wrong-token-0000" not in captured.out + captured.err
     assert captured.err.startswith("error: ") and captured.err.count("\n") == 1
     assert (tmp_path / "ingest.toml").exists()
+
+
+def test_a_file_that_cannot_be_written_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ingest.toml a folder, with --force: exit 2, one sentence, and no staged copy left behind."""
+    plain_folder(tmp_path)
+    (tmp_path / "ingest.toml").mkdir()
+    assert main(["init", str(tmp_path), "--force"]) == 2
+    error = capsys.readouterr().err
+    assert (
+        error.startswith(f"error: {tmp_path / 'ingest.toml'} cannot be written: ") and error.count("\n") == 1
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["guides", "index.md", "ingest.toml"]
