@@ -21,7 +21,9 @@ import click
 from ingest import __version__
 from ingest.commands.check import check
 from ingest.commands.common import EXIT_CONFIG, EXIT_FAILURES, EXIT_OK, error_exit_code, print_error
+from ingest.commands.config import config_group
 from ingest.commands.emulator import demo, emulator
+from ingest.commands.init import init
 from ingest.commands.listing import connectors, sources, status
 from ingest.commands.reconcile import reconcile
 from ingest.commands.reviewed import apply
@@ -44,7 +46,22 @@ def cli(verbose: int, log_format: str) -> None:
     setup_logging(verbose=verbose, json_format=log_format == "json")
 
 
-for command in (run, plan, apply, check, scan, reconcile, watch, status, sources, connectors, emulator, demo):
+for command in (
+    run,
+    plan,
+    apply,
+    check,
+    scan,
+    reconcile,
+    watch,
+    status,
+    sources,
+    connectors,
+    emulator,
+    demo,
+    init,
+    config_group,
+):
     cli.add_command(command)
 
 

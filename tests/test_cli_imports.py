@@ -77,3 +77,22 @@ def test_status_loads_neither_the_engine_nor_the_client(tmp_path: Path) -> None:
     )
     assert "ingest.source_status" in loaded  # the command ran its work
     assert under(loaded, ("aiohttp", "bs4", "markdown_it", "ingest.engine", "ingest.intercom")) == []
+
+
+def test_config_check_loads_neither_state_nor_the_client(tmp_path: Path) -> None:
+    """``ingest config check`` validates as a run does, but opens no state and no HTTP client; the
+    probe sees them when ``--remote`` asks Intercom."""
+    (tmp_path / "docs").mkdir()
+    config = tmp_path / "ingest.toml"
+    config.write_text(
+        '[sources.docs]\nconnector = "filesystem"\npath = "docs"\nurl = "https://docs.example.com"\n'
+        'url_template = "https://github.com/acme/docs/blob/main/{path}"\n',
+        encoding="utf-8",
+    )
+    argv = ["config", "check", "--config", str(config)]
+    check = loaded_by(f"from ingest.cli import main\nassert main({argv!r}) == 0")
+    assert (
+        under(check, ("aiohttp", "ingest.intercom", "ingest.state", "ingest.engine", "ingest.runner")) == []
+    )
+    remote = loaded_by(f"from ingest.cli import main\nassert main({[*argv, '--remote']!r}) == 2")
+    assert under(remote, ("aiohttp", "ingest.intercom", "ingest.runner")) != []

@@ -86,6 +86,9 @@ FRONT_ENDS = (
     "ingest.report",
     "ingest.report_file",
     "ingest.reconcile_command",
+    "ingest.config_summary",
+    "ingest.workspace",
+    "ingest.starter",
 )
 
 #: Each target's settings module (its name, its table) and the registry that lists them.
@@ -169,7 +172,7 @@ RULES = (
     Rule(
         "configuration is read without the client, state or the engine, and of the targets only "
         "their declarations (the registry and each target's settings module)",
-        importers=("ingest.config", "ingest.config_env", "ingest.settings"),
+        importers=("ingest.config", "ingest.config_env", "ingest.settings", "ingest.config_schema"),
         must_not_import=("ingest.intercom", "ingest.targets.base", "ingest.state", *ENGINE, *TARGET_HALVES),
     ),
     Rule(
