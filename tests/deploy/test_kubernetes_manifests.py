@@ -73,9 +73,12 @@ def test_what_kustomize_builds_is_valid_and_wired_together(overlay: str) -> None
 
 
 def test_the_configmaps_config_is_a_valid_fin_ingest_config() -> None:
-    """What the pods read is accepted by fin-ingest itself, token aside (it comes from the Secret)."""
+    """What the pods read is accepted by fin-ingest itself, token aside (it comes from the Secret).
+    It names its conversion processes: the default (the process's CPU affinity) is the whole
+    node in most clusters, whatever the container's CPU limit."""
     settings = load_settings(CONFIG)
     assert settings.sources
+    assert settings.run.jobs is not None
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
