@@ -310,3 +310,23 @@ def test_the_healthcheck_passes_on_a_writable_volume_and_fails_on_one_it_cannot_
     volume.chmod(0o555)  # a volume the image's user cannot write: the state file cannot be made
     unhealthy = subprocess.run(as_image_user(check), cwd=config, env=env, capture_output=True, text=True)  # noqa: S603
     assert unhealthy.returncode == 1
+
+
+def test_the_readme_runs_the_image_as_the_dockerfile_builds_it() -> None:
+    """The README's commands mount the config where the image reads it and the state on its volume."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Running in a container", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", section, flags=re.DOTALL)
+    stage = final_stage()
+    (workdir,) = stage.values("WORKDIR")
+    (volume,) = stage.values("VOLUME")
+    (folder,) = volume.strip('[]"').split('", "')
+    assert commands[0] == "docker build -t fin-ingest ."
+    runs = [command for command in commands if command.startswith("docker run")]
+    assert len(runs) == 2
+    for command in runs:
+        assert f":{workdir}/ingest.toml:ro" in command
+        assert f":{folder} " in command
+        assert "--env-file" in command and "INTERCOM_ACCESS_TOKEN=" not in command
+    assert any(command.rstrip().endswith(" watch") for command in runs)
+    assert "```dockerfile" not in readme  # the Dockerfile lives in its own file, never a copy that drifts
