@@ -330,3 +330,16 @@ def test_the_readme_runs_the_image_as_the_dockerfile_builds_it() -> None:
         assert "--env-file" in command and "INTERCOM_ACCESS_TOKEN=" not in command
     assert any(command.rstrip().endswith(" watch") for command in runs)
     assert "```dockerfile" not in readme  # the Dockerfile lives in its own file, never a copy that drifts
+
+
+def test_the_pinned_build_backend_is_one_pyproject_accepts() -> None:
+    """The wheel stage builds without isolation on the setuptools it pins: pyproject.toml must accept it."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    install = stages()[0].run_with("setuptools==")
+    (pinned,) = re.findall(r'"setuptools==([^"]+)"', install)
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]["requires"]
+    (backend,) = [Requirement(text) for text in requires if Requirement(text).name == "setuptools"]
+    assert backend.specifier.contains(pinned)
