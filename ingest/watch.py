@@ -24,7 +24,7 @@ import functools
 import logging
 import signal
 from collections.abc import Callable, Coroutine, Iterable, Sequence
-from typing import Any
+from typing import Any, Final
 
 from pydantic import SecretStr
 from watchdog.observers import Observer
@@ -42,9 +42,11 @@ from ingest.watching.reads import SourceReads
 from ingest.watching.source import Notify, SourceWatch
 from ingest.watching.worker import FATAL, BatchReport, SourceWorker
 
-__all__ = ["BatchReport", "WatchDaemon", "run_watch"]
+__all__ = ["STOP_SIGNALS", "BatchReport", "WatchDaemon", "run_watch"]
 
 log = logging.getLogger("ingest.watch")
+#: What stops the daemon cleanly; the container image's STOPSIGNAL is one of them.
+STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
 
 
 class WatchDaemon:
@@ -96,7 +98,7 @@ class WatchDaemon:
         """Run until stopped; raises AuthError or ConfigError, which stop the daemon."""
         loop = asyncio.get_running_loop()
         if handle_signals:
-            for signum in (signal.SIGINT, signal.SIGTERM):
+            for signum in STOP_SIGNALS:
                 loop.add_signal_handler(signum, self.stop)
         try:
             sources = [source.name for source in self._sources]
@@ -126,7 +128,7 @@ class WatchDaemon:
             raise
         finally:
             if handle_signals:
-                for signum in (signal.SIGINT, signal.SIGTERM):
+                for signum in STOP_SIGNALS:
                     loop.remove_signal_handler(signum)
 
     async def _unless_stopped(self, work: Coroutine[Any, Any, None]) -> bool:
