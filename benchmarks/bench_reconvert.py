@@ -28,7 +28,7 @@ from pydantic import SecretStr
 
 from benchmarks.bench_convert import generate
 from benchmarks.harness import TOKEN, control, emulator_process, print_table, write_config
-from ingest import engine, streaming
+from ingest import collect
 from ingest.config import load_settings
 from ingest.convert import converter_identity
 from ingest.engine import SourceResult
@@ -116,12 +116,8 @@ def sync(
     """Wall seconds, this process's CPU seconds, its workers' CPU seconds, and the result."""
     settings = load_settings(config).with_jobs(jobs)
     started, cpu = time.monotonic(), cpu_seconds()
-    # Both the whole-plan path and the streamed one fingerprint with the converter's identity.
-    with (
-        mock.patch.object(engine, "converter_identity", identity),
-        mock.patch.object(streaming, "converter_identity", identity),
-        DescendantsCpu() as workers,
-    ):
+    # The whole-plan path and the streamed one both fingerprint with collect.reading_identity.
+    with mock.patch.object(collect, "converter_identity", identity), DescendantsCpu() as workers:
         (result,) = asyncio.run(run_sources(settings, settings.select(None), token=SecretStr(TOKEN)))
     return time.monotonic() - started, cpu_seconds() - cpu, workers.seconds, result
 

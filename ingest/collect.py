@@ -19,7 +19,7 @@ from ingest.canonical import digest
 from ingest.connector import Connector, LoadsElsewhere, ProvidesLinks, ProvidesSiteLinks, Resumable
 from ingest.conversion import POOL_THRESHOLD, BatchConverter
 from ingest.conversion_task import ConvertOne, Read, ToRead, convert_one
-from ingest.convert import LinkBuilder
+from ingest.convert import LinkBuilder, converter_identity
 from ingest.document import DocumentRef, DocumentWarning, Failure, Page, SkippedDocument
 from ingest.document_limits import DocumentLimits
 from ingest.errors import ConnectorError
@@ -195,6 +195,13 @@ async def collect(
         async for batch in batches:
             result.absorb(batch)
     return result
+
+
+def reading_identity(secrets: ScanPolicy) -> str:
+    """What, besides a document, decides what reading it finds: the converter (and the libraries
+    that shape its HTML) and the secret scan. Part of every effective fingerprint, so that a change
+    of either reads every document once."""
+    return f"{converter_identity()};{secrets.identity()}"
 
 
 async def scan(

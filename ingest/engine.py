@@ -14,11 +14,10 @@ from dataclasses import dataclass, field, replace
 from ingest.api_defaults import DEFAULT_MAX_CONCURRENCY
 from ingest.applied_settings import record_applied
 from ingest.availability_rules import AvailabilityRules
-from ingest.collect import Collected, PathFilter, TargetRecords, collect
+from ingest.collect import Collected, PathFilter, TargetRecords, collect, reading_identity
 from ingest.config import Source
 from ingest.connector import Closeable, Connector, Resumable
 from ingest.conversion import default_jobs
-from ingest.convert import converter_identity
 from ingest.document import Page, SkippedDocument
 from ingest.errors import ApiError, ConnectorError
 from ingest.execution import FATAL, PlanExecution
@@ -148,7 +147,7 @@ class Engine:
             collected = await collect(
                 connector,
                 targets=views,
-                settings_digest=f"{converter_identity()};{source.settings.scan_policy.identity()}",
+                settings_digest=reading_identity(source.settings.scan_policy),
                 path_filter=PathFilter(source.settings.include, source.settings.exclude),
                 url_template=source.settings.url_template,
                 only=only,

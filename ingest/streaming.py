@@ -26,11 +26,19 @@ from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 
 from ingest.applied_settings import record_applied
-from ingest.collect import Collected, PathFilter, Scanned, TargetRecords, batch_size_for, read, scan
+from ingest.collect import (
+    Collected,
+    PathFilter,
+    Scanned,
+    TargetRecords,
+    batch_size_for,
+    read,
+    reading_identity,
+    scan,
+)
 from ingest.config import Source
 from ingest.connector import Closeable, Connector, Resumable
 from ingest.conversion import default_jobs
-from ingest.convert import converter_identity
 from ingest.document import SkippedDocument
 from ingest.errors import ApiError
 from ingest.execution import FATAL, Feed, PlanExecution
@@ -153,7 +161,7 @@ class SourceStream:
                     scanned = await scan(
                         connector,
                         targets=views,
-                        settings_digest=f"{converter_identity()};{source.settings.scan_policy.identity()}",
+                        settings_digest=reading_identity(source.settings.scan_policy),
                         path_filter=PathFilter(source.settings.include, source.settings.exclude),
                         url_template=source.settings.url_template,
                         only=only,

@@ -14,6 +14,7 @@ from ingest.checking.findings import Finding, Severities
 from ingest.checking.source_files import Lines
 from ingest.language_id import THRESHOLD, identify, prose_of
 from ingest.locales import detected_locale, foreign_language, language_of
+from ingest.secret_scan.finding import SecretFinding
 from ingest.secret_scan.policy import ScanPolicy
 from ingest.settings import CheckSettings
 
@@ -150,14 +151,9 @@ def _primary(locale: str) -> str:
 
 def secrets(page: CheckedPage, context: PageContext) -> Iterator[Finding | None]:
     """What a run's secret scan would refuse the page for (the same scan, the same allow-lists)."""
-    if context.secrets is None or not context.secrets.enabled or page.document is None:
-        return
-    from ingest.secret_scan.document_scan import AllowListError, findings_in
-
-    try:
-        found = findings_in(page.document, page, context.secrets)
-    except AllowListError as exc:
-        yield context.finding("secret", page, f"the secret scan cannot be trusted: {exc}")
+    found = _secret_scan(page, context)
+    if isinstance(found, Exception):
+        yield context.finding("secret", page, f"the secret scan cannot be trusted: {found}")
         return
     for secret in found:
         yield context.finding(
@@ -172,14 +168,20 @@ def secrets(page: CheckedPage, context: PageContext) -> Iterator[Finding | None]
 def holds_secret(page: CheckedPage, context: PageContext) -> bool:
     """Whether a run's scan would refuse ``page`` (also when the scan cannot be trusted), whatever
     the severity of the ``secret`` rule: the HTML report then shows nothing of the page's text."""
+    return bool(_secret_scan(page, context))
+
+
+def _secret_scan(page: CheckedPage, context: PageContext) -> tuple[SecretFinding, ...] | Exception:
+    """The run's scan of ``page``: its findings (none when the source does not scan), or why the
+    scan cannot be trusted (a front matter allow-list that is not one)."""
     if context.secrets is None or not context.secrets.enabled or page.document is None:
-        return False
+        return ()
     from ingest.secret_scan.document_scan import AllowListError, findings_in
 
     try:
-        return bool(findings_in(page.document, page, context.secrets))
-    except AllowListError:
-        return True
+        return findings_in(page.document, page, context.secrets)
+    except AllowListError as exc:
+        return exc
 
 
 #: Every rule over one page, in the order their findings are listed.
