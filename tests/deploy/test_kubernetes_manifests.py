@@ -4,6 +4,7 @@ from a Secret, and state on the volume where the config says it is."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import kubernetes_validate
 import pytest
+from dockerfile_parse import DockerfileParser
 from kubernetes_manifests import (
     KUBERNETES,
     KUBERNETES_VERSION,
@@ -30,6 +32,7 @@ from kubernetes_manifests import (
 from ingest.config import load_settings
 
 CONFIG = KUBERNETES / "base" / "ingest.toml"
+DOCKERFILE = KUBERNETES.parents[1] / "Dockerfile"
 
 
 def workload(overlay: str) -> Resource:
@@ -175,3 +178,14 @@ def test_the_daemons_probes_fail_on_a_state_file_that_cannot_be_read(tmp_path: P
     assert probe() == 0
     (tmp_path / "ingest.db").write_bytes(b"not a database")
     assert probe() == 2
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_image_entrypoint_stays_so_tini_is_pid_1(overlay: str) -> None:
+    """A ``command:`` replaces the image's ENTRYPOINT (``tini -- ingest``): ingest would run as
+    PID 1, where the kernel drops a SIGTERM that has no handler, so ``ingest run`` would ignore
+    the CronJob's deadline and the pod's stop until the grace period's SIGKILL. Only ``args``."""
+    entrypoint = DockerfileParser(str(DOCKERFILE)).structure
+    (instruction,) = [i for i in entrypoint if i["instruction"] == "ENTRYPOINT"]
+    assert json.loads(instruction["value"]) == ["tini", "--", "ingest"]
+    assert "command" not in container(workload(overlay))
