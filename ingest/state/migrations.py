@@ -224,8 +224,7 @@ def _alerts(db: sqlite3.Connection) -> None:
     as everything an earlier release knew."""
     _run(
         db,
-        "CREATE TABLE alerts (scope TEXT PRIMARY KEY, failing_since REAL NOT NULL, "
-        "alerted_at REAL NOT NULL)",
+        "CREATE TABLE alerts (scope TEXT PRIMARY KEY, failing_since REAL NOT NULL, alerted_at REAL NOT NULL)",
     )
 
 
