@@ -41,12 +41,13 @@ def decide(
     remind_seconds: float,
 ) -> Transition:
     """The transition from ``previous`` when ``failing`` failed and ``succeeded`` succeeded now."""
-    new = tuple(sorted(scope for scope in failing if scope not in previous))
+    # A failure no webhook took (alerted_at 0) is still news to everyone.
+    new = tuple(sorted(scope for scope in failing if scope not in previous or not previous[scope].alerted_at))
     reminded = tuple(
         sorted(
             scope
             for scope in failing
-            if scope in previous and _due(previous[scope], now=now, remind_seconds=remind_seconds)
+            if scope in previous and previous[scope].alerted_at and _due(previous[scope], now, remind_seconds)
         )
     )
     recovered = tuple(
@@ -68,7 +69,5 @@ def records_after(
     return records
 
 
-def _due(record: AlertRecord, *, now: float, remind_seconds: float) -> bool:
-    if record.alerted_at == 0:
-        return True  # never told: no webhook took the first alert
+def _due(record: AlertRecord, now: float, remind_seconds: float) -> bool:
     return remind_seconds > 0 and now - record.alerted_at >= remind_seconds
