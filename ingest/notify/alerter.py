@@ -88,6 +88,10 @@ class Alerter:
         for scope, since in transition.failing.items():
             if scope not in self._known:  # known from now on, alerted or not (never told: 0)
                 self._known[scope] = AlertRecord(scope, since, 0.0)
+        for scope in (*transition.new, *transition.reminded):
+            # Taken as told while the message is on its way, so that the batches meanwhile (a
+            # source retried every second) do not send it again; send() says what became of it.
+            self._known[scope] = AlertRecord(scope, transition.failing[scope], now)
         for record in transition.recovered:
             self._known.pop(record.scope, None)
         if not transition.alert and not transition.recovered:
@@ -101,23 +105,30 @@ class Alerter:
 
     async def send(self, outgoing: Outgoing) -> list[Delivery]:
         """Deliver ``outgoing`` and record it; a delivery that failed is one warning line each."""
-        deliveries: list[Delivery] = []
-        told_failure = False
-        for alert in outgoing.alerts:
-            sent = await deliver(
-                self._receivers,
-                alert,
-                self._settings,
-                secrets=self._secrets,
-                sleep=self._sleep,
-                backoff=self._backoff,
+        # A failure and a recovery go at once: the whole send stays within one time budget.
+        sent = await asyncio.gather(
+            *(
+                deliver(
+                    self._receivers,
+                    alert,
+                    self._settings,
+                    secrets=self._secrets,
+                    sleep=self._sleep,
+                    backoff=self._backoff,
+                )
+                for alert in outgoing.alerts
             )
-            deliveries.extend(sent)
-            for delivery in sent:
-                if not delivery.delivered:
-                    log.warning("alert to webhook %s not delivered: %s", delivery.name, delivery.problem)
-            if alert.event in ("failure", "reminder"):
-                told_failure = any(delivery.delivered for delivery in sent)
+        )
+        deliveries = [delivery for per_alert in sent for delivery in per_alert]
+        for delivery in deliveries:
+            if not delivery.delivered:
+                log.warning("alert to webhook %s not delivered: %s", delivery.name, delivery.problem)
+        told_failure = any(
+            delivery.delivered
+            for alert, per_alert in zip(outgoing.alerts, sent, strict=True)
+            if alert.event in ("failure", "reminder")
+            for delivery in per_alert
+        )
         records = records_after(outgoing.transition, outgoing.previous, now=outgoing.now, told=told_failure)
         if self._known is not None:
             for record in records:

@@ -18,6 +18,7 @@ from typing import Any
 
 import aiohttp
 
+from ingest.logs import redactor
 from ingest.notify.alert import Alert, scrubbed
 from ingest.notify.bodies import json_body, slack_body
 from ingest.notify_settings import NotifySettings, WebhookFormat, masked_url, webhook_url
@@ -54,10 +55,13 @@ class Delivery:
 
 def receivers_of(settings: NotifySettings) -> list[Receiver]:
     """The configured webhooks with their URLs; ConfigError naming the key of the first one missing."""
-    return [
+    receivers = [
         Receiver(webhook.name, webhook.format, webhook_url(webhook, position))
         for position, webhook in enumerate(settings.webhooks)
     ]
+    for receiver in receivers:
+        redactor.add(receiver.url)  # blanked in every log line too, aiohttp's included
+    return receivers
 
 
 Sleep = Callable[[float], Awaitable[None]]
