@@ -118,3 +118,17 @@ async def test_a_refused_token_alerts_that_the_daemon_stopped(alerted: Project, 
     assert body["event"] == "failure" and body["sources"][0]["source"] is None
     assert body["sources"][0]["error"].startswith("ingest watch stopped:")
     assert "wrong-token-000000" not in json.dumps(body)
+
+
+def test_ingest_watch_with_a_webhook_url_it_cannot_read_says_so_and_exits_2(
+    alerted: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The variable unset: one sentence naming the key before the daemon starts, exit 2."""
+    from ingest.cli import main
+
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    monkeypatch.delenv(HOOK_ENV)
+    assert main(["watch", "--config", str(alerted.config)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: notify.webhooks.0.url_env: the environment variable {HOOK_ENV} is not set"
+    assert alerted.emulator.requests() == []
