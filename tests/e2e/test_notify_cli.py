@@ -246,3 +246,25 @@ def test_config_check_masks_the_url_and_notify_sends_a_test(
         in captured.out
     )
     assert URL_SECRET not in captured.out + captured.err
+
+
+def test_apply_refused_alerts_the_run_and_an_applied_plan_recovers_it(
+    project: Path, receiver: Receiver
+) -> None:
+    """A saved plan refused (a document edited since): exit 2, the run alerted with why; a plan
+    made again and applied: exit 0, the run recovered."""
+    runbook = project.parent / "docs" / "runbook.md"
+    runbook.write_text("# Runbook\n", encoding="utf-8")
+    plan = project.parent / "plan.json"
+    assert main(["plan", "--config", str(project), "--out", str(plan)]) == 0
+    runbook.write_text("# Runbook\n\nEdited since the plan.\n", encoding="utf-8")
+    assert main(["apply", str(plan), "--config", str(project)]) == 2
+    _, generic = by_format(receiver.bodies)
+    assert generic["event"] == "failure" and generic["exit_code"] == 2
+    assert generic["sources"][0]["source"] is None
+    assert generic["sources"][0]["error"].startswith("not applied: ")
+
+    assert main(["plan", "--config", str(project), "--out", str(plan)]) == 0
+    assert main(["apply", str(plan), "--config", str(project)]) == 0
+    _, generic = by_format(receiver.bodies[2:])
+    assert generic["event"] == "recovery" and generic["sources"][0]["source"] is None
