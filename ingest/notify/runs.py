@@ -1,4 +1,4 @@
-"""``ingest run`` (and ``apply``, ``reconcile --fix``) to alerts: the run's results and exit code
+"""``ingest run`` and ``ingest apply`` to alerts: the run's results and exit code
 as an :class:`~ingest.notify.alerter.Observation`, sent before the command returns.
 
 A source failed when any of its targets failed or drifted (what makes the exit code 1); a run
