@@ -35,6 +35,7 @@ from ingest.config_env import env_parse_error
 from ingest.config_messages import plain_message
 from ingest.connector import ConnectorOptions
 from ingest.errors import ConfigError
+from ingest.notify_settings import NotifySettings
 from ingest.settings import (
     EXTERNAL_PAGES,
     ArticlesSettings,
@@ -51,6 +52,7 @@ __all__ = [
     "ArticlesSettings",
     "CheckSettings",
     "IntercomSettings",
+    "NotifySettings",
     "RunSettings",
     "Settings",
     "Source",
@@ -99,6 +101,7 @@ class _FileSettings(BaseSettings):
     run: RunSettings = RunSettings()
     watch: WatchSettings = WatchSettings()
     check: CheckSettings = CheckSettings()
+    notify: NotifySettings = NotifySettings()
     sources: dict[str, SourceSettings] = Field(default_factory=dict)
 
     @classmethod
@@ -136,6 +139,7 @@ class Settings:
     watch: WatchSettings = field(default_factory=WatchSettings)
     run: RunSettings = field(default_factory=RunSettings)
     check: CheckSettings = field(default_factory=CheckSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     def access_token(self) -> SecretStr:
         """The token from the environment, else from ``intercom.token_file``."""
@@ -351,6 +355,10 @@ def load_settings(config_file: Path | None = None) -> Settings:
         state = StateSettings.model_validate(merged.state.model_dump(), context=context)
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(exc, "state")) from exc
+    try:
+        notify = NotifySettings.model_validate(merged.notify.model_dump(), context=context)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, "notify")) from exc
     sources = {name: _validate_source(name, settings, base_dir) for name, settings in merged.sources.items()}
     _refuse_shared_import_sources(sources)
     _refuse_what_the_version_cannot(intercom, sources)
@@ -362,4 +370,5 @@ def load_settings(config_file: Path | None = None) -> Settings:
         watch=merged.watch,
         run=merged.run,
         check=merged.check,
+        notify=notify,
     )

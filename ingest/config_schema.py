@@ -24,6 +24,7 @@ from ingest.config import (
     StateSettings,
     WatchSettings,
 )
+from ingest.notify_settings import NotifySettings
 from ingest.registry import available, load_connector
 from ingest.targets.registry import TARGETS
 
@@ -73,6 +74,7 @@ def _file_model(connectors: Sequence[str]) -> type[BaseModel]:
         run=(RunSettings, RunSettings()),
         watch=(WatchSettings, WatchSettings()),
         check=(CheckSettings, CheckSettings()),
+        notify=(NotifySettings, NotifySettings()),
         sources=(dict[str, source], Field(default_factory=dict, description="One table per source.")),
     )
 

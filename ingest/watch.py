@@ -35,6 +35,7 @@ from ingest.engine import ConnectorFactory, Engine
 from ingest.errors import ApiError, AuthError
 from ingest.intercom import IntercomClient
 from ingest.lock import watching_sources
+from ingest.notify.daemon import batch_alerts
 from ingest.runner import build_connector, make_client, targets_for
 from ingest.state import PendingWork, StateStore
 from ingest.watching.choice import watch_for
@@ -52,8 +53,10 @@ STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
 class WatchDaemon:
     """Watches ``sources`` and syncs their changes until :meth:`stop` (or a signal).
 
-    ``on_batch`` is called with the :class:`BatchReport` of every batch (also kept in
-    :attr:`reports`); tests and monitoring read them.
+    ``on_batch`` (one callable, or several: metrics, alerts) is called with the
+    :class:`BatchReport` of every batch (also kept in :attr:`reports`), in order, on the event
+    loop; tests and monitoring read them. A subscriber must not block: one that has I/O to do
+    starts a task.
     """
 
     def __init__(
@@ -62,14 +65,16 @@ class WatchDaemon:
         sources: Sequence[Source],
         *,
         token: SecretStr | None = None,
-        on_batch: Callable[[BatchReport], None] | None = None,
+        on_batch: Callable[[BatchReport], None] | Sequence[Callable[[BatchReport], None]] | None = None,
         connector_factory: ConnectorFactory = build_connector,
     ) -> None:
         self._settings = settings
         self._connector_factory = connector_factory
         self._sources = list(sources)
         self._token = token
-        self._on_batch = on_batch
+        self._on_batch: list[Callable[[BatchReport], None]] = (
+            [] if on_batch is None else [on_batch] if callable(on_batch) else list(on_batch)
+        )
         self._stop = asyncio.Event()
         self._hurry = asyncio.Event()
         self._workers: list[SourceWorker] = []
@@ -91,8 +96,8 @@ class WatchDaemon:
 
     def _record(self, report: BatchReport) -> None:
         self.reports.append(report)
-        if self._on_batch is not None:
-            self._on_batch(report)
+        for subscriber in self._on_batch:
+            subscriber(report)
 
     async def run(self, *, handle_signals: bool = False) -> None:
         """Run until stopped; raises AuthError or ConfigError, which stop the daemon."""
@@ -302,5 +307,15 @@ async def run_watch(
     handle_signals: bool = True,
 ) -> int:
     """The ``ingest watch`` command: run the daemon until SIGINT/SIGTERM; 0 once stopped."""
-    await WatchDaemon(settings, sources, token=token).run(handle_signals=handle_signals)
+    alerts = batch_alerts(settings, token)
+    daemon = WatchDaemon(settings, sources, token=token, on_batch=[] if alerts is None else [alerts])
+    try:
+        await daemon.run(handle_signals=handle_signals)
+    except FATAL as exc:
+        if alerts is not None:
+            await alerts.stopped(str(exc))
+        raise
+    finally:
+        if alerts is not None:
+            await alerts.drain()
     return 0

@@ -17,6 +17,7 @@ from ingest.config import (
     StateSettings,
     WatchSettings,
 )
+from ingest.notify_settings import NotifySettings, WebhookSettings
 from ingest.registry import GROUP, available, load_connector
 from ingest.targets.registry import TARGETS
 
@@ -45,6 +46,8 @@ ENGINE_KEYS = [
     *(f"watch.{key}" for key in keys(WatchSettings)),
     *(f"run.{key}" for key in keys(RunSettings)),
     *(f"check.{key}" for key in keys(CheckSettings)),
+    *(f"notify.{key}" for key in keys(NotifySettings)),
+    *(f"notify.webhooks.{key}" for key in keys(WebhookSettings)),
     *(f"sources.{key}" for key in keys(SourceSettings)),
     # Each target's own [sources.<name>.<target>] table, and every key in it.
     *(f"sources.{spec.name}" for spec in TARGETS if spec.settings_model),

@@ -78,6 +78,7 @@ ENGINE = (
     "ingest.reconcile",
     "ingest.soft_delete",
     "ingest.planfile",
+    "ingest.notify",
 )
 FRONT_ENDS = (
     "ingest.cli",
@@ -172,7 +173,13 @@ RULES = (
     Rule(
         "configuration is read without the client, state or the engine, and of the targets only "
         "their declarations (the registry and each target's settings module)",
-        importers=("ingest.config", "ingest.config_env", "ingest.settings", "ingest.config_schema"),
+        importers=(
+            "ingest.config",
+            "ingest.config_env",
+            "ingest.settings",
+            "ingest.config_schema",
+            "ingest.notify_settings",
+        ),
         must_not_import=("ingest.intercom", "ingest.targets.base", "ingest.state", *ENGINE, *TARGET_HALVES),
     ),
     Rule(

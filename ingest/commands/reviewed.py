@@ -25,6 +25,7 @@ from ingest.errors import IngestError
 
 if TYPE_CHECKING:
     from ingest.config import Settings, Source
+    from ingest.notify.delivery import Receiver
     from ingest.runner import PlannedTarget
 
 
@@ -65,6 +66,7 @@ def apply(config_file: Path | None, plan_file: Path, report_file: Path | None, l
     """Carry out a plan saved by 'ingest plan --out', refused if anything moved since."""
     import asyncio
 
+    from ingest.commands.alerting import alert_after_run, run_receivers
     from ingest.config import load_settings
     from ingest.planfile.applying import apply_plan
     from ingest.planfile.model import read_plan_file
@@ -74,16 +76,21 @@ def apply(config_file: Path | None, plan_file: Path, report_file: Path | None, l
     out = console()
     if report_file is not None:
         check_report_path(report_file)
+    settings: Settings | None = None
+    receivers: list[Receiver] = []
     try:
         saved = read_plan_file(plan_file)
         settings = load_settings(config_file)
+        receivers = run_receivers(settings, dry_run=False)
         progress = BarProgress(out) if out.is_terminal else None
         with one_error():
             applied = asyncio.run(apply_plan(settings, saved, progress=progress, lock_wait=lock_wait))
     except IngestError as exc:
         if report_file is not None:
             write_run_report(report_file, [], exit_code=error_exit_code(exc), dry_run=False, error=str(exc))
+        alert_after_run(settings, receivers, [], [], exit_code=error_exit_code(exc), error=str(exc))
         raise
+    names = list(dict.fromkeys(result.source for result in applied.results))
     if applied.refusals:
         for reason in applied.refusals.values():
             print_error(f"not applied: {reason}")
@@ -92,11 +99,14 @@ def apply(config_file: Path | None, plan_file: Path, report_file: Path | None, l
             write_run_report(
                 report_file, applied.results, exit_code=EXIT_CONFIG, dry_run=False, error=refusal
             )
+        refused = f"not applied: {refusal}"
+        alert_after_run(settings, receivers, names, [], exit_code=EXIT_CONFIG, error=refused)
         return EXIT_CONFIG
     print_summary(out, applied.results, dry_run=False)
     code = exit_code(applied.results)
     if report_file is not None and not write_run_report(
         report_file, applied.results, exit_code=code, dry_run=False
     ):
-        return EXIT_FAILURES
+        code = EXIT_FAILURES
+    alert_after_run(settings, receivers, names, applied.results, exit_code=code)
     return code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +22,9 @@ from ingest.commands.common import (
     write_run_report,
 )
 from ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    from ingest.notify.delivery import Receiver
 
 
 @click.command()
@@ -45,7 +49,8 @@ def run(
     """Sync sources into Intercom, into every target their configuration lists."""
     import asyncio
 
-    from ingest.config import load_settings
+    from ingest.commands.alerting import alert_after_run, run_receivers
+    from ingest.config import Settings, load_settings
     from ingest.report import BarProgress, print_summary
     from ingest.report_file import check_report_path
     from ingest.runner import run_sources
@@ -53,9 +58,14 @@ def run(
     out = console()
     if report_file is not None:
         check_report_path(report_file)  # a device or a FIFO is refused before anything is synced
+    settings: Settings | None = None
+    receivers: list[Receiver] = []
+    names: list[str] = []
     try:
         settings = load_settings(config_file).with_jobs(jobs)
         sources = settings.select(selected(settings, source_names, all_sources))
+        names = [source.name for source in sources]
+        receivers = run_receivers(settings, dry_run=dry_run)
         progress = BarProgress(out) if out.is_terminal else None
         with one_error():
             results = asyncio.run(
@@ -71,6 +81,7 @@ def run(
     except IngestError as exc:
         if report_file is not None:
             write_run_report(report_file, [], exit_code=error_exit_code(exc), dry_run=dry_run, error=str(exc))
+        alert_after_run(settings, receivers, names, [], exit_code=error_exit_code(exc), error=str(exc))
         raise
     print_summary(out, results, dry_run=dry_run)
     code = exit_code(results)
@@ -79,7 +90,8 @@ def run(
     if report_file is not None and not write_run_report(
         report_file, results, exit_code=code, dry_run=dry_run
     ):
-        return EXIT_FAILURES
+        code = EXIT_FAILURES
+    alert_after_run(settings, receivers, names, results, exit_code=code)
     return code
 
 

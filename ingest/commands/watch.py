@@ -24,6 +24,7 @@ def watch(config_file: Path | None, source_names: tuple[str, ...], jobs: int | N
     import asyncio
     import logging
 
+    from ingest.commands.alerting import run_receivers
     from ingest.config import load_settings
     from ingest.errors import AuthError, ConfigError
     from ingest.watch import run_watch
@@ -32,6 +33,7 @@ def watch(config_file: Path | None, source_names: tuple[str, ...], jobs: int | N
     require_sources(settings)
     sources = settings.select(list(source_names) or None)
     settings.access_token()  # a missing token is a config error before the daemon starts
+    run_receivers(settings, dry_run=False)  # ... and so is a webhook URL that cannot be read
     batches = logging.getLogger("ingest.watch")
     level = batches.level
     if batches.getEffectiveLevel() > logging.INFO:

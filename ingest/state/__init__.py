@@ -10,6 +10,7 @@ pending work have stores of their own.
 
 from __future__ import annotations
 
+from ingest.state.alerts import RUN_SCOPE, AlertBook, AlertRecord
 from ingest.state.article_book import ArticleBook, Intent, IntentKind, KnownCollection
 from ingest.state.documents import AdoptedPage, RememberedSkip, TargetStore
 from ingest.state.import_sources import ImportSourceRecord, RememberedImportSource
@@ -27,7 +28,10 @@ from ingest.state.runs import FailureRecord, RunCounts, RunLog, RunOutcome, RunR
 from ingest.state.store import StateStore
 
 __all__ = [
+    "RUN_SCOPE",
     "AdoptedPage",
+    "AlertBook",
+    "AlertRecord",
     "ArticleBook",
     "CollectionPath",
     "DocumentRecord",

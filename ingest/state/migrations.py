@@ -217,6 +217,17 @@ def _availability_rules(db: sqlite3.Connection) -> None:
     )
 
 
+def _alerts(db: sqlite3.Connection) -> None:
+    """Alerts (``[notify]``): each scope (a source, or the run before any source) failing since
+    when, and when it was last alerted, so that a new process (a nightly run, a restarted daemon)
+    neither alerts again for a failure already told nor misses its recovery. No row: not failing,
+    as everything an earlier release knew."""
+    _run(
+        db,
+        "CREATE TABLE alerts (scope TEXT PRIMARY KEY, failing_since REAL NOT NULL, alerted_at REAL NOT NULL)",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the tables of release 0.1.0", _baseline),
     Migration(
@@ -227,6 +238,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "owner tags: carried by remote twins, moved by runs", _owner_tags),
     Migration(6, "soft delete: when each remote twin was withdrawn, and what runs withdrew", _withdrawals),
     Migration(7, "availability and audiences as code: rules and audiences applied", _availability_rules),
+    Migration(8, "alerts: what is failing since when, and when it was last alerted", _alerts),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

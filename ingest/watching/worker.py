@@ -16,10 +16,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ingest.config import Source
+from ingest.document import Failure
 from ingest.engine import Engine, SourceResult
 from ingest.errors import AuthError, ConfigError, StorageError, ingest_error_in
 from ingest.lock import SourceLock
@@ -62,6 +63,8 @@ class BatchReport:
     latency: float = 0.0
     retry_in: float | None = None
     error: str | None = None
+    #: The documents that failed, per target (what alerts list); left out of the batch's log line.
+    failures: tuple[tuple[str, Failure], ...] = field(default=(), repr=False)
 
 
 class SourceWorker:
@@ -243,13 +246,14 @@ class SourceWorker:
             latency=time.monotonic() - batch.first_change,
             retry_in=retry_in,
             error=error,
+            failures=tuple((r.target, failure) for r in results for failure in r.failures),
         )
         _log_report(report)
         self._on_batch(report)
 
 
 def _log_report(report: BatchReport) -> None:
-    extra = {"batch": asdict(report)}
+    extra = {"batch": {key: value for key, value in asdict(report).items() if key != "failures"}}
     if report.outcome == "locked":
         log.warning(
             "source %s is being synced by another ingest process; retrying in %g s",

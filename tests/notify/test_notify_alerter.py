@@ -1,0 +1,78 @@
+"""The alerter between the rule, state and delivery: what a batch sent meanwhile does, what is saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.notify.alerter import Alerter, Observation
+from ingest.notify.delivery import Receiver
+from ingest.notify_settings import NotifySettings
+from ingest.state import AlertBook, AlertRecord, StateStore
+from tests.notify.receiver import Answer, running_receiver
+
+FAILING = Observation(failing={"docs": "answered 503"}, succeeded=frozenset())
+BACK = Observation(failing={}, succeeded=frozenset({"docs"}))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def no_sleep(_: float) -> None:
+    return None
+
+
+def alerter(tmp_path: Path, url: str, clock: Clock) -> Alerter:
+    return Alerter(
+        NotifySettings(max_attempts=1),
+        [Receiver("ops", "json", url)],
+        tmp_path / "ingest.db",
+        origin="watch",
+        clock=clock,
+        sleep=no_sleep,
+    )
+
+
+async def test_a_failure_on_its_way_is_not_sent_again_by_the_next_batch(tmp_path: Path) -> None:
+    """Two failing batches before the first alert is delivered: one alert."""
+    clock = Clock()
+    with running_receiver() as receiver:
+        alerts = alerter(tmp_path, receiver.url, clock)
+        first = alerts.outgoing(FAILING)
+        clock.now += 1
+        assert first is not None and alerts.outgoing(FAILING) is None
+        await alerts.send(first)
+    assert len(receiver.bodies) == 1
+    with StateStore(tmp_path / "ingest.db") as state:
+        assert AlertBook(state).failing() == {"docs": AlertRecord("docs", 1_000.0, 1_000.0)}
+
+
+async def test_an_undelivered_failure_is_sent_by_the_next_batch_and_a_recovery_forgets_it(
+    tmp_path: Path,
+) -> None:
+    """Refused by the receiver: saved as never told, so the next failing batch sends it; then a
+    clean batch recovers it and state forgets the source."""
+    clock = Clock()
+    with running_receiver() as receiver:
+        receiver.script(Answer(500))
+        alerts = alerter(tmp_path, receiver.url, clock)
+        first = alerts.outgoing(FAILING)
+        assert first is not None
+        [delivery] = await alerts.send(first)
+        assert not delivery.delivered
+        with StateStore(tmp_path / "ingest.db") as state:
+            assert AlertBook(state).failing() == {"docs": AlertRecord("docs", 1_000.0, 0.0)}
+        clock.now += 5
+        again = alerts.outgoing(FAILING)
+        assert again is not None and [a.event for a in again.alerts] == ["failure"]
+        await alerts.send(again)
+        back = alerts.outgoing(BACK)
+        assert back is not None and [a.event for a in back.alerts] == ["recovery"]
+        await alerts.send(back)
+    assert [body["event"] for body in receiver.bodies] == ["failure", "failure", "recovery"]
+    with StateStore(tmp_path / "ingest.db") as state:
+        assert AlertBook(state).failing() == {}
