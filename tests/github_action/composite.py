@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+BASH = shutil.which("bash") or "/bin/bash"
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 _REFERENCE = re.compile(r"\b(steps\.[\w-]+\.outputs\.[\w-]+|inputs\.[\w-]+|github\.token)\b")
@@ -118,7 +120,7 @@ class CompositeRun:
             }
             folder = self.workspace / self.substitute(str(step.get("working-directory", ".")))
             finished = subprocess.run(  # noqa: S603
-                ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+                [BASH, "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
                 cwd=folder,
                 env=env,
                 capture_output=True,
