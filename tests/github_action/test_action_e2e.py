@@ -38,7 +38,8 @@ def workspace(tmp_path: Path, emulator: RunningEmulator) -> Path:
     state in a folder of its own."""
     root = tmp_path / "workspace"
     write_docs(root / "docs", 3)
-    (root / "docs" / "hostile.md").write_text(f"# {HOSTILE_TITLE}\n\nBody.\n", encoding="utf-8")
+    hostile = f"---\ntitle: '{HOSTILE_TITLE}'\n---\n\nBody.\n"
+    (root / "docs" / "hostile.md").write_text(hostile, encoding="utf-8")
     (root / "ingest.toml").write_text(
         f'[intercom]\nbase_url = "{emulator.base_url}"\n\n[state]\npath = "state/fin.db"\n\n'
         f'[sources.docs]\nconnector = "filesystem"\npath = "docs"\nurl = "{SOURCE_URL}"\n'
@@ -81,7 +82,12 @@ def test_review_then_sync_then_review_again(
     shown = summary(tmp_path)
     assert "No state was found" in shown and "### ingest check" in shown and "### ingest plan" in shown
     (comment,) = github.comments.values()
-    assert comment["body"].startswith("<!-- fin-ingest plan ")
+    first_body = str(comment["body"])
+    assert first_body.startswith("<!-- fin-ingest plan ")
+    # The hostile title is listed as text: no mention, no closing tag, no code span it escapes.
+    assert "@\u200bsomeone" in first_body and "@someone" not in first_body
+    assert "&lt;/details&gt;" in first_body and "</details> ghadelimiter" not in first_body
+    assert "@someone" not in shown and "&lt;/details&gt;" in shown
     assert outputs["comment-url"].endswith(f"#{comment['id']}")
     assert Path(outputs["plan-path"]).is_file() and Path(outputs["sarif-path"]).is_file()
     (python, restore, upload) = first.skipped_uses
@@ -130,7 +136,6 @@ def test_review_then_sync_then_review_again(
     assert [c["id"] for c in ours] == [comment["id"]] and "update" in ours[0]["body"]
     assert ("PATCH", f"/repos/acme/docs/issues/comments/{comment['id']}") in github.requests
     assert not (workspace / "pwned").exists() and not (tmp_path / "pwned").exists()
-    assert "@someone" not in ours[0]["body"] and "</details> ghadelimiter" not in ours[0]["body"]
 
 
 def test_a_refused_token_fails_the_sync_with_exit_2(
