@@ -67,6 +67,9 @@ def prepare(environment: StepEnvironment) -> int:
     run = f"{environment.required('GITHUB_RUN_ID')}-{environment.get('GITHUB_RUN_ATTEMPT', '1')}"
     folder = Path(environment.required("RUNNER_TEMP")) / "fin-ingest" / digest
     folder.mkdir(parents=True, exist_ok=True)
+    paths = inputs.Paths(folder)
+    for earlier in (paths.plan, paths.plan_markdown, paths.sarif, paths.report):
+        earlier.unlink(missing_ok=True)  # an earlier use in this job must not pass for this one's
     state_file = _state_file(environment)
     slug = "".join(c if c.isalnum() or c in "-_." else "-" for c in key).strip("-.") or "config"
     write_outputs(
@@ -230,9 +233,11 @@ def _comment(environment: StepEnvironment, plan_markdown: str, counts: Mapping[s
     if not inputs.flag(environment, "INPUT_COMMENT", "comment", True):
         return None
     number = _pull_request_number(environment)
-    token = environment.get("GITHUB_TOKEN")
-    if number is None or not token:
+    if number is None:
         return None
+    token = environment.get("GITHUB_TOKEN")
+    if not token:
+        return Posted(problem="no github-token was given: the plan is in the job summary, not in a comment")
     pull = PullRequest(
         api_url=environment.get("GITHUB_API_URL") or "https://api.github.com",
         repository=environment.required("GITHUB_REPOSITORY"),

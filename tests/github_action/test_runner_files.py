@@ -80,3 +80,39 @@ def test_a_step_reads_only_what_it_declares() -> None:
 def test_source_names_never_read_as_options() -> None:
     assert inputs.source_arguments(("docs", "--all")) == ["--source=docs", "--source=--all"]
     assert inputs.source_arguments(()) == ["--all"]
+
+
+def test_prepare_names_the_state_file_and_clears_an_earlier_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """prepare resolves [state] path against the config's folder for the cache, keys the cache by the
+    config's path and the run, and removes files an earlier use in the job left in its folder."""
+    from ingest.github_action.steps import STEPS
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "ingest.toml").write_text('[state]\npath = "../state/fin.db"\n')
+    output = tmp_path / "output"
+    values = {
+        "INPUT_CONFIG": "site/ingest.toml",
+        "GITHUB_WORKSPACE": str(tmp_path),
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_RUN_ID": "9",
+        "GITHUB_RUN_ATTEMPT": "2",
+        "RUNNER_TEMP": str(tmp_path / "temp"),
+    }
+    step = STEPS["prepare"]
+    monkeypatch.chdir(tmp_path)
+    assert step.run(StepEnvironment(step.reads, values)) == 0
+    written = read_outputs(output.read_text())
+    stale = Path(written["output-dir"]) / "plan.json"
+    stale.write_text("{}")
+    output.write_text("")
+    assert step.run(StepEnvironment(step.reads, values)) == 0
+    assert not stale.exists()
+    state = tmp_path / "state" / "fin.db"
+    assert written["state-file"] == str(state)
+    assert written["cache-paths"] == f"{state}\n{state}-wal"
+    assert written["cache-key"] == written["cache-prefix"] + "9-2"
+    assert (written["mode"], written["artifact-name"]) == ("sync", "fin-ingest-sync-site-ingest.toml")
+    assert set(written) == step.writes
