@@ -149,7 +149,8 @@ def review(environment: StepEnvironment) -> int:
                 )
             )
     counts = summaries.check_counts(sarif)
-    posted = _comment(environment, plan_markdown, counts) if plan_markdown else None
+    # Without a plan the comment says what stopped it, so an earlier push's plan does not stay up.
+    posted = _comment(environment, plan_markdown or "\n".join(parts[2:]), counts)
     if posted is not None and posted.problem:
         command("warning", posted.problem)
         parts.append(f"> {text(posted.problem)}\n")

@@ -154,15 +154,18 @@ def test_a_refused_token_fails_the_sync_with_exit_2(
 def test_a_config_mistake_fails_the_review_in_one_sentence(
     tmp_path: Path, workspace: Path, github: FakeGitHub
 ) -> None:
-    """A config mistake is exit 2 with ingest's sentence naming the key in the summary and as an
-    error annotation; no plan is made, no comment posted, no cache restored."""
+    """A config mistake is exit 2 with ingest's sentence naming the key in the summary, as an
+    error annotation and in the comment (instead of an earlier push's plan); no plan is made, no
+    cache restored."""
     config = workspace / "ingest.toml"
     config.write_text(config.read_text() + "colour = 1\n")
     run = use(tmp_path, github, "pull_request", PULL_REQUEST)
     assert run.exit_codes["review"] == 2 and run.action_outputs()["plan-path"] == ""
     assert "**Error:** sources\\.docs\\.colour: unknown key" in summary(tmp_path)
     assert "::error::" in run.outputs["review"]["_log"]
-    assert github.comments == {} and [name for name, _ in run.skipped_uses if "cache" in name] == []
+    assert [name for name, _ in run.skipped_uses if "cache" in name] == []
+    (comment,) = github.comments.values()
+    assert "**Error:** sources\\.docs\\.colour: unknown key" in comment["body"]
 
 
 def test_a_forks_read_only_token_is_a_warning(tmp_path: Path, workspace: Path, github: FakeGitHub) -> None:
