@@ -90,6 +90,7 @@ FRONT_ENDS = (
     "ingest.config_summary",
     "ingest.workspace",
     "ingest.starter",
+    "ingest.github_action",
 )
 
 #: Each target's settings module (its name, its table) and the registry that lists them.
@@ -211,6 +212,12 @@ RULES = (
             "ingest.watch",
             *FRONT_ENDS,
         ),
+    ),
+    Rule(
+        "the GitHub Action's steps run the ingest command as a process: of the project they read only "
+        "the configuration (where the state file is), the errors and the plan summary's escaping",
+        importers=("ingest.github_action",),
+        may_import=("ingest.errors", "ingest.config", "ingest.planfile.markdown"),
     ),
     Rule(
         "the engine asks targets through their Protocols and optional capabilities (ChecksRemote, "

@@ -1,0 +1,54 @@
+"""The ``ingest`` command run as a process: its stdout to the log as it comes, its stderr to the
+log too and kept, so the step can quote the sentence that ended it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Lines of stderr kept for the summary (the sentence that ended a run is among the last).
+_KEPT_LINES = 20
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class Finished:
+    exit_code: int
+    stderr_tail: tuple[str, ...]
+
+    def errors(self) -> list[str]:
+        """The ``error:`` lines the command printed, without the prefix."""
+        return [line.removeprefix("error:").strip() for line in self.stderr_tail if line.startswith("error:")]
+
+
+def ingest_command() -> str:
+    """The ``ingest`` script installed beside this Python (the action's own installation)."""
+    beside = Path(sys.executable).parent / "ingest"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("ingest")
+    if found is None:
+        raise FileNotFoundError("the ingest command is not installed beside this Python")
+    return found
+
+
+def run_ingest(arguments: Sequence[str]) -> Finished:
+    """Run ``ingest ARGUMENTS`` in the current folder and environment, and wait for it."""
+    command = [ingest_command(), *arguments]
+    sys.stdout.write(f"$ ingest {' '.join(arguments)}\n")
+    sys.stdout.flush()
+    kept: list[str] = []
+    with subprocess.Popen(  # noqa: S603 (a fixed program, arguments as a list, no shell)
+        command, stdout=None, stderr=subprocess.PIPE, text=True, errors="replace"
+    ) as process:
+        assert process.stderr is not None
+        for line in process.stderr:
+            sys.stderr.write(line)
+            kept = [*kept[-(_KEPT_LINES - 1) :], _COLOUR.sub("", line.rstrip("\n"))]
+    sys.stderr.flush()
+    return Finished(process.returncode, tuple(kept))
