@@ -23,6 +23,7 @@ from ingest.engine import ConnectorFactory, Engine, SourcePlan, SourceResult, Ta
 from ingest.errors import ConnectorError, LockedError
 from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.intercom.errors import DEFAULT_TOKEN_FIX
+from ingest.intercom.observer import NO_OBSERVER, RequestObserver
 from ingest.lock import holding_source
 from ingest.logs import redactor
 from ingest.plan import Plan
@@ -34,8 +35,11 @@ from ingest.targets.registry import target_halves
 from ingest.targets.tagging import OwnerTagging
 
 
-def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomClient:
-    """A client with ``token``, else with the configured one (and a refusal naming where it came from)."""
+def make_client(
+    settings: Settings, token: SecretStr | None = None, *, observer: RequestObserver = NO_OBSERVER
+) -> IntercomClient:
+    """A client with ``token``, else with the configured one (and a refusal naming where it came from),
+    telling ``observer`` of its requests (monitoring)."""
     secret = token if token is not None else settings.access_token()
     fix = DEFAULT_TOKEN_FIX if token is not None else token_fix()
     redactor.add(secret.get_secret_value())  # a token from a secrets file is blanked in logs too
@@ -50,6 +54,7 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
         read_timeout=settings.intercom.read_timeout,
         token_fix=fix,
         rate_limit_share=settings.intercom.rate_limit_share,
+        observer=observer,
     )
 
 

@@ -32,8 +32,9 @@ from watchdog.observers.api import BaseObserver
 
 from ingest.config import Settings, Source
 from ingest.engine import ConnectorFactory, Engine
-from ingest.errors import ApiError, AuthError
+from ingest.errors import ApiError, AuthError, ConfigError
 from ingest.intercom import IntercomClient
+from ingest.intercom.observer import NO_OBSERVER, RequestObserver
 from ingest.lock import watching_sources
 from ingest.runner import build_connector, make_client, targets_for
 from ingest.state import PendingWork, StateStore
@@ -42,18 +43,21 @@ from ingest.watching.reads import SourceReads
 from ingest.watching.source import Notify, SourceWatch
 from ingest.watching.worker import FATAL, BatchReport, SourceWorker
 
-__all__ = ["STOP_SIGNALS", "BatchReport", "WatchDaemon", "run_watch"]
+__all__ = ["STOP_SIGNALS", "BatchListener", "BatchReport", "WatchDaemon", "run_watch"]
 
 log = logging.getLogger("ingest.watch")
 #: What stops the daemon cleanly; the container image's STOPSIGNAL is one of them.
 STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
+#: Told of every batch: monitoring, alerts, tests.
+BatchListener = Callable[[BatchReport], None]
 
 
 class WatchDaemon:
     """Watches ``sources`` and syncs their changes until :meth:`stop` (or a signal).
 
-    ``on_batch`` is called with the :class:`BatchReport` of every batch (also kept in
-    :attr:`reports`); tests and monitoring read them.
+    ``on_batch`` (one listener or several, called in order) is called with the
+    :class:`BatchReport` of every batch (also kept in :attr:`reports`); tests, monitoring and
+    alerts read them. ``observer`` is told of every request of the daemon's client.
     """
 
     def __init__(
@@ -62,14 +66,17 @@ class WatchDaemon:
         sources: Sequence[Source],
         *,
         token: SecretStr | None = None,
-        on_batch: Callable[[BatchReport], None] | None = None,
+        on_batch: BatchListener | Sequence[BatchListener] = (),
         connector_factory: ConnectorFactory = build_connector,
+        observer: RequestObserver = NO_OBSERVER,
     ) -> None:
         self._settings = settings
         self._connector_factory = connector_factory
         self._sources = list(sources)
         self._token = token
-        self._on_batch = on_batch
+        self._listeners = [on_batch] if callable(on_batch) else list(on_batch)
+        self._observer = observer
+        self._client: IntercomClient | None = None
         self._stop = asyncio.Event()
         self._hurry = asyncio.Event()
         self._workers: list[SourceWorker] = []
@@ -83,6 +90,15 @@ class WatchDaemon:
         """How each source's changes are found now ("watching /srv/docs", "polling the ref every 30 s")."""
         return {worker.source.name: worker.watch.describe() for worker in self._workers}
 
+    @property
+    def stopping(self) -> bool:
+        """Whether a stop was asked for (the daemon may still be finishing its batches)."""
+        return self._stop.is_set()
+
+    def calls_left(self) -> int | None:
+        """What the client's rate limiter says its share of the window still allows; None when unknown."""
+        return None if self._client is None else self._client.rate_limiter.calls_left()
+
     def stop(self) -> None:
         """Stop watching; a second call stops the running batches at once. Loop thread only."""
         if self._stop.is_set():
@@ -91,8 +107,8 @@ class WatchDaemon:
 
     def _record(self, report: BatchReport) -> None:
         self.reports.append(report)
-        if self._on_batch is not None:
-            self._on_batch(report)
+        for listener in self._listeners:
+            listener(report)
 
     async def run(self, *, handle_signals: bool = False) -> None:
         """Run until stopped; raises AuthError or ConfigError, which stop the daemon."""
@@ -106,7 +122,8 @@ class WatchDaemon:
                 watching_sources(self._settings.state.path, sources),
                 StateStore(self._settings.state.path) as state,
             ):
-                async with make_client(self._settings, self._token) as client:
+                async with make_client(self._settings, self._token, observer=self._observer) as client:
+                    self._client = client
                     if not await self._unless_stopped(_check_token(client)):
                         return  # stopped while the API kept the check waiting: nothing started yet
                     reads = SourceReads(self._settings.watch.poll_seconds)
@@ -301,6 +318,26 @@ async def run_watch(
     token: SecretStr | None = None,
     handle_signals: bool = True,
 ) -> int:
-    """The ``ingest watch`` command: run the daemon until SIGINT/SIGTERM; 0 once stopped."""
-    await WatchDaemon(settings, sources, token=token).run(handle_signals=handle_signals)
+    """The ``ingest watch`` command: run the daemon until SIGINT/SIGTERM; 0 once stopped. With
+    ``[watch] metrics_port`` set, its metrics, /healthz and /readyz are served while it runs."""
+    port = settings.watch.metrics_port
+    if port is None:
+        await WatchDaemon(settings, sources, token=token).run(handle_signals=handle_signals)
+        return 0
+    from ingest.monitoring import DaemonMonitor  # prometheus-client only for a monitored daemon
+
+    monitor = DaemonMonitor(settings, sources, port=port)
+    daemon = WatchDaemon(
+        settings, sources, token=token, on_batch=monitor.batch_done, observer=monitor.metrics
+    )
+    try:
+        server = await monitor.start(daemon)
+    except ConfigError as exc:
+        log.error("ingest watch not started: %s", exc)
+        raise
+    log.info("metrics, /healthz and /readyz on http://%s:%s", settings.watch.metrics_address, server.port)
+    try:
+        await daemon.run(handle_signals=handle_signals)
+    finally:
+        await monitor.stop()
     return 0
