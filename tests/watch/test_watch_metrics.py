@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import socket
+import sys
 from pathlib import Path
 
 import aiohttp
@@ -191,3 +194,25 @@ async def wait_async(condition: object, within: float = 10.0, what: str = "condi
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not met within {within} s")
         await asyncio.sleep(0.02)
+
+
+async def test_the_container_health_probe_asks_the_daemons_healthz(project: Project) -> None:
+    """`python -m ingest.health_probe` (the image's HEALTHCHECK) exits 0 against a running daemon's
+    port, and 1 once nothing answers there."""
+
+    async def probe(port: int) -> int:
+        env = {
+            **os.environ,
+            "INGEST_WATCH__METRICS_PORT": str(port),
+            "INGEST_WATCH__METRICS_ADDRESS": "0.0.0.0",  # noqa: S104 (read by the probe: it asks loopback)
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "ingest.health_probe", env=env, stderr=asyncio.subprocess.DEVNULL
+        )
+        return await process.wait()
+
+    async with monitored_daemon(project) as running:
+        port = running.monitor.port
+        assert port is not None
+        assert await probe(port) == 0
+    assert await probe(port) == 1
