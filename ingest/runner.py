@@ -147,8 +147,10 @@ async def run_sources(
     lock_wait: float = 0.0,
     connector_factory: ConnectorFactory = build_connector,
     clock: Callable[[], float] = time.time,
+    observer: RequestObserver = NO_OBSERVER,
 ) -> list[SourceResult]:
-    """Sync (or, with ``dry_run``, only plan) ``sources`` one after the other.
+    """Sync (or, with ``dry_run``, only plan) ``sources`` one after the other; ``observer`` is told
+    of every request (``--metrics-file``).
 
     Each source's lock is held while that source syncs, waiting up to ``lock_wait``
     seconds when another process (the watch daemon, another run) holds it. A source whose
@@ -168,7 +170,7 @@ async def run_sources(
                 planned = await engine.plan_source(source)
                 results.extend(result_from_plan(plan, planned.collected) for _, plan in planned.plans)
             return results
-        async with make_client(settings, token) as client:
+        async with make_client(settings, token, observer=observer) as client:
             engine = Engine(
                 state=state,
                 connector_factory=connector_factory,

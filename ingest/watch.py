@@ -328,7 +328,7 @@ async def run_watch(
 
     monitor = DaemonMonitor(settings, sources, port=port)
     daemon = WatchDaemon(
-        settings, sources, token=token, on_batch=monitor.batch_done, observer=monitor.metrics
+        settings, sources, token=token, on_batch=monitor.batch_done, observer=monitor.metrics.requests
     )
     try:
         server = await monitor.start(daemon)

@@ -97,7 +97,7 @@ async def monitored_daemon(
         sources,
         token=SecretStr(TOKEN),
         on_batch=[project.reports.append, monitor.batch_done],
-        observer=monitor.metrics,
+        observer=monitor.metrics.requests,
     )
     async with monitor.serving(daemon) as server:
         assert server.port is not None and server.port > 0
