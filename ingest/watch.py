@@ -108,7 +108,10 @@ class WatchDaemon:
     def _record(self, report: BatchReport) -> None:
         self.reports.append(report)
         for listener in self._listeners:
-            listener(report)
+            try:
+                listener(report)
+            except Exception:  # monitoring or an alert must never turn a synced batch into a retry
+                log.exception("%s: a batch listener failed", report.source)
 
     async def run(self, *, handle_signals: bool = False) -> None:
         """Run until stopped; raises AuthError or ConfigError, which stop the daemon."""

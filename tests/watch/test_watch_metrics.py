@@ -216,3 +216,34 @@ async def test_the_container_health_probe_asks_the_daemons_healthz(project: Proj
         assert port is not None
         assert await probe(port) == 0
     assert await probe(port) == 1
+
+
+async def test_a_batch_listener_that_raises_stops_neither_the_others_nor_the_batch(
+    project: Project, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Listeners are called in order; one that raises is logged and the next still hears the batch,
+    which stays a clean batch (its work is not kept pending for a listener's bug)."""
+    from pydantic import SecretStr
+
+    from ingest.state import PendingWork, StateStore
+    from ingest.watch import BatchReport, WatchDaemon
+
+    def broken(report: BatchReport) -> None:
+        raise RuntimeError("listener bug")
+
+    project.write("a.md", "# A\n\nFirst.\n")
+    settings = project.settings()
+    daemon = WatchDaemon(
+        settings, settings.select(None), token=SecretStr(TOKEN), on_batch=[broken, project.reports.append]
+    )
+    task = asyncio.create_task(daemon.run())
+    try:
+        await wait_until(lambda: project.reports or task.done(), what="the start-up batch")
+    finally:
+        daemon.stop()
+        await asyncio.wait_for(task, timeout=10)
+    assert [report.outcome for report in project.reports] == ["ok"]
+    assert project.titles() == {"a.md": "A"}
+    assert any("batch listener" in record.getMessage() for record in caplog.records)
+    with StateStore(settings.state.path) as state:
+        assert PendingWork(state).counts() == {}
