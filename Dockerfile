@@ -65,12 +65,14 @@ USER 10001:10001
 # sent stays pending in state. `ingest run` killed by it resumes where it stopped.
 STOPSIGNAL SIGTERM
 
-# What can be checked today: the configuration is valid and the state file on the volume opens
-# and reads (a volume gone, a full or read-only disk, a corrupt file). It sends no request and
-# needs no token; `|| exit 1` because Docker reserves exit code 2, which ingest uses for a config
-# problem. An HTTP /healthz (and /readyz) comes with `ingest watch --metrics-port`.
+# One image, two uses. A daemon run with INGEST_WATCH__METRICS_PORT set (which is also its
+# [watch] metrics_port) serves /healthz from its own event loop: the probe asks it (standard
+# library only: no curl in a slim image), so a daemon stuck in its loop is unhealthy. Otherwise
+# (the nightly run, a daemon without the port) `ingest status`: the configuration is valid and
+# the state file on the volume opens and reads. Neither sends a request to Intercom nor needs the
+# token; `|| exit 1` because Docker reserves exit code 2, which ingest uses for a config problem.
 HEALTHCHECK --interval=60s --timeout=15s --start-period=30s --retries=3 \
-    CMD ["sh", "-c", "ingest status > /dev/null || exit 1"]
+    CMD ["sh", "-c", "if [ -n \"$INGEST_WATCH__METRICS_PORT\" ]; then python -m ingest.health_probe; else ingest status > /dev/null; fi || exit 1"]
 
 # tini forwards a signal to `ingest` alone (no -g): the conversion workers and git must not be
 # stopped under the batch that watch lets finish.

@@ -23,6 +23,7 @@ from ingest.engine import ConnectorFactory, Engine, SourcePlan, SourceResult, Ta
 from ingest.errors import ConnectorError, LockedError
 from ingest.intercom import ContentImportSource, IntercomClient
 from ingest.intercom.errors import DEFAULT_TOKEN_FIX
+from ingest.intercom.observer import NO_OBSERVER, RequestObserver
 from ingest.lock import holding_source
 from ingest.logs import redactor
 from ingest.plan import Plan
@@ -34,8 +35,11 @@ from ingest.targets.registry import target_halves
 from ingest.targets.tagging import OwnerTagging
 
 
-def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomClient:
-    """A client with ``token``, else with the configured one (and a refusal naming where it came from)."""
+def make_client(
+    settings: Settings, token: SecretStr | None = None, *, observer: RequestObserver = NO_OBSERVER
+) -> IntercomClient:
+    """A client with ``token``, else with the configured one (and a refusal naming where it came from),
+    telling ``observer`` of its requests (monitoring)."""
     secret = token if token is not None else settings.access_token()
     fix = DEFAULT_TOKEN_FIX if token is not None else token_fix()
     redactor.add(secret.get_secret_value())  # a token from a secrets file is blanked in logs too
@@ -50,6 +54,7 @@ def make_client(settings: Settings, token: SecretStr | None = None) -> IntercomC
         read_timeout=settings.intercom.read_timeout,
         token_fix=fix,
         rate_limit_share=settings.intercom.rate_limit_share,
+        observer=observer,
     )
 
 
@@ -142,8 +147,10 @@ async def run_sources(
     lock_wait: float = 0.0,
     connector_factory: ConnectorFactory = build_connector,
     clock: Callable[[], float] = time.time,
+    observer: RequestObserver = NO_OBSERVER,
 ) -> list[SourceResult]:
-    """Sync (or, with ``dry_run``, only plan) ``sources`` one after the other.
+    """Sync (or, with ``dry_run``, only plan) ``sources`` one after the other; ``observer`` is told
+    of every request (``--metrics-file``).
 
     Each source's lock is held while that source syncs, waiting up to ``lock_wait``
     seconds when another process (the watch daemon, another run) holds it. A source whose
@@ -163,7 +170,7 @@ async def run_sources(
                 planned = await engine.plan_source(source)
                 results.extend(result_from_plan(plan, planned.collected) for _, plan in planned.plans)
             return results
-        async with make_client(settings, token) as client:
+        async with make_client(settings, token, observer=observer) as client:
             engine = Engine(
                 state=state,
                 connector_factory=connector_factory,

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from pathlib import Path, PurePosixPath
@@ -216,6 +217,11 @@ class CheckSettings(_Section):
         return value
 
 
+#: A host name as a resolver takes it: dot-separated labels of letters, digits and inner hyphens.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST_NAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*")
+
+
 class WatchSettings(_Section):
     """``[watch]``: how ``ingest watch`` batches changes, polls and retries."""
 
@@ -255,6 +261,37 @@ class WatchSettings(_Section):
         description="How often each source's check of what Intercom holds (the one read of a run) is "
         "made after the start-up sync, changes or not; batches in between do not pay for it.",
     )
+    metrics_port: int | None = Field(
+        None,
+        ge=0,
+        le=65_535,
+        description="Serve Prometheus metrics, /healthz and /readyz on this port (0: any free port); "
+        "unset: not served. `ingest watch --metrics-port` overrides it.",
+    )
+    metrics_address: str = Field(
+        "127.0.0.1",
+        description="The address the metrics port is bound to: 0.0.0.0 (or ::) in a container or pod, "
+        "so that probes and Prometheus reach it.",
+    )
+    stuck_seconds: float = Field(
+        300.0,
+        gt=0,
+        le=604_800,
+        description="/readyz answers 503 once a source's batches have failed (and been retried) for longer.",
+    )
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        value = value.strip()
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            if not _HOST_NAME.fullmatch(value):
+                raise ValueError(
+                    f"must be an IP address (127.0.0.1, 0.0.0.0, ::) or a host name, not {value!r}"
+                ) from None
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> WatchSettings:

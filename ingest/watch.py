@@ -32,8 +32,9 @@ from watchdog.observers.api import BaseObserver
 
 from ingest.config import Settings, Source
 from ingest.engine import ConnectorFactory, Engine
-from ingest.errors import ApiError, AuthError
+from ingest.errors import ApiError, AuthError, ConfigError
 from ingest.intercom import IntercomClient
+from ingest.intercom.observer import NO_OBSERVER, RequestObserver
 from ingest.lock import watching_sources
 from ingest.notify.daemon import batch_alerts
 from ingest.runner import build_connector, make_client, targets_for
@@ -43,20 +44,23 @@ from ingest.watching.reads import SourceReads
 from ingest.watching.source import Notify, SourceWatch
 from ingest.watching.worker import FATAL, BatchReport, SourceWorker
 
-__all__ = ["STOP_SIGNALS", "BatchReport", "WatchDaemon", "run_watch"]
+__all__ = ["STOP_SIGNALS", "BatchListener", "BatchReport", "WatchDaemon", "run_watch"]
 
 log = logging.getLogger("ingest.watch")
 #: What stops the daemon cleanly; the container image's STOPSIGNAL is one of them.
 STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
+#: Told of every batch: monitoring, alerts, tests.
+BatchListener = Callable[[BatchReport], None]
 
 
 class WatchDaemon:
     """Watches ``sources`` and syncs their changes until :meth:`stop` (or a signal).
 
-    ``on_batch`` (one callable, or several: metrics, alerts) is called with the
+    ``on_batch`` (one listener or several: monitoring, alerts, tests) is called with the
     :class:`BatchReport` of every batch (also kept in :attr:`reports`), in order, on the event
-    loop; tests and monitoring read them. A subscriber must not block: one that has I/O to do
-    starts a task.
+    loop; a listener must not block (one that has I/O to do starts a task), and one that raises
+    is logged, never turning a synced batch into a retry. ``observer`` is told of every request
+    of the daemon's client.
     """
 
     def __init__(
@@ -65,16 +69,17 @@ class WatchDaemon:
         sources: Sequence[Source],
         *,
         token: SecretStr | None = None,
-        on_batch: Callable[[BatchReport], None] | Sequence[Callable[[BatchReport], None]] | None = None,
+        on_batch: BatchListener | Sequence[BatchListener] = (),
         connector_factory: ConnectorFactory = build_connector,
+        observer: RequestObserver = NO_OBSERVER,
     ) -> None:
         self._settings = settings
         self._connector_factory = connector_factory
         self._sources = list(sources)
         self._token = token
-        self._on_batch: list[Callable[[BatchReport], None]] = (
-            [] if on_batch is None else [on_batch] if callable(on_batch) else list(on_batch)
-        )
+        self._listeners = [on_batch] if callable(on_batch) else list(on_batch)
+        self._observer = observer
+        self._client: IntercomClient | None = None
         self._stop = asyncio.Event()
         self._hurry = asyncio.Event()
         self._workers: list[SourceWorker] = []
@@ -88,6 +93,15 @@ class WatchDaemon:
         """How each source's changes are found now ("watching /srv/docs", "polling the ref every 30 s")."""
         return {worker.source.name: worker.watch.describe() for worker in self._workers}
 
+    @property
+    def stopping(self) -> bool:
+        """Whether a stop was asked for (the daemon may still be finishing its batches)."""
+        return self._stop.is_set()
+
+    def calls_left(self) -> int | None:
+        """What the client's rate limiter says its share of the window still allows; None when unknown."""
+        return None if self._client is None else self._client.rate_limiter.calls_left()
+
     def stop(self) -> None:
         """Stop watching; a second call stops the running batches at once. Loop thread only."""
         if self._stop.is_set():
@@ -96,8 +110,11 @@ class WatchDaemon:
 
     def _record(self, report: BatchReport) -> None:
         self.reports.append(report)
-        for subscriber in self._on_batch:
-            subscriber(report)
+        for listener in self._listeners:
+            try:
+                listener(report)
+            except Exception:  # monitoring or an alert must never turn a synced batch into a retry
+                log.exception("%s: a batch listener failed", report.source)
 
     async def run(self, *, handle_signals: bool = False) -> None:
         """Run until stopped; raises AuthError or ConfigError, which stop the daemon."""
@@ -111,7 +128,8 @@ class WatchDaemon:
                 watching_sources(self._settings.state.path, sources),
                 StateStore(self._settings.state.path) as state,
             ):
-                async with make_client(self._settings, self._token) as client:
+                async with make_client(self._settings, self._token, observer=self._observer) as client:
+                    self._client = client
                     if not await self._unless_stopped(_check_token(client)):
                         return  # stopped while the API kept the check waiting: nothing started yet
                     reads = SourceReads(self._settings.watch.poll_seconds)
@@ -306,9 +324,28 @@ async def run_watch(
     token: SecretStr | None = None,
     handle_signals: bool = True,
 ) -> int:
-    """The ``ingest watch`` command: run the daemon until SIGINT/SIGTERM; 0 once stopped."""
+    """The ``ingest watch`` command: run the daemon until SIGINT/SIGTERM; 0 once stopped. With
+    ``[watch] metrics_port`` set, its metrics, /healthz and /readyz are served while it runs; with
+    ``[notify]`` webhooks, a source failing and recovering is alerted."""
     alerts = batch_alerts(settings, token)
-    daemon = WatchDaemon(settings, sources, token=token, on_batch=[] if alerts is None else [alerts])
+    listeners: list[BatchListener] = [] if alerts is None else [alerts]
+    observer: RequestObserver = NO_OBSERVER
+    monitor = None
+    port = settings.watch.metrics_port
+    if port is not None:
+        from ingest.monitoring import DaemonMonitor  # prometheus-client only for a monitored daemon
+
+        monitor = DaemonMonitor(settings, sources, port=port)
+        listeners.insert(0, monitor.batch_done)
+        observer = monitor.metrics.requests
+    daemon = WatchDaemon(settings, sources, token=token, on_batch=listeners, observer=observer)
+    if monitor is not None:
+        try:
+            server = await monitor.start(daemon)
+        except ConfigError as exc:
+            log.error("ingest watch not started: %s", exc)
+            raise
+        log.info("metrics, /healthz and /readyz on http://%s:%s", settings.watch.metrics_address, server.port)
     try:
         await daemon.run(handle_signals=handle_signals)
     except FATAL as exc:
@@ -318,4 +355,6 @@ async def run_watch(
     finally:
         if alerts is not None:
             await alerts.drain()
+        if monitor is not None:
+            await monitor.stop()
     return 0

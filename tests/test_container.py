@@ -3,10 +3,12 @@ wheel and install steps run here, as a user that is not root, as the image runs 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -166,9 +168,20 @@ def test_entrypoint_is_ingest_and_the_default_command_the_nightly_run() -> None:
     assert any("--all" in param.opts for param in cli.commands["run"].params)
 
 
-def test_healthcheck_reads_state_with_ingest_status_and_answers_0_or_1() -> None:
+def healthcheck_command() -> list[str]:
+    """The HEALTHCHECK's exec form, read as Docker reads it (JSON)."""
     (health,) = final_stage().values("HEALTHCHECK")
-    assert health.endswith('CMD ["sh", "-c", "ingest status > /dev/null || exit 1"]')
+    command = json.loads(health.split("CMD ", 1)[1])
+    assert isinstance(command, list)
+    return [str(part) for part in command]
+
+
+def test_healthcheck_asks_the_daemons_healthz_else_reads_state_and_answers_0_or_1() -> None:
+    """With the metrics port set it asks /healthz (the probe module), else `ingest status`; never exit 2."""
+    shell, flag, script = healthcheck_command()
+    assert (shell, flag) == ("sh", "-c")
+    assert 'if [ -n "$INGEST_WATCH__METRICS_PORT" ]; then python -m ingest.health_probe;' in script
+    assert "else ingest status > /dev/null; fi || exit 1" in script
 
 
 def test_the_build_context_keeps_out_what_must_not_reach_a_layer() -> None:
@@ -282,8 +295,7 @@ def test_the_healthcheck_passes_on_a_writable_volume_and_fails_on_one_it_cannot_
 ) -> None:
     """The HEALTHCHECK command, run as the image's user with the image's state path, answers 0,
     then 1 (never 2, which Docker reserves) once the volume is not the user's."""
-    (health,) = final_stage().values("HEALTHCHECK")
-    check = health.split("CMD ", 1)[1].strip('[]"').split('", "')
+    check = healthcheck_command()
     (user,) = final_stage().values("USER")
     uid, gid = (int(part) for part in user.split(":"))
     base = installed.parent
@@ -310,6 +322,14 @@ def test_the_healthcheck_passes_on_a_writable_volume_and_fails_on_one_it_cannot_
     volume.chmod(0o555)  # a volume the image's user cannot write: the state file cannot be made
     unhealthy = subprocess.run(as_image_user(check), cwd=config, env=env, capture_output=True, text=True)  # noqa: S603
     assert unhealthy.returncode == 1
+
+    # A daemon's port set: the probe asks /healthz there, and nothing answering is unhealthy (1).
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    probed = {**env, "INGEST_WATCH__METRICS_PORT": str(port)}
+    silent = subprocess.run(as_image_user(check), cwd=config, env=probed, capture_output=True, text=True)  # noqa: S603
+    assert silent.returncode == 1 and f"127.0.0.1:{port}/healthz" in silent.stderr
 
 
 def test_the_readme_runs_the_image_as_the_dockerfile_builds_it() -> None:

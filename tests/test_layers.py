@@ -62,6 +62,8 @@ LEAVES = (
     "ingest.language_model",
     "ingest.source_url",
     "ingest.check_rules",
+    # The container's health check: standard library only, so a probe a minute loads nothing.
+    "ingest.health_probe",
 )
 ENGINE = (
     "ingest.engine",
@@ -75,6 +77,7 @@ ENGINE = (
     "ingest.conversion_preload",
     "ingest.plan",
     "ingest.watch",
+    "ingest.monitoring",
     "ingest.reconcile",
     "ingest.soft_delete",
     "ingest.planfile",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,10 @@ from ingest.commands.common import (
 from ingest.errors import IngestError
 
 if TYPE_CHECKING:
+    from ingest.config import Source
+    from ingest.monitoring.run_metrics import RunMetrics
     from ingest.notify.delivery import Receiver
+    from ingest.results import SourceResult
 
 
 @click.command()
@@ -34,6 +38,11 @@ if TYPE_CHECKING:
 @click.option("--dry-run", is_flag=True, help="Plan and report, send and record nothing.")
 @click.option("--allow-mass-delete", is_flag=True, help="Allow deleting more than max_delete_share.")
 @click.option("--report", "report_file", type=click.Path(path_type=Path), help="Write a JSON summary.")
+@click.option(
+    "--metrics-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the run's Prometheus metrics here (node_exporter's textfile collector); not with --dry-run.",
+)
 @lock_wait_option
 @jobs_option
 def run(
@@ -43,6 +52,7 @@ def run(
     dry_run: bool,
     allow_mass_delete: bool,
     report_file: Path | None,
+    metrics_file: Path | None,
     lock_wait: float,
     jobs: int | None,
 ) -> int:
@@ -51,6 +61,7 @@ def run(
 
     from ingest.commands.alerting import alert_after_run, run_receivers
     from ingest.config import Settings, load_settings
+    from ingest.intercom.observer import NO_OBSERVER
     from ingest.report import BarProgress, print_summary
     from ingest.report_file import check_report_path
     from ingest.runner import run_sources
@@ -61,12 +72,14 @@ def run(
     settings: Settings | None = None
     receivers: list[Receiver] = []
     names: list[str] = []
+    metrics: RunMetrics | None = None
     try:
         settings = load_settings(config_file).with_jobs(jobs)
         sources = settings.select(selected(settings, source_names, all_sources))
         names = [source.name for source in sources]
         receivers = run_receivers(settings, dry_run=dry_run)
         progress = BarProgress(out) if out.is_terminal else None
+        metrics = run_metrics(sources) if metrics_file is not None and not dry_run else None
         with one_error():
             results = asyncio.run(
                 run_sources(
@@ -76,11 +89,14 @@ def run(
                     allow_mass_delete=allow_mass_delete,
                     progress=progress,
                     lock_wait=lock_wait,
+                    observer=NO_OBSERVER if metrics is None else metrics.requests,
                 )
             )
     except IngestError as exc:
         if report_file is not None:
             write_run_report(report_file, [], exit_code=error_exit_code(exc), dry_run=dry_run, error=str(exc))
+        if metrics_file is not None and metrics is not None:
+            write_metrics_file(metrics_file, metrics, [], exit_code=error_exit_code(exc))
         alert_after_run(settings, receivers, names, [], exit_code=error_exit_code(exc), error=str(exc))
         raise
     print_summary(out, results, dry_run=dry_run)
@@ -91,8 +107,34 @@ def run(
         report_file, results, exit_code=code, dry_run=dry_run
     ):
         code = EXIT_FAILURES
+    if (
+        metrics_file is not None
+        and metrics is not None
+        and not write_metrics_file(metrics_file, metrics, results, exit_code=code)
+    ):
+        code = EXIT_FAILURES
     alert_after_run(settings, receivers, names, results, exit_code=code)
     return code
+
+
+def run_metrics(sources: Sequence[Source]) -> RunMetrics:
+    from ingest.monitoring.run_metrics import RunMetrics
+
+    return RunMetrics({source.name: list(source.settings.targets) for source in sources})
+
+
+def write_metrics_file(
+    path: Path, metrics: RunMetrics, results: Sequence[SourceResult], *, exit_code: int
+) -> bool:
+    """Write the --metrics-file; if it cannot be, say so in one line and return False."""
+    from ingest.commands.common import print_error
+
+    try:
+        metrics.write(path, results, exit_code=exit_code)
+    except OSError as exc:
+        print_error(f"--metrics-file {path}: cannot be written ({exc.strerror or exc})")
+        return False
+    return True
 
 
 @click.command()

@@ -52,6 +52,7 @@ from ingest.api_versions import ApiFeatures, features_of
 from ingest.errors import ApiError, ConfigError, ListCapError, RetryableApiError
 from ingest.intercom import errors
 from ingest.intercom.models import encode_json
+from ingest.intercom.observer import NO_OBSERVER, RequestObserver
 from ingest.intercom.pagination import next_page_url, past_reach
 from ingest.intercom.ratelimit import MAX_RETRY_AFTER, RateLimiter, retry_after
 from ingest.intercom.server_clock import host_clock
@@ -81,7 +82,8 @@ class IntercomTransport:
     Use as ``async with``: a session is created on entry (unless one was given, which the
     caller keeps owning) and closed on exit. ``sleep`` and ``clock`` (UNIX seconds; by default
     :func:`~ingest.intercom.server_clock.host_clock`, which a step of the system clock does not
-    move) are the seam for tests that wait without waiting. ``connect_timeout`` and ``read_timeout`` (at
+    move) are the seam for tests that wait without waiting. ``observer`` is told of every answer,
+    retry and 429 (:mod:`ingest.intercom.observer`; monitoring). ``connect_timeout`` and ``read_timeout`` (at
     most ``request_timeout``, which bounds the whole attempt) end an attempt stuck on a lost
     connection early. ``api_version`` is one of the versions whose
     shapes the client reads (2.15, 2.16, Preview); any other is a ValueError.
@@ -103,6 +105,7 @@ class IntercomTransport:
         clock: Callable[[], float] | None = None,
         token_fix: str = errors.DEFAULT_TOKEN_FIX,
         rate_limit_share: float = DEFAULT_RATE_LIMIT_SHARE,
+        observer: RequestObserver = NO_OBSERVER,
     ) -> None:
         if min(max_concurrency, max_attempts) < 1 or min(request_timeout, connect_timeout, read_timeout) <= 0:
             raise ValueError("max_concurrency, max_attempts and the timeouts must be positive")
@@ -126,6 +129,7 @@ class IntercomTransport:
         self._slots = asyncio.Semaphore(max_concurrency)
         self._limiter = RateLimiter(sleep=sleep, clock=clock or host_clock(), share=rate_limit_share)
         self._sent: Counter[str] = Counter()
+        self._observer = observer
 
     def __repr__(self) -> str:
         return (
@@ -275,6 +279,7 @@ class IntercomTransport:
                     raise errors.error_for_exception(
                         answer, operation=operation, attempts=failures, redact=self._redact
                     )
+                self._observer.retried("timeout" if isinstance(answer, TimeoutError) else "connection")
                 await self._back_off(operation, self._redact(str(answer) or type(answer).__name__), failures)
                 if look_up is not None and not unsent:
                     found = await self._look_up(operation, look_up)
@@ -286,6 +291,7 @@ class IntercomTransport:
                 return errors.parse_success_body(raw, status=status, headers=headers, operation=operation)
             details = errors.parse_error_body(status, reason, headers, raw)
             if status == 429:
+                self._observer.rate_limited()
                 limited += 1
                 if limited < MAX_CONSECUTIVE_429:
                     await self._wait_after_429(operation, headers, limited)
@@ -305,6 +311,7 @@ class IntercomTransport:
             if isinstance(error, RetryableApiError) and status != 429 and retry:
                 failures += 1
                 if failures < self._max_attempts:
+                    self._observer.retried("server_error")
                     await self._back_off(operation, f"HTTP {status}", failures, retry_after(headers))
                     if look_up is not None:
                         found = await self._look_up(operation, look_up)
@@ -349,7 +356,9 @@ class IntercomTransport:
                     raw = await response.read()
             finally:
                 self._limiter.release(seq)
-        elapsed_ms = (time.perf_counter() - started) * 1000
+        elapsed = time.perf_counter() - started
+        self._observer.answered(method, response.status, elapsed)
+        elapsed_ms = elapsed * 1000
         _log.debug(
             "%s %s -> %d (attempt %d, %.0f ms)", method, url.path_qs, response.status, attempt, elapsed_ms
         )

@@ -37,6 +37,32 @@ FATAL = (AuthError, ConfigError)
 
 
 @dataclass(frozen=True)
+class TargetFigures:
+    """What one batch did for one target of its source (monitoring counts per target)."""
+
+    target: str
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    availability: int = 0
+    tagged: int = 0
+    failed: int = 0
+
+    @classmethod
+    def of(cls, result: SourceResult) -> TargetFigures:
+        counts = result.counts
+        return cls(
+            target=result.target,
+            created=counts.created,
+            updated=counts.updated,
+            deleted=counts.deleted,
+            availability=counts.availability,
+            tagged=counts.tagged,
+            failed=counts.failed,
+        )
+
+
+@dataclass(frozen=True)
 class BatchReport:
     """What one batch did: the figures of its log line.
 
@@ -65,6 +91,8 @@ class BatchReport:
     error: str | None = None
     #: The documents that failed, per target (what alerts list); left out of the batch's log line.
     failures: tuple[tuple[str, Failure], ...] = field(default=(), repr=False)
+    #: The figures above, target by target (one per target the batch reached).
+    targets: tuple[TargetFigures, ...] = ()
 
 
 class SourceWorker:
@@ -247,6 +275,7 @@ class SourceWorker:
             retry_in=retry_in,
             error=error,
             failures=tuple((r.target, failure) for r in results for failure in r.failures),
+            targets=tuple(TargetFigures.of(result) for result in results),
         )
         _log_report(report)
         self._on_batch(report)

@@ -5,8 +5,6 @@ from a Secret, and state on the volume where the config says it is."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -160,24 +158,28 @@ def test_the_daemon_is_one_process_replaced_never_doubled() -> None:
     assert "watch" in container(deployment)["args"]
 
 
-def test_the_daemons_probes_fail_on_a_state_file_that_cannot_be_read(tmp_path: Path) -> None:
-    """The probes' command, run as the pod runs it on the ConfigMap's config (state moved to a
-    temporary folder): it passes on a state file, and fails on one that is not a database."""
-    ingest = container(workload("watch"))
-    probes = {name: ingest[name]["exec"]["command"] for name in ("livenessProbe", "readinessProbe")}
-    (command,) = {tuple(c) for c in probes.values()}
-    assert command[0] == "ingest"
-    env = {"INGEST_STATE__PATH": str(tmp_path / "ingest.db"), "PATH": str(Path(sys.executable).parent)}
-
-    def probe() -> int:
-        args = [str(Path(sys.executable).parent / "ingest"), *command[1:]]
-        args[args.index("--config") + 1] = str(CONFIG)
-        probed = subprocess.run(args, env=env, capture_output=True, check=False)  # noqa: S603 (this checkout's ingest)
-        return probed.returncode
-
-    assert probe() == 0
-    (tmp_path / "ingest.db").write_bytes(b"not a database")
-    assert probe() == 2
+def test_the_daemons_probes_ask_the_port_its_environment_configures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Liveness asks /healthz and readiness /readyz on the named port `metrics`; the ConfigMap's config
+    read with the container's environment serves exactly that port, on every interface; the scrape
+    annotations name it too."""
+    deployment = workload("watch")
+    ingest = container(deployment)
+    (port,) = ingest["ports"]
+    assert port["name"] == "metrics"
+    probes = {name: ingest[name]["httpGet"] for name in ("livenessProbe", "readinessProbe")}
+    assert probes == {
+        "livenessProbe": {"path": "/healthz", "port": "metrics"},
+        "readinessProbe": {"path": "/readyz", "port": "metrics"},
+    }
+    for variable in ingest["env"]:
+        if variable["name"].startswith("INGEST_WATCH__"):
+            monkeypatch.setenv(variable["name"], variable["value"])
+    watch = load_settings(CONFIG).watch
+    assert (watch.metrics_port, watch.metrics_address) == (port["containerPort"], "0.0.0.0")  # noqa: S104
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/port"] == str(port["containerPort"])
+    assert annotations["prometheus.io/path"] == "/metrics"
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

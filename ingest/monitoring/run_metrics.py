@@ -1,0 +1,99 @@
+"""``ingest run --metrics-file PATH``: a run's figures for node_exporter's textfile collector.
+
+The same families as the daemon's where the figure is the same (documents synced and failed,
+request latency, retries, 429s, the last success per source), plus when the run ended, how long it
+took and its exit code. The file is replaced atomically (``write_to_textfile``); a source that did
+not succeed this time keeps the last success the previous file recorded, so "no success for a
+day" stays true across failing nights instead of the series vanishing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry, Gauge
+from prometheus_client.exposition import write_to_textfile
+from prometheus_client.parser import text_string_to_metric_families
+
+from ingest.monitoring.metrics import (
+    RequestMetrics,
+    build_info,
+    count_documents,
+    document_counters,
+    last_success_gauge,
+)
+from ingest.results import SourceResult
+from ingest.watching.worker import TargetFigures
+
+LAST_SUCCESS = "fin_ingest_last_success_timestamp_seconds"
+
+
+class RunMetrics:
+    """The figures of one ``ingest run``; :attr:`requests` is the observer to give its client."""
+
+    def __init__(
+        self, sources: Mapping[str, Sequence[str]], *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._clock = clock
+        self._sources = sources
+        self._started = clock()
+        self.registry = CollectorRegistry()
+        build_info(self.registry)
+        self.synced, self.failed = document_counters(self.registry, sources)
+        self.requests = RequestMetrics(self.registry)
+        self._last_success = last_success_gauge(self.registry)
+        self._ended = Gauge(
+            "fin_ingest_run_timestamp_seconds", "When the run ended (Unix time).", registry=self.registry
+        )
+        self._duration = Gauge(
+            "fin_ingest_run_duration_seconds", "How long the run took.", registry=self.registry
+        )
+        self._exit_code = Gauge(
+            "fin_ingest_run_exit_code",
+            "The run's exit code: 0 synced, 1 failures, 2 config or auth.",
+            registry=self.registry,
+        )
+
+    def write(self, path: Path, results: Sequence[SourceResult], *, exit_code: int) -> None:
+        """Record ``results`` and write the file (atomically); raises OSError when it cannot be written."""
+        now = self._clock()
+        previous = _last_successes(path)
+        succeeded: set[str] = set()
+        by_source: dict[str, list[SourceResult]] = {}
+        for result in results:
+            by_source.setdefault(result.source, []).append(result)
+        for source, source_results in by_source.items():
+            count_documents(
+                self.synced, self.failed, source, [TargetFigures.of(result) for result in source_results]
+            )
+            if all(
+                result.error is None and not any(f.retryable for f in result.failures)
+                for result in source_results
+            ):
+                succeeded.add(source)
+        for source in self._sources:
+            if source in succeeded:
+                self._last_success.labels(source).set(now)
+            elif source in previous:
+                self._last_success.labels(source).set(previous[source])
+        self._ended.set(now)
+        self._duration.set(max(0.0, now - self._started))
+        self._exit_code.set(exit_code)
+        write_to_textfile(str(path), self.registry)
+
+
+def _last_successes(path: Path) -> dict[str, float]:
+    """What the previous file said of each source's last success; nothing when it is absent or unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        families = list(text_string_to_metric_families(text))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return {
+        sample.labels["source"]: sample.value
+        for family in families
+        for sample in family.samples
+        if sample.name == LAST_SUCCESS and "source" in sample.labels
+    }

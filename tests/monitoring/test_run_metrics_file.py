@@ -1,0 +1,96 @@
+"""``ingest run --metrics-file``: a nightly run's figures in node_exporter's textfile format, against the
+emulator over loopback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from ingest import __version__
+from ingest.cli import main
+from ingest.emulator import EmulatorConfig, running_emulator
+from tests.watch.conftest import TOKEN, write_config
+
+PAGES = {"source": "docs", "target": "external_pages"}
+
+
+def samples(path: Path) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    text = path.read_text(encoding="utf-8")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def value(found: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float:
+    return found[(name, tuple(sorted(labels.items())))]
+
+
+def test_a_run_writes_its_figures_and_a_failing_run_keeps_the_last_success(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run writes two creates, a success time, exit code 0 and a latency count equal to the
+    requests the emulator answered; a later run the API refuses writes exit code 1, no document synced,
+    and the same last success as before (carried over, not lost)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# A\n\nFirst.\n", encoding="utf-8")
+    (docs / "b.md").write_text("# B\n\nSecond.\n", encoding="utf-8")
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    metrics = tmp_path / "fin_ingest.prom"
+    with running_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        config = write_config(tmp_path, emulator.base_url)
+        assert main(["run", "--all", "--config", str(config), "--metrics-file", str(metrics)]) == 0
+        first = samples(metrics)
+        assert value(first, "fin_ingest_documents_synced_total", **PAGES, action="created") == 2
+        assert value(first, "fin_ingest_documents_failed_total", **PAGES) == 0
+        assert value(first, "fin_ingest_run_exit_code") == 0
+        assert value(first, "fin_ingest_build_info", version=__version__) == 1
+        requests = len(emulator.requests())
+        count = sum(
+            v for (name, _), v in first.items() if name == "fin_ingest_request_duration_seconds_count"
+        )
+        assert count == requests
+        succeeded = value(first, "fin_ingest_last_success_timestamp_seconds", source="docs")
+        assert succeeded == value(first, "fin_ingest_run_timestamp_seconds") > 0
+
+        (docs / "a.md").write_text("# A\n\nEdited.\n", encoding="utf-8")
+        emulator.set_faults(fail_rate=1.0, fail_status=503)
+        assert main(["run", "--all", "--config", str(config), "--metrics-file", str(metrics)]) == 1
+        second = samples(metrics)
+    assert value(second, "fin_ingest_run_exit_code") == 1
+    assert value(second, "fin_ingest_documents_synced_total", **PAGES, action="updated") == 0
+    assert value(second, "fin_ingest_last_success_timestamp_seconds", source="docs") == succeeded
+    assert value(second, "fin_ingest_request_retries_total", reason="server_error") >= 1
+    assert value(second, "fin_ingest_run_timestamp_seconds") >= succeeded
+    assert list(tmp_path.glob("*.prom.*")) == []  # written through a temporary file, then replaced
+
+
+def test_a_metrics_file_that_cannot_be_written_fails_the_run_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A metrics file in a folder that does not exist: the run syncs, then exits 1 saying which file."""
+    (tmp_path / "docs").mkdir()
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    missing = tmp_path / "no-such-folder" / "fin_ingest.prom"
+    with running_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        config = write_config(tmp_path, emulator.base_url)
+        assert main(["run", "--all", "--config", str(config), "--metrics-file", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert f"--metrics-file {missing}: cannot be written" in err and "Traceback" not in err
+
+
+def test_a_dry_run_writes_no_metrics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--dry-run sends nothing, so it leaves the metrics file as it was."""
+    (tmp_path / "docs").mkdir()
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    metrics = tmp_path / "fin_ingest.prom"
+    with running_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        config = write_config(tmp_path, emulator.base_url)
+        assert (
+            main(["run", "--all", "--dry-run", "--config", str(config), "--metrics-file", str(metrics)]) == 0
+        )
+    assert not metrics.exists()
