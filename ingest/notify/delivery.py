@@ -151,7 +151,9 @@ async def _attempt(
     """One POST: (None, "") delivered; (None, why) not to be retried; (seconds, why) retry after."""
     try:
         async with session.post(url, json=body, allow_redirects=False) as answer:
-            await answer.read()
+            # The status is the answer; the body is never read: a receiver streaming one without
+            # end (or a huge one) would hold the message past its budget, or fill memory, and
+            # leaving it unread only costs this connection its reuse.
             status = answer.status
             if 200 <= status < 300:
                 return None, ""

@@ -47,6 +47,19 @@ async def test_a_receiver_failing_twice_gets_the_third_attempt() -> None:
     assert sleeps.delays == [0.5, 1.0]  # back-off doubles
 
 
+async def test_a_receiver_answering_200_with_an_endless_body_took_the_message() -> None:
+    """200 followed by a body that never ends: delivered at once (the status is the answer), not
+    held until the budget runs out and then reported as not delivered."""
+    with running_receiver() as receiver:
+        receiver.script(Answer(200, endless=True))
+        [delivery] = await deliver(
+            [Receiver("ops", "json", receiver.url)],
+            FAILURE,
+            NotifySettings(timeout_seconds=1, max_attempts=1),
+        )
+    assert delivery.delivered and delivery.attempts == 1, delivery.problem
+
+
 async def test_429_waits_its_retry_after() -> None:
     """A 429 with Retry-After: 2 is tried again after 2 s (within the budget), then delivered."""
     sleeps = Sleeps()
