@@ -130,12 +130,23 @@ class Alerter:
             for delivery in per_alert
         )
         records = records_after(outgoing.transition, outgoing.previous, now=outgoing.now, told=told_failure)
+        recovered = [record.scope for record in outgoing.transition.recovered]
         if self._known is not None:
+            # Messages on their way may land in any order (a slow receiver, a source retried
+            # meanwhile): what a later observation decided wins. A failure whose scope recovered
+            # (or failed anew) since is not recorded; a recovery of a scope failing anew forgets nothing.
+            known = self._known
+            records = [
+                record
+                for record in records
+                if record.scope in known and known[record.scope].failing_since == record.failing_since
+            ]
+            recovered = [scope for scope in recovered if scope not in known]
             for record in records:
-                self._known[record.scope] = record
+                known[record.scope] = record
         try:
             with StateStore(self._state_path) as state:
-                AlertBook(state).save(records, [record.scope for record in outgoing.transition.recovered])
+                AlertBook(state).save(records, recovered)
         except Exception as exc:  # a full disk must not fail the run for its alert's sake
             log.warning("alerts: could not record what was alerted in the state file (%s)", exc)
         return deliveries

@@ -76,3 +76,46 @@ async def test_an_undelivered_failure_is_sent_by_the_next_batch_and_a_recovery_f
     assert [body["event"] for body in receiver.bodies] == ["failure", "failure", "recovery"]
     with StateStore(tmp_path / "ingest.db") as state:
         assert AlertBook(state).failing() == {}
+
+
+async def test_a_failure_delivered_after_its_recovery_does_not_mark_the_source_failing_again(
+    tmp_path: Path,
+) -> None:
+    """A slow receiver: the failure is still on its way when the next batch recovers the source,
+    and that recovery is delivered first. The source stays recovered, in state and for the next
+    clean batch (which says nothing more)."""
+    clock = Clock()
+    with running_receiver() as receiver:
+        alerts = alerter(tmp_path, receiver.url, clock)
+        failure = alerts.outgoing(FAILING)
+        clock.now += 1
+        recovery = alerts.outgoing(BACK)
+        assert failure is not None and recovery is not None
+        await alerts.send(recovery)
+        await alerts.send(failure)
+        clock.now += 1
+        assert alerts.outgoing(BACK) is None
+    with StateStore(tmp_path / "ingest.db") as state:
+        assert AlertBook(state).failing() == {}
+
+
+async def test_a_recovery_delivered_after_the_next_failure_does_not_forget_that_failure(
+    tmp_path: Path,
+) -> None:
+    """Failing, recovered, failing again, and the recovery is the last delivered: state still
+    holds the new failure, so a restarted daemon recovers it once it works."""
+    clock = Clock()
+    with running_receiver() as receiver:
+        alerts = alerter(tmp_path, receiver.url, clock)
+        first = alerts.outgoing(FAILING)
+        assert first is not None
+        await alerts.send(first)
+        clock.now += 1
+        recovery = alerts.outgoing(BACK)
+        clock.now += 1
+        again = alerts.outgoing(FAILING)
+        assert recovery is not None and again is not None
+        await alerts.send(again)
+        await alerts.send(recovery)
+    with StateStore(tmp_path / "ingest.db") as state:
+        assert AlertBook(state).failing() == {"docs": AlertRecord("docs", 1_002.0, 1_002.0)}
