@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from ingest.notify.alerter import Alerter, Observation
@@ -26,7 +27,7 @@ async def no_sleep(_: float) -> None:
     return None
 
 
-def alerter(tmp_path: Path, url: str, clock: Clock) -> Alerter:
+def alerter(tmp_path: Path, url: str, clock: Clock, configured: Collection[str] | None = None) -> Alerter:
     return Alerter(
         NotifySettings(max_attempts=1),
         [Receiver("ops", "json", url)],
@@ -34,6 +35,7 @@ def alerter(tmp_path: Path, url: str, clock: Clock) -> Alerter:
         origin="watch",
         clock=clock,
         sleep=no_sleep,
+        configured=configured,
     )
 
 
@@ -119,3 +121,27 @@ async def test_a_recovery_delivered_after_the_next_failure_does_not_forget_that_
         await alerts.send(recovery)
     with StateStore(tmp_path / "ingest.db") as state:
         assert AlertBook(state).failing() == {"docs": AlertRecord("docs", 1_002.0, 1_002.0)}
+
+
+async def test_a_source_removed_from_the_config_while_failing_is_forgotten(tmp_path: Path) -> None:
+    """Three runs: "old" fails (alerted); the config no longer has it, "docs" syncs; "old" is
+    configured again and fails: that is a new failure, alerted, not a silent continuation."""
+    clock = Clock()
+    old_failing = Observation(failing={"old": "cannot read"}, succeeded=frozenset({"", "docs"}))
+    with running_receiver() as receiver:
+        first = alerter(tmp_path, receiver.url, clock, configured={"docs", "old"})
+        sent = first.outgoing(old_failing)
+        assert sent is not None
+        await first.send(sent)
+        clock.now += 60
+        second = alerter(tmp_path, receiver.url, clock, configured={"docs"})
+        quiet = second.outgoing(Observation(failing={}, succeeded=frozenset({"", "docs"})))
+        if quiet is not None:
+            await second.send(quiet)
+        with StateStore(tmp_path / "ingest.db") as state:
+            assert AlertBook(state).failing() == {}
+        clock.now += 60
+        third = alerter(tmp_path, receiver.url, clock, configured={"docs", "old"})
+        again = third.outgoing(old_failing)
+        assert again is not None and [a.event for a in again.alerts] == ["failure"]
+    assert [body["event"] for body in receiver.bodies] == ["failure"]
