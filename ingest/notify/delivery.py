@@ -21,6 +21,7 @@ import aiohttp
 from ingest.logs import redactor
 from ingest.notify.alert import Alert, scrubbed
 from ingest.notify.bodies import json_body, slack_body
+from ingest.notify.lookups import unwaited_resolver
 from ingest.notify_settings import NotifySettings, WebhookFormat, masked_url, webhook_url
 
 __all__ = ["Delivery", "Receiver", "deliver", "receivers_of"]
@@ -81,7 +82,10 @@ async def deliver(
     clean = scrubbed(alert, [*secrets, *(receiver.url for receiver in receivers)])
     deadline = time.monotonic() + settings.timeout_seconds
     timeout = aiohttp.ClientTimeout(total=settings.timeout_seconds)
-    async with aiohttp.ClientSession(timeout=timeout, headers={"User-Agent": _USER_AGENT}) as session:
+    connector = aiohttp.TCPConnector(resolver=unwaited_resolver())
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, headers={"User-Agent": _USER_AGENT}
+    ) as session:
         return list(
             await asyncio.gather(
                 *(
