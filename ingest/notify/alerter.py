@@ -79,8 +79,7 @@ class Alerter:
     def outgoing(self, seen: Observation) -> Outgoing | None:
         """The alerts ``seen`` is worth (None: none); what state knows is read once per alerter."""
         if self._known is None:
-            with StateStore(self._state_path) as state:
-                self._known = AlertBook(state).failing()
+            self._known = self._recorded()
             if self._configured is not None:
                 # A source removed from the config while failing would otherwise stay failing
                 # for good: never recovered, and silent if it comes back failing.
@@ -164,6 +163,16 @@ class Alerter:
         except Exception as exc:  # a full disk must not fail the run for its alert's sake
             log.warning("alerts: could not record what was alerted in the state file (%s)", exc)
         return deliveries
+
+    def _recorded(self) -> dict[str, AlertRecord]:
+        try:
+            with StateStore(self._state_path) as state:
+                return AlertBook(state).failing()
+        except Exception as exc:
+            # A state file no run can use (a newer release's, unreadable) fails every run: that
+            # is sent as news each time rather than never, since nothing can remember it was told.
+            log.warning("alerts: what was alerted before cannot be read from the state file (%s)", exc)
+            return {}
 
     def _failure(self, seen: Observation, transition: Transition, now: float) -> Alert:
         alerted = (*transition.new, *transition.reminded)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection
 from pathlib import Path
 
@@ -145,3 +146,25 @@ async def test_a_source_removed_from_the_config_while_failing_is_forgotten(tmp_p
         again = third.outgoing(old_failing)
         assert again is not None and [a.event for a in again.alerts] == ["failure"]
     assert [body["event"] for body in receiver.bodies] == ["failure"]
+
+
+async def test_a_state_file_that_cannot_be_read_still_lets_the_failure_through(tmp_path: Path) -> None:
+    """A state file written by a newer fin-ingest stops every run (exit 2) and holds what was
+    alerted: the failure is still sent, as news, rather than never (a warning says why it is
+    not remembered); the file is left as it was."""
+    db = tmp_path / "ingest.db"
+    with sqlite3.connect(db) as newer:
+        newer.execute("PRAGMA user_version = 999")
+    clock = Clock()
+    with running_receiver() as receiver:
+        alerts = alerter(tmp_path, receiver.url, clock)
+        refused = Observation(
+            failing={"": "state.path: written by a newer fin-ingest"}, succeeded=frozenset()
+        )
+        outgoing = alerts.outgoing(refused)
+        assert outgoing is not None
+        [delivery] = await alerts.send(outgoing)
+    assert delivery.delivered
+    assert [body["event"] for body in receiver.bodies] == ["failure"]
+    with sqlite3.connect(db) as newer:
+        assert newer.execute("PRAGMA user_version").fetchone() == (999,)
