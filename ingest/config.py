@@ -206,7 +206,10 @@ def _format_validation_error(exc: ValidationError, prefix: str = "") -> str:
     location = ".".join(parts)
     # A model that hides its input (a git repo URL may hold a password) still hands it to
     # errors(); only its printed form, which leaves input_value out, tells.
-    message = plain_message(first, show_input="input_value=" in str(exc))
+    # So does [notify] when read as part of the whole file (a nested model's config does not
+    # reach the outer error): a URL written where a table or a format belongs is the secret.
+    hidden = parts[:1] == ["notify"]
+    message = plain_message(first, show_input="input_value=" in str(exc) and not hidden)
     # A check across keys names its key first ("url: required for ..."): put it in the location.
     named = re.match(r"(\w+): (.+)", message) if first["type"] == "value_error" else None
     if named:

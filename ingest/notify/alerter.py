@@ -7,7 +7,7 @@ import asyncio
 import logging
 import socket
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from ingest.notify.alert import Alert, AlertOrigin, FailedDocument, ScopeStatus
 from ingest.notify.delivery import BACKOFF_SECONDS, Delivery, Receiver, Sleep, deliver
 from ingest.notify.rule import Transition, decide, records_after
 from ingest.notify_settings import NotifySettings
-from ingest.state import AlertBook, AlertRecord, StateStore
+from ingest.state import RUN_SCOPE, AlertBook, AlertRecord, StateStore
 
 __all__ = ["Alerter", "Observation", "Outgoing"]
 
@@ -44,6 +44,8 @@ class Outgoing:
     transition: Transition
     previous: Mapping[str, AlertRecord]
     now: float
+    #: Scopes state held that the config no longer has: forgotten without a message.
+    forgotten: tuple[str, ...] = ()
 
 
 class Alerter:
@@ -60,6 +62,7 @@ class Alerter:
         clock: Callable[[], float] = time.time,
         sleep: Sleep = asyncio.sleep,
         backoff: float = BACKOFF_SECONDS,
+        configured: Collection[str] | None = None,
     ) -> None:
         self._settings = settings
         self._receivers = list(receivers)
@@ -70,12 +73,21 @@ class Alerter:
         self._sleep = sleep
         self._backoff = backoff
         self._known: dict[str, AlertRecord] | None = None
+        self._configured = None if configured is None else frozenset(configured)
+        self._forget: tuple[str, ...] = ()
 
     def outgoing(self, seen: Observation) -> Outgoing | None:
         """The alerts ``seen`` is worth (None: none); what state knows is read once per alerter."""
         if self._known is None:
-            with StateStore(self._state_path) as state:
-                self._known = AlertBook(state).failing()
+            self._known = self._recorded()
+            if self._configured is not None:
+                # A source removed from the config while failing would otherwise stay failing
+                # for good: never recovered, and silent if it comes back failing.
+                self._forget = tuple(
+                    scope for scope in self._known if scope != RUN_SCOPE and scope not in self._configured
+                )
+                for scope in self._forget:
+                    del self._known[scope]
         now = self._clock()
         previous = dict(self._known)
         transition = decide(
@@ -94,14 +106,15 @@ class Alerter:
             self._known[scope] = AlertRecord(scope, transition.failing[scope], now)
         for record in transition.recovered:
             self._known.pop(record.scope, None)
-        if not transition.alert and not transition.recovered:
+        forgotten, self._forget = self._forget, ()
+        if not transition.alert and not transition.recovered and not forgotten:
             return None
         alerts = []
         if transition.alert:
             alerts.append(self._failure(seen, transition, now))
         if transition.recovered:
             alerts.append(self._recovery(seen, transition, now))
-        return Outgoing(tuple(alerts), transition, previous, now)
+        return Outgoing(tuple(alerts), transition, previous, now, forgotten)
 
     async def send(self, outgoing: Outgoing) -> list[Delivery]:
         """Deliver ``outgoing`` and record it; a delivery that failed is one warning line each."""
@@ -130,15 +143,36 @@ class Alerter:
             for delivery in per_alert
         )
         records = records_after(outgoing.transition, outgoing.previous, now=outgoing.now, told=told_failure)
+        recovered = [record.scope for record in outgoing.transition.recovered]
         if self._known is not None:
+            # Messages on their way may land in any order (a slow receiver, a source retried
+            # meanwhile): what a later observation decided wins. A failure whose scope recovered
+            # (or failed anew) since is not recorded; a recovery of a scope failing anew forgets nothing.
+            known = self._known
+            records = [
+                record
+                for record in records
+                if record.scope in known and known[record.scope].failing_since == record.failing_since
+            ]
+            recovered = [scope for scope in recovered if scope not in known]
             for record in records:
-                self._known[record.scope] = record
+                known[record.scope] = record
         try:
             with StateStore(self._state_path) as state:
-                AlertBook(state).save(records, [record.scope for record in outgoing.transition.recovered])
+                AlertBook(state).save(records, [*recovered, *outgoing.forgotten])
         except Exception as exc:  # a full disk must not fail the run for its alert's sake
             log.warning("alerts: could not record what was alerted in the state file (%s)", exc)
         return deliveries
+
+    def _recorded(self) -> dict[str, AlertRecord]:
+        try:
+            with StateStore(self._state_path) as state:
+                return AlertBook(state).failing()
+        except Exception as exc:
+            # A state file no run can use (a newer release's, unreadable) fails every run: that
+            # is sent as news each time rather than never, since nothing can remember it was told.
+            log.warning("alerts: what was alerted before cannot be read from the state file (%s)", exc)
+            return {}
 
     def _failure(self, seen: Observation, transition: Transition, now: float) -> Alert:
         alerted = (*transition.new, *transition.reminded)

@@ -106,7 +106,14 @@ def batch_alerts(settings: Settings, token: SecretStr | None = None) -> BatchAle
     secret = token if token is not None else _configured_token(settings)
     secrets = [] if secret is None else [secret.get_secret_value()]
     return BatchAlerts(
-        Alerter(settings.notify, receivers, settings.state.path, origin="watch", secrets=secrets)
+        Alerter(
+            settings.notify,
+            receivers,
+            settings.state.path,
+            origin="watch",
+            secrets=secrets,
+            configured=settings.sources,
+        )
     )
 
 

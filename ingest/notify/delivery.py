@@ -21,6 +21,7 @@ import aiohttp
 from ingest.logs import redactor
 from ingest.notify.alert import Alert, scrubbed
 from ingest.notify.bodies import json_body, slack_body
+from ingest.notify.lookups import unwaited_resolver
 from ingest.notify_settings import NotifySettings, WebhookFormat, masked_url, webhook_url
 
 __all__ = ["Delivery", "Receiver", "deliver", "receivers_of"]
@@ -81,7 +82,10 @@ async def deliver(
     clean = scrubbed(alert, [*secrets, *(receiver.url for receiver in receivers)])
     deadline = time.monotonic() + settings.timeout_seconds
     timeout = aiohttp.ClientTimeout(total=settings.timeout_seconds)
-    async with aiohttp.ClientSession(timeout=timeout, headers={"User-Agent": _USER_AGENT}) as session:
+    connector = aiohttp.TCPConnector(resolver=unwaited_resolver())
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, headers={"User-Agent": _USER_AGENT}
+    ) as session:
         return list(
             await asyncio.gather(
                 *(
@@ -151,7 +155,9 @@ async def _attempt(
     """One POST: (None, "") delivered; (None, why) not to be retried; (seconds, why) retry after."""
     try:
         async with session.post(url, json=body, allow_redirects=False) as answer:
-            await answer.read()
+            # The status is the answer; the body is never read: a receiver streaming one without
+            # end (or a huge one) would hold the message past its budget, or fill memory, and
+            # leaving it unread only costs this connection its reuse.
             status = answer.status
             if 200 <= status < 300:
                 return None, ""

@@ -66,7 +66,12 @@ async def alert_run(
         return []
     try:
         alerter = Alerter(
-            settings.notify, receivers, settings.state.path, origin="run", secrets=_token(settings)
+            settings.notify,
+            receivers,
+            settings.state.path,
+            origin="run",
+            secrets=_token(settings),
+            configured=settings.sources,
         )
         outgoing = alerter.outgoing(observe_run(sources, results, exit_code=exit_code, error=error))
         return [] if outgoing is None else await alerter.send(outgoing)

@@ -215,6 +215,29 @@ def test_a_mistake_in_a_webhook_is_one_sentence_naming_the_key(
     assert "hooks.slack.com/services" not in err
 
 
+@pytest.mark.parametrize(
+    "section",
+    [
+        '[notify]\nwebhooks = ["https://hooks.slack.com/services/T/B/C"]',
+        '[notify]\nwebhooks = "https://hooks.slack.com/services/T/B/C"',
+        '[[notify.webhooks]]\nname = "x"\nformat = "https://hooks.slack.com/services/T/B/C"\nurl_env = "X"',
+        '[[notify.webhooks]]\nname = "x"\nformat = "slack"\nurl_file = ["https://hooks.slack.com/services/T/B/C"]',
+    ],
+)
+def test_a_url_written_where_a_table_or_name_belongs_is_never_echoed(
+    tmp_path: Path, emulator: RunningEmulator, section: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A URL given as the list of webhooks, or in a key of the wrong type: exit 2 naming the key,
+    and the refused value (the secret) is not quoted back in the error."""
+    config = write_config(tmp_path, emulator.base_url)
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{section}\n")
+    assert main(["config", "check", "--config", str(config)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: notify.webhooks") and "\n" not in err
+    assert "hooks.slack.com/services" not in err
+
+
 def test_config_check_masks_the_url_and_notify_sends_a_test(
     project: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -21,11 +21,13 @@ URL_SECRET = "T0SECRET/B0SECRET/xoxWebhookSecret123"
 
 @dataclass(frozen=True)
 class Answer:
-    """One scripted answer: ``status`` with ``headers``, or ``hang`` (never answers)."""
+    """One scripted answer: ``status`` with ``headers``, or ``hang`` (never answers), or
+    ``endless`` (the status, then a body that never ends)."""
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False
+    endless: bool = False
 
 
 HANG = Answer(hang=True)
@@ -61,7 +63,20 @@ class Receiver:
         if answer.hang:
             assert self._stopping is not None
             await self._stopping.wait()
+        if answer.endless:
+            return await self._endless(request, answer)
         return web.Response(status=answer.status, headers=answer.headers, text="ok")
+
+    async def _endless(self, request: web.Request, answer: Answer) -> web.StreamResponse:
+        assert self._stopping is not None
+        response = web.StreamResponse(status=answer.status, headers=answer.headers)
+        await response.prepare(request)
+        try:
+            while not self._stopping.is_set():
+                await response.write(b"x" * 65_536)  # waits while the client reads no more
+        except (ConnectionError, RuntimeError):
+            pass  # the client hung up: what a bounded read does
+        return response
 
 
 @contextmanager

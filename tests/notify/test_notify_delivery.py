@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import threading
+from typing import Any
+
 import pytest
 
 from ingest.notify.alert import Alert, FailedDocument, ScopeStatus
@@ -45,6 +50,19 @@ async def test_a_receiver_failing_twice_gets_the_third_attempt() -> None:
     assert len(receiver.bodies) == 3 and receiver.bodies[0] == receiver.bodies[2]
     assert receiver.bodies[0]["event"] == "failure"
     assert sleeps.delays == [0.5, 1.0]  # back-off doubles
+
+
+async def test_a_receiver_answering_200_with_an_endless_body_took_the_message() -> None:
+    """200 followed by a body that never ends: delivered at once (the status is the answer), not
+    held until the budget runs out and then reported as not delivered."""
+    with running_receiver() as receiver:
+        receiver.script(Answer(200, endless=True))
+        [delivery] = await deliver(
+            [Receiver("ops", "json", receiver.url)],
+            FAILURE,
+            NotifySettings(timeout_seconds=1, max_attempts=1),
+        )
+    assert delivery.delivered and delivery.attempts == 1, delivery.problem
 
 
 async def test_429_waits_its_retry_after() -> None:
@@ -149,3 +167,32 @@ async def test_a_retry_after_date_in_the_past_or_unreadable_retries_at_once(valu
             [Receiver("ops", "json", receiver.url)], FAILURE, NotifySettings(), sleep=sleeps
         )
     assert delivery.delivered and sleeps.delays == [0.5]
+
+
+def test_a_dns_lookup_that_never_answers_holds_the_command_no_longer_than_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The webhook's host name is never resolved (a DNS outage): the delivery is given up within
+    its budget and the event loop of the command closes while the lookup is still stuck, rather
+    than waiting for the lookup's thread (a run or a stopping daemon held for minutes)."""
+    stuck, answered = threading.Event(), threading.Event()
+    resolve = socket.getaddrinfo
+
+    def never_answering(host: object, *args: Any, **kwargs: Any) -> Any:
+        if host != "hooks.example":
+            return resolve(host, *args, **kwargs)  # type: ignore[arg-type]
+        stuck.wait(30)  # released by the test once it has its answer
+        answered.set()
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", never_answering)
+    receivers = [Receiver("ops", "json", "http://hooks.example/services/" + URL_SECRET)]
+    try:
+        [delivery] = asyncio.run(
+            deliver(receivers, FAILURE, NotifySettings(timeout_seconds=1, max_attempts=1))
+        )
+        returned_while_stuck = not answered.is_set()
+    finally:
+        stuck.set()
+    assert returned_while_stuck
+    assert not delivery.delivered and delivery.problem == "no answer within the 1 s budget after 1 attempt(s)"
