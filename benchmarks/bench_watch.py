@@ -32,10 +32,13 @@ PAGES = "/ai/external_pages"
 SOURCES = "/ai/content_import_sources"
 
 
-def write_config(folder: Path, base_url: str) -> Path:
+def write_config(folder: Path, base_url: str, *, monitored: bool = False) -> Path:
     config = folder / "ingest.toml"
+    # Monitored: metrics served on a port of the system's choosing (no scrape needed for the
+    # cost: every request and batch updates the families whether or not Prometheus reads them).
+    watch = "[watch]\nmetrics_port = 0\n\n" if monitored else ""
     config.write_text(
-        f'[intercom]\nbase_url = "{base_url}"\n\n[state]\npath = "state.db"\n\n'
+        f'[intercom]\nbase_url = "{base_url}"\n\n[state]\npath = "state.db"\n\n{watch}'
         '[sources.docs]\nconnector = "filesystem"\npath = "docs"\nurl = "https://bench.example.com/watch"\n',
         encoding="utf-8",
     )
@@ -84,7 +87,9 @@ def source_reads(base_url: str) -> int:
     return sum(entry["method"] == "GET" for entry in entries)
 
 
-def measure(docs: int, saves: int, pause: float, latency_ms: tuple[float, float]) -> tuple[list[float], int]:
+def measure(
+    docs: int, saves: int, pause: float, latency_ms: tuple[float, float], *, monitored: bool = False
+) -> tuple[list[float], int]:
     """Latencies (seconds) of ``saves`` single-file saves into a running daemon, and how many
     times their batches read the Content Import Source."""
     emulator = emulator_process(latency_ms=latency_ms, rate_limit=10**6)
@@ -96,7 +101,7 @@ def measure(docs: int, saves: int, pause: float, latency_ms: tuple[float, float]
         env = {**os.environ, "INTERCOM_ACCESS_TOKEN": TOKEN}
         command = [
             sys.executable, "-m", "ingest.cli", "--log-format", "json", "watch", "--config",
-            str(write_config(folder, url)),
+            str(write_config(folder, url, monitored=monitored)),
         ]  # fmt: skip
         with log_file.open("wb") as log:
             daemon = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)  # noqa: S603
@@ -141,6 +146,9 @@ def main() -> None:
         metavar=("MIN", "MAX"),
         help="one scenario only: the emulator answering in MIN-MAX ms (150 150: a steady 150 ms)",
     )
+    parser.add_argument(
+        "--monitored", action="store_true", help="the daemon serves its metrics ([watch] metrics_port)"
+    )
     args = parser.parse_args()
     debounce = WatchSettings().debounce_ms
     rows = []
@@ -152,7 +160,8 @@ def main() -> None:
         low, high = args.latency_ms
         scenarios = ((f"API latency {low:g}-{high:g} ms", (low, high)),)
     for label, latency_ms in scenarios:
-        seconds, reads = measure(args.docs, args.saves, args.pause, latency_ms)
+        seconds, reads = measure(args.docs, args.saves, args.pause, latency_ms, monitored=args.monitored)
+        label += ", metrics served" if args.monitored else ""
         latencies = [1000 * value for value in seconds]
         rows.append(
             (
