@@ -172,6 +172,7 @@ def runner_environment(tmp_path: Path, *, event: str, event_path: Path, api_url:
         "GITHUB_API_URL": api_url,
         "GITHUB_EVENT_NAME": event,
         "GITHUB_EVENT_PATH": str(event_path),
+        "GITHUB_REF": "refs/heads/main",
         "GITHUB_REPOSITORY": "acme/docs",
         "GITHUB_RUN_ID": "4242",
         "GITHUB_RUN_ATTEMPT": "1",
