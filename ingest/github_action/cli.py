@@ -1,9 +1,16 @@
 """The ``ingest`` command run as a process: its stdout to the log as it comes, its stderr to the
-log too and kept, so the step can quote the sentence that ended it."""
+log too and kept, so the step can quote the sentence that ended it.
+
+The runner reads every line a step prints for a workflow command (``::add-mask::``, ``::error::``,
+``::stop-commands::``), and ingest prints paths and titles from the documents it reads, which a pull
+request controls (a file name may hold a new line). So ingest runs between ``::stop-commands::``
+and a random token, and its stderr is copied to stdout, where the order with those two lines
+holds (the runner reads the two streams apart)."""
 
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -40,15 +47,21 @@ def ingest_command() -> str:
 def run_ingest(arguments: Sequence[str]) -> Finished:
     """Run ``ingest ARGUMENTS`` in the current folder and environment, and wait for it."""
     command = [ingest_command(), *arguments]
-    sys.stdout.write(f"$ ingest {' '.join(arguments)}\n")
+    resume = f"fin-ingest-{secrets.token_hex(16)}"
+    sys.stdout.write(f"$ ingest {' '.join(arguments)}\n::stop-commands::{resume}\n")
     sys.stdout.flush()
     kept: list[str] = []
-    with subprocess.Popen(  # noqa: S603 (a fixed program, arguments as a list, no shell)
-        command, stdout=None, stderr=subprocess.PIPE, text=True, errors="replace"
-    ) as process:
-        assert process.stderr is not None
-        for line in process.stderr:
-            sys.stderr.write(line)
-            kept = [*kept[-(_KEPT_LINES - 1) :], _COLOUR.sub("", line.rstrip("\n"))]
-    sys.stderr.flush()
+    try:
+        with subprocess.Popen(  # noqa: S603 (a fixed program, arguments as a list, no shell)
+            command, stdout=None, stderr=subprocess.PIPE, text=True, errors="replace"
+        ) as process:
+            assert process.stderr is not None
+            for line in process.stderr:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+                kept = [*kept[-(_KEPT_LINES - 1) :], _COLOUR.sub("", line.rstrip("\n"))]
+    finally:
+        # On a line of its own even when ingest's last line did not end with one.
+        sys.stdout.write(f"\n::{resume}::\n")
+        sys.stdout.flush()
     return Finished(process.returncode, tuple(kept))

@@ -2,6 +2,10 @@
 
 The comment is found by a hidden marker keyed by the config's path, so two configs of one
 repository keep two comments; the list of comments is read page by page (``Link: rel="next"``).
+Only a comment the token's own account wrote counts: anyone may comment on a public pull request
+and the marker is no secret, and a plan written into someone else's comment could be edited by its
+author afterwards. A bot's comment is ours (the job's token and an app's post as ``…[bot]``); a
+person's only when ``GET /user`` names that person (a personal token).
 Nothing here fails a job: a token that may not comment (a fork's read-only token, 403) or any
 other refusal is returned as a sentence for a warning, since the job summary holds the plan too.
 """
@@ -86,6 +90,9 @@ class _Refused(Exception):
 
 async def _find(session: aiohttp.ClientSession, pull: PullRequest, ours: str) -> str | None:
     """The API URL of our comment, following the list's pages."""
+    # GET /user's login: asked once, and only when a person's comment starts with the marker.
+    me: str | None = None
+    asked = False
     url: str | None = f"{pull.api_url}/repos/{pull.repository}/issues/{pull.number}/comments"
     params: dict[str, str] | None = {"per_page": str(_PAGE_SIZE)}
     while url is not None:
@@ -93,12 +100,28 @@ async def _find(session: aiohttp.ClientSession, pull: PullRequest, ours: str) ->
             if response.status != 200:
                 raise _Refused(_refusal(response.status, "list"))
             for comment in await response.json():
-                if str(comment.get("body", "")).startswith(ours):
+                if not str(comment.get("body", "")).startswith(ours):
+                    continue
+                author = comment.get("user") or {}
+                if author.get("type") == "Bot":
+                    return str(comment["url"])
+                if not asked:
+                    me, asked = await _login(session, pull), True
+                if me is not None and author.get("login") == me:
                     return str(comment["url"])
             next_link = response.links.get("next")
             url = str(next_link["url"]) if next_link else None
             params = None  # the next link carries them
     return None
+
+
+async def _login(session: aiohttp.ClientSession, pull: PullRequest) -> str | None:
+    """The token's user, or None when it is not a person's (the job's token is refused /user)."""
+    async with session.get(f"{pull.api_url}/user") as response:
+        if response.status != 200:
+            return None
+        login = (await response.json()).get("login")
+        return str(login) if login else None
 
 
 async def _posted(response: aiohttp.ClientResponse, verb: str, *, created: bool = False) -> Posted:

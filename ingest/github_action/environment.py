@@ -17,6 +17,7 @@ RUNNER_DEFAULTS = frozenset(
         "GITHUB_EVENT_NAME",
         "GITHUB_EVENT_PATH",
         "GITHUB_OUTPUT",
+        "GITHUB_REF",
         "GITHUB_REPOSITORY",
         "GITHUB_RUN_ATTEMPT",
         "GITHUB_RUN_ID",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -45,7 +46,28 @@ def mode(environment: StepEnvironment) -> Mode:
             f"input mode: auto does not know what to do on a {event or 'missing'} event; "
             "set mode to review or sync"
         )
+    if event == "push":
+        _a_push_to_the_default_branch(environment)
     return MODE_OF_EVENT[event]
+
+
+def _a_push_to_the_default_branch(environment: StepEnvironment) -> None:
+    """Refuse to sync a push to another branch or a tag: a workflow on every push (no
+    ``branches:`` filter) would otherwise publish a feature branch's unreviewed docs."""
+    path = environment.get("GITHUB_EVENT_PATH")
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        payload = {}
+    repository = payload.get("repository") if isinstance(payload, dict) else None
+    default = repository.get("default_branch") if isinstance(repository, dict) else None
+    ref = environment.get("GITHUB_REF")
+    if isinstance(default, str) and default and ref and ref != f"refs/heads/{default}":
+        raise ConfigError(
+            f"input mode: auto syncs a push to the default branch ({default}) only; this push is to "
+            f"{ref}: limit the workflow's push to branches: [{default}], or set mode to sync to "
+            "publish it"
+        )
 
 
 def config_path(environment: StepEnvironment) -> Path:

@@ -300,6 +300,8 @@ STEPS: dict[str, Step] = {
             "INPUT_GITHUB_TOKEN",
             "INTERCOM_ACCESS_TOKEN",
             "GITHUB_EVENT_NAME",
+            "GITHUB_EVENT_PATH",
+            "GITHUB_REF",
             "GITHUB_RUN_ID",
             "GITHUB_RUN_ATTEMPT",
             "RUNNER_TEMP",

@@ -130,12 +130,37 @@ class CompositeRun:
             self.exit_codes[step_id] = finished.returncode
             self.outputs[step_id] = read_outputs(output_file.read_text(encoding="utf-8"))
             self.outputs[step_id]["_log"] = finished.stdout + finished.stderr
+            self.outputs[step_id]["_stdout"] = finished.stdout
+            self.outputs[step_id]["_stderr"] = finished.stderr
             if finished.returncode != 0:
                 self.failed = True
         return self
 
     def action_outputs(self) -> dict[str, str]:
         return {name: self.substitute(str(spec["value"])) for name, spec in ACTION["outputs"].items()}
+
+
+def runner_commands(stream: str) -> list[tuple[str, str]]:
+    """The workflow commands a runner would carry out reading ``stream`` (a step's stdout or stderr),
+    as ``(name, data)``: a line is one when it starts with ``::`` after its leading blanks, and
+    nothing is one between ``::stop-commands::TOKEN`` and ``::TOKEN::``."""
+    carried_out: list[tuple[str, str]] = []
+    stopped_until: str | None = None
+    for line in stream.splitlines():
+        line = line.lstrip()
+        if not line.startswith("::") or line.find("::", 2) < 0:
+            continue
+        end = line.find("::", 2)
+        name, data = line[2:end].split(" ", 1)[0], line[end + 2 :]
+        if stopped_until is not None:
+            if name == stopped_until:
+                stopped_until = None
+            continue
+        if name == "stop-commands":
+            stopped_until = data
+            continue
+        carried_out.append((name, data))
+    return carried_out
 
 
 def runner_environment(tmp_path: Path, *, event: str, event_path: Path, api_url: str) -> dict[str, str]:
@@ -147,6 +172,7 @@ def runner_environment(tmp_path: Path, *, event: str, event_path: Path, api_url:
         "GITHUB_API_URL": api_url,
         "GITHUB_EVENT_NAME": event,
         "GITHUB_EVENT_PATH": str(event_path),
+        "GITHUB_REF": "refs/heads/main",
         "GITHUB_REPOSITORY": "acme/docs",
         "GITHUB_RUN_ID": "4242",
         "GITHUB_RUN_ATTEMPT": "1",

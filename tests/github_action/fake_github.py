@@ -28,10 +28,14 @@ class FakeGitHub:
     read_only: bool = False
     page_size_cap: int = 30
     next_id: int = 1000
+    #: The token is a personal one of this user (GET /user answers); None: the job's token, which
+    #: GET /user refuses (403) and whose comments are github-actions[bot]'s.
+    user_login: str | None = None
 
     def add(self, body: str, login: str = "someone") -> int:
         self.next_id += 1
-        self.comments[self.next_id] = {"id": self.next_id, "body": body, "user": {"login": login}}
+        user = {"login": login, "type": "Bot" if login.endswith("[bot]") else "User"}
+        self.comments[self.next_id] = {"id": self.next_id, "body": body, "user": user}
         return self.next_id
 
     def _json(self, comment: dict[str, Any]) -> dict[str, Any]:
@@ -40,6 +44,7 @@ class FakeGitHub:
 
     def app(self) -> web.Application:
         app = web.Application()
+        app.router.add_get("/user", self._user)
         app.router.add_get("/repos/acme/docs/issues/{number}/comments", self._list)
         app.router.add_post("/repos/acme/docs/issues/{number}/comments", self._create)
         app.router.add_patch("/repos/acme/docs/issues/comments/{id}", self._update)
@@ -48,6 +53,13 @@ class FakeGitHub:
     def _authorised(self, request: web.Request) -> bool:
         self.requests.append((request.method, request.path_qs))
         return request.headers.get("Authorization") == f"Bearer {TOKEN}"
+
+    async def _user(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"message": "Bad credentials"}, status=401)
+        if self.user_login is None:
+            return web.json_response({"message": "Resource not accessible by integration"}, status=403)
+        return web.json_response({"login": self.user_login, "type": "User"})
 
     async def _list(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
@@ -68,7 +80,7 @@ class FakeGitHub:
         if self.read_only:
             return web.json_response({"message": "Resource not accessible by integration"}, status=403)
         body = (await request.json())["body"]
-        created = self.comments[self.add(body, "github-actions[bot]")]
+        created = self.comments[self.add(body, self.user_login or "github-actions[bot]")]
         return web.json_response(self._json(created), status=201)
 
     async def _update(self, request: web.Request) -> web.Response:

@@ -13,7 +13,7 @@ import pytest
 
 from ingest.emulator import EmulatorConfig, RunningEmulator, running_emulator
 from tests.e2e.conftest import SOURCE_URL, TOKEN, write_docs
-from tests.github_action.composite import CompositeRun, runner_environment
+from tests.github_action.composite import CompositeRun, runner_commands, runner_environment
 from tests.github_action.fake_github import TOKEN as GITHUB_TOKEN
 from tests.github_action.fake_github import FakeGitHub, running_github
 
@@ -188,3 +188,28 @@ def test_two_configs_keep_two_comments(tmp_path: Path, workspace: Path, github: 
     use(tmp_path, github, "pull_request", PULL_REQUEST)
     assert len(github.comments) == 2
     assert len({comment["body"].splitlines()[0] for comment in github.comments.values()}) == 2
+
+
+def test_what_ingest_prints_cannot_start_a_workflow_command(
+    tmp_path: Path, workspace: Path, emulator: RunningEmulator, github: FakeGitHub
+) -> None:
+    """A pull request's file name holding a new line and a workflow command (``::add-mask::``,
+    ``::notice::``) is printed by ingest plan and ingest run as a line of its own: the runner reads
+    every line of a step's stdout and stderr for commands, so ingest runs between
+    ``::stop-commands::`` and its token, all of its output on stdout where that order holds, and
+    only the action's own commands (after it) are carried out."""
+    docs = workspace / "docs"
+    (docs / "a\n::add-mask::Exit code\n::notice::INJECTED.md").write_text("# A\n\nBody.\n")
+    (docs / "b\n  ::error::INJECTED.md").write_text("---\ntitle: [unclosed\n---\nx\n")
+    for run, step in (
+        (use(tmp_path, github, "pull_request", PULL_REQUEST), "review"),
+        (use(tmp_path, github, "push", {}, token=TOKEN), "sync"),
+    ):
+        log = run.outputs[step]["_stdout"]
+        assert "INJECTED" in log  # printed, as text
+        carried_out = runner_commands(log) + runner_commands(run.outputs[step]["_stderr"])
+        assert [c for c in carried_out if c[0] in ("add-mask", "notice") or c[1].startswith("INJECTED")] == []
+        assert runner_commands(run.outputs[step]["_stderr"]) == []
+    refused = use(tmp_path, github, "schedule", {}, token="wrong-token-abcdef").outputs["sync"]
+    # The action's own commands, after ingest ended, are carried out again.
+    assert [name for name, _ in runner_commands(refused["_stdout"])] == ["error"]

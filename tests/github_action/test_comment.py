@@ -26,13 +26,40 @@ async def test_our_comment_is_found_on_a_later_page_and_updated(github: FakeGitH
     for index in range(70):
         github.add(f"comment {index}")
     github.add("> quoting " + marker("ingest.toml"))  # a person quoting ours is not ours
-    ours = github.add(marker("ingest.toml") + "\nold plan")
+    ours = github.add(marker("ingest.toml") + "\nold plan", login="github-actions[bot]")
     posted = await upsert_comment(pull(github), "ingest.toml", "new plan")
     assert posted.problem is None and not posted.created
     assert github.comments[ours]["body"] == marker("ingest.toml") + "\nnew plan"
     pages = [path for method, path in github.requests if method == "GET"]
     assert len(pages) == 3 and "page=3" in pages[-1]
     assert len(github.comments) == 72
+
+
+async def test_a_marker_in_someone_elses_comment_is_not_ours(github: FakeGitHub) -> None:
+    """Anyone may comment on a public pull request, and the marker is no secret: a comment that
+    starts with it but was written by a person (not the bot, not the token's own user) is left
+    alone and ours is created beside it; otherwise the plan would be written into a comment whose
+    author can edit it afterwards into a plan of their own (or the update is refused)."""
+    spoofed = github.add(marker("ingest.toml") + "\nNothing to delete.", login="mallory")
+    posted = await upsert_comment(pull(github), "ingest.toml", "3 deletes")
+    assert posted.created and github.comments[spoofed]["body"].endswith("Nothing to delete.")
+    (ours,) = [c for c in github.comments.values() if c["body"].endswith("3 deletes")]
+    assert ours["user"]["login"] == "github-actions[bot]"
+    again = await upsert_comment(pull(github), "ingest.toml", "2 deletes")
+    assert not again.created and ours["body"].endswith("2 deletes") and len(github.comments) == 2
+
+
+async def test_a_personal_tokens_own_comment_is_found_again() -> None:
+    """With a personal token as github-token the comment is the token's user's (GET /user says who)."""
+    with running_github(FakeGitHub(user_login="docs-bot-user")) as github:
+        github.add(marker("ingest.toml") + "\nspoofed", login="mallory")
+        first = await upsert_comment(pull(github), "ingest.toml", "a plan")
+        second = await upsert_comment(pull(github), "ingest.toml", "a newer plan")
+    assert first.created and not second.created and len(github.comments) == 2
+    assert {c["user"]["login"]: c["body"].splitlines()[-1] for c in github.comments.values()} == {
+        "mallory": "spoofed",
+        "docs-bot-user": "a newer plan",
+    }
 
 
 async def test_the_first_time_it_creates_one(github: FakeGitHub) -> None:

@@ -44,7 +44,8 @@ def test_a_command_message_cannot_start_another_command(capsys: pytest.CaptureFi
 
 
 def environment(**values: str) -> StepEnvironment:
-    return StepEnvironment(frozenset({"INPUT_MODE", "GITHUB_EVENT_NAME", "INPUT_COMMENT"}), values)
+    declared = {"INPUT_MODE", "GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_REF", "INPUT_COMMENT"}
+    return StepEnvironment(frozenset(declared), values)
 
 
 @pytest.mark.parametrize(
@@ -60,6 +61,25 @@ def environment(**values: str) -> StepEnvironment:
 def test_auto_mode_follows_the_event(event: str, mode: str) -> None:
     assert inputs.mode(environment(GITHUB_EVENT_NAME=event)) == mode
     assert inputs.mode(environment(GITHUB_EVENT_NAME=event, INPUT_MODE="sync")) == "sync"
+
+
+def test_auto_syncs_a_push_to_the_default_branch_only(tmp_path: Path) -> None:
+    """A workflow on every push (no branches: filter) must not publish a feature branch's unreviewed
+    docs: auto refuses a push to another branch or a tag in one sentence (exit 2), mode sync still
+    syncs it, and a payload that names no default branch is not second-guessed."""
+    event = tmp_path / "event.json"
+    event.write_text('{"repository": {"default_branch": "trunk"}}')
+    push = {"GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(event)}
+    assert inputs.mode(environment(**push, GITHUB_REF="refs/heads/trunk")) == "sync"
+    for ref in ("refs/heads/draft", "refs/tags/v1"):
+        refused = (
+            rf"^input mode: auto syncs a push to the default branch \(trunk\) only; this push is to {ref}: "
+        )
+        with pytest.raises(ConfigError, match=refused):
+            inputs.mode(environment(**push, GITHUB_REF=ref))
+        assert inputs.mode(environment(**push, GITHUB_REF=ref, INPUT_MODE="sync")) == "sync"
+    event.write_text("{}")
+    assert inputs.mode(environment(**push, GITHUB_REF="refs/heads/draft-pricing")) == "sync"
 
 
 def test_wrong_inputs_are_one_sentence_naming_them() -> None:
