@@ -155,7 +155,10 @@ def review(environment: StepEnvironment) -> int:
         command("warning", posted.problem)
         parts.append(f"> {text(posted.problem)}\n")
     append_summary(Path(environment.required("GITHUB_STEP_SUMMARY")), "\n".join(p for p in parts if p))
-    exit_code = EXIT_CONFIG if EXIT_CONFIG in (checked.exit_code, plan_code) else checked.exit_code
+    # The review fails where the merge's sync would: a config mistake (2), or documents failing or a
+    # source refused, such as by the delete guard (1), as well as on check findings (1).
+    codes = (checked.exit_code, plan_code or 0)
+    exit_code = EXIT_CONFIG if EXIT_CONFIG in codes else max(codes)
     plan = _json(paths.plan) if paths.plan.exists() else None
     write_outputs(
         Path(environment.required("GITHUB_OUTPUT")),

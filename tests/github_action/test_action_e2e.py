@@ -213,3 +213,20 @@ def test_what_ingest_prints_cannot_start_a_workflow_command(
     refused = use(tmp_path, github, "schedule", {}, token="wrong-token-abcdef").outputs["sync"]
     # The action's own commands, after ingest ended, are carried out again.
     assert [name for name, _ in runner_commands(refused["_stdout"])] == ["error"]
+
+
+def test_a_pull_request_whose_sync_would_be_refused_fails_its_review(
+    tmp_path: Path, workspace: Path, emulator: RunningEmulator, github: FakeGitHub
+) -> None:
+    """Removing most documents trips the delete guard: the merge's sync would fail (exit 1) and
+    delete nothing, so the review says so and fails, before the merge; with the input
+    ``allow-mass-delete`` the same review passes and plans the deletes (shown in the summary)."""
+    assert use(tmp_path, github, "push", {}, token=TOKEN).exit_codes["sync"] == 0
+    for page in sorted((workspace / "docs").rglob("page-*.md")):
+        page.unlink()
+    refused = use(tmp_path, github, "pull_request", PULL_REQUEST)
+    assert refused.exit_codes["review"] == 1 and refused.action_outputs()["exit-code"] == "1"
+    assert "is refused**: refusing to delete 3 of 4 pages" in summary(tmp_path)
+    allowed = use(tmp_path, github, "pull_request", PULL_REQUEST, **{"allow-mass-delete": "true"})
+    assert allowed.exit_codes["review"] == 0 and allowed.action_outputs()["deletes"] == "3"
+    assert len(emulator.pages()) == 4  # a review sends nothing
