@@ -9,6 +9,7 @@ holds (the runner reads the two streams apart)."""
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import shutil
@@ -21,6 +22,9 @@ from pathlib import Path
 #: Lines of stderr kept for the summary (the sentence that ended a run is among the last).
 _KEPT_LINES = 20
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+#: GitHub's credentials in a step's environment: ingest needs none of them, and reads what a pull
+#: request controls, so they are kept from its process (the Intercom token is what it needs).
+_GITHUB_CREDENTIALS = frozenset({"GITHUB_TOKEN", "GH_TOKEN", "INPUT_GITHUB_TOKEN"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,12 @@ def run_ingest(arguments: Sequence[str]) -> Finished:
     kept: list[str] = []
     try:
         with subprocess.Popen(  # noqa: S603 (a fixed program, arguments as a list, no shell)
-            command, stdout=None, stderr=subprocess.PIPE, text=True, errors="replace"
+            command,
+            stdout=None,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            env=_without_credentials(),
         ) as process:
             assert process.stderr is not None
             for line in process.stderr:
@@ -65,3 +74,11 @@ def run_ingest(arguments: Sequence[str]) -> Finished:
         sys.stdout.write(f"\n::{resume}::\n")
         sys.stdout.flush()
     return Finished(process.returncode, tuple(kept))
+
+
+def _without_credentials() -> dict[str, str]:
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name not in _GITHUB_CREDENTIALS and not name.startswith("ACTIONS_")
+    }
