@@ -275,3 +275,13 @@ async def test_an_outage_counts_no_failed_documents_and_a_refused_page_counts_on
         scrape = await running.endpoints.scrape()
         assert project.batches()[-1].failed == 1
         assert scrape.value(**failed) == 1
+
+
+async def test_a_stopping_daemon_is_not_ready_in_the_scrape_either(project: Project) -> None:
+    """Once a stop is asked for, /readyz answers 503 and fin_ingest_ready says 0, as its help says."""
+    project.write("a.md", "# A\n\nFirst.\n")
+    async with monitored_daemon(project) as running:
+        assert (await running.endpoints.scrape()).value("fin_ingest_ready") == 1
+        running.daemon.stop()
+        assert (await running.endpoints.ready())[0] == 503
+        assert (await running.endpoints.scrape()).value("fin_ingest_ready") == 0
