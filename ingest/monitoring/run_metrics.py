@@ -15,7 +15,7 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Gauge
@@ -39,10 +39,18 @@ class RunMetrics:
     """The figures of one ``ingest run``; :attr:`requests` is the observer to give its client."""
 
     def __init__(
-        self, sources: Mapping[str, Sequence[str]], *, clock: Callable[[], float] = time.time
+        self,
+        sources: Mapping[str, Sequence[str]],
+        *,
+        configured: Collection[str] = (),
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """``sources``: the sources this run syncs, with their targets; ``configured``: every source
+        of the config, whose last success the previous file recorded is kept when this run did not
+        sync it (``ingest run --source`` writing the file a nightly ``--all`` writes)."""
         self._clock = clock
         self._sources = sources
+        self._configured = {*configured, *sources}
         self._started = clock()
         self.registry = CollectorRegistry()
         build_info(self.registry)
@@ -78,7 +86,7 @@ class RunMetrics:
                 for result in source_results
             ):
                 succeeded.add(source)
-        for source in self._sources:
+        for source in sorted(self._configured):
             if source in succeeded:
                 self._last_success.labels(source).set(now)
             elif source in previous:

@@ -121,3 +121,34 @@ def test_the_metrics_file_is_readable_by_node_exporter_under_a_strict_umask(
         os.umask(previous)
     assert stat.S_IMODE(metrics.stat().st_mode) == 0o640
     assert sorted(path.name for path in tmp_path.iterdir() if "prom" in path.name) == ["fin_ingest.prom"]
+
+
+def test_a_run_of_one_source_keeps_the_other_sources_last_success(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ingest run --source docs` writing the file a nightly `--all` writes keeps the last success of
+    the configured sources it did not run (their series would vanish and their alert never fire); a
+    source no longer configured is dropped."""
+    for folder in ("docs", "more"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.md").write_text(f"# {folder}\n\nBody.\n", encoding="utf-8")
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    metrics = tmp_path / "fin_ingest.prom"
+    with running_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        config = write_config(tmp_path, emulator.base_url)
+        with config.open("a", encoding="utf-8") as handle:
+            handle.write(
+                '\n[sources.more]\nconnector = "filesystem"\npath = "more"\nurl = "https://more.example.com"\n'
+            )
+        assert main(["run", "--all", "--config", str(config), "--metrics-file", str(metrics)]) == 0
+        first = samples(metrics)
+        more = value(first, "fin_ingest_last_success_timestamp_seconds", source="more")
+        text = metrics.read_text(encoding="utf-8")
+        metrics.write_text(
+            text + 'fin_ingest_last_success_timestamp_seconds{source="gone"} 1.0\n', encoding="utf-8"
+        )
+        assert main(["run", "--source", "docs", "--config", str(config), "--metrics-file", str(metrics)]) == 0
+        second = samples(metrics)
+    assert value(second, "fin_ingest_last_success_timestamp_seconds", source="more") == more
+    assert value(second, "fin_ingest_last_success_timestamp_seconds", source="docs") >= more
+    assert not any(dict(labels).get("source") == "gone" for _, labels in second)
