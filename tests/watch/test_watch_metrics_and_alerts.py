@@ -145,3 +145,37 @@ async def wait_async(condition: object, within: float = 10.0, what: str = "condi
     from tests.watch.test_watch_metrics import wait_async as wait
 
     await wait(condition, within, what)
+
+
+async def test_sigterm_during_the_start_up_sync_answers_503_then_closes_the_port(
+    project: Project, receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SIGTERM while the start-up sync waits on Intercom: /healthz and /readyz answer 503 (a rolling
+    restart sends the pod nothing new), the batch is cut short after the grace period, run_watch
+    returns 0, no alert is sent for a stop, and the port is closed."""
+    caplog.set_level(logging.INFO, "ingest.watch")
+    monitored_and_alerted(project)
+    project.write("a.md", "# A\n\nFirst.\n")
+    project.emulator.set_faults(stall_next=1, stall_path="POST", stall_seconds=30)
+    settings = project.settings()
+    task = asyncio.create_task(run_watch(settings, settings.select(None), token=SecretStr(TOKEN)))
+    try:
+        line = await wait_until(
+            lambda: next((m for r in caplog.records if (m := SERVING.search(r.getMessage()))), None),
+            what="the metrics port",
+        )
+        endpoints = Endpoints(int(line.group(1)))
+        await wait_until(lambda: project.emulator.stalled_answers() == 1, what="the stalled create")
+        assert (await endpoints.get("/healthz"))[0] == 200
+        assert (await endpoints.ready())[0] == 503
+        os.kill(os.getpid(), signal.SIGTERM)
+        # The stalled batch holds the daemon for its grace period (2 s), serving meanwhile.
+        assert (await endpoints.get("/healthz"))[0] == 503
+        assert (await endpoints.ready())[0] == 503
+    finally:
+        if not task.done():
+            os.kill(os.getpid(), signal.SIGTERM)  # a second one: stop at once
+    assert await asyncio.wait_for(task, timeout=10) == 0
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await endpoints.get("/healthz")
+    assert receiver.bodies == []
