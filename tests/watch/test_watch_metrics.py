@@ -285,3 +285,28 @@ async def test_a_stopping_daemon_is_not_ready_in_the_scrape_either(project: Proj
         running.daemon.stop()
         assert (await running.endpoints.ready())[0] == 503
         assert (await running.endpoints.scrape()).value("fin_ingest_ready") == 0
+
+
+async def test_a_source_that_never_starts_keeps_readyz_503_naming_its_folder(
+    tmp_path: Path, project: Project
+) -> None:
+    """A source whose folder is missing at start: /readyz is 503, the start-up sync not finished, the
+    error its batch logged (the folder's path: the body names paths, never a token or content); past
+    stuck_seconds it is stuck, and no success time is served for it."""
+    project.config = write_config(tmp_path, project.emulator.base_url, watch={"stuck_seconds": 0.3})
+    project.docs.rmdir()
+    async with monitored_daemon(project) as running:
+        assert project.batches()[0].outcome == "retry"
+
+        async def stuck() -> bool:
+            return "past stuck_seconds" in (await running.endpoints.ready())[1]["sources"]["docs"]["why"]
+
+        await wait_async(stuck, what="the source stuck")
+        status, body = await running.endpoints.ready()
+        docs = body["sources"]["docs"]
+        assert status == 503 and not docs["started"] and not docs["ready"]
+        assert docs["error"] == f"source folder {project.docs} does not exist"
+        scrape = await running.endpoints.scrape()
+        assert "fin_ingest_last_success_timestamp_seconds" not in scrape.names()
+        assert scrape.value("fin_ingest_ready") == 0
+        project.docs.mkdir()
