@@ -179,3 +179,30 @@ async def test_sigterm_during_the_start_up_sync_answers_503_then_closes_the_port
     with pytest.raises(aiohttp.ClientConnectionError):
         await endpoints.get("/healthz")
     assert receiver.bodies == []
+
+
+async def test_the_served_address_is_logged_as_a_url_one_can_open(
+    project: Project, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With metrics_address = "::" the start line names http://[::]:PORT, a URL, not http://:::PORT."""
+    caplog.set_level(logging.INFO, "ingest.watch")
+    text = project.config.read_text(encoding="utf-8")
+    project.config.write_text(
+        text.replace("[watch]\n", '[watch]\nmetrics_port = 0\nmetrics_address = "::"\n', 1), encoding="utf-8"
+    )
+    project.write("a.md", "# A\n\nFirst.\n")
+    settings = project.settings()
+    task = asyncio.create_task(run_watch(settings, settings.select(None), token=SecretStr(TOKEN)))
+    try:
+        line = await wait_until(
+            lambda: (
+                next((m for r in caplog.records if (m := SERVING.search(r.getMessage()))), None)
+                or task.done()
+            ),
+            what="the metrics line",
+        )
+        assert not task.done(), task
+        assert line.group(0).startswith("metrics, /healthz and /readyz on http://[::]:")
+    finally:
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert await asyncio.wait_for(task, timeout=10) == 0
