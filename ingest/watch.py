@@ -345,7 +345,9 @@ async def run_watch(
         except ConfigError as exc:
             log.error("ingest watch not started: %s", exc)
             raise
-        log.info("metrics, /healthz and /readyz on http://%s:%s", settings.watch.metrics_address, server.port)
+        host = settings.watch.metrics_address
+        host = f"[{host}]" if ":" in host else host  # an IPv6 address, as a URL writes it
+        log.info("metrics, /healthz and /readyz on http://%s:%s", host, server.port)
     try:
         await daemon.run(handle_signals=handle_signals)
     except FATAL as exc:

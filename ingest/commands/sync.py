@@ -25,7 +25,7 @@ from ingest.commands.common import (
 from ingest.errors import IngestError
 
 if TYPE_CHECKING:
-    from ingest.config import Source
+    from ingest.config import Settings, Source
     from ingest.monitoring.run_metrics import RunMetrics
     from ingest.notify.delivery import Receiver
     from ingest.results import SourceResult
@@ -60,7 +60,7 @@ def run(
     import asyncio
 
     from ingest.commands.alerting import alert_after_run, run_receivers
-    from ingest.config import Settings, load_settings
+    from ingest.config import load_settings
     from ingest.intercom.observer import NO_OBSERVER
     from ingest.report import BarProgress, print_summary
     from ingest.report_file import check_report_path
@@ -79,7 +79,7 @@ def run(
         names = [source.name for source in sources]
         receivers = run_receivers(settings, dry_run=dry_run)
         progress = BarProgress(out) if out.is_terminal else None
-        metrics = run_metrics(sources) if metrics_file is not None and not dry_run else None
+        metrics = run_metrics(settings, sources) if metrics_file is not None and not dry_run else None
         with one_error():
             results = asyncio.run(
                 run_sources(
@@ -117,10 +117,12 @@ def run(
     return code
 
 
-def run_metrics(sources: Sequence[Source]) -> RunMetrics:
+def run_metrics(settings: Settings, sources: Sequence[Source]) -> RunMetrics:
     from ingest.monitoring.run_metrics import RunMetrics
 
-    return RunMetrics({source.name: list(source.settings.targets) for source in sources})
+    return RunMetrics(
+        {source.name: list(source.settings.targets) for source in sources}, configured=settings.sources
+    )
 
 
 def write_metrics_file(

@@ -51,6 +51,8 @@ class DaemonMonitor:
         """Serve ``daemon``'s endpoints until :meth:`stop`; a port that cannot be bound raises
         ConfigError (call this before the daemon runs: before any sync)."""
         self.metrics.follow_rate_limit(daemon.calls_left)
+        # As /readyz: a daemon on its way out is not ready, whatever its sources.
+        self.metrics.follow_readiness(lambda: self.readiness.ready() and not daemon.stopping)
         server = MonitoringServer(
             self.metrics,
             self.readiness,

@@ -10,8 +10,10 @@ class, an outcome, a reason; never a document, a path or a URL.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
+from collections import Counter as Tally
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
@@ -174,7 +176,7 @@ class DaemonMetrics:
         """Count what one batch did: a watch daemon's batch listener."""
         self.batches.labels(report.source, report.outcome).inc()
         self.pending.labels(report.source).set(report.pending)
-        count_documents(self.synced, self.failed, report.source, report.targets)
+        count_documents(self.synced, self.failed, report.source, _given_up(report))
         if report.outcome == "ok":
             self.last_success.labels(report.source).set(self._clock())
 
@@ -183,3 +185,14 @@ class DaemonMetrics:
         else Prometheus' text format."""
         encode, content_type = choose_encoder(accept or "")
         return encode(self.registry), content_type
+
+
+def _given_up(report: BatchReport) -> list[TargetFigures]:
+    """``report``'s figures with only the failures left for the document's next edit counted as
+    failed: one the API could not take for now stays pending and is retried (counted in
+    ``fin_ingest_pending_documents``), so that an outage does not count a document once per retry."""
+    retried = Tally(target for target, failure in report.failures if failure.retryable)
+    return [
+        dataclasses.replace(figures, failed=max(0, figures.failed - retried[figures.target]))
+        for figures in report.targets
+    ]

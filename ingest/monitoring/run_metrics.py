@@ -2,19 +2,24 @@
 
 The same families as the daemon's where the figure is the same (documents synced and failed,
 request latency, retries, 429s, the last success per source), plus when the run ended, how long it
-took and its exit code. The file is replaced atomically (``write_to_textfile``); a source that did
-not succeed this time keeps the last success the previous file recorded, so "no success for a
-day" stays true across failing nights instead of the series vanishing.
+took and its exit code. The file is replaced atomically (a temporary file beside it, whose name
+does not end in ``.prom``, renamed over it), readable by node_exporter, another user; a source
+that did not succeed this time keeps the last success the previous file recorded, so "no
+success for a day" stays true across failing nights instead of the series vanishing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
+import stat
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Gauge
-from prometheus_client.exposition import write_to_textfile
+from prometheus_client.exposition import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from ingest.monitoring.metrics import (
@@ -34,10 +39,18 @@ class RunMetrics:
     """The figures of one ``ingest run``; :attr:`requests` is the observer to give its client."""
 
     def __init__(
-        self, sources: Mapping[str, Sequence[str]], *, clock: Callable[[], float] = time.time
+        self,
+        sources: Mapping[str, Sequence[str]],
+        *,
+        configured: Collection[str] = (),
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """``sources``: the sources this run syncs, with their targets; ``configured``: every source
+        of the config, whose last success the previous file recorded is kept when this run did not
+        sync it (``ingest run --source`` writing the file a nightly ``--all`` writes)."""
         self._clock = clock
         self._sources = sources
+        self._configured = {*configured, *sources}
         self._started = clock()
         self.registry = CollectorRegistry()
         build_info(self.registry)
@@ -73,7 +86,7 @@ class RunMetrics:
                 for result in source_results
             ):
                 succeeded.add(source)
-        for source in self._sources:
+        for source in sorted(self._configured):
             if source in succeeded:
                 self._last_success.labels(source).set(now)
             elif source in previous:
@@ -81,7 +94,33 @@ class RunMetrics:
         self._ended.set(now)
         self._duration.set(max(0.0, now - self._started))
         self._exit_code.set(exit_code)
-        write_to_textfile(str(path), self.registry)
+        _replace(path, generate_latest(self.registry))
+
+
+#: A new file's mode: node_exporter reads it as another user, and it holds no secret (a umask of
+#: 0077, as the systemd units set, would otherwise hide it from the collector).
+NEW_FILE_MODE = 0o644
+
+
+def _replace(path: Path, content: bytes) -> None:
+    """``path`` replaced with ``content`` at once, keeping the mode of the file it replaces."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = NEW_FILE_MODE
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fchmod(stream.fileno(), mode)
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _last_successes(path: Path) -> dict[str, float]:

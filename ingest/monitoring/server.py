@@ -51,7 +51,12 @@ class MonitoringServer:
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
         try:
-            await web.TCPSite(runner, self._host, self._port).start()
+            site: web.BaseSite = (
+                web.SockSite(runner, _dual_stack(self._port))
+                if self._host == "::"
+                else web.TCPSite(runner, self._host, self._port)
+            )
+            await site.start()
         except OSError as exc:
             await runner.cleanup()
             raise ConfigError(_bind_failure(self._host, self._port, exc)) from None
@@ -77,6 +82,23 @@ class MonitoringServer:
         ready = body["ready"] and not self._stopping()
         body["ready"] = ready
         return web.Response(text=json.dumps(body), status=200 if ready else 503, content_type=_JSON)
+
+
+def _dual_stack(port: int) -> socket.socket:
+    """A socket listening on ``::`` that IPv4 reaches too. asyncio binds an IPv6 address with
+    IPV6_V6ONLY, so ``::`` would answer IPv6 alone: a pod's IPv4 probes and scrapes, and the
+    image's health probe asking 127.0.0.1, would find nothing there."""
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind(("::", port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.setblocking(False)
+    return sock
 
 
 def _bind_failure(host: str, port: int, exc: OSError) -> str:

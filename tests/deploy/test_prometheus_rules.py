@@ -82,3 +82,24 @@ async def test_every_metric_the_rules_read_is_served_by_a_running_daemon(tmp_pat
             served = (await running.endpoints.scrape()).names()
     assert wanted, "the rules read no metric"
     assert wanted - served == set()
+
+
+def test_a_source_is_behind_only_after_a_day_in_every_branch() -> None:
+    """FinIngestSourceBehind pages (critical) that a source has not synced "for over a day": each
+    branch of its `or` waits a day, also the one for a source with no success since the daemon started
+    (else a restart during an hour's outage would page after an hour, its summary saying a day)."""
+    [rule] = [rule for rule in rules() if rule["alert"] == "FinIngestSourceBehind"]
+    expr = promql_parser.parse(rule["expr"])
+    assert isinstance(expr, promql_parser.BinaryExpr) and str(expr.op) == "or"
+
+    def day_in(node: object) -> bool:
+        found: list[float] = []
+
+        def visit(inner: object) -> None:
+            if isinstance(inner, promql_parser.NumberLiteral):
+                found.append(inner.val)
+
+        promql_parser.walk(node, visit)
+        return 86400 in found
+
+    assert day_in(expr.lhs) and day_in(expr.rhs)

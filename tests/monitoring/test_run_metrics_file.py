@@ -94,3 +94,61 @@ def test_a_dry_run_writes_no_metrics(tmp_path: Path, monkeypatch: pytest.MonkeyP
             main(["run", "--all", "--dry-run", "--config", str(config), "--metrics-file", str(metrics)]) == 0
         )
     assert not metrics.exists()
+
+
+def test_the_metrics_file_is_readable_by_node_exporter_under_a_strict_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """node_exporter reads the file as another user: under the systemd units' UMask=0077 a new file is
+    still 0644 (it holds no secret), and a mode the admin gave the file (0640, for a group) is kept
+    when a later run replaces it."""
+    import os
+    import stat
+
+    (tmp_path / "docs").mkdir()
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    metrics = tmp_path / "fin_ingest.prom"
+    previous = os.umask(0o077)
+    try:
+        with running_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+            config = write_config(tmp_path, emulator.base_url)
+            run = ["run", "--all", "--config", str(config), "--metrics-file", str(metrics)]
+            assert main(run) == 0
+            assert stat.S_IMODE(metrics.stat().st_mode) == 0o644
+            metrics.chmod(0o640)
+            assert main(run) == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(metrics.stat().st_mode) == 0o640
+    assert sorted(path.name for path in tmp_path.iterdir() if "prom" in path.name) == ["fin_ingest.prom"]
+
+
+def test_a_run_of_one_source_keeps_the_other_sources_last_success(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ingest run --source docs` writing the file a nightly `--all` writes keeps the last success of
+    the configured sources it did not run (their series would vanish and their alert never fire); a
+    source no longer configured is dropped."""
+    for folder in ("docs", "more"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.md").write_text(f"# {folder}\n\nBody.\n", encoding="utf-8")
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    metrics = tmp_path / "fin_ingest.prom"
+    with running_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        config = write_config(tmp_path, emulator.base_url)
+        with config.open("a", encoding="utf-8") as handle:
+            handle.write(
+                '\n[sources.more]\nconnector = "filesystem"\npath = "more"\nurl = "https://more.example.com"\n'
+            )
+        assert main(["run", "--all", "--config", str(config), "--metrics-file", str(metrics)]) == 0
+        first = samples(metrics)
+        more = value(first, "fin_ingest_last_success_timestamp_seconds", source="more")
+        text = metrics.read_text(encoding="utf-8")
+        metrics.write_text(
+            text + 'fin_ingest_last_success_timestamp_seconds{source="gone"} 1.0\n', encoding="utf-8"
+        )
+        assert main(["run", "--source", "docs", "--config", str(config), "--metrics-file", str(metrics)]) == 0
+        second = samples(metrics)
+    assert value(second, "fin_ingest_last_success_timestamp_seconds", source="more") == more
+    assert value(second, "fin_ingest_last_success_timestamp_seconds", source="docs") >= more
+    assert not any(dict(labels).get("source") == "gone" for _, labels in second)

@@ -247,3 +247,66 @@ async def test_a_batch_listener_that_raises_stops_neither_the_others_nor_the_bat
     assert any("batch listener" in record.getMessage() for record in caplog.records)
     with StateStore(settings.state.path) as state:
         assert PendingWork(state).counts() == {}
+
+
+async def test_an_outage_counts_no_failed_documents_and_a_refused_page_counts_once(project: Project) -> None:
+    """A document the API could not take for now is pending, not failed, however often its batch is
+    retried (after the outage it counts once, as updated); a page Intercom refused as it is (422: it
+    waits for its next edit) counts one failed document."""
+    project.write("a.md", "# A\n\nFirst.\n")
+    failed = {"name": "fin_ingest_documents_failed_total", **PAGES}
+    async with monitored_daemon(project) as running:
+        project.emulator.set_faults(fail_rate=1.0, fail_status=503, fail_methods=["POST"])
+        project.write("a.md", "# A\n\nSecond.\n")
+        await wait_until(lambda: len(project.batches("retry")) >= 3, what="three retried batches")
+        scrape = await running.endpoints.scrape()
+        assert scrape.value("fin_ingest_pending_documents", source="docs") == 1
+        assert scrape.value(**failed) == 0
+        project.emulator.set_faults(fail_rate=0.0)
+        await wait_until(lambda: project.batches()[-1].outcome == "ok", what="the batch after the outage")
+        scrape = await running.endpoints.scrape()
+        assert scrape.value(SYNCED, **PAGES, action="updated") == 1
+        assert scrape.value(**failed) == 0
+
+        project.emulator.set_faults(fail_next=1, fail_status=422, fail_methods=["POST"])
+        project.write("a.md", "# A\n\nThird.\n")
+        batches = len(project.batches())
+        await wait_until(lambda: len(project.batches()) > batches, what="the refused page's batch")
+        scrape = await running.endpoints.scrape()
+        assert project.batches()[-1].failed == 1
+        assert scrape.value(**failed) == 1
+
+
+async def test_a_stopping_daemon_is_not_ready_in_the_scrape_either(project: Project) -> None:
+    """Once a stop is asked for, /readyz answers 503 and fin_ingest_ready says 0, as its help says."""
+    project.write("a.md", "# A\n\nFirst.\n")
+    async with monitored_daemon(project) as running:
+        assert (await running.endpoints.scrape()).value("fin_ingest_ready") == 1
+        running.daemon.stop()
+        assert (await running.endpoints.ready())[0] == 503
+        assert (await running.endpoints.scrape()).value("fin_ingest_ready") == 0
+
+
+async def test_a_source_that_never_starts_keeps_readyz_503_naming_its_folder(
+    tmp_path: Path, project: Project
+) -> None:
+    """A source whose folder is missing at start: /readyz is 503, the start-up sync not finished, the
+    error its batch logged (the folder's path: the body names paths, never a token or content); past
+    stuck_seconds it is stuck, and no success time is served for it."""
+    project.config = write_config(tmp_path, project.emulator.base_url, watch={"stuck_seconds": 0.3})
+    project.docs.rmdir()
+    async with monitored_daemon(project) as running:
+        assert project.batches()[0].outcome == "retry"
+
+        async def stuck() -> bool:
+            return "past stuck_seconds" in (await running.endpoints.ready())[1]["sources"]["docs"]["why"]
+
+        await wait_async(stuck, what="the source stuck")
+        status, body = await running.endpoints.ready()
+        docs = body["sources"]["docs"]
+        assert status == 503 and not docs["started"] and not docs["ready"]
+        assert docs["error"] == f"source folder {project.docs} does not exist"
+        scrape = await running.endpoints.scrape()
+        assert "fin_ingest_last_success_timestamp_seconds" not in scrape.names()
+        assert scrape.value("fin_ingest_ready") == 0
+        project.docs.mkdir()
