@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ from ingest.commands.common import (
     source_option,
     write_run_report,
 )
-from ingest.errors import IngestError
+from ingest.errors import ConfigError, IngestError
 
 if TYPE_CHECKING:
     from ingest.config import Settings, Source
@@ -43,6 +43,13 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the run's Prometheus metrics here (node_exporter's textfile collector); not with --dry-run.",
 )
+@click.option(
+    "--metrics-label",
+    "metrics_labels",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A label on every series of --metrics-file (repeatable), such as workspace=acme.",
+)
 @lock_wait_option
 @jobs_option
 def run(
@@ -53,6 +60,7 @@ def run(
     allow_mass_delete: bool,
     report_file: Path | None,
     metrics_file: Path | None,
+    metrics_labels: tuple[str, ...],
     lock_wait: float,
     jobs: int | None,
 ) -> int:
@@ -79,7 +87,8 @@ def run(
         names = [source.name for source in sources]
         receivers = run_receivers(settings, dry_run=dry_run)
         progress = BarProgress(out) if out.is_terminal else None
-        metrics = run_metrics(settings, sources) if metrics_file is not None and not dry_run else None
+        labels = metrics_labels_of(metrics_file, metrics_labels)
+        metrics = run_metrics(settings, sources, labels) if metrics_file is not None and not dry_run else None
         with one_error():
             results = asyncio.run(
                 run_sources(
@@ -117,11 +126,24 @@ def run(
     return code
 
 
-def run_metrics(settings: Settings, sources: Sequence[Source]) -> RunMetrics:
+def metrics_labels_of(metrics_file: Path | None, given: Sequence[str]) -> dict[str, str]:
+    """The ``--metrics-label`` options as labels; a wrong one is a ConfigError naming it."""
+    if not given:
+        return {}
+    if metrics_file is None:
+        raise ConfigError("--metrics-label labels the series of --metrics-file: give that too")
+    from ingest.monitoring.run_metrics import parse_labels
+
+    return parse_labels(given)
+
+
+def run_metrics(settings: Settings, sources: Sequence[Source], labels: Mapping[str, str]) -> RunMetrics:
     from ingest.monitoring.run_metrics import RunMetrics
 
     return RunMetrics(
-        {source.name: list(source.settings.targets) for source in sources}, configured=settings.sources
+        {source.name: list(source.settings.targets) for source in sources},
+        configured=settings.sources,
+        labels=labels,
     )
 
 

@@ -6,22 +6,30 @@ took and its exit code. The file is replaced atomically (a temporary file beside
 does not end in ``.prom``, renamed over it), readable by node_exporter, another user; a source
 that did not succeed this time keeps the last success the previous file recorded, so "no
 success for a day" stays true across failing nights instead of the series vanishing.
+
+node_exporter refuses a series that two of its files hold, so several workspaces on one host
+(one config and state each) label their files: ``--metrics-label workspace=acme`` puts
+``workspace="acme"`` on every series of the file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Gauge
 from prometheus_client.exposition import generate_latest
+from prometheus_client.metrics_core import Metric
 from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.registry import Collector
 
+from ingest.errors import ConfigError
 from ingest.monitoring.metrics import (
     RequestMetrics,
     build_info,
@@ -33,6 +41,32 @@ from ingest.results import SourceResult
 from ingest.watching.worker import TargetFigures
 
 LAST_SUCCESS = "fin_ingest_last_success_timestamp_seconds"
+#: The labels fin-ingest's own series carry (and Prometheus' own for histograms): a
+#: ``--metrics-label`` may not take one of them.
+OWN_LABELS = frozenset(
+    {"source", "target", "action", "method", "status_class", "reason", "outcome", "version", "le", "quantile"}
+)
+_LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+
+
+def parse_labels(values: Iterable[str]) -> dict[str, str]:
+    """``NAME=VALUE`` options as labels; a wrong one is a ConfigError naming it."""
+    labels: dict[str, str] = {}
+    for given in values:
+        name, equals, value = given.partition("=")
+        where = f"--metrics-label {given}"
+        if not equals:
+            raise ConfigError(f"{where}: give NAME=VALUE, such as workspace=acme")
+        if not _LABEL_NAME.fullmatch(name) or name.startswith("__"):
+            raise ConfigError(
+                f"{where}: NAME must be letters, digits and underscores, not starting with a digit or __"
+            )
+        if name in OWN_LABELS:
+            raise ConfigError(f"{where}: fin-ingest sets {name} itself; choose another name")
+        if name in labels:
+            raise ConfigError(f"{where}: {name} is given twice")
+        labels[name] = value
+    return labels
 
 
 class RunMetrics:
@@ -43,12 +77,15 @@ class RunMetrics:
         sources: Mapping[str, Sequence[str]],
         *,
         configured: Collection[str] = (),
+        labels: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """``sources``: the sources this run syncs, with their targets; ``configured``: every source
         of the config, whose last success the previous file recorded is kept when this run did not
-        sync it (``ingest run --source`` writing the file a nightly ``--all`` writes)."""
+        sync it (``ingest run --source`` writing the file a nightly ``--all`` writes); ``labels``:
+        put on every series written (``--metrics-label``)."""
         self._clock = clock
+        self._labels = dict(labels or {})
         self._sources = sources
         self._configured = {*configured, *sources}
         self._started = clock()
@@ -94,7 +131,27 @@ class RunMetrics:
         self._ended.set(now)
         self._duration.set(max(0.0, now - self._started))
         self._exit_code.set(exit_code)
-        _replace(path, generate_latest(self.registry))
+        written = self.registry
+        if self._labels:
+            written = CollectorRegistry(auto_describe=False)
+            written.register(_Labelled(self.registry, self._labels))
+        _replace(path, generate_latest(written))
+
+
+class _Labelled(Collector):
+    """``registry``'s families with ``labels`` added to every sample."""
+
+    def __init__(self, registry: CollectorRegistry, labels: Mapping[str, str]) -> None:
+        self._registry = registry
+        self._labels = labels
+
+    def collect(self) -> Iterator[Metric]:
+        for family in self._registry.collect():
+            labelled = Metric(family.name, family.documentation, family.type, family.unit)
+            labelled.samples = [
+                sample._replace(labels={**self._labels, **sample.labels}) for sample in family.samples
+            ]
+            yield labelled
 
 
 #: A new file's mode: node_exporter reads it as another user, and it holds no secret (a umask of

@@ -11,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from ingest import __version__
 from ingest.cli import main
 from ingest.emulator import EmulatorConfig, running_emulator
+from ingest.monitoring.run_metrics import OWN_LABELS
 from tests.watch.conftest import TOKEN, write_config
 
 PAGES = {"source": "docs", "target": "external_pages"}
@@ -152,3 +153,81 @@ def test_a_run_of_one_source_keeps_the_other_sources_last_success(
     assert value(second, "fin_ingest_last_success_timestamp_seconds", source="more") == more
     assert value(second, "fin_ingest_last_success_timestamp_seconds", source="docs") >= more
     assert not any(dict(labels).get("source") == "gone" for _, labels in second)
+
+
+def test_two_workspaces_labelled_write_no_series_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workspaces on one host, each its nightly run writing into node_exporter's folder:
+    node_exporter refuses a series that two files hold, so ``--metrics-label workspace=NAME`` puts
+    the label on every series of the file (the last success carried over keeps it too)."""
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    written: dict[str, set[tuple[str, tuple[tuple[str, str], ...]]]] = {}
+    with running_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        for workspace in ("acme", "globex"):
+            folder = tmp_path / workspace
+            (folder / "docs").mkdir(parents=True)
+            (folder / "docs" / "a.md").write_text("# A\n\nFirst.\n", encoding="utf-8")
+            config = write_config(folder, emulator.base_url)
+            metrics = tmp_path / f"fin_ingest_{workspace}.prom"
+            label = f"workspace={workspace}"
+            arguments = ["run", "--all", "--config", str(config), "--metrics-file", str(metrics)]
+            assert main([*arguments, "--metrics-label", label]) == 0
+            (folder / "docs" / "a.md").write_text("# A\n\nEdited.\n", encoding="utf-8")
+            emulator.set_faults(fail_rate=1.0, fail_status=503)
+            assert main([*arguments, "--metrics-label", label]) == 1
+            emulator.set_faults(fail_rate=0.0)
+            found = samples(metrics)
+            assert found and all(dict(labels).get("workspace") == workspace for _, labels in found)
+            assert (
+                value(found, "fin_ingest_last_success_timestamp_seconds", source="docs", workspace=workspace)
+                > 0
+            )
+            written[workspace] = set(found)
+    assert not written["acme"] & written["globex"]
+
+
+@pytest.mark.parametrize(
+    ("label", "complaint"),
+    [
+        ("workspace", "--metrics-label workspace: give NAME=VALUE"),
+        ("9lives=x", "--metrics-label 9lives=x: NAME must be"),
+        ("__name__=x", "--metrics-label __name__=x: NAME must be"),
+        ("source=x", "--metrics-label source=x: fin-ingest sets source itself"),
+    ],
+)
+def test_a_wrong_metrics_label_is_one_sentence_before_anything_is_synced(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    label: str,
+    complaint: str,
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("# A\n\nFirst.\n", encoding="utf-8")
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    metrics = tmp_path / "fin_ingest.prom"
+    with running_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        config = write_config(tmp_path, emulator.base_url)
+        arguments = ["run", "--all", "--config", str(config), "--metrics-file", str(metrics)]
+        assert main([*arguments, "--metrics-label", label]) == 2
+        assert emulator.requests() == []
+    assert complaint in capsys.readouterr().err and not metrics.exists()
+
+
+def test_every_label_fin_ingest_writes_is_one_a_metrics_label_may_not_take(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OWN_LABELS, which --metrics-label may not take, holds every label name a file carries (a run
+    with retries, so that every family has samples)."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("# A\n\nFirst.\n", encoding="utf-8")
+    monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", TOKEN)
+    metrics = tmp_path / "fin_ingest.prom"
+    with running_emulator(EmulatorConfig(token=TOKEN)) as emulator:
+        config = write_config(tmp_path, emulator.base_url)
+        emulator.set_faults(fail_rate=1.0, fail_status=503)
+        main(["run", "--all", "--config", str(config), "--metrics-file", str(metrics)])
+    names = {name for _, labels in samples(metrics) for name, _ in labels}
+    assert {"source", "target", "action", "method", "status_class", "reason", "version", "le"} <= names
+    assert names <= OWN_LABELS
