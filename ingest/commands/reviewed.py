@@ -60,9 +60,9 @@ def save_plan_files(
 
 
 def refuse_a_document_of_a_source(path: Path, option: str, settings: Settings) -> None:
-    """Refuse writing ``path`` where a ``filesystem`` source's next scan would list it as a
-    document (a Markdown summary beside the docs, as ``ingest init`` places ``ingest.toml``): the
-    plan made again would differ from the saved one, and a run would sync the file to Fin."""
+    """Refuse writing ``path`` (the file of ``option``) where a ``filesystem`` source's next scan
+    would list it as a document (a summary or report beside the docs, where ``ingest init`` puts
+    ``ingest.toml``): a run would sync it to Fin, and a plan made again would not be the saved one."""
     from ingest.errors import ConfigError
     from ingest.textdoc import format_for
 
