@@ -175,7 +175,13 @@ class WatchDaemon:
         settings = self._settings.watch
         return SourceWorker(
             source,
-            watch=watch_for(source, self._connector_factory(source), observer=observer, settings=settings),
+            watch=watch_for(
+                source,
+                self._connector_factory(source),
+                observer=observer,
+                settings=settings,
+                state_path=self._settings.state.path,
+            ),
             engine=engine,
             pending=pending,
             state_path=self._settings.state.path,

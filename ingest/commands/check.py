@@ -58,6 +58,7 @@ def check(
     from ingest.check_rules import Severity
     from ingest.checking.findings import at_or_above
     from ingest.checking.run import check_sources
+    from ingest.commands.reviewed import refuse_a_document_of_a_source
     from ingest.config import load_settings
     from ingest.report_file import check_report_path
 
@@ -65,6 +66,9 @@ def check(
         if path is not None:
             check_report_path(path, option)  # a folder or a device is refused before any work
     settings = load_settings(config_file).with_jobs(jobs)
+    for path, option in ((output_file, "--output"), (html_file, "--html")):
+        if path is not None:
+            refuse_a_document_of_a_source(path, option, settings)
     sources = settings.select(selected(settings, source_names, all_sources))
     outcome = asyncio.run(check_sources(settings, sources, previews=html_file is not None))
     threshold = Severity(severity)

@@ -49,12 +49,39 @@ def save_plan_files(
     for path in (out, markdown):
         if path is not None:
             check_report_path(path)  # a device or a FIFO is refused before anything is planned
+    if markdown is not None:
+        refuse_a_document_of_a_source(markdown, "--markdown", settings)
     saved, shown = asyncio.run(save_plan(settings, sources, diff=diff, allow_mass_delete=allow_mass_delete))
     if out is not None:
         write_report_file(out, plan_file_text(saved))
     if markdown is not None:
         write_report_file(markdown, plan_markdown(saved))
     return shown
+
+
+def refuse_a_document_of_a_source(path: Path, option: str, settings: Settings) -> None:
+    """Refuse writing ``path`` (the file of ``option``) where a ``filesystem`` source's next scan
+    would list it as a document (a summary or report beside the docs, where ``ingest init`` puts
+    ``ingest.toml``): a run would sync it to Fin, and a plan made again would not be the saved one."""
+    from ingest.errors import ConfigError
+    from ingest.textdoc import format_for
+
+    if format_for(path.name) is None:
+        return
+    written = path.resolve()
+    for source in settings.sources.values():
+        folder = getattr(source.options, "path", None)
+        if source.settings.connector != "filesystem" or not isinstance(folder, Path | str):
+            continue
+        root = Path(folder).resolve()
+        if written.is_relative_to(root) and not any(
+            part.startswith(".") for part in written.relative_to(root).parts
+        ):
+            raise ConfigError(
+                f"{option} {path} is inside the folder of source {source.name} ({folder}), whose next "
+                "scan would take it as a document (ingest apply would refuse the plan as moved, "
+                "ingest run would sync it): write it outside the source's folder"
+            )
 
 
 @click.command()

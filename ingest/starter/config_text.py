@@ -69,7 +69,7 @@ def config_text(starter: Starter) -> str:
         "",
         "[state]",
         "# What fin-ingest remembers it sent (relative to this file's folder). Keep it between runs;",
-        "# in a repository, list it in .gitignore.",
+        "# in a repository, list ingest.db* in .gitignore (the file, its journal and lock files).",
         'path = "ingest.db"',
         "",
         f"[sources.{name}]",  # a name of letters, digits, - and _ (checked): a bare key

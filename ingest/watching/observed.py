@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,8 @@ _EVENTS: list[type[FileSystemEvent]] = [
     DirDeletedEvent,
     DirMovedEvent,
 ]
+#: How inotify names a file made without a name (O_TMPFILE): ``#`` and its inode number.
+_UNNAMED = re.compile(r"#[0-9]+")
 #: At most this long is a batch put off for a file that keeps growing.
 _MAX_SETTLE_SECONDS = 60.0
 
@@ -116,10 +119,16 @@ class ObservedSource:
     #: then stops watching it, and a folder made again may even get the same inode.
     lost = False
 
-    def __init__(self, source: Source, connector: Watchable, *, settle: float) -> None:
+    def __init__(
+        self, source: Source, connector: Watchable, *, settle: float, state_path: Path | None = None
+    ) -> None:
         self.source = source
         self._connector = connector
         self._settle = settle
+        # The state file and the files named after it (its WAL, journal, locks), and a plan's
+        # unnamed spill file beside it: each batch writes them, so in a watched folder
+        # (ingest.toml beside the docs) they would start the next batch, and so on for ever.
+        self._own = None if state_path is None else os.path.realpath(state_path)
         self._filter = PathFilter(source.settings.include, source.settings.exclude)
         try:
             paths = tuple(connector.watched_paths())
@@ -166,11 +175,23 @@ class ObservedSource:
         locators: set[str] = set()
         whole = False
         for path in _paths(event):
+            if self._is_own(path):
+                continue
             if any(item.holds(path) for item in self._observed):
                 affected = self._affected(Path(path), folder=event.is_directory)
                 locators.update(self._kept(affected))
                 whole = whole or affected.whole
         return sorted(locators), whole
+
+    def _is_own(self, path: str) -> bool:
+        own = self._own
+        if own is None:
+            return False
+        if path == own or path.startswith((own + "-", own + ".")):
+            return True
+        # tempfile.TemporaryFile is O_TMPFILE on Linux: it has no name, and events name it #inode.
+        folder, _, name = path.rpartition(os.sep)
+        return folder == os.path.dirname(own) and _UNNAMED.fullmatch(name) is not None
 
     async def ready(self) -> None:
         """Wait until each watched file that settles stays the same size and time for ``settle``

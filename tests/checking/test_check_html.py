@@ -52,3 +52,17 @@ def test_hostile_strings_are_text(report: tuple[Path, str]) -> None:
     assert "alert(5)" not in preview.text_content()
     assert preview.xpath(".//a[@href]") == [] and "a link" in preview.text_content()  # javascript: dropped
     assert f"Shown as text: {HOSTILE}" in preview.text_content()
+
+
+def test_a_report_written_into_a_source_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An HTML report in a filesystem source's folder is a document of its next scan: the next
+    run would sync the report to Fin. One sentence naming --html, exit 2, nothing written."""
+    config = write_project(tmp_path)
+    html = tmp_path / "repo" / "docs" / "report.html"
+    capsys.readouterr()
+    assert main(["check", "--all", "--config", str(config), "--html", str(html)]) == 2
+    err = capsys.readouterr().err
+    assert "--html" in err and "inside the folder of source" in err and len(err.strip().splitlines()) == 1
+    assert not html.exists()

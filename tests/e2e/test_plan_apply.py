@@ -391,3 +391,38 @@ def test_apply_refuses_once_a_withdrawn_page_falls_due_between_plan_and_apply(
     assert "section-1/page-001.md" in capsys.readouterr().err
     assert writes(emulator) == []
     assert "section-1/page-001.md" in {page["external_id"] for page in emulator.pages()}
+
+
+def test_a_summary_written_into_a_source_folder_is_refused_before_planning(
+    project: Path, emulator: RunningEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ingest plan --markdown` into a filesystem source's folder (ingest.toml beside the docs, as
+    `ingest init` writes it) would make plan.md a document of the next scan: apply would refuse the
+    plan as moved and a run would sync the summary. It is one sentence, exit 2, nothing written;
+    the JSON plan, no document, may go there, and the summary anywhere else."""
+    docs = project.parent / "docs"
+    capsys.readouterr()
+    code = main(
+        [
+            "plan",
+            "--config",
+            str(project),
+            "--out",
+            str(docs / "plan.json"),
+            "--markdown",
+            str(docs / "plan.md"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--markdown" in err and "inside the folder of source" in err and "write it outside" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (docs / "plan.md").exists() and not (docs / "plan.json").exists()
+
+    summary = project.parent / "plan.md"
+    assert (
+        main(["plan", "--config", str(project), "--out", str(docs / "plan.json"), "--markdown", str(summary)])
+        == 0
+    )
+    assert summary.exists()
+    assert main(["apply", str(docs / "plan.json"), "--config", str(project)]) == 0

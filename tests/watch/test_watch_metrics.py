@@ -218,6 +218,26 @@ async def test_the_container_health_probe_asks_the_daemons_healthz(project: Proj
     assert await probe(port) == 1
 
 
+async def test_the_health_probe_asks_the_daemon_directly_under_a_proxy(project: Project) -> None:
+    """A container whose egress to Intercom goes through a proxy has HTTP_PROXY set: the probe of
+    the daemon's own loopback port must not be sent to that proxy (the container would be
+    unhealthy for ever, and the proxy would be asked for 127.0.0.1)."""
+    async with monitored_daemon(project) as running:
+        port = running.monitor.port
+        assert port is not None
+        env = {
+            **{key: value for key, value in os.environ.items() if key.lower() != "no_proxy"},
+            "INGEST_WATCH__METRICS_PORT": str(port),
+            "http_proxy": "http://127.0.0.1:9",  # nothing listens there: a proxy asked fails
+            "HTTP_PROXY": "http://127.0.0.1:9",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "ingest.health_probe", env=env, stderr=asyncio.subprocess.PIPE
+        )
+        _, err = await process.communicate()
+        assert process.returncode == 0, err.decode()
+
+
 async def test_a_batch_listener_that_raises_stops_neither_the_others_nor_the_batch(
     project: Project, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -277,3 +277,34 @@ async def test_a_link_moved_to_a_new_release_is_followed(tmp_path: Path) -> None
         await wait_until(lambda: watch.times_watched == 2, what="the watch of the new release")
         assert watch.describe() == f"watching {second}"
         await saved(second, "b.md", notified)
+
+
+def test_the_daemons_own_files_in_a_site_folder_change_nothing(tmp_path: Path) -> None:
+    """``ingest init`` puts ``ingest.toml`` beside the docs (``path = "."``), so the state file, its
+    WAL and journal, the lock files and the plan's spill file live in the watched site folder. Each
+    batch writes them: as
+    changes to the site (every file is) they synced the whole source again, over and over. They
+    concern no source; the site's own files still do."""
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text("site_name: Docs\n", encoding="utf-8")
+    (site / "docs" / "index.md").write_text("# Home\n\nSee [about](about.md).\n", encoding="utf-8")
+    (site / "docs" / "about.md").write_text("# About\n\nWho we are.\n", encoding="utf-8")
+    source = {"connector": "filesystem", "path": ".", "site": "mkdocs", "url": "https://docs.example.com"}
+    settings = load_settings(write_config(site, "http://127.0.0.1:1", source=source))
+    assert settings.state.path.resolve() == (site / "ingest.db").resolve()
+    docs = settings.sources["docs"]
+    watched = ObservedSource(docs, build_connector(docs), settle=0.1, state_path=settings.state.path)
+    root = site.resolve()
+    watched.events_lost(Notified())  # the site read, as when the daemon starts observing
+    for own in ("ingest.db", "ingest.db-wal", "ingest.db-shm", "ingest.db-journal", "ingest.db.docs.lock",
+                "ingest.db.docs.watch.lock"):  # fmt: skip
+        (root / own).write_bytes(b"")
+        assert watched.changes(FileCreatedEvent(f"{root}/{own}")) == ([], False), own
+        assert watched.changes(FileClosedEvent(f"{root}/{own}")) == ([], False), own
+    # A batch's plan spills to an unnamed temporary file beside the state (O_TMPFILE), which the
+    # kernel's events name by its inode.
+    assert watched.changes(FileClosedEvent(f"{root}/#4196363")) == ([], False)
+    assert watched.changes(FileModifiedEvent(f"{root}/mkdocs.yml")) == ([], True)
+    assert watched.changes(FileModifiedEvent(f"{root}/ingest.dbx")) == ([], True)  # only its own names
+    assert watched.changes(FileModifiedEvent(f"{root}/docs/about.md"))[1]
