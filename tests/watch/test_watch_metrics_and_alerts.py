@@ -43,6 +43,19 @@ def monitored_and_alerted(project: Project) -> None:
     project.config.write_text(text, encoding="utf-8")
 
 
+async def serving_line(caplog: pytest.LogCaptureFixture, task: asyncio.Task[int]) -> re.Match[str]:
+    """The daemon's log line naming the port it serves on (the task must still run then)."""
+    line = await wait_until(
+        lambda: (
+            next((m for r in caplog.records if (m := SERVING.search(r.getMessage()))), None) or task.done()
+        ),
+        what="the metrics line",
+    )
+    assert not task.done(), task
+    assert isinstance(line, re.Match)
+    return line
+
+
 async def scrape_both(endpoints: Endpoints) -> Scrape:
     """/metrics in Prometheus' text format and in OpenMetrics, each parsed by prometheus_client's
     parser for it; the text one is returned."""
@@ -70,14 +83,7 @@ async def test_a_failing_batch_is_alerted_and_scraped_and_sigterm_closes_the_por
     settings = project.settings()
     task = asyncio.create_task(run_watch(settings, settings.select(None), token=SecretStr(TOKEN)))
     try:
-        line = await wait_until(
-            lambda: (
-                next((m for r in caplog.records if (m := SERVING.search(r.getMessage()))), None)
-                or task.done()
-            ),
-            what="the metrics port",
-        )
-        assert not task.done(), task
+        line = await serving_line(caplog, task)
         endpoints = Endpoints(int(line.group(1)))
 
         async def batches(outcome: str) -> float:
@@ -160,10 +166,7 @@ async def test_sigterm_during_the_start_up_sync_answers_503_then_closes_the_port
     settings = project.settings()
     task = asyncio.create_task(run_watch(settings, settings.select(None), token=SecretStr(TOKEN)))
     try:
-        line = await wait_until(
-            lambda: next((m for r in caplog.records if (m := SERVING.search(r.getMessage()))), None),
-            what="the metrics port",
-        )
+        line = await serving_line(caplog, task)
         endpoints = Endpoints(int(line.group(1)))
         await wait_until(lambda: project.emulator.stalled_answers() == 1, what="the stalled create")
         assert (await endpoints.get("/healthz"))[0] == 200
@@ -194,14 +197,7 @@ async def test_the_served_address_is_logged_as_a_url_one_can_open(
     settings = project.settings()
     task = asyncio.create_task(run_watch(settings, settings.select(None), token=SecretStr(TOKEN)))
     try:
-        line = await wait_until(
-            lambda: (
-                next((m for r in caplog.records if (m := SERVING.search(r.getMessage()))), None)
-                or task.done()
-            ),
-            what="the metrics line",
-        )
-        assert not task.done(), task
+        line = await serving_line(caplog, task)
         assert line.group(0).startswith("metrics, /healthz and /readyz on http://[::]:")
     finally:
         os.kill(os.getpid(), signal.SIGTERM)
