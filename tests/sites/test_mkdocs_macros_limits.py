@@ -4,11 +4,14 @@ or runaway template fails its page quickly, naming why, and never stalls the run
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 import pytest
 
 from ingest.sites import PageProblem, PreparedPage, SiteSettings
-from ingest.sites.mkdocs import MkDocsSite
+from ingest.sites.mkdocs import MkDocsSite, bounded
 from ingest.sites.mkdocs.bounded import MacrosLimits
 from ingest.sites.mkdocs.config import read_config
 from tests.sites.mkdocs_support import MemoryFiles, load
@@ -145,3 +148,38 @@ async def test_a_page_within_the_limits_renders_as_before() -> None:
     )
     assert isinstance(result, PreparedPage)
     assert result.body.strip() == "# Page\n\n012"
+
+
+class _BreakingPool:
+    """Stands in for pebble's pool: the first ``breaks`` schedules fail as a pool whose workers all
+    died at once does ("All workers expired"), then work is run here."""
+
+    def __init__(self, breaks: int) -> None:
+        self.breaks = breaks
+        self.scheduled = 0
+
+    def schedule(self, function: Any, args: tuple[Any, ...], timeout: float) -> Future[Any]:
+        self.scheduled += 1
+        future: Future[Any] = Future()
+        if self.scheduled <= self.breaks:
+            future.set_exception(BrokenProcessPool("All workers expired"))
+        else:
+            future.set_result(function(*args))
+        return future
+
+
+@pytest.mark.parametrize(("breaks", "renders"), [(1, True), (2, False)])
+async def test_a_pool_whose_workers_all_died_is_started_again_once(
+    monkeypatch: pytest.MonkeyPatch, breaks: int, renders: bool
+) -> None:
+    """A worker dying between tasks breaks pebble's whole pool: the page is rendered again in a new
+    pool; a second break fails that page alone, saying why, instead of escaping the site."""
+    pool = _BreakingPool(breaks)
+    monkeypatch.setattr(bounded, "_worker_pool", lambda memory, fresh=False: pool)
+    rendered = lambda text, limit: (text.upper(), {})  # noqa: E731
+    if renders:
+        assert await bounded.render_in_worker(rendered, ("page",), MacrosLimits()) == ("PAGE", {})
+    else:
+        with pytest.raises(bounded.MacrosTooCostly, match="could not be started"):
+            await bounded.render_in_worker(rendered, ("page",), MacrosLimits())
+    assert pool.scheduled == 2

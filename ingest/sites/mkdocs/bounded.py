@@ -17,6 +17,7 @@ import asyncio
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,9 +53,9 @@ def _cap_memory(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _worker_pool(memory: int) -> ProcessPool:
+def _worker_pool(memory: int, *, fresh: bool = False) -> ProcessPool:
     global _pool, _pool_memory  # one pool per process, started on first use
-    if _pool is None or not _pool.active or _pool_memory != memory:
+    if fresh or _pool is None or not _pool.active or _pool_memory != memory:
         if _pool is not None:
             _pool.stop()  # type: ignore[no-untyped-call]  # pebble's stop() is not annotated
         # spawn: the worker never inherits the event loop's threads and locks, as fork would.
@@ -74,7 +75,24 @@ async def render_in_worker(
     """``render(*args, limits.characters)`` run in the worker; :class:`MacrosTooCostly` saying
     which limit it exceeded (``render`` raises it itself for what it can tell: the length, a
     recursion, what the sandbox refuses)."""
-    pool = _worker_pool(limits.memory)
+    try:
+        return await _rendered(_worker_pool(limits.memory), render, args, limits)
+    except BrokenProcessPool:
+        # pebble breaks the whole pool when its worker dies between two tasks (a replacement
+        # killed while it starts on a loaded machine): the page is not to blame, so once more
+        # in a new pool.
+        pass
+    try:
+        return await _rendered(_worker_pool(limits.memory, fresh=True), render, args, limits)
+    except BrokenProcessPool:
+        raise MacrosTooCostly(
+            "the worker rendering its macros (Jinja) could not be started; the page is not sent"
+        ) from None
+
+
+async def _rendered(
+    pool: ProcessPool, render: Callable[..., Rendered], args: tuple[Any, ...], limits: MacrosLimits
+) -> Rendered:
     future = pool.schedule(render, args=(*args, limits.characters), timeout=limits.seconds)
     try:
         return await asyncio.wrap_future(future)
