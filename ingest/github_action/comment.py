@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from ingest.egress_proxy import route_for
+from ingest.errors import ConfigError
 from ingest.planfile.markdown import COMMENT_LIMIT
 
 #: How long all the comment's requests may take together.
@@ -71,7 +72,10 @@ async def upsert_comment(pull: PullRequest, config_key: str, markdown: str) -> P
     }
     timeout = aiohttp.ClientTimeout(total=_TIMEOUT_SECONDS)
     # Every request goes to api_url's host (a next page's link too), so one proxy, or none, for all.
-    route = route_for(pull.api_url)
+    try:
+        route = route_for(pull.api_url)
+    except ConfigError as error:
+        return Posted(problem=f"the pull-request comment could not be posted: {error}")
     try:
         async with aiohttp.ClientSession(
             headers=headers,

@@ -52,3 +52,16 @@ async def test_a_refusing_proxy_is_a_warning_naming_it(monkeypatch: pytest.Monke
         posted.problem == f"the pull-request comment could not be posted: the proxy {proxy.url} answered 502"
     )
     assert PASSWORD not in posted.problem
+
+
+async def test_a_proxy_variable_that_is_no_url_is_a_warning_not_a_failed_job(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing in the comment fails a job: a socks HTTPS_PROXY is the warning's one sentence."""
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://proxy.corp:1080")
+    pull = PullRequest(api_url="https://api.github.test", repository="acme/docs", number=7, token=TOKEN)
+    posted = await upsert_comment(pull, "ingest.toml", "the plan")
+    assert posted.problem is not None
+    assert posted.problem.startswith(
+        "the pull-request comment could not be posted: HTTPS_PROXY must be an http://"
+    )
