@@ -14,6 +14,7 @@ import sys
 import time
 
 from ingest.api_defaults import TOKEN_ENV
+from ingest.egress_proxy import proxy_secrets
 
 REDACTED = "[redacted]"
 
@@ -93,6 +94,8 @@ def setup_logging(*, verbose: int = 0, json_format: bool = False) -> None:
     token = os.environ.get(TOKEN_ENV)
     if token:
         redactor.add(token.strip())
+    for secret in proxy_secrets():  # a proxy's password, should an error ever show its URL
+        redactor.add(secret)
     handler: logging.Handler
     if json_format:
         handler = logging.StreamHandler(sys.stderr)

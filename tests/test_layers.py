@@ -142,7 +142,13 @@ RULES = (
         "the Intercom client is a library: it knows nothing of the engine, connectors, targets, "
         "the converter or state",
         importers=("ingest.intercom",),
-        may_import=(*FOUNDATION, "ingest.api_defaults", "ingest.api_versions"),
+        may_import=(*FOUNDATION, "ingest.api_defaults", "ingest.api_versions", "ingest.egress_proxy"),
+    ),
+    Rule(
+        "which proxy a request takes (the Intercom client, the webhooks and the Action's comment ask "
+        "it) is read from the environment alone: it says a bad variable with the errors, nothing more",
+        importers=("ingest.egress_proxy",),
+        may_import=FOUNDATION,
     ),
     Rule(
         "the converter turns documents into HTML: it knows nothing of Intercom, targets, the engine or state",
@@ -218,9 +224,10 @@ RULES = (
     ),
     Rule(
         "the GitHub Action's steps run the ingest command as a process: of the project they read only "
-        "the configuration (where the state file is), the errors and the plan summary's escaping",
+        "the configuration (where the state file is), the errors, the plan summary's escaping and "
+        "which proxy the comment takes",
         importers=("ingest.github_action",),
-        may_import=("ingest.errors", "ingest.config", "ingest.planfile.markdown"),
+        may_import=("ingest.errors", "ingest.config", "ingest.planfile.markdown", "ingest.egress_proxy"),
     ),
     Rule(
         "the engine asks targets through their Protocols and optional capabilities (ChecksRemote, "

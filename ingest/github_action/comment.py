@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import aiohttp
 
+from ingest.egress_proxy import route_for
+from ingest.errors import ConfigError
 from ingest.planfile.markdown import COMMENT_LIMIT
 
 #: How long all the comment's requests may take together.
@@ -69,8 +71,18 @@ async def upsert_comment(pull: PullRequest, config_key: str, markdown: str) -> P
         "User-Agent": "fin-ingest-action",
     }
     timeout = aiohttp.ClientTimeout(total=_TIMEOUT_SECONDS)
+    # Every request goes to api_url's host (a next page's link too), so one proxy, or none, for all.
     try:
-        async with aiohttp.ClientSession(headers=headers, timeout=timeout) as session:
+        route = route_for(pull.api_url)
+    except ConfigError as error:
+        return Posted(problem=f"the pull-request comment could not be posted: {error}")
+    try:
+        async with aiohttp.ClientSession(
+            headers=headers,
+            timeout=timeout,
+            proxy=route.proxy,
+            proxy_auth=route.proxy_auth(),
+        ) as session:
             existing = await _find(session, pull, marker(config_key))
             if existing is None:
                 url = f"{pull.api_url}/repos/{pull.repository}/issues/{pull.number}/comments"
@@ -80,6 +92,11 @@ async def upsert_comment(pull: PullRequest, config_key: str, markdown: str) -> P
                 return await _posted(response, "update")
     except _Refused as refused:
         return Posted(problem=str(refused))
+    except aiohttp.ClientHttpProxyError as exc:
+        return Posted(problem=f"the pull-request comment could not be posted: {route} answered {exc.status}")
+    except aiohttp.ClientProxyConnectionError as exc:
+        problem = f"could not connect to {route} ({exc.strerror or 'refused'})"
+        return Posted(problem=f"the pull-request comment could not be posted: {problem}")
     except (aiohttp.ClientError, TimeoutError) as exc:
         return Posted(problem=f"the pull-request comment could not be posted: {type(exc).__name__} {exc}")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 
+from ingest.egress_proxy import DIRECT, Route, shown
 from ingest.errors import (
     ApiError,
     AuthError,
@@ -47,7 +48,15 @@ class ErrorDetails:
 
 def is_transient(exc: BaseException) -> bool:
     """Whether an exception raised while talking to the server is worth another attempt."""
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return _tunnel_failed(exc)
     return isinstance(exc, TRANSIENT_EXCEPTIONS) and not isinstance(exc, aiohttp.ClientSSLError)
+
+
+def _tunnel_failed(exc: aiohttp.ClientHttpProxyError) -> bool:
+    # A proxy that could not open the tunnel (502, 503, 504) is a connection error: the request
+    # never left. One asking for credentials (407) will ask again.
+    return exc.status != 407
 
 
 #: Raised before a request is written: the connection was refused, or not open in time (aiohttp
@@ -58,6 +67,8 @@ _NEVER_SENT: tuple[type[BaseException], ...] = (aiohttp.ClientConnectorError, ai
 
 def never_sent(exc: BaseException) -> bool:
     """Whether the request certainly never reached the server (safe to retry anything)."""
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return True  # the proxy refused the CONNECT: nothing was sent through it
     return isinstance(exc, _NEVER_SENT) and not isinstance(exc, aiohttp.ClientSSLError)
 
 
@@ -146,10 +157,20 @@ def error_for_status(
 
 
 def error_for_exception(
-    exc: BaseException, *, operation: str, attempts: int, redact: Callable[[str], str]
+    exc: BaseException,
+    *,
+    operation: str,
+    attempts: int,
+    redact: Callable[[str], str],
+    route: Route = DIRECT,
 ) -> ApiError:
-    """The exception for a failure to get any answer at all (``redact`` masks secrets)."""
-    what = redact(_describe_exception(exc))
+    """The exception for a failure to get any answer at all (``redact`` masks secrets).
+
+    Through a proxy (``route``), a failure of the proxy names it, never its credentials.
+    """
+    if isinstance(exc, aiohttp.ClientHttpProxyError) and exc.status == 407:
+        return proxy_refused(exc.status, exc.message, operation=operation, route=route)
+    what = redact(describe_failure(exc, route))
     if is_transient(exc):
         tried = f" after {attempts} attempts" if attempts > 1 else ""
         return RetryableApiError(f"No answer from Intercom to {operation}{tried}: {what}")
@@ -185,7 +206,21 @@ def redacting(secret: str) -> Callable[[str], str]:
     return redact
 
 
-def _describe_exception(exc: BaseException) -> str:
+def proxy_refused(status: int, reason: str, *, operation: str, route: Route) -> ApiError:
+    """A proxy's 407: its credentials are missing or wrong, which no retry changes."""
+    return ApiError(
+        f"The proxy {shown(route.proxy) if route.proxy else ''} refused {operation}: "
+        f"{status} {reason or 'Proxy Authentication Required'}; give the proxy's user and password "
+        f"in its URL in {route.variable or 'HTTPS_PROXY'} (http://user:password@host:port)",
+        status=status,
+    )
+
+
+def describe_failure(exc: BaseException, route: Route = DIRECT) -> str:
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return f"{route} answered {exc.status} {exc.message} instead of opening a tunnel"
+    if isinstance(exc, aiohttp.ClientProxyConnectionError):
+        return f"could not connect to {route} ({exc.strerror or 'refused'})"
     text = str(exc).strip()
     if isinstance(exc, TimeoutError) and not text:
         text = "timed out"

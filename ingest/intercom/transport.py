@@ -49,6 +49,7 @@ from ingest.api_defaults import (
     REGION_URLS,
 )
 from ingest.api_versions import ApiFeatures, features_of
+from ingest.egress_proxy import route_for
 from ingest.errors import ApiError, ConfigError, ListCapError, RetryableApiError
 from ingest.intercom import errors
 from ingest.intercom.models import encode_json
@@ -111,6 +112,9 @@ class IntercomTransport:
             raise ValueError("max_concurrency, max_attempts and the timeouts must be positive")
         self._features = features_of(api_version)
         self._base = _checked_base_url(base_url)
+        # HTTPS_PROXY / HTTP_PROXY / NO_PROXY, read once: every request goes to this one host.
+        self._route = route_for(self._base)
+        self._proxy_auth = self._route.proxy_auth()
         self._token = _checked_token(token)
         self._redact = errors.redacting(self._token.get_secret_value())
         self._token_fix = token_fix
@@ -134,7 +138,8 @@ class IntercomTransport:
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(base_url={str(self._base.with_user(None))!r}, "
-            f"api_version={self._api_version!r}, max_concurrency={self._max_concurrency})"
+            f"api_version={self._api_version!r}, max_concurrency={self._max_concurrency}, "
+            f"route={self._route!r})"
         )
 
     @property
@@ -277,10 +282,12 @@ class IntercomTransport:
                     # Raised outside any `except`, and not chained: aiohttp's exception keeps
                     # the request's headers, the token among them, and its repr shows them.
                     raise errors.error_for_exception(
-                        answer, operation=operation, attempts=failures, redact=self._redact
+                        answer, operation=operation, attempts=failures, redact=self._redact, route=self._route
                     )
                 self._observer.retried("timeout" if isinstance(answer, TimeoutError) else "connection")
-                await self._back_off(operation, self._redact(str(answer) or type(answer).__name__), failures)
+                await self._back_off(
+                    operation, self._redact(errors.describe_failure(answer, self._route)), failures
+                )
                 if look_up is not None and not unsent:
                     found = await self._look_up(operation, look_up)
                     if found is not None:
@@ -290,6 +297,8 @@ class IntercomTransport:
             if status < 300:
                 return errors.parse_success_body(raw, status=status, headers=headers, operation=operation)
             details = errors.parse_error_body(status, reason, headers, raw)
+            if status == 407:
+                raise errors.proxy_refused(status, reason, operation=operation, route=self._route)
             if status == 429:
                 self._observer.rate_limited()
                 limited += 1
@@ -351,6 +360,8 @@ class IntercomTransport:
                     headers=self._headers(body is not None),
                     timeout=self._timeout,
                     allow_redirects=False,
+                    proxy=self._route.proxy,
+                    proxy_auth=self._proxy_auth,
                 ) as response:
                     self._limiter.observe(seq, response.headers)
                     raw = await response.read()

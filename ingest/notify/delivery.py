@@ -14,10 +14,12 @@ import email.utils
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import aiohttp
 
+from ingest.egress_proxy import Route, route_for
 from ingest.logs import redactor
 from ingest.notify.alert import Alert, scrubbed
 from ingest.notify.bodies import json_body, slack_body
@@ -38,6 +40,11 @@ class Receiver:
     name: str
     format: WebhookFormat
     url: str
+
+    @cached_property
+    def route(self) -> Route:
+        """Through the proxy HTTPS_PROXY/HTTP_PROXY name, unless NO_PROXY names the webhook's host."""
+        return route_for(self.url)
 
     def __repr__(self) -> str:
         return f"Receiver(name={self.name!r}, format={self.format!r}, at={masked_url(self.url)!r})"
@@ -62,6 +69,7 @@ def receivers_of(settings: NotifySettings) -> list[Receiver]:
     ]
     for receiver in receivers:
         redactor.add(receiver.url)  # blanked in every log line too, aiohttp's included
+        _ = receiver.route  # a proxy variable that is no proxy URL is said here, before any run
     return receivers
 
 
@@ -125,7 +133,7 @@ async def _deliver_one(
         async with asyncio.timeout_at(_loop_deadline(deadline)):
             while attempts < settings.max_attempts:
                 attempts += 1
-                wait, problem = await _attempt(session, receiver.url, body)
+                wait, problem = await _attempt(session, receiver, body)
                 if wait is None and not problem:
                     return Delivery(receiver.name, True, attempts)
                 if wait is None or attempts >= settings.max_attempts:
@@ -150,11 +158,18 @@ def _loop_deadline(deadline: float) -> float:
 
 
 async def _attempt(
-    session: aiohttp.ClientSession, url: str, body: dict[str, Any]
+    session: aiohttp.ClientSession, receiver: Receiver, body: dict[str, Any]
 ) -> tuple[float | None, str]:
     """One POST: (None, "") delivered; (None, why) not to be retried; (seconds, why) retry after."""
+    route = receiver.route
     try:
-        async with session.post(url, json=body, allow_redirects=False) as answer:
+        async with session.post(
+            receiver.url,
+            json=body,
+            allow_redirects=False,
+            proxy=route.proxy,
+            proxy_auth=route.proxy_auth(),
+        ) as answer:
             # The status is the answer; the body is never read: a receiver streaming one without
             # end (or a huge one) would hold the message past its budget, or fill memory, and
             # leaving it unread only costs this connection its reuse.
@@ -165,9 +180,17 @@ async def _attempt(
                 return None, f"answered {status} (a redirect, never followed)"
             if status == 429:
                 return _retry_after(answer.headers.get("Retry-After")), "answered 429 (too many requests)"
+            if status == 407 and route.proxy is not None:
+                return None, f"{route} answered 407 (its credentials are missing or wrong)"
             if status >= 500:
                 return 0.0, f"answered {status}"
             return None, f"answered {status}"
+    except aiohttp.ClientHttpProxyError as exc:
+        if exc.status == 407:
+            return None, f"{route} answered 407 (its credentials are missing or wrong)"
+        return 0.0, f"{route} answered {exc.status} instead of opening a tunnel"
+    except aiohttp.ClientProxyConnectionError as exc:
+        return 0.0, f"could not connect to {route} ({exc.strerror or 'refused'})"
     except aiohttp.ClientConnectorError as exc:
         reason = exc.os_error.strerror if exc.os_error is not None and exc.os_error.strerror else "refused"
         return 0.0, f"could not connect ({reason})"
