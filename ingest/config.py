@@ -60,6 +60,7 @@ __all__ = [
     "StateSettings",
     "WatchSettings",
     "load_settings",
+    "section_fields",
 ]
 
 DEFAULT_CONFIG_FILE = "ingest.toml"
@@ -115,6 +116,11 @@ class _FileSettings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The TOML file arrives as init values; the environment must win over it.
         return (_EnvSettings(settings_cls), init_settings)
+
+
+def section_fields() -> dict[str, FieldInfo]:
+    """The file's tables other than ``[sources.*]``, as the loader reads them (the schema's source)."""
+    return {name: info for name, info in _FileSettings.model_fields.items() if name != "sources"}
 
 
 @dataclass(frozen=True)

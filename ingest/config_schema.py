@@ -16,15 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from ingest.config import (
-    CheckSettings,
-    IntercomSettings,
-    RunSettings,
-    SourceSettings,
-    StateSettings,
-    WatchSettings,
-)
-from ingest.notify_settings import NotifySettings
+from ingest.config import SourceSettings, section_fields
 from ingest.registry import available, load_connector
 from ingest.targets.registry import TARGETS
 
@@ -66,16 +58,12 @@ def _file_model(connectors: Sequence[str]) -> type[BaseModel]:
         for branch in branches[1:]:
             union = union | branch
         source = Annotated[union, Field(discriminator="connector")]
+    fields: dict[str, Any] = {name: (info.annotation, info) for name, info in section_fields().items()}
+    fields["sources"] = (dict[str, source], Field(default_factory=dict, description="One table per source."))
     return create_model(
         "IngestConfig",
         __config__=ConfigDict(extra="forbid", title="fin-ingest configuration (ingest.toml)"),
-        intercom=(IntercomSettings, IntercomSettings()),
-        state=(StateSettings, StateSettings()),
-        run=(RunSettings, RunSettings()),
-        watch=(WatchSettings, WatchSettings()),
-        check=(CheckSettings, CheckSettings()),
-        notify=(NotifySettings, NotifySettings()),
-        sources=(dict[str, source], Field(default_factory=dict, description="One table per source.")),
+        **fields,
     )
 
 
