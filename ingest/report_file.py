@@ -89,18 +89,28 @@ def _refuse_planted(path: Path, option: str) -> None:
             current = Path(pending.pop(0))
 
 
-def write_report_file(path: Path, text: str | Iterable[str], option: str = "--report") -> None:
+def write_report_file(
+    path: Path,
+    text: str | Iterable[str],
+    option: str = "--report",
+    *,
+    new_mode: int | None = None,
+    make_folders: bool = True,
+) -> None:
     """Replace the regular file ``path`` leads to with ``text`` (or its pieces, in order, as they
     are produced): a temporary file beside it,
     written and flushed to disk, renamed over it (keeping its permissions, and its owner and group
-    as far as this user may give them). ReportPathError when ``path`` is not a regular file;
-    OSError when it cannot be written (nothing is changed then)."""
+    as far as this user may give them). A new file is 0o666 less the umask, or ``new_mode``
+    whatever the umask (a file another user's program reads); its folders are made unless
+    ``make_folders`` is False. ReportPathError when ``path`` is not a regular file; OSError when
+    it cannot be written (nothing is changed then)."""
     target = check_report_path(path, option)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if make_folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
     try:
         kept: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
-        kept = None  # a new file: 0o666 less the umask, as any file the user creates
+        kept = None
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
@@ -113,6 +123,8 @@ def write_report_file(path: Path, text: str | Iterable[str], option: str = "--re
                 with contextlib.suppress(OSError):
                     os.fchown(stream.fileno(), kept.st_uid, kept.st_gid)
                 os.fchmod(stream.fileno(), stat.S_IMODE(kept.st_mode))
+            elif new_mode is not None:
+                os.fchmod(stream.fileno(), new_mode)
             os.fsync(stream.fileno())
         os.replace(temporary, target)
     except BaseException:

@@ -152,9 +152,16 @@ def write_metrics_file(
 ) -> bool:
     """Write the --metrics-file; if it cannot be, say so in one line and return False."""
     from ingest.commands.common import print_error
+    from ingest.monitoring.run_metrics import NEW_FILE_MODE
+    from ingest.report_file import ReportPathError, write_report_file
 
+    text = metrics.render(path, results, exit_code=exit_code)
     try:
-        metrics.write(path, results, exit_code=exit_code)
+        # node_exporter's folder is not made: a missing one means the collector reads elsewhere.
+        write_report_file(path, text, "--metrics-file", new_mode=NEW_FILE_MODE, make_folders=False)
+    except ReportPathError as exc:
+        print_error(str(exc))
+        return False
     except OSError as exc:
         print_error(f"--metrics-file {path}: cannot be written ({exc.strerror or exc})")
         return False

@@ -2,8 +2,9 @@
 
 The same families as the daemon's where the figure is the same (documents synced and failed,
 request latency, retries, 429s, the last success per source), plus when the run ended, how long it
-took and its exit code. The file is replaced atomically (a temporary file beside it, whose name
-does not end in ``.prom``, renamed over it), readable by node_exporter, another user; a source
+took and its exit code. The command writes the text as it writes a report (atomically, through a
+temporary file whose name does not end in ``.prom``), a new file readable by node_exporter,
+another user (:data:`NEW_FILE_MODE`); a source
 that did not succeed this time keeps the last success the previous file recorded, so "no
 success for a day" stays true across failing nights instead of the series vanishing.
 
@@ -14,11 +15,7 @@ node_exporter refuses a series that two of its files hold, so several workspaces
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import secrets
-import stat
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -106,8 +103,9 @@ class RunMetrics:
             registry=self.registry,
         )
 
-    def write(self, path: Path, results: Sequence[SourceResult], *, exit_code: int) -> None:
-        """Record ``results`` and write the file (atomically); raises OSError when it cannot be written."""
+    def render(self, path: Path, results: Sequence[SourceResult], *, exit_code: int) -> str:
+        """Record ``results``; the text of the file at ``path``, whose previous version gives the
+        last successes this run did not renew."""
         now = self._clock()
         previous = _last_successes(path)
         succeeded: set[str] = set()
@@ -135,7 +133,7 @@ class RunMetrics:
         if self._labels:
             written = CollectorRegistry(auto_describe=False)
             written.register(_Labelled(self.registry, self._labels))
-        _replace(path, generate_latest(written))
+        return generate_latest(written).decode("utf-8")
 
 
 class _Labelled(Collector):
@@ -157,27 +155,6 @@ class _Labelled(Collector):
 #: A new file's mode: node_exporter reads it as another user, and it holds no secret (a umask of
 #: 0077, as the systemd units set, would otherwise hide it from the collector).
 NEW_FILE_MODE = 0o644
-
-
-def _replace(path: Path, content: bytes) -> None:
-    """``path`` replaced with ``content`` at once, keeping the mode of the file it replaces."""
-    try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        mode = NEW_FILE_MODE
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fchmod(stream.fileno(), mode)
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _last_successes(path: Path) -> dict[str, float]:
